@@ -1,0 +1,167 @@
+//! `ChatPlatform`: one chat workspace or bot the gateway serves, with its credentials
+//! and the behaviour settings of the Nautobot ChatOps app.
+
+use kube::{CustomResource, KubeSchema};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::common::{ResourceStatus, SecretKeyRef};
+
+/// The chat platforms the gateway speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PlatformType {
+    /// Slack (slash commands, interactivity, Events API).
+    Slack,
+    /// Microsoft Teams through the Bot Framework.
+    Msteams,
+    /// Webex (webhooks and Adaptive Cards).
+    Webex,
+    /// Mattermost (slash commands, interactive messages and dialogs).
+    Mattermost,
+}
+
+impl PlatformType {
+    /// The name used in manifests, URLs and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformType::Slack => "slack",
+            PlatformType::Msteams => "msteams",
+            PlatformType::Webex => "webex",
+            PlatformType::Mattermost => "mattermost",
+        }
+    }
+}
+
+impl std::fmt::Display for PlatformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A chat platform the gateway serves under `/hooks/{metadata.name}/`.
+///
+/// Exactly one credentials block is set, the one named by `type`.
+#[derive(CustomResource, KubeSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[kube(
+    group = "chatops.dev",
+    version = "v1alpha1",
+    kind = "ChatPlatform",
+    namespaced,
+    status = "ResourceStatus",
+    shortname = "cplat",
+    category = "chatops",
+    doc = "A chat platform (Slack, Microsoft Teams, Webex or Mattermost) served by the chatops gateway under /hooks/{name}/.",
+    printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
+    printcolumn(name = "Ready", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].status"),
+    printcolumn(name = "Reason", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].reason"),
+    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
+    derive = "PartialEq"
+)]
+#[x_kube(
+    validation = Rule::new("self.type == 'slack' ? has(self.slack) : !has(self.slack)").message("spec.slack is required when type is slack and not allowed otherwise"),
+    validation = Rule::new("self.type == 'msteams' ? has(self.msteams) : !has(self.msteams)").message("spec.msteams is required when type is msteams and not allowed otherwise"),
+    validation = Rule::new("self.type == 'webex' ? has(self.webex) : !has(self.webex)").message("spec.webex is required when type is webex and not allowed otherwise"),
+    validation = Rule::new("self.type == 'mattermost' ? has(self.mattermost) : !has(self.mattermost)").message("spec.mattermost is required when type is mattermost and not allowed otherwise"),
+)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatPlatformSpec {
+    /// Which platform this is: slack, msteams, webex or mattermost.
+    #[serde(rename = "type")]
+    pub platform_type: PlatformType,
+    /// Slack credentials; required when `type` is slack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<SlackCredentials>,
+    /// Microsoft Teams (Bot Framework) credentials; required when `type` is msteams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msteams: Option<TeamsCredentials>,
+    /// Webex credentials; required when `type` is webex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webex: Option<WebexCredentials>,
+    /// Mattermost server and credentials; required when `type` is mattermost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mattermost: Option<MattermostCredentials>,
+    /// Prefix of the chat command, stripped before parsing and shown in help and
+    /// shortcuts: with `/network-`, the slash command `/network-nautobot` runs `nautobot`.
+    #[serde(default = "default_command_prefix")]
+    #[schemars(length(max = 32), regex(pattern = r"^\S*$"))]
+    pub command_prefix: String,
+    /// Delete the prompt (menu or form) once the user has answered it.
+    #[serde(default)]
+    pub delete_input_on_submission: bool,
+    /// Show in help only the sub-commands a user-type grant lets the caller run.
+    #[serde(default)]
+    pub restrict_help: bool,
+    /// Answer every command privately (ephemeral) instead of in the channel.
+    #[serde(default)]
+    pub send_all_messages_private: bool,
+    /// The identity used against integrations for chat users without an AccountLink.
+    #[serde(default = "default_fallback_user")]
+    #[schemars(length(min = 1, max = 150))]
+    pub fallback_user: String,
+    /// How long per-user prompt state lives where a platform needs server-side state.
+    #[serde(default = "default_session_cache_timeout_seconds")]
+    #[schemars(range(min = 1, max = 2592000))]
+    pub session_cache_timeout_seconds: u32,
+}
+
+fn default_command_prefix() -> String {
+    "/".to_owned()
+}
+
+fn default_fallback_user() -> String {
+    "chatbot".to_owned()
+}
+
+fn default_session_cache_timeout_seconds() -> u32 {
+    86_400
+}
+
+/// Slack app credentials.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackCredentials {
+    /// The app's signing secret (Basic Information > App Credentials), used to verify requests.
+    pub signing_secret_ref: SecretKeyRef,
+    /// The bot user OAuth token (`xoxb-…`), used to answer.
+    pub bot_token_ref: SecretKeyRef,
+}
+
+/// Microsoft Teams bot credentials (Azure Bot registration).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsCredentials {
+    /// The Microsoft App ID: the audience of inbound tokens. Not a secret.
+    #[schemars(length(min = 1, max = 128), regex(pattern = r"^\S+$"))]
+    pub app_id: String,
+    /// The Microsoft App password (client secret).
+    pub app_password_ref: SecretKeyRef,
+    /// The Entra tenant of a single-tenant bot; leave out for a multi-tenant bot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 128), regex(pattern = r"^\S+$"))]
+    pub tenant_id: Option<String>,
+}
+
+/// Webex bot credentials.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebexCredentials {
+    /// The bot's access token.
+    pub bot_token_ref: SecretKeyRef,
+    /// The secret given when the webhooks were registered, used to verify `X-Spark-Signature`.
+    pub webhook_secret_ref: SecretKeyRef,
+}
+
+/// Mattermost server and credentials.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MattermostCredentials {
+    /// Base URL of the Mattermost server, e.g. `https://chat.example.com`.
+    #[schemars(length(max = 2048), regex(pattern = r"^https?://[^\s/]+(/\S*)?$"))]
+    pub url: String,
+    /// The bot account's access token, used to answer.
+    pub bot_token_ref: SecretKeyRef,
+    /// The tokens of the slash commands that point at this gateway (one per slash command).
+    #[schemars(length(min = 1, max = 64))]
+    pub slash_token_refs: Vec<SecretKeyRef>,
+}

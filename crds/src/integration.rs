@@ -1,0 +1,143 @@
+//! `Integration`: a backend (Nautobot, AWX, …) and the chat command that reaches it.
+
+use kube::{CustomResource, KubeSchema};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::common::{ResourceStatus, SecretKeyRef};
+
+/// The backends the gateway has workers for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum IntegrationType {
+    /// Nautobot, the network source of truth.
+    Nautobot,
+    /// AWX / Ansible Automation Platform.
+    Awx,
+    /// Grafana.
+    Grafana,
+    /// IP Fabric.
+    Ipfabric,
+    /// Palo Alto Networks Panorama.
+    Panorama,
+    /// Cisco ACI (APIC).
+    Aci,
+    /// Cisco Meraki Dashboard.
+    Meraki,
+    /// Arista CloudVision.
+    Cloudvision,
+}
+
+impl IntegrationType {
+    /// The name used in manifests; also the command an Integration answers to by default.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntegrationType::Nautobot => "nautobot",
+            IntegrationType::Awx => "awx",
+            IntegrationType::Grafana => "grafana",
+            IntegrationType::Ipfabric => "ipfabric",
+            IntegrationType::Panorama => "panorama",
+            IntegrationType::Aci => "aci",
+            IntegrationType::Meraki => "meraki",
+            IntegrationType::Cloudvision => "cloudvision",
+        }
+    }
+
+    /// The endpoint used when the Integration names none (only cloud services have one).
+    pub fn default_endpoint(self) -> Option<&'static str> {
+        match self {
+            IntegrationType::Meraki => Some("https://api.meraki.com/api/v1"),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for IntegrationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A backend the gateway runs commands against, and the chat command it answers to.
+#[derive(CustomResource, KubeSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[kube(
+    group = "chatops.dev",
+    version = "v1alpha1",
+    kind = "Integration",
+    namespaced,
+    status = "ResourceStatus",
+    shortname = "integ",
+    category = "chatops",
+    doc = "A backend (Nautobot, AWX, Grafana, IP Fabric, Panorama, ACI, Meraki, CloudVision) and the chat command that reaches it.",
+    printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
+    printcolumn(name = "Command", type_ = "string", json_path = ".spec.command"),
+    printcolumn(name = "Endpoint", type_ = "string", json_path = ".spec.endpoint"),
+    printcolumn(name = "Ready", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].status"),
+    printcolumn(name = "Reason", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].reason"),
+    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
+    derive = "PartialEq"
+)]
+#[x_kube(
+    validation = Rule::new("has(self.endpoint) || self.type == 'meraki'").message("endpoint is required for this type"),
+    validation = Rule::new("!has(self.command) || self.command != 'chatops'").message("the command chatops is built in and cannot be taken by an Integration"),
+    validation = Rule::new("self.type in ['aci'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for aci"),
+    validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
+    validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
+)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationSpec {
+    /// Which backend this is.
+    #[serde(rename = "type")]
+    pub integration_type: IntegrationType,
+    /// The chat command it answers to; the type's name when left out. Unique
+    /// across Integrations: of two claiming one command, the older keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[a-z0-9][a-z0-9_]*$"))]
+    pub command: Option<String>,
+    /// Base URL of the backend's API, e.g. `https://nautobot.example.com`.
+    /// Only Meraki has a default (the Dashboard API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 2048), regex(pattern = r"^https?://[^\s/]+(/\S*)?$"))]
+    pub endpoint: Option<String>,
+    /// The service credentials, used for chat users without their own token.
+    pub credentials: IntegrationCredentials,
+    /// TLS settings for the connection to the backend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsSettings>,
+    /// How long one call to the backend may take.
+    #[serde(default = "default_timeout_seconds")]
+    #[schemars(range(min = 1, max = 600))]
+    pub timeout_seconds: u32,
+}
+
+fn default_timeout_seconds() -> u32 {
+    30
+}
+
+/// Credentials for a backend: an API token, or a username and password.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationCredentials {
+    /// An API token or key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_ref: Option<SecretKeyRef>,
+    /// A username, for backends that log in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_ref: Option<SecretKeyRef>,
+    /// The password that goes with `usernameRef`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_ref: Option<SecretKeyRef>,
+}
+
+/// TLS settings for a backend connection.
+#[derive(Clone, Debug, Default, PartialEq, KubeSchema, Serialize, Deserialize)]
+#[x_kube(validation = Rule::new("!(self.insecureSkipVerify && has(self.caRef))").message("caRef and insecureSkipVerify exclude each other"))]
+#[serde(rename_all = "camelCase")]
+pub struct TlsSettings {
+    /// Trust this CA bundle (PEM) in addition to the system roots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_ref: Option<SecretKeyRef>,
+    /// Do not verify the backend's certificate. For lab use only.
+    #[serde(default)]
+    pub insecure_skip_verify: bool,
+}
