@@ -9,12 +9,16 @@ pub mod access_grant;
 pub mod account_link;
 pub mod chat_platform;
 pub mod common;
+pub mod compile;
 pub mod config;
 pub mod crd;
+pub mod diagnostic;
 pub mod integration;
 
 pub use access_grant::{AccessGrant, AccessGrantSpec, GrantType};
 pub use account_link::{AccountLink, AccountLinkSpec, AccountLinkStatus, IntegrationToken};
 pub use chat_platform::{ChatPlatform, ChatPlatformSpec, PlatformType};
 pub use common::{Condition, ConditionStatus, ConditionType, GROUP, ResourceStatus, SecretKeyRef, VERSION};
+pub use compile::{Compiled, Resources, compile};
+pub use diagnostic::{Diagnostic, Kind, ObjectKey, Reason};
 pub use integration::{Integration, IntegrationCredentials, IntegrationSpec, IntegrationType, TlsSettings};

@@ -1,0 +1,100 @@
+//! Integration -> [`IntegrationConfig`], under the command it answers to.
+
+use crate::{
+    Integration, SecretKeyRef,
+    config::IntegrationConfig,
+    diagnostic::{Diagnostic, Kind, Reason},
+};
+
+use super::{Compiled, IntegrationCommands, claims::Claims, identify, oldest_first, secrets};
+
+/// The command the gateway answers itself; no Integration may take it.
+pub const BUILTIN_COMMAND: &str = "chatops";
+
+/// Compiles every Integration and returns the command each one holds.
+pub(super) fn compile(
+    integrations: &[Integration],
+    store: &secrets::SecretStore<'_>,
+    out: &mut Compiled,
+) -> IntegrationCommands {
+    let mut commands = Claims::new();
+    let mut held = IntegrationCommands::new();
+    for integration in oldest_first(integrations) {
+        let (object, generation) = identify(Kind::Integration, integration);
+        let spec = &integration.spec;
+        let command = spec
+            .command
+            .clone()
+            .unwrap_or_else(|| spec.integration_type.as_str().to_owned());
+        if command == BUILTIN_COMMAND {
+            let message = format!("the command {BUILTIN_COMMAND} is built into the gateway; choose another");
+            out.diagnostics
+                .push(Diagnostic::rejected(object, generation, Reason::Invalid, message));
+            continue;
+        }
+        if let Err(holder) = commands.claim(command.clone(), &object) {
+            let message =
+                format!("the command {command:?} is already served by the older {holder}; set spec.command");
+            out.diagnostics.push(Diagnostic::rejected(
+                object,
+                generation,
+                Reason::CommandConflict,
+                message,
+            ));
+            continue;
+        }
+        held.insert((object.namespace.clone(), object.name.clone()), command.clone());
+
+        let Some(endpoint) = spec
+            .endpoint
+            .as_deref()
+            .or(spec.integration_type.default_endpoint())
+        else {
+            let message = format!("spec.endpoint is required for type {}", spec.integration_type);
+            out.diagnostics
+                .push(Diagnostic::rejected(object, generation, Reason::Invalid, message));
+            continue;
+        };
+        let tls = spec.tls.clone().unwrap_or_default();
+        let references: Vec<(String, &SecretKeyRef)> = [
+            ("token", spec.credentials.token_ref.as_ref()),
+            ("username", spec.credentials.username_ref.as_ref()),
+            ("password", spec.credentials.password_ref.as_ref()),
+            ("ca-bundle", tls.ca_ref.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(field, reference)| Some((field.to_owned(), reference?)))
+        .collect();
+        let mut keys = match store.resolve_all(&object, &references) {
+            Ok(resolved) => secrets::store(resolved, &mut out.secrets),
+            Err(problem) => {
+                out.diagnostics.push(Diagnostic::rejected(
+                    object,
+                    generation,
+                    problem.reason,
+                    problem.message,
+                ));
+                continue;
+            }
+        };
+        let config = IntegrationConfig {
+            source: object.namespaced_name(),
+            integration_type: spec.integration_type,
+            endpoint: endpoint.trim_end_matches('/').to_owned(),
+            token: keys.remove("token"),
+            username: keys.remove("username"),
+            password: keys.remove("password"),
+            ca_bundle: keys.remove("ca-bundle"),
+            insecure_skip_verify: tls.insecure_skip_verify,
+            timeout_seconds: spec.timeout_seconds,
+        };
+        out.config.integrations.insert(command.clone(), config);
+        let message = format!(
+            "{} integration answers to the command {command}",
+            spec.integration_type
+        );
+        out.diagnostics
+            .push(Diagnostic::accepted(object, generation, message));
+    }
+    held
+}

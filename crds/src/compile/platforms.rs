@@ -1,0 +1,170 @@
+//! ChatPlatform -> [`PlatformConfig`].
+
+use std::collections::BTreeMap;
+
+use crate::{
+    ChatPlatform, ChatPlatformSpec, PlatformType, SecretKeyRef,
+    chat_platform::{MattermostCredentials, SlackCredentials, TeamsCredentials, WebexCredentials},
+    config::{PlatformConfig, PlatformCredentials, SecretKey},
+    diagnostic::{Diagnostic, Kind, Reason},
+};
+
+use super::{Compiled, PlatformNames, claims::Claims, identify, oldest_first, secrets};
+
+/// Compiles every ChatPlatform and returns the names they hold.
+pub(super) fn compile(
+    platforms: &[ChatPlatform],
+    store: &secrets::SecretStore<'_>,
+    out: &mut Compiled,
+) -> PlatformNames {
+    let mut names = Claims::new();
+    let mut held = PlatformNames::new();
+    for platform in oldest_first(platforms) {
+        let (object, generation) = identify(Kind::ChatPlatform, platform);
+        // The name is the URL path `/hooks/{name}/`, so it must be unique across namespaces.
+        if let Err(holder) = names.claim(object.name.clone(), &object) {
+            let message = format!(
+                "the name {:?} is already served by the older {holder}; ChatPlatform names are \
+                 the webhook path /hooks/{{name}}/ and must be unique across namespaces",
+                object.name
+            );
+            out.diagnostics.push(Diagnostic::rejected(
+                object,
+                generation,
+                Reason::PlatformNameConflict,
+                message,
+            ));
+            continue;
+        }
+        held.insert(object.name.clone());
+
+        let block = match Block::of(&platform.spec) {
+            Ok(block) => block,
+            Err(message) => {
+                out.diagnostics
+                    .push(Diagnostic::rejected(object, generation, Reason::Invalid, message));
+                continue;
+            }
+        };
+        let resolved = match store.resolve_all(&object, &block.references()) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                out.diagnostics.push(Diagnostic::rejected(
+                    object,
+                    generation,
+                    problem.reason,
+                    problem.message,
+                ));
+                continue;
+            }
+        };
+        let keys = secrets::store(resolved, &mut out.secrets);
+        let config = platform_config(&platform.spec, object.namespaced_name(), block.credentials(&keys));
+        out.config.platforms.insert(object.name.clone(), config);
+        let message = format!(
+            "{} platform served at /hooks/{}/",
+            platform.spec.platform_type, object.name
+        );
+        out.diagnostics
+            .push(Diagnostic::accepted(object, generation, message));
+    }
+    held
+}
+
+/// The credentials block that `type` selects.
+enum Block<'a> {
+    Slack(&'a SlackCredentials),
+    Msteams(&'a TeamsCredentials),
+    Webex(&'a WebexCredentials),
+    Mattermost(&'a MattermostCredentials),
+}
+
+impl<'a> Block<'a> {
+    /// The block `spec.type` names; the schema requires it, but files read in standalone mode
+    /// may not have been checked by anyone.
+    fn of(spec: &'a ChatPlatformSpec) -> Result<Self, String> {
+        let block = match spec.platform_type {
+            PlatformType::Slack => spec.slack.as_ref().map(Block::Slack),
+            PlatformType::Msteams => spec.msteams.as_ref().map(Block::Msteams),
+            PlatformType::Webex => spec.webex.as_ref().map(Block::Webex),
+            PlatformType::Mattermost => spec.mattermost.as_ref().map(Block::Mattermost),
+        };
+        block.ok_or_else(|| format!("spec.{0} is required when type is {0}", spec.platform_type))
+    }
+
+    /// Its Secret references, by the field name their gateway keys end in.
+    fn references(&self) -> Vec<(String, &'a SecretKeyRef)> {
+        match *self {
+            Block::Slack(slack) => vec![
+                ("signing-secret".to_owned(), &slack.signing_secret_ref),
+                ("bot-token".to_owned(), &slack.bot_token_ref),
+            ],
+            Block::Msteams(teams) => vec![("app-password".to_owned(), &teams.app_password_ref)],
+            Block::Webex(webex) => vec![
+                ("bot-token".to_owned(), &webex.bot_token_ref),
+                ("webhook-secret".to_owned(), &webex.webhook_secret_ref),
+            ],
+            Block::Mattermost(mattermost) => {
+                std::iter::once(("bot-token".to_owned(), &mattermost.bot_token_ref))
+                    .chain(
+                        mattermost
+                            .slash_token_refs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, r)| (slash_token_field(i), r)),
+                    )
+                    .collect()
+            }
+        }
+    }
+
+    /// The credentials as the gateway sees them, once `references` resolved to `keys`.
+    fn credentials(&self, keys: &BTreeMap<String, SecretKey>) -> PlatformCredentials {
+        let key = |field: &str| keys[field].clone();
+        match *self {
+            Block::Slack(_) => PlatformCredentials::Slack {
+                signing_secret: key("signing-secret"),
+                bot_token: key("bot-token"),
+            },
+            Block::Msteams(teams) => PlatformCredentials::Msteams {
+                app_id: teams.app_id.clone(),
+                app_password: key("app-password"),
+                tenant_id: teams.tenant_id.clone(),
+            },
+            Block::Webex(_) => PlatformCredentials::Webex {
+                bot_token: key("bot-token"),
+                webhook_secret: key("webhook-secret"),
+            },
+            Block::Mattermost(mattermost) => PlatformCredentials::Mattermost {
+                url: mattermost.url.trim_end_matches('/').to_owned(),
+                bot_token: key("bot-token"),
+                slash_tokens: (0..mattermost.slash_token_refs.len())
+                    .map(|i| key(&slash_token_field(i)))
+                    .collect(),
+            },
+        }
+    }
+}
+
+fn slash_token_field(index: usize) -> String {
+    format!("slash-token-{index}")
+}
+
+/// The settings every platform has, with its credentials.
+fn platform_config(
+    spec: &ChatPlatformSpec,
+    source: String,
+    credentials: PlatformCredentials,
+) -> PlatformConfig {
+    PlatformConfig {
+        source,
+        platform_type: spec.platform_type,
+        credentials,
+        command_prefix: spec.command_prefix.clone(),
+        delete_input_on_submission: spec.delete_input_on_submission,
+        restrict_help: spec.restrict_help,
+        send_all_messages_private: spec.send_all_messages_private,
+        fallback_user: spec.fallback_user.clone(),
+        session_cache_timeout_seconds: spec.session_cache_timeout_seconds,
+    }
+}

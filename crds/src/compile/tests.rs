@@ -1,0 +1,417 @@
+//! Tests of `compile` on small hand-written resource sets.
+
+use k8s_openapi::{ByteString, api::core::v1::Secret};
+
+use super::*;
+use crate::{
+    config::{PlatformCredentials, SecretKey},
+    diagnostic::Reason,
+};
+
+fn parse<K: serde::de::DeserializeOwned>(yaml: &str) -> K {
+    serde_saphyr::from_str(yaml).expect("test manifest parses")
+}
+
+fn created<K: ResourceExt>(mut resource: K, rfc3339: &str) -> K {
+    resource.meta_mut().creation_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+        rfc3339.parse().unwrap(),
+    ));
+    resource
+}
+
+fn slack_platform(name: &str) -> ChatPlatform {
+    parse(&format!(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: ChatPlatform
+metadata: {{name: {name}, namespace: chatops, generation: 3}}
+spec:
+  type: slack
+  slack:
+    signingSecretRef: {{name: slack, key: signing-secret}}
+    botTokenRef: {{name: slack, key: bot-token}}
+"#
+    ))
+}
+
+fn nautobot(name: &str, command: Option<&str>) -> Integration {
+    let command = command.map(|c| format!("  command: {c}\n")).unwrap_or_default();
+    parse(&format!(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: Integration
+metadata: {{name: {name}, namespace: chatops}}
+spec:
+  type: nautobot
+{command}  endpoint: https://nautobot.example.com/
+  credentials:
+    tokenRef: {{name: nautobot, key: token}}
+"#
+    ))
+}
+
+fn grant(name: &str, command: &str, grant_type: &str, value: &str, platform: Option<&str>) -> AccessGrant {
+    let platform = platform.map(|p| format!("  platform: {p}\n")).unwrap_or_default();
+    parse(&format!(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccessGrant
+metadata: {{name: {name}, namespace: chatops}}
+spec:
+  command: "{command}"
+  grantType: {grant_type}
+  name: test
+  value: "{value}"
+{platform}"#
+    ))
+}
+
+fn link(name: &str, chat_user_id: &str, user: &str) -> AccountLink {
+    parse(&format!(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccountLink
+metadata: {{name: {name}, namespace: chatops}}
+spec:
+  platform: slack
+  chatUserId: {chat_user_id}
+  user: {user}
+"#
+    ))
+}
+
+fn secret(name: &str, pairs: &[(&str, &str)]) -> Secret {
+    let mut secret = Secret::default();
+    secret.metadata.name = Some(name.to_owned());
+    secret.metadata.namespace = Some("chatops".to_owned());
+    secret.data = Some(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), ByteString(v.as_bytes().to_vec())))
+            .collect(),
+    );
+    secret
+}
+
+fn full_set() -> Resources {
+    Resources {
+        platforms: vec![slack_platform("slack")],
+        grants: vec![
+            grant("org", "*", "organization", "T202B88NN", None),
+            grant("channels", "*", "channel", "*", Some("slack")),
+            grant("users", "*", "user", "*", None),
+        ],
+        account_links: vec![link("alice", "U123", "alice")],
+        integrations: vec![nautobot("nautobot", None)],
+        secrets: vec![
+            secret(
+                "slack",
+                &[
+                    ("signing-secret", "8f742231b10e8888abcd99yyyzzz85a5"),
+                    ("bot-token", "xoxb-1\n"),
+                ],
+            ),
+            secret("nautobot", &[("token", "0123456789abcdef")]),
+        ],
+    }
+}
+
+fn diagnostic<'a>(compiled: &'a Compiled, kind: Kind, name: &str) -> &'a Diagnostic {
+    compiled
+        .diagnostics
+        .iter()
+        .find(|d| d.object.kind == kind && d.object.name == name)
+        .unwrap_or_else(|| panic!("no diagnostic for {kind} {name}"))
+}
+
+#[test]
+fn a_complete_set_compiles_with_every_resource_ready() {
+    let compiled = compile(&full_set());
+    assert_eq!(compiled.rejected().count(), 0, "{:#?}", compiled.diagnostics);
+    assert_eq!(compiled.diagnostics.len(), 6);
+    assert_eq!(compiled.config.platforms.len(), 1);
+    assert_eq!(compiled.config.grants.len(), 3);
+    assert_eq!(compiled.config.account_links.len(), 1);
+    let integration = &compiled.config.integrations["nautobot"];
+    assert_eq!(
+        integration.endpoint, "https://nautobot.example.com",
+        "trailing slash trimmed"
+    );
+    assert_eq!(integration.timeout_seconds, 30);
+    let platform = &compiled.config.platforms["slack"];
+    assert_eq!(platform.fallback_user, "chatbot");
+    assert_eq!(platform.session_cache_timeout_seconds, 86_400);
+    assert_eq!(platform.command_prefix, "/");
+    assert!(
+        !platform.restrict_help
+            && !platform.send_all_messages_private
+            && !platform.delete_input_on_submission
+    );
+    let PlatformCredentials::Slack { bot_token, .. } = &platform.credentials else {
+        panic!("slack credentials expected")
+    };
+    assert_eq!(
+        compiled.secrets.get(bot_token),
+        Some("xoxb-1"),
+        "a trailing newline is trimmed"
+    );
+    assert_eq!(
+        diagnostic(&compiled, Kind::ChatPlatform, "slack").generation,
+        Some(3)
+    );
+}
+
+#[test]
+fn secret_values_go_only_into_the_secret_part() {
+    let compiled = compile(&full_set());
+    let config_json = serde_json::to_string(&compiled.config).unwrap();
+    for value in ["8f742231b10e8888abcd99yyyzzz85a5", "xoxb-1", "0123456789abcdef"] {
+        assert!(!config_json.contains(value), "{value} leaked into the config");
+        assert!(compiled.secrets.0.values().any(|v| v == value));
+        assert!(
+            !format!("{:?}", compiled.secrets).contains(value),
+            "Debug prints a secret"
+        );
+        assert!(!format!("{:?}", compiled.diagnostics).contains(value));
+    }
+    assert!(config_json.contains("chatplatform.chatops.slack.signing-secret"));
+}
+
+#[test]
+fn a_missing_secret_makes_only_the_resources_that_need_it_not_ready() {
+    let mut resources = full_set();
+    resources
+        .secrets
+        .retain(|s| s.metadata.name.as_deref() != Some("nautobot"));
+    let compiled = compile(&resources);
+    let rejected: Vec<_> = compiled.rejected().collect();
+    assert_eq!(rejected.len(), 1, "{rejected:#?}");
+    assert_eq!(rejected[0].object.name, "nautobot");
+    assert_eq!(rejected[0].reason, Reason::SecretNotFound);
+    assert_eq!(rejected[0].message, "Secret chatops/nautobot not found");
+    assert!(compiled.config.integrations.is_empty());
+    assert_eq!(compiled.config.platforms.len(), 1);
+    assert_eq!(compiled.config.grants.len(), 3);
+}
+
+#[test]
+fn a_missing_key_is_named_and_every_missing_key_is_listed() {
+    let mut resources = full_set();
+    resources.secrets[0] = secret("slack", &[("unrelated", "x")]);
+    let compiled = compile(&resources);
+    let verdict = diagnostic(&compiled, Kind::ChatPlatform, "slack");
+    assert!(!verdict.ready);
+    assert_eq!(verdict.reason, Reason::SecretKeyNotFound);
+    assert_eq!(
+        verdict.message,
+        "Secret chatops/slack has no key \"signing-secret\"; Secret chatops/slack has no key \"bot-token\""
+    );
+    assert!(
+        compiled
+            .secrets
+            .keys()
+            .all(|k| !k.as_str().starts_with("chatplatform."))
+    );
+    // Grants and links still refer to a ChatPlatform that exists, so they stay ready.
+    assert_eq!(compiled.rejected().count(), 1);
+}
+
+#[test]
+fn empty_or_binary_secret_values_are_rejected_without_printing_them() {
+    let mut resources = full_set();
+    resources.secrets[1] = secret("nautobot", &[("token", "  \n")]);
+    let compiled = compile(&resources);
+    let verdict = diagnostic(&compiled, Kind::Integration, "nautobot");
+    assert_eq!(verdict.reason, Reason::SecretValueInvalid);
+    assert_eq!(
+        verdict.message,
+        "key \"token\" of Secret chatops/nautobot is empty"
+    );
+
+    let mut binary = secret("nautobot", &[]);
+    binary.data = Some([("token".to_owned(), ByteString(vec![0xff, 0xfe]))].into());
+    resources.secrets[1] = binary;
+    let verdict = diagnostic(&compile(&resources), Kind::Integration, "nautobot").clone();
+    assert_eq!(
+        verdict.message,
+        "key \"token\" of Secret chatops/nautobot is not UTF-8 text"
+    );
+}
+
+#[test]
+fn string_data_wins_over_data_as_the_api_server_merges_it() {
+    let mut resources = full_set();
+    resources.secrets[1].string_data = Some([("token".to_owned(), "from-string-data".to_owned())].into());
+    let compiled = compile(&resources);
+    let token = compiled.config.integrations["nautobot"].token.clone().unwrap();
+    assert_eq!(compiled.secrets.get(&token), Some("from-string-data"));
+}
+
+#[test]
+fn a_secret_in_another_namespace_does_not_count() {
+    let mut resources = full_set();
+    resources.secrets[1].metadata.namespace = Some("elsewhere".to_owned());
+    let verdict = diagnostic(&compile(&resources), Kind::Integration, "nautobot").clone();
+    assert_eq!(verdict.reason, Reason::SecretNotFound);
+}
+
+#[test]
+fn of_two_integrations_claiming_a_command_the_older_keeps_it() {
+    let mut resources = full_set();
+    let older = created(nautobot("zz-older", None), "2026-01-01T00:00:00Z");
+    let newer = created(nautobot("aa-newer", None), "2026-06-01T00:00:00Z");
+    resources.integrations = vec![newer, older];
+    let compiled = compile(&resources);
+    assert_eq!(
+        compiled.config.integrations["nautobot"].source,
+        "chatops/zz-older"
+    );
+    let verdict = diagnostic(&compiled, Kind::Integration, "aa-newer");
+    assert_eq!(verdict.reason, Reason::CommandConflict);
+    assert_eq!(
+        verdict.message,
+        "the command \"nautobot\" is already served by the older Integration chatops/zz-older; set spec.command"
+    );
+    assert!(diagnostic(&compiled, Kind::Integration, "zz-older").ready);
+}
+
+#[test]
+fn a_second_integration_of_a_type_serves_under_its_own_command() {
+    let mut resources = full_set();
+    resources.integrations.push(nautobot("lab", Some("nautobot_lab")));
+    let compiled = compile(&resources);
+    assert_eq!(compiled.rejected().count(), 0);
+    assert_eq!(
+        compiled.config.integrations.keys().collect::<Vec<_>>(),
+        ["nautobot", "nautobot_lab"]
+    );
+}
+
+#[test]
+fn the_builtin_command_cannot_be_taken() {
+    let mut resources = full_set();
+    resources.integrations = vec![nautobot("sneaky", Some("chatops"))];
+    let verdict = diagnostic(&compile(&resources), Kind::Integration, "sneaky").clone();
+    assert_eq!(verdict.reason, Reason::Invalid);
+}
+
+#[test]
+fn platform_names_are_unique_across_namespaces() {
+    let mut resources = full_set();
+    let mut other = slack_platform("slack");
+    other.metadata.namespace = Some("team-b".to_owned());
+    resources.platforms.push(other);
+    let compiled = compile(&resources);
+    let rejected: Vec<_> = compiled.rejected().collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].object.namespace, "team-b");
+    assert_eq!(rejected[0].reason, Reason::PlatformNameConflict);
+    assert_eq!(compiled.config.platforms["slack"].source, "chatops/slack");
+}
+
+#[test]
+fn a_grant_naming_a_missing_platform_is_rejected_alone() {
+    let mut resources = full_set();
+    resources
+        .grants
+        .push(grant("typo", "*", "user", "*", Some("slakc")));
+    let compiled = compile(&resources);
+    let verdict = diagnostic(&compiled, Kind::AccessGrant, "typo");
+    assert_eq!(verdict.reason, Reason::PlatformNotFound);
+    assert_eq!(
+        verdict.message,
+        "spec.platform names the ChatPlatform \"slakc\", which does not exist"
+    );
+    assert_eq!(compiled.config.grants.len(), 3);
+}
+
+#[test]
+fn account_links_use_the_resolved_email_and_refuse_a_second_link_for_one_account() {
+    let mut resources = full_set();
+    let mut by_email: AccountLink = parse(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccountLink
+metadata: {name: bob, namespace: chatops}
+spec: {platform: slack, email: bob@example.com, user: bob}
+"#,
+    );
+    resources.account_links.push(by_email.clone());
+    let compiled = compile(&resources);
+    let verdict = diagnostic(&compiled, Kind::AccountLink, "bob");
+    assert_eq!(verdict.reason, Reason::EmailNotResolved);
+    assert_eq!(
+        verdict.message,
+        "the email bob@example.com has not been resolved to a slack user ID yet"
+    );
+
+    by_email.status = Some(crate::AccountLinkStatus {
+        chat_user_id: Some("U999".to_owned()),
+        ..Default::default()
+    });
+    resources.account_links = vec![
+        link("alice", "U123", "alice"),
+        by_email,
+        link("mallory", "U123", "mallory"),
+    ];
+    let compiled = compile(&resources);
+    assert!(diagnostic(&compiled, Kind::AccountLink, "bob").ready);
+    let conflict = diagnostic(&compiled, Kind::AccountLink, "mallory");
+    assert_eq!(conflict.reason, Reason::LinkConflict);
+    assert!(
+        conflict.message.contains("AccountLink chatops/alice"),
+        "{}",
+        conflict.message
+    );
+    let users: Vec<_> = compiled
+        .config
+        .account_links
+        .iter()
+        .map(|l| l.user.as_str())
+        .collect();
+    assert_eq!(users, ["alice", "bob"]);
+}
+
+#[test]
+fn account_link_tokens_are_keyed_by_the_integration_command() {
+    let mut resources = full_set();
+    resources.integrations = vec![nautobot("nautobot-prod", Some("nautobot"))];
+    resources.account_links = vec![parse(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccountLink
+metadata: {name: alice, namespace: chatops}
+spec:
+  platform: slack
+  chatUserId: U123
+  user: alice
+  tokens:
+  - integration: nautobot-prod
+    tokenRef: {name: alice, key: nautobot}
+"#,
+    )];
+    resources
+        .secrets
+        .push(secret("alice", &[("nautobot", "alice-token")]));
+    let compiled = compile(&resources);
+    assert_eq!(compiled.rejected().count(), 0, "{:#?}", compiled.diagnostics);
+    let key = &compiled.config.account_links[0].tokens["nautobot"];
+    assert_eq!(
+        key,
+        &SecretKey("accountlink.chatops.alice.token.nautobot".to_owned())
+    );
+    assert_eq!(compiled.secrets.get(key), Some("alice-token"));
+
+    resources.account_links[0].spec.tokens[0].integration = "missing".to_owned();
+    let verdict = diagnostic(&compile(&resources), Kind::AccountLink, "alice").clone();
+    assert_eq!(verdict.reason, Reason::IntegrationNotFound);
+}
+
+#[test]
+fn compile_is_deterministic_whatever_the_input_order() {
+    let mut resources = full_set();
+    let first = compile(&resources);
+    resources.grants.reverse();
+    resources.secrets.reverse();
+    assert_eq!(compile(&resources), first);
+}
