@@ -56,9 +56,23 @@ impl std::fmt::Display for GrantType {
     printcolumn(name = "Type", type_ = "string", json_path = ".spec.grantType"),
     printcolumn(name = "Name", type_ = "string", json_path = ".spec.name"),
     printcolumn(name = "Value", type_ = "string", json_path = ".spec.value"),
-    printcolumn(name = "Platform", type_ = "string", json_path = ".spec.platform", priority = 1),
-    printcolumn(name = "Ready", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].status"),
-    printcolumn(name = "Reason", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].reason", priority = 1),
+    printcolumn(
+        name = "Platform",
+        type_ = "string",
+        json_path = ".spec.platform",
+        priority = 1
+    ),
+    printcolumn(
+        name = "Ready",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
+    ),
+    printcolumn(
+        name = "Reason",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].reason",
+        priority = 1
+    ),
     printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
     derive = "PartialEq"
 )]

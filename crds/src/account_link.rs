@@ -21,10 +21,23 @@ use crate::common::{Condition, OBJECT_NAME_PATTERN, SecretKeyRef, conditions_sch
     printcolumn(name = "Platform", type_ = "string", json_path = ".spec.platform"),
     printcolumn(name = "Chat User", type_ = "string", json_path = ".spec.chatUserId"),
     printcolumn(name = "Email", type_ = "string", json_path = ".spec.email", priority = 1),
-    printcolumn(name = "Resolved", type_ = "string", json_path = ".status.chatUserId", priority = 1),
+    printcolumn(
+        name = "Resolved",
+        type_ = "string",
+        json_path = ".status.chatUserId",
+        priority = 1
+    ),
     printcolumn(name = "User", type_ = "string", json_path = ".spec.user"),
-    printcolumn(name = "Ready", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].status"),
-    printcolumn(name = "Reason", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].reason"),
+    printcolumn(
+        name = "Ready",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
+    ),
+    printcolumn(
+        name = "Reason",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
+    ),
     printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
     derive = "PartialEq"
 )]

@@ -22,7 +22,10 @@ impl SecretKey {
     /// Kubernetes object names and namespaces hold only `[a-z0-9.-]`, so the
     /// result is a valid Secret data key and two resources never share one.
     pub fn for_field(kind: &str, namespace: &str, name: &str, field: &str) -> Self {
-        SecretKey(format!("{}.{namespace}.{name}.{field}", kind.to_ascii_lowercase()))
+        SecretKey(format!(
+            "{}.{namespace}.{name}.{field}",
+            kind.to_ascii_lowercase()
+        ))
     }
 
     /// The key as a string.

@@ -7,7 +7,12 @@ use crate::{AccessGrant, AccountLink, ChatPlatform, Integration};
 
 /// Every CRD of the API, in a stable order.
 pub fn all() -> Vec<CustomResourceDefinition> {
-    vec![ChatPlatform::crd(), AccessGrant::crd(), AccountLink::crd(), Integration::crd()]
+    vec![
+        ChatPlatform::crd(),
+        AccessGrant::crd(),
+        AccountLink::crd(),
+        Integration::crd(),
+    ]
 }
 
 /// The file name a CRD is checked in under: `{plural}.{group}.yaml`.
