@@ -14,6 +14,7 @@ pub mod config;
 pub mod crd;
 pub mod diagnostic;
 pub mod integration;
+pub mod schema;
 
 pub use access_grant::{AccessGrant, AccessGrantSpec, GrantType};
 pub use account_link::{AccountLink, AccountLinkSpec, AccountLinkStatus, IntegrationToken};
