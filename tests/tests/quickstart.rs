@@ -1,0 +1,74 @@
+//! `examples/quickstart/` is what the README runs: it must compile with every
+//! resource ready, and it must mean what its comments say.
+
+use chatops_crds::{Kind, config::PlatformCredentials};
+use chatops_tests::load_quickstart;
+
+#[test]
+fn the_quickstart_compiles_with_no_diagnostics() {
+    let loaded = load_quickstart();
+    assert!(
+        loaded.ignored.is_empty(),
+        "unexpected documents: {:?}",
+        loaded.ignored
+    );
+    let compiled = loaded.compile();
+    let rejected: Vec<String> = compiled.rejected().map(ToString::to_string).collect();
+    assert!(rejected.is_empty(), "{rejected:#?}");
+
+    let count = |kind: Kind| {
+        compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.object.kind == kind)
+            .count()
+    };
+    assert_eq!(count(Kind::ChatPlatform), 1);
+    assert_eq!(count(Kind::AccessGrant), 5);
+    assert_eq!(count(Kind::AccountLink), 1);
+    assert_eq!(count(Kind::Integration), 1);
+    assert!(
+        compiled
+            .diagnostics
+            .iter()
+            .all(|d| d.object.namespace == "chatops")
+    );
+}
+
+#[test]
+fn the_quickstart_config_carries_every_credential_by_key() {
+    let compiled = load_quickstart().compile();
+    let slack = &compiled.config.platforms["slack"];
+    let PlatformCredentials::Slack {
+        signing_secret,
+        bot_token,
+    } = &slack.credentials
+    else {
+        panic!("the quickstart platform is Slack")
+    };
+    assert_eq!(
+        compiled.secrets.get(signing_secret),
+        Some("quickstart-signing-secret-not-for-production")
+    );
+    assert!(
+        compiled
+            .secrets
+            .get(bot_token)
+            .is_some_and(|t| t.starts_with("xoxb-"))
+    );
+
+    let nautobot = &compiled.config.integrations["nautobot"];
+    assert!(
+        nautobot
+            .token
+            .as_ref()
+            .and_then(|k| compiled.secrets.get(k))
+            .is_some()
+    );
+    let alice = &compiled.config.account_links[0];
+    assert_eq!(
+        (alice.chat_user_id.as_str(), alice.user.as_str()),
+        ("U0EXAMPLE01", "alice")
+    );
+    assert!(compiled.secrets.get(&alice.tokens["nautobot"]).is_some());
+}
