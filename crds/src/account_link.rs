@@ -63,8 +63,18 @@ pub struct AccountLinkSpec {
     /// This user's own tokens, one per Integration, so that each integration
     /// applies its own permissions for this person.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 64))]
+    #[schemars(schema_with = "tokens_schema")]
     pub tokens: Vec<IntegrationToken>,
+}
+
+/// Schema of `spec.tokens`: at most one token per Integration, merged per
+/// Integration under server-side apply.
+fn tokens_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = generator.subschema_for::<Vec<IntegrationToken>>();
+    schema.insert("maxItems".into(), 64.into());
+    schema.insert("x-kubernetes-list-type".into(), "map".into());
+    schema.insert("x-kubernetes-list-map-keys".into(), vec!["integration"].into());
+    schema
 }
 
 /// A user's own token for one Integration.

@@ -1,4 +1,4 @@
-//! The gateway's configuration: what [`crate::compile`] produces and the gateway loads.
+//! The gateway's configuration: what [`crate::compile()`] produces and the gateway loads.
 //!
 //! It comes in two parts. [`GatewayConfig`] holds no secret material and goes
 //! into a ConfigMap; it names secret values by [`SecretKey`]. [`GatewaySecrets`]

@@ -1,4 +1,4 @@
-//! What [`crate::compile`] says about each resource: what the operator writes
+//! What [`crate::compile()`] says about each resource: what the operator writes
 //! into `status.conditions` and records as an Event.
 
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,13 @@
 //! The `chatops.dev/v1alpha1` API: the four custom resources, the gateway
-//! configuration they compile into, and [`compile`] itself.
+//! configuration they compile into, and [`compile()`] itself.
 //!
 //! Everything here is plain data and pure functions: no Kubernetes client and
-//! no network. The operator feeds [`compile`] from watches; the gateway's
+//! no network. The operator feeds [`compile()`] from watches; the gateway's
 //! standalone mode and `chatops-operator render` feed it from YAML files.
+
+// kube-derive's `printcolumn(...)` attributes repeat `type_ = "string"`, which
+// this lint mistakes for a duplicated attribute.
+#![allow(clippy::duplicated_attributes)]
 
 pub mod access_grant;
 pub mod account_link;
@@ -14,6 +18,7 @@ pub mod config;
 pub mod crd;
 pub mod diagnostic;
 pub mod integration;
+pub mod manifests;
 pub mod schema;
 
 pub use access_grant::{AccessGrant, AccessGrantSpec, GrantType};

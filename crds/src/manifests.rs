@@ -69,7 +69,12 @@ impl Loaded {
     /// Adds every document of one YAML stream, named `source_name` in messages.
     ///
     /// Documents without a namespace are put in `default_namespace`, as kubectl does.
-    pub fn add_yaml(&mut self, source_name: &str, text: &str, default_namespace: &str) -> Result<(), ManifestError> {
+    pub fn add_yaml(
+        &mut self,
+        source_name: &str,
+        text: &str,
+        default_namespace: &str,
+    ) -> Result<(), ManifestError> {
         let documents: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|err| ManifestError::Yaml {
             source_name: source_name.to_owned(),
             message: err.to_string(),
@@ -80,35 +85,64 @@ impl Loaded {
         Ok(())
     }
 
-    fn add_document(&mut self, source_name: &str, document: Value, namespace: &str) -> Result<(), ManifestError> {
-        let api_version = document.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    fn add_document(
+        &mut self,
+        source_name: &str,
+        document: Value,
+        namespace: &str,
+    ) -> Result<(), ManifestError> {
+        let api_version = document
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let kind = document.get("kind").and_then(Value::as_str).unwrap_or_default();
         match (api_version, kind) {
             // Empty documents (a trailing `---`) and comments-only files.
             _ if document.is_null() => Ok(()),
             ("v1", "List") => {
-                let items = document.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
-                items.into_iter().try_for_each(|item| self.add_document(source_name, item, namespace))
+                let items = document
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                items
+                    .into_iter()
+                    .try_for_each(|item| self.add_document(source_name, item, namespace))
             }
             ("v1", "Secret") => self.add_secret(source_name, document, namespace),
             (_, _) if api_version.starts_with(&format!("{}/", crate::GROUP)) => {
                 match Kind::from_name(kind) {
                     Some(kind) => self.add_resource(source_name, kind, document, namespace),
-                    None => self.ignored.push(format!("{source_name}: unknown kind {api_version} {kind:?}")),
+                    None => self
+                        .ignored
+                        .push(format!("{source_name}: unknown kind {api_version} {kind:?}")),
                 }
                 Ok(())
             }
             _ => {
-                let name = document.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("(unnamed)");
-                self.ignored.push(format!("{source_name}: {api_version} {kind} {name}"));
+                let name = document
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(unnamed)");
+                self.ignored
+                    .push(format!("{source_name}: {api_version} {kind} {name}"));
                 Ok(())
             }
         }
     }
 
-    fn add_secret(&mut self, source_name: &str, mut document: Value, namespace: &str) -> Result<(), ManifestError> {
+    fn add_secret(
+        &mut self,
+        source_name: &str,
+        mut document: Value,
+        namespace: &str,
+    ) -> Result<(), ManifestError> {
         default_namespace(&mut document, namespace);
-        let name = document.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let name = document
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let secret: Secret = serde_json::from_value(document).map_err(|err| ManifestError::Secret {
             source_name: source_name.to_owned(),
             name: name.clone(),
@@ -122,19 +156,36 @@ impl Loaded {
         default_namespace(&mut document, namespace);
         let object = ObjectKey::new(
             kind,
-            document.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or(namespace),
-            document.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("(unnamed)"),
+            document
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or(namespace),
+            document
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("(unnamed)"),
         );
         let generation = document.pointer("/metadata/generation").and_then(Value::as_i64);
-        let reject = |message: String| Diagnostic::rejected(object.clone(), generation, Reason::Invalid, message);
+        let reject =
+            |message: String| Diagnostic::rejected(object.clone(), generation, Reason::Invalid, message);
 
-        if let Err(violations) = schema::validate_object(&document) {
-            let message = violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-            self.rejected.push(reject(format!("{source_name}: {message}")));
-            return;
-        }
+        // What the API server would store: defaults filled in, status dropped.
+        let document = match schema::admit(&document) {
+            Ok(admitted) => admitted,
+            Err(violations) => {
+                let message = violations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.rejected.push(reject(format!("{source_name}: {message}")));
+                return;
+            }
+        };
         if let Some(first) = self.origins.get(&object) {
-            self.rejected.push(reject(format!("defined twice: in {first} and again in {source_name}")));
+            self.rejected.push(reject(format!(
+                "defined twice: in {first} and again in {source_name}"
+            )));
             return;
         }
         let added = match object.kind {
@@ -168,7 +219,9 @@ fn push<K: serde::de::DeserializeOwned>(into: &mut Vec<K>, document: Value) -> R
 
 fn default_namespace(document: &mut Value, namespace: &str) {
     if let Some(metadata) = document.get_mut("metadata").and_then(Value::as_object_mut) {
-        metadata.entry("namespace").or_insert_with(|| Value::from(namespace));
+        metadata
+            .entry("namespace")
+            .or_insert_with(|| Value::from(namespace));
     }
 }
 
@@ -197,16 +250,184 @@ fn manifest_files(dir: &Path) -> Result<Vec<PathBuf>, ManifestError> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io_error)? {
         let path = entry.map_err(io_error)?.path();
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_none_or(|n| n.starts_with('.'));
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_none_or(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
         if path.is_dir() {
             files.extend(manifest_files(&path)?);
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "yaml" | "yml" | "json")) {
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
             files.push(path);
         }
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLATFORM: &str = r#"
+apiVersion: chatops.dev/v1alpha1
+kind: ChatPlatform
+metadata: {name: slack}
+spec:
+  type: slack
+  slack:
+    signingSecretRef: {name: slack, key: signing-secret}
+    botTokenRef: {name: slack, key: bot-token}
+"#;
+
+    const SECRET: &str = r#"
+apiVersion: v1
+kind: Secret
+metadata: {name: slack}
+data:
+  signing-secret: c2lnbmluZw==
+stringData:
+  bot-token: xoxb-1
+"#;
+
+    fn load(text: &str) -> Loaded {
+        let mut loaded = Loaded::default();
+        loaded.add_yaml("test.yaml", text, "chatops").unwrap();
+        loaded
+    }
+
+    #[test]
+    fn documents_are_validated_defaulted_and_put_in_the_default_namespace() {
+        let loaded = load(&format!("{PLATFORM}---\n{SECRET}---\n"));
+        assert!(loaded.rejected.is_empty(), "{:?}", loaded.rejected);
+        let platform = &loaded.resources.platforms[0];
+        assert_eq!(platform.metadata.namespace.as_deref(), Some("chatops"));
+        assert_eq!(platform.spec.fallback_user, "chatbot");
+        let compiled = loaded.compile();
+        assert_eq!(compiled.rejected().count(), 0, "{:?}", compiled.diagnostics);
+        assert_eq!(
+            compiled.secrets.0.values().cloned().collect::<Vec<_>>(),
+            ["xoxb-1", "signing"]
+        );
+    }
+
+    #[test]
+    fn a_document_the_api_server_would_refuse_is_rejected_alone() {
+        let bad = r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccessGrant
+metadata: {name: typo}
+spec: {command: "*", subcommand: get-devices, grantType: team, name: x, value: "*"}
+"#;
+        let loaded = load(&format!("{PLATFORM}---{bad}"));
+        assert_eq!(loaded.resources.platforms.len(), 1);
+        assert!(loaded.resources.grants.is_empty());
+        let [rejected] = &loaded.rejected[..] else {
+            panic!("{:?}", loaded.rejected)
+        };
+        assert_eq!(
+            rejected.object,
+            ObjectKey::new(Kind::AccessGrant, "chatops", "typo")
+        );
+        assert_eq!(rejected.reason, Reason::Invalid);
+        assert!(
+            rejected.message.starts_with("test.yaml: "),
+            "{}",
+            rejected.message
+        );
+        assert!(
+            rejected
+                .message
+                .contains(r#"spec.grantType: Unsupported value: "team""#),
+            "{}",
+            rejected.message
+        );
+        // The compiled diagnostics include the refused document.
+        assert!(
+            loaded
+                .compile()
+                .diagnostics
+                .iter()
+                .any(|d| d.object.name == "typo" && !d.ready)
+        );
+    }
+
+    #[test]
+    fn a_resource_defined_twice_keeps_its_first_definition() {
+        let mut loaded = load(PLATFORM);
+        loaded.add_yaml("other.yaml", PLATFORM, "chatops").unwrap();
+        assert_eq!(loaded.resources.platforms.len(), 1);
+        assert_eq!(
+            loaded.rejected[0].message,
+            "defined twice: in test.yaml and again in other.yaml"
+        );
+    }
+
+    #[test]
+    fn lists_are_unpacked_and_other_kinds_are_listed_as_ignored() {
+        let list = r#"
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: unrelated}}
+- {apiVersion: chatops.dev/v1alpha1, kind: Gadget, metadata: {name: g}}
+"#;
+        let loaded = load(&format!("{list}---\n# only a comment\n"));
+        assert_eq!(
+            loaded.ignored,
+            [
+                "test.yaml: v1 ConfigMap unrelated",
+                "test.yaml: unknown kind chatops.dev/v1alpha1 \"Gadget\""
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_yaml_and_malformed_secrets_fail_the_whole_load() {
+        let mut loaded = Loaded::default();
+        let err = loaded
+            .add_yaml("bad.yaml", "spec: [unclosed", "chatops")
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("bad.yaml is not valid YAML: "),
+            "{err}"
+        );
+
+        let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {token: '***not base64'}\n";
+        let err = loaded.add_yaml("secret.yaml", secret, "chatops").unwrap_err();
+        assert!(err.to_string().starts_with("secret.yaml: Secret s: "), "{err}");
+        assert!(
+            !err.to_string().contains("***not base64"),
+            "the value is not echoed: {err}"
+        );
+    }
+
+    #[test]
+    fn load_dir_reads_yaml_recursively_and_skips_hidden_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("platforms")).unwrap();
+        std::fs::create_dir_all(dir.path().join("..data")).unwrap();
+        std::fs::write(dir.path().join("platforms/slack.yml"), PLATFORM).unwrap();
+        std::fs::write(
+            dir.path().join("secret.json"),
+            serde_json::to_string(&serde_saphyr::from_str::<Value>(SECRET).unwrap()).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("..data/slack.yaml"), PLATFORM).unwrap();
+        std::fs::write(dir.path().join(".slack.yaml.swp"), "not yaml: [").unwrap();
+        std::fs::write(dir.path().join("README.md"), "# not a manifest").unwrap();
+        let loaded = load_dir(dir.path(), "chatops").unwrap();
+        assert_eq!(loaded.resources.platforms.len(), 1);
+        assert_eq!(loaded.resources.secrets.len(), 1);
+        assert!(loaded.rejected.is_empty(), "{:?}", loaded.rejected);
+
+        let err = load_dir(&dir.path().join("missing"), "chatops").unwrap_err();
+        assert!(err.to_string().starts_with("cannot read "), "{err}");
+    }
 }

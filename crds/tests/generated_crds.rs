@@ -13,7 +13,10 @@ fn checked_in_crds_match_the_types() {
         .expect("crds/yaml exists")
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(present, expected, "crds/yaml holds other files than the generated ones");
+    assert_eq!(
+        present, expected,
+        "crds/yaml holds other files than the generated ones"
+    );
 
     for definition in crd::all() {
         let name = crd::file_name(&definition);
@@ -31,20 +34,48 @@ fn every_crd_has_status_columns_short_names_and_the_chatops_category() {
         let names = &definition.spec.names;
         assert_eq!(definition.spec.group, "chatops.dev");
         assert_eq!(definition.spec.scope, "Namespaced");
-        assert_eq!(names.categories.as_deref(), Some(&["chatops".to_owned()][..]), "{}", names.kind);
-        assert!(names.short_names.as_ref().is_some_and(|s| !s.is_empty()), "{}", names.kind);
+        assert_eq!(
+            names.categories.as_deref(),
+            Some(&["chatops".to_owned()][..]),
+            "{}",
+            names.kind
+        );
+        assert!(
+            names.short_names.as_ref().is_some_and(|s| !s.is_empty()),
+            "{}",
+            names.kind
+        );
         let version = &definition.spec.versions[0];
         assert_eq!(version.name, "v1alpha1");
-        assert!(version.subresources.as_ref().and_then(|s| s.status.as_ref()).is_some(), "{}", names.kind);
-        let columns: Vec<&str> =
-            version.additional_printer_columns.iter().flatten().map(|c| c.name.as_str()).collect();
-        assert!(columns.contains(&"Ready") && columns.contains(&"Age"), "{}: {columns:?}", names.kind);
+        assert!(
+            version
+                .subresources
+                .as_ref()
+                .and_then(|s| s.status.as_ref())
+                .is_some(),
+            "{}",
+            names.kind
+        );
+        let columns: Vec<&str> = version
+            .additional_printer_columns
+            .iter()
+            .flatten()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert!(
+            columns.contains(&"Ready") && columns.contains(&"Age"),
+            "{}: {columns:?}",
+            names.kind
+        );
     }
 }
 
 #[test]
 fn access_grant_columns_make_kubectl_get_useful() {
-    let grant = crd::all().into_iter().find(|c| c.spec.names.kind == "AccessGrant").unwrap();
+    let grant = crd::all()
+        .into_iter()
+        .find(|c| c.spec.names.kind == "AccessGrant")
+        .unwrap();
     let names: Vec<String> = grant.spec.versions[0]
         .additional_printer_columns
         .iter()
@@ -52,12 +83,18 @@ fn access_grant_columns_make_kubectl_get_useful() {
         .filter(|c| c.priority.unwrap_or(0) == 0)
         .map(|c| c.name.clone())
         .collect();
-    assert_eq!(names, ["Command", "Subcommand", "Type", "Name", "Value", "Ready", "Age"]);
+    assert_eq!(
+        names,
+        ["Command", "Subcommand", "Type", "Name", "Value", "Ready", "Age"]
+    );
 }
 
 #[test]
 fn nautobot_chatops_settings_have_the_same_defaults() {
-    let platform = crd::all().into_iter().find(|c| c.spec.names.kind == "ChatPlatform").unwrap();
+    let platform = crd::all()
+        .into_iter()
+        .find(|c| c.spec.names.kind == "ChatPlatform")
+        .unwrap();
     let schema = serde_json::to_value(&platform.spec.versions[0].schema).unwrap();
     let spec = &schema["openAPIV3Schema"]["properties"]["spec"]["properties"];
     assert_eq!(spec["deleteInputOnSubmission"]["default"], false);

@@ -262,6 +262,7 @@ refused! {
     cel_awx_needs_token_or_username_and_password => "cel-awx-credentials.yaml",
     cel_panorama_needs_token_or_username_and_password => "cel-panorama-credentials.yaml",
     cel_tls_ca_and_skip_verify_exclude_each_other => "cel-tls-exclusive.yaml",
+    duplicate_token_for_one_integration_is_refused => "list-map-duplicate-token.yaml",
 }
 
 #[test]
