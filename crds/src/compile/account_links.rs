@@ -3,7 +3,7 @@
 use crate::{
     AccountLink, SecretKeyRef,
     config::AccountLinkConfig,
-    diagnostic::{Diagnostic, Kind, Reason},
+    diagnostic::{Kind, Reason},
 };
 
 use super::{Compiled, IntegrationCommands, PlatformNames, claims::Claims, identify, oldest_first, secrets};
@@ -25,12 +25,7 @@ pub(super) fn compile(
                 "spec.platform names the ChatPlatform {:?}, which does not exist",
                 spec.platform
             );
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::PlatformNotFound,
-                message,
-            ));
+            out.reject(object, generation, Reason::PlatformNotFound, message);
             continue;
         }
         // An email is resolved to an ID by the operator, which records it in status.
@@ -43,12 +38,7 @@ pub(super) fn compile(
                 ),
                 None => "one of spec.chatUserId or spec.email is required".to_owned(),
             };
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::EmailNotResolved,
-                message,
-            ));
+            out.reject(object, generation, Reason::EmailNotResolved, message);
             continue;
         };
         if let Err(holder) = accounts.claim((spec.platform.clone(), chat_user_id.clone()), &object) {
@@ -56,12 +46,7 @@ pub(super) fn compile(
                 "the chat account {chat_user_id} on {} is already linked by the older {holder}",
                 spec.platform
             );
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::LinkConflict,
-                message,
-            ));
+            out.reject(object, generation, Reason::LinkConflict, message);
             continue;
         }
 
@@ -80,25 +65,11 @@ pub(super) fn compile(
                 object.namespace,
                 missing.join(", ")
             );
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::IntegrationNotFound,
-                message,
-            ));
+            out.reject(object, generation, Reason::IntegrationNotFound, message);
             continue;
         }
-        let keys = match store.resolve_all(&object, &references) {
-            Ok(resolved) => secrets::store(resolved, &mut out.secrets),
-            Err(problem) => {
-                out.diagnostics.push(Diagnostic::rejected(
-                    object,
-                    generation,
-                    problem.reason,
-                    problem.message,
-                ));
-                continue;
-            }
+        let Some(keys) = out.store_secrets(store, &object, generation, &references) else {
+            continue;
         };
         let tokens = keys
             .into_iter()
@@ -112,8 +83,7 @@ pub(super) fn compile(
             source: object.namespaced_name(),
         });
         let message = format!("links {} user {chat_user_id} to {}", spec.platform, spec.user);
-        out.diagnostics
-            .push(Diagnostic::accepted(object, generation, message));
+        out.accept(object, generation, message);
     }
     out.config
         .account_links

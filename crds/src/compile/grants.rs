@@ -3,7 +3,7 @@
 use crate::{
     AccessGrant,
     config::GrantRule,
-    diagnostic::{Diagnostic, Kind, Reason},
+    diagnostic::{Kind, Reason},
 };
 
 use super::{Compiled, PlatformNames, identify};
@@ -15,12 +15,7 @@ pub(super) fn compile(grants: &[AccessGrant], platforms: &PlatformNames, out: &m
         let spec = &grant.spec;
         if let Some(platform) = spec.platform.as_ref().filter(|p| !platforms.contains(*p)) {
             let message = format!("spec.platform names the ChatPlatform {platform:?}, which does not exist");
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::PlatformNotFound,
-                message,
-            ));
+            out.reject(object, generation, Reason::PlatformNotFound, message);
             continue;
         }
         out.config.grants.push(GrantRule {
@@ -41,8 +36,7 @@ pub(super) fn compile(grants: &[AccessGrant], platforms: &PlatformNames, out: &m
             "allows {} {} for {} {}{on_platform}",
             spec.command, spec.subcommand, spec.grant_type, spec.value
         );
-        out.diagnostics
-            .push(Diagnostic::accepted(object, generation, message));
+        out.accept(object, generation, message);
     }
     // A stable order, so that the same grants always render the same ConfigMap.
     out.config.grants.sort();

@@ -3,7 +3,7 @@
 use crate::{
     Integration, SecretKeyRef,
     config::IntegrationConfig,
-    diagnostic::{Diagnostic, Kind, Reason},
+    diagnostic::{Kind, Reason},
 };
 
 use super::{Compiled, IntegrationCommands, claims::Claims, identify, oldest_first, secrets};
@@ -28,19 +28,13 @@ pub(super) fn compile(
             .unwrap_or_else(|| spec.integration_type.as_str().to_owned());
         if command == BUILTIN_COMMAND {
             let message = format!("the command {BUILTIN_COMMAND} is built into the gateway; choose another");
-            out.diagnostics
-                .push(Diagnostic::rejected(object, generation, Reason::Invalid, message));
+            out.reject(object, generation, Reason::Invalid, message);
             continue;
         }
         if let Err(holder) = commands.claim(command.clone(), &object) {
             let message =
                 format!("the command {command:?} is already served by the older {holder}; set spec.command");
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::CommandConflict,
-                message,
-            ));
+            out.reject(object, generation, Reason::CommandConflict, message);
             continue;
         }
         held.insert((object.namespace.clone(), object.name.clone()), command.clone());
@@ -51,8 +45,7 @@ pub(super) fn compile(
             .or(spec.integration_type.default_endpoint())
         else {
             let message = format!("spec.endpoint is required for type {}", spec.integration_type);
-            out.diagnostics
-                .push(Diagnostic::rejected(object, generation, Reason::Invalid, message));
+            out.reject(object, generation, Reason::Invalid, message);
             continue;
         };
         let tls = spec.tls.clone().unwrap_or_default();
@@ -65,17 +58,8 @@ pub(super) fn compile(
         .into_iter()
         .filter_map(|(field, reference)| Some((field.to_owned(), reference?)))
         .collect();
-        let mut keys = match store.resolve_all(&object, &references) {
-            Ok(resolved) => secrets::store(resolved, &mut out.secrets),
-            Err(problem) => {
-                out.diagnostics.push(Diagnostic::rejected(
-                    object,
-                    generation,
-                    problem.reason,
-                    problem.message,
-                ));
-                continue;
-            }
+        let Some(mut keys) = out.store_secrets(store, &object, generation, &references) else {
+            continue;
         };
         let config = IntegrationConfig {
             source: object.namespaced_name(),
@@ -93,8 +77,7 @@ pub(super) fn compile(
             "{} integration answers to the command {command}",
             spec.integration_type
         );
-        out.diagnostics
-            .push(Diagnostic::accepted(object, generation, message));
+        out.accept(object, generation, message);
     }
     held
 }

@@ -17,15 +17,15 @@ mod integrations;
 mod platforms;
 mod secrets;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;
 
 use crate::{
-    AccessGrant, AccountLink, ChatPlatform, Integration,
-    config::{GatewayConfig, GatewaySecrets},
-    diagnostic::{Diagnostic, Kind, ObjectKey},
+    AccessGrant, AccountLink, ChatPlatform, Integration, SecretKeyRef,
+    config::{GatewayConfig, GatewaySecrets, SecretKey},
+    diagnostic::{Diagnostic, Kind, ObjectKey, Reason},
 };
 
 /// Everything `compile` reads: the four kinds of resource and the Secrets they refer to.
@@ -58,6 +58,35 @@ impl Compiled {
     /// The verdicts on resources that were left out.
     pub fn rejected(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| !d.ready)
+    }
+
+    fn accept(&mut self, object: ObjectKey, generation: Option<i64>, message: String) {
+        self.diagnostics
+            .push(Diagnostic::accepted(object, generation, message));
+    }
+
+    fn reject(&mut self, object: ObjectKey, generation: Option<i64>, reason: Reason, message: String) {
+        self.diagnostics
+            .push(Diagnostic::rejected(object, generation, reason, message));
+    }
+
+    /// Resolves a resource's Secret references and stores their values in the
+    /// gateway's Secret; returns the key of each field. When any reference
+    /// fails, nothing is stored, the resource is rejected, and `None` comes back.
+    fn store_secrets(
+        &mut self,
+        store: &secrets::SecretStore<'_>,
+        object: &ObjectKey,
+        generation: Option<i64>,
+        references: &[(String, &SecretKeyRef)],
+    ) -> Option<BTreeMap<String, SecretKey>> {
+        match store.resolve_all(object, references) {
+            Ok(resolved) => Some(secrets::store(resolved, &mut self.secrets)),
+            Err(problem) => {
+                self.reject(object.clone(), generation, problem.reason, problem.message);
+                None
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::{
     ChatPlatform, ChatPlatformSpec, PlatformType, SecretKeyRef,
     chat_platform::{MattermostCredentials, SlackCredentials, TeamsCredentials, WebexCredentials},
     config::{PlatformConfig, PlatformCredentials, SecretKey},
-    diagnostic::{Diagnostic, Kind, Reason},
+    diagnostic::{Kind, Reason},
 };
 
 use super::{Compiled, PlatformNames, claims::Claims, identify, oldest_first, secrets};
@@ -28,12 +28,7 @@ pub(super) fn compile(
                  the webhook path /hooks/{{name}}/ and must be unique across namespaces",
                 object.name
             );
-            out.diagnostics.push(Diagnostic::rejected(
-                object,
-                generation,
-                Reason::PlatformNameConflict,
-                message,
-            ));
+            out.reject(object, generation, Reason::PlatformNameConflict, message);
             continue;
         }
         held.insert(object.name.clone());
@@ -41,32 +36,20 @@ pub(super) fn compile(
         let block = match Block::of(&platform.spec) {
             Ok(block) => block,
             Err(message) => {
-                out.diagnostics
-                    .push(Diagnostic::rejected(object, generation, Reason::Invalid, message));
+                out.reject(object, generation, Reason::Invalid, message);
                 continue;
             }
         };
-        let resolved = match store.resolve_all(&object, &block.references()) {
-            Ok(resolved) => resolved,
-            Err(problem) => {
-                out.diagnostics.push(Diagnostic::rejected(
-                    object,
-                    generation,
-                    problem.reason,
-                    problem.message,
-                ));
-                continue;
-            }
+        let Some(keys) = out.store_secrets(store, &object, generation, &block.references()) else {
+            continue;
         };
-        let keys = secrets::store(resolved, &mut out.secrets);
         let config = platform_config(&platform.spec, object.namespaced_name(), block.credentials(&keys));
         out.config.platforms.insert(object.name.clone(), config);
         let message = format!(
             "{} platform served at /hooks/{}/",
             platform.spec.platform_type, object.name
         );
-        out.diagnostics
-            .push(Diagnostic::accepted(object, generation, message));
+        out.accept(object, generation, message);
     }
     held
 }
