@@ -1,1 +1,4 @@
-pub fn x(){}
+//! The chatops gateway: receives chat commands from the chat platforms, decides whether the
+//! access grants allow them, and runs them against the integrations.
+
+pub mod access;
