@@ -72,3 +72,50 @@ fn the_quickstart_config_carries_every_credential_by_key() {
     );
     assert!(compiled.secrets.get(&alice.tokens["nautobot"]).is_some());
 }
+
+/// The quickstart's grants, as compiled from its manifests, enforced by the gateway's engine.
+#[test]
+fn the_quickstart_grants_mean_what_their_comments_say() {
+    use chatops_gateway::access::{GrantIndex, GrantType, Request};
+
+    let compiled = load_quickstart().compile();
+    let index = GrantIndex::new(&compiled.config.grants);
+    let request = |organization, user, command, subcommand| Request {
+        platform: "slack",
+        organization: Some(organization),
+        channel: Some("C0ANYWHERE1"),
+        user: Some(user),
+        command,
+        subcommand,
+    };
+    let alice = "U0EXAMPLE01";
+    let bob = "U0SOMEBODY9";
+
+    // Everyone asks the gateway who they are; everyone lists devices.
+    assert!(
+        index
+            .check(&request("T0EXAMPLE01", bob, "chatops", "whoami"))
+            .is_allowed()
+    );
+    assert!(
+        index
+            .check(&request("T0EXAMPLE01", bob, "nautobot", "get-devices"))
+            .is_allowed()
+    );
+    // Only alice changes device status.
+    assert!(
+        index
+            .check(&request("T0EXAMPLE01", alice, "nautobot", "change-device-status"))
+            .is_allowed()
+    );
+    let denied = index.check(&request("T0EXAMPLE01", bob, "nautobot", "change-device-status"));
+    let denial = denied.denial().expect("bob is denied");
+    assert_eq!((denial.scope, denial.id), (GrantType::User, Some(bob)));
+    // Nobody outside the workspace runs anything, alice's ID notwithstanding.
+    let outsider = index.check(&request("T0OTHERORG1", alice, "nautobot", "get-devices"));
+    let denial = outsider.denial().expect("another workspace is denied");
+    assert_eq!(
+        (denial.scope, denial.id),
+        (GrantType::Organization, Some("T0OTHERORG1"))
+    );
+}
