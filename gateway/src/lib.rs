@@ -2,3 +2,5 @@
 //! access grants allow them, and runs them against the integrations.
 
 pub mod access;
+pub mod model;
+pub mod platforms;

@@ -1,0 +1,169 @@
+//! What a command answers: a message, or a prompt for what is missing.
+
+/// A command's answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// Something to show.
+    Message(Message),
+    /// A question: pick from a menu, or fill in a form.
+    Prompt(Prompt),
+}
+
+/// How a message should look: plain, or flagged as a warning or an error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Level {
+    /// An ordinary answer.
+    #[default]
+    Info,
+    /// Something the user should notice (a partial answer, a truncated list).
+    Warning,
+    /// The command failed or was refused.
+    Error,
+}
+
+/// A message: a title and blocks of content.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Message {
+    /// Plain, warning or error.
+    pub level: Level,
+    /// A short heading, e.g. the command that was run.
+    pub title: Option<String>,
+    /// The content, in order.
+    pub blocks: Vec<Block>,
+    /// Show it only to the user who asked (ephemeral), whatever the platform's default.
+    pub private: bool,
+}
+
+impl Message {
+    /// A message of one text block.
+    pub fn text(level: Level, text: impl Into<String>) -> Self {
+        Message {
+            level,
+            blocks: vec![Block::Text(text.into())],
+            ..Default::default()
+        }
+    }
+
+    /// The same message, shown only to the user who asked.
+    pub fn privately(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    /// The same message, with a title.
+    pub fn titled(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+}
+
+/// One piece of a message's content.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// Text with light markup: `**bold**`, `` `code` ``, `[label](url)`, and line breaks.
+    /// Each platform converts it to its own dialect.
+    Text(String),
+    /// Preformatted text, shown in a monospace block.
+    Code(String),
+    /// A table; a platform shows it inline when it fits its limits and as a file when it does not.
+    Table(Table),
+    /// A picture (e.g. a Grafana panel).
+    Image(Image),
+}
+
+/// A table of text cells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// What the table shows; also the file name stem when it is attached.
+    pub title: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Rows of cells, each as long as `columns`.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// An image, uploaded by the dispatcher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// The file name, e.g. `interfaces.png`.
+    pub file_name: String,
+    /// Text for people who cannot see it.
+    pub alt_text: String,
+    /// The encoded image (PNG).
+    pub bytes: Vec<u8>,
+}
+
+/// A question for the user.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Prompt {
+    /// Pick one value for the next argument.
+    Menu(Menu),
+    /// Fill in several values at once.
+    Form(Form),
+}
+
+/// A menu: pick one choice, which becomes the next argument.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Menu {
+    /// The question, e.g. "Which device?".
+    pub text: String,
+    /// The choices of this page.
+    pub choices: Vec<Choice>,
+    /// Offset of the next page, when there are more choices than one page holds.
+    pub next_offset: Option<usize>,
+    /// The signed continuation the answer resumes (see [`crate::model::Continuation`]).
+    pub continuation: String,
+}
+
+/// One choice of a menu: what the user sees, and the argument it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// What the user sees: a name, never a UUID.
+    pub label: String,
+    /// The argument it becomes.
+    pub value: String,
+}
+
+impl Choice {
+    /// A choice whose label is its value.
+    pub fn same(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Choice {
+            label: value.clone(),
+            value,
+        }
+    }
+}
+
+/// A form: several fields at once, which become the next arguments in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    /// The form's title.
+    pub title: String,
+    /// The fields, in argument order.
+    pub fields: Vec<Field>,
+    /// The signed continuation the answers resume.
+    pub continuation: String,
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The field's label.
+    pub label: String,
+    /// Free text or a choice.
+    pub kind: FieldKind,
+    /// The value shown at first.
+    pub default: Option<String>,
+    /// Whether it may be left empty.
+    pub optional: bool,
+}
+
+/// What kind of input a field takes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// One of these choices.
+    Select(Vec<Choice>),
+}
