@@ -1,0 +1,53 @@
+//! One module per chat platform, each with the same shape: an inbound side
+//! (verify, then parse into an [`crate::model::Invocation`]) and an outbound
+//! side (a [`Dispatcher`] that renders a [`crate::model::Reply`]).
+
+use std::future::Future;
+
+use crate::model::{Reply, ReplyContext};
+
+pub mod slack;
+
+/// Why an answer could not be delivered. Never carries a token.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// The platform's API could not be reached or timed out.
+    #[error("{api}: request failed: {reason}")]
+    Transport {
+        /// The API method, e.g. `chat.postMessage`.
+        api: &'static str,
+        /// What went wrong, without URLs that carry secrets.
+        reason: String,
+    },
+    /// The platform answered with an error.
+    #[error("{api}: the platform answered {status}: {error}")]
+    Rejected {
+        /// The API method.
+        api: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The platform's error code, e.g. `channel_not_found`.
+        error: String,
+    },
+    /// The platform kept answering 429 after the retries allowed.
+    #[error("{api}: still rate limited after {attempts} attempts")]
+    RateLimited {
+        /// The API method.
+        api: &'static str,
+        /// How many times it was tried.
+        attempts: u32,
+    },
+    /// The reply cannot be shown on this platform (e.g. a form without a trigger).
+    #[error("cannot deliver this reply: {0}")]
+    Unsupported(String),
+}
+
+/// Delivers replies on one chat platform.
+pub trait Dispatcher: Send + Sync {
+    /// Sends `reply` to the conversation, thread or response URL in `to`.
+    /// A [`crate::model::Message`] marked private is shown only to the user who asked.
+    fn send(&self, to: &ReplyContext, reply: &Reply) -> impl Future<Output = Result<(), DispatchError>> + Send;
+
+    /// Removes the prompt the user just answered (`deleteInputOnSubmission`).
+    fn delete_prompt(&self, to: &ReplyContext) -> impl Future<Output = Result<(), DispatchError>> + Send;
+}
