@@ -219,6 +219,47 @@ impl GatewaySecrets {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// A hash of the content: `sha256:` and 64 hex digits.
+    ///
+    /// The ConfigMap carries the hash of the Secret it was rendered with, so
+    /// the gateway can tell when the mounted Secret has not caught up yet.
+    /// Each key and value is length-prefixed, so no two different contents
+    /// hash alike by shifting bytes between a key and its value.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for (key, value) in &self.0 {
+            for part in [key.as_str().as_bytes(), value.as_bytes()] {
+                hasher.update((part.len() as u64).to_be_bytes());
+                hasher.update(part);
+            }
+        }
+        format!("sha256:{}", hex::encode(hasher.finalize()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secrets(pairs: &[(&str, &str)]) -> GatewaySecrets {
+        GatewaySecrets(
+            pairs
+                .iter()
+                .map(|(k, v)| (SecretKey(k.to_string()), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_content_hash_changes_with_any_value_and_resists_shifting_bytes() {
+        let base = secrets(&[("a", "bc")]).content_hash();
+        assert_ne!(base, secrets(&[("ab", "c")]).content_hash());
+        assert_ne!(base, secrets(&[("a", "bd")]).content_hash());
+        assert_eq!(base, secrets(&[("a", "bc")]).content_hash());
+        assert!(base.starts_with("sha256:") && base.len() == 7 + 64);
+    }
 }
 
 impl std::fmt::Debug for GatewaySecrets {

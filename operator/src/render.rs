@@ -19,6 +19,10 @@ use sha2::{Digest, Sha256};
 
 /// The ConfigMap key holding the configuration.
 pub const CONFIG_KEY: &str = "config.yaml";
+/// The ConfigMap key holding the hash of the Secret the configuration was
+/// rendered with. It is data, not only an annotation, because the gateway sees
+/// the mounted files and not the object's metadata.
+pub const SECRET_HASH_KEY: &str = "secret-hash";
 /// Annotation on both objects: the hash of the Secret's content.
 pub const SECRET_HASH_ANNOTATION: &str = "chatops.dev/secret-hash";
 /// Annotation on the ConfigMap: the hash of its own configuration.
@@ -53,7 +57,7 @@ pub enum RenderError {
 /// Renders compiled configuration into the gateway's ConfigMap and Secret.
 pub fn render(compiled: &Compiled, target: &Target) -> Result<Rendered, RenderError> {
     let config_yaml = config_to_yaml(&compiled.config)?;
-    let secret_hash = secrets_hash(&compiled.secrets);
+    let secret_hash = compiled.secrets.content_hash();
     let config_hash = format!("sha256:{}", hex::encode(Sha256::digest(config_yaml.as_bytes())));
 
     let config_map = ConfigMap {
@@ -64,7 +68,13 @@ pub fn render(compiled: &Compiled, target: &Target) -> Result<Rendered, RenderEr
                 (CONFIG_HASH_ANNOTATION, config_hash),
             ],
         ),
-        data: Some([(CONFIG_KEY.to_owned(), config_yaml)].into()),
+        data: Some(
+            [
+                (CONFIG_KEY.to_owned(), config_yaml),
+                (SECRET_HASH_KEY.to_owned(), secret_hash.clone()),
+            ]
+            .into(),
+        ),
         ..Default::default()
     };
     let secret = Secret {
@@ -86,21 +96,6 @@ pub fn render(compiled: &Compiled, target: &Target) -> Result<Rendered, RenderEr
 /// The configuration as the YAML document stored in the ConfigMap.
 pub fn config_to_yaml(config: &GatewayConfig) -> Result<String, RenderError> {
     serde_saphyr::to_string(config).map_err(|err| RenderError::Serialize(err.to_string()))
-}
-
-/// A hash of the secret material: `sha256:` and 64 hex digits.
-///
-/// Each key and value is length-prefixed, so no two different maps hash alike
-/// by shifting bytes between a key and its value.
-pub fn secrets_hash(secrets: &GatewaySecrets) -> String {
-    let mut hasher = Sha256::new();
-    for (key, value) in &secrets.0 {
-        for part in [key.as_str().as_bytes(), value.as_bytes()] {
-            hasher.update((part.len() as u64).to_be_bytes());
-            hasher.update(part);
-        }
-    }
-    format!("sha256:{}", hex::encode(hasher.finalize()))
 }
 
 fn metadata<const N: usize>(target: &Target, annotations: [(&str, String); N]) -> ObjectMeta {
@@ -158,15 +153,6 @@ mod tests {
     }
 
     #[test]
-    fn the_secret_hash_changes_with_any_value_and_resists_shifting_bytes() {
-        let base = secrets_hash(&secrets(&[("a", "bc")]));
-        assert_ne!(base, secrets_hash(&secrets(&[("ab", "c")])));
-        assert_ne!(base, secrets_hash(&secrets(&[("a", "bd")])));
-        assert_eq!(base, secrets_hash(&secrets(&[("a", "bc")])));
-        assert!(base.starts_with("sha256:") && base.len() == 7 + 64);
-    }
-
-    #[test]
     fn the_config_map_carries_the_secret_hash_and_no_secret_value() {
         let compiled = Compiled {
             secrets: secrets(&[("chatplatform.chatops.slack.bot-token", "xoxb-secret")]),
@@ -176,7 +162,7 @@ mod tests {
         let annotations = rendered.config_map.metadata.annotations.as_ref().unwrap();
         assert_eq!(
             annotations[SECRET_HASH_ANNOTATION],
-            secrets_hash(&compiled.secrets)
+            compiled.secrets.content_hash()
         );
         assert_eq!(
             rendered.secret.metadata.annotations.as_ref().unwrap()[SECRET_HASH_ANNOTATION],
