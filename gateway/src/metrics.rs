@@ -1,0 +1,112 @@
+//! Prometheus metrics of the gateway, served on the admin port at `/metrics`.
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{counter::Counter, family::Family, histogram::Histogram},
+    registry::Registry,
+};
+
+/// Labels of inbound webhook requests.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// The ChatPlatform name (bounded: one per configured platform, or `unknown`).
+    pub platform: String,
+    /// The endpoint: commands, interactions, events, …
+    pub endpoint: String,
+    /// accepted, or the reason a request was refused (unsigned, stale, malformed, busy, …).
+    pub outcome: String,
+}
+
+/// Labels of commands run.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CommandLabels {
+    /// The ChatPlatform name.
+    pub platform: String,
+    /// The command (a configured one, or `unknown`).
+    pub command: String,
+    /// succeeded, denied, failed, errored, help, cancelled.
+    pub outcome: String,
+}
+
+/// Labels of calls to the chat platforms' APIs.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutboundLabels {
+    /// The ChatPlatform name.
+    pub platform: String,
+    /// ok, or the error kind.
+    pub outcome: String,
+}
+
+/// Every metric the gateway exports.
+pub struct Metrics {
+    registry: Registry,
+    /// Inbound webhook requests by platform, endpoint and outcome.
+    pub requests: Family<RequestLabels, Counter>,
+    /// Commands by platform, command and outcome.
+    pub commands: Family<CommandLabels, Counter>,
+    /// How long commands take, from the request to the answer delivered.
+    pub command_duration: Family<CommandLabels, Histogram>,
+    /// Answers delivered through the platforms' APIs.
+    pub outbound: Family<OutboundLabels, Counter>,
+    /// Configuration reloads that failed (the last good configuration kept serving).
+    pub reload_failures: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("chatops_gateway");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let commands = Family::<CommandLabels, Counter>::default();
+        let command_duration = Family::<CommandLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0])
+        });
+        let outbound = Family::<OutboundLabels, Counter>::default();
+        let reload_failures = Counter::default();
+        registry.register("webhook_requests", "Inbound webhook requests", requests.clone());
+        registry.register("commands", "Commands run", commands.clone());
+        registry.register_with_unit(
+            "command_duration",
+            "Time from request to answer",
+            prometheus_client::registry::Unit::Seconds,
+            command_duration.clone(),
+        );
+        registry.register(
+            "outbound_calls",
+            "Calls to the chat platforms' APIs",
+            outbound.clone(),
+        );
+        registry.register(
+            "config_reload_failures",
+            "Configuration reloads that failed",
+            reload_failures.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            commands,
+            command_duration,
+            outbound,
+            reload_failures,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one inbound request.
+    pub fn request(&self, platform: &str, endpoint: &str, outcome: &str) {
+        let labels = RequestLabels {
+            platform: platform.to_owned(),
+            endpoint: endpoint.to_owned(),
+            outcome: outcome.to_owned(),
+        };
+        self.requests.get_or_create(&labels).inc();
+    }
+
+    /// The metrics in the OpenMetrics text format.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+}
