@@ -2,5 +2,8 @@
 //! access grants allow them, and runs them against the integrations.
 
 pub mod access;
+pub mod audit;
+pub mod config;
+pub mod metrics;
 pub mod model;
 pub mod platforms;

@@ -46,7 +46,11 @@ pub enum DispatchError {
 pub trait Dispatcher: Send + Sync {
     /// Sends `reply` to the conversation, thread or response URL in `to`.
     /// A [`crate::model::Message`] marked private is shown only to the user who asked.
-    fn send(&self, to: &ReplyContext, reply: &Reply) -> impl Future<Output = Result<(), DispatchError>> + Send;
+    fn send(
+        &self,
+        to: &ReplyContext,
+        reply: &Reply,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
 
     /// Removes the prompt the user just answered (`deleteInputOnSubmission`).
     fn delete_prompt(&self, to: &ReplyContext) -> impl Future<Output = Result<(), DispatchError>> + Send;
