@@ -80,7 +80,11 @@ fn fingerprint(loaded: &Loaded) -> String {
 ///
 /// Runs until the process ends. Failures are logged; the last good
 /// configuration keeps serving.
-pub async fn watch<T: Send + Sync + 'static>(reloader: Arc<Reloader<T>>, interval: Duration) {
+pub async fn watch<T: Send + Sync + 'static>(
+    reloader: Arc<Reloader<T>>,
+    interval: Duration,
+    metrics: Arc<crate::metrics::Metrics>,
+) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let dir = reloader.source().watched_dir().to_owned();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -99,12 +103,14 @@ pub async fn watch<T: Send + Sync + 'static>(reloader: Arc<Reloader<T>>, interva
 
     let mut ticker = tokio::time::interval(interval);
     ticker.tick().await;
+    let mut notified = true;
     loop {
         tokio::select! {
-            changed = rx.recv() => {
+            changed = rx.recv(), if notified => {
                 if changed.is_none() {
-                    // The watcher is gone; the periodic reload goes on.
-                    std::future::pending::<()>().await;
+                    // The watcher is gone; the periodic reload goes on alone.
+                    notified = false;
+                    continue;
                 }
                 // Let a burst of changes settle before reading.
                 while tokio::time::timeout(DEBOUNCE, rx.recv()).await.is_ok_and(|e| e.is_some()) {}
@@ -115,6 +121,7 @@ pub async fn watch<T: Send + Sync + 'static>(reloader: Arc<Reloader<T>>, interva
         match tokio::task::spawn_blocking(move || reloader.reload()).await {
             Ok(Ok(_)) => {}
             Ok(Err(err)) => {
+                metrics.reload_failures.inc();
                 tracing::error!(error = %err, "configuration not reloaded; the last good one keeps serving")
             }
             Err(err) => tracing::error!(error = %err, "configuration reload panicked"),
