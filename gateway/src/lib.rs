@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod commands;
 pub mod config;
 pub mod metrics;
 pub mod model;

@@ -1,0 +1,53 @@
+//! What a command implementation receives.
+
+use super::context::RouteContext;
+use super::registry::{ParamSpec, SubcommandSpec};
+use crate::model::{Choice, Field, Identity, Invocation, Reply};
+
+/// One run of a command: the invocation, already allowed by the grants, and who it acts as.
+#[derive(Clone, Copy)]
+pub struct Call<'a> {
+    /// The configuration routed against.
+    pub ctx: &'a RouteContext<'a>,
+    /// What was typed (or completed through prompts); `invocation.menu_offset` says which page
+    /// of a menu to show.
+    pub invocation: &'a Invocation,
+    /// The user the integrations should act as.
+    pub identity: &'a Identity,
+    /// The spec of the sub-command being run.
+    pub spec: &'a SubcommandSpec,
+}
+
+impl<'a> Call<'a> {
+    /// The `index`th argument, if given.
+    pub fn arg(&self, index: usize) -> Option<&'a str> {
+        self.invocation.arguments.get(index).map(String::as_str)
+    }
+
+    /// The required parameters not given: one means a menu, several a form.
+    pub fn missing_params(&self) -> Vec<&'a ParamSpec> {
+        let given = self.invocation.arguments.len();
+        self.spec
+            .params
+            .iter()
+            .skip(given)
+            .filter(|param| !param.optional)
+            .collect()
+    }
+
+    /// A menu for the next argument, showing the page of `choices` this call is at.
+    pub fn menu(&self, text: impl Into<String>, choices: Vec<Choice>) -> Reply {
+        self.ctx
+            .prompt_menu(self.invocation, text, choices, self.invocation.menu_offset)
+    }
+
+    /// A form for the next arguments, one per field.
+    pub fn form(&self, title: impl Into<String>, fields: Vec<Field>) -> Reply {
+        self.ctx.prompt_form(self.invocation, title, fields)
+    }
+
+    /// The platform's command prefix, for messages that show commands.
+    pub fn prefix(&self) -> &'a str {
+        self.ctx.prefix()
+    }
+}

@@ -1,0 +1,134 @@
+//! The built-in `chatops` command.
+
+use super::fixtures::*;
+use crate::commands::Outcome;
+use crate::model::{Block, Message, Reply};
+
+fn table(message: &Message) -> &crate::model::Table {
+    message
+        .blocks
+        .iter()
+        .find_map(|block| match block {
+            Block::Table(table) => Some(table),
+            _ => None,
+        })
+        .expect("a table")
+}
+
+#[tokio::test]
+async fn access_without_a_command_asks_with_a_menu() {
+    let fixture = Fixture::new();
+    let prompt = fixture.typed(USER, "chatops access").await;
+    assert_eq!(prompt.outcome, Outcome::Prompted);
+    let menu = menu(&prompt);
+    let values: Vec<&str> = menu.choices.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(values, ["chatops", "network", "all"]);
+
+    let routed = fixture.answer(USER, &menu.continuation, &["network"]).await;
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    assert_eq!(routed.invocation.arguments, ["network"]);
+    let reply = message(&routed);
+    assert!(reply.private);
+    let table = table(reply);
+    assert_eq!(table.columns, ["Sub-command", "Allowed", "Missing grant"]);
+    assert_eq!(
+        table.rows,
+        [
+            ["status", "yes", ""],
+            ["redeploy", "no", "user U5555"],
+            ["history", "yes", ""],
+            ["pick", "yes", ""],
+            ["broken", "yes", ""],
+            ["fail", "yes", ""],
+        ]
+    );
+}
+
+#[tokio::test]
+async fn access_all_gives_the_overview() {
+    let fixture = Fixture::new();
+    let routed = fixture.typed(ELSEWHERE, "chatops access all").await;
+    let rows = &table(message(&routed)).rows;
+    assert_eq!(
+        rows,
+        &[
+            ["/chatops", "4 of 4", ""],
+            ["/network", "0 of 6", "channel C1111"],
+        ]
+    );
+}
+
+#[tokio::test]
+async fn access_to_an_unknown_command_fails() {
+    let fixture = Fixture::new();
+    let routed = fixture.typed(USER, "chatops access nothing").await;
+    assert!(matches!(routed.outcome, Outcome::Failed(_)));
+    assert_eq!(text(&routed), "I don't know the command `/nothing`.");
+}
+
+#[tokio::test]
+async fn access_hides_what_restrict_help_hides() {
+    let fixture = Fixture::new().platform(|p| p.restrict_help = true);
+    let routed = fixture.typed(USER, "chatops access network").await;
+    let subs: Vec<&str> = table(message(&routed))
+        .rows
+        .iter()
+        .map(|row| row[0].as_str())
+        .collect();
+    assert!(!subs.contains(&"redeploy"), "{subs:?}");
+    assert!(subs.contains(&"status"), "{subs:?}");
+}
+
+#[tokio::test]
+async fn whoami_shows_ids_and_the_account_link_to_commit() {
+    let fixture = Fixture::new();
+    let routed = fixture.typed(USER, "chatops whoami").await;
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    let reply = message(&routed);
+    assert!(reply.private);
+    assert_eq!(
+        table(reply).rows,
+        [
+            ["organization", "T202B88NN"],
+            ["channel", "C3030I566"],
+            ["user", "U5555"],
+        ]
+    );
+    let text = text(&routed);
+    assert!(
+        text.contains("not linked: you act as the fallback user **chatbot**"),
+        "{text}"
+    );
+    assert!(
+        text.contains("kind: AccountLink\nmetadata:\n  name: slack-u5555\n"),
+        "{text}"
+    );
+    assert!(text.contains("  chatUserId: \"U5555\"\n"), "{text}");
+
+    let linked = super::fixtures::text(&fixture.typed(ADMIN1, "chatops whoami").await);
+    assert!(linked.contains("You act as **alice**"), "{linked}");
+    assert!(linked.contains("  user: \"alice\"\n"), "{linked}");
+}
+
+#[tokio::test]
+async fn about_names_the_version_and_the_integrations() {
+    let fixture = Fixture::new();
+    let routed = fixture.typed(USER, "chatops about").await;
+    let text = text(&routed);
+    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+    assert!(text.contains("serving `slack` (slack)"), "{text}");
+    assert!(text.contains("/network | awx"), "{text}");
+    assert!(text.contains("https://github.com/"), "{text}");
+}
+
+#[tokio::test]
+async fn chatops_help_is_the_command_list() {
+    let fixture = Fixture::new();
+    let routed = fixture.typed(USER, "chatops help").await;
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    assert!(text(&routed).starts_with("I know these commands:"));
+    assert!(matches!(routed.reply, Reply::Message(ref m) if m.private));
+    // The bare command lists its own sub-commands.
+    let bare = super::fixtures::text(&fixture.typed(USER, "chatops").await);
+    assert!(bare.contains("- `/chatops access [command]`"), "{bare}");
+}

@@ -1,0 +1,7 @@
+//! Tests that cross the modules: routing with grants, prompts and the built-in command.
+
+mod builtin;
+mod continuation;
+mod fixtures;
+mod props;
+mod router;
