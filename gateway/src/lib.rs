@@ -8,3 +8,5 @@ pub mod config;
 pub mod metrics;
 pub mod model;
 pub mod platforms;
+pub mod runtime;
+pub mod server;

@@ -1,5 +1,9 @@
 //! Shared helpers for the cross-component tests in `tests/tests/`.
 
+pub mod fake_slack;
+pub mod gateway_process;
+pub mod slack_requests;
+
 use std::path::PathBuf;
 
 use chatops_crds::manifests::{self, Loaded};

@@ -47,6 +47,8 @@ pub struct ReplyContext {
     pub trigger_id: Option<String>,
     /// The platform's API base for this conversation (Teams `serviceUrl`).
     pub service_url: Option<String>,
+    /// The user private answers are shown to, where a platform needs it named.
+    pub user: Option<String>,
 }
 
 /// Who the integrations see: the linked user, or the platform's fallback user.

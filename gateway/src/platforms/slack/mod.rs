@@ -1,5 +1,8 @@
 //! Slack: slash commands, interactivity and the Events API in; the Web API out.
 
+pub mod blocks;
+pub mod client;
 pub mod dedupe;
+pub mod dispatcher;
 pub mod inbound;
 pub mod verify;

@@ -1,0 +1,112 @@
+//! What the gateway serves for one configuration: built once per (re)load,
+//! shared read-only by every request that starts while it is current.
+
+use std::collections::HashMap;
+
+use chatops_crds::config::{GatewayConfig, GatewaySecrets, PlatformConfig, PlatformCredentials};
+
+use crate::{
+    access::GrantIndex,
+    commands::{Registry, derive_key},
+    config::Loaded,
+    platforms::slack::{client::SlackClient, dispatcher::SlackDispatcher},
+};
+
+/// Settings that come from the command line, not from the configuration.
+#[derive(Clone, Debug)]
+pub struct Outbound {
+    /// The HTTP client every platform client shares (one connection pool).
+    pub http: reqwest::Client,
+    /// Base URL of the Slack Web API (a fake in tests).
+    pub slack_api_url: String,
+}
+
+/// One configuration, ready to serve.
+pub struct Runtime {
+    /// The configuration.
+    pub config: GatewayConfig,
+    /// The access grants, indexed.
+    pub grants: GrantIndex,
+    /// The commands the gateway answers.
+    pub registry: Registry,
+    /// The chat platforms, by name.
+    pub platforms: HashMap<String, Platform>,
+}
+
+/// One chat platform with its credentials resolved.
+pub struct Platform {
+    /// Its settings.
+    pub settings: PlatformConfig,
+    /// The key that signs this platform's prompt continuations.
+    pub continuation_key: [u8; 32],
+    /// Its inbound credentials and outbound client.
+    pub kind: PlatformKind,
+}
+
+/// The platform-specific half of a [`Platform`].
+pub enum PlatformKind {
+    /// Slack.
+    Slack {
+        /// The request signing secret.
+        signing_secret: String,
+        /// The Web API dispatcher.
+        dispatcher: SlackDispatcher,
+    },
+}
+
+impl Runtime {
+    /// Builds the runtime of a loaded configuration.
+    ///
+    /// Platforms whose credentials are missing from the secrets are left out
+    /// with a log line (compile never produces such a configuration; a
+    /// hand-edited one might).
+    pub fn build(loaded: Loaded, outbound: &Outbound) -> Runtime {
+        let Loaded { config, secrets, .. } = loaded;
+        let platforms = config
+            .platforms
+            .iter()
+            .filter_map(|(name, settings)| match platform(settings, &secrets, outbound) {
+                Some(platform) => Some((name.clone(), platform)),
+                None => {
+                    tracing::error!(platform = %name, "credentials missing from the secrets; platform not served");
+                    None
+                }
+            })
+            .collect();
+        Runtime {
+            grants: GrantIndex::new(&config.grants),
+            registry: Registry::new(),
+            platforms,
+            config,
+        }
+    }
+}
+
+fn platform(settings: &PlatformConfig, secrets: &GatewaySecrets, outbound: &Outbound) -> Option<Platform> {
+    match &settings.credentials {
+        PlatformCredentials::Slack {
+            signing_secret,
+            bot_token,
+        } => {
+            let signing_secret = secrets.get(signing_secret)?.to_owned();
+            let client = SlackClient::new(
+                outbound.http.clone(),
+                outbound.slack_api_url.clone(),
+                secrets.get(bot_token)?.to_owned(),
+            );
+            Some(Platform {
+                settings: settings.clone(),
+                continuation_key: derive_key(&signing_secret),
+                kind: PlatformKind::Slack {
+                    signing_secret,
+                    dispatcher: SlackDispatcher::new(client),
+                },
+            })
+        }
+        // The other platforms arrive with their modules.
+        _ => {
+            tracing::warn!(platform_type = %settings.platform_type, "this platform type is not served yet");
+            None
+        }
+    }
+}

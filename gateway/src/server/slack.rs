@@ -1,0 +1,350 @@
+//! Slack's webhooks: `/hooks/{name}/commands`, `/interactions` and `/events`.
+//!
+//! Every handler verifies the signature over the raw body before it parses
+//! anything, answers Slack at once (its deadline is 3 s), and leaves the
+//! command to run in the background.
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::{App, pipeline};
+use crate::{
+    commands::{parse_command_text, parse_slash, strip_command_prefix},
+    model::{Invocation, ReplyContext},
+    platforms::slack::{
+        inbound::{self, Event, Interaction, SlashCommand},
+        verify,
+    },
+    runtime::{Platform, PlatformKind, Runtime},
+};
+
+/// A refused request: its status, a short reason for the client, and the metric label.
+struct Refusal {
+    status: StatusCode,
+    reason: String,
+    outcome: &'static str,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, outcome: &'static str, reason: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            reason: reason.into(),
+            outcome,
+        }
+    }
+}
+
+/// Finds the Slack platform `name` and checks the request's signature.
+fn admit(
+    app: &App,
+    name: &str,
+    endpoint: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Arc<Runtime>, Response> {
+    let refuse = |refusal: Refusal| {
+        app.metrics
+            .request(metric_platform(app, name), endpoint, refusal.outcome);
+        (refusal.status, refusal.reason).into_response()
+    };
+    let Some(runtime) = app.runtime() else {
+        return Err(refuse(Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "no configuration loaded yet",
+        )));
+    };
+    let Some(Platform {
+        kind: PlatformKind::Slack { signing_secret, .. },
+        ..
+    }) = runtime.platforms.get(name)
+    else {
+        return Err(refuse(Refusal::new(
+            StatusCode::NOT_FOUND,
+            "unknown_platform",
+            format!("no Slack platform named {name:?}"),
+        )));
+    };
+    let header = |key: &str| headers.get(key).and_then(|v| v.to_str().ok());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    if let Err(err) = verify::verify(
+        signing_secret.as_bytes(),
+        header("x-slack-request-timestamp"),
+        header("x-slack-signature"),
+        body,
+        now,
+    ) {
+        return Err(refuse(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "unverified",
+            err.to_string(),
+        )));
+    }
+    Ok(runtime)
+}
+
+/// The platform label of a metric: only configured names, so a scan of random
+/// paths cannot blow up the metric's cardinality.
+fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
+    match app.runtime() {
+        Some(runtime) if runtime.platforms.contains_key(name) => name,
+        _ => "unknown",
+    }
+}
+
+fn bad_request(app: &App, name: &str, endpoint: &str, reason: String) -> Response {
+    app.metrics.request(name, endpoint, "malformed");
+    (StatusCode::BAD_REQUEST, reason).into_response()
+}
+
+/// `POST /hooks/{name}/commands`: a slash command.
+pub(super) async fn commands(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let runtime = match admit(&app, &name, "commands", &headers, &body) {
+        Ok(runtime) => runtime,
+        Err(response) => return response,
+    };
+    let command = match inbound::parse_slash_command(&body) {
+        Ok(command) => command,
+        Err(err) => return bad_request(&app, &name, "commands", err.to_string()),
+    };
+    let invocation = slash_invocation(&runtime, &name, command);
+    start(&app, runtime, &name, "commands", pipeline::Step::Run(invocation))
+}
+
+/// `POST /hooks/{name}/interactions`: a menu choice, a button, a form submission.
+pub(super) async fn interactions(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let runtime = match admit(&app, &name, "interactions", &headers, &body) {
+        Ok(runtime) => runtime,
+        Err(response) => return response,
+    };
+    let interaction = match inbound::parse_interaction(&body) {
+        Ok(interaction) => interaction,
+        Err(err) => return bad_request(&app, &name, "interactions", err.to_string()),
+    };
+    let step = match interaction {
+        Interaction::BlockActions(actions) => {
+            let Some(action) = actions.actions.first() else {
+                app.metrics.request(&name, "interactions", "ignored");
+                return StatusCode::OK.into_response();
+            };
+            let answer = action
+                .selected_option_value
+                .clone()
+                .or_else(|| action.value.clone())
+                .unwrap_or_default();
+            let origin = answer_origin(
+                &name,
+                actions.team_id.clone(),
+                actions.channel_id.clone(),
+                actions.user_id.clone(),
+                actions.user_name.clone(),
+                ReplyContext {
+                    conversation: actions.channel_id.clone(),
+                    thread: actions.thread_ts.clone(),
+                    prompt_message: actions.message_ts.clone(),
+                    response_url: actions.response_url.clone(),
+                    trigger_id: Some(actions.trigger_id.clone()),
+                    service_url: None,
+                    user: Some(actions.user_id.clone()),
+                },
+            );
+            pipeline::Step::Answer {
+                origin,
+                token: action.action_id.clone(),
+                answers: vec![answer],
+            }
+        }
+        Interaction::ViewSubmission(view) => pipeline::Step::Answer {
+            origin: answer_origin(
+                &name,
+                view.team_id.clone(),
+                None,
+                view.user_id.clone(),
+                view.user_name.clone(),
+                // A modal belongs to no channel: the answer goes to the user's DM with the bot.
+                ReplyContext {
+                    conversation: Some(view.user_id.clone()),
+                    user: Some(view.user_id.clone()),
+                    ..Default::default()
+                },
+            ),
+            token: view.private_metadata.clone(),
+            answers: form_answers(&view.values),
+        },
+        Interaction::Other(_) => {
+            app.metrics.request(&name, "interactions", "ignored");
+            return StatusCode::OK.into_response();
+        }
+    };
+    start(&app, runtime, &name, "interactions", step)
+}
+
+/// Who answered a prompt, where, and how to reply; the command comes from the continuation.
+fn answer_origin(
+    name: &str,
+    organization: String,
+    channel: Option<String>,
+    user: String,
+    user_name: Option<String>,
+    reply: ReplyContext,
+) -> Invocation {
+    Invocation {
+        platform: name.to_owned(),
+        platform_type: chatops_crds::PlatformType::Slack,
+        organization: Some(organization),
+        channel,
+        user: Some(user),
+        user_name,
+        command: String::new(),
+        subcommand: String::new(),
+        arguments: Vec::new(),
+        menu_offset: 0,
+        reply,
+    }
+}
+
+/// The answers of a form, in field order (`field-0`, `field-1`, …).
+fn form_answers(values: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut fields: Vec<(usize, &String)> = values
+        .iter()
+        .filter_map(|(block, value)| Some((block.strip_prefix("field-")?.parse().ok()?, value)))
+        .collect();
+    fields.sort_by_key(|(index, _)| *index);
+    fields.into_iter().map(|(_, value)| value.clone()).collect()
+}
+
+/// `POST /hooks/{name}/events`: the Events API (URL verification, app mentions).
+pub(super) async fn events(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let runtime = match admit(&app, &name, "events", &headers, &body) {
+        Ok(runtime) => runtime,
+        Err(response) => return response,
+    };
+    let event = match inbound::parse_event(&body) {
+        Ok(event) => event,
+        Err(err) => return bad_request(&app, &name, "events", err.to_string()),
+    };
+    match event {
+        Event::UrlVerification { challenge } => {
+            app.metrics.request(&name, "events", "accepted");
+            Json(json!({ "challenge": challenge })).into_response()
+        }
+        Event::AppMention(mention) => {
+            // Slack redelivers events it thinks were not acknowledged: run each once.
+            if !app.slack_events.first_time(&mention.event_id, Instant::now()) {
+                app.metrics.request(&name, "events", "duplicate");
+                return StatusCode::OK.into_response();
+            }
+            let parsed = parse_command_text(&mention.text);
+            let invocation = Invocation {
+                platform: name.clone(),
+                platform_type: chatops_crds::PlatformType::Slack,
+                organization: Some(mention.team_id.clone()),
+                channel: Some(mention.channel.clone()),
+                user: Some(mention.user.clone()),
+                user_name: None,
+                command: parsed.command,
+                subcommand: parsed.subcommand,
+                arguments: parsed.arguments,
+                menu_offset: 0,
+                reply: ReplyContext {
+                    conversation: Some(mention.channel.clone()),
+                    // Answer a mention in its thread, or start one under it.
+                    thread: Some(mention.thread_ts.clone().unwrap_or_else(|| mention.ts.clone())),
+                    user: Some(mention.user.clone()),
+                    ..Default::default()
+                },
+            };
+            start(&app, runtime, &name, "events", pipeline::Step::Run(invocation))
+        }
+        Event::Other { .. } => {
+            app.metrics.request(&name, "events", "ignored");
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+/// The invocation of a slash command: `/nautobot get-devices location ams01`.
+fn slash_invocation(runtime: &Runtime, name: &str, command: SlashCommand) -> Invocation {
+    let prefix = runtime
+        .platforms
+        .get(name)
+        .map(|p| p.settings.command_prefix.as_str())
+        .unwrap_or("/");
+    let command_name = strip_command_prefix(prefix, &command.command);
+    let parsed = parse_slash(command_name, &command.text);
+    Invocation {
+        platform: name.to_owned(),
+        platform_type: chatops_crds::PlatformType::Slack,
+        organization: Some(command.team_id),
+        channel: Some(command.channel_id.clone()),
+        user: Some(command.user_id.clone()),
+        user_name: command.user_name,
+        command: parsed.command,
+        subcommand: parsed.subcommand,
+        arguments: parsed.arguments,
+        menu_offset: 0,
+        reply: ReplyContext {
+            conversation: Some(command.channel_id),
+            thread: command.thread_ts,
+            prompt_message: None,
+            response_url: Some(command.response_url),
+            trigger_id: Some(command.trigger_id),
+            service_url: None,
+            user: Some(command.user_id.clone()),
+        },
+    }
+}
+
+/// Acknowledges the request and runs the step in the background, if a slot is free.
+fn start(
+    app: &Arc<App>,
+    runtime: Arc<Runtime>,
+    name: &str,
+    endpoint: &str,
+    step: pipeline::Step,
+) -> Response {
+    let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
+        app.metrics.request(name, endpoint, "busy");
+        // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".
+        return Json(json!({
+            "response_type": "ephemeral",
+            "text": "The gateway is busy with other commands right now; please try again in a moment."
+        }))
+        .into_response();
+    };
+    app.metrics.request(name, endpoint, "accepted");
+    let app_for_task = app.clone();
+    let name = name.to_owned();
+    app.tasks.spawn(async move {
+        pipeline::run(&app_for_task, &runtime, &name, step).await;
+        drop(slot);
+    });
+    StatusCode::OK.into_response()
+}

@@ -1,0 +1,90 @@
+//! Requests signed exactly as Slack signs them.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use chatops_gateway::platforms::slack::verify::sign;
+
+/// The quickstart's made-up signing secret.
+pub const QUICKSTART_SIGNING_SECRET: &str = "quickstart-signing-secret-not-for-production";
+
+/// Now, in Unix seconds.
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// A form-encoded slash command body.
+pub fn slash_command(
+    team: &str,
+    channel: &str,
+    user: &str,
+    command: &str,
+    text: &str,
+    response_url: &str,
+) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", "unused-verification-token")
+        .append_pair("team_id", team)
+        .append_pair("team_domain", "example")
+        .append_pair("channel_id", channel)
+        .append_pair("channel_name", "general")
+        .append_pair("user_id", user)
+        .append_pair("user_name", "someone")
+        .append_pair("command", command)
+        .append_pair("text", text)
+        .append_pair("response_url", response_url)
+        .append_pair("trigger_id", "13345224609.738474920.8088930838d88f008e0")
+        .append_pair("api_app_id", "A0EXAMPLE01")
+        .finish()
+}
+
+/// A `block_actions` interaction choosing `value` from the menu whose action_id is `action_id`.
+pub fn menu_choice(
+    team: &str,
+    channel: &str,
+    user: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> String {
+    let payload = serde_json::json!({
+        "type": "block_actions",
+        "team": {"id": team, "domain": "example"},
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": team},
+        "api_app_id": "A0EXAMPLE01",
+        "token": "unused-verification-token",
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true},
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "channel": {"id": channel, "name": "general"},
+        "response_url": response_url,
+        "actions": [{
+            "type": "static_select",
+            "action_id": action_id,
+            "block_id": "prompt",
+            "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+            "action_ts": "1700000001.000200"
+        }]
+    });
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
+/// Posts `body` to `url` with Slack's headers, signed with `secret` at `timestamp`.
+pub async fn post_signed(
+    url: &str,
+    secret: &str,
+    timestamp: i64,
+    body: &str,
+    content_type: &str,
+) -> reqwest::Response {
+    let signature = sign(secret.as_bytes(), &timestamp.to_string(), body.as_bytes());
+    reqwest::Client::new()
+        .post(url)
+        .header("X-Slack-Request-Timestamp", timestamp.to_string())
+        .header("X-Slack-Signature", signature)
+        .header("Content-Type", content_type)
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("the gateway answers")
+}

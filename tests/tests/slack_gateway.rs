@@ -1,0 +1,330 @@
+//! The real gateway binary on `examples/quickstart`, a fake Slack API, and
+//! requests signed exactly as Slack signs them.
+
+use std::{path::Path, time::Duration};
+
+use axum::http::StatusCode;
+use chatops_tests::{
+    fake_slack::{FakeSlack, Scripted},
+    gateway_process::Gateway,
+    load_quickstart,
+    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command},
+    workspace_root,
+};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const WORKSPACE: &str = "T0EXAMPLE01";
+const CHANNEL: &str = "C0GENERAL01";
+const ALICE: &str = "U0EXAMPLE01";
+const BOB: &str = "U0SOMEBODY9";
+/// Generous: the gateway answers in milliseconds, but CI machines can be slow.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+async fn start(fake: &FakeSlack, manifests: &Path) -> Gateway {
+    Gateway::start(manifests, &fake.api_url(), &[]).await
+}
+
+fn quickstart() -> std::path::PathBuf {
+    workspace_root().join("examples/quickstart")
+}
+
+async fn slash(
+    gateway: &Gateway,
+    fake: &FakeSlack,
+    team: &str,
+    user: &str,
+    command: &str,
+    text: &str,
+    id: &str,
+) -> reqwest::Response {
+    let body = slash_command(team, CHANNEL, user, command, text, &fake.response_url(id));
+    post_signed(&gateway.url("/hooks/slack/commands"), SECRET, now(), &body, FORM).await
+}
+
+/// The body posted to the response URL `id`, once it arrives.
+async fn answer(fake: &FakeSlack, id: &str) -> String {
+    let path = format!("/response/{id}");
+    fake.wait_for(PATIENCE, |r| r.path == path)
+        .await
+        .unwrap_or_else(|| panic!("no answer on {path}"))
+        .text()
+}
+
+#[tokio::test]
+async fn a_slash_command_is_answered_through_the_response_url() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    let ack = slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", "whoami").await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    let text = answer(&fake, "whoami").await;
+    for expected in [WORKSPACE, CHANNEL, BOB, "kind: AccountLink"] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_command() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    slash(&gateway, &fake, WORKSPACE, ALICE, "/chatops", "access", "menu").await;
+    let menu: serde_json::Value = serde_json::from_str(&answer(&fake, "menu").await).unwrap();
+    let select = find_select(&menu).unwrap_or_else(|| panic!("no menu in {menu}"));
+    let action_id = select["action_id"].as_str().unwrap().to_owned();
+    let options: Vec<&str> = select["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    assert!(options.contains(&"chatops"), "{options:?}");
+
+    let body = menu_choice(
+        WORKSPACE,
+        CHANNEL,
+        ALICE,
+        &action_id,
+        "chatops",
+        &fake.response_url("chosen"),
+    );
+    let ack = post_signed(
+        &gateway.url("/hooks/slack/interactions"),
+        SECRET,
+        now(),
+        &body,
+        FORM,
+    )
+    .await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    let text = answer(&fake, "chosen").await;
+    assert!(
+        text.contains("whoami"),
+        "the access table of chatops lists its sub-commands: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_tampered_continuation_is_refused() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    slash(&gateway, &fake, WORKSPACE, ALICE, "/chatops", "access", "menu").await;
+    let menu: serde_json::Value = serde_json::from_str(&answer(&fake, "menu").await).unwrap();
+    let action_id = find_select(&menu).unwrap()["action_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut tampered = action_id.into_bytes();
+    let last = tampered.len() - 1;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+
+    let body = menu_choice(
+        WORKSPACE,
+        CHANNEL,
+        ALICE,
+        &tampered,
+        "chatops",
+        &fake.response_url("forged"),
+    );
+    post_signed(
+        &gateway.url("/hooks/slack/interactions"),
+        SECRET,
+        now(),
+        &body,
+        FORM,
+    )
+    .await;
+    let text = answer(&fake, "forged").await;
+    assert!(text.contains("Sorry"), "{text}");
+    assert!(!text.contains("whoami"), "the forged step must not run: {text}");
+
+    // Another user cannot answer alice's prompt either.
+    let body = menu_choice(
+        WORKSPACE,
+        CHANNEL,
+        BOB,
+        &tampered,
+        "chatops",
+        &fake.response_url("other-user"),
+    );
+    post_signed(
+        &gateway.url("/hooks/slack/interactions"),
+        SECRET,
+        now(),
+        &body,
+        FORM,
+    )
+    .await;
+    assert!(answer(&fake, "other-user").await.contains("Sorry"));
+}
+
+#[tokio::test]
+async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    slash(
+        &gateway,
+        &fake,
+        "T0OTHERORG1",
+        ALICE,
+        "/chatops",
+        "whoami",
+        "other-org",
+    )
+    .await;
+    let text = answer(&fake, "other-org").await;
+    assert!(
+        text.contains("organization") && text.contains("T0OTHERORG1"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn forged_stale_and_unknown_requests_are_refused_before_parsing() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    let body = slash_command(
+        WORKSPACE,
+        CHANNEL,
+        ALICE,
+        "/chatops",
+        "whoami",
+        &fake.response_url("x"),
+    );
+    let url = gateway.url("/hooks/slack/commands");
+
+    let forged = post_signed(&url, "not-the-signing-secret", now(), &body, FORM).await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let stale = post_signed(&url, SECRET, now() - 301, &body, FORM).await;
+    assert_eq!(stale.status(), StatusCode::UNAUTHORIZED);
+    let unsigned = reqwest::Client::new()
+        .post(&url)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    let unknown = post_signed(&gateway.url("/hooks/nope/commands"), SECRET, now(), &body, FORM).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let garbage = post_signed(&url, SECRET, now(), "%%%", FORM).await;
+    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+    let huge = post_signed(&url, SECRET, now(), &"a".repeat(1024 * 1024), FORM).await;
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        fake.requests().is_empty(),
+        "nothing refused may reach Slack: {:?}",
+        fake.requests()
+    );
+
+    let metrics = reqwest::get(format!("http://{}/metrics", gateway.admin))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains(r#"outcome="unverified""#), "{metrics}");
+}
+
+#[tokio::test]
+async fn a_changed_grant_takes_effect_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(quickstart()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, dir.path()).await;
+    slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", "before").await;
+    assert!(!answer(&fake, "before").await.contains("not permitted"));
+
+    // Take `chatops` away from everyone by narrowing its grant to alice.
+    let grants = std::fs::read_to_string(dir.path().join("grants.yaml")).unwrap();
+    let narrowed = grants.replacen(
+        "  command: chatops\n  subcommand: \"*\"\n  grantType: user\n  name: anyone\n  value: \"*\"",
+        "  command: chatops\n  subcommand: \"*\"\n  grantType: user\n  name: alice\n  value: U0EXAMPLE01",
+        1,
+    );
+    assert_ne!(grants, narrowed, "the test edits the chatops grant");
+    std::fs::write(dir.path().join("grants.yaml"), narrowed).unwrap();
+
+    let changed_at = tokio::time::Instant::now();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let id = format!("after-{attempt}");
+        slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", &id).await;
+        let text = answer(&fake, &id).await;
+        if text.contains("not permitted") && text.contains(BOB) {
+            break;
+        }
+        assert!(
+            changed_at.elapsed() < PATIENCE,
+            "the grant change was not picked up: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!("grant change took effect after {:?}", changed_at.elapsed());
+}
+
+#[tokio::test]
+async fn a_429_from_slack_is_retried_after_retry_after() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    fake.script(Scripted {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        headers: vec![("retry-after", "1".to_owned())],
+        body: "rate limited".to_owned(),
+    });
+    slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", "limited").await;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while fake
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/response/limited")
+        .count()
+        < 2
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not retried: {:?}",
+            fake.requests()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let attempts: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/response/limited")
+        .collect();
+    assert_eq!(
+        attempts[0].body, attempts[1].body,
+        "the identical request is resent"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_gateway_cleanly() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    assert!(gateway.terminate(), "exit status 0 after SIGTERM");
+}
+
+#[test]
+fn the_quickstart_the_gateway_serves_is_the_one_the_tests_load() {
+    assert!(load_quickstart().compile().rejected().next().is_none());
+}
+
+/// The first `static_select` element in a Block Kit message.
+fn find_select(value: &serde_json::Value) -> Option<&serde_json::Value> {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("type").and_then(|t| t.as_str()) == Some("static_select") {
+                return Some(value);
+            }
+            map.values().find_map(find_select)
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(find_select),
+        _ => None,
+    }
+}
