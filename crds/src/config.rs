@@ -239,6 +239,12 @@ impl GatewaySecrets {
     }
 }
 
+impl std::fmt::Debug for GatewaySecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys().map(|k| k.as_str())).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,11 +265,5 @@ mod tests {
         assert_ne!(base, secrets(&[("a", "bd")]).content_hash());
         assert_eq!(base, secrets(&[("a", "bc")]).content_hash());
         assert!(base.starts_with("sha256:") && base.len() == 7 + 64);
-    }
-}
-
-impl std::fmt::Debug for GatewaySecrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.0.keys().map(|k| k.as_str())).finish()
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chatops_crds::{
     Compiled,
-    config::{GatewayConfig, GatewaySecrets},
+    config::GatewayConfig,
 };
 use k8s_openapi::{
     ByteString,
@@ -132,7 +132,7 @@ pub fn redacted(secret: &Secret) -> Secret {
 
 #[cfg(test)]
 mod tests {
-    use chatops_crds::config::SecretKey;
+    use chatops_crds::config::{GatewaySecrets, SecretKey};
 
     use super::*;
 

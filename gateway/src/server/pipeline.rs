@@ -67,10 +67,11 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
     };
 
     let PlatformKind::Slack { dispatcher, .. } = &platform.kind;
-    if answered && platform.settings.delete_input_on_submission {
-        if let Err(err) = dispatcher.delete_prompt(&routed.invocation.reply).await {
-            tracing::warn!(platform = name, error = %err, "could not delete the answered prompt");
-        }
+    if answered
+        && platform.settings.delete_input_on_submission
+        && let Err(err) = dispatcher.delete_prompt(&routed.invocation.reply).await
+    {
+        tracing::warn!(platform = name, error = %err, "could not delete the answered prompt");
     }
     let delivery = dispatcher.send(&routed.invocation.reply, &routed.reply).await;
     let delivered = if delivery.is_ok() { "ok" } else { "error" };

@@ -33,6 +33,12 @@ struct Refusal {
     outcome: &'static str,
 }
 
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.status, self.reason).into_response()
+    }
+}
+
 impl Refusal {
     fn new(status: StatusCode, outcome: &'static str, reason: impl Into<String>) -> Self {
         Refusal {
@@ -50,11 +56,10 @@ fn admit(
     endpoint: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Arc<Runtime>, Response> {
+) -> Result<Arc<Runtime>, Refusal> {
     let refuse = |refusal: Refusal| {
-        app.metrics
-            .request(metric_platform(app, name), endpoint, refusal.outcome);
-        (refusal.status, refusal.reason).into_response()
+        app.metrics.request(metric_platform(app, name), endpoint, refusal.outcome);
+        refusal
     };
     let Some(runtime) = app.runtime() else {
         return Err(refuse(Refusal::new(
@@ -118,7 +123,7 @@ pub(super) async fn commands(
 ) -> Response {
     let runtime = match admit(&app, &name, "commands", &headers, &body) {
         Ok(runtime) => runtime,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let command = match inbound::parse_slash_command(&body) {
         Ok(command) => command,
@@ -137,7 +142,7 @@ pub(super) async fn interactions(
 ) -> Response {
     let runtime = match admit(&app, &name, "interactions", &headers, &body) {
         Ok(runtime) => runtime,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let interaction = match inbound::parse_interaction(&body) {
         Ok(interaction) => interaction,
@@ -244,7 +249,7 @@ pub(super) async fn events(
 ) -> Response {
     let runtime = match admit(&app, &name, "events", &headers, &body) {
         Ok(runtime) => runtime,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let event = match inbound::parse_event(&body) {
         Ok(event) => event,
