@@ -328,3 +328,55 @@ fn find_select(value: &serde_json::Value) -> Option<&serde_json::Value> {
         _ => None,
     }
 }
+
+#[tokio::test]
+async fn the_events_api_is_verified_answered_and_deduplicated() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    let url = gateway.url("/hooks/slack/events");
+    const JSON: &str = "application/json";
+
+    let challenge = r#"{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let answer = post_signed(&url, SECRET, now(), challenge, JSON).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(
+        body["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+
+    let mention = serde_json::json!({
+        "token": "x", "team_id": WORKSPACE, "api_app_id": "A0EXAMPLE01", "type": "event_callback",
+        "event_id": "Ev0MENTION1", "event_time": 1_700_000_000,
+        "event": {"type": "app_mention", "user": BOB, "text": "<@U0BOT0001> chatops whoami",
+                  "ts": "1700000000.000100", "channel": CHANNEL, "event_ts": "1700000000.000100"}
+    })
+    .to_string();
+    // Slack delivers, then retries the same event: it runs once.
+    for _ in 0..2 {
+        let ack = post_signed(&url, SECRET, now(), &mention, JSON).await;
+        assert_eq!(ack.status(), StatusCode::OK);
+    }
+    let posted = fake
+        .wait_for(PATIENCE, |r| r.path.starts_with("/api/chat.post"))
+        .await
+        .expect("the mention is answered through the Web API");
+    let body = posted.json();
+    assert_eq!(body["channel"], CHANNEL);
+    assert_eq!(
+        body["thread_ts"], "1700000000.000100",
+        "answered in the mention's thread"
+    );
+    assert!(posted.text().contains(BOB));
+    assert_eq!(
+        posted.headers["authorization"],
+        "Bearer xoxb-0000000000-0000000000000-quickstartnotarealtoken"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answers = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/chat.post"))
+        .count();
+    assert_eq!(answers, 1, "the retried delivery must not run the command again");
+}
