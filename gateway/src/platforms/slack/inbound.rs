@@ -1,22 +1,33 @@
-//! Parsing Slack's (already verified) requests into plain Slack-shaped structs.
+//! Parsing Slack's requests, already verified by [`super::verify`], into plain
+//! Slack-shaped structs: slash commands (a form), interactivity (a form whose
+//! one field, `payload`, holds JSON) and the Events API (JSON).
 //!
-//! The server maps these onto the platform-neutral model. Every parser
-//! returns a short error for anything malformed and never panics.
+//! The server maps these onto the platform-neutral model. Each parser returns
+//! a short [`ParseError`] for anything it cannot use and never panics. Where
+//! Slack has several places for one ID, the places are tried in the order
+//! slack_bolt's `extract_*` functions use, so both read the same IDs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde_json::Value;
 
-/// Why a verified body could not be read.
+/// Why a verified body could not be read. Short reasons, safe to answer with
+/// (as a 400): none echoes the body.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
-    /// A field the request must carry is absent.
+    /// The body is not `application/x-www-form-urlencoded` text (it is not
+    /// UTF-8, or it is JSON sent to a form endpoint).
+    #[error("body is not form-encoded")]
+    NotForm,
+    /// A field the request must carry is absent, empty, or not of the expected type.
     #[error("missing field {0}")]
     Missing(&'static str),
-    /// The interactivity `payload` or the Events API body is not the JSON Slack sends.
-    #[error("malformed JSON: {0}")]
-    Json(String),
+    /// The interactivity `payload` field is not JSON.
+    #[error("payload is not JSON")]
+    PayloadNotJson,
+    /// The Events API body is not JSON.
+    #[error("body is not JSON")]
+    BodyNotJson,
 }
 
 /// A slash command, from its form-encoded body.
@@ -28,285 +39,291 @@ pub struct SlashCommand {
     pub enterprise_id: Option<String>,
     /// The channel it was typed in.
     pub channel_id: String,
-    /// The channel's name.
+    /// The channel's name (`directmessage` or `privategroup` for those).
     pub channel_name: Option<String>,
     /// Who typed it.
     pub user_id: String,
-    /// Their user name.
+    /// Their user name (deprecated by Slack: for display only).
     pub user_name: Option<String>,
     /// The slash command, e.g. `/nautobot`.
     pub command: String,
-    /// Everything after the command.
+    /// Everything after the command, decoded (empty for a bare command).
     pub text: String,
-    /// Where answers may be posted for 30 minutes.
+    /// Where answers may be posted (5 times within 30 minutes).
     pub response_url: String,
-    /// A handle to open a modal within 3 seconds.
+    /// A handle to open a modal within 3 seconds (empty if Slack sent none).
     pub trigger_id: String,
     /// The Slack app.
     pub api_app_id: Option<String>,
-    /// The thread, when the command was typed in one.
+    /// The thread, if Slack says the command was typed in one.
     pub thread_ts: Option<String>,
 }
 
-fn form(body: &[u8]) -> HashMap<String, String> {
-    form_urlencoded::parse(body).into_owned().collect()
+/// Whether a request to the slash-command URL is Slack's periodic SSL check
+/// (`ssl_check=1`), to be answered with an empty 200 and nothing else.
+/// slack_bolt answers these before verifying the signature.
+pub fn is_ssl_check(body: &[u8]) -> bool {
+    form_urlencoded::parse(body).any(|(key, value)| key == "ssl_check" && value == "1")
 }
 
 /// Parses a slash command body.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
-    let mut fields = form(body);
-    let mut take = |name: &'static str| fields.remove(name).filter(|v| !v.is_empty());
+    let fields = form(body)?;
+    let optional = |name: &str| fields.get(name).filter(|v| !v.is_empty()).cloned();
+    let required = |name: &'static str| optional(name).ok_or(ParseError::Missing(name));
     Ok(SlashCommand {
-        team_id: take("team_id").ok_or(ParseError::Missing("team_id"))?,
-        enterprise_id: take("enterprise_id"),
-        channel_id: take("channel_id").ok_or(ParseError::Missing("channel_id"))?,
-        channel_name: take("channel_name"),
-        user_id: take("user_id").ok_or(ParseError::Missing("user_id"))?,
-        user_name: take("user_name"),
-        command: take("command").ok_or(ParseError::Missing("command"))?,
-        text: take("text").unwrap_or_default(),
-        response_url: take("response_url").ok_or(ParseError::Missing("response_url"))?,
-        trigger_id: take("trigger_id").unwrap_or_default(),
-        api_app_id: take("api_app_id"),
-        thread_ts: take("thread_ts"),
+        team_id: required("team_id")?,
+        enterprise_id: optional("enterprise_id"),
+        channel_id: required("channel_id")?,
+        channel_name: optional("channel_name"),
+        user_id: required("user_id")?,
+        user_name: optional("user_name"),
+        command: required("command")?,
+        text: optional("text").unwrap_or_default(),
+        response_url: required("response_url")?,
+        trigger_id: optional("trigger_id").unwrap_or_default(),
+        api_app_id: optional("api_app_id"),
+        thread_ts: optional("thread_ts"),
     })
 }
 
 /// An interaction with something the gateway posted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Interaction {
-    /// A menu choice or a button.
+    /// A menu choice or a button press (`block_actions`).
     BlockActions(BlockActions),
-    /// A submitted modal form.
+    /// A submitted modal form (`view_submission`).
     ViewSubmission(ViewSubmission),
-    /// Anything else (a closed modal, a shortcut): acknowledged and ignored.
+    /// Any other `type` (`view_closed`, `shortcut`, `message_action`,
+    /// `block_suggestion`, ...): to be acknowledged with a 200 and ignored.
     Other(String),
 }
 
 /// A `block_actions` interaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockActions {
-    /// The workspace.
+    /// The workspace (`team.id`, else `user.team_id`).
     pub team_id: String,
-    /// The channel of the message, if it was in one.
+    /// The Enterprise Grid organization, if any.
+    pub enterprise_id: Option<String>,
+    /// The channel of the message (`channel.id`, else `container.channel_id`);
+    /// none for an action inside a modal.
     pub channel_id: Option<String>,
     /// Who acted.
     pub user_id: String,
-    /// Their user name.
+    /// Their user name (for display only).
     pub user_name: Option<String>,
-    /// Where the answer may be posted (and the prompt replaced or deleted).
+    /// Where the answer may be posted and the prompt replaced or deleted;
+    /// none for an action inside a modal.
     pub response_url: Option<String>,
-    /// A handle to open a modal.
+    /// A handle to open a modal within 3 seconds (empty if Slack sent none).
     pub trigger_id: String,
-    /// The message holding the menu or button.
+    /// The message holding the menu or button (`container.message_ts`, else `message.ts`).
     pub message_ts: Option<String>,
-    /// Its thread, if any.
+    /// That message's thread (`message.thread_ts`, else `container.thread_ts`).
     pub thread_ts: Option<String>,
-    /// What was done; Slack sends one action per interaction.
+    /// What was done; Slack sends one action per interaction, but the field is a list.
     pub actions: Vec<Action>,
 }
 
 /// One menu choice or button press.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
-    /// The element's `action_id` (the gateway puts the signed continuation there).
+    /// The element's `action_id` (where the gateway's menus carry their signed continuation).
     pub action_id: String,
-    /// The block's `block_id`.
-    pub block_id: Option<String>,
-    /// A button's value.
+    /// The block's `block_id` (Slack makes one up when the message set none).
+    pub block_id: String,
+    /// A button's `value`.
     pub value: Option<String>,
-    /// A menu's chosen option value.
+    /// A `static_select` menu's `selected_option.value`.
     pub selected_option_value: Option<String>,
+    /// When the action happened, as Slack's `"seconds.micros"` string.
+    pub action_ts: String,
 }
 
 /// A `view_submission` interaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewSubmission {
-    /// The workspace.
+    /// The workspace (`team.id`, else `user.team_id`, else `view.app_installed_team_id`
+    /// for org-wide installs, where `team` is null).
     pub team_id: String,
+    /// The Enterprise Grid organization, if any.
+    pub enterprise_id: Option<String>,
     /// Who submitted.
     pub user_id: String,
-    /// Their user name.
+    /// Their user name (for display only).
     pub user_name: Option<String>,
     /// The modal's ID.
     pub view_id: String,
     /// The modal's `callback_id`.
     pub callback_id: String,
-    /// What the gateway stored in the modal (the signed continuation).
+    /// What the gateway stored in the modal (its signed continuation).
     pub private_metadata: String,
-    /// The answers, by block_id (a text input's value or a menu's chosen option value).
+    /// The answers, keyed by **block_id** (each input block holds one element,
+    /// and the gateway numbers its blocks, while every element's action_id may
+    /// be the same). The value is a text input's `value` or a single choice:
+    /// `selected_option.value`, `selected_date`, `selected_time`,
+    /// `selected_user`, `selected_conversation` or `selected_channel`.
+    /// A block left empty (an optional field) maps to an empty string, so
+    /// every input block of the form is present.
     pub values: BTreeMap<String, String>,
+    /// Response URLs, when the modal asked for them (`response_url_enabled`).
+    pub response_urls: Vec<ResponseUrl>,
 }
 
-#[derive(Deserialize)]
-struct Id {
-    id: String,
-}
-
-#[derive(Deserialize)]
-struct User {
-    id: String,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    team_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawInteraction {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    team: Option<Id>,
-    user: Option<User>,
-    #[serde(default)]
-    channel: Option<Id>,
-    #[serde(default)]
-    container: Option<Value>,
-    #[serde(default)]
-    message: Option<Value>,
-    #[serde(default)]
-    response_url: Option<String>,
-    #[serde(default)]
-    trigger_id: Option<String>,
-    #[serde(default)]
-    actions: Vec<RawAction>,
-    #[serde(default)]
-    view: Option<RawView>,
-}
-
-#[derive(Deserialize)]
-struct RawAction {
-    action_id: String,
-    #[serde(default)]
-    block_id: Option<String>,
-    #[serde(default)]
-    value: Option<String>,
-    #[serde(default)]
-    selected_option: Option<RawOption>,
-}
-
-#[derive(Deserialize)]
-struct RawOption {
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct RawView {
-    id: String,
-    #[serde(default)]
-    callback_id: String,
-    #[serde(default)]
-    private_metadata: String,
-    #[serde(default)]
-    state: Option<RawState>,
-}
-
-#[derive(Deserialize)]
-struct RawState {
-    #[serde(default)]
-    values: BTreeMap<String, BTreeMap<String, RawInput>>,
-}
-
-#[derive(Deserialize)]
-struct RawInput {
-    #[serde(default)]
-    value: Option<String>,
-    #[serde(default)]
-    selected_option: Option<RawOption>,
+/// A response URL handed out with a view submission, for one conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseUrl {
+    /// The block of the conversation picker it belongs to.
+    pub block_id: String,
+    /// That picker's action_id.
+    pub action_id: String,
+    /// The conversation picked.
+    pub channel_id: String,
+    /// Where to post in it.
+    pub response_url: String,
 }
 
 /// Parses an interactivity body (`payload=` and JSON).
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, ParseError> {
-    let payload = form(body)
+    let payload = form(body)?
         .remove("payload")
         .ok_or(ParseError::Missing("payload"))?;
-    let raw: RawInteraction = serde_json::from_str(&payload).map_err(|e| ParseError::Json(e.to_string()))?;
-    let user = raw.user.ok_or(ParseError::Missing("user"))?;
-    let team_id = raw
-        .team
-        .map(|t| t.id)
-        .or(user.team_id)
-        .ok_or(ParseError::Missing("team"))?;
-    match raw.kind.as_str() {
-        "block_actions" => {
-            let text = |value: &Option<Value>, key: &str| {
-                value
-                    .as_ref()
-                    .and_then(|v| v.get(key))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            };
-            let channel_id = raw
-                .channel
-                .map(|c| c.id)
-                .or_else(|| text(&raw.container, "channel_id"));
-            Ok(Interaction::BlockActions(BlockActions {
-                team_id,
-                channel_id,
-                user_id: user.id,
-                user_name: user.username,
-                response_url: raw.response_url,
-                trigger_id: raw.trigger_id.unwrap_or_default(),
-                message_ts: text(&raw.container, "message_ts").or_else(|| text(&raw.message, "ts")),
-                thread_ts: text(&raw.container, "thread_ts").or_else(|| text(&raw.message, "thread_ts")),
-                actions: raw
-                    .actions
-                    .into_iter()
-                    .map(|a| Action {
-                        action_id: a.action_id,
-                        block_id: a.block_id,
-                        value: a.value,
-                        selected_option_value: a.selected_option.map(|o| o.value),
-                    })
-                    .collect(),
-            }))
-        }
-        "view_submission" => {
-            let view = raw.view.ok_or(ParseError::Missing("view"))?;
-            let values = view
-                .state
-                .map(|state| state.values)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(block_id, inputs)| {
-                    let input = inputs.into_values().next()?;
-                    let value = input
-                        .value
-                        .or(input.selected_option.map(|o| o.value))
-                        .unwrap_or_default();
-                    Some((block_id, value))
-                })
-                .collect();
-            Ok(Interaction::ViewSubmission(ViewSubmission {
-                team_id,
-                user_id: user.id,
-                user_name: user.username,
-                view_id: view.id,
-                callback_id: view.callback_id,
-                private_metadata: view.private_metadata,
-                values,
-            }))
-        }
+    let payload: Value = serde_json::from_str(&payload).map_err(|_| ParseError::PayloadNotJson)?;
+    match required(&payload, "/type", "type")?.as_str() {
+        "block_actions" => block_actions(&payload).map(Interaction::BlockActions),
+        "view_submission" => view_submission(&payload).map(Interaction::ViewSubmission),
         other => Ok(Interaction::Other(other.to_owned())),
     }
+}
+
+fn block_actions(payload: &Value) -> Result<BlockActions, ParseError> {
+    let actions = payload
+        .get("actions")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|action| {
+            Ok(Action {
+                action_id: required(action, "/action_id", "actions[].action_id")?,
+                block_id: text(action, "/block_id").unwrap_or_default(),
+                value: text(action, "/value"),
+                selected_option_value: text(action, "/selected_option/value"),
+                action_ts: text(action, "/action_ts").unwrap_or_default(),
+            })
+        })
+        .collect::<Result<_, ParseError>>()?;
+    Ok(BlockActions {
+        team_id: team_id(payload)?,
+        enterprise_id: enterprise_id(payload),
+        channel_id: text(payload, "/channel/id").or_else(|| text(payload, "/container/channel_id")),
+        user_id: required(payload, "/user/id", "user.id")?,
+        user_name: user_name(payload),
+        response_url: text(payload, "/response_url"),
+        trigger_id: text(payload, "/trigger_id").unwrap_or_default(),
+        message_ts: text(payload, "/container/message_ts").or_else(|| text(payload, "/message/ts")),
+        thread_ts: text(payload, "/message/thread_ts").or_else(|| text(payload, "/container/thread_ts")),
+        actions,
+    })
+}
+
+fn view_submission(payload: &Value) -> Result<ViewSubmission, ParseError> {
+    let view = payload
+        .get("view")
+        .filter(|v| v.is_object())
+        .ok_or(ParseError::Missing("view"))?;
+    let values = view
+        .pointer("/state/values")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(block_id, elements)| {
+            let elements = elements.as_object()?;
+            let answer = elements.values().find_map(answer);
+            // An optional field left empty is still a field: the server reads
+            // the answers by position.
+            (!elements.is_empty()).then(|| (block_id.clone(), answer.unwrap_or_default()))
+        })
+        .collect();
+    let response_urls = payload
+        .get("response_urls")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|url| {
+            Some(ResponseUrl {
+                block_id: text(url, "/block_id").unwrap_or_default(),
+                action_id: text(url, "/action_id").unwrap_or_default(),
+                channel_id: text(url, "/channel_id")?,
+                response_url: text(url, "/response_url")?,
+            })
+        })
+        .collect();
+    Ok(ViewSubmission {
+        team_id: team_id(payload).or_else(|_| required(view, "/app_installed_team_id", "team.id"))?,
+        enterprise_id: enterprise_id(payload),
+        user_id: required(payload, "/user/id", "user.id")?,
+        user_name: user_name(payload),
+        view_id: required(view, "/id", "view.id")?,
+        callback_id: text(view, "/callback_id").unwrap_or_default(),
+        private_metadata: text(view, "/private_metadata").unwrap_or_default(),
+        values,
+        response_urls,
+    })
+}
+
+/// The single answer held by one element of a submitted view's state.
+fn answer(element: &Value) -> Option<String> {
+    const PLACES: [&str; 7] = [
+        "/value",
+        "/selected_option/value",
+        "/selected_date",
+        "/selected_time",
+        "/selected_user",
+        "/selected_conversation",
+        "/selected_channel",
+    ];
+    PLACES.iter().find_map(|place| text(element, place))
+}
+
+fn team_id(payload: &Value) -> Result<String, ParseError> {
+    text(payload, "/team/id")
+        .or_else(|| text(payload, "/user/team_id"))
+        .ok_or(ParseError::Missing("team.id"))
+}
+
+/// `enterprise` is an object in interactivity payloads and a string in some others.
+fn enterprise_id(payload: &Value) -> Option<String> {
+    text(payload, "/enterprise/id")
+        .or_else(|| text(payload, "/enterprise"))
+        .or_else(|| text(payload, "/enterprise_id"))
+        .or_else(|| text(payload, "/team/enterprise_id"))
+}
+
+fn user_name(payload: &Value) -> Option<String> {
+    text(payload, "/user/username").or_else(|| text(payload, "/user/name"))
 }
 
 /// An Events API delivery.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// Slack checking the endpoint when the URL is configured.
+    /// Slack checking the endpoint when its URL is configured: answer 200
+    /// with the challenge.
     UrlVerification {
         /// To be echoed back.
         challenge: String,
     },
-    /// `@bot command …` in a channel.
+    /// `@bot command …` in a conversation the bot is in.
     AppMention(AppMention),
-    /// Any other event: acknowledged and ignored.
+    /// Any other event, or envelope type (`app_rate_limited`): to be
+    /// acknowledged with a 200 and ignored. Also an `app_mention` that has no
+    /// `user` (posted by a bot or an integration), which no grant can allow.
     Other {
-        /// Its ID.
+        /// The delivery's ID (empty for envelopes that have none).
         event_id: String,
-        /// Its type.
+        /// The inner event's `type` for `event_callback`, else the envelope's `type`.
         kind: String,
     },
 }
@@ -314,116 +331,526 @@ pub enum Event {
 /// An `app_mention` event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppMention {
-    /// The delivery's ID, the same on every retry.
+    /// The delivery's ID: the same on every retry, the key for [`super::dedupe`].
     pub event_id: String,
-    /// The workspace.
+    /// The workspace (the envelope's `team_id`, else `authorizations[0].team_id`, else `event.team`).
     pub team_id: String,
+    /// The Enterprise Grid organization, if any.
+    pub enterprise_id: Option<String>,
     /// The channel.
     pub channel: String,
     /// Who mentioned the bot.
     pub user: String,
-    /// The text after the leading mention.
+    /// What follows the leading `<@U…>` mention, trimmed, with Slack's
+    /// `&amp;`, `&lt;`, `&gt;` escapes undone, so it reads like a slash command's text.
     pub text: String,
-    /// The message.
+    /// The message's `ts`.
     pub ts: String,
-    /// Its thread, if any.
+    /// Its thread, if it was posted in one.
     pub thread_ts: Option<String>,
 }
 
 /// Parses an Events API body.
 pub fn parse_event(body: &[u8]) -> Result<Event, ParseError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
-    let text = |v: &Value, key: &'static str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    match value.get("type").and_then(Value::as_str) {
-        Some("url_verification") => Ok(Event::UrlVerification {
-            challenge: text(&value, "challenge").ok_or(ParseError::Missing("challenge"))?,
+    let envelope: Value = serde_json::from_slice(body).map_err(|_| ParseError::BodyNotJson)?;
+    match required(&envelope, "/type", "type")?.as_str() {
+        "url_verification" => Ok(Event::UrlVerification {
+            challenge: required(&envelope, "/challenge", "challenge")?,
         }),
-        Some("event_callback") => {
-            let event_id = text(&value, "event_id").ok_or(ParseError::Missing("event_id"))?;
-            let event = value.get("event").ok_or(ParseError::Missing("event"))?;
-            let kind = text(event, "type").ok_or(ParseError::Missing("event.type"))?;
-            if kind != "app_mention" {
+        "event_callback" => {
+            let event_id = required(&envelope, "/event_id", "event_id")?;
+            let event = envelope
+                .get("event")
+                .filter(|e| e.is_object())
+                .ok_or(ParseError::Missing("event"))?;
+            let kind = required(event, "/type", "event.type")?;
+            let Some(user) = (kind == "app_mention").then(|| text(event, "/user")).flatten() else {
                 return Ok(Event::Other { event_id, kind });
-            }
+            };
             Ok(Event::AppMention(AppMention {
                 event_id,
-                team_id: text(&value, "team_id").ok_or(ParseError::Missing("team_id"))?,
-                channel: text(event, "channel").ok_or(ParseError::Missing("event.channel"))?,
-                user: text(event, "user").ok_or(ParseError::Missing("event.user"))?,
-                text: strip_leading_mention(&text(event, "text").unwrap_or_default()),
-                ts: text(event, "ts").ok_or(ParseError::Missing("event.ts"))?,
-                thread_ts: text(event, "thread_ts"),
+                team_id: text(&envelope, "/team_id")
+                    .or_else(|| text(&envelope, "/authorizations/0/team_id"))
+                    .or_else(|| text(event, "/team"))
+                    .ok_or(ParseError::Missing("team_id"))?,
+                enterprise_id: text(&envelope, "/enterprise_id")
+                    .or_else(|| text(&envelope, "/authorizations/0/enterprise_id")),
+                channel: required(event, "/channel", "event.channel")?,
+                user,
+                text: mention_text(&text(event, "/text").unwrap_or_default()),
+                ts: required(event, "/ts", "event.ts")?,
+                thread_ts: text(event, "/thread_ts"),
             }))
         }
-        Some(other) => Ok(Event::Other {
-            event_id: text(&value, "event_id").unwrap_or_default(),
+        other => Ok(Event::Other {
+            event_id: text(&envelope, "/event_id").unwrap_or_default(),
             kind: other.to_owned(),
         }),
-        None => Err(ParseError::Missing("type")),
     }
 }
 
-/// `<@U0LAN0Z89> deploy api prod` -> `deploy api prod`.
-fn strip_leading_mention(text: &str) -> String {
-    let trimmed = text.trim_start();
-    match trimmed.strip_prefix("<@").and_then(|rest| rest.split_once('>')) {
-        Some((_, rest)) => rest.trim().to_owned(),
-        None => trimmed.trim().to_owned(),
+/// `<@U0LAN0Z89> deploy a &amp; b` -> `deploy a & b`.
+fn mention_text(text: &str) -> String {
+    let text = text.trim_start();
+    let rest = text
+        .strip_prefix("<@")
+        .and_then(|mention| mention.split_once('>'))
+        .map_or(text, |(_, rest)| rest);
+    // `&amp;` last, so that a typed `&amp;lt;` stays `&lt;`.
+    rest.trim()
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The fields of a form body; a repeated name keeps its last value, as slack_bolt does.
+fn form(body: &[u8]) -> Result<BTreeMap<String, String>, ParseError> {
+    let text = std::str::from_utf8(body).map_err(|_| ParseError::NotForm)?;
+    // A JSON body here means the Events API URL points at a form endpoint.
+    if text.trim_start().starts_with(['{', '[']) {
+        return Err(ParseError::NotForm);
     }
+    Ok(form_urlencoded::parse(body).into_owned().collect())
+}
+
+/// The non-empty string at a JSON pointer.
+fn text(value: &Value, pointer: &str) -> Option<String> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {
+    text(value, pointer).ok_or(ParseError::Missing(name))
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use serde_json::json;
 
     use super::*;
 
+    fn interaction_body(payload: &Value) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("payload", &payload.to_string())
+            .finish()
+    }
+
+    const SLASH: &str = "team_id=T1&channel_id=C1&user_id=U1&command=%2Fnautobot&text=get-devices+site+%22ams+01%22&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1&trigger_id=13.37";
+
     #[test]
-    fn a_slash_command_needs_its_ids() {
-        let err = parse_slash_command(b"command=%2Fx&text=y").unwrap_err();
-        assert_eq!(err, ParseError::Missing("team_id"));
+    fn a_slash_command_is_decoded() {
+        let command = parse_slash_command(SLASH.as_bytes()).unwrap();
+        assert_eq!(command.command, "/nautobot");
+        assert_eq!(command.text, "get-devices site \"ams 01\"");
+        assert_eq!(command.response_url, "https://hooks.slack.com/commands/1");
+        assert_eq!(
+            (command.enterprise_id, command.user_name, command.thread_ts),
+            (None, None, None)
+        );
     }
 
     #[test]
-    fn the_leading_mention_is_stripped() {
-        assert_eq!(strip_leading_mention("<@U0LAN0Z89> deploy api"), "deploy api");
-        assert_eq!(strip_leading_mention("  <@U1|bot>   help "), "help");
-        assert_eq!(strip_leading_mention("no mention"), "no mention");
+    fn a_slash_command_needs_its_ids() {
+        for field in ["team_id", "channel_id", "user_id", "command", "response_url"] {
+            let body: String = SLASH
+                .split('&')
+                .filter(|pair| !pair.starts_with(field))
+                .collect::<Vec<_>>()
+                .join("&");
+            assert_eq!(
+                parse_slash_command(body.as_bytes()),
+                Err(ParseError::Missing(field))
+            );
+            let emptied = SLASH.replace(&format!("{field}="), &format!("{field}=&x="));
+            assert_eq!(
+                parse_slash_command(emptied.as_bytes()),
+                Err(ParseError::Missing(field)),
+                "empty {field}"
+            );
+        }
+    }
+
+    #[test]
+    fn optional_slash_fields_are_none_when_empty_and_text_may_be() {
+        let body = format!("{SLASH}&enterprise_id=&thread_ts=1.2")
+            .replace("text=get-devices+site+%22ams+01%22", "text=");
+        let command = parse_slash_command(body.as_bytes()).unwrap();
+        assert_eq!(command.enterprise_id, None);
+        assert_eq!(command.thread_ts.as_deref(), Some("1.2"));
+        assert_eq!(command.text, "");
+    }
+
+    #[test]
+    fn json_or_binary_is_not_a_form() {
+        assert_eq!(
+            parse_slash_command(br#"{"type":"url_verification"}"#),
+            Err(ParseError::NotForm)
+        );
+        assert_eq!(parse_interaction(b"\xff\xfe"), Err(ParseError::NotForm));
+    }
+
+    #[test]
+    fn the_ssl_check_is_recognised() {
+        assert!(is_ssl_check(b"ssl_check=1&token=abc"));
+        assert!(!is_ssl_check(SLASH.as_bytes()));
+        assert!(!is_ssl_check(b"ssl_check=0"));
+    }
+
+    #[test]
+    fn interactivity_needs_a_json_payload() {
+        assert_eq!(parse_interaction(b"a=b"), Err(ParseError::Missing("payload")));
+        assert_eq!(
+            parse_interaction(b"payload=%7Bnope"),
+            Err(ParseError::PayloadNotJson)
+        );
+        assert_eq!(
+            parse_interaction(b"payload=%5B%5D"),
+            Err(ParseError::Missing("type"))
+        );
+    }
+
+    #[test]
+    fn other_interactions_are_named_without_further_checks() {
+        for kind in ["view_closed", "shortcut", "message_action", "block_suggestion"] {
+            let body = interaction_body(&json!({ "type": kind }));
+            assert_eq!(
+                parse_interaction(body.as_bytes()),
+                Ok(Interaction::Other(kind.to_owned()))
+            );
+        }
+    }
+
+    #[test]
+    fn block_actions_read_a_menu_choice_in_a_thread() {
+        let payload = json!({
+            "type": "block_actions", "user": {"id": "U1", "name": "steve", "team_id": "T2"},
+            "enterprise": {"id": "E1", "name": "Org"}, "trigger_id": "13.37",
+            "container": {"type": "message", "message_ts": "100.1", "channel_id": "C1", "thread_ts": "99.9"},
+            "message": {"ts": "100.1", "thread_ts": "99.9"},
+            "actions": [{"action_id": "tok", "block_id": "prompt", "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": "AMS"}, "value": "ams01"},
+                "action_ts": "100.2"}]
+        });
+        let Interaction::BlockActions(actions) =
+            parse_interaction(interaction_body(&payload).as_bytes()).unwrap()
+        else {
+            panic!("not block_actions")
+        };
+        assert_eq!(actions.team_id, "T2", "user.team_id when there is no team");
+        assert_eq!(actions.enterprise_id.as_deref(), Some("E1"));
+        assert_eq!(
+            actions.channel_id.as_deref(),
+            Some("C1"),
+            "container.channel_id when there is no channel"
+        );
+        assert_eq!(actions.user_name.as_deref(), Some("steve"));
+        assert_eq!(actions.response_url, None);
+        assert_eq!(actions.message_ts.as_deref(), Some("100.1"));
+        assert_eq!(actions.thread_ts.as_deref(), Some("99.9"));
+        assert_eq!(
+            actions.actions,
+            [Action {
+                action_id: "tok".into(),
+                block_id: "prompt".into(),
+                value: None,
+                selected_option_value: Some("ams01".into()),
+                action_ts: "100.2".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn block_actions_need_a_user_a_team_and_action_ids() {
+        let base = json!({"type": "block_actions", "team": {"id": "T1"}, "user": {"id": "U1"},
+            "actions": [{"action_id": "a"}]});
+        let without = |pointer: &str| {
+            let mut payload = base.clone();
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            payload
+                .pointer_mut(parent)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .remove(key);
+            parse_interaction(interaction_body(&payload).as_bytes())
+        };
+        assert!(parse_interaction(interaction_body(&base).as_bytes()).is_ok());
+        assert_eq!(without("/user/id"), Err(ParseError::Missing("user.id")));
+        assert_eq!(without("/team/id"), Err(ParseError::Missing("team.id")));
+        assert_eq!(
+            without("/actions/0/action_id"),
+            Err(ParseError::Missing("actions[].action_id"))
+        );
     }
 
     #[test]
     fn view_submissions_flatten_their_answers_by_block() {
-        let payload = serde_json::json!({
-            "type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"},
+        let payload = json!({
+            "type": "view_submission", "team": null, "user": {"id": "U1", "username": "steve"},
             "view": {"id": "V1", "callback_id": "chatops-form", "private_metadata": "tok",
+                "app_installed_team_id": "T9",
                 "state": {"values": {
-                    "field-0": {"input": {"type": "plain_text_input", "value": "ams01"}},
-                    "field-1": {"select": {"type": "static_select", "selected_option": {"value": "active"}}}}}}
+                    "field-0": {"value": {"type": "plain_text_input", "value": "ams01"}},
+                    "field-1": {"value": {"type": "static_select", "selected_option": {"value": "active"}}},
+                    "field-2": {"value": {"type": "datepicker", "selected_date": "2026-11-25"}},
+                    "field-3": {"value": {"type": "plain_text_input", "value": null}},
+                    "field-4": {"value": {"type": "static_select", "selected_option": null}}}}},
+            "response_urls": [{"block_id": "b", "action_id": "a", "channel_id": "C1",
+                "response_url": "https://hooks.slack.com/app/1"}]
         });
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("payload", &payload.to_string())
-            .finish();
-        let Interaction::ViewSubmission(view) = parse_interaction(body.as_bytes()).unwrap() else {
-            panic!()
+        let Interaction::ViewSubmission(view) =
+            parse_interaction(interaction_body(&payload).as_bytes()).unwrap()
+        else {
+            panic!("not view_submission")
         };
+        assert_eq!(view.team_id, "T9", "org-wide installs name the team in the view");
+        assert_eq!(
+            (view.view_id.as_str(), view.callback_id.as_str()),
+            ("V1", "chatops-form")
+        );
         assert_eq!(view.private_metadata, "tok");
-        assert_eq!(view.values["field-0"], "ams01");
-        assert_eq!(view.values["field-1"], "active");
+        let values: Vec<(&str, &str)> = view
+            .values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("field-0", "ams01"),
+                ("field-1", "active"),
+                ("field-2", "2026-11-25"),
+                ("field-3", ""),
+                ("field-4", ""),
+            ]
+        );
+        assert_eq!(view.response_urls[0].channel_id, "C1");
+        assert_eq!(
+            view.response_urls[0].response_url,
+            "https://hooks.slack.com/app/1"
+        );
+    }
+
+    #[test]
+    fn a_view_submission_needs_its_view() {
+        let body =
+            interaction_body(&json!({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"}}));
+        assert_eq!(
+            parse_interaction(body.as_bytes()),
+            Err(ParseError::Missing("view"))
+        );
+        let body = interaction_body(
+            &json!({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"},
+            "view": {"callback_id": "x"}}),
+        );
+        assert_eq!(
+            parse_interaction(body.as_bytes()),
+            Err(ParseError::Missing("view.id"))
+        );
+    }
+
+    fn mention(text: Value, user: Option<&str>) -> Value {
+        json!({"type": "event_callback", "event_id": "Ev1", "team_id": "T1",
+            "authorizations": [{"enterprise_id": "E1", "team_id": "T1", "user_id": "UBOT", "is_bot": true}],
+            "event": {"type": "app_mention", "user": user, "text": text, "ts": "1.2", "thread_ts": "1.0",
+                "channel": "C1"}})
+    }
+
+    #[test]
+    fn an_app_mention_reads_like_a_command() {
+        let body = mention(json!("<@UBOT>  deploy a &amp; b &lt;x&gt; &amp;lt; "), Some("U1")).to_string();
+        let Event::AppMention(event) = parse_event(body.as_bytes()).unwrap() else {
+            panic!("not app_mention")
+        };
+        assert_eq!(event.text, "deploy a & b <x> &lt;");
+        assert_eq!((event.event_id.as_str(), event.team_id.as_str()), ("Ev1", "T1"));
+        assert_eq!(event.enterprise_id.as_deref(), Some("E1"));
+        assert_eq!((event.channel.as_str(), event.user.as_str()), ("C1", "U1"));
+        assert_eq!(
+            (event.ts.as_str(), event.thread_ts.as_deref()),
+            ("1.2", Some("1.0"))
+        );
+    }
+
+    #[test]
+    fn only_a_leading_mention_is_stripped() {
+        assert_eq!(mention_text("<@U0LAN0Z89> deploy api"), "deploy api");
+        assert_eq!(mention_text("  <@U1|bot>help "), "help");
+        assert_eq!(mention_text("please <@U1> help"), "please <@U1> help");
+        assert_eq!(mention_text("<@U1>"), "");
+        assert_eq!(mention_text("<@U1 unterminated"), "<@U1 unterminated");
+    }
+
+    #[test]
+    fn a_mention_without_a_user_is_ignored() {
+        let body = mention(json!("<@UBOT> hi"), None).to_string();
+        assert_eq!(
+            parse_event(body.as_bytes()),
+            Ok(Event::Other {
+                event_id: "Ev1".into(),
+                kind: "app_mention".into()
+            })
+        );
+    }
+
+    #[test]
+    fn other_events_and_envelopes_are_named() {
+        let body = json!({"type": "event_callback", "event_id": "Ev2", "event": {"type": "message"}});
+        assert_eq!(
+            parse_event(body.to_string().as_bytes()),
+            Ok(Event::Other {
+                event_id: "Ev2".into(),
+                kind: "message".into()
+            })
+        );
+        let body = json!({"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1});
+        assert_eq!(
+            parse_event(body.to_string().as_bytes()),
+            Ok(Event::Other {
+                event_id: String::new(),
+                kind: "app_rate_limited".into()
+            })
+        );
+    }
+
+    #[test]
+    fn malformed_events_are_named() {
+        assert_eq!(parse_event(b"token=x"), Err(ParseError::BodyNotJson));
+        assert_eq!(parse_event(b"{}"), Err(ParseError::Missing("type")));
+        assert_eq!(
+            parse_event(br#"{"type":"url_verification"}"#),
+            Err(ParseError::Missing("challenge"))
+        );
+        assert_eq!(
+            parse_event(br#"{"type":"event_callback"}"#),
+            Err(ParseError::Missing("event_id"))
+        );
+        assert_eq!(
+            parse_event(br#"{"type":"event_callback","event_id":"E","event":"x"}"#),
+            Err(ParseError::Missing("event"))
+        );
+        let mut body = mention(json!("hi"), Some("U1"));
+        body["event"].as_object_mut().unwrap().remove("channel");
+        assert_eq!(
+            parse_event(body.to_string().as_bytes()),
+            Err(ParseError::Missing("event.channel"))
+        );
+    }
+
+    #[test]
+    fn errors_do_not_echo_the_body() {
+        let err = parse_interaction(b"payload=%7B%22secret-looking%22").unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+        let err = parse_event(br#"{"type": 1, "x": "secret-looking"}"#).unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+    }
+
+    /// JSON shaped like Slack's, with the names and values the parsers look
+    /// for, so random trees reach deep into them.
+    fn slackish_json() -> impl Strategy<Value = Value> {
+        let names = prop::sample::select(vec![
+            "type",
+            "team",
+            "id",
+            "user",
+            "username",
+            "team_id",
+            "enterprise",
+            "enterprise_id",
+            "channel",
+            "container",
+            "channel_id",
+            "message",
+            "ts",
+            "thread_ts",
+            "message_ts",
+            "actions",
+            "action_id",
+            "block_id",
+            "value",
+            "selected_option",
+            "view",
+            "state",
+            "values",
+            "response_urls",
+            "event",
+            "event_id",
+            "text",
+            "challenge",
+            "authorizations",
+            "0",
+            "",
+        ]);
+        let words = prop::sample::select(vec![
+            "block_actions",
+            "view_submission",
+            "view_closed",
+            "event_callback",
+            "url_verification",
+            "app_mention",
+            "<@U1> hi &amp;",
+            "<@",
+            "T1",
+            "",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            words.prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(5, 96, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec((names.clone(), inner), 0..6).prop_map(|pairs| Value::Object(
+                    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+                )),
+            ]
+        })
     }
 
     proptest! {
         #[test]
-        fn no_body_makes_a_parser_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+        fn no_bytes_make_a_parser_panic(body in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = is_ssl_check(&body);
             let _ = parse_slash_command(&body);
             let _ = parse_interaction(&body);
             let _ = parse_event(&body);
         }
 
         #[test]
-        fn no_json_payload_makes_a_parser_panic(json in "[\\[\\]{}\":,a-z0-9 ]{0,200}") {
-            let body = form_urlencoded::Serializer::new(String::new()).append_pair("payload", &json).finish();
+        fn no_text_makes_a_parser_panic(text in any::<String>()) {
+            let _ = parse_slash_command(text.as_bytes());
+            let _ = parse_interaction(text.as_bytes());
+            let _ = parse_event(text.as_bytes());
+            let body = form_urlencoded::Serializer::new(String::new()).append_pair("payload", &text).finish();
             let _ = parse_interaction(body.as_bytes());
-            let _ = parse_event(json.as_bytes());
+        }
+
+        #[test]
+        fn no_form_makes_the_slash_parser_panic(
+            pairs in prop::collection::vec(("[a-z_]{0,12}", any::<String>()), 0..16)
+        ) {
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+            let _ = parse_slash_command(body.as_bytes());
+        }
+
+        #[test]
+        fn no_json_makes_a_parser_panic(value in slackish_json()) {
+            let _ = parse_interaction(interaction_body(&value).as_bytes());
+            let _ = parse_event(value.to_string().as_bytes());
+        }
+
+        #[test]
+        fn mention_text_never_panics_and_is_trimmed(text in any::<String>()) {
+            let out = mention_text(&text);
+            prop_assert_eq!(out.trim(), out.as_str());
         }
     }
 }
