@@ -1,292 +1,606 @@
 //! Rendering the neutral model as Slack Block Kit, within Slack's limits.
 //!
-//! Pure: messages in, JSON out. What does not fit a message (a large table,
-//! an answer past 50 blocks, an image) becomes a file to upload.
+//! Pure: model in, JSON out. What does not fit a message (a large table, an
+//! answer longer than one message, an image) becomes a file to upload.
 
 use serde_json::{Value, json};
 
-use super::client::Upload;
-use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
-use crate::model::{Block, Field, FieldKind, Form, Level, Menu, Message, Table};
+use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, Table};
+
+/// The menu value asking for the next page: `__more__:{offset}`, where
+/// `offset` is [`Menu::next_offset`]. The command core resumes the same step
+/// from that offset.
+pub use crate::commands::MORE_PREFIX;
+
+/// The value of a menu's Cancel button; answering it drops the prompt.
+pub use crate::commands::CANCEL_VALUE;
 
 /// Blocks in one message.
 pub const MAX_BLOCKS: usize = 50;
-/// Characters in one section's text.
+/// Characters of one section's text.
 pub const MAX_SECTION_CHARS: usize = 3000;
-/// Options in one menu.
+/// Characters of text over all of a message's blocks. Slack documents no such
+/// limit but answers `msg_blocks_too_long` from about 12 000 (bolt-js #2509,
+/// #2867), well before 50 full sections; this keeps a margin.
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// Characters of a `header` block.
+pub const MAX_HEADER_CHARS: usize = 150;
+/// Options in one `static_select`.
 pub const MAX_OPTIONS: usize = 100;
-/// Characters in an `action_id`, where a menu carries its signed continuation.
+/// Characters of an `action_id`, where a menu carries its signed continuation.
 pub const MAX_ACTION_ID: usize = 255;
-/// Characters in an option's value.
+/// Characters of an option's text.
+pub const MAX_OPTION_TEXT: usize = 75;
+/// Characters of an option's value.
 pub const MAX_OPTION_VALUE: usize = 150;
-/// Characters in a modal's `private_metadata`.
+/// Characters of a modal's title, submit and close labels.
+pub const MAX_MODAL_TITLE: usize = 24;
+/// Characters of a modal's `private_metadata`, where a form carries its continuation.
 pub const MAX_PRIVATE_METADATA: usize = 3000;
+/// Blocks in one modal.
+pub const MAX_MODAL_BLOCKS: usize = 100;
+/// The `callback_id` of every form the gateway opens.
+pub const FORM_CALLBACK_ID: &str = "chatops-form";
+/// The `block_id` of a menu's select.
+pub const MENU_BLOCK_ID: &str = "prompt";
+/// The name of the file holding what did not fit in the message.
+pub const REST_FILE_NAME: &str = "rest.txt";
 
-/// A message ready for `chat.postMessage` or a response URL.
+/// The label of the option that asks for the next page.
+const MORE_LABEL: &str = "Next page…";
+/// Room kept for the context block that says the message was cut.
+const CUT_NOTE_CHARS: usize = 200;
+/// Characters of the notification text taken from the content.
+const FALLBACK_CHARS: usize = 300;
+
+/// A file to upload after a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// File name, e.g. `devices.txt`.
+    pub file_name: String,
+    /// Title shown in Slack.
+    pub title: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// A message ready for `chat.postMessage`, `chat.postEphemeral` or a response URL.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Rendered {
-    /// The Block Kit blocks.
+pub struct RenderedMessage {
+    /// The Block Kit blocks (may be empty when everything is attached).
     pub blocks: Vec<Value>,
-    /// The notification text (required alongside blocks).
+    /// The notification text, required beside blocks (mrkdwn, already escaped).
     pub text: String,
-    /// Files to upload after the message.
-    pub uploads: Vec<Upload>,
+    /// Files to upload after the message, in order.
+    pub attachments: Vec<Upload>,
 }
 
-/// A prompt whose state does not fit where Slack lets the gateway keep it.
+/// Why a prompt cannot be shown on Slack. The `Display` is a sentence for the user.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("this prompt's state is too long for Slack ({0}); please type the arguments instead")]
-pub struct PromptTooLong(pub &'static str);
-
-/// The light markup of the model in Slack's mrkdwn: `**b**` -> `*b*`,
-/// `[label](url)` -> `<url|label>`, and `&`, `<`, `>` escaped.
-pub fn mrkdwn(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('[') {
-        let link = rest[start..].split_once("](").and_then(|(label, tail)| {
-            let (url, after) = tail.split_once(')')?;
-            let plain_url = !url.is_empty() && !url.contains(char::is_whitespace);
-            plain_url.then(|| (&label[1..], url, after))
-        });
-        match link {
-            Some((label, url, after)) if !label.contains('[') => {
-                out.push_str(&escape(&rest[..start]));
-                out.push_str(&format!("<{}|{}>", escape(url), escape(label)));
-                rest = after;
-            }
-            _ => {
-                out.push_str(&escape(&rest[..=start]));
-                rest = &rest[start + 1..];
-            }
-        }
-    }
-    out.push_str(&escape(rest));
-    out.replace("**", "*")
+pub enum PromptError {
+    /// The signed continuation is longer than the element that must carry it.
+    #[error("this prompt's state is too long; type the arguments instead")]
+    StateTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// What Slack allows there.
+        limit: usize,
+    },
+    /// A choice's value is longer than a Slack option may hold.
+    #[error("a choice is too long for a Slack menu; type the arguments instead")]
+    ValueTooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// More fields than a modal holds.
+    #[error("this form has too many fields for Slack; type the arguments instead")]
+    TooManyFields {
+        /// How many fields the form has.
+        fields: usize,
+    },
 }
 
-fn escape(text: &str) -> String {
+/// Escapes `&`, `<` and `>`, the three characters Slack's text parses as control characters.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
 
-/// Splits `text` into pieces of at most `limit` characters, at line ends where possible.
-fn split(text: &str, limit: usize) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut current = String::new();
-    for line in text.split_inclusive('\n') {
-        let mut line = line;
-        while line.chars().count() > limit {
-            if !current.is_empty() {
-                pieces.push(std::mem::take(&mut current));
+/// Converts the model's light markup to Slack mrkdwn: `**b**` -> `*b*`,
+/// `[label](url)` -> `<url|label>`, `` `code` `` kept; everything else escaped.
+///
+/// Only `http`, `https` and `mailto` links are converted: `<!channel|x>` or
+/// `<@U123|x>` would ping people, and command output is not trusted markup.
+pub fn mrkdwn(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut rest = text;
+    while let Some(start) = rest.find(['`', '*', '[']) {
+        out.push_str(&escape(&rest[..start]));
+        rest = &rest[start..];
+        let consumed = if let Some(span) = rest.strip_prefix('`') {
+            // A code span: its content is escaped, not converted.
+            span.find('`').map(|end| {
+                out.push('`');
+                out.push_str(&escape(&span[..end]));
+                out.push('`');
+                end + 2
+            })
+        } else if let Some(inner) = rest.strip_prefix("**") {
+            inner.find("**").filter(|end| *end > 0).map(|end| {
+                out.push('*');
+                out.push_str(&mrkdwn(&inner[..end]));
+                out.push('*');
+                end + 4
+            })
+        } else if rest.starts_with('[') {
+            link(rest).map(|(label, url, len)| {
+                out.push_str(&format!("<{}|{}>", link_url(url), escape(label)));
+                len
+            })
+        } else {
+            None
+        };
+        match consumed {
+            Some(len) => rest = &rest[len..],
+            None => {
+                // Not markup: the character stands for itself.
+                let len = rest.chars().next().map_or(1, char::len_utf8);
+                out.push_str(&escape(&rest[..len]));
+                rest = &rest[len..];
             }
-            let cut = line.char_indices().nth(limit).map_or(line.len(), |(i, _)| i);
-            pieces.push(line[..cut].to_owned());
+        }
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+/// `[label](url)` at the start of `text`: the label, the URL and the length consumed.
+///
+/// Each scan stops at the first character that cannot belong to a link, so a
+/// long line full of brackets costs linear time, not quadratic.
+fn link(text: &str) -> Option<(&str, &str, usize)> {
+    let close = 1 + text[1..].find(['[', ']', '\n'])?;
+    let tail = text[close..].strip_prefix("](")?;
+    let end = tail.find(|c: char| c == ')' || c == '(' || c == '[' || c.is_whitespace())?;
+    if !tail[end..].starts_with(')') {
+        return None;
+    }
+    let (label, url) = (&text[1..close], &tail[..end]);
+    let allowed = ["http://", "https://", "mailto:"].iter().any(|scheme| {
+        url.len() > scheme.len()
+            && url.is_char_boundary(scheme.len())
+            && url[..scheme.len()].eq_ignore_ascii_case(scheme)
+    });
+    (allowed && !label.trim().is_empty()).then_some((label, url, close + 2 + end + 1))
+}
+
+/// A URL inside `<…|…>`: escaped like text, and `|` (the label separator) percent-encoded.
+fn link_url(url: &str) -> String {
+    escape(url).replace('|', "%7C")
+}
+
+/// `text` cut to `max` characters, with an ellipsis when something was cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// A `plain_text` object of at most `max` characters; `fallback` when `text` is blank
+/// (Slack refuses empty text objects).
+fn plain(text: &str, max: usize, fallback: &str) -> Value {
+    let text = if text.trim().is_empty() { fallback } else { text };
+    json!({"type": "plain_text", "text": truncate(text, max), "emoji": true})
+}
+
+/// Splits `source` into pieces whose rendering is at most `limit` characters,
+/// at line ends where possible, and returns each piece rendered and as written.
+fn pack(source: &str, limit: usize, render: &dyn Fn(&str) -> String) -> Vec<(String, String)> {
+    let mut pieces = Vec::new();
+    let (mut rendered, mut written) = (String::new(), String::new());
+    let mut rendered_chars = 0;
+    for line in source.split_inclusive('\n') {
+        let mut line = line;
+        loop {
+            // Rendering shrinks text by less than half (`**a**` -> `*a*` at most), so a
+            // line of more than twice the limit cannot fit and is not rendered whole.
+            let whole = (line.chars().count() <= 2 * limit).then(|| render(line));
+            if let Some(whole) = whole.filter(|w| w.chars().count() <= limit) {
+                let whole_chars = whole.chars().count();
+                if rendered_chars + whole_chars > limit {
+                    pieces.push((std::mem::take(&mut rendered), std::mem::take(&mut written)));
+                    rendered_chars = 0;
+                }
+                rendered.push_str(&whole);
+                written.push_str(line);
+                rendered_chars += whole_chars;
+                break;
+            }
+            // One line longer than a section: cut it, at a space if there is one late enough.
+            if !written.is_empty() {
+                pieces.push((std::mem::take(&mut rendered), std::mem::take(&mut written)));
+                rendered_chars = 0;
+            }
+            let cut = cut_point(line, limit, render);
+            pieces.push((render(&line[..cut]), line[..cut].to_owned()));
             line = &line[cut..];
         }
-        if current.chars().count() + line.chars().count() > limit {
-            pieces.push(std::mem::take(&mut current));
-        }
-        current.push_str(line);
     }
-    if !current.is_empty() || pieces.is_empty() {
-        pieces.push(current);
+    if !written.is_empty() {
+        pieces.push((rendered, written));
     }
     pieces
 }
 
-fn section(text: String) -> Value {
+/// The byte index where `line` is cut so that its head renders to at most `limit`
+/// characters: the longest such head, shortened to its last space when that keeps
+/// at least half of it. Always at least one character, so splitting ends.
+fn cut_point(line: &str, limit: usize, render: &dyn Fn(&str) -> String) -> usize {
+    // No head longer than twice the limit fits (see `pack`), so only those are tried.
+    let ends: Vec<usize> = line
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take(2 * limit)
+        .collect();
+    // The rendering grows with the head, so the longest head that fits is found by bisection.
+    let (mut fits, mut too_long) = (0, ends.len() + 1);
+    while too_long - fits > 1 {
+        let mid = (fits + too_long) / 2;
+        if render(&line[..ends[mid - 1]]).chars().count() <= limit {
+            fits = mid;
+        } else {
+            too_long = mid;
+        }
+    }
+    let longest = ends[fits.max(1) - 1];
+    let at_space = line[..longest]
+        .rfind(char::is_whitespace)
+        .filter(|space| *space >= longest / 2)
+        .map(|space| space + line[space..].chars().next().map_or(1, char::len_utf8));
+    // A shorter head may render longer (a link cut in half is no longer shortened), so check.
+    match at_space {
+        Some(cut) if render(&line[..cut]).chars().count() <= limit => cut,
+        _ => longest,
+    }
+}
+
+/// Code as it goes between fences: escaped, and with any fence inside it broken
+/// by a zero-width space (it would end the block early).
+fn code(text: &str) -> String {
+    escape(text).replace("```", "`\u{200B}``")
+}
+
+/// Code in a fenced block. Code ending in a backtick gets a zero-width space
+/// before the closing fence, which would otherwise start one character early.
+fn fence(code: &str) -> String {
+    let code = code.trim_end_matches('\n');
+    let guard = if code.ends_with('`') { "\u{200B}" } else { "" };
+    format!("```{code}{guard}```")
+}
+
+/// Characters the fences (and a guard) add around code.
+const FENCES: usize = 7;
+
+fn section(text: &str) -> Value {
     json!({"type": "section", "text": {"type": "mrkdwn", "text": text}})
 }
 
-/// A table as aligned monospace text.
+fn context(text: &str) -> Value {
+    json!({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
+}
+
+/// A table as aligned monospace text: a heading line, a rule, one line per row.
 pub fn table_text(table: &Table) -> String {
-    let columns = table.columns.len();
-    let mut widths: Vec<usize> = table.columns.iter().map(|c| c.chars().count()).collect();
-    for row in &table.rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.chars().count());
+    let clean = |cell: &str| cell.replace(['\n', '\r', '\t'], " ");
+    let columns: Vec<String> = table.columns.iter().map(|c| clean(c)).collect();
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            (0..columns.len())
+                .map(|i| row.get(i).map_or_else(String::new, |c| clean(c)))
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
         }
     }
     let line = |cells: &[String]| {
-        let padded: Vec<String> = (0..columns)
-            .map(|i| format!("{:<w$}", cells.get(i).map_or("", String::as_str), w = widths[i]))
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
         padded.join("  ").trim_end().to_owned()
     };
-    let mut lines = vec![line(&table.columns)];
-    lines.push(
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  "),
-    );
-    lines.extend(table.rows.iter().map(|row| line(row)));
-    lines.join("\n")
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let mut lines = vec![line(&columns), rule.join("  ")];
+    lines.extend(rows.iter().map(|row| line(row)));
+    lines.join("\n") + "\n"
 }
 
-fn file_stem(title: &str) -> String {
+/// A file name made of the title's letters and digits, with `extension`.
+fn file_name(title: &str, fallback: &str, extension: &str) -> String {
     let stem: String = title
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
             } else {
                 '_'
             }
         })
         .collect();
-    if stem.is_empty() {
-        "output".to_owned()
-    } else {
-        stem
+    let stem = stem.trim_matches('_');
+    let stem = if stem.is_empty() { fallback } else { stem };
+    format!("{}.{extension}", truncate(stem, 80))
+}
+
+/// One block on its way into a message: the JSON, the characters it counts
+/// against [`MAX_MESSAGE_CHARS`], and its text as written (for the rest file).
+struct Piece {
+    block: Value,
+    chars: usize,
+    written: String,
+}
+
+impl Piece {
+    fn new(block: Value, rendered: &str, written: impl Into<String>) -> Self {
+        Piece {
+            block,
+            chars: rendered.chars().count(),
+            written: written.into(),
+        }
     }
 }
 
-/// Renders a message; what does not fit goes into `uploads`.
-pub fn message(message: &Message) -> Rendered {
-    let mut blocks = Vec::new();
-    let mut uploads = Vec::new();
+/// Renders a message; what does not fit goes into `attachments`.
+pub fn message(message: &Message) -> RenderedMessage {
     let marker = match message.level {
         Level::Info => "",
         Level::Warning => ":warning: ",
         Level::Error => ":x: ",
     };
-    let mut text = String::new();
-    if let Some(title) = &message.title {
-        let title: String = format!("{marker}{title}").chars().take(150).collect();
-        blocks.push(json!({"type": "header", "text": {"type": "plain_text", "text": title, "emoji": true}}));
-        text = title;
+    let mut pieces = Vec::new();
+    let mut attachments = Vec::new();
+    let mut fallback = None;
+
+    let title = message.title.as_deref().filter(|t| !t.trim().is_empty());
+    if let Some(title) = title {
+        let heading = truncate(&format!("{marker}{title}"), MAX_HEADER_CHARS);
+        let block = json!({"type": "header", "text": {"type": "plain_text", "text": heading, "emoji": true}});
+        pieces.push(Piece::new(block, &heading, format!("{title}\n")));
+        // The header is plain text; the notification text is mrkdwn, so it is escaped.
+        fallback = Some(escape(&heading));
+    } else if !marker.is_empty()
+        && !matches!(message.blocks.first(), Some(Block::Text(t)) if !t.trim().is_empty())
+    {
+        let note = match message.level {
+            Level::Error => ":x: Error",
+            _ => ":warning: Warning",
+        };
+        pieces.push(Piece::new(context(note), note, ""));
     }
-    let mut marked = message.title.is_some();
-    for block in &message.blocks {
-        let prefix = if marked { "" } else { marker };
-        marked = true;
+
+    for (index, block) in message.blocks.iter().enumerate() {
+        let first_piece = pieces.len();
         match block {
             Block::Text(body) => {
-                let body = format!("{prefix}{}", mrkdwn(body));
-                if text.is_empty() {
-                    text = body.chars().take(300).collect();
+                if body.trim().is_empty() {
+                    continue;
                 }
-                blocks.extend(split(&body, MAX_SECTION_CHARS).into_iter().map(section));
-            }
-            Block::Code(code) => {
-                let code = escape(code);
-                blocks.extend(
-                    split(&code, MAX_SECTION_CHARS - 8)
-                        .into_iter()
-                        .map(|c| section(format!("```{c}```"))),
-                );
-            }
-            Block::Table(table) => {
-                let rendered = table_text(table);
-                if rendered.chars().count() + 6 <= MAX_SECTION_CHARS {
-                    if !table.title.is_empty() {
-                        blocks.push(section(format!("*{}*", escape(&table.title))));
-                    }
-                    blocks.push(section(format!("```{}```", escape(&rendered))));
+                let body = if index == 0 && title.is_none() {
+                    format!("{marker}{body}")
                 } else {
-                    let name = format!("{}.txt", file_stem(&table.title));
-                    blocks.push(section(format!(
-                        "{} ({} rows) is too large to show here; it is attached as `{name}`.",
-                        escape(&table.title),
-                        table.rows.len()
-                    )));
-                    uploads.push(Upload {
-                        file_name: name,
-                        title: table.title.clone(),
-                        bytes: rendered.into_bytes(),
-                    });
+                    body.clone()
+                };
+                fallback.get_or_insert_with(|| mrkdwn(&truncate(&body, FALLBACK_CHARS)));
+                for (rendered, written) in pack(&body, MAX_SECTION_CHARS, &mrkdwn) {
+                    let rendered = rendered.trim_end_matches('\n');
+                    if !rendered.trim().is_empty() {
+                        pieces.push(Piece::new(section(rendered), rendered, written));
+                    }
                 }
             }
-            Block::Image(image) => uploads.push(Upload {
+            Block::Code(code_text) => {
+                if code_text.trim().is_empty() {
+                    continue;
+                }
+                fallback.get_or_insert_with(|| {
+                    escape(&truncate(&format!("{marker}{code_text}"), FALLBACK_CHARS))
+                });
+                for (rendered, written) in pack(code_text, MAX_SECTION_CHARS - FENCES, &code) {
+                    let fenced = fence(&rendered);
+                    pieces.push(Piece::new(section(&fenced), &fenced, written));
+                }
+            }
+            Block::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
+            Block::Image(image) => attachments.push(Upload {
                 file_name: image.file_name.clone(),
-                title: image.alt_text.clone(),
+                title: if image.alt_text.trim().is_empty() {
+                    image.file_name.clone()
+                } else {
+                    image.alt_text.clone()
+                },
                 bytes: image.bytes.clone(),
             }),
         }
+        // In the rest file, each block starts on a line of its own.
+        if let Some(last) = pieces[first_piece..].last_mut()
+            && !last.written.is_empty()
+            && !last.written.ends_with('\n')
+        {
+            last.written.push('\n');
+        }
     }
-    if blocks.len() > MAX_BLOCKS {
-        let rest: Vec<Value> = blocks.split_off(MAX_BLOCKS - 1);
-        let full: Vec<String> = rest
-            .iter()
-            .filter_map(|b| b.pointer("/text/text").and_then(Value::as_str).map(str::to_owned))
-            .collect();
-        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn",
-            "text": "The answer was longer than one message; the rest is attached as `rest.txt`."}]}));
-        uploads.push(Upload {
-            file_name: "rest.txt".to_owned(),
+
+    let (mut blocks, rest) = fit(pieces);
+    if let Some(rest) = rest {
+        blocks.push(context(&format!(
+            "This answer is longer than one Slack message: it was cut here, and the rest is attached as `{REST_FILE_NAME}`."
+        )));
+        attachments.push(Upload {
+            file_name: REST_FILE_NAME.to_owned(),
             title: "The rest of the answer".to_owned(),
-            bytes: full.join("\n").into_bytes(),
+            bytes: rest.into_bytes(),
         });
     }
-    if text.is_empty() {
-        text = if uploads.is_empty() {
-            "(empty answer)".to_owned()
-        } else {
-            "Attached.".to_owned()
-        };
-    }
-    Rendered {
+    let text = fallback.unwrap_or_else(|| match attachments.as_slice() {
+        [] if blocks.is_empty() => "(no output)".to_owned(),
+        [] => format!("{marker}Answer"),
+        files => {
+            let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
+            escape(&truncate(
+                &format!("{marker}Attached: {}", names.join(", ")),
+                FALLBACK_CHARS,
+            ))
+        }
+    });
+    RenderedMessage {
         blocks,
         text,
-        uploads,
+        attachments,
     }
 }
 
-fn plain(text: &str, max: usize) -> Value {
-    let text: String = text.chars().take(max).collect();
-    json!({"type": "plain_text", "text": if text.is_empty() { " ".to_owned() } else { text }})
-}
-
-fn option(label: &str, value: &str) -> Result<Value, PromptTooLong> {
-    if value.chars().count() > MAX_OPTION_VALUE {
-        return Err(PromptTooLong("a choice's value is over 150 characters"));
+/// A table inline when it fits one section, else as an attached file and a line saying so.
+fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
+    let text = table_text(table);
+    let fenced = fence(&code(&text));
+    let title = table.title.trim();
+    if fenced.chars().count() <= MAX_SECTION_CHARS {
+        if !title.is_empty() {
+            let heading = format!("*{}*", escape(title));
+            pieces.push(Piece::new(section(&heading), &heading, title));
+        }
+        pieces.push(Piece::new(section(&fenced), &fenced, text));
+        return;
     }
-    Ok(json!({"text": plain(label, 75), "value": value}))
-}
-
-/// A menu as blocks: the question, a `static_select` carrying the continuation
-/// in its `action_id`, a "next page" option when there are more, and Cancel.
-pub fn menu(menu: &Menu) -> Result<Vec<Value>, PromptTooLong> {
-    if menu.continuation.chars().count() > MAX_ACTION_ID {
-        return Err(PromptTooLong("the continuation is over 255 characters"));
-    }
-    let room = if menu.next_offset.is_some() {
-        MAX_OPTIONS - 1
+    let name = file_name(title, "table", "txt");
+    let what = if title.is_empty() {
+        "The table".to_owned()
     } else {
-        MAX_OPTIONS
+        format!("*{}*", escape(title))
     };
+    let note = format!(
+        "{what} ({} rows) is too large to show here; it is attached as `{}`.",
+        table.rows.len(),
+        escape(&name)
+    );
+    pieces.push(Piece::new(section(&note), &note, ""));
+    attachments.push(Upload {
+        file_name: name,
+        title: if title.is_empty() {
+            "Table".to_owned()
+        } else {
+            title.to_owned()
+        },
+        bytes: text.into_bytes(),
+    });
+}
+
+/// Keeps the pieces that fit one message; the rest, as written, when some did not.
+fn fit(pieces: Vec<Piece>) -> (Vec<Value>, Option<String>) {
+    let total: usize = pieces.iter().map(|p| p.chars).sum();
+    if pieces.len() <= MAX_BLOCKS && total <= MAX_MESSAGE_CHARS {
+        return (pieces.into_iter().map(|p| p.block).collect(), None);
+    }
+    // Room for the note that says the message was cut.
+    let (max_blocks, max_chars) = (MAX_BLOCKS - 1, MAX_MESSAGE_CHARS - CUT_NOTE_CHARS);
+    let mut blocks = Vec::new();
+    let mut used = 0;
+    let mut rest = Vec::new();
+    for piece in pieces {
+        if rest.is_empty() && blocks.len() < max_blocks && used + piece.chars <= max_chars {
+            used += piece.chars;
+            blocks.push(piece.block);
+        } else if !piece.written.is_empty() {
+            rest.push(piece.written);
+        }
+    }
+    (blocks, Some(rest.concat()))
+}
+
+fn option(choice: &Choice) -> Result<Value, PromptError> {
+    let chars = choice.value.chars().count();
+    if chars > MAX_OPTION_VALUE {
+        return Err(PromptError::ValueTooLong { chars });
+    }
+    Ok(json!({"text": plain(&choice.label, MAX_OPTION_TEXT, &choice.value), "value": choice.value}))
+}
+
+/// A menu as message blocks: the question, with a `static_select` whose `action_id`
+/// is the continuation; then a Cancel button answering [`CANCEL_VALUE`].
+///
+/// At most [`MAX_OPTIONS`] options: when there is a next page, the last one is
+/// "Next page…" answering `{MORE_PREFIX}{offset}`, so a page shows at most 99 choices.
+pub fn menu(menu: &Menu) -> Result<Vec<Value>, PromptError> {
+    let chars = menu.continuation.chars().count();
+    if chars > MAX_ACTION_ID {
+        return Err(PromptError::StateTooLong {
+            chars,
+            limit: MAX_ACTION_ID,
+        });
+    }
+    let room = MAX_OPTIONS - usize::from(menu.next_offset.is_some());
     let mut options = menu
         .choices
         .iter()
         .take(room)
-        .map(|choice| option(&choice.label, &choice.value))
+        .map(option)
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(offset) = menu.next_offset {
-        options.push(option("Next page…", &format!("{MORE_PREFIX}{offset}"))?);
+        options.push(option(&Choice {
+            label: MORE_LABEL.to_owned(),
+            value: format!("{MORE_PREFIX}{offset}"),
+        })?);
     }
+    let question = if menu.text.trim().is_empty() {
+        "Choose one:"
+    } else {
+        &menu.text
+    };
+    let question = &pack(question, MAX_SECTION_CHARS, &mrkdwn)[0].0;
+    let cancel = json!({"type": "actions", "block_id": "prompt-cancel", "elements": [{"type": "button",
+        "action_id": menu.continuation, "text": plain("Cancel", MAX_OPTION_TEXT, "Cancel"),
+        "value": CANCEL_VALUE}]});
     if options.is_empty() {
-        return Ok(vec![section(format!(
-            "{} (nothing to choose from)",
-            mrkdwn(&menu.text)
-        ))]);
+        // A select needs at least one option.
+        return Ok(vec![
+            section(&format!("{question}\n_(nothing to choose from)_")),
+            cancel,
+        ]);
     }
     Ok(vec![
-        json!({"type": "section", "block_id": "prompt", "text": {"type": "mrkdwn", "text": mrkdwn(&menu.text)},
+        json!({"type": "section", "block_id": MENU_BLOCK_ID, "text": {"type": "mrkdwn", "text": question},
             "accessory": {"type": "static_select", "action_id": menu.continuation,
-                "placeholder": plain("Choose…", 150), "options": options}}),
-        json!({"type": "actions", "block_id": "prompt-cancel", "elements": [{"type": "button",
-            "action_id": menu.continuation, "text": plain("Cancel", 75), "value": CANCEL_VALUE}]}),
+                "placeholder": plain("Choose…", 150, "Choose…"), "options": options}}),
+        cancel,
     ])
 }
 
-/// A form as a modal view; the continuation rides in `private_metadata`.
-pub fn form(form: &Form) -> Result<Value, PromptTooLong> {
-    if form.continuation.chars().count() > MAX_PRIVATE_METADATA {
-        return Err(PromptTooLong("the continuation is over 3000 characters"));
+/// A form as a modal view for `views.open`: one `input` block per field, with
+/// `block_id` `field-{index}` so the answers come back in argument order, and
+/// the continuation in `private_metadata`.
+pub fn form(form: &Form) -> Result<Value, PromptError> {
+    let chars = form.continuation.chars().count();
+    if chars > MAX_PRIVATE_METADATA {
+        return Err(PromptError::StateTooLong {
+            chars,
+            limit: MAX_PRIVATE_METADATA,
+        });
+    }
+    if form.fields.len() > MAX_MODAL_BLOCKS {
+        return Err(PromptError::TooManyFields {
+            fields: form.fields.len(),
+        });
     }
     let inputs = form
         .fields
@@ -296,149 +610,485 @@ pub fn form(form: &Form) -> Result<Value, PromptTooLong> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(json!({
         "type": "modal",
-        "callback_id": "chatops-form",
-        "title": plain(&form.title, 24),
-        "submit": plain("Run", 24),
-        "close": plain("Cancel", 24),
+        "callback_id": FORM_CALLBACK_ID,
+        "title": plain(&form.title, MAX_MODAL_TITLE, "Run a command"),
+        "submit": plain("Run", MAX_MODAL_TITLE, "Run"),
+        "close": plain("Cancel", MAX_MODAL_TITLE, "Cancel"),
         "private_metadata": form.continuation,
         "blocks": inputs,
     }))
 }
 
-fn input(index: usize, field: &Field) -> Result<Value, PromptTooLong> {
-    let mut element = match &field.kind {
-        FieldKind::Text => json!({"type": "plain_text_input", "action_id": "value"}),
-        FieldKind::Select(choices) => {
+fn input(index: usize, field: &Field) -> Result<Value, PromptError> {
+    let choices = match &field.kind {
+        FieldKind::Select(choices) if !choices.is_empty() => Some(choices),
+        // A select needs at least one option: free text instead.
+        _ => None,
+    };
+    let element = match choices {
+        None => {
+            let mut element = json!({"type": "plain_text_input", "action_id": "value"});
+            if let Some(default) = &field.default {
+                element["initial_value"] = Value::from(default.as_str());
+            }
+            element
+        }
+        Some(choices) => {
             let options = choices
                 .iter()
                 .take(MAX_OPTIONS)
-                .map(|c| option(&c.label, &c.value))
+                .map(option)
                 .collect::<Result<Vec<_>, _>>()?;
-            json!({"type": "static_select", "action_id": "value", "options": options})
+            let mut element = json!({"type": "static_select", "action_id": "value", "options": options});
+            // `initial_option` must be one of the options, word for word.
+            let initial = field.default.as_ref().and_then(|default| {
+                let index = choices
+                    .iter()
+                    .take(MAX_OPTIONS)
+                    .position(|c| &c.value == default)?;
+                Some(element["options"][index].clone())
+            });
+            if let Some(initial) = initial {
+                element["initial_option"] = initial;
+            }
+            element
         }
     };
-    if let Some(default) = &field.default {
-        match &field.kind {
-            FieldKind::Text => element["initial_value"] = Value::from(default.as_str()),
-            FieldKind::Select(choices) => {
-                if let Some(choice) = choices.iter().find(|c| &c.value == default) {
-                    element["initial_option"] = option(&choice.label, &choice.value)?;
-                }
-            }
-        }
-    }
-    Ok(
-        json!({"type": "input", "block_id": format!("field-{index}"), "optional": field.optional,
-        "label": plain(&field.label, 2000), "element": element}),
-    )
+    Ok(json!({
+        "type": "input",
+        "block_id": format!("field-{index}"),
+        "optional": field.optional,
+        "label": plain(&field.label, 2000, &format!("Value {}", index + 1)),
+        "element": element,
+    }))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::model::Choice;
+    use proptest::prelude::*;
 
-    #[test]
-    fn markup_becomes_mrkdwn_with_escapes() {
-        assert_eq!(
-            mrkdwn("**bold** & [docs](https://x.io/a?b=1) <tag>"),
-            "*bold* &amp; <https://x.io/a?b=1|docs> &lt;tag&gt;"
-        );
-        assert_eq!(mrkdwn("[not a link] (x)"), "[not a link] (x)");
+    use super::*;
+    use crate::model::Image;
+
+    fn texts(rendered: &RenderedMessage) -> Vec<&str> {
+        rendered
+            .blocks
+            .iter()
+            .filter_map(|b| b.pointer("/text/text").and_then(Value::as_str))
+            .collect()
+    }
+
+    fn chars_of_blocks(rendered: &RenderedMessage) -> usize {
+        texts(rendered).iter().map(|t| t.chars().count()).sum()
     }
 
     #[test]
-    fn long_text_is_split_and_an_overlong_message_attaches_the_rest() {
-        let long = "line\n".repeat(2000);
+    fn markup_becomes_mrkdwn_and_the_rest_is_escaped() {
+        assert_eq!(
+            mrkdwn("**bold** & [docs](https://x.io/a?b=1&c=2) <tag>"),
+            "*bold* &amp; <https://x.io/a?b=1&amp;c=2|docs> &lt;tag&gt;"
+        );
+        assert_eq!(mrkdwn("`a**b** <c>` **x**"), "`a**b** &lt;c&gt;` *x*");
+        assert_eq!(mrkdwn("[not a link] (x) ** alone"), "[not a link] (x) ** alone");
+        assert_eq!(mrkdwn("a * b ****"), "a * b ****");
+        assert_eq!(mrkdwn("**[x](http://e.com)**"), "*<http://e.com|x>*");
+        assert_eq!(mrkdwn("[a|b](https://e.com/x|y)"), "<https://e.com/x%7Cy|a|b>");
+    }
+
+    #[test]
+    fn links_that_would_ping_or_run_are_left_as_text() {
+        for text in [
+            "[x](!channel)",
+            "[x](@U123)",
+            "[x](#C1)",
+            "[x](javascript:alert(1))",
+        ] {
+            let out = mrkdwn(text);
+            assert!(!out.contains('<'), "{text} -> {out}");
+        }
+        assert_eq!(mrkdwn("<!channel> <@U1>"), "&lt;!channel&gt; &lt;@U1&gt;");
+    }
+
+    #[test]
+    fn warnings_and_errors_are_flagged_in_the_title_or_first_block() {
+        let titled = message(&Message::text(Level::Warning, "partial").titled("Devices"));
+        assert_eq!(titled.blocks[0]["type"], "header");
+        assert_eq!(titled.blocks[0]["text"]["text"], ":warning: Devices");
+        assert_eq!(titled.text, ":warning: Devices");
+        assert_eq!(texts(&titled)[1], "partial");
+
+        let untitled = message(&Message::text(Level::Error, "**failed**"));
+        assert_eq!(untitled.blocks[0]["text"]["text"], ":x: *failed*");
+
+        let code_first = message(&Message {
+            level: Level::Error,
+            blocks: vec![Block::Code("trace".into())],
+            ..Default::default()
+        });
+        assert_eq!(code_first.blocks[0]["type"], "context");
+        assert_eq!(code_first.blocks[0]["elements"][0]["text"], ":x: Error");
+        assert_eq!(code_first.blocks[1]["text"]["text"], "```trace```");
+        assert_eq!(code_first.text, ":x: trace");
+
+        let blank_first = message(&Message {
+            level: Level::Warning,
+            blocks: vec![Block::Text(" ".into()), Block::Text("late".into())],
+            ..Default::default()
+        });
+        assert_eq!(blank_first.blocks[0]["elements"][0]["text"], ":warning: Warning");
+        assert_eq!(blank_first.blocks[1]["text"]["text"], "late");
+    }
+
+    #[test]
+    fn the_header_is_cut_to_150_characters_and_the_fallback_text_is_escaped() {
+        let rendered =
+            message(&Message::text(Level::Info, "x").titled(format!("<!channel> {}", "t".repeat(200))));
+        let header = rendered.blocks[0]["text"]["text"].as_str().unwrap();
+        assert_eq!(header.chars().count(), MAX_HEADER_CHARS);
+        assert!(header.ends_with('…'));
+        assert!(rendered.text.starts_with("&lt;!channel&gt;"), "{}", rendered.text);
+    }
+
+    #[test]
+    fn long_text_is_split_into_sections_at_line_ends() {
+        let line = format!("{}\n", "word ".repeat(19));
+        let long = line.repeat(100);
+        let rendered = message(&Message::text(Level::Info, long.clone()));
+        assert!(rendered.blocks.len() > 1);
+        for text in texts(&rendered) {
+            assert!(text.chars().count() <= MAX_SECTION_CHARS);
+            assert!(
+                text.ends_with("word "),
+                "cut mid-line: …{}",
+                &text[text.len() - 10..]
+            );
+        }
+        assert!(rendered.attachments.is_empty());
+        assert_eq!(texts(&rendered).join("\n") + "\n", long);
+    }
+
+    #[test]
+    fn one_overlong_line_is_cut_at_spaces_without_breaking_escapes() {
+        let long = "a & b ".repeat(700);
         let rendered = message(&Message::text(Level::Info, long));
         assert!(rendered.blocks.len() > 1);
-        for block in &rendered.blocks {
-            assert!(block["text"]["text"].as_str().unwrap().chars().count() <= MAX_SECTION_CHARS);
+        for text in texts(&rendered) {
+            assert!(text.chars().count() <= MAX_SECTION_CHARS);
+            assert!(
+                text.ends_with("b "),
+                "cut inside an escape: …{}",
+                &text[text.len() - 10..]
+            );
         }
+    }
+
+    #[test]
+    fn code_is_fenced_and_split_likewise() {
+        let code = "x <y> ```\n".repeat(1000);
+        let rendered = message(&Message {
+            blocks: vec![Block::Code(code)],
+            ..Default::default()
+        });
+        assert!(rendered.blocks.len() > 1);
+        for text in texts(&rendered) {
+            assert!(text.chars().count() <= MAX_SECTION_CHARS);
+            assert!(text.starts_with("```x &lt;y&gt; `\u{200B}``"), "{text}");
+            assert!(text.ends_with("``\u{200B}```"), "{text}");
+            assert_eq!(text.matches("```").count(), 2, "only the two fences");
+        }
+    }
+
+    #[test]
+    fn past_fifty_blocks_the_message_is_cut_and_the_rest_attached() {
         let huge = Message {
             blocks: (0..80).map(|i| Block::Text(format!("part {i}"))).collect(),
             ..Default::default()
         };
         let rendered = message(&huge);
         assert_eq!(rendered.blocks.len(), MAX_BLOCKS);
-        assert_eq!(rendered.uploads[0].file_name, "rest.txt");
-        assert!(String::from_utf8_lossy(&rendered.uploads[0].bytes).contains("part 79"));
-    }
-
-    #[test]
-    fn a_small_table_is_inline_and_a_large_one_is_attached() {
-        let small = Table {
-            title: "Devices".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: vec![vec!["ams01-sw1".into(), "active".into()]],
-        };
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(small.clone())],
-            ..Default::default()
-        });
-        assert!(rendered.uploads.is_empty());
+        assert_eq!(texts(&rendered)[48], "part 48");
+        let last = &rendered.blocks[49];
+        assert_eq!(last["type"], "context");
         assert!(
-            rendered.blocks[1]["text"]["text"]
+            last["elements"][0]["text"]
                 .as_str()
                 .unwrap()
-                .contains("ams01-sw1  active")
+                .contains(REST_FILE_NAME)
         );
-        let large = Table {
-            rows: vec![vec!["x".repeat(40), "active".into()]; 200],
-            ..small
+        assert_eq!(rendered.attachments.len(), 1);
+        assert_eq!(rendered.attachments[0].file_name, REST_FILE_NAME);
+        let rest = String::from_utf8(rendered.attachments[0].bytes.clone()).unwrap();
+        assert!(
+            rest.starts_with("part 49\npart 50\n") && rest.ends_with("part 79\n"),
+            "{rest}"
+        );
+    }
+
+    #[test]
+    fn a_message_longer_than_slack_takes_is_cut_and_the_rest_attached_as_written() {
+        let lines: Vec<String> = (0..2000).map(|i| format!("line **{i}**\n")).collect();
+        let rendered = message(&Message::text(Level::Info, lines.concat()));
+        assert!(chars_of_blocks(&rendered) <= MAX_MESSAGE_CHARS);
+        assert!(rendered.blocks.len() <= MAX_BLOCKS);
+        let rest = String::from_utf8(rendered.attachments[0].bytes.clone()).unwrap();
+        let shown = texts(&rendered).iter().filter(|t| t.starts_with("line")).count();
+        assert!(shown > 0);
+        let kept: usize = texts(&rendered)
+            .iter()
+            .filter(|t| t.starts_with("line"))
+            .map(|t| t.lines().count())
+            .sum();
+        assert_eq!(
+            rest,
+            lines[kept..].concat(),
+            "the rest continues where the message stops"
+        );
+    }
+
+    #[test]
+    fn a_small_table_is_inline_and_padded() {
+        let table = Table {
+            title: "Devices".into(),
+            columns: vec!["Name".into(), "Status".into()],
+            rows: vec![
+                vec!["ams01-sw1".into(), "active".into()],
+                vec!["x".into(), "a<b".into()],
+            ],
         };
         let rendered = message(&Message {
-            blocks: vec![Block::Table(large)],
+            blocks: vec![Block::Table(table)],
             ..Default::default()
         });
-        assert_eq!(rendered.uploads[0].file_name, "Devices.txt");
+        assert!(rendered.attachments.is_empty());
+        assert_eq!(texts(&rendered)[0], "*Devices*");
+        assert_eq!(
+            texts(&rendered)[1],
+            "```Name       Status\n---------  ------\nams01-sw1  active\nx          a&lt;b```"
+        );
     }
 
     #[test]
-    fn menus_page_beyond_one_hundred_options_and_refuse_overlong_state() {
-        let choices: Vec<Choice> = (0..99).map(|i| Choice::same(format!("site{i}"))).collect();
-        let paged = Menu {
-            text: "Which site?".into(),
-            choices,
-            next_offset: Some(99),
+    fn a_large_table_is_attached_and_the_message_says_so() {
+        let large = Table {
+            title: "Devices at ams01".into(),
+            columns: vec!["Name".into(), "Status".into()],
+            rows: vec![vec!["x".repeat(40), "active".into()]; 200],
+        };
+        let rendered = message(&Message {
+            blocks: vec![Block::Table(large.clone())],
+            ..Default::default()
+        });
+        assert_eq!(rendered.attachments.len(), 1);
+        let file = &rendered.attachments[0];
+        assert_eq!(file.file_name, "Devices_at_ams01.txt");
+        assert_eq!(file.title, "Devices at ams01");
+        assert_eq!(file.bytes, table_text(&large).into_bytes());
+        let note = texts(&rendered)[0];
+        assert!(
+            note.contains("200 rows") && note.contains("`Devices_at_ams01.txt`"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn images_are_always_uploaded() {
+        let rendered = message(&Message {
+            blocks: vec![Block::Image(Image {
+                file_name: "panel.png".into(),
+                alt_text: "Interface errors".into(),
+                bytes: vec![0x89, b'P', b'N', b'G'],
+            })],
+            ..Default::default()
+        });
+        assert!(rendered.blocks.is_empty());
+        assert_eq!(rendered.attachments[0].title, "Interface errors");
+        assert_eq!(rendered.text, "Attached: panel.png");
+    }
+
+    fn choices(count: usize) -> Vec<Choice> {
+        (0..count).map(|i| Choice::same(format!("site{i}"))).collect()
+    }
+
+    fn sample_menu(count: usize, next_offset: Option<usize>) -> Menu {
+        Menu {
+            text: "Which **site**?".into(),
+            choices: choices(count),
+            next_offset,
             continuation: "tok".into(),
-        };
-        let blocks = menu(&paged).unwrap();
-        let options = blocks[0]["accessory"]["options"].as_array().unwrap();
-        assert_eq!(options.len(), MAX_OPTIONS);
-        assert_eq!(options[99]["value"], format!("{MORE_PREFIX}99"));
-        assert_eq!(blocks[1]["elements"][0]["value"], CANCEL_VALUE);
-        let too_long = Menu {
-            continuation: "x".repeat(256),
-            ..paged
-        };
-        assert!(menu(&too_long).is_err());
+        }
+    }
+
+    fn options(blocks: &[Value]) -> &Vec<Value> {
+        blocks[0]["accessory"]["options"].as_array().unwrap()
     }
 
     #[test]
-    fn forms_number_their_fields_in_argument_order() {
+    fn a_menu_carries_its_continuation_and_a_cancel_button() {
+        let blocks = menu(&sample_menu(3, None)).unwrap();
+        assert_eq!(blocks[0]["block_id"], MENU_BLOCK_ID);
+        assert_eq!(blocks[0]["text"]["text"], "Which *site*?");
+        let select = &blocks[0]["accessory"];
+        assert_eq!(select["type"], "static_select");
+        assert_eq!(select["action_id"], "tok");
+        assert_eq!(
+            select["options"][2],
+            json!({"text": {"type": "plain_text", "text": "site2", "emoji": true}, "value": "site2"})
+        );
+        let cancel = &blocks[1]["elements"][0];
+        assert_eq!(
+            (cancel["type"].as_str(), cancel["action_id"].as_str()),
+            (Some("button"), Some("tok"))
+        );
+        assert_eq!(cancel["value"], CANCEL_VALUE);
+    }
+
+    #[test]
+    fn a_menu_shows_at_most_100_options_and_pages_with_the_last() {
+        let full = menu(&sample_menu(150, None)).unwrap();
+        assert_eq!(options(&full).len(), MAX_OPTIONS);
+        let paged = menu(&sample_menu(99, Some(99))).unwrap();
+        let options = options(&paged);
+        assert_eq!(options.len(), MAX_OPTIONS);
+        assert_eq!(options[98]["value"], "site98");
+        assert_eq!(options[99]["value"], format!("{MORE_PREFIX}99"));
+        assert_eq!(options[99]["text"]["text"], "Next page…");
+        let crowded = menu(&sample_menu(120, Some(120))).unwrap();
+        assert_eq!(
+            self::options(&crowded).len(),
+            MAX_OPTIONS,
+            "99 choices and the next page"
+        );
+    }
+
+    #[test]
+    fn menu_limits_are_checked() {
+        let mut long_label = sample_menu(1, None);
+        long_label.choices[0].label = "l".repeat(100);
+        let blocks = menu(&long_label).unwrap();
+        let label = options(&blocks)[0]["text"]["text"].as_str().unwrap();
+        assert_eq!(label.chars().count(), MAX_OPTION_TEXT);
+
+        let mut long_value = sample_menu(1, None);
+        long_value.choices[0].value = "v".repeat(151);
+        assert_eq!(menu(&long_value), Err(PromptError::ValueTooLong { chars: 151 }));
+
+        let mut state = sample_menu(1, None);
+        state.continuation = "x".repeat(MAX_ACTION_ID);
+        assert!(menu(&state).is_ok());
+        state.continuation.push('x');
+        let err = menu(&state).unwrap_err();
+        assert_eq!(
+            err,
+            PromptError::StateTooLong {
+                chars: 256,
+                limit: 255
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "this prompt's state is too long; type the arguments instead"
+        );
+    }
+
+    #[test]
+    fn an_empty_menu_says_so_instead_of_an_invalid_select() {
+        let blocks = menu(&sample_menu(0, None)).unwrap();
+        assert!(blocks[0].get("accessory").is_none());
+        assert!(
+            blocks[0]["text"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("nothing to choose from")
+        );
+    }
+
+    fn field(label: &str, kind: FieldKind, default: Option<&str>, optional: bool) -> Field {
+        Field {
+            label: label.into(),
+            kind,
+            default: default.map(str::to_owned),
+            optional,
+        }
+    }
+
+    #[test]
+    fn a_form_is_a_modal_with_numbered_fields() {
         let view = form(&Form {
             title: "Run a job with a long title".into(),
             fields: vec![
-                Field {
-                    label: "Device".into(),
-                    kind: FieldKind::Text,
-                    default: Some("ams01".into()),
-                    optional: false,
-                },
-                Field {
-                    label: "Status".into(),
-                    kind: FieldKind::Select(vec![Choice::same("active")]),
-                    default: Some("active".into()),
-                    optional: true,
-                },
+                field("Device", FieldKind::Text, Some("ams01"), false),
+                field(
+                    "Status",
+                    FieldKind::Select(vec![Choice::same("planned"), Choice::same("active")]),
+                    Some("active"),
+                    true,
+                ),
+                field("Empty", FieldKind::Select(vec![]), None, true),
             ],
             continuation: "tok".into(),
         })
         .unwrap();
-        assert_eq!(view["title"]["text"].as_str().unwrap().chars().count(), 24);
-        assert_eq!(view["blocks"][0]["block_id"], "field-0");
-        assert_eq!(view["blocks"][1]["element"]["initial_option"]["value"], "active");
+        assert_eq!(view["type"], "modal");
+        assert_eq!(view["callback_id"], FORM_CALLBACK_ID);
+        assert_eq!(
+            view["title"]["text"].as_str().unwrap().chars().count(),
+            MAX_MODAL_TITLE
+        );
+        assert_eq!(view["submit"]["text"], "Run");
+        assert_eq!(view["close"]["text"], "Cancel");
         assert_eq!(view["private_metadata"], "tok");
+        let blocks = view["blocks"].as_array().unwrap();
+        assert_eq!(blocks[0]["type"], "input");
+        assert_eq!(blocks[0]["block_id"], "field-0");
+        assert_eq!(blocks[0]["optional"], false);
+        assert_eq!(blocks[0]["element"]["type"], "plain_text_input");
+        assert_eq!(blocks[0]["element"]["initial_value"], "ams01");
+        assert_eq!(blocks[1]["block_id"], "field-1");
+        assert_eq!(blocks[1]["optional"], true);
+        assert_eq!(
+            blocks[1]["element"]["initial_option"],
+            blocks[1]["element"]["options"][1]
+        );
+        assert_eq!(blocks[2]["element"]["type"], "plain_text_input");
+    }
+
+    #[test]
+    fn form_limits_are_checked() {
+        let mut big = Form {
+            title: "x".into(),
+            fields: vec![],
+            continuation: "c".repeat(MAX_PRIVATE_METADATA),
+        };
+        assert!(form(&big).is_ok());
+        big.continuation.push('c');
+        assert!(matches!(
+            form(&big),
+            Err(PromptError::StateTooLong { limit: 3000, .. })
+        ));
+        big.continuation = "c".into();
+        big.fields = vec![field("f", FieldKind::Text, None, true); MAX_MODAL_BLOCKS + 1];
+        assert_eq!(form(&big), Err(PromptError::TooManyFields { fields: 101 }));
+    }
+
+    proptest! {
+        #[test]
+        fn any_message_keeps_slack_limits(
+            parts in prop::collection::vec(
+                prop::sample::select(vec!["a", "word ", "\n", "&", "<", "**", "[l](https://e.x/)", "`", "é"]),
+                0..4000,
+            ),
+            code in any::<bool>(),
+        ) {
+            let text = parts.concat();
+            let block = if code { Block::Code(text.clone()) } else { Block::Text(text.clone()) };
+            let rendered = message(&Message { blocks: vec![block.clone(), block], ..Default::default() });
+            prop_assert!(rendered.blocks.len() <= MAX_BLOCKS);
+            prop_assert!(chars_of_blocks(&rendered) <= MAX_MESSAGE_CHARS);
+            for text in texts(&rendered) {
+                prop_assert!(!text.trim().is_empty());
+                prop_assert!(text.chars().count() <= MAX_SECTION_CHARS);
+            }
+            prop_assert!(!rendered.text.is_empty());
+        }
     }
 }

@@ -1,21 +1,40 @@
-//! The Slack Web API and response URLs, with Slack's rate limits honoured.
+//! The Slack Web API and response URLs: the requests slack_sdk makes, with
+//! Slack's rate limits honoured. A thin shell: what to send is decided by the
+//! dispatcher and rendered by [`super::blocks`].
 
 use std::time::Duration;
 
 use reqwest::{StatusCode, header};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
 
+/// Where the Web API lives.
+pub const DEFAULT_API_URL: &str = "https://slack.com/api";
+/// How long one request may take, unless [`SlackClient::with_timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait for one `Retry-After`, unless [`SlackClient::with_max_retry_wait`] says otherwise.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 /// How often a request answered 429 is sent again before giving up.
-const MAX_RETRIES: u32 = 3;
+pub const MAX_RETRIES: u32 = 3;
+/// What slack_sdk sends JSON as (`Content-Type`), and so does the gateway.
+const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
+/// The content type slack_sdk's upload step happens to send the raw bytes with
+/// (Python's urllib default); Slack takes the body as the file whatever it says.
+const UPLOAD_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+/// The wait when a 429 comes without a usable `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// A client of one Slack app's bot.
+///
+/// The bot token is never logged and never part of an error; nor are response
+/// URLs or upload URLs, which are credentials in themselves.
 #[derive(Clone)]
 pub struct SlackClient {
     http: reqwest::Client,
     api_url: String,
     token: String,
+    timeout: Duration,
     max_retry_wait: Duration,
 }
 
@@ -24,29 +43,32 @@ impl std::fmt::Debug for SlackClient {
         f.debug_struct("SlackClient")
             .field("api_url", &self.api_url)
             .field("token", &"<redacted>")
-            .finish()
+            .field("timeout", &self.timeout)
+            .field("max_retry_wait", &self.max_retry_wait)
+            .finish_non_exhaustive()
     }
 }
 
-/// A file to upload.
+/// A message `chat.postMessage` posted.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Upload {
-    /// File name, e.g. `devices.txt`.
-    pub file_name: String,
-    /// Title shown in Slack.
-    pub title: String,
-    /// The content.
-    pub bytes: Vec<u8>,
+pub struct Posted {
+    /// The conversation it landed in: the channel asked for, or the direct
+    /// message Slack opened when a user ID was given.
+    pub channel: String,
+    /// Its timestamp (its ID within the conversation), when Slack said.
+    pub ts: Option<String>,
 }
 
 impl SlackClient {
-    /// A client of the Web API at `api_url` (`https://slack.com/api`) with the bot `token`.
+    /// A client of the Web API at `api_url` ([`DEFAULT_API_URL`], or a fake in tests)
+    /// with the bot `token`, sending through `http` (shared, for its connection pool).
     pub fn new(http: reqwest::Client, api_url: String, token: String) -> Self {
         SlackClient {
             http,
             api_url: api_url.trim_end_matches('/').to_owned(),
             token,
-            max_retry_wait: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
+            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
         }
     }
 
@@ -56,109 +78,177 @@ impl SlackClient {
         self
     }
 
-    /// Calls a Web API method with a JSON body; `ok: false` becomes an error.
-    pub async fn call(&self, api: &'static str, body: &Value) -> Result<Value, DispatchError> {
-        let url = format!("{}/{api}", self.api_url);
-        let request = self.http.post(&url).bearer_auth(&self.token).json(body);
-        let answer = self.send(api, request).await?;
-        ok_or_rejected(api, answer)
+    /// Sets how long one request may take.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
-    /// Calls a Web API method with a form body (as `files.getUploadURLExternal` wants it).
-    async fn call_form(&self, api: &'static str, form: &[(&str, String)]) -> Result<Value, DispatchError> {
-        let url = format!("{}/{api}", self.api_url);
-        let request = self.http.post(&url).bearer_auth(&self.token).form(form);
-        let answer = self.send(api, request).await?;
-        ok_or_rejected(api, answer)
-    }
-
-    /// Posts to a response URL. It is a credential in itself: no token goes with it,
-    /// and errors never repeat it.
-    pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
-        let request = self.http.post(response_url).json(body);
-        self.send("response_url", request).await.map(drop)
-    }
-
-    /// Uploads a file into a channel (and thread) with the v2 flow:
-    /// reserve an upload URL, send the bytes, complete the upload.
-    pub async fn upload(
+    /// `chat.postMessage`: posts `text` (the notification text) and `blocks` in
+    /// `channel`, in the thread `thread_ts` if given. A user ID as `channel`
+    /// posts in the user's direct messages with the app.
+    pub async fn post_message(
         &self,
         channel: &str,
         thread_ts: Option<&str>,
-        upload: &Upload,
+        text: &str,
+        blocks: &[Value],
+    ) -> Result<Posted, DispatchError> {
+        let body = message_body(json!({"channel": channel}), thread_ts, text, blocks);
+        let answer = self.call("chat.postMessage", &body).await?;
+        let field = |name: &str| answer.get(name).and_then(Value::as_str).map(str::to_owned);
+        Ok(Posted {
+            channel: field("channel").unwrap_or_else(|| channel.to_owned()),
+            ts: field("ts"),
+        })
+    }
+
+    /// `chat.postEphemeral`: shows `text` and `blocks` to `user` only, in `channel`
+    /// (and thread). The user must be in the channel, and so must the bot.
+    pub async fn post_ephemeral(
+        &self,
+        channel: &str,
+        user: &str,
+        thread_ts: Option<&str>,
+        text: &str,
+        blocks: &[Value],
     ) -> Result<(), DispatchError> {
-        let reserved = self
-            .call_form(
-                "files.getUploadURLExternal",
-                &[
-                    ("filename", upload.file_name.clone()),
-                    ("length", upload.bytes.len().to_string()),
-                ],
-            )
-            .await?;
+        let body = message_body(json!({"channel": channel, "user": user}), thread_ts, text, blocks);
+        self.call("chat.postEphemeral", &body).await.map(drop)
+    }
+
+    /// `views.open`: opens the modal `view` for the user whose interaction
+    /// gave `trigger_id` (valid for 3 seconds).
+    pub async fn views_open(&self, trigger_id: &str, view: &Value) -> Result<(), DispatchError> {
+        let body = json!({"trigger_id": trigger_id, "view": view});
+        self.call("views.open", &body).await.map(drop)
+    }
+
+    /// `chat.delete`: deletes the bot's message `ts` in `channel` (not an ephemeral one:
+    /// those go through their response URL).
+    pub async fn chat_delete(&self, channel: &str, ts: &str) -> Result<(), DispatchError> {
+        let body = json!({"channel": channel, "ts": ts});
+        self.call("chat.delete", &body).await.map(drop)
+    }
+
+    /// Posts `body` to a response URL: a message with `response_type`
+    /// (`in_channel` or `ephemeral`) and `replace_original`, or `{"delete_original": true}`.
+    ///
+    /// The URL is a credential in itself: no token goes with it, and only its
+    /// host is ever logged.
+    pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
+        tracing::debug!(host = host_of(response_url), "posting to a response URL");
+        let request = self
+            .http
+            .post(response_url)
+            .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
+            .body(body.to_string());
+        // A response URL answers `ok` as plain text, or an error code with a 4xx.
+        self.send("response_url", request).await.map(drop)
+    }
+
+    /// Uploads a file into `channel` (a `C`, `G` or `D` conversation ID: Slack
+    /// refuses user IDs here), in the thread `thread_ts` if given, with the v2
+    /// flow slack_sdk's `files_upload_v2` uses: reserve an upload URL, send the
+    /// bytes there, complete the upload. Returns the file's ID.
+    pub async fn upload_file(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        file_name: &str,
+        title: &str,
+        bytes: &[u8],
+    ) -> Result<String, DispatchError> {
+        let reserve = [
+            ("filename", file_name.to_owned()),
+            ("length", bytes.len().to_string()),
+        ];
+        let reserved = self.call_form("files.getUploadURLExternal", &reserve).await?;
         let field = |name: &str| reserved.get(name).and_then(Value::as_str).map(str::to_owned);
         let (Some(upload_url), Some(file_id)) = (field("upload_url"), field("file_id")) else {
             return Err(DispatchError::Rejected {
                 api: "files.getUploadURLExternal",
-                status: 200,
+                status: StatusCode::OK.as_u16(),
                 error: "no upload_url or file_id in the answer".to_owned(),
             });
         };
-        let request = self.http.post(&upload_url).body(upload.bytes.clone());
+
+        // The upload URL is signed by Slack: it takes no token (and must not get one).
+        tracing::debug!(
+            host = host_of(&upload_url),
+            bytes = bytes.len(),
+            "uploading a file"
+        );
+        let request = self
+            .http
+            .post(&upload_url)
+            .header(header::CONTENT_TYPE, UPLOAD_CONTENT_TYPE)
+            .body(bytes.to_vec());
         self.send("upload_url", request).await?;
-        let mut complete = serde_json::json!({
-            "files": [{"id": file_id, "title": upload.title}],
-            "channel_id": channel,
-        });
+
+        let files = json!([{"id": file_id, "title": title}]).to_string();
+        let mut complete = vec![("files", files), ("channel_id", channel.to_owned())];
         if let Some(thread_ts) = thread_ts {
-            complete["thread_ts"] = Value::from(thread_ts);
+            complete.push(("thread_ts", thread_ts.to_owned()));
         }
-        self.call("files.completeUploadExternal", &complete)
-            .await
-            .map(drop)
+        self.call_form("files.completeUploadExternal", &complete).await?;
+        Ok(file_id)
     }
 
-    /// Sends a request, waiting out 429s as `Retry-After` asks (up to [`MAX_RETRIES`] times).
+    /// Calls a Web API method with a JSON body; `ok: false` becomes [`DispatchError::Rejected`].
+    async fn call(&self, api: &'static str, body: &Value) -> Result<Value, DispatchError> {
+        let request = self
+            .http
+            .post(format!("{}/{api}", self.api_url))
+            .bearer_auth(&self.token)
+            .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
+            .body(body.to_string());
+        ok_or_rejected(api, self.send(api, request).await?)
+    }
+
+    /// Calls a Web API method with a form body, as slack_sdk sends the file methods.
+    async fn call_form(&self, api: &'static str, form: &[(&str, String)]) -> Result<Value, DispatchError> {
+        let request = self
+            .http
+            .post(format!("{}/{api}", self.api_url))
+            .bearer_auth(&self.token)
+            .form(form);
+        ok_or_rejected(api, self.send(api, request).await?)
+    }
+
+    /// Sends a request with a timeout; on 429 waits `Retry-After` (capped) and
+    /// resends the identical request, up to [`MAX_RETRIES`] times.
     async fn send(
         &self,
         api: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, DispatchError> {
+        let request = request.timeout(self.timeout);
         let transport = |err: reqwest::Error| DispatchError::Transport {
             api,
             // Without the URL: a response URL or an upload URL is a credential.
-            reason: err.without_url().to_string(),
+            reason: describe(&err.without_url()),
         };
-        let mut attempt = 0;
+        let mut attempts = 0;
         loop {
             let Some(this_try) = request.try_clone() else {
                 return Err(DispatchError::Unsupported(format!(
                     "{api}: the request cannot be resent"
                 )));
             };
+            attempts += 1;
             let response = this_try.send().await.map_err(transport)?;
             let status = response.status();
             if status == StatusCode::TOO_MANY_REQUESTS {
-                attempt += 1;
-                if attempt > MAX_RETRIES {
-                    return Err(DispatchError::RateLimited {
-                        api,
-                        attempts: attempt,
-                    });
+                if attempts > MAX_RETRIES {
+                    return Err(DispatchError::RateLimited { api, attempts });
                 }
-                let wait = response
-                    .headers()
-                    .get(header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs)
-                    .unwrap_or(Duration::from_secs(1))
-                    .min(self.max_retry_wait);
+                let wait = retry_after(response.headers()).min(self.max_retry_wait);
                 tracing::info!(
                     api,
-                    wait_secs = wait.as_secs(),
-                    attempt,
-                    "Slack rate limit; retrying"
+                    wait_ms = wait.as_millis() as u64,
+                    attempts,
+                    "Slack rate limit; waiting"
                 );
                 tokio::time::sleep(wait).await;
                 continue;
@@ -168,15 +258,38 @@ impl SlackClient {
                 return Err(DispatchError::Rejected {
                     api,
                     status: status.as_u16(),
-                    error: text.chars().take(200).collect(),
+                    error: error_code(&text),
                 });
             }
-            // Response URLs answer `ok` as plain text; the Web API answers JSON.
+            // The Web API answers JSON; response and upload URLs answer plain text.
             return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
         }
     }
 }
 
+/// A message body: `base` (channel, user) with the text, blocks and thread.
+fn message_body(mut base: Value, thread_ts: Option<&str>, text: &str, blocks: &[Value]) -> Value {
+    base["text"] = Value::from(text);
+    // An empty `blocks` is refused by Slack; without blocks, the text is the message.
+    if !blocks.is_empty() {
+        base["blocks"] = Value::from(blocks.to_vec());
+    }
+    if let Some(thread_ts) = thread_ts {
+        base["thread_ts"] = Value::from(thread_ts);
+    }
+    base
+}
+
+/// How long a 429 asks to wait: `Retry-After` in seconds (Slack never sends a date).
+fn retry_after(headers: &header::HeaderMap) -> Duration {
+    headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)
+}
+
+/// `ok: true` passes; anything else is the platform's refusal, with its error code.
 fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchError> {
     if answer.get("ok").and_then(Value::as_bool) == Some(true) {
         return Ok(answer);
@@ -188,7 +301,108 @@ fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchErr
         .to_owned();
     Err(DispatchError::Rejected {
         api,
-        status: 200,
+        status: StatusCode::OK.as_u16(),
         error,
     })
+}
+
+/// The error code of an error answer: `error` of a JSON body, else the body if it
+/// looks like a code (`expired_url`). Anything else, which might echo a URL, is withheld.
+fn error_code(body: &str) -> String {
+    if let Some(error) = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+    {
+        return error;
+    }
+    let body = body.trim();
+    let code_like = !body.is_empty()
+        && body.len() <= 100
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'));
+    if code_like {
+        body.to_owned()
+    } else {
+        "(error body withheld)".to_owned()
+    }
+}
+
+/// A transport error with its causes (reqwest's own message is only "error sending request").
+fn describe(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    let mut reason = kind.to_owned();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // Causes are hyper and OS errors; none names the URL, but make sure.
+        if !text.contains("://") && !reason.ends_with(&text) {
+            reason.push_str(": ");
+            reason.push_str(&text);
+        }
+        source = cause.source();
+    }
+    reason
+}
+
+/// The host of a URL, for logs (a response URL's path is its secret).
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "(invalid URL)".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_token() {
+        let client = SlackClient::new(
+            reqwest::Client::new(),
+            DEFAULT_API_URL.to_owned(),
+            "xoxb-secret".to_owned(),
+        );
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("xoxb-secret"), "{debug}");
+        assert!(debug.contains("<redacted>"));
+    }
+
+    #[test]
+    fn error_bodies_give_codes_and_nothing_else() {
+        assert_eq!(
+            error_code(r#"{"ok":false,"error":"invalid_blocks"}"#),
+            "invalid_blocks"
+        );
+        assert_eq!(error_code("expired_url"), "expired_url");
+        assert_eq!(
+            error_code("see https://hooks.slack.com/x"),
+            "(error body withheld)"
+        );
+        assert_eq!(error_code(""), "(error body withheld)");
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        let mut headers = header::HeaderMap::new();
+        assert_eq!(retry_after(&headers), DEFAULT_RETRY_AFTER);
+        headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Duration::from_secs(7));
+    }
+
+    #[test]
+    fn only_the_host_of_a_url_is_logged() {
+        assert_eq!(
+            host_of("https://hooks.slack.com/commands/T1/2/secret"),
+            "hooks.slack.com"
+        );
+        assert_eq!(host_of("not a url"), "(invalid URL)");
+    }
 }
