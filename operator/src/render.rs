@@ -6,10 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chatops_crds::{
-    Compiled,
-    config::GatewayConfig,
-};
+use chatops_crds::{Compiled, config::GatewayConfig};
 use k8s_openapi::{
     ByteString,
     api::core::v1::{ConfigMap, Secret},

@@ -380,3 +380,20 @@ async fn the_events_api_is_verified_answered_and_deduplicated() {
         .count();
     assert_eq!(answers, 1, "the retried delivery must not run the command again");
 }
+
+#[tokio::test]
+async fn slacks_certificate_check_gets_an_empty_200_and_runs_nothing() {
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, &quickstart()).await;
+    let answer = reqwest::Client::new()
+        .post(gateway.url("/hooks/slack/commands"))
+        .header("Content-Type", FORM)
+        .body("ssl_check=1&token=unused")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(answer.text().await.unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(fake.requests().is_empty());
+}

@@ -58,7 +58,8 @@ fn admit(
     body: &[u8],
 ) -> Result<Arc<Runtime>, Refusal> {
     let refuse = |refusal: Refusal| {
-        app.metrics.request(metric_platform(app, name), endpoint, refusal.outcome);
+        app.metrics
+            .request(metric_platform(app, name), endpoint, refusal.outcome);
         refusal
     };
     let Some(runtime) = app.runtime() else {
@@ -121,6 +122,13 @@ pub(super) async fn commands(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Slack's periodic certificate check (`ssl_check=1`) may come unsigned and
+    // asks for nothing but a 200; it never reaches a command.
+    if inbound::is_ssl_check(&body) {
+        app.metrics
+            .request(metric_platform(&app, &name), "commands", "ssl_check");
+        return StatusCode::OK.into_response();
+    }
     let runtime = match admit(&app, &name, "commands", &headers, &body) {
         Ok(runtime) => runtime,
         Err(refusal) => return refusal.into_response(),
