@@ -397,3 +397,68 @@ async fn slacks_certificate_check_gets_an_empty_200_and_runs_nothing() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn delete_input_on_submission_removes_the_answered_menu_and_private_mode_hides_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(quickstart()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let platform = std::fs::read_to_string(dir.path().join("slack.yaml")).unwrap();
+    let changed = platform
+        .replace("deleteInputOnSubmission: false", "deleteInputOnSubmission: true")
+        .replace("sendAllMessagesPrivate: false", "sendAllMessagesPrivate: true");
+    std::fs::write(dir.path().join("slack.yaml"), changed).unwrap();
+
+    let fake = FakeSlack::start().await;
+    let gateway = start(&fake, dir.path()).await;
+    slash(&gateway, &fake, WORKSPACE, ALICE, "/chatops", "access", "menu").await;
+    let menu: serde_json::Value = serde_json::from_str(&answer(&fake, "menu").await).unwrap();
+    let action_id = find_select(&menu).unwrap()["action_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = menu_choice(
+        WORKSPACE,
+        CHANNEL,
+        ALICE,
+        &action_id,
+        "chatops",
+        &fake.response_url("chosen"),
+    );
+    post_signed(
+        &gateway.url("/hooks/slack/interactions"),
+        SECRET,
+        now(),
+        &body,
+        FORM,
+    )
+    .await;
+
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let posts = loop {
+        let posts: Vec<serde_json::Value> = fake
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/response/chosen")
+            .map(|r| r.json())
+            .collect();
+        if posts.len() >= 2 || tokio::time::Instant::now() > deadline {
+            break posts;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(
+        posts.iter().any(|p| p["delete_original"] == true),
+        "the menu is deleted: {posts:?}"
+    );
+    let answer = posts
+        .iter()
+        .find(|p| p.get("delete_original").is_none())
+        .expect("an answer follows");
+    assert_eq!(
+        answer["response_type"], "ephemeral",
+        "sendAllMessagesPrivate: {answer}"
+    );
+}
