@@ -21,3 +21,14 @@ pub fn load_quickstart() -> Loaded {
     let dir = workspace_root().join("examples/quickstart");
     manifests::load_dir(&dir, "default").expect("examples/quickstart loads")
 }
+
+/// A copy of `examples/quickstart/` in a temporary directory, for tests that change it.
+pub fn copy_quickstart() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in std::fs::read_dir(workspace_root().join("examples/quickstart")).expect("examples/quickstart")
+    {
+        let path = entry.expect("a directory entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("a file name"))).expect("the copy");
+    }
+    dir
+}

@@ -6,7 +6,7 @@ use std::{fs, path::Path};
 
 use chatops_gateway::config::{ConfigSource, LoadError, Reloader};
 use chatops_operator::render::{Target, render};
-use chatops_tests::{load_quickstart, workspace_root};
+use chatops_tests::{copy_quickstart, load_quickstart};
 
 /// Writes one object's data the way kubelet does: files under a timestamped
 /// directory, a `..data` symlink to it, and one symlink per key.
@@ -85,11 +85,7 @@ fn a_secret_that_has_not_caught_up_is_not_loaded() {
 
 #[test]
 fn a_broken_change_keeps_the_last_good_configuration_serving() {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in fs::read_dir(workspace_root().join("examples/quickstart")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let dir = copy_quickstart();
     let source = ConfigSource::Manifests {
         dir: dir.path().to_owned(),
         namespace: "chatops".into(),

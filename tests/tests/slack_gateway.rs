@@ -5,6 +5,7 @@ use std::{path::Path, time::Duration};
 
 use axum::http::StatusCode;
 use chatops_tests::{
+    copy_quickstart,
     fake_slack::{FakeSlack, Scripted},
     gateway_process::Gateway,
     load_quickstart,
@@ -106,12 +107,7 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
 async fn a_tampered_continuation_is_refused() {
     let fake = FakeSlack::start().await;
     let gateway = start(&fake, &quickstart()).await;
-    slash(&gateway, &fake, WORKSPACE, ALICE, "/chatops", "access", "menu").await;
-    let menu: serde_json::Value = serde_json::from_str(&answer(&fake, "menu").await).unwrap();
-    let action_id = find_select(&menu).unwrap()["action_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let action_id = open_access_menu(&gateway, &fake).await;
     let mut tampered = action_id.into_bytes();
     let last = tampered.len() - 1;
     tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
@@ -228,11 +224,7 @@ async fn forged_stale_and_unknown_requests_are_refused_before_parsing() {
 
 #[tokio::test]
 async fn a_changed_grant_takes_effect_without_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(quickstart()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let dir = copy_quickstart();
     let fake = FakeSlack::start().await;
     let gateway = start(&fake, dir.path()).await;
     slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", "before").await;
@@ -313,6 +305,15 @@ async fn sigterm_stops_the_gateway_cleanly() {
 #[test]
 fn the_quickstart_the_gateway_serves_is_the_one_the_tests_load() {
     assert!(load_quickstart().compile().rejected().next().is_none());
+}
+
+/// Alice types `/chatops access` without its argument; returns the menu's action_id
+/// (the signed continuation).
+async fn open_access_menu(gateway: &Gateway, fake: &FakeSlack) -> String {
+    slash(gateway, fake, WORKSPACE, ALICE, "/chatops", "access", "menu").await;
+    let menu: serde_json::Value = serde_json::from_str(&answer(fake, "menu").await).unwrap();
+    let select = find_select(&menu).unwrap_or_else(|| panic!("no menu in {menu}"));
+    select["action_id"].as_str().unwrap().to_owned()
 }
 
 /// The first `static_select` element in a Block Kit message.
@@ -400,11 +401,7 @@ async fn slacks_certificate_check_gets_an_empty_200_and_runs_nothing() {
 
 #[tokio::test]
 async fn delete_input_on_submission_removes_the_answered_menu_and_private_mode_hides_answers() {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(quickstart()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    let dir = copy_quickstart();
     let platform = std::fs::read_to_string(dir.path().join("slack.yaml")).unwrap();
     let changed = platform
         .replace("deleteInputOnSubmission: false", "deleteInputOnSubmission: true")
@@ -413,12 +410,7 @@ async fn delete_input_on_submission_removes_the_answered_menu_and_private_mode_h
 
     let fake = FakeSlack::start().await;
     let gateway = start(&fake, dir.path()).await;
-    slash(&gateway, &fake, WORKSPACE, ALICE, "/chatops", "access", "menu").await;
-    let menu: serde_json::Value = serde_json::from_str(&answer(&fake, "menu").await).unwrap();
-    let action_id = find_select(&menu).unwrap()["action_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let action_id = open_access_menu(&gateway, &fake).await;
     let body = menu_choice(
         WORKSPACE,
         CHANNEL,
