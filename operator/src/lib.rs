@@ -1,9 +1,13 @@
 //! The chatops operator: turns chatops.dev resources into the gateway's
 //! ConfigMap and Secret.
 //!
-//! So far this holds the offline half: [`render`] (the pure step from a
-//! [`chatops_crds::Compiled`] to the two objects) and the `crdgen` and
-//! `render` commands of the `chatops-operator` binary. The cluster half
-//! (watches, server-side apply, status, Events) builds on the same `render`.
+//! So far this holds the pure half: [`render`] (from a
+//! [`chatops_crds::Compiled`] to the two objects), [`status`] (a diagnostic as
+//! the `Ready` condition, written only when it changed), [`changes`] (what a
+//! new render changed, for its Event), and the `crdgen` and `render` commands
+//! of the `chatops-operator` binary. The cluster half (watches, server-side
+//! apply, Events, leader election) builds on these.
 
+pub mod changes;
 pub mod render;
+pub mod status;
