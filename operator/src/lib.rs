@@ -3,11 +3,13 @@
 //!
 //! So far this holds the pure half: [`render`] (from a
 //! [`chatops_crds::Compiled`] to the two objects), [`status`] (a diagnostic as
-//! the `Ready` condition, written only when it changed), [`changes`] (what a
+//! the `Ready` condition, written only when it changed), [`events`] (which
+//! Event a change of verdict records), [`changes`] (what a
 //! new render changed, for its Event), and the `crdgen` and `render` commands
 //! of the `chatops-operator` binary. The cluster half (watches, server-side
 //! apply, Events, leader election) builds on these.
 
 pub mod changes;
+pub mod events;
 pub mod render;
 pub mod status;
