@@ -6,9 +6,11 @@
 //! the `Ready` condition, written only when it changed), [`events`] (which
 //! Event a change of verdict records), [`changes`] (what a
 //! new render changed, for its Event), and the `crdgen` and `render` commands
-//! of the `chatops-operator` binary. The cluster half (watches, server-side
-//! apply, Events, leader election) builds on these.
+//! of the `chatops-operator` binary; [`apply`] writes statuses with server-side
+//! apply (tested against a mock API server). The rest of the cluster half (watches,
+//! the render apply, Events, leader election) builds on these.
 
+pub mod apply;
 pub mod changes;
 pub mod events;
 pub mod render;
