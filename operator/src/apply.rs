@@ -1,13 +1,16 @@
-//! Writing to the API server: the status of each resource, with server-side
-//! apply under the operator's own field manager, so GitOps tools that own
-//! `spec` never fight the operator over `status`.
+//! Writing to the API server: the gateway's Secret and ConfigMap, and the
+//! status of each resource, with server-side apply under the operator's own
+//! field manager, so GitOps tools that own `spec` never fight the operator
+//! over `status`.
 
 use chatops_crds::{AccessGrant, AccountLink, ChatPlatform, Condition, Diagnostic, Integration, Kind};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::{
     Api, Client,
     api::{ApiResource, DynamicObject, Patch, PatchParams},
 };
 
+use crate::render::{CONFIG_HASH_ANNOTATION, Rendered, SECRET_HASH_ANNOTATION};
 use crate::status::status_patch;
 
 /// The field manager of everything the operator writes.
@@ -40,6 +43,56 @@ pub async fn write_status(
         &Patch::Apply(status_patch(diagnostic, condition)),
     )
     .await?;
+    Ok(())
+}
+
+/// The content hashes of a rendered pair: what was applied last, to skip
+/// applying the same content again.
+pub fn content_hashes(rendered: &Rendered) -> (String, String) {
+    let annotation = |key: &str| {
+        rendered
+            .config_map
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
+    (
+        annotation(CONFIG_HASH_ANNOTATION),
+        annotation(SECRET_HASH_ANNOTATION),
+    )
+}
+
+/// Applies the gateway's Secret, then its ConfigMap, with server-side apply.
+///
+/// The Secret goes first: the ConfigMap names the hash of the Secret it needs,
+/// and a gateway that sees the new ConfigMap before the new Secret waits for
+/// it, so in this order it never waits long and never serves a mismatch.
+pub async fn apply_rendered(client: &Client, rendered: &Rendered) -> Result<(), kube::Error> {
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    let namespace = rendered
+        .config_map
+        .metadata
+        .namespace
+        .as_deref()
+        .unwrap_or("default");
+    let name = rendered
+        .config_map
+        .metadata
+        .name
+        .as_deref()
+        .unwrap_or("chatops-gateway");
+    // k8s-openapi writes `apiVersion` and `kind`, which server-side apply requires.
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    secrets
+        .patch(name, &params, &Patch::Apply(&rendered.secret))
+        .await?;
+    let config_maps: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
+    config_maps
+        .patch(name, &params, &Patch::Apply(&rendered.config_map))
+        .await?;
     Ok(())
 }
 
@@ -89,6 +142,51 @@ mod tests {
             );
         });
         write_status(&client, &diagnostic, &condition).await.unwrap();
+        tokio::time::timeout(std::time::Duration::from_secs(1), api_server)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_secret_is_applied_before_the_config_map_that_needs_it() {
+        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+        let client = Client::new(service, "default");
+        let compiled = chatops_crds::Compiled {
+            secrets: chatops_crds::config::GatewaySecrets(
+                [(chatops_crds::config::SecretKey("k".into()), "v".into())].into(),
+            ),
+            ..Default::default()
+        };
+        let target = crate::render::Target {
+            namespace: "chatops".into(),
+            name: "chatops-gateway".into(),
+        };
+        let rendered = crate::render::render(&compiled, &target).unwrap();
+        let (_, secret_hash) = content_hashes(&rendered);
+        assert!(secret_hash.starts_with("sha256:"));
+
+        let api_server = tokio::spawn(async move {
+            for expected in ["secrets", "configmaps"] {
+                let (request, send) = handle.next_request().await.expect("a request");
+                assert_eq!(request.method(), http::Method::PATCH);
+                assert_eq!(
+                    request.uri().to_string(),
+                    format!(
+                        "/api/v1/namespaces/chatops/{expected}/chatops-gateway?&force=true&fieldManager=chatops-operator"
+                    )
+                );
+                let body = request.into_body().collect_bytes().await.unwrap();
+                let object: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                assert_eq!(object["apiVersion"], "v1");
+                assert_eq!(
+                    object["metadata"]["annotations"]["chatops.dev/secret-hash"],
+                    secret_hash
+                );
+                send.send_response(Response::builder().body(Body::from(body.to_vec())).unwrap());
+            }
+        });
+        apply_rendered(&client, &rendered).await.unwrap();
         tokio::time::timeout(std::time::Duration::from_secs(1), api_server)
             .await
             .unwrap()
