@@ -225,11 +225,24 @@ fn assert_same_envelope(ours: &Recorded, theirs: &Value) {
     );
 }
 
+/// The JSON body slack_sdk sent in a captured request.
+fn captured_body(theirs: &Value) -> Value {
+    serde_json::from_str(theirs["body"].as_str().unwrap()).unwrap()
+}
+
 /// Same envelope, and the same JSON body.
 fn assert_same_json(ours: &Recorded, theirs: &Value) {
     assert_same_envelope(ours, theirs);
-    let expected: Value = serde_json::from_str(theirs["body"].as_str().unwrap()).unwrap();
-    assert_eq!(ours.json(), expected, "body of {}", ours.path);
+    assert_eq!(ours.json(), captured_body(theirs), "body of {}", ours.path);
+}
+
+/// Same envelope, and the same values in `fields` of the JSON body.
+fn assert_same_fields(ours: &Recorded, theirs: &Value, fields: &[&str]) {
+    assert_same_envelope(ours, theirs);
+    let expected = captured_body(theirs);
+    for field in fields {
+        assert_eq!(ours.json()[field], expected[field], "{field} of {}", ours.path);
+    }
 }
 
 /// A form body as field -> value, with JSON values parsed (Python's `json.dumps` spaces them).
@@ -273,12 +286,7 @@ async fn the_dispatcher_renders_the_vectors_message() {
     let reply = Reply::Message(Message::text(Level::Info, "**Deploy** started"));
     fake.dispatcher().send(&to, &reply).await.unwrap();
     let theirs = &vector("chat.postMessage")[0];
-    let ours = &fake.requests()[0];
-    assert_same_envelope(ours, theirs);
-    let expected: Value = serde_json::from_str(theirs["body"].as_str().unwrap()).unwrap();
-    for field in ["channel", "blocks", "thread_ts"] {
-        assert_eq!(ours.json()[field], expected[field], "{field}");
-    }
+    assert_same_fields(&fake.requests()[0], theirs, &["channel", "blocks", "thread_ts"]);
 }
 
 #[tokio::test]
@@ -296,7 +304,7 @@ async fn chat_post_ephemeral_is_sent_as_slack_sdk_sends_it() {
 async fn views_open_is_sent_as_slack_sdk_sends_it() {
     let fake = FakeSlack::start().await;
     let theirs = &vector("views.open")[0];
-    let body: Value = serde_json::from_str(theirs["body"].as_str().unwrap()).unwrap();
+    let body = captured_body(theirs);
     let trigger_id = body["trigger_id"].as_str().unwrap();
     fake.client().views_open(trigger_id, &body["view"]).await.unwrap();
     assert_same_json(&fake.requests()[0], theirs);
@@ -308,7 +316,7 @@ async fn response_urls_get_what_slack_sdk_posts_and_no_token() {
     let url = fake.url(RESPONSE_PATH);
     for case in ["response_url in_channel", "response_url replace_original"] {
         let theirs = &vector(case)[0];
-        let body: Value = serde_json::from_str(theirs["body"].as_str().unwrap()).unwrap();
+        let body = captured_body(theirs);
         fake.client().respond(&url, &body).await.unwrap();
         assert_same_json(fake.requests().last().unwrap(), theirs);
     }
@@ -326,11 +334,7 @@ async fn a_public_answer_goes_to_the_response_url_in_channel() {
     fake.dispatcher().send(&to, &reply).await.unwrap();
     let theirs = &vector("response_url in_channel")[0];
     let ours = &fake.requests()[0];
-    assert_same_envelope(ours, theirs);
-    let expected: Value = serde_json::from_str(theirs["body"].as_str().unwrap()).unwrap();
-    for field in ["text", "response_type", "replace_original"] {
-        assert_eq!(ours.json()[field], expected[field], "{field}");
-    }
+    assert_same_fields(ours, theirs, &["text", "response_type", "replace_original"]);
     assert_eq!(ours.json()["blocks"][0]["text"]["text"], "Done");
 }
 
