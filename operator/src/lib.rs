@@ -13,5 +13,6 @@
 pub mod apply;
 pub mod changes;
 pub mod events;
+pub mod recorder;
 pub mod render;
 pub mod status;
