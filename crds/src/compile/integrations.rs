@@ -49,15 +49,7 @@ pub(super) fn compile(
             continue;
         };
         let tls = spec.tls.clone().unwrap_or_default();
-        let references: Vec<(String, &SecretKeyRef)> = [
-            ("token", spec.credentials.token_ref.as_ref()),
-            ("username", spec.credentials.username_ref.as_ref()),
-            ("password", spec.credentials.password_ref.as_ref()),
-            ("ca-bundle", tls.ca_ref.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(field, reference)| Some((field.to_owned(), reference?)))
-        .collect();
+        let references = references(spec);
         let Some(mut keys) = out.store_secrets(store, &object, generation, &references) else {
             continue;
         };
@@ -80,4 +72,18 @@ pub(super) fn compile(
         out.accept(object, generation, message);
     }
     held
+}
+
+/// An Integration's Secret references, by the field name their gateway keys end in.
+pub(super) fn references(spec: &crate::IntegrationSpec) -> Vec<(String, &SecretKeyRef)> {
+    let ca = spec.tls.as_ref().and_then(|tls| tls.ca_ref.as_ref());
+    [
+        ("token", spec.credentials.token_ref.as_ref()),
+        ("username", spec.credentials.username_ref.as_ref()),
+        ("password", spec.credentials.password_ref.as_ref()),
+        ("ca-bundle", ca),
+    ]
+    .into_iter()
+    .filter_map(|(field, reference)| Some((field.to_owned(), reference?)))
+    .collect()
 }

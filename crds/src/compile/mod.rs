@@ -15,9 +15,12 @@ mod claims;
 mod grants;
 mod integrations;
 mod platforms;
+mod references;
 mod secrets;
 
 use std::collections::{BTreeMap, HashMap};
+
+pub use references::{SecretName, is_referenced, secret_users};
 
 use k8s_openapi::api::core::v1::Secret;
 use kube::ResourceExt;

@@ -55,7 +55,7 @@ pub(super) fn compile(
 }
 
 /// The credentials block that `type` selects.
-enum Block<'a> {
+pub(super) enum Block<'a> {
     Slack(&'a SlackCredentials),
     Msteams(&'a TeamsCredentials),
     Webex(&'a WebexCredentials),
@@ -65,7 +65,7 @@ enum Block<'a> {
 impl<'a> Block<'a> {
     /// The block `spec.type` names; the schema requires it, but files read in standalone mode
     /// may not have been checked by anyone.
-    fn of(spec: &'a ChatPlatformSpec) -> Result<Self, String> {
+    pub(super) fn of(spec: &'a ChatPlatformSpec) -> Result<Self, String> {
         let block = match spec.platform_type {
             PlatformType::Slack => spec.slack.as_ref().map(Block::Slack),
             PlatformType::Msteams => spec.msteams.as_ref().map(Block::Msteams),
@@ -76,7 +76,7 @@ impl<'a> Block<'a> {
     }
 
     /// Its Secret references, by the field name their gateway keys end in.
-    fn references(&self) -> Vec<(String, &'a SecretKeyRef)> {
+    pub(super) fn references(&self) -> Vec<(String, &'a SecretKeyRef)> {
         match *self {
             Block::Slack(slack) => vec![
                 ("signing-secret".to_owned(), &slack.signing_secret_ref),
