@@ -12,7 +12,12 @@
 
 pub mod apply;
 pub mod changes;
+pub mod debounce;
 pub mod events;
+#[cfg(test)]
+pub mod fixtures;
 pub mod recorder;
+pub mod plan;
 pub mod render;
+pub mod snapshot;
 pub mod status;
