@@ -2,38 +2,46 @@
 //!
 //! `--manifests DIR` compiles a directory of resource manifests in process
 //! (standalone, no cluster); `--config DIR` reads the operator's rendered
-//! ConfigMap and Secret mounted under `DIR/config` and `DIR/secrets`. Both
-//! reload on change.
+//! ConfigMap and Secret mounted under `DIR/config` and `DIR/secrets`;
+//! `--config-from-cluster NAME` watches that ConfigMap and Secret through the
+//! Kubernetes API. All three reload on change.
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chatops_gateway::{
-    config::{ConfigSource, Reloader, watch},
+    config::{ConfigSource, Reloader, watch, watch_cluster},
     metrics::Metrics,
     platforms::slack::dedupe::EventDeduper,
     runtime::{Outbound, Runtime},
     server::{self, App},
 };
-use clap::{Parser, ValueEnum};
+use clap::{ArgGroup, Parser, ValueEnum};
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_util::task::TaskTracker;
 
 #[derive(Parser)]
 #[command(
     version,
-    about = "Kubernetes-native ChatOps gateway: chat webhooks in, integrations out"
+    about = "Kubernetes-native ChatOps gateway: chat webhooks in, integrations out",
+    group(ArgGroup::new("source").required(true).args(["manifests", "config", "config_from_cluster"]))
 )]
 struct Args {
     /// Serve a directory of ChatPlatform, AccessGrant, AccountLink, Integration and Secret manifests.
-    #[arg(long, required_unless_present = "config", conflicts_with = "config")]
+    #[arg(long, value_name = "DIR")]
     manifests: Option<PathBuf>,
     /// Serve the operator's rendered configuration, mounted as DIR/config and DIR/secrets.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     config: Option<PathBuf>,
-    /// Namespace for manifests that name none (with --manifests).
-    #[arg(long, default_value = "default")]
-    namespace: String,
+    /// Serve the operator's rendered ConfigMap and Secret named NAME, watched through the
+    /// Kubernetes API (needs get, list and watch on exactly those two objects).
+    #[arg(long, value_name = "NAME")]
+    config_from_cluster: Option<String>,
+    /// With --manifests, the namespace for manifests that name none (default `default`);
+    /// with --config-from-cluster, the namespace of the ConfigMap and Secret (default the
+    /// pod's own, or the kubeconfig context's).
+    #[arg(long)]
+    namespace: Option<String>,
     /// Address of the webhook server.
     #[arg(long, default_value = "0.0.0.0:8080")]
     listen: SocketAddr,
@@ -55,7 +63,7 @@ struct Args {
     /// On SIGTERM, how long commands in flight may take to finish.
     #[arg(long, default_value_t = 30)]
     shutdown_grace_seconds: u64,
-    /// Reload the configuration this often even without a change notification.
+    /// Reload the configuration this often even without a change notification (files only).
     #[arg(long, default_value_t = 30)]
     reload_interval_seconds: u64,
     /// Log format.
@@ -76,13 +84,35 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     init_tracing(args.log_format);
 
-    let source = match (&args.manifests, &args.config) {
-        (Some(dir), _) => ConfigSource::Manifests {
-            dir: dir.clone(),
-            namespace: args.namespace.clone(),
-        },
-        (None, Some(dir)) => ConfigSource::Rendered { dir: dir.clone() },
-        (None, None) => unreachable!("clap requires one of --manifests and --config"),
+    // The cluster mode needs a client before anything else: the namespace
+    // defaults to the pod's own, which the in-cluster configuration knows.
+    let (source, client) = match (&args.manifests, &args.config, &args.config_from_cluster) {
+        (Some(dir), _, _) => (
+            ConfigSource::Manifests {
+                dir: dir.clone(),
+                namespace: args.namespace.clone().unwrap_or_else(|| "default".to_owned()),
+            },
+            None,
+        ),
+        (None, Some(dir), _) => (ConfigSource::Rendered { dir: dir.clone() }, None),
+        (None, None, Some(name)) => {
+            let client = kube::Client::try_default()
+                .await
+                .context("cannot configure the Kubernetes client (in-cluster or kubeconfig)")?;
+            let namespace = args
+                .namespace
+                .clone()
+                .unwrap_or_else(|| client.default_namespace().to_owned());
+            let source = ConfigSource::Cluster {
+                namespace,
+                name: name.clone(),
+            };
+            (source, Some(client))
+        }
+        // clap's argument group requires one of the three; say so rather than panic.
+        (None, None, None) => {
+            anyhow::bail!("one of --manifests, --config and --config-from-cluster is required")
+        }
     };
     let outbound = Outbound {
         http: reqwest::Client::builder()
@@ -95,16 +125,26 @@ async fn main() -> anyhow::Result<()> {
     let reloader = Arc::new(Reloader::new(source, move |loaded| {
         Runtime::build(loaded, &outbound)
     }));
-    if let Err(err) = reloader.reload() {
-        // Not fatal: /readyz says so, and the watch picks up a fixed configuration.
-        tracing::error!(error = %err, "no configuration loaded; not ready until one loads");
-    }
     let metrics = Arc::new(Metrics::default());
-    tokio::spawn(watch(
-        reloader.clone(),
-        Duration::from_secs(args.reload_interval_seconds.max(1)),
-        metrics.clone(),
-    ));
+    match client {
+        Some(client) => {
+            if let ConfigSource::Cluster { namespace, name } = reloader.source() {
+                tracing::info!(%namespace, %name, "watching the ConfigMap and Secret; not ready until both are seen and match");
+            }
+            tokio::spawn(watch_cluster(client, reloader.clone(), metrics.clone()));
+        }
+        None => {
+            if let Err(err) = reloader.reload() {
+                // Not fatal: /readyz says so, and the watch picks up a fixed configuration.
+                tracing::error!(error = %err, "no configuration loaded; not ready until one loads");
+            }
+            tokio::spawn(watch(
+                reloader.clone(),
+                Duration::from_secs(args.reload_interval_seconds.max(1)),
+                metrics.clone(),
+            ));
+        }
+    }
 
     let app = Arc::new(App {
         reloader,
@@ -170,4 +210,30 @@ async fn shutdown_signal() {
         _ = terminate => {}
     }
     tracing::info!("shutting down: no new requests, finishing commands in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::Args;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn exactly_one_configuration_source_is_required() {
+        let parse = |args: &[&str]| Args::try_parse_from(["chatops-gateway"].iter().chain(args));
+        let cluster = parse(&["--config-from-cluster", "chatops-gateway"]).unwrap();
+        assert_eq!(cluster.config_from_cluster.as_deref(), Some("chatops-gateway"));
+        assert_eq!(cluster.namespace, None, "defaulted from the client, not by clap");
+        assert!(parse(&["--manifests", "m"]).is_ok());
+        assert!(parse(&["--config", "c"]).is_ok());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["--config", "c", "--config-from-cluster", "n"]).is_err());
+        assert!(parse(&["--manifests", "m", "--config-from-cluster", "n"]).is_err());
+        assert!(parse(&["--manifests", "m", "--config", "c"]).is_err());
+    }
 }

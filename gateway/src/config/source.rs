@@ -1,17 +1,14 @@
-//! Loading a configuration from one of the two sources.
+//! Where the configuration comes from, and what can go wrong loading it.
 
 use std::path::{Path, PathBuf};
 
 use chatops_crds::{
     Diagnostic,
-    config::{GatewayConfig, GatewaySecrets, SecretKey},
+    config::{GatewayConfig, GatewaySecrets},
     manifests::{self, ManifestError},
 };
 
-/// The ConfigMap file holding the configuration, as the operator renders it.
-pub const CONFIG_FILE: &str = "config.yaml";
-/// The ConfigMap file holding the hash of the Secret the configuration expects.
-pub const SECRET_HASH_FILE: &str = "secret-hash";
+use super::rendered::{CONFIG_KEY, load_mounted};
 
 /// Where the configuration is read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +27,15 @@ pub enum ConfigSource {
         /// The parent of both mounts.
         dir: PathBuf,
     },
+    /// The operator's rendered ConfigMap and Secret, both named `name`, watched
+    /// through the Kubernetes API (see [`super::watch_cluster`]): a change
+    /// arrives in about a second, where kubelet's volume sync can take a minute.
+    Cluster {
+        /// The namespace of both objects.
+        namespace: String,
+        /// The name of both objects.
+        name: String,
+    },
 }
 
 /// A configuration that loaded.
@@ -43,7 +49,7 @@ pub struct Loaded {
     pub rejected: Vec<Diagnostic>,
 }
 
-/// Why a configuration could not be loaded. Names files, never secret values.
+/// Why a configuration could not be loaded. Names files, objects and keys, never secret values.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The manifests could not be read.
@@ -58,33 +64,60 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// The rendered configuration is not what the operator writes.
-    #[error("{path} is not a valid gateway configuration: {message}")]
+    #[error("{CONFIG_KEY} is not a valid gateway configuration: {message}")]
     Invalid {
-        /// The file.
-        path: PathBuf,
-        /// What the parser said.
+        /// What the parser said (the configuration holds no secret values).
         message: String,
     },
-    /// The mounted Secret is not the one the configuration was rendered with
-    /// (kubelet updates the two volumes independently); it will catch up.
-    #[error("the mounted Secret does not match the configuration yet (expected {expected}, found {found})")]
+    /// The rendered ConfigMap lacks a key the operator always writes.
+    #[error("{object} has no key {key}")]
+    MissingKey {
+        /// `ConfigMap namespace/name`.
+        object: String,
+        /// The key.
+        key: String,
+    },
+    /// A value of the rendered Secret is not UTF-8 text.
+    #[error("{object} key {key} is not UTF-8 text")]
+    NotText {
+        /// `Secret namespace/name`.
+        object: String,
+        /// The key (never the value).
+        key: String,
+    },
+    /// A watched object is not there: not created yet, or deleted.
+    #[error("{object} not found")]
+    NotFound {
+        /// `Kind namespace/name`.
+        object: String,
+    },
+    /// The cluster source is fed by its watch; there is nothing to read on demand.
+    #[error("the configuration from the cluster arrives through the API watch, not by reading")]
+    WatchOnly,
+    /// The Secret is not the one the configuration was rendered with (the two
+    /// objects, or kubelet's two volumes, change separately); it will catch up.
+    #[error("the Secret does not match the configuration yet (expected {expected}, found {found})")]
     SecretOutOfDate {
         /// The hash the ConfigMap names.
         expected: String,
-        /// The hash of the mounted Secret.
+        /// The hash of the Secret seen.
         found: String,
     },
 }
 
 impl ConfigSource {
-    /// The directory to watch for changes.
-    pub fn watched_dir(&self) -> &Path {
+    /// The directory to watch for changes; `None` for the cluster source.
+    pub fn watched_dir(&self) -> Option<&Path> {
         match self {
-            ConfigSource::Manifests { dir, .. } | ConfigSource::Rendered { dir } => dir,
+            ConfigSource::Manifests { dir, .. } | ConfigSource::Rendered { dir } => Some(dir),
+            ConfigSource::Cluster { .. } => None,
         }
     }
 
     /// Reads the configuration as it is now.
+    ///
+    /// The cluster source answers [`LoadError::WatchOnly`]: its objects arrive
+    /// through [`super::watch_cluster`].
     pub fn load(&self) -> Result<Loaded, LoadError> {
         match self {
             ConfigSource::Manifests { dir, namespace } => {
@@ -97,51 +130,8 @@ impl ConfigSource {
                     rejected,
                 })
             }
-            ConfigSource::Rendered { dir } => load_rendered(&dir.join("config"), &dir.join("secrets")),
+            ConfigSource::Rendered { dir } => load_mounted(&dir.join("config"), &dir.join("secrets")),
+            ConfigSource::Cluster { .. } => Err(LoadError::WatchOnly),
         }
     }
-}
-
-fn load_rendered(config_dir: &Path, secrets_dir: &Path) -> Result<Loaded, LoadError> {
-    let config_path = config_dir.join(CONFIG_FILE);
-    let text = read(&config_path)?;
-    let config: GatewayConfig = serde_saphyr::from_str(&text).map_err(|err| LoadError::Invalid {
-        path: config_path.clone(),
-        message: err.to_string(),
-    })?;
-    let expected = read(&config_dir.join(SECRET_HASH_FILE))?.trim().to_owned();
-
-    let mut secrets = GatewaySecrets::default();
-    let entries = std::fs::read_dir(secrets_dir).map_err(|source| LoadError::Io {
-        path: secrets_dir.to_owned(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Io {
-            path: secrets_dir.to_owned(),
-            source,
-        })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        // kubelet's `..data` and timestamped directories: the keys are the visible links.
-        if name.starts_with('.') {
-            continue;
-        }
-        secrets.0.insert(SecretKey(name), read(&entry.path())?);
-    }
-    let found = secrets.content_hash();
-    if found != expected {
-        return Err(LoadError::SecretOutOfDate { expected, found });
-    }
-    Ok(Loaded {
-        config,
-        secrets,
-        rejected: Vec::new(),
-    })
-}
-
-fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })
 }

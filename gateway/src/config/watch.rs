@@ -12,6 +12,7 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
 use super::{ConfigSource, LoadError, Loaded};
+use crate::metrics::Metrics;
 
 /// How long the directory must be quiet before a reload: a GitOps sync or a
 /// kubelet swap touches many files at once.
@@ -47,13 +48,19 @@ impl<T> Reloader<T> {
     /// flight hold their own `Arc` to the configuration they started with.
     pub fn reload(&self) -> Result<bool, LoadError> {
         let loaded = self.source.load()?;
+        Ok(self.install(loaded))
+    }
+
+    /// Swaps in a configuration loaded by a source that pushes changes (the
+    /// cluster watch), unless it is the one serving already. Returns whether it swapped.
+    pub fn install(&self, loaded: Loaded) -> bool {
         for rejected in &loaded.rejected {
             tracing::warn!(object = %rejected.object, reason = %rejected.reason, message = %rejected.message, "resource left out");
         }
         let fingerprint = fingerprint(&loaded);
         let mut last = self.last_fingerprint.lock().unwrap_or_else(|e| e.into_inner());
         if last.as_deref() == Some(fingerprint.as_str()) {
-            return Ok(false);
+            return false;
         }
         let platforms = loaded.config.platforms.len();
         let grants = loaded.config.grants.len();
@@ -61,7 +68,7 @@ impl<T> Reloader<T> {
         self.current.store(Some(Arc::new((self.build)(loaded))));
         *last = Some(fingerprint);
         tracing::info!(platforms, grants, integrations, "configuration loaded");
-        Ok(true)
+        true
     }
 
     /// The source this reloader reads.
@@ -83,10 +90,13 @@ fn fingerprint(loaded: &Loaded) -> String {
 pub async fn watch<T: Send + Sync + 'static>(
     reloader: Arc<Reloader<T>>,
     interval: Duration,
-    metrics: Arc<crate::metrics::Metrics>,
+    metrics: Arc<Metrics>,
 ) {
+    let Some(dir) = reloader.source().watched_dir().map(ToOwned::to_owned) else {
+        tracing::error!("the configuration source has no directory to watch");
+        return;
+    };
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let dir = reloader.source().watched_dir().to_owned();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok() {
             let _ = tx.send(());
@@ -119,12 +129,31 @@ pub async fn watch<T: Send + Sync + 'static>(
         }
         let reloader = reloader.clone();
         match tokio::task::spawn_blocking(move || reloader.reload()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => {
-                metrics.reload_failures.inc();
-                tracing::error!(error = %err, "configuration not reloaded; the last good one keeps serving")
-            }
+            Ok(outcome) => report(outcome, &metrics),
             Err(err) => tracing::error!(error = %err, "configuration reload panicked"),
+        }
+    }
+}
+
+/// Logs a reload that did not swap a configuration in, and counts the failures.
+///
+/// A Secret that has not caught up with its configuration is the normal state
+/// while an update propagates, so it is a warning and not a failure (it names
+/// hashes only). A deleted object is a warning too, but counted: nothing will
+/// bring it back by itself.
+pub(crate) fn report(outcome: Result<bool, LoadError>, metrics: &Metrics) {
+    let Err(err) = outcome else { return };
+    match err {
+        LoadError::SecretOutOfDate { .. } => {
+            tracing::warn!(error = %err, "waiting for the Secret to match the configuration; the last good one keeps serving")
+        }
+        LoadError::NotFound { .. } => {
+            metrics.reload_failures.inc();
+            tracing::warn!(error = %err, "configuration not reloaded; the last good one keeps serving")
+        }
+        _ => {
+            metrics.reload_failures.inc();
+            tracing::error!(error = %err, "configuration not reloaded; the last good one keeps serving")
         }
     }
 }
