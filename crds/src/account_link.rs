@@ -4,7 +4,7 @@ use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::common::{Condition, OBJECT_NAME_PATTERN, SecretKeyRef, conditions_schema};
+use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN, SecretKeyRef, conditions_schema};
 
 /// Links one chat account (by ID, or by email resolved to an ID) to one user.
 /// A chat account links to at most one user; a user may have many chat accounts.
@@ -53,7 +53,10 @@ pub struct AccountLinkSpec {
     #[schemars(length(min = 1, max = 255), regex(pattern = r"^\S+$"))]
     pub chat_user_id: Option<String>,
     /// The chat account's email, resolved to an ID through the platform's API
-    /// when `chatUserId` is left out; the ID is recorded in `status.chatUserId`.
+    /// when `chatUserId` is left out; the ID is recorded in `status.chatUserId`
+    /// (with the email in `status.resolvedEmail`, so a changed email is looked
+    /// up again). Slack, Webex and Mattermost; Teams only through Microsoft
+    /// Graph for a single-tenant bot allowed `User.Read.All`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 3, max = 320), regex(pattern = r"^[^@\s]+@[^@\s]+$"))]
     pub email: Option<String>,
@@ -88,11 +91,47 @@ pub struct IntegrationToken {
     pub token_ref: SecretKeyRef,
 }
 
+impl AccountLink {
+    /// The chat user ID the operator resolved from `spec.email`, if it was
+    /// resolved for the current email and platform. An ID recorded for another
+    /// email or platform is stale: the spec changed since, and it must be
+    /// looked up again rather than trusted.
+    pub fn resolved_chat_user_id(&self) -> Option<&str> {
+        let status = self.status.as_ref()?;
+        let fresh = self.spec.email.is_some()
+            && status.resolved_email == self.spec.email
+            && status.resolved_platform.as_deref() == Some(self.spec.platform.as_str());
+        fresh.then_some(status.chat_user_id.as_deref()).flatten()
+    }
+
+    /// The chat user ID this link is for: `spec.chatUserId`, else the resolved one.
+    pub fn effective_chat_user_id(&self) -> Option<&str> {
+        self.spec
+            .chat_user_id
+            .as_deref()
+            .or_else(|| self.resolved_chat_user_id())
+    }
+
+    /// Whether the email must be looked up: an email is given, no ID, and no
+    /// ID resolved for the current email and platform.
+    pub fn needs_lookup(&self) -> bool {
+        self.spec.chat_user_id.is_none()
+            && self.spec.email.is_some()
+            && self.resolved_chat_user_id().is_none()
+    }
+
+    /// The stored `Resolved` condition: the outcome of the last look-up.
+    pub fn resolved_condition(&self) -> Option<&Condition> {
+        self.status.as_ref()?.condition(ConditionType::Resolved)
+    }
+}
+
 /// Status of an AccountLink: readiness, and the chat user ID found for `email`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountLinkStatus {
-    /// The `Ready` condition written by the operator.
+    /// `Ready` (written by the operator's render) and `Resolved` (the outcome
+    /// of the email look-up, written by its look-ups).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(schema_with = "conditions_schema")]
     pub conditions: Vec<Condition>,
@@ -102,4 +141,17 @@ pub struct AccountLinkStatus {
     /// The chat user ID the operator resolved from `spec.email`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_user_id: Option<String>,
+    /// The `spec.email` that `chatUserId` was resolved from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_email: Option<String>,
+    /// The ChatPlatform `chatUserId` was resolved on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_platform: Option<String>,
+}
+
+impl AccountLinkStatus {
+    /// The condition of type `type_`, if stored.
+    pub fn condition(&self, type_: ConditionType) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.type_ == type_)
+    }
 }

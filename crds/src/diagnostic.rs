@@ -105,6 +105,8 @@ pub enum Reason {
     LinkConflict,
     /// The AccountLink gives an email that has not been resolved to a chat user ID yet.
     EmailNotResolved,
+    /// The AccessGrant names a channel that has not been resolved to a channel ID yet.
+    NameNotResolved,
 }
 
 impl Reason {
@@ -122,6 +124,7 @@ impl Reason {
             Reason::CommandConflict => "CommandConflict",
             Reason::LinkConflict => "LinkConflict",
             Reason::EmailNotResolved => "EmailNotResolved",
+            Reason::NameNotResolved => "NameNotResolved",
         }
     }
 }

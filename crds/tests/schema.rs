@@ -227,7 +227,8 @@ refused! {
     secret_name_not_matching_the_pattern_is_refused => "pattern-secret-name.yaml",
     url_without_scheme_is_refused => "pattern-url.yaml",
     email_without_at_is_refused => "pattern-email.yaml",
-    missing_required_field_is_refused => "required-grant-value.yaml",
+    missing_required_field_is_refused => "required-grant-name.yaml",
+    channel_name_with_two_hashes_is_refused => "pattern-channel-name.yaml",
     missing_spec_is_refused => "required-spec.yaml",
     secret_ref_without_key_is_refused => "required-secret-key.yaml",
     null_required_field_is_missing => "required-null.yaml",
@@ -254,6 +255,10 @@ refused! {
     cel_mattermost_needs_its_block => "cel-mattermost-block-missing.yaml",
     cel_second_block_is_refused => "cel-second-block.yaml",
     cel_wildcard_command_needs_wildcard_subcommand => "cel-grant-wildcard-command.yaml",
+    cel_grant_needs_value_or_channel_name => "cel-grant-no-value.yaml",
+    cel_grant_takes_value_or_channel_name_not_both => "cel-grant-value-and-channel-name.yaml",
+    cel_channel_name_only_for_channel_grants => "cel-grant-channel-name-not-channel.yaml",
+    cel_channel_name_needs_a_platform => "cel-grant-channel-name-no-platform.yaml",
     cel_account_link_needs_id_or_email => "cel-account-link-no-id.yaml",
     cel_endpoint_is_required_but_for_meraki => "cel-endpoint-missing.yaml",
     cel_chatops_command_is_reserved => "cel-reserved-command.yaml",
@@ -314,8 +319,8 @@ fn cel_rules() -> Vec<(String, Value)> {
 fn every_cel_rule_compiles() {
     let rules = cel_rules();
     assert!(
-        rules.len() >= 12,
-        "expected the 12 rules of the four CRDs, found {}",
+        rules.len() >= 15,
+        "expected the 15 rules of the four CRDs, found {}",
         rules.len()
     );
     for (kind, rule) in rules {
@@ -591,6 +596,7 @@ fn field_name() -> impl Strategy<Value = String> {
             "platform",
             "chatUserId",
             "email",
+            "channelName",
             "user",
             "tokens",
             "integration",

@@ -28,12 +28,13 @@ pub(super) fn compile(
             out.reject(object, generation, Reason::PlatformNotFound, message);
             continue;
         }
-        // An email is resolved to an ID by the operator, which records it in status.
-        let resolved = link.status.as_ref().and_then(|s| s.chat_user_id.as_ref());
-        let Some(chat_user_id) = spec.chat_user_id.as_ref().or(resolved) else {
+        // An email is resolved to an ID by the operator, which records it in
+        // status with the email and platform it was resolved for; an ID
+        // resolved for an earlier email is stale and not used.
+        let Some(chat_user_id) = link.effective_chat_user_id().map(str::to_owned) else {
             let message = match &spec.email {
                 Some(email) => format!(
-                    "the email {email} has not been resolved to a {} user ID yet",
+                    "the email {email} has not been resolved to a {} user ID yet (see the Resolved condition)",
                     spec.platform
                 ),
                 None => "one of spec.chatUserId or spec.email is required".to_owned(),

@@ -342,11 +342,13 @@ spec: {platform: slack, email: bob@example.com, user: bob}
     assert_eq!(verdict.reason, Reason::EmailNotResolved);
     assert_eq!(
         verdict.message,
-        "the email bob@example.com has not been resolved to a slack user ID yet"
+        "the email bob@example.com has not been resolved to a slack user ID yet (see the Resolved condition)"
     );
 
     by_email.status = Some(crate::AccountLinkStatus {
         chat_user_id: Some("U999".to_owned()),
+        resolved_email: Some("bob@example.com".to_owned()),
+        resolved_platform: Some("slack".to_owned()),
         ..Default::default()
     });
     resources.account_links = vec![
@@ -370,6 +372,142 @@ spec: {platform: slack, email: bob@example.com, user: bob}
         .map(|l| l.user.as_str())
         .collect();
     assert_eq!(users, ["alice", "bob"]);
+}
+
+fn link_by_email(email: &str, status: Option<(&str, &str, &str)>) -> AccountLink {
+    let mut link: AccountLink = parse(&format!(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccountLink
+metadata: {{name: bob, namespace: chatops}}
+spec: {{platform: slack, email: "{email}", user: bob}}
+"#
+    ));
+    link.status = status.map(|(id, email, platform)| crate::AccountLinkStatus {
+        chat_user_id: Some(id.to_owned()),
+        resolved_email: Some(email.to_owned()),
+        resolved_platform: Some(platform.to_owned()),
+        ..Default::default()
+    });
+    link
+}
+
+#[test]
+fn an_id_resolved_for_the_current_email_makes_the_link_ready_and_a_stale_one_does_not() {
+    let mut resources = full_set();
+    let compile_link = |resources: &mut Resources, link: AccountLink| {
+        resources.account_links = vec![link];
+        compile(resources)
+    };
+
+    let current = link_by_email("bob@example.com", Some(("U999", "bob@example.com", "slack")));
+    assert!(!current.needs_lookup());
+    let compiled = compile_link(&mut resources, current);
+    assert!(diagnostic(&compiled, Kind::AccountLink, "bob").ready);
+    assert_eq!(compiled.config.account_links[0].chat_user_id, "U999");
+
+    // The email changed since the look-up: the old ID belongs to someone else.
+    let stale = link_by_email("robert@example.com", Some(("U999", "bob@example.com", "slack")));
+    assert!(stale.needs_lookup());
+    let compiled = compile_link(&mut resources, stale);
+    let verdict = diagnostic(&compiled, Kind::AccountLink, "bob");
+    assert_eq!(verdict.reason, Reason::EmailNotResolved);
+    assert!(
+        verdict.message.contains("robert@example.com"),
+        "{}",
+        verdict.message
+    );
+    assert!(compiled.config.account_links.is_empty());
+
+    // Resolved on another platform, or recorded without the email it was for.
+    let elsewhere = link_by_email("bob@example.com", Some(("U999", "bob@example.com", "webex")));
+    assert!(!diagnostic(&compile_link(&mut resources, elsewhere), Kind::AccountLink, "bob").ready);
+    let mut unrecorded = link_by_email("bob@example.com", None);
+    unrecorded.status = Some(crate::AccountLinkStatus {
+        chat_user_id: Some("U999".to_owned()),
+        ..Default::default()
+    });
+    assert!(unrecorded.needs_lookup());
+    assert!(
+        !diagnostic(
+            &compile_link(&mut resources, unrecorded),
+            Kind::AccountLink,
+            "bob"
+        )
+        .ready
+    );
+}
+
+fn channel_grant(channel_name: &str, status: Option<(&str, &str, &str)>) -> AccessGrant {
+    let mut grant: AccessGrant = parse(&format!(
+        r#"
+apiVersion: chatops.dev/v1alpha1
+kind: AccessGrant
+metadata: {{name: netops, namespace: chatops}}
+spec: {{command: nautobot, grantType: channel, name: netops, channelName: "{channel_name}", platform: slack}}
+"#
+    ));
+    grant.status = status.map(|(id, name, platform)| crate::access_grant::AccessGrantStatus {
+        resolved_value: Some(id.to_owned()),
+        resolved_channel_name: Some(name.to_owned()),
+        resolved_platform: Some(platform.to_owned()),
+        ..Default::default()
+    });
+    grant
+}
+
+#[test]
+fn a_grant_by_channel_name_waits_for_its_id_and_uses_it_once_resolved() {
+    let mut resources = full_set();
+    resources.grants = vec![channel_grant("#netops", None)];
+    let compiled = compile(&resources);
+    let verdict = diagnostic(&compiled, Kind::AccessGrant, "netops");
+    assert_eq!(verdict.reason, Reason::NameNotResolved);
+    assert_eq!(
+        verdict.message,
+        "the channel #netops has not been resolved to a slack channel ID yet (see the Resolved condition)"
+    );
+    assert!(compiled.config.grants.is_empty());
+    assert!(resources.grants[0].needs_lookup());
+    assert_eq!(resources.grants[0].spec.bare_channel_name(), Some("netops"));
+
+    resources.grants = vec![channel_grant("#netops", Some(("C0NETOPS", "#netops", "slack")))];
+    let compiled = compile(&resources);
+    let verdict = diagnostic(&compiled, Kind::AccessGrant, "netops");
+    assert!(verdict.ready, "{verdict}");
+    assert_eq!(
+        verdict.message,
+        "allows nautobot * for channel C0NETOPS (#netops) on slack"
+    );
+    assert_eq!(compiled.config.grants[0].value, "C0NETOPS");
+    assert!(!resources.grants[0].needs_lookup());
+
+    // Renamed in the spec: the old ID is not trusted.
+    resources.grants = vec![channel_grant("#neteng", Some(("C0NETOPS", "#netops", "slack")))];
+    let compiled = compile(&resources);
+    assert_eq!(
+        diagnostic(&compiled, Kind::AccessGrant, "netops").reason,
+        Reason::NameNotResolved
+    );
+    assert!(resources.grants[0].needs_lookup());
+}
+
+#[test]
+fn a_grant_without_value_or_channel_name_is_invalid() {
+    let mut resources = full_set();
+    let mut grant = channel_grant("netops", None);
+    grant.spec.channel_name = None;
+    resources.grants = vec![grant.clone()];
+    let verdict = diagnostic(&compile(&resources), Kind::AccessGrant, "netops").clone();
+    assert_eq!(verdict.reason, Reason::Invalid);
+    assert!(!grant.needs_lookup());
+
+    grant.spec.channel_name = Some("netops".to_owned());
+    grant.spec.platform = None;
+    resources.grants = vec![grant.clone()];
+    let verdict = diagnostic(&compile(&resources), Kind::AccessGrant, "netops").clone();
+    assert_eq!(verdict.reason, Reason::Invalid);
+    assert!(!grant.needs_lookup(), "no platform to look the name up on");
 }
 
 #[test]
