@@ -26,7 +26,7 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// Compile a directory of manifests and print the gateway's ConfigMap and Secret
-    /// (secret values redacted). Exits 2 when any resource is not ready.
+    /// (secret values redacted unless --reveal-secrets). Exits 2 when any resource is not ready.
     Render {
         /// Directory of YAML manifests: ChatPlatform, AccessGrant, AccountLink, Integration, Secret.
         #[arg(long)]
@@ -37,6 +37,15 @@ enum Command {
         /// Name of the rendered ConfigMap and Secret.
         #[arg(long, default_value = "chatops-gateway")]
         name: String,
+        /// Output the Secret with its real values, ready to apply, instead of a redacted
+        /// preview. Only for feeding a sealing or encrypting GitOps step (kubeseal, SOPS) or
+        /// for local testing: the output then holds every credential the manifests refer to.
+        #[arg(long)]
+        reveal_secrets: bool,
+        /// Write `configmap.yaml` and `secret.yaml` (mode 0600) into DIR, created if missing,
+        /// instead of printing them. The Secret is redacted there too unless --reveal-secrets.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
     },
 }
 
@@ -70,13 +79,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             manifests: dir,
             namespace,
             name,
+            reveal_secrets,
+            output_dir,
         } => {
             let loaded = manifests::load_dir(&dir, &namespace)?;
             let compiled = loaded.compile();
             let rendered = render::render(&compiled, &Target { namespace, name })?;
             let config_map = serde_saphyr::to_string(&rendered.config_map)?;
-            let secret = serde_saphyr::to_string(&render::redacted(&rendered.secret))?;
-            print!("{config_map}---\n{secret}");
+            // Redacted unless asked for: the default output is a preview that is safe in
+            // a terminal or a CI log.
+            let secret = if reveal_secrets {
+                serde_saphyr::to_string(&rendered.secret)?
+            } else {
+                serde_saphyr::to_string(&render::redacted(&rendered.secret))?
+            };
+            match output_dir {
+                None => print!("{config_map}---\n{secret}"),
+                Some(out) => {
+                    write_rendered(&out, &config_map, &secret)?;
+                    eprintln!(
+                        "wrote {} and {}{}",
+                        out.join(CONFIG_MAP_FILE).display(),
+                        out.join(SECRET_FILE).display(),
+                        if reveal_secrets {
+                            ""
+                        } else {
+                            " (redacted; --reveal-secrets writes the real values)"
+                        }
+                    );
+                }
+            }
 
             for skipped in &loaded.ignored {
                 eprintln!("skipped {skipped}");
@@ -94,4 +126,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// The file `render --output-dir` writes the ConfigMap to.
+const CONFIG_MAP_FILE: &str = "configmap.yaml";
+/// The file `render --output-dir` writes the Secret to.
+const SECRET_FILE: &str = "secret.yaml";
+
+/// Writes the rendered ConfigMap and Secret into `dir` (created if missing).
+///
+/// `secret.yaml` is readable by its owner only, whether it holds real values
+/// or the redacted preview. It is written to a new file created with mode 0600
+/// and renamed over the old one, so no reader ever sees it half written, and
+/// an older `secret.yaml` with wider permissions (or a reader holding it open)
+/// never gets to see the new content.
+fn write_rendered(dir: &std::path::Path, config_map: &str, secret: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(CONFIG_MAP_FILE);
+    std::fs::write(&path, config_map).with_context(|| format!("cannot write {}", path.display()))?;
+
+    let path = dir.join(SECRET_FILE);
+    let partial = dir.join(format!(".{SECRET_FILE}.{}.partial", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&partial).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, secret.as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(err) = written.and_then(|()| std::fs::rename(&partial, &path)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(err).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
 }

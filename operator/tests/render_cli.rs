@@ -1,14 +1,24 @@
 //! The `chatops-operator render` command, run as a user runs it.
 
 use std::{
+    collections::BTreeMap,
+    os::unix::fs::PermissionsExt,
     path::{Path, PathBuf},
     process::Command,
 };
 
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+
 fn render(dir: &Path) -> (i32, String, String) {
+    render_with(dir, &[])
+}
+
+/// Runs `render` on `dir` with `extra` arguments: exit code, stdout, stderr.
+fn render_with(dir: &Path, extra: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_chatops-operator"))
         .args(["render", "--namespace", "chatops", "--manifests"])
         .arg(dir)
+        .args(extra)
         .output()
         .expect("the binary runs");
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
@@ -41,15 +51,152 @@ fn render_prints_the_config_map_and_a_redacted_secret() {
     assert!(stderr.contains("8 resources ready, 0 not ready"), "{stderr}");
 
     // No secret value of the quickstart reaches stdout or stderr.
-    let secrets = std::fs::read_to_string(quickstart().join("secrets.yaml")).unwrap();
-    for value in [
-        "quickstart-signing-secret-not-for-production",
-        "0123456789abcdef0123456789abcdef01234567",
-    ] {
-        assert!(secrets.contains(value));
+    for value in quickstart_secret_values().values() {
         assert!(
-            !stdout.contains(value) && !stderr.contains(value),
+            !stdout.contains(value.as_str()) && !stderr.contains(value.as_str()),
             "{value} printed"
+        );
+    }
+    // Nor their base64 form, which is how a Secret's data would carry them.
+    let shown: Secret = serde_json::from_value(documents[1].clone()).unwrap();
+    assert!(shown.data.is_none(), "{stdout}");
+}
+
+/// The values in the quickstart's Secrets, by the key the rendered Secret
+/// stores them under.
+fn quickstart_secret_values() -> BTreeMap<&'static str, String> {
+    let text = std::fs::read_to_string(quickstart().join("secrets.yaml")).unwrap();
+    let values = BTreeMap::from([
+        (
+            "chatplatform.chatops.slack.signing-secret",
+            "quickstart-signing-secret-not-for-production",
+        ),
+        (
+            "chatplatform.chatops.slack.bot-token",
+            "xoxb-0000000000-0000000000000-quickstartnotarealtoken",
+        ),
+        (
+            "integration.chatops.nautobot.token",
+            "0123456789abcdef0123456789abcdef01234567",
+        ),
+        (
+            "accountlink.chatops.alice.token.nautobot",
+            "fedcba9876543210fedcba9876543210fedcba98",
+        ),
+    ]);
+    for value in values.values() {
+        assert!(
+            text.contains(value),
+            "the quickstart's secrets.yaml holds {value}"
+        );
+    }
+    values.into_iter().map(|(k, v)| (k, v.to_owned())).collect()
+}
+
+/// Parses render's output (or the two files) into the ConfigMap and Secret.
+fn parse_pair(config_map: &str, secret: &str) -> (ConfigMap, Secret) {
+    (
+        serde_saphyr::from_str(config_map).expect("the ConfigMap parses"),
+        serde_saphyr::from_str(secret).expect("the Secret parses"),
+    )
+}
+
+/// Checks that `secret` holds exactly the quickstart's values and that it is
+/// the Secret `config_map` was rendered against.
+fn assert_real_quickstart_pair(config_map: &ConfigMap, secret: &Secret) {
+    assert_eq!(secret.string_data, None, "real values go in data, not stringData");
+    let data: BTreeMap<&str, String> = secret
+        .data
+        .as_ref()
+        .expect("the Secret has data")
+        .iter()
+        .map(|(k, v)| (k.as_str(), String::from_utf8(v.0.clone()).unwrap()))
+        .collect();
+    assert_eq!(data, quickstart_secret_values());
+    let hash = &config_map.data.as_ref().unwrap()["secret-hash"];
+    assert_eq!(
+        &secret.metadata.annotations.as_ref().unwrap()["chatops.dev/secret-hash"],
+        hash
+    );
+    assert_eq!(secret.metadata.name.as_deref(), Some("chatops-gateway"));
+    assert_eq!(secret.metadata.namespace.as_deref(), Some("chatops"));
+    assert_eq!(secret.type_.as_deref(), Some("Opaque"));
+}
+
+#[test]
+fn reveal_secrets_prints_the_real_secret_ready_to_apply() {
+    let (code, stdout, stderr) = render_with(&quickstart(), &["--reveal-secrets"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (config_map, secret) = stdout.split_once("---\n").expect("two documents");
+    let (config_map, secret) = parse_pair(config_map, secret);
+    assert_real_quickstart_pair(&config_map, &secret);
+
+    // The ConfigMap is the one the default preview prints.
+    let (_, preview, _) = render(&quickstart());
+    assert!(preview.starts_with(&stdout[..stdout.find("---\n").unwrap()]));
+
+    // Revealing is for stdout only: the log on stderr still holds no value.
+    for value in quickstart_secret_values().values() {
+        assert!(!stderr.contains(value.as_str()), "{value} logged");
+    }
+}
+
+#[test]
+fn output_dir_writes_both_files_and_keeps_the_secret_to_its_owner() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("rendered");
+    let (code, stdout, stderr) = render_with(
+        &quickstart(),
+        &["--reveal-secrets", "--output-dir", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "nothing printed with --output-dir: {stdout}");
+    let config_map_text = std::fs::read_to_string(dir.join("configmap.yaml")).unwrap();
+    let secret_text = std::fs::read_to_string(dir.join("secret.yaml")).unwrap();
+    let (config_map, secret) = parse_pair(&config_map_text, &secret_text);
+    assert_real_quickstart_pair(&config_map, &secret);
+    let mode = |file: &str| std::fs::metadata(dir.join(file)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("secret.yaml"), 0o600);
+
+    // The files are exactly what --reveal-secrets prints.
+    let (_, printed, _) = render_with(&quickstart(), &["--reveal-secrets"]);
+    assert_eq!(printed, format!("{config_map_text}---\n{secret_text}"));
+    for value in quickstart_secret_values().values() {
+        assert!(!stderr.contains(value.as_str()), "{value} logged");
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "no partial file is left behind"
+    );
+}
+
+#[test]
+fn output_dir_narrows_an_existing_secret_file_and_redacts_without_the_opt_in() {
+    let out = tempfile::tempdir().unwrap();
+    let secret_file = out.path().join("secret.yaml");
+    std::fs::write(&secret_file, "an older, world-readable file\n").unwrap();
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let (code, stdout, stderr) = render_with(&quickstart(), &["--output-dir", out.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("redacted"), "{stderr}");
+    assert_eq!(
+        std::fs::metadata(&secret_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let text = std::fs::read_to_string(&secret_file).unwrap();
+    let secret: Secret = serde_saphyr::from_str(&text).unwrap();
+    assert!(secret.data.is_none(), "{text}");
+    assert_eq!(
+        secret.string_data.unwrap()["chatplatform.chatops.slack.signing-secret"],
+        "<redacted: 44 bytes>"
+    );
+    for value in quickstart_secret_values().values() {
+        assert!(
+            !text.contains(value.as_str()),
+            "{value} written without --reveal-secrets"
         );
     }
 }

@@ -23,23 +23,29 @@ pub struct Gateway {
 /// Tests of this crate run the binary as an operator would, so they need it
 /// built even when only this crate's tests were asked for.
 pub fn gateway_binary() -> PathBuf {
+    workspace_binary("chatops-gateway", "chatops-gateway")
+}
+
+/// Builds the operator binary (a no-op when it is up to date) and returns its path,
+/// for tests that run `chatops-operator render` as a user or a GitOps pipeline would.
+pub fn operator_binary() -> PathBuf {
+    workspace_binary("chatops-operator", "chatops-operator")
+}
+
+/// Builds binary `bin` of workspace package `package` in the debug profile and
+/// returns its path. Cargo exposes only a package's own binaries to its tests
+/// (`CARGO_BIN_EXE_*`), so this crate builds the other components' itself.
+fn workspace_binary(package: &str, bin: &str) -> PathBuf {
     let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "chatops-gateway",
-            "--bin",
-            "chatops-gateway",
-        ])
+        .args(["build", "--quiet", "-p", package, "--bin", bin])
         .current_dir(workspace_root())
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "building chatops-gateway failed");
+    assert!(status.success(), "building {bin} failed");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));
-    target.join("debug").join("chatops-gateway")
+    target.join("debug").join(bin)
 }
 
 fn free_port() -> SocketAddr {
@@ -47,18 +53,39 @@ fn free_port() -> SocketAddr {
     listener.local_addr().unwrap()
 }
 
+/// Where a started gateway takes its configuration from.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// `--manifests DIR --namespace chatops`: a directory of resource manifests,
+    /// compiled in process (standalone mode).
+    Manifests(&'a Path),
+    /// `--config DIR`: the operator's rendered ConfigMap and Secret, mounted as
+    /// `DIR/config` and `DIR/secrets` (see [`crate::kubelet::mount`]).
+    Config(&'a Path),
+}
+
 impl Gateway {
     /// Starts the gateway on `manifests` with the Slack API at `slack_api_url`,
     /// and waits until it is ready.
     pub async fn start(manifests: &Path, slack_api_url: &str, extra: &[&str]) -> Gateway {
+        Gateway::start_from(Source::Manifests(manifests), slack_api_url, extra).await
+    }
+
+    /// Starts the gateway on `source` with the Slack API at `slack_api_url`,
+    /// and waits until it is ready.
+    pub async fn start_from(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
         let addr = free_port();
         let admin = free_port();
-        let child = Command::new(gateway_binary())
-            .arg("--manifests")
-            .arg(manifests)
+        let mut command = Command::new(gateway_binary());
+        match source {
+            Source::Manifests(dir) => command
+                .arg("--manifests")
+                .arg(dir)
+                .args(["--namespace", "chatops"]),
+            Source::Config(dir) => command.arg("--config").arg(dir),
+        };
+        let child = command
             .args([
-                "--namespace",
-                "chatops",
                 "--listen",
                 &addr.to_string(),
                 "--admin-listen",

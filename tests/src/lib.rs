@@ -2,6 +2,7 @@
 
 pub mod fake_slack;
 pub mod gateway_process;
+pub mod kubelet;
 pub mod slack_requests;
 
 use std::path::PathBuf;

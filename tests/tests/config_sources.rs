@@ -6,21 +6,7 @@ use std::{fs, path::Path};
 
 use chatops_gateway::config::{ConfigSource, LoadError, Reloader};
 use chatops_operator::render::{Target, render};
-use chatops_tests::{copy_quickstart, load_quickstart};
-
-/// Writes one object's data the way kubelet does: files under a timestamped
-/// directory, a `..data` symlink to it, and one symlink per key.
-fn mount(dir: &Path, files: &[(String, Vec<u8>)]) {
-    let versioned = dir.join("..2026_11_25_08_00_00.000000001");
-    fs::create_dir_all(&versioned).unwrap();
-    for (name, bytes) in files {
-        fs::write(versioned.join(name), bytes).unwrap();
-    }
-    std::os::unix::fs::symlink(&versioned, dir.join("..data")).unwrap();
-    for (name, _) in files {
-        std::os::unix::fs::symlink(Path::new("..data").join(name), dir.join(name)).unwrap();
-    }
-}
+use chatops_tests::{copy_quickstart, kubelet::mount, load_quickstart};
 
 fn mount_rendered(root: &Path, secret_override: Option<(&str, &str)>) {
     let compiled = load_quickstart().compile();

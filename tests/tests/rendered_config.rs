@@ -1,0 +1,249 @@
+//! What `chatops-operator render --reveal-secrets` prints is what a cluster
+//! would hold: mounted as kubelet mounts a ConfigMap and a Secret, it is all
+//! the gateway's `--config` mode needs, and the gateway then answers exactly as
+//! it does when it compiles the same manifests itself (`--manifests`).
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::Duration,
+};
+
+use axum::http::StatusCode;
+use chatops_tests::{
+    fake_slack::FakeSlack,
+    gateway_process::{Gateway, Source, operator_binary},
+    kubelet::mount,
+    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
+    workspace_root,
+};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const WORKSPACE: &str = "T0EXAMPLE01";
+const CHANNEL: &str = "C0GENERAL01";
+/// Linked to the user `alice` by the quickstart's AccountLink, with her own Nautobot token.
+const ALICE: &str = "U0EXAMPLE01";
+/// Linked to nobody: acts as the fallback user.
+const BOB: &str = "U0SOMEBODY9";
+/// The quickstart's made-up Slack bot token, which the gateway sends as its bearer token.
+const BOT_TOKEN: &str = "xoxb-0000000000-0000000000000-quickstartnotarealtoken";
+/// Generous: the gateway answers in milliseconds, but CI machines can be slow.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+fn quickstart() -> PathBuf {
+    workspace_root().join("examples/quickstart")
+}
+
+/// Runs the operator binary's `render --reveal-secrets` on the quickstart and
+/// parses its two documents.
+fn render_quickstart() -> (ConfigMap, Secret) {
+    let output = Command::new(operator_binary())
+        .args(["render", "--namespace", "chatops", "--name", "chatops-gateway"])
+        .arg("--manifests")
+        .arg(quickstart())
+        .arg("--reveal-secrets")
+        .output()
+        .expect("the operator binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "render failed: {stderr}");
+    assert!(
+        !stderr.contains(SECRET) && !stderr.contains(BOT_TOKEN),
+        "no secret value on stderr: {stderr}"
+    );
+    let stdout = String::from_utf8(output.stdout).expect("render prints UTF-8");
+    let documents: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stdout).expect("render prints YAML");
+    assert_eq!(documents.len(), 2, "{stdout}");
+    let config_map: ConfigMap = serde_json::from_value(documents[0].clone()).expect("a ConfigMap first");
+    let secret: Secret = serde_json::from_value(documents[1].clone()).expect("a Secret second");
+    assert_eq!(documents[0]["kind"], "ConfigMap");
+    assert_eq!(documents[1]["kind"], "Secret");
+    (config_map, secret)
+}
+
+/// Mounts the pair under `root` as a Deployment mounting the ConfigMap at
+/// `root/config` and the Secret at `root/secrets` would see it: one file per
+/// key, the Secret's values base64-decoded.
+fn mount_pair(root: &Path, config_map: &ConfigMap, secret: &Secret) {
+    let config_files: Vec<(String, Vec<u8>)> = config_map
+        .data
+        .iter()
+        .flatten()
+        .map(|(key, value)| (key.clone(), value.clone().into_bytes()))
+        .chain(
+            config_map
+                .binary_data
+                .iter()
+                .flatten()
+                .map(|(key, value)| (key.clone(), value.0.clone())),
+        )
+        .collect();
+    // The API server merges stringData into data; a Secret printed for
+    // applying must carry its values in data already, as kubelet mounts data.
+    assert_eq!(secret.string_data, None, "the revealed Secret has no stringData");
+    let secret_files: Vec<(String, Vec<u8>)> = secret
+        .data
+        .iter()
+        .flatten()
+        .map(|(key, value)| (key.clone(), value.0.clone()))
+        .collect();
+    assert!(config_files.iter().any(|(key, _)| key == "config.yaml"));
+    assert!(
+        secret_files
+            .iter()
+            .any(|(key, value)| key == "chatplatform.chatops.slack.signing-secret"
+                && value == SECRET.as_bytes()),
+        "the signing secret is in the Secret, decoded"
+    );
+    mount(&root.join("config"), &config_files);
+    mount(&root.join("secrets"), &secret_files);
+}
+
+/// A gateway on the rendered pair (`--config`) and one on the manifests
+/// themselves (`--manifests`), each with its own fake Slack API.
+struct Pair {
+    rendered: (Gateway, FakeSlack),
+    manifests: (Gateway, FakeSlack),
+    _mount: tempfile::TempDir,
+}
+
+async fn start_pair() -> Pair {
+    let (config_map, secret) = render_quickstart();
+    let mount_root = tempfile::tempdir().expect("a temporary directory");
+    mount_pair(mount_root.path(), &config_map, &secret);
+
+    let rendered_slack = FakeSlack::start().await;
+    let rendered =
+        Gateway::start_from(Source::Config(mount_root.path()), &rendered_slack.api_url(), &[]).await;
+    let manifests_slack = FakeSlack::start().await;
+    let manifests =
+        Gateway::start_from(Source::Manifests(&quickstart()), &manifests_slack.api_url(), &[]).await;
+    Pair {
+        rendered: (rendered, rendered_slack),
+        manifests: (manifests, manifests_slack),
+        _mount: mount_root,
+    }
+}
+
+/// Sends one signed slash command and returns the acknowledgement's status and
+/// the answer posted to its response URL.
+async fn slash(gateway: &Gateway, fake: &FakeSlack, team: &str, user: &str, text: &str, id: &str) -> String {
+    let body = slash_command(team, CHANNEL, user, "/chatops", text, &fake.response_url(id));
+    let ack = post_signed(&gateway.url("/hooks/slack/commands"), SECRET, now(), &body, FORM).await;
+    assert_eq!(ack.status(), StatusCode::OK, "the signed command is acknowledged");
+    let path = format!("/response/{id}");
+    fake.wait_for(PATIENCE, |r| r.path == path)
+        .await
+        .unwrap_or_else(|| panic!("no answer on {path}"))
+        .text()
+}
+
+#[tokio::test]
+async fn the_gateway_on_the_rendered_objects_answers_as_on_the_manifests() {
+    let pair = start_pair().await;
+    let (rendered, rendered_slack) = &pair.rendered;
+    let (manifests, manifests_slack) = &pair.manifests;
+
+    // (team, user, text): a linked user, an unlinked one, a sub-command that
+    // lists the grants, and a request from a workspace no grant allows.
+    let cases = [
+        (WORKSPACE, ALICE, "whoami", "alice-whoami"),
+        (WORKSPACE, BOB, "whoami", "bob-whoami"),
+        (WORKSPACE, ALICE, "access chatops", "alice-access"),
+        ("T0OTHERORG1", ALICE, "whoami", "other-org"),
+    ];
+    for (team, user, text, id) in cases {
+        let from_rendered = slash(rendered, rendered_slack, team, user, text, id).await;
+        let from_manifests = slash(manifests, manifests_slack, team, user, text, id).await;
+        assert_eq!(
+            from_rendered, from_manifests,
+            "`/chatops {text}` from {user} in {team} is answered alike in both modes"
+        );
+    }
+
+    // And the answers say what the quickstart's configuration says, so the
+    // comparison above is not two equally empty configurations agreeing.
+    let alice = slash(
+        rendered,
+        rendered_slack,
+        WORKSPACE,
+        ALICE,
+        "whoami",
+        "alice-again",
+    )
+    .await;
+    for expected in [WORKSPACE, CHANNEL, ALICE, "alice"] {
+        assert!(alice.contains(expected), "{expected} missing from {alice}");
+    }
+    let bob = slash(rendered, rendered_slack, WORKSPACE, BOB, "whoami", "bob-again").await;
+    assert!(
+        bob.contains("kind: AccountLink"),
+        "an unlinked user is shown the YAML to commit: {bob}"
+    );
+    let denied = slash(
+        rendered,
+        rendered_slack,
+        "T0OTHERORG1",
+        ALICE,
+        "whoami",
+        "denied-again",
+    )
+    .await;
+    assert!(
+        denied.contains("organization") && denied.contains("T0OTHERORG1"),
+        "the grants apply: {denied}"
+    );
+}
+
+#[tokio::test]
+async fn the_mounted_secret_is_the_one_the_gateway_verifies_and_calls_slack_with() {
+    let pair = start_pair().await;
+    let (gateway, fake) = &pair.rendered;
+
+    // Signed with anything but the quickstart's signing secret: refused, so
+    // the signature check really uses the mounted value.
+    let body = slash_command(
+        WORKSPACE,
+        CHANNEL,
+        ALICE,
+        "/chatops",
+        "whoami",
+        &fake.response_url("forged"),
+    );
+    let forged = post_signed(
+        &gateway.url("/hooks/slack/commands"),
+        "not-the-signing-secret",
+        now(),
+        &body,
+        FORM,
+    )
+    .await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+
+    // A mention is answered through the Web API with the mounted bot token.
+    let mention = serde_json::json!({
+        "token": "x", "team_id": WORKSPACE, "api_app_id": "A0EXAMPLE01", "type": "event_callback",
+        "event_id": "Ev0RENDERED1", "event_time": 1_700_000_000,
+        "event": {"type": "app_mention", "user": BOB, "text": "<@U0BOT0001> chatops whoami",
+                  "ts": "1700000000.000100", "channel": CHANNEL, "event_ts": "1700000000.000100"}
+    })
+    .to_string();
+    let ack = post_signed(
+        &gateway.url("/hooks/slack/events"),
+        SECRET,
+        now(),
+        &mention,
+        "application/json",
+    )
+    .await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    let posted = fake
+        .wait_for(PATIENCE, |r| r.path.starts_with("/api/chat.post"))
+        .await
+        .expect("the mention is answered through the Web API");
+    assert_eq!(posted.headers["authorization"], format!("Bearer {BOT_TOKEN}"));
+    assert!(
+        fake.requests().iter().all(|r| r.path != "/response/forged"),
+        "the forged command ran nothing"
+    );
+}
