@@ -14,6 +14,7 @@ pub mod apply;
 pub mod changes;
 pub mod debounce;
 pub mod events;
+pub mod lookup;
 #[cfg(test)]
 pub mod fixtures;
 pub mod recorder;
