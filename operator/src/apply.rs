@@ -4,7 +4,6 @@
 //! over `status`.
 
 use chatops_crds::{AccessGrant, AccountLink, ChatPlatform, Condition, Diagnostic, Integration, Kind};
-use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::{
     Api, Client,
     api::{ApiResource, DynamicObject, Patch, PatchParams},
@@ -65,34 +64,32 @@ pub fn content_hashes(rendered: &Rendered) -> (String, String) {
     )
 }
 
-/// Applies the gateway's Secret, then its ConfigMap, with server-side apply.
+/// Applies one of the gateway's two objects (its Secret or its ConfigMap)
+/// with server-side apply, forced, under the operator's field manager.
 ///
-/// The Secret goes first: the ConfigMap names the hash of the Secret it needs,
-/// and a gateway that sees the new ConfigMap before the new Secret waits for
-/// it, so in this order it never waits long and never serves a mismatch.
-pub async fn apply_rendered(client: &Client, rendered: &Rendered) -> Result<(), kube::Error> {
-    let params = PatchParams::apply(FIELD_MANAGER).force();
-    let namespace = rendered
-        .config_map
-        .metadata
-        .namespace
-        .as_deref()
-        .unwrap_or("default");
-    let name = rendered
-        .config_map
-        .metadata
-        .name
-        .as_deref()
-        .unwrap_or("chatops-gateway");
+/// The caller applies the Secret first: the ConfigMap names the hash of the
+/// Secret it needs, and a gateway that sees the new ConfigMap before the new
+/// Secret waits for it, so in this order it never waits long and never serves
+/// a mismatch.
+pub async fn apply_object<K>(client: &Client, object: &K) -> Result<(), kube::Error>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::Serialize
+        + serde::de::DeserializeOwned,
+{
+    let meta = object.meta();
+    let namespace = meta.namespace.as_deref().unwrap_or("default");
+    let name = meta.name.as_deref().unwrap_or("chatops-gateway");
     // k8s-openapi writes `apiVersion` and `kind`, which server-side apply requires.
-    let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
-    secrets
-        .patch(name, &params, &Patch::Apply(&rendered.secret))
-        .await?;
-    let config_maps: Api<ConfigMap> = Api::namespaced(client.clone(), namespace);
-    config_maps
-        .patch(name, &params, &Patch::Apply(&rendered.config_map))
-        .await?;
+    let api: Api<K> = Api::namespaced(client.clone(), namespace);
+    api.patch(
+        name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(object),
+    )
+    .await?;
     Ok(())
 }
 
@@ -186,7 +183,8 @@ mod tests {
                 send.send_response(Response::builder().body(Body::from(body.to_vec())).unwrap());
             }
         });
-        apply_rendered(&client, &rendered).await.unwrap();
+        apply_object(&client, &rendered.secret).await.unwrap();
+        apply_object(&client, &rendered.config_map).await.unwrap();
         tokio::time::timeout(std::time::Duration::from_secs(1), api_server)
             .await
             .unwrap()

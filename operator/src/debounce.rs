@@ -41,7 +41,10 @@ impl Debounce {
     pub fn changed(&mut self, now: Instant) {
         self.pending = Some(match self.pending {
             Some(pending) => Pending { last: now, ..pending },
-            None => Pending { first: now, last: now },
+            None => Pending {
+                first: now,
+                last: now,
+            },
         });
     }
 
@@ -110,14 +113,22 @@ mod tests {
         // 500 objects 10 ms apart: five seconds, longer than the upper bound.
         let changes: Vec<u64> = (0..500).map(|i| i * 10).collect();
         let renders = simulate(&changes, 20_000);
-        assert_eq!(renders, vec![3_000, 5_290], "capped at MAX while busy, then once at the end");
+        assert_eq!(
+            renders,
+            vec![3_000, 5_290],
+            "capped at MAX while busy, then once at the end"
+        );
     }
 
     #[test]
     fn a_steady_trickle_cannot_postpone_the_render_past_the_upper_bound() {
         let changes: Vec<u64> = (0..1_000).map(|i| i * 100).collect();
         let renders = simulate(&changes, 100_000);
-        assert!(renders.windows(2).all(|w| w[1] - w[0] <= MAX.as_millis() as u64 + QUIET.as_millis() as u64));
+        assert!(
+            renders
+                .windows(2)
+                .all(|w| w[1] - w[0] <= MAX.as_millis() as u64 + QUIET.as_millis() as u64)
+        );
         assert_eq!(renders[0], 3_000);
     }
 

@@ -36,7 +36,13 @@ pub fn slack_platform() -> (Kind, DynamicObject) {
     }});
     (
         Kind::ChatPlatform,
-        stored(Kind::ChatPlatform, "slack", "2026-11-01T00:00:00Z", spec, json!({})),
+        stored(
+            Kind::ChatPlatform,
+            "slack",
+            "2026-11-01T00:00:00Z",
+            spec,
+            json!({}),
+        ),
     )
 }
 
@@ -60,8 +66,12 @@ pub fn user_grant(name: &str, user: &str) -> (Kind, DynamicObject) {
 }
 
 /// The object with `condition` stored as its `Ready` condition.
-pub fn with_ready(mut object: (Kind, DynamicObject), condition: &chatops_crds::Condition) -> (Kind, DynamicObject) {
-    object.1.data["status"] = json!({"conditions": [condition], "observedGeneration": condition.observed_generation});
+pub fn with_ready(
+    mut object: (Kind, DynamicObject),
+    condition: &chatops_crds::Condition,
+) -> (Kind, DynamicObject) {
+    object.1.data["status"] =
+        json!({"conditions": [condition], "observedGeneration": condition.observed_generation});
     object
 }
 
@@ -109,6 +119,17 @@ impl ApiServerVerifier {
     /// Waits (up to a second) for the next request and answers it with `status`
     /// and `response`; `None` echoes the request body (what SSA returns, near enough).
     pub async fn answer(&mut self, status: StatusCode, response: Option<Value>) -> Seen {
+        self.answer_after(status, response, || {}).await
+    }
+
+    /// Like [`Self::answer`], running `meanwhile` after the request arrived and
+    /// before it is answered: what happens in the cluster while a write is in flight.
+    pub async fn answer_after(
+        &mut self,
+        status: StatusCode,
+        response: Option<Value>,
+        meanwhile: impl FnOnce(),
+    ) -> Seen {
         let (request, send) = tokio::time::timeout(Duration::from_secs(1), self.0.next_request())
             .await
             .expect("the operator sent a request in time")
@@ -127,6 +148,7 @@ impl ApiServerVerifier {
             },
         };
         let body = response.unwrap_or_else(|| seen.body.clone());
+        meanwhile();
         send.send_response(
             Response::builder()
                 .status(status)

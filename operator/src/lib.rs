@@ -10,15 +10,21 @@
 //! apply (tested against a mock API server). The rest of the cluster half (watches,
 //! the render apply, Events, leader election) builds on these.
 
+pub mod admin;
 pub mod apply;
 pub mod changes;
+pub mod controller;
+pub mod cycle;
 pub mod debounce;
 pub mod events;
-pub mod lookup;
 #[cfg(test)]
 pub mod fixtures;
-pub mod recorder;
+pub mod leader;
+pub mod lookup;
+pub mod metrics;
 pub mod plan;
+pub mod recorder;
 pub mod render;
+pub mod secret_cache;
 pub mod snapshot;
 pub mod status;

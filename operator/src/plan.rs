@@ -77,7 +77,10 @@ impl Apply {
             type_: EventType::Normal,
             reason: "Rendered".to_owned(),
             action: "Render",
-            note: format!("configuration {}/{} rendered: {}", target.namespace, target.name, self.change),
+            note: format!(
+                "configuration {}/{} rendered: {}",
+                target.namespace, target.name, self.change
+            ),
         }
     }
 }

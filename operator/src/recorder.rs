@@ -1,54 +1,82 @@
 //! Recording Kubernetes Events: the shell around [`crate::events`]' pure
 //! decisions.
 //!
-//! Events go to `events.k8s.io/v1` through kube's [`Recorder`], which folds a
-//! repeat of the same Event into a series instead of a new object. A failed
-//! Event is logged and dropped: the status conditions carry the same news, and
-//! an Event must never stop a render.
+//! Events go to `events.k8s.io/v1`. The same Event (same object, reason and
+//! note) recorded again within a few minutes becomes a series on the first
+//! one instead of a new object, as kubelet does. Unlike kube's own recorder,
+//! the note is part of what makes an Event the same: "3 grants added" and
+//! "1 grant removed" are two stories, not one told twice. A failed Event is
+//! logged and dropped: the status conditions carry the same news, and an Event
+//! must never stop a render.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use chatops_crds::{GROUP, ObjectKey, VERSION};
-use k8s_openapi::api::core::v1::ObjectReference;
-use kube::{
-    Client,
-    runtime::events::{Event, EventType as KubeEventType, Recorder, Reporter},
+use k8s_openapi::{
+    api::{
+        core::v1::ObjectReference,
+        events::v1::{Event, EventSeries},
+    },
+    apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta},
+    jiff::{SignedDuration, Timestamp},
 };
+use kube::{
+    Api, Client,
+    api::{Patch, PatchParams, PostParams},
+};
+use serde_json::json;
 
 use crate::events::{EventSpec, EventType};
 
 /// The controller name Events are reported under.
 pub const CONTROLLER: &str = "chatops-operator";
 
+/// How long a repeat of an Event extends its series rather than creating a new one.
+const SERIES_WINDOW: SignedDuration = SignedDuration::from_mins(6);
+
+/// What makes two Events the same.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct SeriesKey {
+    regarding: (Option<String>, Option<String>, Option<String>, Option<String>),
+    type_: &'static str,
+    reason: String,
+    action: &'static str,
+    note: String,
+}
+
+/// An Event already created, to extend.
+#[derive(Clone, Debug)]
+struct Series {
+    namespace: String,
+    name: String,
+    count: i32,
+    last: Timestamp,
+}
+
 /// Publishes Events for the operator. Cheap to clone; clones share the series cache.
 #[derive(Clone)]
 pub struct EventRecorder {
-    recorder: Recorder,
+    client: Client,
+    instance: String,
+    series: Arc<Mutex<HashMap<SeriesKey, Series>>>,
 }
 
 impl EventRecorder {
     /// A recorder reporting as `chatops-operator`, from the pod `instance` when known.
     pub fn new(client: Client, instance: Option<String>) -> Self {
-        let reporter = Reporter {
-            controller: CONTROLLER.to_owned(),
-            instance,
-        };
         Self {
-            recorder: Recorder::new(client, reporter),
+            client,
+            instance: instance.unwrap_or_else(|| CONTROLLER.to_owned()),
+            series: Arc::default(),
         }
     }
 
     /// Records `spec` on the object `regarding`. Failures are logged, not returned.
     pub async fn record(&self, regarding: &ObjectReference, spec: &EventSpec) {
-        let event = Event {
-            type_: match spec.type_ {
-                EventType::Normal => KubeEventType::Normal,
-                EventType::Warning => KubeEventType::Warning,
-            },
-            reason: spec.reason.clone(),
-            note: Some(truncate_note(&spec.note)),
-            action: spec.action.to_owned(),
-            secondary: None,
-        };
-        if let Err(error) = self.recorder.publish(&event, regarding).await {
+        if let Err(error) = self.publish(regarding, spec).await {
             tracing::warn!(
                 %error,
                 reason = %spec.reason,
@@ -56,6 +84,90 @@ impl EventRecorder {
                 "could not record an Event"
             );
         }
+    }
+
+    async fn publish(&self, regarding: &ObjectReference, spec: &EventSpec) -> Result<(), kube::Error> {
+        let now = Timestamp::now();
+        let type_ = match spec.type_ {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        };
+        let note = truncate_note(&spec.note);
+        let key = SeriesKey {
+            regarding: (
+                regarding.kind.clone(),
+                regarding.namespace.clone(),
+                regarding.name.clone(),
+                regarding.uid.clone(),
+            ),
+            type_,
+            reason: spec.reason.clone(),
+            action: spec.action,
+            note: note.clone(),
+        };
+        let repeat = {
+            let mut series = self
+                .series
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            series.retain(|_, s| s.last + SERIES_WINDOW > now);
+            series.get_mut(&key).map(|s| {
+                s.count += 1;
+                s.last = now;
+                s.clone()
+            })
+        };
+        if let Some(series) = repeat {
+            let events: Api<Event> = Api::namespaced(self.client.clone(), &series.namespace);
+            let patch =
+                json!({"series": EventSeries { count: series.count, last_observed_time: MicroTime(now) }});
+            events
+                .patch(&series.name, &PatchParams::default(), &Patch::Merge(&patch))
+                .await?;
+            return Ok(());
+        }
+
+        let namespace = regarding
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_owned());
+        let name = format!(
+            "{}.{:x}",
+            regarding.name.as_deref().unwrap_or(CONTROLLER),
+            now.as_nanosecond()
+        );
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(namespace.clone()),
+                ..Default::default()
+            },
+            event_time: Some(MicroTime(now)),
+            type_: Some(type_.to_owned()),
+            reason: Some(spec.reason.clone()),
+            action: Some(spec.action.to_owned()),
+            note: Some(note),
+            regarding: Some(regarding.clone()),
+            reporting_controller: Some(CONTROLLER.to_owned()),
+            reporting_instance: Some(self.instance.clone()),
+            ..Default::default()
+        };
+        let events: Api<Event> = Api::namespaced(self.client.clone(), &namespace);
+        events.create(&PostParams::default(), &event).await?;
+        let mut series = self
+            .series
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        series.insert(
+            key,
+            Series {
+                namespace,
+                name,
+                count: 1,
+                last: now,
+            },
+        );
+        Ok(())
     }
 }
 
@@ -101,6 +213,39 @@ mod tests {
         assert!(cut.len() <= 1024);
         assert!(cut.ends_with("..."));
         assert_eq!(truncate_note("short"), "short");
+    }
+
+    #[tokio::test]
+    async fn the_same_event_again_extends_a_series_and_a_new_note_is_a_new_event() {
+        let (client, mut api) = crate::fixtures::mock_client();
+        let recorder = EventRecorder::new(client, None);
+        let regarding = resource_reference(&ObjectKey::new(Kind::AccountLink, "chatops", "bob"), None);
+        let failed = |note: &str| EventSpec {
+            type_: EventType::Warning,
+            reason: "LookupFailed".into(),
+            action: "Lookup",
+            note: note.into(),
+        };
+        let server = tokio::spawn(async move {
+            let first = api.ok().await;
+            assert_eq!(first.method, http::Method::POST);
+            let name = first.body["metadata"]["name"].as_str().unwrap().to_owned();
+            let repeat = api.ok().await;
+            assert_eq!(repeat.method, http::Method::PATCH);
+            assert_eq!(
+                repeat.uri,
+                format!("/apis/events.k8s.io/v1/namespaces/chatops/events/{name}?")
+            );
+            assert_eq!(repeat.body["series"]["count"], 2);
+            let other = api.ok().await;
+            assert_eq!(other.method, http::Method::POST);
+            assert_eq!(other.body["note"], "Slack is down");
+            api
+        });
+        recorder.record(&regarding, &failed("users_not_found")).await;
+        recorder.record(&regarding, &failed("users_not_found")).await;
+        recorder.record(&regarding, &failed("Slack is down")).await;
+        server.await.unwrap().no_more_requests().await;
     }
 
     #[tokio::test]

@@ -87,7 +87,10 @@ impl Snapshot {
                 key,
                 object.metadata.generation,
                 Reason::Invalid,
-                format!("the stored object does not match the {} schema: {error}", kind.as_str()),
+                format!(
+                    "the stored object does not match the {} schema: {error}",
+                    kind.as_str()
+                ),
             ));
         }
     }
@@ -141,10 +144,17 @@ mod tests {
         assert_eq!(snapshot.resources.grants.len(), 1);
         assert_eq!(snapshot.invalid.len(), 1);
         let verdict = &snapshot.invalid[0];
-        assert_eq!(verdict.object, ObjectKey::new(Kind::AccessGrant, "chatops", "broken"));
+        assert_eq!(
+            verdict.object,
+            ObjectKey::new(Kind::AccessGrant, "chatops", "broken")
+        );
         assert_eq!(verdict.reason, Reason::Invalid);
         assert_eq!(verdict.generation, Some(3));
-        assert!(verdict.message.contains("AccessGrant schema"), "{}", verdict.message);
+        assert!(
+            verdict.message.contains("AccessGrant schema"),
+            "{}",
+            verdict.message
+        );
         // Both are known objects, so both get a status.
         assert_eq!(snapshot.objects.len(), 2);
     }

@@ -19,7 +19,10 @@ fn slack_secret() -> k8s_openapi::api::core::v1::Secret {
     secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
 }
 
-fn snapshot(objects: &[(Kind, kube::api::DynamicObject)], secrets: Vec<k8s_openapi::api::core::v1::Secret>) -> Snapshot {
+fn snapshot(
+    objects: &[(Kind, kube::api::DynamicObject)],
+    secrets: Vec<k8s_openapi::api::core::v1::Secret>,
+) -> Snapshot {
     Snapshot::build(objects.iter().map(|(k, o)| (*k, o)), secrets)
 }
 
@@ -34,7 +37,8 @@ fn after(objects: &[(Kind, kube::api::DynamicObject)], plan: &Plan) -> Vec<(Kind
         .cloned()
         .map(|(kind, object)| {
             let written = plan.statuses.iter().find(|w| {
-                w.diagnostic.object.kind == kind && Some(&w.diagnostic.object.name) == object.metadata.name.as_ref()
+                w.diagnostic.object.kind == kind
+                    && Some(&w.diagnostic.object.name) == object.metadata.name.as_ref()
             });
             match written {
                 Some(w) => with_ready((kind, object), &w.condition),
@@ -52,7 +56,11 @@ fn the_first_cycle_applies_the_config_and_marks_every_resource() {
     let apply = plan.apply.as_ref().expect("a first render is applied");
     assert_eq!(apply.applied.config.grants.len(), 1);
     assert_eq!(plan.statuses.len(), 2);
-    assert!(plan.statuses.iter().all(|w| w.condition.status == ConditionStatus::True));
+    assert!(
+        plan.statuses
+            .iter()
+            .all(|w| w.condition.status == ConditionStatus::True)
+    );
     let reasons: Vec<&str> = plan.events.iter().map(|e| e.event.reason.as_str()).collect();
     assert_eq!(reasons, ["Accepted", "Accepted"]);
     let alice = plan.events.iter().find(|e| e.object.name == "alice").unwrap();
@@ -69,7 +77,10 @@ fn a_cycle_that_finds_nothing_new_writes_nothing() {
     let first = plan_for(&snapshot(&objects, vec![slack_secret()]), None);
     let applied = first.apply.as_ref().unwrap().applied.clone();
 
-    let second = plan_for(&snapshot(&after(&objects, &first), vec![slack_secret()]), Some(&applied));
+    let second = plan_for(
+        &snapshot(&after(&objects, &first), vec![slack_secret()]),
+        Some(&applied),
+    );
     assert!(second.is_empty(), "{second:?}");
 }
 
@@ -83,7 +94,10 @@ fn a_changed_secret_value_is_applied_without_touching_statuses() {
     let second = plan_for(&snapshot(&after(&objects, &first), vec![rotated]), Some(&applied));
     let apply = second.apply.expect("a new Secret");
     assert!(apply.change.secrets_rotated);
-    assert_eq!(apply.applied.config_hash, applied.config_hash, "the config itself is unchanged");
+    assert_eq!(
+        apply.applied.config_hash, applied.config_hash,
+        "the config itself is unchanged"
+    );
     assert!(second.statuses.is_empty() && second.events.is_empty());
 }
 
@@ -101,7 +115,11 @@ fn a_missing_secret_marks_only_its_resource_not_ready_with_a_warning() {
         .unwrap();
     assert_eq!(integration.condition.status, ConditionStatus::False);
     assert_eq!(integration.condition.reason, "SecretNotFound");
-    let warning = plan.events.iter().find(|e| e.object.kind == Kind::Integration).unwrap();
+    let warning = plan
+        .events
+        .iter()
+        .find(|e| e.object.kind == Kind::Integration)
+        .unwrap();
     assert_eq!(warning.event.type_, EventType::Warning);
     assert_eq!(warning.event.reason, "SecretNotFound");
     assert!(plan.apply.unwrap().applied.config.integrations.is_empty());
@@ -125,9 +143,20 @@ fn of_two_integrations_claiming_one_command_the_older_keeps_it() {
             .unwrap()
     };
     assert_eq!(verdict("nautobot"), (ConditionStatus::True, Reason::Accepted));
-    assert_eq!(verdict("nautobot-new"), (ConditionStatus::False, Reason::CommandConflict));
-    let conflict = plan.events.iter().find(|e| e.object.name == "nautobot-new").unwrap();
-    assert!(conflict.event.note.contains("chatops/nautobot"), "{}", conflict.event.note);
+    assert_eq!(
+        verdict("nautobot-new"),
+        (ConditionStatus::False, Reason::CommandConflict)
+    );
+    let conflict = plan
+        .events
+        .iter()
+        .find(|e| e.object.name == "nautobot-new")
+        .unwrap();
+    assert!(
+        conflict.event.note.contains("chatops/nautobot"),
+        "{}",
+        conflict.event.note
+    );
 }
 
 #[test]

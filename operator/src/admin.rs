@@ -1,0 +1,70 @@
+//! `/healthz`, `/readyz` and `/metrics` on the admin port.
+
+use std::sync::{Arc, atomic::Ordering};
+
+use axum::{Router, extract::State, http::StatusCode, http::header, response::IntoResponse, routing::get};
+
+use crate::controller::Health;
+
+/// The admin routes.
+pub fn admin_router(health: Arc<Health>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .with_state(health)
+}
+
+/// Ready once every watch has listed its objects. A replica waiting for the
+/// lease is ready too: it is a warm standby, and restarting it would not help.
+async fn ready(State(health): State<Arc<Health>>) -> impl IntoResponse {
+    if health.synced.load(Ordering::Relaxed) {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "watches not synced yet")
+    }
+}
+
+async fn metrics(State(health): State<Arc<Health>>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        health.metrics.encode(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn get(router: &Router, path: &str) -> (StatusCode, String) {
+        let response = router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn ready_only_once_the_watches_synced_and_metrics_are_served() {
+        let health = Arc::new(Health::default());
+        let router = admin_router(health.clone());
+        assert_eq!(get(&router, "/healthz").await.0, StatusCode::OK);
+        assert_eq!(get(&router, "/readyz").await.0, StatusCode::SERVICE_UNAVAILABLE);
+        health.synced.store(true, Ordering::Relaxed);
+        assert_eq!(get(&router, "/readyz").await.0, StatusCode::OK);
+        health.metrics.reconciles.inc();
+        let (status, text) = get(&router, "/metrics").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(text.contains("chatops_operator_reconciles_total 1"), "{text}");
+    }
+}

@@ -1,0 +1,386 @@
+//! The operator's main loop: watches feed in-memory stores, any change
+//! schedules one debounced render of everything, and the leader writes.
+//!
+//! Why one render of everything rather than a reconcile per object: the
+//! gateway's configuration is one document compiled from all resources
+//! together (a grant names a platform, a link names integrations, an older
+//! resource keeps a contested command). Compiling it whole is cheap (see
+//! docs/benchmarks.md) and makes every verdict consistent with the others.
+
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+
+use chatops_crds::{Kind, compile::SecretName};
+use futures::{StreamExt, future::join_all};
+use k8s_openapi::{
+    api::core::v1::{ObjectReference, Secret},
+    apimachinery::pkg::apis::meta::v1::Time,
+    jiff::Timestamp,
+};
+use kube::{
+    Api, Client,
+    api::{DynamicObject, PartialObjectMeta},
+    runtime::{
+        WatchStreamExt,
+        reflector::{self, ObjectRef, Store, reflector},
+        watcher::{self, Event, watcher},
+    },
+};
+use tokio::{sync::mpsc, time::Instant};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    apply::api_resource,
+    cycle::{CycleError, Reconciler},
+    debounce::Debounce,
+    leader::Leadership,
+    metrics::Metrics,
+    recorder::EventRecorder,
+    render::Target,
+};
+
+/// How the operator runs.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Namespaces to watch; empty watches all.
+    pub namespaces: Vec<String>,
+    /// The gateway's ConfigMap and Secret.
+    pub target: Target,
+    /// Render once changes stopped for this long…
+    pub quiet: Duration,
+    /// …or at the latest this long after the first change.
+    pub max_delay: Duration,
+    /// Render this often even without changes, to retry what failed.
+    pub resync: Duration,
+    /// Where render Events are recorded.
+    pub rendered_regarding: ObjectReference,
+    /// This replica's name (its pod), for Events.
+    pub instance: Option<String>,
+}
+
+/// What the admin server reports.
+#[derive(Default)]
+pub struct Health {
+    /// Set once every watch has listed its objects.
+    pub synced: std::sync::atomic::AtomicBool,
+    /// The metrics.
+    pub metrics: Metrics,
+}
+
+/// The watched stores.
+struct Stores {
+    resources: Vec<(Kind, Store<DynamicObject>)>,
+    secrets: Vec<Store<PartialObjectMeta<Secret>>>,
+}
+
+impl Stores {
+    fn objects(&self) -> Vec<(Kind, Arc<DynamicObject>)> {
+        self.resources
+            .iter()
+            .flat_map(|(kind, store)| store.state().into_iter().map(move |object| (*kind, object)))
+            .collect()
+    }
+
+    fn secret_version(&self, name: &SecretName) -> Option<String> {
+        let key = ObjectRef::new(&name.name).within(&name.namespace);
+        self.secrets
+            .iter()
+            .find_map(|store| store.get(&key))
+            .and_then(|meta| meta.metadata.resource_version.clone())
+    }
+
+    async fn wait_until_ready(&self) -> bool {
+        let resources = join_all(self.resources.iter().map(|(_, s)| s.wait_until_ready())).await;
+        let secrets = join_all(self.secrets.iter().map(Store::wait_until_ready)).await;
+        resources.iter().chain(secrets.iter()).all(Result::is_ok)
+    }
+}
+
+/// Runs until `shutdown`: watches, renders when due, writes while leader.
+/// Returns an error only when the lease manager stops, which leaves this
+/// replica unable to lead again (a restart is the cure).
+pub async fn run(
+    client: Client,
+    settings: Settings,
+    mut leadership: Leadership,
+    health: Arc<Health>,
+    shutdown: CancellationToken,
+) -> Result<(), ControllerError> {
+    let (changes, mut changed) = mpsc::channel::<()>(1024);
+    let referenced: Arc<RwLock<BTreeSet<SecretName>>> = Arc::default();
+    let stores = start_watches(&client, &settings, &changes, &referenced, &health, &shutdown);
+
+    tokio::select! {
+        _ = shutdown.cancelled() => return Ok(()),
+        ready = stores.wait_until_ready() => if !ready { return Ok(()) },
+    }
+    health.synced.store(true, std::sync::atomic::Ordering::Relaxed);
+    tracing::info!("watches synced");
+
+    let recorder = EventRecorder::new(client.clone(), settings.instance.clone());
+    let mut reconciler = Reconciler::new(
+        client,
+        recorder,
+        settings.target.clone(),
+        settings.rendered_regarding.clone(),
+    );
+    let mut debounce = Debounce::new(settings.quiet, settings.max_delay);
+    let mut retry = Retry::default();
+    let mut resync = tokio::time::interval_at(Instant::now() + settings.resync, settings.resync);
+    health.metrics.leader.set(i64::from(leadership.is_leader()));
+    debounce.changed(Instant::now());
+
+    loop {
+        let deadline = [debounce.deadline(), retry.at].into_iter().flatten().min();
+        tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            Some(()) = changed.recv() => debounce.changed(Instant::now()),
+            _ = resync.tick() => debounce.changed(Instant::now()),
+            leading = leadership.changed() => match leading {
+                Some(true) => {
+                    tracing::info!("became the leader");
+                    health.metrics.leader.set(1);
+                    // Another replica may have written since this one last did.
+                    reconciler.forget_applied();
+                    debounce.changed(Instant::now());
+                }
+                Some(false) => {
+                    tracing::info!("lost the lease; no longer writing");
+                    health.metrics.leader.set(0);
+                }
+                None => {
+                    health.metrics.leader.set(0);
+                    return Err(ControllerError::LeaseManagerStopped);
+                }
+            },
+            _ = sleep_until(deadline) => {
+                let now = Instant::now();
+                let due = debounce.take_due(now) | retry.take_due(now);
+                if due && leadership.is_leader() {
+                    let ok = cycle(&mut reconciler, &stores, &leadership, &referenced, &health).await;
+                    retry.after(ok, Instant::now());
+                }
+            }
+        }
+    }
+}
+
+/// Why the controller stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ControllerError {
+    /// The lease manager ended; this replica can no longer lead.
+    #[error("the lease manager stopped")]
+    LeaseManagerStopped,
+}
+
+/// One render cycle with its metrics; whether it succeeded.
+async fn cycle(
+    reconciler: &mut Reconciler,
+    stores: &Stores,
+    leadership: &Leadership,
+    referenced: &RwLock<BTreeSet<SecretName>>,
+    health: &Health,
+) -> bool {
+    let started = Instant::now();
+    let objects = stores.objects();
+    let result = reconciler
+        .reconcile(
+            objects.iter().map(|(kind, object)| (*kind, object.as_ref())),
+            |name| stores.secret_version(name),
+            leadership,
+            Time(Timestamp::now()),
+        )
+        .await;
+    let metrics = &health.metrics;
+    metrics.reconciles.inc();
+    metrics.render_duration.observe(started.elapsed().as_secs_f64());
+    match result {
+        Ok(outcome) => {
+            metrics.count_objects(&outcome.compiled.diagnostics);
+            if outcome.applied {
+                metrics.applies.inc();
+            }
+            *referenced.write().unwrap_or_else(|p| p.into_inner()) = outcome.referenced;
+            tracing::debug!(
+                applied = outcome.applied,
+                statuses = outcome.statuses_written,
+                events = outcome.events,
+                "render cycle done"
+            );
+            outcome.status_failures == 0
+        }
+        // Not an error: the new leader renders.
+        Err(CycleError::NotLeader) => true,
+        Err(error) => {
+            let stage = match error {
+                CycleError::Read { .. } => "read",
+                CycleError::Apply(_) => "apply",
+                CycleError::Render(_) | CycleError::NotLeader => "render",
+            };
+            metrics.failed(stage);
+            tracing::warn!(%error, "render cycle failed; retrying with backoff");
+            false
+        }
+    }
+}
+
+/// Retries a failed cycle after 1 s, doubling to a minute.
+#[derive(Debug, Default)]
+struct Retry {
+    at: Option<Instant>,
+    failures: u32,
+}
+
+impl Retry {
+    fn after(&mut self, succeeded: bool, now: Instant) {
+        if succeeded {
+            *self = Retry::default();
+        } else {
+            self.failures = self.failures.saturating_add(1);
+            let delay = Duration::from_secs((1u64 << (self.failures - 1).min(6)).min(60));
+            self.at = Some(now + delay);
+        }
+    }
+
+    fn take_due(&mut self, now: Instant) -> bool {
+        if self.at.is_some_and(|at| at <= now) {
+            self.at = None;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Starts one watch per kind and namespace, plus one on Secret metadata per
+/// namespace; each feeds a store and signals changes.
+fn start_watches(
+    client: &Client,
+    settings: &Settings,
+    changes: &mpsc::Sender<()>,
+    referenced: &Arc<RwLock<BTreeSet<SecretName>>>,
+    health: &Arc<Health>,
+    shutdown: &CancellationToken,
+) -> Stores {
+    // `None`: all namespaces.
+    let scopes: Vec<Option<&str>> = if settings.namespaces.is_empty() {
+        vec![None]
+    } else {
+        settings.namespaces.iter().map(|n| Some(n.as_str())).collect()
+    };
+    let mut stores = Stores {
+        resources: Vec::new(),
+        secrets: Vec::new(),
+    };
+    for scope in &scopes {
+        for kind in [
+            Kind::ChatPlatform,
+            Kind::AccessGrant,
+            Kind::AccountLink,
+            Kind::Integration,
+        ] {
+            let resource = api_resource(kind);
+            let api: Api<DynamicObject> = match scope {
+                Some(namespace) => Api::namespaced_with(client.clone(), namespace, &resource),
+                None => Api::all_with(client.clone(), &resource),
+            };
+            let writer = reflector::store::Writer::new(resource);
+            stores.resources.push((kind, writer.as_reader()));
+            let stream = reflector(writer, watcher(api, watcher::Config::default()).default_backoff());
+            spawn_watch(stream, changes.clone(), health.clone(), shutdown.clone(), |_| {
+                true
+            });
+        }
+        // `PartialObjectMeta` makes these metadata-only requests: no Secret value is ever listed.
+        let api: Api<PartialObjectMeta<Secret>> = match scope {
+            Some(namespace) => Api::namespaced(client.clone(), namespace),
+            None => Api::all(client.clone()),
+        };
+        let writer = reflector::store::Writer::default();
+        stores.secrets.push(writer.as_reader());
+        let stream = reflector(writer, watcher(api, watcher::Config::default()).default_backoff());
+        let referenced = referenced.clone();
+        // Only Secrets a resource names matter; the rest change all the time.
+        let matters = move |secret: &PartialObjectMeta<Secret>| {
+            let name = SecretName {
+                namespace: secret.metadata.namespace.clone().unwrap_or_default(),
+                name: secret.metadata.name.clone().unwrap_or_default(),
+            };
+            referenced
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(&name)
+        };
+        spawn_watch(stream, changes.clone(), health.clone(), shutdown.clone(), matters);
+    }
+    stores
+}
+
+/// Drives one watch stream until shutdown: every change that `matters`
+/// signals a render; errors are counted and logged (the stream backs off and
+/// resumes by itself).
+fn spawn_watch<K, S>(
+    stream: S,
+    changes: mpsc::Sender<()>,
+    health: Arc<Health>,
+    shutdown: CancellationToken,
+    matters: impl Fn(&K) -> bool + Send + 'static,
+) where
+    K: Send + 'static,
+    S: futures::Stream<Item = Result<Event<K>, watcher::Error>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        loop {
+            let next = tokio::select! {
+                _ = shutdown.cancelled() => return,
+                next = stream.next() => next,
+            };
+            match next {
+                None => return,
+                Some(Ok(Event::Apply(object) | Event::Delete(object))) if !matters(&object) => {}
+                // The initial list: one signal when it is complete, not one per object.
+                Some(Ok(Event::Init | Event::InitApply(_))) => {}
+                Some(Ok(_)) => {
+                    // A full channel already holds a pending change.
+                    let _ = changes.try_send(());
+                }
+                Some(Err(error)) => {
+                    health.metrics.watch_errors.inc();
+                    tracing::warn!(%error, "watch error; retrying with backoff");
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_cycle_is_retried_with_doubling_backoff_capped_at_a_minute() {
+        let start = Instant::now();
+        let mut retry = Retry::default();
+        let mut delays = Vec::new();
+        for _ in 0..9 {
+            retry.after(false, start);
+            delays.push((retry.at.unwrap() - start).as_secs());
+        }
+        assert_eq!(delays, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert!(!retry.take_due(start));
+        assert!(retry.take_due(start + Duration::from_secs(60)));
+        retry.after(true, start);
+        assert!(retry.at.is_none() && retry.failures == 0);
+    }
+}

@@ -1,0 +1,410 @@
+//! Cycles against the mock API server: the exact requests, in order.
+
+use chatops_crds::Kind;
+use http::{Method, StatusCode};
+use kube::api::DynamicObject;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+use super::*;
+use crate::fixtures::{
+    ApiServerVerifier, mock_client, nautobot_integration, secret, slack_platform, user_grant,
+};
+
+const APPLY: &str = "application/apply-patch+yaml";
+
+fn target() -> Target {
+    Target {
+        namespace: "chatops".into(),
+        name: "chatops-gateway".into(),
+    }
+}
+
+fn now() -> Time {
+    Time("2026-11-25T08:00:00Z".parse().unwrap())
+}
+
+fn reconciler(client: &kube::Client) -> Reconciler {
+    let recorder = EventRecorder::new(client.clone(), Some("operator-0".into()));
+    Reconciler::new(
+        client.clone(),
+        recorder,
+        target(),
+        config_map_reference(&target()),
+    )
+}
+
+fn slack_secret() -> Value {
+    serde_json::to_value(secret(
+        "slack",
+        &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")],
+    ))
+    .unwrap()
+}
+
+fn nautobot_secret() -> Value {
+    serde_json::to_value(secret("nautobot", &[("token", "0123abcd")])).unwrap()
+}
+
+/// Secret versions as the metadata watch reports them: every Secret in `present` exists at "7".
+fn versions(present: &'static [&'static str]) -> impl Fn(&SecretName) -> Option<String> {
+    move |name| present.contains(&name.name.as_str()).then(|| "7".to_owned())
+}
+
+/// The objects with the statuses the API server received applied to them.
+fn stored_after(objects: &[(Kind, DynamicObject)], status_patches: &[Seen]) -> Vec<(Kind, DynamicObject)> {
+    objects
+        .iter()
+        .cloned()
+        .map(|(kind, mut object)| {
+            let path = format!("/{}/status", object.metadata.name.as_ref().unwrap());
+            if let Some(patch) = status_patches
+                .iter()
+                .rev()
+                .find(|p| p.uri.contains(&format!("{path}?")))
+            {
+                object.data["status"] = patch.body["status"].clone();
+            }
+            (kind, object)
+        })
+        .collect()
+}
+
+use crate::fixtures::Seen;
+
+async fn expect_apply(api: &mut ApiServerVerifier, resource: &str) -> Seen {
+    let seen = api.ok().await;
+    assert_eq!(seen.method, Method::PATCH);
+    assert_eq!(
+        seen.uri,
+        format!(
+            "/api/v1/namespaces/chatops/{resource}/chatops-gateway?&force=true&fieldManager=chatops-operator"
+        )
+    );
+    assert_eq!(seen.content_type.as_deref(), Some(APPLY));
+    seen
+}
+
+async fn expect_event(api: &mut ApiServerVerifier, kind: &str, name: &str, reason: &str) -> Seen {
+    let seen = api.ok().await;
+    assert_eq!(
+        (seen.method.clone(), seen.uri.as_str()),
+        (Method::POST, "/apis/events.k8s.io/v1/namespaces/chatops/events?")
+    );
+    assert_eq!(seen.body["regarding"]["kind"], kind, "{:#}", seen.body);
+    assert_eq!(seen.body["regarding"]["name"], name);
+    assert_eq!(seen.body["reason"], reason, "{:#}", seen.body);
+    seen
+}
+
+async fn expect_status(
+    api: &mut ApiServerVerifier,
+    plural: &str,
+    name: &str,
+    ready: &str,
+    reason: &str,
+) -> Seen {
+    let seen = api.ok().await;
+    assert_eq!(seen.method, Method::PATCH);
+    assert_eq!(
+        seen.uri,
+        format!(
+            "/apis/chatops.dev/v1alpha1/namespaces/chatops/{plural}/{name}/status?&force=true&fieldManager=chatops-operator"
+        )
+    );
+    assert_eq!(seen.content_type.as_deref(), Some(APPLY));
+    let condition = &seen.body["status"]["conditions"][0];
+    assert_eq!(
+        (condition["type"].as_str(), condition["status"].as_str()),
+        (Some("Ready"), Some(ready))
+    );
+    assert_eq!(condition["reason"], reason);
+    assert_eq!(seen.body["status"]["observedGeneration"], 1);
+    seen
+}
+
+#[tokio::test]
+async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_next_writes_nothing() {
+    let (client, mut api) = mock_client();
+    let objects = vec![slack_platform(), user_grant("alice", "U1")];
+
+    let server = tokio::spawn(async move {
+        // What the ConfigMap holds: nothing yet.
+        let read = api.not_found().await;
+        assert_eq!(
+            (read.method, read.uri.as_str()),
+            (
+                Method::GET,
+                "/api/v1/namespaces/chatops/configmaps/chatops-gateway"
+            )
+        );
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+
+        let secret = expect_apply(&mut api, "secrets").await;
+        let config_map = expect_apply(&mut api, "configmaps").await;
+        assert_eq!(
+            secret.body["data"]["chatplatform.chatops.slack.bot-token"],
+            "eG94Yi0x"
+        );
+        let hash = &config_map.body["data"]["secret-hash"];
+        assert_eq!(
+            &secret.body["metadata"]["annotations"]["chatops.dev/secret-hash"],
+            hash
+        );
+        assert!(
+            !config_map.body.to_string().contains("xoxb-1"),
+            "no secret in the ConfigMap"
+        );
+        let rendered = expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        assert_eq!(rendered.body["type"], "Normal");
+        assert!(rendered.body["note"].as_str().unwrap().contains("1 grant added"));
+
+        let statuses = vec![
+            expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await,
+            expect_status(&mut api, "accessgrants", "alice", "True", "Accepted").await,
+        ];
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_event(&mut api, "AccessGrant", "alice", "Accepted").await;
+        (api, statuses)
+    });
+    let mut reconciler = reconciler(&client);
+    let outcome = reconciler
+        .reconcile(
+            objects.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack"]),
+            &Leadership::always(),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(outcome.applied);
+    assert_eq!((outcome.statuses_written, outcome.events), (2, 2));
+    let (api, statuses) = server.await.unwrap();
+
+    // The watch brings the statuses back; the Secret is unchanged; nothing to write.
+    let stored = stored_after(&objects, &statuses);
+    let outcome = reconciler
+        .reconcile(
+            stored.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack"]),
+            &Leadership::always(),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(!outcome.applied);
+    assert_eq!((outcome.statuses_written, outcome.events), (0, 0));
+    api.no_more_requests().await;
+}
+
+#[tokio::test]
+async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
+    let (client, mut api) = mock_client();
+    let objects = vec![
+        slack_platform(),
+        nautobot_integration("nautobot", "nautobot", "nautobot", "2026-11-02T00:00:00Z"),
+    ];
+    let mut reconciler = reconciler(&client);
+
+    // First the Secret `nautobot` does not exist.
+    let server = tokio::spawn(async move {
+        api.not_found().await; // the ConfigMap
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        expect_apply(&mut api, "secrets").await;
+        expect_apply(&mut api, "configmaps").await;
+        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        let statuses = vec![
+            expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await,
+            expect_status(&mut api, "integrations", "nautobot", "False", "SecretNotFound").await,
+        ];
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        let warning = expect_event(&mut api, "Integration", "nautobot", "SecretNotFound").await;
+        assert_eq!(warning.body["type"], "Warning");
+        assert_eq!(warning.body["note"], "Secret chatops/nautobot not found");
+        (api, statuses)
+    });
+    reconciler
+        .reconcile(
+            objects.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack"]),
+            &Leadership::always(),
+            now(),
+        )
+        .await
+        .unwrap();
+    let (mut api, statuses) = server.await.unwrap();
+    let stored = stored_after(&objects, &statuses);
+
+    // Then it is created: read, applied, and the Integration becomes Ready.
+    let server = tokio::spawn(async move {
+        let read = api.answer(StatusCode::OK, Some(nautobot_secret())).await;
+        assert_eq!(read.uri, "/api/v1/namespaces/chatops/secrets/nautobot");
+        let secret = expect_apply(&mut api, "secrets").await;
+        assert!(secret.body["data"]["integration.chatops.nautobot.token"].is_string());
+        let config_map = expect_apply(&mut api, "configmaps").await;
+        assert!(
+            config_map.body["data"]["config.yaml"]
+                .as_str()
+                .unwrap()
+                .contains("nautobot")
+        );
+        let rendered = expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        assert!(
+            rendered.body["note"]
+                .as_str()
+                .unwrap()
+                .contains("integration nautobot added")
+        );
+        expect_status(&mut api, "integrations", "nautobot", "True", "Accepted").await;
+        let accepted = expect_event(&mut api, "Integration", "nautobot", "Accepted").await;
+        assert_eq!(accepted.body["type"], "Normal");
+        api
+    });
+    let outcome = reconciler
+        .reconcile(
+            stored.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack", "nautobot"]),
+            &Leadership::always(),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(outcome.applied);
+    server.await.unwrap().no_more_requests().await;
+}
+
+#[tokio::test]
+async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
+    let (client, mut api) = mock_client();
+    let objects = [
+        slack_platform(),
+        nautobot_integration("nautobot-copy", "nautobot", "nautobot", "2026-11-20T00:00:00Z"),
+        nautobot_integration("nautobot", "nautobot", "nautobot", "2026-11-02T00:00:00Z"),
+    ];
+    let server = tokio::spawn(async move {
+        api.not_found().await;
+        // Both name the same Secret: it is read once.
+        api.answer(StatusCode::OK, Some(nautobot_secret())).await;
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        expect_apply(&mut api, "secrets").await;
+        expect_apply(&mut api, "configmaps").await;
+        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
+        expect_status(&mut api, "integrations", "nautobot", "True", "Accepted").await;
+        let conflict = expect_status(
+            &mut api,
+            "integrations",
+            "nautobot-copy",
+            "False",
+            "CommandConflict",
+        )
+        .await;
+        let message = conflict.body["status"]["conditions"][0]["message"]
+            .as_str()
+            .unwrap();
+        assert!(
+            message.contains("chatops/nautobot"),
+            "names the holder: {message}"
+        );
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_event(&mut api, "Integration", "nautobot", "Accepted").await;
+        let warning = expect_event(&mut api, "Integration", "nautobot-copy", "CommandConflict").await;
+        assert_eq!(warning.body["type"], "Warning");
+        api
+    });
+    reconciler(&client)
+        .reconcile(
+            objects.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack", "nautobot"]),
+            &Leadership::always(),
+            now(),
+        )
+        .await
+        .unwrap();
+    server.await.unwrap().no_more_requests().await;
+}
+
+#[tokio::test]
+async fn a_replica_that_loses_the_lease_mid_cycle_sends_nothing_more() {
+    let (client, mut api) = mock_client();
+    let objects = [slack_platform()];
+    let (lease, receiver) = watch::channel(true);
+    let leadership = Leadership::from_channel(receiver);
+
+    let server = tokio::spawn(async move {
+        api.not_found().await;
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        // The lease is lost while the Secret is being applied.
+        let secret = api
+            .answer_after(StatusCode::OK, None, || lease.send(false).unwrap())
+            .await;
+        assert!(
+            secret
+                .uri
+                .starts_with("/api/v1/namespaces/chatops/secrets/chatops-gateway")
+        );
+        api
+    });
+    let result = reconciler(&client)
+        .reconcile(
+            objects.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack"]),
+            &leadership,
+            now(),
+        )
+        .await;
+    assert!(matches!(result, Err(CycleError::NotLeader)), "{result:?}");
+    server.await.unwrap().no_more_requests().await;
+}
+
+#[tokio::test]
+async fn a_follower_reads_and_writes_nothing() {
+    let (client, api) = mock_client();
+    let (_lease, receiver) = watch::channel(false);
+    let result = reconciler(&client)
+        .reconcile(
+            [slack_platform()].iter().map(|(k, o)| (*k, o)),
+            versions(&["slack"]),
+            &Leadership::from_channel(receiver),
+            now(),
+        )
+        .await;
+    assert!(matches!(result, Err(CycleError::NotLeader)));
+    api.no_more_requests().await;
+}
+
+#[tokio::test]
+async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() {
+    let (client, mut api) = mock_client();
+    let objects = [slack_platform()];
+    // What an earlier run applied, as the API server returns it.
+    let snapshot = Snapshot::build(
+        objects.iter().map(|(k, o)| (*k, o)),
+        vec![secret(
+            "slack",
+            &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")],
+        )],
+    );
+    let rendered = crate::render::render(&compile(&snapshot), &target()).unwrap();
+    let existing = json!(rendered.config_map);
+
+    let server = tokio::spawn(async move {
+        api.answer(StatusCode::OK, Some(existing)).await;
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        // Statuses are still new to this run's objects.
+        expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        api
+    });
+    let outcome = reconciler(&client)
+        .reconcile(
+            objects.iter().map(|(k, o)| (*k, o)),
+            versions(&["slack"]),
+            &Leadership::always(),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(!outcome.applied);
+    server.await.unwrap().no_more_requests().await;
+}

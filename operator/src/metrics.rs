@@ -1,0 +1,162 @@
+//! Prometheus metrics of the operator, served on the admin port at `/metrics`.
+
+use chatops_crds::{Diagnostic, Kind};
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::{Registry, Unit},
+};
+
+/// Labels of the objects gauge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ObjectLabels {
+    /// ChatPlatform, AccessGrant, AccountLink or Integration.
+    pub kind: String,
+    /// `true` or `false`: the `Ready` condition.
+    pub ready: String,
+}
+
+/// Labels of failed cycles.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FailureLabels {
+    /// read, apply, render.
+    pub stage: String,
+}
+
+/// Every metric the operator exports.
+pub struct Metrics {
+    registry: Registry,
+    /// Render cycles run (each compiles everything).
+    pub reconciles: Counter,
+    /// Cycles that failed, by stage.
+    pub failures: Family<FailureLabels, Counter>,
+    /// How long a cycle takes, from snapshot to the last write.
+    pub render_duration: Histogram,
+    /// New configurations applied (cycles with nothing new apply nothing).
+    pub applies: Counter,
+    /// Objects by kind and readiness after the last cycle.
+    pub objects: Family<ObjectLabels, Gauge>,
+    /// 1 while this replica holds the lease.
+    pub leader: Gauge,
+    /// Errors of the watches (each retried with backoff).
+    pub watch_errors: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("chatops_operator");
+        let metrics = Metrics {
+            reconciles: Counter::default(),
+            failures: Family::default(),
+            render_duration: Histogram::new([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            applies: Counter::default(),
+            objects: Family::default(),
+            leader: Gauge::default(),
+            watch_errors: Counter::default(),
+            registry: Registry::default(),
+        };
+        registry.register("reconciles", "Render cycles run", metrics.reconciles.clone());
+        registry.register(
+            "reconcile_failures",
+            "Render cycles that failed",
+            metrics.failures.clone(),
+        );
+        registry.register_with_unit(
+            "render_duration",
+            "Time of one render cycle",
+            Unit::Seconds,
+            metrics.render_duration.clone(),
+        );
+        registry.register(
+            "applies",
+            "New gateway configurations applied",
+            metrics.applies.clone(),
+        );
+        registry.register(
+            "objects",
+            "Resources by kind and readiness",
+            metrics.objects.clone(),
+        );
+        registry.register(
+            "leader",
+            "1 while this replica holds the lease",
+            metrics.leader.clone(),
+        );
+        registry.register(
+            "watch_errors",
+            "Watch errors (retried with backoff)",
+            metrics.watch_errors.clone(),
+        );
+        Metrics { registry, ..metrics }
+    }
+}
+
+impl Metrics {
+    /// Sets the objects gauge from a cycle's verdicts; kinds with none read 0.
+    pub fn count_objects(&self, diagnostics: &[Diagnostic]) {
+        for kind in [
+            Kind::ChatPlatform,
+            Kind::AccessGrant,
+            Kind::AccountLink,
+            Kind::Integration,
+        ] {
+            for ready in [true, false] {
+                let count = diagnostics
+                    .iter()
+                    .filter(|d| d.object.kind == kind && d.ready == ready)
+                    .count();
+                let labels = ObjectLabels {
+                    kind: kind.as_str().to_owned(),
+                    ready: ready.to_string(),
+                };
+                self.objects.get_or_create(&labels).set(count as i64);
+            }
+        }
+    }
+
+    /// Counts a failed cycle at `stage`.
+    pub fn failed(&self, stage: &str) {
+        let labels = FailureLabels {
+            stage: stage.to_owned(),
+        };
+        self.failures.get_or_create(&labels).inc();
+    }
+
+    /// The metrics in the OpenMetrics text format.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chatops_crds::{ObjectKey, Reason};
+
+    use super::*;
+
+    #[test]
+    fn objects_are_counted_by_kind_and_readiness() {
+        let metrics = Metrics::default();
+        let grant = |name: &str| ObjectKey::new(Kind::AccessGrant, "chatops", name);
+        metrics.count_objects(&[
+            Diagnostic::accepted(grant("a"), Some(1), "ok"),
+            Diagnostic::accepted(grant("b"), Some(1), "ok"),
+            Diagnostic::rejected(grant("c"), Some(1), Reason::PlatformNotFound, "no"),
+        ]);
+        metrics.reconciles.inc();
+        metrics.failed("apply");
+        let text = metrics.encode();
+        assert!(
+            text.contains(r#"chatops_operator_objects{kind="AccessGrant",ready="true"} 2"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"chatops_operator_objects{kind="AccessGrant",ready="false"} 1"#));
+        assert!(text.contains(r#"chatops_operator_objects{kind="Integration",ready="true"} 0"#));
+        assert!(text.contains("chatops_operator_reconciles_total 1"));
+        assert!(text.contains(r#"chatops_operator_reconcile_failures_total{stage="apply"} 1"#));
+        assert!(text.contains("chatops_operator_render_duration_seconds_bucket"));
+    }
+}
