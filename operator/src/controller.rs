@@ -34,9 +34,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     apply::api_resource,
-    cycle::{CycleError, Reconciler},
+    cycle::{CycleError, Outcome, Reconciler},
     debounce::Debounce,
     leader::Leadership,
+    lookup::{self, ApiBases, Lookups},
     metrics::Metrics,
     recorder::EventRecorder,
     render::Target,
@@ -59,6 +60,8 @@ pub struct Settings {
     pub rendered_regarding: ObjectReference,
     /// This replica's name (its pod), for Events.
     pub instance: Option<String>,
+    /// The chat platforms' APIs, for email and channel-name look-ups.
+    pub lookup_bases: ApiBases,
 }
 
 /// What the admin server reports.
@@ -127,6 +130,10 @@ pub async fn run(
         settings.target.clone(),
         settings.rendered_regarding.clone(),
     );
+    let mut lookups = Lookups::new(settings.lookup_bases.clone())
+        .map_err(ControllerError::HttpClient)?
+        .with_leadership(leadership.clone());
+    let mut lookups_due: Option<Instant> = None;
     let mut debounce = Debounce::new(settings.quiet, settings.max_delay);
     let mut retry = Retry::default();
     let mut resync = tokio::time::interval_at(Instant::now() + settings.resync, settings.resync);
@@ -134,7 +141,10 @@ pub async fn run(
     debounce.changed(Instant::now());
 
     loop {
-        let deadline = [debounce.deadline(), retry.at].into_iter().flatten().min();
+        let deadline = [debounce.deadline(), retry.at, lookups_due]
+            .into_iter()
+            .flatten()
+            .min();
         tokio::select! {
             _ = shutdown.cancelled() => return Ok(()),
             Some(()) = changed.recv() => debounce.changed(Instant::now()),
@@ -158,10 +168,19 @@ pub async fn run(
             },
             _ = sleep_until(deadline) => {
                 let now = Instant::now();
-                let due = debounce.take_due(now) | retry.take_due(now);
+                let lookups_are_due = lookups_due.is_some_and(|at| at <= now);
+                let due = debounce.take_due(now) | retry.take_due(now) | lookups_are_due;
                 if due && leadership.is_leader() {
-                    let ok = cycle(&mut reconciler, &stores, &leadership, &referenced, &health).await;
-                    retry.after(ok, Instant::now());
+                    let outcome = cycle(&mut reconciler, &stores, &leadership, &referenced, &health).await;
+                    retry.after(outcome.is_some(), Instant::now());
+                    // Look-ups write status, which the watch brings back as a
+                    // change: the next render then uses the resolved IDs.
+                    lookups_due = match outcome {
+                        Some(outcome) => run_lookups(&mut lookups, &reconciler, outcome).await,
+                        None => lookups_due.filter(|at| *at > now),
+                    };
+                } else if !leadership.is_leader() {
+                    lookups_due = None;
                 }
             }
         }
@@ -174,16 +193,41 @@ pub enum ControllerError {
     /// The lease manager ended; this replica can no longer lead.
     #[error("the lease manager stopped")]
     LeaseManagerStopped,
+    /// The HTTP client for look-ups could not be built (no TLS roots, say).
+    #[error("cannot build the HTTP client for look-ups: {0}")]
+    HttpClient(reqwest::Error),
 }
 
-/// One render cycle with its metrics; whether it succeeded.
+/// Runs the look-ups a cycle found pending; when to run them again.
+async fn run_lookups(lookups: &mut Lookups, reconciler: &Reconciler, outcome: Outcome) -> Option<Instant> {
+    let pending = lookup::pending(&outcome.resources, &outcome.compiled);
+    if pending.is_empty() {
+        return None;
+    }
+    let compiled = &outcome.compiled;
+    let run = lookups
+        .run_due(
+            reconciler.client(),
+            reconciler.recorder(),
+            pending,
+            &compiled.config,
+            &compiled.secrets,
+            &lookup::Now::system(),
+        )
+        .await;
+    // Never spin: a look-up due "now" waits for at least a second.
+    run.next_due
+        .map(|at| Instant::from_std(at).max(Instant::now() + Duration::from_secs(1)))
+}
+
+/// One render cycle with its metrics; what it did, or `None` when it failed.
 async fn cycle(
     reconciler: &mut Reconciler,
     stores: &Stores,
     leadership: &Leadership,
     referenced: &RwLock<BTreeSet<SecretName>>,
     health: &Health,
-) -> bool {
+) -> Option<Outcome> {
     let started = Instant::now();
     let objects = stores.objects();
     let result = reconciler
@@ -203,17 +247,18 @@ async fn cycle(
             if outcome.applied {
                 metrics.applies.inc();
             }
-            *referenced.write().unwrap_or_else(|p| p.into_inner()) = outcome.referenced;
+            *referenced.write().unwrap_or_else(|p| p.into_inner()) = outcome.referenced.clone();
             tracing::debug!(
                 applied = outcome.applied,
                 statuses = outcome.statuses_written,
                 events = outcome.events,
                 "render cycle done"
             );
-            outcome.status_failures == 0
+            // A failed status write is retried by the next cycle.
+            (outcome.status_failures == 0).then_some(outcome)
         }
         // Not an error: the new leader renders.
-        Err(CycleError::NotLeader) => true,
+        Err(CycleError::NotLeader) => None,
         Err(error) => {
             let stage = match error {
                 CycleError::Read { .. } => "read",
@@ -222,7 +267,7 @@ async fn cycle(
             };
             metrics.failed(stage);
             tracing::warn!(%error, "render cycle failed; retrying with backoff");
-            false
+            None
         }
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use chatops_crds::{
-    Compiled, Kind,
+    Compiled, Kind, Resources,
     compile::{SecretName, secret_users},
 };
 use k8s_openapi::{
@@ -56,6 +56,8 @@ pub enum CycleError {
 pub struct Outcome {
     /// What compile said, for metrics and look-ups.
     pub compiled: Compiled,
+    /// What it compiled, for look-ups.
+    pub resources: Resources,
     /// The Secrets the resources name: only their changes matter.
     pub referenced: BTreeSet<SecretName>,
     /// Whether a new ConfigMap and Secret were applied.
@@ -97,6 +99,16 @@ impl Reconciler {
             applied: None,
             secrets: SecretCache::default(),
         }
+    }
+
+    /// The API client it writes with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The recorder of its Events.
+    pub fn recorder(&self) -> &EventRecorder {
+        &self.recorder
     }
 
     /// Forgets what was applied, so the next cycle reads the ConfigMap again:
@@ -141,6 +153,7 @@ impl Reconciler {
         let plan = plan(&snapshot, &compiled, applied.as_ref(), &self.target, &now)?;
         let mut outcome = self.write(plan, leadership).await?;
         outcome.compiled = compiled;
+        outcome.resources = snapshot.resources;
         outcome.referenced = referenced;
         Ok(outcome)
     }

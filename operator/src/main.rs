@@ -1,5 +1,8 @@
-//! `chatops-operator`: `crdgen` writes the CRDs; `render` compiles a directory
-//! of manifests offline into the gateway's ConfigMap and Secret.
+//! `chatops-operator`: `run` is the operator in a cluster; `crdgen` writes the
+//! CRDs; `render` compiles a directory of manifests offline into the gateway's
+//! ConfigMap and Secret.
+
+mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -20,6 +23,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the operator: watch the resources, render the gateway's ConfigMap and
+    /// Secret, write statuses and Events (leader only).
+    Run(Box<serve::RunArgs>),
     /// Print the CustomResourceDefinitions, or write one file per kind into DIR.
     Crdgen {
         /// Write `{plural}.chatops.dev.yaml` files here instead of printing.
@@ -61,6 +67,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Run(args) => serve::run(*args).map(|()| ExitCode::SUCCESS),
         Command::Crdgen { dir: None } => {
             let docs: Vec<String> = crd::all().iter().map(crd::to_yaml).collect();
             print!("{}", docs.join("---\n"));

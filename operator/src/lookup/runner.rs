@@ -2,7 +2,6 @@
 //! their status, record their Events, schedule their retries.
 
 use std::{
-    cell::RefCell,
     collections::{HashMap, HashSet},
     time::Instant,
 };
@@ -25,6 +24,7 @@ use super::{
     platform::Resolver,
     status::{event, is_current, resolved_condition, status_patch},
 };
+use crate::leader::Leadership;
 use crate::recorder::{EventRecorder, resource_reference};
 
 /// Look-ups run at most per call, so one call never holds the render loop
@@ -89,6 +89,7 @@ pub struct Lookups {
     http: reqwest::Client,
     bases: ApiBases,
     schedule: Schedule,
+    leadership: Leadership,
 }
 
 impl Lookups {
@@ -98,7 +99,15 @@ impl Lookups {
             http: http::client()?,
             bases,
             schedule: Schedule::default(),
+            leadership: Leadership::always(),
         })
+    }
+
+    /// The same, writing only while `leadership` says this replica leads:
+    /// a replica that lost the lease writes no status, even mid-run.
+    pub fn with_leadership(mut self, leadership: Leadership) -> Self {
+        self.leadership = leadership;
+        self
     }
 
     /// The same with another backoff.
@@ -127,6 +136,12 @@ impl Lookups {
         now: &Now,
     ) -> Run {
         self.schedule.retain_pending(&pending, now.instant);
+        if !self.leadership.is_leader() {
+            return Run {
+                outcomes: Vec::new(),
+                next_due: self.schedule.next_due(&pending, now.instant),
+            };
+        }
         let due: Vec<&Lookup> = pending
             .iter()
             .filter(|lookup| self.schedule.is_due(lookup, now.instant))
@@ -168,21 +183,25 @@ impl Lookups {
                 }
             });
         }
-        // The futures run on this task only, so a RefCell is enough.
-        let limited: RefCell<HashSet<String>> = RefCell::default();
+        // The futures run on this task only; a Mutex (never held across an
+        // await) rather than a RefCell keeps the future `Send` for `tokio::spawn`.
+        let limited: std::sync::Mutex<HashSet<String>> = Default::default();
+        let is_limited = |platform: &str| limited.lock().map(|l| l.contains(platform)).unwrap_or(false);
         let results: Vec<Option<(&Lookup, Result<String, LookupError>)>> = stream::iter(due.iter().copied())
             .map(|lookup| {
-                let (resolvers, limited) = (&resolvers, &limited);
+                let (resolvers, limited, is_limited) = (&resolvers, &limited, &is_limited);
                 async move {
-                    if limited.borrow().contains(&lookup.platform) {
+                    if is_limited(&lookup.platform) {
                         return None;
                     }
                     let result = match &resolvers[lookup.platform.as_str()] {
                         Ok(resolver) => resolver.resolve(&lookup.query).await,
                         Err(error) => Err(error.clone()),
                     };
-                    if matches!(result, Err(LookupError::RateLimited { .. })) {
-                        limited.borrow_mut().insert(lookup.platform.clone());
+                    if matches!(result, Err(LookupError::RateLimited { .. }))
+                        && let Ok(mut limited) = limited.lock()
+                    {
+                        limited.insert(lookup.platform.clone());
                     }
                     Some((lookup, result))
                 }
@@ -204,7 +223,8 @@ impl Lookups {
     ) -> Outcome {
         let condition = resolved_condition(lookup, &result, now.time.clone());
         let rate_limited = matches!(result, Err(LookupError::RateLimited { .. }));
-        let news = result.is_ok() || !(rate_limited || is_current(lookup.current.as_ref(), &condition));
+        let news = self.leadership.is_leader()
+            && (result.is_ok() || !(rate_limited || is_current(lookup.current.as_ref(), &condition)));
         let write_error = if news {
             write_status(client, lookup, &result, &condition)
                 .await

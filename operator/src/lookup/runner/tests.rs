@@ -395,3 +395,34 @@ async fn a_failed_status_write_is_retried_and_records_no_event() {
     assert!(outcome.write_error.is_some());
     assert_eq!(outcome.retry_at, Some(t0 + 5 * S));
 }
+
+#[tokio::test]
+async fn a_replica_without_the_lease_asks_no_platform_and_writes_nothing() {
+    let (slack, lookups) = fake_slack().await;
+    lookup_by_email("bob@example.com", json!({"ok": true, "user": {"id": "U0BOB"}}))
+        .expect(0)
+        .mount(&slack)
+        .await;
+    let (_lease, follower) = tokio::sync::watch::channel(false);
+    let mut lookups = lookups.with_leadership(Leadership::from_channel(follower));
+    let (client, api) = mock_client();
+    let recorder = EventRecorder::new(client.clone(), None);
+    let (resources, compiled) = with_bob(resources());
+    let pending = pending(&resources, &compiled);
+    assert_eq!(pending.len(), 1);
+
+    let t0 = Instant::now();
+    let run = lookups
+        .run_due(
+            &client,
+            &recorder,
+            pending,
+            &compiled.config,
+            &compiled.secrets,
+            &now(t0),
+        )
+        .await;
+    assert!(run.outcomes.is_empty());
+    assert_eq!(run.next_due, Some(t0), "still due for when it leads");
+    api.no_more_requests().await;
+}
