@@ -13,18 +13,25 @@ use kube_lease_manager::{LeaseManager, LeaseManagerBuilder};
 use tokio::{sync::watch, task::JoinHandle};
 
 /// Whether this replica may write now. Cheap to clone.
+///
+/// The second field keeps the sender of [`Leadership::always`] alive: were it
+/// dropped, `changed` would report a stopped lease manager at once.
 #[derive(Clone, Debug)]
-pub struct Leadership(watch::Receiver<bool>);
+pub struct Leadership(
+    watch::Receiver<bool>,
+    #[expect(dead_code, reason = "only kept alive")] Option<std::sync::Arc<watch::Sender<bool>>>,
+);
 
 impl Leadership {
     /// Always the leader: leader election switched off (a single replica).
     pub fn always() -> Self {
-        Self(watch::channel(true).1)
+        let (sender, receiver) = watch::channel(true);
+        Self(receiver, Some(std::sync::Arc::new(sender)))
     }
 
     /// Leadership as a channel reports it (for tests, and the lease manager).
     pub fn from_channel(receiver: watch::Receiver<bool>) -> Self {
-        Self(receiver)
+        Self(receiver, None)
     }
 
     /// Whether this replica holds the lease right now.
@@ -74,7 +81,7 @@ impl Election {
             .await?;
         let (receiver, task) = manager.watch().await;
         Ok(Self {
-            leadership: Leadership(receiver),
+            leadership: Leadership(receiver, None),
             task,
         })
     }
