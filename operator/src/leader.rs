@@ -120,4 +120,15 @@ mod tests {
         assert_eq!(leadership.changed().await, None);
         assert!(Leadership::always().is_leader());
     }
+
+    #[tokio::test]
+    async fn without_election_leadership_never_ends() {
+        let mut always = Leadership::always();
+        let changed = tokio::time::timeout(Duration::from_millis(50), always.changed()).await;
+        assert!(
+            changed.is_err(),
+            "changed() must pend, not report a stopped lease manager"
+        );
+        assert!(always.clone().is_leader());
+    }
 }
