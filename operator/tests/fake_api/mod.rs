@@ -35,7 +35,14 @@ pub struct Write {
     pub uri: String,
     /// The JSON body.
     pub body: Value,
+    /// The `x-fake-client` header of the request: which client sent it
+    /// (see [`FakeApi::client_named`]).
+    #[allow(dead_code, reason = "not every test tells clients apart")]
+    pub client: Option<String>,
 }
+
+/// The header naming the client of a request.
+const CLIENT_HEADER: &str = "x-fake-client";
 
 /// The handle the test keeps.
 #[derive(Clone)]
@@ -119,6 +126,19 @@ impl FakeApi {
     pub fn client(&self) -> kube::Client {
         let mut config = kube::Config::new(self.url.parse().unwrap());
         config.default_namespace = "chatops".to_owned();
+        kube::Client::try_from(config).unwrap()
+    }
+
+    /// A client of this server like [`FakeApi::client`] whose requests carry
+    /// `x-fake-client: NAME`, so its writes can be told from another's.
+    #[allow(dead_code, reason = "not every test tells clients apart")]
+    pub fn client_named(&self, name: &str) -> kube::Client {
+        let mut config = kube::Config::new(self.url.parse().unwrap());
+        config.default_namespace = "chatops".to_owned();
+        config.headers.push((
+            axum::http::HeaderName::from_static(CLIENT_HEADER),
+            name.parse().unwrap(),
+        ));
         kube::Client::try_from(config).unwrap()
     }
 
@@ -294,6 +314,10 @@ async fn handle(
             method: method.clone(),
             uri: uri.to_string(),
             body: body.clone(),
+            client: headers
+                .get(CLIENT_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
         });
     }
     let current = state.resource_version;

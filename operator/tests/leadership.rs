@@ -1,0 +1,237 @@
+//! Two replicas of the operator's main loop against one fake API server:
+//! only the leader writes, and when leadership moves, so do the writes.
+
+#[allow(dead_code, reason = "the fake's helpers are shared by several tests")]
+mod fake_api;
+
+use std::{sync::Arc, time::Duration};
+
+use chatops_crds::config::GatewayConfig;
+use chatops_operator::{
+    controller::{self, Health, Settings},
+    cycle,
+    leader::Leadership,
+    lookup,
+    render::Target,
+};
+use fake_api::{FakeApi, chatops, core};
+use serde_json::{Value, json};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+const TARGET: &str = "chatops-gateway";
+const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/chatops/events";
+
+fn stored(kind: &str, name: &str, spec: Value) -> Value {
+    json!({
+        "apiVersion": "chatops.dev/v1alpha1", "kind": kind,
+        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-{name}"),
+            "generation": 1, "creationTimestamp": "2026-11-01T00:00:00Z"},
+        "spec": spec,
+    })
+}
+
+fn slack_platform() -> Value {
+    stored(
+        "ChatPlatform",
+        "slack",
+        json!({"type": "slack", "slack": {
+            "signingSecretRef": {"name": "slack", "key": "signing-secret"},
+            "botTokenRef": {"name": "slack", "key": "bot-token"},
+        }}),
+    )
+}
+
+fn user_grant(name: &str, user: &str) -> Value {
+    stored(
+        "AccessGrant",
+        name,
+        json!({"command": "*", "subcommand": "*", "grantType": "user", "name": name, "value": user}),
+    )
+}
+
+fn slack_secret() -> Value {
+    let encode = |v: &str| serde_json::to_value(k8s_openapi::ByteString(v.as_bytes().to_vec())).unwrap();
+    json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "slack", "namespace": "chatops", "uid": "uid-secret-slack"},
+        "data": {"signing-secret": encode("s3cret"), "bot-token": encode("xoxb-1")}})
+}
+
+fn settings(instance: &str) -> Settings {
+    let target = Target {
+        namespace: "chatops".to_owned(),
+        name: TARGET.to_owned(),
+    };
+    Settings {
+        namespaces: vec!["chatops".to_owned()],
+        rendered_regarding: cycle::config_map_reference(&target),
+        target,
+        quiet: Duration::from_millis(100),
+        max_delay: Duration::from_secs(1),
+        resync: Duration::from_secs(3600),
+        instance: Some(instance.to_owned()),
+        lookup_bases: lookup::ApiBases::default(),
+    }
+}
+
+fn gateway_config(fake: &FakeApi) -> Option<GatewayConfig> {
+    let config_map = fake.get(&core("configmaps"), TARGET)?;
+    let yaml = config_map["data"]["config.yaml"].as_str()?;
+    Some(serde_saphyr::from_str(yaml).expect("the config.yaml parses"))
+}
+
+fn has_grant(fake: &FakeApi, name: &str) -> bool {
+    gateway_config(fake).is_some_and(|config| {
+        serde_json::to_value(&config.grants)
+            .unwrap()
+            .to_string()
+            .contains(&format!("\"{name}\""))
+    })
+}
+
+fn is_ready(fake: &FakeApi, grant: &str) -> bool {
+    fake.get(&chatops("accessgrants"), grant).is_some_and(|object| {
+        object["status"]["conditions"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
+    })
+}
+
+/// The Events recorded about an AccessGrant, by reporting instance.
+fn events_about(fake: &FakeApi, grant: &str) -> Vec<String> {
+    fake.list(EVENTS)
+        .iter()
+        .filter(|event| event["regarding"]["kind"] == "AccessGrant" && event["regarding"]["name"] == grant)
+        .map(|event| event["reportingInstance"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The writes from index `from` on, as `CLIENT METHOD URI`.
+fn writes_since(fake: &FakeApi, from: usize) -> Vec<String> {
+    fake.writes()[from..]
+        .iter()
+        .map(|w| format!("{} {} {}", w.client.as_deref().unwrap_or("?"), w.method, w.uri))
+        .collect()
+}
+
+/// Waits until no write arrived for `quiet`; returns the number of writes.
+async fn settled(fake: &FakeApi, quiet: Duration) -> usize {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut count = fake.writes().len();
+    loop {
+        tokio::time::sleep(quiet).await;
+        let now = fake.writes().len();
+        if now == count {
+            return count;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the writes never settled");
+        count = now;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease() {
+    let fake = &FakeApi::start().await;
+    fake.put(&core("secrets"), slack_secret());
+    fake.put(&chatops("chatplatforms"), slack_platform());
+    fake.put(&chatops("accessgrants"), user_grant("alice", "U00001"));
+
+    let (lead_a, leadership_a) = watch::channel(true);
+    let (lead_b, leadership_b) = watch::channel(false);
+    let shutdown = CancellationToken::new();
+    let run_a = controller::run(
+        fake.client_named("a"),
+        settings("replica-a"),
+        Leadership::from_channel(leadership_a),
+        Arc::new(Health::default()),
+        shutdown.clone(),
+    );
+    let health_b = Arc::new(Health::default());
+    let run_b = controller::run(
+        fake.client_named("b"),
+        settings("replica-b"),
+        Leadership::from_channel(leadership_b),
+        health_b.clone(),
+        shutdown.clone(),
+    );
+
+    let test = async {
+        // A leads: it renders the initial state; B, a warm standby, writes nothing.
+        fake.eventually("A's first ConfigMap with alice", |fake| {
+            has_grant(fake, "alice").then_some(())
+        })
+        .await;
+        fake.eventually("alice Ready", |fake| is_ready(fake, "alice").then_some(()))
+            .await;
+        fake.eventually("an Event about alice", |fake| {
+            (!events_about(fake, "alice").is_empty()).then_some(())
+        })
+        .await;
+        assert!(
+            health_b.synced.load(std::sync::atomic::Ordering::Relaxed),
+            "the follower's watches list too"
+        );
+        let before_flip = settled(fake, Duration::from_millis(600)).await;
+        let by_b: Vec<String> = writes_since(fake, 0)
+            .into_iter()
+            .filter(|w| !w.starts_with("a "))
+            .collect();
+        assert!(by_b.is_empty(), "writes not from the leader A: {by_b:#?}");
+        assert_eq!(events_about(fake, "alice"), ["replica-a"]);
+
+        // Nobody leads (A lost the lease, B has not got it yet): a change is
+        // seen by both and written by neither.
+        lead_a.send(false).unwrap();
+        fake.put(&chatops("accessgrants"), user_grant("bob", "U00002"));
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let between = writes_since(fake, before_flip);
+        assert!(between.is_empty(), "writes while nobody leads: {between:#?}");
+        assert!(!has_grant(fake, "bob"));
+
+        // B takes over: it re-renders what it sees, bob included.
+        lead_b.send(true).unwrap();
+        fake.eventually("bob in the ConfigMap", |fake| {
+            has_grant(fake, "bob").then_some(())
+        })
+        .await;
+        fake.eventually("bob Ready", |fake| is_ready(fake, "bob").then_some(()))
+            .await;
+        fake.put(&chatops("accessgrants"), user_grant("carol", "U00003"));
+        fake.eventually("carol in the ConfigMap", |fake| {
+            has_grant(fake, "carol").then_some(())
+        })
+        .await;
+        fake.eventually("carol Ready", |fake| is_ready(fake, "carol").then_some(()))
+            .await;
+        fake.eventually("Events about bob and carol", |fake| {
+            (!events_about(fake, "bob").is_empty() && !events_about(fake, "carol").is_empty()).then_some(())
+        })
+        .await;
+        settled(fake, Duration::from_millis(600)).await;
+
+        let after_flip = writes_since(fake, before_flip);
+        assert!(!after_flip.is_empty());
+        let by_a: Vec<&String> = after_flip.iter().filter(|w| !w.starts_with("b ")).collect();
+        assert!(by_a.is_empty(), "writes not from the new leader B: {by_a:#?}");
+        assert!(
+            after_flip
+                .iter()
+                .any(|w| w.starts_with(&format!("b PATCH {}/{TARGET}?", core("configmaps")))),
+            "B applied the ConfigMap: {after_flip:#?}"
+        );
+        assert_eq!(events_about(fake, "bob"), ["replica-b"]);
+        assert_eq!(events_about(fake, "carol"), ["replica-b"]);
+        let config = gateway_config(fake).unwrap();
+        assert!(config.platforms.contains_key("slack"));
+        assert!(has_grant(fake, "alice"), "the new leader keeps what was there");
+
+        shutdown.cancel();
+    };
+    let (a, b, ()) = tokio::time::timeout(Duration::from_secs(14), async {
+        tokio::join!(run_a, run_b, test)
+    })
+    .await
+    .expect("the test and both loops finish");
+    assert!(a.is_ok(), "replica A ended with {a:?}");
+    assert!(b.is_ok(), "replica B ended with {b:?}");
+}
