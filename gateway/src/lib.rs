@@ -10,3 +10,4 @@ pub mod model;
 pub mod platforms;
 pub mod runtime;
 pub mod server;
+pub mod workers;

@@ -1,0 +1,4 @@
+//! Workers: one module per integration, each answering its command's
+//! sub-commands by calling the backend's API as the linked user.
+
+pub mod nautobot;

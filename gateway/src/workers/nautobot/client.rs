@@ -1,0 +1,304 @@
+//! Nautobot's REST API and GraphQL, as the chat user.
+//!
+//! Every call carries the token of the user it acts for ([`UserToken`]), so
+//! Nautobot's own object permissions decide what the person may see and
+//! change. Lists are followed through their pages (`next`), but only on
+//! Nautobot's own origin: a `next` pointing elsewhere would carry the token
+//! to a stranger. Redirects are not followed for the same reason.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::NautobotError;
+
+/// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips.
+const PAGE_SIZE: usize = 1000;
+
+/// How to reach one Nautobot.
+#[derive(Clone, Debug)]
+pub struct ClientSettings {
+    /// Base URL, e.g. `https://nautobot.example.com` (no `/api`).
+    pub endpoint: String,
+    /// Timeout of one HTTP call.
+    pub timeout: Duration,
+    /// Extra CA certificates to trust (PEM).
+    pub ca_bundle_pem: Option<String>,
+    /// Skip certificate verification (the Integration says so explicitly).
+    pub insecure_skip_verify: bool,
+}
+
+/// A Nautobot user and their API token. `Debug` never shows the token.
+#[derive(Clone)]
+pub struct UserToken {
+    /// The Nautobot username, for messages ("linked as alice").
+    pub user: String,
+    token: String,
+}
+
+impl UserToken {
+    /// The token `token` of the Nautobot user `user`.
+    pub fn new(user: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            user: user.into(),
+            token: token.into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for UserToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserToken")
+            .field("user", &self.user)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Some results of a list, and how many there are in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The results read, at most the number asked for.
+    pub results: Vec<T>,
+    /// How many objects match, as Nautobot counts them.
+    pub count: usize,
+}
+
+impl<T> Page<T> {
+    /// Whether more objects match than were read.
+    pub fn truncated(&self) -> bool {
+        self.results.len() < self.count
+    }
+}
+
+/// A client of one Nautobot.
+#[derive(Clone, Debug)]
+pub struct NautobotClient {
+    http: reqwest::Client,
+    endpoint: String,
+    timeout: Duration,
+}
+
+impl NautobotClient {
+    /// A client for `settings`.
+    pub fn new(settings: &ClientSettings) -> Result<Self, NautobotError> {
+        let mut builder = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .danger_accept_invalid_certs(settings.insecure_skip_verify);
+        if let Some(pem) = &settings.ca_bundle_pem {
+            for certificate in reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|err| NautobotError::Malformed(format!("the CA bundle is not PEM: {err}")))?
+            {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder
+            .build()
+            .map_err(|err| NautobotError::Malformed(format!("cannot build the HTTP client: {err}")))?;
+        Ok(Self {
+            http,
+            endpoint: settings.endpoint.trim_end_matches('/').to_owned(),
+            timeout: settings.timeout,
+        })
+    }
+
+    /// Reads `path` (under `/api/`, e.g. `dcim/devices/`) with `query`,
+    /// following pages until `max_items` results are read or none are left.
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        who: &UserToken,
+        path: &str,
+        query: &[(&str, &str)],
+        max_items: usize,
+    ) -> Result<Page<T>, NautobotError> {
+        let limit = PAGE_SIZE.min(max_items.max(1)).to_string();
+        let mut url = self.url(path, query.iter().copied().chain([("limit", limit.as_str())]))?;
+        let mut results = Vec::new();
+        loop {
+            let page: ListPage = self.send(who, Method::GET, url, None, path).await?;
+            let count = page.count;
+            for item in page.results {
+                if results.len() == max_items {
+                    return Ok(Page { results, count });
+                }
+                results.push(serde_json::from_value(item).map_err(|err| malformed(path, err))?);
+            }
+            match page.next {
+                Some(next) if results.len() < max_items => url = self.same_origin(&next)?,
+                _ => return Ok(Page { results, count }),
+            }
+        }
+    }
+
+    /// Reads one object or document at `path` (under `/api/`).
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        who: &UserToken,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, NautobotError> {
+        let url = self.url(path, query.iter().copied())?;
+        self.send(who, Method::GET, url, None, path).await
+    }
+
+    /// Changes the object at `path` (under `/api/`) with a JSON merge of `body`.
+    pub async fn patch<T: DeserializeOwned>(
+        &self,
+        who: &UserToken,
+        path: &str,
+        body: &Value,
+    ) -> Result<T, NautobotError> {
+        let url = self.url(path, std::iter::empty())?;
+        self.send(who, Method::PATCH, url, Some(body), path).await
+    }
+
+    /// Runs a GraphQL query; GraphQL errors are a [`NautobotError::Refused`].
+    pub async fn graphql(
+        &self,
+        who: &UserToken,
+        query: &str,
+        variables: Value,
+    ) -> Result<Value, NautobotError> {
+        let url = self.url("graphql/", std::iter::empty())?;
+        let body = json!({"query": query, "variables": variables});
+        let answer: Value = self.send(who, Method::POST, url, Some(&body), "graphql").await?;
+        if let Some(errors) = answer
+            .get("errors")
+            .and_then(Value::as_array)
+            .filter(|e| !e.is_empty())
+        {
+            let detail = errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(NautobotError::Refused {
+                status: 200,
+                detail: Some(detail),
+            });
+        }
+        answer
+            .get("data")
+            .cloned()
+            .ok_or_else(|| NautobotError::Malformed("a GraphQL answer without data".to_owned()))
+    }
+
+    fn url<'a>(
+        &self,
+        path: &str,
+        query: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Result<reqwest::Url, NautobotError> {
+        let mut url = reqwest::Url::parse(&format!("{}/api/{}", self.endpoint, path.trim_start_matches('/')))
+            .map_err(|err| NautobotError::Malformed(format!("not a URL: {err}")))?;
+        url.query_pairs_mut().extend_pairs(query);
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(url)
+    }
+
+    /// `next` as a URL, only if it is on Nautobot's own origin.
+    fn same_origin(&self, next: &str) -> Result<reqwest::Url, NautobotError> {
+        let next =
+            reqwest::Url::parse(next).map_err(|err| NautobotError::Malformed(format!("next page: {err}")))?;
+        let own =
+            reqwest::Url::parse(&self.endpoint).map_err(|err| NautobotError::Malformed(err.to_string()))?;
+        if next.origin() != own.origin() {
+            return Err(NautobotError::Malformed(format!(
+                "the next page is on another origin ({}); not following it",
+                next.origin().ascii_serialization()
+            )));
+        }
+        Ok(next)
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        who: &UserToken,
+        method: Method,
+        url: reqwest::Url,
+        body: Option<&Value>,
+        object: &str,
+    ) -> Result<T, NautobotError> {
+        let action = match method {
+            Method::GET => "view",
+            Method::PATCH => "change",
+            _ => "use",
+        };
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("Authorization", format!("Token {}", who.token))
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|err| self.transport(&err))?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|err| self.transport(&err))?;
+        let object = object_name(object);
+        match status {
+            s if s.is_success() => serde_json::from_slice(&bytes).map_err(|err| malformed(&object, err)),
+            StatusCode::UNAUTHORIZED => Err(NautobotError::Unauthorized {
+                user: who.user.clone(),
+            }),
+            StatusCode::FORBIDDEN => Err(NautobotError::Forbidden {
+                user: who.user.clone(),
+                action: action.to_owned(),
+                object,
+            }),
+            StatusCode::NOT_FOUND => Err(NautobotError::NotFound { object }),
+            other => Err(NautobotError::Refused {
+                status: other.as_u16(),
+                detail: serde_json::from_slice::<Value>(&bytes)
+                    .ok()
+                    .and_then(|v| v.get("detail").and_then(Value::as_str).map(str::to_owned)),
+            }),
+        }
+    }
+
+    fn transport(&self, err: &reqwest::Error) -> NautobotError {
+        if err.is_timeout() {
+            NautobotError::Timeout {
+                seconds: self.timeout.as_secs(),
+            }
+        } else if err.is_decode() || err.is_body() {
+            NautobotError::Malformed(err.to_string())
+        } else {
+            NautobotError::Unreachable {
+                endpoint: self.endpoint.clone(),
+            }
+        }
+    }
+}
+
+/// One page of a Nautobot list.
+#[derive(serde::Deserialize)]
+struct ListPage {
+    count: usize,
+    next: Option<String>,
+    results: Vec<Value>,
+}
+
+/// `dcim/devices/1234-…/` → `dcim/devices`: what people call the object kind.
+fn object_name(path: &str) -> String {
+    path.trim_matches('/')
+        .split('/')
+        .filter(|part| !part.is_empty() && !looks_like_id(part))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn looks_like_id(part: &str) -> bool {
+    part.len() >= 32 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+fn malformed(object: &str, err: serde_json::Error) -> NautobotError {
+    NautobotError::Malformed(format!("{object}: {err}"))
+}
+
+#[cfg(test)]
+mod tests;
