@@ -8,7 +8,6 @@ use std::{
     time::Duration,
 };
 
-use chatops_crds::config::GatewayConfig;
 use chatops_operator::{
     controller::{self, Health, Settings},
     cycle,
@@ -16,66 +15,14 @@ use chatops_operator::{
     lookup,
     render::Target,
 };
-use fake_api::{FakeApi, chatops, core};
+use fake_api::{
+    FakeApi, chatops, core,
+    objects::{
+        TARGET, gateway_config, nautobot_integration, secret, slack_platform, slack_secret, user_grant,
+    },
+};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
-
-const TARGET: &str = "chatops-gateway";
-
-/// A chatops.dev object as stored: namespace `chatops`, generation 1.
-fn stored(kind: &str, name: &str, spec: Value) -> Value {
-    json!({
-        "apiVersion": "chatops.dev/v1alpha1", "kind": kind,
-        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-{name}"),
-            "generation": 1, "creationTimestamp": "2026-11-01T00:00:00Z"},
-        "spec": spec,
-    })
-}
-
-fn slack_platform() -> Value {
-    stored(
-        "ChatPlatform",
-        "slack",
-        json!({"type": "slack", "slack": {
-            "signingSecretRef": {"name": "slack", "key": "signing-secret"},
-            "botTokenRef": {"name": "slack", "key": "bot-token"},
-        }}),
-    )
-}
-
-fn user_grant(name: &str, user: &str) -> Value {
-    stored(
-        "AccessGrant",
-        name,
-        json!({"command": "*", "subcommand": "*", "grantType": "user", "name": name, "value": user}),
-    )
-}
-
-fn nautobot_integration(name: &str, command: &str, secret: &str) -> Value {
-    stored(
-        "Integration",
-        name,
-        json!({"type": "nautobot", "command": command, "endpoint": "http://nautobot:8080",
-            "credentials": {"tokenRef": {"name": secret, "key": "token"}}}),
-    )
-}
-
-fn secret(name: &str, pairs: &[(&str, &str)]) -> Value {
-    let data: serde_json::Map<String, Value> = pairs
-        .iter()
-        .map(|(k, v)| {
-            let encoded = serde_json::to_value(k8s_openapi::ByteString(v.as_bytes().to_vec())).unwrap();
-            ((*k).to_owned(), encoded)
-        })
-        .collect();
-    json!({"apiVersion": "v1", "kind": "Secret",
-        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-secret-{name}")},
-        "data": data})
-}
-
-fn slack_secret() -> Value {
-    secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
-}
 
 /// Runs the operator's loop against `fake` while `test` runs, then shuts it
 /// down and checks it stopped cleanly. `run`'s future is not provably `Send`
@@ -117,13 +64,6 @@ where
         .await
         .expect("the test and the loop finish");
     assert!(result.is_ok(), "the loop ended with {result:?}");
-}
-
-/// The configuration in the stored ConfigMap, once there is one.
-fn gateway_config(fake: &FakeApi) -> Option<GatewayConfig> {
-    let config_map = fake.get(&core("configmaps"), TARGET)?;
-    let yaml = config_map["data"]["config.yaml"].as_str()?;
-    Some(serde_saphyr::from_str(yaml).expect("the config.yaml parses"))
 }
 
 /// The stored `Ready` condition of an object.

@@ -6,7 +6,6 @@ mod fake_api;
 
 use std::{sync::Arc, time::Duration};
 
-use chatops_crds::config::GatewayConfig;
 use chatops_operator::{
     controller::{self, Health, Settings},
     cycle,
@@ -14,48 +13,14 @@ use chatops_operator::{
     lookup,
     render::Target,
 };
-use fake_api::{FakeApi, chatops, core};
-use serde_json::{Value, json};
+use fake_api::{
+    FakeApi, chatops, core,
+    objects::{TARGET, gateway_config, slack_platform, slack_secret, user_grant},
+};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-const TARGET: &str = "chatops-gateway";
 const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/chatops/events";
-
-fn stored(kind: &str, name: &str, spec: Value) -> Value {
-    json!({
-        "apiVersion": "chatops.dev/v1alpha1", "kind": kind,
-        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-{name}"),
-            "generation": 1, "creationTimestamp": "2026-11-01T00:00:00Z"},
-        "spec": spec,
-    })
-}
-
-fn slack_platform() -> Value {
-    stored(
-        "ChatPlatform",
-        "slack",
-        json!({"type": "slack", "slack": {
-            "signingSecretRef": {"name": "slack", "key": "signing-secret"},
-            "botTokenRef": {"name": "slack", "key": "bot-token"},
-        }}),
-    )
-}
-
-fn user_grant(name: &str, user: &str) -> Value {
-    stored(
-        "AccessGrant",
-        name,
-        json!({"command": "*", "subcommand": "*", "grantType": "user", "name": name, "value": user}),
-    )
-}
-
-fn slack_secret() -> Value {
-    let encode = |v: &str| serde_json::to_value(k8s_openapi::ByteString(v.as_bytes().to_vec())).unwrap();
-    json!({"apiVersion": "v1", "kind": "Secret",
-        "metadata": {"name": "slack", "namespace": "chatops", "uid": "uid-secret-slack"},
-        "data": {"signing-secret": encode("s3cret"), "bot-token": encode("xoxb-1")}})
-}
 
 fn settings(instance: &str) -> Settings {
     let target = Target {
@@ -72,12 +37,6 @@ fn settings(instance: &str) -> Settings {
         instance: Some(instance.to_owned()),
         lookup_bases: lookup::ApiBases::default(),
     }
-}
-
-fn gateway_config(fake: &FakeApi) -> Option<GatewayConfig> {
-    let config_map = fake.get(&core("configmaps"), TARGET)?;
-    let yaml = config_map["data"]["config.yaml"].as_str()?;
-    Some(serde_saphyr::from_str(yaml).expect("the config.yaml parses"))
 }
 
 fn has_grant(fake: &FakeApi, name: &str) -> bool {

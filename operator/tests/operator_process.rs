@@ -14,21 +14,14 @@ use std::{
 };
 
 use chatops_crds::config::GatewayConfig;
-use fake_api::{FakeApi, chatops, core};
+use fake_api::{
+    FakeApi, chatops, core,
+    objects::{TARGET, stored},
+};
 use serde_json::{Value, json};
 
-const TARGET: &str = "chatops-gateway";
 const SIGNING_SECRET: &str = "s1gning-s3cret-value";
 const BOT_TOKEN: &str = "xoxb-b0t-t0ken-value";
-
-fn stored(kind: &str, name: &str, spec: Value) -> Value {
-    json!({
-        "apiVersion": "chatops.dev/v1alpha1", "kind": kind,
-        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-{name}"),
-            "generation": 1, "creationTimestamp": "2026-11-01T00:00:00Z"},
-        "spec": spec,
-    })
-}
 
 fn base64(value: &str) -> Value {
     serde_json::to_value(k8s_openapi::ByteString(value.as_bytes().to_vec())).unwrap()

@@ -9,6 +9,8 @@
 //! object, conditions by type) and emits MODIFIED, so the loop sees its own
 //! writes as the real API server would show them. Every write is recorded.
 
+pub mod objects;
+
 use std::{
     collections::BTreeMap,
     convert::Infallible,

@@ -1,0 +1,71 @@
+//! Objects as the API server stores them, and what the tests read back.
+
+use chatops_crds::config::GatewayConfig;
+use serde_json::{Value, json};
+
+use super::{FakeApi, core};
+
+/// The gateway's ConfigMap and Secret.
+pub const TARGET: &str = "chatops-gateway";
+
+/// A chatops.dev object as stored: namespace `chatops`, generation 1.
+pub fn stored(kind: &str, name: &str, spec: Value) -> Value {
+    json!({
+        "apiVersion": "chatops.dev/v1alpha1", "kind": kind,
+        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-{name}"),
+            "generation": 1, "creationTimestamp": "2026-11-01T00:00:00Z"},
+        "spec": spec,
+    })
+}
+
+pub fn slack_platform() -> Value {
+    stored(
+        "ChatPlatform",
+        "slack",
+        json!({"type": "slack", "slack": {
+            "signingSecretRef": {"name": "slack", "key": "signing-secret"},
+            "botTokenRef": {"name": "slack", "key": "bot-token"},
+        }}),
+    )
+}
+
+pub fn user_grant(name: &str, user: &str) -> Value {
+    stored(
+        "AccessGrant",
+        name,
+        json!({"command": "*", "subcommand": "*", "grantType": "user", "name": name, "value": user}),
+    )
+}
+
+pub fn nautobot_integration(name: &str, command: &str, secret: &str) -> Value {
+    stored(
+        "Integration",
+        name,
+        json!({"type": "nautobot", "command": command, "endpoint": "http://nautobot:8080",
+            "credentials": {"tokenRef": {"name": secret, "key": "token"}}}),
+    )
+}
+
+pub fn secret(name: &str, pairs: &[(&str, &str)]) -> Value {
+    let data: serde_json::Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| {
+            let encoded = serde_json::to_value(k8s_openapi::ByteString(v.as_bytes().to_vec())).unwrap();
+            ((*k).to_owned(), encoded)
+        })
+        .collect();
+    json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": name, "namespace": "chatops", "uid": format!("uid-secret-{name}")},
+        "data": data})
+}
+
+pub fn slack_secret() -> Value {
+    secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
+}
+
+/// The configuration in the stored ConfigMap, once there is one.
+pub fn gateway_config(fake: &FakeApi) -> Option<GatewayConfig> {
+    let config_map = fake.get(&core("configmaps"), TARGET)?;
+    let yaml = config_map["data"]["config.yaml"].as_str()?;
+    Some(serde_saphyr::from_str(yaml).expect("the config.yaml parses"))
+}
