@@ -72,6 +72,18 @@ fn stored_after(objects: &[(Kind, DynamicObject)], status_patches: &[Seen]) -> V
 
 use crate::fixtures::Seen;
 
+/// One cycle over `objects` at the fixed `now()`.
+async fn cycle(
+    reconciler: &mut Reconciler,
+    objects: &[(Kind, DynamicObject)],
+    versions: impl Fn(&SecretName) -> Option<String>,
+    leadership: &Leadership,
+) -> Result<Outcome, CycleError> {
+    reconciler
+        .reconcile(objects.iter().map(|(k, o)| (*k, o)), versions, leadership, now())
+        .await
+}
+
 async fn expect_apply(api: &mut ApiServerVerifier, resource: &str) -> Seen {
     let seen = api.ok().await;
     assert_eq!(seen.method, Method::PATCH);
@@ -168,30 +180,28 @@ async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_ne
         (api, statuses)
     });
     let mut reconciler = reconciler(&client);
-    let outcome = reconciler
-        .reconcile(
-            objects.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack"]),
-            &Leadership::always(),
-            now(),
-        )
-        .await
-        .unwrap();
+    let outcome = cycle(
+        &mut reconciler,
+        &objects,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
     assert!(outcome.applied);
     assert_eq!((outcome.statuses_written, outcome.events), (2, 2));
     let (api, statuses) = server.await.unwrap();
 
     // The watch brings the statuses back; the Secret is unchanged; nothing to write.
     let stored = stored_after(&objects, &statuses);
-    let outcome = reconciler
-        .reconcile(
-            stored.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack"]),
-            &Leadership::always(),
-            now(),
-        )
-        .await
-        .unwrap();
+    let outcome = cycle(
+        &mut reconciler,
+        &stored,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
     assert!(!outcome.applied);
     assert_eq!((outcome.statuses_written, outcome.events), (0, 0));
     api.no_more_requests().await;
@@ -223,15 +233,14 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
         assert_eq!(warning.body["note"], "Secret chatops/nautobot not found");
         (api, statuses)
     });
-    reconciler
-        .reconcile(
-            objects.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack"]),
-            &Leadership::always(),
-            now(),
-        )
-        .await
-        .unwrap();
+    cycle(
+        &mut reconciler,
+        &objects,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
     let (mut api, statuses) = server.await.unwrap();
     let stored = stored_after(&objects, &statuses);
 
@@ -260,15 +269,14 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
         assert_eq!(accepted.body["type"], "Normal");
         api
     });
-    let outcome = reconciler
-        .reconcile(
-            stored.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack", "nautobot"]),
-            &Leadership::always(),
-            now(),
-        )
-        .await
-        .unwrap();
+    let outcome = cycle(
+        &mut reconciler,
+        &stored,
+        versions(&["slack", "nautobot"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
     assert!(outcome.applied);
     server.await.unwrap().no_more_requests().await;
 }
@@ -312,15 +320,14 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
         assert_eq!(warning.body["type"], "Warning");
         api
     });
-    reconciler(&client)
-        .reconcile(
-            objects.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack", "nautobot"]),
-            &Leadership::always(),
-            now(),
-        )
-        .await
-        .unwrap();
+    cycle(
+        &mut reconciler(&client),
+        &objects,
+        versions(&["slack", "nautobot"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
     server.await.unwrap().no_more_requests().await;
 }
 
@@ -345,14 +352,13 @@ async fn a_replica_that_loses_the_lease_mid_cycle_sends_nothing_more() {
         );
         api
     });
-    let result = reconciler(&client)
-        .reconcile(
-            objects.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack"]),
-            &leadership,
-            now(),
-        )
-        .await;
+    let result = cycle(
+        &mut reconciler(&client),
+        &objects,
+        versions(&["slack"]),
+        &leadership,
+    )
+    .await;
     assert!(matches!(result, Err(CycleError::NotLeader)), "{result:?}");
     server.await.unwrap().no_more_requests().await;
 }
@@ -361,14 +367,14 @@ async fn a_replica_that_loses_the_lease_mid_cycle_sends_nothing_more() {
 async fn a_follower_reads_and_writes_nothing() {
     let (client, api) = mock_client();
     let (_lease, receiver) = watch::channel(false);
-    let result = reconciler(&client)
-        .reconcile(
-            [slack_platform()].iter().map(|(k, o)| (*k, o)),
-            versions(&["slack"]),
-            &Leadership::from_channel(receiver),
-            now(),
-        )
-        .await;
+    let leadership = Leadership::from_channel(receiver);
+    let result = cycle(
+        &mut reconciler(&client),
+        &[slack_platform()],
+        versions(&["slack"]),
+        &leadership,
+    )
+    .await;
     assert!(matches!(result, Err(CycleError::NotLeader)));
     api.no_more_requests().await;
 }
@@ -396,15 +402,14 @@ async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() 
         expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
         api
     });
-    let outcome = reconciler(&client)
-        .reconcile(
-            objects.iter().map(|(k, o)| (*k, o)),
-            versions(&["slack"]),
-            &Leadership::always(),
-            now(),
-        )
-        .await
-        .unwrap();
+    let outcome = cycle(
+        &mut reconciler(&client),
+        &objects,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
     assert!(!outcome.applied);
     server.await.unwrap().no_more_requests().await;
 }

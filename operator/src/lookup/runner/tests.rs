@@ -47,6 +47,27 @@ fn lookup_by_email(email: &str, reply: Value) -> Mock {
         .respond_with(ResponseTemplate::new(200).set_body_json(reply))
 }
 
+/// One `run_due` with the compiled configuration's credentials, at `at`.
+async fn run_at(
+    lookups: &mut Lookups,
+    client: &Client,
+    recorder: &EventRecorder,
+    pending: Vec<Lookup>,
+    compiled: &Compiled,
+    at: Instant,
+) -> Run {
+    lookups
+        .run_due(
+            client,
+            recorder,
+            pending,
+            &compiled.config,
+            &compiled.secrets,
+            &now(at),
+        )
+        .await
+}
+
 fn with_bob(mut resources: Resources) -> (Resources, Compiled) {
     resources.account_links = vec![link(
         "bob",
@@ -116,16 +137,7 @@ async fn an_email_resolved_by_slack_is_applied_to_status_with_an_event() {
         api
     });
     let pending = pending(&resources, &compiled);
-    let run = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending.clone(),
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0),
-        )
-        .await;
+    let run = run_at(&mut lookups, &client, &recorder, pending.clone(), &compiled, t0).await;
     server.await.unwrap().no_more_requests().await;
 
     let [outcome] = &run.outcomes[..] else {
@@ -196,16 +208,7 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
         api
     });
     let mut pending = pending(&resources, &compiled);
-    let run = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending.clone(),
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0),
-        )
-        .await;
+    let run = run_at(&mut lookups, &client, &recorder, pending.clone(), &compiled, t0).await;
     let api = server.await.unwrap();
     let [outcome] = &run.outcomes[..] else {
         panic!("{run:?}")
@@ -216,16 +219,15 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
     assert_eq!(run.next_due, Some(t0 + 5 * S));
 
     // Before the retry is due nothing happens.
-    let early = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending.clone(),
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0 + 4 * S),
-        )
-        .await;
+    let early = run_at(
+        &mut lookups,
+        &client,
+        &recorder,
+        pending.clone(),
+        &compiled,
+        t0 + 4 * S,
+    )
+    .await;
     assert!(early.outcomes.is_empty());
     assert_eq!(early.next_due, Some(t0 + 5 * S));
 
@@ -235,16 +237,7 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
         &outcome.result,
         now(t0).time,
     ));
-    let retry = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending,
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0 + 5 * S),
-        )
-        .await;
+    let retry = run_at(&mut lookups, &client, &recorder, pending, &compiled, t0 + 5 * S).await;
     api.no_more_requests().await;
     let [outcome] = &retry.outcomes[..] else {
         panic!("{retry:?}")
@@ -275,32 +268,14 @@ async fn a_rate_limit_writes_nothing_and_waits_as_long_as_slack_asks() {
     let t0 = Instant::now();
     let pending = pending(&resources, &compiled);
     assert_eq!(pending.len(), 2);
-    let run = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending.clone(),
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0),
-        )
-        .await;
+    let run = run_at(&mut lookups, &client, &recorder, pending.clone(), &compiled, t0).await;
     assert!(!run.outcomes.is_empty());
     assert!(run.outcomes.iter().all(|o| !o.written), "a delay is not news");
     assert!(run.outcomes.iter().all(|o| o.retry_at == Some(t0 + 42 * S)));
     assert_eq!(run.next_due, Some(t0 + 42 * S));
 
     // The whole platform waits, whoever was asked.
-    let waiting = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending,
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0 + 10 * S),
-        )
-        .await;
+    let waiting = run_at(&mut lookups, &client, &recorder, pending, &compiled, t0 + 10 * S).await;
     assert!(waiting.outcomes.is_empty());
     assert_eq!(waiting.next_due, Some(t0 + 42 * S));
     api.no_more_requests().await;
@@ -348,16 +323,15 @@ async fn a_channel_name_is_resolved_into_the_grants_status() {
         }
         api
     });
-    let run = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending(&resources, &compiled),
-            &compiled.config,
-            &compiled.secrets,
-            &now(Instant::now()),
-        )
-        .await;
+    let run = run_at(
+        &mut lookups,
+        &client,
+        &recorder,
+        pending(&resources, &compiled),
+        &compiled,
+        Instant::now(),
+    )
+    .await;
     server.await.unwrap().no_more_requests().await;
     assert_eq!(run.outcomes.len(), 2);
     assert!(run.outcomes.iter().all(|o| o.result == Ok("C0NETOPS".to_owned())));
@@ -377,16 +351,15 @@ async fn a_failed_status_write_is_retried_and_records_no_event() {
         api.not_found().await;
         api
     });
-    let run = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending(&resources, &compiled),
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0),
-        )
-        .await;
+    let run = run_at(
+        &mut lookups,
+        &client,
+        &recorder,
+        pending(&resources, &compiled),
+        &compiled,
+        t0,
+    )
+    .await;
     server.await.unwrap().no_more_requests().await;
     let [outcome] = &run.outcomes[..] else {
         panic!("{run:?}")
@@ -412,16 +385,7 @@ async fn a_replica_without_the_lease_asks_no_platform_and_writes_nothing() {
     assert_eq!(pending.len(), 1);
 
     let t0 = Instant::now();
-    let run = lookups
-        .run_due(
-            &client,
-            &recorder,
-            pending,
-            &compiled.config,
-            &compiled.secrets,
-            &now(t0),
-        )
-        .await;
+    let run = run_at(&mut lookups, &client, &recorder, pending, &compiled, t0).await;
     assert!(run.outcomes.is_empty());
     assert_eq!(run.next_due, Some(t0), "still due for when it leads");
     api.no_more_requests().await;
