@@ -3,13 +3,17 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
 use chatops_crds::config::{GatewayConfig, GatewaySecrets, PlatformConfig, PlatformCredentials};
+use chatops_crds::integration::IntegrationType;
 
 use crate::{
     access::GrantIndex,
     commands::{Registry, derive_key},
     config::Loaded,
     platforms::slack::{client::SlackClient, dispatcher::SlackDispatcher},
+    workers::nautobot::Nautobot,
 };
 
 /// Settings that come from the command line, not from the configuration.
@@ -75,11 +79,36 @@ impl Runtime {
             .collect();
         Runtime {
             grants: GrantIndex::new(&config.grants),
-            registry: Registry::new(),
+            registry: registry(&config, &secrets),
             platforms,
             config,
         }
     }
+}
+
+/// The built-in command and one command per Integration whose worker is
+/// built. An Integration that cannot be served (a type without a worker yet,
+/// or a client that cannot be built, such as an unreadable CA bundle) is left
+/// out with a log line: the rest of the configuration still serves.
+fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
+    let mut registry = Registry::new();
+    for (command, integration) in &config.integrations {
+        let worker = match integration.integration_type {
+            IntegrationType::Nautobot => Nautobot::new(command, integration, &config.account_links, secrets),
+            other => {
+                tracing::warn!(%command, integration = %integration.source, integration_type = other.as_str(), "this integration type is not served yet");
+                continue;
+            }
+        };
+        let registered = match worker {
+            Ok(worker) => registry.register(Arc::new(worker)).map_err(|error| error.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        if let Err(error) = registered {
+            tracing::error!(%command, integration = %integration.source, %error, "integration not served");
+        }
+    }
+    registry
 }
 
 fn platform(settings: &PlatformConfig, secrets: &GatewaySecrets, outbound: &Outbound) -> Option<Platform> {

@@ -3,6 +3,7 @@
 pub mod fake_slack;
 pub mod gateway_process;
 pub mod kubelet;
+pub mod nautobot_live;
 pub mod slack_requests;
 
 use std::path::PathBuf;

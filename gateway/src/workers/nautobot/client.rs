@@ -35,15 +35,28 @@ pub struct ClientSettings {
 pub struct UserToken {
     /// The Nautobot username, for messages ("linked as alice").
     pub user: String,
+    /// Whether the token is the chat user's own (from their AccountLink), not
+    /// the Integration's, used for the platform's fallback user.
+    pub linked: bool,
     token: String,
 }
 
 impl UserToken {
-    /// The token `token` of the Nautobot user `user`.
+    /// The token `token` of `user`, linked to the chat user by an AccountLink.
     pub fn new(user: impl Into<String>, token: impl Into<String>) -> Self {
         Self {
             user: user.into(),
+            linked: true,
             token: token.into(),
+        }
+    }
+
+    /// The Integration's own token `token`, used as the platform's fallback
+    /// user `user` for chat users without a token of their own.
+    pub fn fallback(user: impl Into<String>, token: impl Into<String>) -> Self {
+        Self {
+            linked: false,
+            ..Self::new(user, token)
         }
     }
 }
@@ -52,6 +65,7 @@ impl std::fmt::Debug for UserToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserToken")
             .field("user", &self.user)
+            .field("linked", &self.linked)
             .field("token", &"<redacted>")
             .finish()
     }
@@ -155,6 +169,19 @@ impl NautobotClient {
         self.send(who, Method::PATCH, url, Some(body), path).await
     }
 
+    /// Asks Nautobot to act at `path` (under `/api/`), e.g. run a job; `action`
+    /// names it for a refusal ("run").
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        who: &UserToken,
+        path: &str,
+        body: &Value,
+        action: &str,
+    ) -> Result<T, NautobotError> {
+        let url = self.url(path, std::iter::empty())?;
+        self.request(who, Method::POST, url, Some(body), path, action).await
+    }
+
     /// Runs a GraphQL query; GraphQL errors are a [`NautobotError::Refused`].
     pub async fn graphql(
         &self,
@@ -164,7 +191,9 @@ impl NautobotClient {
     ) -> Result<Value, NautobotError> {
         let url = self.url("graphql/", std::iter::empty())?;
         let body = json!({"query": query, "variables": variables});
-        let answer: Value = self.send(who, Method::POST, url, Some(&body), "graphql").await?;
+        let answer: Value = self
+            .request(who, Method::POST, url, Some(&body), "graphql", "query")
+            .await?;
         if let Some(errors) = answer
             .get("errors")
             .and_then(Value::as_array)
@@ -223,11 +252,19 @@ impl NautobotClient {
         body: Option<&Value>,
         object: &str,
     ) -> Result<T, NautobotError> {
-        let action = match method {
-            Method::GET => "view",
-            Method::PATCH => "change",
-            _ => "use",
-        };
+        let action = if method == Method::GET { "view" } else { "change" };
+        self.request(who, method, url, body, object, action).await
+    }
+
+    async fn request<T: DeserializeOwned>(
+        &self,
+        who: &UserToken,
+        method: Method,
+        url: reqwest::Url,
+        body: Option<&Value>,
+        object: &str,
+        action: &str,
+    ) -> Result<T, NautobotError> {
         let mut request = self
             .http
             .request(method, url)
@@ -247,15 +284,14 @@ impl NautobotClient {
             }),
             StatusCode::FORBIDDEN => Err(NautobotError::Forbidden {
                 user: who.user.clone(),
+                linked: who.linked,
                 action: action.to_owned(),
                 object,
             }),
             StatusCode::NOT_FOUND => Err(NautobotError::NotFound { object }),
             other => Err(NautobotError::Refused {
                 status: other.as_u16(),
-                detail: serde_json::from_slice::<Value>(&bytes)
-                    .ok()
-                    .and_then(|v| v.get("detail").and_then(Value::as_str).map(str::to_owned)),
+                detail: serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| reason(&v)),
             }),
         }
     }
@@ -281,6 +317,27 @@ struct ListPage {
     count: usize,
     next: Option<String>,
     results: Vec<Value>,
+}
+
+/// Why Nautobot refused: its `detail`, or for a 400 the field errors
+/// (`location: Select a valid choice. nope is not one of the available choices.`).
+fn reason(answer: &Value) -> Option<String> {
+    if let Some(detail) = answer.get("detail").and_then(Value::as_str) {
+        return Some(detail.to_owned());
+    }
+    let fields = answer.as_object()?;
+    let said: Vec<String> = fields
+        .iter()
+        .map(|(field, errors)| {
+            let errors = match errors {
+                Value::Array(list) => list.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            format!("{field}: {errors}")
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join("; "))
 }
 
 /// `dcim/devices/1234-…/` → `dcim/devices`: what people call the object kind.

@@ -10,10 +10,13 @@ pub enum NautobotError {
         user: String,
     },
     /// The user may not do this (403): Nautobot's object permissions said no.
-    #[error("you (linked as {user}) may not {action} {object} in Nautobot")]
+    #[error("you ({}) may not {action} {object} in Nautobot", as_whom(user, *linked))]
     Forbidden {
         /// The Nautobot user.
         user: String,
+        /// Whether the user came from the chat user's AccountLink (else: the
+        /// platform's fallback user, with the Integration's token).
+        linked: bool,
         /// `view`, `change`, `run`.
         action: String,
         /// What was asked for (`dcim/devices`).
@@ -48,4 +51,29 @@ pub enum NautobotError {
     /// The answer was not what Nautobot's API returns.
     #[error("Nautobot's answer could not be read: {0}")]
     Malformed(String),
+}
+
+impl NautobotError {
+    /// Whether the person asking can fix it (a refusal, a missing object, a
+    /// bad value), as opposed to Nautobot being down or broken.
+    pub fn is_answer(&self) -> bool {
+        match self {
+            NautobotError::Unauthorized { .. }
+            | NautobotError::Forbidden { .. }
+            | NautobotError::NotFound { .. } => true,
+            NautobotError::Refused { status, .. } => *status < 500,
+            NautobotError::Timeout { .. } | NautobotError::Unreachable { .. } | NautobotError::Malformed(_) => {
+                false
+            }
+        }
+    }
+}
+
+/// "linked as alice", or for the fallback user "not linked, acting as chatbot".
+fn as_whom(user: &str, linked: bool) -> String {
+    if linked {
+        format!("linked as {user}")
+    } else {
+        format!("not linked, acting as {user}")
+    }
 }

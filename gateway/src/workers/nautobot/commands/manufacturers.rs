@@ -1,0 +1,47 @@
+//! `get-manufacturer-summary`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::circuits::table_message;
+use crate::model::{Level, Message, Reply};
+use crate::workers::nautobot::objects::{Named, Related};
+use crate::workers::nautobot::{NautobotError, Page, Session};
+
+/// A device type with its device count, as `dcim/device-types/?depth=1` lists it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct DeviceTypeCount {
+    pub manufacturer: Option<Related>,
+    #[serde(default)]
+    pub device_count: u64,
+}
+
+/// `get-manufacturer-summary`: devices per manufacturer, from the device
+/// types' own counts (pages of device types, not of devices).
+pub async fn get_manufacturer_summary(session: &Session<'_>) -> Result<Reply, NautobotError> {
+    let manufacturers: Page<Named> = session.list("dcim/manufacturers/", &[]).await?;
+    let types: Page<DeviceTypeCount> = session.list("dcim/device-types/", &[("depth", "1")]).await?;
+    Ok(render_summary(&manufacturers.results, &types.results))
+}
+
+/// Manufacturer and device count, most devices first; manufacturers without
+/// devices included with 0.
+pub fn render_summary(manufacturers: &[Named], types: &[DeviceTypeCount]) -> Reply {
+    let mut counts: BTreeMap<String, u64> = manufacturers.iter().map(|m| (m.name.clone(), 0)).collect();
+    for device_type in types {
+        if let Some(manufacturer) = &device_type.manufacturer {
+            *counts.entry(manufacturer.label().to_owned()).or_default() += device_type.device_count;
+        }
+    }
+    if counts.is_empty() {
+        return Reply::Message(Message::text(Level::Info, "There are no manufacturers that you may see."));
+    }
+    let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let rows = sorted
+        .into_iter()
+        .map(|(name, count)| vec![name, count.to_string()])
+        .collect();
+    table_message("Devices by manufacturer".to_owned(), &["Manufacturer", "Devices"], rows, None)
+}

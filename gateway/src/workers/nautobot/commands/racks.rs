@@ -1,0 +1,130 @@
+//! `get-rack`: a rack's units and the devices in them.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::error;
+use crate::model::{Block, Message, Reply};
+use crate::workers::nautobot::objects::or_none;
+use crate::workers::nautobot::{NautobotError, Session};
+
+const RACK_QUERY: &str = "query ($location: [String], $name: [String]) { racks(location: $location, name: $name) { \
+     name u_height desc_units location { name } devices { name position face device_type { u_height } } } }";
+
+#[derive(Deserialize)]
+struct RackAnswer {
+    racks: Vec<Rack>,
+}
+
+/// A rack and what is mounted in it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Rack {
+    pub name: String,
+    /// Height in units.
+    pub u_height: u32,
+    /// Whether unit 1 is at the top.
+    #[serde(default)]
+    pub desc_units: bool,
+    #[serde(default)]
+    pub devices: Vec<Mounted>,
+}
+
+/// A device in a rack.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct Mounted {
+    pub name: Option<String>,
+    /// The lowest unit it occupies; none when it is in the rack but not in a unit.
+    pub position: Option<u32>,
+    /// `FRONT` or `REAR` (GraphQL spells the choice in capitals).
+    pub face: Option<String>,
+    pub device_type: Option<MountedType>,
+}
+
+/// How many units a device type takes.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct MountedType {
+    pub u_height: Option<u32>,
+}
+
+/// `get-rack [location] [rack]`.
+pub async fn get_rack(session: &Session<'_>) -> Result<Reply, NautobotError> {
+    let Some(location) = session.arg(0) else {
+        let choices = session
+            .choices("dcim/locations/", &[("content_type", "dcim.rack")], "name")
+            .await?;
+        if choices.is_empty() {
+            return Ok(error("There are no locations with racks that you may see in Nautobot."));
+        }
+        return Ok(session.menu("Racks at which location?", choices));
+    };
+    let Some(rack) = session.arg(1) else {
+        let choices = session.choices("dcim/racks/", &[("location", location)], "name").await?;
+        if choices.is_empty() {
+            return Ok(error(format!("There are no racks at `{location}` that you may see in Nautobot.")));
+        }
+        return Ok(session.menu(format!("Which rack at {location}?"), choices));
+    };
+    let answer: RackAnswer = session
+        .graphql(RACK_QUERY, json!({"location": [location], "name": [rack]}))
+        .await?;
+    Ok(match answer.racks.first() {
+        Some(found) => render_rack(location, found),
+        None => error(format!("There is no rack `{rack}` at `{location}` that you may see in Nautobot.")),
+    })
+}
+
+/// One line per unit, top down (`42 | ams01-edge-01`), devices of several
+/// units on each of them, rear-mounted ones marked, and the devices in the
+/// rack without a unit listed after.
+pub fn render_rack(location: &str, rack: &Rack) -> Reply {
+    let mut units: Vec<Vec<String>> = vec![Vec::new(); rack.u_height as usize + 1];
+    let mut unmounted = Vec::new();
+    for device in &rack.devices {
+        let name = or_none(device.name.as_deref());
+        let shown = match device.face.as_deref() {
+            Some(face) if face.eq_ignore_ascii_case("rear") => format!("{name} (rear)"),
+            _ => name.clone(),
+        };
+        let height = device.device_type.as_ref().and_then(|t| t.u_height).unwrap_or(1);
+        match device.position {
+            Some(position) if position >= 1 && height > 0 => {
+                for unit in position..position + height {
+                    if let Some(slot) = units.get_mut(unit as usize) {
+                        slot.push(shown.clone());
+                    }
+                }
+            }
+            _ => unmounted.push(name),
+        }
+    }
+    let width = rack.u_height.to_string().len();
+    let order: Box<dyn Iterator<Item = u32>> = if rack.desc_units {
+        Box::new(1..=rack.u_height)
+    } else {
+        Box::new((1..=rack.u_height).rev())
+    };
+    let lines: Vec<String> = order
+        .map(|unit| {
+            let here = &units[unit as usize];
+            if here.is_empty() {
+                format!("{unit:>width$} |")
+            } else {
+                format!("{unit:>width$} | {}", here.join(", "))
+            }
+        })
+        .collect();
+    let mut blocks = vec![Block::Code(lines.join("\n"))];
+    if !unmounted.is_empty() {
+        unmounted.sort();
+        blocks.push(Block::Text(format!("In the rack but not in a unit: {}", unmounted.join(", "))));
+    }
+    let title = format!("Rack {} at {location} ({} U)", rack.name, rack.u_height);
+    if rack.devices.is_empty() {
+        blocks.push(Block::Text("No devices in it that you may see.".to_owned()));
+    }
+    Reply::Message(Message {
+        title: Some(title),
+        blocks,
+        ..Default::default()
+    })
+}

@@ -1,0 +1,463 @@
+//! The `nautobot` worker against a real Nautobot 3.2.7 with the seeded data of
+//! `scripts/nautobot/seed.py`: the real gateway binary, a fake Slack, and slash
+//! commands and menu choices signed exactly as Slack signs them.
+//!
+//! Needs `scripts/nautobot/up` first (`.ci/run` does it); without a Nautobot answering
+//! `GET /api/status/` the test fails, it never skips.
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use chatops_tests::{
+    gateway_process::Gateway,
+    nautobot_live::{
+        ADMIN_CHAT_USER, LiveSlack, Menu, Nautobot, UNLINKED_CHAT_USER, VIEWER_CHAT_USER, answer_text,
+        channel_of, live_manifests, looks_like_uuid, wait_for_answer, wait_for_menu,
+    },
+    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command},
+};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const WORKSPACE: &str = "T0EXAMPLE01";
+/// How long an answer may take: Nautobot's runserver on a busy 2-core machine is slow.
+const PATIENCE: Duration = Duration::from_secs(20);
+/// A Job runs in Nautobot's Celery worker: queued, started, logged, finished.
+const JOB_PATIENCE: Duration = Duration::from_secs(60);
+/// The device whose status the test changes (and puts back).
+const CHANGED_DEVICE: &str = "ams01-leaf-02";
+
+/// The gateway, the fake Slack it answers on, and the Nautobot behind it.
+struct Live {
+    gateway: Gateway,
+    slack: LiveSlack,
+    nautobot: Nautobot,
+}
+
+impl Live {
+    /// `user` types `/nautobot {text}`; the answer goes to response URL `id`, and the
+    /// command comes from conversation [`channel_of`]`(id)`.
+    async fn ask(&self, user: &str, text: &str, id: &str) {
+        self.slack.mark(id);
+        let body = slash_command(
+            WORKSPACE,
+            &channel_of(id),
+            user,
+            "/nautobot",
+            text,
+            &self.slack.response_url(id),
+        );
+        let ack = post_signed(
+            &self.gateway.url("/hooks/slack/commands"),
+            SECRET,
+            now(),
+            &body,
+            FORM,
+        )
+        .await;
+        assert_eq!(ack.status(), StatusCode::OK, "/nautobot {text} is acknowledged");
+    }
+
+    /// `user` picks `value` from `menu`; the answer goes to response URL `id`.
+    async fn choose(&self, user: &str, menu: &Menu, value: &str, id: &str) {
+        self.slack.mark(id);
+        let body = menu_choice(
+            WORKSPACE,
+            &channel_of(id),
+            user,
+            &menu.action_id,
+            value,
+            &self.slack.response_url(id),
+        );
+        let ack = post_signed(
+            &self.gateway.url("/hooks/slack/interactions"),
+            SECRET,
+            now(),
+            &body,
+            FORM,
+        )
+        .await;
+        assert_eq!(ack.status(), StatusCode::OK, "the choice {value} is acknowledged");
+    }
+
+    /// The answer on `id` once it has every one of `expected`; panics, showing what came,
+    /// when one is still missing after [`PATIENCE`].
+    async fn answer(&self, id: &str, expected: &[&str]) -> String {
+        self.answer_within(id, expected, PATIENCE).await
+    }
+
+    async fn answer_within(&self, id: &str, expected: &[&str], limit: Duration) -> String {
+        let text = wait_for_answer(&self.slack, id, limit, |text| {
+            expected.iter().all(|e| text.contains(e))
+        })
+        .await;
+        for e in expected {
+            assert!(
+                text.contains(e),
+                "the answer on {id} lacks {e:?} after {limit:?}; it was: {}",
+                shown(&text)
+            );
+        }
+        text
+    }
+
+    /// The menu posted on `id`.
+    async fn menu(&self, id: &str) -> Menu {
+        wait_for_menu(&self.slack, id, PATIENCE)
+            .await
+            .unwrap_or_else(|why| panic!("{why}"))
+    }
+}
+
+/// What an assertion message shows of an answer.
+fn shown(text: &str) -> &str {
+    if text.is_empty() { "(nothing)" } else { text }
+}
+
+#[tokio::test]
+async fn the_nautobot_worker_answers_from_a_real_nautobot() {
+    let started = Instant::now();
+    let nautobot = Nautobot::require().await;
+    // Leftovers of an interrupted earlier run would spoil the status steps.
+    let _restore = nautobot.restore_on_drop(CHANGED_DEVICE, "Active");
+    if nautobot.device_status(CHANGED_DEVICE).await != "Active" {
+        nautobot.set_device_status(CHANGED_DEVICE, "Active").await;
+    }
+    let manifests = live_manifests(&nautobot);
+    let slack = LiveSlack::start().await;
+    let gateway = Gateway::start(manifests.path(), &slack.api_url(), &[]).await;
+    let live = Live {
+        gateway,
+        slack,
+        nautobot,
+    };
+    eprintln!("gateway ready after {:?}", started.elapsed());
+
+    macro_rules! step {
+        ($f:ident) => {{
+            let t = Instant::now();
+            $f(&live).await;
+            eprintln!("{:<40} {:>8.2?}", stringify!($f), t.elapsed());
+        }};
+    }
+    step!(devices_at_a_location);
+    step!(devices_chosen_through_menus);
+    step!(devices_by_role);
+    step!(device_status);
+    step!(status_changed_by_the_admin);
+    step!(status_change_refused_to_viewers);
+    step!(device_facts);
+    step!(rack);
+    step!(circuits);
+    step!(circuit_providers);
+    step!(circuit_connections);
+    step!(vlans);
+    step!(interface_connections);
+    step!(manufacturer_summary);
+    step!(jobs);
+    step!(job_run);
+    step!(job_form);
+    step!(about);
+    eprintln!("all steps in {:?}", started.elapsed());
+}
+
+/// 1. Devices at a location, with their primary IP without its mask.
+async fn devices_at_a_location(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-devices location ams01", "devices-ams01")
+        .await;
+    let text = live
+        .answer(
+            "devices-ams01",
+            &["ams01-edge-01", "ams01-leaf-01", "Primary IP", "10.1.0.254"],
+        )
+        .await;
+    assert_ams01_devices(&text);
+}
+
+fn assert_ams01_devices(text: &str) {
+    assert!(
+        !text.contains("10.1.0.254/"),
+        "the primary IP without its mask: {text}"
+    );
+    assert!(!text.contains("nyc01-"), "only devices at ams01: {text}");
+}
+
+/// 2. `get-devices` without arguments asks for the filter, then its value, with menus
+/// showing names, never UUIDs.
+async fn devices_chosen_through_menus(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-devices", "devices-menu").await;
+    let filters = live.menu("devices-menu").await;
+    for filter in ["name", "location", "role", "model", "manufacturer"] {
+        assert!(
+            filters.values().contains(&filter),
+            "filter {filter} offered: {:?}",
+            filters.options
+        );
+    }
+
+    live.choose(ADMIN_CHAT_USER, &filters, "location", "devices-menu-location")
+        .await;
+    let locations = live.menu("devices-menu-location").await;
+    for location in ["ams01", "nyc01"] {
+        assert!(
+            locations.values().contains(&location),
+            "location {location} offered: {:?}",
+            locations.options
+        );
+    }
+    for (label, value) in &locations.options {
+        assert!(
+            !looks_like_uuid(label) && !looks_like_uuid(value),
+            "a menu shows names, not UUIDs: {label:?} = {value:?}"
+        );
+    }
+
+    live.choose(ADMIN_CHAT_USER, &locations, "ams01", "devices-menu-ams01")
+        .await;
+    let text = live
+        .answer(
+            "devices-menu-ams01",
+            &["ams01-edge-01", "ams01-leaf-01", "Primary IP", "10.1.0.254"],
+        )
+        .await;
+    assert_ams01_devices(&text);
+}
+
+/// 3. Devices by role: the four leaves of the seed.
+async fn devices_by_role(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-devices role leaf", "devices-leaf")
+        .await;
+    live.answer(
+        "devices-leaf",
+        &["ams01-leaf-01", "ams01-leaf-02", "nyc01-leaf-01", "nyc01-leaf-02"],
+    )
+    .await;
+}
+
+/// 4. One device's status.
+async fn device_status(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-device-status ams01-edge-01", "status-edge")
+        .await;
+    live.answer("status-edge", &["ams01-edge-01", "Active"]).await;
+}
+
+/// 5. The admin changes a device's status through menus (statuses, then a confirmation),
+/// then back in one typed line; Nautobot's REST API shows each change.
+async fn status_changed_by_the_admin(live: &Live) {
+    let command = format!("change-device-status {CHANGED_DEVICE}");
+    live.ask(ADMIN_CHAT_USER, &command, "change-menu").await;
+    let statuses = live.menu("change-menu").await;
+    assert!(
+        statuses.values().contains(&"Planned"),
+        "Planned offered: {:?}",
+        statuses.options
+    );
+    assert!(
+        statuses.labels().iter().any(|l| l.contains("(current)")),
+        "the current status is marked: {:?}",
+        statuses.options
+    );
+
+    live.choose(ADMIN_CHAT_USER, &statuses, "Planned", "change-planned")
+        .await;
+    let confirm = live.menu("change-planned").await;
+    assert!(
+        confirm.values().contains(&"yes"),
+        "a confirmation: {:?}",
+        confirm.options
+    );
+    live.choose(ADMIN_CHAT_USER, &confirm, "yes", "change-confirmed")
+        .await;
+    live.answer("change-confirmed", &["Planned"]).await;
+    assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Planned");
+
+    let command = format!("change-device-status {CHANGED_DEVICE} Active yes");
+    live.ask(ADMIN_CHAT_USER, &command, "change-back").await;
+    live.answer("change-back", &["Active"]).await;
+    assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
+}
+
+/// 6. The viewer, and an unlinked user acting with the Integration's viewer token, are
+/// refused by Nautobot's own permissions; nothing changes.
+async fn status_change_refused_to_viewers(live: &Live) {
+    let command = format!("change-device-status {CHANGED_DEVICE} Planned yes");
+    live.ask(VIEWER_CHAT_USER, &command, "change-by-viewer").await;
+    live.answer("change-by-viewer", &["may not change", "viewer"])
+        .await;
+    assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
+
+    live.ask(UNLINKED_CHAT_USER, &command, "change-by-unlinked").await;
+    live.answer("change-by-unlinked", &["may not change"]).await;
+    assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
+}
+
+/// 7. A device's facts: vendor, model, primary IP with its mask, role.
+async fn device_facts(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-device-facts ams01-edge-01", "facts-edge")
+        .await;
+    live.answer("facts-edge", &["Cisco", "ASR-1001-X", "10.1.0.254/24", "edge"])
+        .await;
+}
+
+/// 8. A rack's elevation, and the location menu of `get-rack`.
+async fn rack(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-rack ams01 ams01-r1", "rack-r1")
+        .await;
+    live.answer("rack-r1", &["ams01-edge-01", "ams01-spine-01", "42"])
+        .await;
+
+    live.ask(ADMIN_CHAT_USER, "get-rack", "rack-menu").await;
+    let locations = live.menu("rack-menu").await;
+    assert!(
+        locations.values().contains(&"ams01"),
+        "ams01 offered: {:?}",
+        locations.options
+    );
+}
+
+/// 9. Circuits, all and by provider.
+async fn circuits(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-circuits all", "circuits-all")
+        .await;
+    live.answer("circuits-all", &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"])
+        .await;
+
+    live.ask(ADMIN_CHAT_USER, "get-circuits provider NTT", "circuits-ntt")
+        .await;
+    let text = live.answer("circuits-ntt", &["NTT-AMS-0001"]).await;
+    assert!(!text.contains("ZAYO-WAN-0001"), "only NTT's circuits: {text}");
+}
+
+/// 10. Providers with their ASNs.
+async fn circuit_providers(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-circuit-providers", "providers")
+        .await;
+    live.answer("providers", &["NTT", "2914", "Zayo", "6461"]).await;
+}
+
+/// 11. What a circuit is connected to.
+async fn circuit_connections(live: &Live) {
+    live.ask(
+        ADMIN_CHAT_USER,
+        "get-circuit-connections NTT NTT-AMS-0001",
+        "circuit-connections",
+    )
+    .await;
+    live.answer("circuit-connections", &["ams01-edge-01", "Ethernet1"])
+        .await;
+}
+
+/// 12. VLANs, all and by VLAN ID.
+async fn vlans(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-vlans all", "vlans-all").await;
+    live.answer("vlans-all", &["ams01-servers", "10.1.100.0/24"])
+        .await;
+
+    live.ask(ADMIN_CHAT_USER, "get-vlans id 100", "vlans-100").await;
+    let text = live.answer("vlans-100", &["ams01-servers"]).await;
+    assert!(!text.contains("ams01-storage"), "only VLAN 100: {text}");
+}
+
+/// 13. Interface connections of one device, and all of them.
+async fn interface_connections(live: &Live) {
+    live.ask(
+        ADMIN_CHAT_USER,
+        "get-interface-connections device ams01 ams01-leaf-01",
+        "connections-leaf",
+    )
+    .await;
+    live.answer("connections-leaf", &["ams01-spine-01"]).await;
+
+    live.ask(
+        ADMIN_CHAT_USER,
+        "get-interface-connections all",
+        "connections-all",
+    )
+    .await;
+    live.answer("connections-all", &["ams01-leaf-01", "ams01-spine-01"])
+        .await;
+}
+
+/// 14. Devices per manufacturer.
+async fn manufacturer_summary(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-manufacturer-summary", "manufacturers")
+        .await;
+    live.answer("manufacturers", &["Arista", "Cisco"]).await;
+}
+
+/// 15. Jobs, all and the enabled ones.
+async fn jobs(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "get-jobs", "jobs").await;
+    live.answer("jobs", &["Hello Device"]).await;
+
+    live.ask(ADMIN_CHAT_USER, "filter-jobs enabled", "jobs-enabled")
+        .await;
+    live.answer("jobs-enabled", &["Hello Device"]).await;
+}
+
+/// 16. The admin runs a Job in Nautobot's Celery worker and gets its result; the viewer
+/// may not run it.
+async fn job_run(live: &Live) {
+    let command = r#"run-job "Hello Device" hi 2 True ams01-edge-01"#;
+    live.ask(ADMIN_CHAT_USER, command, "job-by-admin").await;
+    let text = wait_for_answer(&live.slack, "job-by-admin", JOB_PATIENCE, |text| {
+        text.contains("HI ams01-edge-01") && text.to_lowercase().contains("success")
+    })
+    .await;
+    assert!(
+        text.contains("HI ams01-edge-01"),
+        "the Job's result, within {JOB_PATIENCE:?}: {}",
+        shown(&text)
+    );
+    assert!(
+        text.to_lowercase().contains("success"),
+        "the Job's status, within {JOB_PATIENCE:?}: {}",
+        shown(&text)
+    );
+
+    live.ask(VIEWER_CHAT_USER, command, "job-by-viewer").await;
+    live.answer("job-by-viewer", &["may not run"]).await;
+}
+
+/// 17. A Job's variables as a form (a Slack modal opened with `views.open`).
+async fn job_form(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, r#"run-job-form "Hello Device""#, "job-form")
+        .await;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let view = loop {
+        let opened = live
+            .slack
+            .requests_since("job-form")
+            .into_iter()
+            .find(|r| r.path == "/api/views.open");
+        if let Some(opened) = opened {
+            break opened.json();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no views.open within {PATIENCE:?}; the answer was: {}",
+            shown(&answer_text(&live.slack, "job-form"))
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Labels may be the variables' names or their title-cased labels.
+    let labels: Vec<String> = view["view"]["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["label"]["text"].as_str())
+        .map(str::to_lowercase)
+        .collect();
+    for field in ["greeting", "times"] {
+        assert!(
+            labels.iter().any(|l| l.contains(field)),
+            "a field {field} in the form; labels {labels:?} of {view}"
+        );
+    }
+}
+
+/// 18. Which Nautobot this is.
+async fn about(live: &Live) {
+    live.ask(ADMIN_CHAT_USER, "about", "about").await;
+    let url = live.nautobot.url.clone();
+    live.answer("about", &["3.2.7", &url]).await;
+}
