@@ -48,6 +48,10 @@ pub(super) fn compile(
             out.reject(object, generation, Reason::Invalid, message);
             continue;
         };
+        if let Err(why) = check_endpoint(endpoint) {
+            out.reject(object, generation, Reason::Invalid, format!("spec.endpoint {why}"));
+            continue;
+        }
         let tls = spec.tls.clone().unwrap_or_default();
         let references = references(spec);
         let Some(mut keys) = out.store_secrets(store, &object, generation, &references) else {
@@ -72,6 +76,24 @@ pub(super) fn compile(
         out.accept(object, generation, message);
     }
     held
+}
+
+/// Why `endpoint` cannot be served, if it cannot: it must be an http(s) URL,
+/// and must not carry a user or password, which would otherwise land in the
+/// ConfigMap and in every log line that names the endpoint. The reason never
+/// repeats the URL, so a password typed into it is not echoed either.
+fn check_endpoint(endpoint: &str) -> Result<(), &'static str> {
+    let url = url::Url::parse(endpoint).map_err(|_| "is not a URL")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("must be an http or https URL");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry a user or password; give them with spec.credentials");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query or fragment");
+    }
+    Ok(())
 }
 
 /// An Integration's Secret references, by the field name their gateway keys end in.

@@ -288,6 +288,25 @@ fn a_second_integration_of_a_type_serves_under_its_own_command() {
 }
 
 #[test]
+fn an_endpoint_with_credentials_or_not_http_is_rejected_without_echoing_it() {
+    for (endpoint, why) in [
+        ("https://admin:hunter2@nautobot.example.com", "must not carry a user or password"),
+        ("ftp://nautobot.example.com", "must be an http or https URL"),
+        ("nautobot.example.com", "is not a URL"),
+        ("https://nautobot.example.com/?token=hunter2", "must not have a query"),
+    ] {
+        let mut resources = full_set();
+        resources.integrations[0].spec.endpoint = Some(endpoint.to_owned());
+        let compiled = compile(&resources);
+        let verdict = diagnostic(&compiled, Kind::Integration, "nautobot");
+        assert_eq!(verdict.reason, Reason::Invalid, "{endpoint}");
+        assert!(verdict.message.contains(why), "{endpoint}: {}", verdict.message);
+        assert!(!verdict.message.contains("hunter2"), "{}", verdict.message);
+        assert!(compiled.config.integrations.is_empty(), "{endpoint}");
+    }
+}
+
+#[test]
 fn the_builtin_command_cannot_be_taken() {
     let mut resources = full_set();
     resources.integrations = vec![nautobot("sneaky", Some("chatops"))];

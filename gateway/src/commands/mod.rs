@@ -25,7 +25,7 @@ mod router;
 mod shlex;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use builtin::{BUILTIN_COMMAND, Chatops};
 pub use call::Call;

@@ -2,6 +2,6 @@
 
 mod builtin;
 mod continuation;
-mod fixtures;
+pub(crate) mod fixtures;
 mod props;
 mod router;

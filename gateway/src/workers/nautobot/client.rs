@@ -98,6 +98,15 @@ pub struct NautobotClient {
 impl NautobotClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, NautobotError> {
+        // Compile rejects such endpoints; a hand-edited configuration must
+        // not get a password into error messages that name the endpoint.
+        let endpoint = reqwest::Url::parse(&settings.endpoint)
+            .map_err(|_| NautobotError::Malformed("the endpoint is not a URL".to_owned()))?;
+        if !endpoint.username().is_empty() || endpoint.password().is_some() {
+            return Err(NautobotError::Malformed(
+                "the endpoint carries a user or password; give a token instead".to_owned(),
+            ));
+        }
         let mut builder = reqwest::Client::builder()
             .timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -179,10 +188,12 @@ impl NautobotClient {
         action: &str,
     ) -> Result<T, NautobotError> {
         let url = self.url(path, std::iter::empty())?;
-        self.request(who, Method::POST, url, Some(body), path, action).await
+        // `extras/jobs/{id}/run/` refused is "may not run extras/jobs".
+        let object = path.trim_end_matches('/').strip_suffix(action).unwrap_or(path);
+        self.request(who, Method::POST, url, Some(body), object, action).await
     }
 
-    /// Runs a GraphQL query; GraphQL errors are a [`NautobotError::Refused`].
+    /// Runs a GraphQL query; GraphQL errors are a [`NautobotError::Query`].
     pub async fn graphql(
         &self,
         who: &UserToken,
@@ -204,10 +215,7 @@ impl NautobotClient {
                 .filter_map(|e| e.get("message").and_then(Value::as_str))
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Err(NautobotError::Refused {
-                status: 200,
-                detail: Some(detail),
-            });
+            return Err(NautobotError::Query(detail));
         }
         answer
             .get("data")

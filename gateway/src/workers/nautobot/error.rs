@@ -23,7 +23,7 @@ pub enum NautobotError {
         object: String,
     },
     /// The object does not exist, or the user may not see that it does.
-    #[error("{object} was not found in Nautobot")]
+    #[error("Nautobot found nothing at {object}")]
     NotFound {
         /// What was asked for.
         object: String,
@@ -36,6 +36,10 @@ pub enum NautobotError {
         /// Nautobot's `detail`, when it gave one.
         detail: Option<String>,
     },
+    /// Nautobot answered a GraphQL query with errors (a filter value it does
+    /// not know, a field the user may not read).
+    #[error("Nautobot could not answer the query: {0}")]
+    Query(String),
     /// No answer within the integration's timeout.
     #[error("Nautobot did not answer within {seconds} s")]
     Timeout {
@@ -60,7 +64,8 @@ impl NautobotError {
         match self {
             NautobotError::Unauthorized { .. }
             | NautobotError::Forbidden { .. }
-            | NautobotError::NotFound { .. } => true,
+            | NautobotError::NotFound { .. }
+            | NautobotError::Query(_) => true,
             NautobotError::Refused { status, .. } => *status < 500,
             NautobotError::Timeout { .. } | NautobotError::Unreachable { .. } | NautobotError::Malformed(_) => {
                 false

@@ -151,7 +151,7 @@ async fn http_errors_become_messages_for_the_person_asking() {
     );
     assert_eq!(
         get("dcim/racks/").await.to_string(),
-        "dcim/racks was not found in Nautobot"
+        "Nautobot found nothing at dcim/racks"
     );
     assert_eq!(
         get("dcim/cables/").await.to_string(),
@@ -229,7 +229,7 @@ async fn graphql_returns_data_and_reports_errors() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "Nautobot answered 200: Cannot query field \"nme\""
+        "Nautobot could not answer the query: Cannot query field \"nme\""
     );
 }
 
@@ -240,4 +240,41 @@ fn object_names_drop_ids_and_slashes() {
         "dcim/devices"
     );
     assert_eq!(object_name("/extras/jobs/"), "extras/jobs");
+}
+
+#[tokio::test]
+async fn a_refused_action_names_what_was_acted_on() {
+    let (server, client) = nautobot().await;
+    Mock::given(method("POST"))
+        .and(path("/api/extras/jobs/4f6a2a3e-0000-4000-8000-000000000001/run/"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "no"})))
+        .mount(&server)
+        .await;
+    let viewer = UserToken::new("viewer", TOKEN);
+    let refused = client
+        .post::<Value>(
+            &viewer,
+            "extras/jobs/4f6a2a3e-0000-4000-8000-000000000001/run/",
+            &json!({"data": {}}),
+            "run",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "you (linked as viewer) may not run extras/jobs in Nautobot"
+    );
+}
+
+#[test]
+fn an_endpoint_with_a_password_is_refused_without_repeating_it() {
+    let settings = ClientSettings {
+        endpoint: "https://admin:hunter2@nautobot.example.com".into(),
+        timeout: Duration::from_secs(1),
+        ca_bundle_pem: None,
+        insecure_skip_verify: false,
+    };
+    let error = NautobotClient::new(&settings).err().expect("refused");
+    assert!(error.to_string().contains("carries a user or password"), "{error}");
+    assert!(!format!("{error} {error:?}").contains("hunter2"));
 }

@@ -1,1 +1,334 @@
-//! Tests of the nautobot worker.
+//! The nautobot worker behind the router, against a fake Nautobot: who it
+//! acts as, and what the person asking is told when Nautobot refuses, is
+//! missing, broken, slow or down. Rendering is tested in `commands/tests`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chatops_crds::IntegrationType;
+use chatops_crds::config::{GatewaySecrets, IntegrationConfig, SecretKey};
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::Nautobot;
+use crate::commands::tests::fixtures::{ADMIN1, Fixture, TABLE_C, USER, menu, message, text};
+use crate::commands::{Outcome, Routed};
+use crate::model::Level;
+
+/// alice's own Nautobot token (admin1 is linked to alice).
+const ALICE_TOKEN: &str = "a11ce0000000000000000000000000000000a11c";
+/// The Integration's token, used for the platform's fallback user `chatbot`.
+const SERVICE_TOKEN: &str = "5e4v1ce00000000000000000000000000005e4v1";
+
+/// The fixture's configuration with a `nautobot` command served by a
+/// [`Nautobot`] at `endpoint`; `service_token` says whether the Integration
+/// has a token of its own.
+fn fixture(endpoint: &str, service_token: bool) -> Fixture {
+    let grants: Vec<&str> = TABLE_C
+        .iter()
+        .copied()
+        .chain(["nautobot * channel any *", "nautobot * user any *"])
+        .collect();
+    let mut fixture = Fixture::with_grants(&grants);
+    let token_key = SecretKey("integration.default.nautobot.token".to_owned());
+    let alice_key = SecretKey("accountlink.default.alice.nautobot".to_owned());
+    let integration = IntegrationConfig {
+        source: "default/nautobot".to_owned(),
+        integration_type: IntegrationType::Nautobot,
+        endpoint: endpoint.to_owned(),
+        token: service_token.then(|| token_key.clone()),
+        username: None,
+        password: None,
+        ca_bundle: None,
+        insecure_skip_verify: false,
+        timeout_seconds: 1,
+    };
+    fixture.config.account_links[0]
+        .tokens
+        .insert("nautobot".to_owned(), alice_key.clone());
+    let secrets = GatewaySecrets(BTreeMap::from([
+        (token_key, SERVICE_TOKEN.to_owned()),
+        (alice_key, ALICE_TOKEN.to_owned()),
+    ]));
+    let worker = Nautobot::new("nautobot", &integration, &fixture.config.account_links, &secrets).unwrap();
+    fixture.registry.register(Arc::new(worker)).unwrap();
+    fixture.config.integrations.insert("nautobot".to_owned(), integration);
+    fixture
+}
+
+async fn nautobot() -> (MockServer, Fixture) {
+    let server = MockServer::start().await;
+    let fixture = fixture(&server.uri(), true);
+    (server, fixture)
+}
+
+fn device(name: &str, status: &str) -> Value {
+    json!({
+        "id": format!("00000000-0000-4000-8000-{:012}", name.len()),
+        "name": name,
+        "display": name,
+        "status": {"id": "s-1", "name": status, "display": status},
+    })
+}
+
+fn page(results: Vec<Value>) -> Value {
+    json!({"count": results.len(), "next": null, "previous": null, "results": results})
+}
+
+/// Nautobot answers every devices list with `response`.
+async fn devices_answer(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/devices/"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Neither token appears anywhere in what the chat is told.
+fn assert_no_token(routed: &Routed) {
+    let said = format!("{:?} {:?}", routed.reply, routed.outcome);
+    for token in [ALICE_TOKEN, SERVICE_TOKEN] {
+        assert!(!said.contains(token), "a token reached the chat: {said}");
+    }
+}
+
+#[tokio::test]
+async fn a_linked_user_acts_with_their_own_token() {
+    let (server, fixture) = nautobot().await;
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/devices/"))
+        .and(query_param("name", "ams01-edge-01"))
+        .and(header("authorization", format!("Token {ALICE_TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-edge-01", "Active")])))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-device-status ams01-edge-01").await;
+
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    assert_eq!(text(&routed), "The status of **ams01-edge-01** is **Active**.");
+    assert_no_token(&routed);
+}
+
+#[tokio::test]
+async fn an_unlinked_user_acts_as_the_fallback_user_with_the_integration_token() {
+    let (server, fixture) = nautobot().await;
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/devices/"))
+        .and(header("authorization", format!("Token {SERVICE_TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "You do not have permission to perform this action."})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(USER, "nautobot get-device-status ams01-edge-01").await;
+
+    let said = message(&routed);
+    assert_eq!(said.level, Level::Error);
+    assert!(said.private, "a refusal is told to the person asking only");
+    assert_eq!(
+        text(&routed),
+        "You (not linked, acting as chatbot) may not view dcim/devices in Nautobot."
+    );
+    assert_no_token(&routed);
+}
+
+#[tokio::test]
+async fn a_refused_change_names_the_linked_user_and_the_change() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-leaf-02", "Active")])),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/extras/statuses/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![
+            json!({"id": "s-1", "name": "Active"}),
+            json!({"id": "s-2", "name": "Planned"}),
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/api/dcim/devices/{}/", device("ams01-leaf-02", "")["id"].as_str().unwrap())))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "You do not have permission to perform this action."})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes").await;
+
+    assert_eq!(text(&routed), "You (linked as alice) may not change dcim/devices in Nautobot.");
+    assert_no_token(&routed);
+}
+
+#[tokio::test]
+async fn a_token_nautobot_does_not_accept_is_said_with_its_user() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token"})),
+    )
+    .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-devices location ams01").await;
+
+    assert_eq!(message(&routed).level, Level::Error);
+    assert_eq!(text(&routed), "Nautobot did not accept the token of alice.");
+    assert_no_token(&routed);
+}
+
+#[tokio::test]
+async fn a_missing_object_is_said_as_not_found() {
+    let (server, fixture) = nautobot().await;
+    Mock::given(method("GET"))
+        .and(path("/api/status/"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot about").await;
+
+    assert_eq!(message(&routed).level, Level::Error);
+    assert_eq!(text(&routed), "Nautobot found nothing at status.");
+}
+
+#[tokio::test]
+async fn a_value_nautobot_rejects_is_said_with_its_reason() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(400).set_body_json(json!({
+            "location": ["Select a valid choice. mars01 is not one of the available choices."]
+        })),
+    )
+    .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-devices location mars01").await;
+
+    assert_eq!(message(&routed).level, Level::Error);
+    assert_eq!(
+        text(&routed),
+        "Nautobot answered 400: location: Select a valid choice. mars01 is not one of the available choices."
+    );
+}
+
+/// Nautobot broken, slow, talking nonsense or down: the command errs with a
+/// reason the person asking can pass on, and the router says so.
+async fn assert_errored(fixture: &Fixture, expected: &str) {
+    let routed = fixture.typed(ADMIN1, "nautobot get-devices location ams01").await;
+    let Outcome::Errored(reason) = &routed.outcome else {
+        panic!("expected an error, got {:?}", routed.outcome);
+    };
+    assert!(reason.contains(expected), "{reason:?} says {expected:?}");
+    assert_eq!(message(&routed).level, Level::Error);
+    assert!(text(&routed).contains(expected), "{}", text(&routed));
+    assert_no_token(&routed);
+}
+
+#[tokio::test]
+async fn a_server_error_is_a_failed_command() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(&server, ResponseTemplate::new(500).set_body_string("<h1>Server Error</h1>")).await;
+    assert_errored(&fixture, "Nautobot answered 500").await;
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_failed_command() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(200).set_body_raw("{\"count\": 1, \"results\": [", "application/json"),
+    )
+    .await;
+    assert_errored(&fixture, "Nautobot's answer could not be read").await;
+}
+
+#[tokio::test]
+async fn an_answer_of_another_shape_is_a_failed_command() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"count": 1, "next": null, "results": [{"name": 42}]})),
+    )
+    .await;
+    assert_errored(&fixture, "Nautobot's answer could not be read").await;
+}
+
+#[tokio::test]
+async fn a_slow_nautobot_is_given_up_on_after_the_integration_timeout() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(200)
+            .set_body_json(page(vec![]))
+            .set_delay(Duration::from_secs(5)),
+    )
+    .await;
+    assert_errored(&fixture, "Nautobot did not answer within 1 s").await;
+}
+
+#[tokio::test]
+async fn a_nautobot_that_is_down_is_said_to_be_unreachable() {
+    // A port nothing listens on (wiremock reuses its servers, so not a dropped one).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let fixture = fixture(&endpoint, true);
+    assert_errored(&fixture, &format!("Nautobot at {endpoint} cannot be reached")).await;
+}
+
+#[tokio::test]
+async fn without_any_token_the_user_is_told_how_to_get_one() {
+    let server = MockServer::start().await;
+    let fixture = fixture(&server.uri(), false);
+
+    let routed = fixture.typed(USER, "nautobot get-devices location ams01").await;
+
+    assert_eq!(message(&routed).level, Level::Error);
+    assert!(text(&routed).starts_with("There is no Nautobot token to act with"), "{}", text(&routed));
+    assert!(server.received_requests().await.unwrap().is_empty(), "Nautobot is not asked without a token");
+}
+
+#[tokio::test]
+async fn a_device_menu_larger_than_a_page_is_paged() {
+    let (server, fixture) = nautobot().await;
+    let devices: Vec<Value> = (0..150)
+        .map(|i| json!({"name": format!("leaf-{i:03}"), "location": {"name": "ams01"}}))
+        .collect();
+    Mock::given(method("POST"))
+        .and(path("/api/graphql/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": devices}})))
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-device-status").await;
+
+    assert_eq!(routed.outcome, Outcome::Prompted);
+    let menu = menu(&routed);
+    assert_eq!(menu.choices.len(), crate::commands::MENU_PAGE_SIZE);
+    assert_eq!(menu.choices[0].label, "ams01: leaf-000");
+    assert_eq!(menu.choices[0].value, "leaf-000", "menus are valued by name, never by UUID");
+    assert_eq!(menu.next_offset, Some(crate::commands::MENU_PAGE_SIZE));
+}
+
+#[tokio::test]
+async fn a_graphql_error_is_said_as_nautobots_reason() {
+    let (server, fixture) = nautobot().await;
+    Mock::given(method("POST"))
+        .and(path("/api/graphql/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": null,
+            "errors": [{"message": "Select a valid choice. nowhere is not one of the available choices."}]
+        })))
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-device-facts ams01-edge-01").await;
+
+    assert_eq!(message(&routed).level, Level::Error);
+    assert!(text(&routed).contains("nowhere is not one of the available choices"), "{}", text(&routed));
+}
