@@ -250,6 +250,15 @@ pub fn field_of(variable: &Variable, objects: Option<Vec<Choice>>) -> Field {
         Value::Bool(false) => Some("False".to_owned()),
         Value::String(text) if text.is_empty() => None,
         Value::String(text) => Some(text.clone()),
+        // A MultiChoiceVar's default: its values, comma-separated as `run-job` reads them.
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .filter(|joined| !joined.is_empty()),
         other => Some(other.to_string()),
     };
     Field {

@@ -49,3 +49,6 @@ pub fn error(text: impl Into<String>) -> Reply {
 pub fn cut_note(shown: usize, count: usize) -> Option<String> {
     (shown < count).then(|| format!("Showing the first {shown} of {count}; narrow the filter to see the rest."))
 }
+
+#[cfg(test)]
+mod tests;

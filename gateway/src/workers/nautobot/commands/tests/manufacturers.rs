@@ -1,0 +1,103 @@
+//! `get-manufacturer-summary`.
+
+use serde_json::{Value, json};
+
+use super::super::manufacturers::{DeviceTypeCount, render_summary};
+use super::{assert_said, headings, message, object, page, rest_list, rows, table};
+use crate::model::Level;
+use crate::workers::nautobot::Page;
+use crate::workers::nautobot::objects::Named;
+
+/// A manufacturer as `dcim/manufacturers/` lists it.
+fn manufacturer(name: &str) -> Value {
+    object(
+        "dcim.manufacturer",
+        "dcim/manufacturers",
+        name,
+        json!({"name": name, "description": "", "device_type_count": 1, "inventory_item_count": 0}),
+    )
+}
+
+/// A device type as `dcim/device-types/?depth=1` lists it, with its count.
+fn device_type(manufacturer_name: &str, model: &str, device_count: u64) -> Value {
+    object(
+        "dcim.devicetype",
+        "dcim/device-types",
+        &format!("{manufacturer_name} {model}"),
+        json!({
+            "model": model,
+            "part_number": "",
+            "u_height": 1,
+            "is_full_depth": true,
+            "subdevice_role": null,
+            "manufacturer": object(
+                "dcim.manufacturer",
+                "dcim/manufacturers",
+                manufacturer_name,
+                json!({"name": manufacturer_name, "description": ""}),
+            ),
+            "device_family": null,
+            "front_image": null,
+            "rear_image": null,
+            "device_count": device_count,
+            "tags": [],
+        }),
+    )
+}
+
+#[test]
+fn the_summary_counts_devices_per_manufacturer_most_first_with_the_empty_ones() {
+    let manufacturers: Page<Named> = page(rest_list(
+        "dcim/manufacturers",
+        4,
+        ["Arista", "Cisco", "Nokia", "Juniper"].map(manufacturer).to_vec(),
+    ));
+    let types: Page<DeviceTypeCount> = page(rest_list(
+        "dcim/device-types",
+        4,
+        vec![
+            device_type("Arista", "DCS-7280CR2-60", 2),
+            device_type("Arista", "DCS-7050TX3-48C8", 4),
+            device_type("Cisco", "ASR-1001-X", 1),
+            device_type("Juniper", "MX204", 0),
+        ],
+    ));
+
+    let reply = render_summary(&manufacturers.results, &types.results);
+
+    assert_eq!(message(&reply).title.as_deref(), Some("Devices by manufacturer"));
+    let table = table(&reply);
+    assert_eq!(headings(table), ["Manufacturer", "Devices"]);
+    assert_eq!(
+        rows(table),
+        [["Arista", "6"], ["Cisco", "1"], ["Juniper", "0"], ["Nokia", "0"]],
+        "most devices first, then by name"
+    );
+}
+
+#[test]
+fn a_manufacturer_known_only_from_its_device_types_is_counted() {
+    // A user who may see device types but not manufacturers.
+    let manufacturers: Page<Named> = page(rest_list("dcim/manufacturers", 0, vec![]));
+    let types: Page<DeviceTypeCount> = page(rest_list(
+        "dcim/device-types",
+        2,
+        vec![
+            device_type("Arista", "DCS-7280CR2-60", 3),
+            device_type("Cisco", "ASR-1001-X", 4),
+        ],
+    ));
+
+    let reply = render_summary(&manufacturers.results, &types.results);
+
+    assert_eq!(rows(table(&reply)), [["Cisco", "4"], ["Arista", "3"]]);
+}
+
+#[test]
+fn without_manufacturers_it_says_so() {
+    assert_said(
+        &render_summary(&[], &[]),
+        Level::Info,
+        "There are no manufacturers that you may see.",
+    );
+}
