@@ -181,7 +181,12 @@ impl Drop for RestoreStatus {
             device,
             status,
         } = self;
-        let (nautobot, device, status) = (nautobot.clone(), device.clone(), status.clone());
+        let (mut nautobot, device, status) = (nautobot.clone(), device.clone(), status.clone());
+        // The test's client pools connections on the test's runtime, which is going away.
+        nautobot.http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("an HTTP client");
         // Drop cannot await, and the test's runtime may be unwinding: use a runtime of our own,
         // on a thread of its own.
         let restored = std::thread::spawn(move || {

@@ -333,6 +333,11 @@ fn reason(answer: &Value) -> Option<String> {
     if let Some(detail) = answer.get("detail").and_then(Value::as_str) {
         return Some(detail.to_owned());
     }
+    // GraphQL's own refusals: `{"errors": [{"message": …}]}`.
+    if let Some(errors) = answer.get("errors").and_then(Value::as_array) {
+        let messages: Vec<&str> = errors.iter().filter_map(|e| e.get("message")?.as_str()).collect();
+        return (!messages.is_empty()).then(|| messages.join("; "));
+    }
     let fields = answer.as_object()?;
     let said: Vec<String> = fields
         .iter()

@@ -209,9 +209,10 @@ pub fn render_providers(page: &Page<Provider>) -> Reply {
     )
 }
 
+/// A path endpoint is never a front or rear port (those are passed through),
+/// and Nautobot's GraphQL refuses fragments of types the union cannot hold.
 const ENDPOINT_FIELDS: &str = "location { name } provider_network { name } connected_endpoint { __typename \
      ... on InterfaceType { name device { name } } ... on CircuitTerminationType { term_side circuit { cid } } \
-     ... on FrontPortType { name device { name } } ... on RearPortType { name device { name } } \
      ... on PowerFeedType { name } }";
 
 /// `get-circuit-connections [provider] [circuit]`.

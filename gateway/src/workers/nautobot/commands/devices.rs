@@ -247,15 +247,17 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
         }
         Some(_) => {}
     }
-    let changed: Device = session
+    // Nautobot answers a change at depth 0 (the status as a bare reference);
+    // a 200 means it now has the status asked for.
+    let _: serde_json::Value = session
         .patch(&format!("dcim/devices/{}/", device.id), &json!({"status": status.id}))
         .await?;
-    let now = changed.status.as_ref().map_or(status.name.as_str(), Related::label);
     Ok(Reply::Message(Message::text(
         Level::Info,
         format!(
-            "The status of **{}** changed from **{current}** to **{now}** (by {}).",
+            "The status of **{}** changed from **{current}** to **{}** (by {}).",
             device.name(),
+            status.name,
             session.who.user
         ),
     )))
