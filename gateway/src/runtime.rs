@@ -101,7 +101,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
             }
         };
         let registered = match worker {
-            Ok(worker) => registry.register(Arc::new(worker)).map_err(|error| error.to_string()),
+            Ok(worker) => registry
+                .register(Arc::new(worker))
+                .map_err(|error| error.to_string()),
             Err(error) => Err(error.to_string()),
         };
         if let Err(error) = registered {

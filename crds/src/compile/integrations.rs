@@ -49,7 +49,12 @@ pub(super) fn compile(
             continue;
         };
         if let Err(why) = check_endpoint(endpoint) {
-            out.reject(object, generation, Reason::Invalid, format!("spec.endpoint {why}"));
+            out.reject(
+                object,
+                generation,
+                Reason::Invalid,
+                format!("spec.endpoint {why}"),
+            );
             continue;
         }
         let tls = spec.tls.clone().unwrap_or_default();

@@ -290,10 +290,16 @@ fn a_second_integration_of_a_type_serves_under_its_own_command() {
 #[test]
 fn an_endpoint_with_credentials_or_not_http_is_rejected_without_echoing_it() {
     for (endpoint, why) in [
-        ("https://admin:hunter2@nautobot.example.com", "must not carry a user or password"),
+        (
+            "https://admin:hunter2@nautobot.example.com",
+            "must not carry a user or password",
+        ),
         ("ftp://nautobot.example.com", "must be an http or https URL"),
         ("nautobot.example.com", "is not a URL"),
-        ("https://nautobot.example.com/?token=hunter2", "must not have a query"),
+        (
+            "https://nautobot.example.com/?token=hunter2",
+            "must not have a query",
+        ),
     ] {
         let mut resources = full_set();
         resources.integrations[0].spec.endpoint = Some(endpoint.to_owned());

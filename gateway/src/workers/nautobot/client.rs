@@ -190,7 +190,8 @@ impl NautobotClient {
         let url = self.url(path, std::iter::empty())?;
         // `extras/jobs/{id}/run/` refused is "may not run extras/jobs".
         let object = path.trim_end_matches('/').strip_suffix(action).unwrap_or(path);
-        self.request(who, Method::POST, url, Some(body), object, action).await
+        self.request(who, Method::POST, url, Some(body), object, action)
+            .await
     }
 
     /// Runs a GraphQL query; GraphQL errors are a [`NautobotError::Query`].
@@ -299,7 +300,9 @@ impl NautobotClient {
             StatusCode::NOT_FOUND => Err(NautobotError::NotFound { object }),
             other => Err(NautobotError::Refused {
                 status: other.as_u16(),
-                detail: serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| reason(&v)),
+                detail: serde_json::from_slice::<Value>(&bytes)
+                    .ok()
+                    .and_then(|v| reason(&v)),
             }),
         }
     }
@@ -343,7 +346,11 @@ fn reason(answer: &Value) -> Option<String> {
         .iter()
         .map(|(field, errors)| {
             let errors = match errors {
-                Value::Array(list) => list.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+                Value::Array(list) => list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 Value::String(text) => text.clone(),
                 other => other.to_string(),
             };

@@ -67,9 +67,9 @@ impl NautobotError {
             | NautobotError::NotFound { .. }
             | NautobotError::Query(_) => true,
             NautobotError::Refused { status, .. } => *status < 500,
-            NautobotError::Timeout { .. } | NautobotError::Unreachable { .. } | NautobotError::Malformed(_) => {
-                false
-            }
+            NautobotError::Timeout { .. }
+            | NautobotError::Unreachable { .. }
+            | NautobotError::Malformed(_) => false,
         }
     }
 }

@@ -45,12 +45,20 @@ impl<'a> Session<'a> {
     }
 
     /// A list under `/api/`, followed through its pages up to [`MAX_ROWS`].
-    pub async fn list<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<Page<T>, NautobotError> {
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Page<T>, NautobotError> {
         self.client.list(&self.who, path, query, MAX_ROWS).await
     }
 
     /// One object or document under `/api/`.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, NautobotError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, NautobotError> {
         self.client.get(&self.who, path, query).await
     }
 
@@ -60,12 +68,21 @@ impl<'a> Session<'a> {
     }
 
     /// An action (`run`), as this user.
-    pub async fn post<T: DeserializeOwned>(&self, path: &str, body: &Value, action: &str) -> Result<T, NautobotError> {
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Value,
+        action: &str,
+    ) -> Result<T, NautobotError> {
         self.client.post(&self.who, path, body, action).await
     }
 
     /// A GraphQL query whose `data` is read as `T`.
-    pub async fn graphql<T: DeserializeOwned>(&self, query: &str, variables: Value) -> Result<T, NautobotError> {
+    pub async fn graphql<T: DeserializeOwned>(
+        &self,
+        query: &str,
+        variables: Value,
+    ) -> Result<T, NautobotError> {
         let data = self.client.graphql(&self.who, query, variables).await?;
         serde_json::from_value(data).map_err(|err| NautobotError::Malformed(format!("graphql: {err}")))
     }
@@ -73,7 +90,12 @@ impl<'a> Session<'a> {
     /// Menu choices from a REST list: each object's `value_field` as the
     /// value (a name, never a UUID) and its `display` as the label, sorted
     /// by label, one choice per value.
-    pub async fn choices(&self, path: &str, query: &[(&str, &str)], value_field: &str) -> Result<Vec<Choice>, NautobotError> {
+    pub async fn choices(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        value_field: &str,
+    ) -> Result<Vec<Choice>, NautobotError> {
         let page: Page<Value> = self.list(path, query).await?;
         Ok(choices_of(&page.results, value_field))
     }
@@ -96,7 +118,12 @@ impl<'a> Session<'a> {
     /// The command as typed so far, for messages: `/nautobot get-devices`.
     pub fn typed(&self) -> String {
         let invocation = self.call.invocation;
-        format!("{}{} {}", self.call.prefix(), invocation.command, invocation.subcommand)
+        format!(
+            "{}{} {}",
+            self.call.prefix(),
+            invocation.command,
+            invocation.subcommand
+        )
     }
 }
 

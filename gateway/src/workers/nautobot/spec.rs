@@ -8,20 +8,29 @@ pub fn spec(command: &str) -> CommandSpec {
     let sub = SubcommandSpec::new;
     CommandSpec::new(command, "Ask Nautobot, your source of truth")
         .with(
-            sub("get-devices", "List devices by name, location, role, model or manufacturer")
-                .param("filter-type", "name, location, role, model or manufacturer")
-                .param("filter-value", "The name, location, role, model or manufacturer"),
+            sub(
+                "get-devices",
+                "List devices by name, location, role, model or manufacturer",
+            )
+            .param("filter-type", "name, location, role, model or manufacturer")
+            .param("filter-value", "The name, location, role, model or manufacturer"),
         )
         .with(sub("get-device-status", "Show the status of a device").param("device", "The device's name"))
         .with(
-            sub("change-device-status", "Change the status of a device, as yourself")
-                .param("device", "The device's name")
-                .param("status", "The new status")
-                .optional_param("confirm", "`yes` to change it without asking"),
+            sub(
+                "change-device-status",
+                "Change the status of a device, as yourself",
+            )
+            .param("device", "The device's name")
+            .param("status", "The new status")
+            .optional_param("confirm", "`yes` to change it without asking"),
         )
         .with(
-            sub("get-device-facts", "Show a device's manufacturer, model, role, platform and primary IP")
-                .param("device", "The device's name"),
+            sub(
+                "get-device-facts",
+                "Show a device's manufacturer, model, role, platform and primary IP",
+            )
+            .param("device", "The device's name"),
         )
         .with(
             sub("get-rack", "Show a rack's units and the devices in them")
@@ -29,32 +38,53 @@ pub fn spec(command: &str) -> CommandSpec {
                 .param("rack", "The rack's name"),
         )
         .with(
-            sub("get-circuits", "List circuits by provider, location or type, or all")
-                .param("filter-type", "provider, location, type or all")
-                .optional_param("filter-value", "The provider, location or circuit type"),
+            sub(
+                "get-circuits",
+                "List circuits by provider, location or type, or all",
+            )
+            .param("filter-type", "provider, location, type or all")
+            .optional_param("filter-value", "The provider, location or circuit type"),
         )
-        .with(sub("get-circuit-providers", "List circuit providers with their circuit counts"))
+        .with(sub(
+            "get-circuit-providers",
+            "List circuit providers with their circuit counts",
+        ))
         .with(
-            sub("get-circuit-connections", "Show what each end of a circuit connects to")
-                .param("provider", "The circuit's provider")
-                .param("circuit", "The circuit ID"),
+            sub(
+                "get-circuit-connections",
+                "Show what each end of a circuit connects to",
+            )
+            .param("provider", "The circuit's provider")
+            .param("circuit", "The circuit ID"),
         )
         .with(
-            sub("get-vlans", "List VLANs by ID, group, name, role, location, status or tenant, or all")
-                .param("filter-type", "id, group, name, role, location, status, tenant or all")
-                .optional_param("filter-value", "The VLAN ID, group, name, role, location, status or tenant"),
+            sub(
+                "get-vlans",
+                "List VLANs by ID, group, name, role, location, status or tenant, or all",
+            )
+            .param(
+                "filter-type",
+                "id, group, name, role, location, status, tenant or all",
+            )
+            .optional_param(
+                "filter-value",
+                "The VLAN ID, group, name, role, location, status or tenant",
+            ),
         )
         .with(
             sub("get-interface-connections", "List cabled interface connections")
                 .param("filter-type", "device, model, role, location or all")
-                .optional_param("filter-value", "The model, role or location; for device, its location")
+                .optional_param(
+                    "filter-value",
+                    "The model, role or location; for device, its location",
+                )
                 .optional_param("device", "For device: the device's name"),
         )
         .with(sub("get-manufacturer-summary", "Count devices by manufacturer"))
-        .with(
-            sub("get-jobs", "List the jobs you may see")
-                .optional_param("fields", "Comma-separated: name, grouping, module, enabled, installed, description"),
-        )
+        .with(sub("get-jobs", "List the jobs you may see").optional_param(
+            "fields",
+            "Comma-separated: name, grouping, module, enabled, installed, description",
+        ))
         .with(
             sub("filter-jobs", "List jobs that are enabled and/or installed")
                 .optional_param("filters", "Comma-separated: enabled, installed"),
@@ -64,6 +94,9 @@ pub fn spec(command: &str) -> CommandSpec {
                 .param("job", "The job's name")
                 .optional_param("values", "The job's variables, in order"),
         )
-        .with(sub("run-job-form", "Fill in a job's variables in a form, then run it").param("job", "The job's name"))
+        .with(
+            sub("run-job-form", "Fill in a job's variables in a form, then run it")
+                .param("job", "The job's name"),
+        )
         .with(sub("about", "Show which Nautobot this is"))
 }

@@ -277,6 +277,9 @@ fn an_endpoint_with_a_password_is_refused_without_repeating_it() {
     let Err(error) = NautobotClient::new(&settings) else {
         panic!("an endpoint with a password is refused");
     };
-    assert!(error.to_string().contains("carries a user or password"), "{error}");
+    assert!(
+        error.to_string().contains("carries a user or password"),
+        "{error}"
+    );
     assert!(!format!("{error} {error:?}").contains("hunter2"));
 }

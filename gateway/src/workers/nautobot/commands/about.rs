@@ -15,7 +15,12 @@ pub struct Status {
 /// `about`.
 pub async fn about(session: &Session<'_>) -> Result<Reply, NautobotError> {
     let status: Status = session.get("status/", &[]).await?;
-    Ok(render_about(&session.typed(), &status, session.web_url(), &session.who))
+    Ok(render_about(
+        &session.typed(),
+        &status,
+        session.web_url(),
+        &session.who,
+    ))
 }
 
 /// What this command is, the Nautobot version and URL, and who the user acts as.

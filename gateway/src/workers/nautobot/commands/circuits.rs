@@ -99,7 +99,9 @@ impl Termination {
 }
 
 fn place(termination: &Option<Termination>) -> String {
-    termination.as_ref().map_or_else(|| NONE.to_owned(), Termination::place)
+    termination
+        .as_ref()
+        .map_or_else(|| NONE.to_owned(), Termination::place)
 }
 
 /// `get-circuits [filter-type] [value]`.
@@ -115,13 +117,21 @@ pub async fn get_circuits(session: &Session<'_>) -> Result<Reply, NautobotError>
         .map_or("", |(_, argument)| argument);
     let answer: CircuitsAnswer = match (&value, argument) {
         (Some(value), argument) if !argument.is_empty() => {
-            let query = format!("query ($value: [String]) {{ circuits({argument}: $value) {{ {CIRCUIT_FIELDS} }} }}");
+            let query =
+                format!("query ($value: [String]) {{ circuits({argument}: $value) {{ {CIRCUIT_FIELDS} }} }}");
             session.graphql(&query, json!({"value": [value]})).await?
         }
-        _ => session.graphql(&format!("{{ circuits {{ {CIRCUIT_FIELDS} }} }}"), json!({})).await?,
+        _ => {
+            session
+                .graphql(&format!("{{ circuits {{ {CIRCUIT_FIELDS} }} }}"), json!({}))
+                .await?
+        }
     };
     let filtered = value.map(|value| (kind.name, value));
-    Ok(render_circuits(filtered.as_ref().map(|(k, v)| (*k, v.as_str())), &answer.circuits))
+    Ok(render_circuits(
+        filtered.as_ref().map(|(k, v)| (*k, v.as_str())),
+        &answer.circuits,
+    ))
 }
 
 /// The circuits table.
@@ -131,7 +141,10 @@ pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit]) -> Re
         None => "All circuits".to_owned(),
     };
     if circuits.is_empty() {
-        return Reply::Message(Message::text(Level::Info, format!("{title}: none that you may see.")));
+        return Reply::Message(Message::text(
+            Level::Info,
+            format!("{title}: none that you may see."),
+        ));
     }
     let mut rows: Vec<Vec<String>> = circuits
         .iter()
@@ -149,7 +162,16 @@ pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit]) -> Re
         })
         .collect();
     rows.sort();
-    let columns = ["Circuit ID", "Provider", "Type", "Status", "Tenant", "A side", "Z side", "Description"];
+    let columns = [
+        "Circuit ID",
+        "Provider",
+        "Type",
+        "Status",
+        "Tenant",
+        "A side",
+        "Z side",
+        "Description",
+    ];
     table_message(title, &columns, rows, None)
 }
 
@@ -187,7 +209,10 @@ pub async fn get_circuit_providers(session: &Session<'_>) -> Result<Reply, Nauto
 /// The providers table: name, ASN, account, circuit count.
 pub fn render_providers(page: &Page<Provider>) -> Reply {
     if page.results.is_empty() {
-        return Reply::Message(Message::text(Level::Info, "There are no circuit providers that you may see."));
+        return Reply::Message(Message::text(
+            Level::Info,
+            "There are no circuit providers that you may see.",
+        ));
     }
     let rows = page
         .results
@@ -195,7 +220,9 @@ pub fn render_providers(page: &Page<Provider>) -> Reply {
         .map(|provider| {
             vec![
                 provider.name.clone(),
-                provider.asn.map_or_else(|| NONE.to_owned(), |asn| asn.to_string()),
+                provider
+                    .asn
+                    .map_or_else(|| NONE.to_owned(), |asn| asn.to_string()),
                 or_none(provider.account.as_deref()),
                 provider.circuit_count.to_string(),
             ]
@@ -226,7 +253,9 @@ pub async fn get_circuit_connections(session: &Session<'_>) -> Result<Reply, Nau
             .map(|provider| Choice::same(provider.name))
             .collect();
         if choices.is_empty() {
-            return Ok(error("There are no providers with circuits that you may see in Nautobot."));
+            return Ok(error(
+                "There are no providers with circuits that you may see in Nautobot.",
+            ));
         }
         return Ok(session.menu("Circuits of which provider?", choices));
     };
@@ -235,7 +264,9 @@ pub async fn get_circuit_connections(session: &Session<'_>) -> Result<Reply, Nau
             .choices("circuits/circuits/", &[("provider", provider)], "cid")
             .await?;
         if choices.is_empty() {
-            return Ok(error(format!("`{provider}` has no circuits that you may see in Nautobot.")));
+            return Ok(error(format!(
+                "`{provider}` has no circuits that you may see in Nautobot."
+            )));
         }
         return Ok(session.menu(format!("Which circuit of {provider}?"), choices));
     };
@@ -248,23 +279,28 @@ pub async fn get_circuit_connections(session: &Session<'_>) -> Result<Reply, Nau
         .await?;
     Ok(match answer.circuits.first() {
         Some(circuit) => render_connections(provider, circuit),
-        None => error(format!("`{provider}` has no circuit `{cid}` that you may see in Nautobot.")),
+        None => error(format!(
+            "`{provider}` has no circuit `{cid}` that you may see in Nautobot."
+        )),
     })
 }
 
 /// What each end of the circuit connects to.
 pub fn render_connections(provider: &str, circuit: &Circuit) -> Reply {
-    let rows = [("A", &circuit.circuit_termination_a), ("Z", &circuit.circuit_termination_z)]
-        .into_iter()
-        .map(|(side, termination)| match termination {
-            Some(termination) => vec![
-                side.to_owned(),
-                termination.place(),
-                connected_to(termination.connected_endpoint.as_ref()),
-            ],
-            None => vec![side.to_owned(), NONE.to_owned(), "no termination".to_owned()],
-        })
-        .collect();
+    let rows = [
+        ("A", &circuit.circuit_termination_a),
+        ("Z", &circuit.circuit_termination_z),
+    ]
+    .into_iter()
+    .map(|(side, termination)| match termination {
+        Some(termination) => vec![
+            side.to_owned(),
+            termination.place(),
+            connected_to(termination.connected_endpoint.as_ref()),
+        ],
+        None => vec![side.to_owned(), NONE.to_owned(), "no termination".to_owned()],
+    })
+    .collect();
     table_message(
         format!("Circuit {} of {provider}", circuit.cid),
         &["Side", "Location", "Connected to"],
@@ -278,7 +314,13 @@ pub fn connected_to(endpoint: Option<&Value>) -> String {
     let Some(endpoint) = endpoint.filter(|e| !e.is_null()) else {
         return "not connected".to_owned();
     };
-    let text = |value: &Value, pointer: &str| value.pointer(pointer).and_then(Value::as_str).unwrap_or(NONE).to_owned();
+    let text = |value: &Value, pointer: &str| {
+        value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or(NONE)
+            .to_owned()
+    };
     match endpoint.get("__typename").and_then(Value::as_str) {
         Some("CircuitTerminationType") => format!(
             "circuit {} (side {})",
@@ -291,6 +333,10 @@ pub fn connected_to(endpoint: Option<&Value>) -> String {
             text(endpoint, "/name")
         ),
         Some("PowerFeedType") => format!("power feed {}", text(endpoint, "/name")),
-        _ => format!("device {}, port {}", text(endpoint, "/device/name"), text(endpoint, "/name")),
+        _ => format!(
+            "device {}, port {}",
+            text(endpoint, "/device/name"),
+            text(endpoint, "/name")
+        ),
     }
 }

@@ -111,7 +111,16 @@ pub fn render_devices(filter: &str, value: &str, page: &Page<Device>) -> Reply {
             ]
         })
         .collect();
-    let columns = ["Name", "Status", "Tenant", "Location", "Rack", "Role", "Type", "Primary IP"];
+    let columns = [
+        "Name",
+        "Status",
+        "Tenant",
+        "Location",
+        "Rack",
+        "Role",
+        "Type",
+        "Primary IP",
+    ];
     let mut blocks = vec![Block::Table(Table {
         title: title.clone(),
         columns: columns.map(str::to_owned).to_vec(),
@@ -129,12 +138,16 @@ pub fn render_devices(filter: &str, value: &str, page: &Page<Device>) -> Reply {
 
 /// The device named `name`, as the session's user sees it.
 async fn find_device(session: &Session<'_>, name: &str) -> Result<Option<Device>, NautobotError> {
-    let page: Page<Device> = session.list("dcim/devices/", &[("name", name), ("depth", "1")]).await?;
+    let page: Page<Device> = session
+        .list("dcim/devices/", &[("name", name), ("depth", "1")])
+        .await?;
     Ok(page.results.into_iter().next())
 }
 
 fn no_device(name: &str) -> Reply {
-    error(format!("There is no device named `{name}` that you may see in Nautobot."))
+    error(format!(
+        "There is no device named `{name}` that you may see in Nautobot."
+    ))
 }
 
 #[derive(Deserialize)]
@@ -192,7 +205,11 @@ pub async fn get_device_status(session: &Session<'_>) -> Result<Reply, NautobotE
 pub fn render_status(device: &Device) -> Reply {
     Reply::Message(Message::text(
         Level::Info,
-        format!("The status of **{}** is **{}**.", device.name(), label(&device.status)),
+        format!(
+            "The status of **{}** is **{}**.",
+            device.name(),
+            label(&device.status)
+        ),
     ))
 }
 
@@ -216,7 +233,11 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
             status_choices(&statuses.results, &current),
         ));
     };
-    let Some(status) = statuses.results.iter().find(|s| s.name.eq_ignore_ascii_case(wanted)) else {
+    let Some(status) = statuses
+        .results
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(wanted))
+    else {
         let known: Vec<&str> = statuses.results.iter().map(|s| s.name.as_str()).collect();
         return Ok(error(format!(
             "`{wanted}` is not a device status; use one of: {}.",
@@ -232,7 +253,11 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
     match session.arg(2) {
         None => {
             return Ok(session.menu(
-                format!("Change the status of **{}** from **{current}** to **{}**?", device.name(), status.name),
+                format!(
+                    "Change the status of **{}** from **{current}** to **{}**?",
+                    device.name(),
+                    status.name
+                ),
                 vec![Choice {
                     label: format!("Yes, make it {}", status.name),
                     value: "yes".to_owned(),
@@ -241,8 +266,11 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
         }
         Some(answer) if !answer.eq_ignore_ascii_case("yes") => {
             return Ok(Reply::Message(
-                Message::text(Level::Info, format!("Not changed: **{}** stays **{current}**.", device.name()))
-                    .privately(),
+                Message::text(
+                    Level::Info,
+                    format!("Not changed: **{}** stays **{current}**.", device.name()),
+                )
+                .privately(),
             ));
         }
         Some(_) => {}
@@ -250,7 +278,10 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
     // Nautobot answers a change at depth 0 (the status as a bare reference);
     // a 200 means it now has the status asked for.
     let _: serde_json::Value = session
-        .patch(&format!("dcim/devices/{}/", device.id), &json!({"status": status.id}))
+        .patch(
+            &format!("dcim/devices/{}/", device.id),
+            &json!({"status": status.id}),
+        )
         .await?;
     Ok(Reply::Message(Message::text(
         Level::Info,
@@ -342,7 +373,10 @@ pub fn render_facts(facts: &Facts, link: &str) -> Reply {
         ("model", or_none(device_type.model.as_deref())),
         ("role", label(&facts.role)),
         ("platform", label(&facts.platform)),
-        ("primary_ip", primary_ip.map_or_else(|| or_none(None), |ip| ip.label().to_owned())),
+        (
+            "primary_ip",
+            primary_ip.map_or_else(|| or_none(None), |ip| ip.label().to_owned()),
+        ),
         ("serial", or_none(facts.serial.as_deref())),
         ("created", or_none(facts.created.as_deref())),
         ("updated", or_none(facts.last_updated.as_deref())),
@@ -354,7 +388,10 @@ pub fn render_facts(facts: &Facts, link: &str) -> Reply {
         .join("\n");
     Reply::Message(Message {
         title: Some(format!("Device {name}")),
-        blocks: vec![Block::Code(code), Block::Text(format!("[Open in Nautobot]({link})"))],
+        blocks: vec![
+            Block::Code(code),
+            Block::Text(format!("[Open in Nautobot]({link})")),
+        ],
         ..Default::default()
     })
 }

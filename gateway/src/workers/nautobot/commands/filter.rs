@@ -46,10 +46,16 @@ pub enum Step<'k> {
 
 /// The filter type (argument 0) and value (argument 1) of the session, asking
 /// for what is missing. `noun` names what is listed ("devices").
-pub async fn step<'k>(session: &Session<'_>, kinds: &'k [FilterKind], noun: &str) -> Result<Step<'k>, NautobotError> {
+pub async fn step<'k>(
+    session: &Session<'_>,
+    kinds: &'k [FilterKind],
+    noun: &str,
+) -> Result<Step<'k>, NautobotError> {
     let Some(typed) = session.arg(0) else {
         let choices = kinds.iter().map(|kind| Choice::same(kind.name)).collect();
-        return Ok(Step::Answer(session.menu(format!("Which {noun}? Filter by…"), choices)));
+        return Ok(Step::Answer(
+            session.menu(format!("Which {noun}? Filter by…"), choices),
+        ));
     };
     let Some(kind) = kinds.iter().find(|kind| kind.name.eq_ignore_ascii_case(typed)) else {
         let known: Vec<&str> = kinds.iter().map(|kind| kind.name).collect();

@@ -118,29 +118,51 @@ pub async fn get_interface_connections(session: &Session<'_>) -> Result<Reply, N
                     .choices("dcim/devices/", &[("location", location.as_str())], "name")
                     .await?;
                 if choices.is_empty() {
-                    return Ok(error(format!("There are no devices at `{location}` that you may see.")));
+                    return Ok(error(format!(
+                        "There are no devices at `{location}` that you may see."
+                    )));
                 }
                 return Ok(session.menu(format!("Which device at {location}?"), choices));
             };
-            (Some(vec![device.to_owned()]), format!("Interface connections of {device}"))
+            (
+                Some(vec![device.to_owned()]),
+                format!("Interface connections of {device}"),
+            )
         }
         (name, Some(value)) => {
             let query = format!("query ($value: [String]) {{ devices({argument}: $value) {{ name }} }}");
             let answer: DevicesAnswer = session.graphql(&query, json!({"value": [value]})).await?;
             let names: Vec<String> = answer.devices.iter().map(|d| d.label().to_owned()).collect();
-            (Some(names), format!("Interface connections of devices where {name} is {value}"))
+            (
+                Some(names),
+                format!("Interface connections of devices where {name} is {value}"),
+            )
         }
     };
     let answer: InterfacesAnswer = match &devices {
-        Some(names) if names.is_empty() => InterfacesAnswer { interfaces: Vec::new() },
+        Some(names) if names.is_empty() => InterfacesAnswer {
+            interfaces: Vec::new(),
+        },
         Some(names) => {
-            let query = format!("query ($device: [String]) {{ interfaces(device: $device) {{ {INTERFACE_FIELDS} }} }}");
+            let query = format!(
+                "query ($device: [String]) {{ interfaces(device: $device) {{ {INTERFACE_FIELDS} }} }}"
+            );
             session.graphql(&query, json!({"device": names})).await?
         }
-        None => session.graphql(&format!("{{ interfaces {{ {INTERFACE_FIELDS} }} }}"), json!({})).await?,
+        None => {
+            session
+                .graphql(&format!("{{ interfaces {{ {INTERFACE_FIELDS} }} }}"), json!({}))
+                .await?
+        }
     };
-    let selected: Option<HashSet<&str>> = devices.as_ref().map(|names| names.iter().map(String::as_str).collect());
-    Ok(render_connections(&described, &answer.interfaces, selected.as_ref()))
+    let selected: Option<HashSet<&str>> = devices
+        .as_ref()
+        .map(|names| names.iter().map(String::as_str).collect());
+    Ok(render_connections(
+        &described,
+        &answer.interfaces,
+        selected.as_ref(),
+    ))
 }
 
 /// One row per cable between two interfaces (each cable once, whichever end
@@ -155,7 +177,12 @@ pub fn render_connections(title: &str, interfaces: &[Interface], selected: Optio
         if peer.get("__typename").and_then(Value::as_str) != Some("InterfaceType") {
             continue;
         }
-        let text = |pointer: &str| peer.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let text = |pointer: &str| {
+            peer.pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
         let (device_a, interface_a) = (label(&interface.device), interface.name.clone());
         let (device_b, interface_b) = (text("/device/name"), text("/name"));
         let status = interface
@@ -176,7 +203,10 @@ pub fn render_connections(title: &str, interfaces: &[Interface], selected: Optio
         rows.insert(vec![device_a, interface_a, shown_b, interface_b, status]);
     }
     if rows.is_empty() {
-        return Reply::Message(Message::text(Level::Info, format!("{title}: no cabled connections that you may see.")));
+        return Reply::Message(Message::text(
+            Level::Info,
+            format!("{title}: no cabled connections that you may see."),
+        ));
     }
     let note = outside.then(|| "`*` marks a device outside the filter.".to_owned());
     table_message(

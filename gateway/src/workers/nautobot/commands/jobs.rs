@@ -67,10 +67,20 @@ fn yes_no(value: bool) -> String {
 /// `get-jobs [fields]`: the jobs the user may see, with the columns asked for.
 pub async fn get_jobs(session: &Session<'_>) -> Result<Reply, NautobotError> {
     let wanted = session.arg(0).unwrap_or("name,grouping,enabled");
-    let fields: Vec<&str> = wanted.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
-    if let Some(unknown) = fields.iter().find(|f| !JOB_FIELDS.iter().any(|(known, _)| known == *f)) {
+    let fields: Vec<&str> = wanted
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
+    if let Some(unknown) = fields
+        .iter()
+        .find(|f| !JOB_FIELDS.iter().any(|(known, _)| known == *f))
+    {
         let known: Vec<&str> = JOB_FIELDS.iter().map(|(name, _)| *name).collect();
-        return Ok(error(format!("`{unknown}` is not a job field; use some of: {}.", known.join(", "))));
+        return Ok(error(format!(
+            "`{unknown}` is not a job field; use some of: {}.",
+            known.join(", ")
+        )));
     }
     let page: Page<Job> = session.list("extras/jobs/", &[]).await?;
     Ok(render_jobs("Jobs", &fields, &page))
@@ -86,21 +96,35 @@ pub async fn filter_jobs(session: &Session<'_>) -> Result<Reply, NautobotError> 
         .filter(|f| !f.is_empty())
         .collect();
     if let Some(unknown) = filters.iter().find(|f| !matches!(**f, "enabled" | "installed")) {
-        return Ok(error(format!("`{unknown}` is not a job filter; use enabled, installed or both.")));
+        return Ok(error(format!(
+            "`{unknown}` is not a job filter; use enabled, installed or both."
+        )));
     }
     let query: Vec<(&str, &str)> = filters.iter().map(|f| (*f, "true")).collect();
     let page: Page<Job> = session.list("extras/jobs/", &query).await?;
-    Ok(render_jobs(&format!("Jobs that are {}", filters.join(" and ")), &["name", "grouping", "enabled"], &page))
+    Ok(render_jobs(
+        &format!("Jobs that are {}", filters.join(" and ")),
+        &["name", "grouping", "enabled"],
+        &page,
+    ))
 }
 
 /// A table of jobs with `fields` as columns.
 pub fn render_jobs(title: &str, fields: &[&str], page: &Page<Job>) -> Reply {
     if page.results.is_empty() {
-        return Reply::Message(Message::text(Level::Info, format!("{title}: none that you may see.")));
+        return Reply::Message(Message::text(
+            Level::Info,
+            format!("{title}: none that you may see."),
+        ));
     }
     let columns: Vec<&str> = fields
         .iter()
-        .map(|f| JOB_FIELDS.iter().find(|(name, _)| name == f).map_or(*f, |(_, heading)| *heading))
+        .map(|f| {
+            JOB_FIELDS
+                .iter()
+                .find(|(name, _)| name == f)
+                .map_or(*f, |(_, heading)| *heading)
+        })
         .collect();
     let mut rows: Vec<Vec<String>> = page
         .results
@@ -108,7 +132,12 @@ pub fn render_jobs(title: &str, fields: &[&str], page: &Page<Job>) -> Reply {
         .map(|job| fields.iter().map(|f| job_field(job, f)).collect())
         .collect();
     rows.sort();
-    table_message(title.to_owned(), &columns, rows, cut_note(page.results.len(), page.count))
+    table_message(
+        title.to_owned(),
+        &columns,
+        rows,
+        cut_note(page.results.len(), page.count),
+    )
 }
 
 /// One of a job's variables, as `extras/jobs/{id}/variables/` describes it.
@@ -134,7 +163,9 @@ pub struct Variable {
 async fn runnable_job(session: &Session<'_>, name: &str) -> Result<Result<Job, Reply>, NautobotError> {
     let page: Page<Job> = session.list("extras/jobs/", &[("name", name)]).await?;
     Ok(match page.results.into_iter().next() {
-        None => Err(error(format!("There is no job named `{name}` that you may see in Nautobot."))),
+        None => Err(error(format!(
+            "There is no job named `{name}` that you may see in Nautobot."
+        ))),
         Some(job) if !job.enabled => Err(error(format!(
             "The job **{}** is not enabled in Nautobot; an administrator can enable it.",
             job.name
@@ -174,7 +205,9 @@ pub async fn run_job_form(session: &Session<'_>) -> Result<Reply, NautobotError>
         Ok(job) => job,
         Err(reply) => return Ok(reply),
     };
-    let variables: Vec<Variable> = session.get(&format!("extras/jobs/{}/variables/", job.id), &[]).await?;
+    let variables: Vec<Variable> = session
+        .get(&format!("extras/jobs/{}/variables/", job.id), &[])
+        .await?;
     if variables.is_empty() {
         return Ok(Reply::Message(Message::text(
             Level::Info,
@@ -203,7 +236,10 @@ async fn job_form(session: &Session<'_>, job: &Job, variables: &[Variable]) -> R
     let mut run = session.call.invocation.clone();
     run.subcommand = "run-job".to_owned();
     run.arguments = vec![job.name.clone()];
-    Ok(session.call.ctx.prompt_form(&run, format!("Run {}", job.name), fields))
+    Ok(session
+        .call
+        .ctx
+        .prompt_form(&run, format!("Run {}", job.name), fields))
 }
 
 /// The names of the objects of `model` (`dcim.device`) the user may see,
@@ -219,7 +255,10 @@ async fn object_choices(session: &Session<'_>, model: &str) -> Result<Option<Vec
     };
     let page: Page<Value> = session.list(&format!("{app}/{list}/"), &[]).await?;
     let choices = crate::workers::nautobot::session::choices_of(&page.results, "name");
-    Ok((!choices.is_empty() && choices.len() <= MAX_SELECT_CHOICES && page.count <= MAX_SELECT_CHOICES).then_some(choices))
+    Ok(
+        (!choices.is_empty() && choices.len() <= MAX_SELECT_CHOICES && page.count <= MAX_SELECT_CHOICES)
+            .then_some(choices),
+    )
 }
 
 /// Whether `list` (without hyphens) is the plural of `model`.
@@ -297,7 +336,11 @@ pub fn job_data(variables: &[Variable], values: &[String]) -> Result<Map<String,
         return Err(format!(
             "the job takes {} values ({}), not {}",
             variables.len(),
-            variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", "),
+            variables
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             values.len()
         ));
     }
@@ -356,7 +399,9 @@ pub struct JobStatus {
 
 impl JobResult {
     fn state(&self) -> &str {
-        self.status.as_ref().map_or("PENDING", |status| status.value.as_str())
+        self.status
+            .as_ref()
+            .map_or("PENDING", |status| status.value.as_str())
     }
 
     fn finished(&self) -> bool {
@@ -374,7 +419,9 @@ pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
         Ok(job) => job,
         Err(reply) => return Ok(reply),
     };
-    let variables: Vec<Variable> = session.get(&format!("extras/jobs/{}/variables/", job.id), &[]).await?;
+    let variables: Vec<Variable> = session
+        .get(&format!("extras/jobs/{}/variables/", job.id), &[])
+        .await?;
     let values = session.args_from(1);
     if values.is_empty() && !variables.is_empty() {
         return job_form(session, &job, &variables).await;
@@ -384,7 +431,11 @@ pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
         Err(problem) => return Ok(error(format!("Cannot run **{}**: {problem}.", job.name))),
     };
     let submitted: Submitted = session
-        .post(&format!("extras/jobs/{}/run/", job.id), &json!({"data": data}), "run")
+        .post(
+            &format!("extras/jobs/{}/run/", job.id),
+            &json!({"data": data}),
+            "run",
+        )
         .await?;
     let Some(mut result) = submitted.job_result else {
         return Ok(Reply::Message(Message::text(
@@ -395,7 +446,9 @@ pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
     let deadline = tokio::time::Instant::now() + JOB_FOLLOW_LIMIT;
     while !result.finished() && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(JOB_POLL_INTERVAL).await;
-        result = session.get(&format!("extras/job-results/{}/", result.id), &[]).await?;
+        result = session
+            .get(&format!("extras/job-results/{}/", result.id), &[])
+            .await?;
     }
     let link = session.web_link(&format!("extras/job-results/{}/", result.id));
     Ok(render_job_result(&job.name, &session.who.user, &result, &link))
@@ -405,8 +458,14 @@ pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
 pub fn render_job_result(job: &str, user: &str, result: &JobResult, link: &str) -> Reply {
     let state = result.state();
     let (level, text) = match state {
-        "SUCCESS" => (Level::Info, format!("The job **{job}** finished: **{state}** (run as {user}).")),
-        "FAILURE" | "REVOKED" => (Level::Error, format!("The job **{job}** did not succeed: **{state}** (run as {user}).")),
+        "SUCCESS" => (
+            Level::Info,
+            format!("The job **{job}** finished: **{state}** (run as {user})."),
+        ),
+        "FAILURE" | "REVOKED" => (
+            Level::Error,
+            format!("The job **{job}** did not succeed: **{state}** (run as {user})."),
+        ),
         _ => (
             Level::Warning,
             format!(
@@ -420,7 +479,9 @@ pub fn render_job_result(job: &str, user: &str, result: &JobResult, link: &str) 
         Value::Null => {}
         Value::String(text) if text.is_empty() => {}
         Value::String(text) => blocks.push(Block::Code(text.clone())),
-        other => blocks.push(Block::Code(serde_json::to_string_pretty(other).unwrap_or_default())),
+        other => blocks.push(Block::Code(
+            serde_json::to_string_pretty(other).unwrap_or_default(),
+        )),
     }
     blocks.push(Block::Text(format!("[The job result in Nautobot]({link})")));
     Reply::Message(Message {

@@ -35,7 +35,10 @@ pub fn render_summary(manufacturers: &[Named], types: &[DeviceTypeCount]) -> Rep
         }
     }
     if counts.is_empty() {
-        return Reply::Message(Message::text(Level::Info, "There are no manufacturers that you may see."));
+        return Reply::Message(Message::text(
+            Level::Info,
+            "There are no manufacturers that you may see.",
+        ));
     }
     let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -43,5 +46,10 @@ pub fn render_summary(manufacturers: &[Named], types: &[DeviceTypeCount]) -> Rep
         .into_iter()
         .map(|(name, count)| vec![name, count.to_string()])
         .collect();
-    table_message("Devices by manufacturer".to_owned(), &["Manufacturer", "Devices"], rows, None)
+    table_message(
+        "Devices by manufacturer".to_owned(),
+        &["Manufacturer", "Devices"],
+        rows,
+        None,
+    )
 }

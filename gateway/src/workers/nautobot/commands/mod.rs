@@ -36,7 +36,9 @@ pub async fn run(session: &Session<'_>) -> Result<Reply, NautobotError> {
         "run-job-form" => jobs::run_job_form(session).await,
         "about" => about::about(session).await,
         // The router runs only sub-commands of the spec.
-        other => Ok(error(format!("`{other}` is not a sub-command of the nautobot integration."))),
+        other => Ok(error(format!(
+            "`{other}` is not a sub-command of the nautobot integration."
+        ))),
     }
 }
 
@@ -47,7 +49,8 @@ pub fn error(text: impl Into<String>) -> Reply {
 
 /// "showing 10 000 of 12 345" when a list was cut, for a table's note.
 pub fn cut_note(shown: usize, count: usize) -> Option<String> {
-    (shown < count).then(|| format!("Showing the first {shown} of {count}; narrow the filter to see the rest."))
+    (shown < count)
+        .then(|| format!("Showing the first {shown} of {count}; narrow the filter to see the rest."))
 }
 
 #[cfg(test)]

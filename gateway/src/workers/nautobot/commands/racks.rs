@@ -53,14 +53,20 @@ pub async fn get_rack(session: &Session<'_>) -> Result<Reply, NautobotError> {
             .choices("dcim/locations/", &[("content_type", "dcim.rack")], "name")
             .await?;
         if choices.is_empty() {
-            return Ok(error("There are no locations with racks that you may see in Nautobot."));
+            return Ok(error(
+                "There are no locations with racks that you may see in Nautobot.",
+            ));
         }
         return Ok(session.menu("Racks at which location?", choices));
     };
     let Some(rack) = session.arg(1) else {
-        let choices = session.choices("dcim/racks/", &[("location", location)], "name").await?;
+        let choices = session
+            .choices("dcim/racks/", &[("location", location)], "name")
+            .await?;
         if choices.is_empty() {
-            return Ok(error(format!("There are no racks at `{location}` that you may see in Nautobot.")));
+            return Ok(error(format!(
+                "There are no racks at `{location}` that you may see in Nautobot."
+            )));
         }
         return Ok(session.menu(format!("Which rack at {location}?"), choices));
     };
@@ -69,7 +75,9 @@ pub async fn get_rack(session: &Session<'_>) -> Result<Reply, NautobotError> {
         .await?;
     Ok(match answer.racks.first() {
         Some(found) => render_rack(location, found),
-        None => error(format!("There is no rack `{rack}` at `{location}` that you may see in Nautobot.")),
+        None => error(format!(
+            "There is no rack `{rack}` at `{location}` that you may see in Nautobot."
+        )),
     })
 }
 
@@ -116,7 +124,10 @@ pub fn render_rack(location: &str, rack: &Rack) -> Reply {
     let mut blocks = vec![Block::Code(lines.join("\n"))];
     if !unmounted.is_empty() {
         unmounted.sort();
-        blocks.push(Block::Text(format!("In the rack but not in a unit: {}", unmounted.join(", "))));
+        blocks.push(Block::Text(format!(
+            "In the rack but not in a unit: {}",
+            unmounted.join(", ")
+        )));
     }
     let title = format!("Rack {} at {location} ({} U)", rack.name, rack.u_height);
     if rack.devices.is_empty() {

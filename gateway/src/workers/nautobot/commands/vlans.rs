@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::circuits::table_message;
-use super::filter::{self, FilterKind, Step, Values};
 use super::error;
+use super::filter::{self, FilterKind, Step, Values};
 use crate::model::{Level, Message, Reply};
 use crate::workers::nautobot::objects::{NONE, Related, label, or_none};
 use crate::workers::nautobot::{NautobotError, Session};
@@ -152,17 +152,30 @@ pub async fn get_vlans(session: &Session<'_>) -> Result<Reply, NautobotError> {
             let (variable_type, typed): (&str, Value) = if argument == "vid" {
                 match value.parse::<u32>() {
                     Ok(vid) => ("[Int]", json!([vid])),
-                    Err(_) => return Ok(error(format!("`{value}` is not a VLAN ID (a number from 1 to 4094)."))),
+                    Err(_) => {
+                        return Ok(error(format!(
+                            "`{value}` is not a VLAN ID (a number from 1 to 4094)."
+                        )));
+                    }
                 }
             } else {
                 ("[String]", json!([value]))
             };
-            let query = format!("query ($value: {variable_type}) {{ vlans({argument}: $value) {{ {VLAN_FIELDS} }} }}");
+            let query = format!(
+                "query ($value: {variable_type}) {{ vlans({argument}: $value) {{ {VLAN_FIELDS} }} }}"
+            );
             session.graphql(&query, json!({"value": typed})).await?
         }
-        _ => session.graphql(&format!("{{ vlans {{ {VLAN_FIELDS} }} }}"), json!({})).await?,
+        _ => {
+            session
+                .graphql(&format!("{{ vlans {{ {VLAN_FIELDS} }} }}"), json!({}))
+                .await?
+        }
     };
-    Ok(render_vlans(value.as_deref().map(|v| (kind.name, v)), &answer.vlans))
+    Ok(render_vlans(
+        value.as_deref().map(|v| (kind.name, v)),
+        &answer.vlans,
+    ))
 }
 
 /// The VLANs table: VID, location, group, name, prefixes, tenant, status, role, description.
@@ -172,14 +185,23 @@ pub fn render_vlans(filter: Option<(&str, &str)>, vlans: &[Vlan]) -> Reply {
         None => "All VLANs".to_owned(),
     };
     if vlans.is_empty() {
-        return Reply::Message(Message::text(Level::Info, format!("{title}: none that you may see.")));
+        return Reply::Message(Message::text(
+            Level::Info,
+            format!("{title}: none that you may see."),
+        ));
     }
     let mut sorted: Vec<&Vlan> = vlans.iter().collect();
     sorted.sort_by(|a, b| a.vid.cmp(&b.vid).then_with(|| a.name.cmp(&b.name)));
     let rows = sorted
         .into_iter()
         .map(|vlan| {
-            let joined = |items: Vec<&str>| if items.is_empty() { NONE.to_owned() } else { items.join(", ") };
+            let joined = |items: Vec<&str>| {
+                if items.is_empty() {
+                    NONE.to_owned()
+                } else {
+                    items.join(", ")
+                }
+            };
             vec![
                 vlan.vid.to_string(),
                 joined(vlan.locations.iter().map(Related::label).collect()),
@@ -194,7 +216,15 @@ pub fn render_vlans(filter: Option<(&str, &str)>, vlans: &[Vlan]) -> Reply {
         })
         .collect();
     let columns = [
-        "VID", "Location", "Group", "Name", "Prefixes", "Tenant", "Status", "Role", "Description",
+        "VID",
+        "Location",
+        "Group",
+        "Name",
+        "Prefixes",
+        "Tenant",
+        "Status",
+        "Role",
+        "Description",
     ];
     table_message(title, &columns, rows, None)
 }

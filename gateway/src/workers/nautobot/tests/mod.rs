@@ -54,7 +54,10 @@ fn fixture(endpoint: &str, service_token: bool) -> Fixture {
     ]));
     let worker = Nautobot::new("nautobot", &integration, &fixture.config.account_links, &secrets).unwrap();
     fixture.registry.register(Arc::new(worker)).unwrap();
-    fixture.config.integrations.insert("nautobot".to_owned(), integration);
+    fixture
+        .config
+        .integrations
+        .insert("nautobot".to_owned(), integration);
     fixture
 }
 
@@ -106,7 +109,9 @@ async fn a_linked_user_acts_with_their_own_token() {
         .mount(&server)
         .await;
 
-    let routed = fixture.typed(ADMIN1, "nautobot get-device-status ams01-edge-01").await;
+    let routed = fixture
+        .typed(ADMIN1, "nautobot get-device-status ams01-edge-01")
+        .await;
 
     assert_eq!(routed.outcome, Outcome::Succeeded);
     assert_eq!(text(&routed), "The status of **ams01-edge-01** is **Active**.");
@@ -119,12 +124,17 @@ async fn an_unlinked_user_acts_as_the_fallback_user_with_the_integration_token()
     Mock::given(method("GET"))
         .and(path("/api/dcim/devices/"))
         .and(header("authorization", format!("Token {SERVICE_TOKEN}").as_str()))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "You do not have permission to perform this action."})))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"detail": "You do not have permission to perform this action."})),
+        )
         .expect(1)
         .mount(&server)
         .await;
 
-    let routed = fixture.typed(USER, "nautobot get-device-status ams01-edge-01").await;
+    let routed = fixture
+        .typed(USER, "nautobot get-device-status ams01-edge-01")
+        .await;
 
     let said = message(&routed);
     assert_eq!(said.level, Level::Error);
@@ -153,15 +163,26 @@ async fn a_refused_change_names_the_linked_user_and_the_change() {
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
-        .and(path(format!("/api/dcim/devices/{}/", device("ams01-leaf-02", "")["id"].as_str().unwrap())))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "You do not have permission to perform this action."})))
+        .and(path(format!(
+            "/api/dcim/devices/{}/",
+            device("ams01-leaf-02", "")["id"].as_str().unwrap()
+        )))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"detail": "You do not have permission to perform this action."})),
+        )
         .expect(1)
         .mount(&server)
         .await;
 
-    let routed = fixture.typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes").await;
+    let routed = fixture
+        .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes")
+        .await;
 
-    assert_eq!(text(&routed), "You (linked as alice) may not change dcim/devices in Nautobot.");
+    assert_eq!(
+        text(&routed),
+        "You (linked as alice) may not change dcim/devices in Nautobot."
+    );
     assert_no_token(&routed);
 }
 
@@ -207,7 +228,9 @@ async fn a_value_nautobot_rejects_is_said_with_its_reason() {
     )
     .await;
 
-    let routed = fixture.typed(ADMIN1, "nautobot get-devices location mars01").await;
+    let routed = fixture
+        .typed(ADMIN1, "nautobot get-devices location mars01")
+        .await;
 
     assert_eq!(message(&routed).level, Level::Error);
     assert_eq!(
@@ -232,7 +255,11 @@ async fn assert_errored(fixture: &Fixture, expected: &str) {
 #[tokio::test]
 async fn a_server_error_is_a_failed_command() {
     let (server, fixture) = nautobot().await;
-    devices_answer(&server, ResponseTemplate::new(500).set_body_string("<h1>Server Error</h1>")).await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(500).set_body_string("<h1>Server Error</h1>"),
+    )
+    .await;
     assert_errored(&fixture, "Nautobot answered 500").await;
 }
 
@@ -252,7 +279,8 @@ async fn an_answer_of_another_shape_is_a_failed_command() {
     let (server, fixture) = nautobot().await;
     devices_answer(
         &server,
-        ResponseTemplate::new(200).set_body_json(json!({"count": 1, "next": null, "results": [{"name": 42}]})),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"count": 1, "next": null, "results": [{"name": 42}]})),
     )
     .await;
     assert_errored(&fixture, "Nautobot's answer could not be read").await;
@@ -289,8 +317,15 @@ async fn without_any_token_the_user_is_told_how_to_get_one() {
     let routed = fixture.typed(USER, "nautobot get-devices location ams01").await;
 
     assert_eq!(message(&routed).level, Level::Error);
-    assert!(text(&routed).starts_with("There is no Nautobot token to act with"), "{}", text(&routed));
-    assert!(server.received_requests().await.unwrap().is_empty(), "Nautobot is not asked without a token");
+    assert!(
+        text(&routed).starts_with("There is no Nautobot token to act with"),
+        "{}",
+        text(&routed)
+    );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "Nautobot is not asked without a token"
+    );
 }
 
 #[tokio::test]
@@ -311,7 +346,10 @@ async fn a_device_menu_larger_than_a_page_is_paged() {
     let menu = menu(&routed);
     assert_eq!(menu.choices.len(), crate::commands::MENU_PAGE_SIZE);
     assert_eq!(menu.choices[0].label, "ams01: leaf-000");
-    assert_eq!(menu.choices[0].value, "leaf-000", "menus are valued by name, never by UUID");
+    assert_eq!(
+        menu.choices[0].value, "leaf-000",
+        "menus are valued by name, never by UUID"
+    );
     assert_eq!(menu.next_offset, Some(crate::commands::MENU_PAGE_SIZE));
 }
 
@@ -327,8 +365,14 @@ async fn a_graphql_error_is_said_as_nautobots_reason() {
         .mount(&server)
         .await;
 
-    let routed = fixture.typed(ADMIN1, "nautobot get-device-facts ams01-edge-01").await;
+    let routed = fixture
+        .typed(ADMIN1, "nautobot get-device-facts ams01-edge-01")
+        .await;
 
     assert_eq!(message(&routed).level, Level::Error);
-    assert!(text(&routed).contains("nowhere is not one of the available choices"), "{}", text(&routed));
+    assert!(
+        text(&routed).contains("nowhere is not one of the available choices"),
+        "{}",
+        text(&routed)
+    );
 }
