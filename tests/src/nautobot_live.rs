@@ -546,10 +546,8 @@ pub fn answer_text(fake: &LiveSlack, id: &str) -> String {
     let mut file_ids = Vec::new();
     for request in &since {
         match request.path.as_str() {
-            "/api/chat.postMessage" => {
-                if request.json()["channel"].as_str().is_some_and(belongs) {
-                    parts.push(request.text());
-                }
+            "/api/chat.postMessage" if request.json()["channel"].as_str().is_some_and(belongs) => {
+                parts.push(request.text());
             }
             "/api/files.completeUploadExternal" => {
                 let fields = form_fields(request);

@@ -160,7 +160,7 @@ async fn the_nautobot_worker_answers_from_a_real_nautobot() {
     eprintln!("all steps in {:?}", started.elapsed());
 }
 
-/// 1. Devices at a location, with their primary IP without its mask.
+/// Devices at a location, with their primary IP without its mask.
 async fn devices_at_a_location(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-devices location ams01", "devices-ams01")
         .await;
@@ -181,7 +181,7 @@ fn assert_ams01_devices(text: &str) {
     assert!(!text.contains("nyc01-"), "only devices at ams01: {text}");
 }
 
-/// 2. `get-devices` without arguments asks for the filter, then its value, with menus
+/// `get-devices` without arguments asks for the filter, then its value, with menus
 /// showing names, never UUIDs.
 async fn devices_chosen_through_menus(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-devices", "devices-menu").await;
@@ -222,7 +222,7 @@ async fn devices_chosen_through_menus(live: &Live) {
     assert_ams01_devices(&text);
 }
 
-/// 3. Devices by role: the four leaves of the seed.
+/// Devices by role: the four leaves of the seed.
 async fn devices_by_role(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-devices role leaf", "devices-leaf")
         .await;
@@ -233,14 +233,14 @@ async fn devices_by_role(live: &Live) {
     .await;
 }
 
-/// 4. One device's status.
+/// One device's status.
 async fn device_status(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-device-status ams01-edge-01", "status-edge")
         .await;
     live.answer("status-edge", &["ams01-edge-01", "Active"]).await;
 }
 
-/// 5. The admin changes a device's status through menus (statuses, then a confirmation),
+/// The admin changes a device's status through menus (statuses, then a confirmation),
 /// then back in one typed line; Nautobot's REST API shows each change.
 async fn status_changed_by_the_admin(live: &Live) {
     let command = format!("change-device-status {CHANGED_DEVICE}");
@@ -276,7 +276,7 @@ async fn status_changed_by_the_admin(live: &Live) {
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
 }
 
-/// 6. The viewer, and an unlinked user acting with the Integration's viewer token, are
+/// The viewer, and an unlinked user acting with the Integration's viewer token, are
 /// refused by Nautobot's own permissions; nothing changes.
 async fn status_change_refused_to_viewers(live: &Live) {
     let command = format!("change-device-status {CHANGED_DEVICE} Planned yes");
@@ -290,7 +290,7 @@ async fn status_change_refused_to_viewers(live: &Live) {
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
 }
 
-/// 7. A device's facts: vendor, model, primary IP with its mask, role.
+/// A device's facts: vendor, model, primary IP with its mask, role.
 async fn device_facts(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-device-facts ams01-edge-01", "facts-edge")
         .await;
@@ -298,7 +298,7 @@ async fn device_facts(live: &Live) {
         .await;
 }
 
-/// 8. A rack's elevation, and the location menu of `get-rack`.
+/// A rack's elevation, and the location menu of `get-rack`.
 async fn rack(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-rack ams01 ams01-r1", "rack-r1")
         .await;
@@ -314,7 +314,7 @@ async fn rack(live: &Live) {
     );
 }
 
-/// 9. Circuits, all and by provider.
+/// Circuits, all and by provider.
 async fn circuits(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-circuits all", "circuits-all")
         .await;
@@ -327,14 +327,14 @@ async fn circuits(live: &Live) {
     assert!(!text.contains("ZAYO-WAN-0001"), "only NTT's circuits: {text}");
 }
 
-/// 10. Providers with their ASNs.
+/// Providers with their ASNs.
 async fn circuit_providers(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-circuit-providers", "providers")
         .await;
     live.answer("providers", &["NTT", "2914", "Zayo", "6461"]).await;
 }
 
-/// 11. What a circuit is connected to.
+/// What a circuit is connected to.
 async fn circuit_connections(live: &Live) {
     live.ask(
         ADMIN_CHAT_USER,
@@ -346,7 +346,7 @@ async fn circuit_connections(live: &Live) {
         .await;
 }
 
-/// 12. VLANs, all and by VLAN ID.
+/// VLANs, all and by VLAN ID.
 async fn vlans(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-vlans all", "vlans-all").await;
     live.answer("vlans-all", &["ams01-servers", "10.1.100.0/24"])
@@ -357,7 +357,7 @@ async fn vlans(live: &Live) {
     assert!(!text.contains("ams01-storage"), "only VLAN 100: {text}");
 }
 
-/// 13. Interface connections of one device, and all of them.
+/// Interface connections of one device, and all of them.
 async fn interface_connections(live: &Live) {
     live.ask(
         ADMIN_CHAT_USER,
@@ -377,14 +377,14 @@ async fn interface_connections(live: &Live) {
         .await;
 }
 
-/// 14. Devices per manufacturer.
+/// Devices per manufacturer.
 async fn manufacturer_summary(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-manufacturer-summary", "manufacturers")
         .await;
     live.answer("manufacturers", &["Arista", "Cisco"]).await;
 }
 
-/// 15. Jobs, all and the enabled ones.
+/// Jobs, all and the enabled ones.
 async fn jobs(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-jobs", "jobs").await;
     live.answer("jobs", &["Hello Device"]).await;
@@ -394,7 +394,7 @@ async fn jobs(live: &Live) {
     live.answer("jobs-enabled", &["Hello Device"]).await;
 }
 
-/// 16. The admin runs a Job in Nautobot's Celery worker and gets its result; the viewer
+/// The admin runs a Job in Nautobot's Celery worker and gets its result; the viewer
 /// may not run it.
 async fn job_run(live: &Live) {
     let command = r#"run-job "Hello Device" hi 2 True ams01-edge-01"#;
@@ -418,7 +418,7 @@ async fn job_run(live: &Live) {
     live.answer("job-by-viewer", &["may not run"]).await;
 }
 
-/// 17. A Job's variables as a form (a Slack modal opened with `views.open`).
+/// A Job's variables as a form (a Slack modal opened with `views.open`).
 async fn job_form(live: &Live) {
     live.ask(ADMIN_CHAT_USER, r#"run-job-form "Hello Device""#, "job-form")
         .await;
@@ -455,7 +455,7 @@ async fn job_form(live: &Live) {
     }
 }
 
-/// 18. Which Nautobot this is.
+/// Which Nautobot this is.
 async fn about(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "about", "about").await;
     let url = live.nautobot.url.clone();
