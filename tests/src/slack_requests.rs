@@ -69,6 +69,47 @@ pub fn menu_choice(
         .finish()
 }
 
+/// A `view_submission` interaction of the modal `view` (as the gateway sent it to
+/// `views.open`), answering its input blocks in order with `answers`: a select by the
+/// option of that value, a text input with the text.
+pub fn view_submission(team: &str, user: &str, view: &serde_json::Value, answers: &[&str]) -> String {
+    let mut values = serde_json::Map::new();
+    let blocks = view["blocks"].as_array().map(Vec::as_slice).unwrap_or_default();
+    for (block, answer) in blocks.iter().zip(answers) {
+        let element = &block["element"];
+        let action_id = element["action_id"].as_str().unwrap_or("value");
+        let state = match element["type"].as_str() {
+            Some("static_select") => serde_json::json!({
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": answer}, "value": answer}
+            }),
+            _ => serde_json::json!({"type": "plain_text_input", "value": answer}),
+        };
+        let block_id = block["block_id"].as_str().unwrap_or_default().to_owned();
+        values.insert(block_id, serde_json::json!({ action_id: state }));
+    }
+    let payload = serde_json::json!({
+        "type": "view_submission",
+        "team": {"id": team, "domain": "example"},
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": team},
+        "api_app_id": "A0EXAMPLE01",
+        "token": "unused-verification-token",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "view": {
+            "id": "V0EXAMPLE01",
+            "team_id": team,
+            "type": "modal",
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": {"values": values},
+        },
+        "response_urls": []
+    });
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
 /// Posts `body` to `url` with Slack's headers, signed with `secret` at `timestamp`.
 pub async fn post_signed(
     url: &str,

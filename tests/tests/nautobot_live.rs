@@ -14,7 +14,9 @@ use chatops_tests::{
         ADMIN_CHAT_USER, LiveSlack, Menu, Nautobot, UNLINKED_CHAT_USER, VIEWER_CHAT_USER, answer_text,
         channel_of, live_manifests, looks_like_uuid, wait_for_answer, wait_for_menu,
     },
-    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command},
+    slack_requests::{
+        QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command, view_submission,
+    },
 };
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -453,6 +455,33 @@ async fn job_form(live: &Live) {
             "a field {field} in the form; labels {labels:?} of {view}"
         );
     }
+
+    // Submitted, the form runs the job as the admin; the answer goes to their DM.
+    live.slack.mark("job-form-submitted");
+    let body = view_submission(
+        WORKSPACE,
+        ADMIN_CHAT_USER,
+        &view["view"],
+        &["howdy", "1", "True", "ams01-edge-01"],
+    );
+    let ack = post_signed(
+        &live.gateway.url("/hooks/slack/interactions"),
+        SECRET,
+        now(),
+        &body,
+        FORM,
+    )
+    .await;
+    assert_eq!(ack.status(), StatusCode::OK, "the form is acknowledged");
+    let text = wait_for_answer(&live.slack, "job-form-submitted", JOB_PATIENCE, |text| {
+        text.contains("HOWDY ams01-edge-01")
+    })
+    .await;
+    assert!(
+        text.contains("HOWDY ams01-edge-01"),
+        "the job run from the form, within {JOB_PATIENCE:?}: {}",
+        shown(&text)
+    );
 }
 
 /// Which Nautobot this is.

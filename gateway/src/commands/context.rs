@@ -70,17 +70,27 @@ impl RouteContext<'_> {
         Reply::Prompt(Prompt::Form(Form {
             title: title.into(),
             fields,
-            continuation: self.continuation(invocation),
+            continuation: self.sign(invocation, invocation.channel.clone()),
         }))
     }
 
     /// The signed state of `invocation`, issued now to its user.
+    ///
+    /// Without the channel: a menu is answered in the channel it was posted
+    /// in, and its continuation must fit Slack's 255-character `action_id`.
+    /// Forms carry it ([`RouteContext::prompt_form`]), as a Slack modal is
+    /// submitted from no channel.
     pub fn continuation(&self, invocation: &Invocation) -> String {
+        self.sign(invocation, None)
+    }
+
+    fn sign(&self, invocation: &Invocation, channel: Option<String>) -> String {
         let state = Continuation {
             platform: invocation.platform.clone(),
             user: invocation.user.clone().unwrap_or_default(),
             command: invocation.command.clone(),
             subcommand: invocation.subcommand.clone(),
+            channel,
             arguments: invocation.arguments.clone(),
             issued_at: self.now,
         };

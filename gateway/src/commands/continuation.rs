@@ -25,7 +25,9 @@ use crate::model::Continuation;
 type HmacSha256 = Hmac<Sha256>;
 
 /// The format version, first byte of every token.
-const VERSION: u8 = 1;
+/// Version 2 added the channel; a version-1 prompt still open at an upgrade is
+/// refused as unsupported and the user runs the command again.
+const VERSION: u8 = 2;
 /// Bytes of the HMAC-SHA256 tag kept: 128 bits, as RFC 4868's HMAC-SHA-256-128.
 const TAG_LEN: usize = 16;
 /// How far in the future a token's issue time may be, for clocks of replicas that disagree.
@@ -97,6 +99,7 @@ pub fn sign(continuation: &Continuation, key: &[u8]) -> String {
         &continuation.user,
         &continuation.command,
         &continuation.subcommand,
+        continuation.channel.as_deref().unwrap_or_default(),
     ] {
         put_str(&mut body, text);
     }
@@ -234,6 +237,7 @@ fn decode_body(mut body: &[u8]) -> Option<Continuation> {
     let user = take_str(input)?;
     let command = take_str(input)?;
     let subcommand = take_str(input)?;
+    let channel = Some(take_str(input)?).filter(|channel| !channel.is_empty());
     let count = take_varint(input)?;
     // Every argument takes at least its length byte, so a count beyond the bytes left is a lie
     // (and would otherwise reserve memory for it).
@@ -246,6 +250,7 @@ fn decode_body(mut body: &[u8]) -> Option<Continuation> {
         user,
         command,
         subcommand,
+        channel,
         arguments,
         issued_at,
     })

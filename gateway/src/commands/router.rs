@@ -67,6 +67,9 @@ pub async fn route_answer(
             return finish(ctx, origin, identity, reply, Outcome::Rejected(error));
         }
     };
+    if origin.channel.is_none() {
+        origin.channel = state.channel.clone();
+    }
     match continuation::resume(state, answer) {
         Resumed::Cancelled { command, subcommand } => {
             origin.command = command;

@@ -73,6 +73,11 @@ pub struct Continuation {
     pub command: String,
     /// The sub-command.
     pub subcommand: String,
+    /// For a form: the channel the command was typed in. An answer that comes
+    /// from no channel (a Slack modal is submitted outside any) is checked
+    /// against the grants as from this one: the gateway signed it, so it is
+    /// where the user really was.
+    pub channel: Option<String>,
     /// The arguments given so far; the answer is appended.
     pub arguments: Vec<String>,
     /// When the prompt was issued (Unix seconds); it expires after the

@@ -13,15 +13,17 @@ fn continuation() -> impl Strategy<Value = Continuation> {
         ".{0,20}",
         ".{0,20}",
         ".{0,20}",
+        prop::option::of(".{1,20}"),
         prop::collection::vec(".{0,30}", 0..6),
         any::<u64>(),
     )
         .prop_map(
-            |(platform, user, command, subcommand, arguments, issued_at)| Continuation {
+            |(platform, user, command, subcommand, channel, arguments, issued_at)| Continuation {
                 platform,
                 user,
                 command,
                 subcommand,
+                channel,
                 arguments,
                 issued_at,
             },

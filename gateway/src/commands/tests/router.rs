@@ -376,6 +376,36 @@ async fn failures_and_errors_are_told_apart() {
     assert_eq!(errored.outcome.audit(), crate::audit::Outcome::Errored);
 }
 
+/// A Slack modal is submitted from no channel: the grants see the channel the
+/// command was typed in, which the signed continuation carries.
+#[tokio::test]
+async fn an_answer_from_no_channel_is_checked_in_the_channel_the_prompt_came_from() {
+    let fixture = Fixture::new();
+    let from_nowhere = "T202B88NN - U5555";
+    let form = |ids: &str| match fixture
+        .ctx()
+        .prompt_form(&invocation(ids, "network pick"), "Pick", vec![])
+    {
+        Reply::Prompt(Prompt::Form(form)) => form.continuation,
+        other => panic!("expected a form, got {other:?}"),
+    };
+
+    let routed = fixture.answer(from_nowhere, &form(USER), &["item007"]).await;
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    assert_eq!(routed.invocation.channel.as_deref(), Some("C3030I566"));
+    assert_eq!(text(&routed), "Picked item007");
+
+    // Prompted (somehow) in a channel without the grant: still denied there.
+    let routed = fixture.answer(from_nowhere, &form(ELSEWHERE), &["item007"]).await;
+    assert_eq!(
+        routed.outcome,
+        Outcome::Denied {
+            scope: GrantType::Channel,
+            id: Some("C1111".to_owned())
+        }
+    );
+}
+
 #[tokio::test]
 async fn a_form_resumes_with_its_values_in_field_order() {
     let fixture = Fixture::new();
