@@ -3,57 +3,35 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::filter::{self, FilterKind, Step, Values};
+use super::filter::{self, FilterKind, Step, objects};
 use super::{cut_note, error};
 use crate::model::{Block, Choice, Level, Message, Reply, Table};
 use crate::workers::nautobot::objects::{NONE, Related, label, or_none};
 use crate::workers::nautobot::{NautobotError, Page, Session};
 
-/// The filters of `get-circuits`, and the GraphQL argument each becomes.
-const CIRCUIT_FILTERS: &[(FilterKind, &str)] = &[
-    (
-        FilterKind {
-            name: "provider",
-            values: Values::Menu {
-                question: "Circuits of which provider?",
-                path: "circuits/providers/",
-                query: &[],
-                value_field: "name",
-            },
-        },
+/// The filters of `get-circuits`, each becoming a GraphQL argument of `circuits`.
+const CIRCUIT_FILTERS: &[FilterKind] = &[
+    FilterKind::menu(
         "provider",
+        "provider",
+        objects("Circuits of which provider?", "circuits/providers/", &[], "name"),
     ),
-    (
-        FilterKind {
-            name: "location",
-            values: Values::Menu {
-                question: "Circuits ending at which location?",
-                path: "dcim/locations/",
-                query: &[("content_type", "circuits.circuittermination")],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
         "location",
+        "location",
+        objects(
+            "Circuits ending at which location?",
+            "dcim/locations/",
+            &[("content_type", "circuits.circuittermination")],
+            "name",
+        ),
     ),
-    (
-        FilterKind {
-            name: "type",
-            values: Values::Menu {
-                question: "Circuits of which type?",
-                path: "circuits/circuit-types/",
-                query: &[],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
+        "type",
         "circuit_type",
+        objects("Circuits of which type?", "circuits/circuit-types/", &[], "name"),
     ),
-    (
-        FilterKind {
-            name: "all",
-            values: Values::None,
-        },
-        "",
-    ),
+    FilterKind::ALL,
 ];
 
 const CIRCUIT_FIELDS: &str = "cid description provider { name } circuit_type { name } status { name } \
@@ -106,15 +84,11 @@ fn place(termination: &Option<Termination>) -> String {
 
 /// `get-circuits [filter-type] [value]`.
 pub async fn get_circuits(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let kinds: Vec<FilterKind> = CIRCUIT_FILTERS.iter().map(|(kind, _)| *kind).collect();
-    let (kind, value) = match filter::step(session, &kinds, "circuits").await? {
+    let (kind, value) = match filter::step(session, CIRCUIT_FILTERS, "circuits").await? {
         Step::Answer(reply) => return Ok(reply),
         Step::Filter(kind, value) => (kind, value),
     };
-    let argument = CIRCUIT_FILTERS
-        .iter()
-        .find(|(known, _)| known.name == kind.name)
-        .map_or("", |(_, argument)| argument);
+    let argument = kind.param;
     let answer: CircuitsAnswer = match (&value, argument) {
         (Some(value), argument) if !argument.is_empty() => {
             let query =

@@ -4,84 +4,38 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::filter::{self, FilterKind, Step, Values};
+use super::filter::{self, DEVICE_LOCATIONS, DEVICE_MODELS, DEVICE_ROLES, FilterKind, Step, objects};
 use super::{cut_note, error};
 use crate::model::{Block, Choice, Level, Message, Reply, Table};
 use crate::workers::nautobot::objects::{Device, Named, Related, label, or_none};
 use crate::workers::nautobot::{NautobotError, Page, Session};
 
-/// The filters of `get-devices`, and the REST filter each becomes.
-pub const DEVICE_FILTERS: &[(FilterKind, &str)] = &[
-    (
-        FilterKind {
-            name: "name",
-            values: Values::Text("Device name (or part of it)"),
-        },
-        "name__ic",
-    ),
-    (
-        FilterKind {
-            name: "location",
-            values: Values::Menu {
-                question: "Devices at which location?",
-                path: "dcim/locations/",
-                query: &[("content_type", "dcim.device")],
-                value_field: "name",
-            },
-        },
-        "location",
-    ),
-    (
-        FilterKind {
-            name: "role",
-            values: Values::Menu {
-                question: "Devices of which role?",
-                path: "extras/roles/",
-                query: &[("content_types", "dcim.device")],
-                value_field: "name",
-            },
-        },
-        "role",
-    ),
-    (
-        FilterKind {
-            name: "model",
-            values: Values::Menu {
-                question: "Devices of which model?",
-                path: "dcim/device-types/",
-                query: &[],
-                value_field: "model",
-            },
-        },
-        "device_type",
-    ),
-    (
-        FilterKind {
-            name: "manufacturer",
-            values: Values::Menu {
-                question: "Devices of which manufacturer?",
-                path: "dcim/manufacturers/",
-                query: &[],
-                value_field: "name",
-            },
-        },
+/// The filters of `get-devices`.
+pub const DEVICE_FILTERS: &[FilterKind] = &[
+    FilterKind::text("name", "name__ic", "Device name (or part of it)"),
+    FilterKind::menu("location", "location", DEVICE_LOCATIONS),
+    FilterKind::menu("role", "role", DEVICE_ROLES),
+    FilterKind::menu("model", "device_type", DEVICE_MODELS),
+    FilterKind::menu(
         "manufacturer",
+        "manufacturer",
+        objects(
+            "Devices of which manufacturer?",
+            "dcim/manufacturers/",
+            &[],
+            "name",
+        ),
     ),
 ];
 
 /// `get-devices [filter-type] [value]`: a table of the devices that match.
 pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let kinds: Vec<FilterKind> = DEVICE_FILTERS.iter().map(|(kind, _)| *kind).collect();
-    let (kind, value) = match filter::step(session, &kinds, "devices").await? {
+    let (kind, value) = match filter::step(session, DEVICE_FILTERS, "devices").await? {
         Step::Answer(reply) => return Ok(reply),
         Step::Filter(kind, value) => (kind, value.unwrap_or_default()),
     };
-    let param = DEVICE_FILTERS
-        .iter()
-        .find(|(known, _)| known.name == kind.name)
-        .map_or("name__ic", |(_, param)| param);
     let page: Page<Device> = session
-        .list("dcim/devices/", &[(param, value.as_str()), ("depth", "1")])
+        .list("dcim/devices/", &[(kind.param, value.as_str()), ("depth", "1")])
         .await?;
     Ok(render_devices(kind.name, &value, &page))
 }

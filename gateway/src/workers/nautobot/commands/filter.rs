@@ -12,9 +12,73 @@ use crate::workers::nautobot::{NautobotError, Session};
 pub struct FilterKind {
     /// What is typed (`location`).
     pub name: &'static str,
+    /// The Nautobot filter it becomes (REST query parameter or GraphQL
+    /// argument, e.g. `device_type` for `model`); empty for `all`.
+    pub param: &'static str,
     /// Where its value comes from.
     pub values: Values,
 }
+
+impl FilterKind {
+    /// A filter whose value is picked from a menu of `menu`.
+    pub const fn menu(name: &'static str, param: &'static str, menu: Values) -> Self {
+        FilterKind {
+            name,
+            param,
+            values: menu,
+        }
+    }
+
+    /// A filter whose value is typed, asked for with a field labelled `label`.
+    pub const fn text(name: &'static str, param: &'static str, label: &'static str) -> Self {
+        FilterKind {
+            name,
+            param,
+            values: Values::Text(label),
+        }
+    }
+
+    /// No filter: everything.
+    pub const ALL: FilterKind = FilterKind {
+        name: "all",
+        param: "",
+        values: Values::None,
+    };
+}
+
+/// A menu of the objects at `path` (under `/api/`) with `query`, valued by
+/// `value_field`, asking `question`.
+pub const fn objects(
+    question: &'static str,
+    path: &'static str,
+    query: &'static [(&'static str, &'static str)],
+    value_field: &'static str,
+) -> Values {
+    Values::Menu {
+        question,
+        path,
+        query,
+        value_field,
+    }
+}
+
+/// The menus of device filters that `get-devices` and
+/// `get-interface-connections` share.
+pub const DEVICE_LOCATIONS: Values = objects(
+    "Devices at which location?",
+    "dcim/locations/",
+    &[("content_type", "dcim.device")],
+    "name",
+);
+/// See [`DEVICE_LOCATIONS`].
+pub const DEVICE_ROLES: Values = objects(
+    "Devices of which role?",
+    "extras/roles/",
+    &[("content_types", "dcim.device")],
+    "name",
+);
+/// See [`DEVICE_LOCATIONS`].
+pub const DEVICE_MODELS: Values = objects("Devices of which model?", "dcim/device-types/", &[], "model");
 
 /// Where a filter's value comes from.
 #[derive(Clone, Copy, Debug)]

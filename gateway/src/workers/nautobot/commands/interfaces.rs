@@ -7,68 +7,19 @@ use serde_json::{Value, json};
 
 use super::circuits::table_message;
 use super::error;
-use super::filter::{self, FilterKind, Step, Values};
+use super::filter::{self, DEVICE_LOCATIONS, DEVICE_MODELS, DEVICE_ROLES, FilterKind, Step};
 use crate::model::{Level, Message, Reply};
 use crate::workers::nautobot::objects::{Related, label};
 use crate::workers::nautobot::{NautobotError, Session};
 
-/// Where devices come from for each filter; `device` takes a location, then a device.
-const INTERFACE_FILTERS: &[(FilterKind, &str)] = &[
-    (
-        FilterKind {
-            name: "device",
-            values: Values::Menu {
-                question: "Devices at which location?",
-                path: "dcim/locations/",
-                query: &[("content_type", "dcim.device")],
-                value_field: "name",
-            },
-        },
-        "location",
-    ),
-    (
-        FilterKind {
-            name: "model",
-            values: Values::Menu {
-                question: "Devices of which model?",
-                path: "dcim/device-types/",
-                query: &[],
-                value_field: "model",
-            },
-        },
-        "device_type",
-    ),
-    (
-        FilterKind {
-            name: "role",
-            values: Values::Menu {
-                question: "Devices of which role?",
-                path: "extras/roles/",
-                query: &[("content_types", "dcim.device")],
-                value_field: "name",
-            },
-        },
-        "role",
-    ),
-    (
-        FilterKind {
-            name: "location",
-            values: Values::Menu {
-                question: "Devices at which location?",
-                path: "dcim/locations/",
-                query: &[("content_type", "dcim.device")],
-                value_field: "name",
-            },
-        },
-        "location",
-    ),
-    (
-        FilterKind {
-            name: "all",
-            values: Values::None,
-        },
-        "",
-    ),
+/// The filters of `get-interface-connections`, each becoming a GraphQL
+/// argument of `devices`; `device` takes a location, then a device.
+const INTERFACE_FILTERS: &[FilterKind] = &[
+    FilterKind::menu("device", "location", DEVICE_LOCATIONS),
+    FilterKind::menu("model", "device_type", DEVICE_MODELS),
+    FilterKind::menu("role", "role", DEVICE_ROLES),
+    FilterKind::menu("location", "location", DEVICE_LOCATIONS),
+    FilterKind::ALL,
 ];
 
 const INTERFACE_FIELDS: &str = "name device { name } cable { status { name } } \
@@ -101,15 +52,11 @@ pub struct Cable {
 
 /// `get-interface-connections [filter-type] [value] [device]`.
 pub async fn get_interface_connections(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let kinds: Vec<FilterKind> = INTERFACE_FILTERS.iter().map(|(kind, _)| *kind).collect();
-    let (kind, value) = match filter::step(session, &kinds, "interface connections").await? {
+    let (kind, value) = match filter::step(session, INTERFACE_FILTERS, "interface connections").await? {
         Step::Answer(reply) => return Ok(reply),
         Step::Filter(kind, value) => (kind, value),
     };
-    let argument = INTERFACE_FILTERS
-        .iter()
-        .find(|(known, _)| known.name == kind.name)
-        .map_or("", |(_, argument)| argument);
+    let argument = kind.param;
     let (devices, described) = match (kind.name, value) {
         ("all", _) | (_, None) => (None, "All interface connections".to_owned()),
         ("device", Some(location)) => {

@@ -159,19 +159,35 @@ pub struct Variable {
     pub choices: Value,
 }
 
-/// The job named `name`, or a reply saying why it cannot run.
-async fn runnable_job(session: &Session<'_>, name: &str) -> Result<Result<Job, Reply>, NautobotError> {
+/// The job named by the first argument and its variables; else the reply to
+/// give: a menu of jobs asking `question` when none is named, or why the
+/// named one cannot run.
+async fn runnable_job(
+    session: &Session<'_>,
+    question: &str,
+) -> Result<Result<(Job, Vec<Variable>), Reply>, NautobotError> {
+    let Some(name) = session.arg(0) else {
+        return job_menu(session, question).await.map(Err);
+    };
     let page: Page<Job> = session.list("extras/jobs/", &[("name", name)]).await?;
-    Ok(match page.results.into_iter().next() {
-        None => Err(error(format!(
-            "There is no job named `{name}` that you may see in Nautobot."
-        ))),
-        Some(job) if !job.enabled => Err(error(format!(
-            "The job **{}** is not enabled in Nautobot; an administrator can enable it.",
-            job.name
-        ))),
-        Some(job) => Ok(job),
-    })
+    let job = match page.results.into_iter().next() {
+        None => {
+            return Ok(Err(error(format!(
+                "There is no job named `{name}` that you may see in Nautobot."
+            ))));
+        }
+        Some(job) if !job.enabled => {
+            return Ok(Err(error(format!(
+                "The job **{}** is not enabled in Nautobot; an administrator can enable it.",
+                job.name
+            ))));
+        }
+        Some(job) => job,
+    };
+    let variables = session
+        .get(&format!("extras/jobs/{}/variables/", job.id), &[])
+        .await?;
+    Ok(Ok((job, variables)))
 }
 
 /// A menu of the enabled jobs, labelled "grouping: name", valued by name.
@@ -198,16 +214,10 @@ async fn job_menu(session: &Session<'_>, question: &str) -> Result<Reply, Nautob
 /// `run-job-form [job]`: a form of the job's variables; submitting it runs
 /// `run-job` with the values.
 pub async fn run_job_form(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let Some(name) = session.arg(0) else {
-        return job_menu(session, "Fill in which job?").await;
-    };
-    let job = match runnable_job(session, name).await? {
-        Ok(job) => job,
+    let (job, variables) = match runnable_job(session, "Fill in which job?").await? {
+        Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
-    let variables: Vec<Variable> = session
-        .get(&format!("extras/jobs/{}/variables/", job.id), &[])
-        .await?;
     if variables.is_empty() {
         return Ok(Reply::Message(Message::text(
             Level::Info,
@@ -412,16 +422,10 @@ impl JobResult {
 /// `run-job [job] [values…]`: runs the job as the user and follows it to the
 /// end; a job with variables and no values given gets the form first.
 pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let Some(name) = session.arg(0) else {
-        return job_menu(session, "Run which job?").await;
-    };
-    let job = match runnable_job(session, name).await? {
-        Ok(job) => job,
+    let (job, variables) = match runnable_job(session, "Run which job?").await? {
+        Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
-    let variables: Vec<Variable> = session
-        .get(&format!("extras/jobs/{}/variables/", job.id), &[])
-        .await?;
     let values = session.args_from(1);
     if values.is_empty() && !variables.is_empty() {
         return job_form(session, &job, &variables).await;

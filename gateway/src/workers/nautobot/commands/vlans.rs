@@ -5,104 +5,60 @@ use serde_json::{Value, json};
 
 use super::circuits::table_message;
 use super::error;
-use super::filter::{self, FilterKind, Step, Values};
+use super::filter::{self, FilterKind, Step, objects};
 use crate::model::{Level, Message, Reply};
 use crate::workers::nautobot::objects::{NONE, Related, label, or_none};
 use crate::workers::nautobot::{NautobotError, Session};
 
-/// The filters of `get-vlans`, and the GraphQL argument each becomes.
-const VLAN_FILTERS: &[(FilterKind, &str)] = &[
-    (
-        FilterKind {
-            name: "id",
-            values: Values::Menu {
-                question: "Which VLAN ID?",
-                path: "ipam/vlans/",
-                query: &[],
-                value_field: "vid",
-            },
-        },
-        "vid",
-    ),
-    (
-        FilterKind {
-            name: "group",
-            values: Values::Menu {
-                question: "VLANs of which group?",
-                path: "ipam/vlan-groups/",
-                query: &[],
-                value_field: "name",
-            },
-        },
+/// The filters of `get-vlans`, each becoming a GraphQL argument of `vlans`.
+const VLAN_FILTERS: &[FilterKind] = &[
+    FilterKind::menu("id", "vid", objects("Which VLAN ID?", "ipam/vlans/", &[], "vid")),
+    FilterKind::menu(
+        "group",
         "vlan_group",
+        objects("VLANs of which group?", "ipam/vlan-groups/", &[], "name"),
     ),
-    (
-        FilterKind {
-            name: "name",
-            values: Values::Menu {
-                question: "Which VLAN name?",
-                path: "ipam/vlans/",
-                query: &[],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
         "name",
+        "name",
+        objects("Which VLAN name?", "ipam/vlans/", &[], "name"),
     ),
-    (
-        FilterKind {
-            name: "role",
-            values: Values::Menu {
-                question: "VLANs of which role?",
-                path: "extras/roles/",
-                query: &[("content_types", "ipam.vlan")],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
         "role",
+        "role",
+        objects(
+            "VLANs of which role?",
+            "extras/roles/",
+            &[("content_types", "ipam.vlan")],
+            "name",
+        ),
     ),
-    (
-        FilterKind {
-            name: "location",
-            values: Values::Menu {
-                question: "VLANs at which location?",
-                path: "dcim/locations/",
-                query: &[("content_type", "ipam.vlan")],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
         "location",
+        "location",
+        objects(
+            "VLANs at which location?",
+            "dcim/locations/",
+            &[("content_type", "ipam.vlan")],
+            "name",
+        ),
     ),
-    (
-        FilterKind {
-            name: "status",
-            values: Values::Menu {
-                question: "VLANs of which status?",
-                path: "extras/statuses/",
-                query: &[("content_types", "ipam.vlan")],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
         "status",
+        "status",
+        objects(
+            "VLANs of which status?",
+            "extras/statuses/",
+            &[("content_types", "ipam.vlan")],
+            "name",
+        ),
     ),
-    (
-        FilterKind {
-            name: "tenant",
-            values: Values::Menu {
-                question: "VLANs of which tenant?",
-                path: "tenancy/tenants/",
-                query: &[],
-                value_field: "name",
-            },
-        },
+    FilterKind::menu(
         "tenant",
+        "tenant",
+        objects("VLANs of which tenant?", "tenancy/tenants/", &[], "name"),
     ),
-    (
-        FilterKind {
-            name: "all",
-            values: Values::None,
-        },
-        "",
-    ),
+    FilterKind::ALL,
 ];
 
 const VLAN_FIELDS: &str = "vid name description vlan_group { name } locations { name } prefixes { prefix } \
@@ -137,15 +93,11 @@ pub struct Prefix {
 
 /// `get-vlans [filter-type] [value]`.
 pub async fn get_vlans(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let kinds: Vec<FilterKind> = VLAN_FILTERS.iter().map(|(kind, _)| *kind).collect();
-    let (kind, value) = match filter::step(session, &kinds, "VLANs").await? {
+    let (kind, value) = match filter::step(session, VLAN_FILTERS, "VLANs").await? {
         Step::Answer(reply) => return Ok(reply),
         Step::Filter(kind, value) => (kind, value),
     };
-    let argument = VLAN_FILTERS
-        .iter()
-        .find(|(known, _)| known.name == kind.name)
-        .map_or("", |(_, argument)| argument);
+    let argument = kind.param;
     let answer: VlansAnswer = match &value {
         Some(value) if !argument.is_empty() => {
             // VLAN IDs are integers to GraphQL; everything else is a name.
