@@ -314,12 +314,38 @@ impl NautobotClient {
             }
         } else if err.is_decode() || err.is_body() {
             NautobotError::Malformed(err.to_string())
+        } else if let Some(reason) = certificate_problem(err) {
+            NautobotError::Untrusted {
+                endpoint: self.endpoint.clone(),
+                reason,
+            }
         } else {
             NautobotError::Unreachable {
                 endpoint: self.endpoint.clone(),
             }
         }
     }
+}
+
+/// What TLS said about the peer's certificate, if that is why `err` failed:
+/// reqwest reports it only as a connect error, with rustls's reason deep in
+/// the chain of sources.
+fn certificate_problem(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = source {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // An io::Error's `source()` skips the error it wraps (and rustls's
+        // is wrapped twice): look inside instead.
+        source = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
+    }
+    None
 }
 
 /// One page of a Nautobot list.
@@ -379,3 +405,5 @@ fn malformed(object: &str, err: serde_json::Error) -> NautobotError {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tls_tests;

@@ -46,6 +46,18 @@ pub enum NautobotError {
         /// The timeout.
         seconds: u64,
     },
+    /// Nautobot's certificate was not accepted: an unknown CA, an expired
+    /// certificate or another name. The fix is in the Integration's `tls`.
+    #[error(
+        "Nautobot at {endpoint} presented a certificate that is not trusted ({reason}); \
+         give the Integration its CA with tls.caRef"
+    )]
+    Untrusted {
+        /// The endpoint, without credentials.
+        endpoint: String,
+        /// What TLS said, e.g. `invalid peer certificate: UnknownIssuer`.
+        reason: String,
+    },
     /// Nautobot could not be reached at all.
     #[error("Nautobot at {endpoint} cannot be reached")]
     Unreachable {
@@ -68,6 +80,7 @@ impl NautobotError {
             | NautobotError::Query(_) => true,
             NautobotError::Refused { status, .. } => *status < 500,
             NautobotError::Timeout { .. }
+            | NautobotError::Untrusted { .. }
             | NautobotError::Unreachable { .. }
             | NautobotError::Malformed(_) => false,
         }
