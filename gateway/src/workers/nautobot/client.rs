@@ -14,7 +14,11 @@ use serde_json::{Value, json};
 
 use super::error::NautobotError;
 
-/// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips.
+/// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips. Measured with
+/// `scripts/bench-nautobot` (docs/benchmarks.md, 1 000 devices at depth 1 on Nautobot 3.2.7):
+/// one page of 1 000 took Nautobot 15.9 s (median), ten pages of 100 took 17.5 s; the
+/// gateway's own cost was the same (62 and 60 ms), its peak RSS 117 MB against 34 MB, as a
+/// page is decoded whole.
 const PAGE_SIZE: usize = 1000;
 
 /// How to reach one Nautobot.
