@@ -16,9 +16,8 @@ use super::error::NautobotError;
 
 /// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips. Measured with
 /// `scripts/bench-nautobot` (docs/benchmarks.md, 1 000 devices at depth 1 on Nautobot 3.2.7):
-/// one page of 1 000 took Nautobot 15.9 s (median), ten pages of 100 took 17.5 s; the
-/// gateway's own cost was the same (62 and 60 ms), its peak RSS 117 MB against 34 MB, as a
-/// page is decoded whole.
+/// one page of 1 000 took Nautobot 15.9 s (median), ten pages of 100 took 17.5 s. A page is
+/// decoded straight into its objects, so the gateway holds one page's objects, not its JSON.
 const PAGE_SIZE: usize = 1000;
 
 /// How to reach one Nautobot.
@@ -145,13 +144,12 @@ impl NautobotClient {
         let mut url = self.url(path, query.iter().copied().chain([("limit", limit.as_str())]))?;
         let mut results = Vec::new();
         loop {
-            let page: ListPage = self.send(who, Method::GET, url, None, path).await?;
+            let page: ListPage<T> = self.send(who, Method::GET, url, None, path).await?;
             let count = page.count;
-            for item in page.results {
-                if results.len() == max_items {
-                    return Ok(Page { results, count });
-                }
-                results.push(serde_json::from_value(item).map_err(|err| malformed(path, err))?);
+            results.extend(page.results);
+            if results.len() >= max_items {
+                results.truncate(max_items);
+                return Ok(Page { results, count });
             }
             match page.next {
                 Some(next) if results.len() < max_items => url = self.same_origin(&next)?,
@@ -218,6 +216,7 @@ impl NautobotClient {
             let detail = errors
                 .iter()
                 .filter_map(|e| e.get("message").and_then(Value::as_str))
+                .map(|message| field_errors(message).unwrap_or_else(|| message.to_owned()))
                 .collect::<Vec<_>>()
                 .join("; ");
             return Err(NautobotError::Query(detail));
@@ -352,12 +351,28 @@ fn certificate_problem(err: &reqwest::Error) -> Option<String> {
     None
 }
 
+/// A filter's errors as Nautobot's GraphQL says them, a Python dict
+/// (`{'location': ['Select a valid choice. x is not one of the available choices.']}`),
+/// said as REST says them: `location: Select a valid choice. …`.
+fn field_errors(message: &str) -> Option<String> {
+    let inner = message.strip_prefix("{'")?.strip_suffix("']}")?;
+    let fields: Option<Vec<String>> = inner
+        .split("'], '")
+        .map(|field| {
+            let (name, errors) = field.split_once("': ['")?;
+            Some(format!("{name}: {}", errors.replace("', '", " ")))
+        })
+        .collect();
+    Some(fields?.join("; "))
+}
+
 /// One page of a Nautobot list.
 #[derive(serde::Deserialize)]
-struct ListPage {
+#[serde(bound = "T: DeserializeOwned")]
+struct ListPage<T> {
     count: usize,
     next: Option<String>,
-    results: Vec<Value>,
+    results: Vec<T>,
 }
 
 /// Why Nautobot refused: its `detail`, or for a 400 the field errors

@@ -53,6 +53,13 @@ impl<'a> Session<'a> {
         self.client.list(&self.who, path, query, MAX_ROWS).await
     }
 
+    /// How many objects a REST list at `path` with `query` has, read from
+    /// its first page of one.
+    pub async fn count(&self, path: &str, query: &[(&str, &str)]) -> Result<usize, NautobotError> {
+        let page: Page<serde::de::IgnoredAny> = self.client.list(&self.who, path, query, 1).await?;
+        Ok(page.count)
+    }
+
     /// One object or document under `/api/`.
     pub async fn get<T: DeserializeOwned>(
         &self,

@@ -8,6 +8,7 @@ use super::filter::{self, DEVICE_LOCATIONS, DEVICE_MODELS, DEVICE_ROLES, FilterK
 use super::{cut_note, error};
 use crate::model::{Block, Choice, Level, Message, Reply, Table};
 use crate::workers::nautobot::objects::{Device, Named, Related, label, or_none};
+use crate::workers::nautobot::session::MAX_ROWS;
 use crate::workers::nautobot::{NautobotError, Page, Session};
 
 /// The filters of `get-devices`.
@@ -28,16 +29,43 @@ pub const DEVICE_FILTERS: &[FilterKind] = &[
     ),
 ];
 
+/// The columns of the devices table, as GraphQL fields.
+const DEVICE_FIELDS: &str = "id name status { name } tenant { name } location { name } rack { name } \
+     role { name } device_type { model } primary_ip4 { address } primary_ip6 { address }";
+
+#[derive(Deserialize)]
+struct DevicesAnswer {
+    devices: Vec<Device>,
+}
+
 /// `get-devices [filter-type] [value]`: a table of the devices that match.
+///
+/// One GraphQL query rather than REST at `?depth=1`: for 1 000 devices
+/// Nautobot 3.2 answers it in about 0.3 s against 16 s (docs/benchmarks.md),
+/// which for a large site is the difference between an answer and a timeout.
 pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> {
     let (kind, value) = match filter::step(session, DEVICE_FILTERS, "devices").await? {
         Step::Answer(reply) => return Ok(reply),
         Step::Filter(kind, value) => (kind, value.unwrap_or_default()),
     };
-    let page: Page<Device> = session
-        .list("dcim/devices/", &[(kind.param, value.as_str()), ("depth", "1")])
+    let query = format!(
+        "query ($value: [String], $limit: Int) {{ devices({}: $value, limit: $limit) {{ {DEVICE_FIELDS} }} }}",
+        kind.param
+    );
+    let answer: DevicesAnswer = session
+        .graphql(&query, json!({"value": [value], "limit": MAX_ROWS + 1}))
         .await?;
-    Ok(render_devices(kind.name, &value, &page))
+    let mut results = answer.devices;
+    // GraphQL gives no count: ask REST for it only when the table is cut.
+    let count = if results.len() > MAX_ROWS {
+        results.truncate(MAX_ROWS);
+        session
+            .count("dcim/devices/", &[(kind.param, value.as_str())])
+            .await?
+    } else {
+        results.len()
+    };
+    Ok(render_devices(kind.name, &value, &Page { results, count }))
 }
 
 /// The devices table: name, status, tenant, location, rack, role, type, primary IP.

@@ -80,6 +80,15 @@ fn page(results: Vec<Value>) -> Value {
     json!({"count": results.len(), "next": null, "previous": null, "results": results})
 }
 
+/// Nautobot answers every GraphQL query with `response`.
+async fn graphql_answer(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path("/api/graphql/"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 /// Nautobot answers every devices list with `response`.
 async fn devices_answer(server: &MockServer, response: ResponseTemplate) {
     Mock::given(method("GET"))
@@ -189,7 +198,7 @@ async fn a_refused_change_names_the_linked_user_and_the_change() {
 #[tokio::test]
 async fn a_token_nautobot_does_not_accept_is_said_with_its_user() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
+    graphql_answer(
         &server,
         ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token"})),
     )
@@ -218,12 +227,13 @@ async fn a_missing_object_is_said_as_not_found() {
 }
 
 #[tokio::test]
-async fn a_value_nautobot_rejects_is_said_with_its_reason() {
+async fn a_filter_value_nautobot_does_not_know_is_said_with_its_reason() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
+    graphql_answer(
         &server,
-        ResponseTemplate::new(400).set_body_json(json!({
-            "location": ["Select a valid choice. mars01 is not one of the available choices."]
+        ResponseTemplate::new(200).set_body_json(json!({
+            "data": {"devices": null},
+            "errors": [{"message": "{'location': ['Select a valid choice. mars01 is not one of the available choices.']}"}]
         })),
     )
     .await;
@@ -235,7 +245,41 @@ async fn a_value_nautobot_rejects_is_said_with_its_reason() {
     assert_eq!(message(&routed).level, Level::Error);
     assert_eq!(
         text(&routed),
-        "Nautobot answered 400: location: Select a valid choice. mars01 is not one of the available choices."
+        "Nautobot could not answer the query: location: Select a valid choice. mars01 is not one of the available choices."
+    );
+}
+
+#[tokio::test]
+async fn a_change_nautobot_rejects_is_said_with_its_reason() {
+    let (server, fixture) = nautobot().await;
+    devices_answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-leaf-02", "Active")])),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/extras/statuses/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![
+            json!({"id": "s-1", "name": "Active"}),
+            json!({"id": "s-2", "name": "Planned"}),
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "status": ["Planned is not a valid status for devices of role leaf."]
+        })))
+        .mount(&server)
+        .await;
+
+    let routed = fixture
+        .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes")
+        .await;
+
+    assert_eq!(message(&routed).level, Level::Error);
+    assert_eq!(
+        text(&routed),
+        "Nautobot answered 400: status: Planned is not a valid status for devices of role leaf."
     );
 }
 
@@ -255,7 +299,7 @@ async fn assert_errored(fixture: &Fixture, expected: &str) {
 #[tokio::test]
 async fn a_server_error_is_a_failed_command() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
+    graphql_answer(
         &server,
         ResponseTemplate::new(500).set_body_string("<h1>Server Error</h1>"),
     )
@@ -266,7 +310,7 @@ async fn a_server_error_is_a_failed_command() {
 #[tokio::test]
 async fn malformed_json_is_a_failed_command() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
+    graphql_answer(
         &server,
         ResponseTemplate::new(200).set_body_raw("{\"count\": 1, \"results\": [", "application/json"),
     )
@@ -277,10 +321,9 @@ async fn malformed_json_is_a_failed_command() {
 #[tokio::test]
 async fn an_answer_of_another_shape_is_a_failed_command() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
+    graphql_answer(
         &server,
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"count": 1, "next": null, "results": [{"name": 42}]})),
+        ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": [{"name": 42}]}})),
     )
     .await;
     assert_errored(&fixture, "Nautobot's answer could not be read").await;
@@ -289,7 +332,7 @@ async fn an_answer_of_another_shape_is_a_failed_command() {
 #[tokio::test]
 async fn a_slow_nautobot_is_given_up_on_after_the_integration_timeout() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
+    graphql_answer(
         &server,
         ResponseTemplate::new(200)
             .set_body_json(page(vec![]))
@@ -374,5 +417,39 @@ async fn a_graphql_error_is_said_as_nautobots_reason() {
         text(&routed).contains("nowhere is not one of the available choices"),
         "{}",
         text(&routed)
+    );
+}
+
+#[tokio::test]
+async fn a_table_cut_at_the_row_limit_says_how_many_there_are() {
+    let (server, fixture) = nautobot().await;
+    let devices: Vec<Value> = (0..=super::session::MAX_ROWS)
+        .map(|i| json!({"id": format!("d-{i}"), "name": format!("dev-{i:05}")}))
+        .collect();
+    graphql_answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": devices}})),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/dcim/devices/"))
+        .and(query_param("location", "big01"))
+        .and(query_param("limit", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 12_345, "next": "http://elsewhere.example/next", "results": [{"id": "d-0"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-devices location big01").await;
+
+    let said = text(&routed);
+    assert!(said.contains("dev-09999"), "the first 10 000 rows are shown");
+    assert!(!said.contains("dev-10000"), "the 10 001st is not");
+    assert!(
+        said.contains("Showing the first 10000 of 12345"),
+        "{}",
+        said.lines().last().unwrap_or_default()
     );
 }
