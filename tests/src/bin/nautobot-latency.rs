@@ -7,9 +7,8 @@
 //! ([`live_manifests`], with the Integration's endpoint the target's URL) and a fake Slack
 //! ([`LiveSlack`]), then, after the warm-ups, measures each iteration, one after the other:
 //!
-//! - (a) Nautobot's own API time: the requests the worker makes (`GET
-//!   /api/dcim/devices/?location=…&depth=1&limit=<page size>` and every `next` page, with the
-//!   admin token), from the first request sent to the last body read;
+//! - (a) Nautobot's own API time: the request the worker makes (the GraphQL query of
+//!   [`devices_query`], with the admin token), from sending it to the last byte read;
 //! - (b) end to end: a signed `/nautobot get-devices location …` slash command posted to the
 //!   gateway, from sending it to the moment the complete answer has reached the fake Slack
 //!   (`files.completeUploadExternal` in the asker's channel, or the post to the response
@@ -18,23 +17,22 @@
 //! and reports min, median, p90 and max of (a), (b) and (b) − (a) (paired per iteration), and
 //! the gateway's idle and peak RSS (VmRSS, VmHWM). The order of (a) and (b) alternates from
 //! one iteration to the next, so a drift in Nautobot's speed falls on both alike. With
-//! `--graphql`, each iteration of the real target also times (c): the table's columns asked
-//! of Nautobot's GraphQL API instead (which the worker does not do), for comparison.
+//! `--rest`, each iteration of the real target also times (c): the same devices read over
+//! REST at `?depth=1` in pages of 1 000, as the worker did before it used GraphQL.
 //!
 //! Targets: `real` is the Nautobot at `--endpoint`; `replay` is a server in this tool that
-//! serves the pages captured once from the real Nautobot (`next` pointing at itself) at
+//! answers the worker's query with the answer captured once from the real Nautobot, at
 //! near-zero cost, so that (b) against it is the gateway's own cost: decoding the JSON,
 //! rendering 1 000 rows, and the Slack upload.
 //!
 //! ```text
 //! nautobot-latency [--endpoint URL] [--target real|replay|both] [--iterations 30]
-//!                  [--warmup 3] [--location bench01] [--devices 1000] [--page-size 1000]
-//!                  [--gateway target/release/chatops-gateway] [--graphql] [--verbose]
+//!                  [--warmup 3] [--location bench01] [--devices 1000]
+//!                  [--gateway target/release/chatops-gateway] [--rest] [--verbose]
 //! ```
 //!
-//! The token and the default endpoint come from `.nautobot/env`. `--page-size` must be the
-//! worker's (`PAGE_SIZE` in gateway/src/workers/nautobot/client.rs); the replay target
-//! checks that the gateway asks for it.
+//! The token and the default endpoint come from `.nautobot/env`. The replay target checks
+//! that the gateway asked it exactly the worker's query.
 
 use std::{
     net::{SocketAddr, TcpListener},
@@ -52,6 +50,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chatops_gateway::platforms::slack::verify::sign;
+use chatops_gateway::workers::nautobot::devices_query;
 use chatops_tests::{
     fake_slack::Recorded,
     nautobot_live::{ADMIN_CHAT_USER, LiveSlack, Nautobot, answer_text, channel_of, live_manifests},
@@ -89,14 +88,13 @@ struct Options {
     warmup: usize,
     location: String,
     devices: usize,
-    page_size: usize,
     gateway: PathBuf,
-    graphql: bool,
+    rest: bool,
     verbose: bool,
 }
 
 const USAGE: &str = "usage: nautobot-latency [--endpoint URL] [--target real|replay|both] [--iterations N] \
-                     [--warmup N] [--location NAME] [--devices N] [--page-size N] [--gateway PATH] [--graphql] \
+                     [--warmup N] [--location NAME] [--devices N] [--gateway PATH] [--rest] \
                      [--verbose]";
 
 fn options() -> Options {
@@ -110,9 +108,8 @@ fn options() -> Options {
         warmup: 3,
         location: "bench01".to_owned(),
         devices: 1000,
-        page_size: 1000,
         gateway: target_dir.join("release/chatops-gateway"),
-        graphql: false,
+        rest: false,
         verbose: false,
     };
     let mut args = std::env::args().skip(1);
@@ -121,9 +118,9 @@ fn options() -> Options {
         std::process::exit(2)
     };
     while let Some(arg) = args.next() {
-        if arg == "--verbose" || arg == "--graphql" {
+        if arg == "--verbose" || arg == "--rest" {
             options.verbose |= arg == "--verbose";
-            options.graphql |= arg == "--graphql";
+            options.rest |= arg == "--rest";
             continue;
         }
         if arg == "--help" || arg == "-h" {
@@ -152,7 +149,6 @@ fn options() -> Options {
             "--warmup" => options.warmup = number(&value),
             "--location" => options.location = value,
             "--devices" => options.devices = number(&value),
-            "--page-size" => options.page_size = number(&value).max(1),
             "--gateway" => options.gateway = PathBuf::from(value),
             other => fail(format!("unknown argument {other}")),
         }
@@ -175,7 +171,7 @@ async fn main() {
         .build()
         .expect("an HTTP client");
 
-    // The replay's pages, captured now; also checks that the location has the devices.
+    // The replay's answer, captured now; also checks that the location has the devices.
     let replay = Replay::bind();
     let started = Instant::now();
     let captured = replay
@@ -183,9 +179,9 @@ async fn main() {
         .await;
     eprintln!(
         "captured {} page(s), {} devices, {:.1} MB of JSON from {endpoint} in {:.2?}",
-        captured.pages.len(),
+        1,
         captured.names.len(),
-        captured.pages.iter().map(Bytes::len).sum::<usize>() as f64 / 1e6,
+        captured.answer.len() as f64 / 1e6,
         started.elapsed()
     );
     assert_eq!(
@@ -205,7 +201,7 @@ async fn main() {
         };
         let report = run(target, &url, &nautobot, &slack, &http, &captured.names, &options).await;
         if target == Target::Replay {
-            replay.check(options.page_size);
+            replay.check(&options);
         }
         report.print();
         reports.push(report);
@@ -213,7 +209,7 @@ async fn main() {
     if reports.len() > 1 {
         println!();
         println!(
-            "| target | pages | (a) median / p90 / min | (b) median / p90 / min | (b)-(a) median / p90 / min | peak RSS |"
+            "| target | requests | (a) median / p90 / min | (b) median / p90 / min | (b)-(a) median / p90 / min | peak RSS |"
         );
         println!("|---|---:|---:|---:|---:|---:|");
         for report in &reports {
@@ -231,7 +227,7 @@ struct Report {
     warmup: usize,
     api: Vec<Duration>,
     end_to_end: Vec<Duration>,
-    graphql: Vec<Duration>,
+    rest: Vec<Duration>,
     idle_rss_kb: u64,
     peak_rss_kb: u64,
     upload_bytes: usize,
@@ -249,7 +245,7 @@ impl Report {
     fn print(&self) {
         println!();
         println!(
-            "target {} ({}): {} page(s) per answer, {} iterations after {} warm-ups",
+            "target {} ({}): {} request(s) to Nautobot per answer, {} iterations after {} warm-ups",
             self.target.name(),
             self.url,
             self.pages,
@@ -275,11 +271,11 @@ impl Report {
                 ms(s.max)
             );
         }
-        if !self.graphql.is_empty() {
-            let s = Stats::of(micros(&self.graphql));
+        if !self.rest.is_empty() {
+            let s = Stats::of(micros(&self.rest));
             println!(
                 "{:<24} {:>10} {:>10} {:>10} {:>10}",
-                "(c) same columns, GraphQL",
+                "(c) REST, depth=1",
                 ms(s.min),
                 ms(s.median),
                 ms(s.p90),
@@ -397,7 +393,7 @@ async fn run(
         warmup: options.warmup,
         api: Vec::new(),
         end_to_end: Vec::new(),
-        graphql: Vec::new(),
+        rest: Vec::new(),
         idle_rss_kb,
         peak_rss_kb: 0,
         upload_bytes: 0,
@@ -430,16 +426,16 @@ async fn run(
             report.api.push(api);
             report.end_to_end.push(end_to_end);
         }
-        if options.graphql && target == Target::Real {
-            let graphql = graphql_time(http, url, &nautobot.admin_token, options).await;
+        if options.rest && target == Target::Real {
+            let rest = rest_time(http, url, &nautobot.admin_token, options).await;
             eprintln!(
                 "{:<6} {:>3} {phase:<7}  (c) {:>12}",
                 "",
                 i,
-                ms(graphql.as_micros() as i128)
+                ms(rest.as_micros() as i128)
             );
             if i >= options.warmup {
-                report.graphql.push(graphql);
+                report.rest.push(rest);
             }
         }
     }
@@ -448,57 +444,22 @@ async fn run(
     report
 }
 
-/// (a): the worker's requests, straight to `base`; returns the time and the number of pages.
-async fn api_time(http: &reqwest::Client, base: &str, token: &str, options: &Options) -> (Duration, usize) {
-    let mut url = devices_url(base, options);
-    let mut bodies = Vec::new();
-    let started = Instant::now();
-    loop {
-        let answer = http
-            .get(&url)
-            .header("User-Agent", TOOL)
-            .header("Authorization", format!("Token {token}"))
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .unwrap_or_else(|err| panic!("GET {url}: {err}"));
-        assert_eq!(answer.status(), reqwest::StatusCode::OK, "GET {url}");
-        let body = answer
-            .bytes()
-            .await
-            .unwrap_or_else(|err| panic!("GET {url}: {err}"));
-        let next = next_of(&body);
-        bodies.push(body);
-        match next {
-            Some(next) => url = next,
-            None => break,
-        }
-    }
-    let elapsed = started.elapsed();
-    // Checked after the clock stops: a device has one `primary_ip4` at depth 1 (the objects
-    // nested in it have none).
-    let count: usize = bodies
-        .iter()
-        .map(|body| occurrences(body, b"\"primary_ip4\":"))
-        .sum();
-    assert_eq!(count, options.devices, "(a) read every device from {base}");
-    (elapsed, bodies.len())
+/// The body the worker posts to `/api/graphql/` for `get-devices location …`.
+fn worker_query(options: &Options) -> serde_json::Value {
+    let (query, variables) = devices_query("location", &options.location);
+    serde_json::json!({"query": query, "variables": variables})
 }
 
-/// (c): the columns of the devices table in one GraphQL query, straight to `base`.
-async fn graphql_time(http: &reqwest::Client, base: &str, token: &str, options: &Options) -> Duration {
-    let query = format!(
-        "{{ devices(location: \"{}\") {{ name status {{ name }} tenant {{ name }} location {{ name }} \
-         rack {{ name }} role {{ name }} device_type {{ model }} primary_ip4 {{ address }} }} }}",
-        options.location
-    );
+/// (a): the worker's query, straight to `base`; returns the time and the number of requests.
+async fn api_time(http: &reqwest::Client, base: &str, token: &str, options: &Options) -> (Duration, usize) {
     let url = format!("{base}/api/graphql/");
     let started = Instant::now();
     let answer = http
         .post(&url)
+        .header("User-Agent", TOOL)
         .header("Authorization", format!("Token {token}"))
         .header("Accept", "application/json")
-        .json(&serde_json::json!({ "query": query }))
+        .json(&worker_query(options))
         .send()
         .await
         .unwrap_or_else(|err| panic!("POST {url}: {err}"));
@@ -508,38 +469,51 @@ async fn graphql_time(http: &reqwest::Client, base: &str, token: &str, options: 
         .await
         .unwrap_or_else(|err| panic!("POST {url}: {err}"));
     let elapsed = started.elapsed();
+    // Checked after the clock stops.
     assert_eq!(
         occurrences(&body, b"\"primary_ip4\":"),
         options.devices,
-        "(c) read every device"
+        "(a) read every device from {base}"
     );
+    (elapsed, 1)
+}
+
+/// (c): the same devices over REST at `?depth=1` in pages of 1 000 (what the worker asked
+/// before it used GraphQL), straight to `base`.
+async fn rest_time(http: &reqwest::Client, base: &str, token: &str, options: &Options) -> Duration {
+    let mut url = format!(
+        "{base}/api/dcim/devices/?location={}&depth=1&limit=1000",
+        options.location
+    );
+    let mut devices = 0;
+    let started = Instant::now();
+    loop {
+        let answer = http
+            .get(&url)
+            .header("Authorization", format!("Token {token}"))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("GET {url}: {err}"));
+        assert_eq!(answer.status(), reqwest::StatusCode::OK, "GET {url}");
+        let page: serde_json::Value = answer
+            .json()
+            .await
+            .unwrap_or_else(|err| panic!("GET {url}: {err}"));
+        devices += page["results"].as_array().map_or(0, Vec::len);
+        match page["next"].as_str() {
+            Some(next) => url = next.to_owned(),
+            None => break,
+        }
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(devices, options.devices, "(c) read every device");
     elapsed
 }
 
 /// How many times `needle` occurs in `haystack`.
 fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
     haystack.windows(needle.len()).filter(|w| *w == needle).count()
-}
-
-/// The first page the worker asks for: its query in its order.
-fn devices_url(base: &str, options: &Options) -> String {
-    format!(
-        "{base}/api/dcim/devices/?location={}&depth=1&limit={}",
-        options.location, options.page_size
-    )
-}
-
-/// The `next` of a Nautobot list page, read from the head of the body (Nautobot writes
-/// `count`, `next`, `previous`, `results` in that order) without decoding all of it.
-fn next_of(body: &[u8]) -> Option<String> {
-    let head = &body[..body.len().min(4096)];
-    let at = head.windows(7).position(|w| w == b"\"next\":")? + 7;
-    let rest = std::str::from_utf8(&head[at..]).ok()?.trim_start();
-    if rest.starts_with("null") {
-        return None;
-    }
-    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<String>();
-    stream.next()?.ok()
 }
 
 /// (b): the slash command through the gateway, until the answer is complete at the fake
@@ -693,29 +667,28 @@ impl Drop for GatewayProcess {
     }
 }
 
-/// The pages of the real Nautobot, as the replay serves them, and the device names in them.
+/// The real Nautobot's answer to the worker's query, as the replay serves it, and the device names in it.
 struct Captured {
-    pages: Vec<Bytes>,
+    answer: Bytes,
     names: Vec<String>,
 }
 
 #[derive(Default)]
 struct Seen {
-    /// `limit` of every devices request of the gateway.
-    limits: Vec<String>,
+    /// The GraphQL bodies the gateway posted.
+    queries: Vec<serde_json::Value>,
     /// Requests for anything else.
     unexpected: Vec<String>,
 }
 
 #[derive(Clone)]
 struct ReplayState {
-    pages: Arc<Vec<Bytes>>,
-    page_size: usize,
+    answer: Bytes,
     seen: Arc<Mutex<Seen>>,
 }
 
-/// A server serving captured device pages by `offset`: the Nautobot a gateway sees, without
-/// Nautobot's cost.
+/// A server answering the worker's query with a captured answer: the Nautobot a gateway
+/// sees, without Nautobot's cost.
 struct Replay {
     listener: Mutex<Option<tokio::net::TcpListener>>,
     addr: SocketAddr,
@@ -739,7 +712,7 @@ impl Replay {
         format!("http://{}", self.addr)
     }
 
-    /// Reads every page from the real Nautobot, with `next` rewritten to this server.
+    /// Asks the real Nautobot the worker's query once, and keeps its answer.
     async fn capture(
         &self,
         http: &reqwest::Client,
@@ -747,57 +720,31 @@ impl Replay {
         token: &str,
         options: &Options,
     ) -> Captured {
-        let mut url = devices_url(endpoint, options);
-        let mut pages = Vec::new();
-        let mut names = Vec::new();
-        loop {
-            let answer = http
-                .get(&url)
-                .header("Authorization", format!("Token {token}"))
-                .header("Accept", "application/json")
-                .send()
-                .await
-                .unwrap_or_else(|err| panic!("GET {url}: {err}"));
-            assert_eq!(answer.status(), reqwest::StatusCode::OK, "GET {url}");
-            let body = answer.text().await.expect("a page");
-            let page: serde_json::Value = serde_json::from_str(&body).expect("a JSON page");
-            for device in page["results"].as_array().expect("results") {
-                names.push(device["name"].as_str().expect("a device name").to_owned());
-            }
-            let next = page["next"].as_str().map(str::to_owned);
-            let Some(next) = next else {
-                pages.push(Bytes::from(body));
-                break;
-            };
-            let parsed = reqwest::Url::parse(&next).expect("next is a URL");
-            let own = format!(
-                "{}{}?{}",
-                self.origin(),
-                parsed.path(),
-                parsed.query().unwrap_or_default()
-            );
-            let (from, to) = (
-                serde_json::to_string(&next).expect("a string"),
-                serde_json::to_string(&own).expect("a string"),
-            );
-            let rewritten = if body.contains(&from) {
-                body.replacen(&from, &to, 1)
-            } else {
-                let mut page = page;
-                page["next"] = serde_json::Value::String(own);
-                page.to_string()
-            };
-            pages.push(Bytes::from(rewritten));
-            url = next;
-        }
-        Captured { pages, names }
+        let url = format!("{endpoint}/api/graphql/");
+        let answer = http
+            .post(&url)
+            .header("Authorization", format!("Token {token}"))
+            .header("Accept", "application/json")
+            .json(&worker_query(options))
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("POST {url}: {err}"));
+        assert_eq!(answer.status(), reqwest::StatusCode::OK, "POST {url}");
+        let body = answer.bytes().await.expect("an answer");
+        let decoded: serde_json::Value = serde_json::from_slice(&body).expect("a JSON answer");
+        let names = decoded["data"]["devices"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no devices in {decoded}"))
+            .iter()
+            .map(|device| device["name"].as_str().expect("a device name").to_owned())
+            .collect();
+        Captured { answer: body, names }
     }
 
     /// Starts serving `captured` (once); returns the endpoint to give the gateway.
     fn serve(&self, captured: &Captured) -> String {
         let state = ReplayState {
-            pages: Arc::new(captured.pages.clone()),
-            page_size: first_page_size(&captured.pages),
+            answer: captured.answer.clone(),
             seen: self.seen.clone(),
         };
         let listener = self
@@ -806,52 +753,42 @@ impl Replay {
             .unwrap()
             .take()
             .expect("the replay serves once");
-        let app = Router::new().fallback(replay_page).with_state(state);
+        let app = Router::new().fallback(replay_answer).with_state(state);
         tokio::spawn(async move { axum::serve(listener, app).await });
         self.origin()
     }
 
-    /// Panics unless the gateway asked only for device pages of `page_size`.
-    fn check(&self, page_size: usize) {
+    /// Panics unless the gateway asked only the worker's query.
+    fn check(&self, options: &Options) {
         let seen = self.seen.lock().unwrap();
         assert!(
             seen.unexpected.is_empty(),
-            "the gateway asked the replay for more than device pages: {:?}",
+            "the gateway asked the replay for more than the devices query: {:?}",
             seen.unexpected
         );
-        let wanted = page_size.to_string();
+        let wanted = worker_query(options);
         assert!(
-            seen.limits.iter().all(|l| *l == wanted),
-            "the gateway asked for limits {:?}, not {page_size}: pass the worker's PAGE_SIZE as --page-size",
-            seen.limits
+            seen.queries.iter().all(|q| *q == wanted),
+            "the gateway asked {:?}, not the worker's query {wanted}",
+            seen.queries
         );
     }
 }
 
-/// How many results the first page has: what `offset` is divided by.
-fn first_page_size(pages: &[Bytes]) -> usize {
-    let first: serde_json::Value = serde_json::from_slice(&pages[0]).expect("a JSON page");
-    first["results"].as_array().map_or(1, Vec::len).max(1)
-}
-
-async fn replay_page(State(state): State<ReplayState>, headers: HeaderMap, uri: Uri) -> Response {
-    if uri.path() != "/api/dcim/devices/" {
+async fn replay_answer(
+    State(state): State<ReplayState>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    if uri.path() != "/api/graphql/" {
         state.seen.lock().unwrap().unexpected.push(uri.to_string());
         return (StatusCode::NOT_FOUND, "{\"detail\":\"Not found.\"}").into_response();
     }
-    let query: Vec<(String, String)> = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect();
-    let field = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let ours = headers.get(header::USER_AGENT).is_some_and(|agent| agent == TOOL);
-    if let Some(limit) = field("limit")
-        && !ours
-    {
-        state.seen.lock().unwrap().limits.push(limit);
+    if !ours {
+        let query = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+        state.seen.lock().unwrap().queries.push(query);
     }
-    let offset: usize = field("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
-    match state.pages.get(offset / state.page_size) {
-        Some(page) => ([(header::CONTENT_TYPE, "application/json")], page.clone()).into_response(),
-        None => (StatusCode::NOT_FOUND, "{\"detail\":\"Invalid page.\"}").into_response(),
-    }
+    ([(header::CONTENT_TYPE, "application/json")], state.answer.clone()).into_response()
 }

@@ -27,6 +27,7 @@ use crate::commands::{Call, Command, CommandError, CommandFuture, CommandSpec};
 use crate::model::{Level, Message, Reply};
 
 pub use client::{ClientSettings, NautobotClient, Page, UserToken};
+pub use commands::devices_query;
 pub use error::NautobotError;
 pub use session::Session;
 

@@ -12,6 +12,8 @@ mod manufacturers;
 mod racks;
 mod vlans;
 
+pub use devices::devices_query;
+
 use super::error::NautobotError;
 use super::session::Session;
 use crate::model::{Level, Message, Reply};
