@@ -7,6 +7,7 @@ use std::future::Future;
 use crate::model::{Reply, ReplyContext};
 
 pub mod slack;
+pub mod webex;
 
 /// Why an answer could not be delivered. Never carries a token.
 #[derive(Debug, thiserror::Error)]

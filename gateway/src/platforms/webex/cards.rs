@@ -1,0 +1,647 @@
+//! Rendering the neutral model as Webex message bodies and Adaptive Cards,
+//! within Webex's limits.
+//!
+//! Pure: model in, JSON out. A message becomes one or more `POST /v1/messages`
+//! bodies whose `markdown` each stays within [`MAX_MESSAGE_BYTES`], split at
+//! line ends; what does not fit a few messages (a large table, a very long
+//! answer, an image) becomes a file to upload, one per message (Webex takes
+//! one file per message).
+//!
+//! Prompts are Adaptive Cards (version 1.3). Every `Action.Submit` carries the
+//! prompt's signed continuation in its `data`, which Webex merges into the
+//! submitted inputs; [`super::inbound::prompt_answer`] reads them back.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, ReplyContext, Table};
+
+/// The menu value asking for the next page: `__more__:{offset}`.
+pub use crate::commands::MORE_PREFIX;
+
+/// The value of a prompt's Cancel button; answering it drops the prompt.
+pub use crate::commands::CANCEL_VALUE;
+
+/// Bytes of a message's `markdown` (and `text`): Webex refuses longer ones.
+pub const MAX_MESSAGE_BYTES: usize = 7439;
+/// Messages one answer is spread over before the rest goes into a file.
+pub const MAX_MESSAGES: usize = 3;
+/// Characters of a continuation a card carries (it is repeated in each button).
+pub const MAX_CONTINUATION_CHARS: usize = 3500;
+/// Choices in one menu page (the command core pages at 99).
+pub const MAX_CHOICES: usize = 100;
+/// The content type of an Adaptive Card attachment.
+pub const CARD_CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
+/// The Adaptive Card version used (Webex supports 1.3, with input labels and validation).
+pub const CARD_VERSION: &str = "1.3";
+/// The name of the file holding what did not fit in the messages.
+pub const REST_FILE_NAME: &str = "rest.txt";
+
+/// The `data` key of every button: the signed continuation.
+pub const CONTINUATION_KEY: &str = "chatops_continuation";
+/// The `data` key of a button with a fixed answer (Cancel, Next page).
+pub const ANSWER_KEY: &str = "chatops_answer";
+/// The `data` key saying which prompt it is: `menu` or `form`.
+pub const PROMPT_KEY: &str = "chatops_prompt";
+/// The `data` key of a form's Run button: how many fields the form has.
+pub const FIELDS_KEY: &str = "chatops_fields";
+/// The `id` of a menu's choice input.
+pub const MENU_INPUT_ID: &str = "choice";
+
+/// The `id` of a form's input for field `index`: `field-{index}`.
+pub fn field_id(index: usize) -> String {
+    format!("field-{index}")
+}
+
+/// Bytes kept for the line saying the answer was cut.
+const CUT_NOTE_BYTES: usize = 200;
+/// Bytes the fences add around a code piece: "```\n", "\n```" and a zero-width guard.
+const FENCE_BYTES: usize = 4 + 4 + 3;
+/// The label of the button asking for the next page.
+const MORE_LABEL: &str = "Next page";
+/// Characters of a choice's title.
+const MAX_CHOICE_TITLE: usize = 150;
+/// Characters of a card's question or title text.
+const MAX_CARD_TEXT: usize = 2000;
+
+/// A file to upload after the messages, each in a message of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// File name, e.g. `devices.txt`.
+    pub file_name: String,
+    /// What to say beside it (markdown of the message carrying the file).
+    pub title: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// A message ready for `POST /v1/messages`, once [`addressed`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RenderedMessage {
+    /// The bodies to post in order, each `{"markdown": …}` within
+    /// [`MAX_MESSAGE_BYTES`] (may be empty when everything is attached).
+    pub bodies: Vec<Value>,
+    /// Files to upload after the bodies, in order.
+    pub attachments: Vec<Upload>,
+}
+
+/// Why a prompt cannot be shown on Webex. The `Display` is a sentence for the user.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PromptError {
+    /// The signed continuation is longer than a card carries.
+    #[error("this prompt's state is too long; type the arguments instead")]
+    StateTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// What a card may carry.
+        limit: usize,
+    },
+}
+
+/// Where a body goes: `roomId` and `parentId` (a threaded reply), or
+/// `toPersonId` for a private answer (Webex has no ephemeral messages, so it
+/// goes to the 1:1 space with the user). `None` when `to` names neither.
+pub fn addressed(body: &Value, to: &ReplyContext, private: bool) -> Option<Value> {
+    let mut body = body.as_object().cloned().unwrap_or_default();
+    match (&to.user, &to.conversation) {
+        (Some(user), _) if private => {
+            body.insert("toPersonId".into(), Value::from(user.as_str()));
+        }
+        (_, Some(room)) => {
+            body.insert("roomId".into(), Value::from(room.as_str()));
+            if let Some(parent) = &to.thread {
+                body.insert("parentId".into(), Value::from(parent.as_str()));
+            }
+        }
+        _ => return None,
+    }
+    Some(Value::Object(body))
+}
+
+/// Text with the model's light markup as Webex markdown. The markup is
+/// Webex's own (`**b**`, `` `c` ``, `[l](u)`); only mentions are broken, so
+/// that command output cannot ping a person or the whole space (`<@all>`).
+pub fn markdown(text: &str) -> String {
+    text.replace("<@", "<\u{200B}@")
+}
+
+/// Code as it goes between fences, with any fence inside it broken by a
+/// zero-width space (it would end the block early).
+fn code(text: &str) -> String {
+    text.replace("```", "`\u{200B}``")
+}
+
+/// Code in a fenced block. Code ending in a backtick gets a zero-width space
+/// before the closing fence.
+fn fence(code: &str) -> String {
+    let code = code.trim_end_matches('\n');
+    let guard = if code.ends_with('`') { "\u{200B}" } else { "" };
+    format!("```\n{code}{guard}\n```")
+}
+
+/// `text` cut to `max` characters, with an ellipsis when something was cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// The longest head of `text` of at most `max` bytes that ends on a character boundary.
+fn floor_boundary(text: &str, max: usize) -> usize {
+    if max >= text.len() {
+        return text.len();
+    }
+    (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0)
+}
+
+/// Splits `text` into pieces of at most `limit` bytes that concatenate back to
+/// it: at line ends where possible; a longer line is cut at its last space in
+/// the second half of the piece, else at a character boundary.
+pub fn split_lines(text: &str, limit: usize) -> Vec<&str> {
+    assert!(limit >= 4, "a piece must hold any character");
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        let mut line_start = end;
+        let line_end = end + line.len();
+        if line_end - start <= limit {
+            end = line_end;
+            continue;
+        }
+        if end > start {
+            pieces.push(&text[start..end]);
+            start = end;
+        }
+        // The line alone may still be too long: cut it.
+        while line_end - line_start > limit {
+            let head = &text[line_start..];
+            let max = floor_boundary(head, limit);
+            let cut = head[..max]
+                .rfind(' ')
+                .map(|space| space + 1)
+                .filter(|cut| *cut >= max / 2)
+                .unwrap_or(max);
+            pieces.push(&text[line_start..line_start + cut]);
+            line_start += cut;
+            start = line_start;
+        }
+        end = line_end;
+    }
+    if end > start {
+        pieces.push(&text[start..end]);
+    }
+    pieces
+}
+
+/// One piece of markdown on its way into a body.
+struct Piece {
+    /// The markdown, within [`MAX_MESSAGE_BYTES`].
+    markdown: String,
+    /// What goes before it when it follows another piece in the same body.
+    glue: &'static str,
+    /// Its text as written, for the rest file.
+    written: String,
+}
+
+/// Renders a message into bodies and files.
+pub fn message(message: &Message) -> RenderedMessage {
+    let marker = match message.level {
+        Level::Info => "",
+        Level::Warning => "⚠️ ",
+        Level::Error => "❌ ",
+    };
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut attachments = Vec::new();
+    let limit = MAX_MESSAGE_BYTES;
+
+    let title = message.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if let Some(title) = title {
+        let heading = truncate(&format!("{marker}{title}").replace('\n', " "), 300);
+        pieces.push(Piece {
+            markdown: format!("**{}**", markdown(&heading)),
+            glue: "\n\n",
+            written: format!("{title}\n"),
+        });
+    } else if !marker.is_empty()
+        && !matches!(message.blocks.first(), Some(Block::Text(t)) if !t.trim().is_empty())
+    {
+        let note = match message.level {
+            Level::Error => "❌ **Error**",
+            _ => "⚠️ **Warning**",
+        };
+        pieces.push(Piece {
+            markdown: note.to_owned(),
+            glue: "\n\n",
+            written: String::new(),
+        });
+    }
+
+    for (index, block) in message.blocks.iter().enumerate() {
+        match block {
+            Block::Text(body) => {
+                let body = body.trim_end();
+                if body.trim().is_empty() {
+                    continue;
+                }
+                let body = if index == 0 && title.is_none() {
+                    format!("{marker}{body}")
+                } else {
+                    body.to_owned()
+                };
+                let rendered = markdown(&body);
+                for (n, piece) in split_lines(&rendered, limit).into_iter().enumerate() {
+                    pieces.push(Piece {
+                        markdown: piece.to_owned(),
+                        glue: if n == 0 { "\n\n" } else { "" },
+                        written: piece.to_owned(),
+                    });
+                }
+            }
+            Block::Code(text) => {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                code_pieces(&code(text.trim_end_matches('\n')), &mut pieces);
+            }
+            Block::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
+            Block::Image(image) => attachments.push(Upload {
+                file_name: image.file_name.clone(),
+                title: if image.alt_text.trim().is_empty() {
+                    image.file_name.clone()
+                } else {
+                    markdown(&image.alt_text)
+                },
+                bytes: image.bytes.clone(),
+            }),
+        }
+    }
+
+    let (mut bodies, rest) = pack(pieces);
+    if let Some(rest) = rest {
+        attachments.push(Upload {
+            file_name: REST_FILE_NAME.to_owned(),
+            title: "The rest of the answer".to_owned(),
+            bytes: rest.into_bytes(),
+        });
+    }
+    if bodies.is_empty() && attachments.is_empty() {
+        bodies.push("_(no output)_".to_owned());
+    }
+    RenderedMessage {
+        bodies: bodies
+            .into_iter()
+            .map(|markdown| json!({ "markdown": markdown }))
+            .collect(),
+        attachments,
+    }
+}
+
+/// Code split at line ends into fenced pieces that each fit a message.
+fn code_pieces(text: &str, pieces: &mut Vec<Piece>) {
+    for (n, piece) in split_lines(text, MAX_MESSAGE_BYTES - FENCE_BYTES)
+        .into_iter()
+        .enumerate()
+    {
+        pieces.push(Piece {
+            markdown: fence(piece),
+            glue: if n == 0 { "\n\n" } else { "\n" },
+            written: piece.to_owned(),
+        });
+    }
+}
+
+/// A table inline (in a code block) when it fits one message, else as an
+/// attached file and a line saying so.
+fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
+    let text = crate::platforms::slack::blocks::table_text(table);
+    let fenced = fence(&code(&text));
+    let title = table.title.trim().replace('\n', " ");
+    let heading = (!title.is_empty()).then(|| format!("**{}**", markdown(&title)));
+    let heading_bytes = heading.as_ref().map_or(0, |h| h.len() + 1);
+    if heading_bytes + fenced.len() <= MAX_MESSAGE_BYTES - CUT_NOTE_BYTES {
+        let markdown = match heading {
+            Some(heading) => format!("{heading}\n{fenced}"),
+            None => fenced,
+        };
+        pieces.push(Piece {
+            markdown,
+            glue: "\n\n",
+            written: format!("{title}\n{text}"),
+        });
+        return;
+    }
+    let name = file_name(&title, "table", "txt");
+    let what = heading.unwrap_or_else(|| "The table".to_owned());
+    pieces.push(Piece {
+        markdown: format!(
+            "{what} ({} rows) is too large to show here; it is attached as `{name}`.",
+            table.rows.len()
+        ),
+        glue: "\n\n",
+        written: String::new(),
+    });
+    attachments.push(Upload {
+        file_name: name,
+        title: if title.is_empty() {
+            "Table".to_owned()
+        } else {
+            markdown(&title)
+        },
+        bytes: text.into_bytes(),
+    });
+}
+
+/// A file name made of the title's letters and digits, with `extension`.
+fn file_name(title: &str, fallback: &str, extension: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('_');
+    let stem = if stem.is_empty() { fallback } else { stem };
+    format!("{}.{extension}", truncate(stem, 80))
+}
+
+/// Packs pieces into at most [`MAX_MESSAGES`] bodies of at most
+/// [`MAX_MESSAGE_BYTES`]; when they do not fit, the last body ends with a note
+/// and the pieces left over are returned as written, for the rest file.
+fn pack(pieces: Vec<Piece>) -> (Vec<String>, Option<String>) {
+    // Fills bodies in order, the last one with `last_room` bytes at most;
+    // returns them and how many pieces they hold.
+    let fill = |last_room: usize| -> (Vec<String>, usize) {
+        let mut bodies = vec![String::new()];
+        for (used, piece) in pieces.iter().enumerate() {
+            loop {
+                let room = if bodies.len() == MAX_MESSAGES {
+                    last_room
+                } else {
+                    MAX_MESSAGE_BYTES
+                };
+                let current = bodies.last_mut().expect("there is always a body");
+                let glue = if current.is_empty() { "" } else { piece.glue };
+                if current.len() + glue.len() + piece.markdown.len() <= room {
+                    current.push_str(glue);
+                    current.push_str(&piece.markdown);
+                    break;
+                }
+                // No more bodies, or a piece that fits no body (none is made so).
+                let stuck = current.is_empty();
+                if bodies.len() == MAX_MESSAGES || stuck {
+                    return (bodies, used);
+                }
+                bodies.push(String::new());
+            }
+        }
+        (bodies, pieces.len())
+    };
+    let (bodies, used) = fill(MAX_MESSAGE_BYTES);
+    if used == pieces.len() {
+        return (clean(bodies), None);
+    }
+    // Too long: fill again leaving room for the note in the last body.
+    let (mut bodies, used) = fill(MAX_MESSAGE_BYTES - CUT_NOTE_BYTES);
+    let note = format!(
+        "_This answer is longer than {MAX_MESSAGES} Webex messages: it was cut here, and the rest is attached as `{REST_FILE_NAME}`._"
+    );
+    match bodies.last_mut() {
+        Some(last) if !last.is_empty() => {
+            last.push_str("\n\n");
+            last.push_str(&note);
+        }
+        Some(last) => last.push_str(&note),
+        None => bodies.push(note),
+    }
+    let mut rest = String::new();
+    for piece in pieces[used..].iter().filter(|p| !p.written.is_empty()) {
+        if !rest.is_empty() {
+            rest.push_str(piece.glue);
+        }
+        rest.push_str(&piece.written);
+    }
+    (clean(bodies), Some(rest))
+}
+
+/// Bodies without trailing blank lines, and without empty ones.
+fn clean(bodies: Vec<String>) -> Vec<String> {
+    bodies
+        .into_iter()
+        .map(|b| b.trim_end().to_owned())
+        .filter(|b| !b.is_empty())
+        .collect()
+}
+
+/// A card as a message attachment.
+fn card(body: Vec<Value>, actions: Vec<Value>) -> Value {
+    json!({
+        "contentType": CARD_CONTENT_TYPE,
+        "content": {
+            "type": "AdaptiveCard",
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "version": CARD_VERSION,
+            "body": body,
+            "actions": actions,
+        }
+    })
+}
+
+/// An `Action.Submit` whose `data` carries `fields`; with `inputs: false` it
+/// submits none of the card's inputs (and skips their validation).
+fn submit(title: &str, fields: &[(&str, &str)], inputs: bool) -> Value {
+    let data: Map<String, Value> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+        .collect();
+    let mut action = json!({"type": "Action.Submit", "title": title, "data": data});
+    if !inputs {
+        action["associatedInputs"] = Value::from("none");
+    }
+    action
+}
+
+fn check_continuation(continuation: &str) -> Result<(), PromptError> {
+    let chars = continuation.chars().count();
+    if chars > MAX_CONTINUATION_CHARS {
+        return Err(PromptError::StateTooLong {
+            chars,
+            limit: MAX_CONTINUATION_CHARS,
+        });
+    }
+    Ok(())
+}
+
+fn choices(choices: &[Choice], max: usize) -> Vec<Value> {
+    choices
+        .iter()
+        .take(max)
+        .map(|c| {
+            let title = if c.label.trim().is_empty() {
+                &c.value
+            } else {
+                &c.label
+            };
+            json!({"title": truncate(title, MAX_CHOICE_TITLE), "value": c.value})
+        })
+        .collect()
+}
+
+/// A body with a card: `markdown` and `text` say the same for clients that
+/// show no cards (and in notifications).
+fn card_message(summary: &str, card: Value) -> Value {
+    let summary = truncate(summary, MAX_CARD_TEXT);
+    let summary = &summary[..floor_boundary(&summary, MAX_MESSAGE_BYTES)];
+    json!({"text": summary, "markdown": markdown(summary), "attachments": [card]})
+}
+
+/// A menu as a message body with a card: the question, a dropdown
+/// (`Input.ChoiceSet` with id [`MENU_INPUT_ID`]) and a Choose button; a Next
+/// page button answering `{MORE_PREFIX}{offset}` when there is a next page;
+/// a Cancel button answering [`CANCEL_VALUE`]. Every button carries the
+/// continuation.
+pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
+    check_continuation(&menu.continuation)?;
+    let question = if menu.text.trim().is_empty() {
+        "Choose one:"
+    } else {
+        menu.text.trim()
+    };
+    let token = menu.continuation.as_str();
+    let mut body =
+        vec![json!({"type": "TextBlock", "text": truncate(question, MAX_CARD_TEXT), "wrap": true})];
+    let mut actions = Vec::new();
+    if menu.choices.is_empty() {
+        body.push(json!({"type": "TextBlock", "text": "_(nothing to choose from)_", "wrap": true, "isSubtle": true}));
+    } else {
+        body.push(json!({
+            "type": "Input.ChoiceSet",
+            "id": MENU_INPUT_ID,
+            "style": "compact",
+            "isRequired": true,
+            "errorMessage": "Choose one",
+            "placeholder": "Choose…",
+            "choices": choices(&menu.choices, MAX_CHOICES),
+        }));
+        actions.push(submit(
+            "Choose",
+            &[(PROMPT_KEY, "menu"), (CONTINUATION_KEY, token)],
+            true,
+        ));
+    }
+    if let Some(offset) = menu.next_offset {
+        let more = format!("{MORE_PREFIX}{offset}");
+        actions.push(submit(
+            MORE_LABEL,
+            &[
+                (PROMPT_KEY, "menu"),
+                (CONTINUATION_KEY, token),
+                (ANSWER_KEY, &more),
+            ],
+            false,
+        ));
+    }
+    actions.push(submit(
+        "Cancel",
+        &[
+            (PROMPT_KEY, "menu"),
+            (CONTINUATION_KEY, token),
+            (ANSWER_KEY, CANCEL_VALUE),
+        ],
+        false,
+    ));
+    Ok(card_message(question, card(body, actions)))
+}
+
+/// A form as a message body with a card: the title, one input per field
+/// (id `field-{index}`, so the answers come back in argument order), a Run
+/// button carrying the continuation and the number of fields, and a Cancel
+/// button answering [`CANCEL_VALUE`].
+pub fn form(form: &Form) -> Result<Value, PromptError> {
+    check_continuation(&form.continuation)?;
+    let title = if form.title.trim().is_empty() {
+        "Run a command"
+    } else {
+        form.title.trim()
+    };
+    let token = form.continuation.as_str();
+    let count = form.fields.len().to_string();
+    let mut body = vec![
+        json!({"type": "TextBlock", "text": truncate(title, MAX_CARD_TEXT), "wrap": true,
+        "weight": "Bolder", "size": "Medium"}),
+    ];
+    body.extend(
+        form.fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| input(index, field)),
+    );
+    let actions = vec![
+        submit(
+            "Run",
+            &[
+                (PROMPT_KEY, "form"),
+                (CONTINUATION_KEY, token),
+                (FIELDS_KEY, &count),
+            ],
+            true,
+        ),
+        submit(
+            "Cancel",
+            &[
+                (PROMPT_KEY, "form"),
+                (CONTINUATION_KEY, token),
+                (ANSWER_KEY, CANCEL_VALUE),
+            ],
+            false,
+        ),
+    ];
+    Ok(card_message(title, card(body, actions)))
+}
+
+fn input(index: usize, field: &Field) -> Value {
+    let label = if field.label.trim().is_empty() {
+        format!("Value {}", index + 1)
+    } else {
+        truncate(field.label.trim(), MAX_CARD_TEXT)
+    };
+    let mut element = match &field.kind {
+        FieldKind::Select(options) if !options.is_empty() => {
+            let mut element = json!({"type": "Input.ChoiceSet", "style": "compact",
+                "choices": choices(options, usize::MAX)});
+            // The initial value must be one of the choices, word for word.
+            if let Some(default) = field
+                .default
+                .as_ref()
+                .filter(|d| options.iter().any(|c| &c.value == *d))
+            {
+                element["value"] = Value::from(default.as_str());
+            }
+            element
+        }
+        // A choice set needs choices: free text instead.
+        _ => {
+            let mut element = json!({"type": "Input.Text"});
+            if let Some(default) = &field.default {
+                element["value"] = Value::from(default.as_str());
+            }
+            element
+        }
+    };
+    element["id"] = Value::from(field_id(index));
+    element["label"] = Value::from(label);
+    element["isRequired"] = Value::from(!field.optional);
+    if !field.optional {
+        element["errorMessage"] = Value::from("Required");
+    }
+    element
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,387 @@
+use proptest::prelude::*;
+use serde_json::json;
+
+use super::*;
+
+const BOT: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3QtMDAwMA";
+const USER: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS91c2VyLTAwMDE";
+
+fn envelope(resource: &str, event: &str, data: Value) -> Vec<u8> {
+    json!({"id": "WH1", "name": "chatops", "resource": resource, "event": event,
+        "orgId": "ORG", "actorId": USER, "data": data})
+    .to_string()
+    .into_bytes()
+}
+
+fn bot() -> BotIdentity {
+    BotIdentity {
+        person_id: BOT.into(),
+        names: vec!["ChatOps Bot".into()],
+    }
+}
+
+fn message(room_type: &str, text: &str, html: Option<&str>) -> ChatMessage {
+    let mut body = json!({"id": "M1", "roomId": "R1", "roomType": room_type, "personId": USER,
+        "text": text, "mentionedPeople": [BOT]});
+    if let Some(html) = html {
+        body["html"] = Value::from(html);
+    }
+    parse_message(body.to_string().as_bytes()).unwrap()
+}
+
+#[test]
+fn a_message_webhook_is_read() {
+    let body = envelope(
+        "messages",
+        "created",
+        json!({"id": "M1", "roomId": "R1", "roomType": "group", "personId": USER,
+            "personEmail": "alice@example.com", "mentionedPeople": [BOT, "", 3]}),
+    );
+    let event = parse_webhook(&body).unwrap();
+    assert_eq!(event.resource, Resource::Messages);
+    assert_eq!(event.webhook_id, "WH1");
+    assert_eq!(event.event, "created");
+    assert_eq!(event.data_id, "M1");
+    assert_eq!(event.room_type.as_deref(), Some("group"));
+    assert_eq!(event.person_email.as_deref(), Some("alice@example.com"));
+    assert_eq!(event.mentioned_people, [BOT]);
+    assert_eq!(event.message_id, None);
+    assert_eq!(triage(&event, BOT), Triage::FetchMessage { id: "M1".into() });
+}
+
+#[test]
+fn a_card_submission_webhook_asks_for_the_action() {
+    let body = envelope(
+        "attachmentActions",
+        "created",
+        json!({"id": "A1", "type": "submit", "messageId": "M3", "personId": USER, "roomId": "R1"}),
+    );
+    let event = parse_webhook(&body).unwrap();
+    assert_eq!(event.resource, Resource::AttachmentActions);
+    assert_eq!(event.message_id.as_deref(), Some("M3"));
+    assert_eq!(
+        triage(&event, BOT),
+        Triage::FetchAttachmentAction { id: "A1".into() }
+    );
+}
+
+#[test]
+fn the_bots_own_messages_and_other_events_are_ignored() {
+    let own = parse_webhook(&envelope(
+        "messages",
+        "created",
+        json!({"id": "M2", "personId": BOT}),
+    ))
+    .unwrap();
+    assert!(is_from_bot(&own, BOT));
+    assert_eq!(triage(&own, BOT), Triage::Ignore(IgnoreReason::OwnMessage));
+    // An unknown bot ID matches nobody, and nobody is not the bot.
+    assert!(!is_from_bot(&own, ""));
+    let anonymous = parse_webhook(&envelope("messages", "created", json!({"id": "M2"}))).unwrap();
+    assert!(!is_from_bot(&anonymous, ""));
+    assert_eq!(triage(&anonymous, ""), Triage::Ignore(IgnoreReason::NoPerson));
+
+    let deleted = parse_webhook(&envelope(
+        "messages",
+        "deleted",
+        json!({"id": "M2", "personId": USER}),
+    ))
+    .unwrap();
+    assert_eq!(triage(&deleted, BOT), Triage::Ignore(IgnoreReason::NotCreated));
+    let membership = parse_webhook(&envelope(
+        "memberships",
+        "created",
+        json!({"id": "X", "personId": USER}),
+    ))
+    .unwrap();
+    assert_eq!(membership.resource, Resource::Other("memberships".into()));
+    assert_eq!(
+        triage(&membership, BOT),
+        Triage::Ignore(IgnoreReason::OtherResource)
+    );
+}
+
+#[test]
+fn malformed_webhooks_are_named() {
+    assert_eq!(parse_webhook(b"nope"), Err(ParseError::BodyNotJson));
+    assert_eq!(parse_webhook(b"[1]"), Err(ParseError::BodyNotJson));
+    assert_eq!(parse_webhook(b"{}"), Err(ParseError::Missing("data")));
+    let mut body: Value =
+        serde_json::from_slice(&envelope("messages", "created", json!({"id": "M"}))).unwrap();
+    for (field, name) in [("resource", "resource"), ("id", "id"), ("event", "event")] {
+        let mut without = body.clone();
+        without.as_object_mut().unwrap().remove(field);
+        assert_eq!(
+            parse_webhook(without.to_string().as_bytes()),
+            Err(ParseError::Missing(name))
+        );
+    }
+    body["data"]["id"] = Value::from("");
+    assert_eq!(
+        parse_webhook(body.to_string().as_bytes()),
+        Err(ParseError::Missing("data.id"))
+    );
+}
+
+#[test]
+fn a_fetched_message_is_read_and_answered_in_its_thread() {
+    let body = json!({"id": "M2", "roomId": "R1", "roomType": "group", "personId": USER,
+        "text": "ChatOps deploy", "markdown": "**x**", "parentId": "M1", "mentionedPeople": [BOT]});
+    let message = parse_message(body.to_string().as_bytes()).unwrap();
+    assert_eq!(message.parent_id.as_deref(), Some("M1"));
+    assert_eq!(message.markdown.as_deref(), Some("**x**"));
+    assert!(!message.is_direct());
+    let to = message.reply_context();
+    assert_eq!(to.conversation.as_deref(), Some("R1"));
+    assert_eq!(to.thread.as_deref(), Some("M1"), "threads are one level deep");
+    assert_eq!(to.user.as_deref(), Some(USER));
+    let top = message_with_parent(None);
+    assert_eq!(top.reply_context().thread.as_deref(), Some("M1"));
+}
+
+fn message_with_parent(parent: Option<&str>) -> ChatMessage {
+    let mut body = json!({"id": "M1", "roomId": "R1", "personId": USER, "text": "x"});
+    if let Some(parent) = parent {
+        body["parentId"] = Value::from(parent);
+    }
+    parse_message(body.to_string().as_bytes()).unwrap()
+}
+
+#[test]
+fn a_fetched_message_needs_its_ids() {
+    let full = json!({"id": "M1", "roomId": "R1", "personId": USER, "text": "x"});
+    for (field, name) in [("id", "id"), ("roomId", "roomId"), ("personId", "personId")] {
+        let mut without = full.clone();
+        without.as_object_mut().unwrap().remove(field);
+        assert_eq!(
+            parse_message(without.to_string().as_bytes()),
+            Err(ParseError::Missing(name))
+        );
+    }
+    let mut no_text = full.clone();
+    no_text.as_object_mut().unwrap().remove("text");
+    assert_eq!(parse_message(no_text.to_string().as_bytes()).unwrap().text, "");
+    assert_eq!(parse_message(b"\"x\""), Err(ParseError::BodyNotJson));
+}
+
+#[test]
+fn the_bots_name_is_stripped_in_a_group_space() {
+    let strip = |text: &str| command_text(&message("group", text, None), &bot());
+    assert_eq!(strip("ChatOps Bot deploy api prod"), "deploy api prod");
+    assert_eq!(
+        strip("ChatOps deploy api prod"),
+        "deploy api prod",
+        "shortened to the first name"
+    );
+    assert_eq!(strip("  chatops: deploy  "), "deploy", "case and a colon");
+    assert_eq!(strip("ChatOps, help"), "help");
+    assert_eq!(strip("ChatOps"), "");
+    assert_eq!(
+        strip("hey ChatOps deploy"),
+        "hey deploy",
+        "a mention later in the text"
+    );
+    assert_eq!(strip("ChatOpsX deploy"), "ChatOpsX deploy", "only whole words");
+    assert_eq!(strip("deploy now"), "deploy now");
+}
+
+#[test]
+fn the_mention_in_the_html_is_the_name_to_strip() {
+    // The user renamed the mention; only the HTML knows what it shows.
+    let html = format!(
+        "<p><spark-mention data-object-type=\"person\" data-object-id=\"{BOT}\">Ops &amp; Co</spark-mention> deploy</p>"
+    );
+    let message = message("group", "Ops & Co deploy", Some(&html));
+    assert_eq!(
+        command_text(
+            &message,
+            &BotIdentity {
+                person_id: BOT.into(),
+                names: vec![]
+            }
+        ),
+        "deploy"
+    );
+    // Older messages name the person by UUID.
+    let uuid = person_uuid(BOT).unwrap();
+    assert_eq!(uuid, "bot-0000");
+    let html = format!("<spark-mention data-object-id='{uuid}'>Robo</spark-mention> help");
+    let by_uuid = self::message("group", "Robo help", Some(&html));
+    assert_eq!(
+        command_text(
+            &by_uuid,
+            &BotIdentity {
+                person_id: BOT.into(),
+                names: vec![]
+            }
+        ),
+        "help"
+    );
+    // A mention of someone else is not the bot's.
+    let html = format!("<spark-mention data-object-id=\"{USER}\">Alice</spark-mention> help");
+    let other = self::message("group", "Alice help", Some(&html));
+    assert_eq!(
+        command_text(
+            &other,
+            &BotIdentity {
+                person_id: BOT.into(),
+                names: vec![]
+            }
+        ),
+        "Alice help"
+    );
+}
+
+#[test]
+fn nothing_is_stripped_in_a_direct_space() {
+    let bot = BotIdentity {
+        person_id: BOT.into(),
+        names: vec!["nautobot".into()],
+    };
+    assert_eq!(
+        command_text(&message("direct", " nautobot get-devices ", None), &bot),
+        "nautobot get-devices"
+    );
+    assert_eq!(
+        command_text(&message("group", "nautobot nautobot get-devices", None), &bot),
+        "nautobot get-devices",
+        "only the mention goes"
+    );
+}
+
+#[test]
+fn a_person_id_decodes_to_its_uuid() {
+    assert_eq!(person_uuid(USER).as_deref(), Some("user-0001"));
+    assert_eq!(person_uuid("not base64!"), None);
+    assert_eq!(person_uuid("aGVsbG8"), None, "not a Webex ID");
+}
+
+fn action(inputs: Value) -> AttachmentAction {
+    let body = json!({"id": "A1", "type": "submit", "messageId": "M3", "personId": USER,
+        "roomId": "R1", "inputs": inputs});
+    parse_attachment_action(body.to_string().as_bytes()).unwrap()
+}
+
+#[test]
+fn a_card_submission_is_read() {
+    let action = action(json!({"action": "approve", "deployId": "42"}));
+    assert_eq!(action.kind.as_deref(), Some("submit"));
+    assert_eq!(action.inputs["deployId"], "42");
+    let to = action.reply_context();
+    assert_eq!(to.conversation.as_deref(), Some("R1"));
+    assert_eq!(to.prompt_message.as_deref(), Some("M3"));
+    assert_eq!(to.user.as_deref(), Some(USER));
+    let full = json!({"id": "A1", "messageId": "M3", "personId": USER, "roomId": "R1"});
+    assert!(
+        parse_attachment_action(full.to_string().as_bytes())
+            .unwrap()
+            .inputs
+            .is_empty()
+    );
+    for field in ["id", "messageId", "personId", "roomId"] {
+        let mut without = full.clone();
+        without.as_object_mut().unwrap().remove(field);
+        assert!(matches!(
+            parse_attachment_action(without.to_string().as_bytes()),
+            Err(ParseError::Missing(_))
+        ));
+    }
+    let mut bad = full.clone();
+    bad["inputs"] = json!("x");
+    assert_eq!(
+        parse_attachment_action(bad.to_string().as_bytes()),
+        Err(ParseError::Missing("inputs"))
+    );
+}
+
+#[test]
+fn a_menu_answer_is_its_choice_and_a_button_answer_wins() {
+    let menu = action(json!({"chatops_prompt": "menu", "chatops_continuation": "tok", "choice": "ams01"}));
+    assert_eq!(
+        prompt_answer(&menu),
+        Ok(PromptAnswer {
+            token: "tok".into(),
+            answers: vec!["ams01".into()]
+        })
+    );
+    let cancel = action(json!({"chatops_prompt": "menu", "chatops_continuation": "tok",
+        "chatops_answer": "__cancel__", "choice": "ams01"}));
+    assert_eq!(prompt_answer(&cancel).unwrap().answers, ["__cancel__"]);
+    let unanswered = action(json!({"chatops_prompt": "menu", "chatops_continuation": "tok"}));
+    assert_eq!(prompt_answer(&unanswered), Err(ParseError::Missing("choice")));
+}
+
+#[test]
+fn a_form_answer_lists_every_field_in_order() {
+    let form = action(json!({"chatops_prompt": "form", "chatops_continuation": "tok",
+        "chatops_fields": "4", "field-0": "ams01", "field-2": "", "field-3": 7, "field-10": "x"}));
+    assert_eq!(prompt_answer(&form).unwrap().answers, ["ams01", "", "", "7"]);
+    let numeric = action(json!({"chatops_prompt": "form", "chatops_continuation": "tok",
+        "chatops_fields": 1, "field-0": true}));
+    assert_eq!(prompt_answer(&numeric).unwrap().answers, ["true"]);
+    let huge = action(json!({"chatops_prompt": "form", "chatops_continuation": "tok",
+        "chatops_fields": "1000000000"}));
+    assert_eq!(
+        prompt_answer(&huge),
+        Err(ParseError::NotAPrompt("chatops_fields"))
+    );
+}
+
+#[test]
+fn a_card_not_made_here_is_not_a_prompt() {
+    let foreign = action(json!({"action": "approve"}));
+    assert_eq!(
+        prompt_answer(&foreign),
+        Err(ParseError::NotAPrompt("chatops_continuation"))
+    );
+    let kindless = action(json!({"chatops_continuation": "tok", "choice": "x"}));
+    assert_eq!(
+        prompt_answer(&kindless),
+        Err(ParseError::NotAPrompt("chatops_prompt"))
+    );
+}
+
+#[test]
+fn errors_do_not_echo_the_body() {
+    let err = parse_webhook(br#"{"secret-looking": 1}"#).unwrap_err();
+    assert!(!err.to_string().contains("secret"), "{err}");
+    let err = parse_message(br#"{"id": "secret-looking"}"#).unwrap_err();
+    assert!(!err.to_string().contains("secret"), "{err}");
+}
+
+proptest! {
+    #[test]
+    fn no_bytes_make_a_parser_panic(body in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = parse_webhook(&body);
+        let _ = parse_message(&body);
+        let _ = parse_attachment_action(&body);
+    }
+
+    #[test]
+    fn command_text_never_panics_and_is_trimmed(
+        text in any::<String>(),
+        html in any::<String>(),
+        name in "[A-Za-zé ]{0,12}",
+        group in any::<bool>(),
+    ) {
+        let room_type = if group { "group" } else { "direct" };
+        let message = message(room_type, &text, Some(&format!("<spark-mention data-object-id=\"{BOT}\">{html}")));
+        let out = command_text(&message, &BotIdentity { person_id: BOT.into(), names: vec![name] });
+        prop_assert_eq!(out.trim(), out.as_str());
+        let _ = person_uuid(&text);
+    }
+
+    #[test]
+    fn no_inputs_make_prompt_answer_panic(
+        inputs in prop::collection::btree_map("[a-z_0-9-]{0,22}", any::<String>(), 0..8),
+        kind in prop::sample::select(vec!["menu", "form", "other"]),
+        fields in any::<i64>(),
+    ) {
+        let mut inputs: serde_json::Map<String, Value> =
+            inputs.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
+        inputs.insert("chatops_prompt".into(), Value::from(kind));
+        inputs.insert("chatops_continuation".into(), Value::from("tok"));
+        inputs.insert("chatops_fields".into(), Value::from(fields));
+        let _ = prompt_answer(&action(Value::Object(inputs)));
+    }
+}

@@ -1,0 +1,226 @@
+//! Every inbound case of `shared/vectors/webex.json` (signatures recorded with
+//! Python's `hmac` and `openssl`, fields with webexpythonsdk's `WebhookEvent`)
+//! gets the recorded verdict; the outbound captures fix the shapes of the
+//! bodies the gateway posts and of the card answers it reads.
+
+use serde_json::{Value, json};
+
+use super::cards::{CARD_CONTENT_TYPE, addressed};
+use super::inbound::{
+    BotIdentity, IgnoreReason, Resource, Triage, command_text, is_from_bot, parse_attachment_action,
+    parse_message, parse_webhook, triage,
+};
+use super::verify::{SIGNATURE_HEADER, sign, verify};
+use crate::model::ReplyContext;
+
+/// The vector file lives in `shared/`, beside the repository's root folder.
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/webex.json");
+
+/// Fewer cases than this means the file was truncated or replaced: the tests
+/// must not pass by checking nothing.
+const MIN_CASES: usize = 4;
+
+fn file() -> Value {
+    let text = std::fs::read_to_string(VECTORS)
+        .unwrap_or_else(|e| panic!("{VECTORS}: {e} (shared/ must sit beside the repository)"));
+    serde_json::from_str(&text).expect("webex.json is JSON")
+}
+
+fn cases() -> Vec<Value> {
+    let cases = file()["inbound"]
+        .as_array()
+        .expect("webex.json has inbound cases")
+        .clone();
+    assert!(
+        cases.len() >= MIN_CASES,
+        "only {} inbound cases in {VECTORS}",
+        cases.len()
+    );
+    cases
+}
+
+fn str_at<'a>(case: &'a Value, pointer: &str) -> &'a str {
+    let name = case["name"].as_str().unwrap_or("?");
+    case.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{name}: no string at {pointer}"))
+}
+
+/// A header by name, ignoring case as HTTP does.
+fn header<'a>(case: &'a Value, name: &str) -> Option<&'a str> {
+    case["headers"]
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))?
+        .1
+        .as_str()
+}
+
+/// The recorded verdict: `expected_valid` where given, else valid (the
+/// positive cases record the signature the oracle computed instead).
+fn expected_valid(case: &Value) -> bool {
+    case["expected_valid"].as_bool().unwrap_or(true)
+}
+
+#[test]
+fn every_case_gets_the_recorded_signature_verdict() {
+    let (mut valid, mut invalid) = (0, 0);
+    for case in cases() {
+        let name = str_at(&case, "/name");
+        let secret = str_at(&case, "/webhook_secret").as_bytes();
+        let body = str_at(&case, "/raw_body").as_bytes();
+        let verdict = verify(secret, header(&case, SIGNATURE_HEADER), body);
+        assert_eq!(verdict.is_ok(), expected_valid(&case), "{name}: {verdict:?}");
+        assert_eq!(
+            name.starts_with("NEG_"),
+            !expected_valid(&case),
+            "{name}: NEG_ names the rejected cases"
+        );
+        if expected_valid(&case) {
+            valid += 1;
+        } else {
+            invalid += 1;
+        }
+        if let Some(expected) = case["expected_signature"].as_str() {
+            assert_eq!(sign(secret, body), expected, "{name}");
+            assert_eq!(case["recomputed_with_openssl"].as_str(), Some(expected), "{name}");
+            assert_eq!(header(&case, SIGNATURE_HEADER), Some(expected), "{name}");
+        }
+    }
+    assert!(valid >= 3 && invalid >= 1, "{valid} valid, {invalid} invalid");
+}
+
+#[test]
+fn the_reserialized_body_fails_although_its_json_is_the_same() {
+    let cases = cases();
+    let neg = cases
+        .iter()
+        .find(|c| c["name"] == "NEG_reserialized_body")
+        .expect("the NEG_reserialized_body case");
+    let original = cases
+        .iter()
+        .find(|c| c["headers"]["X-Spark-Signature"] == neg["headers"]["X-Spark-Signature"] && c != &neg)
+        .expect("the case it re-serialises");
+    let parsed = |c: &Value| serde_json::from_str::<Value>(str_at(c, "/raw_body")).unwrap();
+    assert_eq!(parsed(neg), parsed(original));
+    let secret = str_at(neg, "/webhook_secret").as_bytes();
+    let signature = header(neg, SIGNATURE_HEADER);
+    assert!(verify(secret, signature, str_at(original, "/raw_body").as_bytes()).is_ok());
+    assert!(verify(secret, signature, str_at(neg, "/raw_body").as_bytes()).is_err());
+}
+
+#[test]
+fn every_case_is_parsed_as_webexpythonsdk_parsed_it() {
+    for case in cases() {
+        let name = str_at(&case, "/name");
+        let event =
+            parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Some(sdk) = case.get("webexpythonsdk_WebhookEvent_parse") else {
+            continue;
+        };
+        let resource = match &event.resource {
+            Resource::Messages => "messages",
+            Resource::AttachmentActions => "attachmentActions",
+            Resource::Other(other) => other.as_str(),
+        };
+        assert_eq!(resource, sdk["resource"], "{name}");
+        assert_eq!(event.event, sdk["event"], "{name}");
+        assert_eq!(event.actor_id.as_deref(), sdk["actorId"].as_str(), "{name}");
+        assert_eq!(event.org_id.as_deref(), sdk["orgId"].as_str(), "{name}");
+        assert_eq!(event.data_id, sdk["data.id"], "{name}");
+        assert_eq!(event.room_id.as_deref(), sdk["data.roomId"].as_str(), "{name}");
+    }
+}
+
+#[test]
+fn every_case_gets_the_recorded_ignore_as_self_verdict() {
+    let (mut own, mut others) = (0, 0);
+    for case in cases() {
+        let name = str_at(&case, "/name");
+        let Some(expected) = case["expected_ignore_as_self"].as_bool() else {
+            continue;
+        };
+        let bot = str_at(&case, "/bot_person_id");
+        let event = parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap();
+        assert_eq!(is_from_bot(&event, bot), expected, "{name}");
+        let decided = triage(&event, bot);
+        if expected {
+            own += 1;
+            assert_eq!(decided, Triage::Ignore(IgnoreReason::OwnMessage), "{name}");
+        } else {
+            others += 1;
+            let id = event.data_id.clone();
+            let fetch = match event.resource {
+                Resource::Messages => Triage::FetchMessage { id },
+                _ => Triage::FetchAttachmentAction { id },
+            };
+            assert_eq!(decided, fetch, "{name}");
+        }
+    }
+    assert!(own >= 1 && others >= 2, "{own} own, {others} others");
+}
+
+#[test]
+fn the_fetched_text_of_the_captured_message_is_the_command() {
+    let file = file();
+    let text = file["outbound"]["GET message"]["sdk_parsed_text"]
+        .as_str()
+        .unwrap();
+    let case = &cases()[0];
+    let event = parse_webhook(str_at(case, "/raw_body").as_bytes()).unwrap();
+    let path = file["outbound"]["GET message"]["requests"][0]["path"]
+        .as_str()
+        .unwrap();
+    assert_eq!(path, format!("/v1/messages/{}", event.data_id));
+    // The answer to that GET, with the fields of the webhook and the text the SDK read.
+    let answer = json!({"id": event.data_id, "roomId": event.room_id, "roomType": event.room_type,
+        "personId": event.person_id, "text": text, "mentionedPeople": event.mentioned_people});
+    let message = parse_message(answer.to_string().as_bytes()).unwrap();
+    let bot = BotIdentity {
+        person_id: str_at(case, "/bot_person_id").into(),
+        names: vec!["ChatOps".into()],
+    };
+    assert_eq!(command_text(&message, &bot), "deploy api prod");
+}
+
+#[test]
+fn a_threaded_reply_is_addressed_as_the_sdk_posts_it() {
+    let file = file();
+    let capture = &file["outbound"]["POST message (threaded reply + adaptive card)"][0];
+    assert_eq!(capture["method"], "POST");
+    assert_eq!(capture["path"], "/v1/messages");
+    let posted: Value = serde_json::from_str(capture["body"].as_str().unwrap()).unwrap();
+    let body =
+        json!({"text": posted["text"], "markdown": posted["markdown"], "attachments": posted["attachments"]});
+    let to = ReplyContext {
+        conversation: posted["roomId"].as_str().map(str::to_owned),
+        thread: posted["parentId"].as_str().map(str::to_owned),
+        ..Default::default()
+    };
+    assert_eq!(addressed(&body, &to, false), Some(posted.clone()));
+    assert_eq!(posted["attachments"][0]["contentType"], CARD_CONTENT_TYPE);
+}
+
+#[test]
+fn the_captured_card_answer_is_read_with_its_data_merged() {
+    let file = file();
+    let capture = &file["outbound"]["GET attachment action"];
+    let case = cases()
+        .into_iter()
+        .find(|c| c["name"] == "attachmentActions_created")
+        .expect("the attachmentActions case");
+    let event = parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap();
+    assert_eq!(
+        capture["requests"][0]["path"],
+        format!("/v1/attachment/actions/{}", event.data_id)
+    );
+    let answer = json!({"id": event.data_id, "type": "submit", "messageId": event.message_id,
+        "personId": event.person_id, "roomId": event.room_id, "inputs": capture["sdk_parsed_inputs"],
+        "created": "2026-01-10T12:00:05.000Z"});
+    let action = parse_attachment_action(answer.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        Value::Object(action.inputs.into_iter().collect()),
+        capture["sdk_parsed_inputs"]
+    );
+    assert_eq!(Some(action.message_id), event.message_id);
+}
