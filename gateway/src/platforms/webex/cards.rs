@@ -497,8 +497,10 @@ fn choices(choices: &[Choice], max: usize) -> Vec<Value> {
 /// show no cards (and in notifications).
 fn card_message(summary: &str, card: Value) -> Value {
     let summary = truncate(summary, MAX_CARD_TEXT);
-    let summary = &summary[..floor_boundary(&summary, MAX_MESSAGE_BYTES)];
-    json!({"text": summary, "markdown": markdown(summary), "attachments": [card]})
+    let text = &summary[..floor_boundary(&summary, MAX_MESSAGE_BYTES)];
+    let markdown = markdown(&summary);
+    let markdown = &markdown[..floor_boundary(&markdown, MAX_MESSAGE_BYTES)];
+    json!({"text": text, "markdown": markdown, "attachments": [card]})
 }
 
 /// A menu as a message body with a card: the question, a dropdown

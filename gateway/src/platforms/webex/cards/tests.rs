@@ -123,6 +123,46 @@ fn a_long_answer_is_chunked_under_the_byte_limit_at_line_ends() {
 }
 
 #[test]
+fn short_lines_fill_each_body_up_to_the_limit_and_no_further() {
+    let text = "abcdefg\n".repeat(2000); // 16 000 bytes in 8-byte lines
+    let rendered = message(&Message::text(Level::Info, text.clone()));
+    assert_within_limit(&rendered);
+    let bodies = markdowns(&rendered);
+    assert_eq!(bodies.len(), 3);
+    for body in &bodies[..2] {
+        assert!(body.len() >= MAX_MESSAGE_BYTES - 8, "{} bytes", body.len());
+    }
+    assert_eq!(bodies.join("\n") + "\n", text);
+}
+
+#[test]
+fn many_blocks_fill_each_body_up_to_the_limit_and_no_further() {
+    // 30-byte blocks joined by a blank line: 32 bytes each after the first.
+    let block = format!("{}.", "ü".repeat(14) + "x");
+    assert_eq!(block.len(), 30);
+    let rendered = message(&Message {
+        blocks: vec![Block::Text(block.clone()); 400],
+        ..Default::default()
+    });
+    assert_within_limit(&rendered);
+    let bodies = markdowns(&rendered);
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0].len(), 30 + 32 * ((MAX_MESSAGE_BYTES - 30) / 32));
+    assert_eq!(bodies.join("\n\n"), vec![block; 400].join("\n\n"));
+}
+
+#[test]
+fn a_card_summary_stays_within_the_limit() {
+    let mut long = menu_of(1, None);
+    // 2 000 characters, 7 994 bytes; breaking the mention adds 3 more.
+    long.text = format!("<@{}", "😀".repeat(1998));
+    let card = menu(&long).unwrap();
+    let markdown = card["markdown"].as_str().unwrap();
+    assert!(markdown.len() <= MAX_MESSAGE_BYTES, "{}", markdown.len());
+    assert!(!markdown.contains("<@"));
+}
+
+#[test]
 fn a_single_line_longer_than_a_message_is_cut_on_character_boundaries() {
     let text = "😀".repeat(3000); // 12 000 bytes, no line end, no space
     let rendered = message(&Message::text(Level::Info, text.clone()));
