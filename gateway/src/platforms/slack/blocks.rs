@@ -6,6 +6,8 @@
 use serde_json::{Value, json};
 
 use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, Table};
+pub use crate::platforms::files::{Upload, table_text};
+use crate::platforms::files::{file_name, truncate};
 
 /// The menu value asking for the next page: `__more__:{offset}`, where
 /// `offset` is [`Menu::next_offset`]. The command core resumes the same step
@@ -52,17 +54,6 @@ const MORE_LABEL: &str = "Next page…";
 const CUT_NOTE_CHARS: usize = 200;
 /// Characters of the notification text taken from the content.
 const FALLBACK_CHARS: usize = 300;
-
-/// A file to upload after a message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Upload {
-    /// File name, e.g. `devices.txt`.
-    pub file_name: String,
-    /// Title shown in Slack.
-    pub title: String,
-    /// The content.
-    pub bytes: Vec<u8>,
-}
 
 /// A message ready for `chat.postMessage`, `chat.postEphemeral` or a response URL.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,16 +171,6 @@ fn link_url(url: &str) -> String {
     escape(url).replace('|', "%7C")
 }
 
-/// `text` cut to `max` characters, with an ellipsis when something was cut.
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 /// A `plain_text` object of at most `max` characters; `fallback` when `text` is blank
 /// (Slack refuses empty text objects).
 fn plain(text: &str, max: usize, fallback: &str) -> Value {
@@ -291,56 +272,6 @@ fn section(text: &str) -> Value {
 
 fn context(text: &str) -> Value {
     json!({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
-}
-
-/// A table as aligned monospace text: a heading line, a rule, one line per row.
-pub fn table_text(table: &Table) -> String {
-    let clean = |cell: &str| cell.replace(['\n', '\r', '\t'], " ");
-    let columns: Vec<String> = table.columns.iter().map(|c| clean(c)).collect();
-    let rows: Vec<Vec<String>> = table
-        .rows
-        .iter()
-        .map(|row| {
-            (0..columns.len())
-                .map(|i| row.get(i).map_or_else(String::new, |c| clean(c)))
-                .collect()
-        })
-        .collect();
-    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        padded.join("  ").trim_end().to_owned()
-    };
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    let mut lines = vec![line(&columns), rule.join("  ")];
-    lines.extend(rows.iter().map(|row| line(row)));
-    lines.join("\n") + "\n"
-}
-
-/// A file name made of the title's letters and digits, with `extension`.
-fn file_name(title: &str, fallback: &str, extension: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let stem = stem.trim_matches('_');
-    let stem = if stem.is_empty() { fallback } else { stem };
-    format!("{}.{extension}", truncate(stem, 80))
 }
 
 /// One block on its way into a message: the JSON, the characters it counts

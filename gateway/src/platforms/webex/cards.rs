@@ -14,6 +14,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, ReplyContext, Table};
+pub use crate::platforms::files::Upload;
+use crate::platforms::files::{file_name, table_text, truncate};
 
 /// The menu value asking for the next page: `__more__:{offset}`.
 pub use crate::commands::MORE_PREFIX;
@@ -62,17 +64,6 @@ const MORE_LABEL: &str = "Next page";
 const MAX_CHOICE_TITLE: usize = 150;
 /// Characters of a card's question or title text.
 const MAX_CARD_TEXT: usize = 2000;
-
-/// A file to upload after the messages, each in a message of its own.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Upload {
-    /// File name, e.g. `devices.txt`.
-    pub file_name: String,
-    /// What to say beside it (markdown of the message carrying the file).
-    pub title: String,
-    /// The content.
-    pub bytes: Vec<u8>,
-}
 
 /// A message ready for `POST /v1/messages`, once [`addressed`].
 #[derive(Clone, Debug, PartialEq)]
@@ -136,16 +127,6 @@ fn fence(code: &str) -> String {
     let code = code.trim_end_matches('\n');
     let guard = if code.ends_with('`') { "\u{200B}" } else { "" };
     format!("```\n{code}{guard}\n```")
-}
-
-/// `text` cut to `max` characters, with an ellipsis when something was cut.
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 /// The longest head of `text` of at most `max` bytes that ends on a character boundary.
@@ -316,7 +297,7 @@ fn code_pieces(text: &str, pieces: &mut Vec<Piece>) {
 /// A table inline (in a code block) when it fits one message, else as an
 /// attached file and a line saying so.
 fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
-    let text = crate::platforms::slack::blocks::table_text(table);
+    let text = table_text(table);
     let fenced = fence(&code(&text));
     let title = table.title.trim().replace('\n', " ");
     let heading = (!title.is_empty()).then(|| format!("**{}**", markdown(&title)));
@@ -352,23 +333,6 @@ fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Up
         },
         bytes: text.into_bytes(),
     });
-}
-
-/// A file name made of the title's letters and digits, with `extension`.
-fn file_name(title: &str, fallback: &str, extension: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let stem = stem.trim_matches('_');
-    let stem = if stem.is_empty() { fallback } else { stem };
-    format!("{}.{extension}", truncate(stem, 80))
 }
 
 /// Packs pieces into at most [`MAX_MESSAGES`] bodies of at most

@@ -1,0 +1,114 @@
+//! What every platform's renderer needs alike when an answer does not fit a
+//! message: the file to upload instead, a table as aligned text, a file name
+//! from a title.
+
+use crate::model::Table;
+
+/// A file to upload with (or after) a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// File name, e.g. `devices.txt`.
+    pub file_name: String,
+    /// Title shown beside it.
+    pub title: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// A table as aligned monospace text: a heading line, a rule, one line per row.
+pub fn table_text(table: &Table) -> String {
+    let clean = |cell: &str| cell.replace(['\n', '\r', '\t'], " ");
+    let columns: Vec<String> = table.columns.iter().map(|c| clean(c)).collect();
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            (0..columns.len())
+                .map(|i| row.get(i).map_or_else(String::new, |c| clean(c)))
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let mut lines = vec![line(&columns), rule.join("  ")];
+    lines.extend(rows.iter().map(|row| line(row)));
+    lines.join("\n") + "\n"
+}
+
+/// A file name made of the title's letters, digits, `-` and `_` (anything
+/// else becomes `_`), at most 80 characters, with `extension`; `fallback`
+/// when the title has none of those.
+pub fn file_name(title: &str, fallback: &str, extension: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('_');
+    let stem = if stem.is_empty() { fallback } else { stem };
+    format!("{}.{extension}", truncate(stem, 80))
+}
+
+/// `text` cut to at most `max` characters, ending in `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_is_aligned_text_with_a_rule() {
+        let table = Table {
+            title: "Devices".to_owned(),
+            columns: vec!["Name".to_owned(), "Status".to_owned()],
+            rows: vec![
+                vec!["ams01-edge-01".to_owned(), "Active".to_owned()],
+                vec!["nyc01-leaf\n02".to_owned()],
+            ],
+        };
+        assert_eq!(
+            table_text(&table),
+            "Name           Status\n-------------  ------\nams01-edge-01  Active\nnyc01-leaf 02\n"
+        );
+    }
+
+    #[test]
+    fn file_names_keep_letters_and_digits_and_fall_back() {
+        assert_eq!(
+            file_name("Devices where location is ams01", "table", "txt"),
+            "Devices_where_location_is_ams01.txt"
+        );
+        assert_eq!(file_name("→ ✓", "table", "txt"), "table.txt");
+        assert_eq!(
+            file_name(&"x".repeat(100), "table", "txt").chars().count(),
+            80 + 4
+        );
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}
