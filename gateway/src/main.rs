@@ -51,6 +51,12 @@ struct Args {
     /// Base URL of the Slack Web API.
     #[arg(long, env = "CHATOPS_SLACK_API_URL", default_value = "https://slack.com/api")]
     slack_api_url: String,
+    /// The gateway's base URL as the chat servers reach it (e.g.
+    /// `https://chatops.example.com`), for prompts that name the URL they call
+    /// back (Mattermost's buttons, menus and dialogs). Unset: the scheme
+    /// (`X-Forwarded-Proto`, else http) and `Host` of the request being answered.
+    #[arg(long, env = "CHATOPS_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Commands running at once; beyond that users are told the gateway is busy.
     #[arg(long, default_value_t = 64)]
     max_concurrent_commands: usize,
@@ -121,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
             .build()
             .context("cannot build the HTTP client")?,
         slack_api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
+        public_url: args.public_url.clone(),
     };
     let reloader = Arc::new(Reloader::new(source, move |loaded| {
         Runtime::build(loaded, &outbound)

@@ -10,9 +10,14 @@ use chatops_crds::integration::IntegrationType;
 
 use crate::{
     access::GrantIndex,
-    commands::{Registry, derive_key},
+    commands::{Registry, continuation_secret, derive_key},
     config::Loaded,
-    platforms::slack::{client::SlackClient, dispatcher::SlackDispatcher},
+    model::{Reply, ReplyContext},
+    platforms::{
+        DispatchError, Dispatcher,
+        mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
+        slack::{client::SlackClient, dispatcher::SlackDispatcher},
+    },
     workers::nautobot::Nautobot,
 };
 
@@ -23,6 +28,10 @@ pub struct Outbound {
     pub http: reqwest::Client,
     /// Base URL of the Slack Web API (a fake in tests).
     pub slack_api_url: String,
+    /// The gateway's own base URL as chat servers reach it (`--public-url`),
+    /// for platforms whose prompts name the URL they call back (Mattermost).
+    /// Unset: taken from the request that led to the prompt.
+    pub public_url: Option<String>,
 }
 
 /// One configuration, ready to serve.
@@ -56,6 +65,31 @@ pub enum PlatformKind {
         /// The Web API dispatcher.
         dispatcher: SlackDispatcher,
     },
+    /// Mattermost.
+    Mattermost {
+        /// The accepted slash command tokens.
+        slash_tokens: Vec<String>,
+        /// The API v4 dispatcher.
+        dispatcher: MattermostDispatcher,
+    },
+}
+
+impl PlatformKind {
+    /// Delivers `reply` through this platform's dispatcher.
+    pub async fn send(&self, to: &ReplyContext, reply: &Reply) -> Result<(), DispatchError> {
+        match self {
+            PlatformKind::Slack { dispatcher, .. } => dispatcher.send(to, reply).await,
+            PlatformKind::Mattermost { dispatcher, .. } => dispatcher.send(to, reply).await,
+        }
+    }
+
+    /// Removes the answered prompt through this platform's dispatcher.
+    pub async fn delete_prompt(&self, to: &ReplyContext) -> Result<(), DispatchError> {
+        match self {
+            PlatformKind::Slack { dispatcher, .. } => dispatcher.delete_prompt(to).await,
+            PlatformKind::Mattermost { dispatcher, .. } => dispatcher.delete_prompt(to).await,
+        }
+    }
 }
 
 impl Runtime {
@@ -69,7 +103,7 @@ impl Runtime {
         let platforms = config
             .platforms
             .iter()
-            .filter_map(|(name, settings)| match platform(settings, &secrets, outbound) {
+            .filter_map(|(name, settings)| match platform(name, settings, &secrets, outbound) {
                 Some(platform) => Some((name.clone(), platform)),
                 None => {
                     tracing::error!(platform = %name, "credentials missing from the secrets; platform not served");
@@ -113,31 +147,60 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
     registry
 }
 
-fn platform(settings: &PlatformConfig, secrets: &GatewaySecrets, outbound: &Outbound) -> Option<Platform> {
-    match &settings.credentials {
+fn platform(
+    name: &str,
+    settings: &PlatformConfig,
+    secrets: &GatewaySecrets,
+    outbound: &Outbound,
+) -> Option<Platform> {
+    let continuation_key = derive_key(secrets.get(continuation_secret(&settings.credentials))?);
+    let kind = match &settings.credentials {
         PlatformCredentials::Slack {
             signing_secret,
             bot_token,
         } => {
-            let signing_secret = secrets.get(signing_secret)?.to_owned();
             let client = SlackClient::new(
                 outbound.http.clone(),
                 outbound.slack_api_url.clone(),
                 secrets.get(bot_token)?.to_owned(),
             );
-            Some(Platform {
-                settings: settings.clone(),
-                continuation_key: derive_key(&signing_secret),
-                kind: PlatformKind::Slack {
-                    signing_secret,
-                    dispatcher: SlackDispatcher::new(client),
-                },
-            })
+            PlatformKind::Slack {
+                signing_secret: secrets.get(signing_secret)?.to_owned(),
+                dispatcher: SlackDispatcher::new(client),
+            }
+        }
+        PlatformCredentials::Mattermost {
+            url,
+            bot_token,
+            slash_tokens,
+        } => {
+            let client = MattermostClient::new(
+                outbound.http.clone(),
+                url.clone(),
+                secrets.get(bot_token)?.to_owned(),
+            );
+            let actions_url = outbound
+                .public_url
+                .as_ref()
+                .map(|base| format!("{}/hooks/{name}/actions", base.trim_end_matches('/')));
+            PlatformKind::Mattermost {
+                slash_tokens: slash_tokens
+                    .iter()
+                    .map(|key| secrets.get(key).map(str::to_owned))
+                    .collect::<Option<_>>()?,
+                // The context MACs reuse the continuation key: their own domain label keeps the uses apart.
+                dispatcher: MattermostDispatcher::new(client, continuation_key, actions_url),
+            }
         }
         // The other platforms arrive with their modules.
         _ => {
             tracing::warn!(platform_type = %settings.platform_type, "this platform type is not served yet");
-            None
+            return None;
         }
-    }
+    };
+    Some(Platform {
+        settings: settings.clone(),
+        continuation_key,
+        kind,
+    })
 }

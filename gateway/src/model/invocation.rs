@@ -45,7 +45,9 @@ pub struct ReplyContext {
     pub response_url: Option<String>,
     /// A short-lived handle to open a form (Slack `trigger_id`).
     pub trigger_id: Option<String>,
-    /// The platform's API base for this conversation (Teams `serviceUrl`).
+    /// The platform's API base for this conversation (Teams `serviceUrl`); for
+    /// Mattermost, the gateway's own actions URL as the request reached it,
+    /// which prompts name as their callback.
     pub service_url: Option<String>,
     /// The user private answers are shown to, where a platform needs it named.
     pub user: Option<String>,

@@ -1,12 +1,21 @@
 //! The HTTP shell: webhook routes per platform, and the admin routes.
 
 mod admin;
+mod mattermost;
 mod pipeline;
 mod slack;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{Router, extract::DefaultBodyLimit, routing::post};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Path, RawQuery, State},
+    http::{HeaderMap, Method, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use chatops_crds::PlatformType;
 use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower_http::timeout::TimeoutLayer;
@@ -45,7 +54,8 @@ impl App {
 /// The webhook routes: `/hooks/{name}/…` for each ChatPlatform.
 pub fn webhook_router(app: Arc<App>, request_timeout: Duration) -> Router {
     Router::new()
-        .route("/hooks/{name}/commands", post(slack::commands))
+        .route("/hooks/{name}/commands", post(commands).get(commands))
+        .route("/hooks/{name}/actions", post(mattermost::actions))
         .route("/hooks/{name}/interactions", post(slack::interactions))
         .route("/hooks/{name}/events", post(slack::events))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -54,4 +64,34 @@ pub fn webhook_router(app: Arc<App>, request_timeout: Duration) -> Router {
             request_timeout,
         ))
         .with_state(app)
+}
+
+/// The type of the platform `name` in the current configuration, if any.
+fn platform_type(app: &App, name: &str) -> Option<PlatformType> {
+    app.runtime()?
+        .platforms
+        .get(name)
+        .map(|platform| platform.settings.platform_type)
+}
+
+/// `/hooks/{name}/commands`, which several platforms share: handed to the
+/// handler of the platform's type. An unknown name goes to Slack's, which
+/// refuses it (404, or 503 before a configuration has loaded).
+async fn commands(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match platform_type(&app, &name) {
+        Some(PlatformType::Mattermost) => mattermost::commands(app, name, method, query, headers, body).await,
+        _ if method == Method::POST => slack::commands(State(app), Path(name), headers, body).await,
+        _ => method_not_allowed().await,
+    }
+}
+
+async fn method_not_allowed() -> Response {
+    StatusCode::METHOD_NOT_ALLOWED.into_response()
 }

@@ -1,7 +1,10 @@
 //! After the webhook is acknowledged: route the command, deliver the answer,
 //! and leave the audit line and metrics behind.
 
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::{
+    sync::Arc,
+    time::{Instant, SystemTime, UNIX_EPOCH},
+};
 
 use super::App;
 use crate::{
@@ -9,8 +12,7 @@ use crate::{
     commands::{Outcome, RouteContext, Routed, route, route_answer},
     metrics::CommandLabels,
     model::{Invocation, Level, Message, Reply},
-    platforms::Dispatcher,
-    runtime::{PlatformKind, Runtime},
+    runtime::Runtime,
 };
 
 /// What a webhook asks the gateway to do.
@@ -27,6 +29,24 @@ pub enum Step {
         /// The chosen value, or the form's values in field order.
         answers: Vec<String>,
     },
+}
+
+/// Starts `step` in the background if a command slot is free, and counts the
+/// request as `accepted`; returns false, counted as `busy`, when none is (the
+/// caller then tells the user in its platform's way).
+pub fn spawn(app: &Arc<App>, runtime: Arc<Runtime>, name: &str, endpoint: &str, step: Step) -> bool {
+    let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
+        app.metrics.request(name, endpoint, "busy");
+        return false;
+    };
+    app.metrics.request(name, endpoint, "accepted");
+    let app_for_task = app.clone();
+    let name = name.to_owned();
+    app.tasks.spawn(async move {
+        run(&app_for_task, &runtime, &name, step).await;
+        drop(slot);
+    });
+    true
 }
 
 /// Runs one step to the end. Never panics on user input, never returns an error:
@@ -66,7 +86,7 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
         Err(_) => timed_out(&ctx, origin, app.command_timeout),
     };
 
-    let PlatformKind::Slack { dispatcher, .. } = &platform.kind;
+    let dispatcher = &platform.kind;
     if answered
         && platform.settings.delete_input_on_submission
         && let Err(err) = dispatcher.delete_prompt(&routed.invocation.reply).await

@@ -103,7 +103,7 @@ fn admit(
 
 /// The platform label of a metric: only configured names, so a scan of random
 /// paths cannot blow up the metric's cardinality.
-fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
+pub(super) fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
     match app.runtime() {
         Some(runtime) if runtime.platforms.contains_key(name) => name,
         _ => "unknown",
@@ -343,21 +343,13 @@ fn start(
     endpoint: &str,
     step: pipeline::Step,
 ) -> Response {
-    let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
-        app.metrics.request(name, endpoint, "busy");
-        // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".
-        return Json(json!({
-            "response_type": "ephemeral",
-            "text": "The gateway is busy with other commands right now; please try again in a moment."
-        }))
-        .into_response();
-    };
-    app.metrics.request(name, endpoint, "accepted");
-    let app_for_task = app.clone();
-    let name = name.to_owned();
-    app.tasks.spawn(async move {
-        pipeline::run(&app_for_task, &runtime, &name, step).await;
-        drop(slot);
-    });
-    StatusCode::OK.into_response()
+    if pipeline::spawn(app, runtime, name, endpoint, step) {
+        return StatusCode::OK.into_response();
+    }
+    // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".
+    Json(json!({
+        "response_type": "ephemeral",
+        "text": "The gateway is busy with other commands right now; please try again in a moment."
+    }))
+    .into_response()
 }

@@ -10,9 +10,11 @@
 //!
 //! Pure: [`inbound`] parses, [`verify`] checks, [`render`] turns the neutral
 //! model into the JSON of `POST /api/v4/posts`, `/api/v4/posts/ephemeral` and
-//! `/api/v4/actions/dialogs/open`. The HTTP client and the dispatcher live
-//! elsewhere.
+//! `/api/v4/actions/dialogs/open`. [`client`] sends them (API v4 with the bot
+//! token) and [`dispatcher`] decides what to send where.
 
+pub mod client;
+pub mod dispatcher;
 pub mod inbound;
 pub mod render;
 pub mod verify;

@@ -1,0 +1,349 @@
+//! Mattermost's API v4 and slash command response URLs, with the bot token as
+//! `Authorization: Bearer` and Mattermost's 429s waited out. A thin shell:
+//! what to send is decided by the dispatcher and rendered by [`super::render`].
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, header, multipart};
+use serde_json::{Value, json};
+
+use crate::platforms::DispatchError;
+
+/// How long one request may take, unless [`MattermostClient::with_timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait for one `Retry-After`, unless [`MattermostClient::with_max_retry_wait`] says otherwise.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+/// How often a request answered 429 is sent again before giving up.
+pub const MAX_RETRIES: u32 = 3;
+/// The wait when a 429 comes without a usable `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// A client of one Mattermost server, as the gateway's bot account.
+///
+/// The bot token is never logged and never part of an error; nor are response
+/// URLs, which are credentials in themselves.
+#[derive(Clone)]
+pub struct MattermostClient {
+    http: reqwest::Client,
+    base_url: String,
+    token: String,
+    timeout: Duration,
+    max_retry_wait: Duration,
+}
+
+impl std::fmt::Debug for MattermostClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MattermostClient")
+            .field("base_url", &self.base_url)
+            .field("token", &"<redacted>")
+            .field("timeout", &self.timeout)
+            .field("max_retry_wait", &self.max_retry_wait)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MattermostClient {
+    /// A client of the server at `base_url` (`https://chat.example.com`, or a
+    /// fake in tests) with the bot `token`, sending through `http` (shared).
+    pub fn new(http: reqwest::Client, base_url: String, token: String) -> Self {
+        MattermostClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token,
+            timeout: DEFAULT_TIMEOUT,
+            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+        }
+    }
+
+    /// Caps each wait for `Retry-After` (tests use a short one).
+    pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = wait;
+        self
+    }
+
+    /// Sets how long one request may take.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// `POST /api/v4/posts` with a body from [`super::render::create_post`]; returns the post's ID.
+    pub async fn create_post(&self, post: &Value) -> Result<String, DispatchError> {
+        let answer = self
+            .call_json("posts", Method::POST, "/posts", Some(post))
+            .await?;
+        Ok(answer
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// `POST /api/v4/posts/ephemeral` with a body from
+    /// [`super::render::create_ephemeral_post`] (needs `create_post_ephemeral`).
+    pub async fn create_ephemeral_post(&self, body: &Value) -> Result<(), DispatchError> {
+        self.call_json("posts/ephemeral", Method::POST, "/posts/ephemeral", Some(body))
+            .await
+            .map(drop)
+    }
+
+    /// `POST /api/v4/actions/dialogs/open` with a body from [`super::render::open_dialog`].
+    pub async fn open_dialog(&self, body: &Value) -> Result<(), DispatchError> {
+        self.call_json(
+            "actions/dialogs/open",
+            Method::POST,
+            "/actions/dialogs/open",
+            Some(body),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `DELETE /api/v4/posts/{post_id}`.
+    pub async fn delete_post(&self, post_id: &str) -> Result<(), DispatchError> {
+        let path = format!("/posts/{}", path_segment(post_id));
+        self.call_json("posts/delete", Method::DELETE, &path, None)
+            .await
+            .map(drop)
+    }
+
+    /// `GET /api/v4/users/me`: the bot's own user ID.
+    pub async fn me(&self) -> Result<String, DispatchError> {
+        let answer = self.call_json("users/me", Method::GET, "/users/me", None).await?;
+        id_of("users/me", &answer)
+    }
+
+    /// `POST /api/v4/channels/direct`: the direct-message channel of two users.
+    pub async fn direct_channel(&self, a: &str, b: &str) -> Result<String, DispatchError> {
+        let body = json!([a, b]);
+        let answer = self
+            .call_json("channels/direct", Method::POST, "/channels/direct", Some(&body))
+            .await?;
+        id_of("channels/direct", &answer)
+    }
+
+    /// `POST /api/v4/files`: uploads `bytes` as `file_name` into `channel_id`; returns the file's ID.
+    pub async fn upload_file(
+        &self,
+        channel_id: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<String, DispatchError> {
+        let url = format!("{}/api/v4/files", self.base_url);
+        let build = || {
+            let part = multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_owned());
+            let form = multipart::Form::new()
+                .text("channel_id", channel_id.to_owned())
+                .part("files", part);
+            self.http.post(&url).bearer_auth(&self.token).multipart(form)
+        };
+        let answer = self.send("files", build).await?;
+        answer
+            .pointer("/file_infos/0/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| DispatchError::Rejected {
+                api: "files",
+                status: StatusCode::OK.as_u16(),
+                error: "no file_infos[0].id in the answer".to_owned(),
+            })
+    }
+
+    /// Posts `body` (`response_type`, `text`, `attachments`) to a slash command's
+    /// response URL. The URL is a credential in itself: no token goes with it,
+    /// and only its host is ever logged.
+    pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
+        tracing::debug!(host = host_of(response_url), "posting to a response URL");
+        let body = body.to_string();
+        self.send("response_url", || {
+            self.http
+                .post(response_url)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+        })
+        .await
+        .map(drop)
+    }
+
+    async fn call_json(
+        &self,
+        api: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, DispatchError> {
+        let url = format!("{}/api/v4{path}", self.base_url);
+        let body = body.map(Value::to_string);
+        self.send(api, || {
+            let request = self.http.request(method.clone(), &url).bearer_auth(&self.token);
+            match &body {
+                Some(body) => request
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.clone()),
+                None => request,
+            }
+        })
+        .await
+    }
+
+    /// Sends the request `build` makes, with a timeout; on 429 waits
+    /// `Retry-After` (capped) and sends it again, up to [`MAX_RETRIES`] times.
+    async fn send(
+        &self,
+        api: &'static str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Value, DispatchError> {
+        let transport = |err: reqwest::Error| DispatchError::Transport {
+            api,
+            // Without the URL: a response URL is a credential.
+            reason: describe(&err.without_url()),
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let response = build().timeout(self.timeout).send().await.map_err(transport)?;
+            let status = response.status();
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                if attempts > MAX_RETRIES {
+                    return Err(DispatchError::RateLimited { api, attempts });
+                }
+                let wait = retry_after(response.headers()).min(self.max_retry_wait);
+                tracing::info!(
+                    api,
+                    wait_ms = wait.as_millis() as u64,
+                    attempts,
+                    "Mattermost rate limit; waiting"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let text = response.text().await.map_err(transport)?;
+            if !status.is_success() {
+                return Err(DispatchError::Rejected {
+                    api,
+                    status: status.as_u16(),
+                    error: error_code(&text),
+                });
+            }
+            return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
+        }
+    }
+}
+
+fn id_of(api: &'static str, answer: &Value) -> Result<String, DispatchError> {
+    answer
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| DispatchError::Rejected {
+            api,
+            status: StatusCode::OK.as_u16(),
+            error: "no id in the answer".to_owned(),
+        })
+}
+
+/// An ID as one path segment: Mattermost IDs are 26 letters and digits; anything else is dropped.
+fn path_segment(id: &str) -> String {
+    id.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// How long a 429 asks to wait: `Retry-After` in seconds.
+fn retry_after(headers: &header::HeaderMap) -> Duration {
+    headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)
+}
+
+/// The error of an error answer: Mattermost's `id` (`api.post.create_post.…`),
+/// else the body if it looks like a code. Anything else, which might echo a URL, is withheld.
+fn error_code(body: &str) -> String {
+    if let Some(id) = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+    {
+        return id;
+    }
+    let body = body.trim();
+    let code_like = !body.is_empty()
+        && body.len() <= 100
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'));
+    if code_like {
+        body.to_owned()
+    } else {
+        "(error body withheld)".to_owned()
+    }
+}
+
+/// A transport error with its causes (reqwest's own message is only "error sending request").
+fn describe(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    let mut reason = kind.to_owned();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.contains("://") && !reason.ends_with(&text) {
+            reason.push_str(": ");
+            reason.push_str(&text);
+        }
+        source = cause.source();
+    }
+    reason
+}
+
+/// The host of a URL, for logs (a response URL's path is its secret).
+fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "(invalid URL)".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_token() {
+        let client = MattermostClient::new(
+            reqwest::Client::new(),
+            "https://chat.example.com/".to_owned(),
+            "mm-bot-secret".to_owned(),
+        );
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("mm-bot-secret"), "{debug}");
+        assert!(debug.contains("https://chat.example.com\""), "{debug}");
+    }
+
+    #[test]
+    fn error_bodies_give_ids_and_nothing_else() {
+        assert_eq!(
+            error_code(
+                r#"{"id":"api.context.permissions.app_error","message":"You do not have the appropriate permissions.","status_code":403}"#
+            ),
+            "api.context.permissions.app_error"
+        );
+        assert_eq!(
+            error_code("see https://chat.example.com/hooks/x"),
+            "(error body withheld)"
+        );
+    }
+
+    #[test]
+    fn retry_after_and_ids() {
+        let mut headers = header::HeaderMap::new();
+        assert_eq!(retry_after(&headers), DEFAULT_RETRY_AFTER);
+        headers.insert(header::RETRY_AFTER, "4".parse().unwrap());
+        assert_eq!(retry_after(&headers), Duration::from_secs(4));
+        assert_eq!(path_segment("abc/../def?x"), "abcdefx");
+    }
+}

@@ -1,0 +1,337 @@
+//! Mattermost's webhooks: `/hooks/{name}/commands` (slash commands, POST or
+//! GET) and `/hooks/{name}/actions` (buttons, menus and dialog submissions).
+//!
+//! A slash command is admitted by its token (constant-time, any of the
+//! platform's slash tokens) before its body is parsed; an action by the
+//! gateway's own MAC in its context (Mattermost signs nothing), then by the
+//! signed continuation inside. Both are answered 200 at once, well within
+//! Mattermost's 30 s, and the command runs in the background.
+
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, Method, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+
+use super::{App, pipeline, slack::metric_platform};
+use crate::{
+    commands::{parse_slash, strip_command_prefix},
+    model::{Invocation, ReplyContext},
+    platforms::mattermost::{
+        inbound::{self, ActionRequest},
+        verify,
+    },
+    runtime::{Platform, PlatformKind, Runtime},
+};
+
+const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
+
+/// A refused request, counted under `outcome`.
+fn refuse(
+    app: &App,
+    name: &str,
+    endpoint: &str,
+    status: StatusCode,
+    outcome: &str,
+    reason: String,
+) -> Response {
+    app.metrics.request(metric_platform(app, name), endpoint, outcome);
+    (status, reason).into_response()
+}
+
+/// The current runtime, if `name` is a Mattermost platform in it.
+fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Response>> {
+    let Some(runtime) = app.runtime() else {
+        return Err(Box::new(refuse(
+            app,
+            name,
+            endpoint,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "no configuration loaded yet".to_owned(),
+        )));
+    };
+    if !matches!(
+        runtime.platforms.get(name),
+        Some(Platform {
+            kind: PlatformKind::Mattermost { .. },
+            ..
+        })
+    ) {
+        return Err(Box::new(refuse(
+            app,
+            name,
+            endpoint,
+            StatusCode::NOT_FOUND,
+            "unknown_platform",
+            format!("no Mattermost platform named {name:?}"),
+        )));
+    }
+    Ok(runtime)
+}
+
+/// The actions URL as this request reached the gateway: `X-Forwarded-Proto`
+/// (else http), `Host`, and the platform's path. Used for prompts' callbacks
+/// unless `--public-url` is set.
+fn actions_url(headers: &HeaderMap, name: &str) -> Option<String> {
+    let header = |key: &str| headers.get(key).and_then(|v| v.to_str().ok()).map(str::trim);
+    let host = header("x-forwarded-host")
+        .or_else(|| header("host"))
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })?;
+    let scheme = match header("x-forwarded-proto") {
+        Some(proto) if proto.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    Some(format!("{scheme}://{host}/hooks/{name}/actions"))
+}
+
+/// `POST` (or `GET`) `/hooks/{name}/commands` on a Mattermost platform: a slash command.
+pub(super) async fn commands(
+    app: Arc<App>,
+    name: String,
+    method: Method,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    const ENDPOINT: &str = "commands";
+    let runtime = match find(&app, &name, ENDPOINT) {
+        Ok(runtime) => runtime,
+        Err(refused) => return *refused,
+    };
+    let Some(Platform {
+        settings,
+        kind: PlatformKind::Mattermost { slash_tokens, .. },
+        ..
+    }) = runtime.platforms.get(&name)
+    else {
+        unreachable!("find checked the kind");
+    };
+    // A GET command carries its fields in the query string.
+    let raw: &[u8] = if method == Method::GET {
+        query.as_deref().unwrap_or_default().as_bytes()
+    } else {
+        &body
+    };
+    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
+    if let Err(err) = verify::verify_slash_command(slash_tokens, authorization, raw) {
+        return refuse(
+            &app,
+            &name,
+            ENDPOINT,
+            StatusCode::UNAUTHORIZED,
+            "unverified",
+            err.to_string(),
+        );
+    }
+    let command = match inbound::parse_slash_command(raw) {
+        Ok(command) => command,
+        Err(err) => {
+            return refuse(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                err.to_string(),
+            );
+        }
+    };
+    let parsed = parse_slash(
+        strip_command_prefix(&settings.command_prefix, &command.command),
+        &command.text,
+    );
+    let invocation = Invocation {
+        platform: name.clone(),
+        platform_type: chatops_crds::PlatformType::Mattermost,
+        organization: command.team_id,
+        channel: Some(command.channel_id.clone()),
+        user: Some(command.user_id.clone()),
+        user_name: command.user_name,
+        command: parsed.command,
+        subcommand: parsed.subcommand,
+        arguments: parsed.arguments,
+        menu_offset: 0,
+        reply: ReplyContext {
+            conversation: Some(command.channel_id),
+            thread: command.root_id,
+            prompt_message: None,
+            response_url: Some(command.response_url),
+            trigger_id: command.trigger_id,
+            service_url: actions_url(&headers, &name),
+            user: Some(command.user_id),
+        },
+    };
+    if pipeline::spawn(&app, runtime, &name, ENDPOINT, pipeline::Step::Run(invocation)) {
+        // Nothing to show yet: the answer follows through the response URL.
+        Json(json!({})).into_response()
+    } else {
+        Json(json!({"response_type": "ephemeral", "text": BUSY})).into_response()
+    }
+}
+
+/// `POST /hooks/{name}/actions`: a button, a menu choice, or a dialog submission.
+pub(super) async fn actions(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    const ENDPOINT: &str = "actions";
+    let runtime = match find(&app, &name, ENDPOINT) {
+        Ok(runtime) => runtime,
+        Err(refused) => return *refused,
+    };
+    let Some(platform) = runtime.platforms.get(&name) else {
+        unreachable!("find checked the platform");
+    };
+    let request = match inbound::parse_action(&body) {
+        Ok(request) => request,
+        Err(err) => {
+            return refuse(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                err.to_string(),
+            );
+        }
+    };
+    let key = platform.continuation_key;
+    let service_url = actions_url(&headers, &name);
+    let (verified, origin, is_dialog) = match &request {
+        ActionRequest::Action(action) => (
+            verify::verify_action(&key, action),
+            answer_origin(
+                &name,
+                action.team_id.clone(),
+                Some(action.channel_id.clone()),
+                action.user_id.clone(),
+                action.user_name.clone(),
+                ReplyContext {
+                    conversation: Some(action.channel_id.clone()),
+                    prompt_message: Some(action.post_id.clone()),
+                    trigger_id: action.trigger_id.clone(),
+                    service_url,
+                    user: Some(action.user_id.clone()),
+                    ..Default::default()
+                },
+            ),
+            false,
+        ),
+        ActionRequest::Dialog(dialog) => (
+            verify::verify_dialog(&key, dialog),
+            answer_origin(
+                &name,
+                dialog.team_id.clone(),
+                dialog.channel_id.clone(),
+                dialog.user_id.clone(),
+                None,
+                ReplyContext {
+                    conversation: dialog.channel_id.clone(),
+                    service_url,
+                    user: Some(dialog.user_id.clone()),
+                    ..Default::default()
+                },
+            ),
+            true,
+        ),
+        ActionRequest::Other(_) => {
+            app.metrics.request(&name, ENDPOINT, "ignored");
+            return StatusCode::OK.into_response();
+        }
+    };
+    let answer = match verified {
+        Ok(answer) => answer,
+        Err(err) => {
+            return refuse(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::UNAUTHORIZED,
+                "unverified",
+                err.to_string(),
+            );
+        }
+    };
+    let delete_input = platform.settings.delete_input_on_submission;
+    let step = pipeline::Step::Answer {
+        origin,
+        token: answer.continuation,
+        answers: answer.values,
+    };
+    if !pipeline::spawn(&app, runtime, &name, ENDPOINT, step) {
+        let busy = if is_dialog {
+            json!({"error": BUSY})
+        } else {
+            json!({"ephemeral_text": BUSY})
+        };
+        return Json(busy).into_response();
+    }
+    let ack: Value = if delete_input && !is_dialog {
+        // Replaces the prompt at once, ephemeral or not; the dispatcher then
+        // deletes a stored post altogether.
+        json!({"update": {"message": "_Answered._", "props": {}}})
+    } else {
+        json!({})
+    };
+    Json(ack).into_response()
+}
+
+/// Who answered a prompt, where, and how to reply; the command comes from the continuation.
+fn answer_origin(
+    name: &str,
+    organization: Option<String>,
+    channel: Option<String>,
+    user: String,
+    user_name: Option<String>,
+    reply: ReplyContext,
+) -> Invocation {
+    Invocation {
+        platform: name.to_owned(),
+        platform_type: chatops_crds::PlatformType::Mattermost,
+        organization,
+        channel,
+        user: Some(user),
+        user_name,
+        command: String::new(),
+        subcommand: String::new(),
+        arguments: Vec::new(),
+        menu_offset: 0,
+        reply,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_actions_url_follows_the_request() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(actions_url(&headers, "mm"), None);
+        headers.insert("host", "gw.example.com:8080".parse().unwrap());
+        assert_eq!(
+            actions_url(&headers, "mm").as_deref(),
+            Some("http://gw.example.com:8080/hooks/mm/actions")
+        );
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        headers.insert("x-forwarded-host", "chatops.example.com".parse().unwrap());
+        assert_eq!(
+            actions_url(&headers, "mm").as_deref(),
+            Some("https://chatops.example.com/hooks/mm/actions")
+        );
+        headers.insert("x-forwarded-host", "evil.example.com/x?".parse().unwrap());
+        assert_eq!(actions_url(&headers, "mm"), None);
+    }
+}
