@@ -1,0 +1,633 @@
+//! The real gateway binary on `examples/quickstart` plus a Mattermost
+//! ChatPlatform, a fake Mattermost server, and requests shaped as Mattermost
+//! sends them: slash commands with their token, and action and dialog
+//! callbacks that carry nothing but the gateway's own signed context.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use chatops_gateway::{
+    commands::{derive_key, sign},
+    model::{Choice, Continuation, Field, FieldKind, Form, Prompt, Reply, ReplyContext},
+    platforms::{
+        Dispatcher,
+        mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
+    },
+};
+use chatops_tests::{
+    copy_quickstart,
+    fake_mattermost::{FakeMattermost, Recorded, Scripted},
+    gateway_process::Gateway,
+};
+use serde_json::{Value, json};
+
+const PLATFORM: &str = "mattermost";
+const BOT_TOKEN: &str = "mm-bot-token-quickstart-not-for-production";
+const SLASH_TOKEN: &str = "mmslashtokenchatops0000000";
+/// A second slash token, as while rotating (or for a second slash command).
+const OLD_SLASH_TOKEN: &str = "mmslashtokenold00000000000";
+const TEAM: &str = "mmteam00000000000000000001";
+const OTHER_TEAM: &str = "mmteam00000000000000000002";
+const CHANNEL: &str = "mmchannel00000000000000001";
+const ALICE: &str = "mmalice0000000000000000001";
+const BOB: &str = "mmbob000000000000000000001";
+const FORM: &str = "application/x-www-form-urlencoded";
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The quickstart plus a Mattermost ChatPlatform on `fake`, its Secret, and a
+/// grant for its team (the quickstart's channel and `chatops` grants apply to
+/// every platform).
+fn manifests(fake: &FakeMattermost, settings: &str) -> tempfile::TempDir {
+    let dir = copy_quickstart();
+    let platform = format!(
+        r#"apiVersion: chatops.dev/v1alpha1
+kind: ChatPlatform
+metadata:
+  name: {PLATFORM}
+  namespace: chatops
+spec:
+  type: mattermost
+  mattermost:
+    url: {url}
+    botTokenRef: {{name: mattermost, key: bot-token}}
+    slashTokenRefs:
+      - {{name: mattermost, key: slash-chatops}}
+      - {{name: mattermost, key: slash-old}}
+  commandPrefix: /
+{settings}  restrictHelp: false
+  fallbackUser: chatbot
+  sessionCacheTimeoutSeconds: 86400
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: mattermost
+  namespace: chatops
+type: Opaque
+stringData:
+  bot-token: {BOT_TOKEN}
+  slash-chatops: {SLASH_TOKEN}
+  slash-old: {OLD_SLASH_TOKEN}
+---
+apiVersion: chatops.dev/v1alpha1
+kind: AccessGrant
+metadata:
+  name: mattermost-team
+  namespace: chatops
+spec:
+  command: "*"
+  subcommand: "*"
+  grantType: organization
+  name: mattermost-team
+  value: {TEAM}
+"#,
+        url = fake.url()
+    );
+    std::fs::write(dir.path().join("mattermost.yaml"), platform).unwrap();
+    dir
+}
+
+const DEFAULT_SETTINGS: &str = "  deleteInputOnSubmission: false\n  sendAllMessagesPrivate: false\n";
+
+async fn start(fake: &FakeMattermost, settings: &str) -> (tempfile::TempDir, Gateway) {
+    let dir = manifests(fake, settings);
+    // Slack is not used here: point its API at the fake too, which 404s it.
+    let gateway = Gateway::start(dir.path(), &format!("{}/slack", fake.url()), &[]).await;
+    (dir, gateway)
+}
+
+/// A slash command body as Mattermost's `tryExecuteCustomCommand` builds it.
+fn slash_body(token: &str, team: &str, user: &str, text: &str, response_url: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("channel_id", CHANNEL)
+        .append_pair("channel_name", "town-square")
+        .append_pair("command", "/chatops")
+        .append_pair("response_url", response_url)
+        .append_pair("root_id", "")
+        .append_pair("team_domain", "example")
+        .append_pair("team_id", team)
+        .append_pair("text", text)
+        .append_pair("token", token)
+        .append_pair("trigger_id", "dHJpZ2dlcg")
+        .append_pair("user_id", user)
+        .append_pair("user_name", "someone")
+        .finish()
+}
+
+async fn slash_as(
+    gateway: &Gateway,
+    token: &str,
+    team: &str,
+    user: &str,
+    text: &str,
+    response_url: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(gateway.url(&format!("/hooks/{PLATFORM}/commands")))
+        .header("Content-Type", FORM)
+        .header("Accept", "application/json")
+        .header("Authorization", format!("Token {token}"))
+        .body(slash_body(token, team, user, text, response_url))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn slash(
+    gateway: &Gateway,
+    fake: &FakeMattermost,
+    user: &str,
+    text: &str,
+    id: &str,
+) -> reqwest::Response {
+    slash_as(gateway, SLASH_TOKEN, TEAM, user, text, &fake.response_url(id)).await
+}
+
+/// The body posted to the response URL `id`, once it arrives.
+async fn answer(fake: &FakeMattermost, id: &str) -> Value {
+    let path = format!("/hooks/commands/{id}");
+    let found = fake
+        .wait_for(PATIENCE, |r| r.path == path)
+        .await
+        .unwrap_or_else(|| panic!("no answer on {path}: {:?}", paths(fake)));
+    assert!(
+        !found.headers.contains_key("authorization"),
+        "no token goes to a response URL"
+    );
+    found.json()
+}
+
+fn paths(fake: &FakeMattermost) -> Vec<String> {
+    fake.requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+async fn post_action(gateway: &Gateway, body: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(gateway.url(&format!("/hooks/{PLATFORM}/actions")))
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The select action of a menu's attachments.
+fn find_select(answer: &Value) -> Value {
+    answer["attachments"][0]["actions"]
+        .as_array()
+        .and_then(|actions| actions.iter().find(|a| a["type"] == "select"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no menu in {answer}"))
+}
+
+/// What Mattermost POSTs when `user` picks `value` from `select`.
+fn menu_choice(select: &Value, user: &str, value: &str) -> Value {
+    let mut context = select["integration"]["context"].clone();
+    context["selected_option"] = json!(value);
+    json!({
+        "user_id": user, "user_name": "someone", "channel_id": CHANNEL, "channel_name": "town-square",
+        "team_id": TEAM, "team_domain": "example", "post_id": "mmpost0000000000000000001",
+        "trigger_id": "dHJpZ2dlcjI", "type": "select", "data_source": "", "context": context
+    })
+}
+
+/// Alice types `/chatops access` without its argument; returns the menu's select.
+async fn open_access_menu(gateway: &Gateway, fake: &FakeMattermost) -> Value {
+    let ack = slash(gateway, fake, ALICE, "access", "menu").await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    let menu = answer(fake, "menu").await;
+    assert_eq!(
+        menu["response_type"], "ephemeral",
+        "a menu is for the asker: {menu}"
+    );
+    find_select(&menu)
+}
+
+/// The first API post (public or ephemeral) after the start, once it arrives.
+async fn api_post(fake: &FakeMattermost) -> Recorded {
+    fake.wait_for(PATIENCE, |r| {
+        r.path.starts_with("/api/v4/posts") && r.method == "POST"
+    })
+    .await
+    .unwrap_or_else(|| panic!("nothing posted: {:?}", paths(fake)))
+}
+
+fn message_of(post: &Recorded) -> String {
+    let body = post.json();
+    body["message"]
+        .as_str()
+        .or_else(|| body["post"]["message"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_command_is_answered_through_the_response_url() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let ack = slash(&gateway, &fake, BOB, "whoami", "whoami").await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    assert_eq!(
+        ack.json::<Value>().await.unwrap(),
+        json!({}),
+        "an empty acknowledgement"
+    );
+    let whoami = answer(&fake, "whoami").await;
+    let text = whoami["text"].as_str().unwrap();
+    for expected in [TEAM, CHANNEL, BOB, "kind: AccountLink"] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+
+    // The second configured slash token works too, from the form field alone, and as a GET.
+    let query = slash_body(OLD_SLASH_TOKEN, TEAM, BOB, "help", &fake.response_url("get"));
+    let ack = reqwest::get(gateway.url(&format!("/hooks/{PLATFORM}/commands?{query}")))
+        .await
+        .unwrap();
+    assert_eq!(ack.status(), StatusCode::OK);
+    let help = answer(&fake, "get").await;
+    assert!(help["text"].as_str().unwrap().contains("/chatops"), "{help}");
+}
+
+#[tokio::test]
+async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_command() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let select = open_access_menu(&gateway, &fake).await;
+    assert_eq!(
+        select["integration"]["url"],
+        gateway.url(&format!("/hooks/{PLATFORM}/actions")),
+        "the menu calls back to the gateway"
+    );
+    assert!(select["integration"]["context"]["hmac"].is_string(), "{select}");
+    let options: Vec<&str> = select["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_str().unwrap())
+        .collect();
+    assert!(options.contains(&"chatops"), "{options:?}");
+
+    let ack = post_action(&gateway, &menu_choice(&select, ALICE, "chatops")).await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    assert_eq!(ack.json::<Value>().await.unwrap(), json!({}));
+    let posted = api_post(&fake).await;
+    assert_eq!(
+        posted.headers["authorization"],
+        format!("Bearer {BOT_TOKEN}"),
+        "the API is called as the bot"
+    );
+    assert_eq!(
+        posted.path, "/api/v4/posts/ephemeral",
+        "the access table is private"
+    );
+    assert_eq!(posted.json()["user_id"], ALICE);
+    let text = message_of(&posted);
+    assert!(
+        text.contains("whoami"),
+        "the access table of chatops lists its sub-commands: {text}"
+    );
+}
+
+#[tokio::test]
+async fn forged_tampered_and_unsigned_requests_are_refused() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let url = gateway.url(&format!("/hooks/{PLATFORM}/commands"));
+    let client = reqwest::Client::new();
+    let body = slash_body(
+        "not-a-slash-token",
+        TEAM,
+        ALICE,
+        "whoami",
+        &fake.response_url("x"),
+    );
+
+    let forged = slash_as(
+        &gateway,
+        "not-a-slash-token",
+        TEAM,
+        ALICE,
+        "whoami",
+        &fake.response_url("x"),
+    )
+    .await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let unsigned = client
+        .post(&url)
+        .header("Content-Type", FORM)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    // Header and field must agree.
+    let mismatched = client
+        .post(&url)
+        .header("Authorization", format!("Token {SLASH_TOKEN}"))
+        .body(slash_body(
+            OLD_SLASH_TOKEN,
+            TEAM,
+            ALICE,
+            "whoami",
+            &fake.response_url("x"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mismatched.status(), StatusCode::UNAUTHORIZED);
+    let garbage = client
+        .post(&url)
+        .header("Authorization", format!("Token {SLASH_TOKEN}"))
+        .body("%%%")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+    let unknown = client
+        .post(gateway.url("/hooks/nope/actions"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    // A genuine menu, then callbacks forged from it.
+    let select = open_access_menu(&gateway, &fake).await;
+    let before = fake.requests().len();
+    let mut tampered = menu_choice(&select, ALICE, "chatops");
+    tampered["context"]["continuation"] = json!("forged.continuation");
+    assert_eq!(
+        post_action(&gateway, &tampered).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let mut unsigned = menu_choice(&select, ALICE, "chatops");
+    unsigned["context"].as_object_mut().unwrap().remove("hmac");
+    assert_eq!(
+        post_action(&gateway, &unsigned).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let mut invented = menu_choice(&select, ALICE, "chatops");
+    invented["context"] = json!({"kind": "select", "user": ALICE, "continuation": "x", "hmac": "AAAA", "selected_option": "chatops"});
+    assert_eq!(
+        post_action(&gateway, &invented).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Bob cannot answer alice's prompt, genuine as it is.
+    let bobs = menu_choice(&select, BOB, "chatops");
+    assert_eq!(
+        post_action(&gateway, &bobs).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let malformed = post_action(&gateway, &json!({"type": "select"})).await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        fake.requests().len(),
+        before,
+        "nothing refused may reach Mattermost: {:?}",
+        paths(&fake)
+    );
+    let metrics = reqwest::get(format!("http://{}/metrics", gateway.admin))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let refused = metrics
+        .lines()
+        .find(|line| line.contains(r#"endpoint="actions""#) && line.contains(r#"outcome="unverified""#))
+        .unwrap_or_else(|| panic!("{metrics}"));
+    assert!(refused.contains(r#"platform="mattermost""#), "{refused}");
+}
+
+#[tokio::test]
+async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    slash_as(
+        &gateway,
+        SLASH_TOKEN,
+        OTHER_TEAM,
+        ALICE,
+        "whoami",
+        &fake.response_url("other"),
+    )
+    .await;
+    let denied = answer(&fake, "other").await;
+    let text = denied["text"].as_str().unwrap();
+    assert!(
+        text.contains("organization") && text.contains(OTHER_TEAM),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_answer_is_cut_and_the_rest_attached() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    // `chatops access <unknown command>` echoes its argument: 20 000 characters of it.
+    let long = "x".repeat(20_000);
+    let body = slash_body(
+        SLASH_TOKEN,
+        TEAM,
+        ALICE,
+        &format!("access {long}"),
+        &fake.response_url("long"),
+    );
+    let ack = reqwest::Client::new()
+        .post(gateway.url(&format!("/hooks/{PLATFORM}/commands")))
+        .header("Authorization", format!("Token {SLASH_TOKEN}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ack.status(), StatusCode::OK);
+    // Private with a file: uploaded to alice's direct messages with the bot and posted there.
+    let upload = fake
+        .wait_for(PATIENCE, |r| r.path == "/api/v4/files")
+        .await
+        .unwrap_or_else(|| panic!("no upload: {:?}", paths(&fake)));
+    assert!(upload.text().contains("rest.txt"), "the rest is attached");
+    let posted = fake
+        .wait_for(PATIENCE, |r| r.path == "/api/v4/posts")
+        .await
+        .unwrap_or_else(|| panic!("no post: {:?}", paths(&fake)));
+    let post = posted.json();
+    assert!(post["file_ids"][0].is_string(), "{post}");
+    let message = post["message"].as_str().unwrap();
+    assert!(
+        message.chars().count() <= 16_383,
+        "{} characters",
+        message.chars().count()
+    );
+    assert!(message.contains("rest.txt"), "the post says where the rest is");
+    // The channel is told where the answer went.
+    let note = answer(&fake, "long").await;
+    assert!(
+        note["text"].as_str().unwrap().contains("direct messages"),
+        "{note}"
+    );
+}
+
+#[tokio::test]
+async fn a_multi_field_form_opens_a_dialog_and_its_submission_completes_the_command() {
+    // No built-in command asks with a form (Nautobot's job form does): the
+    // form is the one a worker's `prompt_form` returns, for `chatops access`
+    // with two fields, delivered by the Mattermost dispatcher to the fake and
+    // submitted to the real gateway, which holds the same bot-token-derived key.
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let key = derive_key(BOT_TOKEN);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let continuation = sign(
+        &Continuation {
+            platform: PLATFORM.to_owned(),
+            user: ALICE.to_owned(),
+            command: "chatops".to_owned(),
+            subcommand: "access".to_owned(),
+            channel: Some(CHANNEL.to_owned()),
+            arguments: vec![],
+            issued_at: now,
+        },
+        &key,
+    );
+    let form = Form {
+        title: "Check access".to_owned(),
+        fields: vec![
+            Field {
+                label: "Command".to_owned(),
+                kind: FieldKind::Select(vec![Choice::same("chatops"), Choice::same("nautobot")]),
+                default: Some("chatops".to_owned()),
+                optional: false,
+            },
+            Field {
+                label: "Note".to_owned(),
+                kind: FieldKind::Text,
+                default: None,
+                optional: true,
+            },
+        ],
+        continuation,
+    };
+    let actions_url = gateway.url(&format!("/hooks/{PLATFORM}/actions"));
+    let dispatcher = MattermostDispatcher::new(
+        MattermostClient::new(reqwest::Client::new(), fake.url(), BOT_TOKEN.to_owned()),
+        key,
+        Some(actions_url.clone()),
+    );
+    let to = ReplyContext {
+        conversation: Some(CHANNEL.to_owned()),
+        trigger_id: Some("dHJpZ2dlcg".to_owned()),
+        response_url: Some(fake.response_url("form")),
+        user: Some(ALICE.to_owned()),
+        ..Default::default()
+    };
+    dispatcher
+        .send(&to, &Reply::Prompt(Prompt::Form(form)))
+        .await
+        .unwrap();
+    let opened = fake
+        .wait_for(PATIENCE, |r| r.path == "/api/v4/actions/dialogs/open")
+        .await
+        .expect("a dialog is opened")
+        .json();
+    assert_eq!(opened["trigger_id"], "dHJpZ2dlcg");
+    assert_eq!(opened["url"], actions_url);
+    let elements = opened["dialog"]["elements"].as_array().unwrap();
+    assert_eq!(elements.len(), 2, "{opened}");
+    let state = opened["dialog"]["state"].as_str().unwrap().to_owned();
+
+    let submission = |user: &str, state: &str| {
+        json!({"type": "dialog_submission", "callback_id": opened["dialog"]["callback_id"], "state": state,
+               "user_id": user, "channel_id": CHANNEL, "team_id": TEAM,
+               "submission": {"field-0": "chatops", "field-1": "for the audit"}, "cancelled": false})
+    };
+    // A forged state, and someone else's submission, are refused.
+    let mut tampered: Value = serde_json::from_str(&state).unwrap();
+    tampered["fields"] = json!("3");
+    let forged = post_action(&gateway, &submission(ALICE, &tampered.to_string())).await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let bobs = post_action(&gateway, &submission(BOB, &state)).await;
+    assert_eq!(bobs.status(), StatusCode::UNAUTHORIZED);
+
+    let ack = post_action(&gateway, &submission(ALICE, &state)).await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    assert_eq!(
+        ack.json::<Value>().await.unwrap(),
+        json!({}),
+        "{{}} closes the dialog"
+    );
+    let posted = api_post(&fake).await;
+    let text = message_of(&posted);
+    assert!(text.contains("whoami"), "`chatops access chatops …` ran: {text}");
+}
+
+#[tokio::test]
+async fn delete_input_on_submission_replaces_the_menu_and_private_mode_hides_answers() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(
+        &fake,
+        "  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: true\n",
+    )
+    .await;
+    let ack = slash(&gateway, &fake, BOB, "whoami", "private").await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    assert_eq!(answer(&fake, "private").await["response_type"], "ephemeral");
+
+    let select = open_access_menu(&gateway, &fake).await;
+    let ack = post_action(&gateway, &menu_choice(&select, ALICE, "chatops")).await;
+    assert_eq!(ack.status(), StatusCode::OK);
+    let ack: Value = ack.json().await.unwrap();
+    assert_eq!(
+        ack["update"]["props"],
+        json!({}),
+        "the menu is taken off the post: {ack}"
+    );
+    let deleted = fake
+        .wait_for(PATIENCE, |r| r.method == "DELETE")
+        .await
+        .unwrap_or_else(|| panic!("the prompt is not deleted: {:?}", paths(&fake)));
+    assert_eq!(deleted.path, "/api/v4/posts/mmpost0000000000000000001");
+    let posted = api_post(&fake).await;
+    assert_eq!(posted.path, "/api/v4/posts/ephemeral");
+}
+
+#[tokio::test]
+async fn a_429_from_mattermost_is_retried_after_retry_after() {
+    let fake = FakeMattermost::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    fake.script(Scripted {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        headers: vec![("retry-after", "1".to_owned())],
+        body: r#"{"id":"api.context.rate_limited"}"#.to_owned(),
+    });
+    slash(&gateway, &fake, BOB, "whoami", "limited").await;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let attempts: Vec<_> = fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.path == "/hooks/commands/limited")
+            .collect();
+        if attempts.len() >= 2 {
+            assert_eq!(
+                attempts[0].body, attempts[1].body,
+                "the identical request is resent"
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not retried: {:?}",
+            paths(&fake)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
