@@ -160,6 +160,7 @@ async fn main() -> anyhow::Result<()> {
         command_timeout: Duration::from_secs(args.command_timeout_seconds.max(1)),
         tasks: TaskTracker::new(),
         slack_events: EventDeduper::default(),
+        mattermost_triggers: EventDeduper::default(),
     });
 
     let webhooks = TcpListener::bind(args.listen)

@@ -289,6 +289,16 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
         text.contains("whoami"),
         "the access table of chatops lists its sub-commands: {text}"
     );
+    // The same callback again (a replay: Mattermost gives every click its own trigger) runs nothing.
+    let replay = post_action(&gateway, &menu_choice(&select, ALICE, "chatops")).await;
+    assert_eq!(replay.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answers = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v4/posts"))
+        .count();
+    assert_eq!(answers, 1, "{:?}", paths(&fake));
 }
 
 #[tokio::test]

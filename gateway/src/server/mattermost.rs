@@ -264,6 +264,16 @@ pub(super) async fn actions(
             );
         }
     };
+    // Run each button or menu callback once: a repeated trigger is a replay.
+    if let ActionRequest::Action(action) = &request
+        && let Some(trigger) = action.trigger_id.as_deref()
+        && !app
+            .mattermost_triggers
+            .first_time(&format!("{name}\n{trigger}"), std::time::Instant::now())
+    {
+        app.metrics.request(&name, ENDPOINT, "duplicate");
+        return Json(json!({})).into_response();
+    }
     let delete_input = platform.settings.delete_input_on_submission;
     let step = pipeline::Step::Answer {
         origin,

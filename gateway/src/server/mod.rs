@@ -42,6 +42,9 @@ pub struct App {
     pub tasks: TaskTracker,
     /// Events API deliveries already seen (Slack retries unacknowledged ones).
     pub slack_events: crate::platforms::slack::dedupe::EventDeduper,
+    /// Mattermost action `trigger_id`s already run: Mattermost never sends one
+    /// twice, so a repeat is a replay of a captured callback.
+    pub mattermost_triggers: crate::platforms::slack::dedupe::EventDeduper,
 }
 
 impl App {
