@@ -114,7 +114,8 @@ pub(super) async fn commands(
         ..
     }) = runtime.platforms.get(&name)
     else {
-        unreachable!("find checked the kind");
+        // `find` checked the kind in this very runtime.
+        return StatusCode::NOT_FOUND.into_response();
     };
     // A GET command carries its fields in the query string.
     let raw: &[u8] = if method == Method::GET {
@@ -192,7 +193,7 @@ pub(super) async fn actions(
         Err(refused) => return *refused,
     };
     let Some(platform) = runtime.platforms.get(&name) else {
-        unreachable!("find checked the platform");
+        return StatusCode::NOT_FOUND.into_response();
     };
     let request = match inbound::parse_action(&body) {
         Ok(request) => request,
