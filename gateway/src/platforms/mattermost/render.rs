@@ -16,6 +16,8 @@ pub use crate::commands::CANCEL_VALUE;
 /// The prefix of the answer asking for a menu's next page: `__more__:{offset}`.
 pub use crate::commands::MORE_PREFIX;
 use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, Table};
+pub use crate::platforms::files::Upload;
+use crate::platforms::files::{file_name, table_text, truncate};
 
 /// Characters (Unicode scalar values, Go's runes) of one post's `message`:
 /// `PostMessageMaxRunesV2`.
@@ -50,15 +52,6 @@ pub const REST_FILE_NAME: &str = "rest.txt";
 const CUT_NOTE_CHARS: usize = 200;
 /// Characters a code fence adds: "```\n" and "\n```".
 const FENCE_CHARS: usize = 8;
-
-/// A file to upload (`POST /api/v4/files`) and attach to the post by its ID.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Upload {
-    /// File name, e.g. `devices.txt`.
-    pub file_name: String,
-    /// The content.
-    pub bytes: Vec<u8>,
-}
 
 /// A message ready for `POST /api/v4/posts` (or the ephemeral variant).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,16 +219,6 @@ fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
-/// `text` cut to `max` characters, with an ellipsis when something was cut.
-fn truncate_chars(text: &str, max: usize) -> String {
-    if chars(text) <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 /// `text` cut to `max` UTF-8 bytes (Mattermost's dialog limits count bytes),
 /// at a character boundary, with an ellipsis when something was cut.
 fn truncate_bytes(text: &str, max: usize) -> String {
@@ -279,47 +262,6 @@ pub fn table_markdown(table: &Table) -> String {
             .collect()));
     }
     lines.join("\n")
-}
-
-/// A table as aligned plain text, for a file: a heading line, a rule, one line per row.
-pub fn table_text(table: &Table) -> String {
-    let width = table.columns.len();
-    let grid: Vec<Vec<String>> = std::iter::once(table.columns.iter().map(|c| clean_cell(c)).collect())
-        .chain(table.rows.iter().map(|row| {
-            (0..width)
-                .map(|i| row.get(i).map_or_else(String::new, |c| clean_cell(c)))
-                .collect()
-        }))
-        .collect();
-    let mut widths = vec![0; width];
-    for row in &grid {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(chars(cell));
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        padded.join("  ").trim_end().to_owned()
-    };
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    let mut lines = vec![line(&grid[0]), rule.join("  ")];
-    lines.extend(grid[1..].iter().map(|row| line(row)));
-    lines.join("\n") + "\n"
-}
-
-/// A file name of the title's letters and digits, with `extension`.
-fn file_name(title: &str, fallback: &str, extension: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
-        .collect();
-    let stem = stem.trim_matches('_');
-    let stem = if stem.is_empty() { fallback } else { stem };
-    format!("{}.{extension}", truncate_chars(stem, 80))
 }
 
 /// One part of a post on its way in.
@@ -484,6 +426,7 @@ pub fn message(message: &Message) -> RenderedMessage {
             Block::Table(table) => table_parts(table, &mut parts, &mut files),
             Block::Image(image) => files.push(Upload {
                 file_name: image.file_name.clone(),
+                title: image.alt_text.clone(),
                 bytes: image.bytes.clone(),
             }),
         }
@@ -529,6 +472,7 @@ pub fn message(message: &Message) -> RenderedMessage {
     ));
     files.push(Upload {
         file_name: REST_FILE_NAME.to_owned(),
+        title: "The rest of the answer".to_owned(),
         bytes: rest.into_bytes(),
     });
     RenderedMessage {
@@ -571,6 +515,7 @@ fn table_parts(table: &Table, parts: &mut Vec<Part>, files: &mut Vec<Upload>) {
     });
     files.push(Upload {
         file_name: name,
+        title: title.to_owned(),
         bytes: table_text(table).into_bytes(),
     });
 }
@@ -654,9 +599,7 @@ pub fn menu(menu: &Menu, signer: &PromptSigner<'_>) -> Result<Value, PromptError
     } else {
         question
     };
-    Ok(
-        json!({"attachments": [{"text": text, "fallback": truncate_chars(&menu.text, 300), "actions": actions}]}),
-    )
+    Ok(json!({"attachments": [{"text": text, "fallback": truncate(&menu.text, 300), "actions": actions}]}))
 }
 
 /// A form as the `dialog` of `POST /api/v4/actions/dialogs/open`: one element
