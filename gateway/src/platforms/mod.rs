@@ -7,6 +7,7 @@ use std::future::Future;
 use crate::model::{Reply, ReplyContext};
 
 pub mod files;
+pub mod http;
 pub mod mattermost;
 pub mod slack;
 pub mod webex;

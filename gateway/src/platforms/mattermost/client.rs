@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode, header, multipart};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
+use crate::platforms::http::{self, describe, host_of};
 
 /// How long one request may take, unless [`MattermostClient::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -247,65 +248,12 @@ fn path_segment(id: &str) -> String {
     id.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-/// How long a 429 asks to wait: `Retry-After` in seconds.
 fn retry_after(headers: &header::HeaderMap) -> Duration {
-    headers
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)
+    http::retry_after(headers, DEFAULT_RETRY_AFTER)
 }
 
-/// The error of an error answer: Mattermost's `id` (`api.post.create_post.…`),
-/// else the body if it looks like a code. Anything else, which might echo a URL, is withheld.
 fn error_code(body: &str) -> String {
-    if let Some(id) = serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
-    {
-        return id;
-    }
-    let body = body.trim();
-    let code_like = !body.is_empty()
-        && body.len() <= 100
-        && body
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'));
-    if code_like {
-        body.to_owned()
-    } else {
-        "(error body withheld)".to_owned()
-    }
-}
-
-/// A transport error with its causes (reqwest's own message is only "error sending request").
-fn describe(err: &reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    let mut reason = kind.to_owned();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !text.contains("://") && !reason.ends_with(&text) {
-            reason.push_str(": ");
-            reason.push_str(&text);
-        }
-        source = cause.source();
-    }
-    reason
-}
-
-/// The host of a URL, for logs (a response URL's path is its secret).
-fn host_of(url: &str) -> String {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "(invalid URL)".to_owned())
+    http::error_code(body, "id")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
+use crate::platforms::http::{self, describe, host_of};
 
 /// Where the Web API lives.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
@@ -280,15 +281,6 @@ fn message_body(mut base: Value, thread_ts: Option<&str>, text: &str, blocks: &[
     base
 }
 
-/// How long a 429 asks to wait: `Retry-After` in seconds (Slack never sends a date).
-fn retry_after(headers: &header::HeaderMap) -> Duration {
-    headers
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)
-}
-
 /// `ok: true` passes; anything else is the platform's refusal, with its error code.
 fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchError> {
     if answer.get("ok").and_then(Value::as_bool) == Some(true) {
@@ -306,57 +298,12 @@ fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchErr
     })
 }
 
-/// The error code of an error answer: `error` of a JSON body, else the body if it
-/// looks like a code (`expired_url`). Anything else, which might echo a URL, is withheld.
+fn retry_after(headers: &header::HeaderMap) -> Duration {
+    http::retry_after(headers, DEFAULT_RETRY_AFTER)
+}
+
 fn error_code(body: &str) -> String {
-    if let Some(error) = serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
-    {
-        return error;
-    }
-    let body = body.trim();
-    let code_like = !body.is_empty()
-        && body.len() <= 100
-        && body
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'));
-    if code_like {
-        body.to_owned()
-    } else {
-        "(error body withheld)".to_owned()
-    }
-}
-
-/// A transport error with its causes (reqwest's own message is only "error sending request").
-fn describe(err: &reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    let mut reason = kind.to_owned();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        // Causes are hyper and OS errors; none names the URL, but make sure.
-        if !text.contains("://") && !reason.ends_with(&text) {
-            reason.push_str(": ");
-            reason.push_str(&text);
-        }
-        source = cause.source();
-    }
-    reason
-}
-
-/// The host of a URL, for logs (a response URL's path is its secret).
-fn host_of(url: &str) -> String {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "(invalid URL)".to_owned())
+    http::error_code(body, "error")
 }
 
 #[cfg(test)]

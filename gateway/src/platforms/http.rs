@@ -1,0 +1,73 @@
+//! What every platform's API client does alike with an HTTP answer: read a
+//! 429's `Retry-After`, say an error without echoing a URL or a token, and
+//! log only the host of a URL whose path may be a credential.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+
+/// How long a 429 asks to wait: `Retry-After` in seconds, else `default`
+/// (the chat platforms never send an HTTP date there).
+pub fn retry_after(headers: &HeaderMap, default: Duration) -> Duration {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(default, Duration::from_secs)
+}
+
+/// The error code of an error answer: the string at `key` of a JSON body
+/// (`error` for Slack, `id` for Mattermost), else the body if it looks like a
+/// code (`expired_url`). Anything else, which might echo a URL, is withheld.
+pub fn error_code(body: &str, key: &str) -> String {
+    if let Some(code) = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get(key).and_then(Value::as_str).map(str::to_owned))
+    {
+        return code;
+    }
+    let body = body.trim();
+    let code_like = !body.is_empty()
+        && body.len() <= 100
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'));
+    if code_like {
+        body.to_owned()
+    } else {
+        "(error body withheld)".to_owned()
+    }
+}
+
+/// A transport error with its causes (reqwest's own message is only "error
+/// sending request"); call it on `err.without_url()`.
+pub fn describe(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else {
+        "request failed"
+    };
+    let mut reason = kind.to_owned();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // Causes are hyper and OS errors; none names the URL, but make sure.
+        if !text.contains("://") && !reason.ends_with(&text) {
+            reason.push_str(": ");
+            reason.push_str(&text);
+        }
+        source = cause.source();
+    }
+    reason
+}
+
+/// The host of a URL, for logs (a response URL's path is its secret).
+pub fn host_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "(invalid URL)".to_owned())
+}
