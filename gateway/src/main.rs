@@ -51,6 +51,13 @@ struct Args {
     /// Base URL of the Slack Web API.
     #[arg(long, env = "CHATOPS_SLACK_API_URL", default_value = "https://slack.com/api")]
     slack_api_url: String,
+    /// Base URL of the Webex REST API.
+    #[arg(
+        long,
+        env = "CHATOPS_WEBEX_API_URL",
+        default_value = "https://webexapis.com/v1"
+    )]
+    webex_api_url: String,
     /// The gateway's base URL as the chat servers reach it (e.g.
     /// `https://chatops.example.com`), for prompts that name the URL they call
     /// back (Mattermost's buttons, menus and dialogs). Unset: the scheme
@@ -127,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
             .build()
             .context("cannot build the HTTP client")?,
         slack_api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
+        webex_api_url: args.webex_api_url.trim_end_matches('/').to_owned(),
         public_url: args.public_url.clone(),
     };
     let reloader = Arc::new(Reloader::new(source, move |loaded| {
@@ -161,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
         tasks: TaskTracker::new(),
         slack_events: EventDeduper::default(),
         mattermost_triggers: EventDeduper::default(),
+        webex_events: EventDeduper::default(),
     });
 
     let webhooks = TcpListener::bind(args.listen)

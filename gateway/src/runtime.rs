@@ -17,6 +17,7 @@ use crate::{
         DispatchError, Dispatcher,
         mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
         slack::{client::SlackClient, dispatcher::SlackDispatcher},
+        webex::{client::WebexClient, dispatcher::WebexDispatcher, inbound::BotIdentity},
     },
     workers::nautobot::Nautobot,
 };
@@ -28,6 +29,8 @@ pub struct Outbound {
     pub http: reqwest::Client,
     /// Base URL of the Slack Web API (a fake in tests).
     pub slack_api_url: String,
+    /// Base URL of the Webex REST API (`https://webexapis.com/v1`; a fake in tests).
+    pub webex_api_url: String,
     /// The gateway's own base URL as chat servers reach it (`--public-url`),
     /// for platforms whose prompts name the URL they call back (Mattermost).
     /// Unset: taken from the request that led to the prompt.
@@ -72,6 +75,16 @@ pub enum PlatformKind {
         /// The API v4 dispatcher.
         dispatcher: MattermostDispatcher,
     },
+    /// Webex.
+    Webex {
+        /// The webhook secret that signs `X-Spark-Signature`.
+        webhook_secret: String,
+        /// The REST API dispatcher (its client also fetches what webhooks name).
+        dispatcher: WebexDispatcher,
+        /// The bot's identity (`GET /v1/people/me`), fetched on the first
+        /// event and kept for as long as this configuration is served.
+        identity: tokio::sync::OnceCell<BotIdentity>,
+    },
 }
 
 impl PlatformKind {
@@ -80,6 +93,7 @@ impl PlatformKind {
         match self {
             PlatformKind::Slack { dispatcher, .. } => dispatcher.send(to, reply).await,
             PlatformKind::Mattermost { dispatcher, .. } => dispatcher.send(to, reply).await,
+            PlatformKind::Webex { dispatcher, .. } => dispatcher.send(to, reply).await,
         }
     }
 
@@ -88,6 +102,7 @@ impl PlatformKind {
         match self {
             PlatformKind::Slack { dispatcher, .. } => dispatcher.delete_prompt(to).await,
             PlatformKind::Mattermost { dispatcher, .. } => dispatcher.delete_prompt(to).await,
+            PlatformKind::Webex { dispatcher, .. } => dispatcher.delete_prompt(to).await,
         }
     }
 }
@@ -190,6 +205,21 @@ fn platform(
                     .collect::<Option<_>>()?,
                 // The context MACs reuse the continuation key: their own domain label keeps the uses apart.
                 dispatcher: MattermostDispatcher::new(client, continuation_key, actions_url),
+            }
+        }
+        PlatformCredentials::Webex {
+            bot_token,
+            webhook_secret,
+        } => {
+            let client = WebexClient::new(
+                outbound.http.clone(),
+                outbound.webex_api_url.clone(),
+                secrets.get(bot_token)?.to_owned(),
+            );
+            PlatformKind::Webex {
+                webhook_secret: secrets.get(webhook_secret)?.to_owned(),
+                dispatcher: WebexDispatcher::new(client),
+                identity: tokio::sync::OnceCell::new(),
             }
         }
         // The other platforms arrive with their modules.

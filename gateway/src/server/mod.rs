@@ -4,6 +4,7 @@ mod admin;
 mod mattermost;
 mod pipeline;
 mod slack;
+mod webex;
 
 use std::{sync::Arc, time::Duration};
 
@@ -45,6 +46,9 @@ pub struct App {
     /// Mattermost action `trigger_id`s already run: Mattermost never sends one
     /// twice, so a repeat is a replay of a captured callback.
     pub mattermost_triggers: crate::platforms::slack::dedupe::EventDeduper,
+    /// Webex events (`data.id`) already run: Webex redelivers, and a signed
+    /// delivery carries no timestamp, so a repeat may be a replay.
+    pub webex_events: crate::platforms::slack::dedupe::EventDeduper,
 }
 
 impl App {
@@ -60,7 +64,7 @@ pub fn webhook_router(app: Arc<App>, request_timeout: Duration) -> Router {
         .route("/hooks/{name}/commands", post(commands).get(commands))
         .route("/hooks/{name}/actions", post(mattermost::actions))
         .route("/hooks/{name}/interactions", post(slack::interactions))
-        .route("/hooks/{name}/events", post(slack::events))
+        .route("/hooks/{name}/events", post(events))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -92,6 +96,21 @@ async fn commands(
         Some(PlatformType::Mattermost) => mattermost::commands(app, name, method, query, headers, body).await,
         _ if method == Method::POST => slack::commands(State(app), Path(name), headers, body).await,
         _ => method_not_allowed().await,
+    }
+}
+
+/// `/hooks/{name}/events`, Slack's Events API and Webex's webhooks: handed to
+/// the handler of the platform's type. An unknown name goes to Slack's, which
+/// refuses it.
+async fn events(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match platform_type(&app, &name) {
+        Some(PlatformType::Webex) => webex::events(app, name, headers, body).await,
+        _ => slack::events(State(app), Path(name), headers, body).await,
     }
 }
 

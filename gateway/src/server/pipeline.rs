@@ -87,8 +87,11 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
     };
 
     let dispatcher = &platform.kind;
+    // A refused answer (someone else's prompt, a forged or expired
+    // continuation) leaves the prompt for the user it was sent to.
     if answered
         && platform.settings.delete_input_on_submission
+        && !matches!(routed.outcome, Outcome::Rejected(_))
         && let Err(err) = dispatcher.delete_prompt(&routed.invocation.reply).await
     {
         tracing::warn!(platform = name, error = %err, "could not delete the answered prompt");

@@ -8,6 +8,8 @@
 //! and Adaptive Cards rendered by [`cards`].
 
 pub mod cards;
+pub mod client;
+pub mod dispatcher;
 pub mod inbound;
 pub mod verify;
 

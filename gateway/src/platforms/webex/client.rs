@@ -1,0 +1,347 @@
+//! The Webex REST API (`https://webexapis.com/v1`) as the gateway's bot:
+//! `Authorization: Bearer` with the bot token, a timeout per request, and
+//! Webex's 429s waited out (`Retry-After`, 15 s when absent). A thin shell:
+//! what to send is decided by the dispatcher and rendered by [`super::cards`].
+//!
+//! The bot token is never logged and never part of an error. Webex's
+//! `trackingId` (which its support asks for) is logged with every error.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, header, multipart};
+use serde_json::Value;
+
+use super::inbound::{self, AttachmentAction, BotIdentity, ChatMessage};
+use crate::platforms::DispatchError;
+use crate::platforms::files::Upload;
+use crate::platforms::http::{self, describe};
+
+/// How long one request may take, unless [`WebexClient::with_timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait for one `Retry-After`, unless [`WebexClient::with_max_retry_wait`] says otherwise.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+/// How often a request answered 429 is sent again before giving up.
+pub const MAX_RETRIES: u32 = 3;
+/// The wait when a 429 comes without a usable `Retry-After` (Webex's advice).
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(15);
+/// The default API base URL.
+pub const DEFAULT_API_URL: &str = "https://webexapis.com/v1";
+
+/// A client of the Webex API, as one bot.
+#[derive(Clone)]
+pub struct WebexClient {
+    http: reqwest::Client,
+    base_url: String,
+    token: String,
+    timeout: Duration,
+    max_retry_wait: Duration,
+}
+
+impl std::fmt::Debug for WebexClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebexClient")
+            .field("base_url", &self.base_url)
+            .field("token", &"<redacted>")
+            .field("timeout", &self.timeout)
+            .field("max_retry_wait", &self.max_retry_wait)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a fetched resource could not be used: the API failed, or answered
+/// something [`inbound`] cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The request failed.
+    #[error(transparent)]
+    Api(#[from] DispatchError),
+    /// The answer could not be read.
+    #[error("{api}: unreadable answer: {error}")]
+    Unreadable {
+        /// The API.
+        api: &'static str,
+        /// Why.
+        error: inbound::ParseError,
+    },
+}
+
+impl WebexClient {
+    /// A client of the API at `base_url` (`https://webexapis.com/v1`, or a
+    /// fake in tests) with the bot `token`, sending through `http` (shared).
+    pub fn new(http: reqwest::Client, base_url: String, token: String) -> Self {
+        WebexClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token,
+            timeout: DEFAULT_TIMEOUT,
+            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+        }
+    }
+
+    /// Caps each wait for `Retry-After` (tests use a short one).
+    pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = wait;
+        self
+    }
+
+    /// Sets how long one request may take.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// `GET /v1/people/me`: the bot's person ID and the names a mention of it shows.
+    pub async fn me(&self) -> Result<BotIdentity, FetchError> {
+        const API: &str = "people/me";
+        let text = self.call(API, Method::GET, "/people/me", None).await?;
+        let me: Value = serde_json::from_str(&text).map_err(|_| FetchError::Unreadable {
+            api: API,
+            error: inbound::ParseError::BodyNotJson,
+        })?;
+        let person_id = me
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .ok_or(FetchError::Unreadable {
+                api: API,
+                error: inbound::ParseError::Missing("id"),
+            })?
+            .to_owned();
+        let names = ["displayName", "nickName", "firstName"]
+            .iter()
+            .filter_map(|key| me.get(*key).and_then(Value::as_str))
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Ok(BotIdentity { person_id, names })
+    }
+
+    /// `GET /v1/messages/{id}`.
+    pub async fn message(&self, id: &str) -> Result<ChatMessage, FetchError> {
+        const API: &str = "messages/get";
+        let path = format!("/messages/{}", path_segment(id));
+        let text = self.call(API, Method::GET, &path, None).await?;
+        inbound::parse_message(text.as_bytes()).map_err(|error| FetchError::Unreadable { api: API, error })
+    }
+
+    /// `GET /v1/attachment/actions/{id}`.
+    pub async fn attachment_action(&self, id: &str) -> Result<AttachmentAction, FetchError> {
+        const API: &str = "attachment/actions/get";
+        let path = format!("/attachment/actions/{}", path_segment(id));
+        let text = self.call(API, Method::GET, &path, None).await?;
+        inbound::parse_attachment_action(text.as_bytes())
+            .map_err(|error| FetchError::Unreadable { api: API, error })
+    }
+
+    /// `POST /v1/messages` with a JSON body (from [`super::cards::addressed`]); returns the message's ID.
+    pub async fn create_message(&self, body: &Value) -> Result<String, DispatchError> {
+        let text = self
+            .call("messages/create", Method::POST, "/messages", Some(body))
+            .await?;
+        Ok(id_of(&text))
+    }
+
+    /// `POST /v1/messages` as `multipart/form-data` with one file (Webex takes
+    /// one per message). `address` holds `roomId`/`parentId` or `toPersonId`
+    /// (and optionally `markdown`), each sent as a text part.
+    pub async fn create_message_with_file(
+        &self,
+        address: &Value,
+        file: &Upload,
+    ) -> Result<String, DispatchError> {
+        let url = format!("{}/messages", self.base_url);
+        let fields: Vec<(String, String)> = address
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let build = || {
+            let mut form = multipart::Form::new();
+            for (key, value) in &fields {
+                form = form.text(key.clone(), value.clone());
+            }
+            let part = multipart::Part::bytes(file.bytes.clone())
+                .file_name(file.file_name.clone())
+                .mime_str(mime_of(&file.file_name))
+                .expect("a valid MIME type");
+            form = form.part("files", part);
+            self.http.post(&url).bearer_auth(&self.token).multipart(form)
+        };
+        let text = self.send("messages/create(file)", build).await?;
+        Ok(id_of(&text))
+    }
+
+    /// `DELETE /v1/messages/{id}`.
+    pub async fn delete_message(&self, id: &str) -> Result<(), DispatchError> {
+        let path = format!("/messages/{}", path_segment(id));
+        self.call("messages/delete", Method::DELETE, &path, None)
+            .await
+            .map(drop)
+    }
+
+    /// `GET /v1/webhooks`: the bot's webhooks.
+    pub async fn webhooks(&self) -> Result<Vec<Value>, DispatchError> {
+        let text = self
+            .call("webhooks/list", Method::GET, "/webhooks?max=100", None)
+            .await?;
+        Ok(serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("items").and_then(Value::as_array).cloned())
+            .unwrap_or_default())
+    }
+
+    /// `POST /v1/webhooks` with `body`; returns the webhook's ID.
+    pub async fn create_webhook(&self, body: &Value) -> Result<String, DispatchError> {
+        let text = self
+            .call("webhooks/create", Method::POST, "/webhooks", Some(body))
+            .await?;
+        Ok(id_of(&text))
+    }
+
+    /// `PUT /v1/webhooks/{id}` with `body`.
+    pub async fn update_webhook(&self, id: &str, body: &Value) -> Result<(), DispatchError> {
+        let path = format!("/webhooks/{}", path_segment(id));
+        self.call("webhooks/update", Method::PUT, &path, Some(body))
+            .await
+            .map(drop)
+    }
+
+    async fn call(
+        &self,
+        api: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<String, DispatchError> {
+        let url = format!("{}{path}", self.base_url);
+        let body = body.map(Value::to_string);
+        self.send(api, || {
+            let request = self.http.request(method.clone(), &url).bearer_auth(&self.token);
+            match &body {
+                Some(body) => request
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.clone()),
+                None => request,
+            }
+        })
+        .await
+    }
+
+    /// Sends the request `build` makes, with a timeout; on 429 waits
+    /// `Retry-After` (capped) and sends it again, up to [`MAX_RETRIES`] times.
+    /// Returns the answer's body.
+    async fn send(
+        &self,
+        api: &'static str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<String, DispatchError> {
+        let transport = |err: reqwest::Error| DispatchError::Transport {
+            api,
+            reason: describe(&err.without_url()),
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let response = build().timeout(self.timeout).send().await.map_err(transport)?;
+            let status = response.status();
+            let tracking_id = response
+                .headers()
+                .get("trackingid")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                if attempts > MAX_RETRIES {
+                    tracing::warn!(api, tracking_id, attempts, "Webex rate limit; giving up");
+                    return Err(DispatchError::RateLimited { api, attempts });
+                }
+                let wait =
+                    http::retry_after(response.headers(), DEFAULT_RETRY_AFTER).min(self.max_retry_wait);
+                tracing::info!(
+                    api,
+                    tracking_id,
+                    wait_ms = wait.as_millis() as u64,
+                    attempts,
+                    "Webex rate limit; waiting"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let text = response.text().await.map_err(transport)?;
+            if !status.is_success() {
+                let tracking_id = tracking_id.or_else(|| {
+                    serde_json::from_str::<Value>(&text)
+                        .ok()
+                        .and_then(|v| v.get("trackingId").and_then(Value::as_str).map(str::to_owned))
+                });
+                tracing::warn!(api, status = status.as_u16(), tracking_id, "Webex API error");
+                return Err(DispatchError::Rejected {
+                    api,
+                    status: status.as_u16(),
+                    error: http::error_code(&text, "message"),
+                });
+            }
+            return Ok(text);
+        }
+    }
+}
+
+/// The content type of an uploaded file, by its extension.
+fn mime_of(file_name: &str) -> &'static str {
+    match file_name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("txt" | "md" | "log") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        _ => "application/octet-stream",
+    }
+}
+
+fn id_of(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// An ID as one path segment: Webex IDs are base64url (letters, digits, `-`,
+/// `_`, `=`); anything else is dropped.
+fn path_segment(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_token() {
+        let client = WebexClient::new(
+            reqwest::Client::new(),
+            "https://webexapis.com/v1/".to_owned(),
+            "webex-bot-secret".to_owned(),
+        );
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("webex-bot-secret"), "{debug}");
+        assert!(debug.contains("https://webexapis.com/v1\""), "{debug}");
+    }
+
+    #[test]
+    fn ids_stay_one_segment() {
+        assert_eq!(path_segment("Y2lz/../x?y=1"), "Y2lzxy=1");
+        assert_eq!(id_of(r#"{"id":"abc"}"#), "abc");
+        assert_eq!(id_of("nope"), "");
+    }
+}

@@ -1,0 +1,242 @@
+//! Webex's webhooks: `POST /hooks/{name}/events` for the `messages` and
+//! `attachmentActions` resources.
+//!
+//! In this order: `X-Spark-Signature` verified on the raw bytes (401), the
+//! envelope parsed (400), the event triaged (the bot's own messages, edits,
+//! deletions and other resources answered 200 and dropped), deduplicated on
+//! `data.id` (Webex sends no timestamp and redelivers what it thinks failed,
+//! so a repeat is answered 200 and not run), then acknowledged with 200 at
+//! once. The message or the card submission is fetched in the background,
+//! since a webhook carries no text, and run like any other command.
+//!
+//! The bot's identity (`GET /v1/people/me`: its person ID for the triage,
+//! its names for stripping mentions) is fetched on the first event and kept
+//! for as long as the configuration is served. Until it is known the
+//! handler triages with an unknown ID and the background task triages again
+//! once it is, before fetching anything. If it cannot be fetched, the event
+//! is logged, counted (`identity_failed`) and dropped: it was already
+//! acknowledged, as a retry from Webex would meet the same failure and
+//! Webex disables webhooks that keep failing; the next event tries again.
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    body::Bytes,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+use super::{App, pipeline, slack::metric_platform};
+use crate::{
+    commands::{parse_slash, strip_command_prefix},
+    model::Invocation,
+    platforms::webex::{
+        inbound::{self, BotIdentity, Triage, WebhookEvent},
+        verify,
+    },
+    runtime::{Platform, PlatformKind, Runtime},
+};
+
+const ENDPOINT: &str = "events";
+
+/// A refused request, counted under `outcome`.
+fn refuse(app: &App, name: &str, status: StatusCode, outcome: &str, reason: String) -> Response {
+    app.metrics.request(metric_platform(app, name), ENDPOINT, outcome);
+    (status, reason).into_response()
+}
+
+/// `POST /hooks/{name}/events` on a Webex platform.
+pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(runtime) = app.runtime() else {
+        return refuse(
+            &app,
+            &name,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "no configuration loaded yet".to_owned(),
+        );
+    };
+    let Some(Platform {
+        kind: PlatformKind::Webex {
+            webhook_secret,
+            identity,
+            ..
+        },
+        ..
+    }) = runtime.platforms.get(&name)
+    else {
+        return refuse(
+            &app,
+            &name,
+            StatusCode::NOT_FOUND,
+            "unknown_platform",
+            format!("no Webex platform named {name:?}"),
+        );
+    };
+    let signature = headers
+        .get(verify::SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if let Err(err) = verify::verify(webhook_secret.as_bytes(), signature, &body) {
+        return refuse(
+            &app,
+            &name,
+            StatusCode::UNAUTHORIZED,
+            "unverified",
+            err.to_string(),
+        );
+    }
+    let event = match inbound::parse_webhook(&body) {
+        Ok(event) => event,
+        Err(err) => return refuse(&app, &name, StatusCode::BAD_REQUEST, "malformed", err.to_string()),
+    };
+    let bot_id = identity
+        .get()
+        .map(|bot| bot.person_id.as_str())
+        .unwrap_or_default();
+    if let Triage::Ignore(reason) = inbound::triage(&event, bot_id) {
+        tracing::debug!(platform = %name, ?reason, "Webex event ignored");
+        app.metrics.request(&name, ENDPOINT, "ignored");
+        return StatusCode::OK.into_response();
+    }
+    if !app
+        .webex_events
+        .first_time(&format!("{name}\n{}", event.data_id), Instant::now())
+    {
+        app.metrics.request(&name, ENDPOINT, "duplicate");
+        return StatusCode::OK.into_response();
+    }
+    let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
+        // Nothing is fetched yet, so there is no thread to say so in.
+        tracing::warn!(platform = %name, "gateway busy; Webex event dropped");
+        app.metrics.request(&name, ENDPOINT, "busy");
+        return StatusCode::OK.into_response();
+    };
+    app.metrics.request(&name, ENDPOINT, "accepted");
+    let task_app = app.clone();
+    app.tasks.spawn(async move {
+        if let Some(step) = fetch(&task_app, &runtime, &name, event).await {
+            pipeline::run(&task_app, &runtime, &name, step).await;
+        }
+        drop(slot);
+    });
+    StatusCode::OK.into_response()
+}
+
+/// Fetches what `event` names and turns it into a step; `None` (logged and
+/// counted) when there is nothing to run.
+async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) -> Option<pipeline::Step> {
+    let Some(Platform {
+        settings,
+        kind: PlatformKind::Webex {
+            dispatcher, identity, ..
+        },
+        ..
+    }) = runtime.platforms.get(name)
+    else {
+        return None;
+    };
+    let client = dispatcher.client();
+    let bot = match identity.get_or_try_init(|| client.me()).await {
+        Ok(bot) => bot,
+        Err(err) => {
+            tracing::error!(platform = name, error = %err, "cannot learn the bot's identity (GET /people/me); event dropped");
+            app.metrics.request(name, ENDPOINT, "identity_failed");
+            return None;
+        }
+    };
+    let failed = |what: &str, err: &dyn std::fmt::Display| {
+        tracing::error!(platform = name, error = %err, "cannot fetch the Webex {what}; event dropped");
+        app.metrics.request(name, ENDPOINT, "fetch_failed");
+    };
+    match inbound::triage(&event, &bot.person_id) {
+        Triage::Ignore(reason) => {
+            tracing::debug!(platform = name, ?reason, "Webex event ignored");
+            app.metrics.request(name, ENDPOINT, "ignored");
+            None
+        }
+        Triage::FetchMessage { id } => {
+            let message = match client.message(&id).await {
+                Ok(message) => message,
+                Err(err) => {
+                    failed("message", &err);
+                    return None;
+                }
+            };
+            if message.person_id == bot.person_id {
+                app.metrics.request(name, ENDPOINT, "ignored");
+                return None;
+            }
+            Some(pipeline::Step::Run(invocation(
+                name,
+                &settings.command_prefix,
+                &event,
+                bot,
+                message,
+            )))
+        }
+        Triage::FetchAttachmentAction { id } => {
+            let action = match client.attachment_action(&id).await {
+                Ok(action) => action,
+                Err(err) => {
+                    failed("card submission", &err);
+                    return None;
+                }
+            };
+            let answer = match inbound::prompt_answer(&action) {
+                Ok(answer) => answer,
+                Err(err) => {
+                    tracing::info!(platform = name, error = %err, "a card submission that answers no chatops prompt; ignored");
+                    app.metrics.request(name, ENDPOINT, "ignored");
+                    return None;
+                }
+            };
+            let origin = Invocation {
+                platform: name.to_owned(),
+                platform_type: chatops_crds::PlatformType::Webex,
+                organization: event.org_id.clone(),
+                channel: Some(action.room_id.clone()),
+                user: Some(action.person_id.clone()),
+                user_name: None,
+                command: String::new(),
+                subcommand: String::new(),
+                arguments: Vec::new(),
+                menu_offset: 0,
+                reply: action.reply_context(),
+            };
+            Some(pipeline::Step::Answer {
+                origin,
+                token: answer.token,
+                answers: answer.answers,
+            })
+        }
+    }
+}
+
+/// The invocation of a message: its text without the mention of the bot,
+/// its first word the command (the platform's prefix, if typed, removed).
+fn invocation(
+    name: &str,
+    prefix: &str,
+    event: &WebhookEvent,
+    bot: &BotIdentity,
+    message: inbound::ChatMessage,
+) -> Invocation {
+    let text = inbound::command_text(&message, bot);
+    let (command, rest) = text
+        .split_once(char::is_whitespace)
+        .unwrap_or((text.as_str(), ""));
+    let parsed = parse_slash(strip_command_prefix(prefix, command), rest.trim());
+    Invocation {
+        platform: name.to_owned(),
+        platform_type: chatops_crds::PlatformType::Webex,
+        organization: event.org_id.clone(),
+        channel: Some(message.room_id.clone()),
+        user: Some(message.person_id.clone()),
+        user_name: message.person_email.clone(),
+        command: parsed.command,
+        subcommand: parsed.subcommand,
+        arguments: parsed.arguments,
+        menu_offset: 0,
+        reply: message.reply_context(),
+    }
+}
