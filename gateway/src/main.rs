@@ -13,7 +13,8 @@ use chatops_gateway::{
     config::{ConfigSource, Reloader, watch, watch_cluster},
     metrics::Metrics,
     platforms::slack::dedupe::EventDeduper,
-    runtime::{Outbound, Runtime},
+    platforms::webex::register,
+    runtime::{Outbound, PlatformKind, Runtime},
     server::{self, App},
 };
 use clap::{ArgGroup, Parser, ValueEnum};
@@ -64,6 +65,11 @@ struct Args {
     /// (`X-Forwarded-Proto`, else http) and `Host` of the request being answered.
     #[arg(long, env = "CHATOPS_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Register (create, or update by name) every Webex platform's `messages` and
+    /// `attachmentActions` webhooks, pointing at `--public-url` + `/hooks/{name}/events`
+    /// and signed with the platform's webhook secret, then exit. With --manifests or --config.
+    #[arg(long, requires = "public_url")]
+    register_webex_webhooks: bool,
     /// Commands running at once; beyond that users are told the gateway is busy.
     #[arg(long, default_value_t = 64)]
     max_concurrent_commands: usize,
@@ -82,6 +88,44 @@ struct Args {
     /// Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Json)]
     log_format: LogFormat,
+}
+
+/// `--register-webex-webhooks`: registers the webhooks of every Webex platform, then returns.
+async fn register_webex_webhooks(source: &ConfigSource, outbound: &Outbound) -> anyhow::Result<()> {
+    let loaded = source
+        .load()
+        .context("cannot load the configuration (webhooks are registered from --manifests or --config)")?;
+    let public_url = outbound
+        .public_url
+        .as_deref()
+        .context("--public-url is required")?
+        .trim_end_matches('/')
+        .to_owned();
+    let runtime = Runtime::build(loaded, outbound);
+    let mut registered = 0;
+    for (name, platform) in &runtime.platforms {
+        let PlatformKind::Webex {
+            webhook_secret,
+            dispatcher,
+            ..
+        } = &platform.kind
+        else {
+            continue;
+        };
+        let target = format!("{public_url}/hooks/{name}/events");
+        let done = register::register_webhooks(dispatcher.client(), name, &target, webhook_secret)
+            .await
+            .with_context(|| format!("cannot register the webhooks of {name}"))?;
+        for hook in done {
+            let action = if hook.created { "created" } else { "updated" };
+            tracing::info!(platform = %name, resource = hook.resource, id = %hook.id, target = %target, "webhook {action}");
+        }
+        registered += 1;
+    }
+    if registered == 0 {
+        anyhow::bail!("no Webex platform is configured (or its credentials are missing)");
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -137,6 +181,9 @@ async fn main() -> anyhow::Result<()> {
         webex_api_url: args.webex_api_url.trim_end_matches('/').to_owned(),
         public_url: args.public_url.clone(),
     };
+    if args.register_webex_webhooks {
+        return register_webex_webhooks(&source, &outbound).await;
+    }
     let reloader = Arc::new(Reloader::new(source, move |loaded| {
         Runtime::build(loaded, &outbound)
     }));

@@ -18,7 +18,7 @@ use chatops_gateway::{
 use chatops_tests::{
     copy_quickstart,
     fake_webex::{BOT_NAME, BOT_PERSON_ID, FakeWebex, Recorded, Scripted},
-    gateway_process::Gateway,
+    gateway_process::{Gateway, gateway_binary},
 };
 use serde_json::{Value, json};
 
@@ -311,6 +311,14 @@ async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_co
         .await
         .unwrap_or_else(|| panic!("the card is not deleted: {:?}", paths(&fake)));
     assert_eq!(deleted.path, "/v1/messages/card-message");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let deletes = fake.requests().iter().filter(|r| r.method == "DELETE").count();
+    assert_eq!(
+        deletes,
+        1,
+        "Bob's refused submission left the card: {:?}",
+        paths(&fake)
+    );
 }
 
 #[tokio::test]
@@ -547,5 +555,78 @@ async fn a_429_from_webex_is_retried_after_retry_after() {
         answer.body,
         posted(&fake, 1).await.body,
         "the identical request is resent"
+    );
+}
+
+/// `chatops-gateway --register-webex-webhooks` against the fake, as an operator would run it.
+fn register(dir: &std::path::Path, fake: &FakeWebex) -> std::process::Output {
+    std::process::Command::new(gateway_binary())
+        .arg("--manifests")
+        .arg(dir)
+        .args(["--namespace", "chatops", "--log-format", "text"])
+        .args(["--webex-api-url", &fake.url()])
+        .args(["--public-url", "https://chatops.example.com/"])
+        .arg("--register-webex-webhooks")
+        .output()
+        .expect("the gateway runs")
+}
+
+#[tokio::test]
+async fn the_webhooks_are_registered_with_the_secret_and_updated_when_run_again() {
+    let fake = FakeWebex::start().await;
+    let dir = manifests(DEFAULT_SETTINGS);
+    let dir_path = dir.path().to_owned();
+    let fake_for_run = fake.clone();
+    let first = tokio::task::spawn_blocking(move || register(&dir_path, &fake_for_run))
+        .await
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let hooks = fake.webhooks();
+    assert_eq!(hooks.len(), 2, "{hooks:?}");
+    for (hook, resource) in hooks.iter().zip(["messages", "attachmentActions"]) {
+        assert_eq!(hook["resource"], resource);
+        assert_eq!(hook["event"], "created");
+        assert_eq!(hook["secret"], WEBHOOK_SECRET);
+        assert_eq!(
+            hook["targetUrl"],
+            "https://chatops.example.com/hooks/webex/events"
+        );
+        assert_eq!(hook["name"], format!("chatops webex {resource}"));
+    }
+    let created = fake
+        .requests()
+        .iter()
+        .find(|r| r.method == "POST")
+        .cloned()
+        .unwrap();
+    assert_eq!(created.headers["authorization"], format!("Bearer {BOT_TOKEN}"));
+
+    // Again: the same two webhooks, updated in place.
+    let dir_path = dir.path().to_owned();
+    let fake_for_run = fake.clone();
+    let second = tokio::task::spawn_blocking(move || register(&dir_path, &fake_for_run))
+        .await
+        .unwrap();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(fake.webhooks().len(), 2);
+    let puts = fake.requests().iter().filter(|r| r.method == "PUT").count();
+    assert_eq!(puts, 2, "{:?}", paths(&fake));
+    let logs = format!(
+        "{}{}",
+        String::from_utf8_lossy(&second.stdout),
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert!(logs.contains("webhook updated"), "{logs}");
+    assert!(
+        !logs.contains(WEBHOOK_SECRET) && !logs.contains(BOT_TOKEN),
+        "{logs}"
     );
 }

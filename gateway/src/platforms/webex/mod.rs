@@ -11,6 +11,7 @@ pub mod cards;
 pub mod client;
 pub mod dispatcher;
 pub mod inbound;
+pub mod register;
 pub mod verify;
 
 #[cfg(test)]
