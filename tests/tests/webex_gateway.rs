@@ -490,6 +490,20 @@ async fn the_bots_own_message_is_ignored_even_as_the_first_event() {
 }
 
 #[tokio::test]
+async fn a_message_that_cannot_be_fetched_is_dropped_without_an_answer() {
+    let fake = FakeWebex::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    // Nothing stored under this ID: the fake answers 404, as Webex does for a deleted message.
+    let ack = deliver(&gateway, &message_event("msg-gone", ORG, BOB, "direct")).await;
+    assert_eq!(ack.status(), StatusCode::OK, "acknowledged before the fetch");
+    fake.wait_for(PATIENCE, |r| r.path == "/v1/messages/msg-gone")
+        .await
+        .unwrap_or_else(|| panic!("not fetched: {:?}", paths(&fake)));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(posts(&fake).is_empty(), "nothing posted: {:?}", paths(&fake));
+}
+
+#[tokio::test]
 async fn a_long_answer_is_split_under_the_limit_and_the_rest_attached() {
     let fake = FakeWebex::start().await;
     let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;

@@ -38,6 +38,7 @@ use crate::{
 };
 
 const ENDPOINT: &str = "events";
+const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
 /// A refused request, counted under `outcome`.
 fn refuse(app: &App, name: &str, status: StatusCode, outcome: &str, reason: String) -> Response {
@@ -106,9 +107,9 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         return StatusCode::OK.into_response();
     }
     let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
-        // Nothing is fetched yet, so there is no thread to say so in.
         tracing::warn!(platform = %name, "gateway busy; Webex event dropped");
         app.metrics.request(&name, ENDPOINT, "busy");
+        tell_busy(&app, &runtime, &name, &event);
         return StatusCode::OK.into_response();
     };
     app.metrics.request(&name, ENDPOINT, "accepted");
@@ -120,6 +121,34 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         drop(slot);
     });
     StatusCode::OK.into_response()
+}
+
+/// Tells the space the gateway is busy, in the message's thread. Only once
+/// the bot's identity is known: before, the event might be the bot's own
+/// busy notice, and answering it would loop for as long as the gateway is busy.
+fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, event: &WebhookEvent) {
+    let Some(Platform {
+        kind: PlatformKind::Webex {
+            dispatcher, identity, ..
+        },
+        ..
+    }) = runtime.platforms.get(name)
+    else {
+        return;
+    };
+    let (Some(_), Some(room)) = (identity.get(), event.room_id.clone()) else {
+        return;
+    };
+    let mut body = serde_json::json!({"roomId": room, "markdown": BUSY});
+    if event.resource == inbound::Resource::Messages {
+        body["parentId"] = event.data_id.clone().into();
+    }
+    let client = dispatcher.client().clone();
+    app.tasks.spawn(async move {
+        if let Err(err) = client.create_message(&body).await {
+            tracing::warn!(error = %err, "could not say the gateway is busy");
+        }
+    });
 }
 
 /// Fetches what `event` names and turns it into a step; `None` (logged and
@@ -238,5 +267,59 @@ fn invocation(
         arguments: parsed.arguments,
         menu_offset: 0,
         reply: message.reply_context(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(text: &str, room_type: &str) -> inbound::ChatMessage {
+        inbound::ChatMessage {
+            id: "m1".to_owned(),
+            room_id: "r1".to_owned(),
+            room_type: Some(room_type.to_owned()),
+            person_id: "p1".to_owned(),
+            person_email: Some("someone@example.com".to_owned()),
+            text: text.to_owned(),
+            markdown: None,
+            html: None,
+            mentioned_people: Vec::new(),
+            parent_id: Some("t1".to_owned()),
+        }
+    }
+
+    fn event() -> WebhookEvent {
+        inbound::parse_webhook(
+            br#"{"id":"w","resource":"messages","event":"created","orgId":"o1","data":{"id":"m1","personId":"p1"}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_message_becomes_an_invocation_with_or_without_the_prefix_and_mention() {
+        let bot = BotIdentity {
+            person_id: "bot".to_owned(),
+            names: vec!["ChatOps Bot".to_owned()],
+        };
+        for (text, room_type) in [
+            ("chatops access nautobot", "direct"),
+            ("/chatops access nautobot", "direct"),
+            ("ChatOps Bot /chatops access nautobot", "group"),
+            ("ChatOps: chatops access   nautobot", "group"),
+        ] {
+            let invocation = invocation("webex", "/", &event(), &bot, message(text, room_type));
+            assert_eq!(invocation.command, "chatops", "{text}");
+            assert_eq!(invocation.subcommand, "access", "{text}");
+            assert_eq!(invocation.arguments, ["nautobot"], "{text}");
+            assert_eq!(invocation.organization.as_deref(), Some("o1"));
+            assert_eq!(invocation.channel.as_deref(), Some("r1"));
+            assert_eq!(invocation.user.as_deref(), Some("p1"));
+            assert_eq!(
+                invocation.reply.thread.as_deref(),
+                Some("t1"),
+                "answered in the thread"
+            );
+        }
     }
 }
