@@ -258,8 +258,7 @@ impl WebexClient {
                     tracing::warn!(api, tracking_id, attempts, "Webex rate limit; giving up");
                     return Err(DispatchError::RateLimited { api, attempts });
                 }
-                let wait =
-                    http::retry_after(response.headers(), DEFAULT_RETRY_AFTER).min(self.max_retry_wait);
+                let wait = retry_after(response.headers()).min(self.max_retry_wait);
                 tracing::info!(
                     api,
                     tracking_id,
@@ -287,6 +286,12 @@ impl WebexClient {
             return Ok(text);
         }
     }
+}
+
+/// How long a 429 asks to wait: `Retry-After`, 15 s when absent or
+/// malformed, and 1 s for `Retry-After: 0` (as Webex's own SDK does).
+fn retry_after(headers: &header::HeaderMap) -> Duration {
+    http::retry_after(headers, DEFAULT_RETRY_AFTER).max(Duration::from_secs(1))
 }
 
 /// The content type of an uploaded file, by its extension.
@@ -336,6 +341,18 @@ mod tests {
         let debug = format!("{client:?}");
         assert!(!debug.contains("webex-bot-secret"), "{debug}");
         assert!(debug.contains("https://webexapis.com/v1\""), "{debug}");
+    }
+
+    #[test]
+    fn retry_after_defaults_to_15_s_and_never_0() {
+        let mut headers = header::HeaderMap::new();
+        assert_eq!(retry_after(&headers), Duration::from_secs(15));
+        headers.insert(header::RETRY_AFTER, "0".parse().unwrap());
+        assert_eq!(retry_after(&headers), Duration::from_secs(1));
+        headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Duration::from_secs(7));
+        assert_eq!(mime_of("rest.txt"), "text/plain");
+        assert_eq!(mime_of("chart.PNG"), "image/png");
     }
 
     #[test]
