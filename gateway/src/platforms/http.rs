@@ -71,3 +71,76 @@ pub fn host_of(url: &str) -> String {
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| "(invalid URL)".to_owned())
 }
+
+/// How a client sends one API request: its timeout, and how 429s are waited out.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// The platform, for log lines (`Slack`).
+    pub platform: &'static str,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// How many times a 429 is waited out before giving up.
+    pub max_retries: u32,
+    /// The longest wait a `Retry-After` is allowed to ask for.
+    pub max_wait: Duration,
+}
+
+/// An answer other than 429: its status, headers and body.
+pub struct Answer {
+    /// The HTTP status.
+    pub status: reqwest::StatusCode,
+    /// The headers (Webex's `trackingid`, for one).
+    pub headers: HeaderMap,
+    /// The body as text.
+    pub text: String,
+}
+
+/// Sends the request `build` makes (again for each attempt; `None` when it
+/// cannot be made twice, e.g. a streamed body); on 429 waits `wait_for` of
+/// the answer's headers, capped by the policy, and sends it again, up to
+/// `max_retries` times. Errors never carry the URL, which may be a credential.
+pub async fn send_retrying(
+    api: &'static str,
+    policy: RetryPolicy,
+    wait_for: impl Fn(&HeaderMap) -> Duration,
+    build: impl Fn() -> Option<reqwest::RequestBuilder>,
+) -> Result<Answer, crate::platforms::DispatchError> {
+    use crate::platforms::DispatchError;
+    let transport = |err: reqwest::Error| DispatchError::Transport {
+        api,
+        reason: describe(&err.without_url()),
+    };
+    let mut attempts = 0;
+    loop {
+        let Some(request) = build() else {
+            return Err(DispatchError::Unsupported(format!(
+                "{api}: the request cannot be resent"
+            )));
+        };
+        attempts += 1;
+        let response = request.timeout(policy.timeout).send().await.map_err(transport)?;
+        let status = response.status();
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            if attempts > policy.max_retries {
+                return Err(DispatchError::RateLimited { api, attempts });
+            }
+            let wait = wait_for(response.headers()).min(policy.max_wait);
+            tracing::info!(
+                api,
+                platform = policy.platform,
+                wait_ms = wait.as_millis() as u64,
+                attempts,
+                "rate limited; waiting"
+            );
+            tokio::time::sleep(wait).await;
+            continue;
+        }
+        let headers = response.headers().clone();
+        let text = response.text().await.map_err(transport)?;
+        return Ok(Answer {
+            status,
+            headers,
+            text,
+        });
+    }
+}

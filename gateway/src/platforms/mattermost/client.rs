@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode, header, multipart};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
-use crate::platforms::http::{self, describe, host_of};
+use crate::platforms::http::{self, host_of};
 
 /// How long one request may take, unless [`MattermostClient::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -194,40 +194,21 @@ impl MattermostClient {
         api: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Value, DispatchError> {
-        let transport = |err: reqwest::Error| DispatchError::Transport {
-            api,
-            // Without the URL: a response URL is a credential.
-            reason: describe(&err.without_url()),
+        let policy = http::RetryPolicy {
+            platform: "Mattermost",
+            timeout: self.timeout,
+            max_retries: MAX_RETRIES,
+            max_wait: self.max_retry_wait,
         };
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let response = build().timeout(self.timeout).send().await.map_err(transport)?;
-            let status = response.status();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                if attempts > MAX_RETRIES {
-                    return Err(DispatchError::RateLimited { api, attempts });
-                }
-                let wait = retry_after(response.headers()).min(self.max_retry_wait);
-                tracing::info!(
-                    api,
-                    wait_ms = wait.as_millis() as u64,
-                    attempts,
-                    "Mattermost rate limit; waiting"
-                );
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            let text = response.text().await.map_err(transport)?;
-            if !status.is_success() {
-                return Err(DispatchError::Rejected {
-                    api,
-                    status: status.as_u16(),
-                    error: error_code(&text),
-                });
-            }
-            return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
+        let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
+        if !answer.status.is_success() {
+            return Err(DispatchError::Rejected {
+                api,
+                status: answer.status.as_u16(),
+                error: error_code(&answer.text),
+            });
         }
+        Ok(serde_json::from_str(&answer.text).unwrap_or(Value::Null))
     }
 }
 

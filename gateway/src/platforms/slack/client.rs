@@ -8,7 +8,7 @@ use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
-use crate::platforms::http::{self, describe, host_of};
+use crate::platforms::http::{self, host_of};
 
 /// Where the Web API lives.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
@@ -224,46 +224,24 @@ impl SlackClient {
         api: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, DispatchError> {
-        let request = request.timeout(self.timeout);
-        let transport = |err: reqwest::Error| DispatchError::Transport {
-            api,
-            // Without the URL: a response URL or an upload URL is a credential.
-            reason: describe(&err.without_url()),
-        };
-        let mut attempts = 0;
-        loop {
-            let Some(this_try) = request.try_clone() else {
-                return Err(DispatchError::Unsupported(format!(
-                    "{api}: the request cannot be resent"
-                )));
-            };
-            attempts += 1;
-            let response = this_try.send().await.map_err(transport)?;
-            let status = response.status();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                if attempts > MAX_RETRIES {
-                    return Err(DispatchError::RateLimited { api, attempts });
-                }
-                let wait = retry_after(response.headers()).min(self.max_retry_wait);
-                tracing::info!(
-                    api,
-                    wait_ms = wait.as_millis() as u64,
-                    attempts,
-                    "Slack rate limit; waiting"
-                );
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            let text = response.text().await.map_err(transport)?;
-            if !status.is_success() {
-                return Err(DispatchError::Rejected {
-                    api,
-                    status: status.as_u16(),
-                    error: error_code(&text),
-                });
-            }
-            // The Web API answers JSON; response and upload URLs answer plain text.
-            return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
+        let answer = http::send_retrying(api, self.policy(), retry_after, || request.try_clone()).await?;
+        if !answer.status.is_success() {
+            return Err(DispatchError::Rejected {
+                api,
+                status: answer.status.as_u16(),
+                error: error_code(&answer.text),
+            });
+        }
+        // The Web API answers JSON; response and upload URLs answer plain text.
+        Ok(serde_json::from_str(&answer.text).unwrap_or(Value::Null))
+    }
+
+    fn policy(&self) -> http::RetryPolicy {
+        http::RetryPolicy {
+            platform: "Slack",
+            timeout: self.timeout,
+            max_retries: MAX_RETRIES,
+            max_wait: self.max_retry_wait,
         }
     }
 }

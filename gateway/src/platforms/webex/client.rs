@@ -8,13 +8,13 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode, header, multipart};
+use reqwest::{Method, header, multipart};
 use serde_json::Value;
 
 use super::inbound::{self, AttachmentAction, BotIdentity, ChatMessage};
 use crate::platforms::DispatchError;
 use crate::platforms::files::Upload;
-use crate::platforms::http::{self, describe};
+use crate::platforms::http;
 
 /// How long one request may take, unless [`WebexClient::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -239,52 +239,38 @@ impl WebexClient {
         api: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<String, DispatchError> {
-        let transport = |err: reqwest::Error| DispatchError::Transport {
-            api,
-            reason: describe(&err.without_url()),
+        let policy = http::RetryPolicy {
+            platform: "Webex",
+            timeout: self.timeout,
+            max_retries: MAX_RETRIES,
+            max_wait: self.max_retry_wait,
         };
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let response = build().timeout(self.timeout).send().await.map_err(transport)?;
-            let status = response.status();
-            let tracking_id = response
-                .headers()
+        let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
+        if !answer.status.is_success() {
+            // Webex support asks for the trackingId of a failed call.
+            let tracking_id = answer
+                .headers
                 .get("trackingid")
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                if attempts > MAX_RETRIES {
-                    tracing::warn!(api, tracking_id, attempts, "Webex rate limit; giving up");
-                    return Err(DispatchError::RateLimited { api, attempts });
-                }
-                let wait = retry_after(response.headers()).min(self.max_retry_wait);
-                tracing::info!(
-                    api,
-                    tracking_id,
-                    wait_ms = wait.as_millis() as u64,
-                    attempts,
-                    "Webex rate limit; waiting"
-                );
-                tokio::time::sleep(wait).await;
-                continue;
-            }
-            let text = response.text().await.map_err(transport)?;
-            if !status.is_success() {
-                let tracking_id = tracking_id.or_else(|| {
-                    serde_json::from_str::<Value>(&text)
+                .map(str::to_owned)
+                .or_else(|| {
+                    serde_json::from_str::<Value>(&answer.text)
                         .ok()
                         .and_then(|v| v.get("trackingId").and_then(Value::as_str).map(str::to_owned))
                 });
-                tracing::warn!(api, status = status.as_u16(), tracking_id, "Webex API error");
-                return Err(DispatchError::Rejected {
-                    api,
-                    status: status.as_u16(),
-                    error: http::error_code(&text, "message"),
-                });
-            }
-            return Ok(text);
+            tracing::warn!(
+                api,
+                status = answer.status.as_u16(),
+                tracking_id,
+                "Webex API error"
+            );
+            return Err(DispatchError::Rejected {
+                api,
+                status: answer.status.as_u16(),
+                error: http::error_code(&answer.text, "message"),
+            });
         }
+        Ok(answer.text)
     }
 }
 
