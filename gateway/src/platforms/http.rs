@@ -144,3 +144,21 @@ pub async fn send_retrying(
         });
     }
 }
+
+/// A request to a JSON API with the bot's bearer `token`, carrying `body`
+/// (already serialised, so a retry resends the identical bytes) if any.
+pub fn json_request(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    token: &str,
+    body: Option<&str>,
+) -> reqwest::RequestBuilder {
+    let request = http.request(method, url).bearer_auth(token);
+    match body {
+        Some(body) => request
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned()),
+        None => request,
+    }
+}

@@ -176,13 +176,7 @@ impl MattermostClient {
         let url = format!("{}/api/v4{path}", self.base_url);
         let body = body.map(Value::to_string);
         self.send(api, || {
-            let request = self.http.request(method.clone(), &url).bearer_auth(&self.token);
-            match &body {
-                Some(body) => request
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(body.clone()),
-                None => request,
-            }
+            http::json_request(&self.http, method.clone(), &url, &self.token, body.as_deref())
         })
         .await
     }
