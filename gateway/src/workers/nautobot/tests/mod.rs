@@ -98,6 +98,24 @@ async fn devices_answer(server: &MockServer, response: ResponseTemplate) {
         .await;
 }
 
+/// Device `ams01-leaf-02` is Active, and devices may be Active or Planned:
+/// what `change-device-status` reads before it changes anything.
+async fn leaf_02_is_active(server: &MockServer) {
+    devices_answer(
+        server,
+        ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-leaf-02", "Active")])),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/extras/statuses/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![
+            json!({"id": "s-1", "name": "Active"}),
+            json!({"id": "s-2", "name": "Planned"}),
+        ])))
+        .mount(server)
+        .await;
+}
+
 /// Neither token appears anywhere in what the chat is told.
 fn assert_no_token(routed: &Routed) {
     let said = format!("{:?} {:?}", routed.reply, routed.outcome);
@@ -158,19 +176,7 @@ async fn an_unlinked_user_acts_as_the_fallback_user_with_the_integration_token()
 #[tokio::test]
 async fn a_refused_change_names_the_linked_user_and_the_change() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
-        &server,
-        ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-leaf-02", "Active")])),
-    )
-    .await;
-    Mock::given(method("GET"))
-        .and(path("/api/extras/statuses/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![
-            json!({"id": "s-1", "name": "Active"}),
-            json!({"id": "s-2", "name": "Planned"}),
-        ])))
-        .mount(&server)
-        .await;
+    leaf_02_is_active(&server).await;
     Mock::given(method("PATCH"))
         .and(path(format!(
             "/api/dcim/devices/{}/",
@@ -252,19 +258,7 @@ async fn a_filter_value_nautobot_does_not_know_is_said_with_its_reason() {
 #[tokio::test]
 async fn a_change_nautobot_rejects_is_said_with_its_reason() {
     let (server, fixture) = nautobot().await;
-    devices_answer(
-        &server,
-        ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-leaf-02", "Active")])),
-    )
-    .await;
-    Mock::given(method("GET"))
-        .and(path("/api/extras/statuses/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![
-            json!({"id": "s-1", "name": "Active"}),
-            json!({"id": "s-2", "name": "Planned"}),
-        ])))
-        .mount(&server)
-        .await;
+    leaf_02_is_active(&server).await;
     Mock::given(method("PATCH"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "status": ["Planned is not a valid status for devices of role leaf."]
