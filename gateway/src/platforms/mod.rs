@@ -10,6 +10,7 @@ pub mod files;
 pub mod http;
 pub mod mattermost;
 pub mod slack;
+pub mod teams;
 pub mod webex;
 
 /// Why an answer could not be delivered. Never carries a token.
