@@ -148,6 +148,26 @@ pub struct TeamsCredentials {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128), regex(pattern = r"^\S+$"))]
     pub tenant_id: Option<String>,
+    /// Token issuers trusted besides the Bot Framework's own
+    /// (`https://api.botframework.com`), each with the OpenID metadata that
+    /// publishes its signing keys: for single-tenant bots whose inbound tokens
+    /// Microsoft Entra issues (e.g. `https://login.microsoftonline.com/{tenant}/v2.0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 8))]
+    pub extra_issuers: Vec<TeamsIssuer>,
+}
+
+/// A token issuer a Teams bot trusts, and where its signing keys are published.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsIssuer {
+    /// The `iss` claim, exactly, e.g. `https://login.microsoftonline.com/{tenant}/v2.0`.
+    #[schemars(length(min = 1, max = 512), regex(pattern = r"^https://\S+$"))]
+    pub issuer: String,
+    /// The issuer's OpenID metadata document, whose `jwks_uri` lists the keys,
+    /// e.g. `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`.
+    #[schemars(length(min = 1, max = 2048), regex(pattern = r"^https://\S+$"))]
+    pub open_id_metadata_url: String,
 }
 
 /// Webex bot credentials.

@@ -101,6 +101,9 @@ pub enum PlatformCredentials {
         /// Tenant of a single-tenant bot.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tenant_id: Option<String>,
+        /// Issuers trusted besides the Bot Framework's, with their key metadata.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        extra_issuers: Vec<crate::chat_platform::TeamsIssuer>,
     },
     /// Webex.
     #[serde(rename_all = "camelCase")]

@@ -113,6 +113,7 @@ impl<'a> Block<'a> {
                 app_id: teams.app_id.clone(),
                 app_password: key("app-password"),
                 tenant_id: teams.tenant_id.clone(),
+                extra_issuers: teams.extra_issuers.clone(),
             },
             Block::Webex(_) => PlatformCredentials::Webex {
                 bot_token: key("bot-token"),

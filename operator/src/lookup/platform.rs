@@ -86,6 +86,7 @@ impl Resolver {
                 app_id,
                 app_password,
                 tenant_id,
+                ..
             } => Resolver::Teams(Teams::new(
                 http,
                 base_url("Microsoft login", &bases.microsoft_login)?,
