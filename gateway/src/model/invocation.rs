@@ -51,6 +51,8 @@ pub struct ReplyContext {
     pub service_url: Option<String>,
     /// The user private answers are shown to, where a platform needs it named.
     pub user: Option<String>,
+    /// The tenant a private conversation is opened in (Teams).
+    pub tenant: Option<String>,
 }
 
 /// Who the integrations see: the linked user, or the platform's fallback user.

@@ -170,6 +170,7 @@ pub(super) async fn commands(
             trigger_id: command.trigger_id,
             service_url: actions_url(&headers, &name),
             user: Some(command.user_id),
+            tenant: None,
         },
     };
     if pipeline::spawn(&app, runtime, &name, ENDPOINT, pipeline::Step::Run(invocation)) {

@@ -181,6 +181,7 @@ pub(super) async fn interactions(
                     trigger_id: Some(actions.trigger_id.clone()),
                     service_url: None,
                     user: Some(actions.user_id.clone()),
+                    tenant: None,
                 },
             );
             pipeline::Step::Answer {
@@ -331,6 +332,7 @@ fn slash_invocation(runtime: &Runtime, name: &str, command: SlashCommand) -> Inv
             trigger_id: Some(command.trigger_id),
             service_url: None,
             user: Some(command.user_id.clone()),
+            tenant: None,
         },
     }
 }
