@@ -2,6 +2,7 @@
 
 pub mod fake_mattermost;
 pub mod fake_slack;
+pub mod fake_teams;
 pub mod fake_webex;
 pub mod gateway_process;
 pub mod kubelet;

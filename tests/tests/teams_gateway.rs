@@ -1,0 +1,747 @@
+//! The real gateway binary on `examples/quickstart` plus a Microsoft Teams
+//! ChatPlatform, with the Microsoft side faked on loopback ([`FakeTeams`]):
+//! the Bot Framework OpenID metadata and JWKS, the Entra token endpoint, and
+//! the Bot Connector every activity's `serviceUrl` points at. Activities are
+//! shaped as Teams sends them and carry a Bot Connector JWT signed with the
+//! made-up keys of the shared vectors.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use chatops_tests::{
+    copy_quickstart,
+    fake_teams::{
+        APP_ID, APP_PASSWORD, FakeTeams, KEY_A_KID, KEY_A_PEM, KEY_A_PUBLIC_PEM, KEY_B_KID, KEY_B_N,
+        KEY_B_PEM, Recorded, Scripted, claims, encode_segment, jwk, key_a, now, sign, sign_hs256,
+    },
+    gateway_process::Gateway,
+};
+use serde_json::{Value, json};
+
+const PLATFORM: &str = "teams";
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const OTHER_TENANT: &str = "0b5d7c3e-9f1a-4e2b-8c6d-123456789abc";
+const TEAM: &str = "19:712c61d0ef384e5fa681ba90ca943398@thread.skype";
+const CHANNEL: &str = "19:693ecdb923ac4458a5c23661b505fc84@thread.skype";
+const CHANNEL_CONVERSATION: &str = "19:693ecdb923ac4458a5c23661b505fc84@thread.skype;messageid=1485983408511";
+const PERSONAL: &str = "a:1Xpersonal-chat-with-the-bot_0123456789";
+const ALICE: &str = "7faf8ab2-3d56-4244-b585-20c8a42ed2b8";
+const ALICE_ID: &str = "29:1XJKJMvc5GBtc2JwZq0oj8tHZmzrQgFmB39ATiQWA85gQtHieVkKilBZ9XHoq9j7Zaqt7CZ";
+const BOB: &str = "0c2d6f4e-1a3b-4c5d-8e9f-abcdef012345";
+const BOB_ID: &str = "29:1BobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBob";
+const BOT_NAME: &str = "ChatOps Bot";
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The quickstart plus a Teams ChatPlatform, its Secret, and a grant for its
+/// tenant (the quickstart's channel and `chatops` grants apply to every platform).
+fn manifests(settings: &str, tenant_id: Option<&str>) -> tempfile::TempDir {
+    let dir = copy_quickstart();
+    let tenant = tenant_id.map(|t| format!(", tenantId: {t}")).unwrap_or_default();
+    let platform = format!(
+        r#"apiVersion: chatops.dev/v1alpha1
+kind: ChatPlatform
+metadata:
+  name: {PLATFORM}
+  namespace: chatops
+spec:
+  type: msteams
+  msteams: {{appId: {APP_ID}, appPasswordRef: {{name: teams, key: app-password}}{tenant}}}
+  commandPrefix: /
+{settings}  restrictHelp: false
+  fallbackUser: chatbot
+  sessionCacheTimeoutSeconds: 86400
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: teams
+  namespace: chatops
+type: Opaque
+stringData:
+  app-password: {APP_PASSWORD}
+---
+apiVersion: chatops.dev/v1alpha1
+kind: AccessGrant
+metadata:
+  name: teams-tenant
+  namespace: chatops
+spec:
+  command: "*"
+  subcommand: "*"
+  grantType: organization
+  name: teams-tenant
+  value: {TENANT}
+"#
+    );
+    std::fs::write(dir.path().join("teams.yaml"), platform).unwrap();
+    dir
+}
+
+const DEFAULT_SETTINGS: &str = "  deleteInputOnSubmission: false\n  sendAllMessagesPrivate: false\n";
+
+async fn start_with(
+    fake: &FakeTeams,
+    settings: &str,
+    tenant_id: Option<&str>,
+    extra: &[&str],
+) -> (tempfile::TempDir, Gateway) {
+    let dir = manifests(settings, tenant_id);
+    let mut args = vec![
+        "--teams-openid-metadata-url".to_owned(),
+        fake.openid_url(),
+        "--teams-login-url".to_owned(),
+        fake.login_url(),
+    ];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // Slack is not used here: point its API at the fake too, which 404s it.
+    let gateway = Gateway::start(dir.path(), &format!("http://{}/slack", fake.addr), &args).await;
+    (dir, gateway)
+}
+
+async fn start(fake: &FakeTeams, settings: &str) -> (tempfile::TempDir, Gateway) {
+    start_with(fake, settings, None, &[]).await
+}
+
+/// A message activity in a team channel, @mentioning the bot as Teams requires there.
+fn channel_activity(fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), command: &str) -> Value {
+    let mention = format!("<at>{BOT_NAME}</at>");
+    json!({
+        "type": "message", "id": id, "timestamp": "2026-01-01T00:00:00.000Z",
+        "serviceUrl": fake.service_url(), "channelId": "msteams",
+        "from": {"id": user.1, "name": "Megan Bowen", "aadObjectId": user.0},
+        "conversation": {"conversationType": "channel", "isGroup": true, "tenantId": tenant, "id": CHANNEL_CONVERSATION},
+        "recipient": {"id": format!("28:{APP_ID}"), "name": BOT_NAME},
+        "textFormat": "plain",
+        "text": format!("{mention} {command}"),
+        "entities": [{"type": "mention", "text": mention, "mentioned": {"id": format!("28:{APP_ID}"), "name": BOT_NAME}}],
+        "channelData": {"tenant": {"id": tenant}, "team": {"id": TEAM}, "channel": {"id": CHANNEL}},
+        "locale": "en-US"
+    })
+}
+
+/// A message activity in the user's personal chat with the bot (no mention, no team or channel).
+fn personal_activity(fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), text: &str) -> Value {
+    json!({
+        "type": "message", "id": id, "timestamp": "2026-01-01T00:00:00.000Z",
+        "serviceUrl": fake.service_url(), "channelId": "msteams",
+        "from": {"id": user.1, "name": "Someone", "aadObjectId": user.0},
+        "conversation": {"conversationType": "personal", "tenantId": tenant, "id": PERSONAL},
+        "recipient": {"id": format!("28:{APP_ID}"), "name": BOT_NAME},
+        "textFormat": "plain", "text": text,
+        "channelData": {"tenant": {"id": tenant}},
+        "locale": "en-US"
+    })
+}
+
+/// POSTs `activity` with `authorization` (if any) as the Authorization header.
+async fn post_activity(
+    gateway: &Gateway,
+    activity: &Value,
+    authorization: Option<&str>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(gateway.url(&format!("/hooks/{PLATFORM}/messages")))
+        .header("Content-Type", "application/json")
+        .body(activity.to_string());
+    if let Some(authorization) = authorization {
+        request = request.header("Authorization", authorization);
+    }
+    request.send().await.unwrap()
+}
+
+/// A valid Bot Connector token for `activity`, signed with key A.
+fn valid_token(activity: &Value) -> String {
+    sign(
+        KEY_A_PEM,
+        KEY_A_KID,
+        &claims(activity["serviceUrl"].as_str().unwrap()),
+    )
+}
+
+/// POSTs `activity` as the Bot Connector does, with a valid token; asserts the 200.
+async fn deliver(gateway: &Gateway, activity: &Value) {
+    let auth = format!("Bearer {}", valid_token(activity));
+    let response = post_activity(gateway, activity, Some(&auth)).await;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "POST /hooks/{PLATFORM}/messages (valid key-A token) answered {status}: {body}\nactivity: {activity}"
+    );
+}
+
+/// The message activities (not typing indicators) the gateway posted or put, in order.
+fn messages(fake: &FakeTeams) -> Vec<Recorded> {
+    fake.connector_requests()
+        .into_iter()
+        .filter(|r| (r.method == "POST" || r.method == "PUT") && r.json()["type"] == "message")
+        .collect()
+}
+
+/// The `n`-th message activity the gateway sent, once it arrives.
+async fn message(fake: &FakeTeams, n: usize) -> Recorded {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        if let Some(found) = messages(fake).into_iter().nth(n) {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "message #{n} never came; the fake saw: {:#?}",
+            fake.summaries()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn text_of(message: &Recorded) -> String {
+    message.json()["text"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The two paths an answer in `conversation` may take: a reply to `activity`, or a send.
+fn answer_paths(conversation: &str, activity: &str) -> [String; 2] {
+    let base = format!(
+        "/teams/v3/conversations/{}/activities",
+        encode_segment(conversation)
+    );
+    [format!("{base}/{}", encode_segment(activity)), base]
+}
+
+/// Every JSON object under `value` (itself included) that satisfies `matches`.
+fn find_all(value: &Value, matches: &dyn Fn(&Value) -> bool, found: &mut Vec<Value>) {
+    if matches(value) {
+        found.push(value.clone());
+    }
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| find_all(v, matches, found)),
+        Value::Object(fields) => fields.values().for_each(|v| find_all(v, matches, found)),
+        _ => {}
+    }
+}
+
+fn find_typed(value: &Value, kind: &str) -> Vec<Value> {
+    let mut found = vec![];
+    find_all(value, &|v| v["type"] == kind, &mut found);
+    found
+}
+
+fn assert_token_request(request: &Recorded, tenant: &str) {
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, format!("/login/{tenant}/oauth2/v2.0/token"));
+    let content_type = request
+        .headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert!(
+        content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded")),
+        "{content_type:?}"
+    );
+    let form: Vec<(String, String)> = form_urlencoded::parse(&request.body).into_owned().collect();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name} in the token request: {}", request.text()))
+    };
+    assert_eq!(field("grant_type"), "client_credentials");
+    assert_eq!(field("client_id"), APP_ID);
+    assert_eq!(field("client_secret"), APP_PASSWORD);
+    assert_eq!(field("scope"), "https://api.botframework.com/.default");
+}
+
+#[tokio::test]
+async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+
+    // In a channel, with the bot @mentioned (the mention is stripped before parsing).
+    let activity = channel_activity(
+        &fake,
+        "1485983408511",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
+    );
+    deliver(&gateway, &activity).await;
+    let answer = message(&fake, 0).await;
+    let body = answer.json();
+    assert_eq!(
+        answer.authorization(),
+        "Bearer fake-access-token-1",
+        "{}",
+        answer.summary()
+    );
+    let in_channel = answer_paths(CHANNEL_CONVERSATION, "1485983408511");
+    // whoami is private: it may go to a 1:1 conversation the gateway creates instead.
+    let created: Vec<String> = fake
+        .connector_requests()
+        .iter()
+        .filter(|r| r.path.trim_end_matches('/') == "/teams/v3/conversations")
+        .filter_map(|r| r.answered_id.clone())
+        .collect();
+    let private = created
+        .iter()
+        .any(|c| answer.path == format!("/teams/v3/conversations/{}/activities", encode_segment(c)));
+    assert!(
+        in_channel.contains(&answer.path) || private,
+        "the answer went to {} (expected one of {in_channel:?} or a created conversation {created:?})",
+        answer.path
+    );
+    assert_eq!(body["textFormat"], "markdown", "{body}");
+    let text = text_of(&answer);
+    for expected in [TENANT, ALICE, "kind: AccountLink"] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+
+    // The app's token was asked for as a multi-tenant bot.
+    let tokens = fake.token_requests();
+    assert_eq!(tokens.len(), 1, "{:#?}", fake.summaries());
+    assert_token_request(&tokens[0], "botframework.com");
+
+    // In the personal chat: no mention needed, the answer goes to that conversation.
+    let activity = personal_activity(
+        &fake,
+        "act-personal-1",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
+    );
+    deliver(&gateway, &activity).await;
+    let answer = message(&fake, 1).await;
+    let paths = answer_paths(PERSONAL, "act-personal-1");
+    assert!(
+        paths.contains(&answer.path),
+        "the answer went to {} (expected one of {paths:?})",
+        answer.path
+    );
+    let body = answer.json();
+    if answer.path == paths[0] {
+        assert_eq!(body["replyToId"], "act-personal-1", "{body}");
+    }
+    assert!(text_of(&answer).contains(ALICE), "{body}");
+    assert_eq!(
+        answer.headers["content-type"].to_str().unwrap().split(';').next(),
+        Some("application/json")
+    );
+
+    // help lists the commands.
+    let activity = personal_activity(&fake, "act-personal-2", TENANT, (ALICE, ALICE_ID), "chatops help");
+    deliver(&gateway, &activity).await;
+    let help = text_of(&message(&fake, 2).await);
+    assert!(help.contains("chatops") && help.contains("nautobot"), "{help}");
+}
+
+#[tokio::test]
+async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_command() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start(
+        &fake,
+        "  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: false\n",
+    )
+    .await;
+    deliver(
+        &gateway,
+        &personal_activity(&fake, "act-access", TENANT, (ALICE, ALICE_ID), "chatops access"),
+    )
+    .await;
+    let card_message = message(&fake, 0).await;
+    let paths = answer_paths(PERSONAL, "act-access");
+    assert!(
+        paths.contains(&card_message.path),
+        "the card went to {}",
+        card_message.path
+    );
+    let body = card_message.json();
+    let attachment = &body["attachments"][0];
+    assert_eq!(
+        attachment["contentType"], "application/vnd.microsoft.card.adaptive",
+        "{body}"
+    );
+    let card = &attachment["content"];
+    let menus = find_typed(card, "Input.ChoiceSet");
+    let menu = menus
+        .first()
+        .unwrap_or_else(|| panic!("no Input.ChoiceSet in {card}"));
+    let values: Vec<&str> = menu["choices"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no choices in {menu}"))
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert!(values.contains(&"chatops"), "{values:?}");
+    let submits = find_typed(card, "Action.Submit");
+    let submit = submits
+        .iter()
+        .find(|a| a["title"] == "Choose")
+        .or(submits.first())
+        .unwrap_or_else(|| panic!("no Action.Submit in {card}"));
+    assert!(
+        submit["data"].is_object(),
+        "object data, so Teams merges the inputs in: {submit}"
+    );
+    let mut value = submit["data"].clone();
+    value[menu["id"].as_str().expect("the menu's input id")] = json!("chatops");
+    let card_id = card_message
+        .answered_id
+        .clone()
+        .expect("the fake gave the card an id");
+
+    let submitted = |id: &str, user: (&str, &str)| {
+        let mut activity = personal_activity(&fake, id, TENANT, user, "");
+        activity["text"] = Value::Null;
+        activity["replyToId"] = json!(card_id);
+        activity["value"] = value.clone();
+        activity
+    };
+
+    // Bob submits Alice's card: the continuation is hers, so he is refused.
+    deliver(&gateway, &submitted("act-submit-bob", (BOB, BOB_ID))).await;
+    let refused = text_of(&message(&fake, 1).await);
+    assert!(!refused.contains("whoami"), "Bob got Alice's answer: {refused}");
+
+    deliver(&gateway, &submitted("act-submit-alice", (ALICE, ALICE_ID))).await;
+    let answer = message(&fake, 2).await;
+    let text = text_of(&answer);
+    assert!(
+        text.contains("whoami"),
+        "the access table of chatops lists its sub-commands: {text}"
+    );
+    assert!(
+        answer.path.starts_with(&format!(
+            "/teams/v3/conversations/{}/activities",
+            encode_segment(PERSONAL)
+        )),
+        "{}",
+        answer.path
+    );
+
+    // deleteInputOnSubmission: the card is deleted, once (Bob's refused submit left it).
+    let card_path = format!(
+        "/teams/v3/conversations/{}/activities/{card_id}",
+        encode_segment(PERSONAL)
+    );
+    let deleted = fake
+        .wait_for(PATIENCE, |r| r.method == "DELETE")
+        .await
+        .unwrap_or_else(|| panic!("the card is not deleted: {:#?}", fake.summaries()));
+    assert_eq!(deleted.path, card_path);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deletes = fake.requests().iter().filter(|r| r.method == "DELETE").count();
+    assert_eq!(deletes, 1, "{:#?}", fake.summaries());
+}
+
+#[tokio::test]
+async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    deliver(
+        &gateway,
+        &personal_activity(
+            &fake,
+            "act-denied",
+            OTHER_TENANT,
+            (ALICE, ALICE_ID),
+            "chatops whoami",
+        ),
+    )
+    .await;
+    let denied = text_of(&message(&fake, 0).await);
+    assert!(
+        denied.contains("organization") && denied.contains(OTHER_TENANT),
+        "{denied}"
+    );
+
+    // The quickstart grants nautobot's other sub-commands to alice only: Bob (of
+    // the granted tenant) is told the user scope and his own ID.
+    deliver(
+        &gateway,
+        &personal_activity(
+            &fake,
+            "act-denied-user",
+            TENANT,
+            (BOB, BOB_ID),
+            "nautobot change-device-status",
+        ),
+    )
+    .await;
+    let denied = text_of(&message(&fake, 1).await);
+    assert!(denied.contains("user") && denied.contains(BOB), "{denied}");
+}
+
+#[tokio::test]
+async fn the_apps_token_is_fetched_once_and_reused() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    for (n, command) in ["chatops whoami", "chatops help", "chatops whoami"]
+        .iter()
+        .enumerate()
+    {
+        let id = format!("act-cached-{n}");
+        deliver(
+            &gateway,
+            &personal_activity(&fake, &id, TENANT, (ALICE, ALICE_ID), command),
+        )
+        .await;
+        message(&fake, n).await;
+    }
+    let tokens = fake.token_requests();
+    assert_eq!(tokens.len(), 1, "one token for all: {:#?}", fake.summaries());
+    assert_token_request(&tokens[0], "botframework.com");
+    let connector = fake.connector_requests();
+    assert!(connector.len() >= 3, "{:#?}", fake.summaries());
+    for request in &connector {
+        assert_eq!(
+            request.authorization(),
+            "Bearer fake-access-token-1",
+            "{}",
+            request.summary()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_single_tenant_bot_asks_its_own_tenant_for_tokens() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start_with(&fake, DEFAULT_SETTINGS, Some(TENANT), &[]).await;
+    deliver(
+        &gateway,
+        &personal_activity(&fake, "act-single", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+    )
+    .await;
+    message(&fake, 0).await;
+    let tokens = fake.token_requests();
+    assert_eq!(tokens.len(), 1, "{:#?}", fake.summaries());
+    assert_token_request(&tokens[0], TENANT);
+}
+
+#[tokio::test]
+async fn a_429_from_the_connector_is_retried_after_retry_after() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    deliver(
+        &gateway,
+        &personal_activity(&fake, "act-warm", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+    )
+    .await;
+    message(&fake, 0).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = fake.connector_requests().len();
+    fake.script(Scripted {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        headers: vec![("retry-after", "1".to_owned())],
+        body: r#"{"error":{"code":"TooManyRequests","message":"throttled"}}"#.to_owned(),
+    });
+    deliver(
+        &gateway,
+        &personal_activity(&fake, "act-limited", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+    )
+    .await;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let connector = fake.connector_requests();
+        if let Some(limited) = connector.get(before) {
+            assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+            if let Some(retry) = connector[before + 1..]
+                .iter()
+                .find(|r| r.path == limited.path && r.body == limited.body)
+            {
+                assert_eq!(retry.status, StatusCode::OK);
+                break;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the throttled request was not resent: {:#?}",
+            fake.summaries()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        fake.token_requests().len(),
+        1,
+        "a 429 is no reason for a new token"
+    );
+}
+
+#[tokio::test]
+async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
+    const ROTATED_KID: &str = "test-kid-rotated";
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start_with(
+        &fake,
+        DEFAULT_SETTINGS,
+        None,
+        &["--teams-key-refetch-seconds", "0"],
+    )
+    .await;
+    // The keys are known (and cached) before the rotation.
+    deliver(
+        &gateway,
+        &personal_activity(&fake, "act-before", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+    )
+    .await;
+    message(&fake, 0).await;
+
+    let activity = personal_activity(&fake, "act-rotated", TENANT, (ALICE, ALICE_ID), "chatops whoami");
+    let auth = format!(
+        "Bearer {}",
+        sign(
+            KEY_B_PEM,
+            ROTATED_KID,
+            &claims(activity["serviceUrl"].as_str().unwrap())
+        )
+    );
+    let refused = post_activity(&gateway, &activity, Some(&auth)).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "a token of a key not (yet) published: {}",
+        refused.text().await.unwrap_or_default()
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(messages(&fake).len(), 1, "{:#?}", fake.summaries());
+
+    // Microsoft publishes the new key.
+    fake.set_keys(vec![key_a(), jwk(ROTATED_KID, KEY_B_N, &["msteams", "webchat"])]);
+    let keys_before = fake.requests().iter().filter(|r| r.path == "/keys").count();
+    let accepted = post_activity(&gateway, &activity, Some(&auth)).await;
+    let status = accepted.status();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the same request after the rotation: {} (the fake served /keys {keys_before} times before, {} after)",
+        accepted.text().await.unwrap_or_default(),
+        fake.requests().iter().filter(|r| r.path == "/keys").count()
+    );
+    let answer = message(&fake, 1).await;
+    assert!(answer.path.contains("/activities"), "{}", answer.path);
+    assert!(text_of(&answer).contains(ALICE));
+}
+
+#[tokio::test]
+async fn forged_foreign_and_misdirected_tokens_are_refused_before_anything_is_sent() {
+    let fake = FakeTeams::start().await;
+    // Key B is published too, but endorsed for webchat only (as in the vectors).
+    fake.set_keys(vec![key_a(), jwk(KEY_B_KID, KEY_B_N, &["webchat"])]);
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let activity = personal_activity(&fake, "act-refused", TENANT, (ALICE, ALICE_ID), "chatops whoami");
+    let service_url = fake.service_url();
+    let valid = valid_token(&activity);
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut claims = claims(&service_url);
+        change(&mut claims);
+        claims
+    };
+    let now = now();
+    let cases: Vec<(&str, Option<String>, &[u16])> = vec![
+        ("no Authorization header", None, &[401]),
+        ("the Token scheme", Some(format!("Token {valid}")), &[401]),
+        ("not a JWT", Some("Bearer not.a.jwt".to_owned()), &[401]),
+        (
+            "another app's audience",
+            Some(format!(
+                "Bearer {}",
+                sign(
+                    KEY_A_PEM,
+                    KEY_A_KID,
+                    &with(&|c| c["aud"] = json!("99999999-8888-7777-6666-555555555555"))
+                )
+            )),
+            &[401],
+        ),
+        (
+            "an expired token",
+            Some(format!(
+                "Bearer {}",
+                sign(
+                    KEY_A_PEM,
+                    KEY_A_KID,
+                    &with(&|c| {
+                        c["nbf"] = json!(now - 7200);
+                        c["iat"] = json!(now - 7200);
+                        c["exp"] = json!(now - 3600);
+                    })
+                )
+            )),
+            &[401],
+        ),
+        (
+            "another issuer",
+            Some(format!(
+                "Bearer {}",
+                sign(
+                    KEY_A_PEM,
+                    KEY_A_KID,
+                    &with(&|c| c["iss"] =
+                        json!("https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"))
+                )
+            )),
+            &[401],
+        ),
+        (
+            "key A's kid on a signature by key B",
+            Some(format!(
+                "Bearer {}",
+                sign(KEY_B_PEM, KEY_A_KID, &claims(&service_url))
+            )),
+            &[401],
+        ),
+        (
+            "HS256 keyed with key A's public PEM",
+            Some(format!(
+                "Bearer {}",
+                sign_hs256(KEY_A_PUBLIC_PEM.as_bytes(), KEY_A_KID, &claims(&service_url))
+            )),
+            &[401],
+        ),
+        (
+            "a key not endorsed for msteams",
+            Some(format!(
+                "Bearer {}",
+                sign(KEY_B_PEM, KEY_B_KID, &claims(&service_url))
+            )),
+            &[401, 403],
+        ),
+        (
+            "a serviceurl claim for another connector",
+            Some(format!(
+                "Bearer {}",
+                sign(
+                    KEY_A_PEM,
+                    KEY_A_KID,
+                    &with(&|c| c["serviceurl"] = json!("https://evil.example.com/"))
+                )
+            )),
+            &[403],
+        ),
+    ];
+    let mut failures = vec![];
+    for (case, authorization, expected) in &cases {
+        let response = post_activity(&gateway, &activity, authorization.as_deref()).await;
+        let status = response.status().as_u16();
+        if !expected.contains(&status) {
+            let body = response.text().await.unwrap_or_default();
+            failures.push(format!("{case}: expected {expected:?}, got {status} {body}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "refusals answered wrongly:\n{}",
+        failures.join("\n")
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        fake.connector_requests().is_empty(),
+        "nothing reached the connector: {:#?}",
+        fake.summaries()
+    );
+
+    // The control: the same activity with a valid token is answered, so the
+    // refusals above were the tokens', not the setup's.
+    deliver(&gateway, &activity).await;
+    message(&fake, 0).await;
+}
