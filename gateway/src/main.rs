@@ -13,6 +13,7 @@ use chatops_gateway::{
     config::{ConfigSource, Reloader, watch, watch_cluster},
     metrics::Metrics,
     platforms::slack::dedupe::EventDeduper,
+    platforms::teams::keys::{KeySettings, KeyStore},
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
     server::{self, App},
@@ -59,6 +60,26 @@ struct Args {
         default_value = "https://webexapis.com/v1"
     )]
     webex_api_url: String,
+    /// Base URL of the Microsoft identity platform, where Teams bots get their
+    /// Bot Connector tokens (`{URL}/{tenant}/oauth2/v2.0/token`).
+    #[arg(
+        long,
+        env = "CHATOPS_TEAMS_LOGIN_URL",
+        default_value = "https://login.microsoftonline.com"
+    )]
+    teams_login_url: String,
+    /// The Bot Framework's OpenID metadata, whose `jwks_uri` lists the keys
+    /// that sign inbound Teams activities.
+    #[arg(
+        long,
+        env = "CHATOPS_TEAMS_OPENID_METADATA_URL",
+        default_value = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )]
+    teams_openid_metadata_url: String,
+    /// Teams signing keys are fetched again when a token names an unknown key,
+    /// at most this often per issuer (and anyway once a day).
+    #[arg(long, default_value_t = 60)]
+    teams_key_refetch_seconds: u64,
     /// The gateway's base URL as the chat servers reach it (e.g.
     /// `https://chatops.example.com`), for prompts that name the URL they call
     /// back (Mattermost's buttons, menus and dialogs). Unset: the scheme
@@ -180,7 +201,16 @@ async fn main() -> anyhow::Result<()> {
         slack_api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
         webex_api_url: args.webex_api_url.trim_end_matches('/').to_owned(),
         public_url: args.public_url.clone(),
+        teams_login_url: args.teams_login_url.trim_end_matches('/').to_owned(),
+        teams_openid_metadata_url: args.teams_openid_metadata_url.clone(),
     };
+    let teams_keys = KeyStore::new(
+        outbound.http.clone(),
+        KeySettings {
+            min_refetch: Duration::from_secs(args.teams_key_refetch_seconds),
+            ..KeySettings::default()
+        },
+    );
     if args.register_webex_webhooks {
         return register_webex_webhooks(&source, &outbound).await;
     }
@@ -217,6 +247,8 @@ async fn main() -> anyhow::Result<()> {
         slack_events: EventDeduper::default(),
         mattermost_triggers: EventDeduper::default(),
         webex_events: EventDeduper::default(),
+        teams_activities: EventDeduper::default(),
+        teams_keys,
     });
 
     let webhooks = TcpListener::bind(args.listen)

@@ -17,6 +17,12 @@ use crate::{
         DispatchError, Dispatcher,
         mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
         slack::{client::SlackClient, dispatcher::SlackDispatcher},
+        teams::{
+            client::ConnectorClient,
+            dispatcher::TeamsDispatcher,
+            token::TokenSource,
+            verify::{BOT_FRAMEWORK_ISSUER, TrustedIssuer},
+        },
         webex::{client::WebexClient, dispatcher::WebexDispatcher, inbound::BotIdentity},
     },
     workers::nautobot::Nautobot,
@@ -31,6 +37,12 @@ pub struct Outbound {
     pub slack_api_url: String,
     /// Base URL of the Webex REST API (`https://webexapis.com/v1`; a fake in tests).
     pub webex_api_url: String,
+    /// Where Teams bots get their Connector tokens
+    /// (`https://login.microsoftonline.com`; a fake in tests).
+    pub teams_login_url: String,
+    /// The Bot Framework's OpenID metadata, which publishes the keys that
+    /// sign inbound Teams activities (a local server in tests).
+    pub teams_openid_metadata_url: String,
     /// The gateway's own base URL as chat servers reach it (`--public-url`),
     /// for platforms whose prompts name the URL they call back (Mattermost).
     /// Unset: taken from the request that led to the prompt.
@@ -85,6 +97,15 @@ pub enum PlatformKind {
         /// event and kept for as long as this configuration is served.
         identity: tokio::sync::OnceCell<BotIdentity>,
     },
+    /// Microsoft Teams.
+    Teams {
+        /// The Microsoft App ID: the audience inbound tokens must name.
+        app_id: String,
+        /// The issuers whose tokens are accepted, the Bot Framework's first.
+        issuers: Vec<TrustedIssuer>,
+        /// The Bot Connector dispatcher.
+        dispatcher: TeamsDispatcher,
+    },
 }
 
 impl PlatformKind {
@@ -94,6 +115,7 @@ impl PlatformKind {
             PlatformKind::Slack { dispatcher, .. } => dispatcher.send(to, reply).await,
             PlatformKind::Mattermost { dispatcher, .. } => dispatcher.send(to, reply).await,
             PlatformKind::Webex { dispatcher, .. } => dispatcher.send(to, reply).await,
+            PlatformKind::Teams { dispatcher, .. } => dispatcher.send(to, reply).await,
         }
     }
 
@@ -103,6 +125,27 @@ impl PlatformKind {
             PlatformKind::Slack { dispatcher, .. } => dispatcher.delete_prompt(to).await,
             PlatformKind::Mattermost { dispatcher, .. } => dispatcher.delete_prompt(to).await,
             PlatformKind::Webex { dispatcher, .. } => dispatcher.delete_prompt(to).await,
+            PlatformKind::Teams { dispatcher, .. } => dispatcher.delete_prompt(to).await,
+        }
+    }
+
+    /// Shows that a command is being worked on, for as long as this future
+    /// runs, on the platforms that show it (Teams' typing indicator); never
+    /// completes. The first indicator waits a moment, so that quick answers
+    /// cost no extra request.
+    pub async fn keep_typing(&self, to: &ReplyContext) -> std::convert::Infallible {
+        const FIRST: std::time::Duration = std::time::Duration::from_millis(500);
+        // Teams shows the indicator for about three seconds.
+        const AGAIN: std::time::Duration = std::time::Duration::from_millis(2500);
+        let PlatformKind::Teams { dispatcher, .. } = self else {
+            return std::future::pending().await;
+        };
+        tokio::time::sleep(FIRST).await;
+        loop {
+            if let Err(err) = dispatcher.typing(to).await {
+                tracing::debug!(error = %err, "could not show the typing indicator");
+            }
+            tokio::time::sleep(AGAIN).await;
         }
     }
 }
@@ -222,10 +265,36 @@ fn platform(
                 identity: tokio::sync::OnceCell::new(),
             }
         }
-        // The other platforms arrive with their modules.
-        _ => {
-            tracing::warn!(platform_type = %settings.platform_type, "this platform type is not served yet");
-            return None;
+        PlatformCredentials::Msteams {
+            app_id,
+            app_password,
+            tenant_id,
+            extra_issuers,
+        } => {
+            let tokens = TokenSource::new(
+                outbound.http.clone(),
+                outbound.teams_login_url.clone(),
+                app_id.clone(),
+                secrets.get(app_password)?.to_owned(),
+                tenant_id.clone(),
+            );
+            let client = ConnectorClient::new(outbound.http.clone(), tokens);
+            let bot_framework = TrustedIssuer {
+                issuer: BOT_FRAMEWORK_ISSUER.to_owned(),
+                metadata_url: outbound.teams_openid_metadata_url.clone(),
+                requires_service_url: true,
+            };
+            let extra = extra_issuers.iter().map(|extra| TrustedIssuer {
+                issuer: extra.issuer.clone(),
+                metadata_url: extra.open_id_metadata_url.clone(),
+                // Entra-issued tokens need not carry the claim; when they do, it must match.
+                requires_service_url: false,
+            });
+            PlatformKind::Teams {
+                app_id: app_id.clone(),
+                issuers: std::iter::once(bot_framework).chain(extra).collect(),
+                dispatcher: TeamsDispatcher::new(client, app_id),
+            }
         }
     };
     Some(Platform {

@@ -4,6 +4,7 @@ mod admin;
 mod mattermost;
 mod pipeline;
 mod slack;
+mod teams;
 mod webex;
 
 use std::{sync::Arc, time::Duration};
@@ -49,6 +50,12 @@ pub struct App {
     /// Webex events (`data.id`) already run: Webex redelivers, and a signed
     /// delivery carries no timestamp, so a repeat may be a replay.
     pub webex_events: crate::platforms::slack::dedupe::EventDeduper,
+    /// Teams activities (conversation and activity id) already run: the Bot
+    /// Framework retries deliveries it thinks failed.
+    pub teams_activities: crate::platforms::slack::dedupe::EventDeduper,
+    /// The signing keys of Teams' token issuers, cached across
+    /// configuration reloads (keyed by their OpenID metadata URL).
+    pub teams_keys: crate::platforms::teams::keys::KeyStore,
 }
 
 impl App {
@@ -65,6 +72,7 @@ pub fn webhook_router(app: Arc<App>, request_timeout: Duration) -> Router {
         .route("/hooks/{name}/actions", post(mattermost::actions))
         .route("/hooks/{name}/interactions", post(slack::interactions))
         .route("/hooks/{name}/events", post(events))
+        .route("/hooks/{name}/messages", post(messages))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -112,6 +120,16 @@ async fn events(
         Some(PlatformType::Webex) => webex::events(app, name, headers, body).await,
         _ => slack::events(State(app), Path(name), headers, body).await,
     }
+}
+
+/// `/hooks/{name}/messages`, Microsoft Teams' messaging endpoint.
+async fn messages(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    teams::messages(app, name, headers, body).await
 }
 
 async fn method_not_allowed() -> Response {

@@ -81,12 +81,17 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
             } => route_answer(&ctx, origin, &token, answers).await,
         }
     };
-    let mut routed = match tokio::time::timeout(app.command_timeout, routing).await {
+    let dispatcher = &platform.kind;
+    let working = tokio::time::timeout(app.command_timeout, routing);
+    let finished = tokio::select! {
+        finished = working => finished,
+        never = dispatcher.keep_typing(&origin.reply) => match never {},
+    };
+    let mut routed = match finished {
         Ok(routed) => routed,
         Err(_) => timed_out(&ctx, origin, app.command_timeout),
     };
 
-    let dispatcher = &platform.kind;
     // A refused answer (someone else's prompt, a forged or expired
     // continuation) leaves the prompt for the user it was sent to.
     if answered
