@@ -11,9 +11,17 @@
 //! prompt's signed continuation in its `data`, which Webex merges into the
 //! submitted inputs; [`super::inbound::prompt_answer`] reads them back.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, ReplyContext, Table};
+use crate::model::{Block, Form, Level, Menu, Message, ReplyContext, Table};
+// The tests build prompts of these through `use super::*`.
+#[cfg(test)]
+use crate::model::{Choice, Field, FieldKind};
+pub use crate::platforms::adaptive_card::{
+    ANSWER_KEY, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID, PROMPT_KEY,
+    field_id,
+};
+use crate::platforms::adaptive_card::{MAX_CARD_TEXT, form_card, menu_card};
 pub use crate::platforms::files::Upload;
 use crate::platforms::files::{file_name, table_text, truncate};
 
@@ -29,41 +37,15 @@ pub const MAX_MESSAGE_BYTES: usize = 7439;
 pub const MAX_MESSAGES: usize = 3;
 /// Characters of a continuation a card carries (it is repeated in each button).
 pub const MAX_CONTINUATION_CHARS: usize = 3500;
-/// Choices in one menu page (the command core pages at 99).
-pub const MAX_CHOICES: usize = 100;
-/// The content type of an Adaptive Card attachment.
-pub const CARD_CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
 /// The Adaptive Card version used (Webex supports 1.3, with input labels and validation).
 pub const CARD_VERSION: &str = "1.3";
 /// The name of the file holding what did not fit in the messages.
 pub const REST_FILE_NAME: &str = "rest.txt";
 
-/// The `data` key of every button: the signed continuation.
-pub const CONTINUATION_KEY: &str = "chatops_continuation";
-/// The `data` key of a button with a fixed answer (Cancel, Next page).
-pub const ANSWER_KEY: &str = "chatops_answer";
-/// The `data` key saying which prompt it is: `menu` or `form`.
-pub const PROMPT_KEY: &str = "chatops_prompt";
-/// The `data` key of a form's Run button: how many fields the form has.
-pub const FIELDS_KEY: &str = "chatops_fields";
-/// The `id` of a menu's choice input.
-pub const MENU_INPUT_ID: &str = "choice";
-
-/// The `id` of a form's input for field `index`: `field-{index}`.
-pub fn field_id(index: usize) -> String {
-    format!("field-{index}")
-}
-
 /// Bytes kept for the line saying the answer was cut.
 const CUT_NOTE_BYTES: usize = 200;
 /// Bytes the fences add around a code piece: "```\n", "\n```" and a zero-width guard.
 const FENCE_BYTES: usize = 4 + 4 + 3;
-/// The label of the button asking for the next page.
-const MORE_LABEL: &str = "Next page";
-/// Characters of a choice's title.
-const MAX_CHOICE_TITLE: usize = 150;
-/// Characters of a card's question or title text.
-const MAX_CARD_TEXT: usize = 2000;
 
 /// A message ready for `POST /v1/messages`, once [`addressed`].
 #[derive(Clone, Debug, PartialEq)]
@@ -403,34 +385,6 @@ fn clean(bodies: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// A card as a message attachment.
-fn card(body: Vec<Value>, actions: Vec<Value>) -> Value {
-    json!({
-        "contentType": CARD_CONTENT_TYPE,
-        "content": {
-            "type": "AdaptiveCard",
-            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-            "version": CARD_VERSION,
-            "body": body,
-            "actions": actions,
-        }
-    })
-}
-
-/// An `Action.Submit` whose `data` carries `fields`; with `inputs: false` it
-/// submits none of the card's inputs (and skips their validation).
-fn submit(title: &str, fields: &[(&str, &str)], inputs: bool) -> Value {
-    let data: Map<String, Value> = fields
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
-        .collect();
-    let mut action = json!({"type": "Action.Submit", "title": title, "data": data});
-    if !inputs {
-        action["associatedInputs"] = Value::from("none");
-    }
-    action
-}
-
 fn check_continuation(continuation: &str) -> Result<(), PromptError> {
     let chars = continuation.chars().count();
     if chars > MAX_CONTINUATION_CHARS {
@@ -440,21 +394,6 @@ fn check_continuation(continuation: &str) -> Result<(), PromptError> {
         });
     }
     Ok(())
-}
-
-fn choices(choices: &[Choice], max: usize) -> Vec<Value> {
-    choices
-        .iter()
-        .take(max)
-        .map(|c| {
-            let title = if c.label.trim().is_empty() {
-                &c.value
-            } else {
-                &c.label
-            };
-            json!({"title": truncate(title, MAX_CHOICE_TITLE), "value": c.value})
-        })
-        .collect()
 }
 
 /// A body with a card: `markdown` and `text` say the same for clients that
@@ -474,55 +413,8 @@ fn card_message(summary: &str, card: Value) -> Value {
 /// continuation.
 pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
     check_continuation(&menu.continuation)?;
-    let question = if menu.text.trim().is_empty() {
-        "Choose one:"
-    } else {
-        menu.text.trim()
-    };
-    let token = menu.continuation.as_str();
-    let mut body =
-        vec![json!({"type": "TextBlock", "text": truncate(question, MAX_CARD_TEXT), "wrap": true})];
-    let mut actions = Vec::new();
-    if menu.choices.is_empty() {
-        body.push(json!({"type": "TextBlock", "text": "_(nothing to choose from)_", "wrap": true, "isSubtle": true}));
-    } else {
-        body.push(json!({
-            "type": "Input.ChoiceSet",
-            "id": MENU_INPUT_ID,
-            "style": "compact",
-            "isRequired": true,
-            "errorMessage": "Choose one",
-            "placeholder": "Choose…",
-            "choices": choices(&menu.choices, MAX_CHOICES),
-        }));
-        actions.push(submit(
-            "Choose",
-            &[(PROMPT_KEY, "menu"), (CONTINUATION_KEY, token)],
-            true,
-        ));
-    }
-    if let Some(offset) = menu.next_offset {
-        let more = format!("{MORE_PREFIX}{offset}");
-        actions.push(submit(
-            MORE_LABEL,
-            &[
-                (PROMPT_KEY, "menu"),
-                (CONTINUATION_KEY, token),
-                (ANSWER_KEY, &more),
-            ],
-            false,
-        ));
-    }
-    actions.push(submit(
-        "Cancel",
-        &[
-            (PROMPT_KEY, "menu"),
-            (CONTINUATION_KEY, token),
-            (ANSWER_KEY, CANCEL_VALUE),
-        ],
-        false,
-    ));
-    Ok(card_message(question, card(body, actions)))
+    let prompt = menu_card(menu, CARD_VERSION);
+    Ok(card_message(&prompt.summary, prompt.card))
 }
 
 /// A form as a message body with a card: the title, one input per field
@@ -531,82 +423,8 @@ pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
 /// button answering [`CANCEL_VALUE`].
 pub fn form(form: &Form) -> Result<Value, PromptError> {
     check_continuation(&form.continuation)?;
-    let title = if form.title.trim().is_empty() {
-        "Run a command"
-    } else {
-        form.title.trim()
-    };
-    let token = form.continuation.as_str();
-    let count = form.fields.len().to_string();
-    let mut body = vec![
-        json!({"type": "TextBlock", "text": truncate(title, MAX_CARD_TEXT), "wrap": true,
-        "weight": "Bolder", "size": "Medium"}),
-    ];
-    body.extend(
-        form.fields
-            .iter()
-            .enumerate()
-            .map(|(index, field)| input(index, field)),
-    );
-    let actions = vec![
-        submit(
-            "Run",
-            &[
-                (PROMPT_KEY, "form"),
-                (CONTINUATION_KEY, token),
-                (FIELDS_KEY, &count),
-            ],
-            true,
-        ),
-        submit(
-            "Cancel",
-            &[
-                (PROMPT_KEY, "form"),
-                (CONTINUATION_KEY, token),
-                (ANSWER_KEY, CANCEL_VALUE),
-            ],
-            false,
-        ),
-    ];
-    Ok(card_message(title, card(body, actions)))
-}
-
-fn input(index: usize, field: &Field) -> Value {
-    let label = if field.label.trim().is_empty() {
-        format!("Value {}", index + 1)
-    } else {
-        truncate(field.label.trim(), MAX_CARD_TEXT)
-    };
-    let mut element = match &field.kind {
-        FieldKind::Select(options) if !options.is_empty() => {
-            let mut element = json!({"type": "Input.ChoiceSet", "style": "compact",
-                "choices": choices(options, usize::MAX)});
-            // The initial value must be one of the choices, word for word.
-            if let Some(default) = field
-                .default
-                .as_ref()
-                .filter(|d| options.iter().any(|c| &c.value == *d))
-            {
-                element["value"] = Value::from(default.as_str());
-            }
-            element
-        }
-        // A choice set needs choices: free text instead.
-        _ => {
-            let mut element = json!({"type": "Input.Text"});
-            if let Some(default) = &field.default {
-                element["value"] = Value::from(default.as_str());
-            }
-            element
-        }
-    };
-    element["id"] = Value::from(field_id(index));
-    element["label"] = Value::from(label);
-    element["isRequired"] = Value::from(!field.optional);
-    if !field.optional {
-        element["errorMessage"] = Value::from("Required");
-    }
-    element
+    let prompt = form_card(form, CARD_VERSION);
+    Ok(card_message(&prompt.summary, prompt.card))
 }
 
 #[cfg(test)]

@@ -17,11 +17,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
-use super::cards::{ANSWER_KEY, CONTINUATION_KEY, FIELDS_KEY, MENU_INPUT_ID, PROMPT_KEY, field_id};
 use crate::model::ReplyContext;
-
-/// The most fields a submitted form is read with; a card claiming more was not made here.
-pub const MAX_FORM_FIELDS: usize = 100;
+use crate::platforms::adaptive_card::{AnswerError, read_answer};
+pub use crate::platforms::adaptive_card::{MAX_FORM_FIELDS, PromptAnswer};
 
 /// Why a verified body could not be read. Short reasons, safe to answer with
 /// (as a 400) or to log: none echoes the body.
@@ -459,59 +457,15 @@ pub fn parse_attachment_action(body: &[u8]) -> Result<AttachmentAction, ParseErr
     })
 }
 
-/// The answer to a prompt: the signed continuation it resumes, and the values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PromptAnswer {
-    /// The signed continuation the card carried.
-    pub token: String,
-    /// The chosen value (a menu, or a button's fixed answer: cancel, next
-    /// page), or the form's values in field order (empty for a field left empty).
-    pub answers: Vec<String>,
-}
-
 /// Reads a card submission as the answer to a prompt made by [`super::cards`].
 ///
 /// A button with a fixed answer (Cancel, Next page) wins over the inputs; a
 /// menu answers its choice; a form answers each field, in order.
 pub fn prompt_answer(action: &AttachmentAction) -> Result<PromptAnswer, ParseError> {
-    let token = input(&action.inputs, CONTINUATION_KEY)
-        .filter(|t| !t.is_empty())
-        .ok_or(ParseError::NotAPrompt(CONTINUATION_KEY))?;
-    if let Some(fixed) = input(&action.inputs, ANSWER_KEY).filter(|a| !a.is_empty()) {
-        return Ok(PromptAnswer {
-            token,
-            answers: vec![fixed],
-        });
-    }
-    let answers = match input(&action.inputs, PROMPT_KEY).as_deref() {
-        Some("menu") => {
-            let choice = input(&action.inputs, MENU_INPUT_ID)
-                .filter(|c| !c.is_empty())
-                .ok_or(ParseError::Missing(MENU_INPUT_ID))?;
-            vec![choice]
-        }
-        Some("form") => {
-            let count = input(&action.inputs, FIELDS_KEY)
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|n| *n <= MAX_FORM_FIELDS)
-                .ok_or(ParseError::NotAPrompt(FIELDS_KEY))?;
-            (0..count)
-                .map(|index| input(&action.inputs, &field_id(index)).unwrap_or_default())
-                .collect()
-        }
-        _ => return Err(ParseError::NotAPrompt(PROMPT_KEY)),
-    };
-    Ok(PromptAnswer { token, answers })
-}
-
-/// An input's value as text: strings as they are, numbers and booleans written out.
-fn input(inputs: &BTreeMap<String, Value>, key: &str) -> Option<String> {
-    match inputs.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
+    read_answer(|key| action.inputs.get(key)).map_err(|err| match err {
+        AnswerError::NotAPrompt(key) => ParseError::NotAPrompt(key),
+        AnswerError::Missing(key) => ParseError::Missing(key),
+    })
 }
 
 /// The non-empty string at a JSON pointer.

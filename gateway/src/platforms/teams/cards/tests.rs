@@ -1,0 +1,470 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::model::{Choice, Field, FieldKind};
+
+fn texts(activities: &[Value]) -> Vec<&str> {
+    activities.iter().filter_map(|a| a["text"].as_str()).collect()
+}
+
+fn assert_within_limits(activities: &[Value]) {
+    for activity in activities {
+        assert_eq!(activity["type"], "message");
+        if let Some(text) = activity["text"].as_str() {
+            assert!(message_size(text) <= MAX_MESSAGE_BYTES, "{} bytes", text.len());
+            assert!(!text.trim().is_empty());
+            assert_eq!(activity["textFormat"], "markdown");
+        }
+        if let Some(attachments) = activity["attachments"].as_array() {
+            assert_eq!(attachments.len(), 1);
+            if attachments[0]["contentType"] == CARD_CONTENT_TYPE {
+                assert!(serde_json::to_string(&attachments[0]).unwrap().len() <= MAX_CARD_BYTES);
+                assert!(activity.get("text").is_none(), "a card goes without text");
+            }
+        }
+    }
+}
+
+fn table(rows: usize, width: usize) -> Table {
+    Table {
+        title: "Devices".to_owned(),
+        columns: vec!["Name".to_owned(), "Status".to_owned()],
+        rows: (0..rows)
+            .map(|i| {
+                vec![
+                    format!("device-{i:06}-{}", "x".repeat(width)),
+                    "Active".to_owned(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn menu_of(choices: usize, next: Option<usize>) -> Menu {
+    Menu {
+        text: "Which device?".to_owned(),
+        choices: (0..choices).map(|i| Choice::same(format!("dev-{i}"))).collect(),
+        next_offset: next,
+        continuation: "tok.sig".to_owned(),
+    }
+}
+
+/// The activity value Teams sends when `button` is pressed with `inputs`:
+/// the button's data object merged with the inputs (unless it submits none).
+fn submit_value(activity: &Value, button: &str, inputs: Value) -> Value {
+    let actions = activity["attachments"][0]["content"]["actions"]
+        .as_array()
+        .unwrap();
+    let action = actions.iter().find(|a| a["title"] == button).expect("the button");
+    assert_eq!(action["type"], "Action.Submit");
+    let mut value = action["data"].as_object().expect("object data").clone();
+    if action.get("associatedInputs").is_none() {
+        value.extend(inputs.as_object().unwrap().clone());
+    }
+    Value::Object(value)
+}
+
+#[test]
+fn a_short_message_is_one_markdown_activity_with_a_bold_title() {
+    let activities =
+        message(&Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"));
+    assert_eq!(
+        activities,
+        [json!({"type": "message", "textFormat": "markdown",
+            "text": "**Devices**\n\n**bold** and `code` [docs](https://x.io)"})]
+    );
+}
+
+#[test]
+fn angle_brackets_are_escaped_so_no_mention_or_tag_is_injected() {
+    let activities = message(&Message {
+        blocks: vec![
+            Block::Text("hi <at>Megan Bowen</at> <b>x</b>".to_owned()),
+            Block::Code("<at>all</at>".to_owned()),
+        ],
+        ..Default::default()
+    });
+    let text = texts(&activities).join("\n");
+    assert!(!text.contains('<'), "{text}");
+    assert!(
+        text.contains("hi &lt;at>Megan Bowen&lt;/at> &lt;b>x&lt;/b>"),
+        "{text}"
+    );
+    assert!(text.contains("```\n&lt;at>all&lt;/at>\n```"), "{text}");
+}
+
+#[test]
+fn warnings_and_errors_are_marked() {
+    let warning = message(&Message::text(Level::Warning, "partial answer"));
+    assert_eq!(texts(&warning), ["⚠️ partial answer"]);
+    let error = message(&Message::text(Level::Error, "refused").titled("Denied"));
+    assert_eq!(texts(&error), ["**❌ Denied**\n\nrefused"]);
+    let code_only = message(&Message {
+        level: Level::Error,
+        blocks: vec![Block::Code("trace".to_owned())],
+        ..Default::default()
+    });
+    assert_eq!(texts(&code_only), ["❌ **Error**\n\n```\ntrace\n```"]);
+}
+
+#[test]
+fn code_is_fenced_and_fences_inside_are_broken() {
+    let activities = message(&Message {
+        blocks: vec![Block::Code("a\n```\nb`\n".to_owned())],
+        ..Default::default()
+    });
+    assert_eq!(texts(&activities), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
+}
+
+#[test]
+fn an_empty_message_says_so() {
+    assert_eq!(texts(&message(&Message::default())), ["_(no output)_"]);
+    assert_eq!(typing(), json!({"type": "typing"}));
+}
+
+#[test]
+fn a_small_table_is_a_table_card_of_its_own() {
+    let activities = message(&Message {
+        blocks: vec![
+            Block::Text("before".to_owned()),
+            Block::Table(table(2, 0)),
+            Block::Text("after".to_owned()),
+        ],
+        ..Default::default()
+    });
+    assert_within_limits(&activities);
+    assert_eq!(activities.len(), 3);
+    assert_eq!(texts(&activities), ["before", "after"]);
+    let card = &activities[1];
+    assert_eq!(card["summary"], "Devices");
+    let content = &card["attachments"][0]["content"];
+    assert_eq!(content["version"], "1.5");
+    assert_eq!(content["body"][0]["text"], "Devices");
+    let table = &content["body"][1];
+    assert_eq!(table["type"], "Table");
+    assert_eq!(table["firstRowAsHeader"], true);
+    assert_eq!(table["columns"].as_array().unwrap().len(), 2);
+    let rows = table["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["cells"][0]["items"][0]["text"], "Name");
+    assert_eq!(rows[0]["cells"][0]["items"][0]["weight"], "Bolder");
+    assert_eq!(rows[2]["cells"][0]["items"][0]["text"], "device-000001-");
+    assert_eq!(rows[2]["cells"][1]["items"][0]["text"], "Active");
+}
+
+#[test]
+fn a_big_table_is_fenced_text_over_several_activities() {
+    // About 100 KB of text: too big for a card, a few activities.
+    let activities = message(&Message {
+        blocks: vec![Block::Table(table(1000, 80))],
+        ..Default::default()
+    });
+    assert_within_limits(&activities);
+    assert!(
+        activities.len() > 1 && activities.len() <= MAX_ACTIVITIES,
+        "{}",
+        activities.len()
+    );
+    let texts = texts(&activities);
+    assert!(
+        texts[0].starts_with("**Devices**\n```\nName"),
+        "{}",
+        &texts[0][..40]
+    );
+    assert!(texts.iter().all(|t| t.contains("```\n") && t.ends_with("```")));
+    let rows: usize = texts.iter().map(|t| t.matches("device-").count()).sum();
+    assert_eq!(rows, 1000);
+    assert!(!texts.concat().contains("Showing"));
+}
+
+#[test]
+fn a_huge_table_is_cut_after_four_activities_saying_how_many_rows_were_shown() {
+    let activities = message(&Message {
+        blocks: vec![Block::Table(table(10_000, 80))],
+        ..Default::default()
+    });
+    assert_within_limits(&activities);
+    assert_eq!(activities.len(), MAX_ACTIVITIES);
+    let texts = texts(&activities);
+    let shown: usize = texts.iter().map(|t| t.matches("device-").count()).sum();
+    let last = texts.last().unwrap();
+    assert!(
+        last.ends_with(&format!(
+            "_Showing {shown} of 10000 rows: narrow the query to see the rest._"
+        )),
+        "{}",
+        &last[last.len() - 100..]
+    );
+    assert!(shown > 1000 && shown < 10_000, "{shown}");
+}
+
+#[test]
+fn an_image_is_an_inline_data_uri_attachment() {
+    let activities = message(&Message {
+        blocks: vec![Block::Image(Image {
+            file_name: "panel.png".to_owned(),
+            alt_text: "CPU".to_owned(),
+            bytes: vec![0x89, b'P', b'N', b'G'],
+        })],
+        ..Default::default()
+    });
+    assert_eq!(
+        activities,
+        [
+            json!({"type": "message", "attachments": [{"contentType": "image/png",
+            "contentUrl": "data:image/png;base64,iVBORw==", "name": "panel.png"}]})
+        ]
+    );
+}
+
+#[test]
+fn a_too_large_image_is_a_line_saying_so() {
+    let activities = message(&Message {
+        blocks: vec![Block::Image(Image {
+            file_name: "huge.png".to_owned(),
+            alt_text: String::new(),
+            bytes: vec![0; MAX_IMAGE_BYTES + 1],
+        })],
+        ..Default::default()
+    });
+    assert_eq!(activities.len(), 1);
+    assert!(activities[0].get("attachments").is_none());
+    let text = activities[0]["text"].as_str().unwrap();
+    assert!(text.contains("huge.png") && text.contains("too large"), "{text}");
+}
+
+#[test]
+fn a_megabyte_of_text_stays_within_the_limits_and_is_cut() {
+    let line = "interface GigabitEthernet0/1 is up, line protocol is up <ok>\n";
+    let text = line.repeat(1_000_000 / line.len());
+    let activities = message(&Message {
+        blocks: vec![Block::Text(text.clone()), Block::Code(text)],
+        ..Default::default()
+    });
+    assert_within_limits(&activities);
+    assert_eq!(activities.len(), MAX_ACTIVITIES);
+    assert!(
+        texts(&activities)
+            .last()
+            .unwrap()
+            .ends_with("_This answer is longer than 4 Teams messages: it was cut here._")
+    );
+    // One line of many megabytes is cut too.
+    let long = message(&Message::text(Level::Info, "é".repeat(500_000)));
+    assert_within_limits(&long);
+}
+
+#[test]
+fn a_menu_is_a_card_whose_buttons_carry_the_continuation_in_object_data() {
+    let activity = menu(&menu_of(3, Some(99))).unwrap();
+    assert_within_limits(std::slice::from_ref(&activity));
+    assert_eq!(activity["summary"], "Which device?");
+    let content = &activity["attachments"][0]["content"];
+    let input = &content["body"][1];
+    assert_eq!(input["type"], "Input.ChoiceSet");
+    assert_eq!(input["id"], MENU_INPUT_ID);
+    assert_eq!(input["style"], "compact");
+    assert_eq!(input["choices"][2], json!({"title": "dev-2", "value": "dev-2"}));
+    let actions = content["actions"].as_array().unwrap();
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Choose", "Next page", "Cancel"]);
+    for action in actions {
+        assert_eq!(action["data"][CONTINUATION_KEY], "tok.sig");
+        assert_eq!(action["data"][PROMPT_KEY], "menu");
+    }
+    assert_eq!(actions[1]["data"][ANSWER_KEY], format!("{MORE_PREFIX}99"));
+    assert_eq!(actions[2]["data"][ANSWER_KEY], CANCEL_VALUE);
+    // A full page of choices still fits.
+    let full = menu(&menu_of(MAX_CHOICES + 5, None)).unwrap();
+    let choices = full["attachments"][0]["content"]["body"][1]["choices"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(choices, MAX_CHOICES);
+}
+
+#[test]
+fn the_card_envelope_matches_the_captured_activity() {
+    // The body of vectors/teams.json `outbound.reply_to_activity`, as captured from the Python
+    // `ConnectorClient` (addressing left out).
+    let body = json!({"type": "message", "textFormat": "markdown", "text": "Deploy started for **api/prod**",
+        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
+            "type": "AdaptiveCard", "version": "1.4", "body": [{"type": "TextBlock", "text": "Approve?"}],
+            "actions": [{"type": "Action.Submit", "title": "Approve",
+                "data": {"action": "approve", "deployId": "42"}}]}}],
+        "replyToId": "1485983408511"});
+    let captured = &body["attachments"][0];
+    let ours = &menu(&menu_of(1, None)).unwrap()["attachments"][0];
+    assert_eq!(ours["contentType"], captured["contentType"]);
+    assert_eq!(ours["content"]["type"], captured["content"]["type"]);
+    assert!(captured["content"]["version"].is_string());
+    assert_eq!(ours["content"]["version"], CARD_VERSION);
+    assert!(captured["content"]["actions"][0]["data"].is_object());
+    assert_eq!(body["type"], "message");
+}
+
+#[test]
+fn a_form_is_a_card_with_one_labelled_input_per_field() {
+    let activity = form(&Form {
+        title: "Change status".to_owned(),
+        fields: vec![
+            Field {
+                label: "Device".to_owned(),
+                kind: FieldKind::Text,
+                default: Some("ams01".to_owned()),
+                optional: false,
+            },
+            Field {
+                label: "Status".to_owned(),
+                kind: FieldKind::Select(vec![Choice::same("Active"), Choice::same("Planned")]),
+                default: Some("Planned".to_owned()),
+                optional: true,
+            },
+        ],
+        continuation: "tok.sig".to_owned(),
+    })
+    .unwrap();
+    let content = &activity["attachments"][0]["content"];
+    assert_eq!(content["body"][0]["text"], "Change status");
+    let device = &content["body"][1];
+    assert_eq!(device["type"], "Input.Text");
+    assert_eq!(device["id"], "field-0");
+    assert_eq!(device["label"], "Device");
+    assert_eq!(device["isRequired"], true);
+    assert_eq!(device["value"], "ams01");
+    let status = &content["body"][2];
+    assert_eq!(status["type"], "Input.ChoiceSet");
+    assert_eq!(status["id"], "field-1");
+    assert_eq!(status["isRequired"], false);
+    assert_eq!(status["value"], "Planned");
+    let actions = content["actions"].as_array().unwrap();
+    assert_eq!(actions[0]["title"], "Run");
+    assert_eq!(actions[0]["data"][FIELDS_KEY], "2");
+    assert_eq!(actions[1]["title"], "Cancel");
+    assert!(actions.iter().all(|a| a["data"][CONTINUATION_KEY] == "tok.sig"));
+
+    // Answers come back in field order; an optional field left out is "".
+    let answer = prompt_answer(&submit_value(&activity, "Run", json!({"field-0": "ams02"}))).unwrap();
+    assert_eq!(
+        answer,
+        PromptAnswer {
+            token: "tok.sig".into(),
+            answers: vec!["ams02".into(), "".into()]
+        }
+    );
+    let answer = prompt_answer(&submit_value(
+        &activity,
+        "Run",
+        json!({"field-1": "Active", "field-0": "x"}),
+    ))
+    .unwrap();
+    assert_eq!(answer.answers, ["x", "Active"]);
+    let cancelled = prompt_answer(&submit_value(&activity, "Cancel", json!({"field-0": "y"}))).unwrap();
+    assert_eq!(cancelled.answers, [CANCEL_VALUE]);
+}
+
+#[test]
+fn a_too_long_continuation_or_too_large_card_is_refused_with_a_sentence() {
+    let mut long = menu_of(1, None);
+    long.continuation = "x".repeat(MAX_CONTINUATION_CHARS + 1);
+    let err = menu(&long).unwrap_err();
+    assert!(matches!(err, PromptError::StateTooLong { .. }));
+    assert!(err.to_string().contains("type the arguments"));
+    let mut form_long = Form {
+        title: "t".into(),
+        fields: Vec::new(),
+        continuation: long.continuation,
+    };
+    assert!(form(&form_long).is_err());
+    form_long.continuation = "tok".into();
+    form_long.fields = (0..100)
+        .map(|i| Field {
+            label: format!("{i}{}", "l".repeat(400)),
+            kind: FieldKind::Text,
+            default: None,
+            optional: true,
+        })
+        .collect();
+    let err = form(&form_long).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PromptError::CardTooLarge {
+                limit: MAX_CARD_BYTES,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn menu_answers_round_trip() {
+    let activity = menu(&menu_of(3, Some(99))).unwrap();
+    let chosen = prompt_answer(&submit_value(&activity, "Choose", json!({"choice": "dev-1"}))).unwrap();
+    assert_eq!(
+        chosen,
+        PromptAnswer {
+            token: "tok.sig".into(),
+            answers: vec!["dev-1".into()]
+        }
+    );
+    let more = prompt_answer(&submit_value(&activity, "Next page", json!({"choice": "dev-1"}))).unwrap();
+    assert_eq!(more.answers, [format!("{MORE_PREFIX}99")]);
+    let cancelled = prompt_answer(&submit_value(&activity, "Cancel", json!({}))).unwrap();
+    assert_eq!(cancelled.answers, [CANCEL_VALUE]);
+    assert_eq!(
+        prompt_answer(&submit_value(&activity, "Choose", json!({}))),
+        Err(AnswerError::Missing(MENU_INPUT_ID))
+    );
+}
+
+#[test]
+fn a_value_without_the_continuation_is_not_an_answer() {
+    for value in [
+        json!({"chatops_prompt": "menu", "choice": "x"}),
+        json!({"chatops_prompt": "menu", "chatops_continuation": "", "choice": "x"}),
+        json!("chatops_continuation"),
+        Value::Null,
+    ] {
+        assert_eq!(
+            prompt_answer(&value),
+            Err(AnswerError::NotAPrompt(CONTINUATION_KEY))
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_message_renders_within_the_limits(
+        text in any::<String>(),
+        code in any::<String>(),
+        title in proptest::option::of(any::<String>()),
+        cells in prop::collection::vec(prop::collection::vec(any::<String>(), 0..4), 0..6),
+        level in prop::sample::select(vec![Level::Info, Level::Warning, Level::Error]),
+    ) {
+        let table = Table { title: text.clone(), columns: vec!["a".into(), code.clone()], rows: cells };
+        let activities = message(&Message {
+            level,
+            title,
+            blocks: vec![Block::Text(text), Block::Code(code), Block::Table(table)],
+            private: false,
+        });
+        prop_assert!(!activities.is_empty());
+        assert_within_limits(&activities);
+    }
+
+    #[test]
+    fn no_value_makes_prompt_answer_panic(
+        inputs in prop::collection::btree_map("[a-z_0-9-]{0,22}", any::<String>(), 0..8),
+        kind in prop::sample::select(vec!["menu", "form", "other"]),
+        fields in any::<i64>(),
+    ) {
+        let mut value: serde_json::Map<String, Value> =
+            inputs.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
+        value.insert(PROMPT_KEY.into(), Value::from(kind));
+        value.insert(CONTINUATION_KEY.into(), Value::from("tok"));
+        value.insert(FIELDS_KEY.into(), Value::from(fields));
+        let _ = prompt_answer(&Value::Object(value));
+    }
+}
