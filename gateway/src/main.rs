@@ -13,7 +13,11 @@ use chatops_gateway::{
     config::{ConfigSource, Reloader, watch, watch_cluster},
     metrics::Metrics,
     platforms::slack::dedupe::EventDeduper,
-    platforms::teams::keys::{KeySettings, KeyStore},
+    platforms::teams::{
+        app_package,
+        keys::{KeySettings, KeyStore},
+        package_input::{Publisher, package_input},
+    },
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
     server::{self, App},
@@ -91,6 +95,24 @@ struct Args {
     /// and signed with the platform's webhook secret, then exit. With --manifests or --config.
     #[arg(long, requires = "public_url")]
     register_webex_webhooks: bool,
+    /// Write the Teams app package (`{name}.zip`: manifest and icons) of every
+    /// Teams platform into DIR, for an admin to upload, then exit. With
+    /// --manifests or --config; the app's valid domain is --public-url's host.
+    #[arg(long, value_name = "DIR", requires = "public_url")]
+    write_teams_app_packages: Option<PathBuf>,
+    /// The publisher named in Teams app packages.
+    #[arg(long, default_value = "chatops-operator")]
+    teams_app_developer: String,
+    /// The version written in Teams app packages; raise it for each re-upload.
+    #[arg(long, default_value = env!("CARGO_PKG_VERSION"))]
+    teams_app_version: String,
+    /// The support, privacy and terms pages of Teams app packages (https);
+    /// default --public-url.
+    #[arg(long)]
+    teams_app_website_url: Option<String>,
+    /// The accent colour of Teams app packages (#RRGGBB).
+    #[arg(long, default_value = "#1F6FEB")]
+    teams_app_accent_color: String,
     /// Commands running at once; beyond that users are told the gateway is busy.
     #[arg(long, default_value_t = 64)]
     max_concurrent_commands: usize,
@@ -145,6 +167,49 @@ async fn register_webex_webhooks(source: &ConfigSource, outbound: &Outbound) -> 
     }
     if registered == 0 {
         anyhow::bail!("no Webex platform is configured (or its credentials are missing)");
+    }
+    Ok(())
+}
+
+/// `--write-teams-app-packages`: writes the app package of every Teams platform, then returns.
+fn write_teams_app_packages(
+    source: &ConfigSource,
+    outbound: &Outbound,
+    args: &Args,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let loaded = source
+        .load()
+        .context("cannot load the configuration (packages are written from --manifests or --config)")?;
+    let public_url = args.public_url.clone().context("--public-url is required")?;
+    let website = args
+        .teams_app_website_url
+        .clone()
+        .unwrap_or_else(|| public_url.clone());
+    let publisher = Publisher {
+        developer_name: args.teams_app_developer.clone(),
+        website_url: website.clone(),
+        privacy_url: website.clone(),
+        terms_url: website,
+        version: args.teams_app_version.clone(),
+        accent_color: args.teams_app_accent_color.clone(),
+        public_url: Some(public_url),
+    };
+    let runtime = Runtime::build(loaded, outbound);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written = 0;
+    for (name, platform) in &runtime.platforms {
+        let Some(input) = package_input(name, &platform.settings, &runtime.registry, &publisher) else {
+            continue;
+        };
+        let bytes = app_package::package(&input).with_context(|| format!("cannot package {name}"))?;
+        let path = dir.join(format!("{name}.zip"));
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        tracing::info!(platform = %name, path = %path.display(), "Teams app package written");
+        written += 1;
+    }
+    if written == 0 {
+        anyhow::bail!("no Teams platform is configured (or its credentials are missing)");
     }
     Ok(())
 }
@@ -213,6 +278,9 @@ async fn main() -> anyhow::Result<()> {
     );
     if args.register_webex_webhooks {
         return register_webex_webhooks(&source, &outbound).await;
+    }
+    if let Some(dir) = &args.write_teams_app_packages {
+        return write_teams_app_packages(&source, &outbound, &args, dir);
     }
     let reloader = Arc::new(Reloader::new(source, move |loaded| {
         Runtime::build(loaded, &outbound)

@@ -4,7 +4,8 @@
 //! REST API out ([`client`], with the app's token from [`token`]).
 //!
 //! Answers are markdown messages and Adaptive Cards rendered by [`cards`];
-//! [`app_package`] builds the Teams app an admin uploads.
+//! [`app_package`] builds the Teams app an admin uploads, from the
+//! ChatPlatform ([`package_input`]).
 
 pub mod activity;
 pub mod app_package;
@@ -12,5 +13,6 @@ pub mod cards;
 pub mod client;
 pub mod dispatcher;
 pub mod keys;
+pub mod package_input;
 pub mod token;
 pub mod verify;

@@ -1,0 +1,144 @@
+//! The Teams app package of one served ChatPlatform: its bot id and command
+//! list from the configuration, the rest from who deploys it ([`Publisher`]).
+
+use chatops_crds::config::{PlatformConfig, PlatformCredentials};
+
+use super::app_package::{BotCommand, PackageInput, bot_commands};
+use crate::commands::Registry;
+
+/// What the deployment says about the app, beyond its ChatPlatform.
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    /// Who publishes the app.
+    pub developer_name: String,
+    /// Support page (https).
+    pub website_url: String,
+    /// Privacy statement (https).
+    pub privacy_url: String,
+    /// Terms of use (https).
+    pub terms_url: String,
+    /// The app version; raise it for each re-upload.
+    pub version: String,
+    /// `#RRGGBB`.
+    pub accent_color: String,
+    /// The gateway's public URL: its host is the app's valid domain.
+    pub public_url: Option<String>,
+}
+
+/// The package input of the Teams platform `name`; `None` for other platform types.
+pub fn package_input(
+    name: &str,
+    settings: &PlatformConfig,
+    registry: &Registry,
+    publisher: &Publisher,
+) -> Option<PackageInput> {
+    let PlatformCredentials::Msteams { app_id, .. } = &settings.credentials else {
+        return None;
+    };
+    let commands: Vec<(String, String)> = registry
+        .specs()
+        .map(|spec| (spec.name.clone(), spec.doc.clone()))
+        .collect();
+    // In Teams a command is typed after the bot's mention; the gateway takes
+    // it with or without the prefix, and a bare word reads better there.
+    let prefix = settings.command_prefix.trim_start_matches('/');
+    let valid_domains = publisher
+        .public_url
+        .as_deref()
+        .and_then(|url| reqwest::Url::parse(url).ok())
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .into_iter()
+        .collect();
+    Some(PackageInput {
+        app_id: app_id.clone(),
+        short_name: format!("ChatOps {name}"),
+        full_name: format!("ChatOps for network teams ({name})"),
+        description: format!(
+            "Run network commands from Teams.\nAsk the bot: {}. Who may run what is \
+             declared as AccessGrants in Kubernetes (ChatPlatform {}).",
+            command_names(&bot_commands(prefix, &commands)),
+            settings.source
+        ),
+        developer_name: publisher.developer_name.clone(),
+        website_url: publisher.website_url.clone(),
+        privacy_url: publisher.privacy_url.clone(),
+        terms_url: publisher.terms_url.clone(),
+        version: publisher.version.clone(),
+        accent_color: publisher.accent_color.clone(),
+        valid_domains,
+        commands: bot_commands(prefix, &commands),
+    })
+}
+
+fn command_names(commands: &[BotCommand]) -> String {
+    commands
+        .iter()
+        .map(|c| c.title.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use chatops_crds::{PlatformType, config::SecretKey};
+
+    use super::*;
+    use crate::platforms::teams::app_package::manifest;
+
+    fn settings(credentials: PlatformCredentials) -> PlatformConfig {
+        PlatformConfig {
+            source: "chatops/teams".to_owned(),
+            platform_type: PlatformType::Msteams,
+            credentials,
+            command_prefix: "/".to_owned(),
+            delete_input_on_submission: false,
+            restrict_help: false,
+            send_all_messages_private: false,
+            fallback_user: "chatbot".to_owned(),
+            session_cache_timeout_seconds: 86_400,
+        }
+    }
+
+    fn publisher() -> Publisher {
+        Publisher {
+            developer_name: "Example NetOps".to_owned(),
+            website_url: "https://chatops.example.com".to_owned(),
+            privacy_url: "https://chatops.example.com/privacy".to_owned(),
+            terms_url: "https://chatops.example.com/terms".to_owned(),
+            version: "1.0.0".to_owned(),
+            accent_color: "#1F6FEB".to_owned(),
+            public_url: Some("https://chatops.example.com:8443/base".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_teams_platform_gives_a_package_with_its_bot_id_commands_and_domain() {
+        let teams = settings(PlatformCredentials::Msteams {
+            app_id: "00000000-1111-2222-3333-444444444444".to_owned(),
+            app_password: SecretKey("teams-app-password".to_owned()),
+            tenant_id: None,
+            extra_issuers: Vec::new(),
+        });
+        let input = package_input("teams", &teams, &Registry::new(), &publisher()).unwrap();
+        assert_eq!(input.valid_domains, ["chatops.example.com"]);
+        assert_eq!(
+            input.commands[0].title, "chatops help",
+            "no slash typed after a mention"
+        );
+        let manifest = manifest(&input).unwrap();
+        assert_eq!(
+            manifest["bots"][0]["botId"],
+            "00000000-1111-2222-3333-444444444444"
+        );
+        assert!(!manifest.to_string().contains("teams-app-password"));
+    }
+
+    #[test]
+    fn other_platforms_have_no_teams_package() {
+        let slack = settings(PlatformCredentials::Slack {
+            signing_secret: SecretKey("s".to_owned()),
+            bot_token: SecretKey("t".to_owned()),
+        });
+        assert!(package_input("slack", &slack, &Registry::new(), &publisher()).is_none());
+    }
+}
