@@ -1,6 +1,8 @@
 //! What every platform's API client does alike with an HTTP answer: read a
-//! 429's `Retry-After`, say an error without echoing a URL or a token, and
-//! log only the host of a URL whose path may be a credential.
+//! 429's `Retry-After`, retry other passing failures with exponential
+//! backoff and jitter where the platform asks for it, say an error without
+//! echoing a URL or a token, and log only the host of a URL whose path may
+//! be a credential.
 
 use std::time::Duration;
 
@@ -81,8 +83,31 @@ pub struct RetryPolicy {
     pub timeout: Duration,
     /// How many times a 429 is waited out before giving up.
     pub max_retries: u32,
-    /// The longest wait a `Retry-After` is allowed to ask for.
+    /// The longest wait a `Retry-After` (or a backoff) is allowed to ask for.
     pub max_wait: Duration,
+    /// Statuses besides 429 that are sent again after an exponential
+    /// [`backoff`] with jitter (Teams: 412, 502, 504); empty for none. They
+    /// share `max_retries` with the 429s; when it is spent the last such
+    /// answer is returned as it is.
+    pub retry_statuses: &'static [u16],
+    /// The first [`backoff`] for `retry_statuses` (doubled per retry).
+    pub backoff: Duration,
+}
+
+/// The wait before retry number `retry` (0 for the first): `base × 2^retry`,
+/// with "equal jitter" (a random point in its upper half, so clients that
+/// failed together do not retry together), capped by `max`.
+pub fn backoff(base: Duration, retry: u32, max: Duration) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let full = base.saturating_mul(1u32 << retry.min(16)).min(max);
+    let half = full / 2;
+    // Randomly keyed per call: enough randomness for jitter, no dependency.
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let nanos = half.as_nanos() as u64;
+    let jitter = if nanos == 0 { 0 } else { random % (nanos + 1) };
+    half + Duration::from_nanos(jitter)
 }
 
 /// An answer other than 429: its status, headers and body.
@@ -97,8 +122,9 @@ pub struct Answer {
 
 /// Sends the request `build` makes (again for each attempt; `None` when it
 /// cannot be made twice, e.g. a streamed body); on 429 waits `wait_for` of
-/// the answer's headers, capped by the policy, and sends it again, up to
-/// `max_retries` times. Errors never carry the URL, which may be a credential.
+/// the answer's headers, capped by the policy, and on one of the policy's
+/// `retry_statuses` a [`backoff`], and sends it again, up to `max_retries`
+/// times. Errors never carry the URL, which may be a credential.
 pub async fn send_retrying(
     api: &'static str,
     policy: RetryPolicy,
@@ -135,6 +161,19 @@ pub async fn send_retrying(
             tokio::time::sleep(wait).await;
             continue;
         }
+        if policy.retry_statuses.contains(&status.as_u16()) && attempts <= policy.max_retries {
+            let wait = backoff(policy.backoff, attempts - 1, policy.max_wait);
+            tracing::info!(
+                api,
+                platform = policy.platform,
+                status = status.as_u16(),
+                wait_ms = wait.as_millis() as u64,
+                attempts,
+                "passing failure; backing off"
+            );
+            tokio::time::sleep(wait).await;
+            continue;
+        }
         let headers = response.headers().clone();
         let text = response.text().await.map_err(transport)?;
         return Ok(Answer {
@@ -160,5 +199,27 @@ pub fn json_request(
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.to_owned()),
         None => request,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_in_its_upper_half_and_is_capped() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_secs(1);
+        for retry in 0..4 {
+            let full = base * (1 << retry);
+            for _ in 0..20 {
+                let wait = backoff(base, retry, max);
+                assert!(wait >= full / 2 && wait <= full, "{retry}: {wait:?}");
+            }
+        }
+        let waits: std::collections::HashSet<_> = (0..20).map(|_| backoff(base, 3, max)).collect();
+        assert!(waits.len() > 1, "no jitter: {waits:?}");
+        assert!(backoff(base, 30, max) <= max);
+        assert_eq!(backoff(Duration::ZERO, 2, max), Duration::ZERO);
     }
 }

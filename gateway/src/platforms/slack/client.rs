@@ -242,6 +242,8 @@ impl SlackClient {
             timeout: self.timeout,
             max_retries: MAX_RETRIES,
             max_wait: self.max_retry_wait,
+            retry_statuses: &[],
+            backoff: Duration::ZERO,
         }
     }
 }

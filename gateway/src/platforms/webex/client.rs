@@ -238,6 +238,8 @@ impl WebexClient {
             timeout: self.timeout,
             max_retries: MAX_RETRIES,
             max_wait: self.max_retry_wait,
+            retry_statuses: &[],
+            backoff: Duration::ZERO,
         };
         let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
         if !answer.status.is_success() {
