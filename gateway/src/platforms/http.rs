@@ -81,7 +81,7 @@ pub struct RetryPolicy {
     pub platform: &'static str,
     /// How long one attempt may take.
     pub timeout: Duration,
-    /// How many times a 429 is waited out before giving up.
+    /// How many times a 429 (or one of `retry_statuses`) is waited out before giving up.
     pub max_retries: u32,
     /// The longest wait a `Retry-After` (or a backoff) is allowed to ask for.
     pub max_wait: Duration,
