@@ -1,0 +1,762 @@
+//! Every inbound case of `shared/vectors/teams.json` (verdicts recorded with
+//! the Bot Framework Python SDK against a loopback JWKS) gets the recorded
+//! verdict through [`KeyStore::authenticate`] and [`check_activity`]; more
+//! tokens minted here from the file's test keys pin the edges (leeway,
+//! algorithms, issuers, `serviceurl`), and the key cache's fetch counts are
+//! checked against a mock server.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::*;
+use crate::platforms::teams::keys::{KeySettings, KeyStore};
+
+/// The vector file lives in `shared/`, beside the repository's root folder.
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/teams.json");
+
+/// The file has 11 inbound cases; fewer means it was truncated or replaced.
+const MIN_CASES: usize = 11;
+
+const METADATA_PATH: &str = "/v1/.well-known/openidconfiguration";
+const JWKS_PATH: &str = "/v1/.well-known/keys";
+const SERVICE_URL: &str = "https://smba.trafficmanager.net/teams/";
+const ENTRA_ISSUER: &str = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0";
+/// A fixed "now" for minted tokens.
+const NOW: u64 = 1_800_000_000;
+
+fn file() -> Value {
+    let text = std::fs::read_to_string(VECTORS)
+        .unwrap_or_else(|e| panic!("{VECTORS}: {e} (shared/ must sit beside the repository)"));
+    serde_json::from_str(&text).expect("teams.json is JSON")
+}
+
+fn app_id() -> String {
+    file()["app_id"].as_str().expect("app_id").to_owned()
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+fn private_key(kid: &str) -> EncodingKey {
+    let pem = file()["test_private_keys_pem"][kid]
+        .as_str()
+        .expect("test key")
+        .to_owned();
+    EncodingKey::from_rsa_pem(pem.as_bytes()).expect("RSA PEM")
+}
+
+/// The file's JWKS key with id `kid`, optionally renamed.
+fn jwk(kid: &str, rename: Option<&str>) -> Value {
+    let mut key = file()["jwks"]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid)
+        .expect("kid in jwks")
+        .clone();
+    if let Some(new) = rename {
+        key["kid"] = json!(new);
+    }
+    key
+}
+
+/// A token signed with the private key of the file's `signer` key, naming `kid`.
+fn mint_as(alg: Algorithm, signer: &str, kid: Option<&str>, claims: &Value) -> String {
+    let mut header = Header::new(alg);
+    header.kid = kid.map(str::to_owned);
+    jsonwebtoken::encode(&header, claims, &private_key(signer)).expect("sign")
+}
+
+fn mint(claims: &Value) -> String {
+    mint_as(
+        Algorithm::RS256,
+        "test-kid-msteams",
+        Some("test-kid-msteams"),
+        claims,
+    )
+}
+
+fn bf_claims() -> Value {
+    json!({
+        "iss": BOT_FRAMEWORK_ISSUER,
+        "aud": app_id(),
+        "serviceurl": SERVICE_URL,
+        "nbf": NOW - 60,
+        "exp": NOW + 3600,
+    })
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// A mock serving OpenID metadata at `prefix` + [`METADATA_PATH`] whose
+/// `jwks_uri` points at `prefix` + [`JWKS_PATH`], which serves `jwks`.
+async fn serve_keys(server: &MockServer, prefix: &str, jwks: Value) {
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{prefix}{JWKS_PATH}", server.uri()));
+    Mock::given(method("GET"))
+        .and(path(format!("{prefix}{METADATA_PATH}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{prefix}{JWKS_PATH}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks))
+        .mount(server)
+        .await;
+}
+
+fn bf_issuer(server: &MockServer) -> TrustedIssuer {
+    TrustedIssuer {
+        issuer: BOT_FRAMEWORK_ISSUER.to_owned(),
+        metadata_url: format!("{}{METADATA_PATH}", server.uri()),
+        requires_service_url: true,
+    }
+}
+
+fn entra_issuer(server: &MockServer) -> TrustedIssuer {
+    TrustedIssuer {
+        issuer: ENTRA_ISSUER.to_owned(),
+        metadata_url: format!("{}/entra{METADATA_PATH}", server.uri()),
+        requires_service_url: false,
+    }
+}
+
+fn store(min_refetch: Duration) -> KeyStore {
+    KeyStore::new(
+        reqwest::Client::new(),
+        KeySettings {
+            min_refetch,
+            ..KeySettings::default()
+        },
+    )
+}
+
+fn requests_to(received: &[wiremock::Request], p: &str) -> usize {
+    received.iter().filter(|r| r.url.path() == p).count()
+}
+
+/// The whole path a request takes: token, then binding to the activity.
+async fn admit(
+    keys: &KeyStore,
+    authorization: Option<&str>,
+    issuers: &[TrustedIssuer],
+    now_unix: u64,
+) -> Result<Verified, VerifyError> {
+    let verified = keys
+        .authenticate(authorization, &app_id(), issuers, now_unix)
+        .await?;
+    check_activity(&verified, SERVICE_URL, "msteams")?;
+    Ok(verified)
+}
+
+#[tokio::test]
+async fn every_vector_case_gets_its_recorded_verdict() {
+    let vectors = file();
+    let cases = vectors["inbound"].as_array().expect("inbound cases");
+    assert!(
+        cases.len() >= MIN_CASES,
+        "only {} inbound cases in {VECTORS}",
+        cases.len()
+    );
+    let server = MockServer::start().await;
+    serve_keys(&server, "", vectors["jwks"].clone()).await;
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let app_id = app_id();
+    let mut accepted = 0;
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let activity = &case["activity"];
+        let result = match keys
+            .authenticate(case["authorization_header"].as_str(), &app_id, &issuers, now())
+            .await
+        {
+            Ok(verified) => check_activity(
+                &verified,
+                activity["serviceUrl"].as_str().unwrap(),
+                activity["channelId"].as_str().unwrap(),
+            )
+            .map(|()| verified),
+            Err(e) => Err(e),
+        };
+        let expected = case["expected"]["accepted"].as_bool().expect("expected.accepted");
+        assert_eq!(result.is_ok(), expected, "{name}: {result:?}");
+        match result {
+            Ok(verified) => {
+                accepted += 1;
+                let claims = &case["expected"]["claims"];
+                assert_eq!(verified.claims.issuer, claims["iss"], "{name}");
+                assert_eq!(verified.claims.audience, claims["aud"], "{name}");
+                assert_eq!(
+                    verified.claims.service_url.as_deref(),
+                    claims["serviceurl"].as_str(),
+                    "{name}"
+                );
+                assert_eq!(
+                    verified.claims.expires_at,
+                    claims["exp"].as_u64().unwrap(),
+                    "{name}"
+                );
+                assert!(verified.endorsements.iter().any(|e| e == "msteams"), "{name}");
+            }
+            Err(e) => {
+                // The reason matches the recorded one, not merely "refused".
+                let want = match name {
+                    "NEG_serviceurl_mismatch" => VerifyError::ServiceUrlMismatch,
+                    "NEG_wrong_audience" => VerifyError::Audience,
+                    "NEG_wrong_issuer" => VerifyError::UntrustedIssuer {
+                        issuer: "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/x".into(),
+                    },
+                    "NEG_expired" => VerifyError::Expired,
+                    "NEG_endorsement_missing" => VerifyError::NotEndorsed {
+                        channel: "msteams".into(),
+                    },
+                    "NEG_signed_with_unknown_key" => VerifyError::Signature,
+                    "NEG_alg_confusion_HS256" => VerifyError::Algorithm("HS256".into()),
+                    "NEG_missing_authorization" => VerifyError::MissingHeader,
+                    "NEG_wrong_scheme" => VerifyError::WrongScheme,
+                    other => panic!("{other}: no expected reason recorded in this test"),
+                };
+                assert_eq!(e, want, "{name}");
+            }
+        }
+    }
+    assert_eq!(accepted, 2);
+}
+
+#[tokio::test]
+async fn expiry_and_not_before_have_five_minutes_leeway() {
+    let server = MockServer::start().await;
+    serve_keys(&server, "", file()["jwks"].clone()).await;
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let with = |field: &str, value: u64| {
+        let mut claims = bf_claims();
+        claims[field] = json!(value);
+        bearer(&mint(&claims))
+    };
+    let cases = [
+        (with("exp", NOW - LEEWAY_SECONDS), Ok(())),
+        (with("exp", NOW - LEEWAY_SECONDS - 1), Err(VerifyError::Expired)),
+        (with("nbf", NOW + LEEWAY_SECONDS), Ok(())),
+        (
+            with("nbf", NOW + LEEWAY_SECONDS + 1),
+            Err(VerifyError::NotYetValid),
+        ),
+    ];
+    for (header, want) in cases {
+        let got = admit(&keys, Some(&header), &issuers, NOW).await.map(|_| ());
+        assert_eq!(got, want);
+    }
+    let mut no_exp = bf_claims();
+    no_exp.as_object_mut().unwrap().remove("exp");
+    let got = admit(&keys, Some(&bearer(&mint(&no_exp))), &issuers, NOW).await;
+    assert_eq!(got.unwrap_err(), VerifyError::Expired);
+}
+
+#[tokio::test]
+async fn only_rs256_is_accepted_whatever_the_header_says() {
+    let server = MockServer::start().await;
+    serve_keys(&server, "", file()["jwks"].clone()).await;
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let claims = bf_claims();
+    for (alg, name) in [
+        (Algorithm::RS384, "RS384"),
+        (Algorithm::RS512, "RS512"),
+        (Algorithm::PS256, "PS256"),
+    ] {
+        let token = mint_as(alg, "test-kid-msteams", Some("test-kid-msteams"), &claims);
+        let got = admit(&keys, Some(&bearer(&token)), &issuers, NOW).await;
+        assert_eq!(got.unwrap_err(), VerifyError::Algorithm(name.into()));
+    }
+    // `none`, unsigned and with a signature copied from a real token.
+    let real = mint(&claims);
+    let real_signature = real.rsplit('.').next().unwrap();
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","kid":"test-kid-msteams"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    for signature in ["", real_signature] {
+        let token = format!("{header}.{payload}.{signature}");
+        let got = admit(&keys, Some(&bearer(&token)), &issuers, NOW).await;
+        assert_eq!(got.unwrap_err(), VerifyError::Algorithm("none".into()));
+    }
+    // The payload of a valid token under a rewritten header breaks the signature.
+    let (_, rest) = real.split_once('.').unwrap();
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"test-kid-msteams","typ":"JWT","x":1}"#);
+    let got = admit(&keys, Some(&bearer(&format!("{header}.{rest}"))), &issuers, NOW).await;
+    assert_eq!(got.unwrap_err(), VerifyError::Signature);
+}
+
+#[tokio::test]
+async fn malformed_tokens_are_refused_without_a_fetch() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let no_kid = mint_as(Algorithm::RS256, "test-kid-msteams", None, &bf_claims());
+    let mut no_iss = bf_claims();
+    no_iss.as_object_mut().unwrap().remove("iss");
+    let no_iss = mint(&no_iss);
+    let unsigned = mint(&bf_claims());
+    let unsigned = &unsigned[..unsigned.rfind('.').unwrap() + 1];
+    for token in [
+        no_kid.as_str(),
+        &no_iss,
+        unsigned,
+        "a.b",
+        "a.b.c.d",
+        "not a jwt",
+        "e30.e30.e30",
+    ] {
+        let got = admit(&keys, Some(&bearer(token)), &issuers, NOW).await;
+        assert!(matches!(got, Err(VerifyError::Malformed(_))), "{token}: {got:?}");
+        assert_eq!(got.unwrap_err().status(), 401);
+    }
+    let mut foreign = bf_claims();
+    foreign["iss"] = json!("https://evil.example.com");
+    let got = admit(&keys, Some(&bearer(&mint(&foreign))), &issuers, NOW).await;
+    assert_eq!(
+        got.unwrap_err(),
+        VerifyError::UntrustedIssuer {
+            issuer: "https://evil.example.com".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn audience_must_be_the_app_id() {
+    let server = MockServer::start().await;
+    serve_keys(&server, "", file()["jwks"].clone()).await;
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let token = bearer(&mint(&bf_claims()));
+    assert!(
+        keys.authenticate(Some(&token), &app_id(), &issuers, NOW)
+            .await
+            .is_ok()
+    );
+    for app in ["", "other-app", &app_id()[1..], &format!("{} ", app_id())] {
+        let got = keys.authenticate(Some(&token), app, &issuers, NOW).await;
+        assert_eq!(got.unwrap_err(), VerifyError::Audience, "{app}");
+    }
+    let mut listed = bf_claims();
+    listed["aud"] = json!([app_id()]);
+    let got = keys
+        .authenticate(Some(&bearer(&mint(&listed))), &app_id(), &issuers, NOW)
+        .await;
+    assert_eq!(got.unwrap_err(), VerifyError::Audience);
+}
+
+#[tokio::test]
+async fn the_bot_framework_issuer_requires_a_serviceurl_claim() {
+    let server = MockServer::start().await;
+    serve_keys(&server, "", file()["jwks"].clone()).await;
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let mut claims = bf_claims();
+    claims.as_object_mut().unwrap().remove("serviceurl");
+    let got = admit(&keys, Some(&bearer(&mint(&claims))), &issuers, NOW).await;
+    let err = got.unwrap_err();
+    assert_eq!(err, VerifyError::ServiceUrlMissing);
+    assert_eq!(err.status(), 403);
+    // A trailing-slash difference is a different URL: compared exactly.
+    let verified = keys
+        .authenticate(Some(&bearer(&mint(&bf_claims()))), &app_id(), &issuers, NOW)
+        .await
+        .unwrap();
+    let err = check_activity(&verified, "https://smba.trafficmanager.net/teams", "msteams").unwrap_err();
+    assert_eq!(err, VerifyError::ServiceUrlMismatch);
+    assert_eq!(err.status(), 403);
+}
+
+#[tokio::test]
+async fn an_extra_issuer_is_accepted_only_when_configured_with_its_own_keys() {
+    let server = MockServer::start().await;
+    serve_keys(&server, "", json!({"keys": [jwk("test-kid-msteams", None)]})).await;
+    // The Entra key set: the webchat test key under another kid, no endorsements.
+    let mut entra_key = jwk("test-kid-webchat-only", Some("entra-kid"));
+    entra_key.as_object_mut().unwrap().remove("endorsements");
+    serve_keys(&server, "/entra", json!({"keys": [entra_key]})).await;
+    let claims = json!({
+        "iss": ENTRA_ISSUER,
+        "aud": app_id(),
+        "tid": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        "nbf": NOW - 60,
+        "exp": NOW + 3600,
+    });
+    let token = bearer(&mint_as(
+        Algorithm::RS256,
+        "test-kid-webchat-only",
+        Some("entra-kid"),
+        &claims,
+    ));
+    let keys = store(Duration::ZERO);
+
+    let bf_only = [bf_issuer(&server)];
+    let got = admit(&keys, Some(&token), &bf_only, NOW).await;
+    assert_eq!(
+        got.unwrap_err(),
+        VerifyError::UntrustedIssuer {
+            issuer: ENTRA_ISSUER.into()
+        }
+    );
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests_to(&received, &format!("/entra{METADATA_PATH}")),
+        0,
+        "untrusted iss fetched keys"
+    );
+
+    let both = [bf_issuer(&server), entra_issuer(&server)];
+    let verified = admit(&keys, Some(&token), &both, NOW)
+        .await
+        .expect("configured extra issuer");
+    assert_eq!(verified.claims.issuer, ENTRA_ISSUER);
+    assert_eq!(
+        verified.claims.tenant.as_deref(),
+        Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+    );
+    assert_eq!(verified.claims.service_url, None);
+    assert!(verified.endorsements.is_empty());
+
+    // When the extra issuer's token does carry serviceurl, it is checked.
+    let mut with_url = claims.clone();
+    with_url["serviceurl"] = json!("https://evil.example.com/");
+    let token = bearer(&mint_as(
+        Algorithm::RS256,
+        "test-kid-webchat-only",
+        Some("entra-kid"),
+        &with_url,
+    ));
+    assert_eq!(
+        admit(&keys, Some(&token), &both, NOW).await.unwrap_err(),
+        VerifyError::ServiceUrlMismatch
+    );
+
+    // Keys are routed by issuer: a Bot Framework token naming the Entra key is
+    // looked up in the Bot Framework set and not found.
+    let cross = bearer(&mint_as(
+        Algorithm::RS256,
+        "test-kid-webchat-only",
+        Some("entra-kid"),
+        &bf_claims(),
+    ));
+    let got = admit(&keys, Some(&cross), &both, NOW).await;
+    assert_eq!(
+        got.unwrap_err(),
+        VerifyError::UnknownKey {
+            kid: "entra-kid".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn many_validations_share_one_fetch() {
+    let server = MockServer::start().await;
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
+    Mock::given(path(METADATA_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(metadata)
+                .set_delay(Duration::from_millis(200)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file()["jwks"].clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // min_refetch 0: only the single flight keeps concurrent misses to one fetch.
+    let keys = store(Duration::ZERO);
+    let issuers = [bf_issuer(&server)];
+    let token = bearer(&mint(&bf_claims()));
+    let concurrent = (0..10).map(|_| admit(&keys, Some(&token), &issuers, NOW));
+    for result in futures::future::join_all(concurrent).await {
+        result.expect("accepted");
+    }
+    for _ in 0..20 {
+        admit(&keys, Some(&token), &issuers, NOW).await.expect("accepted");
+    }
+    // A second store handle (a config reload) shares the cache.
+    let reloaded = keys.clone();
+    admit(&reloaded, Some(&token), &issuers, NOW)
+        .await
+        .expect("accepted");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn an_unknown_kid_refetches_once_and_picks_up_a_rotated_key() {
+    let server = MockServer::start().await;
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
+    Mock::given(path(METADATA_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+        .mount(&server)
+        .await;
+    Mock::given(path(JWKS_PATH))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"keys": [jwk("test-kid-msteams", None)]})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let rotated =
+        json!({"keys": [jwk("test-kid-msteams", None), jwk("test-kid-webchat-only", Some("rotated"))]});
+    Mock::given(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(rotated))
+        .mount(&server)
+        .await;
+    let min_refetch = Duration::from_secs(2);
+    let keys = store(min_refetch);
+    let issuers = [bf_issuer(&server)];
+    admit(&keys, Some(&bearer(&mint(&bf_claims()))), &issuers, NOW)
+        .await
+        .expect("first key");
+
+    let rotated_token = bearer(&mint_as(
+        Algorithm::RS256,
+        "test-kid-webchat-only",
+        Some("rotated"),
+        &bf_claims(),
+    ));
+    // Within min_refetch of the first fetch, the new kid is not fetched for.
+    let got = keys
+        .authenticate(Some(&rotated_token), &app_id(), &issuers, NOW)
+        .await;
+    assert_eq!(
+        got.unwrap_err(),
+        VerifyError::UnknownKey {
+            kid: "rotated".into()
+        }
+    );
+    assert_eq!(
+        requests_to(&server.received_requests().await.unwrap(), METADATA_PATH),
+        1
+    );
+
+    tokio::time::sleep(min_refetch + Duration::from_millis(100)).await;
+    let verified = keys
+        .authenticate(Some(&rotated_token), &app_id(), &issuers, NOW)
+        .await
+        .expect("rotated key");
+    assert_eq!(verified.endorsements, ["webchat"]);
+    assert_eq!(
+        requests_to(&server.received_requests().await.unwrap(), METADATA_PATH),
+        2
+    );
+
+    // A second unknown kid right after does not fetch again.
+    let unknown = bearer(&mint_as(
+        Algorithm::RS256,
+        "test-kid-msteams",
+        Some("made-up"),
+        &bf_claims(),
+    ));
+    let got = keys.authenticate(Some(&unknown), &app_id(), &issuers, NOW).await;
+    assert_eq!(
+        got.unwrap_err(),
+        VerifyError::UnknownKey {
+            kid: "made-up".into()
+        }
+    );
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(requests_to(&received, METADATA_PATH), 2);
+    assert_eq!(requests_to(&received, JWKS_PATH), 2);
+}
+
+#[tokio::test]
+async fn a_failed_refresh_keeps_the_old_keys() {
+    let server = MockServer::start().await;
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
+    Mock::given(path(METADATA_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(METADATA_PATH))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    Mock::given(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file()["jwks"].clone()))
+        .mount(&server)
+        .await;
+    // max_age 0: every validation finds the keys stale and refreshes.
+    let settings = KeySettings {
+        max_age: Duration::ZERO,
+        min_refetch: Duration::ZERO,
+        ..KeySettings::default()
+    };
+    let keys = KeyStore::new(reqwest::Client::new(), settings);
+    let issuers = [bf_issuer(&server)];
+    let token = bearer(&mint(&bf_claims()));
+    for _ in 0..3 {
+        admit(&keys, Some(&token), &issuers, NOW)
+            .await
+            .expect("served from the old keys");
+    }
+    assert_eq!(
+        requests_to(&server.received_requests().await.unwrap(), METADATA_PATH),
+        3
+    );
+}
+
+#[tokio::test]
+async fn unreachable_or_broken_metadata_is_keys_unavailable() {
+    let token = bearer(&mint(&bf_claims()));
+    let settings = KeySettings {
+        min_refetch: Duration::ZERO,
+        fetch_timeout: Duration::from_secs(2),
+        ..KeySettings::default()
+    };
+    let keys = KeyStore::new(reqwest::Client::new(), settings);
+    // Port 1 on loopback: connection refused.
+    let unreachable = [TrustedIssuer {
+        issuer: BOT_FRAMEWORK_ISSUER.to_owned(),
+        metadata_url: format!("http://127.0.0.1:1{METADATA_PATH}"),
+        requires_service_url: true,
+    }];
+    let err = keys
+        .authenticate(Some(&token), &app_id(), &unreachable, NOW)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VerifyError::KeysUnavailable(_)), "{err:?}");
+    assert_eq!(err.status(), 503);
+
+    let server = MockServer::start().await;
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
+    Mock::given(path(METADATA_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+        .mount(&server)
+        .await;
+    let only_ec =
+        json!({"keys": [{"kty": "EC", "kid": "test-kid-msteams", "crv": "P-256", "x": "AA", "y": "AA"}]});
+    Mock::given(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(only_ec))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(2 * 1024 * 1024)))
+        .mount(&server)
+        .await;
+    let issuers = [bf_issuer(&server)];
+    for reason in ["no usable RSA keys", "larger than"] {
+        let err = keys
+            .authenticate(Some(&token), &app_id(), &issuers, NOW)
+            .await
+            .unwrap_err();
+        match &err {
+            VerifyError::KeysUnavailable(why) => assert!(why.contains(reason), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(err.status(), 503);
+    }
+}
+
+#[test]
+fn the_bearer_scheme_is_required() {
+    assert_eq!(bearer_token(Some("Bearer abc.def.ghi")), Ok("abc.def.ghi"));
+    assert_eq!(bearer_token(Some("bearer abc")), Ok("abc"));
+    assert_eq!(bearer_token(None), Err(VerifyError::MissingHeader));
+    assert_eq!(bearer_token(Some("")), Err(VerifyError::MissingHeader));
+    assert_eq!(bearer_token(Some("  ")), Err(VerifyError::MissingHeader));
+    for bad in ["Token abc", "Basic abc", "Bearerabc", "abc", "Bearer\tabc"] {
+        assert_eq!(bearer_token(Some(bad)), Err(VerifyError::WrongScheme), "{bad:?}");
+    }
+    for bad in ["Bearer ", "Bearer  abc", "Bearer abc def"] {
+        assert!(
+            matches!(bearer_token(Some(bad)), Err(VerifyError::Malformed(_))),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn endorsements_bind_the_key_to_the_channel() {
+    let verified = |endorsements: &[&str], service_url: Option<&str>, requires: bool| Verified {
+        claims: Claims {
+            issuer: BOT_FRAMEWORK_ISSUER.into(),
+            audience: "app".into(),
+            service_url: service_url.map(str::to_owned),
+            expires_at: NOW,
+            tenant: None,
+        },
+        endorsements: endorsements.iter().map(|e| (*e).to_owned()).collect(),
+        requires_service_url: requires,
+    };
+    let teams = verified(&["msteams", "webchat"], Some(SERVICE_URL), true);
+    assert_eq!(check_activity(&teams, SERVICE_URL, "msteams"), Ok(()));
+    assert_eq!(
+        check_activity(&teams, SERVICE_URL, "slack"),
+        Err(VerifyError::NotEndorsed {
+            channel: "slack".into()
+        })
+    );
+    assert_eq!(
+        check_activity(&teams, SERVICE_URL, ""),
+        Err(VerifyError::NotEndorsed {
+            channel: String::new()
+        })
+    );
+    // No endorsements: any channel (the SDK's rule).
+    assert_eq!(
+        check_activity(&verified(&[], Some(SERVICE_URL), true), SERVICE_URL, "x"),
+        Ok(())
+    );
+    assert_eq!(
+        check_activity(&verified(&[], None, true), SERVICE_URL, "msteams"),
+        Err(VerifyError::ServiceUrlMissing)
+    );
+    assert_eq!(
+        check_activity(&verified(&[], None, false), SERVICE_URL, "msteams"),
+        Ok(())
+    );
+}
+
+#[test]
+fn statuses_and_messages_reveal_no_token() {
+    let statuses = [
+        (VerifyError::MissingHeader, 401),
+        (VerifyError::WrongScheme, 401),
+        (VerifyError::Malformed("x"), 401),
+        (VerifyError::Algorithm("HS256".into()), 401),
+        (VerifyError::Signature, 401),
+        (VerifyError::Audience, 401),
+        (VerifyError::Expired, 401),
+        (VerifyError::NotYetValid, 401),
+        (VerifyError::UnknownKey { kid: "k".into() }, 401),
+        (VerifyError::UntrustedIssuer { issuer: "i".into() }, 401),
+        (VerifyError::NotEndorsed { channel: "c".into() }, 403),
+        (VerifyError::ServiceUrlMismatch, 403),
+        (VerifyError::ServiceUrlMissing, 403),
+        (VerifyError::KeysUnavailable("x".into()), 503),
+    ];
+    for (err, status) in statuses {
+        assert_eq!(err.status(), status, "{err}");
+    }
+    let token = mint(&bf_claims());
+    let parsed = UnverifiedToken::parse(&token).unwrap();
+    let shown = format!("{parsed:?}");
+    for part in token.split('.') {
+        assert!(!shown.contains(part), "{shown}");
+    }
+    assert!(shown.contains("test-kid-msteams"), "{shown}");
+}
