@@ -180,24 +180,49 @@ fn messages(fake: &FakeTeams) -> Vec<Recorded> {
         .collect()
 }
 
-/// The `n`-th message activity the gateway sent, once it arrives.
-async fn message(fake: &FakeTeams, n: usize) -> Recorded {
+/// What a user sees of `messages`: their texts and their cards (as JSON), one per line.
+fn content(messages: &[Recorded]) -> String {
+    messages
+        .iter()
+        .map(|m| {
+            let body = m.json();
+            format!(
+                "{} {}",
+                body["text"].as_str().unwrap_or_default(),
+                body["attachments"]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The message activities posted as replies to activity `id`.
+fn replies(fake: &FakeTeams, id: &str) -> Vec<Recorded> {
+    let suffix = format!("/activities/{}", encode_segment(id));
+    messages(fake)
+        .into_iter()
+        .filter(|m| m.path.ends_with(&suffix))
+        .collect()
+}
+
+/// Waits until the replies to activity `id` (an answer may take several
+/// activities: text, then each table or card alone) hold every `expected`
+/// text, and returns them.
+async fn answer(fake: &FakeTeams, id: &str, expected: &[&str]) -> Vec<Recorded> {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
-        if let Some(found) = messages(fake).into_iter().nth(n) {
+        let found = replies(fake, id);
+        let seen = content(&found);
+        if !found.is_empty() && expected.iter().all(|e| seen.contains(e)) {
             return found;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "message #{n} never came; the fake saw: {:#?}",
+            "no answer to {id} with {expected:?}; the replies said:\n{seen}\nthe fake saw: {:#?}",
             fake.summaries()
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-fn text_of(message: &Recorded) -> String {
-    message.json()["text"].as_str().unwrap_or_default().to_owned()
 }
 
 /// The two paths an answer in `conversation` may take: a reply to `activity`, or a send.
@@ -267,42 +292,56 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
         "chatops whoami",
     );
     deliver(&gateway, &activity).await;
-    let answer = message(&fake, 0).await;
-    let body = answer.json();
-    assert_eq!(
-        answer.authorization(),
-        "Bearer fake-access-token-1",
-        "{}",
-        answer.summary()
-    );
+    // whoami is private: it goes to the channel thread, or to a 1:1 conversation the gateway creates.
     let in_channel = answer_paths(CHANNEL_CONVERSATION, "1485983408511");
-    // whoami is private: it may go to a 1:1 conversation the gateway creates instead.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let whoami = loop {
+        let sent = messages(&fake);
+        let seen = content(&sent);
+        if [TENANT, ALICE, "kind: AccountLink"]
+            .iter()
+            .all(|e| seen.contains(e))
+        {
+            break sent;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no whoami answer naming the tenant, the user and the AccountLink:\n{seen}\n{:#?}",
+            fake.summaries()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let created: Vec<String> = fake
         .connector_requests()
         .iter()
         .filter(|r| r.path.trim_end_matches('/') == "/teams/v3/conversations")
         .filter_map(|r| r.answered_id.clone())
         .collect();
-    let private = created
-        .iter()
-        .any(|c| answer.path == format!("/teams/v3/conversations/{}/activities", encode_segment(c)));
-    assert!(
-        in_channel.contains(&answer.path) || private,
-        "the answer went to {} (expected one of {in_channel:?} or a created conversation {created:?})",
-        answer.path
-    );
-    assert_eq!(body["textFormat"], "markdown", "{body}");
-    let text = text_of(&answer);
-    for expected in [TENANT, ALICE, "kind: AccountLink"] {
-        assert!(text.contains(expected), "{expected} missing from {text}");
+    for message in &whoami {
+        let private = created
+            .iter()
+            .any(|c| message.path == format!("/teams/v3/conversations/{}/activities", encode_segment(c)));
+        assert!(
+            in_channel.contains(&message.path) || private,
+            "the answer went to {} (expected one of {in_channel:?} or a created conversation {created:?})",
+            message.path
+        );
+        assert_eq!(
+            message.authorization(),
+            "Bearer fake-access-token-1",
+            "{}",
+            message.summary()
+        );
     }
+    let first = whoami[0].json();
+    assert_eq!(first["textFormat"], "markdown", "{first}");
 
     // The app's token was asked for as a multi-tenant bot.
     let tokens = fake.token_requests();
     assert_eq!(tokens.len(), 1, "{:#?}", fake.summaries());
     assert_token_request(&tokens[0], "botframework.com");
 
-    // In the personal chat: no mention needed, the answer goes to that conversation.
+    // In the personal chat: no mention needed, the answer is a reply there.
     let activity = personal_activity(
         &fake,
         "act-personal-1",
@@ -311,28 +350,24 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
         "chatops whoami",
     );
     deliver(&gateway, &activity).await;
-    let answer = message(&fake, 1).await;
-    let paths = answer_paths(PERSONAL, "act-personal-1");
-    assert!(
-        paths.contains(&answer.path),
-        "the answer went to {} (expected one of {paths:?})",
-        answer.path
-    );
-    let body = answer.json();
-    if answer.path == paths[0] {
-        assert_eq!(body["replyToId"], "act-personal-1", "{body}");
+    let replies = answer(&fake, "act-personal-1", &[TENANT, ALICE, "kind: AccountLink"]).await;
+    let path = &answer_paths(PERSONAL, "act-personal-1")[0];
+    for message in &replies {
+        assert_eq!(&message.path, path);
+        assert_eq!(
+            message.json()["replyToId"],
+            "act-personal-1",
+            "{}",
+            message.text()
+        );
+        let content_type = message.headers["content-type"].to_str().unwrap();
+        assert_eq!(content_type.split(';').next(), Some("application/json"));
     }
-    assert!(text_of(&answer).contains(ALICE), "{body}");
-    assert_eq!(
-        answer.headers["content-type"].to_str().unwrap().split(';').next(),
-        Some("application/json")
-    );
 
     // help lists the commands.
     let activity = personal_activity(&fake, "act-personal-2", TENANT, (ALICE, ALICE_ID), "chatops help");
     deliver(&gateway, &activity).await;
-    let help = text_of(&message(&fake, 2).await);
-    assert!(help.contains("chatops") && help.contains("nautobot"), "{help}");
+    answer(&fake, "act-personal-2", &["chatops", "nautobot"]).await;
 }
 
 #[tokio::test]
@@ -348,7 +383,11 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
         &personal_activity(&fake, "act-access", TENANT, (ALICE, ALICE_ID), "chatops access"),
     )
     .await;
-    let card_message = message(&fake, 0).await;
+    let card_message = answer(&fake, "act-access", &["Input.ChoiceSet"])
+        .await
+        .into_iter()
+        .find(|m| m.text().contains("Input.ChoiceSet"))
+        .unwrap();
     let paths = answer_paths(PERSONAL, "act-access");
     assert!(
         paths.contains(&card_message.path),
@@ -400,24 +439,14 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
 
     // Bob submits Alice's card: the continuation is hers, so he is refused.
     deliver(&gateway, &submitted("act-submit-bob", (BOB, BOB_ID))).await;
-    let refused = text_of(&message(&fake, 1).await);
+    answer(&fake, "act-submit-bob", &[]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let refused = content(&replies(&fake, "act-submit-bob"));
     assert!(!refused.contains("whoami"), "Bob got Alice's answer: {refused}");
 
     deliver(&gateway, &submitted("act-submit-alice", (ALICE, ALICE_ID))).await;
-    let answer = message(&fake, 2).await;
-    let text = text_of(&answer);
-    assert!(
-        text.contains("whoami"),
-        "the access table of chatops lists its sub-commands: {text}"
-    );
-    assert!(
-        answer.path.starts_with(&format!(
-            "/teams/v3/conversations/{}/activities",
-            encode_segment(PERSONAL)
-        )),
-        "{}",
-        answer.path
-    );
+    // The access table of chatops lists its sub-commands.
+    answer(&fake, "act-submit-alice", &["whoami"]).await;
 
     // deleteInputOnSubmission: the card is deleted, once (Bob's refused submit left it).
     let card_path = format!(
@@ -449,11 +478,7 @@ async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
         ),
     )
     .await;
-    let denied = text_of(&message(&fake, 0).await);
-    assert!(
-        denied.contains("organization") && denied.contains(OTHER_TENANT),
-        "{denied}"
-    );
+    answer(&fake, "act-denied", &["organization", OTHER_TENANT]).await;
 
     // The quickstart grants nautobot's other sub-commands to alice only: Bob (of
     // the granted tenant) is told the user scope and his own ID.
@@ -468,8 +493,7 @@ async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
         ),
     )
     .await;
-    let denied = text_of(&message(&fake, 1).await);
-    assert!(denied.contains("user") && denied.contains(BOB), "{denied}");
+    answer(&fake, "act-denied-user", &["for user", BOB]).await;
 }
 
 #[tokio::test]
@@ -486,7 +510,7 @@ async fn the_apps_token_is_fetched_once_and_reused() {
             &personal_activity(&fake, &id, TENANT, (ALICE, ALICE_ID), command),
         )
         .await;
-        message(&fake, n).await;
+        answer(&fake, &id, &[]).await;
     }
     let tokens = fake.token_requests();
     assert_eq!(tokens.len(), 1, "one token for all: {:#?}", fake.summaries());
@@ -512,7 +536,7 @@ async fn a_single_tenant_bot_asks_its_own_tenant_for_tokens() {
         &personal_activity(&fake, "act-single", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
     )
     .await;
-    message(&fake, 0).await;
+    answer(&fake, "act-single", &[ALICE]).await;
     let tokens = fake.token_requests();
     assert_eq!(tokens.len(), 1, "{:#?}", fake.summaries());
     assert_token_request(&tokens[0], TENANT);
@@ -527,8 +551,8 @@ async fn a_429_from_the_connector_is_retried_after_retry_after() {
         &personal_activity(&fake, "act-warm", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
     )
     .await;
-    message(&fake, 0).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    answer(&fake, "act-warm", &["kind: AccountLink"]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let before = fake.connector_requests().len();
     fake.script(Scripted {
         status: StatusCode::TOO_MANY_REQUESTS,
@@ -584,7 +608,7 @@ async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
         &personal_activity(&fake, "act-before", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
     )
     .await;
-    message(&fake, 0).await;
+    answer(&fake, "act-before", &["kind: AccountLink"]).await;
 
     let activity = personal_activity(&fake, "act-rotated", TENANT, (ALICE, ALICE_ID), "chatops whoami");
     let auth = format!(
@@ -603,7 +627,11 @@ async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
         refused.text().await.unwrap_or_default()
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(messages(&fake).len(), 1, "{:#?}", fake.summaries());
+    assert!(
+        replies(&fake, "act-rotated").is_empty(),
+        "{:#?}",
+        fake.summaries()
+    );
 
     // Microsoft publishes the new key.
     fake.set_keys(vec![key_a(), jwk(ROTATED_KID, KEY_B_N, &["msteams", "webchat"])]);
@@ -617,9 +645,7 @@ async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
         accepted.text().await.unwrap_or_default(),
         fake.requests().iter().filter(|r| r.path == "/keys").count()
     );
-    let answer = message(&fake, 1).await;
-    assert!(answer.path.contains("/activities"), "{}", answer.path);
-    assert!(text_of(&answer).contains(ALICE));
+    answer(&fake, "act-rotated", &[ALICE]).await;
 }
 
 #[tokio::test]
@@ -743,5 +769,5 @@ async fn forged_foreign_and_misdirected_tokens_are_refused_before_anything_is_se
     // The control: the same activity with a valid token is answered, so the
     // refusals above were the tokens', not the setup's.
     deliver(&gateway, &activity).await;
-    message(&fake, 0).await;
+    answer(&fake, "act-refused", &[ALICE]).await;
 }
