@@ -292,8 +292,7 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
         "chatops whoami",
     );
     deliver(&gateway, &activity).await;
-    // whoami is private: it goes to the channel thread, or to a 1:1 conversation the gateway creates.
-    let in_channel = answer_paths(CHANNEL_CONVERSATION, "1485983408511");
+    // whoami is private: in a channel it goes to a 1:1 chat the gateway opens with the user.
     let deadline = tokio::time::Instant::now() + PATIENCE;
     let whoami = loop {
         let sent = messages(&fake);
@@ -311,21 +310,29 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    let created: Vec<String> = fake
+    let creations: Vec<Recorded> = fake
         .connector_requests()
-        .iter()
-        .filter(|r| r.path.trim_end_matches('/') == "/teams/v3/conversations")
-        .filter_map(|r| r.answered_id.clone())
+        .into_iter()
+        .filter(|r| {
+            r.method == axum::http::Method::POST && r.path.trim_end_matches('/') == "/teams/v3/conversations"
+        })
         .collect();
+    assert_eq!(creations.len(), 1, "{:#?}", fake.summaries());
+    let parameters = creations[0].json();
+    assert_eq!(parameters["members"], json!([{"id": ALICE_ID}]), "{parameters}");
+    assert_eq!(parameters["bot"]["id"], format!("28:{APP_ID}"), "{parameters}");
+    assert_eq!(parameters["channelData"]["tenant"]["id"], TENANT, "{parameters}");
+    let private = format!(
+        "/teams/v3/conversations/{}/activities",
+        encode_segment(
+            creations[0]
+                .answered_id
+                .as_deref()
+                .expect("the fake answered an id")
+        )
+    );
     for message in &whoami {
-        let private = created
-            .iter()
-            .any(|c| message.path == format!("/teams/v3/conversations/{}/activities", encode_segment(c)));
-        assert!(
-            in_channel.contains(&message.path) || private,
-            "the answer went to {} (expected one of {in_channel:?} or a created conversation {created:?})",
-            message.path
-        );
+        assert_eq!(message.path, private, "not in the channel: {}", message.summary());
         assert_eq!(
             message.authorization(),
             "Bearer fake-access-token-1",
@@ -368,6 +375,38 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
     let activity = personal_activity(&fake, "act-personal-2", TENANT, (ALICE, ALICE_ID), "chatops help");
     deliver(&gateway, &activity).await;
     answer(&fake, "act-personal-2", &["chatops", "nautobot"]).await;
+}
+
+#[tokio::test]
+async fn a_private_answer_teams_will_not_deliver_is_not_shown_in_the_channel() {
+    let fake = FakeTeams::start().await;
+    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    // The user has not added the app for themselves: no 1:1 chat.
+    fake.script(Scripted {
+        status: StatusCode::FORBIDDEN,
+        headers: Vec::new(),
+        body: r#"{"error":{"code":"BotNotInConversationRoster","message":"The bot is not part of the conversation roster."}}"#
+            .to_owned(),
+    });
+    let activity = channel_activity(
+        &fake,
+        "act-private-1",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
+    );
+    deliver(&gateway, &activity).await;
+    let told = answer(&fake, "act-private-1", &["privately", "Add the app"]).await;
+    let shown = content(&told);
+    assert!(
+        !shown.contains("kind: AccountLink"),
+        "the private answer leaked: {shown}"
+    );
+    assert!(
+        !content(&messages(&fake)).contains("kind: AccountLink"),
+        "the private answer went somewhere: {:#?}",
+        fake.summaries()
+    );
 }
 
 #[tokio::test]
