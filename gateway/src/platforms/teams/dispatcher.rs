@@ -189,3 +189,183 @@ impl Dispatcher for TeamsDispatcher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::{Value, json};
+    use wiremock::matchers::{method, path, path_regex};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::model::{Choice, Level, Menu, Message};
+    use crate::platforms::teams::token::TokenSource;
+    use crate::runtime::PlatformKind;
+
+    const APP_ID: &str = "00000000-1111-2222-3333-444444444444";
+
+    async fn fake() -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/botframework.com/oauth2/v2.0/token"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"expires_in": 3600, "access_token": "t1"})),
+            )
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn dispatcher(server: &MockServer) -> TeamsDispatcher {
+        let tokens = TokenSource::new(
+            reqwest::Client::new(),
+            server.uri(),
+            APP_ID.to_owned(),
+            "password".to_owned(),
+            None,
+        );
+        let client = ConnectorClient::new(reqwest::Client::new(), tokens)
+            .with_max_retry_wait(Duration::from_millis(10));
+        TeamsDispatcher::new(client, APP_ID)
+    }
+
+    fn channel(server: &MockServer) -> ReplyContext {
+        ReplyContext {
+            conversation: Some("19:c@thread.skype;messageid=7".to_owned()),
+            thread: Some("7".to_owned()),
+            service_url: Some(format!("{}/teams/", server.uri())),
+            user: Some("29:alice".to_owned()),
+            tenant: Some("t1".to_owned()),
+            ..Default::default()
+        }
+    }
+
+    async fn posted(server: &MockServer, path_prefix: &str) -> Vec<Value> {
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.method.as_str() == "POST" && r.url.path().starts_with(path_prefix))
+            .map(|r| serde_json::from_slice(&r.body).unwrap())
+            .collect()
+    }
+
+    fn accept_everything() -> Mock {
+        Mock::given(path_regex("^/teams/v3/conversations"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "new-1"})))
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_a_reply_from_the_bot_in_the_thread() {
+        let server = fake().await;
+        accept_everything().mount(&server).await;
+        let to = channel(&server);
+        dispatcher(&server)
+            .send(&to, &Reply::Message(Message::text(Level::Info, "hello")))
+            .await
+            .unwrap();
+        let sent = posted(
+            &server,
+            "/teams/v3/conversations/19%3Ac%40thread.skype%3Bmessageid%3D7/activities/7",
+        )
+        .await;
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0]["from"]["id"], format!("28:{APP_ID}"));
+        assert_eq!(sent[0]["replyToId"], "7");
+        assert_eq!(sent[0]["conversation"]["id"], "19:c@thread.skype;messageid=7");
+        assert!(sent[0]["text"].as_str().unwrap().contains("hello"));
+    }
+
+    #[tokio::test]
+    async fn a_private_answer_opens_a_chat_with_the_user_and_goes_there() {
+        let server = fake().await;
+        accept_everything().mount(&server).await;
+        let to = channel(&server);
+        let secret = Message::text(Level::Info, "only for alice").privately();
+        dispatcher(&server)
+            .send(&to, &Reply::Message(secret))
+            .await
+            .unwrap();
+        let created = server.received_requests().await.unwrap();
+        let create = created
+            .iter()
+            .find(|r| r.url.path() == "/teams/v3/conversations")
+            .expect("a conversation was created");
+        let parameters: Value = serde_json::from_slice(&create.body).unwrap();
+        assert_eq!(parameters["members"], json!([{"id": "29:alice"}]));
+        assert_eq!(parameters["channelData"]["tenant"]["id"], "t1");
+        let private = posted(&server, "/teams/v3/conversations/new-1/activities").await;
+        assert_eq!(private.len(), 1);
+        assert!(
+            private[0].get("replyToId").is_none(),
+            "a new chat has nothing to reply to"
+        );
+        assert!(
+            posted(&server, "/teams/v3/conversations/19").await.is_empty(),
+            "nothing in the channel"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_prompt_that_cannot_be_shown_is_explained_to_the_user() {
+        let server = fake().await;
+        accept_everything().mount(&server).await;
+        let menu = Menu {
+            text: "Which?".to_owned(),
+            choices: vec![Choice::same("a")],
+            next_offset: None,
+            continuation: "x".repeat(10_000),
+        };
+        let err = dispatcher(&server)
+            .send(&channel(&server), &Reply::Prompt(Prompt::Menu(menu)))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, DispatchError::Unsupported(_)));
+        let told = posted(&server, "/teams/v3/conversations/19").await;
+        assert!(told[0]["text"].as_str().unwrap().contains("Sorry"), "{told:?}");
+    }
+
+    #[tokio::test]
+    async fn an_answered_card_is_deleted_and_one_already_gone_is_fine() {
+        let server = fake().await;
+        Mock::given(method("DELETE"))
+            .and(path(
+                "/teams/v3/conversations/19%3Ac%40thread.skype%3Bmessageid%3D7/activities/card-1",
+            ))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": {"code": "NotFound"}})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut to = channel(&server);
+        to.prompt_message = Some("card-1".to_owned());
+        dispatcher(&server).delete_prompt(&to).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_command_that_takes_a_while_shows_the_typing_indicator_and_a_quick_one_does_not() {
+        let server = fake().await;
+        accept_everything().mount(&server).await;
+        let kind = PlatformKind::Teams {
+            app_id: APP_ID.to_owned(),
+            issuers: Vec::new(),
+            dispatcher: dispatcher(&server),
+        };
+        let to = channel(&server);
+        // Quick: done before the first indicator is due.
+        let quick = tokio::time::timeout(Duration::from_millis(100), kind.keep_typing(&to)).await;
+        assert!(quick.is_err(), "keep_typing never completes");
+        assert!(posted(&server, "/teams/v3/conversations").await.is_empty());
+        // Slow: the indicator shows after half a second (and again only after 3 s).
+        let _ = tokio::time::timeout(Duration::from_millis(2400), kind.keep_typing(&to)).await;
+        let typing = posted(
+            &server,
+            "/teams/v3/conversations/19%3Ac%40thread.skype%3Bmessageid%3D7/activities",
+        )
+        .await;
+        assert_eq!(typing.len(), 1, "{typing:?}");
+        assert_eq!(typing[0]["type"], "typing");
+        assert_eq!(typing[0]["from"]["id"], format!("28:{APP_ID}"));
+    }
+}
