@@ -9,6 +9,7 @@ use crate::model::{Reply, ReplyContext};
 pub mod adaptive_card;
 pub mod files;
 pub mod http;
+pub mod json;
 pub mod mattermost;
 pub mod slack;
 pub mod teams;

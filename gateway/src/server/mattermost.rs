@@ -18,7 +18,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{App, pipeline, slack::metric_platform};
+use super::{App, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -30,19 +30,6 @@ use crate::{
 };
 
 const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
-
-/// A refused request, counted under `outcome`.
-fn refuse(
-    app: &App,
-    name: &str,
-    endpoint: &str,
-    status: StatusCode,
-    outcome: &str,
-    reason: String,
-) -> Response {
-    app.metrics.request(metric_platform(app, name), endpoint, outcome);
-    (status, reason).into_response()
-}
 
 /// The current runtime, if `name` is a Mattermost platform in it.
 fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Response>> {

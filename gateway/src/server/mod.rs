@@ -132,6 +132,21 @@ async fn messages(
     teams::messages(app, name, headers, body).await
 }
 
+/// A refused request: counted under `outcome` (for the platform, or
+/// `unknown` for a name that is not served) and answered with `reason`.
+fn refuse(
+    app: &App,
+    name: &str,
+    endpoint: &str,
+    status: StatusCode,
+    outcome: &str,
+    reason: String,
+) -> Response {
+    app.metrics
+        .request(slack::metric_platform(app, name), endpoint, outcome);
+    (status, reason).into_response()
+}
+
 async fn method_not_allowed() -> Response {
     StatusCode::METHOD_NOT_ALLOWED.into_response()
 }

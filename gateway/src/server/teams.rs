@@ -25,7 +25,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{App, pipeline, slack::metric_platform};
+use super::{App, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -39,18 +39,13 @@ use crate::{
 const ENDPOINT: &str = "messages";
 const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
-/// A refused request, counted under `outcome`.
-fn refuse(app: &App, name: &str, status: StatusCode, outcome: &str, reason: String) -> Response {
-    app.metrics.request(metric_platform(app, name), ENDPOINT, outcome);
-    (status, reason).into_response()
-}
-
 /// `POST /hooks/{name}/messages` on a Teams platform.
 pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
     let Some(runtime) = app.runtime() else {
         return refuse(
             &app,
             &name,
+            ENDPOINT,
             StatusCode::SERVICE_UNAVAILABLE,
             "not_ready",
             "no configuration loaded yet".to_owned(),
@@ -65,6 +60,7 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
         return refuse(
             &app,
             &name,
+            ENDPOINT,
             StatusCode::NOT_FOUND,
             "unknown_platform",
             format!("no Microsoft Teams platform named {name:?}"),
@@ -85,7 +81,16 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
     };
     let activity = match activity::parse(&body) {
         Ok(activity) => activity,
-        Err(err) => return refuse(&app, &name, StatusCode::BAD_REQUEST, "malformed", err.to_string()),
+        Err(err) => {
+            return refuse(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                err.to_string(),
+            );
+        }
     };
     if let Err(err) = verify::check_activity(&verified, &activity.service_url, &activity.channel_id) {
         return unverified(&app, &name, &err);
@@ -156,7 +161,7 @@ fn unverified(app: &App, name: &str, err: &verify::VerifyError) -> Response {
     } else {
         "unverified"
     };
-    refuse(app, name, status, outcome, err.to_string())
+    refuse(app, name, ENDPOINT, status, outcome, err.to_string())
 }
 
 /// Tells the conversation the gateway is busy, as a reply to the activity.

@@ -26,7 +26,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{App, pipeline, slack::metric_platform};
+use super::{App, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -40,18 +40,13 @@ use crate::{
 const ENDPOINT: &str = "events";
 const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
-/// A refused request, counted under `outcome`.
-fn refuse(app: &App, name: &str, status: StatusCode, outcome: &str, reason: String) -> Response {
-    app.metrics.request(metric_platform(app, name), ENDPOINT, outcome);
-    (status, reason).into_response()
-}
-
 /// `POST /hooks/{name}/events` on a Webex platform.
 pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
     let Some(runtime) = app.runtime() else {
         return refuse(
             &app,
             &name,
+            ENDPOINT,
             StatusCode::SERVICE_UNAVAILABLE,
             "not_ready",
             "no configuration loaded yet".to_owned(),
@@ -69,6 +64,7 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         return refuse(
             &app,
             &name,
+            ENDPOINT,
             StatusCode::NOT_FOUND,
             "unknown_platform",
             format!("no Webex platform named {name:?}"),
@@ -81,6 +77,7 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         return refuse(
             &app,
             &name,
+            ENDPOINT,
             StatusCode::UNAUTHORIZED,
             "unverified",
             err.to_string(),
@@ -88,7 +85,16 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
     }
     let event = match inbound::parse_webhook(&body) {
         Ok(event) => event,
-        Err(err) => return refuse(&app, &name, StatusCode::BAD_REQUEST, "malformed", err.to_string()),
+        Err(err) => {
+            return refuse(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                err.to_string(),
+            );
+        }
     };
     let bot_id = identity
         .get()

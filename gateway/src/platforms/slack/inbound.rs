@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::platforms::json::text;
+
 /// Why a verified body could not be read. Short reasons, safe to answer with
 /// (as a 400): none echoes the body.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -411,15 +413,6 @@ fn form(body: &[u8]) -> Result<BTreeMap<String, String>, ParseError> {
         return Err(ParseError::NotForm);
     }
     Ok(form_urlencoded::parse(body).into_owned().collect())
-}
-
-/// The non-empty string at a JSON pointer.
-fn text(value: &Value, pointer: &str) -> Option<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {

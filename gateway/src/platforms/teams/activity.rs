@@ -10,6 +10,8 @@
 
 use serde_json::Value;
 
+use crate::platforms::json::text;
+
 use crate::model::ReplyContext;
 
 /// The `channelId` of activities from Microsoft Teams.
@@ -209,15 +211,6 @@ impl Activity {
             ..Default::default()
         }
     }
-}
-
-/// The non-empty string at a JSON pointer.
-fn text(value: &Value, pointer: &str) -> Option<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
 }
 
 fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {

@@ -17,6 +17,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
+use crate::platforms::json::{strings, text};
+
 use crate::model::ReplyContext;
 use crate::platforms::adaptive_card::{AnswerError, read_answer};
 pub use crate::platforms::adaptive_card::{MAX_FORM_FIELDS, PromptAnswer};
@@ -468,31 +470,8 @@ pub fn prompt_answer(action: &AttachmentAction) -> Result<PromptAnswer, ParseErr
     })
 }
 
-/// The non-empty string at a JSON pointer.
-fn text(value: &Value, pointer: &str) -> Option<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {
     text(value, pointer).ok_or(ParseError::Missing(name))
-}
-
-/// The non-empty strings of the array at a JSON pointer.
-fn strings(value: &Value, pointer: &str) -> Vec<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 #[cfg(test)]
