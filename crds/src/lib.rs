@@ -19,6 +19,7 @@ pub mod crd;
 pub mod diagnostic;
 pub mod integration;
 pub mod manifests;
+pub mod reference;
 pub mod schema;
 
 pub use access_grant::{AccessGrant, AccessGrantSpec, GrantType};

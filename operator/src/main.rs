@@ -26,10 +26,14 @@ enum Command {
     /// Run the operator: watch the resources, render the gateway's ConfigMap and
     /// Secret, write statuses and Events (leader only).
     Run(Box<serve::RunArgs>),
-    /// Print the CustomResourceDefinitions, or write one file per kind into DIR.
+    /// Print the CustomResourceDefinitions, or write one file per kind into DIR; with
+    /// --reference FILE, write the Markdown field reference generated from them.
     Crdgen {
         /// Write `{plural}.chatops.dev.yaml` files here instead of printing.
         dir: Option<PathBuf>,
+        /// Write the field reference (docs/reference.md) to FILE; alone, only that is written.
+        #[arg(long, value_name = "FILE")]
+        reference: Option<PathBuf>,
     },
     /// Compile a directory of manifests and print the gateway's ConfigMap and Secret
     /// (secret values redacted unless --reveal-secrets). Exits 2 when any resource is not ready.
@@ -68,20 +72,30 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => serve::run(*args).map(|()| ExitCode::SUCCESS),
-        Command::Crdgen { dir: None } => {
+        Command::Crdgen {
+            dir,
+            reference: Some(file),
+        } => {
+            let markdown = chatops_crds::reference::markdown(&crd::all());
+            std::fs::write(&file, markdown).with_context(|| format!("cannot write {}", file.display()))?;
+            eprintln!("wrote {}", file.display());
+            if let Some(dir) = dir {
+                write_crds(&dir)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Crdgen {
+            dir: None,
+            reference: None,
+        } => {
             let docs: Vec<String> = crd::all().iter().map(crd::to_yaml).collect();
             print!("{}", docs.join("---\n"));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Crdgen { dir: Some(dir) } => {
-            for definition in crd::all() {
-                let path = dir.join(crd::file_name(&definition));
-                std::fs::write(&path, crd::to_yaml(&definition))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                eprintln!("wrote {}", path.display());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Crdgen {
+            dir: Some(dir),
+            reference: None,
+        } => write_crds(&dir).map(|()| ExitCode::SUCCESS),
         Command::Render {
             manifests: dir,
             namespace,
@@ -133,6 +147,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// `crdgen DIR`: one `{plural}.chatops.dev.yaml` per kind.
+fn write_crds(dir: &std::path::Path) -> anyhow::Result<()> {
+    for definition in crd::all() {
+        let path = dir.join(crd::file_name(&definition));
+        std::fs::write(&path, crd::to_yaml(&definition))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 /// The file `render --output-dir` writes the ConfigMap to.
