@@ -63,14 +63,12 @@ fn kind_section(out: &mut String, crd: &CustomResourceDefinition) {
 
     for version in &crd.spec.versions {
         let api_version = format!("{}/{}", crd.spec.group, version.name);
-        if let Some(root) = version
+        let root = version
             .schema
             .as_ref()
-            .and_then(|s| s.open_api_v3_schema.as_ref())
-        {
-            if let Some(description) = &root.description {
-                let _ = writeln!(out, "\n{}", paragraph(description));
-            }
+            .and_then(|s| s.open_api_v3_schema.as_ref());
+        if let Some(description) = root.and_then(|r| r.description.as_ref()) {
+            let _ = writeln!(out, "\n{}", paragraph(description));
         }
         if let Some(columns) = version
             .additional_printer_columns
@@ -88,11 +86,7 @@ fn kind_section(out: &mut String, crd: &CustomResourceDefinition) {
                 let _ = writeln!(out, "| {} | {} | {shown} |", column.name, code(&column.json_path));
             }
         }
-        let Some(root) = version
-            .schema
-            .as_ref()
-            .and_then(|s| s.open_api_v3_schema.as_ref())
-        else {
+        let Some(root) = root else {
             continue;
         };
         let walked = walk(root);
@@ -303,7 +297,6 @@ fn bare_type(schema: &JSONSchemaProps) -> String {
     }
     let base = match schema.type_.as_deref() {
         Some(t) => t.to_owned(),
-        None if schema.x_kubernetes_preserve_unknown_fields == Some(true) => "any".to_owned(),
         None => "any".to_owned(),
     };
     match &schema.format {
