@@ -214,6 +214,9 @@ fn write_teams_app_packages(
     Ok(())
 }
 
+/// "Busy" notices (Teams, Webex) sent at once; more are dropped.
+const MAX_BUSY_NOTICES: usize = 8;
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LogFormat {
     /// One JSON object per line.
@@ -312,6 +315,7 @@ async fn main() -> anyhow::Result<()> {
         command_slots: Arc::new(Semaphore::new(args.max_concurrent_commands.max(1))),
         command_timeout: Duration::from_secs(args.command_timeout_seconds.max(1)),
         tasks: TaskTracker::new(),
+        busy_notices: Arc::new(Semaphore::new(MAX_BUSY_NOTICES)),
         slack_events: EventDeduper::default(),
         mattermost_triggers: EventDeduper::default(),
         webex_events: EventDeduper::default(),

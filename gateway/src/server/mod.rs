@@ -42,6 +42,11 @@ pub struct App {
     pub command_timeout: Duration,
     /// The background commands, so shutdown can wait for them.
     pub tasks: TaskTracker,
+    /// "Busy" notices on their way (Teams, Webex: platforms that take the
+    /// notice as a message of its own, not in the acknowledgement). Bounded,
+    /// so that an overloaded gateway does not spend on telling users it is
+    /// busy what it saves by not running their commands.
+    pub busy_notices: Arc<Semaphore>,
     /// Events API deliveries already seen (Slack retries unacknowledged ones).
     pub slack_events: crate::platforms::slack::dedupe::EventDeduper,
     /// Mattermost action `trigger_id`s already run: Mattermost never sends one
@@ -130,6 +135,19 @@ async fn messages(
     body: Bytes,
 ) -> Response {
     teams::messages(app, name, headers, body).await
+}
+
+/// Sends a "busy" notice in the background if a notice slot is free;
+/// otherwise the notice is dropped (the request was counted as busy anyway).
+fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send + 'static) {
+    let Ok(slot) = app.busy_notices.clone().try_acquire_owned() else {
+        tracing::debug!("too many busy notices on their way; this one is dropped");
+        return;
+    };
+    app.tasks.spawn(async move {
+        notice.await;
+        drop(slot);
+    });
 }
 
 /// A refused request: counted under `outcome` (for the platform, or

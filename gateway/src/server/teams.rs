@@ -25,7 +25,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{App, pipeline, refuse};
+use super::{App, notify_busy, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -169,7 +169,7 @@ fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, activity: &Activity)
     let runtime = runtime.clone();
     let name = name.to_owned();
     let to = activity.reply_context();
-    app.tasks.spawn(async move {
+    notify_busy(app, async move {
         let Some(platform) = runtime.platforms.get(&name) else {
             return;
         };

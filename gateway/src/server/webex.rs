@@ -26,7 +26,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{App, pipeline, refuse};
+use super::{App, notify_busy, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -150,7 +150,7 @@ fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, event: &WebhookEvent
         body["parentId"] = event.data_id.clone().into();
     }
     let client = dispatcher.client().clone();
-    app.tasks.spawn(async move {
+    notify_busy(app, async move {
         if let Err(err) = client.create_message(&body).await {
             tracing::warn!(error = %err, "could not say the gateway is busy");
         }
