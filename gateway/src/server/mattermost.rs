@@ -18,7 +18,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{App, pipeline, refuse};
+use super::{App, BUSY, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -28,8 +28,6 @@ use crate::{
     },
     runtime::{Platform, PlatformKind, Runtime},
 };
-
-const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
 /// The current runtime, if `name` is a Mattermost platform in it.
 fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Response>> {

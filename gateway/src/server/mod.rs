@@ -137,6 +137,9 @@ async fn messages(
     teams::messages(app, name, headers, body).await
 }
 
+/// What a user is told when every command slot is taken.
+const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
+
 /// Sends a "busy" notice in the background if a notice slot is free;
 /// otherwise the notice is dropped (the request was counted as busy anyway).
 fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send + 'static) {

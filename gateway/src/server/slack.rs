@@ -351,7 +351,7 @@ fn start(
     // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".
     Json(json!({
         "response_type": "ephemeral",
-        "text": "The gateway is busy with other commands right now; please try again in a moment."
+        "text": super::BUSY
     }))
     .into_response()
 }

@@ -25,7 +25,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{App, notify_busy, pipeline, refuse};
+use super::{App, BUSY, notify_busy, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -37,7 +37,6 @@ use crate::{
 };
 
 const ENDPOINT: &str = "messages";
-const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
 /// `POST /hooks/{name}/messages` on a Teams platform.
 pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {

@@ -26,7 +26,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{App, notify_busy, pipeline, refuse};
+use super::{App, BUSY, notify_busy, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -38,7 +38,6 @@ use crate::{
 };
 
 const ENDPOINT: &str = "events";
-const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
 /// `POST /hooks/{name}/events` on a Webex platform.
 pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
