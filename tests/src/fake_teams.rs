@@ -12,22 +12,19 @@
 //! shared Teams vectors, and [`sign`] makes tokens as the Bot Connector does.
 
 use std::{
-    collections::VecDeque,
     net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
-    Router,
     body::Bytes,
-    extract::State,
-    http::{HeaderMap, Method, StatusCode, Uri},
+    http::{HeaderMap, Method, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde_json::{Value, json};
 
-pub use crate::fake_slack::Scripted;
+pub use crate::fake_api::Scripted;
+use crate::fake_api::{self, FakeApi, Platform, json_response};
 
 /// The bot's Microsoft App ID (the audience of inbound tokens).
 pub const APP_ID: &str = "00000000-1111-2222-3333-444444444444";
@@ -108,7 +105,7 @@ pub fn encode_segment(segment: &str) -> String {
         .collect()
 }
 
-/// One request the fake received.
+/// One request the fake received, with how the fake answered it.
 #[derive(Clone, Debug)]
 pub struct Recorded {
     /// The HTTP method.
@@ -123,6 +120,19 @@ pub struct Recorded {
     pub answered_id: Option<String>,
     /// The status the fake answered with.
     pub status: StatusCode,
+}
+
+impl From<fake_api::Recorded> for Recorded {
+    fn from(request: fake_api::Recorded) -> Recorded {
+        Recorded {
+            method: request.method,
+            path: request.path,
+            headers: request.headers,
+            body: request.body,
+            answered_id: None,
+            status: StatusCode::OK,
+        }
+    }
 }
 
 impl Recorded {
@@ -160,66 +170,124 @@ impl Recorded {
     }
 }
 
-#[derive(Default)]
-struct Shared {
-    requests: Vec<Recorded>,
-    script: VecDeque<Scripted>,
+/// What the fake Microsoft side holds: the published keys, and counters for
+/// the activity IDs, access tokens and conversations it hands out.
+pub struct Teams {
     keys: Vec<Value>,
     ids: u64,
     tokens: u64,
     conversations: u64,
 }
 
-/// The running fake.
-#[derive(Clone)]
-pub struct FakeTeams {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
+impl Platform for Teams {
+    type Entry = Recorded;
+
+    fn respond(&mut self, recorded: &mut Recorded, _addr: SocketAddr) -> Response {
+        let method = recorded.method.clone();
+        let path = recorded.path.as_str();
+        // The URLs it hands out are on the host the gateway asked for.
+        let host = recorded
+            .headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1")
+            .to_owned();
+        let connector = recorded.is_connector();
+        if method == Method::GET && path == "/openid/.well-known/openidconfiguration" {
+            json_response(
+                StatusCode::OK,
+                &json!({
+                    "issuer": ISSUER,
+                    "authorization_endpoint": "https://invalid.botframework.com",
+                    "jwks_uri": format!("http://{host}/keys"),
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "token_endpoint_auth_methods_supported": ["private_key_jwt"]
+                }),
+            )
+        } else if method == Method::GET && path == "/keys" {
+            json_response(StatusCode::OK, &json!({"keys": self.keys}))
+        } else if method == Method::POST
+            && path.starts_with("/login/")
+            && path.ends_with("/oauth2/v2.0/token")
+        {
+            self.tokens += 1;
+            json_response(
+                StatusCode::OK,
+                &json!({
+                    "token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
+                    "access_token": format!("fake-access-token-{}", self.tokens)
+                }),
+            )
+        } else if connector
+            && method == Method::POST
+            && path.trim_end_matches('/') == "/teams/v3/conversations"
+        {
+            self.conversations += 1;
+            let id = format!("a:fake-conversation-{}", self.conversations);
+            recorded.answered_id = Some(id.clone());
+            json_response(
+                StatusCode::OK,
+                &json!({"id": id, "serviceUrl": format!("http://{host}/teams/")}),
+            )
+        } else if connector && (method == Method::POST || method == Method::PUT) {
+            self.ids += 1;
+            let id = format!("fake-activity-{}", self.ids);
+            recorded.answered_id = Some(id.clone());
+            json_response(StatusCode::OK, &json!({"id": id}))
+        } else if connector && method == Method::DELETE {
+            StatusCode::OK.into_response()
+        } else {
+            json_response(
+                StatusCode::NOT_FOUND,
+                &json!({"error": {"code": "NotFound", "message": "not served by the fake"}}),
+            )
+        }
+    }
+
+    /// Scripts are for the Bot Connector: the gateway's token and key fetches
+    /// must not use them up.
+    fn takes_script(recorded: &Recorded) -> bool {
+        recorded.is_connector()
+    }
+
+    fn answered(recorded: &mut Recorded, status: StatusCode) {
+        recorded.status = status;
+    }
 }
+
+/// The running fake.
+pub type FakeTeams = FakeApi<Teams>;
 
 impl FakeTeams {
     /// Starts the fake on an ephemeral loopback port, publishing key A only.
     pub async fn start() -> FakeTeams {
-        let shared = Arc::new(Mutex::new(Shared {
+        FakeApi::serve(Teams {
             keys: vec![key_a()],
-            ..Shared::default()
-        }));
-        let app = Router::new().fallback(record).with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        FakeTeams { addr, shared }
+            ids: 0,
+            tokens: 0,
+            conversations: 0,
+        })
+        .await
     }
 
     /// The OpenID metadata URL, as `--teams-openid-metadata-url`.
     pub fn openid_url(&self) -> String {
-        format!("http://{}/openid/.well-known/openidconfiguration", self.addr)
+        self.url_of("/openid/.well-known/openidconfiguration")
     }
 
     /// The token endpoint base, as `--teams-login-url`.
     pub fn login_url(&self) -> String {
-        format!("http://{}/login", self.addr)
+        self.url_of("/login")
     }
 
     /// The Bot Connector, as an activity's `serviceUrl`.
     pub fn service_url(&self) -> String {
-        format!("http://{}/teams/", self.addr)
+        self.url_of("/teams/")
     }
 
     /// Publishes `keys` as the JWKS from now on.
     pub fn set_keys(&self, keys: Vec<Value>) {
-        self.shared.lock().unwrap().keys = keys;
-    }
-
-    /// Answers the next connector request with `scripted` instead of the default.
-    pub fn script(&self, scripted: Scripted) {
-        self.shared.lock().unwrap().script.push_back(scripted);
-    }
-
-    /// Every request so far.
-    pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().unwrap().requests.clone()
+        self.with(|teams, _| teams.keys = keys);
     }
 
     /// The requests to the Bot Connector so far.
@@ -239,105 +307,4 @@ impl FakeTeams {
     pub fn summaries(&self) -> Vec<String> {
         self.requests().iter().map(Recorded::summary).collect()
     }
-
-    /// Waits (up to `limit`) until some request satisfies `matches`, and returns it.
-    pub async fn wait_for(&self, limit: Duration, matches: impl Fn(&Recorded) -> bool) -> Option<Recorded> {
-        let deadline = tokio::time::Instant::now() + limit;
-        loop {
-            if let Some(found) = self.requests().into_iter().find(|r| matches(r)) {
-                return Some(found);
-            }
-            if tokio::time::Instant::now() > deadline {
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    (status, [("content-type", "application/json")], body.to_string()).into_response()
-}
-
-async fn record(
-    State(shared): State<Arc<Mutex<Shared>>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let mut shared = shared.lock().unwrap();
-    let path = uri.path().to_owned();
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_owned();
-    let mut recorded = Recorded {
-        method: method.clone(),
-        path: path.clone(),
-        headers,
-        body,
-        answered_id: None,
-        status: StatusCode::OK,
-    };
-    let connector = recorded.is_connector();
-    let scripted = if connector {
-        shared.script.pop_front()
-    } else {
-        None
-    };
-    let response = if let Some(scripted) = scripted {
-        recorded.status = scripted.status;
-        let mut response = (scripted.status, scripted.body).into_response();
-        for (name, value) in scripted.headers {
-            response.headers_mut().insert(name, value.parse().unwrap());
-        }
-        response
-    } else if method == Method::GET && path == "/openid/.well-known/openidconfiguration" {
-        json_response(
-            StatusCode::OK,
-            &json!({
-                "issuer": ISSUER,
-                "authorization_endpoint": "https://invalid.botframework.com",
-                "jwks_uri": format!("http://{host}/keys"),
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "token_endpoint_auth_methods_supported": ["private_key_jwt"]
-            }),
-        )
-    } else if method == Method::GET && path == "/keys" {
-        json_response(StatusCode::OK, &json!({"keys": shared.keys}))
-    } else if method == Method::POST && path.starts_with("/login/") && path.ends_with("/oauth2/v2.0/token") {
-        shared.tokens += 1;
-        json_response(
-            StatusCode::OK,
-            &json!({
-                "token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
-                "access_token": format!("fake-access-token-{}", shared.tokens)
-            }),
-        )
-    } else if connector && method == Method::POST && path.trim_end_matches('/') == "/teams/v3/conversations" {
-        shared.conversations += 1;
-        let id = format!("a:fake-conversation-{}", shared.conversations);
-        recorded.answered_id = Some(id.clone());
-        json_response(
-            StatusCode::OK,
-            &json!({"id": id, "serviceUrl": format!("http://{host}/teams/")}),
-        )
-    } else if connector && (method == Method::POST || method == Method::PUT) {
-        shared.ids += 1;
-        let id = format!("fake-activity-{}", shared.ids);
-        recorded.answered_id = Some(id.clone());
-        json_response(StatusCode::OK, &json!({"id": id}))
-    } else if connector && method == Method::DELETE {
-        StatusCode::OK.into_response()
-    } else {
-        recorded.status = StatusCode::NOT_FOUND;
-        json_response(
-            StatusCode::NOT_FOUND,
-            &json!({"error": {"code": "NotFound", "message": "not served by the fake"}}),
-        )
-    };
-    shared.requests.push(recorded);
-    response
 }

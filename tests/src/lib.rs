@@ -1,5 +1,6 @@
 //! Shared helpers for the cross-component tests in `tests/tests/`.
 
+pub mod fake_api;
 pub mod fake_mattermost;
 pub mod fake_slack;
 pub mod fake_teams;

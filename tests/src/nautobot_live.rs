@@ -6,20 +6,20 @@ use std::{
     collections::HashMap,
     net::SocketAddr,
     path::{Path, PathBuf},
-    sync::{Arc, Mutex},
     time::Duration,
 };
 
 use axum::{
-    Router,
-    body::Bytes,
-    extract::State,
-    http::{HeaderMap, Method, StatusCode, Uri},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde_json::{Value, json};
 
-use crate::{copy_quickstart, fake_slack::Recorded, workspace_root};
+use crate::{
+    copy_quickstart,
+    fake_api::{FakeApi, Platform, Recorded, json_response},
+    workspace_root,
+};
 
 /// The chat user linked as Nautobot user `admin` (a superuser), with the admin token.
 pub const ADMIN_CHAT_USER: &str = "U0NBADMIN01";
@@ -401,120 +401,86 @@ pub fn channel_of(id: &str) -> String {
     format!("C0{tail}")
 }
 
-#[derive(Default)]
-struct Shared {
-    requests: Vec<Recorded>,
-    /// Per response id, how many requests had been recorded when it was asked.
-    marks: HashMap<String, usize>,
-    files: usize,
-}
-
 /// A fake Slack like [`crate::fake_slack::FakeSlack`] (records every request, answers
 /// `{"ok": true}`), but answering the way the real one does where the gateway needs
 /// more: `chat.postMessage` gives the channel and a `ts`, and
 /// `files.getUploadURLExternal` gives an upload URL on this fake and a file ID, so a
 /// table sent as a file reaches the fake whole.
-#[derive(Clone)]
-pub struct LiveSlack {
-    /// Where it listens.
-    pub addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
+pub type LiveSlack = FakeApi<Live>;
+
+/// What [`LiveSlack`] holds besides the requests.
+#[derive(Default)]
+pub struct Live {
+    /// Per response id, how many requests had been recorded when it was asked.
+    marks: HashMap<String, usize>,
+    /// How many requests it has answered: the `ts` of the next message.
+    seen: usize,
+    files: usize,
+}
+
+impl Platform for Live {
+    type Entry = Recorded;
+
+    fn respond(&mut self, recorded: &mut Recorded, addr: SocketAddr) -> Response {
+        let n = self.seen;
+        self.seen += 1;
+        let answer = match recorded.path.as_str() {
+            "/api/chat.postMessage" => {
+                let channel = recorded.json()["channel"]
+                    .as_str()
+                    .unwrap_or("C0UNKNOWN")
+                    .to_owned();
+                // Posting to a user ID opens the direct messages: Slack answers their D… ID.
+                let channel = match channel.strip_prefix('U') {
+                    Some(rest) => format!("D{rest}"),
+                    None => channel,
+                };
+                json!({"ok": true, "channel": channel, "ts": format!("1700000100.{n:06}")})
+            }
+            "/api/files.getUploadURLExternal" => {
+                self.files += 1;
+                let file_id = format!("F0LIVE{:04}", self.files);
+                json!({"ok": true, "file_id": file_id, "upload_url": format!("http://{addr}/upload/{file_id}")})
+            }
+            "/api/files.completeUploadExternal" => json!({"ok": true, "files": []}),
+            path if path.starts_with("/upload/") => {
+                return (StatusCode::OK, format!("OK - {}", recorded.body.len())).into_response();
+            }
+            _ => json!({"ok": true}),
+        };
+        json_response(StatusCode::OK, &answer)
+    }
 }
 
 impl LiveSlack {
     /// Starts the fake on an ephemeral loopback port.
     pub async fn start() -> LiveSlack {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let fake = LiveSlack {
-            addr,
-            shared: Arc::new(Mutex::new(Shared::default())),
-        };
-        let app = Router::new().fallback(record).with_state(fake.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        fake
+        FakeApi::serve(Live::default()).await
     }
 
     /// The Web API base URL to give the gateway.
     pub fn api_url(&self) -> String {
-        format!("http://{}/api", self.addr)
+        self.url_of("/api")
     }
 
     /// The response URL of response id `id`.
     pub fn response_url(&self, id: &str) -> String {
-        format!("http://{}/response/{id}", self.addr)
-    }
-
-    /// Every request so far.
-    pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().unwrap().requests.clone()
+        self.url_of(&format!("/response/{id}"))
     }
 
     /// Notes that a request answered on `id` is about to be sent: what the Web API gets
     /// from now on in direct messages may belong to it.
     pub fn mark(&self, id: &str) {
-        let mut shared = self.shared.lock().unwrap();
-        let now = shared.requests.len();
-        shared.marks.insert(id.to_owned(), now);
+        self.with(|live, requests| live.marks.insert(id.to_owned(), requests.len()));
     }
 
     /// The requests recorded since `id` was marked (all of them if it was not).
     pub fn requests_since(&self, id: &str) -> Vec<Recorded> {
-        let shared = self.shared.lock().unwrap();
-        let since = shared.marks.get(id).copied().unwrap_or(0);
-        shared.requests[since.min(shared.requests.len())..].to_vec()
+        self.with(|live, requests| {
+            let since = live.marks.get(id).copied().unwrap_or(0);
+            requests[since.min(requests.len())..].to_vec()
+        })
     }
-}
-
-async fn record(
-    State(fake): State<LiveSlack>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = uri.path().to_owned();
-    let recorded = Recorded {
-        method,
-        path: path.clone(),
-        headers,
-        body,
-    };
-    let mut shared = fake.shared.lock().unwrap();
-    let answer = match path.as_str() {
-        "/api/chat.postMessage" => {
-            let n = shared.requests.len();
-            let channel = recorded.json()["channel"]
-                .as_str()
-                .unwrap_or("C0UNKNOWN")
-                .to_owned();
-            // Posting to a user ID opens the direct messages: Slack answers their D… ID.
-            let channel = match channel.strip_prefix('U') {
-                Some(rest) => format!("D{rest}"),
-                None => channel,
-            };
-            json!({"ok": true, "channel": channel, "ts": format!("1700000100.{n:06}")})
-        }
-        "/api/files.getUploadURLExternal" => {
-            shared.files += 1;
-            let file_id = format!("F0LIVE{:04}", shared.files);
-            json!({"ok": true, "file_id": file_id, "upload_url": format!("http://{}/upload/{file_id}", fake.addr)})
-        }
-        "/api/files.completeUploadExternal" => json!({"ok": true, "files": []}),
-        _ if path.starts_with("/upload/") => {
-            let length = recorded.body.len();
-            shared.requests.push(recorded);
-            return (StatusCode::OK, format!("OK - {length}")).into_response();
-        }
-        _ => json!({"ok": true}),
-    };
-    shared.requests.push(recorded);
-    (
-        StatusCode::OK,
-        [("content-type", "application/json")],
-        answer.to_string(),
-    )
-        .into_response()
 }
 
 /// Form fields of a form-encoded body.

@@ -1,0 +1,202 @@
+//! What every fake chat API of these tests shares: a server on a loopback port
+//! that records every request and answers each the way the test scripted, else
+//! the way its [`Platform`] does. The platform fakes (`fake_slack`,
+//! `fake_mattermost`, `fake_webex`, `fake_teams`, the live Slack of
+//! `nautobot_live`) are each a [`Platform`] and a type alias of [`FakeApi`] over it,
+//! so that only what a platform answers differs between them.
+
+use std::{
+    collections::VecDeque,
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, Method, StatusCode, Uri},
+    response::{IntoResponse, Response},
+};
+use serde_json::Value;
+
+/// One request the fake received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path, e.g. `/api/chat.postMessage` or `/response/1`.
+    pub path: String,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl Recorded {
+    /// The body as JSON (response_url and most Web API calls), or `Null`.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A scripted answer: status, headers, body.
+#[derive(Clone, Debug)]
+pub struct Scripted {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Extra headers, e.g. `Retry-After`.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl IntoResponse for Scripted {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        for (name, value) in self.headers {
+            response.headers_mut().insert(name, value.parse().unwrap());
+        }
+        response
+    }
+}
+
+/// A JSON answer, as the chat APIs give.
+pub fn json_response(status: StatusCode, body: &Value) -> Response {
+    (status, [("content-type", "application/json")], body.to_string()).into_response()
+}
+
+/// What one fake answers where the test scripted nothing, and what it keeps of
+/// each request. Its value is the fake's state (stored messages, counters, …).
+pub trait Platform: Send + 'static {
+    /// What the fake keeps of each request: [`Recorded`], or more where the
+    /// tests check how the fake answered (Teams).
+    type Entry: From<Recorded> + Clone + Send + 'static;
+
+    /// The answer to a request no script answered. `addr` is where the fake
+    /// listens, for answers that point back at it (upload URLs).
+    fn respond(&mut self, entry: &mut Self::Entry, addr: SocketAddr) -> Response;
+
+    /// Whether a scripted answer may answer this request (by default every one
+    /// may; Teams keeps scripts for its Bot Connector, so that token and key
+    /// fetches do not use them up).
+    fn takes_script(_entry: &Self::Entry) -> bool {
+        true
+    }
+
+    /// Notes on the entry the status it was answered with (by default nothing).
+    fn answered(_entry: &mut Self::Entry, _status: StatusCode) {}
+}
+
+struct Shared<P: Platform> {
+    requests: Vec<P::Entry>,
+    script: VecDeque<Scripted>,
+    platform: P,
+}
+
+/// A running fake of platform `P`.
+pub struct FakeApi<P: Platform> {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shared: Arc<Mutex<Shared<P>>>,
+}
+
+// Not derived: the derive would ask `P: Clone`, and the state is shared, not copied.
+impl<P: Platform> Clone for FakeApi<P> {
+    fn clone(&self) -> Self {
+        FakeApi {
+            addr: self.addr,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<P: Platform> FakeApi<P> {
+    /// Starts a fake of `platform` on an ephemeral loopback port.
+    pub async fn serve(platform: P) -> FakeApi<P> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let fake = FakeApi {
+            addr: listener.local_addr().unwrap(),
+            shared: Arc::new(Mutex::new(Shared {
+                requests: Vec::new(),
+                script: VecDeque::new(),
+                platform,
+            })),
+        };
+        let app = Router::new().fallback(answer::<P>).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    /// `http://{addr}{path}`: a URL on the fake.
+    pub fn url_of(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Answers the next request a script may answer ([`Platform::takes_script`])
+    /// with `scripted` instead of the default.
+    pub fn script(&self, scripted: Scripted) {
+        self.shared.lock().unwrap().script.push_back(scripted);
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<P::Entry> {
+        self.shared.lock().unwrap().requests.clone()
+    }
+
+    /// Runs `f` on the platform's state and the requests so far, under the fake's lock.
+    pub fn with<T>(&self, f: impl FnOnce(&mut P, &[P::Entry]) -> T) -> T {
+        let mut shared = self.shared.lock().unwrap();
+        let shared = &mut *shared;
+        f(&mut shared.platform, &shared.requests)
+    }
+
+    /// Waits (up to `limit`) until some request satisfies `matches`, and returns it.
+    pub async fn wait_for(&self, limit: Duration, matches: impl Fn(&P::Entry) -> bool) -> Option<P::Entry> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if let Some(found) = self.requests().into_iter().find(|r| matches(r)) {
+                return Some(found);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn answer<P: Platform>(
+    State(fake): State<FakeApi<P>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut entry = P::Entry::from(Recorded {
+        method,
+        path: uri.path().to_owned(),
+        headers,
+        body,
+    });
+    let mut shared = fake.shared.lock().unwrap();
+    let shared = &mut *shared;
+    let scripted = if P::takes_script(&entry) {
+        shared.script.pop_front()
+    } else {
+        None
+    };
+    let response = match scripted {
+        Some(scripted) => scripted.into_response(),
+        None => shared.platform.respond(&mut entry, fake.addr),
+    };
+    P::answered(&mut entry, response.status());
+    shared.requests.push(entry);
+    response
+}
