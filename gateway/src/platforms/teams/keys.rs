@@ -9,7 +9,8 @@
 //! Fetches for one URL are single-flight and at most one per
 //! [`KeySettings::min_refetch`], so a flood of tokens with made-up `kid`s
 //! costs one fetch a minute, never one per request. A failed refresh keeps
-//! serving the keys already held.
+//! serving the keys already held, and a request whose key is known does not
+//! wait for a refresh another request is doing.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -178,14 +179,24 @@ impl KeyStore {
     /// rate limit allows.
     async fn key(&self, metadata_url: &str, kid: &str) -> Result<Arc<SigningKey>, VerifyError> {
         let entry = self.entry(metadata_url);
-        let seen = {
+        let (seen, stale) = {
             let slot = entry.slot();
             if let Lookup::Found(key) = self.lookup(&slot, kid) {
                 return Ok(key);
             }
-            slot.generation
+            let stale = slot
+                .keys
+                .as_ref()
+                .and_then(|set| set.keys.get(kid).map(Arc::clone));
+            (slot.generation, stale)
         };
-        let _fetching = entry.fetching.lock().await;
+        // A known key whose set is only due for its daily refresh is not worth
+        // waiting for: while another request refreshes, use it as it is.
+        let _fetching = match (stale, entry.fetching.try_lock()) {
+            (_, Ok(guard)) => guard,
+            (Some(key), Err(_)) => return Ok(key),
+            (None, Err(_)) => entry.fetching.lock().await,
+        };
         let should_fetch = {
             let slot = entry.slot();
             // Another caller fetched while this one waited: use its result.

@@ -618,6 +618,54 @@ async fn a_failed_refresh_keeps_the_old_keys() {
 }
 
 #[tokio::test]
+async fn a_known_key_does_not_wait_for_a_slow_refresh() {
+    let server = MockServer::start().await;
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
+    Mock::given(path(METADATA_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(metadata.clone()))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // The daily refresh meets a slow metadata endpoint.
+    Mock::given(path(METADATA_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(metadata)
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file()["jwks"].clone()))
+        .mount(&server)
+        .await;
+    let settings = KeySettings {
+        max_age: Duration::ZERO,
+        min_refetch: Duration::ZERO,
+        ..KeySettings::default()
+    };
+    let keys = KeyStore::new(reqwest::Client::new(), settings);
+    let issuers = [bf_issuer(&server)];
+    let token = bearer(&mint(&bf_claims()));
+    admit(&keys, Some(&token), &issuers, NOW)
+        .await
+        .expect("first fetch");
+    // This one refreshes (stale keys) and waits for the slow endpoint...
+    let refreshing = tokio::spawn({
+        let (keys, token, issuers) = (keys.clone(), token.clone(), issuers.clone());
+        async move { admit(&keys, Some(&token), &issuers, NOW).await.is_ok() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // ...this one, with the same known key, is served from the keys held.
+    admit(&keys, Some(&token), &issuers, NOW)
+        .await
+        .expect("served during the refresh");
+    assert!(!refreshing.is_finished(), "it did not wait for the refresh");
+    assert!(refreshing.await.unwrap());
+}
+
+#[tokio::test]
 async fn unreachable_or_broken_metadata_is_keys_unavailable() {
     let token = bearer(&mint(&bf_claims()));
     let settings = KeySettings {
