@@ -14,7 +14,7 @@ use chatops_gateway::{
     metrics::Metrics,
     platforms::slack::dedupe::EventDeduper,
     platforms::teams::{
-        app_package,
+        self, app_package,
         keys::{KeySettings, KeyStore},
         package_input::{Publisher, package_input},
     },
@@ -69,7 +69,7 @@ struct Args {
     #[arg(
         long,
         env = "CHATOPS_TEAMS_LOGIN_URL",
-        default_value = "https://login.microsoftonline.com"
+        default_value = teams::token::DEFAULT_LOGIN_URL
     )]
     teams_login_url: String,
     /// The Bot Framework's OpenID metadata, whose `jwks_uri` lists the keys
@@ -77,7 +77,7 @@ struct Args {
     #[arg(
         long,
         env = "CHATOPS_TEAMS_OPENID_METADATA_URL",
-        default_value = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+        default_value = teams::verify::BOT_FRAMEWORK_OPENID_METADATA_URL
     )]
     teams_openid_metadata_url: String,
     /// Teams signing keys are fetched again when a token names an unknown key,

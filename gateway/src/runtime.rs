@@ -18,10 +18,7 @@ use crate::{
         mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
         slack::{client::SlackClient, dispatcher::SlackDispatcher},
         teams::{
-            client::ConnectorClient,
-            dispatcher::TeamsDispatcher,
-            token::TokenSource,
-            verify::{BOT_FRAMEWORK_ISSUER, TrustedIssuer},
+            client::ConnectorClient, dispatcher::TeamsDispatcher, token::TokenSource, verify::TrustedIssuer,
         },
         webex::{client::WebexClient, dispatcher::WebexDispatcher, inbound::BotIdentity},
     },
@@ -280,9 +277,8 @@ fn platform(
             );
             let client = ConnectorClient::new(outbound.http.clone(), tokens);
             let bot_framework = TrustedIssuer {
-                issuer: BOT_FRAMEWORK_ISSUER.to_owned(),
                 metadata_url: outbound.teams_openid_metadata_url.clone(),
-                requires_service_url: true,
+                ..TrustedIssuer::bot_framework()
             };
             let extra = extra_issuers.iter().map(|extra| TrustedIssuer {
                 issuer: extra.issuer.clone(),

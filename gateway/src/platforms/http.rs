@@ -94,6 +94,26 @@ pub struct RetryPolicy {
     pub backoff: Duration,
 }
 
+impl RetryPolicy {
+    /// A policy that waits out 429s only (Slack, Mattermost, Webex): every
+    /// other status is the caller's to read.
+    pub fn rate_limits_only(
+        platform: &'static str,
+        timeout: Duration,
+        max_retries: u32,
+        max_wait: Duration,
+    ) -> Self {
+        RetryPolicy {
+            platform,
+            timeout,
+            max_retries,
+            max_wait,
+            retry_statuses: &[],
+            backoff: Duration::ZERO,
+        }
+    }
+}
+
 /// The wait before retry number `retry` (0 for the first): `base × 2^retry`,
 /// with "equal jitter" (a random point in its upper half, so clients that
 /// failed together do not retry together), capped by `max`.

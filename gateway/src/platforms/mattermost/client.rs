@@ -188,14 +188,8 @@ impl MattermostClient {
         api: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Value, DispatchError> {
-        let policy = http::RetryPolicy {
-            platform: "Mattermost",
-            timeout: self.timeout,
-            max_retries: MAX_RETRIES,
-            max_wait: self.max_retry_wait,
-            retry_statuses: &[],
-            backoff: Duration::ZERO,
-        };
+        let policy =
+            http::RetryPolicy::rate_limits_only("Mattermost", self.timeout, MAX_RETRIES, self.max_retry_wait);
         let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
         if !answer.status.is_success() {
             return Err(DispatchError::Rejected {

@@ -237,14 +237,7 @@ impl SlackClient {
     }
 
     fn policy(&self) -> http::RetryPolicy {
-        http::RetryPolicy {
-            platform: "Slack",
-            timeout: self.timeout,
-            max_retries: MAX_RETRIES,
-            max_wait: self.max_retry_wait,
-            retry_statuses: &[],
-            backoff: Duration::ZERO,
-        }
+        http::RetryPolicy::rate_limits_only("Slack", self.timeout, MAX_RETRIES, self.max_retry_wait)
     }
 }
 

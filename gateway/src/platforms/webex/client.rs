@@ -233,14 +233,8 @@ impl WebexClient {
         api: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<String, DispatchError> {
-        let policy = http::RetryPolicy {
-            platform: "Webex",
-            timeout: self.timeout,
-            max_retries: MAX_RETRIES,
-            max_wait: self.max_retry_wait,
-            retry_statuses: &[],
-            backoff: Duration::ZERO,
-        };
+        let policy =
+            http::RetryPolicy::rate_limits_only("Webex", self.timeout, MAX_RETRIES, self.max_retry_wait);
         let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
         if !answer.status.is_success() {
             // Webex support asks for the trackingId of a failed call.
