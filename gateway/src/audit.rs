@@ -58,6 +58,7 @@ pub fn record(
         user = invocation.user.as_deref().unwrap_or(""),
         user_name = invocation.user_name.as_deref().unwrap_or(""),
         linked_user = identity.map(|i| i.user.as_str()).unwrap_or(""),
+        linked = identity.is_some_and(|i| i.linked),
         command = %invocation.command,
         subcommand = %invocation.subcommand,
         outcome = outcome.as_str(),

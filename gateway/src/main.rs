@@ -10,17 +10,17 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chatops_gateway::{
-    config::{ConfigSource, Reloader, watch, watch_cluster},
+    config::{ConfigSource, FailureLog, Reloader, report, watch, watch_cluster},
     metrics::Metrics,
     platforms::slack::dedupe::EventDeduper,
     platforms::teams::{
         self, app_package,
         keys::{KeySettings, KeyStore},
-        package_input::{Publisher, package_input},
+        package_input::{Publisher, commands_left_out, package_input},
     },
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
-    server::{self, App},
+    server::{self, App, RefusalLog},
 };
 use clap::{ArgGroup, Parser, ValueEnum};
 use tokio::{net::TcpListener, sync::Semaphore};
@@ -195,7 +195,11 @@ fn write_teams_app_packages(
         accent_color: args.teams_app_accent_color.clone(),
         public_url: Some(public_url),
     };
+    let rejected = loaded.rejected.clone();
     let runtime = Runtime::build(loaded, outbound);
+    for sentence in commands_left_out(&runtime.config, &rejected, &runtime.registry) {
+        tracing::warn!("{sentence}");
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut written = 0;
     for (name, platform) in &runtime.platforms {
@@ -229,6 +233,7 @@ enum LogFormat {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     init_tracing(args.log_format);
+    check_directories(&args)?;
 
     // The cluster mode needs a client before anything else: the namespace
     // defaults to the pod's own, which the in-cluster configuration knows.
@@ -297,14 +302,15 @@ async fn main() -> anyhow::Result<()> {
             tokio::spawn(watch_cluster(client, reloader.clone(), metrics.clone()));
         }
         None => {
-            if let Err(err) = reloader.reload() {
-                // Not fatal: /readyz says so, and the watch picks up a fixed configuration.
-                tracing::error!(error = %err, "no configuration loaded; not ready until one loads");
-            }
+            // A failure is not fatal: /readyz says so, and the watch picks up a fixed configuration.
+            let mut log = FailureLog::default();
+            metrics.reloads.inc();
+            report(reloader.reload().map(|_| ()), false, &metrics, &mut log);
             tokio::spawn(watch(
                 reloader.clone(),
                 Duration::from_secs(args.reload_interval_seconds.max(1)),
                 metrics.clone(),
+                log,
             ));
         }
     }
@@ -321,14 +327,11 @@ async fn main() -> anyhow::Result<()> {
         webex_events: EventDeduper::default(),
         teams_activities: EventDeduper::default(),
         teams_keys,
+        refusals: RefusalLog::default(),
     });
 
-    let webhooks = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let admin = TcpListener::bind(args.admin_listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.admin_listen))?;
+    let webhooks = bind("--listen", args.listen).await?;
+    let admin = bind("--admin-listen", args.admin_listen).await?;
     tracing::info!(webhooks = %webhooks.local_addr()?, admin = %admin.local_addr()?, "listening");
 
     let admin_server = axum::serve(admin, server::admin_router(app.clone()));
@@ -349,6 +352,34 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Binds the listener of `flag`, naming the flag when the address cannot be had
+/// (in use, not local, not allowed), since that is what the user changes.
+async fn bind(flag: &str, addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|err| {
+        let hint = if err.kind() == std::io::ErrorKind::AddrInUse {
+            format!("; another process listens there: stop it, or give {flag} another address")
+        } else {
+            String::new()
+        };
+        anyhow::anyhow!("cannot listen on {addr} ({flag}): {err}{hint}")
+    })
+}
+
+/// Refuses a configuration directory that is not there: serving nothing,
+/// not ready, while the user waits for a typo to answer helps no one. (A
+/// directory that goes away later is a reload failure, not this.)
+fn check_directories(args: &Args) -> anyhow::Result<()> {
+    for (flag, dir) in [("--manifests", &args.manifests), ("--config", &args.config)] {
+        let Some(dir) = dir else { continue };
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => anyhow::bail!("{flag} {}: not a directory", dir.display()),
+            Err(err) => anyhow::bail!("{flag} {}: {err}", dir.display()),
+        }
+    }
     Ok(())
 }
 

@@ -48,6 +48,9 @@ pub struct Metrics {
     pub command_duration: Family<CommandLabels, Histogram>,
     /// Answers delivered through the platforms' APIs.
     pub outbound: Family<OutboundLabels, Counter>,
+    /// Configurations read again because their content changed (or, from
+    /// the cluster, because an object changed).
+    pub reloads: Counter,
     /// Configuration reloads that failed (the last good configuration kept serving).
     pub reload_failures: Counter,
 }
@@ -61,6 +64,7 @@ impl Default for Metrics {
             Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0])
         });
         let outbound = Family::<OutboundLabels, Counter>::default();
+        let reloads = Counter::default();
         let reload_failures = Counter::default();
         registry.register("webhook_requests", "Inbound webhook requests", requests.clone());
         registry.register("commands", "Commands run", commands.clone());
@@ -76,6 +80,11 @@ impl Default for Metrics {
             outbound.clone(),
         );
         registry.register(
+            "config_reloads",
+            "Configurations read again after their content changed",
+            reloads.clone(),
+        );
+        registry.register(
             "config_reload_failures",
             "Configuration reloads that failed",
             reload_failures.clone(),
@@ -86,6 +95,7 @@ impl Default for Metrics {
             commands,
             command_duration,
             outbound,
+            reloads,
             reload_failures,
         }
     }

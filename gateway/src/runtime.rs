@@ -56,6 +56,9 @@ pub struct Runtime {
     pub registry: Registry,
     /// The chat platforms, by name.
     pub platforms: HashMap<String, Platform>,
+    /// The platforms of the configuration that are not served (their
+    /// credentials are missing from the secrets), by name.
+    pub unserved: Vec<String>,
 }
 
 /// One chat platform with its credentials resolved.
@@ -155,21 +158,25 @@ impl Runtime {
     /// hand-edited one might).
     pub fn build(loaded: Loaded, outbound: &Outbound) -> Runtime {
         let Loaded { config, secrets, .. } = loaded;
-        let platforms = config
-            .platforms
-            .iter()
-            .filter_map(|(name, settings)| match platform(name, settings, &secrets, outbound) {
-                Some(platform) => Some((name.clone(), platform)),
+        let mut platforms = HashMap::new();
+        let mut unserved = Vec::new();
+        for (name, settings) in &config.platforms {
+            match platform(name, settings, &secrets, outbound) {
+                Some(platform) => {
+                    platforms.insert(name.clone(), platform);
+                }
                 None => {
                     tracing::error!(platform = %name, "credentials missing from the secrets; platform not served");
-                    None
+                    unserved.push(name.clone());
                 }
-            })
-            .collect();
+            }
+        }
+        unserved.sort();
         Runtime {
             grants: GrantIndex::new(&config.grants),
             registry: registry(&config, &secrets),
             platforms,
+            unserved,
             config,
         }
     }

@@ -16,6 +16,8 @@ pub struct Gateway {
     pub addr: SocketAddr,
     /// The admin address (`/healthz`, `/readyz`, `/metrics`).
     pub admin: SocketAddr,
+    /// Its standard error (the log), unless `CHATOPS_TEST_LOGS` sends it to the terminal.
+    log: tempfile::NamedTempFile,
 }
 
 /// Builds the gateway binary (a no-op when it is up to date) and returns its path.
@@ -74,6 +76,24 @@ impl Gateway {
     /// Starts the gateway on `source` with the Slack API at `slack_api_url`,
     /// and waits until it is ready.
     pub async fn start_from(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
+        let gateway = Gateway::spawn(source, slack_api_url, extra);
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            let ready = client
+                .get(format!("http://{}/readyz", gateway.admin))
+                .send()
+                .await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return gateway;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the gateway did not become ready:\n{}", gateway.logs());
+    }
+
+    /// Starts the gateway on `source` without waiting for anything (for tests
+    /// of a gateway that is not ready, or does not start).
+    pub fn spawn(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
         let addr = free_port();
         let admin = free_port();
         let mut command = Command::new(gateway_binary());
@@ -84,6 +104,7 @@ impl Gateway {
                 .args(["--namespace", "chatops"]),
             Source::Config(dir) => command.arg("--config").arg(dir),
         };
+        let log = tempfile::NamedTempFile::new().expect("a log file");
         let child = command
             .args([
                 "--listen",
@@ -97,20 +118,57 @@ impl Gateway {
             .stderr(if std::env::var_os("CHATOPS_TEST_LOGS").is_some() {
                 Stdio::inherit()
             } else {
-                Stdio::null()
+                Stdio::from(log.reopen().expect("the log file"))
             })
             .spawn()
             .expect("the gateway starts");
-        let gateway = Gateway { child, addr, admin };
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            let ready = client.get(format!("http://{admin}/readyz")).send().await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return gateway;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        Gateway {
+            child,
+            addr,
+            admin,
+            log,
         }
-        panic!("the gateway did not become ready");
+    }
+
+    /// What the gateway has logged so far (empty with `CHATOPS_TEST_LOGS`).
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+
+    /// The log lines (JSON) whose message is `message`.
+    pub fn log_lines(&self, message: &str) -> Vec<serde_json::Value> {
+        self.logs()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|line| line["message"] == message)
+            .collect()
+    }
+
+    /// Waits up to `limit` for the process to exit; its status, or `None` if it still runs.
+    pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("the process can be waited for") {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
+    }
+
+    /// The value of the metric sample `sample` (e.g. `chatops_gateway_config_reloads_total`), or 0.
+    pub async fn metric(&self, sample: &str) -> f64 {
+        let text = reqwest::get(format!("http://{}/metrics", self.admin))
+            .await
+            .expect("/metrics answers")
+            .text()
+            .await
+            .expect("a body");
+        text.lines()
+            .filter_map(|line| line.strip_prefix(sample))
+            .filter_map(|rest| rest.strip_prefix(' '))
+            .filter_map(|value| value.trim().parse::<f64>().ok())
+            .sum()
     }
 
     /// The URL of a webhook path, e.g. `/hooks/slack/commands`.

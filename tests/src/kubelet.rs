@@ -18,3 +18,24 @@ pub fn mount(dir: &Path, files: &[(String, Vec<u8>)]) {
         std::os::unix::fs::symlink(Path::new("..data").join(name), dir.join(name)).expect("a key symlink");
     }
 }
+
+/// Updates a volume laid out by [`mount`] the way kubelet does: the new files
+/// in a new timestamped directory, then `..data` swapped to it by renaming a
+/// fresh symlink over it (one atomic step), then the old directory removed.
+/// Keys must be the ones mounted: their symlinks stay as they are.
+pub fn update(dir: &Path, files: &[(String, Vec<u8>)]) {
+    let old = fs::read_link(dir.join("..data")).expect("a mounted volume");
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_nanos();
+    let versioned = dir.join(format!("..2026_12_02_00_00_00.{stamp}"));
+    fs::create_dir_all(&versioned).expect("the volume directory");
+    for (name, bytes) in files {
+        fs::write(versioned.join(name), bytes).expect("a volume file");
+    }
+    let tmp = dir.join("..data_tmp");
+    std::os::unix::fs::symlink(&versioned, &tmp).expect("the new ..data symlink");
+    fs::rename(&tmp, dir.join("..data")).expect("the ..data swap");
+    fs::remove_dir_all(dir.join(old)).expect("the old volume directory");
+}

@@ -19,7 +19,11 @@ use kube::{
     },
 };
 
-use super::{ConfigSource, LoadError, Loaded, Reloader, rendered::from_objects, watch::report};
+use super::{
+    ConfigSource, LoadError, Loaded, Reloader,
+    rendered::from_objects,
+    watch::{FailureLog, report},
+};
 use crate::metrics::Metrics;
 
 /// Watches the ConfigMap and Secret of a [`ConfigSource::Cluster`] reloader,
@@ -52,9 +56,14 @@ pub async fn watch_cluster<T: Send + Sync + 'static>(
     let mut changes = std::pin::pin!(stream::select(config_maps, secrets));
 
     let mut seen = Seen::new(&namespace, &name);
+    let mut log = FailureLog::default();
     while let Some(change) = changes.next().await {
         if let Some(outcome) = seen.take(change) {
-            report(outcome.map(|loaded| reloader.install(loaded)), &metrics);
+            metrics.reloads.inc();
+            let installed = outcome.map(|loaded| {
+                reloader.install(loaded);
+            });
+            report(installed, reloader.current().is_some(), &metrics, &mut log);
         }
     }
     tracing::error!("the configuration watches ended; the last good configuration keeps serving");

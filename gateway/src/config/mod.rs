@@ -8,6 +8,7 @@
 //! while the last good one keeps serving.
 
 mod cluster;
+mod content;
 mod rendered;
 mod source;
 mod watch;
@@ -15,4 +16,4 @@ mod watch;
 pub use cluster::watch_cluster;
 pub use rendered::{CONFIG_KEY, SECRET_HASH_KEY, from_objects, from_rendered, load_mounted};
 pub use source::{ConfigSource, LoadError, Loaded};
-pub use watch::{Reloader, watch};
+pub use watch::{FailureLog, Reload, Reloader, is_content_change, report, watch};

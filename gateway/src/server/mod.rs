@@ -3,6 +3,7 @@
 mod admin;
 mod mattermost;
 mod pipeline;
+mod refusals;
 mod slack;
 mod teams;
 mod webex;
@@ -24,7 +25,8 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::{config::Reloader, metrics::Metrics, runtime::Runtime};
 
-pub use admin::admin_router;
+pub use admin::{admin_router, readiness};
+pub use refusals::RefusalLog;
 
 /// Largest webhook body accepted. Chat payloads are a few kilobytes; a form
 /// submission with long text stays well under this.
@@ -61,6 +63,8 @@ pub struct App {
     /// The signing keys of Teams' token issuers, cached across
     /// configuration reloads (keyed by their OpenID metadata URL).
     pub teams_keys: crate::platforms::teams::keys::KeyStore,
+    /// Refused requests logged lately (the log is rate-limited).
+    pub refusals: RefusalLog,
 }
 
 impl App {
@@ -154,7 +158,8 @@ fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send +
 }
 
 /// A refused request: counted under `outcome` (for the platform, or
-/// `unknown` for a name that is not served) and answered with `reason`.
+/// `unknown` for a name that is not served), logged (rate-limited) and
+/// answered with `reason`.
 fn refuse(
     app: &App,
     name: &str,
@@ -163,9 +168,16 @@ fn refuse(
     outcome: &str,
     reason: String,
 ) -> Response {
-    app.metrics
-        .request(slack::metric_platform(app, name), endpoint, outcome);
+    record_refusal(app, name, endpoint, status, outcome, &reason);
     (status, reason).into_response()
+}
+
+/// Counts and logs a refused request, without answering it.
+fn record_refusal(app: &App, name: &str, endpoint: &str, status: StatusCode, outcome: &str, reason: &str) {
+    let label = slack::metric_platform(app, name);
+    app.metrics.request(label, endpoint, outcome);
+    app.refusals
+        .record(label, name, endpoint, status.as_u16(), outcome, reason);
 }
 
 async fn method_not_allowed() -> Response {

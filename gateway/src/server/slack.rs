@@ -58,8 +58,14 @@ fn admit(
     body: &[u8],
 ) -> Result<Arc<Runtime>, Refusal> {
     let refuse = |refusal: Refusal| {
-        app.metrics
-            .request(metric_platform(app, name), endpoint, refusal.outcome);
+        super::record_refusal(
+            app,
+            name,
+            endpoint,
+            refusal.status,
+            refusal.outcome,
+            &refusal.reason,
+        );
         refusal
     };
     let Some(runtime) = app.runtime() else {
@@ -111,8 +117,7 @@ pub(super) fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
 }
 
 fn bad_request(app: &App, name: &str, endpoint: &str, reason: String) -> Response {
-    app.metrics.request(name, endpoint, "malformed");
-    (StatusCode::BAD_REQUEST, reason).into_response()
+    super::refuse(app, name, endpoint, StatusCode::BAD_REQUEST, "malformed", reason)
 }
 
 /// `POST /hooks/{name}/commands`: a slash command.

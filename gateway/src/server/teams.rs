@@ -150,11 +150,10 @@ fn acknowledged(invoke: bool) -> Response {
     }
 }
 
-/// A request whose token did not pass: the reason (never the token), logged
-/// with the issuer and key id when known.
+/// A request whose token did not pass: refused with the reason (never the
+/// token), which names the issuer and key id when known.
 fn unverified(app: &App, name: &str, err: &verify::VerifyError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-    tracing::info!(platform = name, error = %err, "Teams activity refused");
     let outcome = if status == StatusCode::SERVICE_UNAVAILABLE {
         "keys_unavailable"
     } else {

@@ -1,6 +1,8 @@
 //! `chatops whoami`: the caller's IDs, who they act as, and the AccountLink to commit.
 
-use super::super::call::Call;
+use chatops_crds::config::AccountLinkConfig;
+
+use super::super::{call::Call, identity::account_link};
 use crate::model::{Block, Message, Reply, Table};
 
 /// The caller's IDs on this platform and their identity, privately: IDs are what grants and
@@ -18,30 +20,21 @@ pub(super) fn whoami(call: &Call<'_>) -> Reply {
         ],
     })];
     let identity = call.identity;
-    if identity.linked {
-        blocks.push(Block::Text(format!(
-            "You act as **{}**, through your AccountLink:",
-            identity.user
-        )));
-    } else {
-        blocks.push(Block::Text(format!(
-            "You are not linked: you act as the fallback user **{}**. To act as yourself, \
-             commit this AccountLink with your user name:",
-            identity.user
-        )));
-    }
-    match &invocation.user {
-        Some(user_id) => {
-            let user = identity.linked.then_some(identity.user.as_str());
-            blocks.push(Block::Code(account_link_manifest(
-                &invocation.platform,
-                user_id,
-                user,
+    let link = account_link(call.ctx.config, &invocation.platform, invocation.user.as_deref());
+    match (link, &invocation.user) {
+        (Some(link), _) if identity.linked => blocks.extend(linked(call, link)),
+        (_, Some(user_id)) => {
+            blocks.push(Block::Text(format!(
+                "You are not linked: you act as the fallback user **{}**. To act as yourself, \
+                 commit this AccountLink with your user name:",
+                identity.user
             )));
+            blocks.push(Block::Code(account_link_manifest(&invocation.platform, user_id)));
         }
-        None => blocks.push(Block::Text(
-            "The platform sent no user ID, so no AccountLink can name you.".to_owned(),
-        )),
+        (_, None) => blocks.push(Block::Text(format!(
+            "You act as the fallback user **{}**. The platform sent no user ID, so no AccountLink can name you.",
+            identity.user
+        ))),
     }
     Reply::Message(Message {
         title: Some("Who you are".to_owned()),
@@ -51,17 +44,50 @@ pub(super) fn whoami(call: &Call<'_>) -> Reply {
     })
 }
 
-/// An AccountLink manifest for `chat_user_id` on `platform`, acting as `user` (a placeholder
-/// to edit when `None`).
-pub(crate) fn account_link_manifest(platform: &str, chat_user_id: &str, user: Option<&str>) -> String {
-    let user_line = match user {
-        Some(user) => format!("  user: {}", quoted(user)),
-        None => "  user: \"CHANGE-ME\"  # the user the integrations should see, e.g. your Nautobot username"
-            .to_owned(),
-    };
+/// What the caller's AccountLink says: its name, the user it makes them, and
+/// for each integration whether it is called with the caller's own token or,
+/// without one, with the Integration's token as the fallback user.
+fn linked(call: &Call<'_>, link: &AccountLinkConfig) -> Vec<Block> {
+    let mut blocks = vec![Block::Text(format!(
+        "You act as **{}**, through the AccountLink `{}`.",
+        link.user, link.source
+    ))];
+    let rows: Vec<Vec<String>> = call
+        .ctx
+        .config
+        .integrations
+        .keys()
+        .map(|command| {
+            let acts_with = if link.tokens.contains_key(command) {
+                format!("your own token, as {}", link.user)
+            } else {
+                format!(
+                    "the Integration's token, as the fallback user {}",
+                    call.ctx.platform.fallback_user
+                )
+            };
+            vec![format!("{}{command}", call.prefix()), acts_with]
+        })
+        .collect();
+    if !rows.is_empty() {
+        blocks.push(Block::Table(Table {
+            title: "What your AccountLink gives you".to_owned(),
+            columns: vec!["Command".to_owned(), "Called with".to_owned()],
+            rows,
+        }));
+    }
+    blocks.push(Block::Text(format!(
+        "What you may run here is up to the access grants: `{}chatops access all`.",
+        call.prefix()
+    )));
+    blocks
+}
+
+/// An AccountLink manifest for `chat_user_id` on `platform`, with a `user` to edit.
+pub(crate) fn account_link_manifest(platform: &str, chat_user_id: &str) -> String {
     format!(
         "apiVersion: chatops.dev/v1alpha1\nkind: AccountLink\nmetadata:\n  name: {}\nspec:\n  platform: {}\n  \
-         chatUserId: {}\n{user_line}\n",
+         chatUserId: {}\n  user: \"CHANGE-ME\"  # the user the integrations should see, e.g. your Nautobot username\n",
         object_name(&format!("{platform}-{chat_user_id}")),
         quoted(platform),
         quoted(chat_user_id),
@@ -111,17 +137,16 @@ mod tests {
 
     #[test]
     fn manifest_is_a_valid_account_link_with_string_ids() {
-        let manifest = account_link_manifest("mattermost", "12345", Some("alice"));
+        let manifest = account_link_manifest("mattermost", "12345");
         let value: serde_json::Value = serde_saphyr::from_str(&manifest).unwrap();
         chatops_crds::schema::validate_object(&value).unwrap();
         assert_eq!(value["kind"], "AccountLink");
         assert_eq!(value["metadata"]["name"], "mattermost-12345");
         assert_eq!(value["spec"]["chatUserId"], "12345");
-        assert_eq!(value["spec"]["user"], "alice");
-        let unlinked = account_link_manifest("slack", "29:1AbC-teams", None);
-        let value: serde_json::Value = serde_saphyr::from_str(&unlinked).unwrap();
+        assert_eq!(value["spec"]["user"], "CHANGE-ME");
+        let teams = account_link_manifest("teams", "29:1AbC-teams");
+        let value: serde_json::Value = serde_saphyr::from_str(&teams).unwrap();
         chatops_crds::schema::validate_object(&value).unwrap();
         assert_eq!(value["spec"]["chatUserId"], "29:1AbC-teams");
-        assert_eq!(value["spec"]["user"], "CHANGE-ME");
     }
 }

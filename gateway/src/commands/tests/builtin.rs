@@ -2,6 +2,8 @@
 
 use super::fixtures::*;
 use crate::commands::Outcome;
+use chatops_crds::config::SecretKey;
+
 use crate::model::{Block, Message, Reply};
 
 fn table(message: &Message) -> &crate::model::Table {
@@ -106,8 +108,33 @@ async fn whoami_shows_ids_and_the_account_link_to_commit() {
     assert!(text.contains("  chatUserId: \"U5555\"\n"), "{text}");
 
     let linked = super::fixtures::text(&fixture.typed(ADMIN1, "chatops whoami").await);
-    assert!(linked.contains("You act as **alice**"), "{linked}");
-    assert!(linked.contains("  user: \"alice\"\n"), "{linked}");
+    assert!(
+        linked.contains("You act as **alice**, through the AccountLink `default/alice`."),
+        "{linked}"
+    );
+    assert!(
+        linked.contains("/network | the Integration's token, as the fallback user chatbot"),
+        "{linked}"
+    );
+    assert!(
+        !linked.contains("kind: AccountLink"),
+        "a linked user is shown their link, not a template: {linked}"
+    );
+}
+
+#[tokio::test]
+async fn whoami_names_the_integrations_a_link_carries_a_token_for() {
+    let mut fixture = Fixture::new();
+    fixture.config.account_links[0].tokens.insert(
+        "network".to_owned(),
+        SecretKey("accountlink.default.alice.network".to_owned()),
+    );
+    let linked = text(&fixture.typed(ADMIN1, "chatops whoami").await);
+    assert!(linked.contains("/network | your own token, as alice"), "{linked}");
+    assert!(
+        !linked.contains("accountlink.default.alice"),
+        "no secret key named: {linked}"
+    );
 }
 
 #[tokio::test]

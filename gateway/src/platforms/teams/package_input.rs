@@ -1,7 +1,10 @@
 //! The Teams app package of one served ChatPlatform: its bot id and command
 //! list from the configuration, the rest from who deploys it ([`Publisher`]).
 
-use chatops_crds::config::{PlatformConfig, PlatformCredentials};
+use chatops_crds::{
+    Diagnostic, Kind,
+    config::{GatewayConfig, PlatformConfig, PlatformCredentials},
+};
 
 use super::app_package::{BotCommand, PackageInput, bot_commands};
 use crate::commands::Registry;
@@ -70,6 +73,43 @@ pub fn package_input(
     })
 }
 
+/// The Integrations whose command a package cannot list, each said in a
+/// sentence: those left out of the configuration (not ready), and those in
+/// it whose command is not served (a type without a worker yet, a client
+/// that could not be built). A package written without them would hide the
+/// command from Teams users until it is written again.
+pub fn commands_left_out(
+    config: &GatewayConfig,
+    rejected: &[Diagnostic],
+    registry: &Registry,
+) -> Vec<String> {
+    let not_ready = rejected
+        .iter()
+        .filter(|diagnostic| diagnostic.object.kind == Kind::Integration)
+        .map(|diagnostic| {
+            format!(
+                "{} is not ready ({}: {}); its command is not in the package",
+                diagnostic.object,
+                diagnostic.reason.as_str(),
+                diagnostic.message
+            )
+        });
+    let not_served = config
+        .integrations
+        .iter()
+        .filter(|(command, _)| registry.get(command).is_none())
+        .map(|(command, integration)| {
+            format!(
+                "command {command} (Integration {}, type {}) is not served; it is not in the package",
+                integration.source,
+                integration.integration_type.as_str()
+            )
+        });
+    let mut sentences: Vec<String> = not_ready.chain(not_served).collect();
+    sentences.sort();
+    sentences
+}
+
 fn command_names(commands: &[BotCommand]) -> String {
     commands
         .iter()
@@ -131,6 +171,33 @@ mod tests {
             "00000000-1111-2222-3333-444444444444"
         );
         assert!(!manifest.to_string().contains("teams-app-password"));
+    }
+
+    #[test]
+    fn commands_that_cannot_be_listed_are_named() {
+        let config: GatewayConfig = serde_json::from_value(serde_json::json!({
+            "platforms": {}, "grants": [], "accountLinks": [],
+            "integrations": {"awx": {
+                "source": "chatops/awx", "type": "awx", "endpoint": "https://awx.example.com",
+                "insecureSkipVerify": false, "timeoutSeconds": 30,
+            }},
+        }))
+        .unwrap();
+        let rejected = vec![Diagnostic::rejected(
+            chatops_crds::ObjectKey::new(Kind::Integration, "chatops", "nautobot"),
+            Some(1),
+            chatops_crds::Reason::SecretNotFound,
+            "Secret chatops/nautobot not found",
+        )];
+        let sentences = commands_left_out(&config, &rejected, &Registry::new());
+        assert_eq!(
+            sentences,
+            [
+                "Integration chatops/nautobot is not ready (SecretNotFound: Secret chatops/nautobot not found); its command is not in the package",
+                "command awx (Integration chatops/awx, type awx) is not served; it is not in the package",
+            ]
+        );
+        assert!(commands_left_out(&GatewayConfig::default(), &[], &Registry::new()).is_empty());
     }
 
     #[test]
