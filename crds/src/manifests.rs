@@ -8,11 +8,11 @@
 //! keeps its last good configuration rather than serve half a directory.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     path::{Path, PathBuf},
 };
 
-use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::{ByteString, api::core::v1::Secret};
 use serde_json::Value;
 
 use crate::{
@@ -40,14 +40,57 @@ pub enum ManifestError {
         /// What the parser said.
         message: String,
     },
-    /// A Secret manifest is malformed (for example, `data` that is not base64).
-    #[error("{source_name}: Secret {name}: {message}")]
+    /// A Secret manifest is malformed (for example, a value under `data:` that is not base64).
+    #[error("{source_name}: Secret {namespace}/{name}: {problem}")]
     Secret {
         /// The file.
         source_name: String,
+        /// The Secret's namespace (the default namespace when the manifest names none).
+        namespace: String,
         /// The Secret's name.
         name: String,
-        /// What is wrong.
+        /// What is wrong, naming keys and never values.
+        problem: SecretProblem,
+    },
+}
+
+/// What is wrong with a Secret manifest.
+///
+/// Each message names the key at fault and never its value: the value is a
+/// credential, and these messages end up in terminals, CI logs and the
+/// gateway's log.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretProblem {
+    /// A value under `data:` is a string that does not decode as base64.
+    #[error(
+        "key {key} under data: is not base64 (values under data: must be base64-encoded; \
+         put plain text under stringData: instead)"
+    )]
+    NotBase64 {
+        /// The key.
+        key: String,
+    },
+    /// A value under `data:` or `stringData:` is not a string (a YAML number,
+    /// boolean, list or map).
+    #[error("key {key} under {field}: is not a string ({})", not_a_string_hint(field))]
+    NotAString {
+        /// `data` or `stringData`.
+        field: &'static str,
+        /// The key.
+        key: String,
+    },
+    /// `data:` or `stringData:` is not a map of keys to values.
+    #[error("{field}: is not a map of keys to values")]
+    NotAMap {
+        /// `data` or `stringData`.
+        field: &'static str,
+    },
+    /// The rest of the manifest does not fit a Secret. `data:` and
+    /// `stringData:` are taken out before this check, so the parser's message
+    /// cannot quote a value.
+    #[error("{message}")]
+    Malformed {
+        /// What the parser said about the fields other than `data` and `stringData`.
         message: String,
     },
 }
@@ -138,16 +181,46 @@ impl Loaded {
         namespace: &str,
     ) -> Result<(), ManifestError> {
         default_namespace(&mut document, namespace);
-        let name = document
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let secret: Secret = serde_json::from_value(document).map_err(|err| ManifestError::Secret {
+        let text_at = |pointer: &str, default: &str| {
+            document
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or(default)
+                .to_owned()
+        };
+        let namespace = text_at("/metadata/namespace", namespace);
+        let name = text_at("/metadata/name", "(unnamed)");
+        let error = |problem| ManifestError::Secret {
             source_name: source_name.to_owned(),
+            namespace: namespace.clone(),
             name: name.clone(),
-            message: err.to_string(),
+            problem,
+        };
+
+        // The values are decoded here, key by key, and not by serde with the
+        // rest: serde's messages quote what they could not read ("invalid
+        // type: integer `123456`") or where base64 broke ("Invalid symbol 45,
+        // offset 10"), which is the credential or a piece of it.
+        let (data, string_data) = match document.as_object_mut() {
+            Some(object) => (object.remove("data"), object.remove("stringData")),
+            None => (None, None),
+        };
+        let data = secret_values(data, "data", decode_data_value).map_err(error)?;
+        let string_data = secret_values(string_data, "stringData", |key, value| match value {
+            Value::String(text) => Ok(text),
+            _ => Err(SecretProblem::NotAString {
+                field: "stringData",
+                key: key.to_owned(),
+            }),
+        })
+        .map_err(error)?;
+        let mut secret: Secret = serde_json::from_value(document).map_err(|err| {
+            error(SecretProblem::Malformed {
+                message: err.to_string(),
+            })
         })?;
+        secret.data = data;
+        secret.string_data = string_data;
         self.resources.secrets.push(secret);
         Ok(())
     }
@@ -215,6 +288,49 @@ impl Loaded {
 fn push<K: serde::de::DeserializeOwned>(into: &mut Vec<K>, document: Value) -> Result<(), serde_json::Error> {
     into.push(serde_json::from_value(document)?);
     Ok(())
+}
+
+/// Decodes `data:` or `stringData:` of a Secret manifest, one key at a time.
+///
+/// Absent or `null` is no map at all, as the API server takes it.
+fn secret_values<V>(
+    field: Option<Value>,
+    name: &'static str,
+    decode: impl Fn(&str, Value) -> Result<V, SecretProblem>,
+) -> Result<Option<BTreeMap<String, V>>, SecretProblem> {
+    match field {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => map
+            .into_iter()
+            .map(|(key, value)| decode(&key, value).map(|decoded| (key, decoded)))
+            .collect::<Result<_, _>>()
+            .map(Some),
+        Some(_) => Err(SecretProblem::NotAMap { field: name }),
+    }
+}
+
+/// One value under `data:`: base64 exactly as [`ByteString`] reads it (a
+/// `null` value is empty), so only the message differs from serde's.
+fn decode_data_value(key: &str, value: Value) -> Result<ByteString, SecretProblem> {
+    match value {
+        Value::Null | Value::String(_) => {
+            serde_json::from_value(value).map_err(|_| SecretProblem::NotBase64 { key: key.to_owned() })
+        }
+        _ => Err(SecretProblem::NotAString {
+            field: "data",
+            key: key.to_owned(),
+        }),
+    }
+}
+
+/// What a value under `field` must be, for [`SecretProblem::NotAString`].
+fn not_a_string_hint(field: &str) -> &'static str {
+    if field == "data" {
+        "values under data: must be base64-encoded strings; put plain text under stringData: instead"
+    } else {
+        // A YAML number or boolean is the likely mistake: `pin: 123456`.
+        "quote numbers and booleans in YAML"
+    }
 }
 
 fn default_namespace(document: &mut Value, namespace: &str) {
@@ -401,11 +517,82 @@ items:
 
         let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {token: '***not base64'}\n";
         let err = loaded.add_yaml("secret.yaml", secret, "chatops").unwrap_err();
-        assert!(err.to_string().starts_with("secret.yaml: Secret s: "), "{err}");
+        assert!(
+            err.to_string().starts_with("secret.yaml: Secret chatops/s: "),
+            "{err}"
+        );
         assert!(
             !err.to_string().contains("***not base64"),
             "the value is not echoed: {err}"
         );
+    }
+
+    /// Loads one Secret manifest that must fail, and returns the message.
+    fn secret_error(text: &str) -> String {
+        Loaded::default()
+            .add_yaml("secrets/slack.yaml", text, "chatops")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn plain_text_under_data_names_the_secret_and_the_key_and_points_to_string_data() {
+        let message = secret_error(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: slack, namespace: team-a}\n\
+             data:\n  signing-secret: c2lnbmluZw==\n  bot-token: xoxb-plain-text-token\n",
+        );
+        assert_eq!(
+            message,
+            "secrets/slack.yaml: Secret team-a/slack: key bot-token under data: is not base64 \
+             (values under data: must be base64-encoded; put plain text under stringData: instead)"
+        );
+        // Not even the piece where decoding broke: base64's own message gives
+        // the offending character and its offset.
+        assert!(
+            !message.contains("xoxb") && !message.contains("symbol"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_string_is_named_by_key_and_not_quoted() {
+        let message =
+            secret_error("apiVersion: v1\nkind: Secret\nmetadata: {name: pins}\nstringData: {pin: 246813}\n");
+        assert_eq!(
+            message,
+            "secrets/slack.yaml: Secret chatops/pins: key pin under stringData: is not a string \
+             (quote numbers and booleans in YAML)"
+        );
+        let message =
+            secret_error("apiVersion: v1\nkind: Secret\nmetadata: {name: pins}\ndata: {pin: 246813}\n");
+        assert!(
+            message
+                .starts_with("secrets/slack.yaml: Secret chatops/pins: key pin under data: is not a string"),
+            "{message}"
+        );
+        assert!(message.contains("stringData:"), "{message}");
+        assert!(!message.contains("246813"), "{message}");
+
+        let message = secret_error("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: [a]\n");
+        assert_eq!(
+            message,
+            "secrets/slack.yaml: Secret chatops/s: data: is not a map of keys to values"
+        );
+    }
+
+    #[test]
+    fn data_is_decoded_as_before() {
+        let loaded = load(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\n\
+             data: {token: dG9rZW4=, empty: null}\nstringData: {other: plain}\n",
+        );
+        let secret = &loaded.resources.secrets[0];
+        let data = secret.data.as_ref().unwrap();
+        assert_eq!(data["token"].0, b"token");
+        assert!(data["empty"].0.is_empty());
+        assert_eq!(secret.string_data.as_ref().unwrap()["other"], "plain");
+        assert_eq!(secret.type_.as_deref(), Some("Opaque"));
+        assert_eq!(secret.metadata.namespace.as_deref(), Some("chatops"));
     }
 
     #[test]

@@ -202,6 +202,40 @@ fn output_dir_narrows_an_existing_secret_file_and_redacts_without_the_opt_in() {
 }
 
 #[test]
+fn plain_text_under_data_names_the_secret_and_the_key_and_suggests_string_data() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["slack.yaml", "nautobot.yaml", "grants.yaml", "alice.yaml"] {
+        std::fs::copy(quickstart().join(file), dir.path().join(file)).unwrap();
+    }
+    // The quickstart's Slack Secret with its values moved from stringData: to
+    // data: without encoding them, the mistake this message is for.
+    const TOKEN: &str = "xoxb-0000000000-0000000000000-quickstartnotarealtoken";
+    std::fs::write(
+        dir.path().join("secrets.yaml"),
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: slack\n  namespace: chatops\ntype: Opaque\n\
+             data:\n  signing-secret: cXVpY2tzdGFydC1zaWduaW5nLXNlY3JldA==\n  bot-token: {TOKEN}\n"
+        ),
+    )
+    .unwrap();
+
+    let (code, stdout, stderr) = render(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    for expected in [
+        "secrets.yaml",
+        "Secret chatops/slack",
+        "key bot-token",
+        "must be base64",
+        "stringData:",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} missing from {stderr}");
+    }
+    // Neither the value nor the piece of it where decoding broke.
+    assert!(!stderr.contains("xoxb") && !stderr.contains("symbol"), "{stderr}");
+}
+
+#[test]
 fn render_exits_2_and_says_why_when_a_resource_is_not_ready() {
     let dir = tempfile::tempdir().unwrap();
     for file in ["slack.yaml", "nautobot.yaml", "grants.yaml", "alice.yaml"] {
