@@ -1,7 +1,9 @@
 //! `chatops-operator`: `run` is the operator in a cluster; `crdgen` writes the
 //! CRDs; `render` compiles a directory of manifests offline into the gateway's
-//! ConfigMap and Secret.
+//! ConfigMap and Secret, printed, or written as files (`--output-dir`, see
+//! [`output_dir`]) that `chatops-gateway --config` can serve.
 
+mod output_dir;
 mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -52,8 +54,14 @@ enum Command {
         /// for local testing: the output then holds every credential the manifests refer to.
         #[arg(long)]
         reveal_secrets: bool,
-        /// Write `configmap.yaml` and `secret.yaml` (mode 0600) into DIR, created if missing,
-        /// instead of printing them. The Secret is redacted there too unless --reveal-secrets.
+        /// Write into DIR, created if missing, instead of printing: `configmap.yaml` and
+        /// `secret.yaml` (mode 0600), the objects to apply or to seal; with --reveal-secrets, also
+        /// `config/<key>` and `secrets/<key>` (directory 0700, files 0600), the objects as kubelet
+        /// mounts them, which `chatops-gateway --config DIR` serves as they are.
+        ///
+        /// Without --reveal-secrets, `secret.yaml` is the redacted preview and `config/` and
+        /// `secrets/` are not written. `secrets/` is made to hold exactly the Secret's keys: a file
+        /// there whose key is no longer rendered is removed.
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
@@ -117,17 +125,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match output_dir {
                 None => print!("{config_map}---\n{secret}"),
                 Some(out) => {
-                    write_rendered(&out, &config_map, &secret)?;
-                    eprintln!(
-                        "wrote {} and {}{}",
-                        out.join(CONFIG_MAP_FILE).display(),
-                        out.join(SECRET_FILE).display(),
-                        if reveal_secrets {
-                            ""
-                        } else {
-                            " (redacted; --reveal-secrets writes the real values)"
-                        }
-                    );
+                    let written = output_dir::write(&out, &rendered, &config_map, &secret, reveal_secrets)?;
+                    let [config_map_path, secret_path] = &written.manifests;
+                    match &written.mounted {
+                        Some([(config_dir, config_files), (secrets_dir, secret_files)]) => eprintln!(
+                            "wrote {}, {}, {} ({config_files} files) and {} ({secret_files} files, \
+                             owner only), which chatops-gateway --config {} serves",
+                            config_map_path.display(),
+                            secret_path.display(),
+                            config_dir.display(),
+                            secrets_dir.display(),
+                            out.display()
+                        ),
+                        None => eprintln!(
+                            "wrote {} and {} (redacted; --reveal-secrets writes the real values, \
+                             and {}/ and {}/ for chatops-gateway --config {})",
+                            config_map_path.display(),
+                            secret_path.display(),
+                            out.join(output_dir::CONFIG_DIR).display(),
+                            out.join(output_dir::SECRETS_DIR).display(),
+                            out.display()
+                        ),
+                    }
                 }
             }
 
@@ -156,40 +175,6 @@ fn write_crds(dir: &std::path::Path) -> anyhow::Result<()> {
         std::fs::write(&path, crd::to_yaml(&definition))
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
-    }
-    Ok(())
-}
-
-/// The file `render --output-dir` writes the ConfigMap to.
-const CONFIG_MAP_FILE: &str = "configmap.yaml";
-/// The file `render --output-dir` writes the Secret to.
-const SECRET_FILE: &str = "secret.yaml";
-
-/// Writes the rendered ConfigMap and Secret into `dir` (created if missing).
-///
-/// `secret.yaml` is readable by its owner only, whether it holds real values
-/// or the redacted preview. It is written to a new file created with mode 0600
-/// and renamed over the old one, so no reader ever sees it half written, and
-/// an older `secret.yaml` with wider permissions (or a reader holding it open)
-/// never gets to see the new content.
-fn write_rendered(dir: &std::path::Path, config_map: &str, secret: &str) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(CONFIG_MAP_FILE);
-    std::fs::write(&path, config_map).with_context(|| format!("cannot write {}", path.display()))?;
-
-    let path = dir.join(SECRET_FILE);
-    let partial = dir.join(format!(".{SECRET_FILE}.{}.partial", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&partial).and_then(|mut file| {
-        std::io::Write::write_all(&mut file, secret.as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(err) = written.and_then(|()| std::fs::rename(&partial, &path)) {
-        let _ = std::fs::remove_file(&partial);
-        return Err(err).with_context(|| format!("cannot write {}", path.display()));
     }
     Ok(())
 }

@@ -164,11 +164,97 @@ fn output_dir_writes_both_files_and_keeps_the_secret_to_its_owner() {
     for value in quickstart_secret_values().values() {
         assert!(!stderr.contains(value.as_str()), "{value} logged");
     }
+    let entries = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
     assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
-        2,
+        entries(&dir),
+        ["config", "configmap.yaml", "secret.yaml", "secrets"],
         "no partial file is left behind"
     );
+    assert_eq!(entries(&dir.join("config")), ["config.yaml", "secret-hash"]);
+    assert_eq!(
+        entries(&dir.join("secrets")),
+        quickstart_secret_values().into_keys().collect::<Vec<_>>()
+    );
+}
+
+/// The files of `dir`, by name, as text.
+fn files_in(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().into_string().unwrap(),
+                std::fs::read_to_string(entry.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn output_dir_with_reveal_secrets_writes_the_objects_as_kubelet_mounts_them() {
+    let out = tempfile::tempdir().unwrap();
+    // Left from an earlier render: a Secret key no longer rendered (the
+    // gateway would hash it with the rest and refuse the directory), in a
+    // directory anyone could read.
+    let secrets = out.path().join("secrets");
+    std::fs::create_dir(&secrets).unwrap();
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(secrets.join("integration.chatops.retired.token"), "old").unwrap();
+
+    let (code, stdout, stderr) = render_with(
+        &quickstart(),
+        &["--reveal-secrets", "--output-dir", out.path().to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "which chatops-gateway --config {} serves",
+            out.path().display()
+        )),
+        "{stderr}"
+    );
+
+    // config/: one file per ConfigMap key, holding the key's value.
+    let config_map: ConfigMap =
+        serde_saphyr::from_str(&std::fs::read_to_string(out.path().join("configmap.yaml")).unwrap()).unwrap();
+    assert_eq!(
+        files_in(&out.path().join("config")),
+        config_map.data.clone().unwrap()
+    );
+
+    // secrets/: one file per Secret key, holding the value itself (not base64),
+    // readable by the owner only.
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&secrets), 0o700);
+    let written = files_in(&secrets);
+    let expected: BTreeMap<String, String> = quickstart_secret_values()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    assert_eq!(
+        written, expected,
+        "exactly the rendered keys, the stale one removed"
+    );
+    for key in written.keys() {
+        assert_eq!(mode(&secrets.join(key)), 0o600, "{key}");
+    }
+
+    // Rendering again into the same directory writes the same files.
+    let (code, _, stderr) = render_with(
+        &quickstart(),
+        &["--reveal-secrets", "--output-dir", out.path().to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(files_in(&secrets), expected);
 }
 
 #[test]
@@ -199,6 +285,10 @@ fn output_dir_narrows_an_existing_secret_file_and_redacts_without_the_opt_in() {
             "{value} written without --reveal-secrets"
         );
     }
+    // The files the gateway's --config reads need the real values: without
+    // the opt-in they are not written, and stderr says how to get them.
+    assert!(!out.path().join("config").exists() && !out.path().join("secrets").exists());
+    assert!(stderr.contains("chatops-gateway --config"), "{stderr}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! What `chatops-operator render --reveal-secrets` prints is what a cluster
 //! would hold: mounted as kubelet mounts a ConfigMap and a Secret, it is all
 //! the gateway's `--config` mode needs, and the gateway then answers exactly as
-//! it does when it compiles the same manifests itself (`--manifests`).
+//! it does when it compiles the same manifests itself (`--manifests`). And
+//! `render --reveal-secrets --output-dir OUT` writes that mount itself:
+//! `chatops-gateway --config OUT` serves it as it is.
 
 use std::{
     path::{Path, PathBuf},
@@ -246,4 +248,37 @@ async fn the_mounted_secret_is_the_one_the_gateway_verifies_and_calls_slack_with
         fake.requests().iter().all(|r| r.path != "/response/forged"),
         "the forged command ran nothing"
     );
+}
+
+#[tokio::test]
+async fn the_gateway_serves_what_render_output_dir_writes_as_it_is() {
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let output = Command::new(operator_binary())
+        .args(["render", "--namespace", "chatops", "--manifests"])
+        .arg(quickstart())
+        .args(["--reveal-secrets", "--output-dir"])
+        .arg(out.path())
+        .output()
+        .expect("the operator binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "render failed: {stderr}");
+    assert!(
+        !stderr.contains(SECRET) && !stderr.contains(BOT_TOKEN),
+        "no secret value on stderr: {stderr}"
+    );
+
+    // Exactly what a user runs next; `start_from` waits for /readyz, and
+    // panics when the gateway never gets ready on the directory.
+    let slack = FakeSlack::start().await;
+    let gateway = Gateway::start_from(Source::Config(out.path()), &slack.api_url(), &[]).await;
+    let ready = reqwest::get(format!("http://{}/readyz", gateway.admin))
+        .await
+        .expect("the admin server answers");
+    assert_eq!(ready.status(), StatusCode::OK);
+
+    // And it serves the quickstart, with its signing secret and its grants.
+    let alice = slash(&gateway, &slack, WORKSPACE, ALICE, "whoami", "output-dir").await;
+    for expected in [WORKSPACE, CHANNEL, ALICE, "alice"] {
+        assert!(alice.contains(expected), "{expected} missing from {alice}");
+    }
 }
