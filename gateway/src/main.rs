@@ -9,6 +9,7 @@
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use chatops_gateway::server::slots::{CommandSlots, SlotLimits};
 use chatops_gateway::{
     config::{ConfigSource, FailureLog, Reloader, report, watch, watch_cluster},
     metrics::Metrics,
@@ -114,8 +115,19 @@ struct Args {
     #[arg(long, default_value = "#1F6FEB")]
     teams_app_accent_color: String,
     /// Commands running at once; beyond that users are told the gateway is busy.
+    /// A sixteenth of them (1 to 8) only the built-in `chatops` command may
+    /// use, so that `chatops whoami` and `help` answer when integrations are slow.
     #[arg(long, default_value_t = 64)]
     max_concurrent_commands: usize,
+    /// Commands one chat user may have running at once (prompt answers
+    /// included); beyond that they are told they already have that many running.
+    #[arg(long, default_value_t = 4)]
+    max_commands_per_user: usize,
+    /// Commands of one integration (say, every `/nautobot` command) running at
+    /// once, so that one slow backend cannot take every slot. Default: half
+    /// of --max-concurrent-commands. The built-in `chatops` command has no limit of its own.
+    #[arg(long)]
+    max_commands_per_integration: Option<usize>,
     /// How long a command may run.
     #[arg(long, default_value_t = 60)]
     command_timeout_seconds: u64,
@@ -318,7 +330,11 @@ async fn main() -> anyhow::Result<()> {
     let app = Arc::new(App {
         reloader,
         metrics,
-        command_slots: Arc::new(Semaphore::new(args.max_concurrent_commands.max(1))),
+        command_slots: CommandSlots::new(SlotLimits::new(
+            args.max_concurrent_commands,
+            args.max_commands_per_user,
+            args.max_commands_per_integration,
+        )),
         command_timeout: Duration::from_secs(args.command_timeout_seconds.max(1)),
         tasks: TaskTracker::new(),
         busy_notices: Arc::new(Semaphore::new(MAX_BUSY_NOTICES)),

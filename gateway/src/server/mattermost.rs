@@ -18,7 +18,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::{App, BUSY, pipeline, refuse};
+use super::{App, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -158,11 +158,10 @@ pub(super) async fn commands(
             tenant: None,
         },
     };
-    if pipeline::spawn(&app, runtime, &name, ENDPOINT, pipeline::Step::Run(invocation)) {
+    match pipeline::spawn(&app, runtime, &name, ENDPOINT, pipeline::Step::Run(invocation)) {
         // Nothing to show yet: the answer follows through the response URL.
-        Json(json!({})).into_response()
-    } else {
-        Json(json!({"response_type": "ephemeral", "text": BUSY})).into_response()
+        Ok(()) => Json(json!({})).into_response(),
+        Err(busy) => Json(json!({"response_type": "ephemeral", "text": busy.to_string()})).into_response(),
     }
 }
 
@@ -267,11 +266,11 @@ pub(super) async fn actions(
         token: answer.continuation,
         answers: answer.values,
     };
-    if !pipeline::spawn(&app, runtime, &name, ENDPOINT, step) {
+    if let Err(busy) = pipeline::spawn(&app, runtime, &name, ENDPOINT, step) {
         let busy = if is_dialog {
-            json!({"error": BUSY})
+            json!({"error": busy.to_string()})
         } else {
-            json!({"ephemeral_text": BUSY})
+            json!({"ephemeral_text": busy.to_string()})
         };
         return Json(busy).into_response();
     }

@@ -5,6 +5,7 @@ mod mattermost;
 mod pipeline;
 mod refusals;
 mod slack;
+pub mod slots;
 mod teams;
 mod webex;
 
@@ -38,8 +39,9 @@ pub struct App {
     pub reloader: Arc<Reloader<Runtime>>,
     /// The metrics.
     pub metrics: Arc<Metrics>,
-    /// Commands running in the background; a full semaphore means "busy".
-    pub command_slots: Arc<Semaphore>,
+    /// Commands running in the background, shared fairly between users and
+    /// integrations; when none is free the user is told which limit is reached.
+    pub command_slots: slots::CommandSlots,
     /// How long one command may run before the user is told it timed out.
     pub command_timeout: Duration,
     /// The background commands, so shutdown can wait for them.
@@ -140,9 +142,6 @@ async fn messages(
 ) -> Response {
     teams::messages(app, name, headers, body).await
 }
-
-/// What a user is told when every command slot is taken.
-const BUSY: &str = "The gateway is busy with other commands right now; please try again in a moment.";
 
 /// Sends a "busy" notice in the background if a notice slot is free;
 /// otherwise the notice is dropped (the request was counted as busy anyway).

@@ -6,10 +6,13 @@ use std::{
     time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
-use super::App;
+use super::{
+    App,
+    slots::{Busy, Kind, SlotGuard, user_key},
+};
 use crate::{
     audit,
-    commands::{Outcome, RouteContext, Routed, route, route_answer},
+    commands::{BUILTIN_COMMAND, Outcome, RouteContext, Routed, route, route_answer},
     metrics::CommandLabels,
     model::{Invocation, Level, Message, Reply},
     runtime::Runtime,
@@ -31,13 +34,24 @@ pub enum Step {
     },
 }
 
-/// Starts `step` in the background if a command slot is free, and counts the
-/// request as `accepted`; returns false, counted as `busy`, when none is (the
-/// caller then tells the user in its platform's way).
-pub fn spawn(app: &Arc<App>, runtime: Arc<Runtime>, name: &str, endpoint: &str, step: Step) -> bool {
-    let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
-        app.metrics.request(name, endpoint, "busy");
-        return false;
+/// Starts `step` in the background if a command slot is free for it, and
+/// counts the request as `accepted`; otherwise counts it under the limit
+/// that refused it (`busy_user`, `busy_integration`, `busy`) and returns
+/// that limit, whose `Display` the caller tells the user in its platform's way.
+pub fn spawn(
+    app: &Arc<App>,
+    runtime: Arc<Runtime>,
+    name: &str,
+    endpoint: &str,
+    step: Step,
+) -> Result<(), Busy> {
+    let kind = slot_kind(&runtime, name, &step);
+    let slot = match app.command_slots.try_take(&step_user(&step), kind) {
+        Ok(slot) => slot,
+        Err(busy) => {
+            app.metrics.request(name, endpoint, busy.outcome());
+            return Err(busy);
+        }
     };
     app.metrics.request(name, endpoint, "accepted");
     let app_for_task = app.clone();
@@ -46,7 +60,95 @@ pub fn spawn(app: &Arc<App>, runtime: Arc<Runtime>, name: &str, endpoint: &str, 
         run(&app_for_task, &runtime, &name, step).await;
         drop(slot);
     });
-    true
+    Ok(())
+}
+
+/// Runs `step` in `slot`, a slot taken before the command was known (Webex:
+/// the message is fetched after the webhook is acknowledged). The slot is
+/// settled first; if the command's own limit refuses it, the user is told
+/// which, and the request is counted under that limit.
+pub async fn run_in_slot(
+    app: &App,
+    runtime: &Runtime,
+    name: &str,
+    endpoint: &str,
+    step: Step,
+    mut slot: SlotGuard,
+) {
+    if let Err(busy) = slot.settle(slot_kind(runtime, name, &step)) {
+        drop(slot);
+        app.metrics.request(name, endpoint, busy.outcome());
+        tracing::warn!(
+            platform = name,
+            reason = busy.outcome(),
+            "command refused: {busy}"
+        );
+        let Some(platform) = runtime.platforms.get(name) else {
+            return;
+        };
+        let origin = match &step {
+            Step::Run(invocation) => invocation,
+            Step::Answer { origin, .. } => origin,
+        };
+        let notice = Reply::Message(Message::text(Level::Warning, busy.to_string()));
+        if let Err(err) = platform.kind.send(&origin.reply, &notice).await {
+            tracing::warn!(platform = name, error = %err, "could not say the gateway is busy");
+        }
+        return;
+    }
+    run(app, runtime, name, step).await;
+    drop(slot);
+}
+
+/// The user whose slots `step` counts against.
+fn step_user(step: &Step) -> String {
+    let invocation = match step {
+        Step::Run(invocation) => invocation,
+        Step::Answer { origin, .. } => origin,
+    };
+    user_key(
+        &invocation.platform,
+        invocation.organization.as_deref(),
+        invocation.user.as_deref(),
+    )
+}
+
+/// What `step` runs, as far as its slot is concerned. A prompt answer names
+/// its command only inside its signed continuation, so the continuation is
+/// checked here as [`route_answer`] will check it; one that does not verify
+/// will only be refused, and counts as [`Kind::Other`] (never the
+/// integration it claims, nor the built-in command's reserve).
+pub fn slot_kind(runtime: &Runtime, name: &str, step: &Step) -> Kind {
+    let command = match step {
+        Step::Run(invocation) => invocation.command.clone(),
+        Step::Answer { origin, token, .. } => {
+            let (Some(platform), Some(user)) = (runtime.platforms.get(name), origin.user.as_deref()) else {
+                return Kind::Other;
+            };
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            match crate::commands::verify(
+                token,
+                &platform.continuation_key,
+                now,
+                u64::from(platform.settings.session_cache_timeout_seconds),
+                &origin.platform,
+                user,
+            ) {
+                Ok(continuation) => continuation.command,
+                Err(_) => return Kind::Other,
+            }
+        }
+    };
+    if command == BUILTIN_COMMAND {
+        Kind::Builtin
+    } else if runtime.registry.get(&command).is_some() {
+        Kind::Integration(command)
+    } else {
+        Kind::Other
+    }
 }
 
 /// Runs one step to the end. Never panics on user input, never returns an error:

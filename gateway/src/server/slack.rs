@@ -350,13 +350,13 @@ fn start(
     endpoint: &str,
     step: pipeline::Step,
 ) -> Response {
-    if pipeline::spawn(app, runtime, name, endpoint, step) {
+    let Err(busy) = pipeline::spawn(app, runtime, name, endpoint, step) else {
         return StatusCode::OK.into_response();
-    }
+    };
     // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".
     Json(json!({
         "response_type": "ephemeral",
-        "text": super::BUSY
+        "text": busy.to_string()
     }))
     .into_response()
 }

@@ -25,7 +25,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{App, BUSY, notify_busy, pipeline, refuse};
+use super::{App, notify_busy, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -130,8 +130,8 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
         // Answered above.
         Triage::Ignore(_) => return StatusCode::OK.into_response(),
     };
-    if !pipeline::spawn(&app, runtime.clone(), &name, ENDPOINT, step) {
-        tell_busy(&app, &runtime, &name, &activity);
+    if let Err(busy) = pipeline::spawn(&app, runtime.clone(), &name, ENDPOINT, step) {
+        tell_busy(&app, &runtime, &name, &activity, busy.to_string());
     }
     acknowledged(invoke)
 }
@@ -162,8 +162,8 @@ fn unverified(app: &App, name: &str, err: &verify::VerifyError) -> Response {
     refuse(app, name, ENDPOINT, status, outcome, err.to_string())
 }
 
-/// Tells the conversation the gateway is busy, as a reply to the activity.
-fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, activity: &Activity) {
+/// Tells the conversation the gateway is busy (`text`: which limit), as a reply to the activity.
+fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, activity: &Activity, text: String) {
     let runtime = runtime.clone();
     let name = name.to_owned();
     let to = activity.reply_context();
@@ -171,7 +171,7 @@ fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, activity: &Activity)
         let Some(platform) = runtime.platforms.get(&name) else {
             return;
         };
-        let busy = Reply::Message(Message::text(Level::Warning, BUSY));
+        let busy = Reply::Message(Message::text(Level::Warning, text));
         if let Err(err) = platform.kind.send(&to, &busy).await {
             tracing::warn!(error = %err, "could not say the gateway is busy");
         }

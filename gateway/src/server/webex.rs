@@ -26,7 +26,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{App, BUSY, notify_busy, pipeline, refuse};
+use super::{App, notify_busy, pipeline, refuse, slots};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -111,27 +111,37 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         app.metrics.request(&name, ENDPOINT, "duplicate");
         return StatusCode::OK.into_response();
     }
-    let Ok(slot) = app.command_slots.clone().try_acquire_owned() else {
-        tracing::warn!(platform = %name, "gateway busy; Webex event dropped");
-        app.metrics.request(&name, ENDPOINT, "busy");
-        tell_busy(&app, &runtime, &name, &event);
-        return StatusCode::OK.into_response();
+    // The command is known only once the message is fetched: the slot is
+    // settled then (pipeline::run_in_slot).
+    let user = slots::user_key(
+        &name,
+        event.org_id.as_deref(),
+        event.person_id.as_deref().or(event.actor_id.as_deref()),
+    );
+    let slot = match app.command_slots.try_take(&user, slots::Kind::Undecided) {
+        Ok(slot) => slot,
+        Err(busy) => {
+            tracing::warn!(platform = %name, reason = busy.outcome(), "gateway busy; Webex event dropped");
+            app.metrics.request(&name, ENDPOINT, busy.outcome());
+            tell_busy(&app, &runtime, &name, &event, busy.to_string());
+            return StatusCode::OK.into_response();
+        }
     };
     app.metrics.request(&name, ENDPOINT, "accepted");
     let task_app = app.clone();
     app.tasks.spawn(async move {
         if let Some(step) = fetch(&task_app, &runtime, &name, event).await {
-            pipeline::run(&task_app, &runtime, &name, step).await;
+            pipeline::run_in_slot(&task_app, &runtime, &name, ENDPOINT, step, slot).await;
         }
-        drop(slot);
     });
     StatusCode::OK.into_response()
 }
 
-/// Tells the space the gateway is busy, in the message's thread. Only once
-/// the bot's identity is known: before, the event might be the bot's own
-/// busy notice, and answering it would loop for as long as the gateway is busy.
-fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, event: &WebhookEvent) {
+/// Tells the space the gateway is busy (`text`: which limit), in the
+/// message's thread. Only once the bot's identity is known: before, the
+/// event might be the bot's own busy notice, and answering it would loop for
+/// as long as the gateway is busy.
+fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, event: &WebhookEvent, text: String) {
     let Some(Platform {
         kind: PlatformKind::Webex {
             dispatcher, identity, ..
@@ -144,7 +154,7 @@ fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, event: &WebhookEvent
     let (Some(_), Some(room)) = (identity.get(), event.room_id.clone()) else {
         return;
     };
-    let mut body = serde_json::json!({"roomId": room, "markdown": BUSY});
+    let mut body = serde_json::json!({"roomId": room, "markdown": text});
     if event.resource == inbound::Resource::Messages {
         body["parentId"] = event.data_id.clone().into();
     }
