@@ -9,7 +9,11 @@
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use chatops_gateway::server::slots::{CommandSlots, SlotLimits};
+use chatops_gateway::server::{
+    forwarded::TrustedProxies,
+    listener,
+    slots::{CommandSlots, SlotLimits},
+};
 use chatops_gateway::{
     config::{ConfigSource, FailureLog, Reloader, report, watch, watch_cluster},
     metrics::Metrics,
@@ -25,7 +29,7 @@ use chatops_gateway::{
 };
 use clap::{ArgGroup, Parser, ValueEnum};
 use tokio::{net::TcpListener, sync::Semaphore};
-use tokio_util::task::TaskTracker;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 #[derive(Parser)]
 #[command(
@@ -88,7 +92,9 @@ struct Args {
     /// The gateway's base URL as the chat servers reach it (e.g.
     /// `https://chatops.example.com`), for prompts that name the URL they call
     /// back (Mattermost's buttons, menus and dialogs). Unset: the scheme
-    /// (`X-Forwarded-Proto`, else http) and `Host` of the request being answered.
+    /// (`X-Forwarded-Proto`, else http) and host (`X-Forwarded-Host`, else
+    /// `Host`) of the request being answered, the forwarded headers only from
+    /// --trusted-proxies.
     #[arg(long, env = "CHATOPS_PUBLIC_URL")]
     public_url: Option<String>,
     /// Register (create, or update by name) every Webex platform's `messages` and
@@ -134,6 +140,31 @@ struct Args {
     /// How long to read a webhook request before answering 408.
     #[arg(long, default_value_t = 10)]
     request_timeout_seconds: u64,
+    /// How long a connection may take to send a request's headers, from its
+    /// accept or, on a kept-alive connection, from the request's first byte;
+    /// then it is closed (slow or silent clients cannot hold connections).
+    #[arg(long, default_value_t = 10)]
+    header_read_timeout_seconds: u64,
+    /// How long a kept-alive connection may stay idle between requests. Keep it
+    /// above the idle timeout of the proxy in front (nginx, load balancers: often
+    /// 60 s), or the proxy may send a webhook on a connection the gateway is closing.
+    #[arg(long, default_value_t = 75)]
+    idle_timeout_seconds: u64,
+    /// Connections the webhook listener keeps open at once. At the limit, a new
+    /// connection takes the place of the one idle (or sending its headers) the
+    /// longest. Lowered at start to fit the open-file limit (ulimit -n).
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// Connections the admin listener (/healthz, /readyz, /metrics) keeps open
+    /// at once, apart from the webhook listener's.
+    #[arg(long, default_value_t = 64)]
+    admin_max_connections: usize,
+    /// Proxies (IP addresses or CIDR blocks, comma-separated) whose
+    /// X-Forwarded-Host, X-Forwarded-Proto and Forwarded headers are believed.
+    /// From any other peer these headers are removed: without --public-url,
+    /// Mattermost prompts then call back the Host the request came to, over http.
+    #[arg(long, env = "CHATOPS_TRUSTED_PROXIES", value_name = "CIDR,...")]
+    trusted_proxies: Option<TrustedProxies>,
     /// On SIGTERM, how long commands in flight may take to finish.
     #[arg(long, default_value_t = 30)]
     shutdown_grace_seconds: u64,
@@ -350,13 +381,39 @@ async fn main() -> anyhow::Result<()> {
     let admin = bind("--admin-listen", args.admin_listen).await?;
     tracing::info!(webhooks = %webhooks.local_addr()?, admin = %admin.local_addr()?, "listening");
 
-    let admin_server = axum::serve(admin, server::admin_router(app.clone()));
-    tokio::spawn(async move { admin_server.await });
+    let (webhook_settings, admin_settings) = listener::settings(listener::Limits {
+        timeouts: listener::timeouts(args.header_read_timeout_seconds, args.idle_timeout_seconds),
+        max_connections: args.max_connections,
+        admin_max_connections: args.admin_max_connections,
+        trusted_proxies: args.trusted_proxies.clone().unwrap_or_default(),
+        command_slots: args.max_concurrent_commands,
+    });
+    // The admin listener serves until the process exits: /healthz answers
+    // while commands in flight finish.
+    tokio::spawn(listener::serve(
+        admin,
+        server::admin_router(app.clone()),
+        admin_settings,
+        app.metrics.clone(),
+        CancellationToken::new(),
+    ));
+    let shutdown = CancellationToken::new();
+    tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move {
+            shutdown_signal().await;
+            shutdown.cancel();
+        }
+    });
     let request_timeout = Duration::from_secs(args.request_timeout_seconds.max(1));
-    axum::serve(webhooks, server::webhook_router(app.clone(), request_timeout))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the webhook server failed")?;
+    listener::serve(
+        webhooks,
+        server::webhook_router(app.clone(), request_timeout),
+        webhook_settings,
+        app.metrics.clone(),
+        shutdown,
+    )
+    .await;
 
     // No new requests now; let the commands in flight answer, for a bounded time.
     app.tasks.close();

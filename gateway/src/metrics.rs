@@ -2,7 +2,7 @@
 
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
-    metrics::{counter::Counter, family::Family, histogram::Histogram},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
@@ -37,6 +37,22 @@ pub struct OutboundLabels {
     pub outcome: String,
 }
 
+/// Labels of a listener's connections.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ListenerLabels {
+    /// `webhooks` or `admin`.
+    pub listener: String,
+}
+
+/// Labels of connections the gateway closed.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ClosedLabels {
+    /// `webhooks` or `admin`.
+    pub listener: String,
+    /// header_timeout, idle_timeout, or evicted (to make room at the listener's limit).
+    pub reason: String,
+}
+
 /// Every metric the gateway exports.
 pub struct Metrics {
     registry: Registry,
@@ -53,6 +69,12 @@ pub struct Metrics {
     pub reloads: Counter,
     /// Configuration reloads that failed (the last good configuration kept serving).
     pub reload_failures: Counter,
+    /// Connections open now, by listener.
+    pub connections: Family<ListenerLabels, Gauge>,
+    /// Connections the gateway closed (timeouts, evictions), by listener and reason.
+    pub connections_closed: Family<ClosedLabels, Counter>,
+    /// Failed accepts (other than a connection reset before it was accepted), by listener.
+    pub accept_errors: Family<ListenerLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -89,6 +111,16 @@ impl Default for Metrics {
             "Configuration reloads that failed",
             reload_failures.clone(),
         );
+        let connections = Family::<ListenerLabels, Gauge>::default();
+        let connections_closed = Family::<ClosedLabels, Counter>::default();
+        let accept_errors = Family::<ListenerLabels, Counter>::default();
+        registry.register("open_connections", "Connections open now", connections.clone());
+        registry.register(
+            "connections_closed",
+            "Connections the gateway closed: timeouts and evictions",
+            connections_closed.clone(),
+        );
+        registry.register("accept_errors", "Failed accepts", accept_errors.clone());
         Metrics {
             registry,
             requests,
@@ -97,6 +129,9 @@ impl Default for Metrics {
             outbound,
             reloads,
             reload_failures,
+            connections,
+            connections_closed,
+            accept_errors,
         }
     }
 }

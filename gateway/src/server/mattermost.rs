@@ -61,8 +61,10 @@ fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Respo
 }
 
 /// The actions URL as this request reached the gateway: `X-Forwarded-Proto`
-/// (else http), `Host`, and the platform's path. Used for prompts' callbacks
-/// unless `--public-url` is set.
+/// (else http), `X-Forwarded-Host` (else `Host`), and the platform's path.
+/// Used for prompts' callbacks unless `--public-url` is set. The forwarded
+/// headers are here only when the peer is one of `--trusted-proxies`: the
+/// listener removes them from anyone else's requests (`server::forwarded`).
 fn actions_url(headers: &HeaderMap, name: &str) -> Option<String> {
     let header = |key: &str| headers.get(key).and_then(|v| v.to_str().ok()).map(str::trim);
     let host = header("x-forwarded-host")

@@ -1,6 +1,8 @@
 //! The HTTP shell: webhook routes per platform, and the admin routes.
 
 mod admin;
+pub mod forwarded;
+pub mod listener;
 mod mattermost;
 mod pipeline;
 mod refusals;
