@@ -17,7 +17,6 @@ use chatops_gateway::server::{
 use chatops_gateway::{
     config::{ConfigSource, FailureLog, Reloader, report, watch, watch_cluster},
     metrics::Metrics,
-    platforms::slack::dedupe::EventDeduper,
     platforms::teams::{
         self, app_package,
         keys::{KeySettings, KeyStore},
@@ -25,7 +24,7 @@ use chatops_gateway::{
     },
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
-    server::{self, App, RefusalLog},
+    server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard},
 };
 use clap::{ArgGroup, Parser, ValueEnum};
 use tokio::{net::TcpListener, sync::Semaphore};
@@ -137,6 +136,13 @@ struct Args {
     /// How long a command may run.
     #[arg(long, default_value_t = 60)]
     command_timeout_seconds: u64,
+    /// How many recent deliveries each replay guard remembers at most (Slack
+    /// requests, Slack events, Webex events, Mattermost prompts, Teams
+    /// activities), each for as long as a replay of it could be accepted.
+    /// When one is full, new deliveries get 503 until the oldest leave their
+    /// window: none is forgotten early.
+    #[arg(long, env = "CHATOPS_REPLAY_CACHE_ENTRIES", default_value_t = DEFAULT_REPLAY_CAPACITY)]
+    replay_cache_entries: usize,
     /// How long to read a webhook request before answering 408.
     #[arg(long, default_value_t = 10)]
     request_timeout_seconds: u64,
@@ -369,10 +375,11 @@ async fn main() -> anyhow::Result<()> {
         command_timeout: Duration::from_secs(args.command_timeout_seconds.max(1)),
         tasks: TaskTracker::new(),
         busy_notices: Arc::new(Semaphore::new(MAX_BUSY_NOTICES)),
-        slack_events: EventDeduper::default(),
-        mattermost_triggers: EventDeduper::default(),
-        webex_events: EventDeduper::default(),
-        teams_activities: EventDeduper::default(),
+        slack_events: ReplayGuard::new(args.replay_cache_entries),
+        slack_requests: ReplayGuard::new(args.replay_cache_entries),
+        mattermost_prompts: ReplayGuard::new(args.replay_cache_entries),
+        webex_events: ReplayGuard::new(args.replay_cache_entries),
+        teams_activities: ReplayGuard::new(args.replay_cache_entries),
         teams_keys,
         refusals: RefusalLog::default(),
     });

@@ -92,6 +92,12 @@ async fn start(fake: &FakeWebex, settings: &str) -> (tempfile::TempDir, Gateway)
     (dir, gateway)
 }
 
+/// Now, as Webex writes `data.created`: the gateway runs a delivery only
+/// within 5 minutes of it.
+fn created_now() -> String {
+    k8s_openapi::jiff::Timestamp::now().to_string()
+}
+
 /// A `messages` `created` webhook as Webex sends it.
 fn message_event(id: &str, org: &str, person: &str, room_type: &str) -> Value {
     json!({
@@ -99,7 +105,7 @@ fn message_event(id: &str, org: &str, person: &str, room_type: &str) -> Value {
         "resource": "messages", "event": "created", "orgId": org, "createdBy": BOT_PERSON_ID,
         "appId": "app", "ownedBy": "creator", "status": "active", "actorId": person,
         "data": {"id": id, "roomId": ROOM, "roomType": room_type, "personId": person,
-                 "personEmail": "someone@example.com", "created": "2026-01-01T00:00:00.000Z"}
+                 "personEmail": "someone@example.com", "created": created_now()}
     })
 }
 
@@ -184,7 +190,7 @@ fn action_event(id: &str, person: &str, message_id: &str) -> Value {
         "id": "webhook-actions", "name": "chatops cards", "resource": "attachmentActions", "event": "created",
         "orgId": ORG, "createdBy": BOT_PERSON_ID, "actorId": person,
         "data": {"id": id, "type": "submit", "messageId": message_id, "personId": person, "roomId": ROOM,
-                 "created": "2026-01-01T00:00:00.000Z"}
+                 "created": created_now()}
     })
 }
 

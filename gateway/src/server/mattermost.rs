@@ -4,10 +4,14 @@
 //! A slash command is admitted by its token (constant-time, any of the
 //! platform's slash tokens) before its body is parsed; an action by the
 //! gateway's own MAC in its context (Mattermost signs nothing), then by the
-//! signed continuation inside. Both are answered 200 at once, well within
-//! Mattermost's 30 s, and the command runs in the background.
+//! signed continuation inside, and run once per prompt (on the nonce signed
+//! into it). Both are answered 200 at once, well within Mattermost's 30 s,
+//! and the command runs in the background.
 
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
 
 use axum::{
     Json,
@@ -18,6 +22,7 @@ use axum::{
 };
 use serde_json::{Value, json};
 
+use super::replay::{self, Replay};
 use super::{App, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
@@ -28,6 +33,9 @@ use crate::{
     },
     runtime::{Platform, PlatformKind, Runtime},
 };
+
+/// What the user is told when answering a prompt already answered.
+const ALREADY_ANSWERED: &str = "This prompt was already answered; run the command again for a new one.";
 
 /// The current runtime, if `name` is a Mattermost platform in it.
 fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Response>> {
@@ -252,15 +260,35 @@ pub(super) async fn actions(
             );
         }
     };
-    // Run each button or menu callback once: a repeated trigger is a replay.
-    if let ActionRequest::Action(action) = &request
-        && let Some(trigger) = action.trigger_id.as_deref()
-        && !app
-            .mattermost_triggers
-            .first_time(&format!("{name}\n{trigger}"), std::time::Instant::now())
-    {
-        app.metrics.request(&name, ENDPOINT, "duplicate");
-        return Json(json!({})).into_response();
+    // Each prompt is answered once, on the nonce the gateway signed into it:
+    // Mattermost's `trigger_id` is neither signed nor required, so a replay
+    // could bring a new one, or none.
+    let key: [&[u8]; 2] = [name.as_bytes(), answer.nonce.as_bytes()];
+    let window = prompt_window(platform, &name, &answer.continuation, origin.user.as_deref());
+    match app.mattermost_prompts.first_time(&key, Instant::now(), window) {
+        Ok(()) => {}
+        Err(Replay::Seen) => {
+            // 200 with a sentence, not a 4xx: Mattermost shows any other
+            // status as a bare "action failed", and a second click on the
+            // same prompt is a user's as often as a replayer's.
+            super::record_refusal(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::OK,
+                replay::REPLAYED,
+                &Replay::Seen.to_string(),
+            );
+            let already = if is_dialog {
+                json!({"error": ALREADY_ANSWERED})
+            } else {
+                json!({"ephemeral_text": ALREADY_ANSWERED})
+            };
+            return Json(already).into_response();
+        }
+        Err(Replay::Full { retry_after }) => {
+            return replay::refuse_full(&app, &name, ENDPOINT, retry_after);
+        }
     }
     let delete_input = platform.settings.delete_input_on_submission;
     let step = pipeline::Step::Answer {
@@ -269,6 +297,8 @@ pub(super) async fn actions(
         answers: answer.values,
     };
     if let Err(busy) = pipeline::spawn(&app, runtime, &name, ENDPOINT, step) {
+        // Not run: the user, told the gateway is busy, may answer again.
+        app.mattermost_prompts.forget(&key);
         let busy = if is_dialog {
             json!({"error": busy.to_string()})
         } else {
@@ -284,6 +314,37 @@ pub(super) async fn actions(
         json!({})
     };
     Json(ack).into_response()
+}
+
+/// How long a prompt's nonce must be remembered: until its continuation
+/// expires (issued + `sessionCacheTimeout`), after which resuming it is
+/// refused anyway. A continuation that does not verify now is refused by
+/// the pipeline; its nonce is kept for as long as any continuation issued
+/// up to now could live (the clock skew allowed included), should the
+/// pipeline's later clock see it otherwise.
+///
+/// Measured with the timeout served now: raising `sessionCacheTimeout`
+/// later revives prompts that had expired, and one answered before and
+/// forgotten since could then be answered again.
+fn prompt_window(platform: &Platform, name: &str, continuation: &str, user: Option<&str>) -> Duration {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let max_age = u64::from(platform.settings.session_cache_timeout_seconds);
+    let verified = user.map(|user| {
+        crate::commands::verify(continuation, &platform.continuation_key, now, max_age, name, user)
+    });
+    let ends = match verified {
+        Some(Ok(continuation)) => continuation.issued_at.saturating_add(max_age),
+        _ => now
+            .saturating_add(crate::commands::MAX_CLOCK_SKEW_SECS)
+            .saturating_add(max_age),
+    };
+    replay::until_unix(
+        i64::try_from(ends).unwrap_or(i64::MAX),
+        i64::try_from(now).unwrap_or(i64::MAX),
+    )
 }
 
 /// Who answered a prompt, where, and how to reply; the command comes from the continuation.

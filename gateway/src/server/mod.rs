@@ -6,6 +6,7 @@ pub mod listener;
 mod mattermost;
 mod pipeline;
 mod refusals;
+mod replay;
 mod slack;
 pub mod slots;
 mod teams;
@@ -30,6 +31,7 @@ use crate::{config::Reloader, metrics::Metrics, runtime::Runtime};
 
 pub use admin::{admin_router, readiness};
 pub use refusals::RefusalLog;
+pub use replay::{DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY, Replay, ReplayGuard};
 
 /// Largest webhook body accepted. Chat payloads are a few kilobytes; a form
 /// submission with long text stays well under this.
@@ -54,16 +56,22 @@ pub struct App {
     /// busy what it saves by not running their commands.
     pub busy_notices: Arc<Semaphore>,
     /// Events API deliveries already seen (Slack retries unacknowledged ones).
-    pub slack_events: crate::platforms::slack::dedupe::EventDeduper,
-    /// Mattermost action `trigger_id`s already run: Mattermost never sends one
-    /// twice, so a repeat is a replay of a captured callback.
-    pub mattermost_triggers: crate::platforms::slack::dedupe::EventDeduper,
-    /// Webex events (`data.id`) already run: Webex redelivers, and a signed
-    /// delivery carries no timestamp, so a repeat may be a replay.
-    pub webex_events: crate::platforms::slack::dedupe::EventDeduper,
-    /// Teams activities (conversation and activity id) already run: the Bot
-    /// Framework retries deliveries it thinks failed.
-    pub teams_activities: crate::platforms::slack::dedupe::EventDeduper,
+    pub slack_events: ReplayGuard,
+    /// Slack slash commands and interactions already run, by signature (a
+    /// replay inside the 5-minute window) and by body (a retry Slack signed
+    /// anew).
+    pub slack_requests: ReplayGuard,
+    /// Mattermost prompts already answered, by the nonce the gateway signed
+    /// into them: each prompt is answered once, whatever `trigger_id` says.
+    pub mattermost_prompts: ReplayGuard,
+    /// Webex events (`data.id`) already run, until 5 minutes after their
+    /// `data.created`: Webex redelivers, and a captured delivery could be
+    /// replayed until then.
+    pub webex_events: ReplayGuard,
+    /// Teams activities (conversation and activity id) already run, while
+    /// their token is accepted: the Bot Framework retries deliveries it
+    /// thinks failed.
+    pub teams_activities: ReplayGuard,
     /// The signing keys of Teams' token issuers, cached across
     /// configuration reloads (keyed by their OpenID metadata URL).
     pub teams_keys: crate::platforms::teams::keys::KeyStore,

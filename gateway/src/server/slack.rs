@@ -4,7 +4,10 @@
 //! anything, answers Slack at once (its deadline is 3 s), and leaves the
 //! command to run in the background.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Json,
@@ -15,7 +18,10 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{App, pipeline};
+use super::{
+    App, pipeline,
+    replay::{self, Replay},
+};
 use crate::{
     commands::{parse_command_text, parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -107,6 +113,98 @@ fn admit(
     Ok(runtime)
 }
 
+/// How long a request's body is remembered for Slack's retries, which come
+/// within about 5 minutes of the first delivery (at once, after a minute,
+/// after five).
+const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// Runs each signed request once (slash commands and interactions; events
+/// are deduplicated on their `event_id`). Call it once `admit` passed.
+///
+/// Keyed on `X-Slack-Signature`, which covers the timestamp and the body,
+/// and remembered until the timestamp leaves the 5-minute window, after
+/// which `verify` refuses the request anyway: a captured request sent again
+/// inside the window is refused, and memory is bounded by the window.
+///
+/// A repeat answers 409 Conflict, "this request was already received": 401
+/// would say the signature is wrong, which it is not (and send an operator
+/// looking for a bad secret); 409 says the request clashes with one already
+/// taken. Slack never sends one signed request twice except as a retry, so
+/// only a replay gets it. A retry (`X-Slack-Retry-Num`: Slack thought the
+/// first failed, and with `http_timeout` sends it while the first still
+/// runs) is acknowledged with 200 and not run again. The header is not
+/// signed, so a replayer can add it, and gets a 200 that runs nothing.
+///
+/// Slack may sign a retry anew (a new timestamp over the same body), so
+/// each body is remembered too, for [`RETRY_WINDOW`]: a retry whose body
+/// was already received is acknowledged and not run. Without the retry
+/// header, a body signed anew is Slack's own new request (only Slack can
+/// sign), and runs; bodies are unique anyway (a `trigger_id` each).
+///
+/// Returns the answer to a request that must not run, `None` for one to run.
+fn once(app: &App, name: &str, endpoint: &str, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+    let header = |key: &str| headers.get(key).and_then(|v| v.to_str().ok());
+    let sent_at = header("x-slack-request-timestamp").and_then(|t| t.trim().parse::<i64>().ok());
+    let (Some(signature), Some(sent_at)) = (header("x-slack-signature"), sent_at) else {
+        // `admit` verified both; refuse rather than run unguarded.
+        return Some(super::refuse(
+            app,
+            name,
+            endpoint,
+            StatusCode::UNAUTHORIZED,
+            "unverified",
+            "missing X-Slack-Signature or X-Slack-Request-Timestamp".to_owned(),
+        ));
+    };
+    let retry = headers.contains_key("x-slack-retry-num");
+    let now = Instant::now();
+    let window_ends = sent_at.saturating_add(verify::MAX_SKEW_SECS as i64);
+    let window = replay::until_unix(window_ends, unix_now());
+    let by_signature: [&[u8]; 3] = [name.as_bytes(), b"signature", signature.as_bytes()];
+    match app.slack_requests.first_time(&by_signature, now, window) {
+        Ok(()) => {}
+        Err(Replay::Seen) => return Some(repeated(app, name, endpoint, retry)),
+        Err(Replay::Full { retry_after }) => {
+            return Some(replay::refuse_full(app, name, endpoint, retry_after));
+        }
+    }
+    let by_body: [&[u8]; 3] = [name.as_bytes(), b"body", body];
+    match app.slack_requests.first_time(&by_body, now, RETRY_WINDOW) {
+        Ok(()) => None,
+        Err(Replay::Seen) if retry => Some(repeated(app, name, endpoint, true)),
+        Err(Replay::Seen) => None,
+        Err(Replay::Full { retry_after }) => {
+            // Refused whole: a retry must not find the signature and be taken for a repeat.
+            app.slack_requests.forget(&by_signature);
+            Some(replay::refuse_full(app, name, endpoint, retry_after))
+        }
+    }
+}
+
+/// The answer to a request already received: 200 for Slack's retry, 409 for a replay.
+fn repeated(app: &App, name: &str, endpoint: &str, retry: bool) -> Response {
+    if retry {
+        app.metrics.request(name, endpoint, replay::DUPLICATE);
+        return StatusCode::OK.into_response();
+    }
+    super::refuse(
+        app,
+        name,
+        endpoint,
+        StatusCode::CONFLICT,
+        replay::REPLAYED,
+        Replay::Seen.to_string(),
+    )
+}
+
+/// Now, in Unix seconds.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
 /// The platform label of a metric: only configured names, so a scan of random
 /// paths cannot blow up the metric's cardinality.
 pub(super) fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
@@ -138,6 +236,9 @@ pub(super) async fn commands(
         Ok(runtime) => runtime,
         Err(refusal) => return refusal.into_response(),
     };
+    if let Some(refused) = once(&app, &name, "commands", &headers, &body) {
+        return refused;
+    }
     let command = match inbound::parse_slash_command(&body) {
         Ok(command) => command,
         Err(err) => return bad_request(&app, &name, "commands", err.to_string()),
@@ -157,6 +258,9 @@ pub(super) async fn interactions(
         Ok(runtime) => runtime,
         Err(refusal) => return refusal.into_response(),
     };
+    if let Some(refused) = once(&app, &name, "interactions", &headers, &body) {
+        return refused;
+    }
     let interaction = match inbound::parse_interaction(&body) {
         Ok(interaction) => interaction,
         Err(err) => return bad_request(&app, &name, "interactions", err.to_string()),
@@ -254,6 +358,11 @@ fn form_answers(values: &std::collections::BTreeMap<String, String>) -> Vec<Stri
     fields.into_iter().map(|(_, value)| value.clone()).collect()
 }
 
+/// How long an event's ID is remembered. Slack's last retry comes about 6
+/// minutes after the first delivery, each signed at its sending and
+/// acceptable for 5 minutes after: an hour covers them with room to spare.
+const EVENT_WINDOW: Duration = Duration::from_secs(3600);
+
 /// `POST /hooks/{name}/events`: the Events API (URL verification, app mentions).
 pub(super) async fn events(
     State(app): State<Arc<App>>,
@@ -276,9 +385,17 @@ pub(super) async fn events(
         }
         Event::AppMention(mention) => {
             // Slack redelivers events it thinks were not acknowledged: run each once.
-            if !app.slack_events.first_time(&mention.event_id, Instant::now()) {
-                app.metrics.request(&name, "events", "duplicate");
-                return StatusCode::OK.into_response();
+            let key: [&[u8]; 2] = [name.as_bytes(), mention.event_id.as_bytes()];
+            match app.slack_events.first_time(&key, Instant::now(), EVENT_WINDOW) {
+                Ok(()) => {}
+                Err(Replay::Seen) => {
+                    app.metrics.request(&name, "events", replay::DUPLICATE);
+                    return StatusCode::OK.into_response();
+                }
+                // Slack retries a 503 later, when there is room.
+                Err(Replay::Full { retry_after }) => {
+                    return replay::refuse_full(&app, &name, "events", retry_after);
+                }
             }
             let parsed = parse_command_text(&mention.text);
             let invocation = Invocation {

@@ -7,14 +7,14 @@
 //! to it (its `serviceurl` claim equal to the activity's `serviceUrl`, the key
 //! endorsed for its `channelId`; 403), the activity triaged (anything but a
 //! command or a card answer is acknowledged and dropped), deduplicated on its
-//! id, then acknowledged with 200 at once and run in the background; the
-//! answer goes through the Connector. The body is read as JSON only after the
+//! id (one without an id is refused, 400), then acknowledged with 200 at
+//! once and run in the background; the answer goes through the Connector. The body is read as JSON only after the
 //! token passed, and the `serviceUrl` the gateway sends its token to is the
 //! one the Bot Framework signed.
 
 use std::{
     sync::Arc,
-    time::{Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use axum::{
@@ -25,6 +25,7 @@ use axum::{
 };
 use serde_json::json;
 
+use super::replay::{self, Replay};
 use super::{App, notify_busy, pipeline, refuse};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
@@ -37,6 +38,11 @@ use crate::{
 };
 
 const ENDPOINT: &str = "messages";
+
+/// How long an activity's id is remembered at least, for the Bot
+/// Framework's retries of a delivery it thinks failed (they come within
+/// minutes, each with a token of its own).
+const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 /// `POST /hooks/{name}/messages` on a Teams platform.
 pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
@@ -102,14 +108,41 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
         app.metrics.request(&name, ENDPOINT, "ignored");
         return StatusCode::OK.into_response();
     };
-    if let Some(id) = &activity.id
-        && !app.teams_activities.first_time(
-            &format!("{name}\n{}\n{id}", activity.conversation_id),
-            Instant::now(),
-        )
-    {
-        app.metrics.request(&name, ENDPOINT, "duplicate");
-        return acknowledged(invoke);
+    // The Bot Framework gives every activity an id; one without could not be
+    // told from its own replay, so it is refused rather than run unguarded.
+    let Some(id) = activity.id.as_deref().filter(|id| !id.is_empty()) else {
+        return refuse(
+            &app,
+            &name,
+            ENDPOINT,
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "the activity has no id".to_owned(),
+        );
+    };
+    // Remembered while the token that carried it is accepted (a replay of
+    // this request needs that token), and at least through the retries.
+    let token_ends = verified.claims.expires_at.saturating_add(verify::LEEWAY_SECONDS);
+    let window = replay::until_unix(
+        i64::try_from(token_ends).unwrap_or(i64::MAX),
+        i64::try_from(now).unwrap_or(i64::MAX),
+    )
+    .max(RETRY_WINDOW);
+    let key: [&[u8]; 3] = [
+        name.as_bytes(),
+        activity.conversation_id.as_bytes(),
+        id.as_bytes(),
+    ];
+    match app.teams_activities.first_time(&key, Instant::now(), window) {
+        Ok(()) => {}
+        Err(Replay::Seen) => {
+            app.metrics.request(&name, ENDPOINT, replay::DUPLICATE);
+            return acknowledged(invoke);
+        }
+        // The Bot Framework retries a 503, when there may be room.
+        Err(Replay::Full { retry_after }) => {
+            return replay::refuse_full(&app, &name, ENDPOINT, retry_after);
+        }
     }
     let step = match triaged {
         Triage::Command(text) => {

@@ -3,11 +3,14 @@
 //!
 //! In this order: `X-Spark-Signature` verified on the raw bytes (401), the
 //! envelope parsed (400), the event triaged (the bot's own messages, edits,
-//! deletions and other resources answered 200 and dropped), deduplicated on
-//! `data.id` (Webex sends no timestamp and redelivers what it thinks failed,
-//! so a repeat is answered 200 and not run), then acknowledged with 200 at
-//! once. The message or the card submission is fetched in the background,
-//! since a webhook carries no text, and run like any other command.
+//! deletions and other resources answered 200 and dropped), its age checked
+//! (`data.created`, inside the signed body, at most 5 minutes old and 1 in
+//! the future: Webex signs no timestamp, so this bounds how long a captured
+//! delivery can be replayed), deduplicated on `data.id` for that window
+//! (Webex redelivers what it thinks failed, so a repeat is answered 200 and
+//! not run), then acknowledged with 200 at once. The message or the card
+//! submission is fetched in the background, since a webhook carries no text,
+//! and run like any other command.
 //!
 //! The bot's identity (`GET /v1/people/me`: its person ID for the triage,
 //! its names for stripping mentions) is fetched on the first event and kept
@@ -18,7 +21,10 @@
 //! acknowledged, as a retry from Webex would meet the same failure and
 //! Webex disables webhooks that keep failing; the next event tries again.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Instant, SystemTime, UNIX_EPOCH},
+};
 
 use axum::{
     body::Bytes,
@@ -26,6 +32,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use super::replay::{self, Replay};
 use super::{App, notify_busy, pipeline, refuse, slots};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
@@ -104,12 +111,44 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         app.metrics.request(&name, ENDPOINT, "ignored");
         return StatusCode::OK.into_response();
     }
-    if !app
-        .webex_events
-        .first_time(&format!("{name}\n{}", event.data_id), Instant::now())
-    {
-        app.metrics.request(&name, ENDPOINT, "duplicate");
-        return StatusCode::OK.into_response();
+    let now_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let open_until = match verify::check_created(event.created.as_deref(), now_unix) {
+        Ok(open_until) => open_until,
+        Err(err @ (verify::CreatedError::Missing | verify::CreatedError::Malformed)) => {
+            return refuse(
+                &app,
+                &name,
+                ENDPOINT,
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                err.to_string(),
+            );
+        }
+        Err(err) => {
+            // Not run, but acknowledged: a stale delivery is a replay, or
+            // Webex's redelivery too late to act on, and Webex would meet
+            // the same refusal on every retry and disable a webhook that
+            // keeps failing. The status tells a replayer nothing either way.
+            super::record_refusal(&app, &name, ENDPOINT, StatusCode::OK, "stale", &err.to_string());
+            return StatusCode::OK.into_response();
+        }
+    };
+    // Remembered until `data.created` leaves the window: a replay after that is stale.
+    let key: [&[u8]; 2] = [name.as_bytes(), event.data_id.as_bytes()];
+    let window = replay::until_unix(open_until, now_unix);
+    match app.webex_events.first_time(&key, Instant::now(), window) {
+        Ok(()) => {}
+        Err(Replay::Seen) => {
+            app.metrics.request(&name, ENDPOINT, replay::DUPLICATE);
+            return StatusCode::OK.into_response();
+        }
+        // Webex redelivers after a 5xx, when there may be room.
+        Err(Replay::Full { retry_after }) => {
+            return replay::refuse_full(&app, &name, ENDPOINT, retry_after);
+        }
     }
     // The command is known only once the message is fetched: the slot is
     // settled then (pipeline::run_in_slot).

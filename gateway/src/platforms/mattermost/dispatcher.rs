@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::{
     client::MattermostClient,
     render::{self, PromptSigner, RenderedMessage},
+    verify,
 };
 use crate::model::{Form, Level, Menu, Message, Prompt, Reply, ReplyContext};
 use crate::platforms::{DispatchError, Dispatcher};
@@ -145,10 +146,12 @@ impl MattermostDispatcher {
                        public URL; type the arguments instead";
             return Err(self.refuse(to, why.to_owned()).await);
         };
+        let nonce = verify::new_nonce();
         let signer = PromptSigner {
             key: &self.key,
             url,
             user,
+            nonce: &nonce,
         };
         let props = match render::menu(menu, &signer) {
             Ok(props) => props,
@@ -167,10 +170,12 @@ impl MattermostDispatcher {
                        from a slash command or a button; type the arguments instead";
             return Err(self.refuse(to, why.to_owned()).await);
         };
+        let nonce = verify::new_nonce();
         let signer = PromptSigner {
             key: &self.key,
             url,
             user,
+            nonce: &nonce,
         };
         let dialog = match render::dialog(form, &signer) {
             Ok(dialog) => dialog,

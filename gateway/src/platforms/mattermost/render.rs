@@ -65,7 +65,8 @@ pub struct RenderedMessage {
 }
 
 /// What a prompt's signed contexts need: the key, where Mattermost sends the
-/// callback (`/hooks/{name}/actions`), and the user the prompt is sent to.
+/// callback (`/hooks/{name}/actions`), the user the prompt is sent to, and
+/// the prompt's nonce.
 #[derive(Clone, Copy, Debug)]
 pub struct PromptSigner<'a> {
     /// The context key (see [`super::verify`]).
@@ -74,6 +75,9 @@ pub struct PromptSigner<'a> {
     pub url: &'a str,
     /// The Mattermost user ID the prompt is for; only they may answer.
     pub user: &'a str,
+    /// This prompt's nonce ([`super::verify::new_nonce`]), signed into every
+    /// element, so that the prompt is answered once.
+    pub nonce: &'a str,
 }
 
 /// Why a prompt cannot be shown on Mattermost. The `Display` is a sentence for the user.
@@ -537,6 +541,7 @@ fn button(id: &str, name: &str, signer: &PromptSigner<'_>, continuation: &str, v
         signer.key,
         PromptKind::Button,
         signer.user,
+        signer.nonce,
         continuation,
         Some(value),
         None,
@@ -568,6 +573,7 @@ pub fn menu(menu: &Menu, signer: &PromptSigner<'_>) -> Result<Value, PromptError
             signer.key,
             PromptKind::Select,
             signer.user,
+            signer.nonce,
             &menu.continuation,
             None,
             None,
@@ -623,7 +629,13 @@ pub fn dialog(form: &Form, signer: &PromptSigner<'_>) -> Result<Value, PromptErr
         "elements": elements,
         "submit_label": "Run",
         "notify_on_cancel": true,
-        "state": dialog_state(signer.key, signer.user, &form.continuation, form.fields.len()),
+        "state": dialog_state(
+            signer.key,
+            signer.user,
+            signer.nonce,
+            &form.continuation,
+            form.fields.len()
+        ),
     }))
 }
 
@@ -730,6 +742,7 @@ mod tests {
         key: KEY,
         url: "https://gw.example.com/hooks/mm/actions",
         user: "U1",
+        nonce: "prompt-1",
     };
 
     #[test]
@@ -970,7 +983,8 @@ mod tests {
             answer,
             Ok(Answer {
                 continuation: "cont".into(),
-                values: vec!["site1".into()]
+                values: vec!["site1".into()],
+                nonce: "prompt-1".into()
             })
         );
         assert!(verify_action(KEY, &callback(&select, ActionKind::Select, "U2", Some("site1"))).is_err());
@@ -981,6 +995,13 @@ mod tests {
                 .unwrap()
                 .values,
             [CANCEL_VALUE]
+        );
+        // Every element carries the prompt's one nonce: answering any answers the prompt.
+        assert_eq!(
+            verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None))
+                .unwrap()
+                .nonce,
+            SIGNER.nonce
         );
         for action in props["attachments"][0]["actions"].as_array().unwrap() {
             let id = action["id"].as_str().unwrap();
@@ -1088,7 +1109,8 @@ mod tests {
             verify_dialog(KEY, &submission),
             Ok(Answer {
                 continuation: "cont".into(),
-                values: vec!["ams02".into(), "planned".into(), String::new(), "a".into()]
+                values: vec!["ams02".into(), "planned".into(), String::new(), "a".into()],
+                nonce: "prompt-1".into()
             })
         );
         let someone_else = DialogSubmission {

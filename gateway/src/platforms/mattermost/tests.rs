@@ -252,6 +252,7 @@ fn a_menu_post_has_the_recorded_action_shape() {
         key: KEY,
         url: "https://gateway.example.com/hooks/mm/actions",
         user: "rd49ehbqyjytddasoownkuqrxe",
+        nonce: "prompt-1",
     };
     let props = render::menu(
         &Menu {
@@ -282,6 +283,7 @@ fn a_dialog_has_the_recorded_shape() {
         key: KEY,
         url: "https://gateway.example.com/hooks/mm/actions",
         user: "U1",
+        nonce: "prompt-1",
     };
     let dialog = render::dialog(
         &Form {

@@ -28,6 +28,8 @@
 //!   fixed in its signed context, a menu's is the `selected_option` Mattermost
 //!   adds. Binding the kind keeps one from being passed off as the other.
 //! - a **button's value** (Cancel, next page): fixed at signing time.
+//! - a **nonce** ([`new_nonce`]), one per prompt, shared by its elements: the
+//!   server runs each (platform, nonce) once, so each prompt is answered once.
 //!
 //! What it does not cover: `selected_option`, which Mattermost adds to the
 //! context when the user picks, so it cannot be signed. A forged choice is no
@@ -39,11 +41,22 @@
 //! refuses it after the platform's `sessionCacheTimeout`). Clicking twice, or
 //! someone who saw the context (Mattermost's database or logs, the network
 //! between Mattermost and the gateway, which is why that leg must be HTTPS)
-//! and POSTs it again with the addressed `user_id`, repeats the step offered
-//! to that user: the same command and arguments, and for a menu any answer.
-//! It cannot change the command, the user or the arguments already given, and
-//! the grants are checked again. The wiring should still drop a repeated
-//! `trigger_id` and remove the prompt once answered.
+//! and POSTs it again with the addressed `user_id`, would repeat the step
+//! offered to that user. Mattermost's `trigger_id` cannot stop that: it is
+//! neither signed nor required, so a replayer sends a new one or none. The
+//! signed nonce can: the server remembers each answered prompt's nonce for
+//! as long as its continuation lives, and runs it once. A context without a
+//! nonce (from a gateway before nonces) is refused ([`ContextError::NoNonce`]).
+
+use std::{
+    collections::hash_map::RandomState,
+    hash::{BuildHasher, Hasher},
+    sync::{
+        OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{SystemTime, UNIX_EPOCH},
+};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -71,6 +84,8 @@ pub const CONTINUATION_FIELD: &str = "continuation";
 pub const VALUE_FIELD: &str = "value";
 /// The context field holding a dialog's number of fields.
 pub const FIELDS_FIELD: &str = "fields";
+/// The context field holding the prompt's nonce.
+pub const NONCE_FIELD: &str = "nonce";
 /// The name of a dialog's `index`-th element (`field-0`, `field-1`, ...).
 pub fn field_name(index: usize) -> String {
     format!("field-{index}")
@@ -212,6 +227,10 @@ pub enum ContextError {
     /// The key is empty: nothing can be verified with it.
     #[error("no key to verify actions with")]
     NoKey,
+    /// Signed, but without a nonce: a prompt of a gateway from before nonces,
+    /// which could be answered any number of times.
+    #[error("this prompt comes from an older version of the gateway; run the command again")]
+    NoNonce,
 }
 
 /// The kind of prompt a context was signed for.
@@ -253,6 +272,33 @@ pub struct Answer {
     /// The answer: a menu's choice, a button's value, a dialog's fields in
     /// order, or [`CANCEL_VALUE`] for a cancelled dialog.
     pub values: Vec<String>,
+    /// The prompt's signed nonce: run each once.
+    pub nonce: String,
+}
+
+/// A nonce for a new prompt: unique among this process's prompts (a
+/// counter), and with overwhelming odds among every other process's and
+/// replica's (64 bits the standard library's hasher keys draw from the
+/// operating system's randomness, mixed with the start time).
+///
+/// It need be neither secret nor unpredictable: it is signed with the
+/// context, so nobody can make up a context with a nonce of their choosing.
+/// It only has to differ from one prompt to the next.
+pub fn new_nonce() -> String {
+    static PROCESS: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let process = *PROCESS.get_or_init(|| {
+        let mut hasher = RandomState::new().build_hasher();
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        hasher.write_u128(started);
+        hasher.write_u32(std::process::id());
+        hasher.finish()
+    });
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{process:016x}{count:x}")
 }
 
 /// The MAC of `context`: base64url (no padding) of HMAC-SHA256 over a domain
@@ -310,11 +356,13 @@ pub fn verify_context(key: &[u8], context: &Map<String, Value>) -> Result<(), Co
 
 /// The signed context of a prompt element sent to `user`: a menu
 /// (`value: None`), a button (`value` its answer), or a dialog's state
-/// (`fields` its number of fields).
+/// (`fields` its number of fields). Every element of one prompt carries the
+/// prompt's `nonce` ([`new_nonce`]), so answering any of them answers it.
 pub fn prompt_context(
     key: &[u8],
     kind: PromptKind,
     user: &str,
+    nonce: &str,
     continuation: &str,
     value: Option<&str>,
     fields: Option<usize>,
@@ -322,6 +370,7 @@ pub fn prompt_context(
     let mut context = Map::new();
     context.insert(KIND_FIELD.to_owned(), kind.as_str().into());
     context.insert(USER_FIELD.to_owned(), user.into());
+    context.insert(NONCE_FIELD.to_owned(), nonce.into());
     context.insert(CONTINUATION_FIELD.to_owned(), continuation.into());
     if let Some(value) = value {
         context.insert(VALUE_FIELD.to_owned(), value.into());
@@ -333,8 +382,16 @@ pub fn prompt_context(
 }
 
 /// A dialog's `state`: its signed context as canonical JSON text.
-pub fn dialog_state(key: &[u8], user: &str, continuation: &str, fields: usize) -> String {
-    let context = prompt_context(key, PromptKind::Dialog, user, continuation, None, Some(fields));
+pub fn dialog_state(key: &[u8], user: &str, nonce: &str, continuation: &str, fields: usize) -> String {
+    let context = prompt_context(
+        key,
+        PromptKind::Dialog,
+        user,
+        nonce,
+        continuation,
+        None,
+        Some(fields),
+    );
     let mut out = Vec::new();
     write_object(&mut out, &context, false);
     String::from_utf8(out).expect("JSON is UTF-8")
@@ -345,7 +402,7 @@ pub fn dialog_state(key: &[u8], user: &str, continuation: &str, fields: usize) -
 /// continuation and the answer (the button's signed value, or the menu's choice).
 pub fn verify_action(key: &[u8], action: &PostAction) -> Result<Answer, ContextError> {
     let kind = PromptKind::from(action.kind);
-    let continuation = verified(key, &action.context, kind, &action.user_id)?;
+    let (continuation, nonce) = verified(key, &action.context, kind, &action.user_id)?;
     let answer = match kind {
         PromptKind::Button => field(&action.context, VALUE_FIELD).ok_or(ContextError::Malformed)?,
         _ => action
@@ -357,6 +414,7 @@ pub fn verify_action(key: &[u8], action: &PostAction) -> Result<Answer, ContextE
     Ok(Answer {
         continuation,
         values: vec![answer],
+        nonce,
     })
 }
 
@@ -369,11 +427,12 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
     let Value::Object(state) = state else {
         return Err(ContextError::Missing);
     };
-    let continuation = verified(key, &state, PromptKind::Dialog, &submission.user_id)?;
+    let (continuation, nonce) = verified(key, &state, PromptKind::Dialog, &submission.user_id)?;
     if submission.cancelled {
         return Ok(Answer {
             continuation,
             values: vec![CANCEL_VALUE.to_owned()],
+            nonce,
         });
     }
     let fields: usize = field(&state, FIELDS_FIELD)
@@ -389,16 +448,20 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
                 .unwrap_or_default()
         })
         .collect();
-    Ok(Answer { continuation, values })
+    Ok(Answer {
+        continuation,
+        values,
+        nonce,
+    })
 }
 
-/// The continuation of a context whose MAC, kind and user check out.
+/// The continuation and nonce of a context whose MAC, kind and user check out.
 fn verified(
     key: &[u8],
     context: &Map<String, Value>,
     kind: PromptKind,
     user: &str,
-) -> Result<String, ContextError> {
+) -> Result<(String, String), ContextError> {
     verify_context(key, context)?;
     if field(context, KIND_FIELD).as_deref() != Some(kind.as_str()) {
         return Err(ContextError::WrongKind);
@@ -406,7 +469,11 @@ fn verified(
     if field(context, USER_FIELD).as_deref() != Some(user) {
         return Err(ContextError::WrongUser);
     }
-    field(context, CONTINUATION_FIELD).ok_or(ContextError::Malformed)
+    let nonce = field(context, NONCE_FIELD)
+        .filter(|nonce| !nonce.is_empty())
+        .ok_or(ContextError::NoNonce)?;
+    let continuation = field(context, CONTINUATION_FIELD).ok_or(ContextError::Malformed)?;
+    Ok((continuation, nonce))
 }
 
 fn field(context: &Map<String, Value>, name: &str) -> Option<String> {
@@ -599,7 +666,7 @@ mod tests {
     }
 
     fn menu_context() -> Map<String, Value> {
-        prompt_context(KEY, PromptKind::Select, "U1", "cont", None, None)
+        prompt_context(KEY, PromptKind::Select, "U1", "n1", "cont", None, None)
     }
 
     #[test]
@@ -609,7 +676,8 @@ mod tests {
             verify_action(KEY, &action),
             Ok(Answer {
                 continuation: "cont".into(),
-                values: vec!["ams01".into()]
+                values: vec!["ams01".into()],
+                nonce: "n1".into()
             })
         );
     }
@@ -629,6 +697,7 @@ mod tests {
             (CONTINUATION_FIELD, json!("other")),
             (KIND_FIELD, json!("button")),
             (VALUE_FIELD, json!("__cancel__")),
+            (NONCE_FIELD, json!("n2")),
             ("extra", json!("x")),
             (CONTINUATION_FIELD, json!(["cont"])),
         ] {
@@ -647,7 +716,7 @@ mod tests {
 
     #[test]
     fn a_mac_made_with_another_key_or_garbled_is_refused() {
-        let forged = prompt_context(b"another key", PromptKind::Select, "U1", "cont", None, None);
+        let forged = prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None);
         assert_eq!(
             verify_action(KEY, &select_action(forged, "U1", Some("x"))),
             Err(ContextError::BadMac)
@@ -673,7 +742,7 @@ mod tests {
 
     #[test]
     fn an_empty_key_verifies_nothing() {
-        let forged = prompt_context(b"", PromptKind::Select, "U1", "cont", None, None);
+        let forged = prompt_context(b"", PromptKind::Select, "U1", "n1", "cont", None, None);
         assert_eq!(
             verify_action(b"", &select_action(forged, "U1", Some("x"))),
             Err(ContextError::NoKey)
@@ -688,7 +757,15 @@ mod tests {
 
     #[test]
     fn a_context_answers_only_the_kind_it_was_signed_for() {
-        let cancel = prompt_context(KEY, PromptKind::Button, "U1", "cont", Some(CANCEL_VALUE), None);
+        let cancel = prompt_context(
+            KEY,
+            PromptKind::Button,
+            "U1",
+            "n1",
+            "cont",
+            Some(CANCEL_VALUE),
+            None,
+        );
         let mut as_menu = select_action(cancel.clone(), "U1", Some("x"));
         assert_eq!(verify_action(KEY, &as_menu), Err(ContextError::WrongKind));
         as_menu.kind = ActionKind::Button;
@@ -696,13 +773,39 @@ mod tests {
             verify_action(KEY, &as_menu),
             Ok(Answer {
                 continuation: "cont".into(),
-                values: vec![CANCEL_VALUE.into()]
+                values: vec![CANCEL_VALUE.into()],
+                nonce: "n1".into()
             }),
             "a button answers its signed value, whatever selected_option says"
         );
         let mut menu_as_button = select_action(menu_context(), "U1", Some("x"));
         menu_as_button.kind = ActionKind::Button;
         assert_eq!(verify_action(KEY, &menu_as_button), Err(ContextError::WrongKind));
+    }
+
+    #[test]
+    fn a_context_signed_without_a_nonce_is_refused() {
+        let mut old = menu_context();
+        old.remove(NONCE_FIELD);
+        let old = seal_context(KEY, old);
+        assert_eq!(verify_context(KEY, &old), Ok(()));
+        assert_eq!(
+            verify_action(KEY, &select_action(old, "U1", Some("x"))),
+            Err(ContextError::NoNonce)
+        );
+        let mut empty = menu_context();
+        empty.insert(NONCE_FIELD.to_owned(), "".into());
+        let empty = seal_context(KEY, empty);
+        assert_eq!(
+            verify_action(KEY, &select_action(empty, "U1", Some("x"))),
+            Err(ContextError::NoNonce)
+        );
+    }
+
+    #[test]
+    fn nonces_differ_from_one_prompt_to_the_next() {
+        let nonces: std::collections::HashSet<String> = (0..1000).map(|_| new_nonce()).collect();
+        assert_eq!(nonces.len(), 1000);
     }
 
     #[test]
@@ -755,7 +858,7 @@ mod tests {
 
     #[test]
     fn a_signed_dialog_answers_its_fields_in_order() {
-        let state = dialog_state(KEY, "U1", "cont", 3);
+        let state = dialog_state(KEY, "U1", "n1", "cont", 3);
         let submitted = dialog(
             state.clone(),
             "U1",
@@ -766,7 +869,8 @@ mod tests {
             verify_dialog(KEY, &submitted),
             Ok(Answer {
                 continuation: "cont".into(),
-                values: vec!["a".into(), "b".into(), String::new()]
+                values: vec!["a".into(), "b".into(), String::new()],
+                nonce: "n1".into()
             })
         );
         let cancelled = dialog(state, "U1", &[], true);
@@ -779,10 +883,10 @@ mod tests {
         assert_eq!(verify_dialog(KEY, &theirs), Err(ContextError::Missing));
         let not_json = dialog("cont".into(), "U1", &[], false);
         assert_eq!(verify_dialog(KEY, &not_json), Err(ContextError::Missing));
-        let other_user = dialog(dialog_state(KEY, "U1", "cont", 1), "U2", &[], false);
+        let other_user = dialog(dialog_state(KEY, "U1", "n1", "cont", 1), "U2", &[], false);
         assert_eq!(verify_dialog(KEY, &other_user), Err(ContextError::WrongUser));
         let tampered = dialog(
-            dialog_state(KEY, "U1", "cont", 1).replace("\"1\"", "\"2\""),
+            dialog_state(KEY, "U1", "n1", "cont", 1).replace("\"1\"", "\"2\""),
             "U1",
             &[],
             false,
@@ -828,7 +932,7 @@ mod tests {
         fn a_sealed_context_always_verifies(
             user in any::<String>(), continuation in any::<String>(), value in any::<Option<String>>()
         ) {
-            let context = prompt_context(KEY, PromptKind::Button, &user, &continuation, value.as_deref(), None);
+            let context = prompt_context(KEY, PromptKind::Button, &user, "n1", &continuation, value.as_deref(), None);
             prop_assert_eq!(verify_context(KEY, &context), Ok(()));
             let reparsed: Map<String, Value> =
                 serde_json::from_str(&serde_json::to_string(&context).unwrap()).unwrap();

@@ -2,7 +2,6 @@
 
 pub mod blocks;
 pub mod client;
-pub mod dedupe;
 pub mod dispatcher;
 pub mod inbound;
 pub mod verify;

@@ -78,6 +78,13 @@ pub struct WebhookEvent {
     pub message_id: Option<String>,
     /// The people the message mentions (messages only).
     pub mentioned_people: Vec<String>,
+    /// When the message was posted or the card submitted (`data.created`,
+    /// RFC 3339): inside the signed body, so the one timestamp that bounds
+    /// how long a captured delivery can be replayed (see
+    /// [`super::verify::check_created`]). The envelope's own `created` is
+    /// the webhook's registration time, the same on every delivery, and
+    /// says nothing about this one.
+    pub created: Option<String>,
 }
 
 /// Parses a webhook body.
@@ -109,6 +116,7 @@ pub fn parse_webhook(body: &[u8]) -> Result<WebhookEvent, ParseError> {
         person_email: text(data, "/personEmail"),
         message_id: text(data, "/messageId"),
         mentioned_people: strings(data, "/mentionedPeople"),
+        created: text(data, "/created"),
     })
 }
 

@@ -10,7 +10,9 @@ use super::inbound::{
     BotIdentity, IgnoreReason, Resource, Triage, command_text, is_from_bot, parse_attachment_action,
     parse_message, parse_webhook, triage,
 };
-use super::verify::{SIGNATURE_HEADER, sign, verify};
+use super::verify::{
+    CreatedError, MAX_AGE_SECS, MAX_FUTURE_SECS, SIGNATURE_HEADER, check_created, sign, verify,
+};
 use crate::model::ReplyContext;
 
 /// The vector file lives in `shared/`, beside the repository's root folder.
@@ -130,6 +132,38 @@ fn every_case_is_parsed_as_webexpythonsdk_parsed_it() {
         assert_eq!(event.data_id, sdk["data.id"], "{name}");
         assert_eq!(event.room_id.as_deref(), sdk["data.roomId"].as_str(), "{name}");
     }
+}
+
+/// The vectors were recorded months ago: their `data.created` is checked at
+/// clocks set relative to it, never skipped for being old.
+#[test]
+fn every_case_is_accepted_within_its_window_and_refused_outside_it() {
+    let mut checked = 0;
+    for case in cases() {
+        let name = str_at(&case, "/name");
+        let event = parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap();
+        let body: Value = serde_json::from_str(str_at(&case, "/raw_body")).unwrap();
+        let recorded = body["data"]["created"].as_str();
+        assert_eq!(event.created.as_deref(), recorded, "{name}");
+        let created = recorded
+            .unwrap_or_else(|| panic!("{name}: no data.created"))
+            .parse::<k8s_openapi::jiff::Timestamp>()
+            .unwrap()
+            .as_second();
+        let at = |now: i64| check_created(event.created.as_deref(), now);
+        let open_until = created + MAX_AGE_SECS;
+        assert_eq!(at(created), Ok(open_until), "{name}");
+        assert_eq!(at(created + MAX_AGE_SECS), Ok(open_until), "{name}");
+        assert_eq!(at(created - MAX_FUTURE_SECS), Ok(open_until), "{name}");
+        assert_eq!(at(created + MAX_AGE_SECS + 1), Err(CreatedError::Stale), "{name}");
+        assert_eq!(
+            at(created - MAX_FUTURE_SECS - 1),
+            Err(CreatedError::FromTheFuture),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= MIN_CASES, "{checked} cases");
 }
 
 #[test]

@@ -4,9 +4,11 @@
 //!
 //! Checked before anything else looks at the request, on the raw bytes as
 //! received: a body that was parsed and re-encoded no longer matches (see
-//! `NEG_reserialized_body` in `shared/vectors/webex.json`). There is no
-//! timestamp, so a captured delivery could be replayed: the server dedupes on
-//! the event's `data.id`.
+//! `NEG_reserialized_body` in `shared/vectors/webex.json`). No header
+//! carries a timestamp, so a captured delivery could be replayed; the signed
+//! body does say when the message was created (`data.created`), and
+//! [`check_created`] bounds the replay to a window after that, within which
+//! the server runs each `data.id` once.
 //!
 //! No Webex SDK ships a verifier; the vectors were recorded with Python's
 //! `hmac.new(secret, body, sha1).hexdigest()` and `openssl dgst -sha1 -hmac`,
@@ -14,6 +16,7 @@
 //! So does this module: uppercase hex is refused as malformed.
 
 use hmac::{Hmac, Mac};
+use k8s_openapi::jiff::Timestamp;
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
@@ -41,6 +44,55 @@ pub enum VerifyError {
     /// The configured webhook secret is empty: nothing can be verified with it.
     #[error("no webhook secret configured")]
     NoWebhookSecret,
+}
+
+/// How long after its message was created a delivery is accepted, in
+/// seconds: five minutes, as Slack's window. Webex delivers within seconds;
+/// a delivery older than this is a replay or a redelivery too late to run.
+pub const MAX_AGE_SECS: i64 = 300;
+
+/// How far in the future `data.created` may be, in seconds: Webex's clock
+/// and this host's may disagree a little, but not by minutes.
+pub const MAX_FUTURE_SECS: i64 = 60;
+
+/// Why a signed delivery is not run for its `data.created`. Short reasons,
+/// safe to log: none quotes the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CreatedError {
+    /// No `data.created`: the delivery's age cannot be told.
+    #[error("missing field data.created")]
+    Missing,
+    /// `data.created` is not an RFC 3339 time.
+    #[error("malformed data.created")]
+    Malformed,
+    /// Created more than [`MAX_AGE_SECS`] before now.
+    #[error("the message was created more than 5 minutes ago")]
+    Stale,
+    /// Created more than [`MAX_FUTURE_SECS`] after now.
+    #[error("the message is dated more than a minute in the future")]
+    FromTheFuture,
+}
+
+/// Checks a delivery's `data.created` (RFC 3339, e.g.
+/// `2026-01-10T12:00:00.000Z`) at `now_unix`: it must lie between
+/// [`MAX_AGE_SECS`] before now and [`MAX_FUTURE_SECS`] after, both
+/// inclusive. Returns the Unix second until which the delivery stays
+/// acceptable (`created` + [`MAX_AGE_SECS`]): how long its ID must be
+/// remembered for a replay to be caught.
+pub fn check_created(created: Option<&str>, now_unix: i64) -> Result<i64, CreatedError> {
+    let created = created.ok_or(CreatedError::Missing)?;
+    let at = created
+        .trim()
+        .parse::<Timestamp>()
+        .map_err(|_| CreatedError::Malformed)?
+        .as_second();
+    if now_unix.saturating_sub(at) > MAX_AGE_SECS {
+        return Err(CreatedError::Stale);
+    }
+    if at.saturating_sub(now_unix) > MAX_FUTURE_SECS {
+        return Err(CreatedError::FromTheFuture);
+    }
+    Ok(at.saturating_add(MAX_AGE_SECS))
 }
 
 /// Checks a delivery against the webhook secret.
@@ -147,6 +199,53 @@ mod tests {
         assert_eq!(
             verify(b"", Some(&forged), b"x"),
             Err(VerifyError::NoWebhookSecret)
+        );
+    }
+
+    #[test]
+    fn a_delivery_is_accepted_for_five_minutes_after_its_message_was_created() {
+        let created = Some("2026-01-10T12:00:00.000Z");
+        let at = 1_768_046_400; // 2026-01-10T12:00:00Z
+        for (now, verdict) in [
+            (at, Ok(at + 300)),
+            (at + 300, Ok(at + 300)),
+            (at + 301, Err(CreatedError::Stale)),
+            (at + 86_400, Err(CreatedError::Stale)),
+            (at - 60, Ok(at + 300)),
+            (at - 61, Err(CreatedError::FromTheFuture)),
+        ] {
+            assert_eq!(check_created(created, now), verdict, "{}", now - at);
+        }
+        // Other precisions and offsets of RFC 3339 mean the same second.
+        for same in [
+            "2026-01-10T12:00:00Z",
+            "2026-01-10T13:00:00.000+01:00",
+            " 2026-01-10T12:00:00.999Z",
+        ] {
+            assert_eq!(check_created(Some(same), at), Ok(at + 300), "{same}");
+        }
+    }
+
+    #[test]
+    fn a_missing_or_malformed_creation_time_is_named() {
+        assert_eq!(check_created(None, 0), Err(CreatedError::Missing));
+        for bad in [
+            "",
+            "yesterday",
+            "2026-01-10",
+            "1768046400",
+            "2026-13-10T12:00:00Z",
+        ] {
+            assert_eq!(check_created(Some(bad), 0), Err(CreatedError::Malformed), "{bad}");
+        }
+        // Far-away values must not overflow the comparisons.
+        assert_eq!(
+            check_created(Some("2026-01-10T12:00:00Z"), i64::MIN),
+            Err(CreatedError::FromTheFuture)
+        );
+        assert_eq!(
+            check_created(Some("2026-01-10T12:00:00Z"), i64::MAX),
+            Err(CreatedError::Stale)
         );
     }
 
