@@ -133,6 +133,12 @@ pub struct SlackCredentials {
     pub signing_secret_ref: SecretKeyRef,
     /// The bot user OAuth token (`xoxb-…`), used to answer.
     pub bot_token_ref: SecretKeyRef,
+    /// Hosts besides `hooks.slack.com` that response URLs may point to, over
+    /// https (e.g. `hooks.slack-gov.com`); `*.example.com` allows every host
+    /// below `example.com`. Any other response URL is not followed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 16), inner(regex(pattern = r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")))]
+    pub response_url_hosts: Vec<String>,
 }
 
 /// Microsoft Teams bot credentials (Azure Bot registration).
@@ -192,4 +198,11 @@ pub struct MattermostCredentials {
     /// The tokens of the slash commands that point at this gateway (one per slash command).
     #[schemars(length(min = 1, max = 64))]
     pub slash_token_refs: Vec<SecretKeyRef>,
+    /// Hosts besides `url`'s that response URLs may point to, over https: the
+    /// server's public Site URL host when `url` is an internal address (e.g.
+    /// `chat.example.com`); `*.example.com` allows every host below
+    /// `example.com`. Any other response URL is not followed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 16), inner(regex(pattern = r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")))]
+    pub response_url_hosts: Vec<String>,
 }

@@ -90,6 +90,9 @@ pub enum PlatformCredentials {
         signing_secret: SecretKey,
         /// Bot token.
         bot_token: SecretKey,
+        /// Response URL hosts allowed besides `hooks.slack.com`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        response_url_hosts: Vec<String>,
     },
     /// Microsoft Teams.
     #[serde(rename_all = "camelCase")]
@@ -122,6 +125,9 @@ pub enum PlatformCredentials {
         bot_token: SecretKey,
         /// Accepted slash command tokens.
         slash_tokens: Vec<SecretKey>,
+        /// Response URL hosts allowed besides the server's.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        response_url_hosts: Vec<String>,
     },
 }
 

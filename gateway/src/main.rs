@@ -96,6 +96,12 @@ struct Args {
     /// --trusted-proxies.
     #[arg(long, env = "CHATOPS_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Let Slack's and Mattermost's response URLs point to loopback
+    /// (127.0.0.0/8, ::1, localhost), over http too: for trying the gateway
+    /// on one machine (`scripts/answer-listener`) and for tests. Never in a
+    /// cluster, where it would let a request make the gateway call itself.
+    #[arg(long)]
+    allow_loopback_urls: bool,
     /// Register (create, or update by name) every Webex platform's `messages` and
     /// `attachmentActions` webhooks, pointing at `--public-url` + `/hooks/{name}/events`
     /// and signed with the platform's webhook secret, then exit. With --manifests or --config.
@@ -318,6 +324,9 @@ async fn main() -> anyhow::Result<()> {
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .user_agent(concat!("chatops-gateway/", env!("CARGO_PKG_VERSION")))
+            // No platform API redirects; a redirect followed from an allowed
+            // response URL host could lead anywhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("cannot build the HTTP client")?,
         slack_api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
@@ -325,6 +334,7 @@ async fn main() -> anyhow::Result<()> {
         public_url: args.public_url.clone(),
         teams_login_url: args.teams_login_url.trim_end_matches('/').to_owned(),
         teams_openid_metadata_url: args.teams_openid_metadata_url.clone(),
+        allow_loopback_urls: args.allow_loopback_urls,
     };
     let teams_keys = KeyStore::new(
         outbound.http.clone(),

@@ -16,6 +16,7 @@ use crate::{
     platforms::{
         DispatchError, Dispatcher,
         mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
+        response_url::ResponseUrls,
         slack::{client::SlackClient, dispatcher::SlackDispatcher},
         teams::{
             client::ConnectorClient, dispatcher::TeamsDispatcher, token::TokenSource, verify::TrustedIssuer,
@@ -44,6 +45,9 @@ pub struct Outbound {
     /// for platforms whose prompts name the URL they call back (Mattermost).
     /// Unset: taken from the request that led to the prompt.
     pub public_url: Option<String>,
+    /// Whether response URLs may point to loopback (`--allow-loopback-urls`:
+    /// the demo and the tests, whose fake platforms listen there).
+    pub allow_loopback_urls: bool,
 }
 
 /// One configuration, ready to serve.
@@ -220,12 +224,14 @@ fn platform(
         PlatformCredentials::Slack {
             signing_secret,
             bot_token,
+            response_url_hosts,
         } => {
             let client = SlackClient::new(
                 outbound.http.clone(),
                 outbound.slack_api_url.clone(),
                 secrets.get(bot_token)?.to_owned(),
-            );
+            )
+            .with_response_urls(ResponseUrls::slack(response_url_hosts, outbound.allow_loopback_urls));
             PlatformKind::Slack {
                 signing_secret: secrets.get(signing_secret)?.to_owned(),
                 dispatcher: SlackDispatcher::new(client),
@@ -235,12 +241,18 @@ fn platform(
             url,
             bot_token,
             slash_tokens,
+            response_url_hosts,
         } => {
             let client = MattermostClient::new(
                 outbound.http.clone(),
                 url.clone(),
                 secrets.get(bot_token)?.to_owned(),
-            );
+            )
+            .with_response_urls(ResponseUrls::mattermost(
+                url,
+                response_url_hosts,
+                outbound.allow_loopback_urls,
+            ));
             let actions_url = outbound
                 .public_url
                 .as_ref()

@@ -23,6 +23,7 @@ use chatops_gateway::{
     },
     platforms::{
         DispatchError, Dispatcher,
+        response_url::ResponseUrls,
         slack::{blocks, client::SlackClient, dispatcher::SlackDispatcher},
     },
 };
@@ -123,6 +124,8 @@ impl FakeSlack {
         SlackClient::new(reqwest::Client::new(), self.url("/api"), TOKEN.to_owned())
             // Short enough for a test, long enough to honour the vector's `Retry-After: 1`.
             .with_max_retry_wait(Duration::from_secs(1))
+            // This fake's response URLs are on loopback.
+            .with_response_urls(ResponseUrls::slack(&[], true))
     }
 
     fn dispatcher(&self) -> SlackDispatcher {

@@ -76,7 +76,17 @@ impl Gateway {
     /// Starts the gateway on `source` with the Slack API at `slack_api_url`,
     /// and waits until it is ready.
     pub async fn start_from(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
-        let gateway = Gateway::spawn(source, slack_api_url, extra);
+        Gateway::spawn(source, slack_api_url, extra).ready().await
+    }
+
+    /// [`Gateway::start_from`] as in production: response URLs to loopback are not followed.
+    pub async fn start_strict(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
+        Gateway::spawn_strict(source, slack_api_url, extra).ready().await
+    }
+
+    /// Waits until the gateway is ready.
+    async fn ready(self) -> Gateway {
+        let gateway = self;
         let client = reqwest::Client::new();
         for _ in 0..200 {
             let ready = client
@@ -92,8 +102,18 @@ impl Gateway {
     }
 
     /// Starts the gateway on `source` without waiting for anything (for tests
-    /// of a gateway that is not ready, or does not start).
+    /// of a gateway that is not ready, or does not start). Response URLs may
+    /// point to loopback, where the fake platforms listen.
     pub fn spawn(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
+        Gateway::launch(source, slack_api_url, extra, true)
+    }
+
+    /// [`Gateway::spawn`] as in production: response URLs to loopback are not followed.
+    pub fn spawn_strict(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
+        Gateway::launch(source, slack_api_url, extra, false)
+    }
+
+    fn launch(source: Source<'_>, slack_api_url: &str, extra: &[&str], loopback: bool) -> Gateway {
         let addr = free_port();
         let admin = free_port();
         let mut command = Command::new(gateway_binary());
@@ -113,6 +133,7 @@ impl Gateway {
                 &admin.to_string(),
             ])
             .args(["--slack-api-url", slack_api_url, "--log-format", "json"])
+            .args(loopback.then_some("--allow-loopback-urls"))
             .args(extra)
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("CHATOPS_TEST_LOGS").is_some() {

@@ -42,6 +42,7 @@ fn the_quickstart_config_carries_every_credential_by_key() {
     let PlatformCredentials::Slack {
         signing_secret,
         bot_token,
+        ..
     } = &slack.credentials
     else {
         panic!("the quickstart platform is Slack")

@@ -105,9 +105,10 @@ impl<'a> Block<'a> {
     fn credentials(&self, keys: &BTreeMap<String, SecretKey>) -> PlatformCredentials {
         let key = |field: &str| keys[field].clone();
         match *self {
-            Block::Slack(_) => PlatformCredentials::Slack {
+            Block::Slack(slack) => PlatformCredentials::Slack {
                 signing_secret: key("signing-secret"),
                 bot_token: key("bot-token"),
+                response_url_hosts: lowercase(&slack.response_url_hosts),
             },
             Block::Msteams(teams) => PlatformCredentials::Msteams {
                 app_id: teams.app_id.clone(),
@@ -125,9 +126,15 @@ impl<'a> Block<'a> {
                 slash_tokens: (0..mattermost.slash_token_refs.len())
                     .map(|i| key(&slash_token_field(i)))
                     .collect(),
+                response_url_hosts: lowercase(&mattermost.response_url_hosts),
             },
         }
     }
+}
+
+/// Host names compare without case; the gateway compares lowercase.
+fn lowercase(hosts: &[String]) -> Vec<String> {
+    hosts.iter().map(|host| host.to_ascii_lowercase()).collect()
 }
 
 fn slash_token_field(index: usize) -> String {

@@ -578,3 +578,32 @@ fn compile_is_deterministic_whatever_the_input_order() {
     resources.secrets.reverse();
     assert_eq!(compile(&resources), first);
 }
+
+#[test]
+fn response_url_hosts_reach_the_gateway_lowercased_and_bad_ones_break_the_schema() {
+    let mut resources = full_set();
+    resources.platforms[0]
+        .spec
+        .slack
+        .as_mut()
+        .unwrap()
+        .response_url_hosts = vec!["Hooks.Slack-Gov.com".into(), "*.proxy.example.com".into()];
+    let compiled = compile(&resources);
+    let PlatformCredentials::Slack { response_url_hosts, .. } = &compiled.config.platforms["slack"].credentials
+    else {
+        panic!("a Slack platform")
+    };
+    assert_eq!(response_url_hosts, &["hooks.slack-gov.com", "*.proxy.example.com"]);
+
+    for bad in ["https://hooks.example.com", "hooks.example.com/path", "*example.com", "a b", ""] {
+        let mut platform = serde_json::to_value(&resources.platforms[0]).unwrap();
+        platform["spec"]["slack"]["responseUrlHosts"] = serde_json::json!([bad]);
+        assert!(
+            crate::schema::validate_object(&platform).is_err(),
+            "{bad:?} must break the schema"
+        );
+    }
+    let mut platform = serde_json::to_value(&resources.platforms[0]).unwrap();
+    platform["spec"]["slack"]["responseUrlHosts"] = serde_json::json!(["hooks.slack-gov.com", "*.proxy.example.com", "10.1.2.3"]);
+    crate::schema::validate_object(&platform).unwrap();
+}

@@ -11,6 +11,7 @@ pub mod files;
 pub mod http;
 pub mod json;
 pub mod mattermost;
+pub mod response_url;
 pub mod slack;
 pub mod teams;
 pub mod webex;
@@ -47,6 +48,14 @@ pub enum DispatchError {
     /// The reply cannot be shown on this platform (e.g. a form without a trigger).
     #[error("cannot deliver this reply: {0}")]
     Unsupported(String),
+    /// A response URL that points somewhere the platform's answers never go.
+    #[error("{api}: not followed: {reason}")]
+    UrlRefused {
+        /// The API method (`response_url`).
+        api: &'static str,
+        /// Why, naming the host only.
+        reason: response_url::UrlRefused,
+    },
 }
 
 /// Delivers replies on one chat platform.

@@ -627,6 +627,8 @@ impl GatewayProcess {
                 &admin.to_string(),
             ])
             .args(["--slack-api-url", slack_api_url, "--log-format", "json"])
+            // Its response URLs point at the local sink.
+            .arg("--allow-loopback-urls")
             .args(["--command-timeout-seconds", "600"])
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("CHATOPS_TEST_LOGS").is_some() {

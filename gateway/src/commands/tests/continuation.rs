@@ -121,12 +121,14 @@ fn keys_are_derived_per_secret() {
     let credentials = PlatformCredentials::Slack {
         signing_secret: SecretKey("signing".to_owned()),
         bot_token: SecretKey("bot".to_owned()),
+        response_url_hosts: Vec::new(),
     };
     assert_eq!(continuation_secret(&credentials).as_str(), "signing");
     let mattermost = PlatformCredentials::Mattermost {
         url: "https://mm.example".to_owned(),
         bot_token: SecretKey("bot".to_owned()),
         slash_tokens: vec![SecretKey("slash".to_owned())],
+        response_url_hosts: Vec::new(),
     };
     assert_eq!(continuation_secret(&mattermost).as_str(), "bot");
 }

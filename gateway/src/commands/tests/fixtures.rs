@@ -87,6 +87,7 @@ impl Fixture {
             credentials: PlatformCredentials::Slack {
                 signing_secret: SecretKey("chatplatform.default.slack.signing-secret".to_owned()),
                 bot_token: SecretKey("chatplatform.default.slack.bot-token".to_owned()),
+                response_url_hosts: Vec::new(),
             },
             command_prefix: "/".to_owned(),
             delete_input_on_submission: false,

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
 use crate::platforms::http::{self, host_of};
+use crate::platforms::response_url::ResponseUrls;
 
 /// How long one request may take, unless [`MattermostClient::with_timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -30,6 +31,7 @@ pub struct MattermostClient {
     token: String,
     timeout: Duration,
     max_retry_wait: Duration,
+    response_urls: ResponseUrls,
 }
 
 impl std::fmt::Debug for MattermostClient {
@@ -49,11 +51,18 @@ impl MattermostClient {
     pub fn new(http: reqwest::Client, base_url: String, token: String) -> Self {
         MattermostClient {
             http,
+            response_urls: ResponseUrls::mattermost(&base_url, &[], false),
             base_url: base_url.trim_end_matches('/').to_owned(),
             token,
             timeout: DEFAULT_TIMEOUT,
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
         }
+    }
+
+    /// Sets where response URLs may point (by default the server's own host).
+    pub fn with_response_urls(mut self, response_urls: ResponseUrls) -> Self {
+        self.response_urls = response_urls;
+        self
     }
 
     /// Caps each wait for `Retry-After` (tests use a short one).
@@ -155,10 +164,17 @@ impl MattermostClient {
     /// and only its host is ever logged.
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
         tracing::debug!(host = host_of(response_url), "posting to a response URL");
+        let url = self
+            .response_urls
+            .check(response_url)
+            .map_err(|reason| DispatchError::UrlRefused {
+                api: "response_url",
+                reason,
+            })?;
         let body = body.to_string();
         self.send("response_url", || {
             self.http
-                .post(response_url)
+                .post(url.clone())
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(body.clone())
         })

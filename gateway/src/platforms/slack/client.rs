@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
 use crate::platforms::http::{self, host_of};
+use crate::platforms::response_url::ResponseUrls;
 
 /// Where the Web API lives.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
@@ -37,6 +38,7 @@ pub struct SlackClient {
     token: String,
     timeout: Duration,
     max_retry_wait: Duration,
+    response_urls: ResponseUrls,
 }
 
 impl std::fmt::Debug for SlackClient {
@@ -70,7 +72,14 @@ impl SlackClient {
             token,
             timeout: DEFAULT_TIMEOUT,
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+            response_urls: ResponseUrls::slack(&[], false),
         }
+    }
+
+    /// Sets where response URLs may point (by default `hooks.slack.com` only).
+    pub fn with_response_urls(mut self, response_urls: ResponseUrls) -> Self {
+        self.response_urls = response_urls;
+        self
     }
 
     /// Caps each wait for `Retry-After` (tests use a short one).
@@ -139,9 +148,16 @@ impl SlackClient {
     /// host is ever logged.
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
         tracing::debug!(host = host_of(response_url), "posting to a response URL");
+        let url = self
+            .response_urls
+            .check(response_url)
+            .map_err(|reason| DispatchError::UrlRefused {
+                api: "response_url",
+                reason,
+            })?;
         let request = self
             .http
-            .post(response_url)
+            .post(url)
             .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
             .body(body.to_string());
         // A response URL answers `ok` as plain text, or an error code with a 4xx.

@@ -205,6 +205,7 @@ mod tests {
         let slack = settings(PlatformCredentials::Slack {
             signing_secret: SecretKey("s".to_owned()),
             bot_token: SecretKey("t".to_owned()),
+            response_url_hosts: Vec::new(),
         });
         assert!(package_input("slack", &slack, &Registry::new(), &publisher()).is_none());
     }
