@@ -137,7 +137,10 @@ pub struct SlackCredentials {
     /// https (e.g. `hooks.slack-gov.com`); `*.example.com` allows every host
     /// below `example.com`. Any other response URL is not followed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 16), inner(regex(pattern = r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")))]
+    #[schemars(
+        length(max = 16),
+        inner(regex(pattern = r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"))
+    )]
     pub response_url_hosts: Vec<String>,
 }
 
@@ -203,6 +206,9 @@ pub struct MattermostCredentials {
     /// `chat.example.com`); `*.example.com` allows every host below
     /// `example.com`. Any other response URL is not followed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 16), inner(regex(pattern = r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")))]
+    #[schemars(
+        length(max = 16),
+        inner(regex(pattern = r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"))
+    )]
     pub response_url_hosts: Vec<String>,
 }

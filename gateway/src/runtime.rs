@@ -231,7 +231,10 @@ fn platform(
                 outbound.slack_api_url.clone(),
                 secrets.get(bot_token)?.to_owned(),
             )
-            .with_response_urls(ResponseUrls::slack(response_url_hosts, outbound.allow_loopback_urls));
+            .with_response_urls(ResponseUrls::slack(
+                response_url_hosts,
+                outbound.allow_loopback_urls,
+            ));
             PlatformKind::Slack {
                 signing_secret: secrets.get(signing_secret)?.to_owned(),
                 dispatcher: SlackDispatcher::new(client),

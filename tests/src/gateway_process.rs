@@ -105,18 +105,54 @@ impl Gateway {
     /// of a gateway that is not ready, or does not start). Response URLs may
     /// point to loopback, where the fake platforms listen.
     pub fn spawn(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
-        Gateway::launch(source, slack_api_url, extra, true)
+        Gateway::launch(source, slack_api_url, extra, true, None)
     }
 
     /// [`Gateway::spawn`] as in production: response URLs to loopback are not followed.
     pub fn spawn_strict(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
-        Gateway::launch(source, slack_api_url, extra, false)
+        Gateway::launch(source, slack_api_url, extra, false, None)
     }
 
-    fn launch(source: Source<'_>, slack_api_url: &str, extra: &[&str], loopback: bool) -> Gateway {
+    /// [`Gateway::start`] with at most `open_files` descriptors (`ulimit -n`),
+    /// as a container with a small `nofile` runs it.
+    pub async fn start_limited(
+        manifests: &Path,
+        slack_api_url: &str,
+        open_files: u64,
+        extra: &[&str],
+    ) -> Gateway {
+        Gateway::launch(
+            Source::Manifests(manifests),
+            slack_api_url,
+            extra,
+            true,
+            Some(open_files),
+        )
+        .ready()
+        .await
+    }
+
+    /// With `open_files`, the binary is started through `sh`, which sets the
+    /// limit and then `exec`s it (same process, same PID).
+    fn launch(
+        source: Source<'_>,
+        slack_api_url: &str,
+        extra: &[&str],
+        loopback: bool,
+        open_files: Option<u64>,
+    ) -> Gateway {
         let addr = free_port();
         let admin = free_port();
-        let mut command = Command::new(gateway_binary());
+        let mut command = match open_files {
+            Some(limit) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                    .arg(gateway_binary());
+                sh
+            }
+            None => Command::new(gateway_binary()),
+        };
         match source {
             Source::Manifests(dir) => command
                 .arg("--manifests")
@@ -149,6 +185,41 @@ impl Gateway {
             admin,
             log,
         }
+    }
+
+    /// The gateway's process ID.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its resident memory (`VmRSS`), in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("/proc/PID/status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("a VmRSS line")
+    }
+
+    /// The descriptors it has open now.
+    pub fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .map(|dir| dir.count())
+            .unwrap_or_default()
+    }
+
+    /// Its open-file limit, as the kernel reports it (`Max open files`, soft).
+    pub fn open_file_limit(&self) -> Option<u64> {
+        let limits = std::fs::read_to_string(format!("/proc/{}/limits", self.pid())).ok()?;
+        limits
+            .lines()
+            .find(|line| line.starts_with("Max open files"))?
+            .split_whitespace()
+            .nth(3)?
+            .parse()
+            .ok()
     }
 
     /// What the gateway has logged so far (empty with `CHATOPS_TEST_LOGS`).

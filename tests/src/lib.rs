@@ -7,7 +7,6 @@ pub mod fake_teams;
 pub mod fake_webex;
 pub mod gateway_process;
 pub mod kubelet;
-pub mod limited_gateway;
 pub mod nautobot_live;
 pub mod slack_requests;
 

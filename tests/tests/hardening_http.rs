@@ -18,7 +18,6 @@ use chatops_tests::{
     fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
     gateway_process::Gateway,
-    limited_gateway::LimitedGateway,
     slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
     workspace_root,
 };
@@ -180,7 +179,7 @@ async fn wait_closed(mut stream: impl AsyncReadExt + Unpin, closed: Arc<AtomicUs
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_and_slow_connections_neither_use_up_descriptors_nor_lock_out_requests() {
     let fake = FakeSlack::start().await;
-    let gateway = LimitedGateway::start(
+    let gateway = Gateway::start_limited(
         &quickstart(),
         &fake.api_url(),
         256,

@@ -24,7 +24,11 @@ async fn audit(gateway: &Gateway) -> serde_json::Value {
         if let Some(line) = gateway.log_lines("command").pop() {
             return line;
         }
-        assert!(tokio::time::Instant::now() < deadline, "no audit line:\n{}", gateway.logs());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no audit line:\n{}",
+            gateway.logs()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -55,10 +59,20 @@ async fn slack_response_urls_off_slack_are_not_followed() {
     let detail = line["detail"].as_str().unwrap();
     assert!(detail.contains("not followed"), "{detail}");
     assert!(detail.contains("127.0.0.1"), "the host is named: {detail}");
-    assert!(detail.contains("hooks.slack.com"), "the allowed host is named: {detail}");
-    assert!(!gateway.logs().contains("secret-path-part"), "the URL is never logged");
+    assert!(
+        detail.contains("hooks.slack.com"),
+        "the allowed host is named: {detail}"
+    );
+    assert!(
+        !gateway.logs().contains("secret-path-part"),
+        "the URL is never logged"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(fake.requests().is_empty(), "nothing was posted: {:?}", fake.requests());
+    assert!(
+        fake.requests().is_empty(),
+        "nothing was posted: {:?}",
+        fake.requests()
+    );
 }
 
 /// The quickstart plus a Mattermost ChatPlatform whose server is `fake`.
@@ -106,14 +120,24 @@ async fn mattermost_answers_at_its_server_and_nowhere_else() {
     let gateway = Gateway::start_strict(Source::Manifests(dir.path()), "http://127.0.0.1:9/api", &[]).await;
 
     // The configured server, over its own (plain http) origin: answered.
-    assert_eq!(mattermost_slash(&gateway, &server.response_url("ok")).await.status(), 200);
+    assert_eq!(
+        mattermost_slash(&gateway, &server.response_url("ok"))
+            .await
+            .status(),
+        200
+    );
     let answered = server
         .wait_for(PATIENCE, |r| r.path == "/hooks/commands/ok")
         .await;
     assert!(answered.is_some(), "{}", gateway.logs());
 
     // The same host on another port, over plain http: not followed.
-    assert_eq!(mattermost_slash(&gateway, &elsewhere.response_url("no")).await.status(), 200);
+    assert_eq!(
+        mattermost_slash(&gateway, &elsewhere.response_url("no"))
+            .await
+            .status(),
+        200
+    );
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while gateway.log_lines("command").len() < 2 {
         assert!(tokio::time::Instant::now() < deadline, "{}", gateway.logs());
@@ -125,7 +149,10 @@ async fn mattermost_answers_at_its_server_and_nowhere_else() {
         .find(|line| line["outcome"] != "succeeded")
         .unwrap_or_else(|| panic!("{lines:#?}"));
     assert_eq!(refused["outcome"], "errored", "{refused}");
-    assert!(refused["detail"].as_str().unwrap().contains("is not https"), "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("is not https"),
+        "{refused}"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(elsewhere.requests().is_empty(), "{:?}", elsewhere.requests());
 }

@@ -589,13 +589,24 @@ fn response_url_hosts_reach_the_gateway_lowercased_and_bad_ones_break_the_schema
         .unwrap()
         .response_url_hosts = vec!["Hooks.Slack-Gov.com".into(), "*.proxy.example.com".into()];
     let compiled = compile(&resources);
-    let PlatformCredentials::Slack { response_url_hosts, .. } = &compiled.config.platforms["slack"].credentials
+    let PlatformCredentials::Slack {
+        response_url_hosts, ..
+    } = &compiled.config.platforms["slack"].credentials
     else {
         panic!("a Slack platform")
     };
-    assert_eq!(response_url_hosts, &["hooks.slack-gov.com", "*.proxy.example.com"]);
+    assert_eq!(
+        response_url_hosts,
+        &["hooks.slack-gov.com", "*.proxy.example.com"]
+    );
 
-    for bad in ["https://hooks.example.com", "hooks.example.com/path", "*example.com", "a b", ""] {
+    for bad in [
+        "https://hooks.example.com",
+        "hooks.example.com/path",
+        "*example.com",
+        "a b",
+        "",
+    ] {
         let mut platform = serde_json::to_value(&resources.platforms[0]).unwrap();
         platform["spec"]["slack"]["responseUrlHosts"] = serde_json::json!([bad]);
         assert!(
@@ -604,6 +615,7 @@ fn response_url_hosts_reach_the_gateway_lowercased_and_bad_ones_break_the_schema
         );
     }
     let mut platform = serde_json::to_value(&resources.platforms[0]).unwrap();
-    platform["spec"]["slack"]["responseUrlHosts"] = serde_json::json!(["hooks.slack-gov.com", "*.proxy.example.com", "10.1.2.3"]);
+    platform["spec"]["slack"]["responseUrlHosts"] =
+        serde_json::json!(["hooks.slack-gov.com", "*.proxy.example.com", "10.1.2.3"]);
     crate::schema::validate_object(&platform).unwrap();
 }

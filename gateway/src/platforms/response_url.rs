@@ -38,7 +38,9 @@ pub enum UrlRefused {
     #[error("the response URL is not a valid http(s) URL")]
     Invalid,
     /// A host that is not the platform's.
-    #[error("the response URL's host {host} is not one of this platform's ({allowed}); add it to the ChatPlatform's responseUrlHosts if it is")]
+    #[error(
+        "the response URL's host {host} is not one of this platform's ({allowed}); add it to the ChatPlatform's responseUrlHosts if it is"
+    )]
     Host {
         /// The host asked for.
         host: String,
@@ -59,24 +61,37 @@ pub enum UrlRefused {
 impl ResponseUrls {
     /// Slack's: [`SLACK_HOST`] and `extra`.
     pub fn slack(extra: &[String], loopback: bool) -> Self {
-        Self::new(std::iter::once(SLACK_HOST.to_owned()).chain(extra.iter().cloned()), Vec::new(), loopback)
+        Self::new(
+            std::iter::once(SLACK_HOST.to_owned()).chain(extra.iter().cloned()),
+            Vec::new(),
+            loopback,
+        )
     }
 
     /// Mattermost's: the host of `server_url` (over its own scheme) and `extra`.
     pub fn mattermost(server_url: &str, extra: &[String], loopback: bool) -> Self {
         let server = Url::parse(server_url).ok();
-        let host = server.as_ref().and_then(|url| url.host_str().map(str::to_ascii_lowercase));
+        let host = server
+            .as_ref()
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase));
         let plain_http = server
             .as_ref()
             .filter(|url| url.scheme() == "http")
             .and_then(origin)
             .into_iter()
             .collect();
-        Self::new(host.into_iter().chain(extra.iter().cloned()), plain_http, loopback)
+        Self::new(
+            host.into_iter().chain(extra.iter().cloned()),
+            plain_http,
+            loopback,
+        )
     }
 
     fn new(hosts: impl Iterator<Item = String>, plain_http: Vec<String>, loopback: bool) -> Self {
-        let mut hosts: Vec<String> = hosts.map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect();
+        let mut hosts: Vec<String> = hosts
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
         hosts.sort();
         hosts.dedup();
         Self {
@@ -160,7 +175,11 @@ mod tests {
     fn slack_answers_only_at_hooks_slack_com_over_https() {
         let slack = ResponseUrls::slack(&[], false);
         assert!(slack.check("https://hooks.slack.com/commands/T1/2/abc").is_ok());
-        assert!(slack.check("https://HOOKS.slack.com:443/actions/T1/2/abc").is_ok());
+        assert!(
+            slack
+                .check("https://HOOKS.slack.com:443/actions/T1/2/abc")
+                .is_ok()
+        );
         assert_eq!(
             refused(&slack, "http://hooks.slack.com/commands/T1/2/abc"),
             UrlRefused::NotHttps {
@@ -181,19 +200,31 @@ mod tests {
                 "{url} must be refused"
             );
         }
-        assert_eq!(refused(&slack, "https://user:pw@hooks.slack.com/x"), UrlRefused::UserInfo);
+        assert_eq!(
+            refused(&slack, "https://user:pw@hooks.slack.com/x"),
+            UrlRefused::UserInfo
+        );
         assert_eq!(refused(&slack, "file:///etc/passwd"), UrlRefused::Invalid);
         assert_eq!(refused(&slack, "not a url"), UrlRefused::Invalid);
     }
 
     #[test]
     fn listed_hosts_and_patterns_are_added() {
-        let slack = ResponseUrls::slack(&["hooks.slack-gov.com".into(), "*.proxy.example.com".into()], false);
+        let slack = ResponseUrls::slack(
+            &["hooks.slack-gov.com".into(), "*.proxy.example.com".into()],
+            false,
+        );
         assert!(slack.check("https://hooks.slack-gov.com/commands/x").is_ok());
         assert!(slack.check("https://a.proxy.example.com/x").is_ok());
         assert!(slack.check("https://a.b.proxy.example.com/x").is_ok());
-        assert!(matches!(refused(&slack, "https://proxy.example.com/x"), UrlRefused::Host { .. }));
-        assert!(matches!(refused(&slack, "https://xproxy.example.com/x"), UrlRefused::Host { .. }));
+        assert!(matches!(
+            refused(&slack, "https://proxy.example.com/x"),
+            UrlRefused::Host { .. }
+        ));
+        assert!(matches!(
+            refused(&slack, "https://xproxy.example.com/x"),
+            UrlRefused::Host { .. }
+        ));
         let by_ip = ResponseUrls::slack(&["*.0.0.1".into()], false);
         assert!(
             matches!(refused(&by_ip, "https://127.0.0.1/x"), UrlRefused::Host { .. }),
@@ -204,8 +235,16 @@ mod tests {
     #[test]
     fn mattermost_answers_at_its_server_over_its_own_scheme() {
         let internal = ResponseUrls::mattermost("http://mattermost.chat.svc:8065", &[], false);
-        assert!(internal.check("http://mattermost.chat.svc:8065/hooks/commands/x").is_ok());
-        assert!(internal.check("https://mattermost.chat.svc/hooks/commands/x").is_ok());
+        assert!(
+            internal
+                .check("http://mattermost.chat.svc:8065/hooks/commands/x")
+                .is_ok()
+        );
+        assert!(
+            internal
+                .check("https://mattermost.chat.svc/hooks/commands/x")
+                .is_ok()
+        );
         assert_eq!(
             refused(&internal, "http://mattermost.chat.svc:9090/metrics"),
             UrlRefused::NotHttps {
@@ -213,25 +252,44 @@ mod tests {
             },
             "plain http only to the configured port"
         );
-        let public = ResponseUrls::mattermost("https://chat.example.com", &["chat-internal.example.com".into()], false);
+        let public = ResponseUrls::mattermost(
+            "https://chat.example.com",
+            &["chat-internal.example.com".into()],
+            false,
+        );
         assert!(public.check("https://chat.example.com/hooks/commands/x").is_ok());
-        assert!(public.check("https://chat-internal.example.com/hooks/commands/x").is_ok());
+        assert!(
+            public
+                .check("https://chat-internal.example.com/hooks/commands/x")
+                .is_ok()
+        );
         assert!(matches!(
             refused(&public, "http://chat.example.com/hooks/commands/x"),
             UrlRefused::NotHttps { .. }
         ));
-        assert!(matches!(refused(&public, "https://127.0.0.1:9090/"), UrlRefused::Host { .. }));
+        assert!(matches!(
+            refused(&public, "https://127.0.0.1:9090/"),
+            UrlRefused::Host { .. }
+        ));
     }
 
     #[test]
     fn loopback_only_when_allowed() {
         let strict = ResponseUrls::slack(&[], false);
         let demo = ResponseUrls::slack(&[], true);
-        for url in ["http://127.0.0.1:9999/answer", "http://localhost:9999/", "http://[::1]:9999/", "http://127.1.2.3/"] {
+        for url in [
+            "http://127.0.0.1:9999/answer",
+            "http://localhost:9999/",
+            "http://[::1]:9999/",
+            "http://127.1.2.3/",
+        ] {
             assert!(strict.check(url).is_err(), "{url}");
             assert!(demo.check(url).is_ok(), "{url}");
         }
-        assert!(demo.check("http://10.0.0.1/").is_err(), "loopback is not every private address");
+        assert!(
+            demo.check("http://10.0.0.1/").is_err(),
+            "loopback is not every private address"
+        );
     }
 
     #[test]
