@@ -236,6 +236,24 @@ impl Gateway {
             .collect()
     }
 
+    /// Waits up to 10 s until the gateway has logged at least `count` lines
+    /// whose message is `message`, and returns them all.
+    pub async fn wait_for_log_lines(&self, message: &str, count: usize) -> Vec<serde_json::Value> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let lines = self.log_lines(message);
+            if lines.len() >= count {
+                return lines;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "fewer than {count} log lines {message:?}:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Waits up to `limit` for the process to exit; its status, or `None` if it still runs.
     pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let deadline = tokio::time::Instant::now() + limit;

@@ -19,18 +19,8 @@ const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The audit line of the one command run, once it is written.
 async fn audit(gateway: &Gateway) -> serde_json::Value {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        if let Some(line) = gateway.log_lines("command").pop() {
-            return line;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no audit line:\n{}",
-            gateway.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let mut lines = gateway.wait_for_log_lines("command", 1).await;
+    lines.pop().expect("one line at least")
 }
 
 #[tokio::test]
@@ -138,12 +128,7 @@ async fn mattermost_answers_at_its_server_and_nowhere_else() {
             .status(),
         200
     );
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while gateway.log_lines("command").len() < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "{}", gateway.logs());
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let lines = gateway.log_lines("command");
+    let lines = gateway.wait_for_log_lines("command", 2).await;
     let refused = lines
         .iter()
         .find(|line| line["outcome"] != "succeeded")
