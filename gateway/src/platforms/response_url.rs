@@ -101,6 +101,16 @@ impl ResponseUrls {
         }
     }
 
+    /// The parsed `url` to post an answer to, or why it is not followed, as
+    /// the clients' `respond` reports it.
+    pub fn follow(&self, url: &str) -> Result<Url, crate::platforms::DispatchError> {
+        self.check(url)
+            .map_err(|reason| crate::platforms::DispatchError::UrlRefused {
+                api: "response_url",
+                reason,
+            })
+    }
+
     /// Whether `url` may be followed; the parsed URL if so.
     pub fn check(&self, url: &str) -> Result<Url, UrlRefused> {
         let parsed = Url::parse(url).map_err(|_| UrlRefused::Invalid)?;
