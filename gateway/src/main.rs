@@ -183,6 +183,10 @@ struct Args {
     /// Reload the configuration this often even without a change notification (files only).
     #[arg(long, default_value_t = 30)]
     reload_interval_seconds: u64,
+    /// How long a Secret may lag behind its configuration (kubelet updates the
+    /// two volumes separately) before the wait is logged as a warning.
+    #[arg(long, default_value_t = 60)]
+    secret_wait_grace_seconds: u64,
     /// Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Json)]
     log_format: LogFormat,
@@ -353,16 +357,23 @@ async fn main() -> anyhow::Result<()> {
         Runtime::build(loaded, &outbound)
     }));
     let metrics = Arc::new(Metrics::default());
+    let failure_log =
+        FailureLog::default().with_secret_grace(Duration::from_secs(args.secret_wait_grace_seconds));
     match client {
         Some(client) => {
             if let ConfigSource::Cluster { namespace, name } = reloader.source() {
                 tracing::info!(%namespace, %name, "watching the ConfigMap and Secret; not ready until both are seen and match");
             }
-            tokio::spawn(watch_cluster(client, reloader.clone(), metrics.clone()));
+            tokio::spawn(watch_cluster(
+                client,
+                reloader.clone(),
+                metrics.clone(),
+                failure_log,
+            ));
         }
         None => {
             // A failure is not fatal: /readyz says so, and the watch picks up a fixed configuration.
-            let mut log = FailureLog::default();
+            let mut log = failure_log;
             metrics.reloads.inc();
             report(reloader.reload().map(|_| ()), false, &metrics, &mut log);
             tokio::spawn(watch(

@@ -93,7 +93,12 @@ impl Gateway {
         };
         let reloader = Arc::new(Reloader::new(source, |loaded| loaded));
         let metrics = Arc::new(Metrics::default());
-        let task = tokio::spawn(watch_cluster(client, reloader.clone(), metrics.clone()));
+        let task = tokio::spawn(watch_cluster(
+            client,
+            reloader.clone(),
+            metrics.clone(),
+            chatops_gateway::config::FailureLog::default(),
+        ));
         Gateway {
             reloader,
             metrics,

@@ -282,3 +282,88 @@ async fn the_gateway_serves_what_render_output_dir_writes_as_it_is() {
         assert!(alice.contains(expected), "{expected} missing from {alice}");
     }
 }
+
+/// The Secret's files with one value replaced, and the ConfigMap's files
+/// naming the hash of that new Secret: a rotation as the operator renders it.
+fn rotated(
+    config_map: &ConfigMap,
+    secret: &Secret,
+    key: &str,
+    value: &str,
+) -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
+    use chatops_crds::config::{GatewaySecrets, SecretKey};
+    let mut values: std::collections::BTreeMap<String, String> = secret
+        .data
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), String::from_utf8(v.0.clone()).unwrap()))
+        .collect();
+    values.insert(key.to_owned(), value.to_owned());
+    let hash = GatewaySecrets(
+        values
+            .iter()
+            .map(|(k, v)| (SecretKey(k.clone()), v.clone()))
+            .collect(),
+    )
+    .content_hash();
+    let config_files = config_map
+        .data
+        .iter()
+        .flatten()
+        .map(|(k, v)| {
+            let v = if k == "secret-hash" {
+                hash.clone()
+            } else {
+                v.clone()
+            };
+            (k.clone(), v.into_bytes())
+        })
+        .collect();
+    let secret_files = values.into_iter().map(|(k, v)| (k, v.into_bytes())).collect();
+    (config_files, secret_files)
+}
+
+const SECRET_WAIT: &str =
+    "waiting for the Secret to match the configuration; the last good one keeps serving";
+
+#[tokio::test]
+async fn an_ordinary_rotation_is_waited_for_quietly_and_only_a_long_wait_warns() {
+    use chatops_tests::kubelet::update;
+    let (config_map, secret) = render_quickstart();
+    let root = tempfile::tempdir().expect("a temporary directory");
+    mount_pair(root.path(), &config_map, &secret);
+    let slack = FakeSlack::start().await;
+    let gateway = Gateway::start_from(
+        Source::Config(root.path()),
+        &slack.api_url(),
+        &["--secret-wait-grace-seconds", "2"],
+    )
+    .await;
+    gateway.wait_for_log_lines("configuration loaded", 1).await;
+
+    // kubelet updates the two volumes one after the other: the ConfigMap
+    // names a Secret that lands a moment later.
+    let key = "chatplatform.chatops.slack.bot-token";
+    let (config_files, secret_files) = rotated(&config_map, &secret, key, "xoxb-rotated-1");
+    update(&root.path().join("config"), &config_files);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    update(&root.path().join("secrets"), &secret_files);
+    gateway.wait_for_log_lines("configuration loaded", 2).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(
+        gateway.log_lines(SECRET_WAIT).is_empty() && gateway.log_lines("configuration recovered").is_empty(),
+        "an ordinary rotation is not a warning: {}",
+        gateway.logs()
+    );
+
+    // A Secret that never comes: warned about once the grace is over, with
+    // no other change to wake the gateway.
+    let (config_files, _) = rotated(&config_map, &secret, key, "xoxb-never-mounted");
+    update(&root.path().join("config"), &config_files);
+    let warned = gateway.wait_for_log_lines(SECRET_WAIT, 1).await;
+    assert_eq!(warned[0]["level"], "WARN", "{}", warned[0]);
+    let error = warned[0]["error"].as_str().unwrap_or_default().to_owned();
+    assert!(!error.contains("xoxb"), "hashes only, never a value: {error}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(gateway.log_lines(SECRET_WAIT).len(), 1, "warned once");
+}

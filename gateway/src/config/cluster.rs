@@ -22,7 +22,7 @@ use kube::{
 use super::{
     ConfigSource, LoadError, Loaded, Reloader,
     rendered::from_objects,
-    watch::{FailureLog, report},
+    watch::{FailureLog, report, report_overdue, sleep_until},
 };
 use crate::metrics::Metrics;
 
@@ -38,6 +38,7 @@ pub async fn watch_cluster<T: Send + Sync + 'static>(
     client: Client,
     reloader: Arc<Reloader<T>>,
     metrics: Arc<Metrics>,
+    mut log: FailureLog,
 ) {
     let ConfigSource::Cluster { namespace, name } = reloader.source().clone() else {
         tracing::error!("the configuration source is not the cluster; nothing to watch");
@@ -56,8 +57,15 @@ pub async fn watch_cluster<T: Send + Sync + 'static>(
     let mut changes = std::pin::pin!(stream::select(config_maps, secrets));
 
     let mut seen = Seen::new(&namespace, &name);
-    let mut log = FailureLog::default();
-    while let Some(change) = changes.next().await {
+    loop {
+        let change = tokio::select! {
+            change = changes.next() => change,
+            _ = sleep_until(log.wait_deadline()) => {
+                report_overdue(reloader.current().is_some(), &mut log);
+                continue;
+            }
+        };
+        let Some(change) = change else { break };
         if let Some(outcome) = seen.take(change) {
             metrics.reloads.inc();
             let installed = outcome.map(|loaded| {

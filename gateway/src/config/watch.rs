@@ -196,6 +196,10 @@ pub async fn watch<T: Send + Sync + 'static>(
                 while tokio::time::timeout(DEBOUNCE, rx.recv()).await.is_ok_and(|e| e.is_some()) {}
             }
             _ = ticker.tick() => {}
+            _ = sleep_until(log.wait_deadline()) => {
+                report_overdue(reloader.current().is_some(), &mut log);
+                continue;
+            }
         }
         let reloading = reloader.clone();
         match tokio::task::spawn_blocking(move || reloading.reload()).await {
@@ -210,13 +214,32 @@ pub async fn watch<T: Send + Sync + 'static>(
     }
 }
 
+/// How long a Secret may lag behind its configuration before the wait is
+/// worth a warning. kubelet updates the ConfigMap and Secret volumes
+/// separately, so an ordinary rotation shows a mismatch for a moment (the
+/// two files land milliseconds to a sync period apart): that is logged at
+/// debug level, and only a wait longer than this at warn.
+pub const SECRET_WAIT_GRACE: Duration = Duration::from_secs(60);
+
 /// Remembers the last reload error, so that one that persists is logged once
 /// (and again every [`REPEAT_ERROR_AFTER`]), a new one at once, and the
-/// recovery once.
+/// recovery once; and how long the gateway has been waiting for a Secret to
+/// catch up, so that an ordinary wait stays quiet.
 #[derive(Debug)]
 pub struct FailureLog {
     last: Option<(String, Instant)>,
     repeat_after: Duration,
+    grace: Duration,
+    waiting: Option<Wait>,
+}
+
+/// A wait for the Secret to match the configuration.
+#[derive(Debug)]
+struct Wait {
+    message: String,
+    since: Instant,
+    /// Whether the wait outlasted the grace and was logged as a warning.
+    warned: bool,
 }
 
 impl Default for FailureLog {
@@ -239,16 +262,29 @@ pub enum LogDecision {
 }
 
 impl FailureLog {
-    /// A log that repeats an unchanged error after `repeat_after`.
+    /// A log that repeats an unchanged error after `repeat_after`, and waits
+    /// quietly for a Secret for [`SECRET_WAIT_GRACE`].
     pub fn new(repeat_after: Duration) -> Self {
         Self {
             last: None,
             repeat_after,
+            grace: SECRET_WAIT_GRACE,
+            waiting: None,
         }
+    }
+
+    /// The same log with another grace for Secret waits.
+    pub fn with_secret_grace(self, grace: Duration) -> Self {
+        Self { grace, ..self }
     }
 
     /// Decides whether the error `message`, met at `now`, is logged.
     pub fn failed(&mut self, message: &str, now: Instant) -> LogDecision {
+        self.waiting = None;
+        self.decide(message, now)
+    }
+
+    fn decide(&mut self, message: &str, now: Instant) -> LogDecision {
         match &self.last {
             Some((last, at)) if last == message && now.duration_since(*at) < self.repeat_after => {
                 LogDecision::Quiet
@@ -260,11 +296,54 @@ impl FailureLog {
         }
     }
 
-    /// A reload succeeded: says whether that ends a failure.
+    /// The Secret does not match the configuration yet (`message` names the
+    /// hashes): quiet while the wait is within the grace, then logged as any
+    /// error that persists.
+    pub fn waiting(&mut self, message: &str, now: Instant) -> LogDecision {
+        let wait = self.waiting.get_or_insert_with(|| Wait {
+            message: message.to_owned(),
+            since: now,
+            warned: false,
+        });
+        wait.message = message.to_owned();
+        if !wait.warned && now.duration_since(wait.since) < self.grace {
+            return LogDecision::Quiet;
+        }
+        wait.warned = true;
+        self.decide(message, now)
+    }
+
+    /// When a quiet wait outlasts its grace, if one is under way: a watch
+    /// with nothing else to do then calls [`FailureLog::overdue`].
+    pub fn wait_deadline(&self) -> Option<Instant> {
+        self.waiting
+            .as_ref()
+            .filter(|wait| !wait.warned)
+            .map(|wait| wait.since + self.grace)
+    }
+
+    /// The message of a wait that outlasted its grace at `now` without
+    /// being logged yet; it is then counted as logged.
+    pub fn overdue(&mut self, now: Instant) -> Option<String> {
+        let wait = self.waiting.as_ref()?;
+        if wait.warned || now.duration_since(wait.since) < self.grace {
+            return None;
+        }
+        let message = wait.message.clone();
+        (self.waiting(&message, now) == LogDecision::Log).then_some(message)
+    }
+
+    /// A reload succeeded: says whether that ends a failure worth telling (a
+    /// wait that stayed within its grace is not).
     pub fn succeeded(&mut self) -> LogDecision {
+        let quiet_wait = self.waiting.take().is_some_and(|wait| !wait.warned);
         match self.last.take() {
-            Some(_) => LogDecision::Recovered,
-            None => LogDecision::Nothing,
+            Some(_) if !quiet_wait => LogDecision::Recovered,
+            _ if quiet_wait => {
+                tracing::debug!("the Secret caught up with the configuration");
+                LogDecision::Nothing
+            }
+            _ => LogDecision::Nothing,
         }
     }
 }
@@ -274,9 +353,9 @@ impl FailureLog {
 /// a configuration serves meanwhile (the last good one), or none has loaded yet.
 ///
 /// A Secret that has not caught up with its configuration is the normal state
-/// while an update propagates, so it is a warning and not a failure (it names
-/// hashes only). A deleted object is a warning too, but counted: nothing will
-/// bring it back by itself.
+/// while an update propagates, so it is not a failure (it names hashes only),
+/// and it is a warning only once the wait outlasts the log's grace. A deleted
+/// object is a warning, but counted: nothing will bring it back by itself.
 pub fn report(outcome: Result<(), LoadError>, serving: bool, metrics: &Metrics, log: &mut FailureLog) {
     let err = match outcome {
         Ok(()) => {
@@ -287,23 +366,53 @@ pub fn report(outcome: Result<(), LoadError>, serving: bool, metrics: &Metrics, 
         }
         Err(err) => err,
     };
-    if !matches!(err, LoadError::SecretOutOfDate { .. }) {
-        metrics.reload_failures.inc();
-    }
-    if log.failed(&err.to_string(), Instant::now()) == LogDecision::Quiet {
+    let message = err.to_string();
+    if let LoadError::SecretOutOfDate { .. } = err {
+        match log.waiting(&message, Instant::now()) {
+            LogDecision::Quiet => {
+                tracing::debug!(error = %message, "waiting for the Secret to match the configuration")
+            }
+            _ => warn_secret_wait(&message, serving),
+        }
         return;
     }
-    let meanwhile = if serving {
+    metrics.reload_failures.inc();
+    if log.failed(&message, Instant::now()) == LogDecision::Quiet {
+        return;
+    }
+    let meanwhile = meanwhile(serving);
+    match err {
+        LoadError::NotFound { .. } => {
+            tracing::warn!(error = %message, "configuration not reloaded; {meanwhile}")
+        }
+        _ => tracing::error!(error = %message, "configuration not reloaded; {meanwhile}"),
+    }
+}
+
+/// Logs a Secret wait that outlasted its grace with no reload since, if there is one.
+pub fn report_overdue(serving: bool, log: &mut FailureLog) {
+    if let Some(message) = log.overdue(Instant::now()) {
+        warn_secret_wait(&message, serving);
+    }
+}
+
+fn warn_secret_wait(message: &str, serving: bool) {
+    tracing::warn!(error = %message, "waiting for the Secret to match the configuration; {}", meanwhile(serving));
+}
+
+fn meanwhile(serving: bool) -> &'static str {
+    if serving {
         "the last good one keeps serving"
     } else {
         "not ready until one loads"
-    };
-    match err {
-        LoadError::SecretOutOfDate { .. } => {
-            tracing::warn!(error = %err, "waiting for the Secret to match the configuration; {meanwhile}")
-        }
-        LoadError::NotFound { .. } => tracing::warn!(error = %err, "configuration not reloaded; {meanwhile}"),
-        _ => tracing::error!(error = %err, "configuration not reloaded; {meanwhile}"),
+    }
+}
+
+/// Sleeps until `deadline`, or forever without one.
+pub async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -375,5 +484,41 @@ mod tests {
             LogDecision::Log,
             "an error after a recovery is new"
         );
+    }
+
+    #[test]
+    fn a_secret_wait_is_quiet_within_the_grace_then_warned_once() {
+        let t0 = Instant::now();
+        let mut log = FailureLog::new(Duration::from_secs(600)).with_secret_grace(Duration::from_secs(60));
+        assert_eq!(log.waiting("hash a != b", t0), LogDecision::Quiet);
+        assert_eq!(log.wait_deadline(), Some(t0 + Duration::from_secs(60)));
+        assert_eq!(log.overdue(t0 + Duration::from_secs(59)), None);
+        assert_eq!(
+            log.waiting("hash a != c", t0 + Duration::from_secs(30)),
+            LogDecision::Quiet,
+            "a newer wait keeps the start of the first"
+        );
+        assert_eq!(log.succeeded(), LogDecision::Nothing, "a quiet wait ends quietly");
+
+        assert_eq!(log.waiting("hash a != b", t0), LogDecision::Quiet);
+        assert_eq!(
+            log.overdue(t0 + Duration::from_secs(61)).as_deref(),
+            Some("hash a != b")
+        );
+        assert_eq!(log.wait_deadline(), None, "warned: no more deadline");
+        assert_eq!(log.overdue(t0 + Duration::from_secs(62)), None, "warned once");
+        assert_eq!(
+            log.waiting("hash a != b", t0 + Duration::from_secs(63)),
+            LogDecision::Quiet
+        );
+        assert_eq!(
+            log.succeeded(),
+            LogDecision::Recovered,
+            "a warned wait's end is told"
+        );
+
+        assert_eq!(log.waiting("hash a != b", t0), LogDecision::Quiet);
+        assert_eq!(log.failed("bad yaml", t0), LogDecision::Log);
+        assert_eq!(log.wait_deadline(), None, "another error ends the wait");
     }
 }
