@@ -1,6 +1,6 @@
 //! `/healthz`, `/readyz` and `/metrics` on the admin port.
 
-use std::sync::{Arc, atomic::Ordering};
+use std::sync::Arc;
 
 use axum::{Router, extract::State, http::StatusCode, http::header, response::IntoResponse, routing::get};
 
@@ -15,13 +15,13 @@ pub fn admin_router(health: Arc<Health>) -> Router {
         .with_state(health)
 }
 
-/// Ready once every watch has listed its objects. A replica waiting for the
-/// lease is ready too: it is a warm standby, and restarting it would not help.
+/// Ready while every watch is synced: all listed their objects once, and
+/// none fails now. A replica waiting for the lease is ready too: it is a
+/// warm standby, and restarting it would not help.
 async fn ready(State(health): State<Arc<Health>>) -> impl IntoResponse {
-    if health.synced.load(Ordering::Relaxed) {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "watches not synced yet")
+    match health.not_ready() {
+        None => (StatusCode::OK, "ready".to_owned()),
+        Some(why) => (StatusCode::SERVICE_UNAVAILABLE, why),
     }
 }
 
@@ -40,6 +40,8 @@ mod tests {
     use axum::body::Body;
     use http::Request;
     use tower::ServiceExt;
+
+    use std::sync::atomic::Ordering;
 
     use super::*;
 
@@ -61,6 +63,17 @@ mod tests {
         assert_eq!(get(&router, "/healthz").await.0, StatusCode::OK);
         assert_eq!(get(&router, "/readyz").await.0, StatusCode::SERVICE_UNAVAILABLE);
         health.synced.store(true, Ordering::Relaxed);
+        assert_eq!(get(&router, "/readyz").await.0, StatusCode::OK);
+        let watch = health.watches.register("integrations in chatops".into());
+        health.watches.failed(watch, std::time::Instant::now());
+        let (status, why) = get(&router, "/readyz").await;
+        assert_eq!(
+            status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "a failing watch is not synced"
+        );
+        assert!(why.contains("integrations in chatops"), "{why}");
+        health.watches.ok(watch);
         assert_eq!(get(&router, "/readyz").await.0, StatusCode::OK);
         health.metrics.reconciles.inc();
         let (status, text) = get(&router, "/metrics").await;

@@ -3,7 +3,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chatops_crds::config::GatewayConfig;
+use chatops_crds::config::{GatewayConfig, GatewaySecrets};
+use sha2::{Digest, Sha256};
+
+/// A digest of each secret value, by its key in the gateway's Secret: enough
+/// to say which values changed without keeping or showing any of them. Held
+/// in the operator's memory only, never written anywhere.
+pub type SecretDigests = BTreeMap<String, [u8; 32]>;
+
+/// The [`SecretDigests`] of `secrets`.
+pub fn secret_digests(secrets: &GatewaySecrets) -> SecretDigests {
+    secrets
+        .0
+        .iter()
+        .map(|(key, value)| (key.as_str().to_owned(), Sha256::digest(value.as_bytes()).into()))
+        .collect()
+}
 
 /// How one part of the configuration changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,17 +60,30 @@ pub struct ConfigChange {
     pub platforms: Delta,
     /// Integrations, by command.
     pub integrations: Delta,
-    /// Whether any secret value changed (never which, nor to what).
-    pub secrets_rotated: bool,
+    /// Secret values by their key in the gateway's Secret: added, removed, and
+    /// `changed` for a new value under the same key (a rotation). Never a value.
+    pub secrets: Delta,
+    /// The values changed but the old ones are unknown (the gateway's Secret
+    /// could not be read after a restart), so not which.
+    pub secrets_changed_unknown: bool,
 }
 
-/// Compares `old` with `new`; `old_secrets_hash` and `new_secrets_hash` are
-/// [`chatops_crds::config::GatewaySecrets::content_hash`] of each.
+/// The secret side of a configuration, for [`diff`]: its content hash, and
+/// the digest of each value when known.
+#[derive(Clone, Copy, Debug)]
+pub struct SecretsSide<'a> {
+    /// [`GatewaySecrets::content_hash`].
+    pub hash: &'a str,
+    /// Each value's digest; `None` when unknown.
+    pub digests: Option<&'a SecretDigests>,
+}
+
+/// Compares `old` with `new`.
 pub fn diff(
     old: &GatewayConfig,
     new: &GatewayConfig,
-    old_secrets_hash: &str,
-    new_secrets_hash: &str,
+    old_secrets: SecretsSide,
+    new_secrets: SecretsSide,
 ) -> ConfigChange {
     let grants = |config: &GatewayConfig| -> BTreeSet<String> {
         config
@@ -95,7 +123,12 @@ pub fn diff(
         account_links: Delta::of_maps(&links(old), &links(new)),
         platforms: Delta::of_maps(&old.platforms, &new.platforms),
         integrations: Delta::of_maps(&old.integrations, &new.integrations),
-        secrets_rotated: old_secrets_hash != new_secrets_hash,
+        secrets: match (old_secrets.digests, new_secrets.digests) {
+            (Some(old), Some(new)) => Delta::of_maps(old, new),
+            _ => Delta::default(),
+        },
+        secrets_changed_unknown: old_secrets.hash != new_secrets.hash
+            && (old_secrets.digests.is_none() || new_secrets.digests.is_none()),
     }
 }
 
@@ -107,21 +140,23 @@ impl ConfigChange {
             &self.account_links,
             &self.platforms,
             &self.integrations,
+            &self.secrets,
         ]
         .iter()
         .all(|d| d.is_empty())
-            && !self.secrets_rotated
+            && !self.secrets_changed_unknown
     }
 }
 
 impl std::fmt::Display for ConfigChange {
-    /// `2 grants added, 1 removed; platform slack changed; integration awx added; secrets rotated`.
+    /// `2 grants added, 1 removed; platform slack changed; integration awx
+    /// added; secret chatplatform.chatops.slack.bot-token rotated`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        fn counted(delta: &Delta, noun: &str, plural: &str) -> Option<String> {
+        fn counted(delta: &Delta, noun: &str, plural: &str, changed: &str) -> Option<String> {
             let parts: Vec<String> = [
                 ("added", &delta.added),
                 ("removed", &delta.removed),
-                ("changed", &delta.changed),
+                (changed, &delta.changed),
             ]
             .iter()
             .filter(|(_, items)| !items.is_empty())
@@ -137,23 +172,37 @@ impl std::fmt::Display for ConfigChange {
             .collect();
             (!parts.is_empty()).then(|| parts.join(", "))
         }
-        fn named(delta: &Delta, noun: &str) -> Option<String> {
+        fn named(delta: &Delta, noun: &str, changed: &str) -> Option<String> {
             let parts: Vec<String> = [
                 ("added", &delta.added),
                 ("removed", &delta.removed),
-                ("changed", &delta.changed),
+                (changed, &delta.changed),
             ]
             .iter()
             .flat_map(|(verb, items)| items.iter().map(move |name| format!("{noun} {name} {verb}")))
             .collect();
             (!parts.is_empty()).then(|| parts.join("; "))
         }
+        // Names while they are few (which value was rotated is the news),
+        // counts beyond, so a first render's note stays short.
+        fn secrets(delta: &Delta) -> Option<String> {
+            let many = [&delta.added, &delta.removed, &delta.changed]
+                .iter()
+                .any(|items| items.len() > 3);
+            if many {
+                counted(delta, "secret value", "secret values", "rotated")
+            } else {
+                named(delta, "secret", "rotated")
+            }
+        }
         let parts: Vec<String> = [
-            counted(&self.grants, "grant", "grants"),
-            counted(&self.account_links, "account link", "account links"),
-            named(&self.platforms, "platform"),
-            named(&self.integrations, "integration"),
-            self.secrets_rotated.then(|| "secrets rotated".to_owned()),
+            counted(&self.grants, "grant", "grants", "changed"),
+            counted(&self.account_links, "account link", "account links", "changed"),
+            named(&self.platforms, "platform", "changed"),
+            named(&self.integrations, "integration", "changed"),
+            secrets(&self.secrets),
+            self.secrets_changed_unknown
+                .then(|| "secret values changed (which ones is unknown after a restart)".to_owned()),
         ]
         .into_iter()
         .flatten()
@@ -222,12 +271,61 @@ mod tests {
             .into(),
             ..Default::default()
         };
-        let change = diff(&old, &new, "h1", "h2");
+        let change = diff(&old, &new, unknown("h1"), unknown("h2"));
         assert_eq!(
             change.to_string(),
-            "3 grants added, 1 removed; integration awx added; integration nautobot changed; secrets rotated"
+            "3 grants added, 1 removed; integration awx added; integration nautobot changed; \
+             secret values changed (which ones is unknown after a restart)"
         );
         assert!(!change.is_empty());
+    }
+
+    fn unknown(hash: &str) -> SecretsSide<'_> {
+        SecretsSide { hash, digests: None }
+    }
+
+    fn digests(pairs: &[(&str, &str)]) -> SecretDigests {
+        secret_digests(&GatewaySecrets(
+            pairs
+                .iter()
+                .map(|(k, v)| (chatops_crds::config::SecretKey((*k).into()), (*v).into()))
+                .collect(),
+        ))
+    }
+
+    #[test]
+    fn secret_changes_name_the_keys_and_never_a_value() {
+        let config = GatewayConfig::default();
+        let old = digests(&[("slack.bot-token", "xoxb-1"), ("slack.signing-secret", "s1")]);
+        let new = digests(&[
+            ("slack.bot-token", "xoxb-2"),
+            ("slack.signing-secret", "s1"),
+            ("awx.token", "t"),
+        ]);
+        let side = |digests| SecretsSide {
+            hash: "h",
+            digests: Some(digests),
+        };
+        let change = diff(&config, &config, side(&old), side(&new));
+        assert_eq!(
+            change.to_string(),
+            "secret awx.token added; secret slack.bot-token rotated"
+        );
+        assert!(!change.to_string().contains("xoxb"));
+
+        let none = SecretDigests::new();
+        let first = diff(&config, &config, side(&none), side(&new));
+        assert_eq!(
+            first.to_string(),
+            "secret awx.token added; secret slack.bot-token added; secret slack.signing-secret added",
+            "a first render adds values; it rotates none"
+        );
+        let many = digests(&[("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")]);
+        assert_eq!(
+            diff(&config, &config, side(&none), side(&many)).to_string(),
+            "4 secret values added"
+        );
+        assert!(diff(&config, &config, side(&new), side(&new)).is_empty());
     }
 
     #[test]
@@ -236,10 +334,10 @@ mod tests {
             grants: vec![grant("nautobot", "U1")],
             ..Default::default()
         };
-        let change = diff(&config, &config.clone(), "h", "h");
+        let change = diff(&config, &config.clone(), unknown("h"), unknown("h"));
         assert!(change.is_empty());
         assert_eq!(change.to_string(), "no change");
-        let one = diff(&GatewayConfig::default(), &config, "h", "h");
+        let one = diff(&GatewayConfig::default(), &config, unknown("h"), unknown("h"));
         assert_eq!(one.to_string(), "1 grant added");
     }
 }

@@ -34,13 +34,16 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     apply::api_resource,
-    cycle::{CycleError, Outcome, Reconciler},
+    cycle::{CycleError, Operation, Outcome, Reconciler},
     debounce::Debounce,
+    events::{EventSpec, EventType},
     leader::Leadership,
     lookup::{self, ApiBases, Lookups},
     metrics::Metrics,
     recorder::EventRecorder,
     render::Target,
+    retry::{Backoffs, Streak},
+    watch_health::WatchHealth,
 };
 
 /// How the operator runs.
@@ -69,8 +72,23 @@ pub struct Settings {
 pub struct Health {
     /// Set once every watch has listed its objects.
     pub synced: std::sync::atomic::AtomicBool,
+    /// Whether each watch works now.
+    pub watches: WatchHealth,
     /// The metrics.
     pub metrics: Metrics,
+}
+
+impl Health {
+    /// Why the operator is not ready now, if it is not: the watches have not
+    /// listed everything yet, or some fail now. `None`: ready.
+    pub fn not_ready(&self) -> Option<String> {
+        if !self.synced.load(std::sync::atomic::Ordering::Relaxed) {
+            return Some("watches not synced yet".to_owned());
+        }
+        let failing = self.watches.failing(std::time::Instant::now());
+        self.metrics.watches_failing.set(failing.len() as i64);
+        (!failing.is_empty()).then(|| format!("watches failing: {}", failing.join(", ")))
+    }
 }
 
 /// The watched stores.
@@ -135,13 +153,13 @@ pub async fn run(
         .with_leadership(leadership.clone());
     let mut lookups_due: Option<Instant> = None;
     let mut debounce = Debounce::new(settings.quiet, settings.max_delay);
-    let mut retry = Retry::default();
+    let mut backoffs = Backoffs::default();
     let mut resync = tokio::time::interval_at(Instant::now() + settings.resync, settings.resync);
     health.metrics.leader.set(i64::from(leadership.is_leader()));
     debounce.changed(Instant::now());
 
     loop {
-        let deadline = [debounce.deadline(), retry.at, lookups_due]
+        let deadline = [debounce.deadline(), backoffs.next_due(), lookups_due]
             .into_iter()
             .flatten()
             .min();
@@ -169,10 +187,9 @@ pub async fn run(
             _ = sleep_until(deadline) => {
                 let now = Instant::now();
                 let lookups_are_due = lookups_due.is_some_and(|at| at <= now);
-                let due = debounce.take_due(now) | retry.take_due(now) | lookups_are_due;
+                let due = debounce.take_due(now) | backoffs.take_due(now) | lookups_are_due;
                 if due && leadership.is_leader() {
-                    let outcome = cycle(&mut reconciler, &stores, &leadership, &referenced, &health).await;
-                    retry.after(outcome.is_some(), Instant::now());
+                    let outcome = cycle(&mut reconciler, &stores, &leadership, &referenced, &health, &mut backoffs).await;
                     // Look-ups write status, which the watch brings back as a
                     // change: the next render then uses the resolved IDs.
                     lookups_due = match outcome {
@@ -221,12 +238,16 @@ async fn run_lookups(lookups: &mut Lookups, reconciler: &Reconciler, outcome: Ou
 }
 
 /// One render cycle with its metrics; what it did, or `None` when it failed.
+/// Each failed write is counted, backed off on its own, and told once per
+/// run of failures (a WARN line and a Warning Event on the operator's own
+/// object), its end once too.
 async fn cycle(
     reconciler: &mut Reconciler,
     stores: &Stores,
     leadership: &Leadership,
     referenced: &RwLock<BTreeSet<SecretName>>,
     health: &Health,
+    backoffs: &mut Backoffs,
 ) -> Option<Outcome> {
     let started = Instant::now();
     let objects = stores.objects();
@@ -241,7 +262,8 @@ async fn cycle(
     let metrics = &health.metrics;
     metrics.reconciles.inc();
     metrics.render_duration.observe(started.elapsed().as_secs_f64());
-    match result {
+    let now = Instant::now();
+    let outcome = match result {
         Ok(outcome) => {
             metrics.count_objects(&outcome.compiled.diagnostics);
             if outcome.applied {
@@ -252,52 +274,90 @@ async fn cycle(
                 applied = outcome.applied,
                 statuses = outcome.statuses_written,
                 events = outcome.events,
+                failures = outcome.failures.len(),
                 "render cycle done"
             );
-            // A failed status write is retried by the next cycle.
-            (outcome.status_failures == 0).then_some(outcome)
+            for operation in &outcome.succeeded {
+                if backoffs.succeeded(operation) == Streak::Ended {
+                    tell_recovery(reconciler, operation).await;
+                }
+            }
+            for failure in &outcome.failures {
+                failed(
+                    reconciler,
+                    health,
+                    backoffs,
+                    &failure.operation,
+                    &failure.message,
+                    now,
+                )
+                .await;
+            }
+            Some(outcome)
         }
         // Not an error: the new leader renders.
         Err(CycleError::NotLeader) => None,
         Err(error) => {
             let stage = match error {
                 CycleError::Read { .. } => "read",
-                CycleError::Apply(_) => "apply",
+                CycleError::Apply { .. } => "apply",
                 CycleError::Render(_) | CycleError::NotLeader => "render",
             };
             metrics.failed(stage);
-            tracing::warn!(%error, "render cycle failed; retrying with backoff");
+            if let Some(operation) = error.operation() {
+                failed(reconciler, health, backoffs, &operation, &error.to_string(), now).await;
+            }
             None
         }
+    };
+    backoffs.rearm(now);
+    metrics.failing_writes.set(backoffs.failing() as i64);
+    outcome
+}
+
+/// Counts a failed operation and tells it when a run of failures starts.
+async fn failed(
+    reconciler: &Reconciler,
+    health: &Health,
+    backoffs: &mut Backoffs,
+    operation: &Operation,
+    message: &str,
+    now: Instant,
+) {
+    health.metrics.write_failed(operation.label());
+    if backoffs.failed(operation, now) != Streak::Started {
+        tracing::debug!(%operation, error = %message, "still failing; retrying with backoff");
+        return;
+    }
+    tracing::warn!(%operation, error = %message, "a write failed; retrying with backoff");
+    // An Event about failing Events would fail as well.
+    if *operation != Operation::Event {
+        let spec = EventSpec {
+            type_: EventType::Warning,
+            reason: "WriteFailed".to_owned(),
+            action: "Write",
+            note: format!("cannot {operation}: {message}; retrying with backoff"),
+        };
+        reconciler
+            .recorder()
+            .record(reconciler.rendered_regarding(), &spec)
+            .await;
     }
 }
 
-/// Retries a failed cycle after 1 s, doubling to a minute.
-#[derive(Debug, Default)]
-struct Retry {
-    at: Option<Instant>,
-    failures: u32,
-}
-
-impl Retry {
-    fn after(&mut self, succeeded: bool, now: Instant) {
-        if succeeded {
-            *self = Retry::default();
-        } else {
-            self.failures = self.failures.saturating_add(1);
-            let delay = Duration::from_secs((1u64 << (self.failures - 1).min(6)).min(60));
-            self.at = Some(now + delay);
-        }
-    }
-
-    fn take_due(&mut self, now: Instant) -> bool {
-        if self.at.is_some_and(|at| at <= now) {
-            self.at = None;
-            true
-        } else {
-            false
-        }
-    }
+/// Tells that an operation that was failing succeeded.
+async fn tell_recovery(reconciler: &Reconciler, operation: &Operation) {
+    tracing::info!(%operation, "a failing write succeeded again");
+    let spec = EventSpec {
+        type_: EventType::Normal,
+        reason: "WriteRecovered".to_owned(),
+        action: "Write",
+        note: format!("could {operation} again"),
+    };
+    reconciler
+        .recorder()
+        .record(reconciler.rendered_regarding(), &spec)
+        .await;
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -339,12 +399,17 @@ fn start_watches(
                 Some(namespace) => Api::namespaced_with(client.clone(), namespace, &resource),
                 None => Api::all_with(client.clone(), &resource),
             };
-            let writer = reflector::store::Writer::new(resource);
+            let writer = reflector::store::Writer::new(resource.clone());
             stores.resources.push((kind, writer.as_reader()));
             let stream = reflector(writer, watcher(api, watcher::Config::default()).default_backoff());
-            spawn_watch(stream, changes.clone(), health.clone(), shutdown.clone(), |_| {
-                true
-            });
+            let name = format!("{} in {}", resource.plural, scope.unwrap_or("all namespaces"));
+            let watch = Watch {
+                index: health.watches.register(name),
+                changes: changes.clone(),
+                health: health.clone(),
+                shutdown: shutdown.clone(),
+            };
+            spawn_watch(stream, watch, |_| true);
         }
         // `PartialObjectMeta` makes these metadata-only requests: no Secret value is ever listed.
         let api: Api<PartialObjectMeta<Secret>> = match scope {
@@ -366,21 +431,32 @@ fn start_watches(
                 .unwrap_or_else(|p| p.into_inner())
                 .contains(&name)
         };
-        spawn_watch(stream, changes.clone(), health.clone(), shutdown.clone(), matters);
+        let name = format!("secrets in {}", scope.unwrap_or("all namespaces"));
+        let watch = Watch {
+            index: health.watches.register(name),
+            changes: changes.clone(),
+            health: health.clone(),
+            shutdown: shutdown.clone(),
+        };
+        spawn_watch(stream, watch, matters);
     }
     stores
 }
 
-/// Drives one watch stream until shutdown: every change that `matters`
-/// signals a render; errors are counted and logged (the stream backs off and
-/// resumes by itself).
-fn spawn_watch<K, S>(
-    stream: S,
+/// What a watch task reports to.
+struct Watch {
+    /// Its index in [`Health::watches`].
+    index: usize,
     changes: mpsc::Sender<()>,
     health: Arc<Health>,
     shutdown: CancellationToken,
-    matters: impl Fn(&K) -> bool + Send + 'static,
-) where
+}
+
+/// Drives one watch stream until shutdown: every change that `matters`
+/// signals a render; errors are counted, logged and make `/readyz` fail until
+/// the watch recovers (the stream backs off and resumes by itself).
+fn spawn_watch<K, S>(stream: S, watch: Watch, matters: impl Fn(&K) -> bool + Send + 'static)
+where
     K: Send + 'static,
     S: futures::Stream<Item = Result<Event<K>, watcher::Error>> + Send + 'static,
 {
@@ -388,44 +464,32 @@ fn spawn_watch<K, S>(
         let mut stream = std::pin::pin!(stream);
         loop {
             let next = tokio::select! {
-                _ = shutdown.cancelled() => return,
+                _ = watch.shutdown.cancelled() => return,
                 next = stream.next() => next,
             };
             match next {
                 None => return,
-                Some(Ok(Event::Apply(object) | Event::Delete(object))) if !matters(&object) => {}
-                // The initial list: one signal when it is complete, not one per object.
-                Some(Ok(Event::Init | Event::InitApply(_))) => {}
-                Some(Ok(_)) => {
-                    // A full channel already holds a pending change.
-                    let _ = changes.try_send(());
-                }
                 Some(Err(error)) => {
-                    health.metrics.watch_errors.inc();
+                    watch.health.metrics.watch_errors.inc();
+                    watch
+                        .health
+                        .watches
+                        .failed(watch.index, std::time::Instant::now());
                     tracing::warn!(%error, "watch error; retrying with backoff");
+                }
+                Some(Ok(event)) => {
+                    watch.health.watches.ok(watch.index);
+                    match event {
+                        Event::Apply(object) | Event::Delete(object) if !matters(&object) => {}
+                        // The initial list: one signal when it is complete, not one per object.
+                        Event::Init | Event::InitApply(_) => {}
+                        _ => {
+                            // A full channel already holds a pending change.
+                            let _ = watch.changes.try_send(());
+                        }
+                    }
                 }
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_cycle_is_retried_with_doubling_backoff_capped_at_a_minute() {
-        let start = Instant::now();
-        let mut retry = Retry::default();
-        let mut delays = Vec::new();
-        for _ in 0..9 {
-            retry.after(false, start);
-            delays.push((retry.at.unwrap() - start).as_secs());
-        }
-        assert_eq!(delays, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
-        assert!(!retry.take_due(start));
-        assert!(retry.take_due(start + Duration::from_secs(60)));
-        retry.after(true, start);
-        assert!(retry.at.is_none() && retry.failures == 0);
-    }
 }

@@ -2,8 +2,15 @@
 //! `kubectl describe` tells the story: accepted, rejected and why, recovered.
 //!
 //! Pure: the shell turns an [`EventSpec`] into an `events.k8s.io/v1` Event.
+//!
+//! Each Event that tells a change gets a name derived from the change itself
+//! ([`event_name`]), not from the clock. Recording it twice then fails with
+//! 409 AlreadyExists instead of telling the story twice, which is what lets
+//! the operator record an Event before the write it announces and simply try
+//! again after a crash or a failed write: the retry finds the Event there.
 
 use chatops_crds::{Condition, ConditionStatus, Diagnostic, Reason};
+use sha2::{Digest, Sha256};
 
 /// Normal or Warning, as Kubernetes Events are typed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +67,36 @@ pub fn event_for(current: Option<&Condition>, diagnostic: &Diagnostic) -> Option
         action: "Compile",
         note: diagnostic.message.clone(),
     })
+}
+
+/// The name of the Event about `object_name` that `identity` tells apart from
+/// every other: the same identity always gives the same name, a different one
+/// (another resource version, verdict or note) another name.
+///
+/// `object_name.<16 hex digits>`: a valid Event name, recognisable in `kubectl
+/// get events`, and short enough for any object name (cut at 200 bytes).
+pub fn event_name(object_name: &str, identity: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in identity {
+        // Length-prefixed, so that parts cannot shift into one another.
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    // Object names are lowercase ASCII, so any byte is a character boundary.
+    let prefix = object_name
+        .get(..object_name.len().min(200))
+        .unwrap_or(object_name);
+    format!("{prefix}.{}", hex::encode(&digest[..8]))
+}
+
+/// The identity parts of an [`EventSpec`] for [`event_name`].
+pub fn spec_identity(spec: &EventSpec) -> [&str; 4] {
+    let type_ = match spec.type_ {
+        EventType::Normal => "Normal",
+        EventType::Warning => "Warning",
+    };
+    [type_, &spec.reason, spec.action, &spec.note]
 }
 
 #[cfg(test)]
@@ -131,5 +168,35 @@ mod tests {
             "Rejected"
         );
         assert_eq!(condition(&invalid).type_, ConditionType::Ready);
+    }
+
+    #[test]
+    fn an_event_name_follows_its_identity_and_nothing_else() {
+        let name = event_name(
+            "nautobot",
+            &["Integration", "chatops", "nautobot", "uid-1", "41", "Accepted"],
+        );
+        assert!(
+            name.starts_with("nautobot.") && name.len() == "nautobot.".len() + 16,
+            "{name}"
+        );
+        assert_eq!(
+            name,
+            event_name(
+                "nautobot",
+                &["Integration", "chatops", "nautobot", "uid-1", "41", "Accepted"]
+            )
+        );
+        assert_ne!(
+            name,
+            event_name(
+                "nautobot",
+                &["Integration", "chatops", "nautobot", "uid-1", "42", "Accepted"]
+            ),
+            "another resource version is another change"
+        );
+        assert_ne!(event_name("a", &["bc"]), event_name("a", &["b", "c"]));
+        let long = "x".repeat(253);
+        assert_eq!(event_name(&long, &[]).len(), 200 + 17);
     }
 }

@@ -170,6 +170,14 @@ impl ApiServerVerifier {
         self.answer(StatusCode::NOT_FOUND, Some(status)).await
     }
 
+    /// Answers the next request with a Kubernetes Status of `status`, as the
+    /// API server refuses a request (`Forbidden`, `AlreadyExists`, …).
+    pub async fn refuse(&mut self, status: StatusCode, reason: &str) -> Seen {
+        let body = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+            "reason": reason, "code": status.as_u16(), "message": format!("refused: {reason}")});
+        self.answer(status, Some(body)).await
+    }
+
     /// Asserts the operator sends nothing more (within 100 ms).
     pub async fn no_more_requests(mut self) {
         let next = tokio::time::timeout(Duration::from_millis(100), self.0.next_request()).await;

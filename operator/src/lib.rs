@@ -25,6 +25,8 @@ pub mod metrics;
 pub mod plan;
 pub mod recorder;
 pub mod render;
+pub mod retry;
 pub mod secret_cache;
 pub mod snapshot;
 pub mod status;
+pub mod watch_health;

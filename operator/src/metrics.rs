@@ -23,6 +23,13 @@ pub struct FailureLabels {
     pub stage: String,
 }
 
+/// Labels of failed writes.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct WriteLabels {
+    /// read, secret, config_map, status, event.
+    pub write: String,
+}
+
 /// Every metric the operator exports.
 pub struct Metrics {
     registry: Registry,
@@ -40,6 +47,12 @@ pub struct Metrics {
     pub leader: Gauge,
     /// Errors of the watches (each retried with backoff).
     pub watch_errors: Counter,
+    /// Watches failing now (as `/readyz` last saw them).
+    pub watches_failing: Gauge,
+    /// Failed writes (and reads), by what was written; each retried with its own backoff.
+    pub write_failures: Family<WriteLabels, Counter>,
+    /// Operations failing now, waiting for their retry.
+    pub failing_writes: Gauge,
 }
 
 impl Default for Metrics {
@@ -53,6 +66,9 @@ impl Default for Metrics {
             objects: Family::default(),
             leader: Gauge::default(),
             watch_errors: Counter::default(),
+            watches_failing: Gauge::default(),
+            write_failures: Family::default(),
+            failing_writes: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register("reconciles", "Render cycles run", metrics.reconciles.clone());
@@ -86,6 +102,21 @@ impl Default for Metrics {
             "watch_errors",
             "Watch errors (retried with backoff)",
             metrics.watch_errors.clone(),
+        );
+        registry.register(
+            "watches_failing",
+            "Watches failing now",
+            metrics.watches_failing.clone(),
+        );
+        registry.register(
+            "write_failures",
+            "Failed writes by what was written (retried with backoff)",
+            metrics.write_failures.clone(),
+        );
+        registry.register(
+            "failing_writes",
+            "Writes failing now, waiting for a retry",
+            metrics.failing_writes.clone(),
         );
         Metrics { registry, ..metrics }
     }
@@ -122,6 +153,14 @@ impl Metrics {
         self.failures.get_or_create(&labels).inc();
     }
 
+    /// Counts a failed write of `write` (a [`crate::cycle::Operation::label`]).
+    pub fn write_failed(&self, write: &str) {
+        let labels = WriteLabels {
+            write: write.to_owned(),
+        };
+        self.write_failures.get_or_create(&labels).inc();
+    }
+
     /// The metrics in the OpenMetrics text format.
     pub fn encode(&self) -> String {
         let mut text = String::new();
@@ -148,6 +187,7 @@ mod tests {
         ]);
         metrics.reconciles.inc();
         metrics.failed("apply");
+        metrics.write_failed("status");
         let text = metrics.encode();
         assert!(
             text.contains(r#"chatops_operator_objects{kind="AccessGrant",ready="true"} 2"#),
@@ -158,5 +198,9 @@ mod tests {
         assert!(text.contains("chatops_operator_reconciles_total 1"));
         assert!(text.contains(r#"chatops_operator_reconcile_failures_total{stage="apply"} 1"#));
         assert!(text.contains("chatops_operator_render_duration_seconds_bucket"));
+        assert!(
+            text.contains(r#"chatops_operator_write_failures_total{write="status"} 1"#),
+            "{text}"
+        );
     }
 }

@@ -13,8 +13,8 @@ use k8s_openapi::{api::core::v1::ConfigMap, apimachinery::pkg::apis::meta::v1::T
 
 use crate::{
     apply::content_hashes,
-    changes::{ConfigChange, diff},
-    events::{EventSpec, EventType, event_for},
+    changes::{ConfigChange, SecretDigests, SecretsSide, diff, secret_digests},
+    events::{EventSpec, EventType, event_for, event_name, spec_identity},
     render::{CONFIG_HASH_ANNOTATION, CONFIG_KEY, RenderError, Rendered, SECRET_HASH_KEY, Target, render},
     snapshot::Snapshot,
     status::{is_current, ready_condition},
@@ -29,7 +29,18 @@ pub struct Applied {
     pub config_hash: String,
     /// The hash of the Secret the ConfigMap names.
     pub secret_hash: String,
+    /// A digest of each of the Secret's values, to say which changed; `None`
+    /// when unknown (read back after a restart without the Secret).
+    pub secret_digests: Option<SecretDigests>,
 }
+
+/// Annotation on the ConfigMap: the hashes of the configuration it replaced
+/// (`CONFIG_HASH SECRET_HASH`, or `none`), which name its `Rendered` Event.
+pub const RENDERED_FROM_ANNOTATION: &str = "chatops.dev/rendered-from";
+/// Annotation on the ConfigMap: what it changed, in words (the `Rendered`
+/// Event's note). Written with the ConfigMap, so that an operator restarted
+/// before it recorded the Event can still tell it.
+pub const CHANGE_ANNOTATION: &str = "chatops.dev/change";
 
 impl Applied {
     /// Reads what an existing ConfigMap holds. `None` when it was not written by
@@ -46,6 +57,7 @@ impl Applied {
             config: serde_saphyr::from_str(data.get(CONFIG_KEY)?).ok()?,
             config_hash,
             secret_hash: data.get(SECRET_HASH_KEY)?.clone(),
+            secret_digests: None,
         })
     }
 
@@ -55,8 +67,51 @@ impl Applied {
             config: compiled.config.clone(),
             config_hash,
             secret_hash,
+            secret_digests: Some(secret_digests(&compiled.secrets)),
         }
     }
+
+    fn secrets(&self) -> SecretsSide<'_> {
+        SecretsSide {
+            hash: &self.secret_hash,
+            digests: self.secret_digests.as_ref(),
+        }
+    }
+}
+
+/// The `Rendered` Event of a configuration: its name follows from what it
+/// replaced and what it is, so telling it again finds it told.
+fn rendered_event(
+    target: &Target,
+    from: &str,
+    config_hash: &str,
+    secret_hash: &str,
+    change: &str,
+) -> (String, EventSpec) {
+    let spec = EventSpec {
+        type_: EventType::Normal,
+        reason: "Rendered".to_owned(),
+        action: "Render",
+        note: format!(
+            "configuration {}/{} rendered: {change}",
+            target.namespace, target.name
+        ),
+    };
+    let name = event_name(&target.name, &["Rendered", from, config_hash, secret_hash]);
+    (name, spec)
+}
+
+/// The `Rendered` Event a ConfigMap the operator applied announces, from
+/// its annotations: after a restart, the operator tells it (again: it is
+/// found told if it was) in case the last one died between the apply and
+/// the Event. `None` for a ConfigMap without them.
+pub fn announced_by(config_map: &ConfigMap, target: &Target) -> Option<(String, EventSpec)> {
+    let annotations = config_map.metadata.annotations.as_ref()?;
+    let from = annotations.get(RENDERED_FROM_ANNOTATION)?;
+    let change = annotations.get(CHANGE_ANNOTATION)?;
+    let config_hash = annotations.get(CONFIG_HASH_ANNOTATION)?;
+    let secret_hash = config_map.data.as_ref()?.get(SECRET_HASH_KEY)?;
+    Some(rendered_event(target, from, config_hash, secret_hash, change))
 }
 
 /// A new ConfigMap and Secret to apply, and what they change.
@@ -68,21 +123,8 @@ pub struct Apply {
     pub applied: Applied,
     /// What changed since the last applied configuration.
     pub change: ConfigChange,
-}
-
-impl Apply {
-    /// The Event recorded once the new configuration is written.
-    pub fn event(&self, target: &Target) -> EventSpec {
-        EventSpec {
-            type_: EventType::Normal,
-            reason: "Rendered".to_owned(),
-            action: "Render",
-            note: format!(
-                "configuration {}/{} rendered: {}",
-                target.namespace, target.name, self.change
-            ),
-        }
-    }
+    /// The Event told once it is written, and its name.
+    pub event: (String, EventSpec),
 }
 
 /// A status condition to write.
@@ -103,6 +145,9 @@ pub struct ResourceEvent {
     pub uid: Option<String>,
     /// The Event.
     pub event: EventSpec,
+    /// Its name, from the object's incarnation and resource version and the
+    /// Event itself: the same change told again is found told.
+    pub name: String,
 }
 
 /// Everything one cycle writes, in the order it writes it.
@@ -112,7 +157,10 @@ pub struct Plan {
     pub apply: Option<Apply>,
     /// Conditions that changed.
     pub statuses: Vec<StatusWrite>,
-    /// Events on resources whose verdict changed.
+    /// Events on resources whose verdict changed. Each is recorded before the
+    /// status of its resource: an operator that dies between the two finds
+    /// the status not yet current when it restarts, and tells the Event
+    /// again, which finds it told.
     pub events: Vec<ResourceEvent>,
 }
 
@@ -144,13 +192,27 @@ pub fn plan(
     let apply = match applied {
         Some(old) if old.config_hash == new.config_hash && old.secret_hash == new.secret_hash => None,
         old => {
-            let empty = Applied::default();
-            let old = old.unwrap_or(&empty);
-            let change = diff(&old.config, &new.config, &old.secret_hash, &new.secret_hash);
+            let first = Applied {
+                secret_digests: Some(SecretDigests::new()),
+                ..Applied::default()
+            };
+            let from = match old {
+                Some(old) => format!("{} {}", old.config_hash, old.secret_hash),
+                None => "none".to_owned(),
+            };
+            let old = old.unwrap_or(&first);
+            let change = diff(&old.config, &new.config, old.secrets(), new.secrets());
+            let note = change.to_string();
+            let event = rendered_event(target, &from, &new.config_hash, &new.secret_hash, &note);
+            let mut rendered = rendered;
+            let annotations = rendered.config_map.metadata.annotations.get_or_insert_default();
+            annotations.insert(RENDERED_FROM_ANNOTATION.to_owned(), from);
+            annotations.insert(CHANGE_ANNOTATION.to_owned(), note);
             Some(Apply {
                 rendered,
                 applied: new,
                 change,
+                event,
             })
         }
     };
@@ -170,9 +232,23 @@ pub fn plan(
             });
         }
         if let Some(event) = event_for(current, diagnostic) {
+            let object = &diagnostic.object;
+            let uid = state.and_then(|s| s.uid.clone());
+            let version = state
+                .and_then(|s| s.resource_version.as_deref())
+                .unwrap_or_default();
+            let mut identity = vec![
+                object.kind.as_str(),
+                &object.namespace,
+                &object.name,
+                uid.as_deref().unwrap_or_default(),
+                version,
+            ];
+            identity.extend(spec_identity(&event));
             plan.events.push(ResourceEvent {
-                object: diagnostic.object.clone(),
-                uid: state.and_then(|s| s.uid.clone()),
+                name: event_name(&object.name, &identity),
+                object: object.clone(),
+                uid,
                 event,
             });
         }

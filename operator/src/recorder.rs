@@ -8,6 +8,12 @@
 //! "1 grant removed" are two stories, not one told twice. A failed Event is
 //! logged and dropped: the status conditions carry the same news, and an Event
 //! must never stop a render.
+//!
+//! An Event that announces a change ([`EventRecorder::announce`]) is told
+//! exactly once instead: it has a name derived from the change
+//! ([`crate::events::event_name`]), so a second create finds it (409
+//! AlreadyExists) whether this process or an earlier one told it, and the
+//! names told recently are remembered, so a retry does not even ask.
 
 use std::{
     collections::HashMap,
@@ -56,12 +62,26 @@ struct Series {
     last: Timestamp,
 }
 
+/// How long an announced Event's name is remembered: the API server keeps
+/// Events an hour by default, after which a repeat could not be found anyway.
+const ANNOUNCED_FOR: SignedDuration = SignedDuration::from_hours(1);
+
+/// Whether an announcement was sent now or found told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Announced {
+    /// Created now.
+    Told,
+    /// Told before: remembered here, or found by the API server (409).
+    AlreadyTold,
+}
+
 /// Publishes Events for the operator. Cheap to clone; clones share the series cache.
 #[derive(Clone)]
 pub struct EventRecorder {
     client: Client,
     instance: String,
     series: Arc<Mutex<HashMap<SeriesKey, Series>>>,
+    announced: Arc<Mutex<HashMap<(String, String), Timestamp>>>,
 }
 
 impl EventRecorder {
@@ -71,6 +91,66 @@ impl EventRecorder {
             client,
             instance: instance.unwrap_or_else(|| CONTROLLER.to_owned()),
             series: Arc::default(),
+            announced: Arc::default(),
+        }
+    }
+
+    /// Tells `spec` about `regarding` once, as the Event `name` (see the
+    /// module's doc). An error is returned, not logged: the caller retries
+    /// it, and counts it.
+    pub async fn announce(
+        &self,
+        regarding: &ObjectReference,
+        spec: &EventSpec,
+        name: &str,
+    ) -> Result<Announced, kube::Error> {
+        let namespace = regarding
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_owned());
+        let key = (namespace.clone(), name.to_owned());
+        let now = Timestamp::now();
+        {
+            let mut announced = lock(&self.announced);
+            announced.retain(|_, at| *at + ANNOUNCED_FOR > now);
+            if announced.contains_key(&key) {
+                return Ok(Announced::AlreadyTold);
+            }
+        }
+        let event = self.event(regarding, spec, &namespace, name, now);
+        let events: Api<Event> = Api::namespaced(self.client.clone(), &namespace);
+        let told = match events.create(&PostParams::default(), &event).await {
+            Ok(_) => Announced::Told,
+            Err(kube::Error::Api(status)) if status.code == 409 => Announced::AlreadyTold,
+            Err(error) => return Err(error),
+        };
+        lock(&self.announced).insert(key, now);
+        Ok(told)
+    }
+
+    fn event(
+        &self,
+        regarding: &ObjectReference,
+        spec: &EventSpec,
+        namespace: &str,
+        name: &str,
+        now: Timestamp,
+    ) -> Event {
+        Event {
+            metadata: ObjectMeta {
+                name: Some(name.to_owned()),
+                namespace: Some(namespace.to_owned()),
+                ..Default::default()
+            },
+            event_time: Some(MicroTime(now)),
+            type_: Some(type_name(spec.type_).to_owned()),
+            reason: Some(spec.reason.clone()),
+            action: Some(spec.action.to_owned()),
+            note: Some(truncate_note(&spec.note)),
+            regarding: Some(regarding.clone()),
+            reporting_controller: Some(CONTROLLER.to_owned()),
+            reporting_instance: Some(self.instance.clone()),
+            ..Default::default()
         }
     }
 
@@ -88,10 +168,7 @@ impl EventRecorder {
 
     async fn publish(&self, regarding: &ObjectReference, spec: &EventSpec) -> Result<(), kube::Error> {
         let now = Timestamp::now();
-        let type_ = match spec.type_ {
-            EventType::Normal => "Normal",
-            EventType::Warning => "Warning",
-        };
+        let type_ = type_name(spec.type_);
         let note = truncate_note(&spec.note);
         let key = SeriesKey {
             regarding: (
@@ -106,10 +183,7 @@ impl EventRecorder {
             note: note.clone(),
         };
         let repeat = {
-            let mut series = self
-                .series
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut series = lock(&self.series);
             series.retain(|_, s| s.last + SERIES_WINDOW > now);
             series.get_mut(&key).map(|s| {
                 s.count += 1;
@@ -136,28 +210,10 @@ impl EventRecorder {
             regarding.name.as_deref().unwrap_or(CONTROLLER),
             now.as_nanosecond()
         );
-        let event = Event {
-            metadata: ObjectMeta {
-                name: Some(name.clone()),
-                namespace: Some(namespace.clone()),
-                ..Default::default()
-            },
-            event_time: Some(MicroTime(now)),
-            type_: Some(type_.to_owned()),
-            reason: Some(spec.reason.clone()),
-            action: Some(spec.action.to_owned()),
-            note: Some(note),
-            regarding: Some(regarding.clone()),
-            reporting_controller: Some(CONTROLLER.to_owned()),
-            reporting_instance: Some(self.instance.clone()),
-            ..Default::default()
-        };
+        let event = self.event(regarding, spec, &namespace, &name, now);
         let events: Api<Event> = Api::namespaced(self.client.clone(), &namespace);
         events.create(&PostParams::default(), &event).await?;
-        let mut series = self
-            .series
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut series = lock(&self.series);
         series.insert(
             key,
             Series {
@@ -169,6 +225,17 @@ impl EventRecorder {
         );
         Ok(())
     }
+}
+
+fn type_name(type_: EventType) -> &'static str {
+    match type_ {
+        EventType::Normal => "Normal",
+        EventType::Warning => "Warning",
+    }
+}
+
+fn lock<V>(mutex: &Mutex<V>) -> std::sync::MutexGuard<'_, V> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The reference an Event on a chatops.dev resource points at. `uid` ties the

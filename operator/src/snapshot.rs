@@ -23,6 +23,9 @@ pub struct ObjectState {
     pub uid: Option<String>,
     /// The `Ready` condition as stored now.
     pub ready: Option<Condition>,
+    /// `metadata.resourceVersion`: with the verdict, what names the Event
+    /// told about a change of this object (see [`crate::events::event_name`]).
+    pub resource_version: Option<String>,
 }
 
 /// The typed resources, the verdicts on objects that could not be typed, and
@@ -73,6 +76,7 @@ impl Snapshot {
             ObjectState {
                 uid: object.metadata.uid.clone(),
                 ready: ready_condition_of(object),
+                resource_version: object.metadata.resource_version.clone(),
             },
         );
         let resources = &mut self.resources;

@@ -171,12 +171,22 @@ async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_ne
         assert_eq!(rendered.body["type"], "Normal");
         assert!(rendered.body["note"].as_str().unwrap().contains("1 grant added"));
 
+        // Each resource's Event before its status: an operator that dies in
+        // between tells it again after a restart and finds it told.
+        let slack = expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        assert!(
+            slack.body["metadata"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("slack."),
+            "named by the change it tells: {:#}",
+            slack.body
+        );
+        expect_event(&mut api, "AccessGrant", "alice", "Accepted").await;
         let statuses = vec![
             expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await,
             expect_status(&mut api, "accessgrants", "alice", "True", "Accepted").await,
         ];
-        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
-        expect_event(&mut api, "AccessGrant", "alice", "Accepted").await;
         (api, statuses)
     });
     let mut reconciler = reconciler(&client);
@@ -189,7 +199,7 @@ async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_ne
     .await
     .unwrap();
     assert!(outcome.applied);
-    assert_eq!((outcome.statuses_written, outcome.events), (2, 2));
+    assert_eq!((outcome.statuses_written, outcome.events), (2, 3));
     let (api, statuses) = server.await.unwrap();
 
     // The watch brings the statuses back; the Secret is unchanged; nothing to write.
@@ -223,14 +233,14 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
         expect_apply(&mut api, "secrets").await;
         expect_apply(&mut api, "configmaps").await;
         expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
-        let statuses = vec![
-            expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await,
-            expect_status(&mut api, "integrations", "nautobot", "False", "SecretNotFound").await,
-        ];
         expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
         let warning = expect_event(&mut api, "Integration", "nautobot", "SecretNotFound").await;
         assert_eq!(warning.body["type"], "Warning");
         assert_eq!(warning.body["note"], "Secret chatops/nautobot not found");
+        let statuses = vec![
+            expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await,
+            expect_status(&mut api, "integrations", "nautobot", "False", "SecretNotFound").await,
+        ];
         (api, statuses)
     });
     cycle(
@@ -264,9 +274,9 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
                 .unwrap()
                 .contains("integration nautobot added")
         );
-        expect_status(&mut api, "integrations", "nautobot", "True", "Accepted").await;
         let accepted = expect_event(&mut api, "Integration", "nautobot", "Accepted").await;
         assert_eq!(accepted.body["type"], "Normal");
+        expect_status(&mut api, "integrations", "nautobot", "True", "Accepted").await;
         api
     });
     let outcome = cycle(
@@ -297,6 +307,10 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
         expect_apply(&mut api, "secrets").await;
         expect_apply(&mut api, "configmaps").await;
         expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_event(&mut api, "Integration", "nautobot", "Accepted").await;
+        let warning = expect_event(&mut api, "Integration", "nautobot-copy", "CommandConflict").await;
+        assert_eq!(warning.body["type"], "Warning");
         expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         expect_status(&mut api, "integrations", "nautobot", "True", "Accepted").await;
         let conflict = expect_status(
@@ -314,10 +328,6 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
             message.contains("chatops/nautobot"),
             "names the holder: {message}"
         );
-        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
-        expect_event(&mut api, "Integration", "nautobot", "Accepted").await;
-        let warning = expect_event(&mut api, "Integration", "nautobot-copy", "CommandConflict").await;
-        assert_eq!(warning.body["type"], "Warning");
         api
     });
     cycle(
@@ -396,10 +406,15 @@ async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() 
 
     let server = tokio::spawn(async move {
         api.answer(StatusCode::OK, Some(existing)).await;
+        let gateway_secret = api.not_found().await;
+        assert_eq!(
+            gateway_secret.uri,
+            "/api/v1/namespaces/chatops/secrets/chatops-gateway"
+        );
         api.answer(StatusCode::OK, Some(slack_secret())).await;
         // Statuses are still new to this run's objects.
-        expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         api
     });
     let outcome = cycle(
@@ -411,5 +426,178 @@ async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() 
     .await
     .unwrap();
     assert!(!outcome.applied);
+    server.await.unwrap().no_more_requests().await;
+}
+
+#[tokio::test]
+async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_and_finds_it_told() {
+    let (client, mut api) = mock_client();
+    let objects = [slack_platform()];
+    // What an earlier run applied, annotated as it applies it.
+    let snapshot = Snapshot::build(
+        objects.iter().map(|(k, o)| (*k, o)),
+        vec![secret(
+            "slack",
+            &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")],
+        )],
+    );
+    let plan = plan(&snapshot, &compile(&snapshot), None, &target(), &now()).unwrap();
+    let apply = plan.apply.unwrap();
+    let (event_name, _) = apply.event.clone();
+    let existing = json!(apply.rendered.config_map);
+    let gateway_secret = json!(apply.rendered.secret);
+
+    let server = tokio::spawn(async move {
+        api.answer(StatusCode::OK, Some(existing)).await;
+        api.answer(StatusCode::OK, Some(gateway_secret)).await;
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        // The earlier run died before its Event: the restart tells it, by the same name.
+        let rendered = expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        assert_eq!(rendered.body["metadata"]["name"], event_name.as_str());
+        assert!(
+            rendered.body["note"]
+                .as_str()
+                .unwrap()
+                .contains("platform slack added")
+        );
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
+        api
+    });
+    let mut reconciler = reconciler(&client);
+    let outcome = cycle(
+        &mut reconciler,
+        &objects,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
+    assert!(!outcome.applied);
+    assert_eq!(outcome.events, 2);
+    let mut api = server.await.unwrap();
+
+    // Another restart over the same ConfigMap: the Event is there (409).
+    let mut restarted = super::Reconciler::new(
+        client.clone(),
+        EventRecorder::new(client.clone(), None),
+        target(),
+        config_map_reference(&target()),
+    );
+    let existing = json!(apply.rendered.config_map);
+    let server = tokio::spawn(async move {
+        api.answer(StatusCode::OK, Some(existing)).await;
+        api.not_found().await; // the gateway's Secret
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        let again = api.refuse(StatusCode::CONFLICT, "AlreadyExists").await;
+        assert_eq!(again.method, Method::POST);
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
+        api
+    });
+    let outcome = cycle(
+        &mut restarted,
+        &objects,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.events, 1, "found told, not told twice");
+    assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
+    server.await.unwrap().no_more_requests().await;
+}
+
+#[tokio::test]
+async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
+    let (client, mut api) = mock_client();
+    let objects = vec![slack_platform()];
+    let mut reconciler = reconciler(&client);
+    let server = tokio::spawn(async move {
+        api.not_found().await;
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        expect_apply(&mut api, "secrets").await;
+        expect_apply(&mut api, "configmaps").await;
+        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
+        // The retry: the status again, and no Event (told already).
+        let retried = api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
+        assert!(
+            retried.uri.contains("/chatplatforms/slack/status"),
+            "{}",
+            retried.uri
+        );
+        api
+    });
+    for _ in 0..2 {
+        let outcome = cycle(
+            &mut reconciler,
+            &objects,
+            versions(&["slack"]),
+            &Leadership::always(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome.failures.len(), 1);
+        let failure = &outcome.failures[0];
+        assert_eq!(
+            failure.operation,
+            Operation::Status(chatops_crds::ObjectKey::new(
+                Kind::ChatPlatform,
+                "chatops",
+                "slack"
+            ))
+        );
+        assert_eq!(failure.operation.label(), "status");
+        assert!(failure.message.contains("Forbidden"), "{}", failure.message);
+    }
+    server.await.unwrap().no_more_requests().await;
+}
+
+#[tokio::test]
+async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
+    let (client, mut api) = mock_client();
+    let objects = vec![slack_platform()];
+    let mut reconciler = reconciler(&client);
+    let server = tokio::spawn(async move {
+        api.not_found().await;
+        api.answer(StatusCode::OK, Some(slack_secret())).await;
+        expect_apply(&mut api, "secrets").await;
+        expect_apply(&mut api, "configmaps").await;
+        api.refuse(StatusCode::FORBIDDEN, "Forbidden").await; // Rendered
+        api.refuse(StatusCode::FORBIDDEN, "Forbidden").await; // Accepted
+        let status = expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
+        (api, status)
+    });
+    let outcome = cycle(
+        &mut reconciler,
+        &objects,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.failures.len(), 1);
+    assert_eq!(outcome.failures[0].operation, Operation::Event);
+    let (mut api, status) = server.await.unwrap();
+
+    // The next cycle (the watch brought the status back) tells both.
+    let stored = stored_after(&objects, &[status]);
+    let server = tokio::spawn(async move {
+        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
+        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        api
+    });
+    let outcome = cycle(
+        &mut reconciler,
+        &stored,
+        versions(&["slack"]),
+        &Leadership::always(),
+    )
+    .await
+    .unwrap();
+    assert!(outcome.failures.is_empty());
+    assert_eq!(outcome.events, 2);
     server.await.unwrap().no_more_requests().await;
 }

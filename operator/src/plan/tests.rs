@@ -66,9 +66,45 @@ fn the_first_cycle_applies_the_config_and_marks_every_resource() {
     let alice = plan.events.iter().find(|e| e.object.name == "alice").unwrap();
     assert_eq!(alice.uid.as_deref(), Some("uid-alice"));
     assert_eq!(
-        apply.event(&target()).note,
-        "configuration chatops/chatops-gateway rendered: 1 grant added; platform slack added; secrets rotated"
+        apply.event.1.note,
+        "configuration chatops/chatops-gateway rendered: 1 grant added; platform slack added; \
+         secret chatplatform.chatops.slack.bot-token added; secret chatplatform.chatops.slack.signing-secret added"
     );
+    // The ConfigMap carries its own announcement, for an operator restarted
+    // before it told it: the same Event, by the same name.
+    assert_eq!(
+        announced_by(&apply.rendered.config_map, &target()),
+        Some(apply.event.clone())
+    );
+}
+
+#[test]
+fn an_event_is_named_by_the_change_it_tells() {
+    let objects = [slack_platform(), user_grant("alice", "U1")];
+    let plan = plan_for(&snapshot(&objects, vec![slack_secret()]), None);
+    let again = plan_for(&snapshot(&objects, vec![slack_secret()]), None);
+    let names = |plan: &Plan| -> Vec<String> { plan.events.iter().map(|e| e.name.clone()).collect() };
+    assert_eq!(names(&plan), names(&again), "the same change, the same names");
+    assert_eq!(
+        plan.apply.as_ref().unwrap().event.0,
+        again.apply.as_ref().unwrap().event.0
+    );
+    let alice = |plan: &Plan| {
+        plan.events
+            .iter()
+            .find(|e| e.object.name == "alice")
+            .unwrap()
+            .name
+            .clone()
+    };
+    assert!(alice(&plan).starts_with("alice."), "{:?}", names(&plan));
+
+    // The object stored at another version (its status was written, then a
+    // change came back to Accepted): another Event.
+    let mut moved = objects.clone();
+    moved[1].1.metadata.resource_version = Some("99".into());
+    let later = plan_for(&snapshot(&moved, vec![slack_secret()]), None);
+    assert_ne!(alice(&later), alice(&plan));
 }
 
 #[test]
@@ -93,7 +129,11 @@ fn a_changed_secret_value_is_applied_without_touching_statuses() {
     let rotated = secret("slack", &[("signing-secret", "new"), ("bot-token", "xoxb-1")]);
     let second = plan_for(&snapshot(&after(&objects, &first), vec![rotated]), Some(&applied));
     let apply = second.apply.expect("a new Secret");
-    assert!(apply.change.secrets_rotated);
+    assert_eq!(
+        apply.change.to_string(),
+        "secret chatplatform.chatops.slack.signing-secret rotated",
+        "says which value, never the value"
+    );
     assert_eq!(
         apply.applied.config_hash, applied.config_hash,
         "the config itself is unchanged"
@@ -165,9 +205,13 @@ fn what_an_existing_config_map_holds_is_read_back_exactly() {
     let snapshot = snapshot(&objects, vec![slack_secret()]);
     let first = plan_for(&snapshot, None);
     let apply = first.apply.unwrap();
+    // All but the values' digests, which only the Secret can give back.
     assert_eq!(
         Applied::from_config_map(&apply.rendered.config_map),
-        Some(apply.applied.clone())
+        Some(Applied {
+            secret_digests: None,
+            ..apply.applied.clone()
+        })
     );
     // So an operator that restarts finds nothing to apply.
     assert!(plan_for(&snapshot, Some(&apply.applied)).apply.is_none());
