@@ -1,20 +1,37 @@
-//! A small in-memory Kubernetes API server on axum, for running the
-//! operator's main loop in-process.
+//! A small in-memory Kubernetes API server on axum, for running the operator
+//! (and kube's watcher and lease manager) against a real `kube::Client`.
 //!
-//! Objects are kept per collection path (`/api/v1/namespaces/chatops/secrets`).
-//! A list answers with the objects stored now and the current resource
-//! version; a watch streams, newline-delimited, every event after the version
-//! it asks for and then every later one as it happens (held open). Server-side
-//! apply stores the patch (a `/status` patch merges its `status` into the stored
-//! object, conditions by type) and emits MODIFIED, so the loop sees its own
-//! writes as the real API server would show them. Every write is recorded.
+//! It answers what those clients send the way kube-apiserver does, refusals
+//! included, so that a test passing here means something on a cluster:
+//! objects vanish (DELETE), a stale write is refused (409), a write that
+//! changes nothing is not a change, server-side apply tracks who owns which
+//! field, lists come in pages, history runs out (410) and the server restarts.
+//!
+//! - `request.rs`: requests as the server routes them, refusals as `Status`;
+//! - `store.rs`: objects, resource versions, generations, the bounded history;
+//! - `write.rs`: create, replace, patches, apply and delete, with their checks;
+//! - `apply.rs`: server-side apply's field ownership and conflicts;
+//! - `list.rs`: lists, paging, resource version semantics, selectors;
+//! - `watch.rs`: watch streams, 410 Expired, bookmarks, timeouts;
+//! - `faults.rs`: injected refusals, restarts, and a crash point for writes;
+//! - `objects.rs`: the objects the tests store and read back.
+//!
+//! Every helper is `pub`; each test binary uses some of them.
 
 pub mod objects;
 
+mod apply;
+mod faults;
+mod list;
+mod request;
+mod store;
+mod watch;
+mod write;
+
 use std::{
     collections::BTreeMap,
-    convert::Infallible,
-    sync::{Arc, Mutex},
+    future::Future,
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
 
@@ -25,82 +42,48 @@ use axum::{
     http::{HeaderMap, Method, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
+pub use faults::{Fault, FaultId};
+use request::{Failure, Request};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
-/// One write the fake received.
+/// One write (POST, PUT, PATCH, DELETE) the fake answered.
 #[derive(Clone, Debug)]
+#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 pub struct Write {
-    /// PATCH or POST.
     pub method: Method,
     /// Path and query.
     pub uri: String,
-    /// The JSON body.
+    /// The JSON (or apply YAML) body; `null` when there was none.
     pub body: Value,
     /// The `x-fake-client` header of the request: which client sent it
     /// (see [`FakeApi::client_named`]).
-    #[allow(dead_code, reason = "not every test tells clients apart")]
     pub client: Option<String>,
+    /// The status code of the answer (a 409 is a write that did not happen).
+    pub status: StatusCode,
 }
 
 /// The header naming the client of a request.
 const CLIENT_HEADER: &str = "x-fake-client";
 
-/// The handle the test keeps.
-#[derive(Clone)]
-pub struct FakeApi {
-    state: Arc<Mutex<State>>,
-    /// `http://127.0.0.1:PORT`.
-    pub url: String,
-}
+type Shared = Arc<Mutex<State>>;
 
 #[derive(Default)]
 struct State {
-    resource_version: u64,
-    collections: BTreeMap<String, Collection>,
+    store: store::Store,
+    faults: faults::Faults,
     writes: Vec<Write>,
 }
 
-#[derive(Default)]
-struct Collection {
-    objects: BTreeMap<String, Value>,
-    history: Vec<(u64, Value)>,
-    watchers: Vec<(bool, mpsc::UnboundedSender<Value>)>,
+fn lock(shared: &Shared) -> MutexGuard<'_, State> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Collection {
-    fn emit(&mut self, version: u64, type_: &str, object: &Value) {
-        let event = json!({"type": type_, "object": object});
-        self.watchers.retain(|(metadata_only, sender)| {
-            let event = if *metadata_only {
-                metadata_event(&event)
-            } else {
-                event.clone()
-            };
-            sender.send(event).is_ok()
-        });
-        self.history.push((version, event));
-    }
-}
-
-/// A request path split at `namespaces/NS/PLURAL[/NAME[/SUB]]`.
-struct Target {
-    collection: String,
-    plural: String,
-    name: Option<String>,
-    sub: Option<String>,
-}
-
-fn parse(path: &str) -> Option<Target> {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let at = segments.iter().position(|s| *s == "namespaces")?;
-    let plural = (*segments.get(at + 2)?).to_owned();
-    Some(Target {
-        collection: format!("/{}", segments[..at + 3].join("/")),
-        plural,
-        name: segments.get(at + 3).map(|s| (*s).to_owned()),
-        sub: segments.get(at + 4).map(|s| (*s).to_owned()),
-    })
+/// The handle the test keeps.
+#[derive(Clone)]
+pub struct FakeApi {
+    state: Shared,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
 }
 
 /// The collection path of a chatops.dev kind's plural in `chatops`.
@@ -113,10 +96,11 @@ pub fn core(plural: &str) -> String {
     format!("/api/v1/namespaces/chatops/{plural}")
 }
 
+#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 impl FakeApi {
     /// Starts the server on 127.0.0.1:0.
     pub async fn start() -> FakeApi {
-        let state = Arc::new(Mutex::new(State::default()));
+        let state = Shared::default();
         let app = Router::new().fallback(handle).with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -131,9 +115,8 @@ impl FakeApi {
         kube::Client::try_from(config).unwrap()
     }
 
-    /// A client of this server like [`FakeApi::client`] whose requests carry
+    /// A client like [`FakeApi::client`] whose requests carry
     /// `x-fake-client: NAME`, so its writes can be told from another's.
-    #[allow(dead_code, reason = "not every test tells clients apart")]
     pub fn client_named(&self, name: &str) -> kube::Client {
         let mut config = kube::Config::new(self.url.parse().unwrap());
         config.default_namespace = "chatops".to_owned();
@@ -144,41 +127,132 @@ impl FakeApi {
         kube::Client::try_from(config).unwrap()
     }
 
-    /// Creates or replaces an object in `collection` (as a GitOps sync
-    /// would), and tells its watches.
-    pub fn put(&self, collection: &str, mut object: Value) {
-        let mut state = self.state.lock().unwrap();
-        state.resource_version += 1;
-        let version = state.resource_version;
-        let name = object["metadata"]["name"].as_str().unwrap().to_owned();
-        object["metadata"]["resourceVersion"] = version.to_string().into();
-        let entry = state.collections.entry(collection.to_owned()).or_default();
-        let type_ = match entry.objects.insert(name, object.clone()) {
-            Some(_) => "MODIFIED",
-            None => "ADDED",
-        };
-        entry.emit(version, type_, &object);
+    /// Creates or updates an object in `collection` as a GitOps tool does: a
+    /// forced server-side apply by the field manager `gitops`. Its `status` is
+    /// ignored for chatops.dev kinds; applying the same object again changes
+    /// nothing. (Its `uid` and `creationTimestamp`, when creating, are kept.)
+    pub fn put(&self, collection: &str, object: Value) {
+        let name = object["metadata"]["name"].as_str().expect("a name");
+        let uri = format!("{collection}/{name}?fieldManager=gitops&force=true");
+        let mut request =
+            Request::parse(Method::PATCH, &uri.parse().unwrap(), &HeaderMap::new(), b"").unwrap();
+        request.content_type = "application/apply-patch+yaml".to_owned();
+        request.body = object;
+        write::write(&mut lock(&self.state).store, &request).expect("the object applies");
     }
 
     /// The stored object, if any.
     pub fn get(&self, collection: &str, name: &str) -> Option<Value> {
-        let state = self.state.lock().unwrap();
-        state.collections.get(collection)?.objects.get(name).cloned()
+        lock(&self.state)
+            .store
+            .get(collection, name)
+            .map(|s| s.object.clone())
     }
 
-    /// Every stored object of `collection`.
+    /// Every stored object of `collection`, by name.
     pub fn list(&self, collection: &str) -> Vec<Value> {
-        let state = self.state.lock().unwrap();
-        state
-            .collections
-            .get(collection)
-            .map(|c| c.objects.values().cloned().collect())
+        let state = lock(&self.state);
+        let objects = state.store.collections.get(collection);
+        objects
+            .map(|c| c.objects.values().map(|s| s.object.clone()).collect())
             .unwrap_or_default()
     }
 
-    /// Every write so far, in order.
+    /// Deletes an object as `kubectl delete` does; returns its last state
+    /// (as the DELETED event carries it), or `None` if there was none.
+    pub fn delete(&self, collection: &str, name: &str) -> Option<Value> {
+        lock(&self.state)
+            .store
+            .commit(collection, name, None, BTreeMap::new())
+    }
+
+    /// Who owns which field of an object, as `metadata.managedFields` would
+    /// say: `"MANAGER (Apply|Update[, status])"` to dotted field paths.
+    pub fn managed_fields(&self, collection: &str, name: &str) -> BTreeMap<String, Vec<String>> {
+        let state = lock(&self.state);
+        let Some(stored) = state.store.get(collection, name) else {
+            return BTreeMap::new();
+        };
+        let owners = stored.owners.iter();
+        owners
+            .map(|(key, paths)| (key.clone(), paths.iter().map(apply::dotted).collect()))
+            .collect()
+    }
+
+    /// The current resource version (etcd's revision): the last write's.
+    pub fn resource_version(&self) -> u64 {
+        lock(&self.state).store.rv
+    }
+
+    /// Every write answered so far, in order.
     pub fn writes(&self) -> Vec<Write> {
-        self.state.lock().unwrap().writes.clone()
+        lock(&self.state).writes.clone()
+    }
+
+    /// Forgets the history before now, as etcd's compaction does: a watch
+    /// or a continue token from an older version is answered 410 from now on.
+    pub fn compact(&self) {
+        lock(&self.state).store.compact();
+    }
+
+    /// Restarts the API server: every open watch stream ends, and the new
+    /// server's history starts after the current version, so a watcher
+    /// resuming from its last version is answered 410 and lists again.
+    pub fn restart(&self) {
+        self.restart_for(Duration::ZERO);
+    }
+
+    /// [`FakeApi::restart`], and refuses every request with 503 for `down`.
+    pub fn restart_for(&self, down: Duration) {
+        let mut state = lock(&self.state);
+        state.store.restart();
+        state.faults.down_for(down);
+    }
+
+    /// Refuses the requests `fault` matches until it is removed
+    /// ([`FakeApi::unfail`], [`FakeApi::heal`]).
+    pub fn fail(&self, fault: Fault) -> FaultId {
+        lock(&self.state).faults.add(fault)
+    }
+
+    /// Removes one fault.
+    pub fn unfail(&self, id: FaultId) {
+        lock(&self.state).faults.remove(id);
+    }
+
+    /// Removes every fault and ends a restart's downtime.
+    pub fn heal(&self) {
+        lock(&self.state).faults.heal();
+    }
+
+    /// How many requests faults and downtime refused so far.
+    pub fn refused(&self) -> usize {
+        lock(&self.state).faults.refused
+    }
+
+    /// How many requests one fault refused so far.
+    pub fn refused_by(&self, id: FaultId) -> usize {
+        lock(&self.state).faults.refused_by(id)
+    }
+
+    /// A crash point: the next `n` writes are served, and every write after
+    /// them is held (no answer, no effect) until [`FakeApi::release`]. The
+    /// future resolves once a write is held, so the test can stop its client
+    /// there: the client "died" between write `n` and write `n + 1`.
+    pub fn hold_writes_after(&self, n: usize) -> impl Future<Output = ()> + Send + use<> {
+        lock(&self.state).faults.hold_after(n)
+    }
+
+    /// Ends the hold: the held writes are dropped with their connection, never applied.
+    pub fn release(&self) {
+        lock(&self.state).faults.release();
+    }
+
+    /// How many watch streams are open.
+    pub fn open_watches(&self) -> usize {
+        let mut state = lock(&self.state);
+        state.store.watches.retain(|w| !w.is_closed());
+        state.store.watches.len()
     }
 
     /// Polls `check` every 20 ms until it returns `Some`, for at most 10 s.
@@ -192,24 +266,13 @@ impl FakeApi {
                 let writes: Vec<String> = self
                     .writes()
                     .iter()
-                    .map(|w| format!("{} {}", w.method, w.uri))
+                    .map(|w| format!("{} {} {}", w.method, w.uri, w.status))
                     .collect();
                 panic!("timed out waiting for {what}; writes so far: {writes:#?}");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
-}
-
-fn status_response(code: StatusCode, reason: &str, message: &str) -> Response {
-    let body = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "reason": reason, "message": message, "code": code.as_u16()});
-    (
-        code,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 fn json_response(code: StatusCode, body: &Value) -> Response {
@@ -221,239 +284,78 @@ fn json_response(code: StatusCode, body: &Value) -> Response {
         .into_response()
 }
 
+/// An object as a metadata-only request (`as=PartialObjectMetadata`) gets it.
 fn metadata_only(object: &Value) -> Value {
     json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadata", "metadata": object["metadata"]})
 }
 
-fn metadata_event(event: &Value) -> Value {
-    json!({"type": event["type"], "object": metadata_only(&event["object"])})
-}
-
-fn list_kind(plural: &str) -> String {
-    let singular = match plural {
-        "chatplatforms" => "ChatPlatform",
-        "accessgrants" => "AccessGrant",
-        "accountlinks" => "AccountLink",
-        "integrations" => "Integration",
-        "secrets" => "Secret",
-        "configmaps" => "ConfigMap",
-        "events" => "Event",
-        other => other,
-    };
-    format!("{singular}List")
-}
-
-fn query_param<'a>(query: &'a str, key: &str) -> Option<&'a str> {
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(key).and_then(|rest| rest.strip_prefix('=')))
-}
-
-/// Merges a `/status` patch: conditions by type, other fields replaced.
-fn merge_status(stored: &mut Value, patch: &Value) {
-    if !stored["status"].is_object() {
-        stored["status"] = json!({});
-    }
-    let Some(fields) = patch.as_object() else { return };
-    for (key, value) in fields {
-        if key == "conditions" {
-            let mut conditions = stored["status"]["conditions"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            for condition in value.as_array().into_iter().flatten() {
-                match conditions.iter_mut().find(|c| c["type"] == condition["type"]) {
-                    Some(existing) => *existing = condition.clone(),
-                    None => conditions.push(condition.clone()),
-                }
-            }
-            stored["status"]["conditions"] = Value::Array(conditions);
-        } else {
-            stored["status"][key] = value.clone();
-        }
-    }
-}
-
-/// JSON merge patch (RFC 7386).
-fn merge(target: &mut Value, patch: &Value) {
-    match patch.as_object() {
-        Some(fields) => {
-            if !target.is_object() {
-                *target = json!({});
-            }
-            for (key, value) in fields {
-                if value.is_null() {
-                    target.as_object_mut().unwrap().remove(key);
-                } else {
-                    merge(&mut target[key], value);
-                }
-            }
-        }
-        None => *target = patch.clone(),
-    }
-}
-
 async fn handle(
-    AxumState(state): AxumState<Arc<Mutex<State>>>,
+    AxumState(shared): AxumState<Shared>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(target) = parse(uri.path()) else {
-        return status_response(StatusCode::NOT_FOUND, "NotFound", "no such path");
+    let request = match Request::parse(method, &uri, &headers, &body) {
+        Ok(request) => request,
+        Err(failure) => return failure.into_response(),
     };
-    let query = uri.query().unwrap_or_default();
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let wants_metadata = accept.contains("as=PartialObjectMetadata");
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let mut state = state.lock().unwrap();
-    if method == Method::PATCH || method == Method::POST || method == Method::PUT {
-        state.writes.push(Write {
-            method: method.clone(),
-            uri: uri.to_string(),
-            body: body.clone(),
-            client: headers
-                .get(CLIENT_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-        });
+    let held = {
+        let mut state = lock(&shared);
+        if let Some(refusal) = state.faults.refuse(&request) {
+            return refusal.into_response();
+        }
+        request.is_write().then(|| state.faults.hold()).flatten()
+    };
+    if let Some(released) = held {
+        released.await;
+        // Dropped with its connection, as by a server that died: no status that
+        // kube's client would retry (it retries 429, 503 and 504 by itself).
+        let cut = futures::stream::once(async { Err::<Bytes, _>(std::io::Error::other("dropped")) });
+        return (StatusCode::INTERNAL_SERVER_ERROR, Body::from_stream(cut)).into_response();
     }
-    let current = state.resource_version;
-    match (method, target.name.as_deref()) {
-        (Method::GET, None) if query_param(query, "watch") == Some("true") => {
-            let from: u64 = query_param(query, "resourceVersion")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let collection = state.collections.entry(target.collection).or_default();
-            let (sender, receiver) = mpsc::unbounded_channel();
-            for (_, event) in collection.history.iter().filter(|(v, _)| *v > from) {
-                let event = if wants_metadata {
-                    metadata_event(event)
-                } else {
-                    event.clone()
-                };
-                sender.send(event).unwrap();
-            }
-            collection.watchers.push((wants_metadata, sender));
-            let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-                let event = receiver.recv().await?;
-                Some((Ok::<_, Infallible>(Bytes::from(format!("{event}\n"))), receiver))
+    let mut state = lock(&shared);
+    let answer = match (&request.method, &request.name) {
+        (&Method::GET, None) if request.param("watch") == Some("true") => {
+            return watch::start(&shared, &mut state.store, &request);
+        }
+        (&Method::GET, None) => {
+            return list::list(&state.store, &request).map_or_else(Failure::into_response, |list| {
+                json_response(StatusCode::OK, &list)
             });
-            Response::builder()
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from_stream(stream))
-                .unwrap()
         }
-        (Method::GET, None) => {
-            let collection = state.collections.entry(target.collection).or_default();
-            let (api_version, kind, items): (&str, String, Vec<Value>) = if wants_metadata {
-                let items = collection.objects.values().map(metadata_only).collect();
-                ("meta.k8s.io/v1", "PartialObjectMetadataList".to_owned(), items)
-            } else {
-                let api_version = if uri.path().starts_with("/api/v1") {
-                    "v1"
-                } else {
-                    "chatops.dev/v1alpha1"
-                };
-                (
-                    api_version,
-                    list_kind(&target.plural),
-                    collection.objects.values().cloned().collect(),
-                )
-            };
-            let list = json!({"kind": kind, "apiVersion": api_version,
-                "metadata": {"resourceVersion": current.to_string()}, "items": items});
-            json_response(StatusCode::OK, &list)
+        (&Method::GET, Some(name)) => get(&state.store, &request, name),
+        _ if request.is_write() => {
+            let answer = write::write(&mut state.store, &request);
+            let status = answer
+                .as_ref()
+                .map_or_else(|failure| failure.code, |(code, _)| *code);
+            state.writes.push(Write {
+                method: request.method.clone(),
+                uri: request.uri.clone(),
+                body: request.body.clone(),
+                client: request.client.clone(),
+                status,
+            });
+            answer
         }
-        (Method::GET, Some(name)) => {
-            match state
-                .collections
-                .get(&target.collection)
-                .and_then(|c| c.objects.get(name))
-            {
-                Some(object) => json_response(StatusCode::OK, object),
-                None => status_response(
-                    StatusCode::NOT_FOUND,
-                    "NotFound",
-                    &format!("{} \"{name}\" not found", target.plural),
-                ),
-            }
+        _ => Err(Failure::not_allowed()),
+    };
+    match answer {
+        Ok((code, object)) if request.metadata_only => json_response(code, &metadata_only(&object)),
+        Ok((code, object)) => json_response(code, &object),
+        Err(failure) => failure.into_response(),
+    }
+}
+
+fn get(store: &store::Store, request: &Request, name: &str) -> Result<(StatusCode, Value), Failure> {
+    let stored = store.get(&request.collection, name);
+    let stored = stored.ok_or_else(|| request.not_found(name))?;
+    match request.sub.as_deref() {
+        Some("status") if store::has_status(&request.collection) => {
+            Ok((StatusCode::OK, stored.object.clone()))
         }
-        (Method::POST, None) => {
-            state.resource_version += 1;
-            let version = state.resource_version;
-            let mut object = body;
-            if object["metadata"]["name"].as_str().is_none() {
-                let prefix = object["metadata"]["generateName"]
-                    .as_str()
-                    .unwrap_or("x")
-                    .to_owned();
-                object["metadata"]["name"] = format!("{prefix}{version}").into();
-            }
-            let name = object["metadata"]["name"].as_str().unwrap().to_owned();
-            object["metadata"]["resourceVersion"] = version.to_string().into();
-            let collection = state.collections.entry(target.collection).or_default();
-            if collection.objects.contains_key(&name) {
-                return status_response(StatusCode::CONFLICT, "AlreadyExists", "already exists");
-            }
-            collection.objects.insert(name, object.clone());
-            collection.emit(version, "ADDED", &object);
-            json_response(StatusCode::CREATED, &object)
-        }
-        (Method::PATCH, Some(name)) => {
-            let content_type = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            state.resource_version += 1;
-            let version = state.resource_version;
-            let collection = state.collections.entry(target.collection).or_default();
-            let existing = collection.objects.get(name).cloned();
-            let object = match (target.sub.as_deref(), existing) {
-                (Some("status"), Some(mut stored)) => {
-                    merge_status(&mut stored, &body["status"]);
-                    stored
-                }
-                (Some(_), None) => {
-                    return status_response(StatusCode::NOT_FOUND, "NotFound", &format!("{name} not found"));
-                }
-                (_, Some(mut stored)) if !content_type.contains("apply-patch") => {
-                    merge(&mut stored, &body);
-                    stored
-                }
-                (_, existing) => {
-                    // Server-side apply by the only manager: the applied object.
-                    let mut object = body;
-                    object["metadata"]["name"] = name.into();
-                    if let Some(uid) = existing.as_ref().map(|e| e["metadata"]["uid"].clone()) {
-                        object["metadata"]["uid"] = uid;
-                    }
-                    object
-                }
-            };
-            let mut object = object;
-            object["metadata"]["resourceVersion"] = version.to_string().into();
-            let type_ = if collection
-                .objects
-                .insert(name.to_owned(), object.clone())
-                .is_some()
-            {
-                "MODIFIED"
-            } else {
-                "ADDED"
-            };
-            collection.emit(version, type_, &object);
-            json_response(StatusCode::OK, &object)
-        }
-        _ => status_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowed",
-            "not supported",
-        ),
+        None => Ok((StatusCode::OK, stored.object.clone())),
+        Some(_) => Err(Failure::no_such_path()),
     }
 }
