@@ -4,8 +4,9 @@
 //! - [`Fault`]: refuse matching requests with a status code and the Status
 //!   body kube-apiserver would send (403 from RBAC, 429 from priority and
 //!   fairness, 500, 503, 504 from timeouts), until removed;
-//! - downtime: every request refused 503 for a while after a restart, as
-//!   while the API server (or its load balancer) is not ready;
+//! - downtime after a restart: every connection is cut, as a server that is
+//!   down refuses them (not 503: kube's client retries 429, 503 and 504 by
+//!   itself, so a 503 would only delay it, and its watcher would never fail);
 //! - a crash point: writes beyond a count are held, never answered, never
 //!   applied, so a test can stop its client between two writes, where a
 //!   process killed mid-cycle would stop.
@@ -26,7 +27,9 @@ pub struct Fault {
     pub path: String,
     /// Only requests to the `/status` subresource.
     pub status_only: bool,
-    /// The answer's status code.
+    /// The answer's status code. (kube's client retries 429, 503 and 504 by
+    /// itself, up to 15 times with a growing delay: those delay a request
+    /// rather than fail it.)
     pub code: StatusCode,
 }
 
@@ -135,11 +138,14 @@ fn refusal(code: StatusCode, request: &Request) -> Failure {
 #[allow(dead_code, reason = "each test binary uses a part of the fake")]
 impl Faults {
     /// The refusal of `request`, if a fault or downtime refuses it.
+    /// Whether the server is down (after a restart): counts the refusal.
+    pub fn down(&mut self) -> bool {
+        let down = self.down_until.is_some_and(|until| Instant::now() < until);
+        self.refused += usize::from(down);
+        down
+    }
+
     pub fn refuse(&mut self, request: &Request) -> Option<Failure> {
-        if self.down_until.is_some_and(|until| Instant::now() < until) {
-            self.refused += 1;
-            return Some(refusal(StatusCode::SERVICE_UNAVAILABLE, request));
-        }
         let (_, fault, count) = self
             .rules
             .iter_mut()

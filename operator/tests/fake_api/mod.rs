@@ -202,7 +202,8 @@ impl FakeApi {
         self.restart_for(Duration::ZERO);
     }
 
-    /// [`FakeApi::restart`], and refuses every request with 503 for `down`.
+    /// [`FakeApi::restart`], and the server stays down for `down`: every
+    /// connection is cut (counted in [`FakeApi::refused`]).
     pub fn restart_for(&self, down: Duration) {
         let mut state = lock(&self.state);
         state.store.restart();
@@ -243,7 +244,7 @@ impl FakeApi {
         lock(&self.state).faults.hold_after(n)
     }
 
-    /// Ends the hold: the held writes are dropped with their connection, never applied.
+    /// Ends the hold: the held writes' connections are cut; they never apply.
     pub fn release(&self) {
         lock(&self.state).faults.release();
     }
@@ -302,6 +303,9 @@ async fn handle(
     };
     let held = {
         let mut state = lock(&shared);
+        if state.faults.down() {
+            return cut();
+        }
         if let Some(refusal) = state.faults.refuse(&request) {
             return refusal.into_response();
         }
@@ -309,10 +313,7 @@ async fn handle(
     };
     if let Some(released) = held {
         released.await;
-        // Dropped with its connection, as by a server that died: no status that
-        // kube's client would retry (it retries 429, 503 and 504 by itself).
-        let cut = futures::stream::once(async { Err::<Bytes, _>(std::io::Error::other("dropped")) });
-        return (StatusCode::INTERNAL_SERVER_ERROR, Body::from_stream(cut)).into_response();
+        return cut();
     }
     let mut state = lock(&shared);
     let answer = match (&request.method, &request.name) {
@@ -346,6 +347,14 @@ async fn handle(
         Ok((code, object)) => json_response(code, &object),
         Err(failure) => failure.into_response(),
     }
+}
+
+/// No answer: the connection is closed before a status line, as by a server
+/// that died or is down. (A 503 would not do: kube's client retries 429, 503
+/// and 504 by itself.)
+fn cut() -> Response {
+    let failing = futures::stream::once(async { Err::<Bytes, _>(std::io::Error::other("cut")) });
+    (StatusCode::INTERNAL_SERVER_ERROR, Body::from_stream(failing)).into_response()
 }
 
 fn get(store: &store::Store, request: &Request, name: &str) -> Result<(StatusCode, Value), Failure> {

@@ -135,12 +135,6 @@ pub(super) fn start(shared: &Shared, store: &mut Store, request: &Request) -> Re
     stream(shared, receiver, request, true)
 }
 
-/// What the stream does next.
-enum Next {
-    Send(Value),
-    End,
-}
-
 /// The response streaming a watch's events; `open`: registered for changes (not ended by an error).
 fn stream(
     shared: &Shared,
@@ -170,29 +164,25 @@ fn stream(
                     None => std::future::pending().await,
                 }
             };
+            // The next event, or `None`: the stream ends.
             let next = tokio::select! {
-                event = receiver.recv() => event.map_or(Next::End, Next::Send),
-                () = until_deadline => Next::End,
+                event = receiver.recv() => event,
+                () = until_deadline => None,
                 () = tokio::time::sleep(BOOKMARK_AFTER), if bookmarks => {
                     // Under the lock no change is being sent, so an empty queue
                     // means this watch has seen every change up to the current version.
                     let store = &lock(&shared).store;
                     match receiver.try_recv() {
-                        Ok(event) => Next::Send(event),
-                        Err(mpsc::error::TryRecvError::Empty) => Next::Send(json!({"type": "BOOKMARK",
+                        Ok(event) => Some(event),
+                        Err(mpsc::error::TryRecvError::Empty) => Some(json!({"type": "BOOKMARK",
                             "object": {"kind": kind, "apiVersion": api_version,
                                 "metadata": {"resourceVersion": store.rv.to_string()}}})),
-                        Err(mpsc::error::TryRecvError::Disconnected) => Next::End,
+                        Err(mpsc::error::TryRecvError::Disconnected) => None,
                     }
                 }
             };
-            match next {
-                Next::Send(event) => Some((
-                    Ok::<_, Infallible>(Bytes::from(format!("{event}\n"))),
-                    (receiver, shared),
-                )),
-                Next::End => None,
-            }
+            let line = Bytes::from(format!("{}\n", next?));
+            Some((Ok::<_, Infallible>(line), (receiver, shared)))
         }
     });
     Response::builder()
