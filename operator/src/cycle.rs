@@ -305,14 +305,17 @@ impl Reconciler {
         });
     }
 
-    /// Tells every queued Event; those that fail stay queued.
+    /// Tells the queued Events in order; at the first that fails, it and the
+    /// rest stay queued (what refused one refuses the next: RBAC, an API
+    /// server down), so a failing Events API costs one request a cycle.
     async fn announce_queued(
         &mut self,
         leadership: &Leadership,
         outcome: &mut Outcome,
     ) -> Result<(), CycleError> {
         let mut failed = None;
-        for announcement in std::mem::take(&mut self.untold) {
+        let mut queued = std::mem::take(&mut self.untold).into_iter();
+        for announcement in queued.by_ref() {
             ensure_leader(leadership)?;
             match self
                 .recorder
@@ -322,11 +325,13 @@ impl Reconciler {
                 Ok(Announced::Told) => outcome.events += 1,
                 Ok(Announced::AlreadyTold) => {}
                 Err(error) => {
-                    failed.get_or_insert_with(|| error.to_string());
+                    failed = Some(error.to_string());
                     self.untold.push(announcement);
+                    break;
                 }
             }
         }
+        self.untold.extend(queued);
         match failed {
             Some(message) => outcome.failures.push(Failure {
                 operation: Operation::Event,

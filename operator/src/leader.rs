@@ -86,6 +86,13 @@ impl Election {
         })
     }
 
+    /// Stops competing without releasing the lease, as a killed process
+    /// does: the lease stays held until it expires, and only then can another
+    /// replica take it. For tests of exactly that.
+    pub fn abandon(self) {
+        self.task.abort();
+    }
+
     /// Releases the lease at shutdown, so another replica takes over at once
     /// instead of after the lease expires.
     pub async fn release(self) {

@@ -565,8 +565,8 @@ async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
         api.answer(StatusCode::OK, Some(slack_secret())).await;
         expect_apply(&mut api, "secrets").await;
         expect_apply(&mut api, "configmaps").await;
-        api.refuse(StatusCode::FORBIDDEN, "Forbidden").await; // Rendered
-        api.refuse(StatusCode::FORBIDDEN, "Forbidden").await; // Accepted
+        // The Rendered Event is refused; the Accepted one is not even tried.
+        api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
         let status = expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         (api, status)
     });
