@@ -283,14 +283,12 @@ async fn the_gateway_serves_what_render_output_dir_writes_as_it_is() {
     }
 }
 
+/// A volume's files: name and content.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The Secret's files with one value replaced, and the ConfigMap's files
 /// naming the hash of that new Secret: a rotation as the operator renders it.
-fn rotated(
-    config_map: &ConfigMap,
-    secret: &Secret,
-    key: &str,
-    value: &str,
-) -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>) {
+fn rotated(config_map: &ConfigMap, secret: &Secret, key: &str, value: &str) -> (Files, Files) {
     use chatops_crds::config::{GatewaySecrets, SecretKey};
     let mut values: std::collections::BTreeMap<String, String> = secret
         .data
