@@ -1,6 +1,7 @@
 //! The operator's main loop (`controller::run`) against a fake API server:
 //! watches, debounced renders and the writes they make.
 
+#[allow(dead_code, reason = "the fake's helpers are shared by several tests")]
 mod fake_api;
 
 use std::{

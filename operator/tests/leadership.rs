@@ -7,37 +7,17 @@ mod fake_api;
 use std::{sync::Arc, time::Duration};
 
 use chatops_operator::{
-    controller::{self, Health, Settings},
-    cycle,
+    controller::{self, Health},
     leader::Leadership,
-    lookup,
-    render::Target,
 };
 use fake_api::{
     FakeApi, chatops, core,
-    objects::{TARGET, gateway_config, slack_platform, slack_secret, user_grant},
+    objects::{TARGET, gateway_config, operator_settings, slack_platform, slack_secret, user_grant},
 };
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/chatops/events";
-
-fn settings(instance: &str) -> Settings {
-    let target = Target {
-        namespace: "chatops".to_owned(),
-        name: TARGET.to_owned(),
-    };
-    Settings {
-        namespaces: vec!["chatops".to_owned()],
-        rendered_regarding: cycle::config_map_reference(&target),
-        target,
-        quiet: Duration::from_millis(100),
-        max_delay: Duration::from_secs(1),
-        resync: Duration::from_secs(3600),
-        instance: Some(instance.to_owned()),
-        lookup_bases: lookup::ApiBases::default(),
-    }
-}
 
 fn has_grant(fake: &FakeApi, name: &str) -> bool {
     gateway_config(fake).is_some_and(|config| {
@@ -100,7 +80,7 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
     let shutdown = CancellationToken::new();
     let run_a = controller::run(
         fake.client_named("a"),
-        settings("replica-a"),
+        operator_settings("replica-a"),
         Leadership::from_channel(leadership_a),
         Arc::new(Health::default()),
         shutdown.clone(),
@@ -108,7 +88,7 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
     let health_b = Arc::new(Health::default());
     let run_b = controller::run(
         fake.client_named("b"),
-        settings("replica-b"),
+        operator_settings("replica-b"),
         Leadership::from_channel(leadership_b),
         health_b.clone(),
         shutdown.clone(),

@@ -135,6 +135,23 @@ async fn expect_status(
     seen
 }
 
+/// The reads and applies of a first render over a slack platform alone: no
+/// ConfigMap yet, the platform's Secret read, the gateway's Secret and
+/// ConfigMap applied.
+async fn expect_first_render_of_slack(api: &mut ApiServerVerifier) {
+    api.not_found().await;
+    api.answer(StatusCode::OK, Some(slack_secret())).await;
+    expect_apply(api, "secrets").await;
+    expect_apply(api, "configmaps").await;
+}
+
+/// One cycle over `objects`, whose only Secret is `slack`, as the leader.
+async fn slack_cycle(reconciler: &mut Reconciler, objects: &[(Kind, DynamicObject)]) -> Outcome {
+    cycle(reconciler, objects, versions(&["slack"]), &Leadership::always())
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_next_writes_nothing() {
     let (client, mut api) = mock_client();
@@ -190,28 +207,14 @@ async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_ne
         (api, statuses)
     });
     let mut reconciler = reconciler(&client);
-    let outcome = cycle(
-        &mut reconciler,
-        &objects,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    let outcome = slack_cycle(&mut reconciler, &objects).await;
     assert!(outcome.applied);
     assert_eq!((outcome.statuses_written, outcome.events), (2, 3));
     let (api, statuses) = server.await.unwrap();
 
     // The watch brings the statuses back; the Secret is unchanged; nothing to write.
     let stored = stored_after(&objects, &statuses);
-    let outcome = cycle(
-        &mut reconciler,
-        &stored,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    let outcome = slack_cycle(&mut reconciler, &stored).await;
     assert!(!outcome.applied);
     assert_eq!((outcome.statuses_written, outcome.events), (0, 0));
     api.no_more_requests().await;
@@ -243,14 +246,7 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
         ];
         (api, statuses)
     });
-    cycle(
-        &mut reconciler,
-        &objects,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    slack_cycle(&mut reconciler, &objects).await;
     let (mut api, statuses) = server.await.unwrap();
     let stored = stored_after(&objects, &statuses);
 
@@ -465,14 +461,7 @@ async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_an
         api
     });
     let mut reconciler = reconciler(&client);
-    let outcome = cycle(
-        &mut reconciler,
-        &objects,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    let outcome = slack_cycle(&mut reconciler, &objects).await;
     assert!(!outcome.applied);
     assert_eq!(outcome.events, 2);
     let mut api = server.await.unwrap();
@@ -495,14 +484,7 @@ async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_an
         expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         api
     });
-    let outcome = cycle(
-        &mut restarted,
-        &objects,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    let outcome = slack_cycle(&mut restarted, &objects).await;
     assert_eq!(outcome.events, 1, "found told, not told twice");
     assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
     server.await.unwrap().no_more_requests().await;
@@ -514,10 +496,7 @@ async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
     let objects = vec![slack_platform()];
     let mut reconciler = reconciler(&client);
     let server = tokio::spawn(async move {
-        api.not_found().await;
-        api.answer(StatusCode::OK, Some(slack_secret())).await;
-        expect_apply(&mut api, "secrets").await;
-        expect_apply(&mut api, "configmaps").await;
+        expect_first_render_of_slack(&mut api).await;
         expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
         expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
         api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
@@ -531,14 +510,7 @@ async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
         api
     });
     for _ in 0..2 {
-        let outcome = cycle(
-            &mut reconciler,
-            &objects,
-            versions(&["slack"]),
-            &Leadership::always(),
-        )
-        .await
-        .unwrap();
+        let outcome = slack_cycle(&mut reconciler, &objects).await;
         assert_eq!(outcome.failures.len(), 1);
         let failure = &outcome.failures[0];
         assert_eq!(
@@ -561,23 +533,13 @@ async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
     let objects = vec![slack_platform()];
     let mut reconciler = reconciler(&client);
     let server = tokio::spawn(async move {
-        api.not_found().await;
-        api.answer(StatusCode::OK, Some(slack_secret())).await;
-        expect_apply(&mut api, "secrets").await;
-        expect_apply(&mut api, "configmaps").await;
+        expect_first_render_of_slack(&mut api).await;
         // The Rendered Event is refused; the Accepted one is not even tried.
         api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
         let status = expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         (api, status)
     });
-    let outcome = cycle(
-        &mut reconciler,
-        &objects,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    let outcome = slack_cycle(&mut reconciler, &objects).await;
     assert_eq!(outcome.failures.len(), 1);
     assert_eq!(outcome.failures[0].operation, Operation::Event);
     let (mut api, status) = server.await.unwrap();
@@ -589,14 +551,7 @@ async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
         expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
         api
     });
-    let outcome = cycle(
-        &mut reconciler,
-        &stored,
-        versions(&["slack"]),
-        &Leadership::always(),
-    )
-    .await
-    .unwrap();
+    let outcome = slack_cycle(&mut reconciler, &stored).await;
     assert!(outcome.failures.is_empty());
     assert_eq!(outcome.events, 2);
     server.await.unwrap().no_more_requests().await;

@@ -1,6 +1,9 @@
 //! Objects as the API server stores them, and what the tests read back.
 
+use std::time::Duration;
+
 use chatops_crds::config::GatewayConfig;
+use chatops_operator::{controller::Settings, cycle, lookup, render::Target};
 use serde_json::{Value, json};
 
 use super::{FakeApi, core};
@@ -68,4 +71,23 @@ pub fn gateway_config(fake: &FakeApi) -> Option<GatewayConfig> {
     let config_map = fake.get(&core("configmaps"), TARGET)?;
     let yaml = config_map["data"]["config.yaml"].as_str()?;
     Some(serde_saphyr::from_str(yaml).expect("the config.yaml parses"))
+}
+
+/// How the operator runs in the tests that run several: watching `chatops`,
+/// rendering 100 ms after changes stop (1 s at the latest), as `instance`.
+pub fn operator_settings(instance: &str) -> Settings {
+    let target = Target {
+        namespace: "chatops".to_owned(),
+        name: TARGET.to_owned(),
+    };
+    Settings {
+        namespaces: vec!["chatops".to_owned()],
+        rendered_regarding: cycle::config_map_reference(&target),
+        target,
+        quiet: Duration::from_millis(100),
+        max_delay: Duration::from_secs(1),
+        resync: Duration::from_secs(3600),
+        instance: Some(instance.to_owned()),
+        lookup_bases: lookup::ApiBases::default(),
+    }
 }
