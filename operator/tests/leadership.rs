@@ -53,21 +53,6 @@ fn writes_since(fake: &FakeApi, from: usize) -> Vec<String> {
         .collect()
 }
 
-/// Waits until no write arrived for `quiet`; returns the number of writes.
-async fn settled(fake: &FakeApi, quiet: Duration) -> usize {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let mut count = fake.writes().len();
-    loop {
-        tokio::time::sleep(quiet).await;
-        let now = fake.writes().len();
-        if now == count {
-            return count;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the writes never settled");
-        count = now;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease() {
     let fake = &FakeApi::start().await;
@@ -110,7 +95,7 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
             health_b.synced.load(std::sync::atomic::Ordering::Relaxed),
             "the follower's watches list too"
         );
-        let before_flip = settled(fake, Duration::from_millis(600)).await;
+        let before_flip = fake.settled(Duration::from_millis(600)).await;
         let by_b: Vec<String> = writes_since(fake, 0)
             .into_iter()
             .filter(|w| !w.starts_with("a "))
@@ -146,7 +131,7 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
             (!events_about(fake, "bob").is_empty() && !events_about(fake, "carol").is_empty()).then_some(())
         })
         .await;
-        settled(fake, Duration::from_millis(600)).await;
+        fake.settled(Duration::from_millis(600)).await;
 
         let after_flip = writes_since(fake, before_flip);
         assert!(!after_flip.is_empty());

@@ -148,19 +148,6 @@ fn told(fake: &FakeApi, about: &str, reason: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// Waits until no write arrived for `quiet`; returns the number of writes.
-async fn settled(fake: &FakeApi, quiet: Duration) -> usize {
-    let mut count = fake.writes().len();
-    loop {
-        tokio::time::sleep(quiet).await;
-        let now = fake.writes().len();
-        if now == count {
-            return count;
-        }
-        count = now;
-    }
-}
-
 /// Polls `check` every 50 ms for up to `patience`.
 async fn within(patience: Duration, what: &str, check: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + patience;
@@ -178,7 +165,7 @@ async fn converge(fake: &FakeApi) -> usize {
         converged(fake).then_some(())
     })
     .await;
-    settled(fake, Duration::from_millis(500)).await
+    fake.settled(Duration::from_millis(500)).await
 }
 
 #[tokio::test]
@@ -380,7 +367,7 @@ async fn deleting_each_kind_and_a_secret_reaches_the_gateway() {
             config().platforms.is_empty().then_some(())
         })
         .await;
-        settled(&fake, Duration::from_millis(500)).await;
+        fake.settled(Duration::from_millis(500)).await;
     })
     .await;
     let story = story(&fake);
@@ -570,7 +557,7 @@ async fn when_the_leader_dies_the_other_takes_the_lease_after_it_expires() {
             (told(fake, "AccessGrant/carol", "Accepted") > 0).then_some(())
         })
         .await;
-        settled(&fake, Duration::from_millis(500)).await;
+        fake.settled(Duration::from_millis(500)).await;
         assert_eq!(told(&fake, "AccessGrant/carol", "Accepted"), 1);
         assert_eq!(repeats(&fake), Vec::<String>::new());
         shutdown.cancel();

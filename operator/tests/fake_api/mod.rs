@@ -256,6 +256,22 @@ impl FakeApi {
         state.store.watches.len()
     }
 
+    /// Waits until no write arrived for `quiet` (at most 10 s); returns the
+    /// number of writes.
+    pub async fn settled(&self, quiet: Duration) -> usize {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let mut count = self.writes().len();
+        loop {
+            tokio::time::sleep(quiet).await;
+            let now = self.writes().len();
+            if now == count {
+                return count;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the writes never settled");
+            count = now;
+        }
+    }
+
     /// Polls `check` every 20 ms until it returns `Some`, for at most 10 s.
     pub async fn eventually<T>(&self, what: &str, mut check: impl FnMut(&FakeApi) -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
