@@ -40,6 +40,7 @@ pub struct Job {
 /// The columns `get-jobs` can show, by the name typed.
 const JOB_FIELDS: &[(&str, &str)] = &[
     ("name", "Name"),
+    ("id", "ID"),
     ("grouping", "Grouping"),
     ("module", "Module"),
     ("class", "Class"),
@@ -48,9 +49,17 @@ const JOB_FIELDS: &[(&str, &str)] = &[
     ("description", "Description"),
 ];
 
+/// Other names of the columns: the Job model's attributes, as the original
+/// app's `get-jobs` takes them.
+const JOB_FIELD_ALIASES: &[(&str, &str)] = &[("module_name", "module"), ("job_class_name", "class")];
+
+/// The columns `get-jobs` shows when none are asked for.
+const DEFAULT_JOB_FIELDS: &[&str] = &["name", "grouping", "enabled"];
+
 fn job_field(job: &Job, field: &str) -> String {
     match field {
         "name" => job.name.clone(),
+        "id" => job.id.clone(),
         "grouping" => or_none(job.grouping.as_deref()),
         "module" => or_none(job.module_name.as_deref()),
         "class" => or_none(job.job_class_name.as_deref()),
@@ -64,26 +73,119 @@ fn yes_no(value: bool) -> String {
     if value { "yes" } else { "no" }.to_owned()
 }
 
-/// `get-jobs [fields]`: the jobs the user may see, with the columns asked for.
+/// `get-jobs [fields]`: the jobs the user may see, with the columns asked for,
+/// given as `name,grouping` or, as the original app takes them, as a JSON
+/// object (`{"name": 1, "grouping": 1}`) or array of field names.
 pub async fn get_jobs(session: &Session<'_>) -> Result<Reply, NautobotError> {
-    let wanted = session.arg(0).unwrap_or("name,grouping,enabled");
-    let fields: Vec<&str> = wanted
-        .split(',')
-        .map(str::trim)
-        .filter(|f| !f.is_empty())
-        .collect();
-    if let Some(unknown) = fields
-        .iter()
-        .find(|f| !JOB_FIELDS.iter().any(|(known, _)| known == *f))
-    {
-        let known: Vec<&str> = JOB_FIELDS.iter().map(|(name, _)| *name).collect();
-        return Ok(error(format!(
-            "`{unknown}` is not a job field; use some of: {}.",
-            known.join(", ")
-        )));
-    }
+    // A JSON object typed without quotes arrives split at its spaces.
+    let typed = session.args_from(0).join(" ");
+    let fields = match job_fields(&typed) {
+        Ok(fields) => fields,
+        Err(message) => return Ok(error(message)),
+    };
     let page: Page<Job> = session.list("extras/jobs/", &[]).await?;
     Ok(render_jobs("Jobs", &fields, &page))
+}
+
+/// The columns `get-jobs` is asked for, in the order given, each once:
+/// `name,grouping` (commas or spaces), a JSON object whose keys are the
+/// fields (the original app's form; the values do not matter) or a JSON
+/// array of them; nothing asks for the default columns. Field names are
+/// case-insensitive and may be the Job model's (`module_name`,
+/// `job_class_name`). The error is the answer to give.
+pub fn job_fields(typed: &str) -> Result<Vec<&'static str>, String> {
+    let typed = typed.trim();
+    let names: Vec<String> = if typed.starts_with('{') || typed.starts_with('[') {
+        match serde_json::from_str::<FieldNames>(typed) {
+            Ok(FieldNames(names)) => names,
+            // Chat clients and the shell-like split eat or bend the quotes:
+            // `{name: 1, grouping: 1}` and `{'name': 1}` arrive as often as JSON.
+            Err(err) => loose_field_names(typed).ok_or_else(|| {
+                format!(
+                    "`{typed}` is not a JSON object or array of job fields ({err}); \
+                     give them as `name,grouping` or `{{\"name\": 1, \"grouping\": 1}}`."
+                )
+            })?,
+        }
+    } else {
+        typed
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    if names.is_empty() {
+        return Ok(DEFAULT_JOB_FIELDS.to_vec());
+    }
+    let mut fields = Vec::with_capacity(names.len());
+    for name in &names {
+        let lower = name.to_lowercase();
+        let canonical = JOB_FIELD_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lower)
+            .map_or(lower.as_str(), |(_, field)| field);
+        let Some((field, _)) = JOB_FIELDS.iter().find(|(known, _)| *known == canonical) else {
+            let known: Vec<&str> = JOB_FIELDS.iter().map(|(name, _)| *name).collect();
+            return Err(format!(
+                "`{name}` is not a job field; use some of: {}.",
+                known.join(", ")
+            ));
+        };
+        if !fields.contains(field) {
+            fields.push(*field);
+        }
+    }
+    Ok(fields)
+}
+
+/// The field names of a JSON-like object or array whose quotes were lost
+/// or bent: the keys (or items) between the brackets, each a plain word.
+fn loose_field_names(typed: &str) -> Option<Vec<String>> {
+    let inner = typed.trim_start_matches(['{', '[']).trim_end_matches(['}', ']']);
+    inner
+        .split(',')
+        .filter(|item| !item.trim().is_empty())
+        .map(|item| {
+            let key = item.split(':').next().unwrap_or_default();
+            let name = key.trim().trim_matches(['"', '\'']);
+            let word = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            word.then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// Field names as JSON gives them: an object's keys in the order written,
+/// or an array's strings.
+struct FieldNames(Vec<String>);
+
+impl<'de> Deserialize<'de> for FieldNames {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = FieldNames;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object or an array of field names")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FieldNames, A::Error> {
+                let mut names = Vec::new();
+                while let Some((name, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                    names.push(name);
+                }
+                Ok(FieldNames(names))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<FieldNames, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(FieldNames(names))
+            }
+        }
+        deserializer.deserialize_any(Names)
+    }
 }
 
 /// `filter-jobs [enabled,installed]`.

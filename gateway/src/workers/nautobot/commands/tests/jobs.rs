@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use super::super::jobs::{
-    JOB_FOLLOW_LIMIT, Job, JobResult, Variable, field_of, job_data, render_job_result, render_jobs,
+    JOB_FOLLOW_LIMIT, Job, JobResult, Variable, field_of, job_data, job_fields, render_job_result,
+    render_jobs,
 };
 use super::{
     WEB, assert_said, brief, code, headings, message, object, page, read, rest_list, rows, table, texts, uuid,
@@ -554,4 +555,72 @@ fn a_run_still_going_is_a_warning_with_the_link_to_follow_it() {
         ],
         "an empty result is no block"
     );
+}
+
+#[test]
+fn get_jobs_takes_its_fields_as_a_list_or_as_the_original_apps_json() {
+    let wanted = Ok(vec!["name", "grouping"]);
+    assert_eq!(job_fields("name,grouping"), wanted);
+    assert_eq!(job_fields(" name, grouping "), wanted);
+    assert_eq!(job_fields("name grouping"), wanted);
+    // The original's documented form: a JSON object whose keys are the fields.
+    assert_eq!(job_fields(r#"{"name": 1, "grouping": 1}"#), wanted);
+    assert_eq!(job_fields(r#"["name", "grouping"]"#), wanted);
+    // As it arrives after the chat client and the shell-like split.
+    assert_eq!(job_fields("{name: 1, grouping: 1}"), wanted);
+    assert_eq!(job_fields("{'name': 1, 'grouping': 1}"), wanted);
+    // Keys in the order written, not sorted.
+    assert_eq!(
+        job_fields(r#"{"grouping": 1, "Name": 1, "module_name": 1, "job_class_name": 1, "id": 1}"#),
+        Ok(vec!["grouping", "name", "module", "class", "id"])
+    );
+    assert_eq!(job_fields("name,name"), Ok(vec!["name"]));
+    assert_eq!(job_fields(""), Ok(vec!["name", "grouping", "enabled"]));
+    assert_eq!(job_fields("{}"), Ok(vec!["name", "grouping", "enabled"]));
+
+    let unknown = job_fields(r#"{"name": 1, "colour": 1}"#).unwrap_err();
+    assert!(
+        unknown.starts_with("`colour` is not a job field; use some of: name, id,"),
+        "{unknown}"
+    );
+    let broken = job_fields(r#"{"name" 1}"#).unwrap_err();
+    assert!(
+        broken.contains("is not a JSON object or array of job fields"),
+        "{broken}"
+    );
+    assert!(
+        broken.contains(r#"`{"name": 1, "grouping": 1}`"#),
+        "says the form: {broken}"
+    );
+}
+
+#[test]
+fn get_jobs_can_show_the_job_id_as_the_original_does() {
+    let reply = render_jobs("Jobs", &["name", "id"], &jobs(1));
+    let table = table(&reply);
+    assert_eq!(headings(table), ["Name", "ID"]);
+    assert!(
+        !rows(table)[0][1].is_empty() && rows(table)[0][1] != "—",
+        "{:?}",
+        rows(table)
+    );
+}
+
+#[test]
+fn get_jobs_json_survives_the_chat_text_however_it_is_typed() {
+    for typed in [
+        r#"nautobot get-jobs '{"name": 1, "grouping": 1}'"#,
+        r#"nautobot get-jobs {"name": 1, "grouping": 1}"#,
+        "nautobot get-jobs {\u{201c}name\u{201d}: 1, \u{201c}grouping\u{201d}: 1}",
+        "nautobot get-jobs \u{2018}{\"name\": 1, \"grouping\": 1}\u{2019}",
+    ] {
+        let parsed = crate::commands::parse_command_text(typed);
+        assert_eq!(parsed.subcommand, "get-jobs");
+        assert_eq!(
+            job_fields(&parsed.arguments.join(" ")),
+            Ok(vec!["name", "grouping"]),
+            "{typed} gave {:?}",
+            parsed.arguments
+        );
+    }
 }
