@@ -1,7 +1,7 @@
 //! What a command implementation receives.
 
 use super::context::RouteContext;
-use super::registry::{ParamSpec, SubcommandSpec};
+use super::spec::{ParamSpec, SubcommandSpec};
 use crate::model::{Choice, Field, Identity, Invocation, Reply};
 
 /// One run of a command: the invocation, already allowed by the grants, and who it acts as.

@@ -3,7 +3,7 @@
 use chatops_crds::config::{GatewayConfig, PlatformConfig};
 
 use super::continuation;
-use super::registry::Registry;
+use super::spec::Catalog;
 use crate::access::GrantIndex;
 use crate::model::{Choice, Continuation, Field, Form, Invocation, Menu, Prompt, Reply};
 
@@ -19,8 +19,8 @@ pub struct RouteContext<'a> {
     pub config: &'a GatewayConfig,
     /// The access grants of `config`, compiled.
     pub grants: &'a GrantIndex,
-    /// The commands.
-    pub registry: &'a Registry,
+    /// The commands' specs (the commands themselves are the router's).
+    pub catalog: &'a dyn Catalog,
     /// The settings of the platform the invocation came in on.
     pub platform: &'a PlatformConfig,
     /// The current time, Unix seconds: stamps new prompts and expires old ones.

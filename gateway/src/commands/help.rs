@@ -5,7 +5,7 @@
 //! wherever the user asks.
 
 use super::context::RouteContext;
-use super::registry::{CommandSpec, SubcommandSpec};
+use super::spec::{CommandSpec, SubcommandSpec};
 use crate::model::{Invocation, Level, Message};
 
 /// The list of commands, as a private message.
@@ -14,8 +14,9 @@ use crate::model::{Invocation, Level, Message};
 pub fn command_list(ctx: &RouteContext<'_>, invocation: &Invocation) -> Message {
     let prefix = ctx.prefix();
     let lines: Vec<String> = ctx
-        .registry
+        .catalog
         .specs()
+        .into_iter()
         .filter(|spec| !ctx.platform.restrict_help || user_may(ctx, invocation, &spec.name, ""))
         .map(|spec| format!("- `{prefix}{}`  {}", spec.name, spec.doc))
         .collect();

@@ -14,6 +14,7 @@
 
 mod builtin;
 mod call;
+mod command;
 mod context;
 mod continuation;
 mod help;
@@ -23,12 +24,14 @@ mod parse;
 mod registry;
 mod router;
 mod shlex;
+mod spec;
 
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use builtin::{BUILTIN_COMMAND, Chatops};
 pub use call::Call;
+pub use command::{Command, CommandError, CommandFuture};
 pub use context::{MENU_PAGE_SIZE, RouteContext};
 pub use continuation::{
     CANCEL_VALUE, ContinuationError, MAX_CLOCK_SKEW_SECS, MORE_PREFIX, Resumed, continuation_secret,
@@ -38,7 +41,6 @@ pub use help::{usage, usage_line};
 pub use identity::{account_link, resolve_identity};
 pub use outcome::Outcome;
 pub use parse::{ParsedCommand, convert_smart_quotes, parse_command_text, parse_slash, strip_command_prefix};
-pub use registry::{
-    Command, CommandError, CommandFuture, CommandSpec, ParamSpec, Registry, RegistryError, SubcommandSpec,
-};
+pub use registry::{Registry, RegistryError};
 pub use router::{Routed, route, route_answer};
+pub use spec::{Catalog, CommandSpec, ParamSpec, SubcommandSpec};

@@ -3,12 +3,13 @@
 //! never lets anyone past a grant that has since been removed.
 
 use super::call::Call;
+use super::command::Command;
 use super::context::RouteContext;
 use super::continuation::{self, ContinuationError, Resumed};
 use super::help;
 use super::identity::resolve_identity;
 use super::outcome::Outcome;
-use super::registry::Command;
+use super::registry::Registry;
 use crate::access::{Denial, Request};
 use crate::model::{Block, Identity, Invocation, Level, Message, Reply};
 
@@ -25,10 +26,10 @@ pub struct Routed {
     pub outcome: Outcome,
 }
 
-/// Routes a typed command.
-pub async fn route(ctx: &RouteContext<'_>, invocation: Invocation) -> Routed {
+/// Routes a typed command to its implementation in `registry`.
+pub async fn route(registry: &Registry, ctx: &RouteContext<'_>, invocation: Invocation) -> Routed {
     let identity = identity_of(ctx, &invocation);
-    let (reply, outcome) = dispatch(ctx, &invocation, &identity).await;
+    let (reply, outcome) = dispatch(registry, ctx, &invocation, &identity).await;
     finish(ctx, invocation, identity, reply, outcome)
 }
 
@@ -41,6 +42,7 @@ pub async fn route(ctx: &RouteContext<'_>, invocation: Invocation) -> Routed {
 /// `sessionCacheTimeout`, can resume it, and the completed command is checked against the
 /// grants again.
 pub async fn route_answer(
+    registry: &Registry,
     ctx: &RouteContext<'_>,
     mut origin: Invocation,
     token: &str,
@@ -88,7 +90,7 @@ pub async fn route_answer(
             origin.subcommand = subcommand;
             origin.arguments = arguments;
             origin.menu_offset = menu_offset;
-            let (reply, outcome) = dispatch(ctx, &origin, &identity).await;
+            let (reply, outcome) = dispatch(registry, ctx, &origin, &identity).await;
             finish(ctx, origin, identity, reply, outcome)
         }
     }
@@ -125,8 +127,13 @@ fn finish(
 }
 
 /// The steps, in the app's order: known command, grants, help, known sub-command, usage, run.
-async fn dispatch(ctx: &RouteContext<'_>, invocation: &Invocation, identity: &Identity) -> (Reply, Outcome) {
-    let Some(command) = ctx.registry.get(&invocation.command) else {
+async fn dispatch(
+    registry: &Registry,
+    ctx: &RouteContext<'_>,
+    invocation: &Invocation,
+    identity: &Identity,
+) -> (Reply, Outcome) {
+    let Some(command) = registry.get(&invocation.command) else {
         return unknown_command(ctx, invocation);
     };
     let spec = command.spec();

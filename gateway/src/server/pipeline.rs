@@ -161,7 +161,7 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
     let ctx = RouteContext {
         config: &runtime.config,
         grants: &runtime.grants,
-        registry: &runtime.registry,
+        catalog: &runtime.registry,
         platform: &platform.settings,
         now: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -175,12 +175,12 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
     };
     let routing = async {
         match step {
-            Step::Run(invocation) => route(&ctx, invocation).await,
+            Step::Run(invocation) => route(&runtime.registry, &ctx, invocation).await,
             Step::Answer {
                 origin,
                 token,
                 answers,
-            } => route_answer(&ctx, origin, &token, answers).await,
+            } => route_answer(&runtime.registry, &ctx, origin, &token, answers).await,
         }
     };
     let dispatcher = &platform.kind;

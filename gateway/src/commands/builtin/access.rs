@@ -3,7 +3,7 @@
 
 use super::super::call::Call;
 use super::super::help::user_may;
-use super::super::registry::CommandSpec;
+use super::super::spec::CommandSpec;
 use crate::access::{Decision, Request};
 use crate::model::{Block, Choice, Level, Message, Reply, Table};
 
@@ -135,7 +135,7 @@ fn missing_grant(call: &Call<'_>, command: &str, subcommand: &str) -> Option<Str
 
 /// The commands help would list to the caller.
 fn visible_commands<'a>(call: &'a Call<'a>) -> impl Iterator<Item = &'a CommandSpec> + 'a {
-    call.ctx.registry.specs().filter(|spec| {
+    call.ctx.catalog.specs().into_iter().filter(|spec| {
         !call.ctx.platform.restrict_help || user_may(call.ctx, call.invocation, &spec.name, "")
     })
 }

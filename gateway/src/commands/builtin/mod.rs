@@ -4,8 +4,9 @@ mod access;
 mod whoami;
 
 use super::call::Call;
+use super::command::{Command, CommandFuture};
 use super::help;
-use super::registry::{Command, CommandFuture, CommandSpec, SubcommandSpec};
+use super::spec::{CommandSpec, SubcommandSpec};
 use crate::model::{Block, Level, Message, Reply, Table};
 
 /// The built-in command's name.

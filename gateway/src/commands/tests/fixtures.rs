@@ -141,7 +141,7 @@ impl Fixture {
         RouteContext {
             config: &self.config,
             grants: &self.grants,
-            registry: &self.registry,
+            catalog: &self.registry,
             platform: &self.config.platforms[PLATFORM],
             now,
             continuation_key: derive_key("8f742231b10e8888abcd99yyyzzz85a5"),
@@ -154,7 +154,7 @@ impl Fixture {
 
     /// Routes `text` typed by `ids` (`organization channel user`).
     pub async fn typed(&self, ids: &str, text: &str) -> Routed {
-        route(&self.ctx(), invocation(ids, text)).await
+        route(&self.registry, &self.ctx(), invocation(ids, text)).await
     }
 
     /// Routes the answer `values` to the prompt `token`, given by `ids`.
@@ -164,7 +164,14 @@ impl Fixture {
 
     pub async fn answer_at(&self, now: u64, ids: &str, token: &str, values: &[&str]) -> Routed {
         let values = values.iter().map(|v| v.to_string()).collect();
-        route_answer(&self.ctx_at(now), invocation(ids, ""), token, values).await
+        route_answer(
+            &self.registry,
+            &self.ctx_at(now),
+            invocation(ids, ""),
+            token,
+            values,
+        )
+        .await
     }
 }
 

@@ -275,8 +275,14 @@ async fn a_continuation_from_another_platform_is_rejected() {
     let token = menu(&prompt).continuation.clone();
     let mut origin = invocation(ADMIN1, "");
     origin.platform = "slack-staging".to_owned();
-    let routed =
-        crate::commands::route_answer(&fixture.ctx(), origin, &token, vec!["lax01".to_owned()]).await;
+    let routed = crate::commands::route_answer(
+        &fixture.registry,
+        &fixture.ctx(),
+        origin,
+        &token,
+        vec!["lax01".to_owned()],
+    )
+    .await;
     assert_eq!(
         routed.outcome,
         Outcome::Rejected(ContinuationError::WrongPlatform)
