@@ -23,7 +23,7 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::replay::{self, Replay};
-use super::{App, pipeline, refuse};
+use super::{App, pipeline, refusal::Refusal};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -38,16 +38,9 @@ use crate::{
 const ALREADY_ANSWERED: &str = "This prompt was already answered; run the command again for a new one.";
 
 /// The current runtime, if `name` is a Mattermost platform in it.
-fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Response>> {
+fn find(app: &App, name: &str) -> Result<Arc<Runtime>, Refusal> {
     let Some(runtime) = app.runtime() else {
-        return Err(Box::new(refuse(
-            app,
-            name,
-            endpoint,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "no configuration loaded yet".to_owned(),
-        )));
+        return Err(Refusal::not_ready());
     };
     if !matches!(
         runtime.platforms.get(name),
@@ -56,14 +49,7 @@ fn find(app: &App, name: &str, endpoint: &str) -> Result<Arc<Runtime>, Box<Respo
             ..
         })
     ) {
-        return Err(Box::new(refuse(
-            app,
-            name,
-            endpoint,
-            StatusCode::NOT_FOUND,
-            "unknown_platform",
-            format!("no Mattermost platform named {name:?}"),
-        )));
+        return Err(Refusal::unknown_platform("Mattermost", name));
     }
     Ok(runtime)
 }
@@ -99,9 +85,9 @@ pub(super) async fn commands(
     body: Bytes,
 ) -> Response {
     const ENDPOINT: &str = "commands";
-    let runtime = match find(&app, &name, ENDPOINT) {
+    let runtime = match find(&app, &name) {
         Ok(runtime) => runtime,
-        Err(refused) => return *refused,
+        Err(refusal) => return refusal.answer(&app, &name, ENDPOINT),
     };
     let Some(Platform {
         settings,
@@ -120,26 +106,12 @@ pub(super) async fn commands(
     };
     let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
     if let Err(err) = verify::verify_slash_command(slash_tokens, authorization, raw) {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
-            StatusCode::UNAUTHORIZED,
-            "unverified",
-            err.to_string(),
-        );
+        return Refusal::unverified(err).answer(&app, &name, ENDPOINT);
     }
     let command = match inbound::parse_slash_command(raw) {
         Ok(command) => command,
         Err(err) => {
-            return refuse(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                err.to_string(),
-            );
+            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
         }
     };
     let parsed = parse_slash(
@@ -183,9 +155,9 @@ pub(super) async fn actions(
     body: Bytes,
 ) -> Response {
     const ENDPOINT: &str = "actions";
-    let runtime = match find(&app, &name, ENDPOINT) {
+    let runtime = match find(&app, &name) {
         Ok(runtime) => runtime,
-        Err(refused) => return *refused,
+        Err(refusal) => return refusal.answer(&app, &name, ENDPOINT),
     };
     let Some(platform) = runtime.platforms.get(&name) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -193,14 +165,7 @@ pub(super) async fn actions(
     let request = match inbound::parse_action(&body) {
         Ok(request) => request,
         Err(err) => {
-            return refuse(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                err.to_string(),
-            );
+            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
         }
     };
     let key = platform.continuation_key;
@@ -250,14 +215,7 @@ pub(super) async fn actions(
     let answer = match verified {
         Ok(answer) => answer,
         Err(err) => {
-            return refuse(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::UNAUTHORIZED,
-                "unverified",
-                err.to_string(),
-            );
+            return Refusal::unverified(err).answer(&app, &name, ENDPOINT);
         }
     };
     // Each prompt is answered once, on the nonce the gateway signed into it:
@@ -271,14 +229,11 @@ pub(super) async fn actions(
             // 200 with a sentence, not a 4xx: Mattermost shows any other
             // status as a bare "action failed", and a second click on the
             // same prompt is a user's as often as a replayer's.
-            super::record_refusal(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::OK,
-                replay::REPLAYED,
-                &Replay::Seen.to_string(),
-            );
+            Refusal {
+                status: StatusCode::OK,
+                ..Refusal::replayed()
+            }
+            .record(&app, &name, ENDPOINT);
             let already = if is_dialog {
                 json!({"error": ALREADY_ANSWERED})
             } else {
@@ -287,7 +242,7 @@ pub(super) async fn actions(
             return Json(already).into_response();
         }
         Err(Replay::Full { retry_after }) => {
-            return replay::refuse_full(&app, &name, ENDPOINT, retry_after);
+            return Refusal::replay_cache_full(retry_after).answer(&app, &name, ENDPOINT);
         }
     }
     let delete_input = platform.settings.delete_input_on_submission;

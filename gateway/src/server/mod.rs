@@ -5,6 +5,7 @@ pub mod forwarded;
 pub mod listener;
 mod mattermost;
 mod pipeline;
+mod refusal;
 mod refusals;
 mod replay;
 mod slack;
@@ -164,29 +165,6 @@ fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send +
         notice.await;
         drop(slot);
     });
-}
-
-/// A refused request: counted under `outcome` (for the platform, or
-/// `unknown` for a name that is not served), logged (rate-limited) and
-/// answered with `reason`.
-fn refuse(
-    app: &App,
-    name: &str,
-    endpoint: &str,
-    status: StatusCode,
-    outcome: &str,
-    reason: String,
-) -> Response {
-    record_refusal(app, name, endpoint, status, outcome, &reason);
-    (status, reason).into_response()
-}
-
-/// Counts and logs a refused request, without answering it.
-fn record_refusal(app: &App, name: &str, endpoint: &str, status: StatusCode, outcome: &str, reason: &str) {
-    let label = slack::metric_platform(app, name);
-    app.metrics.request(label, endpoint, outcome);
-    app.refusals
-        .record(label, name, endpoint, status.as_u16(), outcome, reason);
 }
 
 async fn method_not_allowed() -> Response {

@@ -37,10 +37,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{
-    http::{StatusCode, header::RETRY_AFTER},
-    response::{IntoResponse, Response},
-};
 use sha2::{Digest, Sha256};
 
 /// How many keys a guard holds at most, by default: at about 100 bytes a
@@ -235,27 +231,6 @@ pub const REPLAYED: &str = "replayed";
 pub const DUPLICATE: &str = "duplicate";
 /// The metric outcome of a delivery refused because the guard is full.
 pub const FULL: &str = "replay_cache_full";
-
-/// Refuses a delivery because `guard` is full: 503 with `Retry-After` (whole
-/// seconds, rounded up), counted as [`FULL`] and logged (rate-limited).
-pub(super) fn refuse_full(app: &super::App, name: &str, endpoint: &str, retry_after: Duration) -> Response {
-    let reason = Replay::Full { retry_after }.to_string();
-    super::record_refusal(
-        app,
-        name,
-        endpoint,
-        StatusCode::SERVICE_UNAVAILABLE,
-        FULL,
-        &reason,
-    );
-    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(RETRY_AFTER, seconds.max(1).to_string())],
-        reason,
-    )
-        .into_response()
-}
 
 /// The time left until `until_unix` (Unix seconds) from `now_unix`, at
 /// least one second: a key's life when its window closes at a wall-clock

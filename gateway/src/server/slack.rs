@@ -20,6 +20,7 @@ use serde_json::json;
 
 use super::{
     App, pipeline,
+    refusal::Refusal,
     replay::{self, Replay},
 };
 use crate::{
@@ -32,83 +33,27 @@ use crate::{
     runtime::{Platform, PlatformKind, Runtime},
 };
 
-/// A refused request: its status, a short reason for the client, and the metric label.
-struct Refusal {
-    status: StatusCode,
-    reason: String,
-    outcome: &'static str,
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        (self.status, self.reason).into_response()
-    }
-}
-
-impl Refusal {
-    fn new(status: StatusCode, outcome: &'static str, reason: impl Into<String>) -> Self {
-        Refusal {
-            status,
-            reason: reason.into(),
-            outcome,
-        }
-    }
-}
-
 /// Finds the Slack platform `name` and checks the request's signature.
-fn admit(
-    app: &App,
-    name: &str,
-    endpoint: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Arc<Runtime>, Refusal> {
-    let refuse = |refusal: Refusal| {
-        super::record_refusal(
-            app,
-            name,
-            endpoint,
-            refusal.status,
-            refusal.outcome,
-            &refusal.reason,
-        );
-        refusal
-    };
+fn admit(app: &App, name: &str, headers: &HeaderMap, body: &[u8]) -> Result<Arc<Runtime>, Refusal> {
     let Some(runtime) = app.runtime() else {
-        return Err(refuse(Refusal::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "no configuration loaded yet",
-        )));
+        return Err(Refusal::not_ready());
     };
     let Some(Platform {
         kind: PlatformKind::Slack { signing_secret, .. },
         ..
     }) = runtime.platforms.get(name)
     else {
-        return Err(refuse(Refusal::new(
-            StatusCode::NOT_FOUND,
-            "unknown_platform",
-            format!("no Slack platform named {name:?}"),
-        )));
+        return Err(Refusal::unknown_platform("Slack", name));
     };
     let header = |key: &str| headers.get(key).and_then(|v| v.to_str().ok());
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
     if let Err(err) = verify::verify(
         signing_secret.as_bytes(),
         header("x-slack-request-timestamp"),
         header("x-slack-signature"),
         body,
-        now,
+        unix_now(),
     ) {
-        return Err(refuse(Refusal::new(
-            StatusCode::UNAUTHORIZED,
-            "unverified",
-            err.to_string(),
-        )));
+        return Err(Refusal::unverified(err));
     }
     Ok(runtime)
 }
@@ -147,14 +92,10 @@ fn once(app: &App, name: &str, endpoint: &str, headers: &HeaderMap, body: &[u8])
     let sent_at = header("x-slack-request-timestamp").and_then(|t| t.trim().parse::<i64>().ok());
     let (Some(signature), Some(sent_at)) = (header("x-slack-signature"), sent_at) else {
         // `admit` verified both; refuse rather than run unguarded.
-        return Some(super::refuse(
-            app,
-            name,
-            endpoint,
-            StatusCode::UNAUTHORIZED,
-            "unverified",
-            "missing X-Slack-Signature or X-Slack-Request-Timestamp".to_owned(),
-        ));
+        return Some(
+            Refusal::unverified("missing X-Slack-Signature or X-Slack-Request-Timestamp")
+                .answer(app, name, endpoint),
+        );
     };
     let retry = headers.contains_key("x-slack-retry-num");
     let now = Instant::now();
@@ -165,7 +106,7 @@ fn once(app: &App, name: &str, endpoint: &str, headers: &HeaderMap, body: &[u8])
         Ok(()) => {}
         Err(Replay::Seen) => return Some(repeated(app, name, endpoint, retry)),
         Err(Replay::Full { retry_after }) => {
-            return Some(replay::refuse_full(app, name, endpoint, retry_after));
+            return Some(Refusal::replay_cache_full(retry_after).answer(app, name, endpoint));
         }
     }
     let by_body: [&[u8]; 3] = [name.as_bytes(), b"body", body];
@@ -176,7 +117,7 @@ fn once(app: &App, name: &str, endpoint: &str, headers: &HeaderMap, body: &[u8])
         Err(Replay::Full { retry_after }) => {
             // Refused whole: a retry must not find the signature and be taken for a repeat.
             app.slack_requests.forget(&by_signature);
-            Some(replay::refuse_full(app, name, endpoint, retry_after))
+            Some(Refusal::replay_cache_full(retry_after).answer(app, name, endpoint))
         }
     }
 }
@@ -187,14 +128,7 @@ fn repeated(app: &App, name: &str, endpoint: &str, retry: bool) -> Response {
         app.metrics.request(name, endpoint, replay::DUPLICATE);
         return StatusCode::OK.into_response();
     }
-    super::refuse(
-        app,
-        name,
-        endpoint,
-        StatusCode::CONFLICT,
-        replay::REPLAYED,
-        Replay::Seen.to_string(),
-    )
+    Refusal::new(StatusCode::CONFLICT, replay::REPLAYED, Replay::Seen.to_string()).answer(app, name, endpoint)
 }
 
 /// Now, in Unix seconds.
@@ -215,7 +149,7 @@ pub(super) fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
 }
 
 fn bad_request(app: &App, name: &str, endpoint: &str, reason: String) -> Response {
-    super::refuse(app, name, endpoint, StatusCode::BAD_REQUEST, "malformed", reason)
+    Refusal::malformed(reason).answer(app, name, endpoint)
 }
 
 /// `POST /hooks/{name}/commands`: a slash command.
@@ -232,9 +166,9 @@ pub(super) async fn commands(
             .request(metric_platform(&app, &name), "commands", "ssl_check");
         return StatusCode::OK.into_response();
     }
-    let runtime = match admit(&app, &name, "commands", &headers, &body) {
+    let runtime = match admit(&app, &name, &headers, &body) {
         Ok(runtime) => runtime,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refusal.answer(&app, &name, "commands"),
     };
     if let Some(refused) = once(&app, &name, "commands", &headers, &body) {
         return refused;
@@ -254,9 +188,9 @@ pub(super) async fn interactions(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let runtime = match admit(&app, &name, "interactions", &headers, &body) {
+    let runtime = match admit(&app, &name, &headers, &body) {
         Ok(runtime) => runtime,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refusal.answer(&app, &name, "interactions"),
     };
     if let Some(refused) = once(&app, &name, "interactions", &headers, &body) {
         return refused;
@@ -370,9 +304,9 @@ pub(super) async fn events(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let runtime = match admit(&app, &name, "events", &headers, &body) {
+    let runtime = match admit(&app, &name, &headers, &body) {
         Ok(runtime) => runtime,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refusal.answer(&app, &name, "events"),
     };
     let event = match inbound::parse_event(&body) {
         Ok(event) => event,
@@ -394,7 +328,7 @@ pub(super) async fn events(
                 }
                 // Slack retries a 503 later, when there is room.
                 Err(Replay::Full { retry_after }) => {
-                    return replay::refuse_full(&app, &name, "events", retry_after);
+                    return Refusal::replay_cache_full(retry_after).answer(&app, &name, "events");
                 }
             }
             let parsed = parse_command_text(&mention.text);

@@ -26,7 +26,7 @@ use axum::{
 use serde_json::json;
 
 use super::replay::{self, Replay};
-use super::{App, notify_busy, pipeline, refuse};
+use super::{App, notify_busy, pipeline, refusal::Refusal};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -47,14 +47,7 @@ const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// `POST /hooks/{name}/messages` on a Teams platform.
 pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
     let Some(runtime) = app.runtime() else {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "no configuration loaded yet".to_owned(),
-        );
+        return Refusal::not_ready().answer(&app, &name, ENDPOINT);
     };
     let Some(Platform {
         settings,
@@ -62,14 +55,12 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
         ..
     }) = runtime.platforms.get(&name)
     else {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
+        return Refusal::new(
             StatusCode::NOT_FOUND,
             "unknown_platform",
             format!("no Microsoft Teams platform named {name:?}"),
-        );
+        )
+        .answer(&app, &name, ENDPOINT);
     };
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     let now = SystemTime::now()
@@ -87,14 +78,7 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
     let activity = match activity::parse(&body) {
         Ok(activity) => activity,
         Err(err) => {
-            return refuse(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                err.to_string(),
-            );
+            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
         }
     };
     if let Err(err) = verify::check_activity(&verified, &activity.service_url, &activity.channel_id) {
@@ -111,14 +95,7 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
     // The Bot Framework gives every activity an id; one without could not be
     // told from its own replay, so it is refused rather than run unguarded.
     let Some(id) = activity.id.as_deref().filter(|id| !id.is_empty()) else {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "the activity has no id".to_owned(),
-        );
+        return Refusal::malformed("the activity has no id").answer(&app, &name, ENDPOINT);
     };
     // Remembered while the token that carried it is accepted (a replay of
     // this request needs that token), and at least through the retries.
@@ -141,7 +118,7 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
         }
         // The Bot Framework retries a 503, when there may be room.
         Err(Replay::Full { retry_after }) => {
-            return replay::refuse_full(&app, &name, ENDPOINT, retry_after);
+            return Refusal::replay_cache_full(retry_after).answer(&app, &name, ENDPOINT);
         }
     }
     let step = match triaged {
@@ -192,7 +169,7 @@ fn unverified(app: &App, name: &str, err: &verify::VerifyError) -> Response {
     } else {
         "unverified"
     };
-    refuse(app, name, ENDPOINT, status, outcome, err.to_string())
+    Refusal::new(status, outcome, err.to_string()).answer(app, name, ENDPOINT)
 }
 
 /// Tells the conversation the gateway is busy (`text`: which limit), as a reply to the activity.

@@ -33,7 +33,7 @@ use axum::{
 };
 
 use super::replay::{self, Replay};
-use super::{App, notify_busy, pipeline, refuse, slots};
+use super::{App, notify_busy, pipeline, refusal::Refusal, slots};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -49,14 +49,7 @@ const ENDPOINT: &str = "events";
 /// `POST /hooks/{name}/events` on a Webex platform.
 pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
     let Some(runtime) = app.runtime() else {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "no configuration loaded yet".to_owned(),
-        );
+        return Refusal::not_ready().answer(&app, &name, ENDPOINT);
     };
     let Some(Platform {
         kind: PlatformKind::Webex {
@@ -67,39 +60,18 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         ..
     }) = runtime.platforms.get(&name)
     else {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
-            StatusCode::NOT_FOUND,
-            "unknown_platform",
-            format!("no Webex platform named {name:?}"),
-        );
+        return Refusal::unknown_platform("Webex", &name).answer(&app, &name, ENDPOINT);
     };
     let signature = headers
         .get(verify::SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok());
     if let Err(err) = verify::verify(webhook_secret.as_bytes(), signature, &body) {
-        return refuse(
-            &app,
-            &name,
-            ENDPOINT,
-            StatusCode::UNAUTHORIZED,
-            "unverified",
-            err.to_string(),
-        );
+        return Refusal::unverified(err).answer(&app, &name, ENDPOINT);
     }
     let event = match inbound::parse_webhook(&body) {
         Ok(event) => event,
         Err(err) => {
-            return refuse(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                err.to_string(),
-            );
+            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
         }
     };
     let bot_id = identity
@@ -118,21 +90,14 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
     let open_until = match verify::check_created(event.created.as_deref(), now_unix) {
         Ok(open_until) => open_until,
         Err(err @ (verify::CreatedError::Missing | verify::CreatedError::Malformed)) => {
-            return refuse(
-                &app,
-                &name,
-                ENDPOINT,
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                err.to_string(),
-            );
+            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
         }
         Err(err) => {
             // Not run, but acknowledged: a stale delivery is a replay, or
             // Webex's redelivery too late to act on, and Webex would meet
             // the same refusal on every retry and disable a webhook that
             // keeps failing. The status tells a replayer nothing either way.
-            super::record_refusal(&app, &name, ENDPOINT, StatusCode::OK, "stale", &err.to_string());
+            Refusal::new(StatusCode::OK, "stale", err.to_string()).record(&app, &name, ENDPOINT);
             return StatusCode::OK.into_response();
         }
     };
@@ -147,7 +112,7 @@ pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body
         }
         // Webex redelivers after a 5xx, when there may be room.
         Err(Replay::Full { retry_after }) => {
-            return replay::refuse_full(&app, &name, ENDPOINT, retry_after);
+            return Refusal::replay_cache_full(retry_after).answer(&app, &name, ENDPOINT);
         }
     }
     // The command is known only once the message is fetched: the slot is

@@ -1,0 +1,181 @@
+//! One way to refuse a webhook: a [`Refusal`] says the status, the metric
+//! label and the reason, and [`Refusal::answer`] counts it, logs it
+//! (rate-limited, see [`super::refusals`]) and answers it, for every platform.
+
+use std::time::Duration;
+
+use axum::{
+    http::{StatusCode, header::RETRY_AFTER},
+    response::{IntoResponse, Response},
+};
+
+use super::{App, replay};
+
+/// A refused request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Refusal {
+    /// The answer's status.
+    pub status: StatusCode,
+    /// The `outcome` label of `chatops_gateway_webhook_requests_total`.
+    pub outcome: &'static str,
+    /// A short reason, for the client and the log: never a secret.
+    pub reason: String,
+    /// When to try again, for a refusal that will pass later.
+    pub retry_after: Option<Duration>,
+}
+
+impl Refusal {
+    /// Any refusal.
+    pub fn new(status: StatusCode, outcome: &'static str, reason: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            outcome,
+            reason: reason.into(),
+            retry_after: None,
+        }
+    }
+
+    /// No configuration is loaded yet (503).
+    pub fn not_ready() -> Self {
+        Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "no configuration loaded yet",
+        )
+    }
+
+    /// No platform of `kind` (`Slack`, `Teams`, …) is served as `name` (404).
+    pub fn unknown_platform(kind: &str, name: &str) -> Self {
+        Refusal::new(
+            StatusCode::NOT_FOUND,
+            "unknown_platform",
+            format!("no {kind} platform named {name:?}"),
+        )
+    }
+
+    /// The signature or token does not verify (401).
+    pub fn unverified(reason: impl ToString) -> Self {
+        Refusal::new(StatusCode::UNAUTHORIZED, "unverified", reason.to_string())
+    }
+
+    /// The payload cannot be read (400).
+    pub fn malformed(reason: impl ToString) -> Self {
+        Refusal::new(StatusCode::BAD_REQUEST, "malformed", reason.to_string())
+    }
+
+    /// The same signed request again, not as the platform's retry (409).
+    pub fn replayed() -> Self {
+        Refusal::new(
+            StatusCode::CONFLICT,
+            replay::REPLAYED,
+            replay::Replay::Seen.to_string(),
+        )
+    }
+
+    /// Too many recent requests to tell replays apart (503, `Retry-After`).
+    pub fn replay_cache_full(retry_after: Duration) -> Self {
+        Refusal {
+            retry_after: Some(retry_after),
+            ..Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                replay::FULL,
+                replay::Replay::Full { retry_after }.to_string(),
+            )
+        }
+    }
+
+    /// Counts and logs the refusal of a request to `endpoint` of the platform
+    /// `name`, without answering it (for refusals answered otherwise).
+    pub fn record(&self, app: &App, name: &str, endpoint: &str) {
+        let label = super::slack::metric_platform(app, name);
+        app.metrics.request(label, endpoint, self.outcome);
+        app.refusals.record(
+            label,
+            name,
+            endpoint,
+            self.status.as_u16(),
+            self.outcome,
+            &self.reason,
+        );
+    }
+
+    /// Counts, logs and answers the refusal.
+    pub fn answer(self, app: &App, name: &str, endpoint: &str) -> Response {
+        self.record(app, name, endpoint);
+        self.into_response()
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self.retry_after {
+            Some(retry_after) => {
+                // Whole seconds, rounded up, at least one.
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                (
+                    self.status,
+                    [(RETRY_AFTER, seconds.max(1).to_string())],
+                    self.reason,
+                )
+                    .into_response()
+            }
+            None => (self.status, self.reason).into_response(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_refusal_says_its_status_label_and_reason() {
+        let cases = [
+            (
+                Refusal::not_ready(),
+                503,
+                "not_ready",
+                "no configuration loaded yet",
+            ),
+            (
+                Refusal::unknown_platform("Slack", "nope"),
+                404,
+                "unknown_platform",
+                "no Slack platform named \"nope\"",
+            ),
+            (
+                Refusal::unverified("signature mismatch"),
+                401,
+                "unverified",
+                "signature mismatch",
+            ),
+            (Refusal::malformed("no text"), 400, "malformed", "no text"),
+            (
+                Refusal::replayed(),
+                409,
+                "replayed",
+                "this request was already received",
+            ),
+        ];
+        for (refusal, status, outcome, reason) in cases {
+            assert_eq!(
+                (refusal.status.as_u16(), refusal.outcome, refusal.reason.as_str()),
+                (status, outcome, reason)
+            );
+            assert!(refusal.into_response().headers().get(RETRY_AFTER).is_none());
+        }
+    }
+
+    #[test]
+    fn a_full_replay_cache_says_when_to_come_back_in_whole_seconds() {
+        for (wait, seconds) in [(1_500, "2"), (0, "1"), (3_000, "3")] {
+            let refusal = Refusal::replay_cache_full(Duration::from_millis(wait));
+            assert_eq!(
+                (refusal.status.as_u16(), refusal.outcome),
+                (503, "replay_cache_full")
+            );
+            let response = refusal.into_response();
+            assert_eq!(response.headers()[RETRY_AFTER], seconds);
+        }
+    }
+}
