@@ -128,7 +128,7 @@ fn repeated(app: &App, name: &str, endpoint: &str, retry: bool) -> Response {
         app.metrics.request(name, endpoint, replay::DUPLICATE);
         return StatusCode::OK.into_response();
     }
-    Refusal::new(StatusCode::CONFLICT, replay::REPLAYED, Replay::Seen.to_string()).answer(app, name, endpoint)
+    Refusal::replayed().answer(app, name, endpoint)
 }
 
 /// Now, in Unix seconds.

@@ -55,12 +55,7 @@ pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, bo
         ..
     }) = runtime.platforms.get(&name)
     else {
-        return Refusal::new(
-            StatusCode::NOT_FOUND,
-            "unknown_platform",
-            format!("no Microsoft Teams platform named {name:?}"),
-        )
-        .answer(&app, &name, ENDPOINT);
+        return Refusal::unknown_platform("Microsoft Teams", &name).answer(&app, &name, ENDPOINT);
     };
     let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     let now = SystemTime::now()
