@@ -1,7 +1,8 @@
 """Idempotent seed for the test Nautobot: users, tokens, permissions and a small network.
 
 Run with the venv's python after `nautobot-server migrate`; scripts/nautobot/up does that.
-Reads NAUTOBOT_ADMIN_TOKEN / NAUTOBOT_VIEWER_TOKEN / NAUTOBOT_*_PASSWORD from the environment.
+Reads NAUTOBOT_ADMIN_TOKEN / NAUTOBOT_VIEWER_TOKEN / NAUTOBOT_PARTIAL_TOKEN / NAUTOBOT_*_PASSWORD
+from the environment.
 """
 
 import os
@@ -33,8 +34,13 @@ from nautobot.users.models import ObjectPermission, Token, User  # noqa: E402
 
 ADMIN_TOKEN = os.environ["NAUTOBOT_ADMIN_TOKEN"]
 VIEWER_TOKEN = os.environ["NAUTOBOT_VIEWER_TOKEN"]
+PARTIAL_TOKEN = os.environ.get("NAUTOBOT_PARTIAL_TOKEN", "fedcba9876543210fedcba9876543210fedcba98")
 ADMIN_PASSWORD = os.environ.get("NAUTOBOT_ADMIN_PASSWORD", "admin")
 VIEWER_PASSWORD = os.environ.get("NAUTOBOT_VIEWER_PASSWORD", "viewer")
+PARTIAL_PASSWORD = os.environ.get("NAUTOBOT_PARTIAL_PASSWORD", "partial")
+
+# What the partial user may not view: a device's location, role and IP addresses (issue 17).
+PARTIAL_HIDDEN = (("dcim", "location"), ("extras", "role"), ("ipam", "ipaddress"))
 
 
 def ct(model):
@@ -53,41 +59,50 @@ def role(name, color, *models):
     return obj
 
 
-def users():
-    admin, _ = User.objects.get_or_create(username="admin")
-    admin.is_superuser = True
-    admin.is_staff = True
-    admin.is_active = True
-    admin.set_password(ADMIN_PASSWORD)
-    admin.save()
+def user(username, password, token, superuser=False):
+    """The user, with that password and token (write_enabled, so that a 403 on a change
+    comes from the object permissions, not the token)."""
+    account, _ = User.objects.get_or_create(username=username)
+    account.is_superuser = superuser
+    account.is_staff = superuser
+    account.is_active = True
+    account.set_password(password)
+    account.save()
     Token.objects.update_or_create(
-        key=ADMIN_TOKEN, defaults={"user": admin, "write_enabled": True, "description": "chatops tests admin"}
+        key=token, defaults={"user": account, "write_enabled": True, "description": f"chatops tests {username}"}
     )
+    return account
 
-    viewer, _ = User.objects.get_or_create(username="viewer")
-    viewer.is_superuser = False
-    viewer.is_staff = False
-    viewer.is_active = True
-    viewer.set_password(VIEWER_PASSWORD)
-    viewer.save()
-    # write_enabled=True on purpose: the 403 on a change must come from the object permissions.
-    Token.objects.update_or_create(
-        key=VIEWER_TOKEN, defaults={"user": viewer, "write_enabled": True, "description": "chatops tests viewer"}
-    )
+
+def may_view(account, permission, object_types):
+    """`account` may view objects of `object_types` (and nothing else through `permission`)."""
     perm, _ = ObjectPermission.objects.get_or_create(
-        name="chatops-tests-view-dcim-ipam-circuits",
-        defaults={"actions": ["view"], "enabled": True},
+        name=permission, defaults={"actions": ["view"], "enabled": True}
     )
     perm.actions = ["view"]
     perm.enabled = True
     perm.save()
+    perm.object_types.set(list(object_types))
+    perm.users.add(account)
+
+
+def users():
+    user("admin", ADMIN_PASSWORD, ADMIN_TOKEN, superuser=True)
+
     view_cts = ContentType.objects.filter(app_label__in=["dcim", "ipam", "circuits"])
     # Tables show tenants, statuses and roles too; viewing those is harmless.
     view_cts = view_cts | ContentType.objects.filter(app_label="tenancy") | ContentType.objects.filter(
         app_label="extras", model__in=["status", "role", "job", "jobresult"]
     )
-    perm.object_types.set(list(view_cts))
-    perm.users.add(viewer)
+    may_view(user("viewer", VIEWER_PASSWORD, VIEWER_TOKEN), "chatops-tests-view-dcim-ipam-circuits", view_cts)
+
+    # The partial user: what the viewer may view, except locations, roles and IP addresses,
+    # so that the chat answers must tell a hidden value from an empty one.
+    may_view(
+        user("partial", PARTIAL_PASSWORD, PARTIAL_TOKEN),
+        "chatops-tests-view-all-but-locations-roles-ips",
+        [c for c in view_cts if (c.app_label, c.model) not in PARTIAL_HIDDEN],
+    )
 
 
 @transaction.atomic

@@ -25,6 +25,9 @@ use crate::{
 pub const ADMIN_CHAT_USER: &str = "U0NBADMIN01";
 /// The chat user linked as Nautobot user `viewer` (view-only), with the viewer token.
 pub const VIEWER_CHAT_USER: &str = "U0NBVIEWER1";
+/// The chat user linked as Nautobot user `partial`: may view what `viewer` may, except
+/// locations, roles and IP addresses (issue 17: hidden must not read as empty).
+pub const PARTIAL_CHAT_USER: &str = "U0NBPARTIAL";
 /// A chat user without an AccountLink: acts as the platform's fallback user, with the
 /// Integration's own token (the viewer's).
 pub const UNLINKED_CHAT_USER: &str = "U0NBNOBODY1";
@@ -41,6 +44,8 @@ pub struct Nautobot {
     pub admin_token: String,
     /// The token of `viewer` (view-only object permissions).
     pub viewer_token: String,
+    /// The token of `partial` (view-only, but not locations, roles or IP addresses).
+    pub partial_token: String,
     http: reqwest::Client,
 }
 
@@ -75,6 +80,7 @@ impl Nautobot {
             url: var("NAUTOBOT_URL").trim_end_matches('/').to_owned(),
             admin_token: var("NAUTOBOT_ADMIN_TOKEN"),
             viewer_token: var("NAUTOBOT_VIEWER_TOKEN"),
+            partial_token: var("NAUTOBOT_PARTIAL_TOKEN"),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(20))
                 .build()
@@ -210,7 +216,8 @@ impl Drop for RestoreStatus {
 
 /// A copy of the quickstart whose Integration `nautobot` points at `nautobot`, with the
 /// viewer token as the Integration's own (fallback) token, [`ADMIN_CHAT_USER`] linked as
-/// `admin`, [`VIEWER_CHAT_USER`] linked as `viewer`, and grants letting those two and
+/// `admin`, [`VIEWER_CHAT_USER`] linked as `viewer`, [`PARTIAL_CHAT_USER`] linked as
+/// `partial`, and grants letting those three and
 /// [`UNLINKED_CHAT_USER`] run every `nautobot` sub-command. The Slack ChatPlatform and
 /// its secrets are the quickstart's.
 pub fn live_manifests(nautobot: &Nautobot) -> tempfile::TempDir {
@@ -280,10 +287,20 @@ metadata:
 type: Opaque
 stringData:
   nautobot: {viewer}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: nautobot-partial-tokens
+  namespace: chatops
+type: Opaque
+stringData:
+  nautobot: {partial}
 ",
             signing_secret = crate::slack_requests::QUICKSTART_SIGNING_SECRET,
             admin = nautobot.admin_token,
             viewer = nautobot.viewer_token,
+            partial = nautobot.partial_token,
         ),
     );
     write(
@@ -315,6 +332,19 @@ spec:
   tokens:
   - integration: nautobot
     tokenRef: {{name: nautobot-viewer-tokens, key: nautobot}}
+---
+apiVersion: chatops.dev/v1alpha1
+kind: AccountLink
+metadata:
+  name: nautobot-partial
+  namespace: chatops
+spec:
+  platform: slack
+  chatUserId: {PARTIAL_CHAT_USER}
+  user: partial
+  tokens:
+  - integration: nautobot
+    tokenRef: {{name: nautobot-partial-tokens, key: nautobot}}
 "
         ),
     );
@@ -348,6 +378,7 @@ spec:
     for (name, user) in [
         ("admin", ADMIN_CHAT_USER),
         ("viewer", VIEWER_CHAT_USER),
+        ("partial", PARTIAL_CHAT_USER),
         ("unlinked", UNLINKED_CHAT_USER),
     ] {
         grants.push_str(&format!(

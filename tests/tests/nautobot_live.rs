@@ -11,8 +11,8 @@ use axum::http::StatusCode;
 use chatops_tests::{
     gateway_process::Gateway,
     nautobot_live::{
-        ADMIN_CHAT_USER, LiveSlack, Menu, Nautobot, UNLINKED_CHAT_USER, VIEWER_CHAT_USER, answer_text,
-        channel_of, live_manifests, looks_like_uuid, wait_for_answer, wait_for_menu,
+        ADMIN_CHAT_USER, LiveSlack, Menu, Nautobot, PARTIAL_CHAT_USER, UNLINKED_CHAT_USER, VIEWER_CHAT_USER,
+        answer_text, channel_of, live_manifests, looks_like_uuid, wait_for_answer, wait_for_menu,
     },
     slack_requests::{
         QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command, view_submission,
@@ -159,6 +159,14 @@ async fn the_nautobot_worker_answers_from_a_real_nautobot() {
     step!(job_run);
     step!(job_form);
     step!(about);
+    step!(jobs_fields_in_both_syntaxes);
+    step!(partial_reader_devices);
+    step!(partial_reader_device_status_and_facts);
+    step!(partial_reader_rack);
+    step!(partial_reader_circuits);
+    step!(partial_reader_vlans);
+    step!(partial_reader_interface_connections);
+    step!(partial_reader_manufacturer_summary);
     eprintln!("all steps in {:?}", started.elapsed());
 }
 
@@ -489,4 +497,255 @@ async fn about(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "about", "about").await;
     let url = live.nautobot.url.clone();
     live.answer("about", &["3.2.7", &url]).await;
+}
+
+/// `get-jobs` takes its fields as the original app documents them (a JSON object) and
+/// as a list: the same table either way.
+async fn jobs_fields_in_both_syntaxes(live: &Live) {
+    live.ask(
+        ADMIN_CHAT_USER,
+        r#"get-jobs '{"name": 1, "grouping": 1}'"#,
+        "jobs-json",
+    )
+    .await;
+    let json = live.answer("jobs-json", &["Hello Device", "Grouping"]).await;
+    live.ask(ADMIN_CHAT_USER, "get-jobs name,grouping", "jobs-list")
+        .await;
+    let list = live.answer("jobs-list", &["Hello Device", "Grouping"]).await;
+    assert_eq!(json, list, "both syntaxes give the same table");
+    assert!(
+        !json.contains("is not a job field"),
+        "the JSON form is accepted: {json}"
+    );
+}
+
+/// What hidden reads as for the partial reader.
+const HIDDEN_LOCATION: &str = "hidden (you may not view dcim.location)";
+const HIDDEN_ROLE: &str = "hidden (you may not view extras.role)";
+const HIDDEN_IP: &str = "hidden (you may not view ipam.ipaddress)";
+
+/// Panics when `text` shows `—` at all: every value the seed gives the objects of
+/// `what` is set, so a dash could only be a hidden value drawn as empty.
+fn assert_no_blank(what: &str, text: &str) {
+    assert!(
+        !text.contains('—'),
+        "{what}: a blank where the seed has a value (hidden drawn as empty): {text}"
+    );
+}
+
+/// The line of a table that names `key` (in a message's JSON, lines are escaped `\n`;
+/// in a file, real ones).
+fn row(text: &str, key: &str) -> String {
+    text.replace("\\n", "\n")
+        .lines()
+        .find(|line| line.contains(key))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("a row for {key}: {text}"))
+}
+
+/// The partial reader (devices yes; locations, roles, IP addresses no) gets every
+/// column they may read, and hidden where they may not, never a blank; the filter by
+/// location works for them (it acts on the devices' own column).
+async fn partial_reader_devices(live: &Live) {
+    live.ask(PARTIAL_CHAT_USER, "get-devices location ams01", "partial-devices")
+        .await;
+    let text = live
+        .answer(
+            "partial-devices",
+            &[
+                "ams01-edge-01",
+                "ams01-spine-01",
+                "Active",
+                "Nautobot Airports",
+                "ams01-r1",
+                "ASR-1001-X",
+                "DCS-7280CR2-60",
+                HIDDEN_LOCATION,
+                HIDDEN_ROLE,
+                HIDDEN_IP,
+            ],
+        )
+        .await;
+    assert_no_blank("get-devices", &text);
+    assert!(!text.contains("nyc01-"), "only devices at ams01: {text}");
+    assert!(
+        !text.contains("10.1.0."),
+        "no IP address the user may not view: {text}"
+    );
+
+    // The menu of locations is a list of a model the user may not view: Nautobot
+    // refuses it, and the answer names the permission, never an empty menu.
+    live.ask(PARTIAL_CHAT_USER, "get-devices", "partial-devices-menu")
+        .await;
+    let filters = live.menu("partial-devices-menu").await;
+    live.choose(
+        PARTIAL_CHAT_USER,
+        &filters,
+        "location",
+        "partial-devices-menu-location",
+    )
+    .await;
+    live.answer("partial-devices-menu-location", &["may not", "location"])
+        .await;
+
+    // The admin's table of the same devices has the values themselves.
+    live.ask(ADMIN_CHAT_USER, "get-devices location ams01", "admin-devices")
+        .await;
+    let text = live
+        .answer("admin-devices", &["ams01-edge-01", "10.1.0.254", "edge", "spine"])
+        .await;
+    assert_no_blank("get-devices (admin)", &text);
+    assert!(
+        !text.contains("hidden"),
+        "nothing is hidden from the admin: {text}"
+    );
+}
+
+/// One device: its status, and its facts read over REST, where Nautobot names even
+/// the related objects the user may not view.
+async fn partial_reader_device_status_and_facts(live: &Live) {
+    live.ask(
+        PARTIAL_CHAT_USER,
+        "get-device-status ams01-edge-01",
+        "partial-status",
+    )
+    .await;
+    live.answer("partial-status", &["ams01-edge-01", "Active"]).await;
+
+    live.ask(
+        PARTIAL_CHAT_USER,
+        "get-device-facts ams01-edge-01",
+        "partial-facts",
+    )
+    .await;
+    let text = live
+        .answer(
+            "partial-facts",
+            &[
+                "Cisco",
+                "ASR-1001-X",
+                "ams01-r1",
+                "Nautobot Airports",
+                "Cisco IOS-XE",
+            ],
+        )
+        .await;
+    assert_no_blank("get-device-facts", &text);
+}
+
+/// A rack: its devices by unit, which the user may view.
+async fn partial_reader_rack(live: &Live) {
+    live.ask(PARTIAL_CHAT_USER, "get-rack ams01 ams01-r1", "partial-rack")
+        .await;
+    let text = live
+        .answer("partial-rack", &["ams01-edge-01", "ams01-spine-01", "42"])
+        .await;
+    assert!(
+        !text.contains("hidden"),
+        "a rack's devices are not hidden from the user: {text}"
+    );
+}
+
+/// Circuits and what they connect to: the terminations' locations are hidden.
+async fn partial_reader_circuits(live: &Live) {
+    live.ask(PARTIAL_CHAT_USER, "get-circuits all", "partial-circuits")
+        .await;
+    let text = live
+        .answer(
+            "partial-circuits",
+            &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"],
+        )
+        .await;
+    // Both ends of the WAN circuit are at locations the user may not view; the
+    // internet uplink has no Z side at all.
+    let wan = row(&text, "ZAYO-WAN-0001");
+    assert_eq!(
+        wan.matches(HIDDEN_LOCATION).count(),
+        2,
+        "both sides of ZAYO-WAN-0001 are hidden, not blank: {wan}"
+    );
+    assert!(!wan.contains('—'), "nothing of ZAYO-WAN-0001 is blank: {wan}");
+    let uplink = row(&text, "NTT-AMS-0001");
+    assert!(
+        uplink.contains(HIDDEN_LOCATION) && uplink.matches('—').count() == 1,
+        "NTT-AMS-0001: A side hidden, no Z side: {uplink}"
+    );
+
+    live.ask(PARTIAL_CHAT_USER, "get-circuit-providers", "partial-providers")
+        .await;
+    let text = live
+        .answer("partial-providers", &["NTT", "2914", "Zayo", "6461"])
+        .await;
+    assert_no_blank("get-circuit-providers", &text);
+
+    live.ask(
+        PARTIAL_CHAT_USER,
+        "get-circuit-connections NTT NTT-AMS-0001",
+        "partial-circuit-connections",
+    )
+    .await;
+    let text = live
+        .answer("partial-circuit-connections", &["ams01-edge-01", "Ethernet1"])
+        .await;
+    let a_side = row(&text, "ams01-edge-01");
+    assert!(
+        a_side.contains(HIDDEN_LOCATION) && !a_side.contains('—'),
+        "the A side's location is hidden, not blank: {a_side}"
+    );
+    assert!(
+        row(&text, "no termination").contains('—'),
+        "the Z side has no termination, so no location: {text}"
+    );
+}
+
+/// VLANs: their locations and roles are hidden, and the management VLANs, which
+/// have no role, still show none.
+async fn partial_reader_vlans(live: &Live) {
+    live.ask(PARTIAL_CHAT_USER, "get-vlans all", "partial-vlans")
+        .await;
+    let text = live
+        .answer(
+            "partial-vlans",
+            &["ams01-servers", "10.1.100.0/24", HIDDEN_LOCATION, HIDDEN_ROLE],
+        )
+        .await;
+    let servers = row(&text, "ams01-servers");
+    assert!(
+        servers.contains(HIDDEN_LOCATION) && servers.contains(HIDDEN_ROLE),
+        "ams01-servers' location and role are hidden, not blank: {servers}"
+    );
+    let mgmt = row(&text, "ams01-mgmt");
+    assert!(
+        mgmt.contains('—') && !mgmt.contains(HIDDEN_ROLE),
+        "ams01-mgmt has no role: none, not hidden: {mgmt}"
+    );
+}
+
+/// Interface connections of a device: both ends, which the user may view.
+async fn partial_reader_interface_connections(live: &Live) {
+    live.ask(
+        PARTIAL_CHAT_USER,
+        "get-interface-connections device ams01 ams01-leaf-01",
+        "partial-connections",
+    )
+    .await;
+    let text = live
+        .answer(
+            "partial-connections",
+            &["ams01-leaf-01", "ams01-spine-01", "Ethernet1"],
+        )
+        .await;
+    assert_no_blank("get-interface-connections", &text);
+}
+
+/// Devices per manufacturer: counted over every device, whatever the user may view.
+async fn partial_reader_manufacturer_summary(live: &Live) {
+    live.ask(
+        PARTIAL_CHAT_USER,
+        "get-manufacturer-summary",
+        "partial-manufacturers",
+    )
+    .await;
+    let text = live.answer("partial-manufacturers", &["Arista", "Cisco"]).await;
+    assert_no_blank("get-manufacturer-summary", &text);
 }

@@ -14,6 +14,7 @@ mod error;
 mod objects;
 mod session;
 mod spec;
+mod visibility;
 
 #[cfg(test)]
 mod tests;

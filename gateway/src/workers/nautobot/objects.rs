@@ -1,8 +1,11 @@
 //! Nautobot's objects as the sub-commands read them: only the fields they
-//! show, every one optional, so a field Nautobot leaves out or a permission
-//! that hides a related object renders as "—" instead of failing the answer.
+//! show, every one optional, so that a field Nautobot leaves out does not
+//! fail the answer. Whether a missing related object is empty or hidden from
+//! the user is [`visibility`](super::visibility)'s to say.
 
 use serde::Deserialize;
+
+use super::visibility::Shown;
 
 /// What a table shows for a missing value.
 pub const NONE: &str = "—";
@@ -19,23 +22,46 @@ pub struct Related {
     pub model: Option<String>,
     /// IP addresses and prefixes.
     pub address: Option<String>,
+    /// Its model (`dcim.location`; REST only).
+    pub object_type: Option<String>,
 }
 
 impl Related {
     /// The name people know it by.
     pub fn label(&self) -> &str {
-        self.name
-            .as_deref()
-            .or(self.model.as_deref())
-            .or(self.address.as_deref())
-            .or(self.display.as_deref())
-            .unwrap_or(NONE)
+        self.known_as().unwrap_or(NONE)
+    }
+
+    /// The name people know it by, if the answer has one.
+    pub fn known_as(&self) -> Option<&str> {
+        [&self.name, &self.model, &self.address, &self.display]
+            .into_iter()
+            .find_map(|text| text.as_deref().filter(|text| !text.is_empty()))
     }
 }
 
-/// The label of an optional related object, "—" when there is none.
-pub fn label(related: &Option<Related>) -> String {
-    related.as_ref().map_or(NONE, Related::label).to_owned()
+impl Related {
+    /// What REST at `?depth=1` or deeper says of it: its name, full or (for
+    /// an object the user may not view, measured on Nautobot 3.2.7) from the
+    /// `{id, object_type, url, display}` Nautobot gives instead; hidden when
+    /// even that is missing (a reference at the depth limit).
+    pub fn shown(&self) -> Shown {
+        match self.known_as() {
+            Some(name) => Shown::Value(name.to_owned()),
+            None => Shown::Hidden(self.object_type.clone().unwrap_or_else(|| "it".to_owned())),
+        }
+    }
+}
+
+/// The name an answer gives an optional related object, if any.
+pub fn named(related: &Option<Related>) -> Option<&str> {
+    related.as_ref().and_then(Related::known_as)
+}
+
+/// What REST at `?depth≥1` says of an optional related object: its name
+/// (a hidden one's included), or empty when it is `null`.
+pub fn shown(related: &Option<Related>) -> Shown {
+    related.as_ref().map_or(Shown::Empty, Related::shown)
 }
 
 /// `value`, or "—" when empty or absent.
@@ -68,14 +94,6 @@ impl Device {
     /// Its name, or "—".
     pub fn name(&self) -> String {
         or_none(self.name.as_deref())
-    }
-
-    /// Its primary IP without the mask (IPv4 first), or "—".
-    pub fn primary_host(&self) -> String {
-        match self.primary_ip4.as_ref().or(self.primary_ip6.as_ref()) {
-            Some(ip) => host(ip.label()).to_owned(),
-            None => or_none(None),
-        }
     }
 }
 

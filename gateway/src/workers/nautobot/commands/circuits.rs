@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::filter::{self, FilterKind, Step, objects};
 use super::{cut_note, error};
 use crate::model::{Block, Choice, Level, Message, Reply, Table};
-use crate::workers::nautobot::objects::{NONE, Related, label, or_none};
+use crate::workers::nautobot::objects::{NONE, Related, named, or_none};
+use crate::workers::nautobot::visibility::{Empties, Link, Nulls, Seen, Shown, hidden};
 use crate::workers::nautobot::{NautobotError, Page, Session};
 
 /// The filters of `get-circuits`, each becoming a GraphQL argument of `circuits`.
@@ -34,9 +35,54 @@ const CIRCUIT_FILTERS: &[FilterKind] = &[
     FilterKind::ALL,
 ];
 
-const CIRCUIT_FIELDS: &str = "cid description provider { name } circuit_type { name } status { name } \
-     tenant { name } circuit_termination_a { location { name } provider_network { name } } \
-     circuit_termination_z { location { name } provider_network { name } }";
+/// Where a circuit ends and what it is connected to, as GraphQL fields.
+const TERMINATION_FIELDS: &str = "id location { name } provider_network { name } cloud_network { name }";
+
+const CIRCUIT_FIELDS: &str = "id cid description provider { name } circuit_type { name } status { name } \
+     tenant { name } circuit_termination_a { id location { name } provider_network { name } cloud_network { name } } \
+     circuit_termination_z { id location { name } provider_network { name } cloud_network { name } }";
+
+/// The related values of a circuit: Nautobot requires its provider, type and
+/// status (`NOT NULL`), so a `null` there is hidden; the others are asked
+/// about when they come back `null`.
+pub const CIRCUIT_PROVIDER: Link = Link::required("circuits", "circuits.provider");
+/// See [`CIRCUIT_PROVIDER`].
+pub const CIRCUIT_TYPE: Link = Link::required("circuits", "circuits.circuittype");
+/// See [`CIRCUIT_PROVIDER`].
+pub const CIRCUIT_STATUS: Link = Link::required("circuits", "extras.status");
+/// See [`CIRCUIT_PROVIDER`].
+pub const CIRCUIT_TENANT: Link = Link::optional("circuits", "tenancy.tenant", "tenant__isnull: true");
+/// The A end; see [`CIRCUIT_PROVIDER`].
+pub const TERMINATION_A: Link = Link::optional(
+    "circuits",
+    "circuits.circuittermination",
+    "circuit_termination_a__isnull: true",
+);
+/// The Z end; see [`CIRCUIT_PROVIDER`].
+pub const TERMINATION_Z: Link = Link::optional(
+    "circuits",
+    "circuits.circuittermination",
+    "circuit_termination_z__isnull: true",
+);
+/// Where an end is: a location, a provider network or a cloud network.
+pub const TERMINATION_LOCATION: Link =
+    Link::optional("circuit_terminations", "dcim.location", "location__isnull: true");
+/// See [`TERMINATION_LOCATION`].
+pub const TERMINATION_NETWORK: Link = Link::optional(
+    "circuit_terminations",
+    "circuits.providernetwork",
+    "provider_network__isnull: true",
+);
+/// See [`TERMINATION_LOCATION`].
+pub const TERMINATION_CLOUD: Link = Link::optional(
+    "circuit_terminations",
+    "cloud.cloudnetwork",
+    "cloud_network__isnull: true",
+);
+/// The cable path from an end: `connected: false` picks the ends without an
+/// active one.
+pub const TERMINATION_PATH: Link =
+    Link::optional("circuit_terminations", "dcim.cablepath", "connected: false");
 
 #[derive(Deserialize)]
 struct CircuitsAnswer {
@@ -46,6 +92,8 @@ struct CircuitsAnswer {
 /// A circuit as the table shows it.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct Circuit {
+    #[serde(default)]
+    pub id: String,
     pub cid: String,
     pub description: Option<String>,
     pub provider: Option<Related>,
@@ -59,27 +107,92 @@ pub struct Circuit {
 /// One end of a circuit.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct Termination {
+    #[serde(default)]
+    pub id: String,
     pub location: Option<Related>,
     pub provider_network: Option<Related>,
+    pub cloud_network: Option<Related>,
+    /// The cable path from it, whose far end's kind GraphQL gives even when
+    /// the user may not view that end.
+    pub path: Option<CablePath>,
     /// What the end is cabled to, at the far end of the path.
     pub connected_endpoint: Option<Value>,
 }
 
-impl Termination {
-    /// Where it ends: a location, or a provider network.
-    fn place(&self) -> String {
-        match (&self.location, &self.provider_network) {
-            (Some(location), _) => location.label().to_owned(),
-            (None, Some(network)) => format!("{} (provider network)", network.label()),
-            (None, None) => NONE.to_owned(),
-        }
+/// A cable path, as far as the answers need it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct CablePath {
+    /// The model of the far end; none when the path ends nowhere yet.
+    pub destination_type: Option<ContentType>,
+}
+
+/// A model, as GraphQL names it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+pub struct ContentType {
+    pub app_label: String,
+    pub model: String,
+}
+
+impl ContentType {
+    /// `dcim.interface`.
+    pub fn name(&self) -> String {
+        format!("{}.{}", self.app_label, self.model)
     }
 }
 
-fn place(termination: &Option<Termination>) -> String {
-    termination
-        .as_ref()
-        .map_or_else(|| NONE.to_owned(), Termination::place)
+/// Where an end is: its location, else its provider network, else its cloud
+/// network; the first hidden of them when the user may see none; empty when
+/// it has none.
+fn place(termination: &Termination, seen: &mut impl Seen) -> Shown {
+    let id = termination.id.as_str();
+    let location = seen.seen(&TERMINATION_LOCATION, id, named(&termination.location));
+    if location.value().is_some() {
+        return location;
+    }
+    let network = seen.seen(&TERMINATION_NETWORK, id, named(&termination.provider_network));
+    if network.value().is_some() {
+        return network.map(|network| format!("{network} (provider network)"));
+    }
+    let cloud = seen.seen(&TERMINATION_CLOUD, id, named(&termination.cloud_network));
+    if cloud.value().is_some() {
+        return cloud.map(|cloud| format!("{cloud} (cloud network)"));
+    }
+    [location, network, cloud]
+        .into_iter()
+        .find(|shown| matches!(shown, Shown::Hidden(_)))
+        .unwrap_or(Shown::Empty)
+}
+
+/// Where an end of the circuit `id` is, or why it shows none.
+fn side(id: &str, link: &Link, termination: &Option<Termination>, seen: &mut impl Seen) -> String {
+    match termination {
+        Some(termination) => place(termination, seen).text(),
+        None => seen.seen(link, id, None).text(),
+    }
+}
+
+/// A row of the circuits table.
+fn circuit_row(circuit: &Circuit, seen: &mut impl Seen) -> Vec<String> {
+    let id = circuit.id.as_str();
+    vec![
+        circuit.cid.clone(),
+        seen.seen(&CIRCUIT_PROVIDER, id, named(&circuit.provider)).text(),
+        seen.seen(&CIRCUIT_TYPE, id, named(&circuit.circuit_type)).text(),
+        seen.seen(&CIRCUIT_STATUS, id, named(&circuit.status)).text(),
+        seen.seen(&CIRCUIT_TENANT, id, named(&circuit.tenant)).text(),
+        side(id, &TERMINATION_A, &circuit.circuit_termination_a, seen),
+        side(id, &TERMINATION_Z, &circuit.circuit_termination_z, seen),
+        or_none(circuit.description.as_deref()),
+    ]
+}
+
+/// The `null`s of a circuits table to ask Nautobot about.
+pub fn circuit_nulls(circuits: &[Circuit]) -> Nulls {
+    let mut nulls = Nulls::default();
+    for circuit in circuits {
+        circuit_row(circuit, &mut nulls);
+    }
+    nulls
 }
 
 /// `get-circuits [filter-type] [value]`.
@@ -101,15 +214,17 @@ pub async fn get_circuits(session: &Session<'_>) -> Result<Reply, NautobotError>
                 .await?
         }
     };
+    let empties = circuit_nulls(&answer.circuits).resolve(session).await?;
     let filtered = value.map(|value| (kind.name, value));
     Ok(render_circuits(
         filtered.as_ref().map(|(k, v)| (*k, v.as_str())),
         &answer.circuits,
+        &empties,
     ))
 }
 
-/// The circuits table.
-pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit]) -> Reply {
+/// The circuits table; a value hidden from the user says so, `—` is none.
+pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit], empties: &Empties) -> Reply {
     let title = match filter {
         Some((kind, value)) => format!("Circuits where {kind} is {value}"),
         None => "All circuits".to_owned(),
@@ -122,18 +237,7 @@ pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit]) -> Re
     }
     let mut rows: Vec<Vec<String>> = circuits
         .iter()
-        .map(|circuit| {
-            vec![
-                circuit.cid.clone(),
-                label(&circuit.provider),
-                label(&circuit.circuit_type),
-                label(&circuit.status),
-                label(&circuit.tenant),
-                place(&circuit.circuit_termination_a),
-                place(&circuit.circuit_termination_z),
-                or_none(circuit.description.as_deref()),
-            ]
-        })
+        .map(|circuit| circuit_row(circuit, &mut &*empties))
         .collect();
     rows.sort();
     let columns = [
@@ -212,7 +316,7 @@ pub fn render_providers(page: &Page<Provider>) -> Reply {
 
 /// A path endpoint is never a front or rear port (those are passed through),
 /// and Nautobot's GraphQL refuses fragments of types the union cannot hold.
-const ENDPOINT_FIELDS: &str = "location { name } provider_network { name } connected_endpoint { __typename \
+const ENDPOINT_FIELDS: &str = "path { destination_type { app_label model } } connected_endpoint { __typename \
      ... on InterfaceType { name device { name } } ... on CircuitTerminationType { term_side circuit { cid } } \
      ... on PowerFeedType { name } }";
 
@@ -245,72 +349,120 @@ pub async fn get_circuit_connections(session: &Session<'_>) -> Result<Reply, Nau
         return Ok(session.menu(format!("Which circuit of {provider}?"), choices));
     };
     let query = format!(
-        "query ($provider: [String], $cid: [String]) {{ circuits(provider: $provider, cid: $cid) {{ cid \
-         circuit_termination_a {{ {ENDPOINT_FIELDS} }} circuit_termination_z {{ {ENDPOINT_FIELDS} }} }} }}"
+        "query ($provider: [String], $cid: [String]) {{ circuits(provider: $provider, cid: $cid) {{ id cid \
+         circuit_termination_a {{ {TERMINATION_FIELDS} {ENDPOINT_FIELDS} }} \
+         circuit_termination_z {{ {TERMINATION_FIELDS} {ENDPOINT_FIELDS} }} }} }}"
     );
     let answer: CircuitsAnswer = session
         .graphql(&query, json!({"provider": [provider], "cid": [cid]}))
         .await?;
-    Ok(match answer.circuits.first() {
-        Some(circuit) => render_connections(provider, circuit),
+    let circuit = answer.circuits.into_iter().next();
+    let empties = match &circuit {
+        Some(circuit) => connection_nulls(circuit).resolve(session).await?,
+        None => Empties::default(),
+    };
+    Ok(match circuit {
+        Some(circuit) => render_connections(provider, &circuit, &empties),
         None => error(format!(
             "`{provider}` has no circuit `{cid}` that you may see in Nautobot."
         )),
     })
 }
 
-/// What each end of the circuit connects to.
-pub fn render_connections(provider: &str, circuit: &Circuit) -> Reply {
-    let rows = [
-        ("A", &circuit.circuit_termination_a),
-        ("Z", &circuit.circuit_termination_z),
+/// The rows of the connections table: side, where it ends, what it connects to.
+fn connection_rows(circuit: &Circuit, seen: &mut impl Seen) -> Vec<Vec<String>> {
+    [
+        ("A", &TERMINATION_A, &circuit.circuit_termination_a),
+        ("Z", &TERMINATION_Z, &circuit.circuit_termination_z),
     ]
     .into_iter()
-    .map(|(side, termination)| match termination {
+    .map(|(side, link, termination)| match termination {
         Some(termination) => vec![
             side.to_owned(),
-            termination.place(),
-            connected_to(termination.connected_endpoint.as_ref()),
+            place(termination, seen).text(),
+            connection(termination, seen),
         ],
-        None => vec![side.to_owned(), NONE.to_owned(), "no termination".to_owned()],
+        None => match seen.seen(link, &circuit.id, None) {
+            Shown::Hidden(model) => vec![side.to_owned(), hidden(&model), hidden(&model)],
+            _ => vec![side.to_owned(), NONE.to_owned(), "no termination".to_owned()],
+        },
     })
-    .collect();
+    .collect()
+}
+
+/// What an end connects to: the far end of its path; hidden when the path
+/// has an end (or the path itself is there) that the user may not view.
+fn connection(termination: &Termination, seen: &mut impl Seen) -> String {
+    if let Some(endpoint) = termination.connected_endpoint.as_ref().filter(|e| !e.is_null()) {
+        return connected_to(Some(endpoint));
+    }
+    match &termination.path {
+        Some(path) => match &path.destination_type {
+            Some(kind) => hidden(&kind.name()),
+            None => connected_to(None),
+        },
+        None => match seen.seen(&TERMINATION_PATH, &termination.id, None) {
+            Shown::Hidden(model) => hidden(&model),
+            _ => connected_to(None),
+        },
+    }
+}
+
+/// The `null`s of a circuit's connections to ask Nautobot about.
+pub fn connection_nulls(circuit: &Circuit) -> Nulls {
+    let mut nulls = Nulls::default();
+    connection_rows(circuit, &mut nulls);
+    nulls
+}
+
+/// What each end of the circuit connects to; a value hidden from the user
+/// says so.
+pub fn render_connections(provider: &str, circuit: &Circuit, empties: &Empties) -> Reply {
     table_message(
         format!("Circuit {} of {provider}", circuit.cid),
         &["Side", "Location", "Connected to"],
-        rows,
+        connection_rows(circuit, &mut &*empties),
         None,
     )
 }
 
-/// "device X, interface Y", "circuit C (side A)", or "not connected".
+/// "device X, interface Y", "circuit C (side A)", or "not connected"; the
+/// device or circuit of an end the user may see but not that of (`null` in
+/// GraphQL; an interface's device and a termination's circuit are required)
+/// is said to be hidden.
 pub fn connected_to(endpoint: Option<&Value>) -> String {
     let Some(endpoint) = endpoint.filter(|e| !e.is_null()) else {
         return "not connected".to_owned();
     };
-    let text = |value: &Value, pointer: &str| {
-        value
+    let text = |pointer: &str| {
+        endpoint
             .pointer(pointer)
             .and_then(Value::as_str)
             .unwrap_or(NONE)
             .to_owned()
     };
+    let related = |pointer: &str, model: &str| {
+        endpoint
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map_or_else(|| hidden(model), str::to_owned)
+    };
     match endpoint.get("__typename").and_then(Value::as_str) {
         Some("CircuitTerminationType") => format!(
             "circuit {} (side {})",
-            text(endpoint, "/circuit/cid"),
-            text(endpoint, "/term_side")
+            related("/circuit/cid", "circuits.circuit"),
+            text("/term_side")
         ),
         Some("InterfaceType") => format!(
             "device {}, interface {}",
-            text(endpoint, "/device/name"),
-            text(endpoint, "/name")
+            related("/device/name", "dcim.device"),
+            text("/name")
         ),
-        Some("PowerFeedType") => format!("power feed {}", text(endpoint, "/name")),
+        Some("PowerFeedType") => format!("power feed {}", text("/name")),
         _ => format!(
             "device {}, port {}",
-            text(endpoint, "/device/name"),
-            text(endpoint, "/name")
+            related("/device/name", "dcim.device"),
+            text("/name")
         ),
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chatops_crds::IntegrationType;
 use chatops_crds::config::{GatewaySecrets, IntegrationConfig, SecretKey};
 use serde_json::{Value, json};
-use wiremock::matchers::{header, method, path, query_param};
+use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::Nautobot;
@@ -402,9 +402,7 @@ async fn a_graphql_error_is_said_as_nautobots_reason() {
         .mount(&server)
         .await;
 
-    let routed = fixture
-        .typed(ADMIN1, "nautobot get-device-facts ams01-edge-01")
-        .await;
+    let routed = fixture.typed(ADMIN1, "nautobot get-circuits all").await;
 
     assert_eq!(message(&routed).level, Level::Error);
     assert!(
@@ -420,6 +418,15 @@ async fn a_table_cut_at_the_row_limit_says_how_many_there_are() {
     let devices: Vec<Value> = (0..=super::session::MAX_ROWS)
         .map(|i| json!({"id": format!("d-{i}"), "name": format!("dev-{i:05}")}))
         .collect();
+    // Which of the shown rows have no primary IP, rack and tenant.
+    Mock::given(method("POST"))
+        .and(path("/api/graphql/"))
+        .and(body_string_contains("__isnull"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"q0": [], "q1": [], "q2": []}})),
+        )
+        .mount(&server)
+        .await;
     graphql_answer(
         &server,
         ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": devices}})),
@@ -445,5 +452,56 @@ async fn a_table_cut_at_the_row_limit_says_how_many_there_are() {
         said.contains("Showing the first 10000 of 12345"),
         "{}",
         said.lines().last().unwrap_or_default()
+    );
+}
+
+#[tokio::test]
+async fn nulls_are_asked_about_in_one_more_query_and_told_apart() {
+    let (server, fixture) = nautobot().await;
+    let device = |name: &str, rack: Value, location: Value| {
+        json!({
+            "id": format!("id-{name}"), "name": name, "status": {"name": "Active"},
+            "tenant": {"name": "Acme"}, "location": location, "rack": rack, "role": {"name": "leaf"},
+            "device_type": {"model": "DCS-7050TX3-48C8"}, "primary_ip4": {"address": "10.1.0.11/24"},
+            "primary_ip6": null
+        })
+    };
+    Mock::given(method("POST"))
+        .and(path("/api/graphql/"))
+        .and(body_string_contains("rack__isnull: true"))
+        .and(body_string_contains("id-ams01-leaf-01"))
+        .and(body_string_contains("id-ams01-leaf-02"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"q0": [{"id": "id-ams01-leaf-01"}]}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/graphql/"))
+        .and(body_string_contains("devices(location: $value"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": [
+                device("ams01-leaf-01", Value::Null, json!({"name": "ams01"})),
+                device("ams01-leaf-02", Value::Null, Value::Null),
+            ]}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let routed = fixture.typed(ADMIN1, "nautobot get-devices location ams01").await;
+
+    let said = text(&routed);
+    assert!(
+        said.contains("ams01-leaf-01 | Active | Acme | ams01 | — |"),
+        "leaf-01 has no rack: {said}"
+    );
+    assert!(
+        said.contains(
+            "ams01-leaf-02 | Active | Acme | hidden (you may not view dcim.location) | \
+             hidden (you may not view dcim.rack) |"
+        ),
+        "leaf-02's location and rack are hidden: {said}"
     );
 }

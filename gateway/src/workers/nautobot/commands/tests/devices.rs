@@ -3,13 +3,18 @@
 
 use serde_json::{Value, json};
 
-use super::super::devices::{Facts, render_devices, render_facts, render_status, status_choices};
+use super::super::devices::{
+    DEVICE_PRIMARY_IP, DEVICE_RACK, DEVICE_TENANT, DeviceName, Facts, device_choices, device_nulls,
+    render_devices, render_facts, render_status, status_choices,
+};
 use super::{
     WEB, assert_said, brief, code, headings, message, named, object, page, read, rest_list, rows, table,
     texts, uuid,
 };
 use crate::model::{Block, Choice, Level};
+use crate::workers::nautobot::Page;
 use crate::workers::nautobot::objects::{Device, Named};
+use crate::workers::nautobot::visibility::Empties;
 
 /// An IP address as `?depth=1` nests it in a device.
 fn ip(address: &str) -> Value {
@@ -132,7 +137,7 @@ fn leaf() -> Value {
 fn get_devices_shows_a_row_of_names_per_device_and_the_primary_ip_without_its_mask() {
     let devices = page(rest_list("dcim/devices", 2, vec![edge(), leaf()]));
 
-    let reply = render_devices("location", "ams01", &devices);
+    let reply = render_devices("location", "ams01", &devices, &Empties::default());
 
     let message = message(&reply);
     assert_eq!(message.level, Level::Info);
@@ -181,36 +186,63 @@ fn get_devices_shows_a_row_of_names_per_device_and_the_primary_ip_without_its_ma
     );
 }
 
+/// A device as the devices query answers it (GraphQL): `null` for what the
+/// user may not view as for what there is none.
+fn graphql_device(name: &str) -> Value {
+    json!({
+        "id": uuid(&format!("dcim.device:{name}")),
+        "name": name,
+        "status": {"name": "Active"},
+        "tenant": {"name": "Nautobot Airports"},
+        "location": {"name": &name[..5]},
+        "rack": {"name": format!("{}-r1", &name[..5])},
+        "role": {"name": "leaf"},
+        "device_type": {"model": "DCS-7050TX3-48C8"},
+        "primary_ip4": {"address": "10.1.0.11/24"},
+        "primary_ip6": null
+    })
+}
+
 #[test]
-fn get_devices_shows_a_dash_for_what_is_missing_and_ipv6_without_an_ipv4() {
-    let mut v6_only = device(
-        "nyc01-leaf-02",
-        "Active",
-        "leaf",
-        "DCS-7050TX3-48C8",
-        "10.2.0.12/24",
-    );
+fn get_devices_shows_a_dash_for_what_is_empty_and_ipv6_without_an_ipv4() {
+    let mut v6_only = graphql_device("nyc01-leaf-02");
     v6_only["primary_ip4"] = Value::Null;
-    v6_only["primary_ip6"] = ip("2001:db8:2::12/64");
+    v6_only["primary_ip6"] = json!({"address": "2001:db8:2::12/64"});
     v6_only["tenant"] = Value::Null;
     v6_only["rack"] = Value::Null;
-    // An unnamed device the user may see, whose role and status they may not.
-    let mut bare = device(
-        "nyc01-spare",
-        "Active",
-        "leaf",
-        "DCS-7050TX3-48C8",
-        "10.2.0.99/24",
-    );
+    let mut bare = graphql_device("nyc01-spare");
     bare["name"] = Value::Null;
     bare["primary_ip4"] = Value::Null;
-    bare["role"] = Value::Null;
-    bare.as_object_mut().unwrap().remove("status");
+    let devices: Vec<Device> = read(json!([v6_only, bare]));
+    let (v6_only_id, bare_id) = (devices[0].id.as_str(), devices[1].id.as_str());
+
+    let (query, variables) = device_nulls(&devices).query().expect("the nulls are asked about");
+    assert_eq!(
+        query,
+        "query ($q0: [String], $q1: [String], $q2: [String]) { \
+         q0: devices(id: $q0, has_primary_ip: false) { id } \
+         q1: devices(id: $q1, rack__isnull: true) { id } \
+         q2: devices(id: $q2, tenant__isnull: true) { id } }"
+    );
+    assert_eq!(
+        variables,
+        json!({"q0": [bare_id], "q1": [v6_only_id], "q2": [v6_only_id]}),
+        "the primary IP of the IPv6-only device is not asked about"
+    );
+    // What Nautobot answers: all of them are really empty.
+    let empties = Empties::default()
+        .with(&DEVICE_PRIMARY_IP, &[bare_id])
+        .with(&DEVICE_RACK, &[v6_only_id])
+        .with(&DEVICE_TENANT, &[v6_only_id]);
 
     let reply = render_devices(
         "model",
         "DCS-7050TX3-48C8",
-        &page(rest_list("dcim/devices", 2, vec![v6_only, bare])),
+        &Page {
+            results: devices.clone(),
+            count: 2,
+        },
+        &empties,
     );
 
     assert_eq!(
@@ -228,11 +260,11 @@ fn get_devices_shows_a_dash_for_what_is_missing_and_ipv6_without_an_ipv4() {
             ],
             [
                 "—",
-                "—",
-                "Acme",
+                "Active",
+                "Nautobot Airports",
                 "nyc01",
                 "nyc01-r1",
-                "—",
+                "leaf",
                 "DCS-7050TX3-48C8",
                 "—"
             ],
@@ -241,10 +273,80 @@ fn get_devices_shows_a_dash_for_what_is_missing_and_ipv6_without_an_ipv4() {
 }
 
 #[test]
+fn get_devices_says_what_the_user_may_not_view_never_a_dash() {
+    // What Nautobot 3.2.7 answered user `partial` (no view permission on
+    // locations, roles and IP addresses) for ams01-edge-01, and a device
+    // whose rack and tenant are hidden (nothing says they are empty).
+    let partial = json!({
+        "id": uuid("dcim.device:ams01-edge-01"),
+        "name": "ams01-edge-01",
+        "status": {"name": "Active"},
+        "tenant": {"name": "Nautobot Airports"},
+        "location": null,
+        "rack": {"name": "ams01-r1"},
+        "role": null,
+        "device_type": {"model": "ASR-1001-X"},
+        "primary_ip4": null,
+        "primary_ip6": null
+    });
+    let mut less = graphql_device("nyc01-leaf-01");
+    for field in ["status", "tenant", "rack", "device_type"] {
+        less[field] = Value::Null;
+    }
+    let devices: Vec<Device> = read(json!([partial, less]));
+    let empties = Empties::default();
+
+    let reply = render_devices(
+        "location",
+        "ams01",
+        &Page {
+            results: devices,
+            count: 2,
+        },
+        &empties,
+    );
+
+    assert_eq!(
+        rows(table(&reply)),
+        [
+            [
+                "ams01-edge-01",
+                "Active",
+                "Nautobot Airports",
+                "hidden (you may not view dcim.location)",
+                "ams01-r1",
+                "hidden (you may not view extras.role)",
+                "ASR-1001-X",
+                "hidden (you may not view ipam.ipaddress)"
+            ],
+            [
+                "nyc01-leaf-01",
+                "hidden (you may not view extras.status)",
+                "hidden (you may not view tenancy.tenant)",
+                "nyc01",
+                "hidden (you may not view dcim.rack)",
+                "leaf",
+                "hidden (you may not view dcim.devicetype)",
+                "10.1.0.11"
+            ],
+        ]
+    );
+}
+
+#[test]
+fn an_admin_s_devices_with_everything_set_ask_nothing_more() {
+    let devices: Vec<Device> = read(json!([
+        graphql_device("ams01-leaf-01"),
+        graphql_device("ams01-leaf-02")
+    ]));
+    assert_eq!(device_nulls(&devices).query(), None);
+}
+
+#[test]
 fn get_devices_says_when_the_list_was_cut() {
     let devices = page(rest_list("dcim/devices", 12_345, vec![edge(), leaf()]));
 
-    let reply = render_devices("name", "ams", &devices);
+    let reply = render_devices("name", "ams", &devices, &Empties::default());
 
     assert_eq!(table(&reply).rows.len(), 2);
     assert_eq!(
@@ -259,7 +361,12 @@ fn get_devices_says_when_the_list_was_cut() {
 
 #[test]
 fn get_devices_without_a_match_says_so_with_the_filter() {
-    let reply = render_devices("location", "mars01", &page(rest_list("dcim/devices", 0, vec![])));
+    let reply = render_devices(
+        "location",
+        "mars01",
+        &page(rest_list("dcim/devices", 0, vec![])),
+        &Empties::default(),
+    );
 
     assert_said(
         &reply,
@@ -277,12 +384,25 @@ fn get_device_status_names_the_device_and_its_status() {
         "The status of **ams01-leaf-01** is **Planned**.",
     );
 
+    // `?depth=1` to a user who may not view statuses, as Nautobot 3.2.7 gives it.
     let mut hidden = edge();
-    hidden["status"] = Value::Null;
+    hidden["status"] = json!({
+        "id": uuid("extras.status:Active"),
+        "object_type": "extras.status",
+        "url": format!("{WEB}/api/extras/statuses/{}/", uuid("extras.status:Active")),
+        "display": "Active"
+    });
+    assert_said(
+        &render_status(&read(hidden.clone())),
+        Level::Info,
+        "The status of **ams01-edge-01** is **Active**.",
+    );
+
+    hidden["status"] = brief("extras.status", "extras/statuses", "Active");
     assert_said(
         &render_status(&read(hidden)),
         Level::Info,
-        "The status of **ams01-edge-01** is **—**.",
+        "The status of **ams01-edge-01** is **hidden (you may not view extras.status)**.",
     );
 }
 
@@ -356,24 +476,22 @@ fn the_status_menu_marks_the_current_status_and_is_valued_by_name() {
     );
 }
 
-/// What the facts query answers for a device (one of `data.devices`).
+/// ams01-edge-01 as `dcim/devices/?name=ams01-edge-01&depth=2` gives it to
+/// someone who may view everything.
 fn facts_of_edge() -> Value {
-    json!({
-        "id": uuid("dcim.device:ams01-edge-01"),
-        "name": "ams01-edge-01",
-        "serial": "SN1234567890",
-        "status": {"name": "Active"},
-        "location": {"name": "ams01"},
-        "rack": {"name": "ams01-r1"},
-        "tenant": {"name": "Acme"},
-        "role": {"name": "edge"},
-        "platform": {"name": "Cisco IOS-XE"},
-        "device_type": {"model": "ASR-1001-X", "manufacturer": {"name": "Cisco"}},
-        "primary_ip4": {"address": "10.1.0.254/24"},
-        "primary_ip6": null,
-        "created": "2026-11-30",
-        "last_updated": "2026-11-30T09:06:16.123456+00:00"
-    })
+    let mut edge = edge();
+    edge["device_type"]["manufacturer"] = named("dcim.manufacturer", "dcim/manufacturers", "Cisco");
+    edge["platform"] = named("dcim.platform", "dcim/platforms", "Cisco IOS-XE");
+    edge["created"] = json!("2026-11-30T09:06:16.123456Z");
+    edge["last_updated"] = json!("2026-11-30T09:06:16.123456Z");
+    edge
+}
+
+/// What `?depth≥1` gives for a related object the user may not view
+/// (measured on Nautobot 3.2.7): its display, no name.
+fn downgraded(object_type: &str, list: &str, display: &str) -> Value {
+    let id = uuid(&format!("{object_type}:{display}"));
+    json!({"id": id, "object_type": object_type, "url": format!("{WEB}/api/{list}/{id}/"), "display": display})
 }
 
 #[test]
@@ -397,8 +515,8 @@ fn device_facts_are_a_block_of_key_values_and_a_link() {
          platform: Cisco IOS-XE\n\
          primary_ip: 10.1.0.254/24\n\
          serial: SN1234567890\n\
-         created: 2026-11-30\n\
-         updated: 2026-11-30T09:06:16.123456+00:00"
+         created: 2026-11-30T09:06:16.123456Z\n\
+         updated: 2026-11-30T09:06:16.123456Z"
     );
     assert_eq!(
         texts(&reply),
@@ -410,22 +528,21 @@ fn device_facts_are_a_block_of_key_values_and_a_link() {
 }
 
 #[test]
-fn device_facts_show_a_dash_for_what_is_missing_and_ipv6_without_an_ipv4() {
+fn device_facts_show_a_dash_for_what_is_empty_and_ipv6_without_an_ipv4() {
     let mut sparse = facts_of_edge();
     sparse["serial"] = json!("");
     sparse["tenant"] = Value::Null;
     sparse["platform"] = Value::Null;
     sparse["rack"] = Value::Null;
-    sparse["device_type"] = json!({"model": "ASR-1001-X", "manufacturer": null});
     sparse["primary_ip4"] = Value::Null;
-    sparse["primary_ip6"] = json!({"address": "2001:db8:1::fe/64"});
+    sparse["primary_ip6"] = ip("2001:db8:1::fe/64");
 
     let reply = render_facts(&read(sparse), "https://nautobot.example.net/dcim/devices/x/");
 
     let lines: Vec<&str> = code(&reply).lines().collect();
     assert_eq!(lines[3], "rack: —");
     assert_eq!(lines[4], "tenant: —");
-    assert_eq!(lines[5], "manufacturer: —");
+    assert_eq!(lines[5], "manufacturer: Cisco");
     assert_eq!(lines[6], "model: ASR-1001-X");
     assert_eq!(lines[8], "platform: —");
     assert_eq!(lines[9], "primary_ip: 2001:db8:1::fe/64");
@@ -433,13 +550,64 @@ fn device_facts_show_a_dash_for_what_is_missing_and_ipv6_without_an_ipv4() {
 
     let mut unnamed = facts_of_edge();
     unnamed["name"] = Value::Null;
-    unnamed["device_type"] = Value::Null;
     let reply = render_facts(&read(unnamed), "https://nautobot.example.net/dcim/devices/x/");
     assert_eq!(message(&reply).title.as_deref(), Some("Device —"));
     assert!(code(&reply).starts_with("name: —\n"), "{}", code(&reply));
-    assert!(
-        code(&reply).contains("\nmanufacturer: —\nmodel: —\n"),
-        "{}",
-        code(&reply)
+}
+
+#[test]
+fn device_facts_show_what_nautobot_names_of_objects_the_user_may_not_view() {
+    // User `partial` (no view permission on locations, roles, IP addresses):
+    // Nautobot gives those as `{id, object_type, url, display}`.
+    let mut partial = facts_of_edge();
+    partial["location"] = downgraded("dcim.location", "dcim/locations", "ams01");
+    partial["role"] = downgraded("extras.role", "extras/roles", "edge");
+    partial["primary_ip4"] = downgraded("ipam.ipaddress", "ipam/ip-addresses", "10.1.0.254/24");
+    // A device type the user may not view: its display, and no manufacturer.
+    partial["device_type"] = downgraded("dcim.devicetype", "dcim/device-types", "Cisco ASR-1001-X");
+    // A reference at the depth limit names nothing: hidden, never a dash.
+    partial["platform"] = brief("dcim.platform", "dcim/platforms", "Cisco IOS-XE");
+
+    let reply = render_facts(&read(partial), "https://nautobot.example.net/dcim/devices/x/");
+
+    assert_eq!(
+        code(&reply),
+        "name: ams01-edge-01\n\
+         status: Active\n\
+         location: ams01\n\
+         rack: ams01-r1\n\
+         tenant: Acme\n\
+         manufacturer: hidden (you may not view dcim.devicetype)\n\
+         model: Cisco ASR-1001-X\n\
+         role: edge\n\
+         platform: hidden (you may not view dcim.platform)\n\
+         primary_ip: 10.1.0.254/24\n\
+         serial: SN1234567890\n\
+         created: 2026-11-30T09:06:16.123456Z\n\
+         updated: 2026-11-30T09:06:16.123456Z"
     );
+}
+
+#[test]
+fn the_device_menu_names_devices_alone_when_their_location_is_hidden() {
+    let devices: Vec<DeviceName> = read(json!([
+        {"name": "nyc01-leaf-01", "location": {"name": "nyc01"}},
+        {"name": "ams01-leaf-01", "location": null},
+        {"name": "ams01-edge-01", "location": {"name": "ams01"}},
+        {"name": null, "location": {"name": "ams01"}}
+    ]));
+
+    let (choices, located) = device_choices(devices);
+
+    let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["ams01: ams01-edge-01", "nyc01: nyc01-leaf-01", "ams01-leaf-01"],
+        "located first, by location; an unnamed device cannot be chosen"
+    );
+    assert!(!located, "the menu says locations are hidden");
+    assert!(choices.iter().all(|c| !c.value.contains(':')));
+
+    let (_, located) = device_choices(read(json!([{"name": "a", "location": {"name": "ams01"}}])));
+    assert!(located);
 }

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::super::manufacturers::{DeviceTypeCount, render_summary};
-use super::{assert_said, headings, message, object, page, rest_list, rows, table};
+use super::{WEB, assert_said, headings, message, object, page, rest_list, rows, table, texts, uuid};
 use crate::model::Level;
 use crate::workers::nautobot::Page;
 use crate::workers::nautobot::objects::Named;
@@ -63,7 +63,7 @@ fn the_summary_counts_devices_per_manufacturer_most_first_with_the_empty_ones() 
         ],
     ));
 
-    let reply = render_summary(&manufacturers.results, &types.results);
+    let reply = render_summary(Some(&manufacturers.results), &types.results);
 
     assert_eq!(message(&reply).title.as_deref(), Some("Devices by manufacturer"));
     let table = table(&reply);
@@ -77,26 +77,35 @@ fn the_summary_counts_devices_per_manufacturer_most_first_with_the_empty_ones() 
 
 #[test]
 fn a_manufacturer_known_only_from_its_device_types_is_counted() {
-    // A user who may see device types but not manufacturers.
-    let manufacturers: Page<Named> = page(rest_list("dcim/manufacturers", 0, vec![]));
+    // A user who may see device types but not manufacturers: Nautobot answers
+    // the list of manufacturers 403 and names a type's manufacturer by its
+    // display alone (measured on Nautobot 3.2.7).
+    let mut cisco = device_type("Cisco", "ASR-1001-X", 4);
+    cisco["manufacturer"] = json!({
+        "id": uuid("dcim.manufacturer:Cisco"),
+        "object_type": "dcim.manufacturer",
+        "url": format!("{WEB}/api/dcim/manufacturers/{}/", uuid("dcim.manufacturer:Cisco")),
+        "display": "Cisco"
+    });
     let types: Page<DeviceTypeCount> = page(rest_list(
         "dcim/device-types",
         2,
-        vec![
-            device_type("Arista", "DCS-7280CR2-60", 3),
-            device_type("Cisco", "ASR-1001-X", 4),
-        ],
+        vec![device_type("Arista", "DCS-7280CR2-60", 3), cisco],
     ));
 
-    let reply = render_summary(&manufacturers.results, &types.results);
+    let reply = render_summary(None, &types.results);
 
     assert_eq!(rows(table(&reply)), [["Cisco", "4"], ["Arista", "3"]]);
+    assert_eq!(
+        texts(&reply),
+        ["Manufacturers without device types are hidden (you may not view dcim.manufacturer)."]
+    );
 }
 
 #[test]
 fn without_manufacturers_it_says_so() {
     assert_said(
-        &render_summary(&[], &[]),
+        &render_summary(Some(&[]), &[]),
         Level::Info,
         "There are no manufacturers that you may see.",
     );

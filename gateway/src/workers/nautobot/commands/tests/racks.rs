@@ -35,7 +35,7 @@ fn a_rack_lists_its_units_top_down_with_the_devices_in_them() {
         ]),
     );
 
-    let reply = render_rack("ams01", &r1);
+    let reply = render_rack("ams01", &r1, Some(4));
 
     assert_eq!(
         message(&reply).title.as_deref(),
@@ -63,7 +63,7 @@ fn a_device_of_several_units_is_on_each_rear_ones_are_marked_and_unmounted_ones_
             mounted("ams01-pdu-01", Some(7), Some("REAR"), 1),
             mounted("ams01-edge-02", Some(10), None, 1),
             {"name": null, "position": 3, "face": "FRONT", "device_type": {"u_height": 1}},
-            // A device type without a height is one unit.
+            // A device whose type the user may not view: its lowest unit, said so.
             {"name": "ams01-oob-01", "position": 1, "face": "FRONT", "device_type": null},
             mounted("ams01-patch-02", None, None, 1),
             mounted("ams01-patch-01", None, None, 1),
@@ -73,7 +73,7 @@ fn a_device_of_several_units_is_on_each_rear_ones_are_marked_and_unmounted_ones_
         ]),
     );
 
-    let reply = render_rack("ams01", &r2);
+    let reply = render_rack("ams01", &r2, Some(8));
 
     assert_eq!(
         code(&reply),
@@ -82,7 +82,10 @@ fn a_device_of_several_units_is_on_each_rear_ones_are_marked_and_unmounted_ones_
     );
     assert_eq!(
         texts(&reply),
-        ["In the rack but not in a unit: ams01-patch-01, ams01-patch-02"]
+        [
+            "In the rack but not in a unit: ams01-patch-01, ams01-patch-02",
+            "The height of ams01-oob-01 is hidden (you may not view dcim.devicetype): shown in the lowest unit only."
+        ]
     );
 }
 
@@ -98,7 +101,7 @@ fn a_rack_numbered_top_down_starts_at_unit_one() {
         ]),
     );
 
-    let reply = render_rack("ams01", &r3);
+    let reply = render_rack("ams01", &r3, Some(2));
 
     assert_eq!(
         code(&reply),
@@ -110,12 +113,43 @@ fn a_rack_numbered_top_down_starts_at_unit_one() {
 fn an_empty_rack_shows_its_units_and_says_there_is_nothing_in_it() {
     let empty = rack("nyc01-r2", 3, false, json!([]));
 
-    let reply = render_rack("nyc01", &empty);
+    let reply = render_rack("nyc01", &empty, Some(0));
 
     assert_eq!(
         message(&reply).title.as_deref(),
         Some("Rack nyc01-r2 at nyc01 (3 U)")
     );
     assert_eq!(code(&reply), "3 |\n2 |\n1 |");
-    assert_eq!(texts(&reply), ["No devices in it that you may see."]);
+    assert_eq!(texts(&reply), ["No devices in it."]);
+
+    assert_eq!(
+        texts(&render_rack("nyc01", &empty, None)),
+        ["No devices in it that you may see."],
+        "not counted: only what the user may see is known"
+    );
+}
+
+#[test]
+fn devices_the_user_may_not_view_are_said_to_be_hidden_so_their_units_are_not_taken_for_free() {
+    let r1 = rack(
+        "ams01-r1",
+        42,
+        false,
+        json!([
+            mounted("ams01-spine-01", Some(40), Some("FRONT"), 1),
+            mounted("ams01-edge-01", Some(42), Some("FRONT"), 1),
+        ]),
+    );
+
+    assert_eq!(
+        texts(&render_rack("ams01", &r1, Some(4))),
+        ["2 devices in it are hidden (you may not view dcim.device); their units may look free."]
+    );
+
+    // A user who may view racks but no device: Nautobot still counts them.
+    let none_seen = rack("ams01-r1", 42, false, json!([]));
+    assert_eq!(
+        texts(&render_rack("ams01", &none_seen, Some(1))),
+        ["1 device in it is hidden (you may not view dcim.device); its units may look free."]
+    );
 }
