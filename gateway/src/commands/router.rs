@@ -2,6 +2,8 @@
 //! the command itself. Typed commands and answers to prompts take the same path, so a prompt
 //! never lets anyone past a grant that has since been removed.
 
+use tracing::Instrument as _;
+
 use super::call::Call;
 use super::command::Command;
 use super::context::RouteContext;
@@ -29,7 +31,7 @@ pub struct Routed {
 /// Routes a typed command to its implementation in `registry`.
 pub async fn route(registry: &Registry, ctx: &RouteContext<'_>, invocation: Invocation) -> Routed {
     let identity = identity_of(ctx, &invocation);
-    let (reply, outcome) = dispatch(registry, ctx, &invocation, &identity).await;
+    let (reply, outcome) = traced_dispatch(registry, ctx, &invocation, &identity).await;
     finish(ctx, invocation, identity, reply, outcome)
 }
 
@@ -90,7 +92,7 @@ pub async fn route_answer(
             origin.subcommand = subcommand;
             origin.arguments = arguments;
             origin.menu_offset = menu_offset;
-            let (reply, outcome) = dispatch(registry, ctx, &origin, &identity).await;
+            let (reply, outcome) = traced_dispatch(registry, ctx, &origin, &identity).await;
             finish(ctx, origin, identity, reply, outcome)
         }
     }
@@ -124,6 +126,28 @@ fn finish(
         reply,
         outcome,
     }
+}
+
+/// [`dispatch`] in a `command` span naming the command, the sub-command and the platform, with
+/// the outcome recorded when it ends. The arguments stay out of it: they may hold secrets.
+async fn traced_dispatch(
+    registry: &Registry,
+    ctx: &RouteContext<'_>,
+    invocation: &Invocation,
+    identity: &Identity,
+) -> (Reply, Outcome) {
+    let span = tracing::info_span!(
+        "command",
+        command = %invocation.command,
+        subcommand = %invocation.subcommand,
+        platform = %invocation.platform,
+        outcome = tracing::field::Empty,
+    );
+    let (reply, outcome) = dispatch(registry, ctx, invocation, identity)
+        .instrument(span.clone())
+        .await;
+    span.record("outcome", outcome.audit().as_str());
+    (reply, outcome)
 }
 
 /// The steps, in the app's order: known command, grants, help, known sub-command, usage, run.

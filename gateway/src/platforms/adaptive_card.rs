@@ -9,7 +9,10 @@
 //! [`read_answer`] reads it back. What differs (the card version, the size
 //! limits, how the card is wrapped in a message) stays with each platform.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
 use crate::model::{Choice, Field, FieldKind, Form, Menu};
@@ -45,36 +48,119 @@ pub fn field_id(index: usize) -> String {
     format!("field-{index}")
 }
 
+/// An element as JSON. The elements here have string keys only, which is
+/// all that can make serializing fail.
+fn to_json(element: impl Serialize) -> Value {
+    serde_json::to_value(element).expect("card elements have string keys")
+}
+
+/// A `TextBlock`: text that wraps, optionally bold, larger or subtle.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(tag = "type", rename = "TextBlock", rename_all = "camelCase")]
+pub struct TextBlock<'a> {
+    /// The text (markdown as the platform reads it).
+    pub text: &'a str,
+    /// Whether long text wraps instead of being cut.
+    pub wrap: bool,
+    /// `Bolder` for a title or a header cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<&'static str>,
+    /// `Medium` for a form's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<&'static str>,
+    /// Shown dimmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_subtle: Option<bool>,
+}
+
+impl<'a> TextBlock<'a> {
+    /// Wrapping text.
+    pub fn wrapped(text: &'a str) -> Self {
+        TextBlock {
+            text,
+            wrap: true,
+            ..TextBlock::default()
+        }
+    }
+
+    /// The same text in bold.
+    pub fn bolder(self) -> Self {
+        TextBlock {
+            weight: Some("Bolder"),
+            ..self
+        }
+    }
+
+    /// The block as JSON.
+    pub fn json(&self) -> Value {
+        to_json(self)
+    }
+}
+
+/// A card as a message attachment.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Attachment<'a> {
+    content_type: &'static str,
+    content: Card<'a>,
+}
+
+/// The card itself.
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "AdaptiveCard")]
+struct Card<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'a str,
+    body: Vec<Value>,
+    actions: Vec<Value>,
+}
+
 /// A card of `version` as a message attachment.
 pub fn card(version: &str, body: Vec<Value>, actions: Vec<Value>) -> Value {
-    json!({
-        "contentType": CARD_CONTENT_TYPE,
-        "content": {
-            "type": "AdaptiveCard",
-            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-            "version": version,
-            "body": body,
-            "actions": actions,
-        }
+    to_json(Attachment {
+        content_type: CARD_CONTENT_TYPE,
+        content: Card {
+            schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+            version,
+            body,
+            actions,
+        },
     })
+}
+
+/// An `Action.Submit` button.
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "Action.Submit", rename_all = "camelCase")]
+struct Submit<'a> {
+    title: &'a str,
+    data: BTreeMap<&'a str, &'a str>,
+    /// `none`: the button submits none of the card's inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    associated_inputs: Option<&'static str>,
 }
 
 /// An `Action.Submit` whose `data` is an object of `fields`; with `inputs:
 /// false` it submits none of the card's inputs (and skips their validation).
 pub fn submit(title: &str, fields: &[(&str, &str)], inputs: bool) -> Value {
-    let data: Map<String, Value> = fields
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
-        .collect();
-    let mut action = json!({"type": "Action.Submit", "title": title, "data": data});
-    if !inputs {
-        action["associatedInputs"] = Value::from("none");
-    }
-    action
+    to_json(Submit {
+        title,
+        data: fields.iter().copied().collect(),
+        associated_inputs: (!inputs).then_some("none"),
+    })
+}
+
+/// One choice of an `Input.ChoiceSet`.
+#[derive(Serialize)]
+pub struct CardChoice<'a> {
+    /// What is shown.
+    pub title: String,
+    /// What is answered.
+    pub value: &'a str,
 }
 
 /// The first `max` choices as `Input.ChoiceSet` choices (a blank label shows the value).
-pub fn choices(choices: &[Choice], max: usize) -> Vec<Value> {
+pub fn choices(choices: &[Choice], max: usize) -> Vec<CardChoice<'_>> {
     choices
         .iter()
         .take(max)
@@ -84,9 +170,35 @@ pub fn choices(choices: &[Choice], max: usize) -> Vec<Value> {
             } else {
                 &c.label
             };
-            json!({"title": truncate(title, MAX_CHOICE_TITLE), "value": c.value})
+            CardChoice {
+                title: truncate(title, MAX_CHOICE_TITLE),
+                value: &c.value,
+            }
         })
         .collect()
+}
+
+/// An input: `Input.Text`, or `Input.ChoiceSet` with choices.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Input<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    style: Option<&'static str>,
+    is_required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    placeholder: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choices: Option<Vec<CardChoice<'a>>>,
+    /// The initial value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
 }
 
 /// A form's input for field `index`: a compact `Input.ChoiceSet` for a
@@ -97,36 +209,30 @@ pub fn input(index: usize, field: &Field) -> Value {
     } else {
         truncate(field.label.trim(), MAX_CARD_TEXT)
     };
-    let mut element = match &field.kind {
+    let (kind, style, choices, value) = match &field.kind {
         FieldKind::Select(options) if !options.is_empty() => {
-            let mut element = json!({"type": "Input.ChoiceSet", "style": "compact",
-                "choices": choices(options, usize::MAX)});
             // The initial value must be one of the choices, word for word.
-            if let Some(default) = field
+            let value = field
                 .default
-                .as_ref()
-                .filter(|d| options.iter().any(|c| &c.value == *d))
-            {
-                element["value"] = Value::from(default.as_str());
-            }
-            element
+                .as_deref()
+                .filter(|d| options.iter().any(|c| c.value == *d));
+            let choices = choices(options, usize::MAX);
+            ("Input.ChoiceSet", Some("compact"), Some(choices), value)
         }
         // A choice set needs choices: free text instead.
-        _ => {
-            let mut element = json!({"type": "Input.Text"});
-            if let Some(default) = &field.default {
-                element["value"] = Value::from(default.as_str());
-            }
-            element
-        }
+        _ => ("Input.Text", None, None, field.default.as_deref()),
     };
-    element["id"] = Value::from(field_id(index));
-    element["label"] = Value::from(label);
-    element["isRequired"] = Value::from(!field.optional);
-    if !field.optional {
-        element["errorMessage"] = Value::from("Required");
-    }
-    element
+    to_json(Input {
+        kind,
+        id: field_id(index),
+        label: Some(label),
+        style,
+        is_required: !field.optional,
+        error_message: (!field.optional).then_some("Required"),
+        placeholder: None,
+        choices,
+        value,
+    })
 }
 
 /// A prompt's card and the sentence that says the same where cards are not
@@ -151,20 +257,27 @@ pub fn menu_card(menu: &Menu, version: &str) -> PromptCard {
         menu.text.trim()
     };
     let token = menu.continuation.as_str();
-    let mut body =
-        vec![json!({"type": "TextBlock", "text": truncate(question, MAX_CARD_TEXT), "wrap": true})];
+    let mut body = vec![TextBlock::wrapped(&truncate(question, MAX_CARD_TEXT)).json()];
     let mut actions = Vec::new();
     if menu.choices.is_empty() {
-        body.push(json!({"type": "TextBlock", "text": "_(nothing to choose from)_", "wrap": true, "isSubtle": true}));
+        body.push(
+            TextBlock {
+                is_subtle: Some(true),
+                ..TextBlock::wrapped("_(nothing to choose from)_")
+            }
+            .json(),
+        );
     } else {
-        body.push(json!({
-            "type": "Input.ChoiceSet",
-            "id": MENU_INPUT_ID,
-            "style": "compact",
-            "isRequired": true,
-            "errorMessage": "Choose one",
-            "placeholder": "Choose…",
-            "choices": choices(&menu.choices, MAX_CHOICES),
+        body.push(to_json(Input {
+            kind: "Input.ChoiceSet",
+            id: MENU_INPUT_ID.to_owned(),
+            label: None,
+            style: Some("compact"),
+            is_required: true,
+            error_message: Some("Choose one"),
+            placeholder: Some("Choose…"),
+            choices: Some(choices(&menu.choices, MAX_CHOICES)),
+            value: None,
         }));
         actions.push(submit(
             "Choose",
@@ -212,8 +325,11 @@ pub fn form_card(form: &Form, version: &str) -> PromptCard {
     let token = form.continuation.as_str();
     let count = form.fields.len().to_string();
     let mut body = vec![
-        json!({"type": "TextBlock", "text": truncate(title, MAX_CARD_TEXT), "wrap": true,
-        "weight": "Bolder", "size": "Medium"}),
+        TextBlock {
+            size: Some("Medium"),
+            ..TextBlock::wrapped(&truncate(title, MAX_CARD_TEXT)).bolder()
+        }
+        .json(),
     ];
     body.extend(
         form.fields

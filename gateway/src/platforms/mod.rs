@@ -11,6 +11,7 @@ pub mod files;
 pub mod http;
 pub mod json;
 pub mod mattermost;
+pub mod rendering;
 pub mod response_url;
 pub mod slack;
 pub mod teams;

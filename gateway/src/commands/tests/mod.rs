@@ -5,3 +5,4 @@ mod continuation;
 pub(crate) mod fixtures;
 mod props;
 mod router;
+mod spans;

@@ -15,9 +15,11 @@ use super::verify::{PromptKind, dialog_state, field_name, prompt_context};
 pub use crate::commands::CANCEL_VALUE;
 /// The prefix of the answer asking for a menu's next page: `__more__:{offset}`.
 pub use crate::commands::MORE_PREFIX;
-use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, Table};
+use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
 pub use crate::platforms::files::Upload;
-use crate::platforms::files::{file_name, table_text, truncate};
+use crate::platforms::files::{table_text, truncate};
+pub use crate::platforms::rendering::REST_FILE_NAME;
+use crate::platforms::rendering::{LevelStyle, Opening, rest_attachment, table_attachment};
 
 /// Characters (Unicode scalar values, Go's runes) of one post's `message`:
 /// `PostMessageMaxRunesV2`.
@@ -45,13 +47,18 @@ pub const MENU_ACTION_ID: &str = "chatopsmenu";
 pub const MORE_ACTION_ID: &str = "chatopsmore";
 /// The action `id` of a menu's Cancel button.
 pub const CANCEL_ACTION_ID: &str = "chatopscancel";
-/// The name of the file holding what did not fit in the post.
-pub const REST_FILE_NAME: &str = "rest.txt";
 
 /// Room kept for the line that says the post was cut.
 const CUT_NOTE_CHARS: usize = 200;
 /// Characters a code fence adds: "```\n" and "\n```".
 const FENCE_CHARS: usize = 8;
+/// Mattermost's emoji codes, and a bold note.
+const LEVELS: LevelStyle = LevelStyle {
+    warning: ":warning: ",
+    error: ":x: ",
+    warning_note: ":warning: **Warning**",
+    error_note: ":x: **Error**",
+};
 
 /// A message ready for `POST /api/v4/posts` (or the ephemeral variant).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -391,26 +398,15 @@ fn cut_point(line: &str, room: usize, render: &dyn Fn(&str) -> String) -> usize 
 
 /// Renders a message as a post's Markdown; what does not fit goes into `files`.
 pub fn message(message: &Message) -> RenderedMessage {
-    let marker = match message.level {
-        Level::Info => "",
-        Level::Warning => ":warning: ",
-        Level::Error => ":x: ",
-    };
+    let opening = Opening::of(message, &LEVELS);
     let mut parts = Vec::new();
     let mut files = Vec::new();
-    let title = message.title.as_deref().filter(|t| !t.trim().is_empty());
-    if let Some(title) = title {
+    if let Some(title) = opening.title {
         parts.push(Part::Whole {
-            rendered: format!("#### {marker}{}", escape(title.trim())),
+            rendered: format!("#### {}{}", opening.marker, escape(title.trim())),
             written: title.to_owned(),
         });
-    } else if !marker.is_empty()
-        && !matches!(message.blocks.first(), Some(Block::Text(t)) if !t.trim().is_empty())
-    {
-        let note = match message.level {
-            Level::Error => ":x: **Error**",
-            _ => ":warning: **Warning**",
-        };
+    } else if let Some(note) = opening.note {
         parts.push(Part::Whole {
             rendered: note.to_owned(),
             written: String::new(),
@@ -419,9 +415,8 @@ pub fn message(message: &Message) -> RenderedMessage {
     for (index, block) in message.blocks.iter().enumerate() {
         match block {
             Block::Text(text) if !text.trim().is_empty() => {
-                let prefix = if index == 0 && title.is_none() { marker } else { "" };
                 parts.push(Part::Text {
-                    prefix: prefix.to_owned(),
+                    prefix: opening.prefix(index).to_owned(),
                     source: text.clone(),
                 });
             }
@@ -474,11 +469,7 @@ pub fn message(message: &Message) -> RenderedMessage {
     kept.push(format!(
         "_This answer is longer than one Mattermost post: it was cut here, and the rest is attached as `{REST_FILE_NAME}`._"
     ));
-    files.push(Upload {
-        file_name: REST_FILE_NAME.to_owned(),
-        title: "The rest of the answer".to_owned(),
-        bytes: rest.into_bytes(),
-    });
+    files.push(rest_attachment(rest));
     RenderedMessage {
         message: kept.join("\n\n"),
         files,
@@ -504,24 +495,13 @@ fn table_parts(table: &Table, parts: &mut Vec<Part>, files: &mut Vec<Upload>) {
         });
         return;
     }
-    let name = file_name(title, "table", "txt");
-    let what = if title.is_empty() {
-        "The table".to_owned()
-    } else {
-        format!("**{}**", escape(title))
-    };
+    let heading = (!title.is_empty()).then(|| format!("**{}**", escape(title)));
+    let (note, upload) = table_attachment(table, title, heading, title.to_owned(), str::to_owned);
     parts.push(Part::Whole {
-        rendered: format!(
-            "{what} ({} rows) is too large to show here; it is attached as `{name}`.",
-            table.rows.len()
-        ),
+        rendered: note,
         written: String::new(),
     });
-    files.push(Upload {
-        file_name: name,
-        title: title.to_owned(),
-        bytes: table_text(table).into_bytes(),
-    });
+    files.push(upload);
 }
 
 fn option(choice: &Choice) -> Result<Value, PromptError> {
@@ -733,7 +713,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::Image;
+    use crate::model::{Image, Level};
     use crate::platforms::mattermost::inbound::{ActionKind, DialogSubmission, PostAction};
     use crate::platforms::mattermost::verify::{Answer, verify_action, verify_dialog};
 

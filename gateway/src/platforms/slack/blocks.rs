@@ -5,9 +5,13 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Block, Choice, Field, FieldKind, Form, Level, Menu, Message, Table};
+use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
+use crate::platforms::files::truncate;
 pub use crate::platforms::files::{Upload, table_text};
-use crate::platforms::files::{file_name, truncate};
+pub use crate::platforms::rendering::REST_FILE_NAME;
+use crate::platforms::rendering::{
+    LevelStyle, Opening, StateTooLong, check_state, rest_attachment, table_attachment,
+};
 
 /// The menu value asking for the next page: `__more__:{offset}`, where
 /// `offset` is [`Menu::next_offset`]. The command core resumes the same step
@@ -45,8 +49,6 @@ pub const MAX_MODAL_BLOCKS: usize = 100;
 pub const FORM_CALLBACK_ID: &str = "chatops-form";
 /// The `block_id` of a menu's select.
 pub const MENU_BLOCK_ID: &str = "prompt";
-/// The name of the file holding what did not fit in the message.
-pub const REST_FILE_NAME: &str = "rest.txt";
 
 /// The label of the option that asks for the next page.
 const MORE_LABEL: &str = "Next page…";
@@ -54,6 +56,13 @@ const MORE_LABEL: &str = "Next page…";
 const CUT_NOTE_CHARS: usize = 200;
 /// Characters of the notification text taken from the content.
 const FALLBACK_CHARS: usize = 300;
+/// Slack's emoji codes, and a plain-text note (it goes in a context block).
+const LEVELS: LevelStyle = LevelStyle {
+    warning: ":warning: ",
+    error: ":x: ",
+    warning_note: ":warning: Warning",
+    error_note: ":x: Error",
+};
 
 /// A message ready for `chat.postMessage`, `chat.postEphemeral` or a response URL.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +98,12 @@ pub enum PromptError {
         /// How many fields the form has.
         fields: usize,
     },
+}
+
+impl StateTooLong for PromptError {
+    fn state_too_long(chars: usize, limit: usize) -> Self {
+        PromptError::StateTooLong { chars, limit }
+    }
 }
 
 /// Escapes `&`, `<` and `>`, the three characters Slack's text parses as control characters.
@@ -294,29 +309,19 @@ impl Piece {
 
 /// Renders a message; what does not fit goes into `attachments`.
 pub fn message(message: &Message) -> RenderedMessage {
-    let marker = match message.level {
-        Level::Info => "",
-        Level::Warning => ":warning: ",
-        Level::Error => ":x: ",
-    };
+    let opening = Opening::of(message, &LEVELS);
+    let marker = opening.marker;
     let mut pieces = Vec::new();
     let mut attachments = Vec::new();
     let mut fallback = None;
 
-    let title = message.title.as_deref().filter(|t| !t.trim().is_empty());
-    if let Some(title) = title {
+    if let Some(title) = opening.title {
         let heading = truncate(&format!("{marker}{title}"), MAX_HEADER_CHARS);
         let block = json!({"type": "header", "text": {"type": "plain_text", "text": heading, "emoji": true}});
         pieces.push(Piece::new(block, &heading, format!("{title}\n")));
         // The header is plain text; the notification text is mrkdwn, so it is escaped.
         fallback = Some(escape(&heading));
-    } else if !marker.is_empty()
-        && !matches!(message.blocks.first(), Some(Block::Text(t)) if !t.trim().is_empty())
-    {
-        let note = match message.level {
-            Level::Error => ":x: Error",
-            _ => ":warning: Warning",
-        };
+    } else if let Some(note) = opening.note {
         pieces.push(Piece::new(context(note), note, ""));
     }
 
@@ -327,11 +332,7 @@ pub fn message(message: &Message) -> RenderedMessage {
                 if body.trim().is_empty() {
                     continue;
                 }
-                let body = if index == 0 && title.is_none() {
-                    format!("{marker}{body}")
-                } else {
-                    body.clone()
-                };
+                let body = format!("{}{body}", opening.prefix(index));
                 fallback.get_or_insert_with(|| mrkdwn(&truncate(&body, FALLBACK_CHARS)));
                 for (rendered, written) in pack(&body, MAX_SECTION_CHARS, &mrkdwn) {
                     let rendered = rendered.trim_end_matches('\n');
@@ -377,11 +378,7 @@ pub fn message(message: &Message) -> RenderedMessage {
         blocks.push(context(&format!(
             "This answer is longer than one Slack message: it was cut here, and the rest is attached as `{REST_FILE_NAME}`."
         )));
-        attachments.push(Upload {
-            file_name: REST_FILE_NAME.to_owned(),
-            title: "The rest of the answer".to_owned(),
-            bytes: rest.into_bytes(),
-        });
+        attachments.push(rest_attachment(rest));
     }
     let text = fallback.unwrap_or_else(|| match attachments.as_slice() {
         [] if blocks.is_empty() => "(no output)".to_owned(),
@@ -414,27 +411,14 @@ fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Up
         pieces.push(Piece::new(section(&fenced), &fenced, text));
         return;
     }
-    let name = file_name(title, "table", "txt");
-    let what = if title.is_empty() {
-        "The table".to_owned()
+    let (heading, upload_title) = if title.is_empty() {
+        (None, "Table".to_owned())
     } else {
-        format!("*{}*", escape(title))
+        (Some(format!("*{}*", escape(title))), title.to_owned())
     };
-    let note = format!(
-        "{what} ({} rows) is too large to show here; it is attached as `{}`.",
-        table.rows.len(),
-        escape(&name)
-    );
+    let (note, upload) = table_attachment(table, title, heading, upload_title, escape);
     pieces.push(Piece::new(section(&note), &note, ""));
-    attachments.push(Upload {
-        file_name: name,
-        title: if title.is_empty() {
-            "Table".to_owned()
-        } else {
-            title.to_owned()
-        },
-        bytes: text.into_bytes(),
-    });
+    attachments.push(upload);
 }
 
 /// Keeps the pieces that fit one message; the rest, as written, when some did not.
@@ -473,13 +457,7 @@ fn option(choice: &Choice) -> Result<Value, PromptError> {
 /// At most [`MAX_OPTIONS`] options: when there is a next page, the last one is
 /// "Next page…" answering `{MORE_PREFIX}{offset}`, so a page shows at most 99 choices.
 pub fn menu(menu: &Menu) -> Result<Vec<Value>, PromptError> {
-    let chars = menu.continuation.chars().count();
-    if chars > MAX_ACTION_ID {
-        return Err(PromptError::StateTooLong {
-            chars,
-            limit: MAX_ACTION_ID,
-        });
-    }
+    check_state(&menu.continuation, MAX_ACTION_ID)?;
     let room = MAX_OPTIONS - usize::from(menu.next_offset.is_some());
     let mut options = menu
         .choices
@@ -521,13 +499,7 @@ pub fn menu(menu: &Menu) -> Result<Vec<Value>, PromptError> {
 /// `block_id` `field-{index}` so the answers come back in argument order, and
 /// the continuation in `private_metadata`.
 pub fn form(form: &Form) -> Result<Value, PromptError> {
-    let chars = form.continuation.chars().count();
-    if chars > MAX_PRIVATE_METADATA {
-        return Err(PromptError::StateTooLong {
-            chars,
-            limit: MAX_PRIVATE_METADATA,
-        });
-    }
+    check_state(&form.continuation, MAX_PRIVATE_METADATA)?;
     if form.fields.len() > MAX_MODAL_BLOCKS {
         return Err(PromptError::TooManyFields {
             fields: form.fields.len(),
@@ -599,7 +571,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::Image;
+    use crate::model::{Image, Level};
 
     fn texts(rendered: &RenderedMessage) -> Vec<&str> {
         rendered

@@ -60,7 +60,20 @@ pub struct PackageInput {
     /// What the app does: the first line (cut to 80 characters) is the short description,
     /// the whole text (cut to 4000) the full one.
     pub description: String,
-    /// Who publishes the app (cut to 32 characters).
+    /// Who publishes the app: the developer name is cut to 32 characters, the URLs must be
+    /// https, the version `MAJOR.MINOR.PATCH`, the colour `#RRGGBB`. Its public URL is not
+    /// read here: it is where `valid_domains` come from.
+    pub publisher: Publisher,
+    /// Hosts the app may open, e.g. the gateway's public host (no scheme, no path).
+    pub valid_domains: Vec<String>,
+    /// The bot's command list (see [`bot_commands`]).
+    pub commands: Vec<BotCommand>,
+}
+
+/// What the deployment says about the app, beyond its ChatPlatform.
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    /// Who publishes the app.
     pub developer_name: String,
     /// Support page (https).
     pub website_url: String,
@@ -68,14 +81,12 @@ pub struct PackageInput {
     pub privacy_url: String,
     /// Terms of use (https).
     pub terms_url: String,
-    /// The app version, `MAJOR.MINOR.PATCH`; raise it for each re-upload.
+    /// The app version; raise it for each re-upload.
     pub version: String,
     /// `#RRGGBB`: the icon background and accent colour.
     pub accent_color: String,
-    /// Hosts the app may open, e.g. the gateway's public host (no scheme, no path).
-    pub valid_domains: Vec<String>,
-    /// The bot's command list (see [`bot_commands`]).
-    pub commands: Vec<BotCommand>,
+    /// The gateway's public URL: its host is the app's valid domain.
+    pub public_url: Option<String>,
 }
 
 /// One entry of the bot's command list, offered in the Teams compose box.
@@ -170,17 +181,21 @@ pub fn manifest(input: &PackageInput) -> Result<Value, PackageError> {
     let first_line = description.lines().next().unwrap_or("");
     let short_description = required_text("description", first_line, SHORT_DESCRIPTION_MAX)?;
     let full_description = cut(description, FULL_DESCRIPTION_MAX);
-    let developer_name = required_text("developer_name", &input.developer_name, DEVELOPER_NAME_MAX)?;
-    let website_url = https_url("website_url", &input.website_url)?;
-    let privacy_url = https_url("privacy_url", &input.privacy_url)?;
-    let terms_url = https_url("terms_url", &input.terms_url)?;
-    let version = input.version.trim();
+    let developer_name = required_text(
+        "developer_name",
+        &input.publisher.developer_name,
+        DEVELOPER_NAME_MAX,
+    )?;
+    let website_url = https_url("website_url", &input.publisher.website_url)?;
+    let privacy_url = https_url("privacy_url", &input.publisher.privacy_url)?;
+    let terms_url = https_url("terms_url", &input.publisher.terms_url)?;
+    let version = input.publisher.version.trim();
     if !is_version(version) {
         return Err(PackageError::Version {
-            value: input.version.clone(),
+            value: input.publisher.version.clone(),
         });
     }
-    let accent_color = parse_color(&input.accent_color)?;
+    let accent_color = parse_color(&input.publisher.accent_color)?;
     let valid_domains = valid_domains(&input.valid_domains)?;
     let commands: Vec<Value> = input
         .commands
@@ -231,7 +246,7 @@ pub fn manifest(input: &PackageInput) -> Result<Value, PackageError> {
 /// input (fixed timestamps).
 pub fn package(input: &PackageInput) -> Result<Vec<u8>, PackageError> {
     let manifest = manifest(input)?;
-    let accent = parse_color(&input.accent_color)?;
+    let accent = parse_color(&input.publisher.accent_color)?;
     let mut manifest_json =
         serde_json::to_vec_pretty(&manifest).map_err(|err| PackageError::Zip(err.to_string()))?;
     manifest_json.push(b'\n');

@@ -27,16 +27,21 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
-use crate::model::{Block, Form, Image, Level, Menu, Message, Table};
+use crate::model::{Block, Form, Image, Menu, Message, Table};
+// The tests build messages of this through `use super::*`.
+#[cfg(test)]
+use crate::model::Level;
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, AnswerError, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID,
     PROMPT_KEY, PromptAnswer, field_id,
 };
-use crate::platforms::adaptive_card::{PromptCard, card, form_card, menu_card, read_answer};
+use crate::platforms::adaptive_card::{PromptCard, TextBlock, card, form_card, menu_card, read_answer};
 use crate::platforms::files::{table_text, truncate};
+use crate::platforms::rendering::{EMOJI_LEVELS, Opening, StateTooLong, check_state, fence_lines as fence};
 use crate::platforms::webex::cards::split_lines;
 
 /// The size of an activity's text, as [`message_size`] measures it. Teams
@@ -81,6 +86,12 @@ pub enum PromptError {
     },
 }
 
+impl StateTooLong for PromptError {
+    fn state_too_long(chars: usize, limit: usize) -> Self {
+        PromptError::StateTooLong { chars, limit }
+    }
+}
+
 /// The size of a text as counted against [`MAX_MESSAGE_BYTES`]: twice its
 /// UTF-8 bytes, which bounds both its UTF-8 bytes and its UTF-16 bytes (what
 /// Teams counts) whatever the characters.
@@ -100,14 +111,6 @@ pub fn markdown(text: &str) -> String {
 /// markdown and HTML), with any fence inside it broken by a zero-width space.
 fn code(text: &str) -> String {
     markdown(text).replace("```", "`\u{200B}``")
-}
-
-/// Code in a fenced block. Code ending in a backtick gets a zero-width space
-/// before the closing fence.
-fn fence(code: &str) -> String {
-    let code = code.trim_end_matches('\n');
-    let guard = if code.ends_with('`') { "\u{200B}" } else { "" };
-    format!("```\n{code}{guard}\n```")
 }
 
 /// A text activity body.
@@ -188,24 +191,16 @@ impl Activities {
 
 /// Renders a message as activity bodies to post in order.
 pub fn message(message: &Message) -> Vec<Value> {
-    let marker = match message.level {
-        Level::Info => "",
-        Level::Warning => "⚠️ ",
-        Level::Error => "❌ ",
-    };
+    let opening = Opening::of(message, &EMOJI_LEVELS);
     let mut out = Activities::default();
 
-    let title = message.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    if let Some(title) = title {
-        let heading = truncate(&format!("{marker}{title}").replace('\n', " "), MAX_TITLE_CHARS);
+    if let Some(title) = opening.title.map(str::trim) {
+        let heading = truncate(
+            &format!("{}{title}", opening.marker).replace('\n', " "),
+            MAX_TITLE_CHARS,
+        );
         out.text(&format!("**{}**", markdown(&heading)), "\n\n");
-    } else if !marker.is_empty()
-        && !matches!(message.blocks.first(), Some(Block::Text(t)) if !t.trim().is_empty())
-    {
-        let note = match message.level {
-            Level::Error => "❌ **Error**",
-            _ => "⚠️ **Warning**",
-        };
+    } else if let Some(note) = opening.note {
         out.text(note, "\n\n");
     }
 
@@ -216,12 +211,7 @@ pub fn message(message: &Message) -> Vec<Value> {
                 if body.trim().is_empty() {
                     continue;
                 }
-                let body = if index == 0 && title.is_none() {
-                    format!("{marker}{body}")
-                } else {
-                    body.to_owned()
-                };
-                let rendered = markdown(&body);
+                let rendered = markdown(&format!("{}{body}", opening.prefix(index)));
                 for (n, piece) in split_lines(&rendered, PIECE_BYTES).into_iter().enumerate() {
                     out.text(piece, if n == 0 { "\n\n" } else { "" });
                 }
@@ -326,50 +316,71 @@ fn table_card(table: &Table, title: &str) -> Option<Value> {
     if table.rows.len().saturating_mul(table.columns.len()) > MAX_CARD_BYTES / 16 {
         return None;
     }
-    let cell = |text: &str, header: bool| {
-        let mut block = json!({"type": "TextBlock", "text": text, "wrap": true});
-        if header {
-            block["weight"] = Value::from("Bolder");
-        }
-        json!({"type": "TableCell", "items": [block]})
+    let cell = |text| TableCell {
+        items: [TextBlock::wrapped(text)],
     };
-    let row = |cells: Vec<Value>| json!({"type": "TableRow", "cells": cells});
+    let header = TableRow {
+        cells: (table.columns.iter())
+            .map(|c| TableCell {
+                items: [TextBlock::wrapped(c).bolder()],
+            })
+            .collect(),
+    };
     let width = table.columns.len();
-    let mut rows = vec![row(table.columns.iter().map(|c| cell(c, true)).collect())];
+    let mut rows = vec![header];
     rows.extend(table.rows.iter().map(|r| {
-        row((0..width)
-            .map(|i| cell(r.get(i).map_or("", String::as_str), false))
-            .collect())
+        TableRow {
+            cells: (0..width)
+                .map(|i| cell(r.get(i).map_or("", String::as_str)))
+                .collect(),
+        }
     }));
     let mut body = Vec::new();
     if !title.is_empty() {
-        body.push(json!({"type": "TextBlock", "text": title, "wrap": true, "weight": "Bolder"}));
+        body.push(TextBlock::wrapped(title).bolder().json());
     }
-    body.push(json!({
-        "type": "Table",
-        "firstRowAsHeader": true,
-        "showGridLines": true,
-        "columns": vec![json!({"width": 1}); width],
-        "rows": rows,
-    }));
+    let grid = CardTable {
+        first_row_as_header: true,
+        show_grid_lines: true,
+        columns: vec![TableColumn { width: 1 }; width],
+        rows,
+    };
+    body.push(serde_json::to_value(grid).expect("a table has string keys only"));
     let card = card(CARD_VERSION, body, Vec::new());
     (card_bytes(&card) <= MAX_CARD_BYTES).then_some(card)
+}
+
+/// An Adaptive Card `Table`, its first row the header.
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "Table", rename_all = "camelCase")]
+struct CardTable<'a> {
+    first_row_as_header: bool,
+    show_grid_lines: bool,
+    columns: Vec<TableColumn>,
+    rows: Vec<TableRow<'a>>,
+}
+
+/// A column of a [`CardTable`], all of the same relative width.
+#[derive(Clone, Serialize)]
+struct TableColumn {
+    width: u32,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "TableRow")]
+struct TableRow<'a> {
+    cells: Vec<TableCell<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "TableCell")]
+struct TableCell<'a> {
+    items: [TextBlock<'a>; 1],
 }
 
 /// The size of a card's JSON.
 fn card_bytes(card: &Value) -> usize {
     serde_json::to_string(card).map_or(usize::MAX, |s| s.len())
-}
-
-fn check_continuation(continuation: &str) -> Result<(), PromptError> {
-    let chars = continuation.chars().count();
-    if chars > MAX_CONTINUATION_CHARS {
-        return Err(PromptError::StateTooLong {
-            chars,
-            limit: MAX_CONTINUATION_CHARS,
-        });
-    }
-    Ok(())
 }
 
 /// A prompt's card alone in an activity, when it fits [`MAX_CARD_BYTES`].
@@ -390,7 +401,7 @@ fn prompt_activity(prompt: PromptCard) -> Result<Value, PromptError> {
 /// Cancel button answering [`CANCEL_VALUE`]. Every button's `data` is an
 /// object carrying the continuation.
 pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
-    check_continuation(&menu.continuation)?;
+    check_state(&menu.continuation, MAX_CONTINUATION_CHARS)?;
     prompt_activity(menu_card(menu, CARD_VERSION))
 }
 
@@ -398,7 +409,7 @@ pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
 /// field (id `field-{index}`), a Run button carrying the continuation and the
 /// number of fields, and a Cancel button answering [`CANCEL_VALUE`].
 pub fn form(form: &Form) -> Result<Value, PromptError> {
-    check_continuation(&form.continuation)?;
+    check_state(&form.continuation, MAX_CONTINUATION_CHARS)?;
     prompt_activity(form_card(form, CARD_VERSION))
 }
 

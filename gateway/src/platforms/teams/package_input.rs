@@ -6,27 +6,9 @@ use chatops_crds::{
     config::{GatewayConfig, PlatformConfig, PlatformCredentials},
 };
 
+pub use super::app_package::Publisher;
 use super::app_package::{BotCommand, PackageInput, bot_commands};
 use crate::commands::Registry;
-
-/// What the deployment says about the app, beyond its ChatPlatform.
-#[derive(Clone, Debug)]
-pub struct Publisher {
-    /// Who publishes the app.
-    pub developer_name: String,
-    /// Support page (https).
-    pub website_url: String,
-    /// Privacy statement (https).
-    pub privacy_url: String,
-    /// Terms of use (https).
-    pub terms_url: String,
-    /// The app version; raise it for each re-upload.
-    pub version: String,
-    /// `#RRGGBB`.
-    pub accent_color: String,
-    /// The gateway's public URL: its host is the app's valid domain.
-    pub public_url: Option<String>,
-}
 
 /// The package input of the Teams platform `name`; `None` for other platform types.
 pub fn package_input(
@@ -62,12 +44,7 @@ pub fn package_input(
             command_names(&bot_commands(prefix, &commands)),
             settings.source
         ),
-        developer_name: publisher.developer_name.clone(),
-        website_url: publisher.website_url.clone(),
-        privacy_url: publisher.privacy_url.clone(),
-        terms_url: publisher.terms_url.clone(),
-        version: publisher.version.clone(),
-        accent_color: publisher.accent_color.clone(),
+        publisher: publisher.clone(),
         valid_domains,
         commands: bot_commands(prefix, &commands),
     })

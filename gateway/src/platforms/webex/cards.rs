@@ -13,17 +13,21 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Block, Form, Level, Menu, Message, ReplyContext, Table};
+use crate::model::{Block, Form, Menu, Message, ReplyContext, Table};
 // The tests build prompts of these through `use super::*`.
 #[cfg(test)]
-use crate::model::{Choice, Field, FieldKind};
+use crate::model::{Choice, Field, FieldKind, Level};
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID, PROMPT_KEY,
     field_id,
 };
 use crate::platforms::adaptive_card::{MAX_CARD_TEXT, form_card, menu_card};
 pub use crate::platforms::files::Upload;
-use crate::platforms::files::{file_name, table_text, truncate};
+use crate::platforms::files::{table_text, truncate};
+pub use crate::platforms::rendering::REST_FILE_NAME;
+use crate::platforms::rendering::{
+    EMOJI_LEVELS, Opening, StateTooLong, check_state, fence_lines as fence, rest_attachment, table_attachment,
+};
 
 /// The menu value asking for the next page: `__more__:{offset}`.
 pub use crate::commands::MORE_PREFIX;
@@ -39,8 +43,6 @@ pub const MAX_MESSAGES: usize = 3;
 pub const MAX_CONTINUATION_CHARS: usize = 3500;
 /// The Adaptive Card version used (Webex supports 1.3, with input labels and validation).
 pub const CARD_VERSION: &str = "1.3";
-/// The name of the file holding what did not fit in the messages.
-pub const REST_FILE_NAME: &str = "rest.txt";
 
 /// Bytes kept for the line saying the answer was cut.
 const CUT_NOTE_BYTES: usize = 200;
@@ -68,6 +70,12 @@ pub enum PromptError {
         /// What a card may carry.
         limit: usize,
     },
+}
+
+impl StateTooLong for PromptError {
+    fn state_too_long(chars: usize, limit: usize) -> Self {
+        PromptError::StateTooLong { chars, limit }
+    }
 }
 
 /// Where a body goes: `roomId` and `parentId` (a threaded reply), or
@@ -101,14 +109,6 @@ pub fn markdown(text: &str) -> String {
 /// zero-width space (it would end the block early).
 fn code(text: &str) -> String {
     text.replace("```", "`\u{200B}``")
-}
-
-/// Code in a fenced block. Code ending in a backtick gets a zero-width space
-/// before the closing fence.
-fn fence(code: &str) -> String {
-    let code = code.trim_end_matches('\n');
-    let guard = if code.ends_with('`') { "\u{200B}" } else { "" };
-    format!("```\n{code}{guard}\n```")
 }
 
 /// The longest head of `text` of at most `max` bytes that ends on a character boundary.
@@ -171,30 +171,19 @@ struct Piece {
 
 /// Renders a message into bodies and files.
 pub fn message(message: &Message) -> RenderedMessage {
-    let marker = match message.level {
-        Level::Info => "",
-        Level::Warning => "⚠️ ",
-        Level::Error => "❌ ",
-    };
+    let opening = Opening::of(message, &EMOJI_LEVELS);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut attachments = Vec::new();
     let limit = MAX_MESSAGE_BYTES;
 
-    let title = message.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    if let Some(title) = title {
-        let heading = truncate(&format!("{marker}{title}").replace('\n', " "), 300);
+    if let Some(title) = opening.title.map(str::trim) {
+        let heading = truncate(&format!("{}{title}", opening.marker).replace('\n', " "), 300);
         pieces.push(Piece {
             markdown: format!("**{}**", markdown(&heading)),
             glue: "\n\n",
             written: format!("{title}\n"),
         });
-    } else if !marker.is_empty()
-        && !matches!(message.blocks.first(), Some(Block::Text(t)) if !t.trim().is_empty())
-    {
-        let note = match message.level {
-            Level::Error => "❌ **Error**",
-            _ => "⚠️ **Warning**",
-        };
+    } else if let Some(note) = opening.note {
         pieces.push(Piece {
             markdown: note.to_owned(),
             glue: "\n\n",
@@ -209,12 +198,7 @@ pub fn message(message: &Message) -> RenderedMessage {
                 if body.trim().is_empty() {
                     continue;
                 }
-                let body = if index == 0 && title.is_none() {
-                    format!("{marker}{body}")
-                } else {
-                    body.to_owned()
-                };
-                let rendered = markdown(&body);
+                let rendered = markdown(&format!("{}{body}", opening.prefix(index)));
                 for (n, piece) in split_lines(&rendered, limit).into_iter().enumerate() {
                     pieces.push(Piece {
                         markdown: piece.to_owned(),
@@ -244,11 +228,7 @@ pub fn message(message: &Message) -> RenderedMessage {
 
     let (mut bodies, rest) = pack(pieces);
     if let Some(rest) = rest {
-        attachments.push(Upload {
-            file_name: REST_FILE_NAME.to_owned(),
-            title: "The rest of the answer".to_owned(),
-            bytes: rest.into_bytes(),
-        });
+        attachments.push(rest_attachment(rest));
     }
     if bodies.is_empty() && attachments.is_empty() {
         bodies.push("_(no output)_".to_owned());
@@ -296,25 +276,18 @@ fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Up
         });
         return;
     }
-    let name = file_name(&title, "table", "txt");
-    let what = heading.unwrap_or_else(|| "The table".to_owned());
+    let upload_title = if title.is_empty() {
+        "Table".to_owned()
+    } else {
+        markdown(&title)
+    };
+    let (note, upload) = table_attachment(table, &title, heading, upload_title, str::to_owned);
     pieces.push(Piece {
-        markdown: format!(
-            "{what} ({} rows) is too large to show here; it is attached as `{name}`.",
-            table.rows.len()
-        ),
+        markdown: note,
         glue: "\n\n",
         written: String::new(),
     });
-    attachments.push(Upload {
-        file_name: name,
-        title: if title.is_empty() {
-            "Table".to_owned()
-        } else {
-            markdown(&title)
-        },
-        bytes: text.into_bytes(),
-    });
+    attachments.push(upload);
 }
 
 /// Packs pieces into at most [`MAX_MESSAGES`] bodies of at most
@@ -385,17 +358,6 @@ fn clean(bodies: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn check_continuation(continuation: &str) -> Result<(), PromptError> {
-    let chars = continuation.chars().count();
-    if chars > MAX_CONTINUATION_CHARS {
-        return Err(PromptError::StateTooLong {
-            chars,
-            limit: MAX_CONTINUATION_CHARS,
-        });
-    }
-    Ok(())
-}
-
 /// A body with a card: `markdown` and `text` say the same for clients that
 /// show no cards (and in notifications).
 fn card_message(summary: &str, card: Value) -> Value {
@@ -412,7 +374,7 @@ fn card_message(summary: &str, card: Value) -> Value {
 /// a Cancel button answering [`CANCEL_VALUE`]. Every button carries the
 /// continuation.
 pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
-    check_continuation(&menu.continuation)?;
+    check_state(&menu.continuation, MAX_CONTINUATION_CHARS)?;
     let prompt = menu_card(menu, CARD_VERSION);
     Ok(card_message(&prompt.summary, prompt.card))
 }
@@ -422,7 +384,7 @@ pub fn menu(menu: &Menu) -> Result<Value, PromptError> {
 /// button carrying the continuation and the number of fields, and a Cancel
 /// button answering [`CANCEL_VALUE`].
 pub fn form(form: &Form) -> Result<Value, PromptError> {
-    check_continuation(&form.continuation)?;
+    check_state(&form.continuation, MAX_CONTINUATION_CHARS)?;
     let prompt = form_card(form, CARD_VERSION);
     Ok(card_message(&prompt.summary, prompt.card))
 }

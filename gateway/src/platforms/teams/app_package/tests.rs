@@ -27,12 +27,15 @@ fn example_input() -> PackageInput {
         description: "Run network automation commands from Teams.\n\nThe ChatOps gateway answers \
                       /chatops help with the commands you may run."
             .to_owned(),
-        developer_name: "Acme Network Engineering".to_owned(),
-        website_url: "https://chatops.example.com/".to_owned(),
-        privacy_url: "https://chatops.example.com/privacy".to_owned(),
-        terms_url: "https://chatops.example.com/terms".to_owned(),
-        version: "1.0.0".to_owned(),
-        accent_color: "#3B5BDB".to_owned(),
+        publisher: Publisher {
+            developer_name: "Acme Network Engineering".to_owned(),
+            website_url: "https://chatops.example.com/".to_owned(),
+            privacy_url: "https://chatops.example.com/privacy".to_owned(),
+            terms_url: "https://chatops.example.com/terms".to_owned(),
+            version: "1.0.0".to_owned(),
+            accent_color: "#3B5BDB".to_owned(),
+            public_url: None,
+        },
         valid_domains: vec!["chatops.example.com".to_owned()],
         commands: bot_commands("/", &specs),
     }
@@ -102,7 +105,7 @@ fn texts_are_trimmed_and_cut_to_the_limits() {
     input.short_name = format!("  {}  ", "s".repeat(40));
     input.full_name = "f".repeat(150);
     input.description = format!("{}\n{}", "d".repeat(100), "x".repeat(5000));
-    input.developer_name = "n".repeat(50);
+    input.publisher.developer_name = "n".repeat(50);
     input.commands = vec![BotCommand {
         title: "t".repeat(40),
         description: "c".repeat(200),
@@ -176,8 +179,8 @@ fn empty_texts_are_refused_naming_the_field() {
             (|i: &mut PackageInput| i.short_name = " ".into()) as fn(&mut PackageInput),
         ),
         ("description", |i| i.description = "\n".into()),
-        ("developer_name", |i| i.developer_name.clear()),
-        ("privacy_url", |i| i.privacy_url.clear()),
+        ("developer_name", |i| i.publisher.developer_name.clear()),
+        ("privacy_url", |i| i.publisher.privacy_url.clear()),
     ] {
         let mut input = example_input();
         clear(&mut input);
@@ -200,7 +203,7 @@ fn urls_must_be_https() {
         "ftp://x",
     ] {
         let mut input = example_input();
-        input.website_url = url.to_owned();
+        input.publisher.website_url = url.to_owned();
         let err = manifest(&input).unwrap_err();
         assert!(
             matches!(
@@ -214,7 +217,7 @@ fn urls_must_be_https() {
         );
     }
     let mut input = example_input();
-    input.terms_url = " HTTPS://Example.com/terms?x=1 ".to_owned();
+    input.publisher.terms_url = " HTTPS://Example.com/terms?x=1 ".to_owned();
     assert_eq!(
         manifest(&input).unwrap()["developer"]["termsOfUseUrl"],
         "HTTPS://Example.com/terms?x=1"
@@ -225,7 +228,7 @@ fn urls_must_be_https() {
 fn accent_color_must_be_rrggbb() {
     for color in ["3b5bdb", "#3b5bd", "#3b5bdbff", "#gggggg", "blue", ""] {
         let mut input = example_input();
-        input.accent_color = color.to_owned();
+        input.publisher.accent_color = color.to_owned();
         assert!(
             matches!(manifest(&input), Err(PackageError::AccentColor { .. })),
             "{color}"
@@ -238,14 +241,14 @@ fn accent_color_must_be_rrggbb() {
 fn version_must_be_major_minor_patch() {
     for version in ["1", "1.0", "1.0.0.0", "v1.0.0", "01.0.0", "1.0.0-beta", ""] {
         let mut input = example_input();
-        input.version = version.to_owned();
+        input.publisher.version = version.to_owned();
         assert!(
             matches!(manifest(&input), Err(PackageError::Version { .. })),
             "{version}"
         );
     }
     let mut input = example_input();
-    input.version = "2.10.0".to_owned();
+    input.publisher.version = "2.10.0".to_owned();
     assert_eq!(manifest(&input).unwrap()["version"], "2.10.0");
 }
 
@@ -364,7 +367,7 @@ fn package_bytes_are_deterministic() {
     let input = example_input();
     assert_eq!(package(&input).unwrap(), package(&input).unwrap());
     let mut other = input.clone();
-    other.version = "1.0.1".to_owned();
+    other.publisher.version = "1.0.1".to_owned();
     assert_ne!(package(&input).unwrap(), package(&other).unwrap());
 }
 
