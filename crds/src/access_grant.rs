@@ -1,6 +1,5 @@
 //! `AccessGrant`: who may run which command where. The gateway denies by default.
 
-use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -38,94 +37,79 @@ impl std::fmt::Display for GrantType {
     }
 }
 
-/// Allows one command (or `*`) and sub-command (or `*`) for one organization,
-/// channel or user ID (or `*`). A request runs only when grants allow its
-/// organization, its channel and its user.
-#[derive(CustomResource, KubeSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[kube(
-    group = "chatops.dev",
-    version = "v1alpha1",
-    kind = "AccessGrant",
-    namespaced,
-    status = "AccessGrantStatus",
-    shortname = "grant",
-    category = "chatops",
-    doc = "Allows a chat command for an organization, a channel or a user. Requests are denied unless grants allow their organization, channel and user.",
-    printcolumn(name = "Command", type_ = "string", json_path = ".spec.command"),
-    printcolumn(name = "Subcommand", type_ = "string", json_path = ".spec.subcommand"),
-    printcolumn(name = "Type", type_ = "string", json_path = ".spec.grantType"),
-    printcolumn(name = "Name", type_ = "string", json_path = ".spec.name"),
-    printcolumn(name = "Value", type_ = "string", json_path = ".spec.value"),
-    printcolumn(
-        name = "Channel",
-        type_ = "string",
-        json_path = ".spec.channelName",
-        priority = 1
-    ),
-    printcolumn(
-        name = "Resolved",
-        type_ = "string",
-        json_path = ".status.resolvedValue",
-        priority = 1
-    ),
-    printcolumn(
-        name = "Platform",
-        type_ = "string",
-        json_path = ".spec.platform",
-        priority = 1
-    ),
-    printcolumn(
-        name = "Ready",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
-    ),
-    printcolumn(
-        name = "Reason",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].reason",
-        priority = 1
-    ),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
-    derive = "PartialEq"
-)]
-#[x_kube(
-    validation = Rule::new("self.command != '*' || self.subcommand == '*'").message("subcommand must be '*' when command is '*'"),
-    validation = Rule::new("has(self.value) != has(self.channelName)").message("exactly one of value or channelName is required"),
-    validation = Rule::new("!has(self.channelName) || self.grantType == 'channel'").message("channelName is only for grantType channel"),
-    validation = Rule::new("!has(self.channelName) || has(self.platform)").message("channelName needs platform: the name is looked up on that ChatPlatform"),
-)]
-#[serde(rename_all = "camelCase")]
-pub struct AccessGrantSpec {
-    /// The command this grant allows (`nautobot`), or `*` for every command.
-    #[schemars(length(min = 1, max = 64), regex(pattern = r"^(\*|[a-z0-9][a-z0-9_]*)$"))]
-    pub command: String,
-    /// The sub-command this grant allows (`get-devices`), or `*` for every sub-command.
-    #[serde(default = "wildcard")]
-    #[schemars(length(min = 1, max = 64), regex(pattern = r"^(\*|[a-z0-9][a-z0-9_-]*)$"))]
-    pub subcommand: String,
-    /// Whether `value` names an organization, a channel or a user.
-    pub grant_type: GrantType,
-    /// A name for people reading the grant (`devops`, `admin1`); not used to decide.
-    #[schemars(length(min = 1, max = 255))]
-    pub name: String,
-    /// The platform's raw ID (`T202B88NN`, `C3030I566`, `U2049K991`), or `*` for any.
-    /// A wildcard is the whole value: `T20*` is not a pattern. Exactly one of
-    /// `value` and `channelName` is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 255), regex(pattern = r"^(\*|[^*\s]+)$"))]
-    pub value: Option<String>,
-    /// A channel by name instead of by ID (`netops` or `#netops`), for
-    /// `grantType: channel` with a `platform`. The operator looks the ID up
-    /// through the platform's API and records it in `status.resolvedValue`:
-    /// the Slack channel name, the Webex room title, the Mattermost channel
-    /// name from its URL (`team/channel` to pick the team). Not for Teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 255), regex(pattern = r"^#?[^#\s](.*\S)?$"))]
-    pub channel_name: Option<String>,
-    /// Limit the grant to one ChatPlatform (by name); all platforms when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 253), regex(pattern = OBJECT_NAME_PATTERN))]
-    pub platform: Option<String>,
+chatops_resource! {
+    /// Allows one command (or `*`) and sub-command (or `*`) for one organization,
+    /// channel or user ID (or `*`). A request runs only when grants allow its
+    /// organization, its channel and its user.
+    kube(
+        kind = "AccessGrant",
+        status = "AccessGrantStatus",
+        shortname = "grant",
+        doc = "Allows a chat command for an organization, a channel or a user. Requests are denied unless grants allow their organization, channel and user.",
+        printcolumn(name = "Command", type_ = "string", json_path = ".spec.command"),
+        printcolumn(name = "Subcommand", type_ = "string", json_path = ".spec.subcommand"),
+        printcolumn(name = "Type", type_ = "string", json_path = ".spec.grantType"),
+        printcolumn(name = "Name", type_ = "string", json_path = ".spec.name"),
+        printcolumn(name = "Value", type_ = "string", json_path = ".spec.value"),
+        printcolumn(
+            name = "Channel",
+            type_ = "string",
+            json_path = ".spec.channelName",
+            priority = 1
+        ),
+        printcolumn(
+            name = "Resolved",
+            type_ = "string",
+            json_path = ".status.resolvedValue",
+            priority = 1
+        ),
+        printcolumn(
+            name = "Platform",
+            type_ = "string",
+            json_path = ".spec.platform",
+            priority = 1
+        ),
+    )
+    reason(, priority = 1)
+    #[x_kube(
+        validation = Rule::new("self.command != '*' || self.subcommand == '*'").message("subcommand must be '*' when command is '*'"),
+        validation = Rule::new("has(self.value) != has(self.channelName)").message("exactly one of value or channelName is required"),
+        validation = Rule::new("!has(self.channelName) || self.grantType == 'channel'").message("channelName is only for grantType channel"),
+        validation = Rule::new("!has(self.channelName) || has(self.platform)").message("channelName needs platform: the name is looked up on that ChatPlatform"),
+    )]
+    #[serde(rename_all = "camelCase")]
+    pub struct AccessGrantSpec {
+        /// The command this grant allows (`nautobot`), or `*` for every command.
+        #[schemars(length(min = 1, max = 64), regex(pattern = r"^(\*|[a-z0-9][a-z0-9_]*)$"))]
+        pub command: String,
+        /// The sub-command this grant allows (`get-devices`), or `*` for every sub-command.
+        #[serde(default = "wildcard")]
+        #[schemars(length(min = 1, max = 64), regex(pattern = r"^(\*|[a-z0-9][a-z0-9_-]*)$"))]
+        pub subcommand: String,
+        /// Whether `value` names an organization, a channel or a user.
+        pub grant_type: GrantType,
+        /// A name for people reading the grant (`devops`, `admin1`); not used to decide.
+        #[schemars(length(min = 1, max = 255))]
+        pub name: String,
+        /// The platform's raw ID (`T202B88NN`, `C3030I566`, `U2049K991`), or `*` for any.
+        /// A wildcard is the whole value: `T20*` is not a pattern. Exactly one of
+        /// `value` and `channelName` is set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(min = 1, max = 255), regex(pattern = r"^(\*|[^*\s]+)$"))]
+        pub value: Option<String>,
+        /// A channel by name instead of by ID (`netops` or `#netops`), for
+        /// `grantType: channel` with a `platform`. The operator looks the ID up
+        /// through the platform's API and records it in `status.resolvedValue`:
+        /// the Slack channel name, the Webex room title, the Mattermost channel
+        /// name from its URL (`team/channel` to pick the team). Not for Teams.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(min = 1, max = 255), regex(pattern = r"^#?[^#\s](.*\S)?$"))]
+        pub channel_name: Option<String>,
+        /// Limit the grant to one ChatPlatform (by name); all platforms when left out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(min = 1, max = 253), regex(pattern = OBJECT_NAME_PATTERN))]
+        pub platform: Option<String>,
+    }
 }
 
 fn wildcard() -> String {

@@ -1,73 +1,58 @@
 //! `AccountLink`: maps a chat account to the user it acts as in the integrations.
 
-use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN, SecretKeyRef, conditions_schema};
 
-/// Links one chat account (by ID, or by email resolved to an ID) to one user.
-/// A chat account links to at most one user; a user may have many chat accounts.
-#[derive(CustomResource, KubeSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[kube(
-    group = "chatops.dev",
-    version = "v1alpha1",
-    kind = "AccountLink",
-    namespaced,
-    status = "AccountLinkStatus",
-    shortname = "alink",
-    category = "chatops",
-    doc = "Links a chat account to the user whose identity (and token) the integrations see.",
-    printcolumn(name = "Platform", type_ = "string", json_path = ".spec.platform"),
-    printcolumn(name = "Chat User", type_ = "string", json_path = ".spec.chatUserId"),
-    printcolumn(name = "Email", type_ = "string", json_path = ".spec.email", priority = 1),
-    printcolumn(
-        name = "Resolved",
-        type_ = "string",
-        json_path = ".status.chatUserId",
-        priority = 1
-    ),
-    printcolumn(name = "User", type_ = "string", json_path = ".spec.user"),
-    printcolumn(
-        name = "Ready",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
-    ),
-    printcolumn(
-        name = "Reason",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
-    ),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
-    derive = "PartialEq"
-)]
-#[x_kube(validation = Rule::new("has(self.chatUserId) || has(self.email)").message("one of chatUserId or email is required"))]
-#[serde(rename_all = "camelCase")]
-pub struct AccountLinkSpec {
-    /// The ChatPlatform (by name) the chat account belongs to.
-    #[schemars(length(min = 1, max = 253), regex(pattern = OBJECT_NAME_PATTERN))]
-    pub platform: String,
-    /// The platform's user ID: Slack `U…`, the Teams AAD object id, the Webex
-    /// person id, the Mattermost user id. `chatops whoami` prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 255), regex(pattern = r"^\S+$"))]
-    pub chat_user_id: Option<String>,
-    /// The chat account's email, resolved to an ID through the platform's API
-    /// when `chatUserId` is left out; the ID is recorded in `status.chatUserId`
-    /// (with the email in `status.resolvedEmail`, so a changed email is looked
-    /// up again). Slack, Webex and Mattermost; Teams only through Microsoft
-    /// Graph for a single-tenant bot allowed `User.Read.All`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 3, max = 320), regex(pattern = r"^[^@\s]+@[^@\s]+$"))]
-    pub email: Option<String>,
-    /// The user the integrations see (e.g. the Nautobot username).
-    #[schemars(length(min = 1, max = 150))]
-    pub user: String,
-    /// This user's own tokens, one per Integration, so that each integration
-    /// applies its own permissions for this person.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(schema_with = "tokens_schema")]
-    pub tokens: Vec<IntegrationToken>,
+chatops_resource! {
+    /// Links one chat account (by ID, or by email resolved to an ID) to one user.
+    /// A chat account links to at most one user; a user may have many chat accounts.
+    kube(
+        kind = "AccountLink",
+        status = "AccountLinkStatus",
+        shortname = "alink",
+        doc = "Links a chat account to the user whose identity (and token) the integrations see.",
+        printcolumn(name = "Platform", type_ = "string", json_path = ".spec.platform"),
+        printcolumn(name = "Chat User", type_ = "string", json_path = ".spec.chatUserId"),
+        printcolumn(name = "Email", type_ = "string", json_path = ".spec.email", priority = 1),
+        printcolumn(
+            name = "Resolved",
+            type_ = "string",
+            json_path = ".status.chatUserId",
+            priority = 1
+        ),
+        printcolumn(name = "User", type_ = "string", json_path = ".spec.user"),
+    )
+    reason()
+    #[x_kube(validation = Rule::new("has(self.chatUserId) || has(self.email)").message("one of chatUserId or email is required"))]
+    #[serde(rename_all = "camelCase")]
+    pub struct AccountLinkSpec {
+        /// The ChatPlatform (by name) the chat account belongs to.
+        #[schemars(length(min = 1, max = 253), regex(pattern = OBJECT_NAME_PATTERN))]
+        pub platform: String,
+        /// The platform's user ID: Slack `U…`, the Teams AAD object id, the Webex
+        /// person id, the Mattermost user id. `chatops whoami` prints it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(min = 1, max = 255), regex(pattern = r"^\S+$"))]
+        pub chat_user_id: Option<String>,
+        /// The chat account's email, resolved to an ID through the platform's API
+        /// when `chatUserId` is left out; the ID is recorded in `status.chatUserId`
+        /// (with the email in `status.resolvedEmail`, so a changed email is looked
+        /// up again). Slack, Webex and Mattermost; Teams only through Microsoft
+        /// Graph for a single-tenant bot allowed `User.Read.All`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(min = 3, max = 320), regex(pattern = r"^[^@\s]+@[^@\s]+$"))]
+        pub email: Option<String>,
+        /// The user the integrations see (e.g. the Nautobot username).
+        #[schemars(length(min = 1, max = 150))]
+        pub user: String,
+        /// This user's own tokens, one per Integration, so that each integration
+        /// applies its own permissions for this person.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[schemars(schema_with = "tokens_schema")]
+        pub tokens: Vec<IntegrationToken>,
+    }
 }
 
 /// Schema of `spec.tokens`: at most one token per Integration, merged per

@@ -1,7 +1,6 @@
 //! `ChatPlatform`: one chat workspace or bot the gateway serves, with its credentials
 //! and the behaviour settings of the Nautobot ChatOps app.
 
-use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -39,78 +38,64 @@ impl std::fmt::Display for PlatformType {
     }
 }
 
-/// A chat platform the gateway serves under `/hooks/{metadata.name}/`.
-///
-/// Exactly one credentials block is set, the one named by `type`.
-#[derive(CustomResource, KubeSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[kube(
-    group = "chatops.dev",
-    version = "v1alpha1",
-    kind = "ChatPlatform",
-    namespaced,
-    status = "ResourceStatus",
-    shortname = "cplat",
-    category = "chatops",
-    doc = "A chat platform (Slack, Microsoft Teams, Webex or Mattermost) served by the chatops gateway under /hooks/{name}/.",
-    printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
-    printcolumn(
-        name = "Ready",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
-    ),
-    printcolumn(
-        name = "Reason",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
-    ),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
-    derive = "PartialEq"
-)]
-#[x_kube(
-    validation = Rule::new("self.type == 'slack' ? has(self.slack) : !has(self.slack)").message("spec.slack is required when type is slack and not allowed otherwise"),
-    validation = Rule::new("self.type == 'msteams' ? has(self.msteams) : !has(self.msteams)").message("spec.msteams is required when type is msteams and not allowed otherwise"),
-    validation = Rule::new("self.type == 'webex' ? has(self.webex) : !has(self.webex)").message("spec.webex is required when type is webex and not allowed otherwise"),
-    validation = Rule::new("self.type == 'mattermost' ? has(self.mattermost) : !has(self.mattermost)").message("spec.mattermost is required when type is mattermost and not allowed otherwise"),
-)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatPlatformSpec {
-    /// Which platform this is: slack, msteams, webex or mattermost.
-    #[serde(rename = "type")]
-    pub platform_type: PlatformType,
-    /// Slack credentials; required when `type` is slack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slack: Option<SlackCredentials>,
-    /// Microsoft Teams (Bot Framework) credentials; required when `type` is msteams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msteams: Option<TeamsCredentials>,
-    /// Webex credentials; required when `type` is webex.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webex: Option<WebexCredentials>,
-    /// Mattermost server and credentials; required when `type` is mattermost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mattermost: Option<MattermostCredentials>,
-    /// Prefix of the chat command, stripped before parsing and shown in help and
-    /// shortcuts: with `/network-`, the slash command `/network-nautobot` runs `nautobot`.
-    #[serde(default = "default_command_prefix")]
-    #[schemars(length(max = 32), regex(pattern = r"^\S*$"))]
-    pub command_prefix: String,
-    /// Delete the prompt (menu or form) once the user has answered it.
-    #[serde(default)]
-    pub delete_input_on_submission: bool,
-    /// Show in help only the sub-commands a user-type grant lets the caller run.
-    #[serde(default)]
-    pub restrict_help: bool,
-    /// Answer every command privately (ephemeral) instead of in the channel.
-    #[serde(default)]
-    pub send_all_messages_private: bool,
-    /// The identity used against integrations for chat users without an AccountLink.
-    #[serde(default = "default_fallback_user")]
-    #[schemars(length(min = 1, max = 150))]
-    pub fallback_user: String,
-    /// How long per-user prompt state lives where a platform needs server-side state.
-    #[serde(default = "default_session_cache_timeout_seconds")]
-    #[schemars(range(min = 1, max = 2592000))]
-    pub session_cache_timeout_seconds: u32,
+chatops_resource! {
+    /// A chat platform the gateway serves under `/hooks/{metadata.name}/`.
+    ///
+    /// Exactly one credentials block is set, the one named by `type`.
+    kube(
+        kind = "ChatPlatform",
+        status = "ResourceStatus",
+        shortname = "cplat",
+        doc = "A chat platform (Slack, Microsoft Teams, Webex or Mattermost) served by the chatops gateway under /hooks/{name}/.",
+        printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
+    )
+    reason()
+    #[x_kube(
+        validation = Rule::new("self.type == 'slack' ? has(self.slack) : !has(self.slack)").message("spec.slack is required when type is slack and not allowed otherwise"),
+        validation = Rule::new("self.type == 'msteams' ? has(self.msteams) : !has(self.msteams)").message("spec.msteams is required when type is msteams and not allowed otherwise"),
+        validation = Rule::new("self.type == 'webex' ? has(self.webex) : !has(self.webex)").message("spec.webex is required when type is webex and not allowed otherwise"),
+        validation = Rule::new("self.type == 'mattermost' ? has(self.mattermost) : !has(self.mattermost)").message("spec.mattermost is required when type is mattermost and not allowed otherwise"),
+    )]
+    #[serde(rename_all = "camelCase")]
+    pub struct ChatPlatformSpec {
+        /// Which platform this is: slack, msteams, webex or mattermost.
+        #[serde(rename = "type")]
+        pub platform_type: PlatformType,
+        /// Slack credentials; required when `type` is slack.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub slack: Option<SlackCredentials>,
+        /// Microsoft Teams (Bot Framework) credentials; required when `type` is msteams.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub msteams: Option<TeamsCredentials>,
+        /// Webex credentials; required when `type` is webex.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub webex: Option<WebexCredentials>,
+        /// Mattermost server and credentials; required when `type` is mattermost.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mattermost: Option<MattermostCredentials>,
+        /// Prefix of the chat command, stripped before parsing and shown in help and
+        /// shortcuts: with `/network-`, the slash command `/network-nautobot` runs `nautobot`.
+        #[serde(default = "default_command_prefix")]
+        #[schemars(length(max = 32), regex(pattern = r"^\S*$"))]
+        pub command_prefix: String,
+        /// Delete the prompt (menu or form) once the user has answered it.
+        #[serde(default)]
+        pub delete_input_on_submission: bool,
+        /// Show in help only the sub-commands a user-type grant lets the caller run.
+        #[serde(default)]
+        pub restrict_help: bool,
+        /// Answer every command privately (ephemeral) instead of in the channel.
+        #[serde(default)]
+        pub send_all_messages_private: bool,
+        /// The identity used against integrations for chat users without an AccountLink.
+        #[serde(default = "default_fallback_user")]
+        #[schemars(length(min = 1, max = 150))]
+        pub fallback_user: String,
+        /// How long per-user prompt state lives where a platform needs server-side state.
+        #[serde(default = "default_session_cache_timeout_seconds")]
+        #[schemars(range(min = 1, max = 2592000))]
+        pub session_cache_timeout_seconds: u32,
+    }
 }
 
 fn default_command_prefix() -> String {

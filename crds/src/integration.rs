@@ -1,6 +1,6 @@
 //! `Integration`: a backend (Nautobot, AWX, …) and the chat command that reaches it.
 
-use kube::{CustomResource, KubeSchema};
+use kube::KubeSchema;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -58,64 +58,50 @@ impl std::fmt::Display for IntegrationType {
     }
 }
 
-/// A backend the gateway runs commands against, and the chat command it answers to.
-#[derive(CustomResource, KubeSchema, Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[kube(
-    group = "chatops.dev",
-    version = "v1alpha1",
-    kind = "Integration",
-    namespaced,
-    status = "ResourceStatus",
-    shortname = "integ",
-    category = "chatops",
-    doc = "A backend (Nautobot, AWX, Grafana, IP Fabric, Panorama, ACI, Meraki, CloudVision) and the chat command that reaches it.",
-    printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
-    printcolumn(name = "Command", type_ = "string", json_path = ".spec.command"),
-    printcolumn(name = "Endpoint", type_ = "string", json_path = ".spec.endpoint"),
-    printcolumn(
-        name = "Ready",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
-    ),
-    printcolumn(
-        name = "Reason",
-        type_ = "string",
-        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
-    ),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
-    derive = "PartialEq"
-)]
-#[x_kube(
-    validation = Rule::new("has(self.endpoint) || self.type == 'meraki'").message("endpoint is required for this type"),
-    validation = Rule::new("!has(self.command) || self.command != 'chatops'").message("the command chatops is built in and cannot be taken by an Integration"),
-    validation = Rule::new("self.type in ['aci'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for aci"),
-    validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
-    validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
-)]
-#[serde(rename_all = "camelCase")]
-pub struct IntegrationSpec {
-    /// Which backend this is.
-    #[serde(rename = "type")]
-    pub integration_type: IntegrationType,
-    /// The chat command it answers to; the type's name when left out. Unique
-    /// across Integrations: of two claiming one command, the older keeps it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[a-z0-9][a-z0-9_]*$"))]
-    pub command: Option<String>,
-    /// Base URL of the backend's API, e.g. `https://nautobot.example.com`.
-    /// Only Meraki has a default (the Dashboard API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 2048), regex(pattern = r"^https?://[^\s/]+(/\S*)?$"))]
-    pub endpoint: Option<String>,
-    /// The service credentials, used for chat users without their own token.
-    pub credentials: IntegrationCredentials,
-    /// TLS settings for the connection to the backend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls: Option<TlsSettings>,
-    /// How long one call to the backend may take.
-    #[serde(default = "default_timeout_seconds")]
-    #[schemars(range(min = 1, max = 600))]
-    pub timeout_seconds: u32,
+chatops_resource! {
+    /// A backend the gateway runs commands against, and the chat command it answers to.
+    kube(
+        kind = "Integration",
+        status = "ResourceStatus",
+        shortname = "integ",
+        doc = "A backend (Nautobot, AWX, Grafana, IP Fabric, Panorama, ACI, Meraki, CloudVision) and the chat command that reaches it.",
+        printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
+        printcolumn(name = "Command", type_ = "string", json_path = ".spec.command"),
+        printcolumn(name = "Endpoint", type_ = "string", json_path = ".spec.endpoint"),
+    )
+    reason()
+    #[x_kube(
+        validation = Rule::new("has(self.endpoint) || self.type == 'meraki'").message("endpoint is required for this type"),
+        validation = Rule::new("!has(self.command) || self.command != 'chatops'").message("the command chatops is built in and cannot be taken by an Integration"),
+        validation = Rule::new("self.type in ['aci'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for aci"),
+        validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
+        validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
+    )]
+    #[serde(rename_all = "camelCase")]
+    pub struct IntegrationSpec {
+        /// Which backend this is.
+        #[serde(rename = "type")]
+        pub integration_type: IntegrationType,
+        /// The chat command it answers to; the type's name when left out. Unique
+        /// across Integrations: of two claiming one command, the older keeps it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(min = 1, max = 64), regex(pattern = r"^[a-z0-9][a-z0-9_]*$"))]
+        pub command: Option<String>,
+        /// Base URL of the backend's API, e.g. `https://nautobot.example.com`.
+        /// Only Meraki has a default (the Dashboard API).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schemars(length(max = 2048), regex(pattern = r"^https?://[^\s/]+(/\S*)?$"))]
+        pub endpoint: Option<String>,
+        /// The service credentials, used for chat users without their own token.
+        pub credentials: IntegrationCredentials,
+        /// TLS settings for the connection to the backend.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tls: Option<TlsSettings>,
+        /// How long one call to the backend may take.
+        #[serde(default = "default_timeout_seconds")]
+        #[schemars(range(min = 1, max = 600))]
+        pub timeout_seconds: u32,
+    }
 }
 
 fn default_timeout_seconds() -> u32 {

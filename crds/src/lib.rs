@@ -9,6 +9,9 @@
 // this lint mistakes for a duplicated attribute.
 #![allow(clippy::duplicated_attributes)]
 
+#[macro_use]
+mod resource;
+
 pub mod access_grant;
 pub mod account_link;
 pub mod chat_platform;
