@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN, conditions_schema};
+use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN};
 
 /// The scope a grant applies to. A request must be allowed in all three.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -159,32 +159,20 @@ impl AccessGrant {
     }
 }
 
-/// Status of an AccessGrant: readiness, and the channel ID found for `channelName`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AccessGrantStatus {
-    /// `Ready` (written by the operator's render) and `Resolved` (the outcome
-    /// of the channel look-up, written by its look-ups).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(schema_with = "conditions_schema")]
-    pub conditions: Vec<Condition>,
-    /// The `metadata.generation` the operator last acted on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    /// The channel ID the operator resolved from `spec.channelName`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_value: Option<String>,
-    /// The `spec.channelName` that `resolvedValue` was resolved from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_channel_name: Option<String>,
-    /// The ChatPlatform `resolvedValue` was resolved on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_platform: Option<String>,
-}
-
-impl AccessGrantStatus {
-    /// The condition of type `type_`, if stored.
-    pub fn condition(&self, type_: ConditionType) -> Option<&Condition> {
-        self.conditions.iter().find(|c| c.type_ == type_)
+chatops_status! {
+    /// Status of an AccessGrant: readiness, and the channel ID found for `channelName`.
+    pub struct AccessGrantStatus {
+        /// `Ready` (written by the operator's render) and `Resolved` (the outcome
+        /// of the channel look-up, written by its look-ups).
+        conditions;
+        /// The channel ID the operator resolved from `spec.channelName`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resolved_value: Option<String>,
+        /// The `spec.channelName` that `resolvedValue` was resolved from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resolved_channel_name: Option<String>,
+        /// The ChatPlatform `resolvedValue` was resolved on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resolved_platform: Option<String>,
     }
 }

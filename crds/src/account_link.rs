@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN, SecretKeyRef, conditions_schema};
+use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN, SecretKeyRef};
 
 chatops_resource! {
     /// Links one chat account (by ID, or by email resolved to an ID) to one user.
@@ -111,32 +111,20 @@ impl AccountLink {
     }
 }
 
-/// Status of an AccountLink: readiness, and the chat user ID found for `email`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountLinkStatus {
-    /// `Ready` (written by the operator's render) and `Resolved` (the outcome
-    /// of the email look-up, written by its look-ups).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(schema_with = "conditions_schema")]
-    pub conditions: Vec<Condition>,
-    /// The `metadata.generation` the operator last acted on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    /// The chat user ID the operator resolved from `spec.email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chat_user_id: Option<String>,
-    /// The `spec.email` that `chatUserId` was resolved from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_email: Option<String>,
-    /// The ChatPlatform `chatUserId` was resolved on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_platform: Option<String>,
-}
-
-impl AccountLinkStatus {
-    /// The condition of type `type_`, if stored.
-    pub fn condition(&self, type_: ConditionType) -> Option<&Condition> {
-        self.conditions.iter().find(|c| c.type_ == type_)
+chatops_status! {
+    /// Status of an AccountLink: readiness, and the chat user ID found for `email`.
+    pub struct AccountLinkStatus {
+        /// `Ready` (written by the operator's render) and `Resolved` (the outcome
+        /// of the email look-up, written by its look-ups).
+        conditions;
+        /// The chat user ID the operator resolved from `spec.email`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub chat_user_id: Option<String>,
+        /// The `spec.email` that `chatUserId` was resolved from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resolved_email: Option<String>,
+        /// The ChatPlatform `chatUserId` was resolved on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resolved_platform: Option<String>,
     }
 }

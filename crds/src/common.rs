@@ -126,15 +126,10 @@ pub(crate) fn conditions_schema(generator: &mut schemars::SchemaGenerator) -> sc
     schema
 }
 
-/// The status every resource kind carries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ResourceStatus {
-    /// The `Ready` condition written by the operator.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(schema_with = "conditions_schema")]
-    pub conditions: Vec<Condition>,
-    /// The `metadata.generation` the operator last acted on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
+chatops_status! {
+    /// The status every resource kind carries.
+    pub struct ResourceStatus {
+        /// The `Ready` condition written by the operator.
+        conditions;
+    }
 }

@@ -42,3 +42,39 @@ macro_rules! chatops_resource {
         pub struct $spec $body
     };
 }
+
+/// Declares a resource's status: the `conditions` (their doc comes before the
+/// `conditions;` line) and the `observedGeneration` every status carries,
+/// then the resource's own fields, and [`condition`](crate::ResourceStatus::condition)
+/// to read one condition.
+macro_rules! chatops_status {
+    (
+        $(#[doc = $doc:tt])*
+        pub struct $name:ident {
+            $(#[doc = $conditions_doc:tt])*
+            conditions;
+            $($fields:tt)*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            $(#[doc = $conditions_doc])*
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            #[schemars(schema_with = "crate::common::conditions_schema")]
+            pub conditions: Vec<crate::common::Condition>,
+            /// The `metadata.generation` the operator last acted on.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub observed_generation: Option<i64>,
+            $($fields)*
+        }
+
+        impl $name {
+            /// The condition of type `type_`, if stored.
+            pub fn condition(&self, type_: crate::common::ConditionType) -> Option<&crate::common::Condition> {
+                self.conditions.iter().find(|c| c.type_ == type_)
+            }
+        }
+    };
+}
