@@ -37,11 +37,11 @@ use crate::model::{Block, Form, Image, Menu, Message, Table};
 use crate::model::Level;
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, AnswerError, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID,
-    PROMPT_KEY, PromptAnswer, field_id,
+    PROMPT_KEY, PromptAnswer, PromptError, field_id,
 };
 use crate::platforms::adaptive_card::{PromptCard, TextBlock, card, form_card, menu_card, read_answer};
 use crate::platforms::files::{table_text, truncate};
-use crate::platforms::rendering::{EMOJI_LEVELS, Opening, StateTooLong, check_state, fence_lines as fence};
+use crate::platforms::rendering::{EMOJI_LEVELS, Opening, check_state, fence_lines as fence};
 use crate::platforms::webex::cards::split_lines;
 
 /// The size of an activity's text, as [`message_size`] measures it. Teams
@@ -64,33 +64,6 @@ const RESERVE_BYTES: usize = 2048;
 const PIECE_BYTES: usize = MAX_MESSAGE_BYTES / 2 - RESERVE_BYTES;
 /// Characters of a title or a summary.
 const MAX_TITLE_CHARS: usize = 300;
-
-/// Why a prompt cannot be shown on Teams. The `Display` is a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PromptError {
-    /// The signed continuation is longer than a card carries.
-    #[error("this prompt's state is too long; type the arguments instead")]
-    StateTooLong {
-        /// Its length in characters.
-        chars: usize,
-        /// What a card may carry.
-        limit: usize,
-    },
-    /// The card is larger than Teams accepts (too many or too long choices).
-    #[error("this prompt is too large to show in Teams; type the arguments instead")]
-    CardTooLarge {
-        /// The card's size in bytes.
-        bytes: usize,
-        /// What Teams accepts.
-        limit: usize,
-    },
-}
-
-impl StateTooLong for PromptError {
-    fn state_too_long(chars: usize, limit: usize) -> Self {
-        PromptError::StateTooLong { chars, limit }
-    }
-}
 
 /// The size of a text as counted against [`MAX_MESSAGE_BYTES`]: twice its
 /// UTF-8 bytes, which bounds both its UTF-8 bytes and its UTF-16 bytes (what

@@ -19,14 +19,14 @@ use crate::model::{Block, Form, Menu, Message, ReplyContext, Table};
 use crate::model::{Choice, Field, FieldKind, Level};
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID, PROMPT_KEY,
-    field_id,
+    PromptError, field_id,
 };
 use crate::platforms::adaptive_card::{MAX_CARD_TEXT, form_card, menu_card};
 pub use crate::platforms::files::Upload;
 use crate::platforms::files::{table_text, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    EMOJI_LEVELS, Opening, StateTooLong, check_state, fence_lines as fence, rest_attachment, table_attachment,
+    EMOJI_LEVELS, Opening, check_state, fence_lines as fence, rest_attachment, table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`.
@@ -57,25 +57,6 @@ pub struct RenderedMessage {
     pub bodies: Vec<Value>,
     /// Files to upload after the bodies, in order.
     pub attachments: Vec<Upload>,
-}
-
-/// Why a prompt cannot be shown on Webex. The `Display` is a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PromptError {
-    /// The signed continuation is longer than a card carries.
-    #[error("this prompt's state is too long; type the arguments instead")]
-    StateTooLong {
-        /// Its length in characters.
-        chars: usize,
-        /// What a card may carry.
-        limit: usize,
-    },
-}
-
-impl StateTooLong for PromptError {
-    fn state_too_long(chars: usize, limit: usize) -> Self {
-        PromptError::StateTooLong { chars, limit }
-    }
 }
 
 /// Where a body goes: `roomId` and `parentId` (a threaded reply), or
