@@ -6,7 +6,7 @@
 //! Each platform keeps its own escaping and limits; these pieces only fix
 //! the shape, so that a change of wording or rule is made once.
 
-use crate::model::{Block, Level, Message, Table};
+use crate::model::{Block, Image, Level, Message, Table};
 use crate::platforms::files::{Upload, file_name, table_text};
 
 /// The name of the file holding what did not fit in the message.
@@ -65,6 +65,13 @@ impl<'a> Opening<'a> {
         }
     }
 
+    /// Block `index`'s text without trailing white space and with its
+    /// [`prefix`](Self::prefix); `None` when it is blank.
+    pub fn text(&self, index: usize, body: &str) -> Option<String> {
+        let body = body.trim_end();
+        (!body.is_empty()).then(|| format!("{}{body}", self.prefix(index)))
+    }
+
     /// What goes before block `index`'s text: the marker for the first block
     /// of an untitled message, else nothing.
     pub fn prefix(&self, index: usize) -> &'static str {
@@ -108,6 +115,43 @@ pub fn table_attachment(
         bytes: table_text(table).into_bytes(),
     };
     (note, upload)
+}
+
+/// An image as a file to upload, titled with its alt text (as the platform
+/// shows it) or, when that is blank, its file name.
+pub fn image_attachment(image: &Image, shown_alt: impl FnOnce(&str) -> String) -> Upload {
+    Upload {
+        file_name: image.file_name.clone(),
+        title: if image.alt_text.trim().is_empty() {
+            image.file_name.clone()
+        } else {
+            shown_alt(&image.alt_text)
+        },
+        bytes: image.bytes.clone(),
+    }
+}
+
+/// `[label](url)` at the start of `text`: the label, the URL and the bytes
+/// consumed. Only a label that is not blank and an `http`, `https` or
+/// `mailto` URL make a link (others could ping people or run code); the URL
+/// ends at `)`, and white space or one of `stops` before it means no link.
+///
+/// Each scan stops at the first character that cannot belong to a link, so a
+/// long line full of brackets costs linear time, not quadratic.
+pub fn markup_link<'a>(text: &'a str, stops: &str) -> Option<(&'a str, &'a str, usize)> {
+    let close = 1 + text.get(1..)?.find(['[', ']', '\n'])?;
+    let tail = text[close..].strip_prefix("](")?;
+    let end = tail.find(|c: char| c == ')' || c.is_whitespace() || stops.contains(c))?;
+    if !tail[end..].starts_with(')') {
+        return None;
+    }
+    let (label, url) = (&text[1..close], &tail[..end]);
+    let allowed = ["http://", "https://", "mailto:"].iter().any(|scheme| {
+        url.len() > scheme.len()
+            && url.is_char_boundary(scheme.len())
+            && url[..scheme.len()].eq_ignore_ascii_case(scheme)
+    });
+    (allowed && !label.trim().is_empty()).then_some((label, url, close + 2 + end + 1))
 }
 
 /// The file holding what did not fit, as written.
@@ -175,6 +219,34 @@ mod tests {
         };
         assert_eq!(Opening::of(&code_first, &EMOJI_LEVELS).note, Some("❌ **Error**"));
         assert_eq!(Opening::of(&Message::default(), &EMOJI_LEVELS).note, None);
+    }
+
+    #[test]
+    fn a_link_needs_a_safe_scheme_a_label_and_no_stop_before_its_end() {
+        assert_eq!(
+            markup_link("[a](HTTPS://e.x) b", ""),
+            Some(("a", "HTTPS://e.x", 16))
+        );
+        assert_eq!(
+            markup_link("[a](mailto:x@e.x)", ""),
+            Some(("a", "mailto:x@e.x", 17))
+        );
+        assert_eq!(markup_link("[a](javascript:x)", ""), None);
+        assert_eq!(markup_link("[ ](https://e.x)", ""), None);
+        assert_eq!(markup_link("[a](https://e.x/<b>)", "<"), None);
+        assert_eq!(
+            markup_link("[a](https://e.x/<b>)", ""),
+            Some(("a", "https://e.x/<b>", 20))
+        );
+    }
+
+    #[test]
+    fn a_blank_text_block_is_skipped_and_the_first_carries_the_marker() {
+        let message = Message::text(Level::Error, "x");
+        let opening = Opening::of(&message, &EMOJI_LEVELS);
+        assert_eq!(opening.text(0, "failed \n"), Some("❌ failed".to_owned()));
+        assert_eq!(opening.text(1, "more"), Some("more".to_owned()));
+        assert_eq!(opening.text(0, " \n"), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
 pub use crate::platforms::files::Upload;
 use crate::platforms::files::{table_text, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
-use crate::platforms::rendering::{LevelStyle, Opening, rest_attachment, table_attachment};
+use crate::platforms::rendering::{LevelStyle, Opening, markup_link, rest_attachment, table_attachment};
 
 /// Characters (Unicode scalar values, Go's runes) of one post's `message`:
 /// `PostMessageMaxRunesV2`.
@@ -161,7 +161,7 @@ pub fn markdown(text: &str) -> String {
                     end + 4
                 })
         } else if rest.starts_with('[') {
-            link(rest).map(|(label, url, len)| {
+            markup_link(rest, "([<>`\\").map(|(label, url, len)| {
                 out.push('[');
                 push_escaped(&mut out, label);
                 out.push_str("](");
@@ -183,22 +183,6 @@ pub fn markdown(text: &str) -> String {
     }
     push_escaped(&mut out, rest);
     out
-}
-
-/// `[label](url)` at the start of `text`: the label, the URL and the bytes consumed.
-fn link(text: &str) -> Option<(&str, &str, usize)> {
-    let close = 1 + text.get(1..)?.find(['[', ']', '\n'])?;
-    let tail = text[close..].strip_prefix("](")?;
-    let end = tail.find(|c: char| c == ')' || c.is_whitespace() || "([<>`\\".contains(c))?;
-    if !tail[end..].starts_with(')') {
-        return None;
-    }
-    let (label, url) = (&text[1..close], &tail[..end]);
-    let lower = url.to_ascii_lowercase();
-    let allowed = ["http://", "https://", "mailto:"]
-        .iter()
-        .any(|scheme| lower.len() > scheme.len() && lower.starts_with(scheme));
-    (allowed && !label.trim().is_empty()).then_some((label, url, close + 2 + end + 1))
 }
 
 /// Code as it goes between fences: any run of three fence characters (`` ` ``

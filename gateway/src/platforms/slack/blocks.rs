@@ -10,7 +10,8 @@ use crate::platforms::files::truncate;
 pub use crate::platforms::files::{Upload, table_text};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    LevelStyle, Opening, StateTooLong, check_state, rest_attachment, table_attachment,
+    LevelStyle, Opening, StateTooLong, check_state, image_attachment, markup_link, rest_attachment,
+    table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`, where
@@ -140,7 +141,7 @@ pub fn mrkdwn(text: &str) -> String {
                 end + 4
             })
         } else if rest.starts_with('[') {
-            link(rest).map(|(label, url, len)| {
+            markup_link(rest, "([").map(|(label, url, len)| {
                 out.push_str(&format!("<{}|{}>", link_url(url), escape(label)));
                 len
             })
@@ -159,26 +160,6 @@ pub fn mrkdwn(text: &str) -> String {
     }
     out.push_str(&escape(rest));
     out
-}
-
-/// `[label](url)` at the start of `text`: the label, the URL and the length consumed.
-///
-/// Each scan stops at the first character that cannot belong to a link, so a
-/// long line full of brackets costs linear time, not quadratic.
-fn link(text: &str) -> Option<(&str, &str, usize)> {
-    let close = 1 + text[1..].find(['[', ']', '\n'])?;
-    let tail = text[close..].strip_prefix("](")?;
-    let end = tail.find(|c: char| c == ')' || c == '(' || c == '[' || c.is_whitespace())?;
-    if !tail[end..].starts_with(')') {
-        return None;
-    }
-    let (label, url) = (&text[1..close], &tail[..end]);
-    let allowed = ["http://", "https://", "mailto:"].iter().any(|scheme| {
-        url.len() > scheme.len()
-            && url.is_char_boundary(scheme.len())
-            && url[..scheme.len()].eq_ignore_ascii_case(scheme)
-    });
-    (allowed && !label.trim().is_empty()).then_some((label, url, close + 2 + end + 1))
 }
 
 /// A URL inside `<…|…>`: escaped like text, and `|` (the label separator) percent-encoded.
@@ -354,15 +335,7 @@ pub fn message(message: &Message) -> RenderedMessage {
                 }
             }
             Block::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
-            Block::Image(image) => attachments.push(Upload {
-                file_name: image.file_name.clone(),
-                title: if image.alt_text.trim().is_empty() {
-                    image.file_name.clone()
-                } else {
-                    image.alt_text.clone()
-                },
-                bytes: image.bytes.clone(),
-            }),
+            Block::Image(image) => attachments.push(image_attachment(image, str::to_owned)),
         }
         // In the rest file, each block starts on a line of its own.
         if let Some(last) = pieces[first_piece..].last_mut()

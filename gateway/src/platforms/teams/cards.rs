@@ -180,11 +180,10 @@ pub fn message(message: &Message) -> Vec<Value> {
     for (index, block) in message.blocks.iter().enumerate() {
         match block {
             Block::Text(body) => {
-                let body = body.trim_end();
-                if body.trim().is_empty() {
+                let Some(body) = opening.text(index, body) else {
                     continue;
-                }
-                let rendered = markdown(&format!("{}{body}", opening.prefix(index)));
+                };
+                let rendered = markdown(&body);
                 for (n, piece) in split_lines(&rendered, PIECE_BYTES).into_iter().enumerate() {
                     out.text(piece, if n == 0 { "\n\n" } else { "" });
                 }

@@ -26,7 +26,8 @@ pub use crate::platforms::files::Upload;
 use crate::platforms::files::{table_text, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    EMOJI_LEVELS, Opening, check_state, fence_lines as fence, rest_attachment, table_attachment,
+    EMOJI_LEVELS, Opening, check_state, fence_lines as fence, image_attachment, rest_attachment,
+    table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`.
@@ -175,11 +176,10 @@ pub fn message(message: &Message) -> RenderedMessage {
     for (index, block) in message.blocks.iter().enumerate() {
         match block {
             Block::Text(body) => {
-                let body = body.trim_end();
-                if body.trim().is_empty() {
+                let Some(body) = opening.text(index, body) else {
                     continue;
-                }
-                let rendered = markdown(&format!("{}{body}", opening.prefix(index)));
+                };
+                let rendered = markdown(&body);
                 for (n, piece) in split_lines(&rendered, limit).into_iter().enumerate() {
                     pieces.push(Piece {
                         markdown: piece.to_owned(),
@@ -195,15 +195,7 @@ pub fn message(message: &Message) -> RenderedMessage {
                 code_pieces(&code(text.trim_end_matches('\n')), &mut pieces);
             }
             Block::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
-            Block::Image(image) => attachments.push(Upload {
-                file_name: image.file_name.clone(),
-                title: if image.alt_text.trim().is_empty() {
-                    image.file_name.clone()
-                } else {
-                    markdown(&image.alt_text)
-                },
-                bytes: image.bytes.clone(),
-            }),
+            Block::Image(image) => attachments.push(image_attachment(image, markdown)),
         }
     }
 
