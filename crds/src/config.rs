@@ -248,6 +248,18 @@ impl GatewaySecrets {
     }
 }
 
+impl<'a> FromIterator<(&'a str, &'a str)> for GatewaySecrets {
+    /// Secrets from `(key, value)` pairs; a later pair for a key wins.
+    fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(pairs: I) -> Self {
+        GatewaySecrets(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (SecretKey(k.to_owned()), v.to_owned()))
+                .collect(),
+        )
+    }
+}
+
 impl std::fmt::Debug for GatewaySecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_set().entries(self.0.keys().map(|k| k.as_str())).finish()
@@ -259,12 +271,7 @@ mod tests {
     use super::*;
 
     fn secrets(pairs: &[(&str, &str)]) -> GatewaySecrets {
-        GatewaySecrets(
-            pairs
-                .iter()
-                .map(|(k, v)| (SecretKey(k.to_string()), v.to_string()))
-                .collect(),
-        )
+        pairs.iter().copied().collect()
     }
 
     #[test]

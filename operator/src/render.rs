@@ -129,17 +129,12 @@ pub fn redacted(secret: &Secret) -> Secret {
 
 #[cfg(test)]
 mod tests {
-    use chatops_crds::config::{GatewaySecrets, SecretKey};
+    use chatops_crds::config::GatewaySecrets;
 
     use super::*;
 
     fn secrets(pairs: &[(&str, &str)]) -> GatewaySecrets {
-        GatewaySecrets(
-            pairs
-                .iter()
-                .map(|(k, v)| (SecretKey(k.to_string()), v.to_string()))
-                .collect(),
-        )
+        pairs.iter().copied().collect()
     }
 
     fn target() -> Target {

@@ -34,12 +34,18 @@ fn reconciler(client: &kube::Client) -> Reconciler {
     )
 }
 
+/// The Slack platform's Secret, as a typed object.
+fn slack_secret_object() -> Secret {
+    secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
+}
+
 fn slack_secret() -> Value {
-    serde_json::to_value(secret(
-        "slack",
-        &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")],
-    ))
-    .unwrap()
+    serde_json::to_value(slack_secret_object()).unwrap()
+}
+
+/// What an earlier run saw: `objects` and the Slack platform's Secret.
+fn slack_snapshot(objects: &[(Kind, DynamicObject)]) -> Snapshot {
+    Snapshot::build(objects.iter().map(|(k, o)| (*k, o)), vec![slack_secret_object()])
 }
 
 fn nautobot_secret() -> Value {
@@ -390,13 +396,7 @@ async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() 
     let (client, mut api) = mock_client();
     let objects = [slack_platform()];
     // What an earlier run applied, as the API server returns it.
-    let snapshot = Snapshot::build(
-        objects.iter().map(|(k, o)| (*k, o)),
-        vec![secret(
-            "slack",
-            &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")],
-        )],
-    );
+    let snapshot = slack_snapshot(&objects);
     let rendered = crate::render::render(&compile(&snapshot), &target()).unwrap();
     let existing = json!(rendered.config_map);
 
@@ -430,13 +430,7 @@ async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_an
     let (client, mut api) = mock_client();
     let objects = [slack_platform()];
     // What an earlier run applied, annotated as it applies it.
-    let snapshot = Snapshot::build(
-        objects.iter().map(|(k, o)| (*k, o)),
-        vec![secret(
-            "slack",
-            &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")],
-        )],
-    );
+    let snapshot = slack_snapshot(&objects);
     let plan = plan(&snapshot, &compile(&snapshot), None, &target(), &now()).unwrap();
     let apply = plan.apply.unwrap();
     let (event_name, _) = apply.event.clone();
