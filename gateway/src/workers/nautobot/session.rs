@@ -4,13 +4,13 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::client::{NautobotClient, Page, UserToken};
-use super::error::NautobotError;
+use super::commands::filter::ObjectList;
+use super::error::{NautobotApi, NautobotError};
 use crate::commands::Call;
 use crate::model::{Choice, Reply};
-
-/// The most objects a list or a table reads; a table of more says how many
-/// it leaves out, and a menu of more is paged by the platform.
-pub const MAX_ROWS: usize = 10_000;
+use crate::workers::toolkit::args::Args;
+use crate::workers::toolkit::menus::{self, Feed};
+pub use crate::workers::toolkit::paging::MAX_ROWS;
 
 /// A sub-command being run against Nautobot as one user.
 pub struct Session<'a> {
@@ -36,12 +36,7 @@ impl<'a> Session<'a> {
 
     /// The `index`th argument, if given and not blank.
     pub fn arg(&self, index: usize) -> Option<&'a str> {
-        self.call.arg(index).map(str::trim).filter(|arg| !arg.is_empty())
-    }
-
-    /// The arguments from `index` on.
-    pub fn args_from(&self, index: usize) -> &'a [String] {
-        self.call.invocation.arguments.get(index..).unwrap_or_default()
+        self.call.given(index)
     }
 
     /// A list under `/api/`, followed through its pages up to [`MAX_ROWS`].
@@ -107,6 +102,12 @@ impl<'a> Session<'a> {
         Ok(choices_of(&page.results, value_field))
     }
 
+    /// A menu asking `question` of `choices`, or `none` when there are none
+    /// (see [`menus::ask`]).
+    pub fn ask(&self, question: impl Into<String>, choices: Vec<Choice>, none: impl Into<String>) -> Reply {
+        menus::ask(&self.call, question, choices, none)
+    }
+
     /// A menu for the next argument (paged by [`Call::menu`]).
     pub fn menu(&self, text: impl Into<String>, choices: Vec<Choice>) -> Reply {
         self.call.menu(text, choices)
@@ -121,40 +122,22 @@ impl<'a> Session<'a> {
     pub fn web_url(&self) -> &str {
         self.web_url
     }
+}
 
-    /// The command as typed so far, for messages: `/nautobot get-devices`.
-    pub fn typed(&self) -> String {
-        let invocation = self.call.invocation;
-        format!(
-            "{}{} {}",
-            self.call.prefix(),
-            invocation.command,
-            invocation.subcommand
-        )
+impl Feed<ObjectList> for Session<'_> {
+    type Backend = NautobotApi;
+
+    fn call(&self) -> &Call<'_> {
+        &self.call
+    }
+
+    async fn choices(&self, source: &ObjectList) -> Result<Vec<Choice>, NautobotError> {
+        Session::choices(self, source.path, source.query, source.value_field).await
     }
 }
 
 /// Choices from REST objects: `value_field` (a string or a number) as the
 /// value, `display` (else the value) as the label; sorted, without repeats.
 pub fn choices_of(objects: &[Value], value_field: &str) -> Vec<Choice> {
-    let mut choices: Vec<Choice> = objects
-        .iter()
-        .filter_map(|object| {
-            let value = match object.get(value_field)? {
-                Value::String(text) if !text.is_empty() => text.clone(),
-                Value::Number(number) => number.to_string(),
-                _ => return None,
-            };
-            let label = object
-                .get("display")
-                .and_then(Value::as_str)
-                .filter(|display| !display.is_empty())
-                .map_or_else(|| value.clone(), str::to_owned);
-            Some(Choice { label, value })
-        })
-        .collect();
-    choices.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.value.cmp(&b.value)));
-    let mut seen = std::collections::HashSet::new();
-    choices.retain(|choice| seen.insert(choice.value.clone()));
-    choices
+    menus::choices_of(objects, value_field, "display")
 }
