@@ -121,11 +121,12 @@ fn as_whom(user: &str, linked: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
+    /// A backend that logs in, for the toolkit's tests.
     #[derive(Clone, Debug, PartialEq, Eq)]
-    struct Grafana;
+    pub struct Grafana;
 
     impl Backend for Grafana {
         const NAME: &'static str = "Grafana";

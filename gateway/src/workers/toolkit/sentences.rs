@@ -42,31 +42,24 @@ pub fn sentence(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::errors::tests::Grafana;
     use super::*;
     use crate::model::{Block, Level, Message};
-
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    struct Awx;
-
-    impl Backend for Awx {
-        const NAME: &'static str = "AWX";
-        const CREDENTIAL: &'static str = "token";
-    }
 
     #[test]
     fn a_sentence_starts_with_a_capital_and_ends_with_one_full_stop() {
         assert_eq!(sentence("you may not run jobs."), "You may not run jobs.");
-        assert_eq!(sentence("AWX answered 400"), "AWX answered 400.");
+        assert_eq!(sentence("Grafana answered 400"), "Grafana answered 400.");
         assert_eq!(sentence(""), "");
     }
 
     #[test]
     fn a_refusal_is_told_privately_and_an_outage_fails_the_command() {
-        let refused: Result<Reply, BackendError<Awx>> = Err(BackendError::Forbidden {
+        let refused: Result<Reply, BackendError<Grafana>> = Err(BackendError::Forbidden {
             user: "chatbot".to_owned(),
             linked: false,
             action: "run".to_owned(),
-            object: "job_templates".to_owned(),
+            object: "dashboards".to_owned(),
         });
         let Ok(Reply::Message(Message {
             level,
@@ -81,14 +74,14 @@ mod tests {
         assert_eq!(
             blocks,
             [Block::Text(
-                "You (not linked, acting as chatbot) may not run job_templates in AWX.".to_owned()
+                "You (not linked, acting as chatbot) may not run dashboards in Grafana.".to_owned()
             )]
         );
 
-        let down: Result<Reply, BackendError<Awx>> = Err(BackendError::Timeout { seconds: 9 });
+        let down: Result<Reply, BackendError<Grafana>> = Err(BackendError::Timeout { seconds: 9 });
         assert_eq!(
             answer(down),
-            Err(CommandError("AWX did not answer within 9 s".to_owned()))
+            Err(CommandError("Grafana did not answer within 9 s".to_owned()))
         );
     }
 }
