@@ -1,4 +1,5 @@
-//! One sub-command run: the Nautobot client, who it acts as, and the call.
+//! One sub-command run: the toolkit's session with the Nautobot client,
+//! acting as a Nautobot user, and Nautobot's API calls on it.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -7,38 +8,18 @@ use super::client::{NautobotClient, Page, UserToken};
 use super::commands::filter::ObjectList;
 use super::error::{NautobotApi, NautobotError};
 use crate::commands::Call;
-use crate::model::{Choice, Reply};
-use crate::workers::toolkit::args::Args;
-use crate::workers::toolkit::menus::{self, Feed};
+use crate::model::Choice;
 pub use crate::workers::toolkit::paging::MAX_ROWS;
+use crate::workers::toolkit::{
+    self,
+    menus::{self, Feed},
+};
 
-/// A sub-command being run against Nautobot as one user.
-pub struct Session<'a> {
-    client: &'a NautobotClient,
-    /// Who Nautobot sees.
-    pub who: UserToken,
-    /// The chat call.
-    pub call: Call<'a>,
-    web_url: &'a str,
-}
+/// A sub-command being run against Nautobot as one user; Nautobot's API
+/// calls are added below.
+pub type Session<'a> = toolkit::session::Session<'a, NautobotClient, UserToken>;
 
-impl<'a> Session<'a> {
-    /// A session of `call` on `client`, acting as `who`; `web_url` is
-    /// Nautobot's own address, for links.
-    pub fn new(client: &'a NautobotClient, who: UserToken, call: Call<'a>, web_url: &'a str) -> Self {
-        Session {
-            client,
-            who,
-            call,
-            web_url,
-        }
-    }
-
-    /// The `index`th argument, if given and not blank.
-    pub fn arg(&self, index: usize) -> Option<&'a str> {
-        self.call.given(index)
-    }
-
+impl Session<'_> {
     /// A list under `/api/`, followed through its pages up to [`MAX_ROWS`].
     pub async fn list<T: DeserializeOwned>(
         &self,
@@ -100,27 +81,6 @@ impl<'a> Session<'a> {
     ) -> Result<Vec<Choice>, NautobotError> {
         let page: Page<Value> = self.list(path, query).await?;
         Ok(choices_of(&page.results, value_field))
-    }
-
-    /// A menu asking `question` of `choices`, or `none` when there are none
-    /// (see [`menus::ask`]).
-    pub fn ask(&self, question: impl Into<String>, choices: Vec<Choice>, none: impl Into<String>) -> Reply {
-        menus::ask(&self.call, question, choices, none)
-    }
-
-    /// A menu for the next argument (paged by [`Call::menu`]).
-    pub fn menu(&self, text: impl Into<String>, choices: Vec<Choice>) -> Reply {
-        self.call.menu(text, choices)
-    }
-
-    /// The link to `path` in Nautobot's web UI (e.g. `dcim/devices/{id}/`).
-    pub fn web_link(&self, path: &str) -> String {
-        format!("{}/{}", self.web_url, path.trim_start_matches('/'))
-    }
-
-    /// Nautobot's own address.
-    pub fn web_url(&self) -> &str {
-        self.web_url
     }
 }
 

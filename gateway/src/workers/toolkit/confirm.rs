@@ -41,3 +41,22 @@ pub fn confirm(call: &Call<'_>, index: usize, change: Change) -> Option<Reply> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirmable_sub_command_takes_yes_as_its_last_optional_parameter() {
+        let sub = confirmable(
+            SubcommandSpec::new("delete-device", "Delete a device").param("device", "The device's name"),
+            "delete it",
+        );
+        let last = sub.params.last().expect("a parameter");
+        assert_eq!(
+            (last.name.as_str(), last.doc.as_str(), last.optional),
+            ("confirm", "`yes` to delete it without asking", true)
+        );
+        assert_eq!(sub.params.len(), 2, "after the others");
+    }
+}

@@ -9,6 +9,8 @@
 //! - [`args`], [`menus`] and [`confirm`]: arguments, parameters that become
 //!   menus fed from the backend, and confirmation of destructive sub-commands;
 //! - [`paging`] and [`render`]: long lists, tables, code, images;
+//! - [`session`]: one run (client, who, call) that an integration adds its
+//!   API calls to;
 //! - [`shown`]: a value the user may not view, told from an empty one.
 
 pub mod args;
@@ -19,6 +21,7 @@ pub mod menus;
 pub mod paging;
 pub mod render;
 pub mod sentences;
+pub mod session;
 pub mod shown;
 
 use std::time::Duration;
