@@ -501,24 +501,24 @@ async fn nulls_are_asked_about_in_one_more_query_and_told_apart() {
     );
 }
 
-/// Nautobot refuses any change, so a test can tell that none was asked for.
-async fn no_change_expected(server: &MockServer) {
+/// admin1 types `change-device-status ams01-leaf-02 Planned {confirm}` of
+/// the Active leaf-02, with Nautobot refusing any change, so that a test can
+/// tell that none was asked for.
+async fn change_leaf_02_to_planned(confirm: &str) -> Routed {
+    let (server, fixture) = nautobot().await;
+    leaf_02_is_active(&server).await;
     Mock::given(method("PATCH"))
         .respond_with(forbidden())
         .expect(0)
-        .mount(server)
+        .mount(&server)
         .await;
+    let typed = format!("nautobot change-device-status ams01-leaf-02 Planned {confirm}");
+    fixture.typed(ADMIN1, typed.trim_end()).await
 }
 
 #[tokio::test]
 async fn a_change_is_asked_about_before_it_is_made() {
-    let (server, fixture) = nautobot().await;
-    leaf_02_is_active(&server).await;
-    no_change_expected(&server).await;
-
-    let routed = fixture
-        .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned")
-        .await;
+    let routed = change_leaf_02_to_planned("").await;
 
     assert_eq!(routed.outcome, Outcome::Prompted);
     let menu = menu(&routed);
@@ -535,13 +535,7 @@ async fn a_change_is_asked_about_before_it_is_made() {
 
 #[tokio::test]
 async fn an_answer_other_than_yes_changes_nothing() {
-    let (server, fixture) = nautobot().await;
-    leaf_02_is_active(&server).await;
-    no_change_expected(&server).await;
-
-    let routed = fixture
-        .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned no")
-        .await;
+    let routed = change_leaf_02_to_planned("no").await;
 
     let said = message(&routed);
     assert_eq!(said.level, Level::Info);
