@@ -1,4 +1,6 @@
 //! Workers: one module per integration, each answering its command's
-//! sub-commands by calling the backend's API as the linked user.
+//! sub-commands by calling the backend's API as the linked user, built on
+//! the shared [`toolkit`].
 
 pub mod nautobot;
+pub mod toolkit;

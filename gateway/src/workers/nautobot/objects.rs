@@ -6,9 +6,7 @@
 use serde::Deserialize;
 
 use super::visibility::Shown;
-
-/// What a table shows for a missing value.
-pub const NONE: &str = "—";
+pub use crate::workers::toolkit::render::{NONE, or_none};
 
 /// A related object as Nautobot nests it (REST `?depth=1` or GraphQL): the
 /// fields that name it, whichever its kind has.
@@ -62,14 +60,6 @@ pub fn named(related: &Option<Related>) -> Option<&str> {
 /// (a hidden one's included), or empty when it is `null`.
 pub fn shown(related: &Option<Related>) -> Shown {
     related.as_ref().map_or(Shown::Empty, Related::shown)
-}
-
-/// `value`, or "—" when empty or absent.
-pub fn or_none(value: Option<&str>) -> String {
-    match value {
-        Some(text) if !text.is_empty() => text.to_owned(),
-        _ => NONE.to_owned(),
-    }
 }
 
 /// A device, as `dcim/devices/?depth=1` returns it.

@@ -2,6 +2,7 @@
 //! the access grants see them.
 
 use crate::commands::{CommandSpec, SubcommandSpec};
+use crate::workers::toolkit::confirm::confirmable;
 
 /// The spec of a nautobot Integration answering to `command`.
 pub fn spec(command: &str) -> CommandSpec {
@@ -16,15 +17,15 @@ pub fn spec(command: &str) -> CommandSpec {
             .param("filter-value", "The name, location, role, model or manufacturer"),
         )
         .with(sub("get-device-status", "Show the status of a device").param("device", "The device's name"))
-        .with(
+        .with(confirmable(
             sub(
                 "change-device-status",
                 "Change the status of a device, as yourself",
             )
             .param("device", "The device's name")
-            .param("status", "The new status")
-            .optional_param("confirm", "`yes` to change it without asking"),
-        )
+            .param("status", "The new status"),
+            "change it",
+        ))
         .with(
             sub(
                 "get-device-facts",

@@ -2,8 +2,10 @@
 
 use serde::Deserialize;
 
-use crate::model::{Block, Message, Reply};
+use crate::model::{Block, Reply};
 use crate::workers::nautobot::{NautobotError, Session, UserToken};
+use crate::workers::toolkit::args::Args;
+use crate::workers::toolkit::render::titled;
 
 /// The part of `/api/status/` shown.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -16,7 +18,7 @@ pub struct Status {
 pub async fn about(session: &Session<'_>) -> Result<Reply, NautobotError> {
     let status: Status = session.get("status/", &[]).await?;
     Ok(render_about(
-        &session.typed(),
+        &session.call.typed(),
         &status,
         session.web_url(),
         &session.who,
@@ -35,14 +37,13 @@ pub fn render_about(typed: &str, status: &Status, url: &str, who: &UserToken) ->
             who.user
         )
     };
-    Reply::Message(Message {
-        title: Some(format!("About {command}")),
-        blocks: vec![
+    titled(
+        format!("About {command}"),
+        vec![
             Block::Text(format!(
                 "`{command}` asks Nautobot {version} at [{url}]({url}) as you, so Nautobot's permissions decide what you see and change."
             )),
             Block::Text(acting),
         ],
-        ..Default::default()
-    })
+    )
 }

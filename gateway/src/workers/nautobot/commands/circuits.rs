@@ -3,12 +3,13 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::cut_note;
 use super::filter::{self, FilterKind, Step, objects};
-use super::{cut_note, error};
-use crate::model::{Block, Choice, Level, Message, Reply, Table};
+use crate::model::{Choice, Reply};
 use crate::workers::nautobot::objects::{NONE, Related, named, or_none};
 use crate::workers::nautobot::visibility::{Empties, Link, Nulls, Seen, Shown, hidden};
 use crate::workers::nautobot::{NautobotError, Page, Session};
+use crate::workers::toolkit::render::{error, info, table_message};
 
 /// The filters of `get-circuits`, each becoming a GraphQL argument of `circuits`.
 const CIRCUIT_FILTERS: &[FilterKind] = &[
@@ -230,10 +231,7 @@ pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit], empti
         None => "All circuits".to_owned(),
     };
     if circuits.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            format!("{title}: none that you may see."),
-        ));
+        return info(format!("{title}: none that you may see."));
     }
     let mut rows: Vec<Vec<String>> = circuits
         .iter()
@@ -251,21 +249,6 @@ pub fn render_circuits(filter: Option<(&str, &str)>, circuits: &[Circuit], empti
         "Description",
     ];
     table_message(title, &columns, rows, None)
-}
-
-/// A message of one table, titled, with an optional note.
-pub fn table_message(title: String, columns: &[&str], rows: Vec<Vec<String>>, note: Option<String>) -> Reply {
-    let mut blocks = vec![Block::Table(Table {
-        title: title.clone(),
-        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-        rows,
-    })];
-    blocks.extend(note.map(Block::Text));
-    Reply::Message(Message {
-        title: Some(title),
-        blocks,
-        ..Default::default()
-    })
 }
 
 /// A provider, as `circuits/providers/` lists it.
@@ -287,10 +270,7 @@ pub async fn get_circuit_providers(session: &Session<'_>) -> Result<Reply, Nauto
 /// The providers table: name, ASN, account, circuit count.
 pub fn render_providers(page: &Page<Provider>) -> Reply {
     if page.results.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            "There are no circuit providers that you may see.",
-        ));
+        return info("There are no circuit providers that you may see.");
     }
     let rows = page
         .results
@@ -330,23 +310,21 @@ pub async fn get_circuit_connections(session: &Session<'_>) -> Result<Reply, Nau
             .filter(|provider| provider.circuit_count > 0)
             .map(|provider| Choice::same(provider.name))
             .collect();
-        if choices.is_empty() {
-            return Ok(error(
-                "There are no providers with circuits that you may see in Nautobot.",
-            ));
-        }
-        return Ok(session.menu("Circuits of which provider?", choices));
+        return Ok(session.ask(
+            "Circuits of which provider?",
+            choices,
+            "There are no providers with circuits that you may see in Nautobot.",
+        ));
     };
     let Some(cid) = session.arg(1) else {
         let choices = session
             .choices("circuits/circuits/", &[("provider", provider)], "cid")
             .await?;
-        if choices.is_empty() {
-            return Ok(error(format!(
-                "`{provider}` has no circuits that you may see in Nautobot."
-            )));
-        }
-        return Ok(session.menu(format!("Which circuit of {provider}?"), choices));
+        return Ok(session.ask(
+            format!("Which circuit of {provider}?"),
+            choices,
+            format!("`{provider}` has no circuits that you may see in Nautobot."),
+        ));
     };
     let query = format!(
         "query ($provider: [String], $cid: [String]) {{ circuits(provider: $provider, cid: $cid) {{ id cid \

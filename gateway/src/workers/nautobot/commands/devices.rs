@@ -4,13 +4,16 @@
 use serde::Deserialize;
 use serde_json::json;
 
+use super::cut_note;
 use super::filter::{self, DEVICE_LOCATIONS, DEVICE_MODELS, DEVICE_ROLES, FilterKind, Step, objects};
-use super::{cut_note, error};
-use crate::model::{Block, Choice, Level, Message, Reply, Table};
+use crate::model::{Block, Choice, Reply};
 use crate::workers::nautobot::objects::{Device, Named, Related, host, or_none, shown};
 use crate::workers::nautobot::session::MAX_ROWS;
 use crate::workers::nautobot::visibility::{Empties, Link, Nulls, Seen, Shown, hidden};
 use crate::workers::nautobot::{NautobotError, Page, Session};
+use crate::workers::toolkit::confirm::{Change, confirm};
+use crate::workers::toolkit::paging;
+use crate::workers::toolkit::render::{error, fact_lines, info, table_message, titled};
 
 /// The filters of `get-devices`.
 pub const DEVICE_FILTERS: &[FilterKind] = &[
@@ -83,8 +86,7 @@ pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> 
     let answer: DevicesAnswer = session.graphql(&query, variables).await?;
     let mut results = answer.devices;
     // GraphQL gives no count: ask REST for it only when the table is cut.
-    let count = if results.len() > MAX_ROWS {
-        results.truncate(MAX_ROWS);
+    let count = if paging::cut(&mut results) {
         session
             .count("dcim/devices/", &[(kind.param, value.as_str())])
             .await?
@@ -142,9 +144,8 @@ fn device_row(device: &Device, seen: &mut impl Seen) -> Vec<String> {
 pub fn render_devices(filter: &str, value: &str, page: &Page<Device>, empties: &Empties) -> Reply {
     let title = format!("Devices where {filter} is {value}");
     if page.results.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            format!("No devices where {filter} is `{value}` that you may see."),
+        return info(format!(
+            "No devices where {filter} is `{value}` that you may see."
         ));
     }
     let rows = page
@@ -162,19 +163,7 @@ pub fn render_devices(filter: &str, value: &str, page: &Page<Device>, empties: &
         "Type",
         "Primary IP",
     ];
-    let mut blocks = vec![Block::Table(Table {
-        title: title.clone(),
-        columns: columns.map(str::to_owned).to_vec(),
-        rows,
-    })];
-    if let Some(note) = cut_note(page.results.len(), page.count) {
-        blocks.push(Block::Text(note));
-    }
-    Reply::Message(Message {
-        title: Some(title),
-        blocks,
-        ..Default::default()
-    })
+    table_message(title, &columns, rows, cut_note(page.results.len(), page.count))
 }
 
 /// The device named `name`, as the session's user sees it.
@@ -211,15 +200,17 @@ async fn device_menu(session: &Session<'_>, question: &str) -> Result<Reply, Nau
         .graphql("{ devices { name location { name } } }", json!({}))
         .await?;
     let (choices, located) = device_choices(answer.devices);
-    Ok(match choices {
-        choices if choices.is_empty() => error("There are no devices that you may see in Nautobot."),
-        choices if located => session.menu(question, choices),
-        // A device's location is required: a `null` is one the user may not view.
-        choices => session.menu(
-            format!("{question} (Locations are {}.)", hidden(DEVICE_LOCATION.model)),
-            choices,
-        ),
-    })
+    // A device's location is required: a `null` is one the user may not view.
+    let question = if located {
+        question.to_owned()
+    } else {
+        format!("{question} (Locations are {}.)", hidden(DEVICE_LOCATION.model))
+    };
+    Ok(session.ask(
+        question,
+        choices,
+        "There are no devices that you may see in Nautobot.",
+    ))
 }
 
 /// The menu's choices, and whether the user may see every device's location;
@@ -267,13 +258,10 @@ pub async fn get_device_status(session: &Session<'_>) -> Result<Reply, NautobotE
 /// "The status of **X** is **S**", the device read over REST at `?depth=1`,
 /// which names a status the user may not view too.
 pub fn render_status(device: &Device) -> Reply {
-    Reply::Message(Message::text(
-        Level::Info,
-        format!(
-            "The status of **{}** is **{}**.",
-            device.name(),
-            shown(&device.status)
-        ),
+    info(format!(
+        "The status of **{}** is **{}**.",
+        device.name(),
+        shown(&device.status)
     ))
 }
 
@@ -309,35 +297,22 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
         )));
     };
     if status.name == current {
-        return Ok(Reply::Message(Message::text(
-            Level::Info,
-            format!("The status of **{}** is **{current}** already.", device.name()),
+        return Ok(info(format!(
+            "The status of **{}** is **{current}** already.",
+            device.name()
         )));
     }
-    match session.arg(2) {
-        None => {
-            return Ok(session.menu(
-                format!(
-                    "Change the status of **{}** from **{current}** to **{}**?",
-                    device.name(),
-                    status.name
-                ),
-                vec![Choice {
-                    label: format!("Yes, make it {}", status.name),
-                    value: "yes".to_owned(),
-                }],
-            ));
-        }
-        Some(answer) if !answer.eq_ignore_ascii_case("yes") => {
-            return Ok(Reply::Message(
-                Message::text(
-                    Level::Info,
-                    format!("Not changed: **{}** stays **{current}**.", device.name()),
-                )
-                .privately(),
-            ));
-        }
-        Some(_) => {}
+    let change = Change {
+        question: format!(
+            "Change the status of **{}** from **{current}** to **{}**?",
+            device.name(),
+            status.name
+        ),
+        yes: format!("Yes, make it {}", status.name),
+        declined: format!("Not changed: **{}** stays **{current}**.", device.name()),
+    };
+    if let Some(unconfirmed) = confirm(&session.call, 2, change) {
+        return Ok(unconfirmed);
     }
     // Nautobot answers a change at depth 0 (the status as a bare reference);
     // a 200 means it now has the status asked for.
@@ -347,14 +322,11 @@ pub async fn change_device_status(session: &Session<'_>) -> Result<Reply, Nautob
             &json!({"status": status.id}),
         )
         .await?;
-    Ok(Reply::Message(Message::text(
-        Level::Info,
-        format!(
-            "The status of **{}** changed from **{current}** to **{}** (by {}).",
-            device.name(),
-            status.name,
-            session.who.user
-        ),
+    Ok(info(format!(
+        "The status of **{}** changed from **{current}** to **{}** (by {}).",
+        device.name(),
+        status.name,
+        session.who.user
     )))
 }
 
@@ -474,17 +446,11 @@ pub fn render_facts(facts: &Facts, link: &str) -> Reply {
         ("created", or_none(facts.created.as_deref())),
         ("updated", or_none(facts.last_updated.as_deref())),
     ];
-    let code = lines
-        .iter()
-        .map(|(key, value)| format!("{key}: {value}"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Reply::Message(Message {
-        title: Some(format!("Device {name}")),
-        blocks: vec![
-            Block::Code(code),
+    titled(
+        format!("Device {name}"),
+        vec![
+            fact_lines(&lines),
             Block::Text(format!("[Open in Nautobot]({link})")),
         ],
-        ..Default::default()
-    })
+    )
 }

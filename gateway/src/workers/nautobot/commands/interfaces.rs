@@ -5,13 +5,13 @@ use std::collections::{BTreeSet, HashSet};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::circuits::{CablePath, table_message};
-use super::error;
+use super::circuits::CablePath;
 use super::filter::{self, DEVICE_LOCATIONS, DEVICE_MODELS, DEVICE_ROLES, FilterKind, Step};
-use crate::model::{Level, Message, Reply};
+use crate::model::Reply;
 use crate::workers::nautobot::objects::Related;
 use crate::workers::nautobot::visibility::{Empties, Link, Nulls, Seen, Shown, hidden};
 use crate::workers::nautobot::{NautobotError, Session};
+use crate::workers::toolkit::render::{info, table_message};
 
 /// The filters of `get-interface-connections`, each becoming a GraphQL
 /// argument of `devices`; `device` takes a location, then a device.
@@ -84,12 +84,11 @@ pub async fn get_interface_connections(session: &Session<'_>) -> Result<Reply, N
                 let choices = session
                     .choices("dcim/devices/", &[("location", location.as_str())], "name")
                     .await?;
-                if choices.is_empty() {
-                    return Ok(error(format!(
-                        "There are no devices at `{location}` that you may see."
-                    )));
-                }
-                return Ok(session.menu(format!("Which device at {location}?"), choices));
+                return Ok(session.ask(
+                    format!("Which device at {location}?"),
+                    choices,
+                    format!("There are no devices at `{location}` that you may see."),
+                ));
             };
             (
                 Some(vec![device.to_owned()]),
@@ -262,10 +261,7 @@ pub fn render_connections(
         rows.insert(vec![device_a, interface_a, shown_b, interface_b, status]);
     }
     if rows.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            format!("{title}: no cabled connections that you may see."),
-        ));
+        return info(format!("{title}: no cabled connections that you may see."));
     }
     let note = outside.then(|| "`*` marks a device outside the filter.".to_owned());
     table_message(

@@ -6,11 +6,12 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::circuits::table_message;
-use super::{cut_note, error};
+use super::cut_note;
 use crate::model::{Block, Choice, Field, FieldKind, Level, Message, Reply};
 use crate::workers::nautobot::objects::or_none;
 use crate::workers::nautobot::{NautobotError, Page, Session};
+use crate::workers::toolkit::args::Args;
+use crate::workers::toolkit::render::{error, info, table_message, yes_no};
 
 /// How long `run-job` follows a job before answering with a link instead;
 /// under the gateway's default command timeout (60 s), so the user hears
@@ -69,16 +70,12 @@ fn job_field(job: &Job, field: &str) -> String {
     }
 }
 
-fn yes_no(value: bool) -> String {
-    if value { "yes" } else { "no" }.to_owned()
-}
-
 /// `get-jobs [fields]`: the jobs the user may see, with the columns asked for,
 /// given as `name,grouping` or, as the original app takes them, as a JSON
 /// object (`{"name": 1, "grouping": 1}`) or array of field names.
 pub async fn get_jobs(session: &Session<'_>) -> Result<Reply, NautobotError> {
     // A JSON object typed without quotes arrives split at its spaces.
-    let typed = session.args_from(0).join(" ");
+    let typed = session.call.args_from(0).join(" ");
     let fields = match job_fields(&typed) {
         Ok(fields) => fields,
         Err(message) => return Ok(error(message)),
@@ -214,10 +211,7 @@ pub async fn filter_jobs(session: &Session<'_>) -> Result<Reply, NautobotError> 
 /// A table of jobs with `fields` as columns.
 pub fn render_jobs(title: &str, fields: &[&str], page: &Page<Job>) -> Reply {
     if page.results.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            format!("{title}: none that you may see."),
-        ));
+        return info(format!("{title}: none that you may see."));
     }
     let columns: Vec<&str> = fields
         .iter()
@@ -307,10 +301,11 @@ async fn job_menu(session: &Session<'_>, question: &str) -> Result<Reply, Nautob
         })
         .collect();
     choices.sort_by(|a, b| a.label.cmp(&b.label));
-    if choices.is_empty() {
-        return Ok(error("There are no enabled jobs that you may see in Nautobot."));
-    }
-    Ok(session.menu(question, choices))
+    Ok(session.ask(
+        question,
+        choices,
+        "There are no enabled jobs that you may see in Nautobot.",
+    ))
 }
 
 /// `run-job-form [job]`: a form of the job's variables; submitting it runs
@@ -321,15 +316,12 @@ pub async fn run_job_form(session: &Session<'_>) -> Result<Reply, NautobotError>
         Err(reply) => return Ok(reply),
     };
     if variables.is_empty() {
-        return Ok(Reply::Message(Message::text(
-            Level::Info,
-            format!(
-                "The job **{}** has no variables; run it with `{}{} run-job \"{}\"`.",
-                job.name,
-                session.call.prefix(),
-                session.call.invocation.command,
-                job.name
-            ),
+        return Ok(info(format!(
+            "The job **{}** has no variables; run it with `{}{} run-job \"{}\"`.",
+            job.name,
+            session.call.prefix(),
+            session.call.invocation.command,
+            job.name
         )));
     }
     job_form(session, &job, &variables).await
@@ -528,7 +520,7 @@ pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
         Ok(found) => found,
         Err(reply) => return Ok(reply),
     };
-    let values = session.args_from(1);
+    let values = session.call.args_from(1);
     if values.is_empty() && !variables.is_empty() {
         return job_form(session, &job, &variables).await;
     }
@@ -544,9 +536,9 @@ pub async fn run_job(session: &Session<'_>) -> Result<Reply, NautobotError> {
         )
         .await?;
     let Some(mut result) = submitted.job_result else {
-        return Ok(Reply::Message(Message::text(
-            Level::Info,
-            format!("The job **{}** is waiting for approval in Nautobot.", job.name),
+        return Ok(info(format!(
+            "The job **{}** is waiting for approval in Nautobot.",
+            job.name
         )));
     };
     let deadline = tokio::time::Instant::now() + JOB_FOLLOW_LIMIT;

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::circuits::table_message;
-use crate::model::{Level, Message, Reply};
+use crate::model::Reply;
 use crate::workers::nautobot::objects::{Named, Related};
 use crate::workers::nautobot::visibility::hidden;
 use crate::workers::nautobot::{NautobotError, Page, Session};
+use crate::workers::toolkit::render::{info, table_message};
 
 /// A device type with its device count, as `dcim/device-types/?depth=1` lists it.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -53,10 +53,7 @@ pub fn render_summary(manufacturers: Option<&[Named]>, types: &[DeviceTypeCount]
         }
     }
     if counts.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            "There are no manufacturers that you may see.",
-        ));
+        return info("There are no manufacturers that you may see.");
     }
     let mut sorted: Vec<(String, u64)> = counts.into_iter().collect();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

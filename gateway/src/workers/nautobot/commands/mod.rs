@@ -5,7 +5,7 @@
 mod about;
 mod circuits;
 mod devices;
-mod filter;
+pub mod filter;
 mod interfaces;
 mod jobs;
 mod manufacturers;
@@ -16,7 +16,9 @@ pub use devices::devices_query;
 
 use super::error::NautobotError;
 use super::session::Session;
-use crate::model::{Level, Message, Reply};
+use crate::model::Reply;
+pub use crate::workers::toolkit::paging::cut_note;
+pub use crate::workers::toolkit::render::error;
 
 /// Runs the session's sub-command.
 pub async fn run(session: &Session<'_>) -> Result<Reply, NautobotError> {
@@ -42,17 +44,6 @@ pub async fn run(session: &Session<'_>) -> Result<Reply, NautobotError> {
             "`{other}` is not a sub-command of the nautobot integration."
         ))),
     }
-}
-
-/// A private error message: something the person asking can fix.
-pub fn error(text: impl Into<String>) -> Reply {
-    Reply::Message(Message::text(Level::Error, text).privately())
-}
-
-/// "showing 10 000 of 12 345" when a list was cut, for a table's note.
-pub fn cut_note(shown: usize, count: usize) -> Option<String> {
-    (shown < count)
-        .then(|| format!("Showing the first {shown} of {count}; narrow the filter to see the rest."))
 }
 
 #[cfg(test)]

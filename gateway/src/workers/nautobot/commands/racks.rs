@@ -3,11 +3,11 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::error;
-use crate::model::{Block, Message, Reply};
+use crate::model::{Block, Reply};
 use crate::workers::nautobot::objects::or_none;
 use crate::workers::nautobot::visibility::hidden;
 use crate::workers::nautobot::{NautobotError, Session};
+use crate::workers::toolkit::render::{error, titled};
 
 const RACK_QUERY: &str = "query ($location: [String], $name: [String]) { racks(location: $location, name: $name) { \
      id name u_height desc_units devices { name position face device_type { u_height } } } }";
@@ -65,23 +65,21 @@ pub async fn get_rack(session: &Session<'_>) -> Result<Reply, NautobotError> {
         let choices = session
             .choices("dcim/locations/", &[("content_type", "dcim.rack")], "name")
             .await?;
-        if choices.is_empty() {
-            return Ok(error(
-                "There are no locations with racks that you may see in Nautobot.",
-            ));
-        }
-        return Ok(session.menu("Racks at which location?", choices));
+        return Ok(session.ask(
+            "Racks at which location?",
+            choices,
+            "There are no locations with racks that you may see in Nautobot.",
+        ));
     };
     let Some(rack) = session.arg(1) else {
         let choices = session
             .choices("dcim/racks/", &[("location", location)], "name")
             .await?;
-        if choices.is_empty() {
-            return Ok(error(format!(
-                "There are no racks at `{location}` that you may see in Nautobot."
-            )));
-        }
-        return Ok(session.menu(format!("Which rack at {location}?"), choices));
+        return Ok(session.ask(
+            format!("Which rack at {location}?"),
+            choices,
+            format!("There are no racks at `{location}` that you may see in Nautobot."),
+        ));
     };
     // GraphQL leaves out the devices the user may not view; REST counts them
     // all. Both at once, so the count costs no time.
@@ -186,9 +184,5 @@ pub fn render_rack(location: &str, rack: &Rack, counted: Option<usize>) -> Reply
             hidden("dcim.device")
         ))),
     }
-    Reply::Message(Message {
-        title: Some(title),
-        blocks,
-        ..Default::default()
-    })
+    titled(title, blocks)
 }

@@ -5,13 +5,12 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::circuits::table_message;
-use super::error;
 use super::filter::{self, FilterKind, Step, objects};
-use crate::model::{Level, Message, Reply};
+use crate::model::Reply;
 use crate::workers::nautobot::objects::{Related, named, or_none};
 use crate::workers::nautobot::visibility::{Empties, Link, Nulls, Seen, shown_list};
 use crate::workers::nautobot::{NautobotError, Page, Session};
+use crate::workers::toolkit::render::{error, info, table_message};
 
 /// The filters of `get-vlans`, each becoming a GraphQL argument of `vlans`.
 const VLAN_FILTERS: &[FilterKind] = &[
@@ -247,10 +246,7 @@ pub fn render_vlans(
         None => "All VLANs".to_owned(),
     };
     if vlans.is_empty() {
-        return Reply::Message(Message::text(
-            Level::Info,
-            format!("{title}: none that you may see."),
-        ));
+        return info(format!("{title}: none that you may see."));
     }
     let mut sorted: Vec<&Vlan> = vlans.iter().collect();
     sorted.sort_by(|a, b| a.vid.cmp(&b.vid).then_with(|| a.name.cmp(&b.name)));

@@ -80,6 +80,26 @@ fn page(results: Vec<Value>) -> Value {
     json!({"count": results.len(), "next": null, "previous": null, "results": results})
 }
 
+/// Nautobot's answer `body`, with HTTP status `status`.
+fn json_answer(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// Nautobot's refusal of what the user has no permission for.
+fn forbidden() -> ResponseTemplate {
+    json_answer(
+        403,
+        json!({"detail": "You do not have permission to perform this action."}),
+    )
+}
+
+/// What the chat is told is the error `said`.
+#[track_caller]
+fn assert_error(routed: &Routed, said: &str) {
+    assert_eq!(message(routed).level, Level::Error);
+    assert_eq!(text(routed), said);
+}
+
 /// Nautobot answers every GraphQL query with `response`.
 async fn graphql_answer(server: &MockServer, response: ResponseTemplate) {
     Mock::given(method("POST"))
@@ -103,15 +123,18 @@ async fn devices_answer(server: &MockServer, response: ResponseTemplate) {
 async fn leaf_02_is_active(server: &MockServer) {
     devices_answer(
         server,
-        ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-leaf-02", "Active")])),
+        json_answer(200, page(vec![device("ams01-leaf-02", "Active")])),
     )
     .await;
     Mock::given(method("GET"))
         .and(path("/api/extras/statuses/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![
-            json!({"id": "s-1", "name": "Active"}),
-            json!({"id": "s-2", "name": "Planned"}),
-        ])))
+        .respond_with(json_answer(
+            200,
+            page(vec![
+                json!({"id": "s-1", "name": "Active"}),
+                json!({"id": "s-2", "name": "Planned"}),
+            ]),
+        ))
         .mount(server)
         .await;
 }
@@ -131,7 +154,7 @@ async fn a_linked_user_acts_with_their_own_token() {
         .and(path("/api/dcim/devices/"))
         .and(query_param("name", "ams01-edge-01"))
         .and(header("authorization", format!("Token {ALICE_TOKEN}").as_str()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![device("ams01-edge-01", "Active")])))
+        .respond_with(json_answer(200, page(vec![device("ams01-edge-01", "Active")])))
         .expect(1)
         .mount(&server)
         .await;
@@ -151,10 +174,7 @@ async fn an_unlinked_user_acts_as_the_fallback_user_with_the_integration_token()
     Mock::given(method("GET"))
         .and(path("/api/dcim/devices/"))
         .and(header("authorization", format!("Token {SERVICE_TOKEN}").as_str()))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"detail": "You do not have permission to perform this action."})),
-        )
+        .respond_with(forbidden())
         .expect(1)
         .mount(&server)
         .await;
@@ -182,10 +202,7 @@ async fn a_refused_change_names_the_linked_user_and_the_change() {
             "/api/dcim/devices/{}/",
             device("ams01-leaf-02", "")["id"].as_str().unwrap()
         )))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(json!({"detail": "You do not have permission to perform this action."})),
-        )
+        .respond_with(forbidden())
         .expect(1)
         .mount(&server)
         .await;
@@ -204,16 +221,11 @@ async fn a_refused_change_names_the_linked_user_and_the_change() {
 #[tokio::test]
 async fn a_token_nautobot_does_not_accept_is_said_with_its_user() {
     let (server, fixture) = nautobot().await;
-    graphql_answer(
-        &server,
-        ResponseTemplate::new(401).set_body_json(json!({"detail": "Invalid token"})),
-    )
-    .await;
+    graphql_answer(&server, json_answer(401, json!({"detail": "Invalid token"}))).await;
 
     let routed = fixture.typed(ADMIN1, "nautobot get-devices location ams01").await;
 
-    assert_eq!(message(&routed).level, Level::Error);
-    assert_eq!(text(&routed), "Nautobot did not accept the token of alice.");
+    assert_error(&routed, "Nautobot did not accept the token of alice.");
     assert_no_token(&routed);
 }
 
@@ -222,14 +234,13 @@ async fn a_missing_object_is_said_as_not_found() {
     let (server, fixture) = nautobot().await;
     Mock::given(method("GET"))
         .and(path("/api/status/"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .respond_with(json_answer(404, json!({"detail": "Not found."})))
         .mount(&server)
         .await;
 
     let routed = fixture.typed(ADMIN1, "nautobot about").await;
 
-    assert_eq!(message(&routed).level, Level::Error);
-    assert_eq!(text(&routed), "Nautobot found nothing at status.");
+    assert_error(&routed, "Nautobot found nothing at status.");
 }
 
 #[tokio::test]
@@ -237,7 +248,7 @@ async fn a_filter_value_nautobot_does_not_know_is_said_with_its_reason() {
     let (server, fixture) = nautobot().await;
     graphql_answer(
         &server,
-        ResponseTemplate::new(200).set_body_json(json!({
+        json_answer(200, json!({
             "data": {"devices": null},
             "errors": [{"message": "{'location': ['Select a valid choice. mars01 is not one of the available choices.']}"}]
         })),
@@ -248,10 +259,9 @@ async fn a_filter_value_nautobot_does_not_know_is_said_with_its_reason() {
         .typed(ADMIN1, "nautobot get-devices location mars01")
         .await;
 
-    assert_eq!(message(&routed).level, Level::Error);
-    assert_eq!(
-        text(&routed),
-        "Nautobot could not answer the query: location: Select a valid choice. mars01 is not one of the available choices."
+    assert_error(
+        &routed,
+        "Nautobot could not answer the query: location: Select a valid choice. mars01 is not one of the available choices.",
     );
 }
 
@@ -260,9 +270,10 @@ async fn a_change_nautobot_rejects_is_said_with_its_reason() {
     let (server, fixture) = nautobot().await;
     leaf_02_is_active(&server).await;
     Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "status": ["Planned is not a valid status for devices of role leaf."]
-        })))
+        .respond_with(json_answer(
+            400,
+            json!({"status": ["Planned is not a valid status for devices of role leaf."]}),
+        ))
         .mount(&server)
         .await;
 
@@ -270,10 +281,9 @@ async fn a_change_nautobot_rejects_is_said_with_its_reason() {
         .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes")
         .await;
 
-    assert_eq!(message(&routed).level, Level::Error);
-    assert_eq!(
-        text(&routed),
-        "Nautobot answered 400: status: Planned is not a valid status for devices of role leaf."
+    assert_error(
+        &routed,
+        "Nautobot answered 400: status: Planned is not a valid status for devices of role leaf.",
     );
 }
 
@@ -290,50 +300,37 @@ async fn assert_errored(fixture: &Fixture, expected: &str) {
     assert_no_token(&routed);
 }
 
+/// Nautobot answers every GraphQL query with `response`: the command errs
+/// saying `expected` (see [`assert_errored`]).
+async fn assert_graphql_answer_errs(response: ResponseTemplate, expected: &str) {
+    let (server, fixture) = nautobot().await;
+    graphql_answer(&server, response).await;
+    assert_errored(&fixture, expected).await;
+}
+
 #[tokio::test]
 async fn a_server_error_is_a_failed_command() {
-    let (server, fixture) = nautobot().await;
-    graphql_answer(
-        &server,
-        ResponseTemplate::new(500).set_body_string("<h1>Server Error</h1>"),
-    )
-    .await;
-    assert_errored(&fixture, "Nautobot answered 500").await;
+    let server_error = ResponseTemplate::new(500).set_body_string("<h1>Server Error</h1>");
+    assert_graphql_answer_errs(server_error, "Nautobot answered 500").await;
 }
 
 #[tokio::test]
 async fn malformed_json_is_a_failed_command() {
-    let (server, fixture) = nautobot().await;
-    graphql_answer(
-        &server,
-        ResponseTemplate::new(200).set_body_raw("{\"count\": 1, \"results\": [", "application/json"),
-    )
-    .await;
-    assert_errored(&fixture, "Nautobot's answer could not be read").await;
+    let cut_short =
+        ResponseTemplate::new(200).set_body_raw("{\"count\": 1, \"results\": [", "application/json");
+    assert_graphql_answer_errs(cut_short, "Nautobot's answer could not be read").await;
 }
 
 #[tokio::test]
 async fn an_answer_of_another_shape_is_a_failed_command() {
-    let (server, fixture) = nautobot().await;
-    graphql_answer(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": [{"name": 42}]}})),
-    )
-    .await;
-    assert_errored(&fixture, "Nautobot's answer could not be read").await;
+    let numeric_name = json_answer(200, json!({"data": {"devices": [{"name": 42}]}}));
+    assert_graphql_answer_errs(numeric_name, "Nautobot's answer could not be read").await;
 }
 
 #[tokio::test]
 async fn a_slow_nautobot_is_given_up_on_after_the_integration_timeout() {
-    let (server, fixture) = nautobot().await;
-    graphql_answer(
-        &server,
-        ResponseTemplate::new(200)
-            .set_body_json(page(vec![]))
-            .set_delay(Duration::from_secs(5)),
-    )
-    .await;
-    assert_errored(&fixture, "Nautobot did not answer within 1 s").await;
+    let slow = json_answer(200, page(vec![])).set_delay(Duration::from_secs(5));
+    assert_graphql_answer_errs(slow, "Nautobot did not answer within 1 s").await;
 }
 
 #[tokio::test]
@@ -371,11 +368,7 @@ async fn a_device_menu_larger_than_a_page_is_paged() {
     let devices: Vec<Value> = (0..150)
         .map(|i| json!({"name": format!("leaf-{i:03}"), "location": {"name": "ams01"}}))
         .collect();
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": devices}})))
-        .mount(&server)
-        .await;
+    graphql_answer(&server, json_answer(200, json!({"data": {"devices": devices}}))).await;
 
     let routed = fixture.typed(ADMIN1, "nautobot get-device-status").await;
 
@@ -393,14 +386,17 @@ async fn a_device_menu_larger_than_a_page_is_paged() {
 #[tokio::test]
 async fn a_graphql_error_is_said_as_nautobots_reason() {
     let (server, fixture) = nautobot().await;
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "data": null,
-            "errors": [{"message": "Select a valid choice. nowhere is not one of the available choices."}]
-        })))
-        .mount(&server)
-        .await;
+    graphql_answer(
+        &server,
+        json_answer(
+            200,
+            json!({
+                "data": null,
+                "errors": [{"message": "Select a valid choice. nowhere is not one of the available choices."}]
+            }),
+        ),
+    )
+    .await;
 
     let routed = fixture.typed(ADMIN1, "nautobot get-circuits all").await;
 
@@ -422,23 +418,20 @@ async fn a_table_cut_at_the_row_limit_says_how_many_there_are() {
     Mock::given(method("POST"))
         .and(path("/api/graphql/"))
         .and(body_string_contains("__isnull"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"data": {"q0": [], "q1": [], "q2": []}})),
-        )
+        .respond_with(json_answer(200, json!({"data": {"q0": [], "q1": [], "q2": []}})))
         .mount(&server)
         .await;
-    graphql_answer(
-        &server,
-        ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": devices}})),
-    )
-    .await;
+    graphql_answer(&server, json_answer(200, json!({"data": {"devices": devices}}))).await;
     Mock::given(method("GET"))
         .and(path("/api/dcim/devices/"))
         .and(query_param("location", "big01"))
         .and(query_param("limit", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "count": 12_345, "next": "http://elsewhere.example/next", "results": [{"id": "d-0"}]
-        })))
+        .respond_with(json_answer(
+            200,
+            json!({
+                "count": 12_345, "next": "http://elsewhere.example/next", "results": [{"id": "d-0"}]
+            }),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -471,21 +464,23 @@ async fn nulls_are_asked_about_in_one_more_query_and_told_apart() {
         .and(body_string_contains("rack__isnull: true"))
         .and(body_string_contains("id-ams01-leaf-01"))
         .and(body_string_contains("id-ams01-leaf-02"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"data": {"q0": [{"id": "id-ams01-leaf-01"}]}})),
-        )
+        .respond_with(json_answer(
+            200,
+            json!({"data": {"q0": [{"id": "id-ams01-leaf-01"}]}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/api/graphql/"))
         .and(body_string_contains("devices(location: $value"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"data": {"devices": [
+        .respond_with(json_answer(
+            200,
+            json!({"data": {"devices": [
                 device("ams01-leaf-01", Value::Null, json!({"name": "ams01"})),
                 device("ams01-leaf-02", Value::Null, Value::Null),
-            ]}})),
-        )
+            ]}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -504,4 +499,46 @@ async fn nulls_are_asked_about_in_one_more_query_and_told_apart() {
         ),
         "leaf-02's location and rack are hidden: {said}"
     );
+}
+
+/// admin1 types `change-device-status ams01-leaf-02 Planned {confirm}` of
+/// the Active leaf-02, with Nautobot refusing any change, so that a test can
+/// tell that none was asked for.
+async fn change_leaf_02_to_planned(confirm: &str) -> Routed {
+    let (server, fixture) = nautobot().await;
+    leaf_02_is_active(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(forbidden())
+        .expect(0)
+        .mount(&server)
+        .await;
+    let typed = format!("nautobot change-device-status ams01-leaf-02 Planned {confirm}");
+    fixture.typed(ADMIN1, typed.trim_end()).await
+}
+
+#[tokio::test]
+async fn a_change_is_asked_about_before_it_is_made() {
+    let routed = change_leaf_02_to_planned("").await;
+
+    assert_eq!(routed.outcome, Outcome::Prompted);
+    let menu = menu(&routed);
+    assert_eq!(
+        menu.text,
+        "Change the status of **ams01-leaf-02** from **Active** to **Planned**?"
+    );
+    assert_eq!(menu.choices.len(), 1);
+    assert_eq!(
+        (menu.choices[0].label.as_str(), menu.choices[0].value.as_str()),
+        ("Yes, make it Planned", "yes")
+    );
+}
+
+#[tokio::test]
+async fn an_answer_other_than_yes_changes_nothing() {
+    let routed = change_leaf_02_to_planned("no").await;
+
+    let said = message(&routed);
+    assert_eq!(said.level, Level::Info);
+    assert!(said.private, "only the person asking hears that nothing changed");
+    assert_eq!(text(&routed), "Not changed: **ams01-leaf-02** stays **Active**.");
 }

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::super::about::{Status, render_about};
 use super::{WEB, message, read};
-use crate::model::{Block, Level};
+use crate::model::{Block, Level, Reply};
 use crate::workers::nautobot::UserToken;
 
 /// Nautobot 3.2.7's `/api/status/`.
@@ -21,14 +21,23 @@ fn status() -> Status {
 
 const ALICE_TOKEN: &str = "a11ce0000000000000000000000000000000a11c";
 
+/// `about`, typed as `typed` by someone acting as `who`, of Nautobot 3.2.7.
+fn about(typed: &str, who: &UserToken) -> Reply {
+    render_about(typed, &status(), WEB, who)
+}
+
+/// The token is never shown.
+#[track_caller]
+fn assert_no_token(reply: &Reply) {
+    assert!(
+        !format!("{reply:?}").contains(ALICE_TOKEN),
+        "the token is never shown"
+    );
+}
+
 #[test]
 fn about_shows_the_command_the_version_the_url_and_the_linked_user() {
-    let reply = render_about(
-        "/nautobot about",
-        &status(),
-        WEB,
-        &UserToken::new("alice", ALICE_TOKEN),
-    );
+    let reply = about("/nautobot about", &UserToken::new("alice", ALICE_TOKEN));
 
     let message = message(&reply);
     assert_eq!(message.level, Level::Info);
@@ -44,20 +53,12 @@ fn about_shows_the_command_the_version_the_url_and_the_linked_user() {
             Block::Text("You act as **alice**, linked by your AccountLink.".to_owned()),
         ]
     );
-    assert!(
-        !format!("{reply:?}").contains(ALICE_TOKEN),
-        "the token is never shown"
-    );
+    assert_no_token(&reply);
 }
 
 #[test]
 fn about_an_unlinked_user_names_the_fallback_user() {
-    let reply = render_about(
-        "!nautobot about",
-        &status(),
-        WEB,
-        &UserToken::fallback("chatbot", ALICE_TOKEN),
-    );
+    let reply = about("!nautobot about", &UserToken::fallback("chatbot", ALICE_TOKEN));
 
     assert_eq!(message(&reply).title.as_deref(), Some("About !nautobot"));
     assert_eq!(
@@ -67,10 +68,7 @@ fn about_an_unlinked_user_names_the_fallback_user() {
                 .to_owned()
         )
     );
-    assert!(
-        !format!("{reply:?}").contains(ALICE_TOKEN),
-        "the token is never shown"
-    );
+    assert_no_token(&reply);
 }
 
 #[test]

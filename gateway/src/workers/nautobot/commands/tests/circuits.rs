@@ -7,7 +7,7 @@ use super::super::circuits::{
     TERMINATION_PATH, TERMINATION_Z, circuit_nulls, connected_to, connection_nulls, render_circuits,
     render_connections, render_providers,
 };
-use super::{assert_said, headings, message, object, page, read, rest_list, rows, table, texts};
+use super::{assert_said, headings, lines, message, object, page, read, rest_list, rows, table, texts};
 use crate::model::Level;
 use crate::workers::nautobot::Page;
 use crate::workers::nautobot::visibility::Empties;
@@ -189,28 +189,10 @@ fn get_circuits_says_what_the_user_may_not_view_never_a_dash() {
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            [
-                "ZAYO-METRO-1",
-                "hidden (you may not view circuits.provider)",
-                "hidden (you may not view circuits.circuittype)",
-                "hidden (you may not view extras.status)",
-                "hidden (you may not view tenancy.tenant)",
-                "hidden (you may not view circuits.providernetwork)",
-                "—",
-                "—"
-            ],
-            [
-                "ZAYO-WAN-0001",
-                "Zayo",
-                "MPLS",
-                "Active",
-                "Nautobot Airports",
-                "hidden (you may not view dcim.location)",
-                "hidden (you may not view circuits.circuittermination)",
-                "ams01 <-> nyc01 WAN"
-            ],
-        ]
+        lines(&[
+            "ZAYO-METRO-1 | hidden (you may not view circuits.provider) | hidden (you may not view circuits.circuittype) | hidden (you may not view extras.status) | hidden (you may not view tenancy.tenant) | hidden (you may not view circuits.providernetwork) | — | —",
+            "ZAYO-WAN-0001 | Zayo | MPLS | Active | Nautobot Airports | hidden (you may not view dcim.location) | hidden (you may not view circuits.circuittermination) | ams01 <-> nyc01 WAN",
+        ])
     );
 }
 
@@ -372,10 +354,10 @@ fn get_circuit_connections_says_which_side_is_not_connected_or_not_terminated() 
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            ["A", "Zayo Metro NYC (provider network)", "not connected"],
-            ["Z", "—", "no termination"],
-        ]
+        lines(&[
+            "A | Zayo Metro NYC (provider network) | not connected",
+            "Z | — | no termination",
+        ])
     );
 }
 

@@ -8,8 +8,8 @@ use super::super::devices::{
     render_devices, render_facts, render_status, status_choices,
 };
 use super::{
-    WEB, assert_said, brief, code, headings, message, named, object, page, read, rest_list, rows, table,
-    texts, uuid,
+    WEB, assert_said, brief, code, headings, lines, message, named, object, page, read, rest_list, rows,
+    table, texts, uuid,
 };
 use crate::model::{Block, Choice, Level};
 use crate::workers::nautobot::Page;
@@ -247,28 +247,10 @@ fn get_devices_shows_a_dash_for_what_is_empty_and_ipv6_without_an_ipv4() {
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            [
-                "nyc01-leaf-02",
-                "Active",
-                "—",
-                "nyc01",
-                "—",
-                "leaf",
-                "DCS-7050TX3-48C8",
-                "2001:db8:2::12"
-            ],
-            [
-                "—",
-                "Active",
-                "Nautobot Airports",
-                "nyc01",
-                "nyc01-r1",
-                "leaf",
-                "DCS-7050TX3-48C8",
-                "—"
-            ],
-        ]
+        lines(&[
+            "nyc01-leaf-02 | Active | — | nyc01 | — | leaf | DCS-7050TX3-48C8 | 2001:db8:2::12",
+            "— | Active | Nautobot Airports | nyc01 | nyc01-r1 | leaf | DCS-7050TX3-48C8 | —",
+        ])
     );
 }
 
@@ -308,28 +290,10 @@ fn get_devices_says_what_the_user_may_not_view_never_a_dash() {
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            [
-                "ams01-edge-01",
-                "Active",
-                "Nautobot Airports",
-                "hidden (you may not view dcim.location)",
-                "ams01-r1",
-                "hidden (you may not view extras.role)",
-                "ASR-1001-X",
-                "hidden (you may not view ipam.ipaddress)"
-            ],
-            [
-                "nyc01-leaf-01",
-                "hidden (you may not view extras.status)",
-                "hidden (you may not view tenancy.tenant)",
-                "nyc01",
-                "hidden (you may not view dcim.rack)",
-                "leaf",
-                "hidden (you may not view dcim.devicetype)",
-                "10.1.0.11"
-            ],
-        ]
+        lines(&[
+            "ams01-edge-01 | Active | Nautobot Airports | hidden (you may not view dcim.location) | ams01-r1 | hidden (you may not view extras.role) | ASR-1001-X | hidden (you may not view ipam.ipaddress)",
+            "nyc01-leaf-01 | hidden (you may not view extras.status) | hidden (you may not view tenancy.tenant) | nyc01 | hidden (you may not view dcim.rack) | leaf | hidden (you may not view dcim.devicetype) | 10.1.0.11",
+        ])
     );
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::super::interfaces::{
     INTERFACE_DEVICE, INTERFACE_PATH, Interface, connection_nulls, render_connections,
 };
-use super::{assert_said, headings, message, read, rows, table, texts};
+use super::{assert_said, headings, lines, message, read, rows, table, texts};
 use crate::model::Level;
 use crate::workers::nautobot::visibility::Empties;
 
@@ -111,29 +111,11 @@ fn a_cable_between_two_devices_of_the_filter_is_shown_once_and_unmarked() {
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            [
-                "ams01-leaf-01",
-                "Ethernet1",
-                "*ams01-spine-01",
-                "Ethernet1",
-                "Connected"
-            ],
-            [
-                "ams01-leaf-01",
-                "Ethernet3",
-                "ams01-leaf-02",
-                "Ethernet3",
-                "Connected"
-            ],
-            [
-                "ams01-leaf-02",
-                "Ethernet1",
-                "*ams01-spine-01",
-                "Ethernet2",
-                "Connected"
-            ],
-        ]
+        lines(&[
+            "ams01-leaf-01 | Ethernet1 | *ams01-spine-01 | Ethernet1 | Connected",
+            "ams01-leaf-01 | Ethernet3 | ams01-leaf-02 | Ethernet3 | Connected",
+            "ams01-leaf-02 | Ethernet1 | *ams01-spine-01 | Ethernet2 | Connected",
+        ])
     );
     assert_eq!(texts(&reply), ["`*` marks a device outside the filter."]);
 }
@@ -163,29 +145,11 @@ fn all_connections_show_each_cable_once_without_marks() {
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            [
-                "ams01-leaf-01",
-                "Ethernet1",
-                "ams01-spine-01",
-                "Ethernet1",
-                "Connected"
-            ],
-            [
-                "ams01-leaf-01",
-                "Ethernet3",
-                "ams01-leaf-02",
-                "Ethernet3",
-                "Connected"
-            ],
-            [
-                "ams01-leaf-02",
-                "Ethernet1",
-                "ams01-spine-01",
-                "Ethernet2",
-                "Connected"
-            ],
-        ],
+        lines(&[
+            "ams01-leaf-01 | Ethernet1 | ams01-spine-01 | Ethernet1 | Connected",
+            "ams01-leaf-01 | Ethernet3 | ams01-leaf-02 | Ethernet3 | Connected",
+            "ams01-leaf-02 | Ethernet1 | ams01-spine-01 | Ethernet2 | Connected",
+        ]),
         "the cable to a circuit is not an interface connection"
     );
     assert!(texts(&reply).is_empty(), "no `*` note: {reply:?}");
@@ -210,29 +174,11 @@ fn a_cable_s_status_is_shown_and_said_hidden_when_the_user_may_not_view_it() {
 
     assert_eq!(
         rows(table(&reply)),
-        [
-            [
-                "nyc01-leaf-01",
-                "Ethernet4",
-                "nyc01-leaf-02",
-                "Ethernet4",
-                "Planned"
-            ],
-            [
-                "nyc01-leaf-01",
-                "Ethernet5",
-                "nyc01-leaf-02",
-                "Ethernet5",
-                "hidden (you may not view extras.status)"
-            ],
-            [
-                "nyc01-leaf-01",
-                "Ethernet6",
-                "nyc01-leaf-02",
-                "Ethernet6",
-                "hidden (you may not view dcim.cable)"
-            ],
-        ],
+        lines(&[
+            "nyc01-leaf-01 | Ethernet4 | nyc01-leaf-02 | Ethernet4 | Planned",
+            "nyc01-leaf-01 | Ethernet5 | nyc01-leaf-02 | Ethernet5 | hidden (you may not view extras.status)",
+            "nyc01-leaf-01 | Ethernet6 | nyc01-leaf-02 | Ethernet6 | hidden (you may not view dcim.cable)",
+        ]),
         "only cabled interfaces are asked for, and a cable's status is required: never a dash"
     );
 }

@@ -103,19 +103,21 @@ fn message(reply: &Reply) -> &Message {
     }
 }
 
+/// The one block of a reply that `pick` picks, named `kind` in a failure.
+#[track_caller]
+fn the_one<'r, T: ?Sized>(reply: &'r Reply, kind: &str, pick: impl Fn(&'r Block) -> Option<&'r T>) -> &'r T {
+    let picked: Vec<&T> = message(reply).blocks.iter().filter_map(pick).collect();
+    assert_eq!(picked.len(), 1, "one {kind} in {reply:?}");
+    picked[0]
+}
+
 /// The one table of a reply.
 #[track_caller]
 fn table(reply: &Reply) -> &Table {
-    let tables: Vec<&Table> = message(reply)
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Table(table) => Some(table),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(tables.len(), 1, "one table in {reply:?}");
-    tables[0]
+    the_one(reply, "table", |block| match block {
+        Block::Table(table) => Some(table),
+        _ => None,
+    })
 }
 
 /// The text blocks of a reply, in order.
@@ -133,16 +135,10 @@ fn texts(reply: &Reply) -> Vec<&str> {
 /// The one code block of a reply.
 #[track_caller]
 fn code(reply: &Reply) -> &str {
-    let codes: Vec<&str> = message(reply)
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Code(code) => Some(code.as_str()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(codes.len(), 1, "one code block in {reply:?}");
-    codes[0]
+    the_one(reply, "code block", |block| match block {
+        Block::Code(code) => Some(code.as_str()),
+        _ => None,
+    })
 }
 
 /// A table's column headings.
@@ -157,6 +153,11 @@ fn rows(table: &Table) -> Vec<Vec<&str>> {
         .iter()
         .map(|row| row.iter().map(String::as_str).collect())
         .collect()
+}
+
+/// Rows written one a line, their cells separated by ` | `.
+fn lines<'a>(rows: &[&'a str]) -> Vec<Vec<&'a str>> {
+    rows.iter().map(|row| row.split(" | ").collect()).collect()
 }
 
 /// The reply is one plain text message saying `text` at `level`, public.

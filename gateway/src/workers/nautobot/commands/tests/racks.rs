@@ -16,6 +16,11 @@ fn rack(name: &str, u_height: u32, desc_units: bool, devices: Value) -> Rack {
     }))
 }
 
+/// The 42-unit rack `ams01-r1`, numbered bottom up, with `devices`.
+fn ams01_r1(devices: Value) -> Rack {
+    rack("ams01-r1", 42, false, devices)
+}
+
 /// A device of the rack query (GraphQL spells the face in capitals).
 fn mounted(name: &str, position: Option<u32>, face: Option<&str>, u_height: u32) -> Value {
     json!({"name": name, "position": position, "face": face, "device_type": {"u_height": u_height}})
@@ -23,17 +28,12 @@ fn mounted(name: &str, position: Option<u32>, face: Option<&str>, u_height: u32)
 
 #[test]
 fn a_rack_lists_its_units_top_down_with_the_devices_in_them() {
-    let r1 = rack(
-        "ams01-r1",
-        42,
-        false,
-        json!([
-            mounted("ams01-spine-01", Some(40), Some("FRONT"), 1),
-            mounted("ams01-leaf-01", Some(30), Some("FRONT"), 1),
-            mounted("ams01-leaf-02", Some(29), Some("FRONT"), 1),
-            mounted("ams01-edge-01", Some(42), Some("FRONT"), 1),
-        ]),
-    );
+    let r1 = ams01_r1(json!([
+        mounted("ams01-spine-01", Some(40), Some("FRONT"), 1),
+        mounted("ams01-leaf-01", Some(30), Some("FRONT"), 1),
+        mounted("ams01-leaf-02", Some(29), Some("FRONT"), 1),
+        mounted("ams01-edge-01", Some(42), Some("FRONT"), 1),
+    ]));
 
     let reply = render_rack("ams01", &r1, Some(4));
 
@@ -131,15 +131,10 @@ fn an_empty_rack_shows_its_units_and_says_there_is_nothing_in_it() {
 
 #[test]
 fn devices_the_user_may_not_view_are_said_to_be_hidden_so_their_units_are_not_taken_for_free() {
-    let r1 = rack(
-        "ams01-r1",
-        42,
-        false,
-        json!([
-            mounted("ams01-spine-01", Some(40), Some("FRONT"), 1),
-            mounted("ams01-edge-01", Some(42), Some("FRONT"), 1),
-        ]),
-    );
+    let r1 = ams01_r1(json!([
+        mounted("ams01-spine-01", Some(40), Some("FRONT"), 1),
+        mounted("ams01-edge-01", Some(42), Some("FRONT"), 1),
+    ]));
 
     assert_eq!(
         texts(&render_rack("ams01", &r1, Some(4))),
@@ -147,7 +142,7 @@ fn devices_the_user_may_not_view_are_said_to_be_hidden_so_their_units_are_not_ta
     );
 
     // A user who may view racks but no device: Nautobot still counts them.
-    let none_seen = rack("ams01-r1", 42, false, json!([]));
+    let none_seen = ams01_r1(json!([]));
     assert_eq!(
         texts(&render_rack("ams01", &none_seen, Some(1))),
         ["1 device in it is hidden (you may not view dcim.device); its units may look free."]

@@ -1,0 +1,201 @@
+//! What can go wrong talking to a backend, said the same way for every
+//! integration: "You (linked as alice) may not view dcim/devices in
+//! Nautobot", "Nautobot at … cannot be reached", "Nautobot's answer could
+//! not be read". An integration names its backend once ([`Backend`]) and its
+//! client returns [`BackendError`]s of it.
+
+use std::convert::Infallible;
+use std::marker::PhantomData;
+
+/// A backend as its errors name it.
+pub trait Backend: Clone + std::fmt::Debug + PartialEq + Eq + Send + Sync + 'static {
+    /// Its name in sentences: `Nautobot`.
+    const NAME: &'static str;
+    /// What a user acts with there: `token`, or `password` for a backend
+    /// that logs in.
+    const CREDENTIAL: &'static str;
+}
+
+/// Why a backend call failed. Names the object and the user, never a secret
+/// or a URL carrying one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BackendError<B: Backend> {
+    /// The backend refused the credential (401): revoked, expired or mistyped.
+    #[error("{} did not accept the {} of {user}", B::NAME, B::CREDENTIAL)]
+    Unauthorized {
+        /// The backend user the credential was for.
+        user: String,
+    },
+    /// The user may not do this (403): the backend's permissions said no.
+    #[error("you ({}) may not {action} {object} in {}", as_whom(user, *linked), B::NAME)]
+    Forbidden {
+        /// The backend user.
+        user: String,
+        /// Whether the user came from the chat user's AccountLink (else: the
+        /// platform's fallback user, with the Integration's credential).
+        linked: bool,
+        /// `view`, `change`, `run`.
+        action: String,
+        /// What was asked for (`dcim/devices`).
+        object: String,
+    },
+    /// The object does not exist, or the user may not see that it does.
+    #[error("{} found nothing at {object}", B::NAME)]
+    NotFound {
+        /// What was asked for.
+        object: String,
+    },
+    /// The backend answered with an error of its own (5xx, or a 4xx with a reason).
+    #[error("{} answered {status}{}", B::NAME, detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The backend's reason, when it gave one.
+        detail: Option<String>,
+    },
+    /// The backend could not answer a query (a filter value it does not
+    /// know, a field the user may not read).
+    #[error("{backend} could not answer the query: {0}", backend = B::NAME)]
+    Query(String),
+    /// No answer within the integration's timeout.
+    #[error("{} did not answer within {seconds} s", B::NAME)]
+    Timeout {
+        /// The timeout.
+        seconds: u64,
+    },
+    /// The backend's certificate was not accepted: an unknown CA, an expired
+    /// certificate or another name. The fix is in the Integration's `tls`.
+    #[error(
+        "{} at {endpoint} presented a certificate that is not trusted ({reason}); \
+         give the Integration its CA with tls.caRef",
+        B::NAME
+    )]
+    Untrusted {
+        /// The endpoint, without credentials.
+        endpoint: String,
+        /// What TLS said, e.g. `invalid peer certificate: UnknownIssuer`.
+        reason: String,
+    },
+    /// The backend could not be reached at all.
+    #[error("{} at {endpoint} cannot be reached", B::NAME)]
+    Unreachable {
+        /// The endpoint, without credentials.
+        endpoint: String,
+    },
+    /// The answer was not what the backend's API returns.
+    #[error("{backend}'s answer could not be read: {0}", backend = B::NAME)]
+    Malformed(String),
+    /// Never built: carries the backend type, so that the one enum serves
+    /// every integration.
+    #[doc(hidden)]
+    #[error("{0}")]
+    Of(Infallible, PhantomData<B>),
+}
+
+impl<B: Backend> BackendError<B> {
+    /// Whether the person asking can fix it (a refusal, a missing object, a
+    /// bad value), as opposed to the backend being down or broken.
+    pub fn is_answer(&self) -> bool {
+        match self {
+            BackendError::Unauthorized { .. }
+            | BackendError::Forbidden { .. }
+            | BackendError::NotFound { .. }
+            | BackendError::Query(_) => true,
+            BackendError::Refused { status, .. } => *status < 500,
+            BackendError::Timeout { .. }
+            | BackendError::Untrusted { .. }
+            | BackendError::Unreachable { .. }
+            | BackendError::Malformed(_) => false,
+            BackendError::Of(never, _) => match *never {},
+        }
+    }
+}
+
+/// "linked as alice", or for the fallback user "not linked, acting as chatbot".
+fn as_whom(user: &str, linked: bool) -> String {
+    if linked {
+        format!("linked as {user}")
+    } else {
+        format!("not linked, acting as {user}")
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// A backend that logs in, for the toolkit's tests.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Grafana;
+
+    impl Backend for Grafana {
+        const NAME: &'static str = "Grafana";
+        const CREDENTIAL: &'static str = "password";
+    }
+
+    type GrafanaError = BackendError<Grafana>;
+
+    #[test]
+    fn every_error_names_its_backend() {
+        let forbidden = GrafanaError::Forbidden {
+            user: "alice".to_owned(),
+            linked: true,
+            action: "view".to_owned(),
+            object: "dashboards".to_owned(),
+        };
+        assert_eq!(
+            forbidden.to_string(),
+            "you (linked as alice) may not view dashboards in Grafana"
+        );
+        assert_eq!(
+            GrafanaError::Unauthorized {
+                user: "bob".to_owned()
+            }
+            .to_string(),
+            "Grafana did not accept the password of bob"
+        );
+        assert_eq!(
+            GrafanaError::Malformed("panels: expected a list".to_owned()).to_string(),
+            "Grafana's answer could not be read: panels: expected a list"
+        );
+        assert_eq!(
+            GrafanaError::Refused {
+                status: 502,
+                detail: None
+            }
+            .to_string(),
+            "Grafana answered 502"
+        );
+    }
+
+    #[test]
+    fn refusals_are_answers_and_outages_are_failures() {
+        assert!(
+            GrafanaError::NotFound {
+                object: "x".to_owned()
+            }
+            .is_answer()
+        );
+        assert!(
+            GrafanaError::Refused {
+                status: 400,
+                detail: None
+            }
+            .is_answer()
+        );
+        assert!(
+            !GrafanaError::Refused {
+                status: 503,
+                detail: None
+            }
+            .is_answer()
+        );
+        assert!(!GrafanaError::Timeout { seconds: 3 }.is_answer());
+        assert!(
+            !GrafanaError::Unreachable {
+                endpoint: "https://g".to_owned()
+            }
+            .is_answer()
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Parameters that become menus fed from the backend: one menu for the next
+//! missing argument, and the "filter type, then value" dialogue (a menu of
+//! filter types, then a menu of the backend's names or a text field, then
+//! the answer), which a typed shortcut (`get-devices location ams01`) skips.
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use super::args::Args;
+use super::errors::{Backend, BackendError};
+use super::render::error;
+use crate::commands::Call;
+use crate::model::{Choice, Field, FieldKind, Reply};
+
+/// A backend session that can list the values of a menu described by `S`
+/// (for Nautobot: a REST list, its query and the field that becomes the value).
+pub trait Feed<S> {
+    /// The backend, for its errors and its name.
+    type Backend: Backend;
+
+    /// The call being answered.
+    fn call(&self) -> &Call<'_>;
+
+    /// The choices `source` describes, as the user may see them.
+    fn choices(
+        &self,
+        source: &S,
+    ) -> impl Future<Output = Result<Vec<Choice>, BackendError<Self::Backend>>> + Send;
+}
+
+/// A menu asking `question` of `choices`, paged by the platform; `none`, said
+/// as a private error, when there is nothing to choose from.
+pub fn ask(
+    call: &Call<'_>,
+    question: impl Into<String>,
+    choices: Vec<Choice>,
+    none: impl Into<String>,
+) -> Reply {
+    if choices.is_empty() {
+        error(none)
+    } else {
+        call.menu(question, choices)
+    }
+}
+
+/// Choices from a backend's JSON objects: `value_field` (a string or a
+/// number) as the value, `label_field` (else the value) as the label;
+/// sorted by label, one choice per value.
+pub fn choices_of(objects: &[Value], value_field: &str, label_field: &str) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = objects
+        .iter()
+        .filter_map(|object| {
+            let value = match object.get(value_field)? {
+                Value::String(text) if !text.is_empty() => text.clone(),
+                Value::Number(number) => number.to_string(),
+                _ => return None,
+            };
+            let label = object
+                .get(label_field)
+                .and_then(Value::as_str)
+                .filter(|label| !label.is_empty())
+                .map_or_else(|| value.clone(), str::to_owned);
+            Some(Choice { label, value })
+        })
+        .collect();
+    choices.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.value.cmp(&b.value)));
+    let mut seen = std::collections::HashSet::new();
+    choices.retain(|choice| seen.insert(choice.value.clone()));
+    choices
+}
+
+/// One way to filter a list.
+#[derive(Clone, Copy, Debug)]
+pub struct FilterKind<S: 'static> {
+    /// What is typed (`location`).
+    pub name: &'static str,
+    /// The backend's filter it becomes (a query parameter or a GraphQL
+    /// argument, e.g. `device_type` for `model`); empty for `all`.
+    pub param: &'static str,
+    /// Where its value comes from.
+    pub values: Values<S>,
+}
+
+impl<S> FilterKind<S> {
+    /// A filter whose value is picked from a menu of `menu`.
+    pub const fn menu(name: &'static str, param: &'static str, menu: Values<S>) -> Self {
+        FilterKind {
+            name,
+            param,
+            values: menu,
+        }
+    }
+
+    /// A filter whose value is typed, asked for with a field labelled `label`.
+    pub const fn text(name: &'static str, param: &'static str, label: &'static str) -> Self {
+        FilterKind {
+            name,
+            param,
+            values: Values::Text(label),
+        }
+    }
+
+    /// No filter: everything.
+    pub const ALL: FilterKind<S> = FilterKind {
+        name: "all",
+        param: "",
+        values: Values::None,
+    };
+}
+
+/// Where a filter's value comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Values<S: 'static> {
+    /// No value (`all`).
+    None,
+    /// Free text, asked for with a one-field form labelled so.
+    Text(&'static str),
+    /// A menu asking `question`, of the choices the backend gives for `source`.
+    Menu {
+        /// The question.
+        question: &'static str,
+        /// What the backend lists.
+        source: S,
+    },
+}
+
+/// What the dialogue decided.
+pub enum Step<'k, S: 'static> {
+    /// Ask (a menu or a form) or explain (an unknown filter type).
+    Answer(Reply),
+    /// Filter by `kind`, with `value` (none for `all`).
+    Filter(&'k FilterKind<S>, Option<String>),
+}
+
+/// The filter type (argument 0) and value (argument 1) of the call, asking
+/// for what is missing. `noun` names what is listed ("devices").
+pub async fn step<'k, S, F>(
+    feed: &F,
+    kinds: &'k [FilterKind<S>],
+    noun: &str,
+) -> Result<Step<'k, S>, BackendError<F::Backend>>
+where
+    S: Sync,
+    F: Feed<S> + Sync,
+{
+    let call = feed.call();
+    let Some(typed) = call.given(0) else {
+        let choices = kinds.iter().map(|kind| Choice::same(kind.name)).collect();
+        return Ok(Step::Answer(
+            call.menu(format!("Which {noun}? Filter by…"), choices),
+        ));
+    };
+    let Some(kind) = kinds.iter().find(|kind| kind.name.eq_ignore_ascii_case(typed)) else {
+        let known: Vec<&str> = kinds.iter().map(|kind| kind.name).collect();
+        return Ok(Step::Answer(error(format!(
+            "`{typed}` is not a filter of `{}`; use one of: {}.",
+            call.typed(),
+            known.join(", ")
+        ))));
+    };
+    if let Some(value) = call.given(1) {
+        return Ok(Step::Filter(kind, Some(value.to_owned())));
+    }
+    match &kind.values {
+        Values::None => Ok(Step::Filter(kind, None)),
+        Values::Text(label) => Ok(Step::Answer(call.form(
+            format!("{noun} by {}", kind.name),
+            vec![Field {
+                label: (*label).to_owned(),
+                kind: FieldKind::Text,
+                default: None,
+                optional: false,
+            }],
+        ))),
+        Values::Menu { question, source } => {
+            let choices = feed.choices(source).await?;
+            let none = format!(
+                "{} has no {} that you may see to filter {noun} by.",
+                F::Backend::NAME,
+                kind.name
+            );
+            Ok(Step::Answer(ask(feed.call(), *question, choices, none)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn choices_are_valued_by_a_field_labelled_by_another_sorted_and_unique() {
+        let objects = [
+            json!({"vid": 20, "display": "servers (20)"}),
+            json!({"vid": 10, "display": "users (10)"}),
+            json!({"vid": 10, "display": "users again"}),
+            json!({"vid": 30}),
+            json!({"display": "no value"}),
+            json!({"vid": ""}),
+        ];
+        assert_eq!(
+            choices_of(&objects, "vid", "display"),
+            [
+                Choice::same("30"),
+                Choice {
+                    label: "servers (20)".to_owned(),
+                    value: "20".to_owned()
+                },
+                Choice {
+                    label: "users (10)".to_owned(),
+                    value: "10".to_owned()
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The pieces every integration's renderers are made of: a private error,
+//! a plain answer, a titled table (which a platform attaches as a file when
+//! it does not fit), a code block, an image, and how a missing value reads.
+
+use crate::model::{Block, Image, Level, Message, Reply, Table};
+
+/// What a table shows for a missing value.
+pub const NONE: &str = "—";
+
+/// `value`, or "—" when empty or absent.
+pub fn or_none(value: Option<&str>) -> String {
+    match value {
+        Some(text) if !text.is_empty() => text.to_owned(),
+        _ => NONE.to_owned(),
+    }
+}
+
+/// `yes` or `no`.
+pub fn yes_no(value: bool) -> String {
+    if value { "yes" } else { "no" }.to_owned()
+}
+
+/// A private error message: something the person asking can fix.
+pub fn error(text: impl Into<String>) -> Reply {
+    Reply::Message(Message::text(Level::Error, text).privately())
+}
+
+/// A plain answer everyone in the conversation may see.
+pub fn info(text: impl Into<String>) -> Reply {
+    Reply::Message(Message::text(Level::Info, text))
+}
+
+/// A titled message of `blocks`.
+pub fn titled(title: impl Into<String>, blocks: Vec<Block>) -> Reply {
+    Reply::Message(Message {
+        title: Some(title.into()),
+        blocks,
+        ..Default::default()
+    })
+}
+
+/// A message of one table, titled, with an optional note under it.
+pub fn table_message(title: String, columns: &[&str], rows: Vec<Vec<String>>, note: Option<String>) -> Reply {
+    let mut blocks = vec![Block::Table(Table {
+        title: title.clone(),
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        rows,
+    })];
+    blocks.extend(note.map(Block::Text));
+    titled(title, blocks)
+}
+
+/// `key: value` lines in a code block, as a YAML-like list of facts.
+pub fn fact_lines(lines: &[(&str, String)]) -> Block {
+    let code = lines
+        .iter()
+        .map(|(key, value)| format!("{key}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Block::Code(code)
+}
+
+/// A PNG picture (a Grafana panel, a topology), uploaded by the dispatcher
+/// as `file_name`; `alt_text` for those who cannot see it.
+pub fn image(file_name: impl Into<String>, alt_text: impl Into<String>, png: Vec<u8>) -> Block {
+    Block::Image(Image {
+        file_name: file_name.into(),
+        alt_text: alt_text.into(),
+        bytes: png,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_message_is_titled_like_its_table_with_the_note_after() {
+        let reply = table_message(
+            "Jobs".to_owned(),
+            &["Name"],
+            vec![vec!["backup".to_owned()]],
+            Some("1 more".to_owned()),
+        );
+        let Reply::Message(message) = reply else {
+            panic!("a message");
+        };
+        assert_eq!(message.title.as_deref(), Some("Jobs"));
+        assert_eq!(
+            message.blocks,
+            [
+                Block::Table(Table {
+                    title: "Jobs".to_owned(),
+                    columns: vec!["Name".to_owned()],
+                    rows: vec![vec!["backup".to_owned()]],
+                }),
+                Block::Text("1 more".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn facts_are_key_value_lines_and_missing_values_a_dash() {
+        assert_eq!(
+            fact_lines(&[("name", or_none(Some("leaf"))), ("serial", or_none(Some("")))]),
+            Block::Code("name: leaf\nserial: —".to_owned())
+        );
+        assert_eq!((yes_no(true), yes_no(false)), ("yes".to_owned(), "no".to_owned()));
+    }
+
+    #[test]
+    fn an_info_answer_is_public_and_an_error_private() {
+        let (Reply::Message(info), Reply::Message(error)) = (info("done"), error("no")) else {
+            panic!("messages");
+        };
+        assert!(!info.private && info.level == Level::Info);
+        assert!(error.private && error.level == Level::Error);
+    }
+}
