@@ -124,3 +124,10 @@ impl Client {
         self.inner.post(url)
     }
 }
+
+impl From<reqwest::Client> for Client {
+    /// A client built elsewhere (tests), its settings as they are.
+    fn from(inner: reqwest::Client) -> Self {
+        Client { inner }
+    }
+}

@@ -150,7 +150,10 @@ mod tests {
 
     #[test]
     fn error_codes_never_echo_a_url() {
-        assert_eq!(error_code(r#"{"error":"invalid_blocks"}"#, "error"), "invalid_blocks");
+        assert_eq!(
+            error_code(r#"{"error":"invalid_blocks"}"#, "error"),
+            "invalid_blocks"
+        );
         assert_eq!(error_code("expired_url", "error"), "expired_url");
         assert_eq!(
             error_code("see https://hooks.slack.com/x", "error"),

@@ -80,7 +80,9 @@ pub(crate) fn record(host: &str, outcome: &str, took: Duration) {
         .inc();
     METRICS
         .duration
-        .get_or_create(&HostLabels { host: host.to_owned() })
+        .get_or_create(&HostLabels {
+            host: host.to_owned(),
+        })
         .observe(took.as_secs_f64());
 }
 

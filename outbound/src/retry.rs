@@ -67,6 +67,12 @@ impl RetryPolicy {
         }
     }
 
+    /// Gives each attempt at most `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// Also retries `statuses` after a backoff starting at `backoff`.
     pub fn with_retry_statuses(mut self, statuses: &'static [u16], backoff: Duration) -> Self {
         self.retry_statuses = statuses;
@@ -91,8 +97,9 @@ impl RetryPolicy {
         retry_after(headers, SystemTime::now()).map(|wait| wait.max(self.min_retry_after).min(self.max_wait))
     }
 
-    /// The wait before the retry of a 429, the `throttled`-th in a row (0 for the first).
-    pub(crate) fn rate_limit_wait(&self, headers: &HeaderMap, throttled: u32) -> Duration {
+    /// The wait before the retry of a 429, the `throttled`-th in a row (0 for
+    /// the first), bounded by `max_wait`.
+    pub fn rate_limit_wait(&self, headers: &HeaderMap, throttled: u32) -> Duration {
         self.bounded_retry_after(headers)
             .or(self.default_retry_after)
             .unwrap_or_else(|| backoff(self.backoff, throttled, self.max_wait))
@@ -166,12 +173,18 @@ mod tests {
             Some(Duration::from_secs(15)),
         )
         .with_min_retry_after(Duration::from_secs(1));
-        assert_eq!(policy.bounded_retry_after(&headers("0")), Some(Duration::from_secs(1)));
+        assert_eq!(
+            policy.bounded_retry_after(&headers("0")),
+            Some(Duration::from_secs(1))
+        );
         assert_eq!(
             policy.bounded_retry_after(&headers("999999")),
             Some(Duration::from_secs(3600))
         );
-        assert_eq!(policy.rate_limit_wait(&HeaderMap::new(), 0), Duration::from_secs(15));
+        assert_eq!(
+            policy.rate_limit_wait(&HeaderMap::new(), 0),
+            Duration::from_secs(15)
+        );
         assert_eq!(policy.rate_limit_wait(&headers("7"), 0), Duration::from_secs(7));
 
         let backing_off = RetryPolicy {
@@ -181,7 +194,10 @@ mod tests {
             ..policy
         };
         let wait = backing_off.rate_limit_wait(&HeaderMap::new(), 2);
-        assert!(wait >= Duration::from_secs(2) && wait <= Duration::from_secs(4), "{wait:?}");
+        assert!(
+            wait >= Duration::from_secs(2) && wait <= Duration::from_secs(4),
+            "{wait:?}"
+        );
     }
 
     #[test]

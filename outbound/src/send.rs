@@ -52,7 +52,9 @@ pub async fn send(
     );
     let started = Instant::now();
     let mut host = String::new();
-    let result = attempts(api, policy, build, &mut host).instrument(span.clone()).await;
+    let result = attempts(api, policy, build, &mut host)
+        .instrument(span.clone())
+        .await;
     let outcome = match &result {
         Ok(answer) => {
             span.record("status", answer.status.as_u16());
@@ -106,7 +108,11 @@ async fn attempts(
             }
             let wait = policy.rate_limit_wait(response.headers(), throttled);
             throttled += 1;
-            tracing::info!(wait_ms = wait.as_millis() as u64, attempts, "rate limited; waiting");
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                attempts,
+                "rate limited; waiting"
+            );
             tokio::time::sleep(wait).await;
             continue;
         }

@@ -24,9 +24,11 @@ async fn every_call_is_counted_once_by_host_and_outcome() {
     let client = Client::default();
     let policy = RetryPolicy::rate_limits_only(Duration::from_secs(5), 3, Duration::from_secs(1), None);
     for _ in 0..2 {
-        send("test", &policy, || Some(client.get(format!("{}/secret/path?token=x", server.uri()))))
-            .await
-            .unwrap();
+        send("test", &policy, || {
+            Some(client.get(format!("{}/secret/path?token=x", server.uri())))
+        })
+        .await
+        .unwrap();
     }
     assert_eq!(metrics::calls("127.0.0.1", "200"), 2, "two calls, three attempts");
     assert_eq!(metrics::calls("127.0.0.1", "429"), 0);
@@ -39,6 +41,9 @@ async fn every_call_is_counted_once_by_host_and_outcome() {
         text.contains(r#"chatops_test_outbound_requests_total{host="127.0.0.1",outcome="200"} 2"#),
         "{text}"
     );
-    assert!(text.contains("chatops_test_outbound_request_duration_seconds_count"), "{text}");
+    assert!(
+        text.contains("chatops_test_outbound_request_duration_seconds_count"),
+        "{text}"
+    );
     assert!(!text.contains("secret"), "{text}");
 }

@@ -39,7 +39,11 @@ async fn a_429_waits_retry_after_in_seconds() {
     let answer = send("test", &policy(3), || Some(client.get(server.uri())))
         .await
         .unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!((answer.status.as_u16(), answer.attempts), (200, 2));
     assert_eq!(answer.text(), "ok");
 }
@@ -47,14 +51,22 @@ async fn a_429_waits_retry_after_in_seconds() {
 #[tokio::test]
 async fn a_429_waits_retry_after_as_an_http_date() {
     let at = httpdate_in(Duration::from_secs(2));
-    let server = answering(ResponseTemplate::new(429).insert_header("Retry-After", at.as_str()), 1).await;
+    let server = answering(
+        ResponseTemplate::new(429).insert_header("Retry-After", at.as_str()),
+        1,
+    )
+    .await;
     let client = Client::default();
     let started = Instant::now();
     let answer = send("test", &policy(3), || Some(client.get(server.uri())))
         .await
         .unwrap();
     // The date has whole seconds: at least one second of the two is left.
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(answer.attempts, 2);
 }
 
@@ -95,10 +107,20 @@ async fn rate_limits_give_up_after_max_retries() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, OutboundError::RateLimited { attempts: 3, retry_after: Some(_), .. }),
+        matches!(
+            err,
+            OutboundError::RateLimited {
+                attempts: 3,
+                retry_after: Some(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
-    assert_eq!(err.to_string(), "chat.postMessage: still rate limited after 3 attempts");
+    assert_eq!(
+        err.to_string(),
+        "chat.postMessage: still rate limited after 3 attempts"
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
@@ -117,9 +139,11 @@ async fn retry_statuses_back_off_and_then_return_the_answer() {
 async fn a_single_attempt_returns_a_429_as_it_is() {
     let server = answering(ResponseTemplate::new(429), 10).await;
     let client = Client::default();
-    let answer = send("test", &RetryPolicy::single_attempt(), || Some(client.get(server.uri())))
-        .await
-        .unwrap();
+    let answer = send("test", &RetryPolicy::single_attempt(), || {
+        Some(client.get(server.uri()))
+    })
+    .await
+    .unwrap();
     assert_eq!((answer.status.as_u16(), answer.attempts), (429, 1));
 }
 
@@ -129,17 +153,25 @@ async fn a_request_that_cannot_be_resent_is_said_so() {
     let client = Client::default();
     let mut first = Some(client.get(server.uri()));
     let err = send("upload", &policy(2), || first.take()).await.unwrap_err();
-    assert!(matches!(err, OutboundError::NotResendable { api: "upload" }), "{err:?}");
+    assert!(
+        matches!(err, OutboundError::NotResendable { api: "upload" }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn large_answers_are_refused() {
     let server = answering(ResponseTemplate::new(200).set_body_string("x".repeat(100)), 10).await;
     let client = Client::default();
-    let err = send("keys", &policy(0).with_max_body(10), || Some(client.get(server.uri())))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, OutboundError::TooLarge { limit: 10, .. }), "{err:?}");
+    let err = send("keys", &policy(0).with_max_body(10), || {
+        Some(client.get(server.uri()))
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, OutboundError::TooLarge { limit: 10, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -153,7 +185,10 @@ async fn transport_errors_carry_no_url_and_no_token() {
     .await
     .unwrap_err();
     let (display, debug) = (err.to_string(), format!("{err:?}"));
-    assert!(display.starts_with("response_url: request failed: could not connect"), "{display}");
+    assert!(
+        display.starts_with("response_url: request failed: could not connect"),
+        "{display}"
+    );
     for text in [&display, &debug] {
         assert!(!text.contains(TOKEN), "{text}");
         assert!(!text.contains("127.0.0.1:9/"), "{text}");
@@ -163,11 +198,7 @@ async fn transport_errors_carry_no_url_and_no_token() {
 
 #[tokio::test]
 async fn a_slow_answer_times_out() {
-    let server = answering(
-        ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
-        10,
-    )
-    .await;
+    let server = answering(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)), 10).await;
     let client = Client::default();
     let mut policy = policy(0);
     policy.timeout = Some(Duration::from_millis(100));
@@ -175,7 +206,10 @@ async fn a_slow_answer_times_out() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert!(err.to_string().starts_with("slow: request failed: timed out"), "{err}");
+    assert!(
+        err.to_string().starts_with("slow: request failed: timed out"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -184,7 +218,9 @@ fn an_extra_ca_is_accepted_and_garbage_is_not() {
     let settings = ClientSettings::new("chatops-test/1").with_extra_ca(Some(ca.cert.pem()));
     assert!(settings.build().is_ok());
     let err = ClientSettings::new("chatops-test/1")
-        .with_extra_ca(Some("-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n".to_owned()))
+        .with_extra_ca(Some(
+            "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n".to_owned(),
+        ))
         .build()
         .unwrap_err();
     assert!(matches!(err, OutboundError::CaBundle(_)), "{err:?}");
