@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn debug_hides_the_token() {
         let client = MattermostClient::new(
-            reqwest::Client::new(),
+            Client::default(),
             "https://chat.example.com/".to_owned(),
             "mm-bot-secret".to_owned(),
         );

@@ -262,7 +262,7 @@ mod tests {
     #[test]
     fn debug_hides_the_token() {
         let client = SlackClient::new(
-            reqwest::Client::new(),
+            Client::default(),
             DEFAULT_API_URL.to_owned(),
             "xoxb-secret".to_owned(),
         );

@@ -288,7 +288,7 @@ mod tests {
 
     fn source(server: &MockServer, tenant: Option<&str>) -> TokenSource {
         TokenSource::new(
-            reqwest::Client::new(),
+            Client::default(),
             format!("{}/", server.uri()),
             APP_ID.to_owned(),
             PASSWORD.to_owned(),
@@ -470,7 +470,7 @@ mod tests {
     #[test]
     fn debug_hides_the_password() {
         let tokens = TokenSource::new(
-            reqwest::Client::new(),
+            Client::default(),
             DEFAULT_LOGIN_URL.to_owned(),
             APP_ID.to_owned(),
             PASSWORD.to_owned(),

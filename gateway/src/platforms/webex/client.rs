@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn debug_hides_the_token() {
         let client = WebexClient::new(
-            reqwest::Client::new(),
+            Client::default(),
             "https://webexapis.com/v1/".to_owned(),
             "webex-bot-secret".to_owned(),
         );
