@@ -26,6 +26,7 @@ use chatops_gateway::{
     runtime::{Outbound, PlatformKind, Runtime},
     server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard},
 };
+use chatops_outbound::{ClientSettings, user_agent};
 use clap::{ArgGroup, Parser, ValueEnum};
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -325,12 +326,10 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let outbound = Outbound {
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .user_agent(concat!("chatops-gateway/", env!("CARGO_PKG_VERSION")))
-            // No platform API redirects; a redirect followed from an allowed
-            // response URL host could lead anywhere.
-            .redirect(reqwest::redirect::Policy::none())
+        // No platform API redirects (the settings' default); a redirect
+        // followed from an allowed response URL host could lead anywhere.
+        http: ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
+            .with_timeout(Duration::from_secs(15))
             .build()
             .context("cannot build the HTTP client")?,
         slack_api_url: args.slack_api_url.trim_end_matches('/').to_owned(),

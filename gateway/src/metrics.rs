@@ -121,6 +121,7 @@ impl Default for Metrics {
             connections_closed.clone(),
         );
         registry.register("accept_errors", "Failed accepts", accept_errors.clone());
+        chatops_outbound::metrics::register(&mut registry);
         Metrics {
             registry,
             requests,

@@ -30,7 +30,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Outbound {
     /// The HTTP client every platform client shares (one connection pool).
-    pub http: reqwest::Client,
+    pub http: chatops_outbound::Client,
     /// Base URL of the Slack Web API (a fake in tests).
     pub slack_api_url: String,
     /// Base URL of the Webex REST API (`https://webexapis.com/v1`; a fake in tests).

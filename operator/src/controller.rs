@@ -212,7 +212,7 @@ pub enum ControllerError {
     LeaseManagerStopped,
     /// The HTTP client for look-ups could not be built (no TLS roots, say).
     #[error("cannot build the HTTP client for look-ups: {0}")]
-    HttpClient(reqwest::Error),
+    HttpClient(chatops_outbound::OutboundError),
 }
 
 /// Runs the look-ups a cycle found pending; when to run them again.

@@ -58,6 +58,7 @@ pub struct Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("chatops_operator");
+        chatops_outbound::metrics::register(&mut registry);
         let metrics = Metrics {
             reconciles: Counter::default(),
             failures: Family::default(),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{
     LookupError,
-    http::{Reply, Token, endpoint, send},
+    http::{Client, Reply, ReplyJson, Token, endpoint, send},
 };
 
 const PLATFORM: &str = "Mattermost";
@@ -21,7 +21,7 @@ const MAX_TEAMS: usize = 50;
 /// A Mattermost server, through the bot's token.
 #[derive(Debug)]
 pub(crate) struct Mattermost {
-    http: reqwest::Client,
+    http: Client,
     server: Url,
     token: Token,
 }
@@ -50,7 +50,7 @@ struct ErrorBody {
 
 impl Mattermost {
     /// A client of the server at `server` (the ChatPlatform's `url`).
-    pub(crate) fn new(http: reqwest::Client, server: Url, token: Token) -> Self {
+    pub(crate) fn new(http: Client, server: Url, token: Token) -> Self {
         Self { http, server, token }
     }
 

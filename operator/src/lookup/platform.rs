@@ -6,7 +6,7 @@ use chatops_crds::config::{GatewaySecrets, PlatformConfig, PlatformCredentials, 
 
 use super::{
     LookupError, Query,
-    http::{Token, base_url},
+    http::{Client, Token, base_url},
     mattermost::Mattermost,
     slack::Slack,
     teams::Teams,
@@ -55,7 +55,7 @@ impl Resolver {
         platform: &PlatformConfig,
         secrets: &GatewaySecrets,
         bases: &ApiBases,
-        http: &reqwest::Client,
+        http: &Client,
     ) -> Result<Self, LookupError> {
         let secret = |key: &SecretKey| {
             secrets.get(key).map(Token::new).ok_or_else(|| {

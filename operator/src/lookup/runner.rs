@@ -86,7 +86,7 @@ pub struct Run {
 /// render loop, called after each compile.
 #[derive(Debug)]
 pub struct Lookups {
-    http: reqwest::Client,
+    http: http::Client,
     bases: ApiBases,
     schedule: Schedule,
     leadership: Leadership,
@@ -94,7 +94,7 @@ pub struct Lookups {
 
 impl Lookups {
     /// Look-ups against the APIs at `bases`, with the default backoff.
-    pub fn new(bases: ApiBases) -> Result<Self, reqwest::Error> {
+    pub fn new(bases: ApiBases) -> Result<Self, chatops_outbound::OutboundError> {
         Ok(Self {
             http: http::client()?,
             bases,

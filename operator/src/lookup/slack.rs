@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     LookupError,
-    http::{Token, endpoint, send},
+    http::{Client, ReplyJson, Token, endpoint, send},
 };
 
 const PLATFORM: &str = "Slack";
@@ -21,7 +21,7 @@ const MAX_PAGES: usize = 50;
 /// A Slack workspace, through its bot token.
 #[derive(Debug)]
 pub(crate) struct Slack {
-    http: reqwest::Client,
+    http: Client,
     base: Url,
     token: Token,
     /// The channel list, read once per run however many names are looked up.
@@ -72,7 +72,7 @@ struct ResponseMetadata {
 
 impl Slack {
     /// A client of the Web API at `base` (`https://slack.com/api`).
-    pub(crate) fn new(http: reqwest::Client, base: Url, token: Token) -> Self {
+    pub(crate) fn new(http: Client, base: Url, token: Token) -> Self {
         Self {
             http,
             base,

@@ -15,7 +15,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     LookupError,
-    http::{Token, endpoint, send},
+    http::{Client, ReplyJson, Token, endpoint, send},
 };
 
 const PLATFORM: &str = "Microsoft Teams";
@@ -25,7 +25,7 @@ const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
 /// A Teams bot's app registration, asking Microsoft Graph.
 #[derive(Debug)]
 pub(crate) struct Teams {
-    http: reqwest::Client,
+    http: Client,
     login: Url,
     graph: Url,
     app_id: String,
@@ -69,7 +69,7 @@ impl Teams {
     /// A client that gets tokens from `login` (`https://login.microsoftonline.com`)
     /// and asks `graph` (`https://graph.microsoft.com`).
     pub(crate) fn new(
-        http: reqwest::Client,
+        http: Client,
         login: Url,
         graph: Url,
         app_id: String,

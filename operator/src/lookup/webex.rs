@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     LookupError,
-    http::{Reply, Token, endpoint, send},
+    http::{Client, Reply, ReplyJson, Token, endpoint, send},
 };
 
 const PLATFORM: &str = "Webex";
@@ -21,7 +21,7 @@ const MAX_PAGES: usize = 20;
 /// A Webex bot, through its token.
 #[derive(Debug)]
 pub(crate) struct Webex {
-    http: reqwest::Client,
+    http: Client,
     base: Url,
     token: Token,
     /// The group rooms the bot is in, read once per run.
@@ -58,7 +58,7 @@ struct ErrorBody {
 
 impl Webex {
     /// A client of the REST API at `base` (`https://webexapis.com`).
-    pub(crate) fn new(http: reqwest::Client, base: Url, token: Token) -> Self {
+    pub(crate) fn new(http: Client, base: Url, token: Token) -> Self {
         Self {
             http,
             base,

@@ -4,19 +4,15 @@
 
 use std::time::Duration;
 
+use chatops_outbound::Client;
 use reqwest::{Method, StatusCode, header, multipart};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
-use crate::platforms::http::{self, host_of};
+use crate::platforms::http::{self, BearerApi, host_of};
 use crate::platforms::response_url::ResponseUrls;
 
-/// How long one request may take, unless [`MattermostClient::with_timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The longest wait for one `Retry-After`, unless [`MattermostClient::with_max_retry_wait`] says otherwise.
-pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
-/// How often a request answered 429 is sent again before giving up.
-pub const MAX_RETRIES: u32 = 3;
+pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// The wait when a 429 comes without a usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
@@ -24,38 +20,19 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 ///
 /// The bot token is never logged and never part of an error; nor are response
 /// URLs, which are credentials in themselves.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct MattermostClient {
-    http: reqwest::Client,
-    base_url: String,
-    token: String,
-    timeout: Duration,
-    max_retry_wait: Duration,
+    api: BearerApi,
     response_urls: ResponseUrls,
-}
-
-impl std::fmt::Debug for MattermostClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MattermostClient")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("max_retry_wait", &self.max_retry_wait)
-            .finish_non_exhaustive()
-    }
 }
 
 impl MattermostClient {
     /// A client of the server at `base_url` (`https://chat.example.com`, or a
     /// fake in tests) with the bot `token`, sending through `http` (shared).
-    pub fn new(http: reqwest::Client, base_url: String, token: String) -> Self {
+    pub fn new(http: impl Into<Client>, base_url: String, token: String) -> Self {
         MattermostClient {
-            http,
             response_urls: ResponseUrls::mattermost(&base_url, &[], false),
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            token,
-            timeout: DEFAULT_TIMEOUT,
-            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+            api: BearerApi::new(http.into(), &base_url, token, DEFAULT_RETRY_AFTER),
         }
     }
 
@@ -67,13 +44,13 @@ impl MattermostClient {
 
     /// Caps each wait for `Retry-After` (tests use a short one).
     pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.max_retry_wait = wait;
+        self.api.max_retry_wait = wait;
         self
     }
 
     /// Sets how long one request may take.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.api.timeout = timeout;
         self
     }
 
@@ -139,15 +116,15 @@ impl MattermostClient {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<String, DispatchError> {
-        let url = format!("{}/api/v4/files", self.base_url);
+        let url = format!("{}/api/v4/files", self.api.base_url());
         let build = || {
             let part = multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_owned());
             let form = multipart::Form::new()
                 .text("channel_id", channel_id.to_owned())
                 .part("files", part);
-            self.http.post(&url).bearer_auth(&self.token).multipart(form)
+            Some(self.api.authorized(self.api.http().post(&url)).multipart(form))
         };
-        let answer = self.send("files", build).await?;
+        let answer = http::success_json("files", self.api.send("files", build).await?, "id")?;
         answer
             .pointer("/file_infos/0/id")
             .and_then(Value::as_str)
@@ -166,14 +143,19 @@ impl MattermostClient {
         tracing::debug!(host = host_of(response_url), "posting to a response URL");
         let url = self.response_urls.follow(response_url)?;
         let body = body.to_string();
-        self.send("response_url", || {
-            self.http
-                .post(url.clone())
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
-        })
-        .await
-        .map(drop)
+        let answer = self
+            .api
+            .send("response_url", || {
+                Some(
+                    self.api
+                        .http()
+                        .post(url.clone())
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(body.clone()),
+                )
+            })
+            .await?;
+        http::success("response_url", answer, "id").map(drop)
     }
 
     async fn call_json(
@@ -183,32 +165,9 @@ impl MattermostClient {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, DispatchError> {
-        let url = format!("{}/api/v4{path}", self.base_url);
-        let body = body.map(Value::to_string);
-        self.send(api, || {
-            http::json_request(&self.http, method.clone(), &url, &self.token, body.as_deref())
-        })
-        .await
-    }
-
-    /// Sends the request `build` makes, with a timeout; on 429 waits
-    /// `Retry-After` (capped) and sends it again, up to [`MAX_RETRIES`] times.
-    async fn send(
-        &self,
-        api: &'static str,
-        build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<Value, DispatchError> {
-        let policy =
-            http::RetryPolicy::rate_limits_only("Mattermost", self.timeout, MAX_RETRIES, self.max_retry_wait);
-        let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
-        if !answer.status.is_success() {
-            return Err(DispatchError::Rejected {
-                api,
-                status: answer.status.as_u16(),
-                error: error_code(&answer.text),
-            });
-        }
-        Ok(serde_json::from_str(&answer.text).unwrap_or(Value::Null))
+        let url = format!("{}/api/v4{path}", self.api.base_url());
+        let answer = self.api.json(api, method, &url, "application/json", body).await?;
+        http::success_json(api, answer, "id")
     }
 }
 
@@ -229,10 +188,7 @@ fn path_segment(id: &str) -> String {
     id.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-fn retry_after(headers: &header::HeaderMap) -> Duration {
-    http::retry_after(headers, DEFAULT_RETRY_AFTER)
-}
-
+#[cfg(test)]
 fn error_code(body: &str) -> String {
     http::error_code(body, "id")
 }
@@ -241,10 +197,20 @@ fn error_code(body: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The wait of the first 429 with `headers`, as the client's policy has it.
+    fn retry_after(headers: &header::HeaderMap) -> Duration {
+        let client = MattermostClient::new(
+            Client::default(),
+            "https://chat.example.com".to_owned(),
+            String::new(),
+        );
+        client.api.policy().rate_limit_wait(headers, 0)
+    }
+
     #[test]
     fn debug_hides_the_token() {
         let client = MattermostClient::new(
-            reqwest::Client::new(),
+            Client::default(),
             "https://chat.example.com/".to_owned(),
             "mm-bot-secret".to_owned(),
         );

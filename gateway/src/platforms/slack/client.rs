@@ -4,21 +4,17 @@
 
 use std::time::Duration;
 
-use reqwest::{StatusCode, header};
+use chatops_outbound::Client;
+use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
-use crate::platforms::http::{self, host_of};
+use crate::platforms::http::{self, BearerApi, host_of};
 use crate::platforms::response_url::ResponseUrls;
 
+pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// Where the Web API lives.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
-/// How long one request may take, unless [`SlackClient::with_timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The longest wait for one `Retry-After`, unless [`SlackClient::with_max_retry_wait`] says otherwise.
-pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
-/// How often a request answered 429 is sent again before giving up.
-pub const MAX_RETRIES: u32 = 3;
 /// What slack_sdk sends JSON as (`Content-Type`), and so does the gateway.
 const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
 /// The content type slack_sdk's upload step happens to send the raw bytes with
@@ -31,25 +27,10 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 ///
 /// The bot token is never logged and never part of an error; nor are response
 /// URLs or upload URLs, which are credentials in themselves.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct SlackClient {
-    http: reqwest::Client,
-    api_url: String,
-    token: String,
-    timeout: Duration,
-    max_retry_wait: Duration,
+    api: BearerApi,
     response_urls: ResponseUrls,
-}
-
-impl std::fmt::Debug for SlackClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SlackClient")
-            .field("api_url", &self.api_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("max_retry_wait", &self.max_retry_wait)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A message `chat.postMessage` posted.
@@ -65,13 +46,9 @@ pub struct Posted {
 impl SlackClient {
     /// A client of the Web API at `api_url` ([`DEFAULT_API_URL`], or a fake in tests)
     /// with the bot `token`, sending through `http` (shared, for its connection pool).
-    pub fn new(http: reqwest::Client, api_url: String, token: String) -> Self {
+    pub fn new(http: impl Into<Client>, api_url: String, token: String) -> Self {
         SlackClient {
-            http,
-            api_url: api_url.trim_end_matches('/').to_owned(),
-            token,
-            timeout: DEFAULT_TIMEOUT,
-            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+            api: BearerApi::new(http.into(), &api_url, token, DEFAULT_RETRY_AFTER),
             response_urls: ResponseUrls::slack(&[], false),
         }
     }
@@ -84,13 +61,13 @@ impl SlackClient {
 
     /// Caps each wait for `Retry-After` (tests use a short one).
     pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.max_retry_wait = wait;
+        self.api.max_retry_wait = wait;
         self
     }
 
     /// Sets how long one request may take.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.api.timeout = timeout;
         self
     }
 
@@ -150,7 +127,8 @@ impl SlackClient {
         tracing::debug!(host = host_of(response_url), "posting to a response URL");
         let url = self.response_urls.follow(response_url)?;
         let request = self
-            .http
+            .api
+            .http()
             .post(url)
             .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
             .body(body.to_string());
@@ -191,7 +169,8 @@ impl SlackClient {
             "uploading a file"
         );
         let request = self
-            .http
+            .api
+            .http()
             .post(&upload_url)
             .header(header::CONTENT_TYPE, UPLOAD_CONTENT_TYPE)
             .body(bytes.to_vec());
@@ -208,46 +187,30 @@ impl SlackClient {
 
     /// Calls a Web API method with a JSON body; `ok: false` becomes [`DispatchError::Rejected`].
     async fn call(&self, api: &'static str, body: &Value) -> Result<Value, DispatchError> {
-        let request = self
-            .http
-            .post(format!("{}/{api}", self.api_url))
-            .bearer_auth(&self.token)
-            .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
-            .body(body.to_string());
-        ok_or_rejected(api, self.send(api, request).await?)
+        let url = format!("{}/{api}", self.api.base_url());
+        let answer = self
+            .api
+            .json(api, Method::POST, &url, JSON_CONTENT_TYPE, Some(body))
+            .await?;
+        ok_or_rejected(api, http::success_json(api, answer, "error")?)
     }
 
     /// Calls a Web API method with a form body, as slack_sdk sends the file methods.
     async fn call_form(&self, api: &'static str, form: &[(&str, String)]) -> Result<Value, DispatchError> {
-        let request = self
-            .http
-            .post(format!("{}/{api}", self.api_url))
-            .bearer_auth(&self.token)
-            .form(form);
+        let url = format!("{}/{api}", self.api.base_url());
+        let request = self.api.authorized(self.api.http().post(url)).form(form);
         ok_or_rejected(api, self.send(api, request).await?)
     }
 
-    /// Sends a request with a timeout; on 429 waits `Retry-After` (capped) and
-    /// resends the identical request, up to [`MAX_RETRIES`] times.
+    /// Sends a request under the API's policy (429s waited out); resends the
+    /// identical request.
     async fn send(
         &self,
         api: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, DispatchError> {
-        let answer = http::send_retrying(api, self.policy(), retry_after, || request.try_clone()).await?;
-        if !answer.status.is_success() {
-            return Err(DispatchError::Rejected {
-                api,
-                status: answer.status.as_u16(),
-                error: error_code(&answer.text),
-            });
-        }
-        // The Web API answers JSON; response and upload URLs answer plain text.
-        Ok(serde_json::from_str(&answer.text).unwrap_or(Value::Null))
-    }
-
-    fn policy(&self) -> http::RetryPolicy {
-        http::RetryPolicy::rate_limits_only("Slack", self.timeout, MAX_RETRIES, self.max_retry_wait)
+        let answer = self.api.send(api, || request.try_clone()).await?;
+        http::success_json(api, answer, "error")
     }
 }
 
@@ -281,10 +244,7 @@ fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchErr
     })
 }
 
-fn retry_after(headers: &header::HeaderMap) -> Duration {
-    http::retry_after(headers, DEFAULT_RETRY_AFTER)
-}
-
+#[cfg(test)]
 fn error_code(body: &str) -> String {
     http::error_code(body, "error")
 }
@@ -293,10 +253,16 @@ fn error_code(body: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The wait of the first 429 with `headers`, as the client's policy has it.
+    fn retry_after(headers: &header::HeaderMap) -> Duration {
+        let client = SlackClient::new(Client::default(), DEFAULT_API_URL.to_owned(), String::new());
+        client.api.policy().rate_limit_wait(headers, 0)
+    }
+
     #[test]
     fn debug_hides_the_token() {
         let client = SlackClient::new(
-            reqwest::Client::new(),
+            Client::default(),
             DEFAULT_API_URL.to_owned(),
             "xoxb-secret".to_owned(),
         );

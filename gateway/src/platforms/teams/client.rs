@@ -13,9 +13,9 @@
 //! `X-Correlating-OperationId` and `MS-CV` (which Microsoft's support asks
 //! for) are logged with every error.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use chatops_outbound::{Answer, Client, RetryPolicy};
 use reqwest::{Method, StatusCode, header};
 use serde_json::Value;
 
@@ -41,7 +41,7 @@ const JSON: &str = "application/json; charset=utf-8";
 /// A client of the Bot Connector API, as one bot.
 #[derive(Clone, Debug)]
 pub struct ConnectorClient {
-    http: reqwest::Client,
+    http: Client,
     tokens: TokenSource,
     timeout: Duration,
     max_retry_wait: Duration,
@@ -49,9 +49,9 @@ pub struct ConnectorClient {
 
 impl ConnectorClient {
     /// A client sending through `http` (shared) with tokens from `tokens`.
-    pub fn new(http: reqwest::Client, tokens: TokenSource) -> Self {
+    pub fn new(http: impl Into<Client>, tokens: TokenSource) -> Self {
         ConnectorClient {
-            http,
+            http: http.into(),
             tokens,
             timeout: DEFAULT_TIMEOUT,
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
@@ -183,7 +183,7 @@ impl ConnectorClient {
         if !answer.status.is_success() {
             let correlation_id = header_text(&answer.headers, "x-correlating-operationid");
             let ms_cv = header_text(&answer.headers, "ms-cv");
-            let mut error = error_code(&answer.text);
+            let mut error = error_code(&answer.text());
             if error.contains(token.as_str()) {
                 error = WITHHELD.to_owned();
             }
@@ -201,7 +201,7 @@ impl ConnectorClient {
                 error,
             });
         }
-        Ok(answer.text)
+        Ok(answer.text())
     }
 
     /// One request with `token`, with 429, 412, 502 and 504 retried.
@@ -212,23 +212,11 @@ impl ConnectorClient {
         url: &str,
         body: Option<&str>,
         token: &str,
-    ) -> Result<http::Answer, DispatchError> {
-        let policy = http::RetryPolicy {
-            platform: "Microsoft Teams",
-            timeout: self.timeout,
-            max_retries: MAX_RETRIES,
-            max_wait: self.max_retry_wait,
-            retry_statuses: RETRY_STATUSES,
-            backoff: BACKOFF,
-        };
+    ) -> Result<Answer, DispatchError> {
         // A 429 without `Retry-After` backs off exponentially too.
-        let throttled = AtomicU32::new(0);
-        let max_wait = self.max_retry_wait;
-        let wait_for = move |headers: &header::HeaderMap| {
-            let retry = throttled.fetch_add(1, Ordering::Relaxed);
-            http::retry_after(headers, http::backoff(BACKOFF, retry, max_wait))
-        };
-        http::send_retrying(api, policy, wait_for, || {
+        let policy = RetryPolicy::rate_limits_only(self.timeout, MAX_RETRIES, self.max_retry_wait, None)
+            .with_retry_statuses(RETRY_STATUSES, BACKOFF);
+        http::send(api, &policy, || {
             let request = self
                 .http
                 .request(method.clone(), url)

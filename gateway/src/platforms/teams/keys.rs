@@ -22,7 +22,9 @@ use super::verify::{
     SigningKey, TrustedIssuer, UnverifiedToken, Verified, VerifyError, bearer_token, jwks_uri, parse_jwks,
     select_issuer, verify_with_key,
 };
-use crate::platforms::http::{describe, host_of};
+use chatops_outbound::{Client, OutboundError, RetryPolicy};
+
+use crate::platforms::http::host_of;
 
 /// The largest metadata or JWKS document read (the Bot Framework's are a few KB).
 const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
@@ -87,7 +89,7 @@ impl Entry {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Client,
     settings: KeySettings,
     entries: Mutex<HashMap<String, Arc<Entry>>>,
 }
@@ -118,10 +120,10 @@ enum Lookup {
 
 impl KeyStore {
     /// An empty cache fetching with `http` (whose own timeout, if any, also applies).
-    pub fn new(http: reqwest::Client, settings: KeySettings) -> Self {
+    pub fn new(http: impl Into<Client>, settings: KeySettings) -> Self {
         Self {
             inner: Arc::new(Inner {
-                http,
+                http: http.into(),
                 settings,
                 entries: Mutex::new(HashMap::new()),
             }),
@@ -264,34 +266,21 @@ impl KeyStore {
     /// One GET with the fetch timeout and the size limit.
     async fn get(&self, url: &str) -> Result<Vec<u8>, String> {
         let host = host_of(url);
-        let mut response = self
-            .inner
-            .http
-            .get(url)
-            .timeout(self.inner.settings.fetch_timeout)
-            .send()
+        let policy = RetryPolicy::single_attempt()
+            .with_timeout(self.inner.settings.fetch_timeout)
+            .with_max_body(MAX_DOCUMENT_BYTES);
+        let answer = chatops_outbound::send("teams/keys", &policy, || Some(self.inner.http.get(url)))
             .await
-            .map_err(|e| format!("{host}: {}", describe(&e.without_url())))?;
-        if !response.status().is_success() {
-            return Err(format!("{host}: HTTP {}", response.status().as_u16()));
+            .map_err(|err| match err {
+                OutboundError::TooLarge { .. } => {
+                    format!("{host}: document larger than {MAX_DOCUMENT_BYTES} bytes")
+                }
+                OutboundError::Transport { reason, .. } => format!("{host}: {reason}"),
+                other => format!("{host}: {other}"),
+            })?;
+        if !answer.status.is_success() {
+            return Err(format!("{host}: HTTP {}", answer.status.as_u16()));
         }
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64)
-        {
-            return Err(format!("{host}: document larger than {MAX_DOCUMENT_BYTES} bytes"));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| format!("{host}: {}", describe(&e.without_url())))?
-        {
-            if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-                return Err(format!("{host}: document larger than {MAX_DOCUMENT_BYTES} bytes"));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+        Ok(answer.body)
     }
 }

@@ -12,6 +12,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chatops_outbound::{Client, RetryPolicy};
 use serde_json::Value;
 use tokio::time::Instant;
 
@@ -40,7 +41,7 @@ pub struct TokenSource {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Client,
     /// `{login}/{tenant}/oauth2/v2.0/token`.
     url: String,
     tenant: String,
@@ -74,7 +75,7 @@ impl TokenSource {
     /// ([`DEFAULT_LOGIN_URL`]). `tenant`: the bot's tenant for a
     /// single-tenant bot, `None` → "botframework.com" (multi-tenant).
     pub fn new(
-        http: reqwest::Client,
+        http: impl Into<Client>,
         login_url: String,
         app_id: String,
         app_password: String,
@@ -91,7 +92,7 @@ impl TokenSource {
         );
         TokenSource {
             inner: Arc::new(Inner {
-                http,
+                http: http.into(),
                 url,
                 tenant,
                 app_id,
@@ -171,22 +172,11 @@ impl TokenSource {
             ("client_secret", inner.app_password.as_str()),
             ("scope", BOT_FRAMEWORK_SCOPE),
         ];
-        let policy = http::RetryPolicy {
-            platform: "Microsoft Teams",
-            timeout: TIMEOUT,
-            max_retries: 2,
-            max_wait: Duration::from_secs(10),
-            retry_statuses: &[502, 503, 504],
-            backoff: Duration::from_millis(500),
-        };
-        let answer = http::send_retrying(
-            API,
-            policy,
-            |headers| http::retry_after(headers, Duration::from_secs(2)),
-            || Some(inner.http.post(&inner.url).form(&form)),
-        )
-        .await?;
-        let body: Option<Value> = serde_json::from_str(&answer.text).ok();
+        let policy =
+            RetryPolicy::rate_limits_only(TIMEOUT, 2, Duration::from_secs(10), Some(Duration::from_secs(2)))
+                .with_retry_statuses(&[502, 503, 504], Duration::from_millis(500));
+        let answer = http::send(API, &policy, || Some(inner.http.post(&inner.url).form(&form))).await?;
+        let body: Option<Value> = serde_json::from_slice(&answer.body).ok();
         if answer.status.is_success() {
             let token = body
                 .as_ref()
@@ -298,7 +288,7 @@ mod tests {
 
     fn source(server: &MockServer, tenant: Option<&str>) -> TokenSource {
         TokenSource::new(
-            reqwest::Client::new(),
+            Client::default(),
             format!("{}/", server.uri()),
             APP_ID.to_owned(),
             PASSWORD.to_owned(),
@@ -480,7 +470,7 @@ mod tests {
     #[test]
     fn debug_hides_the_password() {
         let tokens = TokenSource::new(
-            reqwest::Client::new(),
+            Client::default(),
             DEFAULT_LOGIN_URL.to_owned(),
             APP_ID.to_owned(),
             PASSWORD.to_owned(),

@@ -8,44 +8,25 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, header, multipart};
+use chatops_outbound::Client;
+use reqwest::{Method, multipart};
 use serde_json::Value;
 
 use super::inbound::{self, AttachmentAction, BotIdentity, ChatMessage};
 use crate::platforms::DispatchError;
 use crate::platforms::files::Upload;
-use crate::platforms::http;
+use crate::platforms::http::{self, BearerApi};
 
-/// How long one request may take, unless [`WebexClient::with_timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The longest wait for one `Retry-After`, unless [`WebexClient::with_max_retry_wait`] says otherwise.
-pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
-/// How often a request answered 429 is sent again before giving up.
-pub const MAX_RETRIES: u32 = 3;
+pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// The wait when a 429 comes without a usable `Retry-After` (Webex's advice).
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(15);
 /// The default API base URL.
 pub const DEFAULT_API_URL: &str = "https://webexapis.com/v1";
 
 /// A client of the Webex API, as one bot.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct WebexClient {
-    http: reqwest::Client,
-    base_url: String,
-    token: String,
-    timeout: Duration,
-    max_retry_wait: Duration,
-}
-
-impl std::fmt::Debug for WebexClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebexClient")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("max_retry_wait", &self.max_retry_wait)
-            .finish_non_exhaustive()
-    }
+    api: BearerApi,
 }
 
 /// Why a fetched resource could not be used: the API failed, or answered
@@ -68,25 +49,22 @@ pub enum FetchError {
 impl WebexClient {
     /// A client of the API at `base_url` (`https://webexapis.com/v1`, or a
     /// fake in tests) with the bot `token`, sending through `http` (shared).
-    pub fn new(http: reqwest::Client, base_url: String, token: String) -> Self {
-        WebexClient {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            token,
-            timeout: DEFAULT_TIMEOUT,
-            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
-        }
+    pub fn new(http: impl Into<Client>, base_url: String, token: String) -> Self {
+        // `Retry-After: 0` waits 1 s, as Webex's own SDK does.
+        let api = BearerApi::new(http.into(), &base_url, token, DEFAULT_RETRY_AFTER)
+            .with_min_retry_after(Duration::from_secs(1));
+        WebexClient { api }
     }
 
     /// Caps each wait for `Retry-After` (tests use a short one).
     pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.max_retry_wait = wait;
+        self.api.max_retry_wait = wait;
         self
     }
 
     /// Sets how long one request may take.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.api.timeout = timeout;
         self
     }
 
@@ -150,7 +128,7 @@ impl WebexClient {
         address: &Value,
         file: &Upload,
     ) -> Result<String, DispatchError> {
-        let url = format!("{}/messages", self.base_url);
+        let url = format!("{}/messages", self.api.base_url());
         let fields: Vec<(String, String)> = address
             .as_object()
             .map(|o| {
@@ -169,9 +147,10 @@ impl WebexClient {
                 .mime_str(mime_of(&file.file_name))
                 .expect("a valid MIME type");
             form = form.part("files", part);
-            self.http.post(&url).bearer_auth(&self.token).multipart(form)
+            Some(self.api.authorized(self.api.http().post(&url)).multipart(form))
         };
-        let text = self.send("messages/create(file)", build).await?;
+        let api = "messages/create(file)";
+        let text = checked(api, self.api.send(api, build).await?)?;
         Ok(id_of(&text))
     }
 
@@ -217,57 +196,42 @@ impl WebexClient {
         path: &str,
         body: Option<&Value>,
     ) -> Result<String, DispatchError> {
-        let url = format!("{}{path}", self.base_url);
-        let body = body.map(Value::to_string);
-        self.send(api, || {
-            http::json_request(&self.http, method.clone(), &url, &self.token, body.as_deref())
-        })
-        .await
-    }
-
-    /// Sends the request `build` makes, with a timeout; on 429 waits
-    /// `Retry-After` (capped) and sends it again, up to [`MAX_RETRIES`] times.
-    /// Returns the answer's body.
-    async fn send(
-        &self,
-        api: &'static str,
-        build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<String, DispatchError> {
-        let policy =
-            http::RetryPolicy::rate_limits_only("Webex", self.timeout, MAX_RETRIES, self.max_retry_wait);
-        let answer = http::send_retrying(api, policy, retry_after, || Some(build())).await?;
-        if !answer.status.is_success() {
-            // Webex support asks for the trackingId of a failed call.
-            let tracking_id = answer
-                .headers
-                .get("trackingid")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-                .or_else(|| {
-                    serde_json::from_str::<Value>(&answer.text)
-                        .ok()
-                        .and_then(|v| v.get("trackingId").and_then(Value::as_str).map(str::to_owned))
-                });
-            tracing::warn!(
-                api,
-                status = answer.status.as_u16(),
-                tracking_id,
-                "Webex API error"
-            );
-            return Err(DispatchError::Rejected {
-                api,
-                status: answer.status.as_u16(),
-                error: http::error_code(&answer.text, "message"),
-            });
-        }
-        Ok(answer.text)
+        let url = format!("{}{path}", self.api.base_url());
+        checked(
+            api,
+            self.api.json(api, method, &url, "application/json", body).await?,
+        )
     }
 }
 
-/// How long a 429 asks to wait: `Retry-After`, 15 s when absent or
-/// malformed, and 1 s for `Retry-After: 0` (as Webex's own SDK does).
-fn retry_after(headers: &header::HeaderMap) -> Duration {
-    http::retry_after(headers, DEFAULT_RETRY_AFTER).max(Duration::from_secs(1))
+/// The body of a successful answer; a failure is logged with Webex's
+/// `trackingId` (which its support asks for) and refused.
+fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String, DispatchError> {
+    let text = answer.text();
+    if answer.status.is_success() {
+        return Ok(text);
+    }
+    let tracking_id = answer
+        .headers
+        .get("trackingid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v.get("trackingId").and_then(Value::as_str).map(str::to_owned))
+        });
+    tracing::warn!(
+        api,
+        status = answer.status.as_u16(),
+        tracking_id,
+        "Webex API error"
+    );
+    Err(DispatchError::Rejected {
+        api,
+        status: answer.status.as_u16(),
+        error: http::error_code(&text, "message"),
+    })
 }
 
 /// The content type of an uploaded file, by its extension.
@@ -305,12 +269,20 @@ fn path_segment(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use reqwest::header;
+
     use super::*;
+
+    /// The wait of the first 429 with `headers`, as the client's policy has it.
+    fn retry_after(headers: &header::HeaderMap) -> Duration {
+        let client = WebexClient::new(Client::default(), DEFAULT_API_URL.to_owned(), String::new());
+        client.api.policy().rate_limit_wait(headers, 0)
+    }
 
     #[test]
     fn debug_hides_the_token() {
         let client = WebexClient::new(
-            reqwest::Client::new(),
+            Client::default(),
             "https://webexapis.com/v1/".to_owned(),
             "webex-bot-secret".to_owned(),
         );

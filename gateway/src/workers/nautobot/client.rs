@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use chatops_outbound::{Client, OutboundError, RetryPolicy, user_agent};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -93,7 +94,7 @@ impl<T> Page<T> {
 /// A client of one Nautobot.
 #[derive(Clone, Debug)]
 pub struct NautobotClient {
-    http: reqwest::Client,
+    http: Client,
     endpoint: String,
     timeout: Duration,
 }
@@ -110,20 +111,13 @@ impl NautobotClient {
                 "the endpoint carries a user or password; give a token instead".to_owned(),
             ));
         }
-        let mut builder = reqwest::Client::builder()
-            .timeout(settings.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(settings.insecure_skip_verify);
-        if let Some(pem) = &settings.ca_bundle_pem {
-            for certificate in reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-                .map_err(|err| NautobotError::Malformed(format!("the CA bundle is not PEM: {err}")))?
-            {
-                builder = builder.add_root_certificate(certificate);
-            }
-        }
-        let http = builder
-            .build()
-            .map_err(|err| NautobotError::Malformed(format!("cannot build the HTTP client: {err}")))?;
+        let http =
+            chatops_outbound::ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
+                .with_timeout(settings.timeout)
+                .with_extra_ca(settings.ca_bundle_pem.clone())
+                .with_insecure_skip_verify(settings.insecure_skip_verify)
+                .build()
+                .map_err(|err| NautobotError::Malformed(err.to_string()))?;
         Ok(Self {
             http,
             endpoint: settings.endpoint.trim_end_matches('/').to_owned(),
@@ -285,9 +279,11 @@ impl NautobotClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(|err| self.transport(&err))?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|err| self.transport(&err))?;
+        let answer =
+            chatops_outbound::send("nautobot", &RetryPolicy::single_attempt(), || request.try_clone())
+                .await
+                .map_err(|err| self.transport(&err))?;
+        let (status, bytes) = (answer.status, answer.body);
         let object = object_name(object);
         match status {
             s if s.is_success() => serde_json::from_slice(&bytes).map_err(|err| malformed(&object, err)),
@@ -310,7 +306,10 @@ impl NautobotClient {
         }
     }
 
-    fn transport(&self, err: &reqwest::Error) -> NautobotError {
+    fn transport(&self, err: &OutboundError) -> NautobotError {
+        let Some(err) = err.reqwest() else {
+            return NautobotError::Malformed(err.to_string());
+        };
         if err.is_timeout() {
             NautobotError::Timeout {
                 seconds: self.timeout.as_secs(),

@@ -25,13 +25,13 @@ fn vectors() -> Value {
 
 fn client(server: &MockServer) -> ConnectorClient {
     let tokens = TokenSource::new(
-        reqwest::Client::new(),
+        Client::default(),
         server.uri(),
         "00000000-1111-2222-3333-444444444444".to_owned(),
         PASSWORD.to_owned(),
         None,
     );
-    ConnectorClient::new(reqwest::Client::new(), tokens).with_max_retry_wait(Duration::from_millis(10))
+    ConnectorClient::new(Client::default(), tokens).with_max_retry_wait(Duration::from_millis(10))
 }
 
 fn service_url(server: &MockServer) -> String {
