@@ -8,50 +8,253 @@
 //! into it). Both are answered 200 at once, well within Mattermost's 30 s,
 //! and the command runs in the background.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
-};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::{
     Json,
-    body::Bytes,
-    extract::{Path, State},
     http::{HeaderMap, Method, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde_json::{Value, json};
 
-use super::replay::{self, Replay};
-use super::{App, pipeline, refusal::Refusal};
+use super::{
+    admission::{Request, Stop, Webhook},
+    pipeline,
+    refusal::Refusal,
+    replay,
+};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
     platforms::mattermost::{
-        inbound::{self, ActionRequest},
+        inbound::{self, ActionRequest, SlashCommand},
         verify,
     },
-    runtime::{Platform, PlatformKind, Runtime},
+    runtime::{Platform, PlatformKind},
 };
 
 /// What the user is told when answering a prompt already answered.
 const ALREADY_ANSWERED: &str = "This prompt was already answered; run the command again for a new one.";
 
-/// The current runtime, if `name` is a Mattermost platform in it.
-fn find(app: &App, name: &str) -> Result<Arc<Runtime>, Refusal> {
-    let Some(runtime) = app.runtime() else {
-        return Err(Refusal::not_ready());
-    };
-    if !matches!(
-        runtime.platforms.get(name),
-        Some(Platform {
-            kind: PlatformKind::Mattermost { .. },
-            ..
-        })
-    ) {
-        return Err(Refusal::unknown_platform("Mattermost", name));
+/// `POST` (or `GET`) `/hooks/{name}/commands` on a Mattermost platform: a slash command.
+pub(super) struct Commands;
+/// `POST /hooks/{name}/actions`: a button, a menu choice, or a dialog submission.
+pub(super) struct Actions;
+
+fn is_mattermost(kind: &PlatformKind) -> bool {
+    matches!(kind, PlatformKind::Mattermost { .. })
+}
+
+/// The fields of a command: a GET command carries them in the query string.
+fn command_fields<'a>(request: &'a Request<'_>) -> &'a [u8] {
+    if request.raw.method == Method::GET {
+        request.raw.query.as_deref().unwrap_or_default().as_bytes()
+    } else {
+        &request.raw.body
     }
-    Ok(runtime)
+}
+
+impl Webhook for Commands {
+    const KIND: &'static str = "Mattermost";
+    const ENDPOINT: &'static str = "commands";
+    type Verified = ();
+    type Admitted = SlashCommand;
+
+    fn serves(kind: &PlatformKind) -> bool {
+        is_mattermost(kind)
+    }
+
+    /// The command's token, any of the platform's, compared in constant time.
+    async fn verify(request: &Request<'_>) -> Result<(), Stop> {
+        let PlatformKind::Mattermost { slash_tokens, .. } = &request.platform.kind else {
+            return Err(Refusal::unknown_platform(Self::KIND, request.name).into());
+        };
+        let authorization = request.raw.header("authorization");
+        verify::verify_slash_command(slash_tokens, authorization, command_fields(request))
+            .map(drop)
+            .map_err(|err| Refusal::unverified(err).into())
+    }
+
+    fn parse(request: &Request<'_>, (): ()) -> Result<SlashCommand, Stop> {
+        inbound::parse_slash_command(command_fields(request)).map_err(|err| Refusal::malformed(err).into())
+    }
+
+    fn dedupe(_: &Request<'_>, _: &SlashCommand) -> Result<(), Stop> {
+        // A command carries a fresh token check each time; Mattermost does not redeliver.
+        Ok(())
+    }
+
+    fn start(request: &Request<'_>, command: SlashCommand) -> Response {
+        let prefix = &request.platform.settings.command_prefix;
+        let parsed = parse_slash(strip_command_prefix(prefix, &command.command), &command.text);
+        let reply = ReplyContext {
+            conversation: Some(command.channel_id.clone()),
+            thread: command.root_id,
+            prompt_message: None,
+            response_url: Some(command.response_url),
+            trigger_id: command.trigger_id,
+            service_url: actions_url(&request.raw.headers, request.name),
+            user: Some(command.user_id.clone()),
+            tenant: None,
+        };
+        let invocation = Invocation {
+            command: parsed.command,
+            subcommand: parsed.subcommand,
+            arguments: parsed.arguments,
+            ..origin(
+                request.name,
+                command.team_id,
+                Some(command.channel_id),
+                command.user_id,
+                command.user_name,
+                reply,
+            )
+        };
+        match request.spawn(pipeline::Step::Run(invocation)) {
+            // Nothing to show yet: the answer follows through the response URL.
+            Ok(()) => Json(json!({})).into_response(),
+            Err(busy) => {
+                Json(json!({"response_type": "ephemeral", "text": busy.to_string()})).into_response()
+            }
+        }
+    }
+}
+
+/// A verified answer to one of the gateway's prompts.
+pub(super) struct PromptAnswer {
+    /// The signed answer: continuation, values and the prompt's nonce.
+    answer: verify::Answer,
+    /// Who answered, where, and how to reply.
+    origin: Invocation,
+    /// A dialog's answers are acknowledged otherwise than a button's.
+    is_dialog: bool,
+}
+
+/// What Mattermost shows the user: a dialog takes an `error`, a post an `ephemeral_text`.
+fn told(is_dialog: bool, text: &str) -> Response {
+    let field = if is_dialog { "error" } else { "ephemeral_text" };
+    Json(json!({ field: text })).into_response()
+}
+
+impl Webhook for Actions {
+    const KIND: &'static str = "Mattermost";
+    const ENDPOINT: &'static str = "actions";
+    type Verified = ();
+    type Admitted = PromptAnswer;
+
+    fn serves(kind: &PlatformKind) -> bool {
+        is_mattermost(kind)
+    }
+
+    /// Mattermost signs nothing: the gateway's own MAC in the payload is checked by `parse`.
+    async fn verify(_: &Request<'_>) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn parse(request: &Request<'_>, (): ()) -> Result<PromptAnswer, Stop> {
+        let name = request.name;
+        let key = &request.platform.continuation_key;
+        let service_url = actions_url(&request.raw.headers, name);
+        let (verified, origin, is_dialog) =
+            match inbound::parse_action(&request.raw.body).map_err(Refusal::malformed)? {
+                ActionRequest::Action(action) => (
+                    verify::verify_action(key, &action),
+                    origin(
+                        name,
+                        action.team_id,
+                        Some(action.channel_id.clone()),
+                        action.user_id.clone(),
+                        action.user_name,
+                        ReplyContext {
+                            conversation: Some(action.channel_id),
+                            prompt_message: Some(action.post_id),
+                            trigger_id: action.trigger_id,
+                            service_url,
+                            user: Some(action.user_id),
+                            ..Default::default()
+                        },
+                    ),
+                    false,
+                ),
+                ActionRequest::Dialog(dialog) => (
+                    verify::verify_dialog(key, &dialog),
+                    origin(
+                        name,
+                        dialog.team_id,
+                        dialog.channel_id.clone(),
+                        dialog.user_id.clone(),
+                        None,
+                        ReplyContext {
+                            conversation: dialog.channel_id,
+                            service_url,
+                            user: Some(dialog.user_id),
+                            ..Default::default()
+                        },
+                    ),
+                    true,
+                ),
+                ActionRequest::Other(_) => return Err(request.ignored()),
+            };
+        Ok(PromptAnswer {
+            answer: verified.map_err(Refusal::unverified)?,
+            origin,
+            is_dialog,
+        })
+    }
+
+    /// Each prompt is answered once, on the nonce the gateway signed into it:
+    /// Mattermost's `trigger_id` is neither signed nor required, so a replay
+    /// could bring a new one, or none.
+    fn dedupe(request: &Request<'_>, answer: &PromptAnswer) -> Result<(), Stop> {
+        let (app, name) = (request.app, request.name);
+        let user = answer.origin.user.as_deref();
+        let window = prompt_window(request.platform, name, &answer.answer.continuation, user);
+        let key: [&[u8]; 2] = [name.as_bytes(), answer.answer.nonce.as_bytes()];
+        request.first_time(&app.mattermost_prompts, &key, window, || {
+            // 200 with a sentence, not a 4xx: Mattermost shows any other
+            // status as a bare "action failed", and a second click on the
+            // same prompt is a user's as often as a replayer's.
+            Refusal {
+                status: StatusCode::OK,
+                ..Refusal::replayed()
+            }
+            .record(app, name, Self::ENDPOINT);
+            Stop::answered(told(answer.is_dialog, ALREADY_ANSWERED))
+        })
+    }
+
+    fn start(request: &Request<'_>, answer: PromptAnswer) -> Response {
+        let delete_input = request.platform.settings.delete_input_on_submission && !answer.is_dialog;
+        let PromptAnswer {
+            answer:
+                verify::Answer {
+                    continuation,
+                    values,
+                    nonce,
+                },
+            origin,
+            is_dialog,
+        } = answer;
+        let step = pipeline::Step::Answer {
+            origin,
+            token: continuation,
+            answers: values,
+        };
+        if let Err(busy) = request.spawn(step) {
+            // Not run: the user, told the gateway is busy, may answer again.
+            let key: [&[u8]; 2] = [request.name.as_bytes(), nonce.as_bytes()];
+            request.app.mattermost_prompts.forget(&key);
+            return told(is_dialog, &busy.to_string());
+        }
+        let ack: Value = if delete_input {
+            // Replaces the prompt at once, ephemeral or not; the dispatcher then
+            // deletes a stored post altogether.
+            json!({"update": {"message": "_Answered._", "props": {}}})
+        } else {
+            json!({})
+        };
+        Json(ack).into_response()
+    }
 }
 
 /// The actions URL as this request reached the gateway: `X-Forwarded-Proto`
@@ -73,202 +276,6 @@ fn actions_url(headers: &HeaderMap, name: &str) -> Option<String> {
         _ => "http",
     };
     Some(format!("{scheme}://{host}/hooks/{name}/actions"))
-}
-
-/// `POST` (or `GET`) `/hooks/{name}/commands` on a Mattermost platform: a slash command.
-pub(super) async fn commands(
-    app: Arc<App>,
-    name: String,
-    method: Method,
-    query: Option<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    const ENDPOINT: &str = "commands";
-    let runtime = match find(&app, &name) {
-        Ok(runtime) => runtime,
-        Err(refusal) => return refusal.answer(&app, &name, ENDPOINT),
-    };
-    let Some(Platform {
-        settings,
-        kind: PlatformKind::Mattermost { slash_tokens, .. },
-        ..
-    }) = runtime.platforms.get(&name)
-    else {
-        // `find` checked the kind in this very runtime.
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    // A GET command carries its fields in the query string.
-    let raw: &[u8] = if method == Method::GET {
-        query.as_deref().unwrap_or_default().as_bytes()
-    } else {
-        &body
-    };
-    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
-    if let Err(err) = verify::verify_slash_command(slash_tokens, authorization, raw) {
-        return Refusal::unverified(err).answer(&app, &name, ENDPOINT);
-    }
-    let command = match inbound::parse_slash_command(raw) {
-        Ok(command) => command,
-        Err(err) => {
-            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
-        }
-    };
-    let parsed = parse_slash(
-        strip_command_prefix(&settings.command_prefix, &command.command),
-        &command.text,
-    );
-    let invocation = Invocation {
-        platform: name.clone(),
-        platform_type: chatops_crds::PlatformType::Mattermost,
-        organization: command.team_id,
-        channel: Some(command.channel_id.clone()),
-        user: Some(command.user_id.clone()),
-        user_name: command.user_name,
-        command: parsed.command,
-        subcommand: parsed.subcommand,
-        arguments: parsed.arguments,
-        menu_offset: 0,
-        reply: ReplyContext {
-            conversation: Some(command.channel_id),
-            thread: command.root_id,
-            prompt_message: None,
-            response_url: Some(command.response_url),
-            trigger_id: command.trigger_id,
-            service_url: actions_url(&headers, &name),
-            user: Some(command.user_id),
-            tenant: None,
-        },
-    };
-    match pipeline::spawn(&app, runtime, &name, ENDPOINT, pipeline::Step::Run(invocation)) {
-        // Nothing to show yet: the answer follows through the response URL.
-        Ok(()) => Json(json!({})).into_response(),
-        Err(busy) => Json(json!({"response_type": "ephemeral", "text": busy.to_string()})).into_response(),
-    }
-}
-
-/// `POST /hooks/{name}/actions`: a button, a menu choice, or a dialog submission.
-pub(super) async fn actions(
-    State(app): State<Arc<App>>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    const ENDPOINT: &str = "actions";
-    let runtime = match find(&app, &name) {
-        Ok(runtime) => runtime,
-        Err(refusal) => return refusal.answer(&app, &name, ENDPOINT),
-    };
-    let Some(platform) = runtime.platforms.get(&name) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let request = match inbound::parse_action(&body) {
-        Ok(request) => request,
-        Err(err) => {
-            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
-        }
-    };
-    let key = platform.continuation_key;
-    let service_url = actions_url(&headers, &name);
-    let (verified, origin, is_dialog) = match &request {
-        ActionRequest::Action(action) => (
-            verify::verify_action(&key, action),
-            answer_origin(
-                &name,
-                action.team_id.clone(),
-                Some(action.channel_id.clone()),
-                action.user_id.clone(),
-                action.user_name.clone(),
-                ReplyContext {
-                    conversation: Some(action.channel_id.clone()),
-                    prompt_message: Some(action.post_id.clone()),
-                    trigger_id: action.trigger_id.clone(),
-                    service_url,
-                    user: Some(action.user_id.clone()),
-                    ..Default::default()
-                },
-            ),
-            false,
-        ),
-        ActionRequest::Dialog(dialog) => (
-            verify::verify_dialog(&key, dialog),
-            answer_origin(
-                &name,
-                dialog.team_id.clone(),
-                dialog.channel_id.clone(),
-                dialog.user_id.clone(),
-                None,
-                ReplyContext {
-                    conversation: dialog.channel_id.clone(),
-                    service_url,
-                    user: Some(dialog.user_id.clone()),
-                    ..Default::default()
-                },
-            ),
-            true,
-        ),
-        ActionRequest::Other(_) => {
-            app.metrics.request(&name, ENDPOINT, "ignored");
-            return StatusCode::OK.into_response();
-        }
-    };
-    let answer = match verified {
-        Ok(answer) => answer,
-        Err(err) => {
-            return Refusal::unverified(err).answer(&app, &name, ENDPOINT);
-        }
-    };
-    // Each prompt is answered once, on the nonce the gateway signed into it:
-    // Mattermost's `trigger_id` is neither signed nor required, so a replay
-    // could bring a new one, or none.
-    let key: [&[u8]; 2] = [name.as_bytes(), answer.nonce.as_bytes()];
-    let window = prompt_window(platform, &name, &answer.continuation, origin.user.as_deref());
-    match app.mattermost_prompts.first_time(&key, Instant::now(), window) {
-        Ok(()) => {}
-        Err(Replay::Seen) => {
-            // 200 with a sentence, not a 4xx: Mattermost shows any other
-            // status as a bare "action failed", and a second click on the
-            // same prompt is a user's as often as a replayer's.
-            Refusal {
-                status: StatusCode::OK,
-                ..Refusal::replayed()
-            }
-            .record(&app, &name, ENDPOINT);
-            let already = if is_dialog {
-                json!({"error": ALREADY_ANSWERED})
-            } else {
-                json!({"ephemeral_text": ALREADY_ANSWERED})
-            };
-            return Json(already).into_response();
-        }
-        Err(Replay::Full { retry_after }) => {
-            return Refusal::replay_cache_full(retry_after).answer(&app, &name, ENDPOINT);
-        }
-    }
-    let delete_input = platform.settings.delete_input_on_submission;
-    let step = pipeline::Step::Answer {
-        origin,
-        token: answer.continuation,
-        answers: answer.values,
-    };
-    if let Err(busy) = pipeline::spawn(&app, runtime, &name, ENDPOINT, step) {
-        // Not run: the user, told the gateway is busy, may answer again.
-        app.mattermost_prompts.forget(&key);
-        let busy = if is_dialog {
-            json!({"error": busy.to_string()})
-        } else {
-            json!({"ephemeral_text": busy.to_string()})
-        };
-        return Json(busy).into_response();
-    }
-    let ack: Value = if delete_input && !is_dialog {
-        // Replaces the prompt at once, ephemeral or not; the dispatcher then
-        // deletes a stored post altogether.
-        json!({"update": {"message": "_Answered._", "props": {}}})
-    } else {
-        json!({})
-    };
-    Json(ack).into_response()
 }
 
 /// How long a prompt's nonce must be remembered: until its continuation
@@ -302,8 +309,9 @@ fn prompt_window(platform: &Platform, name: &str, continuation: &str, user: Opti
     )
 }
 
-/// Who answered a prompt, where, and how to reply; the command comes from the continuation.
-fn answer_origin(
+/// Who asked or answered, where, and how to reply; for an answer the command
+/// comes from the continuation.
+fn origin(
     name: &str,
     organization: Option<String>,
     channel: Option<String>,

@@ -1,6 +1,7 @@
 //! The HTTP shell: webhook routes per platform, and the admin routes.
 
 mod admin;
+mod admission;
 pub mod forwarded;
 pub mod listener;
 mod mattermost;
@@ -15,11 +16,11 @@ mod webex;
 
 use std::{sync::Arc, time::Duration};
 
+use admission::{Raw, Webhook};
 use axum::{
     Router,
-    body::Bytes,
-    extract::{DefaultBodyLimit, Path, RawQuery, State},
-    http::{HeaderMap, Method, StatusCode},
+    extract::{DefaultBodyLimit, Path, State},
+    http::{Method, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
 };
@@ -87,14 +88,16 @@ impl App {
     }
 }
 
-/// The webhook routes: `/hooks/{name}/…` for each ChatPlatform.
+/// The webhook routes: `/hooks/{name}/…` for each ChatPlatform. Each
+/// endpoint is one [`admission::Webhook`]; an endpoint several platforms
+/// share is handed to the one of the platform's type.
 pub fn webhook_router(app: Arc<App>, request_timeout: Duration) -> Router {
     Router::new()
         .route("/hooks/{name}/commands", post(commands).get(commands))
-        .route("/hooks/{name}/actions", post(mattermost::actions))
-        .route("/hooks/{name}/interactions", post(slack::interactions))
+        .route("/hooks/{name}/actions", post(route::<mattermost::Actions>))
+        .route("/hooks/{name}/interactions", post(route::<slack::Interactions>))
         .route("/hooks/{name}/events", post(events))
-        .route("/hooks/{name}/messages", post(messages))
+        .route("/hooks/{name}/messages", post(route::<teams::Messages>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -111,47 +114,38 @@ fn platform_type(app: &App, name: &str) -> Option<PlatformType> {
         .map(|platform| platform.settings.platform_type)
 }
 
-/// `/hooks/{name}/commands`, which several platforms share: handed to the
-/// handler of the platform's type. An unknown name goes to Slack's, which
-/// refuses it (404, or 503 before a configuration has loaded).
-async fn commands(
-    State(app): State<Arc<App>>,
-    Path(name): Path<String>,
-    method: Method,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    match platform_type(&app, &name) {
-        Some(PlatformType::Mattermost) => mattermost::commands(app, name, method, query, headers, body).await,
-        _ if method == Method::POST => slack::commands(State(app), Path(name), headers, body).await,
-        _ => method_not_allowed().await,
+/// The platform label of a metric: only configured names, so a scan of random
+/// paths cannot blow up the metric's cardinality.
+fn metric_platform<'a>(app: &App, name: &'a str) -> &'a str {
+    match app.runtime() {
+        Some(runtime) if runtime.platforms.contains_key(name) => name,
+        _ => "unknown",
     }
 }
 
-/// `/hooks/{name}/events`, Slack's Events API and Webex's webhooks: handed to
-/// the handler of the platform's type. An unknown name goes to Slack's, which
-/// refuses it.
-async fn events(
-    State(app): State<Arc<App>>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// An endpoint of one kind of platform.
+async fn route<W: Webhook>(State(app): State<Arc<App>>, Path(name): Path<String>, raw: Raw) -> Response {
+    admission::handle::<W>(app, name, raw).await
+}
+
+/// `/hooks/{name}/commands`, Slack's and Mattermost's slash commands. An
+/// unknown name goes to Slack's, which refuses it (404, or 503 before a
+/// configuration has loaded); only Mattermost's may be a GET.
+async fn commands(State(app): State<Arc<App>>, Path(name): Path<String>, raw: Raw) -> Response {
     match platform_type(&app, &name) {
-        Some(PlatformType::Webex) => webex::events(app, name, headers, body).await,
-        _ => slack::events(State(app), Path(name), headers, body).await,
+        Some(PlatformType::Mattermost) => admission::handle::<mattermost::Commands>(app, name, raw).await,
+        _ if raw.method == Method::POST => admission::handle::<slack::Commands>(app, name, raw).await,
+        _ => StatusCode::METHOD_NOT_ALLOWED.into_response(),
     }
 }
 
-/// `/hooks/{name}/messages`, Microsoft Teams' messaging endpoint.
-async fn messages(
-    State(app): State<Arc<App>>,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    teams::messages(app, name, headers, body).await
+/// `/hooks/{name}/events`, Slack's Events API and Webex's webhooks. An
+/// unknown name goes to Slack's, which refuses it.
+async fn events(State(app): State<Arc<App>>, Path(name): Path<String>, raw: Raw) -> Response {
+    match platform_type(&app, &name) {
+        Some(PlatformType::Webex) => admission::handle::<webex::Events>(app, name, raw).await,
+        _ => admission::handle::<slack::Events>(app, name, raw).await,
+    }
 }
 
 /// Sends a "busy" notice in the background if a notice slot is free;
@@ -165,8 +159,4 @@ fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send +
         notice.await;
         drop(slot);
     });
-}
-
-async fn method_not_allowed() -> Response {
-    StatusCode::METHOD_NOT_ALLOWED.into_response()
 }

@@ -87,7 +87,8 @@ impl Refusal {
     /// Counts and logs the refusal of a request to `endpoint` of the platform
     /// `name`, without answering it (for refusals answered otherwise).
     pub fn record(&self, app: &App, name: &str, endpoint: &str) {
-        let label = super::slack::metric_platform(app, name);
+        let label = super::metric_platform(app, name);
+        tracing::Span::current().record("outcome", self.outcome);
         app.metrics.request(label, endpoint, self.outcome);
         app.refusals.record(
             label,

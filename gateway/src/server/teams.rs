@@ -12,21 +12,22 @@
 //! token passed, and the `serviceUrl` the gateway sends its token to is the
 //! one the Bot Framework signed.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
-};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::{
     Json,
-    body::Bytes,
-    http::{HeaderMap, StatusCode, header::AUTHORIZATION},
+    http::{StatusCode, header::AUTHORIZATION},
     response::{IntoResponse, Response},
 };
 use serde_json::json;
 
-use super::replay::{self, Replay};
-use super::{App, notify_busy, pipeline, refusal::Refusal};
+use super::{
+    App,
+    admission::{Request, Stop, Webhook},
+    notify_busy, pipeline,
+    refusal::Refusal,
+    replay,
+};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -34,7 +35,7 @@ use crate::{
         activity::{self, Activity, Triage},
         cards, verify,
     },
-    runtime::{Platform, PlatformKind, Runtime},
+    runtime::{PlatformKind, Runtime},
 };
 
 const ENDPOINT: &str = "messages";
@@ -45,100 +46,128 @@ const ENDPOINT: &str = "messages";
 const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 /// `POST /hooks/{name}/messages` on a Teams platform.
-pub(super) async fn messages(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(runtime) = app.runtime() else {
-        return Refusal::not_ready().answer(&app, &name, ENDPOINT);
-    };
-    let Some(Platform {
-        settings,
-        kind: PlatformKind::Teams { app_id, issuers, .. },
-        ..
-    }) = runtime.platforms.get(&name)
-    else {
-        return Refusal::unknown_platform("Microsoft Teams", &name).answer(&app, &name, ENDPOINT);
-    };
-    let authorization = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let verified = match app
-        .teams_keys
-        .authenticate(authorization, app_id, issuers, now)
-        .await
-    {
-        Ok(verified) => verified,
-        Err(err) => return unverified(&app, &name, &err),
-    };
-    let activity = match activity::parse(&body) {
-        Ok(activity) => activity,
-        Err(err) => {
-            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
-        }
-    };
-    if let Err(err) = verify::check_activity(&verified, &activity.service_url, &activity.channel_id) {
-        return unverified(&app, &name, &err);
+pub(super) struct Messages;
+
+/// The token's verified claims, and when they were checked.
+pub(super) struct Authenticated {
+    verified: verify::Verified,
+    now: u64,
+}
+
+/// An activity to run once.
+pub(super) struct Admitted {
+    activity: Activity,
+    triaged: Triage,
+    /// How long its id is remembered.
+    window: Duration,
+}
+
+impl Admitted {
+    /// An Action.Execute is an invoke: Teams waits for an invoke response.
+    fn invoke(&self) -> bool {
+        matches!(self.triaged, Triage::Execute(_))
     }
-    let triaged = activity::triage(&activity);
-    // An Action.Execute is an invoke: Teams waits for an invoke response.
-    let invoke = matches!(triaged, Triage::Execute(_));
-    if let Triage::Ignore(reason) = &triaged {
-        tracing::debug!(platform = %name, activity_type = %activity.activity_type, reason, "Teams activity ignored");
-        app.metrics.request(&name, ENDPOINT, "ignored");
-        return StatusCode::OK.into_response();
-    };
-    // The Bot Framework gives every activity an id; one without could not be
-    // told from its own replay, so it is refused rather than run unguarded.
-    let Some(id) = activity.id.as_deref().filter(|id| !id.is_empty()) else {
-        return Refusal::malformed("the activity has no id").answer(&app, &name, ENDPOINT);
-    };
-    // Remembered while the token that carried it is accepted (a replay of
-    // this request needs that token), and at least through the retries.
-    let token_ends = verified.claims.expires_at.saturating_add(verify::LEEWAY_SECONDS);
-    let window = replay::until_unix(
-        i64::try_from(token_ends).unwrap_or(i64::MAX),
-        i64::try_from(now).unwrap_or(i64::MAX),
-    )
-    .max(RETRY_WINDOW);
-    let key: [&[u8]; 3] = [
-        name.as_bytes(),
-        activity.conversation_id.as_bytes(),
-        id.as_bytes(),
-    ];
-    match app.teams_activities.first_time(&key, Instant::now(), window) {
-        Ok(()) => {}
-        Err(Replay::Seen) => {
-            app.metrics.request(&name, ENDPOINT, replay::DUPLICATE);
-            return acknowledged(invoke);
-        }
-        // The Bot Framework retries a 503, when there may be room.
-        Err(Replay::Full { retry_after }) => {
-            return Refusal::replay_cache_full(retry_after).answer(&app, &name, ENDPOINT);
+}
+
+impl Webhook for Messages {
+    const KIND: &'static str = "Microsoft Teams";
+    const ENDPOINT: &'static str = ENDPOINT;
+    type Verified = Authenticated;
+    type Admitted = Admitted;
+
+    fn serves(kind: &PlatformKind) -> bool {
+        matches!(kind, PlatformKind::Teams { .. })
+    }
+
+    async fn verify(request: &Request<'_>) -> Result<Authenticated, Stop> {
+        let PlatformKind::Teams { app_id, issuers, .. } = &request.platform.kind else {
+            return Err(Refusal::unknown_platform(Self::KIND, request.name).into());
+        };
+        let authorization = request.raw.header(AUTHORIZATION.as_str());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        let keys = &request.app.teams_keys;
+        match keys.authenticate(authorization, app_id, issuers, now).await {
+            Ok(verified) => Ok(Authenticated { verified, now }),
+            Err(err) => Err(unverified(&err).into()),
         }
     }
-    let step = match triaged {
-        Triage::Command(text) => {
-            pipeline::Step::Run(invocation(&name, &settings.command_prefix, &activity, &text))
+
+    fn parse(request: &Request<'_>, token: Authenticated) -> Result<Admitted, Stop> {
+        let activity = activity::parse(&request.raw.body).map_err(Refusal::malformed)?;
+        verify::check_activity(&token.verified, &activity.service_url, &activity.channel_id)
+            .map_err(|err| unverified(&err))?;
+        let triaged = activity::triage(&activity);
+        if let Triage::Ignore(reason) = &triaged {
+            tracing::debug!(platform = %request.name, activity_type = %activity.activity_type, reason, "Teams activity ignored");
+            return Err(request.ignored());
+        };
+        // The Bot Framework gives every activity an id; one without could not be
+        // told from its own replay, so it is refused rather than run unguarded.
+        if activity.id.as_deref().is_none_or(str::is_empty) {
+            return Err(Refusal::malformed("the activity has no id").into());
         }
-        Triage::Submit(value) | Triage::Execute(value) => match cards::prompt_answer(&value) {
-            Ok(answer) => pipeline::Step::Answer {
-                origin: origin(&name, &activity),
-                token: answer.token,
-                answers: answer.answers,
-            },
-            Err(err) => {
-                tracing::info!(platform = %name, error = %err, "a card submission that answers no chatops prompt; ignored");
-                app.metrics.request(&name, ENDPOINT, "ignored");
-                return acknowledged(invoke);
+        // Remembered while the token that carried it is accepted (a replay of
+        // this request needs that token), and at least through the retries.
+        let token_ends = token
+            .verified
+            .claims
+            .expires_at
+            .saturating_add(verify::LEEWAY_SECONDS);
+        let window = replay::until_unix(
+            i64::try_from(token_ends).unwrap_or(i64::MAX),
+            i64::try_from(token.now).unwrap_or(i64::MAX),
+        )
+        .max(RETRY_WINDOW);
+        Ok(Admitted {
+            activity,
+            triaged,
+            window,
+        })
+    }
+
+    fn dedupe(request: &Request<'_>, admitted: &Admitted) -> Result<(), Stop> {
+        let activity = &admitted.activity;
+        let key: [&[u8]; 3] = [
+            request.name.as_bytes(),
+            activity.conversation_id.as_bytes(),
+            activity.id.as_deref().unwrap_or_default().as_bytes(),
+        ];
+        request.first_time(&request.app.teams_activities, &key, admitted.window, || {
+            request.duplicate(acknowledged(admitted.invoke()))
+        })
+    }
+
+    fn start(request: &Request<'_>, admitted: Admitted) -> Response {
+        let (name, invoke) = (request.name, admitted.invoke());
+        let activity = &admitted.activity;
+        let step = match admitted.triaged {
+            Triage::Command(text) => {
+                let prefix = &request.platform.settings.command_prefix;
+                pipeline::Step::Run(invocation(name, prefix, activity, &text))
             }
-        },
-        // Answered above.
-        Triage::Ignore(_) => return StatusCode::OK.into_response(),
-    };
-    if let Err(busy) = pipeline::spawn(&app, runtime.clone(), &name, ENDPOINT, step) {
-        tell_busy(&app, &runtime, &name, &activity, busy.to_string());
+            Triage::Submit(value) | Triage::Execute(value) => match cards::prompt_answer(&value) {
+                Ok(answer) => pipeline::Step::Answer {
+                    origin: origin(name, activity),
+                    token: answer.token,
+                    answers: answer.answers,
+                },
+                Err(err) => {
+                    tracing::info!(platform = %name, error = %err, "a card submission that answers no chatops prompt; ignored");
+                    request.count("ignored");
+                    return acknowledged(invoke);
+                }
+            },
+            // Answered by `parse`.
+            Triage::Ignore(_) => return StatusCode::OK.into_response(),
+        };
+        if let Err(busy) = request.spawn(step) {
+            tell_busy(request.app, request.runtime, name, activity, busy.to_string());
+        }
+        acknowledged(invoke)
     }
-    acknowledged(invoke)
 }
 
 /// 200; for an invoke, with the invoke response Teams shows on the card.
@@ -157,18 +186,18 @@ fn acknowledged(invoke: bool) -> Response {
 
 /// A request whose token did not pass: refused with the reason (never the
 /// token), which names the issuer and key id when known.
-fn unverified(app: &App, name: &str, err: &verify::VerifyError) -> Response {
+fn unverified(err: &verify::VerifyError) -> Refusal {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::UNAUTHORIZED);
     let outcome = if status == StatusCode::SERVICE_UNAVAILABLE {
         "keys_unavailable"
     } else {
         "unverified"
     };
-    Refusal::new(status, outcome, err.to_string()).answer(app, name, ENDPOINT)
+    Refusal::new(status, outcome, err.to_string())
 }
 
 /// Tells the conversation the gateway is busy (`text`: which limit), as a reply to the activity.
-fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, activity: &Activity, text: String) {
+fn tell_busy(app: &App, runtime: &std::sync::Arc<Runtime>, name: &str, activity: &Activity, text: String) {
     let runtime = runtime.clone();
     let name = name.to_owned();
     let to = activity.reply_context();

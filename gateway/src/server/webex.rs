@@ -21,19 +21,20 @@
 //! acknowledged, as a retry from Webex would meet the same failure and
 //! Webex disables webhooks that keep failing; the next event tries again.
 
-use std::{
-    sync::Arc,
-    time::{Instant, SystemTime, UNIX_EPOCH},
-};
+use std::sync::Arc;
 
 use axum::{
-    body::Bytes,
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 
-use super::replay::{self, Replay};
-use super::{App, notify_busy, pipeline, refusal::Refusal, slots};
+use super::{
+    App,
+    admission::{Request, Stop, Webhook, unix_now},
+    notify_busy, pipeline,
+    refusal::Refusal,
+    replay, slots,
+};
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -47,98 +48,109 @@ use crate::{
 const ENDPOINT: &str = "events";
 
 /// `POST /hooks/{name}/events` on a Webex platform.
-pub(super) async fn events(app: Arc<App>, name: String, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(runtime) = app.runtime() else {
-        return Refusal::not_ready().answer(&app, &name, ENDPOINT);
-    };
-    let Some(Platform {
-        kind: PlatformKind::Webex {
-            webhook_secret,
-            identity,
-            ..
-        },
-        ..
-    }) = runtime.platforms.get(&name)
-    else {
-        return Refusal::unknown_platform("Webex", &name).answer(&app, &name, ENDPOINT);
-    };
-    let signature = headers
-        .get(verify::SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok());
-    if let Err(err) = verify::verify(webhook_secret.as_bytes(), signature, &body) {
-        return Refusal::unverified(err).answer(&app, &name, ENDPOINT);
+pub(super) struct Events;
+
+/// An event to run, fresh enough to.
+pub(super) struct FreshEvent {
+    event: WebhookEvent,
+    /// Until when (Unix seconds) a replay of it would still be fresh.
+    open_until: i64,
+    /// When it was checked (Unix seconds).
+    now: i64,
+}
+
+impl Webhook for Events {
+    const KIND: &'static str = "Webex";
+    const ENDPOINT: &'static str = ENDPOINT;
+    type Verified = ();
+    type Admitted = FreshEvent;
+
+    fn serves(kind: &PlatformKind) -> bool {
+        matches!(kind, PlatformKind::Webex { .. })
     }
-    let event = match inbound::parse_webhook(&body) {
-        Ok(event) => event,
-        Err(err) => {
-            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
-        }
-    };
-    let bot_id = identity
-        .get()
-        .map(|bot| bot.person_id.as_str())
-        .unwrap_or_default();
-    if let Triage::Ignore(reason) = inbound::triage(&event, bot_id) {
-        tracing::debug!(platform = %name, ?reason, "Webex event ignored");
-        app.metrics.request(&name, ENDPOINT, "ignored");
-        return StatusCode::OK.into_response();
+
+    async fn verify(request: &Request<'_>) -> Result<(), Stop> {
+        let PlatformKind::Webex { webhook_secret, .. } = &request.platform.kind else {
+            return Err(Refusal::unknown_platform(Self::KIND, request.name).into());
+        };
+        let signature = request.raw.header(verify::SIGNATURE_HEADER);
+        verify::verify(webhook_secret.as_bytes(), signature, &request.raw.body)
+            .map_err(|err| Refusal::unverified(err).into())
     }
-    let now_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    let open_until = match verify::check_created(event.created.as_deref(), now_unix) {
-        Ok(open_until) => open_until,
-        Err(err @ (verify::CreatedError::Missing | verify::CreatedError::Malformed)) => {
-            return Refusal::malformed(err).answer(&app, &name, ENDPOINT);
+
+    fn parse(request: &Request<'_>, (): ()) -> Result<FreshEvent, Stop> {
+        let event = inbound::parse_webhook(&request.raw.body).map_err(Refusal::malformed)?;
+        let bot_id = match &request.platform.kind {
+            PlatformKind::Webex { identity, .. } => identity.get().map(|bot| bot.person_id.as_str()),
+            _ => None,
+        };
+        if let Triage::Ignore(reason) = inbound::triage(&event, bot_id.unwrap_or_default()) {
+            tracing::debug!(platform = %request.name, ?reason, "Webex event ignored");
+            return Err(request.ignored());
         }
-        Err(err) => {
-            // Not run, but acknowledged: a stale delivery is a replay, or
-            // Webex's redelivery too late to act on, and Webex would meet
-            // the same refusal on every retry and disable a webhook that
-            // keeps failing. The status tells a replayer nothing either way.
-            Refusal::new(StatusCode::OK, "stale", err.to_string()).record(&app, &name, ENDPOINT);
-            return StatusCode::OK.into_response();
-        }
-    };
-    // Remembered until `data.created` leaves the window: a replay after that is stale.
-    let key: [&[u8]; 2] = [name.as_bytes(), event.data_id.as_bytes()];
-    let window = replay::until_unix(open_until, now_unix);
-    match app.webex_events.first_time(&key, Instant::now(), window) {
-        Ok(()) => {}
-        Err(Replay::Seen) => {
-            app.metrics.request(&name, ENDPOINT, replay::DUPLICATE);
-            return StatusCode::OK.into_response();
-        }
-        // Webex redelivers after a 5xx, when there may be room.
-        Err(Replay::Full { retry_after }) => {
-            return Refusal::replay_cache_full(retry_after).answer(&app, &name, ENDPOINT);
-        }
+        let now = unix_now();
+        let open_until = match verify::check_created(event.created.as_deref(), now) {
+            Ok(open_until) => open_until,
+            Err(err @ (verify::CreatedError::Missing | verify::CreatedError::Malformed)) => {
+                return Err(Refusal::malformed(err).into());
+            }
+            Err(err) => {
+                // Not run, but acknowledged: a stale delivery is a replay, or
+                // Webex's redelivery too late to act on, and Webex would meet
+                // the same refusal on every retry and disable a webhook that
+                // keeps failing. The status tells a replayer nothing either way.
+                Refusal::new(StatusCode::OK, "stale", err.to_string()).record(
+                    request.app,
+                    request.name,
+                    ENDPOINT,
+                );
+                return Err(Stop::answered(StatusCode::OK.into_response()));
+            }
+        };
+        Ok(FreshEvent {
+            event,
+            open_until,
+            now,
+        })
     }
-    // The command is known only once the message is fetched: the slot is
-    // settled then (pipeline::run_in_slot).
-    let user = slots::user_key(
-        &name,
-        event.org_id.as_deref(),
-        event.person_id.as_deref().or(event.actor_id.as_deref()),
-    );
-    let slot = match app.command_slots.try_take(&user, slots::Kind::Undecided) {
-        Ok(slot) => slot,
-        Err(busy) => {
-            tracing::warn!(platform = %name, reason = busy.outcome(), "gateway busy; Webex event dropped");
-            app.metrics.request(&name, ENDPOINT, busy.outcome());
-            tell_busy(&app, &runtime, &name, &event, busy.to_string());
-            return StatusCode::OK.into_response();
-        }
-    };
-    app.metrics.request(&name, ENDPOINT, "accepted");
-    let task_app = app.clone();
-    app.tasks.spawn(async move {
-        if let Some(step) = fetch(&task_app, &runtime, &name, event).await {
-            pipeline::run_in_slot(&task_app, &runtime, &name, ENDPOINT, step, slot).await;
-        }
-    });
-    StatusCode::OK.into_response()
+
+    /// Remembered until `data.created` leaves the window: a replay after that
+    /// is stale. Webex redelivers what it thinks failed: acknowledged, not run.
+    fn dedupe(request: &Request<'_>, fresh: &FreshEvent) -> Result<(), Stop> {
+        let key: [&[u8]; 2] = [request.name.as_bytes(), fresh.event.data_id.as_bytes()];
+        let window = replay::until_unix(fresh.open_until, fresh.now);
+        request.first_time(&request.app.webex_events, &key, window, || {
+            request.duplicate(StatusCode::OK.into_response())
+        })
+    }
+
+    fn start(request: &Request<'_>, FreshEvent { event, .. }: FreshEvent) -> Response {
+        let (app, name) = (request.app, request.name);
+        // The command is known only once the message is fetched: the slot is
+        // settled then (pipeline::run_in_slot).
+        let user = slots::user_key(
+            name,
+            event.org_id.as_deref(),
+            event.person_id.as_deref().or(event.actor_id.as_deref()),
+        );
+        let slot = match app.command_slots.try_take(&user, slots::Kind::Undecided) {
+            Ok(slot) => slot,
+            Err(busy) => {
+                tracing::warn!(platform = %name, reason = busy.outcome(), "gateway busy; Webex event dropped");
+                request.count(busy.outcome());
+                tell_busy(app, request.runtime, name, &event, busy.to_string());
+                return StatusCode::OK.into_response();
+            }
+        };
+        request.count("accepted");
+        let (task_app, runtime, name) = (app.clone(), request.runtime.clone(), name.to_owned());
+        app.tasks.spawn(async move {
+            if let Some(step) = fetch(&task_app, &runtime, &name, event).await {
+                pipeline::run_in_slot(&task_app, &runtime, &name, ENDPOINT, step, slot).await;
+            }
+        });
+        StatusCode::OK.into_response()
+    }
 }
 
 /// Tells the space the gateway is busy (`text`: which limit), in the

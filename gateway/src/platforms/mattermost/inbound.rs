@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// Why a body could not be read. Short reasons, safe to answer with (as a
@@ -265,92 +266,70 @@ pub struct DialogSubmission {
 /// dialog submission, told apart by `type`.
 pub fn parse_action(body: &[u8]) -> Result<ActionRequest, ParseError> {
     let value: Value = serde_json::from_slice(body).map_err(|_| ParseError::NotJson)?;
-    let object = value.as_object().ok_or(ParseError::NotJson)?;
-    let kind = match object.get("type") {
-        Some(Value::String(kind)) if !kind.is_empty() => kind.as_str(),
-        Some(Value::String(_)) | None | Some(Value::Null) => return Err(ParseError::Missing("type")),
-        Some(_) => return Err(ParseError::WrongType("type")),
-    };
-    match kind {
-        "button" => post_action(object, ActionKind::Button).map(ActionRequest::Action),
-        "select" => post_action(object, ActionKind::Select).map(ActionRequest::Action),
-        "dialog_submission" => dialog_submission(object).map(ActionRequest::Dialog),
+    if !value.is_object() {
+        return Err(ParseError::NotJson);
+    }
+    let mut request = wire::Request::deserialize(value).map_err(|_| ParseError::NotJson)?;
+    match std::mem::take(&mut request.kind).required("type")?.as_str() {
+        "button" => post_action(request, ActionKind::Button).map(ActionRequest::Action),
+        "select" => post_action(request, ActionKind::Select).map(ActionRequest::Action),
+        "dialog_submission" => dialog_submission(request).map(ActionRequest::Dialog),
         other => Ok(ActionRequest::Other(other.to_owned())),
     }
 }
 
-fn post_action(object: &Map<String, Value>, kind: ActionKind) -> Result<PostAction, ParseError> {
-    let context = match object.get("context") {
-        Some(Value::Object(context)) => context.clone(),
-        None | Some(Value::Null) => return Err(ParseError::Missing("context")),
-        Some(_) => return Err(ParseError::WrongType("context")),
-    };
-    let selected_option = match context.get("selected_option") {
-        Some(Value::String(value)) => Some(value.clone()),
-        None | Some(Value::Null) => None,
-        Some(_) => return Err(ParseError::WrongType("context.selected_option")),
-    };
+fn post_action(request: wire::Request, kind: ActionKind) -> Result<PostAction, ParseError> {
+    let context = request
+        .context
+        .checked("context")?
+        .ok_or(ParseError::Missing("context"))?;
+    let fields = wire::ContextFields::deserialize(Value::Object(context.clone())).unwrap_or_default();
+    let selected_option = fields.selected_option.checked("context.selected_option")?;
     Ok(PostAction {
         kind,
-        user_id: required(object, "user_id")?,
-        user_name: text(object, "user_name")?,
-        channel_id: required(object, "channel_id")?,
-        channel_name: text(object, "channel_name")?,
-        team_id: text(object, "team_id")?,
-        team_domain: text(object, "team_domain")?,
-        post_id: required(object, "post_id")?,
-        trigger_id: text(object, "trigger_id")?,
-        data_source: text(object, "data_source")?,
+        user_id: request.user_id.required("user_id")?,
+        user_name: request.user_name.text("user_name")?,
+        channel_id: request.channel_id.required("channel_id")?,
+        channel_name: request.channel_name.text("channel_name")?,
+        team_id: request.team_id.text("team_id")?,
+        team_domain: request.team_domain.text("team_domain")?,
+        post_id: request.post_id.required("post_id")?,
+        trigger_id: request.trigger_id.text("trigger_id")?,
+        data_source: request.data_source.text("data_source")?,
         context,
         selected_option,
     })
 }
 
-fn dialog_submission(object: &Map<String, Value>) -> Result<DialogSubmission, ParseError> {
-    let submission = match object.get("submission") {
-        Some(Value::Object(fields)) => fields
-            .iter()
-            .map(|(name, value)| {
-                let value = match value {
-                    Value::String(text) => text.clone(),
-                    Value::Null => String::new(),
-                    Value::Bool(_) | Value::Number(_) => value.to_string(),
-                    Value::Array(_) | Value::Object(_) => return Err(ParseError::WrongType("submission")),
-                };
-                Ok((name.clone(), value))
-            })
-            .collect::<Result<_, _>>()?,
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(_) => return Err(ParseError::WrongType("submission")),
-    };
-    let cancelled = match object.get("cancelled") {
-        Some(Value::Bool(cancelled)) => *cancelled,
-        None | Some(Value::Null) => false,
-        Some(_) => return Err(ParseError::WrongType("cancelled")),
-    };
+fn dialog_submission(request: wire::Request) -> Result<DialogSubmission, ParseError> {
+    let submission = request
+        .submission
+        .checked("submission")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Value::String(text) => text,
+                Value::Null => String::new(),
+                Value::Bool(_) | Value::Number(_) => value.to_string(),
+                Value::Array(_) | Value::Object(_) => return Err(ParseError::WrongType("submission")),
+            };
+            Ok((name, value))
+        })
+        .collect::<Result<_, _>>()?;
+    let cancelled = request.cancelled.checked("cancelled")?.unwrap_or(false);
     Ok(DialogSubmission {
-        callback_id: text(object, "callback_id")?.unwrap_or_default(),
-        state: required(object, "state")?,
-        user_id: required(object, "user_id")?,
-        channel_id: text(object, "channel_id")?,
-        team_id: text(object, "team_id")?,
+        callback_id: request.callback_id.text("callback_id")?.unwrap_or_default(),
+        state: request.state.required("state")?,
+        user_id: request.user_id.required("user_id")?,
+        channel_id: request.channel_id.text("channel_id")?,
+        team_id: request.team_id.text("team_id")?,
         submission,
         cancelled,
     })
 }
 
-/// A string field: `None` when absent, null or empty.
-fn text(object: &Map<String, Value>, name: &'static str) -> Result<Option<String>, ParseError> {
-    match object.get(name) {
-        Some(Value::String(text)) if !text.is_empty() => Ok(Some(text.clone())),
-        Some(Value::String(_)) | Some(Value::Null) | None => Ok(None),
-        Some(_) => Err(ParseError::WrongType(name)),
-    }
-}
-
-fn required(object: &Map<String, Value>, name: &'static str) -> Result<String, ParseError> {
-    text(object, name)?.ok_or(ParseError::Missing(name))
-}
+mod wire;
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
-use crate::platforms::json::text;
+use crate::platforms::json::{self, Text};
 
 /// Why a verified body could not be read. Short reasons, safe to answer with
 /// (as a 400): none echoes the body.
@@ -191,121 +189,94 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, ParseError> {
     let payload = form(body)?
         .remove("payload")
         .ok_or(ParseError::Missing("payload"))?;
-    let payload: Value = serde_json::from_str(&payload).map_err(|_| ParseError::PayloadNotJson)?;
-    match required(&payload, "/type", "type")?.as_str() {
-        "block_actions" => block_actions(&payload).map(Interaction::BlockActions),
-        "view_submission" => view_submission(&payload).map(Interaction::ViewSubmission),
+    let mut payload: wire::Payload =
+        json::parse(payload.as_bytes()).map_err(|_| ParseError::PayloadNotJson)?;
+    match required(std::mem::take(&mut payload.kind), "type")?.as_str() {
+        "block_actions" => block_actions(payload).map(Interaction::BlockActions),
+        "view_submission" => view_submission(payload).map(Interaction::ViewSubmission),
         other => Ok(Interaction::Other(other.to_owned())),
     }
 }
 
-fn block_actions(payload: &Value) -> Result<BlockActions, ParseError> {
-    let actions = payload
-        .get("actions")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
+fn block_actions(mut payload: wire::Payload) -> Result<BlockActions, ParseError> {
+    let actions = std::mem::take(&mut payload.actions.0)
+        .into_iter()
         .map(|action| {
             Ok(Action {
-                action_id: required(action, "/action_id", "actions[].action_id")?,
-                block_id: text(action, "/block_id").unwrap_or_default(),
-                value: text(action, "/value"),
-                selected_option_value: text(action, "/selected_option/value"),
-                action_ts: text(action, "/action_ts").unwrap_or_default(),
+                action_id: required(action.action_id, "actions[].action_id")?,
+                block_id: action.block_id.into_option().unwrap_or_default(),
+                value: action.value.into_option(),
+                selected_option_value: action.selected_option.or_empty().value.into_option(),
+                action_ts: action.action_ts.into_option().unwrap_or_default(),
             })
         })
         .collect::<Result<_, ParseError>>()?;
+    let team_id = required(payload.team_id(), "team.id")?;
+    let (user_id, user_name) = payload.user()?;
+    let enterprise_id = payload.enterprise_id();
+    let container = payload.container.or_empty();
+    let message = payload.message.or_empty();
     Ok(BlockActions {
-        team_id: team_id(payload)?,
-        enterprise_id: enterprise_id(payload),
-        channel_id: text(payload, "/channel/id").or_else(|| text(payload, "/container/channel_id")),
-        user_id: required(payload, "/user/id", "user.id")?,
-        user_name: user_name(payload),
-        response_url: text(payload, "/response_url"),
-        trigger_id: text(payload, "/trigger_id").unwrap_or_default(),
-        message_ts: text(payload, "/container/message_ts").or_else(|| text(payload, "/message/ts")),
-        thread_ts: text(payload, "/message/thread_ts").or_else(|| text(payload, "/container/thread_ts")),
+        team_id,
+        enterprise_id,
+        channel_id: payload
+            .channel
+            .or_empty()
+            .id
+            .or(container.channel_id)
+            .into_option(),
+        user_id,
+        user_name,
+        response_url: payload.response_url.into_option(),
+        trigger_id: payload.trigger_id.into_option().unwrap_or_default(),
+        message_ts: container.message_ts.or(message.ts).into_option(),
+        thread_ts: message.thread_ts.or(container.thread_ts).into_option(),
         actions,
     })
 }
 
-fn view_submission(payload: &Value) -> Result<ViewSubmission, ParseError> {
-    let view = payload
-        .get("view")
-        .filter(|v| v.is_object())
-        .ok_or(ParseError::Missing("view"))?;
+fn view_submission(mut payload: wire::Payload) -> Result<ViewSubmission, ParseError> {
+    let view = payload.view.0.take().ok_or(ParseError::Missing("view"))?;
     let values = view
-        .pointer("/state/values")
-        .and_then(Value::as_object)
+        .state
+        .or_empty()
+        .values
+        .0
         .into_iter()
-        .flatten()
-        .filter_map(|(block_id, elements)| {
-            let elements = elements.as_object()?;
-            let answer = elements.values().find_map(answer);
-            // An optional field left empty is still a field: the server reads
-            // the answers by position.
-            (!elements.is_empty()).then(|| (block_id.clone(), answer.unwrap_or_default()))
+        // An optional field left empty is still a field: the server reads
+        // the answers by position.
+        .filter(|(_, elements)| !elements.0.is_empty())
+        .map(|(block_id, elements)| {
+            let answer = elements.0.into_values().find_map(wire::Element::answer);
+            (block_id, answer.unwrap_or_default())
         })
         .collect();
     let response_urls = payload
-        .get("response_urls")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+        .response_urls
+        .0
         .iter()
         .filter_map(|url| {
             Some(ResponseUrl {
-                block_id: text(url, "/block_id").unwrap_or_default(),
-                action_id: text(url, "/action_id").unwrap_or_default(),
-                channel_id: text(url, "/channel_id")?,
-                response_url: text(url, "/response_url")?,
+                block_id: url.block_id.get().unwrap_or_default().to_owned(),
+                action_id: url.action_id.get().unwrap_or_default().to_owned(),
+                channel_id: url.channel_id.get()?.to_owned(),
+                response_url: url.response_url.get()?.to_owned(),
             })
         })
         .collect();
+    let team_id = required(payload.team_id().or(view.app_installed_team_id), "team.id")?;
+    let (user_id, user_name) = payload.user()?;
     Ok(ViewSubmission {
-        team_id: team_id(payload).or_else(|_| required(view, "/app_installed_team_id", "team.id"))?,
-        enterprise_id: enterprise_id(payload),
-        user_id: required(payload, "/user/id", "user.id")?,
-        user_name: user_name(payload),
-        view_id: required(view, "/id", "view.id")?,
-        callback_id: text(view, "/callback_id").unwrap_or_default(),
-        private_metadata: text(view, "/private_metadata").unwrap_or_default(),
+        team_id,
+        enterprise_id: payload.enterprise_id(),
+        user_id,
+        user_name,
+        view_id: required(view.id, "view.id")?,
+        callback_id: view.callback_id.into_option().unwrap_or_default(),
+        private_metadata: view.private_metadata.into_option().unwrap_or_default(),
         values,
         response_urls,
     })
-}
-
-/// The single answer held by one element of a submitted view's state.
-fn answer(element: &Value) -> Option<String> {
-    const PLACES: [&str; 7] = [
-        "/value",
-        "/selected_option/value",
-        "/selected_date",
-        "/selected_time",
-        "/selected_user",
-        "/selected_conversation",
-        "/selected_channel",
-    ];
-    PLACES.iter().find_map(|place| text(element, place))
-}
-
-fn team_id(payload: &Value) -> Result<String, ParseError> {
-    text(payload, "/team/id")
-        .or_else(|| text(payload, "/user/team_id"))
-        .ok_or(ParseError::Missing("team.id"))
-}
-
-/// `enterprise` is an object in interactivity payloads and a string in some others.
-fn enterprise_id(payload: &Value) -> Option<String> {
-    text(payload, "/enterprise/id")
-        .or_else(|| text(payload, "/enterprise"))
-        .or_else(|| text(payload, "/enterprise_id"))
-        .or_else(|| text(payload, "/team/enterprise_id"))
-}
-
-fn user_name(payload: &Value) -> Option<String> {
-    text(payload, "/user/username").or_else(|| text(payload, "/user/name"))
 }
 
 /// An Events API delivery.
@@ -354,38 +325,38 @@ pub struct AppMention {
 
 /// Parses an Events API body.
 pub fn parse_event(body: &[u8]) -> Result<Event, ParseError> {
-    let envelope: Value = serde_json::from_slice(body).map_err(|_| ParseError::BodyNotJson)?;
-    match required(&envelope, "/type", "type")?.as_str() {
+    let envelope: wire::Envelope = json::parse(body).map_err(|_| ParseError::BodyNotJson)?;
+    match required(envelope.kind, "type")?.as_str() {
         "url_verification" => Ok(Event::UrlVerification {
-            challenge: required(&envelope, "/challenge", "challenge")?,
+            challenge: required(envelope.challenge, "challenge")?,
         }),
         "event_callback" => {
-            let event_id = required(&envelope, "/event_id", "event_id")?;
-            let event = envelope
-                .get("event")
-                .filter(|e| e.is_object())
-                .ok_or(ParseError::Missing("event"))?;
-            let kind = required(event, "/type", "event.type")?;
-            let Some(user) = (kind == "app_mention").then(|| text(event, "/user")).flatten() else {
+            let event_id = required(envelope.event_id, "event_id")?;
+            let event = envelope.event.0.ok_or(ParseError::Missing("event"))?;
+            let kind = required(event.kind, "event.type")?;
+            let Some(user) = (kind == "app_mention").then_some(event.user.0).flatten() else {
                 return Ok(Event::Other { event_id, kind });
             };
+            let authorization = envelope.authorizations.0.into_iter().next().unwrap_or_default();
             Ok(Event::AppMention(AppMention {
                 event_id,
-                team_id: text(&envelope, "/team_id")
-                    .or_else(|| text(&envelope, "/authorizations/0/team_id"))
-                    .or_else(|| text(event, "/team"))
-                    .ok_or(ParseError::Missing("team_id"))?,
-                enterprise_id: text(&envelope, "/enterprise_id")
-                    .or_else(|| text(&envelope, "/authorizations/0/enterprise_id")),
-                channel: required(event, "/channel", "event.channel")?,
+                team_id: required(
+                    envelope.team_id.or(authorization.team_id).or(event.team),
+                    "team_id",
+                )?,
+                enterprise_id: envelope
+                    .enterprise_id
+                    .or(authorization.enterprise_id)
+                    .into_option(),
+                channel: required(event.channel, "event.channel")?,
                 user,
-                text: mention_text(&text(event, "/text").unwrap_or_default()),
-                ts: required(event, "/ts", "event.ts")?,
-                thread_ts: text(event, "/thread_ts"),
+                text: mention_text(event.text.get().unwrap_or_default()),
+                ts: required(event.ts, "event.ts")?,
+                thread_ts: event.thread_ts.into_option(),
             }))
         }
         other => Ok(Event::Other {
-            event_id: text(&envelope, "/event_id").unwrap_or_default(),
+            event_id: envelope.event_id.into_option().unwrap_or_default(),
             kind: other.to_owned(),
         }),
     }
@@ -415,14 +386,17 @@ fn form(body: &[u8]) -> Result<BTreeMap<String, String>, ParseError> {
     Ok(form_urlencoded::parse(body).into_owned().collect())
 }
 
-fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {
-    text(value, pointer).ok_or(ParseError::Missing(name))
+/// A required field: [`ParseError::Missing`] naming it when absent.
+fn required(text: Text, name: &'static str) -> Result<String, ParseError> {
+    text.into_option().ok_or(ParseError::Missing(name))
 }
+
+mod wire;
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 

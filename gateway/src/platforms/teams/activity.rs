@@ -8,9 +8,10 @@
 //! answer to one of our prompts (members added, reactions, typing, installs)
 //! is acknowledged and dropped.
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::platforms::json::text;
+use crate::platforms::json::Text;
 
 use crate::model::ReplyContext;
 
@@ -78,42 +79,44 @@ pub fn parse(body: &[u8]) -> Result<Activity, ParseError> {
     if !value.is_object() {
         return Err(ParseError::NotJson);
     }
-    let recipient_id = text(&value, "/recipient/id");
-    let bot_mentions = value
-        .pointer("/entities")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter(|e| e.get("type").and_then(Value::as_str) == Some("mention"))
+    let wire = wire::Activity::deserialize(value).map_err(|_| ParseError::NotJson)?;
+    let (from, conversation) = (wire.from.or_empty(), wire.conversation.or_empty());
+    let channel_data = wire.channel_data.or_empty();
+    let recipient_id = wire.recipient.or_empty().id.into_option();
+    let bot_mentions = wire
+        .entities
+        .0
+        .into_iter()
+        // A mention of the bot, not of a person named in the command.
+        .filter(|e| e.kind.get() == Some("mention"))
         .filter(|e| {
-            // A mention of the bot, not of a person named in the command.
-            let mentioned = e.pointer("/mentioned/id").and_then(Value::as_str);
-            mentioned.is_some() && mentioned == recipient_id.as_deref()
+            recipient_id.is_some()
+                && e.mentioned.0.as_ref().and_then(|m| m.id.get()) == recipient_id.as_deref()
         })
-        .filter_map(|e| e.get("text").and_then(Value::as_str))
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .filter_map(|e| e.text.into_option())
         .collect();
     Ok(Activity {
-        activity_type: required(&value, "/type", "type")?,
-        name: text(&value, "/name"),
-        id: text(&value, "/id"),
-        service_url: required(&value, "/serviceUrl", "serviceUrl")?,
-        channel_id: required(&value, "/channelId", "channelId")?,
-        from_id: required(&value, "/from/id", "from.id")?,
-        from_name: text(&value, "/from/name"),
-        aad_object_id: text(&value, "/from/aadObjectId"),
-        conversation_id: required(&value, "/conversation/id", "conversation.id")?,
-        conversation_type: text(&value, "/conversation/conversationType"),
-        tenant: text(&value, "/conversation/tenantId").or_else(|| text(&value, "/channelData/tenant/id")),
-        team: text(&value, "/channelData/team/id"),
-        channel: text(&value, "/channelData/channel/id"),
+        activity_type: required(wire.kind, "type")?,
+        name: wire.name.into_option(),
+        id: wire.id.into_option(),
+        service_url: required(wire.service_url, "serviceUrl")?,
+        channel_id: required(wire.channel_id, "channelId")?,
+        from_id: required(from.id, "from.id")?,
+        from_name: from.name.into_option(),
+        aad_object_id: from.aad_object_id.into_option(),
+        conversation_id: required(conversation.id, "conversation.id")?,
+        conversation_type: conversation.conversation_type.into_option(),
+        tenant: conversation
+            .tenant_id
+            .or(channel_data.tenant.or_empty().id)
+            .into_option(),
+        team: channel_data.team.or_empty().id.into_option(),
+        channel: channel_data.channel.or_empty().id.into_option(),
         recipient_id,
-        text: text(&value, "/text").unwrap_or_default(),
+        text: wire.text.into_option().unwrap_or_default(),
         bot_mentions,
-        value: value.get("value").filter(|v| !v.is_null()).cloned(),
-        reply_to_id: text(&value, "/replyToId"),
+        value: wire.value,
+        reply_to_id: wire.reply_to_id.into_option(),
     })
 }
 
@@ -147,8 +150,12 @@ pub fn triage(activity: &Activity) -> Triage {
             }
         }
         "invoke" if activity.name.as_deref() == Some(CARD_ACTION_INVOKE) => {
-            match activity.value.as_ref().and_then(|v| v.pointer("/action/data")) {
-                Some(data @ Value::Object(_)) => Triage::Execute(data.clone()),
+            let invoke = activity.value.clone().map(wire::CardActionInvoke::deserialize);
+            let data = invoke
+                .and_then(Result::ok)
+                .and_then(|invoke| invoke.action.0?.data);
+            match data {
+                Some(data @ Value::Object(_)) => Triage::Execute(data),
                 _ => Triage::Ignore("a card action without data"),
             }
         }
@@ -213,9 +220,12 @@ impl Activity {
     }
 }
 
-fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {
-    text(value, pointer).ok_or(ParseError::Missing(name))
+/// A required field: [`ParseError::Missing`] naming it when absent.
+fn required(text: Text, name: &'static str) -> Result<String, ParseError> {
+    text.into_option().ok_or(ParseError::Missing(name))
 }
+
+mod wire;
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
-use crate::platforms::json::{strings, text};
+use wire::required;
 
 use crate::model::ReplyContext;
 use crate::platforms::adaptive_card::{AnswerError, read_answer};
@@ -89,34 +89,28 @@ pub struct WebhookEvent {
 
 /// Parses a webhook body.
 pub fn parse_webhook(body: &[u8]) -> Result<WebhookEvent, ParseError> {
-    let envelope: Value = serde_json::from_slice(body).map_err(|_| ParseError::BodyNotJson)?;
-    if !envelope.is_object() {
-        return Err(ParseError::BodyNotJson);
-    }
-    let data = envelope
-        .get("data")
-        .filter(|d| d.is_object())
-        .ok_or(ParseError::Missing("data"))?;
-    let resource = match required(&envelope, "/resource", "resource")?.as_str() {
+    let envelope: wire::Envelope = wire::object(body)?;
+    let data = envelope.data.0.ok_or(ParseError::Missing("data"))?;
+    let resource = match required(envelope.resource, "resource")?.as_str() {
         "messages" => Resource::Messages,
         "attachmentActions" => Resource::AttachmentActions,
         other => Resource::Other(other.to_owned()),
     };
     Ok(WebhookEvent {
-        webhook_id: required(&envelope, "/id", "id")?,
-        name: text(&envelope, "/name"),
+        webhook_id: required(envelope.id, "id")?,
+        name: envelope.name.into_option(),
         resource,
-        event: required(&envelope, "/event", "event")?,
-        org_id: text(&envelope, "/orgId"),
-        actor_id: text(&envelope, "/actorId"),
-        data_id: required(data, "/id", "data.id")?,
-        room_id: text(data, "/roomId"),
-        room_type: text(data, "/roomType"),
-        person_id: text(data, "/personId"),
-        person_email: text(data, "/personEmail"),
-        message_id: text(data, "/messageId"),
-        mentioned_people: strings(data, "/mentionedPeople"),
-        created: text(data, "/created"),
+        event: required(envelope.event, "event")?,
+        org_id: envelope.org_id.into_option(),
+        actor_id: envelope.actor_id.into_option(),
+        data_id: required(data.id, "data.id")?,
+        room_id: data.room_id.into_option(),
+        room_type: data.room_type.into_option(),
+        person_id: data.person_id.into_option(),
+        person_email: data.person_email.into_option(),
+        message_id: data.message_id.into_option(),
+        mentioned_people: data.mentioned_people.strings(),
+        created: data.created.into_option(),
     })
 }
 
@@ -222,21 +216,18 @@ impl ChatMessage {
 
 /// Parses the answer to `GET /v1/messages/{id}`.
 pub fn parse_message(body: &[u8]) -> Result<ChatMessage, ParseError> {
-    let message: Value = serde_json::from_slice(body).map_err(|_| ParseError::BodyNotJson)?;
-    if !message.is_object() {
-        return Err(ParseError::BodyNotJson);
-    }
+    let message: wire::Message = wire::object(body)?;
     Ok(ChatMessage {
-        id: required(&message, "/id", "id")?,
-        room_id: required(&message, "/roomId", "roomId")?,
-        room_type: text(&message, "/roomType"),
-        person_id: required(&message, "/personId", "personId")?,
-        person_email: text(&message, "/personEmail"),
-        text: text(&message, "/text").unwrap_or_default(),
-        markdown: text(&message, "/markdown"),
-        html: text(&message, "/html"),
-        mentioned_people: strings(&message, "/mentionedPeople"),
-        parent_id: text(&message, "/parentId"),
+        id: required(message.id, "id")?,
+        room_id: required(message.room_id, "roomId")?,
+        room_type: message.room_type.into_option(),
+        person_id: required(message.person_id, "personId")?,
+        person_email: message.person_email.into_option(),
+        text: message.text.into_option().unwrap_or_default(),
+        markdown: message.markdown.into_option(),
+        html: message.html.into_option(),
+        mentioned_people: message.mentioned_people.strings(),
+        parent_id: message.parent_id.into_option(),
     })
 }
 
@@ -448,21 +439,14 @@ impl AttachmentAction {
 
 /// Parses the answer to `GET /v1/attachment/actions/{id}`.
 pub fn parse_attachment_action(body: &[u8]) -> Result<AttachmentAction, ParseError> {
-    let action: Value = serde_json::from_slice(body).map_err(|_| ParseError::BodyNotJson)?;
-    if !action.is_object() {
-        return Err(ParseError::BodyNotJson);
-    }
-    let inputs = match action.get("inputs") {
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(Value::Object(inputs)) => inputs.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        Some(_) => return Err(ParseError::Missing("inputs")),
-    };
+    let action: wire::AttachmentAction = wire::object(body)?;
+    let inputs = wire::inputs(action.inputs)?;
     Ok(AttachmentAction {
-        id: required(&action, "/id", "id")?,
-        kind: text(&action, "/type"),
-        message_id: required(&action, "/messageId", "messageId")?,
-        person_id: required(&action, "/personId", "personId")?,
-        room_id: required(&action, "/roomId", "roomId")?,
+        id: required(action.id, "id")?,
+        kind: action.kind.into_option(),
+        message_id: required(action.message_id, "messageId")?,
+        person_id: required(action.person_id, "personId")?,
+        room_id: required(action.room_id, "roomId")?,
         inputs,
     })
 }
@@ -478,9 +462,6 @@ pub fn prompt_answer(action: &AttachmentAction) -> Result<PromptAnswer, ParseErr
     })
 }
 
-fn required(value: &Value, pointer: &str, name: &'static str) -> Result<String, ParseError> {
-    text(value, pointer).ok_or(ParseError::Missing(name))
-}
-
 #[cfg(test)]
 mod tests;
+mod wire;

@@ -1,0 +1,236 @@
+//! One admission path for every webhook: the platform served under the
+//! name is found, then the request is verified, parsed, deduplicated and
+//! started, in that order, by [`handle`] for any [`Webhook`]. A platform says
+//! only what each step means for it; the refusals, the metrics and the
+//! request's tracing span are the same for all.
+
+use std::{future::Future, sync::Arc, time::Duration, time::Instant};
+
+use axum::{
+    body::Bytes,
+    extract::FromRequest,
+    http::{HeaderMap, Method, StatusCode},
+    response::{IntoResponse, Response},
+};
+use tracing::{Instrument, field::Empty};
+
+use super::{
+    App, pipeline,
+    refusal::Refusal,
+    replay::{self, Replay, ReplayGuard},
+    slots::Busy,
+};
+use crate::runtime::{Platform, PlatformKind, Runtime};
+
+/// A webhook request as it reached the gateway, before anything in it is trusted.
+pub(super) struct Raw {
+    /// `POST`, or `GET` for a Mattermost command set to GET.
+    pub method: Method,
+    /// The query string (a GET command's fields).
+    pub query: Option<String>,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, unparsed: signatures are over these bytes.
+    pub body: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Raw {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        // As axum's own `Method`, `RawQuery` and `HeaderMap` extractors do: copies of the head.
+        let method = request.method().clone();
+        let query = request.uri().query().map(str::to_owned);
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Raw {
+            method,
+            query,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Raw {
+    /// A header's value, if present and text.
+    pub fn header(&self, key: &str) -> Option<&str> {
+        self.headers.get(key).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A request to a configured platform of the webhook's kind.
+pub(super) struct Request<'a> {
+    /// The gateway.
+    pub app: &'a Arc<App>,
+    /// The configuration the request is served with.
+    pub runtime: &'a Arc<Runtime>,
+    /// The platform it is addressed to.
+    pub platform: &'a Platform,
+    /// That platform's name.
+    pub name: &'a str,
+    /// The endpoint (`commands`, `events`, …), the `endpoint` label of the metrics.
+    pub endpoint: &'static str,
+    /// The request itself.
+    pub raw: &'a Raw,
+}
+
+impl Request<'_> {
+    /// Counts the request under `outcome` (`accepted`, `ignored`, …).
+    pub fn count(&self, outcome: &'static str) {
+        tracing::Span::current().record("outcome", outcome);
+        self.app.metrics.request(self.name, self.endpoint, outcome);
+    }
+
+    /// Counts the request as `ignored` and answers 200: nothing to run.
+    pub fn ignored(&self) -> Stop {
+        self.count("ignored");
+        Stop::answered(StatusCode::OK.into_response())
+    }
+
+    /// Counts the request as a `duplicate` and answers `response`: the
+    /// platform's own redelivery, acknowledged and not run again.
+    pub fn duplicate(&self, response: Response) -> Stop {
+        self.count(replay::DUPLICATE);
+        Stop::answered(response)
+    }
+
+    /// Lets `key` through the first time within `window`; a repeat gets
+    /// `repeated()`, and a full replay cache a 503 with `Retry-After` (the
+    /// platforms retry those later, when there may be room).
+    pub fn first_time(
+        &self,
+        guard: &ReplayGuard,
+        key: &[&[u8]],
+        window: Duration,
+        repeated: impl FnOnce() -> Stop,
+    ) -> Result<(), Stop> {
+        match guard.first_time(key, Instant::now(), window) {
+            Ok(()) => Ok(()),
+            Err(Replay::Seen) => Err(repeated()),
+            Err(Replay::Full { retry_after }) => Err(Refusal::replay_cache_full(retry_after).into()),
+        }
+    }
+
+    /// Starts `step` in the background if a command slot is free for it
+    /// (counted `accepted`), else says which limit is reached (counted under it).
+    pub fn spawn(&self, step: pipeline::Step) -> Result<(), Busy> {
+        pipeline::spawn(self.app, self.runtime.clone(), self.name, self.endpoint, step)
+    }
+}
+
+/// Why a request goes no further.
+pub(super) enum Stop {
+    /// Refused: counted, logged and answered by [`Refusal::answer`].
+    Refused(Refusal),
+    /// Answered as the platform expects (already counted): an ignored event,
+    /// a redelivery, a URL check. Boxed: refusals are the common stop.
+    Answered(Box<Response>),
+}
+
+impl Stop {
+    /// Stops with `response`, already counted.
+    pub fn answered(response: Response) -> Self {
+        Stop::Answered(Box::new(response))
+    }
+}
+
+impl From<Refusal> for Stop {
+    fn from(refusal: Refusal) -> Self {
+        Stop::Refused(refusal)
+    }
+}
+
+/// One webhook endpoint of one kind of platform: what verifying, parsing,
+/// deduplicating and starting a request mean there.
+pub(super) trait Webhook {
+    /// The kind of platform, as refusals and logs name it (`Slack`, `Microsoft Teams`).
+    const KIND: &'static str;
+    /// The endpoint, the `endpoint` label of the metrics.
+    const ENDPOINT: &'static str;
+    /// What verifying the request established (a token's claims, or nothing).
+    type Verified: Send;
+    /// The parsed request, ready to be deduplicated and started.
+    type Admitted: Send;
+
+    /// Whether a platform of this kind serves the endpoint.
+    fn serves(kind: &PlatformKind) -> bool;
+
+    /// An answer due before the platform is even looked up (Slack's SSL check).
+    fn early(_app: &App, _name: &str, _raw: &Raw) -> Option<Response> {
+        None
+    }
+
+    /// Checks the request's signature or token over the raw bytes.
+    fn verify(request: &Request<'_>) -> impl Future<Output = Result<Self::Verified, Stop>> + Send;
+
+    /// Parses the verified request (a malformed payload is refused with 400).
+    fn parse(request: &Request<'_>, verified: Self::Verified) -> Result<Self::Admitted, Stop>;
+
+    /// Runs each request once: a replay or the platform's redelivery stops here.
+    fn dedupe(request: &Request<'_>, admitted: &Self::Admitted) -> Result<(), Stop>;
+
+    /// Starts the command in the background and acknowledges the request.
+    fn start(request: &Request<'_>, admitted: Self::Admitted) -> Response;
+}
+
+/// Admits a request to the platform `name` through `W`: found (503 before a
+/// configuration has loaded, 404 for a name no platform of the kind has),
+/// verified, parsed, deduplicated, started. Runs in a span naming the
+/// platform, the endpoint and the outcome, never the body or a credential.
+pub(super) async fn handle<W: Webhook>(app: Arc<App>, name: String, raw: Raw) -> Response {
+    let span = tracing::info_span!(
+        "webhook",
+        kind = W::KIND,
+        platform = %name,
+        endpoint = W::ENDPOINT,
+        outcome = Empty,
+        status = Empty,
+    );
+    async {
+        let response = admit::<W>(&app, &name, &raw).await;
+        tracing::Span::current().record("status", response.status().as_u16());
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn admit<W: Webhook>(app: &Arc<App>, name: &str, raw: &Raw) -> Response {
+    if let Some(response) = W::early(app, name, raw) {
+        return response;
+    }
+    let Some(runtime) = app.runtime() else {
+        return Refusal::not_ready().answer(app, name, W::ENDPOINT);
+    };
+    let Some(platform) = runtime.platforms.get(name).filter(|p| W::serves(&p.kind)) else {
+        return Refusal::unknown_platform(W::KIND, name).answer(app, name, W::ENDPOINT);
+    };
+    let request = Request {
+        app,
+        runtime: &runtime,
+        platform,
+        name,
+        endpoint: W::ENDPOINT,
+        raw,
+    };
+    let admitted = match W::verify(&request).await {
+        Ok(verified) => W::parse(&request, verified),
+        Err(stop) => Err(stop),
+    };
+    match admitted.and_then(|admitted| W::dedupe(&request, &admitted).map(|()| admitted)) {
+        Ok(admitted) => W::start(&request, admitted),
+        Err(Stop::Refused(refusal)) => refusal.answer(app, name, W::ENDPOINT),
+        Err(Stop::Answered(response)) => *response,
+    }
+}
+
+/// Now, in Unix seconds.
+pub(super) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
