@@ -48,9 +48,13 @@ mod tests {
 
     #[test]
     fn a_sentence_starts_with_a_capital_and_ends_with_one_full_stop() {
-        assert_eq!(sentence("you may not run jobs."), "You may not run jobs.");
-        assert_eq!(sentence("Grafana answered 400"), "Grafana answered 400.");
-        assert_eq!(sentence(""), "");
+        for (error, said) in [
+            ("you may not run jobs.", "You may not run jobs."),
+            ("Grafana answered 400", "Grafana answered 400."),
+            ("", ""),
+        ] {
+            assert_eq!(sentence(error), said);
+        }
     }
 
     #[test]
