@@ -20,7 +20,9 @@ use super::{
     replay::{self, Replay, ReplayGuard},
     slots::Busy,
 };
-use crate::runtime::{Platform, PlatformKind, Runtime};
+use chatops_crds::PlatformType;
+
+use crate::runtime::{Platform, Runtime};
 
 /// A webhook request as it reached the gateway, before anything in it is trusted.
 pub(super) struct Raw {
@@ -146,17 +148,16 @@ impl From<Refusal> for Stop {
 /// One webhook endpoint of one kind of platform: what verifying, parsing,
 /// deduplicating and starting a request mean there.
 pub(super) trait Webhook {
+    /// The type of the platforms served.
+    const TYPE: PlatformType;
     /// The kind of platform, as refusals and logs name it (`Slack`, `Microsoft Teams`).
-    const KIND: &'static str;
+    const KIND: &'static str = kind_name(Self::TYPE);
     /// The endpoint, the `endpoint` label of the metrics.
     const ENDPOINT: &'static str;
     /// What verifying the request established (a token's claims, or nothing).
     type Verified: Send;
     /// The parsed request, ready to be deduplicated and started.
     type Admitted: Send;
-
-    /// Whether a platform of this kind serves the endpoint.
-    fn serves(kind: &PlatformKind) -> bool;
 
     /// An answer due before the platform is even looked up (Slack's SSL check).
     fn early(_app: &App, _name: &str, _raw: &Raw) -> Option<Response> {
@@ -169,8 +170,12 @@ pub(super) trait Webhook {
     /// Parses the verified request (a malformed payload is refused with 400).
     fn parse(request: &Request<'_>, verified: Self::Verified) -> Result<Self::Admitted, Stop>;
 
-    /// Runs each request once: a replay or the platform's redelivery stops here.
-    fn dedupe(request: &Request<'_>, admitted: &Self::Admitted) -> Result<(), Stop>;
+    /// Runs each request once: a replay or the platform's redelivery stops
+    /// here. Nothing to do where every request carries a fresh credential,
+    /// or where `verify` already did it.
+    fn dedupe(_request: &Request<'_>, _admitted: &Self::Admitted) -> Result<(), Stop> {
+        Ok(())
+    }
 
     /// Starts the command in the background and acknowledges the request.
     fn start(request: &Request<'_>, admitted: Self::Admitted) -> Response;
@@ -205,7 +210,11 @@ async fn admit<W: Webhook>(app: &Arc<App>, name: &str, raw: &Raw) -> Response {
     let Some(runtime) = app.runtime() else {
         return Refusal::not_ready().answer(app, name, W::ENDPOINT);
     };
-    let Some(platform) = runtime.platforms.get(name).filter(|p| W::serves(&p.kind)) else {
+    let Some(platform) = runtime
+        .platforms
+        .get(name)
+        .filter(|p| p.settings.platform_type == W::TYPE)
+    else {
         return Refusal::unknown_platform(W::KIND, name).answer(app, name, W::ENDPOINT);
     };
     let request = Request {
@@ -227,10 +236,67 @@ async fn admit<W: Webhook>(app: &Arc<App>, name: &str, raw: &Raw) -> Response {
     }
 }
 
+/// How refusals and logs name a type of platform.
+const fn kind_name(platform_type: PlatformType) -> &'static str {
+    match platform_type {
+        PlatformType::Slack => "Slack",
+        PlatformType::Mattermost => "Mattermost",
+        PlatformType::Webex => "Webex",
+        PlatformType::Msteams => "Microsoft Teams",
+    }
+}
+
 /// Now, in Unix seconds.
 pub(super) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_raw_request_keeps_its_method_query_headers_and_body() {
+        let request = axum::http::Request::builder()
+            .method("GET")
+            .uri("/hooks/mm/commands?text=hi&command=%2Fnautobot")
+            .header("authorization", "Token t")
+            .body(Body::from("abc"))
+            .unwrap();
+        let raw = Raw::from_request(request, &()).await.unwrap();
+        assert_eq!(raw.method, Method::GET);
+        assert_eq!(raw.query.as_deref(), Some("text=hi&command=%2Fnautobot"));
+        assert_eq!(raw.header("authorization"), Some("Token t"));
+        assert_eq!(raw.header("x-missing"), None);
+        assert_eq!(&raw.body[..], b"abc");
+    }
+
+    #[test]
+    fn each_type_of_platform_is_named_as_its_refusals_always_named_it() {
+        let names = [
+            PlatformType::Slack,
+            PlatformType::Mattermost,
+            PlatformType::Webex,
+            PlatformType::Msteams,
+        ]
+        .map(kind_name);
+        assert_eq!(names, ["Slack", "Mattermost", "Webex", "Microsoft Teams"]);
+    }
+
+    #[test]
+    fn an_answered_stop_keeps_its_response() {
+        let Stop::Answered(response) = Stop::answered(StatusCode::CONFLICT.into_response()) else {
+            panic!("answered");
+        };
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(matches!(
+            Stop::from(Refusal::replayed()),
+            Stop::Refused(refusal) if refusal.status == StatusCode::CONFLICT
+        ));
+    }
 }

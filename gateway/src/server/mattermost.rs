@@ -23,6 +23,8 @@ use super::{
     refusal::Refusal,
     replay,
 };
+use chatops_crds::PlatformType;
+
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -41,10 +43,6 @@ pub(super) struct Commands;
 /// `POST /hooks/{name}/actions`: a button, a menu choice, or a dialog submission.
 pub(super) struct Actions;
 
-fn is_mattermost(kind: &PlatformKind) -> bool {
-    matches!(kind, PlatformKind::Mattermost { .. })
-}
-
 /// The fields of a command: a GET command carries them in the query string.
 fn command_fields<'a>(request: &'a Request<'_>) -> &'a [u8] {
     if request.raw.method == Method::GET {
@@ -55,14 +53,10 @@ fn command_fields<'a>(request: &'a Request<'_>) -> &'a [u8] {
 }
 
 impl Webhook for Commands {
-    const KIND: &'static str = "Mattermost";
+    const TYPE: PlatformType = PlatformType::Mattermost;
     const ENDPOINT: &'static str = "commands";
     type Verified = ();
     type Admitted = SlashCommand;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        is_mattermost(kind)
-    }
 
     /// The command's token, any of the platform's, compared in constant time.
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
@@ -77,11 +71,6 @@ impl Webhook for Commands {
 
     fn parse(request: &Request<'_>, (): ()) -> Result<SlashCommand, Stop> {
         inbound::parse_slash_command(command_fields(request)).map_err(|err| Refusal::malformed(err).into())
-    }
-
-    fn dedupe(_: &Request<'_>, _: &SlashCommand) -> Result<(), Stop> {
-        // A command carries a fresh token check each time; Mattermost does not redeliver.
-        Ok(())
     }
 
     fn start(request: &Request<'_>, command: SlashCommand) -> Response {
@@ -137,14 +126,10 @@ fn told(is_dialog: bool, text: &str) -> Response {
 }
 
 impl Webhook for Actions {
-    const KIND: &'static str = "Mattermost";
+    const TYPE: PlatformType = PlatformType::Mattermost;
     const ENDPOINT: &'static str = "actions";
     type Verified = ();
     type Admitted = PromptAnswer;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        is_mattermost(kind)
-    }
 
     /// Mattermost signs nothing: the gateway's own MAC in the payload is checked by `parse`.
     async fn verify(_: &Request<'_>) -> Result<(), Stop> {

@@ -20,6 +20,8 @@ use super::{
     refusal::Refusal,
     replay::{self, Replay},
 };
+use chatops_crds::PlatformType;
+
 use crate::{
     commands::{parse_command_text, parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
@@ -40,7 +42,7 @@ pub(super) struct Events;
 /// Checks the request's signature with the platform's signing secret.
 fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
     let PlatformKind::Slack { signing_secret, .. } = &request.platform.kind else {
-        return Err(Refusal::unknown_platform("Slack", request.name).into());
+        return Err(Refusal::unknown_platform(Commands::KIND, request.name).into());
     };
     let raw = request.raw;
     verify::verify(
@@ -53,19 +55,11 @@ fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
     .map_err(|err| Refusal::unverified(err).into())
 }
 
-fn is_slack(kind: &PlatformKind) -> bool {
-    matches!(kind, PlatformKind::Slack { .. })
-}
-
 impl Webhook for Commands {
-    const KIND: &'static str = "Slack";
+    const TYPE: PlatformType = PlatformType::Slack;
     const ENDPOINT: &'static str = "commands";
     type Verified = ();
     type Admitted = SlashCommand;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        is_slack(kind)
-    }
 
     /// Slack's periodic certificate check (`ssl_check=1`) may come unsigned
     /// and asks for nothing but a 200; it never reaches a command.
@@ -87,11 +81,6 @@ impl Webhook for Commands {
         inbound::parse_slash_command(&request.raw.body).map_err(|err| Refusal::malformed(err).into())
     }
 
-    fn dedupe(_: &Request<'_>, _: &SlashCommand) -> Result<(), Stop> {
-        // Done with the signature, before parsing (`once`).
-        Ok(())
-    }
-
     fn start(request: &Request<'_>, command: SlashCommand) -> Response {
         let prefix = &request.platform.settings.command_prefix;
         start(
@@ -102,14 +91,10 @@ impl Webhook for Commands {
 }
 
 impl Webhook for Interactions {
-    const KIND: &'static str = "Slack";
+    const TYPE: PlatformType = PlatformType::Slack;
     const ENDPOINT: &'static str = "interactions";
     type Verified = ();
     type Admitted = pipeline::Step;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        is_slack(kind)
-    }
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
         verify_signature(request)?;
@@ -127,11 +112,6 @@ impl Webhook for Interactions {
         }
     }
 
-    fn dedupe(_: &Request<'_>, _: &pipeline::Step) -> Result<(), Stop> {
-        // Done with the signature, before parsing (`once`).
-        Ok(())
-    }
-
     fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
         start(request, step)
     }
@@ -143,14 +123,10 @@ impl Webhook for Interactions {
 const EVENT_WINDOW: Duration = Duration::from_secs(3600);
 
 impl Webhook for Events {
-    const KIND: &'static str = "Slack";
+    const TYPE: PlatformType = PlatformType::Slack;
     const ENDPOINT: &'static str = "events";
     type Verified = ();
     type Admitted = AppMention;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        is_slack(kind)
-    }
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
         verify_signature(request)

@@ -28,6 +28,8 @@ use super::{
     refusal::Refusal,
     replay,
 };
+use chatops_crds::PlatformType;
+
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::{Invocation, Level, Message, Reply},
@@ -70,14 +72,10 @@ impl Admitted {
 }
 
 impl Webhook for Messages {
-    const KIND: &'static str = "Microsoft Teams";
+    const TYPE: PlatformType = PlatformType::Msteams;
     const ENDPOINT: &'static str = ENDPOINT;
     type Verified = Authenticated;
     type Admitted = Admitted;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        matches!(kind, PlatformKind::Teams { .. })
-    }
 
     async fn verify(request: &Request<'_>) -> Result<Authenticated, Stop> {
         let PlatformKind::Teams { app_id, issuers, .. } = &request.platform.kind else {

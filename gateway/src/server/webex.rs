@@ -35,6 +35,8 @@ use super::{
     refusal::Refusal,
     replay, slots,
 };
+use chatops_crds::PlatformType;
+
 use crate::{
     commands::{parse_slash, strip_command_prefix},
     model::Invocation,
@@ -60,14 +62,10 @@ pub(super) struct FreshEvent {
 }
 
 impl Webhook for Events {
-    const KIND: &'static str = "Webex";
+    const TYPE: PlatformType = PlatformType::Webex;
     const ENDPOINT: &'static str = ENDPOINT;
     type Verified = ();
     type Admitted = FreshEvent;
-
-    fn serves(kind: &PlatformKind) -> bool {
-        matches!(kind, PlatformKind::Webex { .. })
-    }
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
         let PlatformKind::Webex { webhook_secret, .. } = &request.platform.kind else {
