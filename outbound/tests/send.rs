@@ -31,28 +31,11 @@ async fn answering(first: ResponseTemplate, times: u64) -> MockServer {
     server
 }
 
-#[tokio::test]
-async fn a_429_waits_retry_after_in_seconds() {
-    let server = answering(ResponseTemplate::new(429).insert_header("Retry-After", "1"), 1).await;
-    let client = Client::default();
-    let started = Instant::now();
-    let answer = send("test", &policy(3), || Some(client.get(server.uri())))
-        .await
-        .unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
-    assert_eq!((answer.status.as_u16(), answer.attempts), (200, 2));
-    assert_eq!(answer.text(), "ok");
-}
-
-#[tokio::test]
-async fn a_429_waits_retry_after_as_an_http_date() {
-    let at = httpdate_in(Duration::from_secs(2));
+/// One GET answered 429 with `Retry-After: retry_after` first, then 200:
+/// how long it took, and the answer.
+async fn after_one_429(retry_after: &str) -> (Duration, chatops_outbound::Answer) {
     let server = answering(
-        ResponseTemplate::new(429).insert_header("Retry-After", at.as_str()),
+        ResponseTemplate::new(429).insert_header("Retry-After", retry_after),
         1,
     )
     .await;
@@ -61,12 +44,22 @@ async fn a_429_waits_retry_after_as_an_http_date() {
     let answer = send("test", &policy(3), || Some(client.get(server.uri())))
         .await
         .unwrap();
+    (started.elapsed(), answer)
+}
+
+#[tokio::test]
+async fn a_429_waits_retry_after_in_seconds() {
+    let (took, answer) = after_one_429("1").await;
+    assert!(took >= Duration::from_secs(1), "{took:?}");
+    assert_eq!((answer.status.as_u16(), answer.attempts), (200, 2));
+    assert_eq!(answer.text(), "ok");
+}
+
+#[tokio::test]
+async fn a_429_waits_retry_after_as_an_http_date() {
+    let (took, answer) = after_one_429(&httpdate_in(Duration::from_secs(2))).await;
     // The date has whole seconds: at least one second of the two is left.
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(took >= Duration::from_millis(900), "{took:?}");
     assert_eq!(answer.attempts, 2);
 }
 

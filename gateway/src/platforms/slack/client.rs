@@ -245,11 +245,6 @@ fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchErr
 }
 
 #[cfg(test)]
-fn error_code(body: &str) -> String {
-    http::error_code(body, "error")
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -272,33 +267,10 @@ mod tests {
     }
 
     #[test]
-    fn error_bodies_give_codes_and_nothing_else() {
-        assert_eq!(
-            error_code(r#"{"ok":false,"error":"invalid_blocks"}"#),
-            "invalid_blocks"
-        );
-        assert_eq!(error_code("expired_url"), "expired_url");
-        assert_eq!(
-            error_code("see https://hooks.slack.com/x"),
-            "(error body withheld)"
-        );
-        assert_eq!(error_code(""), "(error body withheld)");
-    }
-
-    #[test]
     fn retry_after_is_read_in_seconds() {
         let mut headers = header::HeaderMap::new();
         assert_eq!(retry_after(&headers), DEFAULT_RETRY_AFTER);
         headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(retry_after(&headers), Duration::from_secs(7));
-    }
-
-    #[test]
-    fn only_the_host_of_a_url_is_logged() {
-        assert_eq!(
-            host_of("https://hooks.slack.com/commands/T1/2/secret"),
-            "hooks.slack.com"
-        );
-        assert_eq!(host_of("not a url"), "(invalid URL)");
     }
 }
