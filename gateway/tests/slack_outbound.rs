@@ -412,7 +412,7 @@ async fn errors_never_repeat_a_response_url() {
     let secret = "/commands/T0001/1234/secret-part";
     fake.script(Scripted::new(
         StatusCode::NOT_FOUND,
-        &format!("no such URL {}", fake.url(secret)),
+        format!("no such URL {}", fake.url(secret)),
     ));
     let err = fake
         .client()

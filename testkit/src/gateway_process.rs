@@ -252,13 +252,9 @@ impl Gateway {
 
     /// The value of the metric sample `sample` (e.g. `chatops_gateway_config_reloads_total`), or 0.
     pub async fn metric(&self, sample: &str) -> f64 {
-        let text = reqwest::get(format!("http://{}/metrics", self.admin))
+        metrics_text(self.admin)
             .await
-            .expect("/metrics answers")
-            .text()
-            .await
-            .expect("a body");
-        text.lines()
+            .lines()
             .filter_map(|line| line.strip_prefix(sample))
             .filter_map(|rest| rest.strip_prefix(' '))
             .filter_map(|value| value.trim().parse::<f64>().ok())
@@ -290,13 +286,9 @@ impl Drop for Gateway {
 /// The sum of the samples of metric `name` whose labels include `labels`, on
 /// the admin listener `admin` (0 when there is none).
 pub async fn metric(admin: SocketAddr, name: &str, labels: &[(&str, &str)]) -> f64 {
-    let text = reqwest::get(format!("http://{admin}/metrics"))
+    metrics_text(admin)
         .await
-        .expect("/metrics answers")
-        .text()
-        .await
-        .expect("a body");
-    text.lines()
+        .lines()
         .filter_map(|line| line.strip_prefix(name))
         .filter(|rest| rest.starts_with('{') || rest.starts_with(' '))
         .filter(|rest| {
@@ -306,4 +298,10 @@ pub async fn metric(admin: SocketAddr, name: &str, labels: &[(&str, &str)]) -> f
         })
         .filter_map(|rest| rest.rsplit(' ').next()?.trim().parse::<f64>().ok())
         .sum()
+}
+
+/// What `/metrics` on the admin listener `admin` says.
+async fn metrics_text(admin: SocketAddr) -> String {
+    let answer = reqwest::get(format!("http://{admin}/metrics")).await;
+    answer.expect("/metrics answers").text().await.expect("a body")
 }
