@@ -3,18 +3,10 @@
 //! same call (`shared/vectors/slack.json`, `outbound`), 429s are waited out,
 //! errors are reported without secrets, and replies take the right route.
 
-use std::{
-    collections::VecDeque,
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::SocketAddr, time::Duration};
 
 use axum::{
-    Router,
-    body::Bytes,
-    extract::State,
-    http::{HeaderMap, Method, StatusCode, Uri},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use chatops_gateway::{
@@ -27,6 +19,7 @@ use chatops_gateway::{
         slack::{blocks, client::SlackClient, dispatcher::SlackDispatcher},
     },
 };
+use chatops_testkit::fake_api::{FakeApi, Platform, Recorded, Scripted, json_response};
 use serde_json::{Value, json};
 
 /// The vector file lives in `shared/`, beside the repository's root folder.
@@ -63,61 +56,61 @@ fn vector(name: &str) -> Vec<Value> {
 
 // ---- the fake ---------------------------------------------------------------
 
-/// One request the fake received.
-#[derive(Clone, Debug)]
-struct Recorded {
-    method: Method,
-    path: String,
-    headers: HeaderMap,
-    body: Bytes,
-}
+/// What the fake Slack of these tests answers unscripted: as Slack would, with
+/// the values of the vectors (an upload URL on the fake, a user's DM for a
+/// message posted to a user); `/slow` is held back 30 s.
+struct VectorSlack;
 
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
+impl Platform for VectorSlack {
+    type Entry = Recorded;
+
+    fn respond(&mut self, request: &mut Recorded, addr: SocketAddr) -> Response {
+        let json = |value: Value| json_response(StatusCode::OK, &value);
+        match request.path.as_str() {
+            "/api/files.getUploadURLExternal" => json(json!({
+                "ok": true,
+                "upload_url": format!("http://{addr}/upload/v1/ABC123"),
+                "file_id": "F0TESTFILE",
+            })),
+            "/api/chat.postMessage" => {
+                let channel = request.json()["channel"].as_str().unwrap().to_owned();
+                // Slack answers the conversation it posted in: a user's DM for a user ID.
+                let channel = if channel.starts_with('U') {
+                    DM.to_owned()
+                } else {
+                    channel
+                };
+                json(json!({"ok": true, "channel": channel, "ts": "1700000000.000100"}))
+            }
+            p if p.starts_with("/api/") => json(json!({"ok": true})),
+            p if p.starts_with("/upload/") => format!("OK - {}", request.body.len()).into_response(),
+            _ => "ok".into_response(),
+        }
     }
 
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{} body is not JSON ({e}): {:?}", self.path, self.body))
-    }
-
-    fn form(&self) -> Vec<(String, String)> {
-        form_urlencoded::parse(&self.body).into_owned().collect()
+    fn holds_back(request: &Recorded) -> Option<Duration> {
+        (request.path == "/slow").then_some(Duration::from_secs(30))
     }
 }
 
-/// A scripted answer, used instead of the default one for the next request.
-struct Scripted {
-    status: StatusCode,
-    headers: Vec<(&'static str, &'static str)>,
-    body: String,
+type FakeSlack = FakeApi<VectorSlack>;
+
+/// The test's view of the fake: the clients under test, pointed at it.
+trait VectorFake {
+    async fn start() -> Self;
+    fn url(&self, path: &str) -> String;
+    fn client(&self) -> SlackClient;
+    fn dispatcher(&self) -> SlackDispatcher;
+    fn paths(&self) -> Vec<String>;
 }
 
-#[derive(Default)]
-struct Shared {
-    requests: Vec<Recorded>,
-    script: VecDeque<Scripted>,
-}
-
-#[derive(Clone)]
-struct FakeSlack {
-    addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
-}
-
-impl FakeSlack {
+impl VectorFake for FakeSlack {
     async fn start() -> FakeSlack {
-        let shared = Arc::new(Mutex::new(Shared::default()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = Router::new().fallback(answer).with_state((shared.clone(), addr));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        FakeSlack { addr, shared }
+        FakeApi::serve(VectorSlack).await
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        self.url_of(path)
     }
 
     fn client(&self) -> SlackClient {
@@ -132,77 +125,8 @@ impl FakeSlack {
         SlackDispatcher::new(self.client())
     }
 
-    fn script(&self, status: StatusCode, headers: Vec<(&'static str, &'static str)>, body: &str) {
-        let body = body.to_owned();
-        let scripted = Scripted {
-            status,
-            headers,
-            body,
-        };
-        self.shared.lock().unwrap().script.push_back(scripted);
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().unwrap().requests.clone()
-    }
-
     fn paths(&self) -> Vec<String> {
         self.requests().into_iter().map(|r| r.path).collect()
-    }
-}
-
-/// Records the request and answers as scripted, else as Slack would.
-async fn answer(
-    State((shared, addr)): State<(Arc<Mutex<Shared>>, SocketAddr)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = uri.path().to_owned();
-    let scripted = {
-        let mut shared = shared.lock().unwrap();
-        shared.requests.push(Recorded {
-            method,
-            path: path.clone(),
-            headers,
-            body: body.clone(),
-        });
-        shared.script.pop_front()
-    };
-    if let Some(scripted) = scripted {
-        let mut response = (scripted.status, scripted.body).into_response();
-        for (name, value) in scripted.headers {
-            response.headers_mut().insert(name, value.parse().unwrap());
-        }
-        return response;
-    }
-    if path == "/slow" {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-    }
-    let json = |value: Value| ([("content-type", "application/json")], value.to_string()).into_response();
-    match path.as_str() {
-        "/api/files.getUploadURLExternal" => json(json!({
-            "ok": true,
-            "upload_url": format!("http://{addr}/upload/v1/ABC123"),
-            "file_id": "F0TESTFILE",
-        })),
-        "/api/chat.postMessage" => {
-            let channel = serde_json::from_slice::<Value>(&body).unwrap()["channel"]
-                .as_str()
-                .unwrap()
-                .to_owned();
-            // Slack answers the conversation it posted in: a user's DM for a user ID.
-            let channel = if channel.starts_with('U') {
-                DM.to_owned()
-            } else {
-                channel
-            };
-            json(json!({"ok": true, "channel": channel, "ts": "1700000000.000100"}))
-        }
-        p if p.starts_with("/api/") => json(json!({"ok": true})),
-        p if p.starts_with("/upload/") => format!("OK - {}", body.len()).into_response(),
-        _ => "ok".into_response(),
     }
 }
 
@@ -417,11 +341,7 @@ async fn a_429_is_waited_out_and_the_identical_request_resent() {
     let first = &case["first_response"];
     assert_eq!(first["status"], 429);
     assert_eq!(first["headers"]["Retry-After"], "1");
-    fake.script(
-        StatusCode::TOO_MANY_REQUESTS,
-        vec![("retry-after", "1")],
-        &first["body"].to_string(),
-    );
+    fake.script(Scripted::too_many_requests(1, first["body"].to_string()));
     fake.client().post_message("C1", None, "hi", &[]).await.unwrap();
     let ours = fake.requests();
     let theirs = vector("429_then_retry");
@@ -437,7 +357,7 @@ async fn three_retries_then_rate_limited() {
     let fake = FakeSlack::start().await;
     let client = fake.client().with_max_retry_wait(Duration::ZERO);
     for _ in 0..3 {
-        fake.script(StatusCode::TOO_MANY_REQUESTS, vec![("retry-after", "30")], "");
+        fake.script(Scripted::too_many_requests(30, ""));
     }
     client
         .post_message("C1", None, "hi", &[])
@@ -446,7 +366,7 @@ async fn three_retries_then_rate_limited() {
     assert_eq!(fake.requests().len(), 4);
 
     for _ in 0..4 {
-        fake.script(StatusCode::TOO_MANY_REQUESTS, vec![("retry-after", "30")], "");
+        fake.script(Scripted::too_many_requests(30, ""));
     }
     let err = client.post_message("C1", None, "hi", &[]).await.unwrap_err();
     assert!(
@@ -465,11 +385,10 @@ async fn three_retries_then_rate_limited() {
 #[tokio::test]
 async fn ok_false_is_rejected_with_slacks_error_code_and_no_token() {
     let fake = FakeSlack::start().await;
-    fake.script(
+    fake.script(Scripted::new(
         StatusCode::OK,
-        vec![],
         r#"{"ok":false,"error":"channel_not_found"}"#,
-    );
+    ));
     let err = fake
         .client()
         .post_message("C404", None, "hi", &[])
@@ -491,11 +410,10 @@ async fn ok_false_is_rejected_with_slacks_error_code_and_no_token() {
 async fn errors_never_repeat_a_response_url() {
     let fake = FakeSlack::start().await;
     let secret = "/commands/T0001/1234/secret-part";
-    fake.script(
+    fake.script(Scripted::new(
         StatusCode::NOT_FOUND,
-        vec![],
-        &format!("no such URL {}", fake.url(secret)),
-    );
+        format!("no such URL {}", fake.url(secret)),
+    ));
     let err = fake
         .client()
         .respond(&fake.url(secret), &json!({"text": "x"}))
@@ -580,7 +498,10 @@ async fn an_answer_with_files_is_posted_then_uploaded_in_its_thread() {
 #[tokio::test]
 async fn files_for_a_channel_the_bot_is_not_in_fall_back_to_the_response_url() {
     let fake = FakeSlack::start().await;
-    fake.script(StatusCode::OK, vec![], r#"{"ok":false,"error":"not_in_channel"}"#);
+    fake.script(Scripted::new(
+        StatusCode::OK,
+        r#"{"ok":false,"error":"not_in_channel"}"#,
+    ));
     let to = ReplyContext {
         conversation: Some(CHANNEL.into()),
         response_url: Some(fake.url(RESPONSE_PATH)),
@@ -797,11 +718,10 @@ async fn a_form_without_a_trigger_or_whose_trigger_expired_is_explained() {
     );
 
     to.trigger_id = Some("expired".into());
-    fake.script(
+    fake.script(Scripted::new(
         StatusCode::OK,
-        vec![],
         r#"{"ok":false,"error":"expired_trigger_id"}"#,
-    );
+    ));
     let err = fake.dispatcher().send(&to, &form()).await.unwrap_err();
     assert!(
         matches!(&err, DispatchError::Rejected { error, .. } if error == "expired_trigger_id"),

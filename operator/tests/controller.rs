@@ -1,8 +1,8 @@
 //! The operator's main loop (`controller::run`) against a fake API server:
 //! watches, debounced renders and the writes they make.
 
-#[allow(dead_code, reason = "the fake's helpers are shared by several tests")]
-mod fake_api;
+#[allow(dead_code, reason = "each test binary uses some of the objects")]
+mod objects;
 
 use std::{
     sync::{Arc, atomic::Ordering},
@@ -16,11 +16,9 @@ use chatops_operator::{
     lookup,
     render::Target,
 };
-use fake_api::{
-    FakeApi, chatops, core,
-    objects::{
-        TARGET, gateway_config, nautobot_integration, secret, slack_platform, slack_secret, user_grant,
-    },
+use chatops_testkit::fake_kube::{FakeApi, chatops, core};
+use objects::{
+    TARGET, gateway_config, nautobot_integration, secret, slack_platform, slack_secret, user_grant,
 };
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;

@@ -5,8 +5,8 @@
 //! generations, pages, 410 after compaction, restarts, selectors, server-side
 //! apply conflicts, leader election, injected failures and held writes.
 
-#[allow(dead_code, reason = "each test binary uses a part of the fake")]
-mod fake_api;
+#[allow(dead_code, reason = "each test binary uses some of the objects")]
+mod objects;
 
 use std::{
     sync::{Arc, Mutex},
@@ -14,7 +14,7 @@ use std::{
 };
 
 use axum::http::{Method, StatusCode};
-use fake_api::{FakeApi, Fault, core, objects::user_grant};
+use chatops_testkit::fake_kube::{FakeApi, Fault, core};
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::{coordination::v1::Lease, core::v1::ConfigMap, events::v1::Event as KubeEvent};
 use kube::{
@@ -31,6 +31,7 @@ use kube::{
     },
 };
 use kube_lease_manager::LeaseManagerBuilder;
+use objects::user_grant;
 use serde_json::{Value, json};
 use tokio::{task::JoinHandle, time::Instant};
 

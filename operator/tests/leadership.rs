@@ -1,8 +1,8 @@
 //! Two replicas of the operator's main loop against one fake API server:
 //! only the leader writes, and when leadership moves, so do the writes.
 
-#[allow(dead_code, reason = "the fake's helpers are shared by several tests")]
-mod fake_api;
+#[allow(dead_code, reason = "each test binary uses some of the objects")]
+mod objects;
 
 use std::{sync::Arc, time::Duration};
 
@@ -10,10 +10,8 @@ use chatops_operator::{
     controller::{self, Health},
     leader::Leadership,
 };
-use fake_api::{
-    FakeApi, chatops, core,
-    objects::{TARGET, gateway_config, operator_settings, slack_platform, slack_secret, user_grant},
-};
+use chatops_testkit::fake_kube::{FakeApi, chatops, core};
+use objects::{TARGET, gateway_config, operator_settings, slack_platform, slack_secret, user_grant};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 

@@ -2,8 +2,8 @@
 //! fake API server, the rendered ConfigMap and Secret, the admin port, JSON
 //! logs that never show a secret value, and a clean exit on SIGTERM.
 
-#[allow(dead_code, reason = "the fake's helpers are shared by several tests")]
-mod fake_api;
+#[allow(dead_code, reason = "each test binary uses some of the objects")]
+mod objects;
 
 use std::{
     collections::BTreeMap,
@@ -14,10 +14,8 @@ use std::{
 };
 
 use chatops_crds::config::GatewayConfig;
-use fake_api::{
-    FakeApi, chatops, core,
-    objects::{TARGET, stored},
-};
+use chatops_testkit::fake_kube::{FakeApi, chatops, core};
+use objects::{TARGET, stored};
 use serde_json::{Value, json};
 
 const SIGNING_SECRET: &str = "s1gning-s3cret-value";

@@ -1,12 +1,12 @@
 //! The operator's failure paths, against a fake API server that behaves like
-//! the real one for what the operator uses (see `fake_api`): a crash between
+//! the real one for what the operator uses (see `chatops_testkit::fake_kube`): a crash between
 //! any two writes, a refusal of each write, deletes of each kind, a restart of
 //! the API server mid-watch (410 and a relist), paging, and leader election on
 //! a real Lease. Each checks what a person would: the gateway's ConfigMap,
 //! the statuses, every Event told exactly once, `/readyz` and the metrics.
 
-#[allow(dead_code, reason = "the fake's helpers are shared by several tests")]
-mod fake_api;
+#[allow(dead_code, reason = "each test binary uses some of the objects")]
+mod objects;
 
 use std::{collections::BTreeMap, future::Future, sync::Arc, time::Duration};
 
@@ -15,12 +15,10 @@ use chatops_operator::{
     controller::{self, Health},
     leader::{Election, Leadership, LeaseSettings},
 };
-use fake_api::{
-    FakeApi, Fault, chatops, core,
-    objects::{
-        TARGET, gateway_config, nautobot_integration, operator_settings, secret, slack_platform,
-        slack_secret, stored, user_grant,
-    },
+use chatops_testkit::fake_kube::{FakeApi, Fault, chatops, core};
+use objects::{
+    TARGET, gateway_config, nautobot_integration, operator_settings, secret, slack_platform, slack_secret,
+    stored, user_grant,
 };
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;

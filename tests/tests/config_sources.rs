@@ -17,6 +17,7 @@ use chatops_tests::{
     gateway_process::{Gateway, Source},
     kubelet::{mount, update},
     load_quickstart,
+    quickstart::NO_SLACK,
 };
 
 /// The rendered ConfigMap's and Secret's files, as kubelet writes them.
@@ -135,7 +136,6 @@ fn a_broken_change_keeps_the_last_good_configuration_serving() {
 
 /// Where the gateway sends Slack API calls: nothing listens there, and nothing
 /// in these tests makes it call.
-const NO_SLACK: &str = "http://127.0.0.1:9/api";
 const RELOADS: &str = "chatops_gateway_config_reloads_total";
 const FAILURES: &str = "chatops_gateway_config_reload_failures_total";
 

@@ -6,25 +6,15 @@ use std::{
     io::{BufRead, BufReader},
     net::TcpListener,
     process::{Command, Stdio},
-    time::Duration,
 };
 
 use chatops_tests::{
     copy_quickstart,
     gateway_process::{Gateway, Source, gateway_binary},
+    quickstart::{ALICE, CHANNEL, FORM, NO_SLACK, PATIENCE, WORKSPACE},
     slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
     workspace_root,
 };
-
-const FORM: &str = "application/x-www-form-urlencoded";
-const WORKSPACE: &str = "T0EXAMPLE01";
-const CHANNEL: &str = "C0GENERAL01";
-/// Linked to `alice` by the quickstart's AccountLink.
-const ALICE: &str = "U0EXAMPLE01";
-/// Nothing listens there, and nothing in these tests makes the gateway call it.
-const NO_SLACK: &str = "http://127.0.0.1:9/api";
-/// Generous: the gateway answers in milliseconds, but CI machines can be slow.
-const PATIENCE: Duration = Duration::from_secs(10);
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

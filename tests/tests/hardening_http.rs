@@ -17,9 +17,9 @@ use chatops_tests::{
     copy_quickstart,
     fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
-    gateway_process::Gateway,
-    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
-    workspace_root,
+    gateway_process::{Gateway, metric},
+    quickstart::{ALICE, BOB, CAROL, FORM, PATIENCE, WORKSPACE},
+    quickstart_dir,
 };
 use serde_json::Value;
 use tokio::{
@@ -28,16 +28,8 @@ use tokio::{
     sync::Mutex,
 };
 
-const FORM: &str = "application/x-www-form-urlencoded";
-const WORKSPACE: &str = "T0EXAMPLE01";
-const CHANNEL: &str = "C0GENERAL01";
-const ALICE: &str = "U0EXAMPLE01";
-const BOB: &str = "U0SOMEBODY9";
-const CAROL: &str = "U0CAROL0001";
-const PATIENCE: Duration = Duration::from_secs(10);
-
 fn quickstart() -> std::path::PathBuf {
-    workspace_root().join("examples/quickstart")
+    quickstart_dir()
 }
 
 /// A signed `/command text` from `user` to `url`, answered at the fake's response URL `id`.
@@ -49,37 +41,12 @@ async fn slash_at(
     text: &str,
     id: &str,
 ) -> reqwest::Response {
-    let body = slash_command(WORKSPACE, CHANNEL, user, command, text, &fake.response_url(id));
-    post_signed(url, SECRET, now(), &body, FORM).await
+    fake.slash(url, WORKSPACE, user, command, text, id).await
 }
 
 /// The body posted to the fake's response URL `id`, once it arrives.
 async fn answer(fake: &FakeSlack, id: &str) -> String {
-    let path = format!("/response/{id}");
-    fake.wait_for(PATIENCE, |r| r.path == path)
-        .await
-        .unwrap_or_else(|| panic!("no answer on {path}"))
-        .text()
-}
-
-/// The sum of the samples of metric `name` whose labels include `labels`.
-async fn metric(admin: SocketAddr, name: &str, labels: &[(&str, &str)]) -> f64 {
-    let text = reqwest::get(format!("http://{admin}/metrics"))
-        .await
-        .expect("/metrics answers")
-        .text()
-        .await
-        .expect("a body");
-    text.lines()
-        .filter_map(|line| line.strip_prefix(name))
-        .filter(|rest| rest.starts_with('{') || rest.starts_with(' '))
-        .filter(|rest| {
-            labels
-                .iter()
-                .all(|(key, value)| rest.contains(&format!("{key}=\"{value}\"")))
-        })
-        .filter_map(|rest| rest.rsplit(' ').next()?.trim().parse::<f64>().ok())
-        .sum()
+    fake.answer(id).await
 }
 
 /// `GET /healthz` on a new connection: the status, and how long it took.

@@ -15,16 +15,17 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use chatops_gateway::platforms::{slack::verify::sign as slack_sign, webex::verify::sign as webex_sign};
 use chatops_tests::{
     copy_quickstart,
     fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
     fake_teams::{APP_ID, APP_PASSWORD, FakeTeams, KEY_A_KID, KEY_A_PEM, claims, sign as sign_token},
     fake_webex::FakeWebex,
-    gateway_process::Gateway,
+    gateway_process::{Gateway, metric},
+    quickstart_dir,
+    signed::{slack_signature as slack_sign, webex_signature as webex_sign},
     slack_requests::{QUICKSTART_SIGNING_SECRET, menu_choice, now, slash_command},
-    workspace_root,
+    wait,
 };
 use serde_json::{Value, json};
 
@@ -37,23 +38,12 @@ const QUIET: Duration = Duration::from_millis(500);
 /// The value of the `chatops_gateway_webhook_requests` counter for
 /// (`platform`, `endpoint`, `outcome`), 0 when absent.
 async fn requests_counted(gateway: &Gateway, platform: &str, endpoint: &str, outcome: &str) -> u64 {
-    let metrics = reqwest::get(format!("http://{}/metrics", gateway.admin))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     let labels = [
-        format!(r#"platform="{platform}""#),
-        format!(r#"endpoint="{endpoint}""#),
-        format!(r#"outcome="{outcome}""#),
+        ("platform", platform),
+        ("endpoint", endpoint),
+        ("outcome", outcome),
     ];
-    metrics
-        .lines()
-        .filter(|line| line.starts_with("chatops_gateway_webhook_requests"))
-        .find(|line| labels.iter().all(|label| line.contains(label.as_str())))
-        .and_then(|line| line.rsplit(' ').next())
-        .map_or(0, |value| value.parse::<f64>().unwrap() as u64)
+    metric(gateway.admin, "chatops_gateway_webhook_requests_total", &labels).await as u64
 }
 
 // ---------------------------------------------------------------- Slack
@@ -61,17 +51,22 @@ async fn requests_counted(gateway: &Gateway, platform: &str, endpoint: &str, out
 mod slack {
     use super::*;
 
-    pub const WORKSPACE: &str = "T0EXAMPLE01";
-    pub const CHANNEL: &str = "C0GENERAL01";
-    pub const ALICE: &str = "U0EXAMPLE01";
+    pub use chatops_tests::quickstart::{ALICE, CHANNEL, WORKSPACE};
 
     pub async fn start(fake: &FakeSlack) -> Gateway {
-        Gateway::start(
-            &workspace_root().join("examples/quickstart"),
-            &fake.api_url(),
-            &[],
+        Gateway::start(&quickstart_dir(), &fake.api_url(), &[]).await
+    }
+
+    /// Alice's signed `/chatops {text}`, answered at the fake's response URL `id`.
+    pub fn command(fake: &FakeSlack, text: &str, id: &str) -> String {
+        slash_command(
+            WORKSPACE,
+            CHANNEL,
+            ALICE,
+            "/chatops",
+            text,
+            &fake.response_url(id),
         )
-        .await
     }
 
     /// POSTs `body` to `path` with Slack's headers, signed at `timestamp`,
@@ -119,14 +114,7 @@ mod slack {
 async fn a_signed_slash_command_sent_three_times_runs_once() {
     let fake = FakeSlack::start().await;
     let gateway = slack::start(&fake).await;
-    let body = slash_command(
-        slack::WORKSPACE,
-        slack::CHANNEL,
-        slack::ALICE,
-        "/chatops",
-        "whoami",
-        &fake.response_url("thrice"),
-    );
+    let body = slack::command(&fake, "whoami", "thrice");
     let sent_at = now();
     let first = slack::post(&gateway, "/hooks/slack/commands", sent_at, &body, None).await;
     assert_eq!(first.status(), StatusCode::OK);
@@ -151,28 +139,17 @@ async fn a_signed_slash_command_sent_three_times_runs_once() {
     // The same command signed at another second is another request: it runs.
     let again = slack::post(&gateway, "/hooks/slack/commands", sent_at - 1, &body, None).await;
     assert_eq!(again.status(), StatusCode::OK);
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while slack::answers(&fake, "thrice") < 2 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the new request did not run"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait::until(PATIENCE, "the new request to run", || {
+        (slack::answers(&fake, "thrice") >= 2).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_signed_interaction_sent_three_times_runs_once() {
     let fake = FakeSlack::start().await;
     let gateway = slack::start(&fake).await;
-    let open = slash_command(
-        slack::WORKSPACE,
-        slack::CHANNEL,
-        slack::ALICE,
-        "/chatops",
-        "access",
-        &fake.response_url("menu"),
-    );
+    let open = slack::command(&fake, "access", "menu");
     let ack = slack::post(&gateway, "/hooks/slack/commands", now(), &open, None).await;
     assert_eq!(ack.status(), StatusCode::OK);
     let menu = slack::answer(&fake, "menu").await;
@@ -219,14 +196,7 @@ fn find_select_action_id(value: &Value) -> Option<String> {
 async fn a_slack_retry_of_a_running_command_is_acknowledged_and_not_rerun() {
     let fake = FakeSlack::start().await;
     let gateway = slack::start(&fake).await;
-    let body = slash_command(
-        slack::WORKSPACE,
-        slack::CHANNEL,
-        slack::ALICE,
-        "/chatops",
-        "whoami",
-        &fake.response_url("retried"),
-    );
+    let body = slack::command(&fake, "whoami", "retried");
     let sent_at = now();
     let first = slack::post(&gateway, "/hooks/slack/commands", sent_at, &body, None).await;
     assert_eq!(first.status(), StatusCode::OK);
@@ -250,14 +220,7 @@ async fn a_slack_retry_of_a_running_command_is_acknowledged_and_not_rerun() {
     );
 
     // A retry of a request the gateway never received is the only copy: it runs.
-    let lost = slash_command(
-        slack::WORKSPACE,
-        slack::CHANNEL,
-        slack::ALICE,
-        "/chatops",
-        "whoami",
-        &fake.response_url("lost"),
-    );
+    let lost = slack::command(&fake, "whoami", "lost");
     let retry = slack::post(&gateway, "/hooks/slack/commands", now(), &lost, Some(1)).await;
     assert_eq!(retry.status(), StatusCode::OK);
     slack::answer(&fake, "lost").await;
@@ -377,16 +340,13 @@ spec: {{command: "*", subcommand: "*", grantType: organization, name: webex-org,
 
     /// Waits until the gateway has posted `n` messages.
     pub async fn posted(fake: &FakeWebex, n: usize) {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        while posts(fake) < n {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} posts, not {n}: {:?}",
-                posts(fake),
-                fake.requests()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let reached = wait::within(PATIENCE, || (posts(fake) >= n).then_some(())).await;
+        assert!(
+            reached.is_some(),
+            "{} posts, not {n}: {:?}",
+            posts(fake),
+            fake.requests()
+        );
     }
 }
 
@@ -747,11 +707,8 @@ async fn a_teams_activity_without_an_id_is_refused_and_one_with_an_id_runs_once(
     for _ in 0..3 {
         assert_eq!(teams::deliver(&gateway, &activity).await.status(), StatusCode::OK);
     }
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while teams::answers(&fake) == 0 {
-        assert!(tokio::time::Instant::now() < deadline, "{:?}", fake.summaries());
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let answered = wait::within(PATIENCE, || (teams::answers(&fake) > 0).then_some(())).await;
+    assert!(answered.is_some(), "{:?}", fake.summaries());
     tokio::time::sleep(QUIET).await;
     assert_eq!(
         teams::answers(&fake),

@@ -15,9 +15,11 @@ use chatops_gateway::{
     },
 };
 use chatops_tests::{
-    copy_quickstart,
     fake_mattermost::{FakeMattermost, Recorded, Scripted},
     gateway_process::Gateway,
+    manifests::PlatformManifests,
+    quickstart::{DEFAULT_SETTINGS, PATIENCE},
+    signed::{FORM, MattermostSlash},
 };
 use serde_json::{Value, json};
 
@@ -31,63 +33,35 @@ const OTHER_TEAM: &str = "mmteam00000000000000000002";
 const CHANNEL: &str = "mmchannel00000000000000001";
 const ALICE: &str = "mmalice0000000000000000001";
 const BOB: &str = "mmbob000000000000000000001";
-const FORM: &str = "application/x-www-form-urlencoded";
-const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The quickstart plus a Mattermost ChatPlatform on `fake`, its Secret, and a
 /// grant for its team (the quickstart's channel and `chatops` grants apply to
 /// every platform).
 fn manifests(fake: &FakeMattermost, settings: &str) -> tempfile::TempDir {
-    let dir = copy_quickstart();
-    let platform = format!(
-        r#"apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata:
-  name: {PLATFORM}
-  namespace: chatops
-spec:
-  type: mattermost
-  mattermost:
-    url: {url}
-    botTokenRef: {{name: mattermost, key: bot-token}}
-    slashTokenRefs:
-      - {{name: mattermost, key: slash-chatops}}
-      - {{name: mattermost, key: slash-old}}
-  commandPrefix: /
-{settings}  restrictHelp: false
-  fallbackUser: chatbot
-  sessionCacheTimeoutSeconds: 86400
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: mattermost
-  namespace: chatops
-type: Opaque
-stringData:
-  bot-token: {BOT_TOKEN}
-  slash-chatops: {SLASH_TOKEN}
-  slash-old: {OLD_SLASH_TOKEN}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata:
-  name: mattermost-team
-  namespace: chatops
-spec:
-  command: "*"
-  subcommand: "*"
-  grantType: organization
-  name: mattermost-team
-  value: {TEAM}
-"#,
-        url = fake.url()
+    let settings = format!(
+        "{settings}  restrictHelp: false\n  fallbackUser: chatbot\n  sessionCacheTimeoutSeconds: 86400\n"
     );
-    std::fs::write(dir.path().join("mattermost.yaml"), platform).unwrap();
-    dir
+    PlatformManifests {
+        name: PLATFORM,
+        kind: "mattermost",
+        block: format!(
+            "{{url: {url}, botTokenRef: {{name: mattermost, key: bot-token}}, slashTokenRefs: \
+             [{{name: mattermost, key: slash-chatops}}, {{name: mattermost, key: slash-old}}]}}",
+            url = fake.url()
+        ),
+        settings: &settings,
+        secret: (
+            "mattermost",
+            &[
+                ("bot-token", BOT_TOKEN),
+                ("slash-chatops", SLASH_TOKEN),
+                ("slash-old", OLD_SLASH_TOKEN),
+            ],
+        ),
+        grant: ("mattermost-team", TEAM),
+    }
+    .beside_the_quickstart()
 }
-
-const DEFAULT_SETTINGS: &str = "  deleteInputOnSubmission: false\n  sendAllMessagesPrivate: false\n";
 
 async fn start(fake: &FakeMattermost, settings: &str) -> (tempfile::TempDir, Gateway) {
     let dir = manifests(fake, settings);
@@ -96,22 +70,28 @@ async fn start(fake: &FakeMattermost, settings: &str) -> (tempfile::TempDir, Gat
     (dir, gateway)
 }
 
-/// A slash command body as Mattermost's `tryExecuteCustomCommand` builds it.
+/// A slash command as Mattermost sends it, with `token`, from `user` of `team`.
+fn command<'a>(
+    token: &'a str,
+    team: &'a str,
+    user: &'a str,
+    text: &'a str,
+    response_url: &'a str,
+) -> MattermostSlash<'a> {
+    MattermostSlash {
+        token,
+        team,
+        channel: CHANNEL,
+        user,
+        user_name: "someone",
+        text,
+        response_url,
+    }
+}
+
+/// Its form-encoded body.
 fn slash_body(token: &str, team: &str, user: &str, text: &str, response_url: &str) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("channel_id", CHANNEL)
-        .append_pair("channel_name", "town-square")
-        .append_pair("command", "/chatops")
-        .append_pair("response_url", response_url)
-        .append_pair("root_id", "")
-        .append_pair("team_domain", "example")
-        .append_pair("team_id", team)
-        .append_pair("text", text)
-        .append_pair("token", token)
-        .append_pair("trigger_id", "dHJpZ2dlcg")
-        .append_pair("user_id", user)
-        .append_pair("user_name", "someone")
-        .finish()
+    command(token, team, user, text, response_url).body()
 }
 
 async fn slash_as(
@@ -122,15 +102,10 @@ async fn slash_as(
     text: &str,
     response_url: &str,
 ) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(gateway.url(&format!("/hooks/{PLATFORM}/commands")))
-        .header("Content-Type", FORM)
-        .header("Accept", "application/json")
-        .header("Authorization", format!("Token {token}"))
-        .body(slash_body(token, team, user, text, response_url))
-        .send()
+    let url = gateway.url(&format!("/hooks/{PLATFORM}/commands"));
+    command(token, team, user, text, response_url)
+        .post(&url, &[])
         .await
-        .unwrap()
 }
 
 async fn slash(

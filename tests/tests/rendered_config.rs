@@ -16,25 +16,14 @@ use chatops_tests::{
     fake_slack::FakeSlack,
     gateway_process::{Gateway, Source, operator_binary},
     kubelet::mount,
+    quickstart::{ALICE, BOB, BOT_TOKEN, CHANNEL, FORM, PATIENCE, WORKSPACE},
+    quickstart_dir,
     slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
-    workspace_root,
 };
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 
-const FORM: &str = "application/x-www-form-urlencoded";
-const WORKSPACE: &str = "T0EXAMPLE01";
-const CHANNEL: &str = "C0GENERAL01";
-/// Linked to the user `alice` by the quickstart's AccountLink, with her own Nautobot token.
-const ALICE: &str = "U0EXAMPLE01";
-/// Linked to nobody: acts as the fallback user.
-const BOB: &str = "U0SOMEBODY9";
-/// The quickstart's made-up Slack bot token, which the gateway sends as its bearer token.
-const BOT_TOKEN: &str = "xoxb-0000000000-0000000000000-quickstartnotarealtoken";
-/// Generous: the gateway answers in milliseconds, but CI machines can be slow.
-const PATIENCE: Duration = Duration::from_secs(10);
-
 fn quickstart() -> PathBuf {
-    workspace_root().join("examples/quickstart")
+    quickstart_dir()
 }
 
 /// Runs the operator binary's `render --reveal-secrets` on the quickstart and
@@ -130,14 +119,18 @@ async fn start_pair() -> Pair {
 /// Sends one signed slash command and returns the acknowledgement's status and
 /// the answer posted to its response URL.
 async fn slash(gateway: &Gateway, fake: &FakeSlack, team: &str, user: &str, text: &str, id: &str) -> String {
-    let body = slash_command(team, CHANNEL, user, "/chatops", text, &fake.response_url(id));
-    let ack = post_signed(&gateway.url("/hooks/slack/commands"), SECRET, now(), &body, FORM).await;
+    let ack = fake
+        .slash(
+            &gateway.url("/hooks/slack/commands"),
+            team,
+            user,
+            "/chatops",
+            text,
+            id,
+        )
+        .await;
     assert_eq!(ack.status(), StatusCode::OK, "the signed command is acknowledged");
-    let path = format!("/response/{id}");
-    fake.wait_for(PATIENCE, |r| r.path == path)
-        .await
-        .unwrap_or_else(|| panic!("no answer on {path}"))
-        .text()
+    fake.answer(id).await
 }
 
 #[tokio::test]

@@ -9,24 +9,17 @@ use chatops_tests::{
     fake_slack::{FakeSlack, Scripted},
     gateway_process::Gateway,
     load_quickstart,
+    quickstart::{ALICE, BOB, CHANNEL, FORM, PATIENCE, WORKSPACE},
+    quickstart_dir,
     slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command},
-    workspace_root,
 };
-
-const FORM: &str = "application/x-www-form-urlencoded";
-const WORKSPACE: &str = "T0EXAMPLE01";
-const CHANNEL: &str = "C0GENERAL01";
-const ALICE: &str = "U0EXAMPLE01";
-const BOB: &str = "U0SOMEBODY9";
-/// Generous: the gateway answers in milliseconds, but CI machines can be slow.
-const PATIENCE: Duration = Duration::from_secs(10);
 
 async fn start(fake: &FakeSlack, manifests: &Path) -> Gateway {
     Gateway::start(manifests, &fake.api_url(), &[]).await
 }
 
 fn quickstart() -> std::path::PathBuf {
-    workspace_root().join("examples/quickstart")
+    quickstart_dir()
 }
 
 async fn slash(
@@ -38,17 +31,20 @@ async fn slash(
     text: &str,
     id: &str,
 ) -> reqwest::Response {
-    let body = slash_command(team, CHANNEL, user, command, text, &fake.response_url(id));
-    post_signed(&gateway.url("/hooks/slack/commands"), SECRET, now(), &body, FORM).await
+    fake.slash(
+        &gateway.url("/hooks/slack/commands"),
+        team,
+        user,
+        command,
+        text,
+        id,
+    )
+    .await
 }
 
 /// The body posted to the response URL `id`, once it arrives.
 async fn answer(fake: &FakeSlack, id: &str) -> String {
-    let path = format!("/response/{id}");
-    fake.wait_for(PATIENCE, |r| r.path == path)
-        .await
-        .unwrap_or_else(|| panic!("no answer on {path}"))
-        .text()
+    fake.answer(id).await
 }
 
 #[tokio::test]

@@ -9,12 +9,14 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use chatops_tests::{
-    copy_quickstart,
     fake_teams::{
         APP_ID, APP_PASSWORD, FakeTeams, KEY_A_KID, KEY_A_PEM, KEY_A_PUBLIC_PEM, KEY_B_KID, KEY_B_N,
         KEY_B_PEM, Recorded, Scripted, claims, encode_segment, jwk, key_a, now, sign, sign_hs256,
     },
     gateway_process::Gateway,
+    manifests::PlatformManifests,
+    quickstart::{DEFAULT_SETTINGS, PATIENCE},
+    wait,
 };
 use serde_json::{Value, json};
 
@@ -30,54 +32,24 @@ const ALICE_ID: &str = "29:1XJKJMvc5GBtc2JwZq0oj8tHZmzrQgFmB39ATiQWA85gQtHieVkKi
 const BOB: &str = "0c2d6f4e-1a3b-4c5d-8e9f-abcdef012345";
 const BOB_ID: &str = "29:1BobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBob";
 const BOT_NAME: &str = "ChatOps Bot";
-const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The quickstart plus a Teams ChatPlatform, its Secret, and a grant for its
 /// tenant (the quickstart's channel and `chatops` grants apply to every platform).
 fn manifests(settings: &str, tenant_id: Option<&str>) -> tempfile::TempDir {
-    let dir = copy_quickstart();
     let tenant = tenant_id.map(|t| format!(", tenantId: {t}")).unwrap_or_default();
-    let platform = format!(
-        r#"apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata:
-  name: {PLATFORM}
-  namespace: chatops
-spec:
-  type: msteams
-  msteams: {{appId: {APP_ID}, appPasswordRef: {{name: teams, key: app-password}}{tenant}}}
-  commandPrefix: /
-{settings}  restrictHelp: false
-  fallbackUser: chatbot
-  sessionCacheTimeoutSeconds: 86400
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: teams
-  namespace: chatops
-type: Opaque
-stringData:
-  app-password: {APP_PASSWORD}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata:
-  name: teams-tenant
-  namespace: chatops
-spec:
-  command: "*"
-  subcommand: "*"
-  grantType: organization
-  name: teams-tenant
-  value: {TENANT}
-"#
+    let settings = format!(
+        "{settings}  restrictHelp: false\n  fallbackUser: chatbot\n  sessionCacheTimeoutSeconds: 86400\n"
     );
-    std::fs::write(dir.path().join("teams.yaml"), platform).unwrap();
-    dir
+    PlatformManifests {
+        name: PLATFORM,
+        kind: "msteams",
+        block: format!("{{appId: {APP_ID}, appPasswordRef: {{name: teams, key: app-password}}{tenant}}}"),
+        settings: &settings,
+        secret: ("teams", &[("app-password", APP_PASSWORD)]),
+        grant: ("teams-tenant", TENANT),
+    }
+    .beside_the_quickstart()
 }
-
-const DEFAULT_SETTINGS: &str = "  deleteInputOnSubmission: false\n  sendAllMessagesPrivate: false\n";
 
 async fn start_with(
     fake: &FakeTeams,
@@ -209,20 +181,19 @@ fn replies(fake: &FakeTeams, id: &str) -> Vec<Recorded> {
 /// activities: text, then each table or card alone) hold every `expected`
 /// text, and returns them.
 async fn answer(fake: &FakeTeams, id: &str, expected: &[&str]) -> Vec<Recorded> {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
+    let answered = wait::within(PATIENCE, || {
         let found = replies(fake, id);
         let seen = content(&found);
-        if !found.is_empty() && expected.iter().all(|e| seen.contains(e)) {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no answer to {id} with {expected:?}; the replies said:\n{seen}\nthe fake saw: {:#?}",
+        (!found.is_empty() && expected.iter().all(|e| seen.contains(e))).then_some(found)
+    })
+    .await;
+    answered.unwrap_or_else(|| {
+        panic!(
+            "no answer to {id} with {expected:?}; the replies said:\n{}\nthe fake saw: {:#?}",
+            content(&replies(fake, id)),
             fake.summaries()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        )
+    })
 }
 
 /// The two paths an answer in `conversation` may take: a reply to `activity`, or a send.

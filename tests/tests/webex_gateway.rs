@@ -12,13 +12,16 @@ use chatops_gateway::{
     model::{Choice, Continuation, Field, FieldKind, Form, Prompt, Reply, ReplyContext},
     platforms::{
         Dispatcher,
-        webex::{client::WebexClient, dispatcher::WebexDispatcher, verify::sign},
+        webex::{client::WebexClient, dispatcher::WebexDispatcher},
     },
 };
 use chatops_tests::{
-    copy_quickstart,
     fake_webex::{BOT_NAME, BOT_PERSON_ID, FakeWebex, Recorded, Scripted},
     gateway_process::{Gateway, gateway_binary},
+    manifests::PlatformManifests,
+    quickstart::{DEFAULT_SETTINGS, PATIENCE},
+    signed::{post_webex, webex_signature as sign},
+    wait,
 };
 use serde_json::{Value, json};
 
@@ -30,56 +33,24 @@ const OTHER_ORG: &str = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9vcmcy";
 const ROOM: &str = "Y2lzY29zcGFyazovL3VzL1JPT00vcm9vbTE";
 const ALICE: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hbGljZQ";
 const BOB: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib2I";
-const PATIENCE: Duration = Duration::from_secs(10);
 
 /// The quickstart plus a Webex ChatPlatform, its Secret, and a grant for its
 /// organization (the quickstart's channel and `chatops` grants apply to every platform).
 fn manifests(settings: &str) -> tempfile::TempDir {
-    let dir = copy_quickstart();
-    let platform = format!(
-        r#"apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata:
-  name: {PLATFORM}
-  namespace: chatops
-spec:
-  type: webex
-  webex:
-    botTokenRef: {{name: webex, key: bot-token}}
-    webhookSecretRef: {{name: webex, key: webhook-secret}}
-  commandPrefix: /
-{settings}  restrictHelp: false
-  fallbackUser: chatbot
-  sessionCacheTimeoutSeconds: 86400
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: webex
-  namespace: chatops
-type: Opaque
-stringData:
-  bot-token: {BOT_TOKEN}
-  webhook-secret: {WEBHOOK_SECRET}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata:
-  name: webex-org
-  namespace: chatops
-spec:
-  command: "*"
-  subcommand: "*"
-  grantType: organization
-  name: webex-org
-  value: {ORG}
-"#
+    let settings = format!(
+        "{settings}  restrictHelp: false\n  fallbackUser: chatbot\n  sessionCacheTimeoutSeconds: 86400\n"
     );
-    std::fs::write(dir.path().join("webex.yaml"), platform).unwrap();
-    dir
+    PlatformManifests {
+        name: PLATFORM,
+        kind: "webex",
+        block: "{botTokenRef: {name: webex, key: bot-token}, webhookSecretRef: {name: webex, key: webhook-secret}}"
+            .to_owned(),
+        settings: &settings,
+        secret: ("webex", &[("bot-token", BOT_TOKEN), ("webhook-secret", WEBHOOK_SECRET)]),
+        grant: ("webex-org", ORG),
+    }
+    .beside_the_quickstart()
 }
-
-const DEFAULT_SETTINGS: &str = "  deleteInputOnSubmission: false\n  sendAllMessagesPrivate: false\n";
 
 async fn start(fake: &FakeWebex, settings: &str) -> (tempfile::TempDir, Gateway) {
     let dir = manifests(settings);
@@ -135,14 +106,12 @@ async fn deliver(gateway: &Gateway, event: &Value) -> reqwest::Response {
 }
 
 async fn deliver_raw(gateway: &Gateway, body: &[u8], signature: Option<&str>) -> reqwest::Response {
-    let mut request = reqwest::Client::new()
-        .post(gateway.url(&format!("/hooks/{PLATFORM}/events")))
-        .header("Content-Type", "application/json")
-        .body(body.to_vec());
-    if let Some(signature) = signature {
-        request = request.header("X-Spark-Signature", signature);
-    }
-    request.send().await.unwrap()
+    post_webex(
+        &gateway.url(&format!("/hooks/{PLATFORM}/events")),
+        body,
+        signature,
+    )
+    .await
 }
 
 fn paths(fake: &FakeWebex) -> Vec<String> {
@@ -161,18 +130,8 @@ fn posts(fake: &FakeWebex) -> Vec<Recorded> {
 
 /// The `n`-th message the gateway posted, once it arrives.
 async fn posted(fake: &FakeWebex, n: usize) -> Recorded {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        if let Some(found) = posts(fake).into_iter().nth(n) {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "nothing posted: {:?}",
-            paths(fake)
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let found = wait::within(PATIENCE, || posts(fake).into_iter().nth(n)).await;
+    found.unwrap_or_else(|| panic!("nothing posted: {:?}", paths(fake)))
 }
 
 /// The card's `Action.Submit` titled `title`, its `data`.

@@ -14,11 +14,6 @@
 //! - `list.rs`: lists, paging, resource version semantics, selectors;
 //! - `watch.rs`: watch streams, 410 Expired, bookmarks, timeouts;
 //! - `faults.rs`: injected refusals, restarts, and a crash point for writes;
-//! - `objects.rs`: the objects the tests store and read back.
-//!
-//! Every helper is `pub`; each test binary uses some of them.
-
-pub mod objects;
 
 mod apply;
 mod faults;
@@ -48,7 +43,6 @@ use serde_json::{Value, json};
 
 /// One write (POST, PUT, PATCH, DELETE) the fake answered.
 #[derive(Clone, Debug)]
-#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 pub struct Write {
     pub method: Method,
     /// Path and query.
@@ -96,7 +90,6 @@ pub fn core(plural: &str) -> String {
     format!("/api/v1/namespaces/chatops/{plural}")
 }
 
-#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 impl FakeApi {
     /// Starts the server on 127.0.0.1:0.
     pub async fn start() -> FakeApi {
@@ -274,21 +267,15 @@ impl FakeApi {
 
     /// Polls `check` every 20 ms until it returns `Some`, for at most 10 s.
     pub async fn eventually<T>(&self, what: &str, mut check: impl FnMut(&FakeApi) -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(found) = check(self) {
-                return found;
-            }
-            if tokio::time::Instant::now() > deadline {
-                let writes: Vec<String> = self
-                    .writes()
-                    .iter()
-                    .map(|w| format!("{} {} {}", w.method, w.uri, w.status))
-                    .collect();
-                panic!("timed out waiting for {what}; writes so far: {writes:#?}");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let found = crate::wait::within(Duration::from_secs(10), || check(self)).await;
+        found.unwrap_or_else(|| {
+            let writes: Vec<String> = self
+                .writes()
+                .iter()
+                .map(|w| format!("{} {} {}", w.method, w.uri, w.status))
+                .collect();
+            panic!("timed out waiting for {what}; writes so far: {writes:#?}")
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chatops_gateway::platforms::slack::verify::sign;
+pub use crate::signed::post_slack as post_signed;
 
 /// The quickstart's made-up signing secret.
 pub const QUICKSTART_SIGNING_SECRET: &str = "quickstart-signing-secret-not-for-production";
@@ -108,24 +108,4 @@ pub fn view_submission(team: &str, user: &str, view: &serde_json::Value, answers
     form_urlencoded::Serializer::new(String::new())
         .append_pair("payload", &payload.to_string())
         .finish()
-}
-
-/// Posts `body` to `url` with Slack's headers, signed with `secret` at `timestamp`.
-pub async fn post_signed(
-    url: &str,
-    secret: &str,
-    timestamp: i64,
-    body: &str,
-    content_type: &str,
-) -> reqwest::Response {
-    let signature = sign(secret.as_bytes(), &timestamp.to_string(), body.as_bytes());
-    reqwest::Client::new()
-        .post(url)
-        .header("X-Slack-Request-Timestamp", timestamp.to_string())
-        .header("X-Slack-Signature", signature)
-        .header("Content-Type", content_type)
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("the gateway answers")
 }

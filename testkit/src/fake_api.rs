@@ -44,6 +44,16 @@ impl Recorded {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// The header `name` as text, if it came.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().expect("a text header"))
+    }
+
+    /// The body as form fields, in order.
+    pub fn form(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(&self.body).into_owned().collect()
+    }
 }
 
 /// A scripted answer: status, headers, body.
@@ -55,6 +65,28 @@ pub struct Scripted {
     pub headers: Vec<(&'static str, String)>,
     /// The body.
     pub body: String,
+}
+
+impl Scripted {
+    /// An answer with `status` and `body`, and no extra headers.
+    pub fn new(status: StatusCode, body: impl Into<String>) -> Scripted {
+        Scripted {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// The answer plus the header `name: value`.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Scripted {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// A `429 Too Many Requests` with `Retry-After: {seconds}` and `body`.
+    pub fn too_many_requests(seconds: u64, body: impl Into<String>) -> Scripted {
+        Scripted::new(StatusCode::TOO_MANY_REQUESTS, body).with_header("retry-after", seconds.to_string())
+    }
 }
 
 impl IntoResponse for Scripted {
@@ -92,6 +124,12 @@ pub trait Platform: Send + 'static {
 
     /// Notes on the entry the status it was answered with (by default nothing).
     fn answered(_entry: &mut Self::Entry, _status: StatusCode) {}
+
+    /// How long to hold the answer back, as a server that hangs does (by
+    /// default not at all): for the callers' timeouts.
+    fn holds_back(_entry: &Self::Entry) -> Option<Duration> {
+        None
+    }
 }
 
 struct Shared<P: Platform> {
@@ -159,16 +197,7 @@ impl<P: Platform> FakeApi<P> {
 
     /// Waits (up to `limit`) until some request satisfies `matches`, and returns it.
     pub async fn wait_for(&self, limit: Duration, matches: impl Fn(&P::Entry) -> bool) -> Option<P::Entry> {
-        let deadline = tokio::time::Instant::now() + limit;
-        loop {
-            if let Some(found) = self.requests().into_iter().find(|r| matches(r)) {
-                return Some(found);
-            }
-            if tokio::time::Instant::now() > deadline {
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        crate::wait::within(limit, || self.requests().into_iter().find(|r| matches(r))).await
     }
 }
 
@@ -185,18 +214,25 @@ async fn answer<P: Platform>(
         headers,
         body,
     });
-    let mut shared = fake.shared.lock().unwrap();
-    let shared = &mut *shared;
-    let scripted = if P::takes_script(&entry) {
-        shared.script.pop_front()
-    } else {
-        None
+    let hold = P::holds_back(&entry);
+    let response = {
+        let mut shared = fake.shared.lock().unwrap();
+        let shared = &mut *shared;
+        let scripted = if P::takes_script(&entry) {
+            shared.script.pop_front()
+        } else {
+            None
+        };
+        let response = match scripted {
+            Some(scripted) => scripted.into_response(),
+            None => shared.platform.respond(&mut entry, fake.addr),
+        };
+        P::answered(&mut entry, response.status());
+        shared.requests.push(entry);
+        response
     };
-    let response = match scripted {
-        Some(scripted) => scripted.into_response(),
-        None => shared.platform.respond(&mut entry, fake.addr),
-    };
-    P::answered(&mut entry, response.status());
-    shared.requests.push(entry);
+    if let Some(hold) = hold {
+        tokio::time::sleep(hold).await;
+    }
     response
 }

@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use crate::workspace_root;
+use crate::{wait, workspace_root};
 
 /// A running gateway.
 pub struct Gateway {
@@ -86,19 +86,17 @@ impl Gateway {
 
     /// Waits until the gateway is ready.
     async fn ready(self) -> Gateway {
-        let gateway = self;
         let client = reqwest::Client::new();
-        for _ in 0..200 {
-            let ready = client
-                .get(format!("http://{}/readyz", gateway.admin))
-                .send()
-                .await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return gateway;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let readyz = format!("http://{}/readyz", self.admin);
+        let ready = wait::within_async(Duration::from_secs(10), || async {
+            let answer = client.get(&readyz).send().await;
+            answer.is_ok_and(|r| r.status().is_success()).then_some(())
+        })
+        .await;
+        match ready {
+            Some(()) => self,
+            None => panic!("the gateway did not become ready:\n{}", self.logs()),
         }
-        panic!("the gateway did not become ready:\n{}", gateway.logs());
     }
 
     /// Starts the gateway on `source` without waiting for anything (for tests
@@ -239,42 +237,24 @@ impl Gateway {
     /// Waits up to 10 s until the gateway has logged at least `count` lines
     /// whose message is `message`, and returns them all.
     pub async fn wait_for_log_lines(&self, message: &str, count: usize) -> Vec<serde_json::Value> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            let lines = self.log_lines(message);
-            if lines.len() >= count {
-                return lines;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "fewer than {count} log lines {message:?}:\n{}",
-                self.logs()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let lines = wait::within(Duration::from_secs(10), || {
+            Some(self.log_lines(message)).filter(|lines| lines.len() >= count)
+        })
+        .await;
+        lines.unwrap_or_else(|| panic!("fewer than {count} log lines {message:?}:\n{}", self.logs()))
     }
 
     /// Waits up to `limit` for the process to exit; its status, or `None` if it still runs.
     pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let deadline = tokio::time::Instant::now() + limit;
-        while tokio::time::Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().expect("the process can be waited for") {
-                return Some(status);
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        None
+        let child = &mut self.child;
+        wait::within(limit, || child.try_wait().expect("the process can be waited for")).await
     }
 
     /// The value of the metric sample `sample` (e.g. `chatops_gateway_config_reloads_total`), or 0.
     pub async fn metric(&self, sample: &str) -> f64 {
-        let text = reqwest::get(format!("http://{}/metrics", self.admin))
+        metrics_text(self.admin)
             .await
-            .expect("/metrics answers")
-            .text()
-            .await
-            .expect("a body");
-        text.lines()
+            .lines()
             .filter_map(|line| line.strip_prefix(sample))
             .filter_map(|rest| rest.strip_prefix(' '))
             .filter_map(|value| value.trim().parse::<f64>().ok())
@@ -301,4 +281,27 @@ impl Drop for Gateway {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The sum of the samples of metric `name` whose labels include `labels`, on
+/// the admin listener `admin` (0 when there is none).
+pub async fn metric(admin: SocketAddr, name: &str, labels: &[(&str, &str)]) -> f64 {
+    metrics_text(admin)
+        .await
+        .lines()
+        .filter_map(|line| line.strip_prefix(name))
+        .filter(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        .filter(|rest| {
+            labels
+                .iter()
+                .all(|(key, value)| rest.contains(&format!("{key}=\"{value}\"")))
+        })
+        .filter_map(|rest| rest.rsplit(' ').next()?.trim().parse::<f64>().ok())
+        .sum()
+}
+
+/// What `/metrics` on the admin listener `admin` says.
+async fn metrics_text(admin: SocketAddr) -> String {
+    let answer = reqwest::get(format!("http://{admin}/metrics")).await;
+    answer.expect("/metrics answers").text().await.expect("a body")
 }

@@ -33,7 +33,6 @@ pub struct Fault {
     pub code: StatusCode,
 }
 
-#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 impl Fault {
     /// Refuses `method` (`None`: any) requests whose path and query contain `path` with `code`.
     pub fn new(method: Option<Method>, path: &str, code: StatusCode) -> Fault {
@@ -68,7 +67,6 @@ impl Fault {
 pub struct FaultId(usize);
 
 #[derive(Default)]
-#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 pub(super) struct Faults {
     /// Each fault with the number of requests it refused.
     rules: Vec<(FaultId, Fault, usize)>,
@@ -135,7 +133,6 @@ fn refusal(code: StatusCode, request: &Request) -> Failure {
     }
 }
 
-#[allow(dead_code, reason = "each test binary uses a part of the fake")]
 impl Faults {
     /// The refusal of `request`, if a fault or downtime refuses it.
     /// Whether the server is down (after a restart): counts the refusal.

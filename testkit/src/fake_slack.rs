@@ -6,8 +6,13 @@ use std::net::SocketAddr;
 use axum::{http::StatusCode, response::Response};
 use serde_json::json;
 
-use crate::fake_api::{FakeApi, Platform, json_response};
 pub use crate::fake_api::{Recorded, Scripted};
+use crate::{
+    fake_api::{FakeApi, Platform, json_response},
+    quickstart::{CHANNEL, FORM, PATIENCE, SIGNING_SECRET},
+    signed::post_slack,
+    slack_requests::{now, slash_command},
+};
 
 /// What the fake Slack answers unscripted: `{"ok": true}` to everything.
 pub struct Slack;
@@ -37,5 +42,30 @@ impl FakeSlack {
     /// A response URL on the fake, as Slack puts in every slash command.
     pub fn response_url(&self, id: &str) -> String {
         self.url_of(&format!("/response/{id}"))
+    }
+
+    /// Sends the gateway at `url` a `/{command} {text}` from `user` of `team`
+    /// in the quickstart's channel, signed with the quickstart's secret, to be
+    /// answered on this fake's response URL `id`.
+    pub async fn slash(
+        &self,
+        url: &str,
+        team: &str,
+        user: &str,
+        command: &str,
+        text: &str,
+        id: &str,
+    ) -> reqwest::Response {
+        let body = slash_command(team, CHANNEL, user, command, text, &self.response_url(id));
+        post_slack(url, SIGNING_SECRET, now(), &body, FORM).await
+    }
+
+    /// The body posted to the response URL `id`, once it arrives (within [`PATIENCE`]).
+    pub async fn answer(&self, id: &str) -> String {
+        let path = format!("/response/{id}");
+        self.wait_for(PATIENCE, |r| r.path == path)
+            .await
+            .unwrap_or_else(|| panic!("no answer on {path}"))
+            .text()
     }
 }

@@ -1,4 +1,5 @@
-//! Objects as the API server stores them, and what the tests read back.
+//! Objects as the API server stores them, and what the operator's tests read back
+//! (the fake API server itself is `chatops_testkit::fake_kube`).
 
 use std::time::Duration;
 
@@ -6,7 +7,7 @@ use chatops_crds::config::GatewayConfig;
 use chatops_operator::{controller::Settings, cycle, lookup, render::Target};
 use serde_json::{Value, json};
 
-use super::{FakeApi, core};
+use chatops_testkit::fake_kube::{FakeApi, core};
 
 /// The gateway's ConfigMap and Secret.
 pub const TARGET: &str = "chatops-gateway";

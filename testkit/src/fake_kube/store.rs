@@ -197,7 +197,6 @@ impl Store {
     }
 
     /// Forgets all history up to now.
-    #[allow(dead_code, reason = "each test binary uses a part of the fake")]
     pub fn compact(&mut self) {
         self.compacted = self.rv;
         for collection in self.collections.values_mut() {
@@ -209,7 +208,6 @@ impl Store {
     /// server's history starts after the version the cluster reached
     /// meanwhile (other writers, node leases and events, never stop in a
     /// real cluster), so a watch resuming from before it is answered 410.
-    #[allow(dead_code, reason = "each test binary uses a part of the fake")]
     pub fn restart(&mut self) {
         self.watches.clear();
         self.rv += 1;

@@ -1,0 +1,62 @@
+//! The test kit of the workspace: what the gateway's, the operator's and the
+//! cross-component tests share, written once.
+//!
+//! - the fake chat APIs, one [`fake_api::FakeApi`] per platform:
+//!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
+//! - [`signed`]: requests signed as each of the four platforms signs them,
+//!   and [`slack_requests`], Slack's slash commands and interactions;
+//! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
+//! - [`gateway_process`]: the real gateway binary, started and stopped;
+//! - [`kubelet`]: a ConfigMap or Secret volume laid out as kubelet mounts it;
+//! - [`nautobot_live`]: the real Nautobot of `scripts/nautobot/up`, and a Slack that takes uploads;
+//! - [`wait`]: waits on a condition, in place of fixed sleeps;
+//! - the quickstart manifests ([`load_quickstart`], [`copy_quickstart`]), who is
+//!   who in them ([`quickstart`]), and a chat platform added to them ([`manifests`]).
+
+pub mod fake_api;
+pub mod fake_kube;
+pub mod fake_mattermost;
+pub mod fake_slack;
+pub mod fake_teams;
+pub mod fake_webex;
+pub mod gateway_process;
+pub mod kubelet;
+pub mod manifests;
+pub mod nautobot_live;
+pub mod quickstart;
+pub mod signed;
+pub mod slack_requests;
+pub mod wait;
+
+use std::path::PathBuf;
+
+use chatops_crds::manifests::{Loaded, load_dir};
+
+/// The workspace root, whatever directory the tests run from.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit/ has a parent")
+        .to_owned()
+}
+
+/// The manifests of `examples/quickstart/`, read as the gateway's standalone mode reads them.
+pub fn load_quickstart() -> Loaded {
+    let dir = quickstart_dir();
+    load_dir(&dir, "default").expect("examples/quickstart loads")
+}
+
+/// `examples/quickstart/`, the manifests a first-day user applies.
+pub fn quickstart_dir() -> PathBuf {
+    workspace_root().join("examples/quickstart")
+}
+
+/// A copy of `examples/quickstart/` in a temporary directory, for tests that change it.
+pub fn copy_quickstart() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in std::fs::read_dir(quickstart_dir()).expect("examples/quickstart") {
+        let path = entry.expect("a directory entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("a file name"))).expect("the copy");
+    }
+    dir
+}
