@@ -25,6 +25,8 @@ COPY Cargo.toml Cargo.lock ./
 COPY crds crds
 COPY gateway gateway
 COPY operator operator
+COPY outbound outbound
+COPY testkit testkit
 COPY tests tests
 
 # --locked: exactly the versions in Cargo.lock, or fail (never re-resolve).
