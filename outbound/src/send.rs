@@ -41,7 +41,7 @@ pub async fn send(
     policy: &RetryPolicy,
     build: impl FnMut() -> Option<reqwest::RequestBuilder>,
 ) -> Result<Answer, OutboundError> {
-    let span = tracing::info_span!(
+    let span = tracing::debug_span!(
         "outbound",
         api,
         host = Empty,

@@ -136,7 +136,7 @@ async fn traced_dispatch(
     invocation: &Invocation,
     identity: &Identity,
 ) -> (Reply, Outcome) {
-    let span = tracing::info_span!(
+    let span = tracing::debug_span!(
         "command",
         command = %invocation.command,
         subcommand = %invocation.subcommand,

@@ -186,7 +186,7 @@ pub(super) trait Webhook {
 /// verified, parsed, deduplicated, started. Runs in a span naming the
 /// platform, the endpoint and the outcome, never the body or a credential.
 pub(super) async fn handle<W: Webhook>(app: Arc<App>, name: String, raw: Raw) -> Response {
-    let span = tracing::info_span!(
+    let span = tracing::debug_span!(
         "webhook",
         kind = W::KIND,
         platform = %name,
