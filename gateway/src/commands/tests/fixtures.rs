@@ -11,8 +11,8 @@ use chatops_crds::{GrantType, IntegrationType, PlatformType};
 
 use crate::access::GrantIndex;
 use crate::commands::{
-    Call, Command, CommandError, CommandFuture, CommandSpec, Registry, RouteContext, Routed, SubcommandSpec,
-    derive_key, parse_command_text, route, route_answer,
+    Call, Command, CommandError, CommandFuture, CommandSpec, Outcome, Registry, RouteContext, Routed,
+    SubcommandSpec, derive_key, parse_command_text, route, route_answer,
 };
 use crate::model::{Block, Choice, Invocation, Level, Message, Prompt, Reply, ReplyContext};
 
@@ -219,6 +219,22 @@ pub fn text(routed: &Routed) -> String {
         }
     }
     out.join("\n")
+}
+
+/// The outcome of a request refused at `scope`, for the ID `id` (none: the request had no such ID).
+pub fn denied(scope: GrantType, id: Option<&str>) -> Outcome {
+    Outcome::Denied {
+        scope,
+        id: id.map(str::to_owned),
+    }
+}
+
+/// The scope a request was refused at, if it was.
+pub fn denied_scope(routed: &Routed) -> Option<GrantType> {
+    match routed.outcome {
+        Outcome::Denied { scope, .. } => Some(scope),
+        _ => None,
+    }
 }
 
 /// The menu of a reply; panics otherwise.
