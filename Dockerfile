@@ -26,6 +26,7 @@ COPY crds crds
 COPY gateway gateway
 COPY operator operator
 COPY outbound outbound
+COPY process process
 COPY testkit testkit
 COPY tests tests
 

@@ -27,7 +27,8 @@ use chatops_gateway::{
     server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard},
 };
 use chatops_outbound::{ClientSettings, user_agent};
-use clap::{ArgGroup, Parser, ValueEnum};
+use chatops_process::LogFormat;
+use clap::{ArgGroup, Parser};
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
@@ -281,18 +282,10 @@ fn write_teams_app_packages(
 /// "Busy" notices (Teams, Webex) sent at once; more are dropped.
 const MAX_BUSY_NOTICES: usize = 8;
 
-#[derive(Clone, Copy, ValueEnum)]
-enum LogFormat {
-    /// One JSON object per line.
-    Json,
-    /// Human-readable lines.
-    Text,
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    init_tracing(args.log_format);
+    chatops_process::init_tracing(args.log_format);
     check_directories(&args)?;
 
     // The cluster mode needs a client before anything else: the namespace
@@ -483,31 +476,8 @@ fn check_directories(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).init(),
-        LogFormat::Text => builder.init(),
-    }
-}
-
 async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
-    }
+    chatops_process::shutdown_signal().await;
     tracing::info!("shutting down: no new requests, finishing commands in flight");
 }
 

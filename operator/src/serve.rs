@@ -13,7 +13,8 @@ use chatops_operator::{
     lookup::ApiBases,
     render::Target,
 };
-use clap::{Args, ValueEnum};
+use chatops_process::LogFormat;
+use clap::Args;
 use tokio_util::sync::CancellationToken;
 
 /// Flags of `run`. Every one can also be set through its environment variable,
@@ -93,14 +94,6 @@ pub struct RunArgs {
     log_format: LogFormat,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum LogFormat {
-    /// One JSON object per line.
-    Json,
-    /// Human-readable lines.
-    Text,
-}
-
 impl RunArgs {
     fn settings(&self) -> Settings {
         let target = Target {
@@ -138,7 +131,7 @@ impl RunArgs {
 
 /// Runs the operator until SIGTERM or Ctrl-C.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    init_tracing(args.log_format);
+    chatops_process::init_tracing(args.log_format);
     tokio::runtime::Runtime::new()
         .context("cannot start the async runtime")?
         .block_on(serve(args))
@@ -218,31 +211,8 @@ async fn serve(args: RunArgs) -> anyhow::Result<()> {
     result
 }
 
-fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).init(),
-        LogFormat::Text => builder.init(),
-    }
-}
-
 async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
-    }
+    chatops_process::shutdown_signal().await;
     tracing::info!("shutting down");
 }
 
