@@ -258,7 +258,7 @@ mod tests {
 
     use serde_json::json;
     use wiremock::matchers::{body_string, header, method, path};
-    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+    use wiremock::{Mock, MockBuilder, MockServer, Request, Respond, ResponseTemplate};
 
     use super::*;
 
@@ -302,6 +302,21 @@ mod tests {
         }
     }
 
+    fn post() -> MockBuilder {
+        Mock::given(method("POST"))
+    }
+
+    /// A login endpoint answering the requests `mock` matches with
+    /// token-1, token-2, … valid `expires_in` seconds, expecting `requests` of them.
+    async fn login(mock: MockBuilder, expires_in: u64, requests: u64) -> MockServer {
+        let server = MockServer::start().await;
+        mock.respond_with(Counting(AtomicUsize::new(0), expires_in))
+            .expect(requests)
+            .mount(&server)
+            .await;
+        server
+    }
+
     #[test]
     fn the_form_is_the_documented_one() {
         // vectors/teams.json `outbound.token_request_multitenant`.
@@ -317,15 +332,11 @@ mod tests {
 
     #[tokio::test]
     async fn multi_tenant_asks_botframework_com_with_the_documented_form() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
+        let documented = post()
             .and(path("/botframework.com/oauth2/v2.0/token"))
             .and(header("content-type", "application/x-www-form-urlencoded"))
-            .and(body_string(form_body()))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(1)
-            .mount(&server)
-            .await;
+            .and(body_string(form_body()));
+        let server = login(documented, 3600, 1).await;
         let tokens = source(&server, None);
         assert_eq!(tokens.token().await.unwrap(), "token-1");
         assert_eq!(tokens.token().await.unwrap(), "token-1");
@@ -334,14 +345,10 @@ mod tests {
 
     #[tokio::test]
     async fn single_tenant_asks_its_tenant() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
+        let tenant_url = post()
             .and(path(format!("/{TENANT}/oauth2/v2.0/token")))
-            .and(body_string(form_body()))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(1)
-            .mount(&server)
-            .await;
+            .and(body_string(form_body()));
+        let server = login(tenant_url, 3600, 1).await;
         let tokens = source(&server, Some(TENANT));
         assert_eq!(tokens.token().await.unwrap(), "token-1");
         assert!(
@@ -353,12 +360,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_token_near_expiry_is_replaced() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 2))
-            .expect(2)
-            .mount(&server)
-            .await;
+        let server = login(post(), 2, 2).await;
         // Valid 2 s, replaced 1 s before: used for 1 s.
         let tokens = source(&server, None).with_refresh_margin(Duration::from_secs(1));
         assert_eq!(tokens.token().await.unwrap(), "token-1");
@@ -369,12 +371,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_default_margin_is_five_minutes() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 299))
-            .expect(2)
-            .mount(&server)
-            .await;
+        let server = login(post(), 299, 2).await;
         // Valid less than the margin: never cached.
         let tokens = source(&server, None);
         assert_eq!(tokens.token().await.unwrap(), "token-1");
@@ -383,12 +380,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_callers_share_one_request() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = login(post(), 3600, 1).await;
         let tokens = source(&server, None);
         let calls = (0..8).map(|_| {
             let tokens = tokens.clone();
@@ -401,12 +393,7 @@ mod tests {
 
     #[tokio::test]
     async fn invalidate_fetches_a_new_token() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(2)
-            .mount(&server)
-            .await;
+        let server = login(post(), 3600, 2).await;
         let tokens = source(&server, None);
         assert_eq!(tokens.token().await.unwrap(), "token-1");
         tokens.invalidate_if("some-other-token");
