@@ -242,7 +242,7 @@ impl SigningKey {
 }
 
 /// The usable keys of a JWKS document (`{"keys": [...]}`), skipping keys
-/// [`SigningKey::from_jwk`] cannot use.
+/// that are not RSA signing keys usable with RS256.
 pub fn parse_jwks(body: &[u8]) -> Result<Vec<SigningKey>, &'static str> {
     let jwks: Option<wire::Jwks> = wire::object(body).map_err(|_| "JWKS is not JSON")?;
     let keys = jwks
