@@ -22,7 +22,6 @@ use axum::{
 use serde_json::json;
 
 use super::{
-    App,
     admission::{Request, Stop, Webhook},
     notify_busy, pipeline,
     refusal::Refusal,
@@ -37,7 +36,7 @@ use crate::{
         activity::{self, Activity, Triage},
         cards, verify,
     },
-    runtime::{PlatformKind, Runtime},
+    runtime::PlatformKind,
 };
 
 const ENDPOINT: &str = "messages";
@@ -162,7 +161,7 @@ impl Webhook for Messages {
             Triage::Ignore(_) => return StatusCode::OK.into_response(),
         };
         if let Err(busy) = request.spawn(step) {
-            tell_busy(request.app, request.runtime, name, activity, busy.to_string());
+            tell_busy(request, activity, busy.to_string());
         }
         acknowledged(invoke)
     }
@@ -195,11 +194,10 @@ fn unverified(err: &verify::VerifyError) -> Refusal {
 }
 
 /// Tells the conversation the gateway is busy (`text`: which limit), as a reply to the activity.
-fn tell_busy(app: &App, runtime: &std::sync::Arc<Runtime>, name: &str, activity: &Activity, text: String) {
-    let runtime = runtime.clone();
-    let name = name.to_owned();
+fn tell_busy(request: &Request<'_>, activity: &Activity, text: String) {
+    let (runtime, name) = (request.runtime.clone(), request.name.to_owned());
     let to = activity.reply_context();
-    notify_busy(app, async move {
+    notify_busy(request.app, async move {
         let Some(platform) = runtime.platforms.get(&name) else {
             return;
         };

@@ -20,6 +20,7 @@ use reqwest::{Method, StatusCode, header};
 use serde_json::Value;
 
 use super::token::TokenSource;
+use super::wire;
 use crate::platforms::DispatchError;
 use crate::platforms::http;
 
@@ -86,15 +87,7 @@ impl ConnectorClient {
         activity: &Value,
     ) -> Result<Option<String>, DispatchError> {
         let url = conversations_url(service_url, &[conversation_id, "activities", activity_id])?;
-        let text = self
-            .call(
-                "conversations/replyToActivity",
-                Method::POST,
-                &url,
-                Some(activity),
-            )
-            .await?;
-        Ok(id_of(&text))
+        self.post("conversations/replyToActivity", &url, activity).await
     }
 
     /// `POST {serviceUrl}/v3/conversations/{conversationId}/activities`:
@@ -106,15 +99,8 @@ impl ConnectorClient {
         activity: &Value,
     ) -> Result<Option<String>, DispatchError> {
         let url = conversations_url(service_url, &[conversation_id, "activities"])?;
-        let text = self
-            .call(
-                "conversations/sendToConversation",
-                Method::POST,
-                &url,
-                Some(activity),
-            )
-            .await?;
-        Ok(id_of(&text))
+        self.post("conversations/sendToConversation", &url, activity)
+            .await
     }
 
     /// `PUT {serviceUrl}/v3/conversations/{conversationId}/activities/{activityId}`:
@@ -154,12 +140,25 @@ impl ConnectorClient {
     ) -> Result<String, DispatchError> {
         const API: &str = "conversations/createConversation";
         let url = conversations_url(service_url, &[])?;
-        let text = self.call(API, Method::POST, &url, Some(parameters)).await?;
-        id_of(&text).ok_or(DispatchError::Rejected {
-            api: API,
-            status: StatusCode::OK.as_u16(),
-            error: "the answer carries no conversation id".to_owned(),
-        })
+        self.post(API, &url, parameters)
+            .await?
+            .ok_or(DispatchError::Rejected {
+                api: API,
+                status: StatusCode::OK.as_u16(),
+                error: "the answer carries no conversation id".to_owned(),
+            })
+    }
+
+    /// POSTs `body`; returns the id of what the Connector created
+    /// (`ResourceResponse.id`), if it says.
+    async fn post(
+        &self,
+        api: &'static str,
+        url: &str,
+        body: &Value,
+    ) -> Result<Option<String>, DispatchError> {
+        let text = self.call(api, Method::POST, url, Some(body)).await?;
+        Ok(id_of(&text))
     }
 
     /// Sends one request with the cached token, and once more with a new
@@ -293,23 +292,19 @@ fn percent_encode(segment: &str) -> String {
 /// The Connector's `ErrorResponse` code (`{"error":{"code","message"}}`),
 /// else a code-like body; anything else is withheld.
 fn error_code(text: &str) -> String {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| {
-            v.pointer("/error/code")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .filter(|code| !code.is_empty())
+    let answer: wire::ApiError = wire::object_or_empty(text.as_bytes());
+    answer
+        .error
+        .0
+        .and_then(|error| error.code.into_option())
         .unwrap_or_else(|| http::error_code(text, "error"))
 }
 
 /// `ResourceResponse.id`, if the answer has one.
 fn id_of(text: &str) -> Option<String> {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
-        .filter(|id| !id.is_empty())
+    wire::object_or_empty::<wire::ResourceResponse>(text.as_bytes())
+        .id
+        .into_option()
 }
 
 fn header_text(headers: &header::HeaderMap, name: &str) -> Option<String> {

@@ -150,13 +150,11 @@ impl KeyStore {
         let issuer = select_issuer(&token.issuer, issuers).inspect_err(|_| {
             tracing::info!(iss = %token.issuer, kid = %token.kid, "Teams token from an untrusted issuer refused");
         })?;
-        let key = self
-            .key(&issuer.metadata_url, &token.kid)
-            .await
-            .inspect_err(|e| {
-                tracing::info!(iss = %token.issuer, kid = %token.kid, reason = %e, "Teams token refused");
-            })?;
-        verify_with_key(&token, &key, issuer, app_id, now_unix).inspect_err(|e| {
+        let verified = async {
+            let key = self.key(&issuer.metadata_url, &token.kid).await?;
+            verify_with_key(&token, &key, issuer, app_id, now_unix)
+        };
+        verified.await.inspect_err(|e| {
             tracing::info!(iss = %token.issuer, kid = %token.kid, reason = %e, "Teams token refused");
         })
     }

@@ -16,3 +16,4 @@ pub mod keys;
 pub mod package_input;
 pub mod token;
 pub mod verify;
+mod wire;

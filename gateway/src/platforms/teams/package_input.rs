@@ -20,13 +20,13 @@ pub fn package_input(
     let PlatformCredentials::Msteams { app_id, .. } = &settings.credentials else {
         return None;
     };
-    let commands: Vec<(String, String)> = registry
+    let specs: Vec<(String, String)> = registry
         .specs()
         .map(|spec| (spec.name.clone(), spec.doc.clone()))
         .collect();
     // In Teams a command is typed after the bot's mention; the gateway takes
     // it with or without the prefix, and a bare word reads better there.
-    let prefix = settings.command_prefix.trim_start_matches('/');
+    let commands = bot_commands(settings.command_prefix.trim_start_matches('/'), &specs);
     let valid_domains = publisher
         .public_url
         .as_deref()
@@ -41,12 +41,12 @@ pub fn package_input(
         description: format!(
             "Run network commands from Teams.\nAsk the bot: {}. Who may run what is \
              declared as AccessGrants in Kubernetes (ChatPlatform {}).",
-            command_names(&bot_commands(prefix, &commands)),
+            command_names(&commands),
             settings.source
         ),
         publisher: publisher.clone(),
         valid_domains,
-        commands: bot_commands(prefix, &commands),
+        commands,
     })
 }
 

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chatops_outbound::{Client, RetryPolicy};
-use serde_json::Value;
 use tokio::time::Instant;
 
+use super::wire;
 use crate::platforms::DispatchError;
 use crate::platforms::http;
 
@@ -176,31 +176,20 @@ impl TokenSource {
             RetryPolicy::rate_limits_only(TIMEOUT, 2, Duration::from_secs(10), Some(Duration::from_secs(2)))
                 .with_retry_statuses(&[502, 503, 504], Duration::from_millis(500));
         let answer = http::send(API, &policy, || Some(inner.http.post(&inner.url).form(&form))).await?;
-        let body: Option<Value> = serde_json::from_slice(&answer.body).ok();
         if answer.status.is_success() {
-            let token = body
-                .as_ref()
-                .and_then(|b| b.get("access_token"))
-                .and_then(Value::as_str)
-                .filter(|t| !t.is_empty());
-            let Some(token) = token else {
+            let answer_body: wire::TokenAnswer = wire::object_or_empty(&answer.body);
+            let Some(token) = answer_body.access_token.into_option() else {
                 return Err(DispatchError::Rejected {
                     api: API,
                     status: answer.status.as_u16(),
                     error: "the answer carries no access_token".to_owned(),
                 });
             };
-            let expires_in = body
-                .as_ref()
-                .and_then(|b| b.get("expires_in"))
-                .and_then(|v| {
-                    v.as_u64()
-                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-                })
-                .unwrap_or(3600);
-            return Ok((token.to_owned(), Duration::from_secs(expires_in)));
+            let expires_in = answer_body.expires_in.0.and_then(|e| e.seconds()).unwrap_or(3600);
+            return Ok((token, Duration::from_secs(expires_in)));
         }
-        let error = refusal(body.as_ref(), &inner.tenant);
+        let refused: wire::TokenError = wire::object_or_empty(&answer.body);
+        let error = refusal(&refused, &inner.tenant);
         tracing::warn!(
             api = API,
             status = answer.status.as_u16(),
@@ -219,23 +208,23 @@ impl TokenSource {
 /// What a refusal (`{"error","error_description","error_codes"}`) says: the
 /// error and AADSTS codes and a hint, never the description (it may quote
 /// the request) and never the password.
-fn refusal(body: Option<&Value>, tenant: &str) -> String {
-    let error = body
-        .and_then(|b| b.get("error"))
-        .and_then(Value::as_str)
+fn refusal(refused: &wire::TokenError, tenant: &str) -> String {
+    let error = refused
+        .error
+        .0
+        .as_deref()
         .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or("(no error code)");
-    let mut codes: Vec<u64> = body
-        .and_then(|b| b.get("error_codes"))
-        .and_then(Value::as_array)
-        .map(|codes| codes.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default();
+    let mut codes: Vec<u64> = refused
+        .error_codes
+        .0
+        .iter()
+        .flatten()
+        .filter_map(|code| code.0)
+        .collect();
     if codes.is_empty() {
         // The description starts with the code: "AADSTS700016: Application with identifier …".
-        let description = body
-            .and_then(|b| b.get("error_description"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let description = refused.error_description.get().unwrap_or("");
         if let Some(rest) = description.trim_start().strip_prefix("AADSTS") {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             codes.extend(digits.parse::<u64>().ok());
@@ -269,7 +258,7 @@ mod tests {
 
     use serde_json::json;
     use wiremock::matchers::{body_string, header, method, path};
-    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+    use wiremock::{Mock, MockBuilder, MockServer, Request, Respond, ResponseTemplate};
 
     use super::*;
 
@@ -313,6 +302,21 @@ mod tests {
         }
     }
 
+    fn post() -> MockBuilder {
+        Mock::given(method("POST"))
+    }
+
+    /// A login endpoint answering the requests `mock` matches with
+    /// token-1, token-2, … valid `expires_in` seconds, expecting `requests` of them.
+    async fn login(mock: MockBuilder, expires_in: u64, requests: u64) -> MockServer {
+        let server = MockServer::start().await;
+        mock.respond_with(Counting(AtomicUsize::new(0), expires_in))
+            .expect(requests)
+            .mount(&server)
+            .await;
+        server
+    }
+
     #[test]
     fn the_form_is_the_documented_one() {
         // vectors/teams.json `outbound.token_request_multitenant`.
@@ -328,15 +332,11 @@ mod tests {
 
     #[tokio::test]
     async fn multi_tenant_asks_botframework_com_with_the_documented_form() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
+        let documented = post()
             .and(path("/botframework.com/oauth2/v2.0/token"))
             .and(header("content-type", "application/x-www-form-urlencoded"))
-            .and(body_string(form_body()))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(1)
-            .mount(&server)
-            .await;
+            .and(body_string(form_body()));
+        let server = login(documented, 3600, 1).await;
         let tokens = source(&server, None);
         assert_eq!(tokens.token().await.unwrap(), "token-1");
         assert_eq!(tokens.token().await.unwrap(), "token-1");
@@ -345,14 +345,10 @@ mod tests {
 
     #[tokio::test]
     async fn single_tenant_asks_its_tenant() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
+        let tenant_url = post()
             .and(path(format!("/{TENANT}/oauth2/v2.0/token")))
-            .and(body_string(form_body()))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(1)
-            .mount(&server)
-            .await;
+            .and(body_string(form_body()));
+        let server = login(tenant_url, 3600, 1).await;
         let tokens = source(&server, Some(TENANT));
         assert_eq!(tokens.token().await.unwrap(), "token-1");
         assert!(
@@ -364,12 +360,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_token_near_expiry_is_replaced() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 2))
-            .expect(2)
-            .mount(&server)
-            .await;
+        let server = login(post(), 2, 2).await;
         // Valid 2 s, replaced 1 s before: used for 1 s.
         let tokens = source(&server, None).with_refresh_margin(Duration::from_secs(1));
         assert_eq!(tokens.token().await.unwrap(), "token-1");
@@ -380,12 +371,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_default_margin_is_five_minutes() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 299))
-            .expect(2)
-            .mount(&server)
-            .await;
+        let server = login(post(), 299, 2).await;
         // Valid less than the margin: never cached.
         let tokens = source(&server, None);
         assert_eq!(tokens.token().await.unwrap(), "token-1");
@@ -394,12 +380,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_callers_share_one_request() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = login(post(), 3600, 1).await;
         let tokens = source(&server, None);
         let calls = (0..8).map(|_| {
             let tokens = tokens.clone();
@@ -412,12 +393,7 @@ mod tests {
 
     #[tokio::test]
     async fn invalidate_fetches_a_new_token() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(Counting(AtomicUsize::new(0), 3600))
-            .expect(2)
-            .mount(&server)
-            .await;
+        let server = login(post(), 3600, 2).await;
         let tokens = source(&server, None);
         assert_eq!(tokens.token().await.unwrap(), "token-1");
         tokens.invalidate_if("some-other-token");
@@ -458,11 +434,11 @@ mod tests {
     fn refusal_reads_the_code_from_the_description_too() {
         let body = json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."});
         assert_eq!(
-            refusal(Some(&body), TENANT),
+            refusal(&wire::object_or_empty(body.to_string().as_bytes()), TENANT),
             "invalid_client AADSTS7000215: the app password is wrong or expired: check the app password"
         );
         assert_eq!(
-            refusal(None, TENANT),
+            refusal(&wire::TokenError::default(), TENANT),
             "(no error code): check appId, the app password and tenantId"
         );
     }

@@ -25,7 +25,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
-use serde_json::{Map, Value};
+
+use super::wire;
+use crate::platforms::json::Lenient;
 
 /// The issuer of the tokens the Bot Connector sends (public cloud).
 pub const BOT_FRAMEWORK_ISSUER: &str = "https://api.botframework.com";
@@ -212,27 +214,25 @@ impl SigningKey {
     /// The key a JWK describes, or `None` when it is not an RSA signing key
     /// usable with RS256 (other key types and `use: enc` keys are skipped,
     /// not errors: a JWKS may publish keys for other purposes).
-    pub fn from_jwk(jwk: &Value) -> Option<Self> {
-        let str_field = |name: &str| jwk.get(name).and_then(Value::as_str);
-        if str_field("kty") != Some("RSA") {
+    fn from_jwk(jwk: wire::Jwk) -> Option<Self> {
+        if jwk.kty.0.as_deref() != Some("RSA") {
             return None;
         }
-        if str_field("use").is_some_and(|u| u != "sig") {
+        if jwk.usage.0.is_some_and(|u| u != "sig") {
             return None;
         }
-        if str_field("alg").is_some_and(|a| a != ALGORITHM) {
+        if jwk.alg.0.is_some_and(|a| a != ALGORITHM) {
             return None;
         }
-        let kid = str_field("kid")?.to_owned();
-        let key = DecodingKey::from_rsa_components(str_field("n")?, str_field("e")?).ok()?;
-        let endorsements = match jwk.get("endorsements") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            _ => Vec::new(),
-        };
+        let kid = jwk.kid.0?;
+        let key = DecodingKey::from_rsa_components(&jwk.n.0?, &jwk.e.0?).ok()?;
+        let endorsements = jwk
+            .endorsements
+            .0
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|endorsement| endorsement.0)
+            .collect();
         Some(Self {
             kid,
             endorsements,
@@ -242,23 +242,24 @@ impl SigningKey {
 }
 
 /// The usable keys of a JWKS document (`{"keys": [...]}`), skipping keys
-/// [`SigningKey::from_jwk`] cannot use.
+/// that are not RSA signing keys usable with RS256.
 pub fn parse_jwks(body: &[u8]) -> Result<Vec<SigningKey>, &'static str> {
-    let doc: Value = serde_json::from_slice(body).map_err(|_| "JWKS is not JSON")?;
-    let keys = doc
-        .get("keys")
-        .and_then(Value::as_array)
+    let jwks: Option<wire::Jwks> = wire::object(body).map_err(|_| "JWKS is not JSON")?;
+    let keys = jwks
+        .and_then(|jwks| jwks.keys.0)
         .ok_or("JWKS has no keys array")?;
-    Ok(keys.iter().filter_map(SigningKey::from_jwk).collect())
+    Ok(keys
+        .into_iter()
+        .filter_map(|jwk| jwk.0)
+        .filter_map(SigningKey::from_jwk)
+        .collect())
 }
 
 /// The `jwks_uri` of an OpenID metadata document.
 pub fn jwks_uri(metadata: &[u8]) -> Result<String, &'static str> {
-    let doc: Value = serde_json::from_slice(metadata).map_err(|_| "OpenID metadata is not JSON")?;
-    doc.get("jwks_uri")
-        .and_then(Value::as_str)
-        .filter(|u| !u.is_empty())
-        .map(str::to_owned)
+    let doc: Option<wire::OpenIdConfiguration> =
+        wire::object(metadata).map_err(|_| "OpenID metadata is not JSON")?;
+    doc.and_then(|doc| doc.jwks_uri.into_option())
         .ok_or("OpenID metadata has no jwks_uri")
 }
 
@@ -271,7 +272,7 @@ pub struct UnverifiedToken<'a> {
     pub issuer: String,
     signing_input: &'a str,
     signature: &'a str,
-    payload: Map<String, Value>,
+    claims: wire::JwtClaims,
 }
 
 /// Shows the key id and claimed issuer only: the token itself is a credential.
@@ -298,26 +299,19 @@ impl<'a> UnverifiedToken<'a> {
         else {
             return Err(VerifyError::Malformed("not three parts"));
         };
-        let header = decode_object(header).ok_or(VerifyError::Malformed("header is not a JSON object"))?;
+        let header: wire::JwtHeader =
+            decode_object(header).ok_or(VerifyError::Malformed("header is not a JSON object"))?;
         // The header is attacker-chosen: it may only confirm the pinned
         // algorithm, never select one (`none`, HS256 keyed with the public key).
-        match header.get("alg").and_then(Value::as_str) {
+        match header.alg.0.as_deref() {
             Some(ALGORITHM) => {}
             Some(other) => return Err(VerifyError::Algorithm(printable(other))),
             None => return Err(VerifyError::Malformed("no alg")),
         }
-        let kid = header
-            .get("kid")
-            .and_then(Value::as_str)
-            .filter(|k| !k.is_empty())
-            .ok_or(VerifyError::Malformed("no kid"))?
-            .to_owned();
-        let payload = decode_object(payload).ok_or(VerifyError::Malformed("payload is not a JSON object"))?;
-        let issuer = payload
-            .get("iss")
-            .and_then(Value::as_str)
-            .ok_or(VerifyError::Malformed("no iss"))?
-            .to_owned();
+        let kid = header.kid.into_option().ok_or(VerifyError::Malformed("no kid"))?;
+        let mut claims: wire::JwtClaims =
+            decode_object(payload).ok_or(VerifyError::Malformed("payload is not a JSON object"))?;
+        let issuer = claims.iss.0.take().ok_or(VerifyError::Malformed("no iss"))?;
         if signature.is_empty() {
             return Err(VerifyError::Malformed("no signature"));
         }
@@ -327,7 +321,7 @@ impl<'a> UnverifiedToken<'a> {
             issuer,
             signing_input,
             signature,
-            payload,
+            claims,
         })
     }
 }
@@ -343,12 +337,10 @@ fn printable(value: &str) -> String {
     value.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
-fn decode_object(part: &str) -> Option<Map<String, Value>> {
+/// A base64url part of a token, which must be a JSON object.
+fn decode_object<T: serde::de::DeserializeOwned>(part: &str) -> Option<T> {
     let bytes = URL_SAFE_NO_PAD.decode(part).ok()?;
-    match serde_json::from_slice(&bytes).ok()? {
-        Value::Object(map) => Some(map),
-        _ => None,
-    }
+    wire::object(&bytes).ok()?
 }
 
 /// The trusted issuer a token claims to be from (exact string match), or
@@ -392,7 +384,7 @@ pub fn verify_with_key(
     if !valid {
         return Err(VerifyError::Signature);
     }
-    let claims = &token.payload;
+    let claims = &token.claims;
     if token.issuer != issuer.issuer {
         return Err(VerifyError::UntrustedIssuer {
             issuer: printable(&token.issuer),
@@ -400,32 +392,29 @@ pub fn verify_with_key(
     }
     // The SDK compares `aud` with the app id by hand; an empty app id (the
     // SDK's "auth disabled") must match nothing here.
-    let audience = claims.get("aud").and_then(Value::as_str).unwrap_or_default();
+    let audience = claims.aud.0.as_deref().unwrap_or_default();
     if app_id.is_empty() || audience != app_id {
         return Err(VerifyError::Audience);
     }
-    let expires_at = claims.get("exp").and_then(seconds).ok_or(VerifyError::Expired)?;
+    let expires_at = claims.exp.0.ok_or(VerifyError::Expired)?.0;
     if now_unix > expires_at.saturating_add(LEEWAY_SECONDS) {
         return Err(VerifyError::Expired);
     }
-    match claims.get("nbf") {
-        None => {}
-        Some(nbf) => {
-            let not_before = seconds(nbf).ok_or(VerifyError::Malformed("nbf is not a number"))?;
-            if now_unix.saturating_add(LEEWAY_SECONDS) < not_before {
-                return Err(VerifyError::NotYetValid);
-            }
+    if let Some(nbf) = &claims.nbf {
+        let not_before = nbf.0.ok_or(VerifyError::Malformed("nbf is not a number"))?.0;
+        if now_unix.saturating_add(LEEWAY_SECONDS) < not_before {
+            return Err(VerifyError::NotYetValid);
         }
     }
-    let service_url = match claims.get("serviceurl") {
+    let service_url = match &claims.serviceurl {
         None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(VerifyError::Malformed("serviceurl is not a string")),
+        Some(Lenient(Some(url))) => Some(url.clone()),
+        Some(Lenient(None)) => return Err(VerifyError::Malformed("serviceurl is not a string")),
     };
     if issuer.requires_service_url && service_url.is_none() {
         return Err(VerifyError::ServiceUrlMissing);
     }
-    let tenant = claims.get("tid").and_then(Value::as_str).map(str::to_owned);
+    let tenant = claims.tid.0.clone();
     Ok(Verified {
         claims: Claims {
             issuer: token.issuer.clone(),
@@ -436,17 +425,6 @@ pub fn verify_with_key(
         },
         endorsements: key.endorsements.clone(),
         requires_service_url: issuer.requires_service_url,
-    })
-}
-
-/// A NumericDate: whole seconds (a fractional value is truncated, a negative
-/// or non-numeric one refused).
-fn seconds(value: &Value) -> Option<u64> {
-    value.as_u64().or_else(|| {
-        value
-            .as_f64()
-            .filter(|f| f.is_finite() && *f >= 0.0 && *f < u64::MAX as f64)
-            .map(|f| f as u64)
     })
 }
 

@@ -41,6 +41,13 @@ fn example_input() -> PackageInput {
     }
 }
 
+/// The manifest of the example input edited by `edit`.
+fn manifest_with(edit: impl FnOnce(&mut PackageInput)) -> Result<serde_json::Value, PackageError> {
+    let mut input = example_input();
+    edit(&mut input);
+    manifest(&input)
+}
+
 fn unzip(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
     (0..archive.len())
@@ -182,9 +189,7 @@ fn empty_texts_are_refused_naming_the_field() {
         ("developer_name", |i| i.publisher.developer_name.clear()),
         ("privacy_url", |i| i.publisher.privacy_url.clear()),
     ] {
-        let mut input = example_input();
-        clear(&mut input);
-        let err = manifest(&input).unwrap_err();
+        let err = manifest_with(clear).unwrap_err();
         assert!(
             matches!(err, PackageError::Empty { field: f } if f == field),
             "{field}: {err}"
@@ -202,9 +207,7 @@ fn urls_must_be_https() {
         "https:// example.com",
         "ftp://x",
     ] {
-        let mut input = example_input();
-        input.publisher.website_url = url.to_owned();
-        let err = manifest(&input).unwrap_err();
+        let err = manifest_with(|i| i.publisher.website_url = url.to_owned()).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -216,10 +219,9 @@ fn urls_must_be_https() {
             "{url}: {err}"
         );
     }
-    let mut input = example_input();
-    input.publisher.terms_url = " HTTPS://Example.com/terms?x=1 ".to_owned();
+    let terms = manifest_with(|i| i.publisher.terms_url = " HTTPS://Example.com/terms?x=1 ".to_owned());
     assert_eq!(
-        manifest(&input).unwrap()["developer"]["termsOfUseUrl"],
+        terms.unwrap()["developer"]["termsOfUseUrl"],
         "HTTPS://Example.com/terms?x=1"
     );
 }
@@ -227,12 +229,8 @@ fn urls_must_be_https() {
 #[test]
 fn accent_color_must_be_rrggbb() {
     for color in ["3b5bdb", "#3b5bd", "#3b5bdbff", "#gggggg", "blue", ""] {
-        let mut input = example_input();
-        input.publisher.accent_color = color.to_owned();
-        assert!(
-            matches!(manifest(&input), Err(PackageError::AccentColor { .. })),
-            "{color}"
-        );
+        let got = manifest_with(|i| i.publisher.accent_color = color.to_owned());
+        assert!(matches!(got, Err(PackageError::AccentColor { .. })), "{color}");
     }
     assert_eq!(parse_color(" #0aFf10 ").unwrap(), [0x0a, 0xff, 0x10]);
 }
@@ -240,16 +238,11 @@ fn accent_color_must_be_rrggbb() {
 #[test]
 fn version_must_be_major_minor_patch() {
     for version in ["1", "1.0", "1.0.0.0", "v1.0.0", "01.0.0", "1.0.0-beta", ""] {
-        let mut input = example_input();
-        input.publisher.version = version.to_owned();
-        assert!(
-            matches!(manifest(&input), Err(PackageError::Version { .. })),
-            "{version}"
-        );
+        let got = manifest_with(|i| i.publisher.version = version.to_owned());
+        assert!(matches!(got, Err(PackageError::Version { .. })), "{version}");
     }
-    let mut input = example_input();
-    input.publisher.version = "2.10.0".to_owned();
-    assert_eq!(manifest(&input).unwrap()["version"], "2.10.0");
+    let manifest = manifest_with(|i| i.publisher.version = "2.10.0".to_owned());
+    assert_eq!(manifest.unwrap()["version"], "2.10.0");
 }
 
 #[test]

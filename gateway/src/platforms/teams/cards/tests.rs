@@ -25,6 +25,14 @@ fn assert_within_limits(activities: &[Value]) {
     }
 }
 
+/// The activities of an info message of `blocks`.
+fn of_blocks(blocks: Vec<Block>) -> Vec<Value> {
+    message(&Message {
+        blocks,
+        ..Default::default()
+    })
+}
+
 fn table(rows: usize, width: usize) -> Table {
     Table {
         title: "Devices".to_owned(),
@@ -77,13 +85,10 @@ fn a_short_message_is_one_markdown_activity_with_a_bold_title() {
 
 #[test]
 fn angle_brackets_are_escaped_so_no_mention_or_tag_is_injected() {
-    let activities = message(&Message {
-        blocks: vec![
-            Block::Text("hi <at>Megan Bowen</at> <b>x</b>".to_owned()),
-            Block::Code("<at>all</at>".to_owned()),
-        ],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![
+        Block::Text("hi <at>Megan Bowen</at> <b>x</b>".to_owned()),
+        Block::Code("<at>all</at>".to_owned()),
+    ]);
     let text = texts(&activities).join("\n");
     assert!(!text.contains('<'), "{text}");
     assert!(
@@ -109,10 +114,7 @@ fn warnings_and_errors_are_marked() {
 
 #[test]
 fn code_is_fenced_and_fences_inside_are_broken() {
-    let activities = message(&Message {
-        blocks: vec![Block::Code("a\n```\nb`\n".to_owned())],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![Block::Code("a\n```\nb`\n".to_owned())]);
     assert_eq!(texts(&activities), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
 }
 
@@ -124,14 +126,11 @@ fn an_empty_message_says_so() {
 
 #[test]
 fn a_small_table_is_a_table_card_of_its_own() {
-    let activities = message(&Message {
-        blocks: vec![
-            Block::Text("before".to_owned()),
-            Block::Table(table(2, 0)),
-            Block::Text("after".to_owned()),
-        ],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![
+        Block::Text("before".to_owned()),
+        Block::Table(table(2, 0)),
+        Block::Text("after".to_owned()),
+    ]);
     assert_within_limits(&activities);
     assert_eq!(activities.len(), 3);
     assert_eq!(texts(&activities), ["before", "after"]);
@@ -155,10 +154,7 @@ fn a_small_table_is_a_table_card_of_its_own() {
 #[test]
 fn a_big_table_is_fenced_text_over_several_activities() {
     // About 100 KB of text: too big for a card, a few activities.
-    let activities = message(&Message {
-        blocks: vec![Block::Table(table(1000, 80))],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![Block::Table(table(1000, 80))]);
     assert_within_limits(&activities);
     assert!(
         activities.len() > 1 && activities.len() <= MAX_ACTIVITIES,
@@ -179,10 +175,7 @@ fn a_big_table_is_fenced_text_over_several_activities() {
 
 #[test]
 fn a_huge_table_is_cut_after_four_activities_saying_how_many_rows_were_shown() {
-    let activities = message(&Message {
-        blocks: vec![Block::Table(table(10_000, 80))],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![Block::Table(table(10_000, 80))]);
     assert_within_limits(&activities);
     assert_eq!(activities.len(), MAX_ACTIVITIES);
     let texts = texts(&activities);
@@ -200,14 +193,11 @@ fn a_huge_table_is_cut_after_four_activities_saying_how_many_rows_were_shown() {
 
 #[test]
 fn an_image_is_an_inline_data_uri_attachment() {
-    let activities = message(&Message {
-        blocks: vec![Block::Image(Image {
-            file_name: "panel.png".to_owned(),
-            alt_text: "CPU".to_owned(),
-            bytes: vec![0x89, b'P', b'N', b'G'],
-        })],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![Block::Image(Image {
+        file_name: "panel.png".to_owned(),
+        alt_text: "CPU".to_owned(),
+        bytes: vec![0x89, b'P', b'N', b'G'],
+    })]);
     assert_eq!(
         activities,
         [
@@ -219,14 +209,11 @@ fn an_image_is_an_inline_data_uri_attachment() {
 
 #[test]
 fn a_too_large_image_is_a_line_saying_so() {
-    let activities = message(&Message {
-        blocks: vec![Block::Image(Image {
-            file_name: "huge.png".to_owned(),
-            alt_text: String::new(),
-            bytes: vec![0; MAX_IMAGE_BYTES + 1],
-        })],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![Block::Image(Image {
+        file_name: "huge.png".to_owned(),
+        alt_text: String::new(),
+        bytes: vec![0; MAX_IMAGE_BYTES + 1],
+    })]);
     assert_eq!(activities.len(), 1);
     assert!(activities[0].get("attachments").is_none());
     let text = activities[0]["text"].as_str().unwrap();
@@ -237,10 +224,7 @@ fn a_too_large_image_is_a_line_saying_so() {
 fn a_megabyte_of_text_stays_within_the_limits_and_is_cut() {
     let line = "interface GigabitEthernet0/1 is up, line protocol is up <ok>\n";
     let text = line.repeat(1_000_000 / line.len());
-    let activities = message(&Message {
-        blocks: vec![Block::Text(text.clone()), Block::Code(text)],
-        ..Default::default()
-    });
+    let activities = of_blocks(vec![Block::Text(text.clone()), Block::Code(text)]);
     assert_within_limits(&activities);
     assert_eq!(activities.len(), MAX_ACTIVITIES);
     assert!(

@@ -81,6 +81,29 @@ impl Respond for Sequence {
     }
 }
 
+/// A fake Connector answering `answers` in turn (then the last one again)
+/// to every request, with one token, and a client of it.
+async fn connector(answers: Vec<ResponseTemplate>) -> (MockServer, ConnectorClient) {
+    let server = MockServer::start().await;
+    mount_tokens(&server, None, 1).await;
+    Mock::given(path_regex("^/teams/v3/"))
+        .respond_with(Sequence::new(answers))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    (server, client)
+}
+
+/// A `ResourceResponse` with id `ok`.
+fn answer_id() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"id": "ok"}))
+}
+
+/// An `ErrorResponse` with `code`.
+fn error_response(status: u16, code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({"error": {"code": code, "message": "m"}}))
+}
+
 fn connector_requests(requests: &[Request]) -> Vec<&Request> {
     requests.iter().filter(|r| r.url.path() != TOKEN_PATH).collect()
 }
@@ -202,14 +225,8 @@ async fn update_delete_and_create_conversation() {
 
 #[tokio::test]
 async fn create_conversation_without_an_id_is_an_error() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(method("POST"))
-        .and(path("/teams/v3/conversations"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
-    let err = client(&server)
+    let (server, client) = connector(vec![ResponseTemplate::new(200).set_body_json(json!({}))]).await;
+    let err = client
         .create_conversation(&service_url(&server), &json!({}))
         .await
         .unwrap_err();
@@ -218,19 +235,14 @@ async fn create_conversation_without_an_id_is_an_error() {
 
 #[tokio::test]
 async fn a_429_waits_retry_after_then_succeeds() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .respond_with(Sequence::new(vec![
-            ResponseTemplate::new(429).insert_header("retry-after", "1"),
-            ResponseTemplate::new(200).set_body_json(json!({"id": "ok"})),
-        ]))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let client = client(&server).with_max_retry_wait(Duration::from_secs(5));
+    let (server, client) = connector(vec![
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        answer_id(),
+    ])
+    .await;
     let started = Instant::now();
     let id = client
+        .with_max_retry_wait(Duration::from_secs(5))
         .send_to_conversation(&service_url(&server), CONVERSATION, &json!({"type": "message"}))
         .await
         .unwrap();
@@ -240,114 +252,73 @@ async fn a_429_waits_retry_after_then_succeeds() {
         "{:?}",
         started.elapsed()
     );
-}
-
-#[tokio::test]
-async fn a_429_without_retry_after_backs_off() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .respond_with(Sequence::new(vec![
-            ResponseTemplate::new(429),
-            ResponseTemplate::new(429),
-            ResponseTemplate::new(200).set_body_json(json!({"id": "ok"})),
-        ]))
-        .expect(3)
-        .mount(&server)
-        .await;
-    let id = client(&server)
-        .send_to_conversation(&service_url(&server), CONVERSATION, &json!({"type": "message"}))
-        .await
-        .unwrap();
-    assert_eq!(id.as_deref(), Some("ok"));
-}
-
-#[tokio::test]
-async fn passing_failures_412_502_504_are_retried() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .respond_with(Sequence::new(vec![
-            ResponseTemplate::new(412),
-            ResponseTemplate::new(502),
-            ResponseTemplate::new(504),
-            ResponseTemplate::new(200).set_body_json(json!({"id": "ok"})),
-        ]))
-        .expect(4)
-        .mount(&server)
-        .await;
-    let id = client(&server)
-        .reply_to_activity(
-            &service_url(&server),
-            CONVERSATION,
-            "1",
-            &json!({"type": "message"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(id.as_deref(), Some("ok"));
-}
-
-#[tokio::test]
-async fn gives_up_on_429_after_the_limit() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .expect(u64::from(MAX_RETRIES) + 1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .send_to_conversation(&service_url(&server), CONVERSATION, &json!({}))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DispatchError::RateLimited { attempts, .. } if attempts == MAX_RETRIES + 1),
-        "{err:?}"
+    assert_eq!(
+        connector_requests(&server.received_requests().await.unwrap()).len(),
+        2
     );
 }
 
 #[tokio::test]
-async fn gives_up_on_502_after_the_limit() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .respond_with(
-            ResponseTemplate::new(502)
-                .set_body_json(json!({"error": {"code": "ServiceError", "message": "upstream failed"}})),
-        )
-        .expect(u64::from(MAX_RETRIES) + 1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .send_to_conversation(&service_url(&server), CONVERSATION, &json!({}))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, DispatchError::Rejected { status: 502, error, .. } if error == "ServiceError"),
-        "{err:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_413_is_rejected_without_retrying() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .respond_with(ResponseTemplate::new(413).set_body_json(
-            json!({"error": {"code": "MessageSizeTooBig", "message": "Message size too large"}}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .send_to_conversation(&service_url(&server), CONVERSATION, &json!({}))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, DispatchError::Rejected { status: 413, error, .. } if error == "MessageSizeTooBig"),
-        "{err:?}"
-    );
+async fn passing_failures_are_retried_up_to_the_limit_and_others_not_at_all() {
+    let tries = MAX_RETRIES + 1;
+    let cases = [
+        (
+            "a 429 without Retry-After backs off",
+            vec![
+                ResponseTemplate::new(429),
+                ResponseTemplate::new(429),
+                answer_id(),
+            ],
+            3,
+            "id ok".to_owned(),
+        ),
+        (
+            "412, 502 and 504 are retried",
+            vec![
+                ResponseTemplate::new(412),
+                ResponseTemplate::new(502),
+                ResponseTemplate::new(504),
+                answer_id(),
+            ],
+            4,
+            "id ok".to_owned(),
+        ),
+        (
+            "gives up on 429 after the limit",
+            vec![ResponseTemplate::new(429).insert_header("retry-after", "0")],
+            tries,
+            format!("rate limited after {tries} attempts"),
+        ),
+        (
+            "gives up on 502 after the limit",
+            vec![error_response(502, "ServiceError")],
+            tries,
+            "502 ServiceError".to_owned(),
+        ),
+        (
+            "a 413 is rejected without retrying",
+            vec![error_response(413, "MessageSizeTooBig")],
+            1,
+            "413 MessageSizeTooBig".to_owned(),
+        ),
+    ];
+    for (case, answers, requests, expected) in cases {
+        let (server, client) = connector(answers).await;
+        let result = client
+            .send_to_conversation(&service_url(&server), CONVERSATION, &json!({"type": "message"}))
+            .await;
+        let outcome = match result {
+            Ok(id) => format!("id {}", id.unwrap_or_default()),
+            Err(DispatchError::RateLimited { attempts, .. }) => {
+                format!("rate limited after {attempts} attempts")
+            }
+            Err(DispatchError::Rejected { status, error, .. }) => format!("{status} {error}"),
+            Err(other) => format!("{other:?}"),
+        };
+        assert_eq!(outcome, expected, "{case}");
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(connector_requests(&received).len(), requests as usize, "{case}");
+    }
 }
 
 #[tokio::test]
@@ -405,18 +376,9 @@ async fn a_second_401_is_an_error_without_the_token() {
 
 #[tokio::test]
 async fn delete_404_is_rejected_with_the_code() {
-    let server = MockServer::start().await;
-    mount_tokens(&server, None, 1).await;
-    Mock::given(method("DELETE"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .insert_header("ms-cv", "cv.1")
-                .set_body_json(json!({"error": {"code": "ActivityNotFoundInConversation", "message": "x"}})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
+    let not_found = error_response(404, "ActivityNotFoundInConversation").insert_header("ms-cv", "cv.1");
+    let (server, client) = connector(vec![not_found]).await;
+    let err = client
         .delete_activity(&service_url(&server), CONVERSATION, "1485983408511")
         .await
         .unwrap_err();
@@ -424,6 +386,10 @@ async fn delete_404_is_rejected_with_the_code() {
         matches!(&err, DispatchError::Rejected { status: 404, error, .. } if error == "ActivityNotFoundInConversation"),
         "{err:?}"
     );
+    let received = server.received_requests().await.unwrap();
+    let requests = connector_requests(&received);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method.as_str(), "DELETE");
 }
 
 #[tokio::test]

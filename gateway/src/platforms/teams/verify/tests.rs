@@ -91,25 +91,70 @@ fn bf_claims() -> Value {
     })
 }
 
+/// [`bf_claims`] with `field` set to `value`.
+fn with(field: &str, value: Value) -> Value {
+    let mut claims = bf_claims();
+    claims[field] = value;
+    claims
+}
+
+/// [`bf_claims`] without `field`.
+fn without(field: &str) -> Value {
+    let mut claims = bf_claims();
+    claims.as_object_mut().unwrap().remove(field);
+    claims
+}
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
+}
+
+/// A token signed with the private key of the file's `signer` key, naming `kid`, as a header value.
+fn signed_by(signer: &str, kid: &str, claims: &Value) -> String {
+    bearer(&mint_as(Algorithm::RS256, signer, Some(kid), claims))
+}
+
+fn unknown_key(kid: &str) -> VerifyError {
+    VerifyError::UnknownKey { kid: kid.into() }
+}
+
+/// The file's OpenID metadata, its `jwks_uri` pointing at `prefix` + [`JWKS_PATH`] on `server`.
+fn metadata(server: &MockServer, prefix: &str) -> Value {
+    let mut metadata = file()["openid_metadata"].clone();
+    metadata["jwks_uri"] = json!(format!("{}{prefix}{JWKS_PATH}", server.uri()));
+    metadata
+}
+
+/// A mock answering GETs of `p` with `answer`.
+fn at(p: impl Into<String>, answer: ResponseTemplate) -> Mock {
+    Mock::given(method("GET")).and(path(p)).respond_with(answer)
+}
+
+fn json_answer(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
 }
 
 /// A mock serving OpenID metadata at `prefix` + [`METADATA_PATH`] whose
 /// `jwks_uri` points at `prefix` + [`JWKS_PATH`], which serves `jwks`.
 async fn serve_keys(server: &MockServer, prefix: &str, jwks: Value) {
-    let mut metadata = file()["openid_metadata"].clone();
-    metadata["jwks_uri"] = json!(format!("{}{prefix}{JWKS_PATH}", server.uri()));
-    Mock::given(method("GET"))
-        .and(path(format!("{prefix}{METADATA_PATH}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+    at(
+        format!("{prefix}{METADATA_PATH}"),
+        json_answer(metadata(server, prefix)),
+    )
+    .mount(server)
+    .await;
+    at(format!("{prefix}{JWKS_PATH}"), json_answer(jwks))
         .mount(server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(format!("{prefix}{JWKS_PATH}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(jwks))
-        .mount(server)
-        .await;
+}
+
+/// A server with the Bot Framework issuer's keys (the file's), a store
+/// fetching them without a refetch limit, and that issuer.
+async fn bf_keys() -> (MockServer, KeyStore, [TrustedIssuer; 1]) {
+    let server = MockServer::start().await;
+    serve_keys(&server, "", file()["jwks"].clone()).await;
+    let issuers = [bf_issuer(&server)];
+    (server, store(Duration::ZERO), issuers)
 }
 
 fn bf_issuer(server: &MockServer) -> TrustedIssuer {
@@ -138,7 +183,34 @@ fn store(min_refetch: Duration) -> KeyStore {
     )
 }
 
-fn requests_to(received: &[wiremock::Request], p: &str) -> usize {
+/// A server whose metadata answers once, then `refresh` (of that answer)
+/// every time after, serving the file's keys; a store whose keys are always
+/// stale (max_age 0), so that every validation refreshes them; the issuer.
+async fn refreshed(
+    refresh: fn(ResponseTemplate) -> ResponseTemplate,
+) -> (MockServer, KeyStore, [TrustedIssuer; 1]) {
+    let server = MockServer::start().await;
+    let metadata = json_answer(metadata(&server, ""));
+    at(METADATA_PATH, metadata.clone())
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    at(METADATA_PATH, refresh(metadata)).mount(&server).await;
+    at(JWKS_PATH, json_answer(file()["jwks"].clone()))
+        .mount(&server)
+        .await;
+    let settings = KeySettings {
+        max_age: Duration::ZERO,
+        min_refetch: Duration::ZERO,
+        ..KeySettings::default()
+    };
+    let issuers = [bf_issuer(&server)];
+    (server, KeyStore::new(reqwest::Client::new(), settings), issuers)
+}
+
+/// How many requests `server` got for `p`.
+async fn requests_to(server: &MockServer, p: &str) -> usize {
+    let received = server.received_requests().await.unwrap();
     received.iter().filter(|r| r.url.path() == p).count()
 }
 
@@ -165,10 +237,7 @@ async fn every_vector_case_gets_its_recorded_verdict() {
         "only {} inbound cases in {VECTORS}",
         cases.len()
     );
-    let server = MockServer::start().await;
-    serve_keys(&server, "", vectors["jwks"].clone()).await;
-    let keys = store(Duration::ZERO);
-    let issuers = [bf_issuer(&server)];
+    let (_server, keys, issuers) = bf_keys().await;
     let app_id = app_id();
     let mut accepted = 0;
     for case in cases {
@@ -232,41 +301,49 @@ async fn every_vector_case_gets_its_recorded_verdict() {
 }
 
 #[tokio::test]
-async fn expiry_and_not_before_have_five_minutes_leeway() {
-    let server = MockServer::start().await;
-    serve_keys(&server, "", file()["jwks"].clone()).await;
-    let keys = store(Duration::ZERO);
-    let issuers = [bf_issuer(&server)];
-    let with = |field: &str, value: u64| {
-        let mut claims = bf_claims();
-        claims[field] = json!(value);
-        bearer(&mint(&claims))
-    };
+async fn expiry_and_not_before_have_five_minutes_leeway_and_claims_of_another_shape_are_refused() {
+    use VerifyError::{Audience, Expired, Malformed, NotYetValid};
+    const NBF: &str = "nbf is not a number";
+    const URL: &str = "serviceurl is not a string";
+    let (_server, keys, issuers) = bf_keys().await;
+    let (early, late) = (NOW - LEEWAY_SECONDS, NOW + LEEWAY_SECONDS);
     let cases = [
-        (with("exp", NOW - LEEWAY_SECONDS), Ok(())),
-        (with("exp", NOW - LEEWAY_SECONDS - 1), Err(VerifyError::Expired)),
-        (with("nbf", NOW + LEEWAY_SECONDS), Ok(())),
+        ("exp at the leeway", with("exp", json!(early)), Ok(())),
+        ("exp past the leeway", with("exp", json!(early - 1)), Err(Expired)),
+        ("nbf at the leeway", with("nbf", json!(late)), Ok(())),
         (
-            with("nbf", NOW + LEEWAY_SECONDS + 1),
-            Err(VerifyError::NotYetValid),
+            "nbf past the leeway",
+            with("nbf", json!(late + 1)),
+            Err(NotYetValid),
         ),
+        ("no exp", without("exp"), Err(Expired)),
+        ("a fractional exp", with("exp", json!(NOW as f64 + 0.5)), Ok(())),
+        ("exp as a string", with("exp", json!("1800003600")), Err(Expired)),
+        ("a negative exp", with("exp", json!(-1)), Err(Expired)),
+        ("no nbf", without("nbf"), Ok(())),
+        ("a null nbf", with("nbf", Value::Null), Err(Malformed(NBF))),
+        ("nbf as a string", with("nbf", json!("0")), Err(Malformed(NBF))),
+        (
+            "serviceurl a number",
+            with("serviceurl", json!(1)),
+            Err(Malformed(URL)),
+        ),
+        (
+            "a null serviceurl",
+            with("serviceurl", Value::Null),
+            Err(Malformed(URL)),
+        ),
+        ("no aud", without("aud"), Err(Audience)),
     ];
-    for (header, want) in cases {
-        let got = admit(&keys, Some(&header), &issuers, NOW).await.map(|_| ());
-        assert_eq!(got, want);
+    for (case, claims, want) in cases {
+        let got = admit(&keys, Some(&bearer(&mint(&claims))), &issuers, NOW).await;
+        assert_eq!(got.map(|_| ()), want, "{case}");
     }
-    let mut no_exp = bf_claims();
-    no_exp.as_object_mut().unwrap().remove("exp");
-    let got = admit(&keys, Some(&bearer(&mint(&no_exp))), &issuers, NOW).await;
-    assert_eq!(got.unwrap_err(), VerifyError::Expired);
 }
 
 #[tokio::test]
 async fn only_rs256_is_accepted_whatever_the_header_says() {
-    let server = MockServer::start().await;
-    serve_keys(&server, "", file()["jwks"].clone()).await;
-    let keys = store(Duration::ZERO);
-    let issuers = [bf_issuer(&server)];
+    let (_server, keys, issuers) = bf_keys().await;
     let claims = bf_claims();
     for (alg, name) in [
         (Algorithm::RS384, "RS384"),
@@ -305,9 +382,7 @@ async fn malformed_tokens_are_refused_without_a_fetch() {
     let keys = store(Duration::ZERO);
     let issuers = [bf_issuer(&server)];
     let no_kid = mint_as(Algorithm::RS256, "test-kid-msteams", None, &bf_claims());
-    let mut no_iss = bf_claims();
-    no_iss.as_object_mut().unwrap().remove("iss");
-    let no_iss = mint(&no_iss);
+    let no_iss = mint(&without("iss"));
     let unsigned = mint(&bf_claims());
     let unsigned = &unsigned[..unsigned.rfind('.').unwrap() + 1];
     for token in [
@@ -323,8 +398,7 @@ async fn malformed_tokens_are_refused_without_a_fetch() {
         assert!(matches!(got, Err(VerifyError::Malformed(_))), "{token}: {got:?}");
         assert_eq!(got.unwrap_err().status(), 401);
     }
-    let mut foreign = bf_claims();
-    foreign["iss"] = json!("https://evil.example.com");
+    let foreign = with("iss", json!("https://evil.example.com"));
     let got = admit(&keys, Some(&bearer(&mint(&foreign))), &issuers, NOW).await;
     assert_eq!(
         got.unwrap_err(),
@@ -336,10 +410,7 @@ async fn malformed_tokens_are_refused_without_a_fetch() {
 
 #[tokio::test]
 async fn audience_must_be_the_app_id() {
-    let server = MockServer::start().await;
-    serve_keys(&server, "", file()["jwks"].clone()).await;
-    let keys = store(Duration::ZERO);
-    let issuers = [bf_issuer(&server)];
+    let (_server, keys, issuers) = bf_keys().await;
     let token = bearer(&mint(&bf_claims()));
     assert!(
         keys.authenticate(Some(&token), &app_id(), &issuers, NOW)
@@ -350,8 +421,7 @@ async fn audience_must_be_the_app_id() {
         let got = keys.authenticate(Some(&token), app, &issuers, NOW).await;
         assert_eq!(got.unwrap_err(), VerifyError::Audience, "{app}");
     }
-    let mut listed = bf_claims();
-    listed["aud"] = json!([app_id()]);
+    let listed = with("aud", json!([app_id()]));
     let got = keys
         .authenticate(Some(&bearer(&mint(&listed))), &app_id(), &issuers, NOW)
         .await;
@@ -360,13 +430,8 @@ async fn audience_must_be_the_app_id() {
 
 #[tokio::test]
 async fn the_bot_framework_issuer_requires_a_serviceurl_claim() {
-    let server = MockServer::start().await;
-    serve_keys(&server, "", file()["jwks"].clone()).await;
-    let keys = store(Duration::ZERO);
-    let issuers = [bf_issuer(&server)];
-    let mut claims = bf_claims();
-    claims.as_object_mut().unwrap().remove("serviceurl");
-    let got = admit(&keys, Some(&bearer(&mint(&claims))), &issuers, NOW).await;
+    let (_server, keys, issuers) = bf_keys().await;
+    let got = admit(&keys, Some(&bearer(&mint(&without("serviceurl")))), &issuers, NOW).await;
     let err = got.unwrap_err();
     assert_eq!(err, VerifyError::ServiceUrlMissing);
     assert_eq!(err.status(), 403);
@@ -395,12 +460,7 @@ async fn an_extra_issuer_is_accepted_only_when_configured_with_its_own_keys() {
         "nbf": NOW - 60,
         "exp": NOW + 3600,
     });
-    let token = bearer(&mint_as(
-        Algorithm::RS256,
-        "test-kid-webchat-only",
-        Some("entra-kid"),
-        &claims,
-    ));
+    let token = signed_by("test-kid-webchat-only", "entra-kid", &claims);
     let keys = store(Duration::ZERO);
 
     let bf_only = [bf_issuer(&server)];
@@ -411,9 +471,8 @@ async fn an_extra_issuer_is_accepted_only_when_configured_with_its_own_keys() {
             issuer: ENTRA_ISSUER.into()
         }
     );
-    let received = server.received_requests().await.unwrap();
     assert_eq!(
-        requests_to(&received, &format!("/entra{METADATA_PATH}")),
+        requests_to(&server, &format!("/entra{METADATA_PATH}")).await,
         0,
         "untrusted iss fetched keys"
     );
@@ -433,12 +492,7 @@ async fn an_extra_issuer_is_accepted_only_when_configured_with_its_own_keys() {
     // When the extra issuer's token does carry serviceurl, it is checked.
     let mut with_url = claims.clone();
     with_url["serviceurl"] = json!("https://evil.example.com/");
-    let token = bearer(&mint_as(
-        Algorithm::RS256,
-        "test-kid-webchat-only",
-        Some("entra-kid"),
-        &with_url,
-    ));
+    let token = signed_by("test-kid-webchat-only", "entra-kid", &with_url);
     assert_eq!(
         admit(&keys, Some(&token), &both, NOW).await.unwrap_err(),
         VerifyError::ServiceUrlMismatch
@@ -446,37 +500,17 @@ async fn an_extra_issuer_is_accepted_only_when_configured_with_its_own_keys() {
 
     // Keys are routed by issuer: a Bot Framework token naming the Entra key is
     // looked up in the Bot Framework set and not found.
-    let cross = bearer(&mint_as(
-        Algorithm::RS256,
-        "test-kid-webchat-only",
-        Some("entra-kid"),
-        &bf_claims(),
-    ));
+    let cross = signed_by("test-kid-webchat-only", "entra-kid", &bf_claims());
     let got = admit(&keys, Some(&cross), &both, NOW).await;
-    assert_eq!(
-        got.unwrap_err(),
-        VerifyError::UnknownKey {
-            kid: "entra-kid".into()
-        }
-    );
+    assert_eq!(got.unwrap_err(), unknown_key("entra-kid"));
 }
 
 #[tokio::test]
 async fn many_validations_share_one_fetch() {
     let server = MockServer::start().await;
-    let mut metadata = file()["openid_metadata"].clone();
-    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
-    Mock::given(path(METADATA_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(metadata)
-                .set_delay(Duration::from_millis(200)),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(JWKS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(file()["jwks"].clone()))
+    let slow_metadata = json_answer(metadata(&server, "")).set_delay(Duration::from_millis(200));
+    at(METADATA_PATH, slow_metadata).expect(1).mount(&server).await;
+    at(JWKS_PATH, json_answer(file()["jwks"].clone()))
         .expect(1)
         .mount(&server)
         .await;
@@ -502,25 +536,17 @@ async fn many_validations_share_one_fetch() {
 #[tokio::test]
 async fn an_unknown_kid_refetches_once_and_picks_up_a_rotated_key() {
     let server = MockServer::start().await;
-    let mut metadata = file()["openid_metadata"].clone();
-    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
-    Mock::given(path(METADATA_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+    at(METADATA_PATH, json_answer(metadata(&server, "")))
         .mount(&server)
         .await;
-    Mock::given(path(JWKS_PATH))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"keys": [jwk("test-kid-msteams", None)]})),
-        )
+    let first = json!({"keys": [jwk("test-kid-msteams", None)]});
+    at(JWKS_PATH, json_answer(first))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     let rotated =
         json!({"keys": [jwk("test-kid-msteams", None), jwk("test-kid-webchat-only", Some("rotated"))]});
-    Mock::given(path(JWKS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(rotated))
-        .mount(&server)
-        .await;
+    at(JWKS_PATH, json_answer(rotated)).mount(&server).await;
     let min_refetch = Duration::from_secs(2);
     let keys = store(min_refetch);
     let issuers = [bf_issuer(&server)];
@@ -528,26 +554,13 @@ async fn an_unknown_kid_refetches_once_and_picks_up_a_rotated_key() {
         .await
         .expect("first key");
 
-    let rotated_token = bearer(&mint_as(
-        Algorithm::RS256,
-        "test-kid-webchat-only",
-        Some("rotated"),
-        &bf_claims(),
-    ));
+    let rotated_token = signed_by("test-kid-webchat-only", "rotated", &bf_claims());
     // Within min_refetch of the first fetch, the new kid is not fetched for.
     let got = keys
         .authenticate(Some(&rotated_token), &app_id(), &issuers, NOW)
         .await;
-    assert_eq!(
-        got.unwrap_err(),
-        VerifyError::UnknownKey {
-            kid: "rotated".into()
-        }
-    );
-    assert_eq!(
-        requests_to(&server.received_requests().await.unwrap(), METADATA_PATH),
-        1
-    );
+    assert_eq!(got.unwrap_err(), unknown_key("rotated"));
+    assert_eq!(requests_to(&server, METADATA_PATH).await, 1);
 
     tokio::time::sleep(min_refetch + Duration::from_millis(100)).await;
     let verified = keys
@@ -555,98 +568,32 @@ async fn an_unknown_kid_refetches_once_and_picks_up_a_rotated_key() {
         .await
         .expect("rotated key");
     assert_eq!(verified.endorsements, ["webchat"]);
-    assert_eq!(
-        requests_to(&server.received_requests().await.unwrap(), METADATA_PATH),
-        2
-    );
+    assert_eq!(requests_to(&server, METADATA_PATH).await, 2);
 
     // A second unknown kid right after does not fetch again.
-    let unknown = bearer(&mint_as(
-        Algorithm::RS256,
-        "test-kid-msteams",
-        Some("made-up"),
-        &bf_claims(),
-    ));
+    let unknown = signed_by("test-kid-msteams", "made-up", &bf_claims());
     let got = keys.authenticate(Some(&unknown), &app_id(), &issuers, NOW).await;
-    assert_eq!(
-        got.unwrap_err(),
-        VerifyError::UnknownKey {
-            kid: "made-up".into()
-        }
-    );
-    let received = server.received_requests().await.unwrap();
-    assert_eq!(requests_to(&received, METADATA_PATH), 2);
-    assert_eq!(requests_to(&received, JWKS_PATH), 2);
+    assert_eq!(got.unwrap_err(), unknown_key("made-up"));
+    assert_eq!(requests_to(&server, METADATA_PATH).await, 2);
+    assert_eq!(requests_to(&server, JWKS_PATH).await, 2);
 }
 
 #[tokio::test]
 async fn a_failed_refresh_keeps_the_old_keys() {
-    let server = MockServer::start().await;
-    let mut metadata = file()["openid_metadata"].clone();
-    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
-    Mock::given(path(METADATA_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(path(METADATA_PATH))
-        .respond_with(ResponseTemplate::new(500))
-        .mount(&server)
-        .await;
-    Mock::given(path(JWKS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(file()["jwks"].clone()))
-        .mount(&server)
-        .await;
-    // max_age 0: every validation finds the keys stale and refreshes.
-    let settings = KeySettings {
-        max_age: Duration::ZERO,
-        min_refetch: Duration::ZERO,
-        ..KeySettings::default()
-    };
-    let keys = KeyStore::new(reqwest::Client::new(), settings);
-    let issuers = [bf_issuer(&server)];
+    let (server, keys, issuers) = refreshed(|_| ResponseTemplate::new(500)).await;
     let token = bearer(&mint(&bf_claims()));
     for _ in 0..3 {
         admit(&keys, Some(&token), &issuers, NOW)
             .await
             .expect("served from the old keys");
     }
-    assert_eq!(
-        requests_to(&server.received_requests().await.unwrap(), METADATA_PATH),
-        3
-    );
+    assert_eq!(requests_to(&server, METADATA_PATH).await, 3);
 }
 
 #[tokio::test]
 async fn a_known_key_does_not_wait_for_a_slow_refresh() {
-    let server = MockServer::start().await;
-    let mut metadata = file()["openid_metadata"].clone();
-    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
-    Mock::given(path(METADATA_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(metadata.clone()))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
     // The daily refresh meets a slow metadata endpoint.
-    Mock::given(path(METADATA_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(metadata)
-                .set_delay(Duration::from_secs(3)),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(path(JWKS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(file()["jwks"].clone()))
-        .mount(&server)
-        .await;
-    let settings = KeySettings {
-        max_age: Duration::ZERO,
-        min_refetch: Duration::ZERO,
-        ..KeySettings::default()
-    };
-    let keys = KeyStore::new(reqwest::Client::new(), settings);
-    let issuers = [bf_issuer(&server)];
+    let (_server, keys, issuers) = refreshed(|ok| ok.set_delay(Duration::from_secs(3))).await;
     let token = bearer(&mint(&bf_claims()));
     admit(&keys, Some(&token), &issuers, NOW)
         .await
@@ -688,23 +635,17 @@ async fn unreachable_or_broken_metadata_is_keys_unavailable() {
     assert_eq!(err.status(), 503);
 
     let server = MockServer::start().await;
-    let mut metadata = file()["openid_metadata"].clone();
-    metadata["jwks_uri"] = json!(format!("{}{JWKS_PATH}", server.uri()));
-    Mock::given(path(METADATA_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(metadata))
+    at(METADATA_PATH, json_answer(metadata(&server, "")))
         .mount(&server)
         .await;
     let only_ec =
         json!({"keys": [{"kty": "EC", "kid": "test-kid-msteams", "crv": "P-256", "x": "AA", "y": "AA"}]});
-    Mock::given(path(JWKS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(only_ec))
+    at(JWKS_PATH, json_answer(only_ec))
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(path(JWKS_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(2 * 1024 * 1024)))
-        .mount(&server)
-        .await;
+    let huge = ResponseTemplate::new(200).set_body_string("x".repeat(2 * 1024 * 1024));
+    at(JWKS_PATH, huge).mount(&server).await;
     let issuers = [bf_issuer(&server)];
     for reason in ["no usable RSA keys", "larger than"] {
         let err = keys
@@ -751,32 +692,38 @@ fn endorsements_bind_the_key_to_the_channel() {
         requires_service_url: requires,
     };
     let teams = verified(&["msteams", "webchat"], Some(SERVICE_URL), true);
-    assert_eq!(check_activity(&teams, SERVICE_URL, "msteams"), Ok(()));
-    assert_eq!(
-        check_activity(&teams, SERVICE_URL, "slack"),
+    let not_endorsed = |channel: &str| {
         Err(VerifyError::NotEndorsed {
-            channel: "slack".into()
+            channel: channel.into(),
         })
-    );
-    assert_eq!(
-        check_activity(&teams, SERVICE_URL, ""),
-        Err(VerifyError::NotEndorsed {
-            channel: String::new()
-        })
-    );
-    // No endorsements: any channel (the SDK's rule).
-    assert_eq!(
-        check_activity(&verified(&[], Some(SERVICE_URL), true), SERVICE_URL, "x"),
-        Ok(())
-    );
-    assert_eq!(
-        check_activity(&verified(&[], None, true), SERVICE_URL, "msteams"),
-        Err(VerifyError::ServiceUrlMissing)
-    );
-    assert_eq!(
-        check_activity(&verified(&[], None, false), SERVICE_URL, "msteams"),
-        Ok(())
-    );
+    };
+    let cases = [
+        ("an endorsed channel", teams.clone(), "msteams", Ok(())),
+        ("another channel", teams.clone(), "slack", not_endorsed("slack")),
+        ("no channel", teams, "", not_endorsed("")),
+        // No endorsements: any channel (the SDK's rule).
+        (
+            "no endorsements",
+            verified(&[], Some(SERVICE_URL), true),
+            "x",
+            Ok(()),
+        ),
+        (
+            "no serviceurl where required",
+            verified(&[], None, true),
+            "msteams",
+            Err(VerifyError::ServiceUrlMissing),
+        ),
+        (
+            "no serviceurl where optional",
+            verified(&[], None, false),
+            "msteams",
+            Ok(()),
+        ),
+    ];
+    for (case, verified, channel, want) in cases {
+        assert_eq!(check_activity(&verified, SERVICE_URL, channel), want, "{case}");
+    }
 }
 
 #[test]
