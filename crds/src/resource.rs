@@ -78,3 +78,44 @@ macro_rules! chatops_status {
         }
     };
 }
+
+/// Declares a field-less enum whose every variant has a fixed name: the
+/// variant's own (`Accepted`) or the string after `=` (`Organization =
+/// "organization"`). Adds `ALL` (every variant, in the order declared),
+/// `as_str()` (its doc follows the enum) and `Display`. The enum's attributes
+/// pass unchanged, so its serde form and schema are what they declare.
+macro_rules! named_enum {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:tt])* $variant:ident $(= $text:literal)?, )+
+        }
+        $(#[doc = $as_str_doc:tt])*
+        fn as_str;
+    ) => {
+        $(#[$attr])*
+        pub enum $name {
+            $( $(#[doc = $doc])* $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in the order declared.
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+
+            $(#[doc = $as_str_doc])*
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => named_enum!(@text $variant $($text)?), )+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    (@text $variant:ident $text:literal) => { $text };
+    (@text $variant:ident) => { stringify!($variant) };
+}
