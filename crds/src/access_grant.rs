@@ -151,13 +151,10 @@ chatops_status! {
         /// of the channel look-up, written by its look-ups).
         conditions;
         /// The channel ID the operator resolved from `spec.channelName`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_value: Option<String>,
+        resolved_value,
         /// The `spec.channelName` that `resolvedValue` was resolved from.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_channel_name: Option<String>,
+        resolved_channel_name,
         /// The ChatPlatform `resolvedValue` was resolved on.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_platform: Option<String>,
+        resolved_platform,
     }
 }

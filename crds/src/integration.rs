@@ -88,7 +88,7 @@ chatops_resource! {
     }
 }
 
-fn default_timeout_seconds() -> u32 {
+pub(crate) fn default_timeout_seconds() -> u32 {
     30
 }
 

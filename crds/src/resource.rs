@@ -45,7 +45,8 @@ macro_rules! chatops_resource {
 
 /// Declares a resource's status: the `conditions` (their doc comes before the
 /// `conditions;` line) and the `observedGeneration` every status carries,
-/// then the resource's own fields, and [`condition`](crate::ResourceStatus::condition)
+/// then the resource's own fields (what a look-up found: each an optional
+/// string, left out while unset), and [`condition`](crate::ResourceStatus::condition)
 /// to read one condition.
 macro_rules! chatops_status {
     (
@@ -53,7 +54,7 @@ macro_rules! chatops_status {
         pub struct $name:ident {
             $(#[doc = $conditions_doc:tt])*
             conditions;
-            $($fields:tt)*
+            $( $(#[doc = $field_doc:tt])* $field:ident, )*
         }
     ) => {
         $(#[doc = $doc])*
@@ -67,7 +68,11 @@ macro_rules! chatops_status {
             /// The `metadata.generation` the operator last acted on.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub observed_generation: Option<i64>,
-            $($fields)*
+            $(
+                $(#[doc = $field_doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<String>,
+            )*
         }
 
         impl $name {
