@@ -96,17 +96,24 @@ async fn cycle(
         .await
 }
 
-async fn expect_apply(api: &mut ApiServerVerifier, resource: &str) -> Seen {
+/// Expects a server-side apply of `path` under the operator's field manager.
+async fn expect_apply_at(api: &mut ApiServerVerifier, path: &str) -> Seen {
     let seen = api.ok().await;
     assert_eq!(seen.method, Method::PATCH);
     assert_eq!(
         seen.uri,
-        format!(
-            "/api/v1/namespaces/chatops/{resource}/chatops-gateway?&force=true&fieldManager=chatops-operator"
-        )
+        format!("{path}?&force=true&fieldManager=chatops-operator")
     );
     assert_eq!(seen.content_type.as_deref(), Some(APPLY));
     seen
+}
+
+async fn expect_apply(api: &mut ApiServerVerifier, resource: &str) -> Seen {
+    expect_apply_at(
+        api,
+        &format!("/api/v1/namespaces/chatops/{resource}/chatops-gateway"),
+    )
+    .await
 }
 
 async fn expect_event(api: &mut ApiServerVerifier, kind: &str, name: &str, reason: &str) -> Seen {
@@ -128,15 +135,8 @@ async fn expect_status(
     ready: &str,
     reason: &str,
 ) -> Seen {
-    let seen = api.ok().await;
-    assert_eq!(seen.method, Method::PATCH);
-    assert_eq!(
-        seen.uri,
-        format!(
-            "/apis/chatops.dev/v1alpha1/namespaces/chatops/{plural}/{name}/status?&force=true&fieldManager=chatops-operator"
-        )
-    );
-    assert_eq!(seen.content_type.as_deref(), Some(APPLY));
+    let path = format!("/apis/chatops.dev/v1alpha1/namespaces/chatops/{plural}/{name}/status");
+    let seen = expect_apply_at(api, &path).await;
     let condition = &seen.body["status"]["conditions"][0];
     assert_eq!(
         (condition["type"].as_str(), condition["status"].as_str()),
