@@ -124,3 +124,26 @@ macro_rules! named_enum {
     (@text $variant:ident $text:literal) => { $text };
     (@text $variant:ident) => { stringify!($variant) };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{ConditionType, GrantType, IntegrationType, Kind, PlatformType, Reason};
+
+    /// Each variant's name is the one serde writes, so a name in a message,
+    /// a label or a manifest is always the one the API takes.
+    fn named_as_serialized<T: serde::Serialize + std::fmt::Display>(all: &[T]) {
+        for variant in all {
+            assert_eq!(serde_json::to_value(variant).unwrap(), variant.to_string());
+        }
+    }
+
+    #[test]
+    fn every_name_is_the_serialized_one() {
+        named_as_serialized(&GrantType::ALL);
+        named_as_serialized(&PlatformType::ALL);
+        named_as_serialized(&IntegrationType::ALL);
+        named_as_serialized(&ConditionType::ALL);
+        named_as_serialized(&Kind::ALL);
+        named_as_serialized(&Reason::ALL);
+    }
+}
