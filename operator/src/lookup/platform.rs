@@ -123,3 +123,6 @@ impl Resolver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -34,58 +34,6 @@ fn not_found() -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn a_user_is_found_by_email_and_a_404_is_not_found() {
-    let (server, mattermost) = mattermost().await;
-    get("/api/v4/users/email/carol@example.com")
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"id": "8x4kcarol", "username": "carol"})),
-        )
-        .mount(&server)
-        .await;
-    get("/api/v4/users/email/nobody@example.com")
-        .respond_with(not_found())
-        .mount(&server)
-        .await;
-    assert_eq!(
-        mattermost.user_id("carol@example.com").await.unwrap(),
-        "8x4kcarol"
-    );
-    assert_eq!(
-        mattermost.user_id("nobody@example.com").await.unwrap_err(),
-        LookupError::NotFound("no Mattermost user has the email nobody@example.com".to_owned())
-    );
-}
-
-#[tokio::test]
-async fn a_refused_token_and_a_rate_limit_are_errors() {
-    let (server, mattermost) = mattermost().await;
-    get("/api/v4/users/email/carol@example.com")
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "id": "api.context.session_expired.app_error", "message": "Invalid or expired session, please login again.",
-        })))
-        .mount(&server)
-        .await;
-    get("/api/v4/users/email/busy@example.com")
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "2"))
-        .mount(&server)
-        .await;
-    let error = mattermost.user_id("carol@example.com").await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "Mattermost refused the look-up: HTTP 401: api.context.session_expired.app_error: Invalid or expired \
-         session, please login again. (check the ChatPlatform's bot token and the bot's permissions)"
-    );
-    assert_eq!(
-        mattermost
-            .user_id("busy@example.com")
-            .await
-            .unwrap_err()
-            .retry_after(),
-        Some(std::time::Duration::from_secs(2))
-    );
-}
-
-#[tokio::test]
 async fn a_channel_is_found_in_a_named_team_or_the_one_team_that_has_it() {
     let (server, mattermost) = mattermost().await;
     get("/api/v4/teams/name/netops/channels/name/town-square")

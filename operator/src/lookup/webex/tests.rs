@@ -1,11 +1,9 @@
 //! Webex's answers, from a fake REST API.
 
-use std::time::Duration;
-
 use serde_json::json;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{header, method, path, query_param},
+    matchers::{method, path, query_param},
 };
 
 use super::*;
@@ -17,71 +15,6 @@ async fn webex() -> (MockServer, Webex) {
     let server = MockServer::start().await;
     let base = base_url("Webex", &server.uri()).unwrap();
     (server, Webex::new(client().unwrap(), base, Token::new(TOKEN)))
-}
-
-fn people(email: &str) -> wiremock::MockBuilder {
-    Mock::given(method("GET"))
-        .and(path("/v1/people"))
-        .and(query_param("email", email))
-        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-}
-
-#[tokio::test]
-async fn a_person_is_found_by_email_and_an_empty_list_is_not_found() {
-    let (server, webex) = webex().await;
-    people("bob@example.com")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "items": [{"id": "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib2I", "emails": ["bob@example.com"]}],
-        })))
-        .mount(&server)
-        .await;
-    people("nobody@example.com")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": []})))
-        .mount(&server)
-        .await;
-    assert_eq!(
-        webex.user_id("bob@example.com").await.unwrap(),
-        "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib2I"
-    );
-    assert_eq!(
-        webex.user_id("nobody@example.com").await.unwrap_err(),
-        LookupError::NotFound("no Webex person has the email nobody@example.com".to_owned())
-    );
-}
-
-#[tokio::test]
-async fn errors_carry_the_message_and_tracking_id_and_429_its_retry_after() {
-    let (server, webex) = webex().await;
-    people("bad@example.com")
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "message": "The request requires a valid access token set in the Authorization request header.",
-            "trackingId": "ROUTER_6543",
-        })))
-        .mount(&server)
-        .await;
-    people("busy@example.com")
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "15"))
-        .mount(&server)
-        .await;
-    people("odd@example.com")
-        .respond_with(ResponseTemplate::new(200).set_body_string("{\"items\": "))
-        .mount(&server)
-        .await;
-    let error = webex.user_id("bad@example.com").await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "Webex refused the look-up: HTTP 401: The request requires a valid access token set in the Authorization \
-         request header. (check the ChatPlatform's bot token) [trackingId ROUTER_6543]"
-    );
-    assert!(!error.to_string().contains(TOKEN));
-    assert_eq!(
-        webex.user_id("busy@example.com").await.unwrap_err().retry_after(),
-        Some(Duration::from_secs(15))
-    );
-    assert!(matches!(
-        webex.user_id("odd@example.com").await.unwrap_err(),
-        LookupError::Malformed { .. }
-    ));
 }
 
 #[tokio::test]
