@@ -36,34 +36,32 @@ fn not_found() -> ResponseTemplate {
 #[tokio::test]
 async fn a_channel_is_found_in_a_named_team_or_the_one_team_that_has_it() {
     let (server, mattermost) = mattermost().await;
-    get("/api/v4/teams/name/netops/channels/name/town-square")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ch-netops-town"})))
-        .mount(&server)
-        .await;
-    get("/api/v4/users/me/teams")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": "team-a", "name": "netops"}, {"id": "team-b", "name": "security"},
-        ])))
-        .mount(&server)
-        .await;
-    get("/api/v4/teams/team-a/channels/name/lab")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ch-lab"})))
-        .mount(&server)
-        .await;
-    // A private channel the bot is not in answers 403: not there, as far as the bot can tell.
-    get("/api/v4/teams/team-b/channels/name/lab")
-        .respond_with(ResponseTemplate::new(403))
-        .mount(&server)
-        .await;
+    let ok = |body| ResponseTemplate::new(200).set_body_json(body);
+    let teams = json!([{"id": "team-a", "name": "netops"}, {"id": "team-b", "name": "security"}]);
+    // What the server answers, by path.
+    let mut answers = vec![
+        (
+            "/api/v4/teams/name/netops/channels/name/town-square".to_owned(),
+            ok(json!({"id": "ch-netops-town"})),
+        ),
+        ("/api/v4/users/me/teams".to_owned(), ok(teams)),
+        (
+            "/api/v4/teams/team-a/channels/name/lab".to_owned(),
+            ok(json!({"id": "ch-lab"})),
+        ),
+        // A private channel the bot is not in answers 403: not there, as far as the bot can tell.
+        (
+            "/api/v4/teams/team-b/channels/name/lab".to_owned(),
+            ResponseTemplate::new(403),
+        ),
+    ];
     for team in ["team-a", "team-b"] {
-        get(&format!("/api/v4/teams/{team}/channels/name/town-square"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": format!("ch-{team}")})))
-            .mount(&server)
-            .await;
-        get(&format!("/api/v4/teams/{team}/channels/name/nowhere"))
-            .respond_with(not_found())
-            .mount(&server)
-            .await;
+        let channel = |name: &str| format!("/api/v4/teams/{team}/channels/name/{name}");
+        answers.push((channel("town-square"), ok(json!({"id": format!("ch-{team}")}))));
+        answers.push((channel("nowhere"), not_found()));
+    }
+    for (at, answer) in answers {
+        get(&at).respond_with(answer).mount(&server).await;
     }
     assert_eq!(
         mattermost.channel_id("netops/town-square").await.unwrap(),
