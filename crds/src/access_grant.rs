@@ -5,36 +5,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{Condition, ConditionType, OBJECT_NAME_PATTERN};
 
-/// The scope a grant applies to. A request must be allowed in all three.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum GrantType {
-    /// The workspace, team or tenant (Slack team, Teams tenant/team, Webex org, Mattermost team).
-    Organization,
-    /// The channel, room or conversation the command was typed in.
-    Channel,
-    /// The person who typed it.
-    User,
-}
-
-impl GrantType {
-    /// All scopes, in the order a request is checked.
-    pub const ALL: [GrantType; 3] = [GrantType::Organization, GrantType::Channel, GrantType::User];
-
+named_enum! {
+    /// The scope a grant applies to. A request must be allowed in all three,
+    /// checked in the order declared (`ALL`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum GrantType {
+        /// The workspace, team or tenant (Slack team, Teams tenant/team, Webex org, Mattermost team).
+        Organization = "organization",
+        /// The channel, room or conversation the command was typed in.
+        Channel = "channel",
+        /// The person who typed it.
+        User = "user",
+    }
     /// The name used in manifests and messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GrantType::Organization => "organization",
-            GrantType::Channel => "channel",
-            GrantType::User => "user",
-        }
-    }
-}
-
-impl std::fmt::Display for GrantType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    fn as_str;
 }
 
 chatops_resource! {
@@ -166,13 +151,10 @@ chatops_status! {
         /// of the channel look-up, written by its look-ups).
         conditions;
         /// The channel ID the operator resolved from `spec.channelName`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_value: Option<String>,
+        resolved_value,
         /// The `spec.channelName` that `resolvedValue` was resolved from.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_channel_name: Option<String>,
+        resolved_channel_name,
         /// The ChatPlatform `resolvedValue` was resolved on.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_platform: Option<String>,
+        resolved_platform,
     }
 }

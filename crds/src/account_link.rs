@@ -118,13 +118,10 @@ chatops_status! {
         /// of the email look-up, written by its look-ups).
         conditions;
         /// The chat user ID the operator resolved from `spec.email`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub chat_user_id: Option<String>,
+        chat_user_id,
         /// The `spec.email` that `chatUserId` was resolved from.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_email: Option<String>,
+        resolved_email,
         /// The ChatPlatform `chatUserId` was resolved on.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub resolved_platform: Option<String>,
+        resolved_platform,
     }
 }

@@ -6,36 +6,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{ResourceStatus, SecretKeyRef};
 
-/// The chat platforms the gateway speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PlatformType {
-    /// Slack (slash commands, interactivity, Events API).
-    Slack,
-    /// Microsoft Teams through the Bot Framework.
-    Msteams,
-    /// Webex (webhooks and Adaptive Cards).
-    Webex,
-    /// Mattermost (slash commands, interactive messages and dialogs).
-    Mattermost,
-}
-
-impl PlatformType {
+named_enum! {
+    /// The chat platforms the gateway speaks.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum PlatformType {
+        /// Slack (slash commands, interactivity, Events API).
+        Slack = "slack",
+        /// Microsoft Teams through the Bot Framework.
+        Msteams = "msteams",
+        /// Webex (webhooks and Adaptive Cards).
+        Webex = "webex",
+        /// Mattermost (slash commands, interactive messages and dialogs).
+        Mattermost = "mattermost",
+    }
     /// The name used in manifests, URLs and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlatformType::Slack => "slack",
-            PlatformType::Msteams => "msteams",
-            PlatformType::Webex => "webex",
-            PlatformType::Mattermost => "mattermost",
-        }
-    }
-}
-
-impl std::fmt::Display for PlatformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    fn as_str;
 }
 
 chatops_resource! {

@@ -37,53 +37,35 @@ impl SecretKeyRef {
     }
 }
 
-/// The condition types the resources carry.
-///
-/// Each type has one writer (its own field manager under server-side apply),
-/// and `status.conditions` merges per type, so the writers never clash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum ConditionType {
-    /// The resource was accepted and is part of the gateway's configuration.
-    Ready,
-    /// The outcome of the last look-up of an AccountLink's email or an
-    /// AccessGrant's channel name through the platform's API. Only on those
-    /// that need one; `Ready` alone decides whether the gateway serves them.
-    Resolved,
-}
-
-impl ConditionType {
+named_enum! {
+    /// The condition types the resources carry.
+    ///
+    /// Each type has one writer (its own field manager under server-side apply),
+    /// and `status.conditions` merges per type, so the writers never clash.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum ConditionType {
+        /// The resource was accepted and is part of the gateway's configuration.
+        Ready,
+        /// The outcome of the last look-up of an AccountLink's email or an
+        /// AccessGrant's channel name through the platform's API. Only on those
+        /// that need one; `Ready` alone decides whether the gateway serves them.
+        Resolved,
+    }
     /// The type as written into `status.conditions`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConditionType::Ready => "Ready",
-            ConditionType::Resolved => "Resolved",
-        }
+    fn as_str;
+}
+
+named_enum! {
+    /// The reasons of the `Resolved` condition (and of the look-up Events).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum LookupReason {
+        /// The email or name was found; its ID is in status.
+        Resolved,
+        /// The look-up failed (not found, refused, unreachable); it is retried with backoff.
+        LookupFailed,
     }
-}
-
-/// The reasons of the `Resolved` condition (and of the look-up Events).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LookupReason {
-    /// The email or name was found; its ID is in status.
-    Resolved,
-    /// The look-up failed (not found, refused, unreachable); it is retried with backoff.
-    LookupFailed,
-}
-
-impl LookupReason {
     /// The reason as written into the condition and the Event.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LookupReason::Resolved => "Resolved",
-            LookupReason::LookupFailed => "LookupFailed",
-        }
-    }
-}
-
-impl std::fmt::Display for LookupReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    fn as_str;
 }
 
 /// The status of a condition, as Kubernetes spells it.

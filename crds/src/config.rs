@@ -201,6 +201,28 @@ pub struct IntegrationConfig {
     pub timeout_seconds: u32,
 }
 
+impl IntegrationConfig {
+    /// The integration of `integration_type` at `endpoint`, from `source`, with
+    /// no credentials, its certificate verified and the default timeout.
+    pub fn new(
+        source: impl Into<String>,
+        integration_type: IntegrationType,
+        endpoint: impl Into<String>,
+    ) -> Self {
+        Self {
+            source: source.into(),
+            integration_type,
+            endpoint: endpoint.into(),
+            token: None,
+            username: None,
+            password: None,
+            ca_bundle: None,
+            insecure_skip_verify: false,
+            timeout_seconds: crate::integration::default_timeout_seconds(),
+        }
+    }
+}
+
 /// The secret material the configuration refers to, by [`SecretKey`].
 ///
 /// `Debug` never prints the values, so a stray `{:?}` cannot leak them into a log.

@@ -3,47 +3,27 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The four kinds of resource in the API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Kind {
-    /// [`crate::ChatPlatform`]
-    ChatPlatform,
-    /// [`crate::AccessGrant`]
-    AccessGrant,
-    /// [`crate::AccountLink`]
-    AccountLink,
-    /// [`crate::Integration`]
-    Integration,
+named_enum! {
+    /// The four kinds of resource in the API, in the order diagnostics are listed.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    pub enum Kind {
+        /// [`crate::ChatPlatform`]
+        ChatPlatform,
+        /// [`crate::AccessGrant`]
+        AccessGrant,
+        /// [`crate::AccountLink`]
+        AccountLink,
+        /// [`crate::Integration`]
+        Integration,
+    }
+    /// The kind as Kubernetes spells it.
+    fn as_str;
 }
 
 impl Kind {
-    /// Every kind, in the order diagnostics are listed.
-    pub const ALL: [Kind; 4] = [
-        Kind::ChatPlatform,
-        Kind::AccessGrant,
-        Kind::AccountLink,
-        Kind::Integration,
-    ];
-
-    /// The kind as Kubernetes spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::ChatPlatform => "ChatPlatform",
-            Kind::AccessGrant => "AccessGrant",
-            Kind::AccountLink => "AccountLink",
-            Kind::Integration => "Integration",
-        }
-    }
-
     /// The kind named `kind`, if it is one of ours.
     pub fn from_name(kind: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == kind)
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -80,59 +60,37 @@ impl std::fmt::Display for ObjectKey {
     }
 }
 
-/// Why a resource is, or is not, ready. Used as the condition's `reason` and the Event's reason.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Reason {
-    /// Accepted into the gateway's configuration.
-    Accepted,
-    /// The manifest breaks the CRD's schema (standalone mode, where no API server checked it).
-    Invalid,
-    /// A referenced Secret does not exist.
-    SecretNotFound,
-    /// A referenced Secret exists but lacks the key.
-    SecretKeyNotFound,
-    /// A referenced Secret value is empty or not UTF-8 text.
-    SecretValueInvalid,
-    /// The ChatPlatform named by the resource does not exist.
-    PlatformNotFound,
-    /// Another, older ChatPlatform already has this name (names are the URL path, so unique across namespaces).
-    PlatformNameConflict,
-    /// The Integration named by the resource does not exist or was not accepted.
-    IntegrationNotFound,
-    /// Another, older Integration already answers to this command.
-    CommandConflict,
-    /// Another, older AccountLink already links this chat account.
-    LinkConflict,
-    /// The AccountLink gives an email that has not been resolved to a chat user ID yet.
-    EmailNotResolved,
-    /// The AccessGrant names a channel that has not been resolved to a channel ID yet.
-    NameNotResolved,
-}
-
-impl Reason {
+named_enum! {
+    /// Why a resource is, or is not, ready. Used as the condition's `reason` and the Event's reason.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Reason {
+        /// Accepted into the gateway's configuration.
+        Accepted,
+        /// The manifest breaks the CRD's schema (standalone mode, where no API server checked it).
+        Invalid,
+        /// A referenced Secret does not exist.
+        SecretNotFound,
+        /// A referenced Secret exists but lacks the key.
+        SecretKeyNotFound,
+        /// A referenced Secret value is empty or not UTF-8 text.
+        SecretValueInvalid,
+        /// The ChatPlatform named by the resource does not exist.
+        PlatformNotFound,
+        /// Another, older ChatPlatform already has this name (names are the URL path, so unique across namespaces).
+        PlatformNameConflict,
+        /// The Integration named by the resource does not exist or was not accepted.
+        IntegrationNotFound,
+        /// Another, older Integration already answers to this command.
+        CommandConflict,
+        /// Another, older AccountLink already links this chat account.
+        LinkConflict,
+        /// The AccountLink gives an email that has not been resolved to a chat user ID yet.
+        EmailNotResolved,
+        /// The AccessGrant names a channel that has not been resolved to a channel ID yet.
+        NameNotResolved,
+    }
     /// The reason as written into conditions and Events.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Accepted => "Accepted",
-            Reason::Invalid => "Invalid",
-            Reason::SecretNotFound => "SecretNotFound",
-            Reason::SecretKeyNotFound => "SecretKeyNotFound",
-            Reason::SecretValueInvalid => "SecretValueInvalid",
-            Reason::PlatformNotFound => "PlatformNotFound",
-            Reason::PlatformNameConflict => "PlatformNameConflict",
-            Reason::IntegrationNotFound => "IntegrationNotFound",
-            Reason::CommandConflict => "CommandConflict",
-            Reason::LinkConflict => "LinkConflict",
-            Reason::EmailNotResolved => "EmailNotResolved",
-            Reason::NameNotResolved => "NameNotResolved",
-        }
-    }
-}
-
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
+    fn as_str;
 }
 
 /// The verdict on one resource. It never contains secret material.

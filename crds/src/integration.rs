@@ -6,55 +6,39 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{ResourceStatus, SecretKeyRef};
 
-/// The backends the gateway has workers for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum IntegrationType {
-    /// Nautobot, the network source of truth.
-    Nautobot,
-    /// AWX / Ansible Automation Platform.
-    Awx,
-    /// Grafana.
-    Grafana,
-    /// IP Fabric.
-    Ipfabric,
-    /// Palo Alto Networks Panorama.
-    Panorama,
-    /// Cisco ACI (APIC).
-    Aci,
-    /// Cisco Meraki Dashboard.
-    Meraki,
-    /// Arista CloudVision.
-    Cloudvision,
+named_enum! {
+    /// The backends the gateway has workers for.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum IntegrationType {
+        /// Nautobot, the network source of truth.
+        Nautobot = "nautobot",
+        /// AWX / Ansible Automation Platform.
+        Awx = "awx",
+        /// Grafana.
+        Grafana = "grafana",
+        /// IP Fabric.
+        Ipfabric = "ipfabric",
+        /// Palo Alto Networks Panorama.
+        Panorama = "panorama",
+        /// Cisco ACI (APIC).
+        Aci = "aci",
+        /// Cisco Meraki Dashboard.
+        Meraki = "meraki",
+        /// Arista CloudVision.
+        Cloudvision = "cloudvision",
+    }
+    /// The name used in manifests; also the command an Integration answers to by default.
+    fn as_str;
 }
 
 impl IntegrationType {
-    /// The name used in manifests; also the command an Integration answers to by default.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntegrationType::Nautobot => "nautobot",
-            IntegrationType::Awx => "awx",
-            IntegrationType::Grafana => "grafana",
-            IntegrationType::Ipfabric => "ipfabric",
-            IntegrationType::Panorama => "panorama",
-            IntegrationType::Aci => "aci",
-            IntegrationType::Meraki => "meraki",
-            IntegrationType::Cloudvision => "cloudvision",
-        }
-    }
-
     /// The endpoint used when the Integration names none (only cloud services have one).
     pub fn default_endpoint(self) -> Option<&'static str> {
         match self {
             IntegrationType::Meraki => Some("https://api.meraki.com/api/v1"),
             _ => None,
         }
-    }
-}
-
-impl std::fmt::Display for IntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -104,7 +88,7 @@ chatops_resource! {
     }
 }
 
-fn default_timeout_seconds() -> u32 {
+pub(crate) fn default_timeout_seconds() -> u32 {
     30
 }
 

@@ -342,30 +342,15 @@ fn constraints_of(schema: &JSONSchemaProps) -> Vec<String> {
     if let Some(pattern) = &schema.pattern {
         out.push(format!("pattern {}", code(pattern)));
     }
-    push_range(
-        &mut out,
-        "length",
-        schema.min_length.map(|n| n.to_string()),
-        schema.max_length.map(|n| n.to_string()),
-        false,
-        false,
-    );
-    push_range(
-        &mut out,
-        "items",
-        schema.min_items.map(|n| n.to_string()),
-        schema.max_items.map(|n| n.to_string()),
-        false,
-        false,
-    );
-    push_range(
-        &mut out,
-        "properties",
-        schema.min_properties.map(|n| n.to_string()),
-        schema.max_properties.map(|n| n.to_string()),
-        false,
-        false,
-    );
+    let counts = [
+        ("length", schema.min_length, schema.max_length),
+        ("items", schema.min_items, schema.max_items),
+        ("properties", schema.min_properties, schema.max_properties),
+    ];
+    for (what, min, max) in counts {
+        let text = |n: i64| n.to_string();
+        push_range(&mut out, what, min.map(text), max.map(text), false, false);
+    }
     push_range(
         &mut out,
         "value",

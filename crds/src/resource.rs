@@ -45,7 +45,8 @@ macro_rules! chatops_resource {
 
 /// Declares a resource's status: the `conditions` (their doc comes before the
 /// `conditions;` line) and the `observedGeneration` every status carries,
-/// then the resource's own fields, and [`condition`](crate::ResourceStatus::condition)
+/// then the resource's own fields (what a look-up found: each an optional
+/// string, left out while unset), and [`condition`](crate::ResourceStatus::condition)
 /// to read one condition.
 macro_rules! chatops_status {
     (
@@ -53,7 +54,7 @@ macro_rules! chatops_status {
         pub struct $name:ident {
             $(#[doc = $conditions_doc:tt])*
             conditions;
-            $($fields:tt)*
+            $( $(#[doc = $field_doc:tt])* $field:ident, )*
         }
     ) => {
         $(#[doc = $doc])*
@@ -67,7 +68,11 @@ macro_rules! chatops_status {
             /// The `metadata.generation` the operator last acted on.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub observed_generation: Option<i64>,
-            $($fields)*
+            $(
+                $(#[doc = $field_doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<String>,
+            )*
         }
 
         impl $name {
@@ -77,4 +82,68 @@ macro_rules! chatops_status {
             }
         }
     };
+}
+
+/// Declares a field-less enum whose every variant has a fixed name: the
+/// variant's own (`Accepted`) or the string after `=` (`Organization =
+/// "organization"`). Adds `ALL` (every variant, in the order declared),
+/// `as_str()` (its doc follows the enum) and `Display`. The enum's attributes
+/// pass unchanged, so its serde form and schema are what they declare.
+macro_rules! named_enum {
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $( $(#[doc = $doc:tt])* $variant:ident $(= $text:literal)?, )+
+        }
+        $(#[doc = $as_str_doc:tt])*
+        fn as_str;
+    ) => {
+        $(#[$attr])*
+        pub enum $name {
+            $( $(#[doc = $doc])* $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in the order declared.
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+
+            $(#[doc = $as_str_doc])*
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => named_enum!(@text $variant $($text)?), )+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    (@text $variant:ident $text:literal) => { $text };
+    (@text $variant:ident) => { stringify!($variant) };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ConditionType, GrantType, IntegrationType, Kind, PlatformType, Reason};
+
+    /// Each variant's name is the one serde writes, so a name in a message,
+    /// a label or a manifest is always the one the API takes.
+    fn named_as_serialized<T: serde::Serialize + std::fmt::Display>(all: &[T]) {
+        for variant in all {
+            assert_eq!(serde_json::to_value(variant).unwrap(), variant.to_string());
+        }
+    }
+
+    #[test]
+    fn every_name_is_the_serialized_one() {
+        named_as_serialized(&GrantType::ALL);
+        named_as_serialized(&PlatformType::ALL);
+        named_as_serialized(&IntegrationType::ALL);
+        named_as_serialized(&ConditionType::ALL);
+        named_as_serialized(&Kind::ALL);
+        named_as_serialized(&Reason::ALL);
+    }
 }

@@ -96,7 +96,8 @@ pub fn admit_against(crd: &CustomResourceDefinition, object: &Value) -> Result<V
         .map(|v| format!("{}/{}", spec.group, v.name))
         .collect();
 
-    let mut errors = object_meta::check_type_meta(object, &api_versions, &spec.names.kind);
+    let mut errors =
+        object_meta::check_type_meta(object, &api_versions, std::slice::from_ref(&spec.names.kind));
     let requested = object.get("apiVersion").and_then(Value::as_str);
     let Some(version) = served
         .iter()
@@ -182,7 +183,6 @@ fn not_ours(object: &Value) -> Vec<SchemaViolation> {
     if !object.is_object() {
         return vec![not_an_object(object)];
     }
-    let supported = |values: Vec<String>| values.into_iter().map(Value::from).collect();
     let mut api_versions: Vec<String> = OURS
         .iter()
         .flat_map(|crd| {
@@ -196,29 +196,8 @@ fn not_ours(object: &Value) -> Vec<SchemaViolation> {
     api_versions.dedup();
     let kinds: Vec<String> = OURS.iter().map(|crd| crd.spec.names.kind.clone()).collect();
 
-    let mut errors = Vec::new();
-    match object.get("apiVersion") {
-        None | Some(Value::Null) => errors.push(FieldError::new("apiVersion", ErrorKind::Required(None))),
-        Some(Value::String(v)) if api_versions.contains(v) => {}
-        Some(other) => errors.push(FieldError::new(
-            "apiVersion",
-            ErrorKind::NotSupported {
-                value: other.clone(),
-                supported: supported(api_versions),
-            },
-        )),
-    }
-    match object.get("kind") {
-        None | Some(Value::Null) => errors.push(FieldError::new("kind", ErrorKind::Required(None))),
-        Some(other) => errors.push(FieldError::new(
-            "kind",
-            ErrorKind::NotSupported {
-                value: other.clone(),
-                supported: supported(kinds),
-            },
-        )),
-    }
-    into_violations(errors)
+    // `kind` is none of ours here, so whatever it is, it is not supported.
+    into_violations(object_meta::check_type_meta(object, &api_versions, &kinds))
 }
 
 /// Our CRDs, generated once.

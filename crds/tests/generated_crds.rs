@@ -3,7 +3,8 @@
 
 use std::{collections::BTreeSet, fs, path::Path};
 
-use chatops_crds::crd;
+use chatops_crds::{AccessGrant, ChatPlatform, crd};
+use kube::CustomResourceExt;
 
 #[test]
 fn checked_in_crds_match_the_types() {
@@ -72,10 +73,7 @@ fn every_crd_has_status_columns_short_names_and_the_chatops_category() {
 
 #[test]
 fn access_grant_columns_make_kubectl_get_useful() {
-    let grant = crd::all()
-        .into_iter()
-        .find(|c| c.spec.names.kind == "AccessGrant")
-        .unwrap();
+    let grant = AccessGrant::crd();
     let names: Vec<String> = grant.spec.versions[0]
         .additional_printer_columns
         .iter()
@@ -91,10 +89,7 @@ fn access_grant_columns_make_kubectl_get_useful() {
 
 #[test]
 fn nautobot_chatops_settings_have_the_same_defaults() {
-    let platform = crd::all()
-        .into_iter()
-        .find(|c| c.spec.names.kind == "ChatPlatform")
-        .unwrap();
+    let platform = ChatPlatform::crd();
     let schema = serde_json::to_value(&platform.spec.versions[0].schema).unwrap();
     let spec = &schema["openAPIV3Schema"]["properties"]["spec"]["properties"];
     assert_eq!(spec["deleteInputOnSubmission"]["default"], false);

@@ -16,9 +16,10 @@ use std::{
 };
 
 use chatops_crds::{
-    crd,
+    AccessGrant, Integration, crd,
     schema::{SchemaViolation, admit, validate_against, validate_object},
 };
+use kube::CustomResourceExt;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -488,10 +489,7 @@ fn other_kinds_and_non_objects_are_refused() {
 
 #[test]
 fn validate_against_checks_the_kind_of_the_given_crd() {
-    let grants = crd::all()
-        .into_iter()
-        .find(|c| c.spec.names.kind == "AccessGrant")
-        .unwrap();
+    let grants = AccessGrant::crd();
     let found = validate_against(&grants, &nautobot()).unwrap_err();
     assert!(
         found
@@ -507,10 +505,7 @@ fn validate_against_checks_the_kind_of_the_given_crd() {
 
 #[test]
 fn validate_against_a_changed_crd_does_not_use_a_stale_cache() {
-    let mut integrations = crd::all()
-        .into_iter()
-        .find(|c| c.spec.names.kind == "Integration")
-        .unwrap();
+    let mut integrations = Integration::crd();
     assert!(validate_against(&integrations, &nautobot()).is_ok());
     let schema = integrations.spec.versions[0]
         .schema

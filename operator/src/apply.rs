@@ -96,17 +96,15 @@ where
 #[cfg(test)]
 mod tests {
     use chatops_crds::{ObjectKey, Reason};
-    use http::{Request, Response};
+    use http::StatusCode;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-    use kube::client::Body;
 
     use super::*;
-    use crate::status::ready_condition;
+    use crate::{fixtures::mock_client, status::ready_condition};
 
     #[tokio::test]
     async fn the_status_is_server_side_applied_under_the_operators_field_manager() {
-        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
-        let client = Client::new(service, "default");
+        let (client, mut api) = mock_client();
         let diagnostic = Diagnostic::rejected(
             ObjectKey::new(Kind::Integration, "chatops", "nautobot"),
             Some(2),
@@ -115,40 +113,33 @@ mod tests {
         );
         let condition = ready_condition(&diagnostic, None, Time("2026-11-25T08:00:00Z".parse().unwrap()));
 
-        let api_server = tokio::spawn(async move {
-            let (request, send) = handle.next_request().await.expect("one request");
-            assert_eq!(request.method(), http::Method::PATCH);
-            assert_eq!(
-                request.uri().to_string(),
-                "/apis/chatops.dev/v1alpha1/namespaces/chatops/integrations/nautobot/status?&force=true&fieldManager=chatops-operator"
-            );
-            assert_eq!(request.headers()["content-type"], "application/apply-patch+yaml");
-            let body = request.into_body().collect_bytes().await.unwrap();
-            let patch: serde_json::Value = serde_json::from_slice(&body).unwrap();
-            assert_eq!(patch["kind"], "Integration");
-            assert_eq!(patch["status"]["conditions"][0]["reason"], "SecretNotFound");
-            assert_eq!(patch["status"]["observedGeneration"], 2);
+        let server = tokio::spawn(async move {
             let stored = serde_json::json!({
                 "apiVersion": "chatops.dev/v1alpha1", "kind": "Integration",
-                "metadata": {"name": "nautobot", "namespace": "chatops"}, "status": patch["status"]
+                "metadata": {"name": "nautobot", "namespace": "chatops"},
             });
-            send.send_response(
-                Response::builder()
-                    .body(Body::from(serde_json::to_vec(&stored).unwrap()))
-                    .unwrap(),
+            let patch = api.answer(StatusCode::OK, Some(stored)).await;
+            assert_eq!(patch.method, http::Method::PATCH);
+            assert_eq!(
+                patch.uri,
+                "/apis/chatops.dev/v1alpha1/namespaces/chatops/integrations/nautobot/status?&force=true&fieldManager=chatops-operator"
             );
+            assert_eq!(
+                patch.content_type.as_deref(),
+                Some("application/apply-patch+yaml")
+            );
+            assert_eq!(patch.body["kind"], "Integration");
+            assert_eq!(patch.body["status"]["conditions"][0]["reason"], "SecretNotFound");
+            assert_eq!(patch.body["status"]["observedGeneration"], 2);
+            api
         });
         write_status(&client, &diagnostic, &condition).await.unwrap();
-        tokio::time::timeout(std::time::Duration::from_secs(1), api_server)
-            .await
-            .unwrap()
-            .unwrap();
+        server.await.unwrap().no_more_requests().await;
     }
 
     #[tokio::test]
     async fn the_secret_is_applied_before_the_config_map_that_needs_it() {
-        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
-        let client = Client::new(service, "default");
+        let (client, mut api) = mock_client();
         let compiled = chatops_crds::Compiled {
             secrets: chatops_crds::config::GatewaySecrets(
                 [(chatops_crds::config::SecretKey("k".into()), "v".into())].into(),
@@ -163,31 +154,26 @@ mod tests {
         let (_, secret_hash) = content_hashes(&rendered);
         assert!(secret_hash.starts_with("sha256:"));
 
-        let api_server = tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             for expected in ["secrets", "configmaps"] {
-                let (request, send) = handle.next_request().await.expect("a request");
-                assert_eq!(request.method(), http::Method::PATCH);
+                let object = api.ok().await;
+                assert_eq!(object.method, http::Method::PATCH);
                 assert_eq!(
-                    request.uri().to_string(),
+                    object.uri,
                     format!(
                         "/api/v1/namespaces/chatops/{expected}/chatops-gateway?&force=true&fieldManager=chatops-operator"
                     )
                 );
-                let body = request.into_body().collect_bytes().await.unwrap();
-                let object: serde_json::Value = serde_json::from_slice(&body).unwrap();
-                assert_eq!(object["apiVersion"], "v1");
+                assert_eq!(object.body["apiVersion"], "v1");
                 assert_eq!(
-                    object["metadata"]["annotations"]["chatops.dev/secret-hash"],
+                    object.body["metadata"]["annotations"]["chatops.dev/secret-hash"],
                     secret_hash
                 );
-                send.send_response(Response::builder().body(Body::from(body.to_vec())).unwrap());
             }
+            api
         });
         apply_object(&client, &rendered.secret).await.unwrap();
         apply_object(&client, &rendered.config_map).await.unwrap();
-        tokio::time::timeout(std::time::Duration::from_secs(1), api_server)
-            .await
-            .unwrap()
-            .unwrap();
+        server.await.unwrap().no_more_requests().await;
     }
 }

@@ -237,17 +237,11 @@ mod tests {
     }
 
     fn integration(endpoint: &str) -> IntegrationConfig {
-        IntegrationConfig {
-            source: "chatops/nautobot".into(),
-            integration_type: chatops_crds::IntegrationType::Nautobot,
-            endpoint: endpoint.into(),
-            token: None,
-            username: None,
-            password: None,
-            ca_bundle: None,
-            insecure_skip_verify: false,
-            timeout_seconds: 30,
-        }
+        IntegrationConfig::new(
+            "chatops/nautobot",
+            chatops_crds::IntegrationType::Nautobot,
+            endpoint,
+        )
     }
 
     #[test]

@@ -332,27 +332,25 @@ async fn failed(
     tracing::warn!(%operation, error = %message, "a write failed; retrying with backoff");
     // An Event about failing Events would fail as well.
     if *operation != Operation::Event {
-        let spec = EventSpec {
-            type_: EventType::Warning,
-            reason: "WriteFailed".to_owned(),
-            action: "Write",
-            note: format!("cannot {operation}: {message}; retrying with backoff"),
-        };
-        reconciler
-            .recorder()
-            .record(reconciler.rendered_regarding(), &spec)
-            .await;
+        let note = format!("cannot {operation}: {message}; retrying with backoff");
+        record_write(reconciler, EventType::Warning, "WriteFailed", note).await;
     }
 }
 
 /// Tells that an operation that was failing succeeded.
 async fn tell_recovery(reconciler: &Reconciler, operation: &Operation) {
     tracing::info!(%operation, "a failing write succeeded again");
+    let note = format!("could {operation} again");
+    record_write(reconciler, EventType::Normal, "WriteRecovered", note).await;
+}
+
+/// Records a `Write` Event about the rendered configuration.
+async fn record_write(reconciler: &Reconciler, type_: EventType, reason: &str, note: String) {
     let spec = EventSpec {
-        type_: EventType::Normal,
-        reason: "WriteRecovered".to_owned(),
+        type_,
+        reason: reason.to_owned(),
         action: "Write",
-        note: format!("could {operation} again"),
+        note,
     };
     reconciler
         .recorder()

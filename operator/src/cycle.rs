@@ -352,18 +352,12 @@ impl Reconciler {
             ensure_leader(leadership)?;
             apply_object(&self.client, &apply.rendered.secret)
                 .await
-                .map_err(|source| CycleError::Apply {
-                    operation: Operation::ApplySecret,
-                    source,
-                })?;
+                .map_err(apply_failed(Operation::ApplySecret))?;
             outcome.succeeded.push(Operation::ApplySecret);
             ensure_leader(leadership)?;
             apply_object(&self.client, &apply.rendered.config_map)
                 .await
-                .map_err(|source| CycleError::Apply {
-                    operation: Operation::ApplyConfigMap,
-                    source,
-                })?;
+                .map_err(apply_failed(Operation::ApplyConfigMap))?;
             outcome.succeeded.push(Operation::ApplyConfigMap);
             tracing::info!(change = %apply.change, config_hash = %apply.applied.config_hash, "applied a new gateway configuration");
             self.applied = Some(Some(apply.applied));
@@ -394,6 +388,11 @@ impl Reconciler {
         }
         Ok(outcome)
     }
+}
+
+/// What a failed apply of `operation` becomes.
+fn apply_failed(operation: Operation) -> impl FnOnce(kube::Error) -> CycleError {
+    move |source| CycleError::Apply { operation, source }
 }
 
 fn ensure_leader(leadership: &Leadership) -> Result<(), CycleError> {

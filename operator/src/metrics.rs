@@ -1,8 +1,9 @@
 //! Prometheus metrics of the operator, served on the admin port at `/metrics`.
 
 use chatops_crds::{Diagnostic, Kind};
+use chatops_outbound::metrics::encode;
 use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
+    encoding::EncodeLabelSet,
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::{Registry, Unit},
 };
@@ -55,6 +56,15 @@ pub struct Metrics {
     pub failing_writes: Gauge,
 }
 
+/// Registers each named field of `metrics` in `registry`: the field, the
+/// metric's name (the registry adds its prefix, and `_total` to counters),
+/// its help.
+macro_rules! register {
+    ($registry:ident, $metrics:ident, $($field:ident: $name:literal, $help:literal;)+) => {
+        $( $registry.register($name, $help, $metrics.$field.clone()); )+
+    };
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("chatops_operator");
@@ -72,52 +82,22 @@ impl Default for Metrics {
             failing_writes: Gauge::default(),
             registry: Registry::default(),
         };
-        registry.register("reconciles", "Render cycles run", metrics.reconciles.clone());
-        registry.register(
-            "reconcile_failures",
-            "Render cycles that failed",
-            metrics.failures.clone(),
-        );
         registry.register_with_unit(
             "render_duration",
             "Time of one render cycle",
             Unit::Seconds,
             metrics.render_duration.clone(),
         );
-        registry.register(
-            "applies",
-            "New gateway configurations applied",
-            metrics.applies.clone(),
-        );
-        registry.register(
-            "objects",
-            "Resources by kind and readiness",
-            metrics.objects.clone(),
-        );
-        registry.register(
-            "leader",
-            "1 while this replica holds the lease",
-            metrics.leader.clone(),
-        );
-        registry.register(
-            "watch_errors",
-            "Watch errors (retried with backoff)",
-            metrics.watch_errors.clone(),
-        );
-        registry.register(
-            "watches_failing",
-            "Watches failing now",
-            metrics.watches_failing.clone(),
-        );
-        registry.register(
-            "write_failures",
-            "Failed writes by what was written (retried with backoff)",
-            metrics.write_failures.clone(),
-        );
-        registry.register(
-            "failing_writes",
-            "Writes failing now, waiting for a retry",
-            metrics.failing_writes.clone(),
+        register!(registry, metrics,
+            reconciles: "reconciles", "Render cycles run";
+            failures: "reconcile_failures", "Render cycles that failed";
+            applies: "applies", "New gateway configurations applied";
+            objects: "objects", "Resources by kind and readiness";
+            leader: "leader", "1 while this replica holds the lease";
+            watch_errors: "watch_errors", "Watch errors (retried with backoff)";
+            watches_failing: "watches_failing", "Watches failing now";
+            write_failures: "write_failures", "Failed writes by what was written (retried with backoff)";
+            failing_writes: "failing_writes", "Writes failing now, waiting for a retry";
         );
         Metrics { registry, ..metrics }
     }
@@ -126,12 +106,7 @@ impl Default for Metrics {
 impl Metrics {
     /// Sets the objects gauge from a cycle's verdicts; kinds with none read 0.
     pub fn count_objects(&self, diagnostics: &[Diagnostic]) {
-        for kind in [
-            Kind::ChatPlatform,
-            Kind::AccessGrant,
-            Kind::AccountLink,
-            Kind::Integration,
-        ] {
+        for kind in Kind::ALL {
             for ready in [true, false] {
                 let count = diagnostics
                     .iter()
@@ -164,10 +139,7 @@ impl Metrics {
 
     /// The metrics in the OpenMetrics text format.
     pub fn encode(&self) -> String {
-        let mut text = String::new();
-        // Writing into a String cannot fail.
-        let _ = encode(&mut text, &self.registry);
-        text
+        encode(&self.registry)
     }
 }
 

@@ -268,8 +268,6 @@ fn truncate_note(note: &str) -> String {
 #[cfg(test)]
 mod tests {
     use chatops_crds::Kind;
-    use http::{Request, Response};
-    use kube::client::Body;
 
     use super::*;
 
@@ -317,8 +315,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_event_is_created_on_the_resource_it_is_about() {
-        let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
-        let recorder = EventRecorder::new(Client::new(service, "default"), Some("operator-0".into()));
+        let (client, mut api) = crate::fixtures::mock_client();
+        let recorder = EventRecorder::new(client, Some("operator-0".into()));
         let object = ObjectKey::new(Kind::AccessGrant, "chatops", "netops");
         let spec = EventSpec {
             type_: EventType::Warning,
@@ -327,15 +325,14 @@ mod tests {
             note: "spec.platform names the ChatPlatform \"teams\", which does not exist".into(),
         };
 
-        let api_server = tokio::spawn(async move {
-            let (request, send) = handle.next_request().await.expect("one request");
-            assert_eq!(request.method(), http::Method::POST);
+        let server = tokio::spawn(async move {
+            let seen = api.ok().await;
+            assert_eq!(seen.method, http::Method::POST);
             assert_eq!(
-                request.uri().path(),
-                "/apis/events.k8s.io/v1/namespaces/chatops/events"
+                seen.uri.split('?').next(),
+                Some("/apis/events.k8s.io/v1/namespaces/chatops/events")
             );
-            let body = request.into_body().collect_bytes().await.unwrap();
-            let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let event = &seen.body;
             assert_eq!(event["type"], "Warning");
             assert_eq!(event["reason"], "PlatformNotFound");
             assert_eq!(event["action"], "Compile");
@@ -344,12 +341,9 @@ mod tests {
             assert_eq!(event["regarding"]["kind"], "AccessGrant");
             assert_eq!(event["regarding"]["apiVersion"], "chatops.dev/v1alpha1");
             assert_eq!(event["regarding"]["name"], "netops");
-            send.send_response(Response::builder().body(Body::from(body.to_vec())).unwrap());
+            api
         });
         recorder.record(&resource_reference(&object, None), &spec).await;
-        tokio::time::timeout(std::time::Duration::from_secs(1), api_server)
-            .await
-            .unwrap()
-            .unwrap();
+        server.await.unwrap().no_more_requests().await;
     }
 }

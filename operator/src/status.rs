@@ -33,8 +33,9 @@ pub fn ready_condition(diagnostic: &Diagnostic, previous: Option<&Condition>, no
     }
 }
 
-/// Whether the current `Ready` condition already says what `desired` says.
-/// The transition time is not compared: it is derived, not news.
+/// Whether the current condition (`Ready`, or a look-up's `Resolved`) already
+/// says what `desired` says. The transition time is not compared: it is
+/// derived, not news.
 pub fn is_current(current: Option<&Condition>, desired: &Condition) -> bool {
     current.is_some_and(|current| {
         current.status == desired.status

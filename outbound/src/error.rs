@@ -158,16 +158,15 @@ mod tests {
 
         #[test]
         fn error_bodies_give_codes_and_nothing_else() {
-            assert_eq!(
-                error_code(r#"{"ok":false,"error":"invalid_blocks"}"#),
-                "invalid_blocks"
-            );
-            assert_eq!(error_code("expired_url"), "expired_url");
-            assert_eq!(
-                error_code("see https://hooks.slack.com/x"),
-                "(error body withheld)"
-            );
-            assert_eq!(error_code(""), "(error body withheld)");
+            let cases = [
+                (r#"{"ok":false,"error":"invalid_blocks"}"#, "invalid_blocks"),
+                ("expired_url", "expired_url"),
+                ("see https://hooks.slack.com/x", "(error body withheld)"),
+                ("", "(error body withheld)"),
+            ];
+            for (body, code) in cases {
+                assert_eq!(error_code(body), code, "{body:?}");
+            }
         }
 
         #[test]

@@ -59,6 +59,14 @@ pub fn register(registry: &mut Registry) {
     );
 }
 
+/// The metrics of `registry` in the OpenMetrics text format.
+pub fn encode(registry: &Registry) -> String {
+    let mut text = String::new();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::text::encode(&mut text, registry);
+    text
+}
+
 /// How many calls to `host` ended with `outcome` so far.
 pub fn calls(host: &str, outcome: &str) -> u64 {
     METRICS

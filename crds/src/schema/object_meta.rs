@@ -6,32 +6,25 @@ use serde_json::Value;
 
 use super::violation::{ErrorKind, FieldError, type_name};
 
-/// Checks that `apiVersion` is one of `served` and `kind` is `kind`.
-pub(crate) fn check_type_meta(object: &Value, served: &[String], kind: &str) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    match object.get("apiVersion") {
-        None | Some(Value::Null) => errors.push(FieldError::new("apiVersion", ErrorKind::Required(None))),
-        Some(Value::String(api_version)) if served.contains(api_version) => {}
-        Some(other) => errors.push(FieldError::new(
-            "apiVersion",
-            ErrorKind::NotSupported {
-                value: other.clone(),
-                supported: served.iter().map(|s| Value::from(s.as_str())).collect(),
-            },
-        )),
-    }
-    match object.get("kind") {
-        None | Some(Value::Null) => errors.push(FieldError::new("kind", ErrorKind::Required(None))),
-        Some(Value::String(actual)) if actual == kind => {}
-        Some(other) => errors.push(FieldError::new(
-            "kind",
-            ErrorKind::NotSupported {
-                value: other.clone(),
-                supported: vec![Value::from(kind)],
-            },
-        )),
-    }
-    errors
+/// Checks that `apiVersion` is one of `served` and `kind` one of `kinds`.
+pub(crate) fn check_type_meta(object: &Value, served: &[String], kinds: &[String]) -> Vec<FieldError> {
+    [("apiVersion", served), ("kind", kinds)]
+        .into_iter()
+        .filter_map(|(field, supported)| check_one_of(object, field, supported))
+        .collect()
+}
+
+/// Checks that `object` has `field`, and that it is one of `supported`.
+fn check_one_of(object: &Value, field: &str, supported: &[String]) -> Option<FieldError> {
+    let kind = match object.get(field) {
+        None | Some(Value::Null) => ErrorKind::Required(None),
+        Some(Value::String(value)) if supported.contains(value) => return None,
+        Some(other) => ErrorKind::NotSupported {
+            value: other.clone(),
+            supported: supported.iter().map(|s| Value::from(s.as_str())).collect(),
+        },
+    };
+    Some(FieldError::new(field, kind))
 }
 
 const SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \
@@ -68,18 +61,7 @@ pub(crate) fn check_metadata(metadata: Option<&Value>, namespaced: bool) -> Vec<
     match fields.get("name") {
         None | Some(Value::Null) => errors.push(name_required()),
         Some(Value::String(name)) if name.is_empty() => errors.push(name_required()),
-        Some(value @ Value::String(name)) => {
-            if name.chars().count() > 253 {
-                errors.push(FieldError::invalid(
-                    "metadata.name",
-                    value,
-                    "must be no more than 253 characters",
-                ));
-            }
-            if !is_dns1123_subdomain(name) {
-                errors.push(FieldError::invalid("metadata.name", value, SUBDOMAIN_MESSAGE));
-            }
-        }
+        Some(value @ Value::String(name)) => SUBDOMAIN.check("metadata.name", value, name, &mut errors),
         Some(other) => errors.push(string_expected("metadata.name", other)),
     }
 
@@ -92,20 +74,44 @@ pub(crate) fn check_metadata(metadata: Option<&Value>, namespaced: bool) -> Vec<
             ErrorKind::Forbidden("not allowed on this type".to_owned()),
         )),
         Some(value @ Value::String(namespace)) => {
-            if namespace.chars().count() > 63 {
-                errors.push(FieldError::invalid(
-                    "metadata.namespace",
-                    value,
-                    "must be no more than 63 characters",
-                ));
-            }
-            if !is_dns1123_label(namespace) {
-                errors.push(FieldError::invalid("metadata.namespace", value, LABEL_MESSAGE));
-            }
+            LABEL.check("metadata.namespace", value, namespace, &mut errors)
         }
         Some(other) => errors.push(string_expected("metadata.namespace", other)),
     }
     errors
+}
+
+/// What a name must be: how long at most, its shape, and what the API
+/// server answers when it is not of that shape.
+struct NameRule {
+    max: usize,
+    shaped: fn(&str) -> bool,
+    message: &'static str,
+}
+
+const SUBDOMAIN: NameRule = NameRule {
+    max: 253,
+    shaped: is_dns1123_subdomain,
+    message: SUBDOMAIN_MESSAGE,
+};
+
+const LABEL: NameRule = NameRule {
+    max: 63,
+    shaped: is_dns1123_label,
+    message: LABEL_MESSAGE,
+};
+
+impl NameRule {
+    /// Checks `name`, the string `value` at `path`, as the API server does.
+    fn check(&self, path: &str, value: &Value, name: &str, errors: &mut Vec<FieldError>) {
+        if name.chars().count() > self.max {
+            let detail = format!("must be no more than {} characters", self.max);
+            errors.push(FieldError::invalid(path, value, detail));
+        }
+        if !(self.shaped)(name) {
+            errors.push(FieldError::invalid(path, value, self.message));
+        }
+    }
 }
 
 fn name_required() -> FieldError {

@@ -4,7 +4,7 @@
 //! A value of the wrong type gets that one error and no more: its other
 //! keywords (`pattern`, `minimum`, …) would only restate it.
 
-use std::{collections::HashSet, sync::LazyLock};
+use std::{cmp::Ordering, collections::HashSet, sync::LazyLock};
 
 use regex::Regex;
 use serde_json::{Map, Value};
@@ -147,32 +147,27 @@ fn is_date_time(text: &str) -> bool {
 
 fn check_number(node: &Node, value: &Value, path: &str, errors: &mut Vec<FieldError>) {
     let Some(number) = value.as_f64() else { return };
-    if let Some(min) = node.minimum {
-        let (fails, relation) = if node.exclusive_minimum {
-            (number <= min, "greater than")
-        } else {
-            (number < min, "greater than or equal to")
-        };
-        if fails {
-            errors.push(FieldError::invalid(
-                path,
-                value,
-                format!("should be {relation} {}", render_number(min)),
-            ));
-        }
-    }
-    if let Some(max) = node.maximum {
-        let (fails, relation) = if node.exclusive_maximum {
-            (number >= max, "less than")
-        } else {
-            (number > max, "less than or equal to")
-        };
-        if fails {
-            errors.push(FieldError::invalid(
-                path,
-                value,
-                format!("should be {relation} {}", render_number(max)),
-            ));
+    let bounds = [
+        (
+            node.minimum,
+            node.exclusive_minimum,
+            Ordering::Less,
+            "greater than",
+        ),
+        (
+            node.maximum,
+            node.exclusive_maximum,
+            Ordering::Greater,
+            "less than",
+        ),
+    ];
+    for (bound, exclusive, beyond, relation) in bounds {
+        let Some(bound) = bound else { continue };
+        let order = number.partial_cmp(&bound);
+        if order == Some(beyond) || (exclusive && order == Some(Ordering::Equal)) {
+            let or_equal = if exclusive { "" } else { " or equal to" };
+            let detail = format!("should be {relation}{or_equal} {}", render_number(bound));
+            errors.push(FieldError::invalid(path, value, detail));
         }
     }
     if let Some(factor) = node.multiple_of {

@@ -34,6 +34,12 @@ fn reconciler(client: &kube::Client) -> Reconciler {
     )
 }
 
+/// A reconciler writing to a mock API server, and that server.
+fn mock_reconciler() -> (Reconciler, ApiServerVerifier) {
+    let (client, api) = mock_client();
+    (reconciler(&client), api)
+}
+
 /// The Slack platform's Secret, as a typed object.
 fn slack_secret_object() -> Secret {
     secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
@@ -90,17 +96,24 @@ async fn cycle(
         .await
 }
 
-async fn expect_apply(api: &mut ApiServerVerifier, resource: &str) -> Seen {
+/// Expects a server-side apply of `path` under the operator's field manager.
+async fn expect_apply_at(api: &mut ApiServerVerifier, path: &str) -> Seen {
     let seen = api.ok().await;
     assert_eq!(seen.method, Method::PATCH);
     assert_eq!(
         seen.uri,
-        format!(
-            "/api/v1/namespaces/chatops/{resource}/chatops-gateway?&force=true&fieldManager=chatops-operator"
-        )
+        format!("{path}?&force=true&fieldManager=chatops-operator")
     );
     assert_eq!(seen.content_type.as_deref(), Some(APPLY));
     seen
+}
+
+async fn expect_apply(api: &mut ApiServerVerifier, resource: &str) -> Seen {
+    expect_apply_at(
+        api,
+        &format!("/api/v1/namespaces/chatops/{resource}/chatops-gateway"),
+    )
+    .await
 }
 
 async fn expect_event(api: &mut ApiServerVerifier, kind: &str, name: &str, reason: &str) -> Seen {
@@ -122,15 +135,8 @@ async fn expect_status(
     ready: &str,
     reason: &str,
 ) -> Seen {
-    let seen = api.ok().await;
-    assert_eq!(seen.method, Method::PATCH);
-    assert_eq!(
-        seen.uri,
-        format!(
-            "/apis/chatops.dev/v1alpha1/namespaces/chatops/{plural}/{name}/status?&force=true&fieldManager=chatops-operator"
-        )
-    );
-    assert_eq!(seen.content_type.as_deref(), Some(APPLY));
+    let path = format!("/apis/chatops.dev/v1alpha1/namespaces/chatops/{plural}/{name}/status");
+    let seen = expect_apply_at(api, &path).await;
     let condition = &seen.body["status"]["conditions"][0];
     assert_eq!(
         (condition["type"].as_str(), condition["status"].as_str()),
@@ -160,7 +166,7 @@ async fn slack_cycle(reconciler: &mut Reconciler, objects: &[(Kind, DynamicObjec
 
 #[tokio::test]
 async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_next_writes_nothing() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = vec![slack_platform(), user_grant("alice", "U1")];
 
     let server = tokio::spawn(async move {
@@ -212,7 +218,6 @@ async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_ne
         ];
         (api, statuses)
     });
-    let mut reconciler = reconciler(&client);
     let outcome = slack_cycle(&mut reconciler, &objects).await;
     assert!(outcome.applied);
     assert_eq!((outcome.statuses_written, outcome.events), (2, 3));
@@ -228,12 +233,11 @@ async fn the_first_cycle_applies_secret_then_config_map_then_statuses_and_the_ne
 
 #[tokio::test]
 async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = vec![
         slack_platform(),
         nautobot_integration("nautobot", "nautobot", "nautobot", "2026-11-02T00:00:00Z"),
     ];
-    let mut reconciler = reconciler(&client);
 
     // First the Secret `nautobot` does not exist.
     let server = tokio::spawn(async move {
@@ -295,7 +299,7 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
 
 #[tokio::test]
 async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = [
         slack_platform(),
         nautobot_integration("nautobot-copy", "nautobot", "nautobot", "2026-11-20T00:00:00Z"),
@@ -333,7 +337,7 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
         api
     });
     cycle(
-        &mut reconciler(&client),
+        &mut reconciler,
         &objects,
         versions(&["slack", "nautobot"]),
         &Leadership::always(),
@@ -345,7 +349,7 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
 
 #[tokio::test]
 async fn a_replica_that_loses_the_lease_mid_cycle_sends_nothing_more() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = [slack_platform()];
     let (lease, receiver) = watch::channel(true);
     let leadership = Leadership::from_channel(receiver);
@@ -364,24 +368,18 @@ async fn a_replica_that_loses_the_lease_mid_cycle_sends_nothing_more() {
         );
         api
     });
-    let result = cycle(
-        &mut reconciler(&client),
-        &objects,
-        versions(&["slack"]),
-        &leadership,
-    )
-    .await;
+    let result = cycle(&mut reconciler, &objects, versions(&["slack"]), &leadership).await;
     assert!(matches!(result, Err(CycleError::NotLeader)), "{result:?}");
     server.await.unwrap().no_more_requests().await;
 }
 
 #[tokio::test]
 async fn a_follower_reads_and_writes_nothing() {
-    let (client, api) = mock_client();
+    let (mut reconciler, api) = mock_reconciler();
     let (_lease, receiver) = watch::channel(false);
     let leadership = Leadership::from_channel(receiver);
     let result = cycle(
-        &mut reconciler(&client),
+        &mut reconciler,
         &[slack_platform()],
         versions(&["slack"]),
         &leadership,
@@ -393,7 +391,7 @@ async fn a_follower_reads_and_writes_nothing() {
 
 #[tokio::test]
 async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = [slack_platform()];
     // What an earlier run applied, as the API server returns it.
     let snapshot = slack_snapshot(&objects);
@@ -414,7 +412,7 @@ async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() 
         api
     });
     let outcome = cycle(
-        &mut reconciler(&client),
+        &mut reconciler,
         &objects,
         versions(&["slack"]),
         &Leadership::always(),
@@ -428,6 +426,7 @@ async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() 
 #[tokio::test]
 async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_and_finds_it_told() {
     let (client, mut api) = mock_client();
+    let mut reconciler = reconciler(&client);
     let objects = [slack_platform()];
     // What an earlier run applied, annotated as it applies it.
     let snapshot = slack_snapshot(&objects);
@@ -454,7 +453,6 @@ async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_an
         expect_status(&mut api, "chatplatforms", "slack", "True", "Accepted").await;
         api
     });
-    let mut reconciler = reconciler(&client);
     let outcome = slack_cycle(&mut reconciler, &objects).await;
     assert!(!outcome.applied);
     assert_eq!(outcome.events, 2);
@@ -486,9 +484,8 @@ async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_an
 
 #[tokio::test]
 async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = vec![slack_platform()];
-    let mut reconciler = reconciler(&client);
     let server = tokio::spawn(async move {
         expect_first_render_of_slack(&mut api).await;
         expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
@@ -523,9 +520,8 @@ async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
 
 #[tokio::test]
 async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
-    let (client, mut api) = mock_client();
+    let (mut reconciler, mut api) = mock_reconciler();
     let objects = vec![slack_platform()];
-    let mut reconciler = reconciler(&client);
     let server = tokio::spawn(async move {
         expect_first_render_of_slack(&mut api).await;
         // The Rendered Event is refused; the Accepted one is not even tried.

@@ -197,6 +197,15 @@ mod tests {
 
     const S: Duration = Duration::from_secs(1);
 
+    /// Now, an empty schedule, and bob's look-up of bob@example.com.
+    fn bob_now() -> (Instant, Schedule, Lookup) {
+        (
+            Instant::now(),
+            Schedule::default(),
+            lookup("bob", "bob@example.com"),
+        )
+    }
+
     #[test]
     fn delays_double_from_five_seconds_to_five_minutes() {
         let backoff = Backoff::default();
@@ -207,9 +216,7 @@ mod tests {
 
     #[test]
     fn failures_back_off_and_a_changed_spec_starts_over() {
-        let t0 = Instant::now();
-        let mut schedule = Schedule::default();
-        let bob = lookup("bob", "bob@example.com");
+        let (t0, mut schedule, bob) = bob_now();
         assert!(schedule.is_due(&bob, t0), "a new look-up runs at once");
 
         assert_eq!(schedule.failed(&bob, t0, None, false), t0 + 5 * S);
@@ -249,9 +256,7 @@ mod tests {
 
     #[test]
     fn permanent_failures_wait_the_longest_delay_and_successes_settle() {
-        let t0 = Instant::now();
-        let mut schedule = Schedule::default();
-        let bob = lookup("bob", "bob@example.com");
+        let (t0, mut schedule, bob) = bob_now();
         assert_eq!(schedule.failed(&bob, t0, None, true), t0 + 300 * S);
         schedule.succeeded(&bob, t0);
         assert!(
@@ -263,9 +268,7 @@ mod tests {
 
     #[test]
     fn objects_no_longer_pending_are_forgotten() {
-        let t0 = Instant::now();
-        let mut schedule = Schedule::default();
-        let bob = lookup("bob", "bob@example.com");
+        let (t0, mut schedule, bob) = bob_now();
         schedule.failed(&bob, t0, None, false);
         schedule.retain_pending(&[], t0);
         assert!(

@@ -106,6 +106,47 @@ fn lookup_error(platform: &'static str, error: OutboundError) -> LookupError {
     }
 }
 
+/// One platform's API: its base URL, and the bot token every request carries.
+#[derive(Debug)]
+pub(crate) struct Api {
+    platform: &'static str,
+    http: Client,
+    base: Url,
+    token: Token,
+}
+
+impl Api {
+    /// The API of `platform` at `base`, asked with `token`.
+    pub(crate) fn new(platform: &'static str, http: Client, base: Url, token: Token) -> Self {
+        Self {
+            platform,
+            http,
+            base,
+            token,
+        }
+    }
+
+    /// The base URL.
+    pub(crate) fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// A GET of `url`.
+    pub(crate) fn get(&self, url: Url) -> RequestBuilder {
+        self.http.get(url)
+    }
+
+    /// A GET of the base URL with the path `segments` appended (see [`endpoint`]).
+    pub(crate) fn get_path(&self, segments: &[&str]) -> RequestBuilder {
+        self.get(endpoint(&self.base, segments))
+    }
+
+    /// Sends `request` with the bot token, as [`send`] does.
+    pub(crate) async fn send(&self, request: RequestBuilder) -> Result<Reply, LookupError> {
+        send(self.platform, self.token.authorize(request)).await
+    }
+}
+
 /// A base URL from configuration, for joining paths onto.
 pub(crate) fn base_url(platform: &'static str, base: &str) -> Result<Url, LookupError> {
     let url = Url::parse(base)

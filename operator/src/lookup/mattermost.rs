@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{
     LookupError,
-    http::{Client, Reply, ReplyJson, Token, endpoint, send},
+    http::{Api, Client, Reply, ReplyJson, Token},
 };
 
 const PLATFORM: &str = "Mattermost";
@@ -21,9 +21,7 @@ const MAX_TEAMS: usize = 50;
 /// A Mattermost server, through the bot's token.
 #[derive(Debug)]
 pub(crate) struct Mattermost {
-    http: Client,
-    server: Url,
-    token: Token,
+    api: Api,
 }
 
 /// Users, channels and teams all answer with at least an `id`.
@@ -51,7 +49,9 @@ struct ErrorBody {
 impl Mattermost {
     /// A client of the server at `server` (the ChatPlatform's `url`).
     pub(crate) fn new(http: Client, server: Url, token: Token) -> Self {
-        Self { http, server, token }
+        Self {
+            api: Api::new(PLATFORM, http, server, token),
+        }
     }
 
     /// The user ID of the account with `email`.
@@ -107,8 +107,7 @@ impl Mattermost {
     /// `None` on 404 (and on 403 for a channel: Mattermost answers that for a
     /// private channel the bot is not in), an error otherwise.
     async fn get(&self, segments: &[&str], channel: bool) -> Result<Option<Reply>, LookupError> {
-        let request = self.http.get(endpoint(&self.server, segments));
-        let reply = send(PLATFORM, self.token.authorize(request)).await?;
+        let reply = self.api.send(self.api.get_path(segments)).await?;
         match reply.status {
             StatusCode::OK => Ok(Some(reply)),
             StatusCode::NOT_FOUND => Ok(None),

@@ -9,7 +9,7 @@ use super::{
     http::{Client, Token, base_url},
     mattermost::Mattermost,
     slack::Slack,
-    teams::Teams,
+    teams::{self, Teams},
     webex::Webex,
 };
 
@@ -91,40 +91,38 @@ impl Resolver {
                 http,
                 base_url("Microsoft login", &bases.microsoft_login)?,
                 base_url("Microsoft Graph", &bases.microsoft_graph)?,
-                app_id.clone(),
-                secret(app_password)?,
-                tenant_id.clone(),
+                teams::App {
+                    id: app_id.clone(),
+                    password: secret(app_password)?,
+                    tenant_id: tenant_id.clone(),
+                },
             )),
         })
     }
 
     /// The ID `query` names on this platform.
     pub(crate) async fn resolve(&self, query: &Query) -> Result<String, LookupError> {
+        // Each platform has the same two calls; this asks whichever it is.
+        macro_rules! ask {
+            ($platform:ident => $call:expr) => {
+                match self {
+                    Resolver::Slack($platform) => $call.await,
+                    Resolver::Webex($platform) => $call.await,
+                    Resolver::Mattermost($platform) => $call.await,
+                    Resolver::Teams($platform) => $call.await,
+                }
+            };
+        }
         match query {
-            Query::Email(email) => self.user_id(email).await,
+            Query::Email(email) => ask!(p => p.user_id(email)),
             Query::ChannelName(name) => {
                 // `#netops` and `netops` are one channel; the APIs know the bare name.
                 let bare = name.strip_prefix('#').unwrap_or(name);
-                self.channel_id(bare).await
+                ask!(p => p.channel_id(bare))
             }
         }
     }
-
-    async fn user_id(&self, email: &str) -> Result<String, LookupError> {
-        match self {
-            Resolver::Slack(p) => p.user_id(email).await,
-            Resolver::Webex(p) => p.user_id(email).await,
-            Resolver::Mattermost(p) => p.user_id(email).await,
-            Resolver::Teams(p) => p.user_id(email).await,
-        }
-    }
-
-    async fn channel_id(&self, name: &str) -> Result<String, LookupError> {
-        match self {
-            Resolver::Slack(p) => p.channel_id(name).await,
-            Resolver::Webex(p) => p.channel_id(name).await,
-            Resolver::Mattermost(p) => p.channel_id(name).await,
-            Resolver::Teams(p) => p.channel_id(name).await,
-        }
-    }
 }
+
+#[cfg(test)]
+mod tests;

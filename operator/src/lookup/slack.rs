@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     LookupError,
-    http::{Client, ReplyJson, Token, endpoint, send},
+    http::{Api, Client, ReplyJson, Token},
 };
 
 const PLATFORM: &str = "Slack";
@@ -21,9 +21,7 @@ const MAX_PAGES: usize = 50;
 /// A Slack workspace, through its bot token.
 #[derive(Debug)]
 pub(crate) struct Slack {
-    http: Client,
-    base: Url,
-    token: Token,
+    api: Api,
     /// The channel list, read once per run however many names are looked up.
     channels: OnceCell<Result<Vec<Channel>, LookupError>>,
 }
@@ -74,9 +72,7 @@ impl Slack {
     /// A client of the Web API at `base` (`https://slack.com/api`).
     pub(crate) fn new(http: Client, base: Url, token: Token) -> Self {
         Self {
-            http,
-            base,
-            token,
+            api: Api::new(PLATFORM, http, base, token),
             channels: OnceCell::new(),
         }
     }
@@ -84,8 +80,8 @@ impl Slack {
     /// The user ID (`U…`) of the account with `email`.
     pub(crate) async fn user_id(&self, email: &str) -> Result<String, LookupError> {
         let request = self
-            .http
-            .get(endpoint(&self.base, &["users.lookupByEmail"]))
+            .api
+            .get_path(&["users.lookupByEmail"])
             .query(&[("email", email)]);
         let reply: UserReply = self.call(request).await.map_err(|error| match error {
             SlackError::Code(code) if code == "users_not_found" => {
@@ -122,10 +118,7 @@ impl Slack {
             if !cursor.is_empty() {
                 query.push(("cursor", cursor.as_str()));
             }
-            let request = self
-                .http
-                .get(endpoint(&self.base, &["conversations.list"]))
-                .query(&query);
+            let request = self.api.get_path(&["conversations.list"]).query(&query);
             let page: ChannelPage = self.call(request).await.map_err(SlackError::into_lookup_error)?;
             channels.extend(page.channels);
             cursor = page.response_metadata.map(|m| m.next_cursor).unwrap_or_default();
@@ -143,9 +136,7 @@ impl Slack {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, SlackError> {
-        let reply = send(PLATFORM, self.token.authorize(request))
-            .await
-            .map_err(SlackError::Lookup)?;
+        let reply = self.api.send(request).await.map_err(SlackError::Lookup)?;
         let envelope: Envelope = reply.json(PLATFORM).map_err(SlackError::Lookup)?;
         if !envelope.ok {
             let code = envelope.error.unwrap_or_else(|| "unknown_error".to_owned());

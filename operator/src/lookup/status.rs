@@ -51,16 +51,9 @@ pub fn message(lookup: &Lookup, result: &Result<String, LookupError>) -> String 
     }
 }
 
-/// Whether the stored condition already says what `desired` says (the
-/// transition time aside): a failure repeated on retry is not news.
-pub fn is_current(current: Option<&Condition>, desired: &Condition) -> bool {
-    current.is_some_and(|current| {
-        current.status == desired.status
-            && current.reason == desired.reason
-            && current.message == desired.message
-            && current.observed_generation == desired.observed_generation
-    })
-}
+/// Whether the stored condition already says what `desired` says: a failure
+/// repeated on retry is not news. The same test as the `Ready` condition's.
+pub use crate::status::is_current;
 
 /// The server-side apply body of the status subresource: the ID with what it
 /// was resolved from on success, and the condition.

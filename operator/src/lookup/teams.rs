@@ -28,11 +28,20 @@ pub(crate) struct Teams {
     http: Client,
     login: Url,
     graph: Url,
-    app_id: String,
-    password: Token,
-    tenant_id: Option<String>,
+    app: App,
     /// The app-only Graph token, fetched once per run.
     token: OnceCell<Result<Token, LookupError>>,
+}
+
+/// The bot's app registration.
+#[derive(Debug)]
+pub(crate) struct App {
+    /// The Microsoft App ID.
+    pub(crate) id: String,
+    /// The app password (client secret).
+    pub(crate) password: Token,
+    /// The tenant of a single-tenant bot.
+    pub(crate) tenant_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,21 +77,12 @@ struct GraphErrorDetail {
 impl Teams {
     /// A client that gets tokens from `login` (`https://login.microsoftonline.com`)
     /// and asks `graph` (`https://graph.microsoft.com`).
-    pub(crate) fn new(
-        http: Client,
-        login: Url,
-        graph: Url,
-        app_id: String,
-        password: Token,
-        tenant_id: Option<String>,
-    ) -> Self {
+    pub(crate) fn new(http: Client, login: Url, graph: Url, app: App) -> Self {
         Self {
             http,
             login,
             graph,
-            app_id,
-            password,
-            tenant_id,
+            app,
             token: OnceCell::new(),
         }
     }
@@ -127,7 +127,7 @@ impl Teams {
 
     /// An app-only token for Graph, by the client-credentials grant in the bot's tenant.
     async fn graph_token(&self) -> Result<Token, LookupError> {
-        let Some(tenant) = &self.tenant_id else {
+        let Some(tenant) = &self.app.tenant_id else {
             return Err(LookupError::Unsupported(
                 "Microsoft Teams emails can only be looked up for a single-tenant bot (spec.msteams.tenantId) \
                  allowed Microsoft Graph's User.Read.All; set chatUserId to the user's AAD object id"
@@ -137,8 +137,8 @@ impl Teams {
         let url = endpoint(&self.login, &[tenant, "oauth2", "v2.0", "token"]);
         let form = [
             ("grant_type", "client_credentials"),
-            ("client_id", self.app_id.as_str()),
-            ("client_secret", self.password.expose()),
+            ("client_id", self.app.id.as_str()),
+            ("client_secret", self.app.password.expose()),
             ("scope", GRAPH_SCOPE),
         ];
         let reply = send(PLATFORM, self.http.post(url).form(&form)).await?;

@@ -30,6 +30,12 @@ pub(crate) fn link(name: &str, spec: Value, status: Value) -> AccountLink {
     typed("AccountLink", name, spec, status)
 }
 
+/// An AccountLink `name` on `platform` that gives only the email `name@example.com`.
+pub(crate) fn by_email(name: &str, platform: &str, status: Value) -> AccountLink {
+    let spec = json!({"platform": platform, "email": format!("{name}@example.com"), "user": name});
+    link(name, spec, status)
+}
+
 pub(crate) fn grant(name: &str, spec: Value, status: Value) -> AccessGrant {
     typed("AccessGrant", name, spec, status)
 }
@@ -70,26 +76,10 @@ fn an_email_without_an_id_needs_a_look_up_and_an_id_in_spec_or_status_does_not()
             json!({"platform": "slack", "chatUserId": "U0", "email": "alice@example.com", "user": "alice"}),
             json!({}),
         ),
-        link(
-            "bob",
-            json!({"platform": "slack", "email": "bob@example.com", "user": "bob"}),
-            json!({}),
-        ),
-        link(
-            "carol",
-            json!({"platform": "slack", "email": "carol@example.com", "user": "carol"}),
-            resolved,
-        ),
-        link(
-            "dave",
-            json!({"platform": "broken", "email": "dave@example.com", "user": "dave"}),
-            json!({}),
-        ),
-        link(
-            "erin",
-            json!({"platform": "gone", "email": "erin@example.com", "user": "erin"}),
-            json!({}),
-        ),
+        by_email("bob", "slack", json!({})),
+        by_email("carol", "slack", resolved),
+        by_email("dave", "broken", json!({})),
+        by_email("erin", "gone", json!({})),
     ];
     let compiled = compile(&resources);
     let lookups = pending(&resources, &compiled);

@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 
 use super::{
     LookupError,
-    http::{Client, Reply, ReplyJson, Token, endpoint, send},
+    http::{Api, Client, Reply, ReplyJson, Token},
 };
 
 const PLATFORM: &str = "Webex";
@@ -21,9 +21,7 @@ const MAX_PAGES: usize = 20;
 /// A Webex bot, through its token.
 #[derive(Debug)]
 pub(crate) struct Webex {
-    http: Client,
-    base: Url,
-    token: Token,
+    api: Api,
     /// The group rooms the bot is in, read once per run.
     rooms: OnceCell<Result<Vec<Room>, LookupError>>,
 }
@@ -60,17 +58,15 @@ impl Webex {
     /// A client of the REST API at `base` (`https://webexapis.com`).
     pub(crate) fn new(http: Client, base: Url, token: Token) -> Self {
         Self {
-            http,
-            base,
-            token,
+            api: Api::new(PLATFORM, http, base, token),
             rooms: OnceCell::new(),
         }
     }
 
     /// The person ID of the account with `email`.
     pub(crate) async fn user_id(&self, email: &str) -> Result<String, LookupError> {
-        let url = endpoint(&self.base, &["v1", "people"]);
-        let reply = self.get(self.http.get(url).query(&[("email", email)])).await?;
+        let request = self.api.get_path(&["v1", "people"]).query(&[("email", email)]);
+        let reply = self.get(request).await?;
         let people: Items<Person> = reply.json(PLATFORM)?;
         match people.items.into_iter().next() {
             Some(person) => Ok(person.id),
@@ -107,17 +103,15 @@ impl Webex {
 
     async fn list_rooms(&self) -> Result<Vec<Room>, LookupError> {
         let mut rooms = Vec::new();
-        let mut next = Some(endpoint(&self.base, &["v1", "rooms"]));
-        let mut first = true;
+        let first = self
+            .api
+            .get_path(&["v1", "rooms"])
+            .query(&[("type", "group"), ("max", PAGE_SIZE)]);
+        let mut next = Some(first);
         for _ in 0..MAX_PAGES {
-            let Some(url) = next.take() else { break };
-            let mut request = self.http.get(url);
-            if first {
-                request = request.query(&[("type", "group"), ("max", PAGE_SIZE)]);
-                first = false;
-            }
+            let Some(request) = next.take() else { break };
             let reply = self.get(request).await?;
-            next = next_page(&reply, &self.base);
+            next = next_page(&reply, self.api.base()).map(|url| self.api.get(url));
             rooms.extend(reply.json::<Items<Room>>(PLATFORM)?.items);
         }
         Ok(rooms)
@@ -125,7 +119,7 @@ impl Webex {
 
     /// Sends an authorized GET; a status other than 200 becomes an error.
     async fn get(&self, request: reqwest::RequestBuilder) -> Result<Reply, LookupError> {
-        let reply = send(PLATFORM, self.token.authorize(request)).await?;
+        let reply = self.api.send(request).await?;
         if reply.status == StatusCode::OK {
             return Ok(reply);
         }

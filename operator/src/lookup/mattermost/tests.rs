@@ -34,88 +34,34 @@ fn not_found() -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn a_user_is_found_by_email_and_a_404_is_not_found() {
-    let (server, mattermost) = mattermost().await;
-    get("/api/v4/users/email/carol@example.com")
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"id": "8x4kcarol", "username": "carol"})),
-        )
-        .mount(&server)
-        .await;
-    get("/api/v4/users/email/nobody@example.com")
-        .respond_with(not_found())
-        .mount(&server)
-        .await;
-    assert_eq!(
-        mattermost.user_id("carol@example.com").await.unwrap(),
-        "8x4kcarol"
-    );
-    assert_eq!(
-        mattermost.user_id("nobody@example.com").await.unwrap_err(),
-        LookupError::NotFound("no Mattermost user has the email nobody@example.com".to_owned())
-    );
-}
-
-#[tokio::test]
-async fn a_refused_token_and_a_rate_limit_are_errors() {
-    let (server, mattermost) = mattermost().await;
-    get("/api/v4/users/email/carol@example.com")
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "id": "api.context.session_expired.app_error", "message": "Invalid or expired session, please login again.",
-        })))
-        .mount(&server)
-        .await;
-    get("/api/v4/users/email/busy@example.com")
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "2"))
-        .mount(&server)
-        .await;
-    let error = mattermost.user_id("carol@example.com").await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "Mattermost refused the look-up: HTTP 401: api.context.session_expired.app_error: Invalid or expired \
-         session, please login again. (check the ChatPlatform's bot token and the bot's permissions)"
-    );
-    assert_eq!(
-        mattermost
-            .user_id("busy@example.com")
-            .await
-            .unwrap_err()
-            .retry_after(),
-        Some(std::time::Duration::from_secs(2))
-    );
-}
-
-#[tokio::test]
 async fn a_channel_is_found_in_a_named_team_or_the_one_team_that_has_it() {
     let (server, mattermost) = mattermost().await;
-    get("/api/v4/teams/name/netops/channels/name/town-square")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ch-netops-town"})))
-        .mount(&server)
-        .await;
-    get("/api/v4/users/me/teams")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            {"id": "team-a", "name": "netops"}, {"id": "team-b", "name": "security"},
-        ])))
-        .mount(&server)
-        .await;
-    get("/api/v4/teams/team-a/channels/name/lab")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ch-lab"})))
-        .mount(&server)
-        .await;
-    // A private channel the bot is not in answers 403: not there, as far as the bot can tell.
-    get("/api/v4/teams/team-b/channels/name/lab")
-        .respond_with(ResponseTemplate::new(403))
-        .mount(&server)
-        .await;
+    let ok = |body| ResponseTemplate::new(200).set_body_json(body);
+    let teams = json!([{"id": "team-a", "name": "netops"}, {"id": "team-b", "name": "security"}]);
+    // What the server answers, by path.
+    let mut answers = vec![
+        (
+            "/api/v4/teams/name/netops/channels/name/town-square".to_owned(),
+            ok(json!({"id": "ch-netops-town"})),
+        ),
+        ("/api/v4/users/me/teams".to_owned(), ok(teams)),
+        (
+            "/api/v4/teams/team-a/channels/name/lab".to_owned(),
+            ok(json!({"id": "ch-lab"})),
+        ),
+        // A private channel the bot is not in answers 403: not there, as far as the bot can tell.
+        (
+            "/api/v4/teams/team-b/channels/name/lab".to_owned(),
+            ResponseTemplate::new(403),
+        ),
+    ];
     for team in ["team-a", "team-b"] {
-        get(&format!("/api/v4/teams/{team}/channels/name/town-square"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": format!("ch-{team}")})))
-            .mount(&server)
-            .await;
-        get(&format!("/api/v4/teams/{team}/channels/name/nowhere"))
-            .respond_with(not_found())
-            .mount(&server)
-            .await;
+        let channel = |name: &str| format!("/api/v4/teams/{team}/channels/name/{name}");
+        answers.push((channel("town-square"), ok(json!({"id": format!("ch-{team}")}))));
+        answers.push((channel("nowhere"), not_found()));
+    }
+    for (at, answer) in answers {
+        get(&at).respond_with(answer).mount(&server).await;
     }
     assert_eq!(
         mattermost.channel_id("netops/town-square").await.unwrap(),

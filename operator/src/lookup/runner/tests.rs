@@ -16,7 +16,7 @@ use crate::{
     fixtures::{ApiServerVerifier, Seen, mock_client},
     lookup::{
         pending, status,
-        tests::{grant, link, resources},
+        tests::{by_email, grant, resources},
     },
 };
 
@@ -47,33 +47,43 @@ fn lookup_by_email(email: &str, reply: Value) -> Mock {
         .respond_with(ResponseTemplate::new(200).set_body_json(reply))
 }
 
-/// One `run_due` with the compiled configuration's credentials, at `at`.
-async fn run_at(
-    lookups: &mut Lookups,
-    client: &Client,
-    recorder: &EventRecorder,
-    pending: Vec<Lookup>,
-    compiled: &Compiled,
-    at: Instant,
-) -> Run {
-    lookups
-        .run_due(
-            client,
-            recorder,
-            pending,
-            &compiled.config,
-            &compiled.secrets,
-            &now(at),
-        )
-        .await
+/// Slack's answer for bob@example.com: `U0BOB`.
+fn bob_found() -> Mock {
+    lookup_by_email("bob@example.com", json!({"ok": true, "user": {"id": "U0BOB"}}))
+}
+
+/// What the look-ups write with: a client of the mock API server, and an
+/// Event recorder on it.
+struct Shell {
+    client: Client,
+    recorder: EventRecorder,
+}
+
+impl Shell {
+    /// One `run_due` with the compiled configuration's credentials, at `at`.
+    async fn run(
+        &self,
+        lookups: &mut Lookups,
+        pending: Vec<Lookup>,
+        compiled: &Compiled,
+        at: Instant,
+    ) -> Run {
+        let (config, secrets) = (&compiled.config, &compiled.secrets);
+        lookups
+            .run_due(&self.client, &self.recorder, pending, config, secrets, &now(at))
+            .await
+    }
+}
+
+/// The shell, and the mock API server it writes to.
+fn mock_api() -> (Shell, ApiServerVerifier) {
+    let (client, api) = mock_client();
+    let recorder = EventRecorder::new(client.clone(), None);
+    (Shell { client, recorder }, api)
 }
 
 fn with_bob(mut resources: Resources) -> (Resources, Compiled) {
-    resources.account_links = vec![link(
-        "bob",
-        json!({"platform": "slack", "email": "bob@example.com", "user": "bob"}),
-        json!({}),
-    )];
+    resources.account_links = vec![by_email("bob", "slack", json!({}))];
     let compiled = compile(&resources);
     (resources, compiled)
 }
@@ -90,13 +100,9 @@ async fn answer_status(api: &mut ApiServerVerifier, kind: &str, name: &str) -> S
 #[tokio::test]
 async fn an_email_resolved_by_slack_is_applied_to_status_with_an_event() {
     let (slack, mut lookups) = fake_slack().await;
-    lookup_by_email("bob@example.com", json!({"ok": true, "user": {"id": "U0BOB"}}))
-        .expect(1)
-        .mount(&slack)
-        .await;
+    bob_found().expect(1).mount(&slack).await;
     let (resources, compiled) = with_bob(resources());
-    let (client, mut api) = mock_client();
-    let recorder = EventRecorder::new(client.clone(), None);
+    let (shell, mut api) = mock_api();
     let t0 = Instant::now();
 
     let server = tokio::spawn(async move {
@@ -137,7 +143,7 @@ async fn an_email_resolved_by_slack_is_applied_to_status_with_an_event() {
         api
     });
     let pending = pending(&resources, &compiled);
-    let run = run_at(&mut lookups, &client, &recorder, pending.clone(), &compiled, t0).await;
+    let run = shell.run(&mut lookups, pending.clone(), &compiled, t0).await;
     server.await.unwrap().no_more_requests().await;
 
     let [outcome] = &run.outcomes[..] else {
@@ -179,8 +185,7 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
     .mount(&slack)
     .await;
     let (resources, compiled) = with_bob(resources());
-    let (client, mut api) = mock_client();
-    let recorder = EventRecorder::new(client.clone(), None);
+    let (shell, mut api) = mock_api();
     let t0 = Instant::now();
     let message = "cannot resolve the email bob@example.com on slack: no Slack user has the email bob@example.com (users_not_found)";
 
@@ -208,7 +213,7 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
         api
     });
     let mut pending = pending(&resources, &compiled);
-    let run = run_at(&mut lookups, &client, &recorder, pending.clone(), &compiled, t0).await;
+    let run = shell.run(&mut lookups, pending.clone(), &compiled, t0).await;
     let api = server.await.unwrap();
     let [outcome] = &run.outcomes[..] else {
         panic!("{run:?}")
@@ -219,15 +224,9 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
     assert_eq!(run.next_due, Some(t0 + 5 * S));
 
     // Before the retry is due nothing happens.
-    let early = run_at(
-        &mut lookups,
-        &client,
-        &recorder,
-        pending.clone(),
-        &compiled,
-        t0 + 4 * S,
-    )
-    .await;
+    let early = shell
+        .run(&mut lookups, pending.clone(), &compiled, t0 + 4 * S)
+        .await;
     assert!(early.outcomes.is_empty());
     assert_eq!(early.next_due, Some(t0 + 5 * S));
 
@@ -237,7 +236,7 @@ async fn an_unknown_email_is_a_failed_condition_and_a_warning_retried_with_backo
         &outcome.result,
         now(t0).time,
     ));
-    let retry = run_at(&mut lookups, &client, &recorder, pending, &compiled, t0 + 5 * S).await;
+    let retry = shell.run(&mut lookups, pending, &compiled, t0 + 5 * S).await;
     api.no_more_requests().await;
     let [outcome] = &retry.outcomes[..] else {
         panic!("{retry:?}")
@@ -257,25 +256,22 @@ async fn a_rate_limit_writes_nothing_and_waits_as_long_as_slack_asks() {
         .mount(&slack)
         .await;
     let (mut resources, _) = with_bob(resources());
-    resources.account_links.push(link(
-        "carol",
-        json!({"platform": "slack", "email": "carol@example.com", "user": "carol"}),
-        json!({}),
-    ));
+    resources
+        .account_links
+        .push(by_email("carol", "slack", json!({})));
     let compiled = compile(&resources);
-    let (client, api) = mock_client();
-    let recorder = EventRecorder::new(client.clone(), None);
+    let (shell, api) = mock_api();
     let t0 = Instant::now();
     let pending = pending(&resources, &compiled);
     assert_eq!(pending.len(), 2);
-    let run = run_at(&mut lookups, &client, &recorder, pending.clone(), &compiled, t0).await;
+    let run = shell.run(&mut lookups, pending.clone(), &compiled, t0).await;
     assert!(!run.outcomes.is_empty());
     assert!(run.outcomes.iter().all(|o| !o.written), "a delay is not news");
     assert!(run.outcomes.iter().all(|o| o.retry_at == Some(t0 + 42 * S)));
     assert_eq!(run.next_due, Some(t0 + 42 * S));
 
     // The whole platform waits, whoever was asked.
-    let waiting = run_at(&mut lookups, &client, &recorder, pending, &compiled, t0 + 10 * S).await;
+    let waiting = shell.run(&mut lookups, pending, &compiled, t0 + 10 * S).await;
     assert!(waiting.outcomes.is_empty());
     assert_eq!(waiting.next_due, Some(t0 + 42 * S));
     api.no_more_requests().await;
@@ -299,8 +295,7 @@ async fn a_channel_name_is_resolved_into_the_grants_status() {
         grant("netops-too", spec, json!({})),
     ];
     let compiled = compile(&resources);
-    let (client, mut api) = mock_client();
-    let recorder = EventRecorder::new(client.clone(), None);
+    let (shell, mut api) = mock_api();
 
     let server = tokio::spawn(async move {
         for name in ["netops", "netops-too"] {
@@ -323,15 +318,14 @@ async fn a_channel_name_is_resolved_into_the_grants_status() {
         }
         api
     });
-    let run = run_at(
-        &mut lookups,
-        &client,
-        &recorder,
-        pending(&resources, &compiled),
-        &compiled,
-        Instant::now(),
-    )
-    .await;
+    let run = shell
+        .run(
+            &mut lookups,
+            pending(&resources, &compiled),
+            &compiled,
+            Instant::now(),
+        )
+        .await;
     server.await.unwrap().no_more_requests().await;
     assert_eq!(run.outcomes.len(), 2);
     assert!(run.outcomes.iter().all(|o| o.result == Ok("C0NETOPS".to_owned())));
@@ -340,26 +334,17 @@ async fn a_channel_name_is_resolved_into_the_grants_status() {
 #[tokio::test]
 async fn a_failed_status_write_is_retried_and_records_no_event() {
     let (slack, mut lookups) = fake_slack().await;
-    lookup_by_email("bob@example.com", json!({"ok": true, "user": {"id": "U0BOB"}}))
-        .mount(&slack)
-        .await;
+    bob_found().mount(&slack).await;
     let (resources, compiled) = with_bob(resources());
-    let (client, mut api) = mock_client();
-    let recorder = EventRecorder::new(client.clone(), None);
+    let (shell, mut api) = mock_api();
     let t0 = Instant::now();
     let server = tokio::spawn(async move {
         api.not_found().await;
         api
     });
-    let run = run_at(
-        &mut lookups,
-        &client,
-        &recorder,
-        pending(&resources, &compiled),
-        &compiled,
-        t0,
-    )
-    .await;
+    let run = shell
+        .run(&mut lookups, pending(&resources, &compiled), &compiled, t0)
+        .await;
     server.await.unwrap().no_more_requests().await;
     let [outcome] = &run.outcomes[..] else {
         panic!("{run:?}")
@@ -372,20 +357,16 @@ async fn a_failed_status_write_is_retried_and_records_no_event() {
 #[tokio::test]
 async fn a_replica_without_the_lease_asks_no_platform_and_writes_nothing() {
     let (slack, lookups) = fake_slack().await;
-    lookup_by_email("bob@example.com", json!({"ok": true, "user": {"id": "U0BOB"}}))
-        .expect(0)
-        .mount(&slack)
-        .await;
+    bob_found().expect(0).mount(&slack).await;
     let (_lease, follower) = tokio::sync::watch::channel(false);
     let mut lookups = lookups.with_leadership(Leadership::from_channel(follower));
-    let (client, api) = mock_client();
-    let recorder = EventRecorder::new(client.clone(), None);
+    let (shell, api) = mock_api();
     let (resources, compiled) = with_bob(resources());
     let pending = pending(&resources, &compiled);
     assert_eq!(pending.len(), 1);
 
     let t0 = Instant::now();
-    let run = run_at(&mut lookups, &client, &recorder, pending, &compiled, t0).await;
+    let run = shell.run(&mut lookups, pending, &compiled, t0).await;
     assert!(run.outcomes.is_empty());
     assert_eq!(run.next_due, Some(t0), "still due for when it leads");
     api.no_more_requests().await;

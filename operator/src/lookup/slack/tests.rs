@@ -1,7 +1,5 @@
 //! Slack's answers, from a fake Web API.
 
-use std::time::Duration;
-
 use serde_json::json;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -27,84 +25,19 @@ fn lookup_by_email(email: &str) -> wiremock::MockBuilder {
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
 }
 
-fn assert_no_token(error: &LookupError) {
-    assert!(!error.to_string().contains(TOKEN), "{error}");
-    assert!(!format!("{error:?}").contains(TOKEN), "{error:?}");
-}
-
 #[tokio::test]
-async fn a_user_is_found_by_email() {
+async fn a_missing_scope_is_named() {
     let (server, slack) = slack().await;
-    lookup_by_email("bob@example.com")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "ok": true, "user": {"id": "U0BOB", "name": "bob", "profile": {"email": "bob@example.com"}},
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
-    assert_eq!(slack.user_id("bob@example.com").await.unwrap(), "U0BOB");
-}
-
-#[tokio::test]
-async fn an_unknown_email_is_not_found() {
-    let (server, slack) = slack().await;
-    lookup_by_email("nobody@example.com")
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": "users_not_found"})),
-        )
-        .mount(&server)
-        .await;
-    let error = slack.user_id("nobody@example.com").await.unwrap_err();
-    assert_eq!(
-        error,
-        LookupError::NotFound("no Slack user has the email nobody@example.com (users_not_found)".to_owned())
-    );
-}
-
-#[tokio::test]
-async fn api_errors_say_what_to_fix_without_the_token() {
-    let (server, slack) = slack().await;
-    lookup_by_email("bad@example.com")
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": "invalid_auth"})))
-        .mount(&server)
-        .await;
     lookup_by_email("scope@example.com")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "ok": false, "error": "missing_scope", "needed": "users:read.email", "provided": "chat:write",
         })))
         .mount(&server)
         .await;
-    let error = slack.user_id("bad@example.com").await.unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "Slack refused the look-up: invalid_auth: check the ChatPlatform's bot token"
-    );
-    assert_no_token(&error);
     let error = slack.user_id("scope@example.com").await.unwrap_err();
     assert_eq!(
         error.to_string(),
         "Slack refused the look-up: missing_scope: the bot token needs the scope users:read.email"
-    );
-}
-
-#[tokio::test]
-async fn rate_limits_carry_retry_after() {
-    let (server, slack) = slack().await;
-    lookup_by_email("bob@example.com")
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "30")
-                .set_body_json(json!({"ok": false, "error": "ratelimited"})),
-        )
-        .mount(&server)
-        .await;
-    let error = slack.user_id("bob@example.com").await.unwrap_err();
-    assert_eq!(
-        error,
-        LookupError::RateLimited {
-            platform: "Slack",
-            retry_after: Some(Duration::from_secs(30)),
-        }
     );
 }
 

@@ -14,14 +14,12 @@ const PASSWORD: &str = "app-password-value";
 async fn teams(tenant: Option<&str>) -> (MockServer, Teams) {
     let server = MockServer::start().await;
     let base = base_url("Microsoft", &server.uri()).unwrap();
-    let teams = Teams::new(
-        client().unwrap(),
-        base.clone(),
-        base,
-        "app-id-1".to_owned(),
-        Token::new(PASSWORD),
-        tenant.map(str::to_owned),
-    );
+    let app = App {
+        id: "app-id-1".to_owned(),
+        password: Token::new(PASSWORD),
+        tenant_id: tenant.map(str::to_owned),
+    };
+    let teams = Teams::new(client().unwrap(), base.clone(), base, app);
     (server, teams)
 }
 
