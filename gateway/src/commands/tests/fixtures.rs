@@ -108,17 +108,7 @@ impl Fixture {
             }],
             integrations: BTreeMap::from([(
                 "network".to_owned(),
-                IntegrationConfig {
-                    source: "default/network".to_owned(),
-                    integration_type: IntegrationType::Awx,
-                    endpoint: "https://awx.example".to_owned(),
-                    token: None,
-                    username: None,
-                    password: None,
-                    ca_bundle: None,
-                    insecure_skip_verify: false,
-                    timeout_seconds: 30,
-                },
+                IntegrationConfig::new("default/network", IntegrationType::Awx, "https://awx.example"),
             )]),
         };
         let mut registry = Registry::new();

@@ -35,15 +35,9 @@ fn fixture(endpoint: &str, service_token: bool) -> Fixture {
     let token_key = SecretKey("integration.default.nautobot.token".to_owned());
     let alice_key = SecretKey("accountlink.default.alice.nautobot".to_owned());
     let integration = IntegrationConfig {
-        source: "default/nautobot".to_owned(),
-        integration_type: IntegrationType::Nautobot,
-        endpoint: endpoint.to_owned(),
         token: service_token.then(|| token_key.clone()),
-        username: None,
-        password: None,
-        ca_bundle: None,
-        insecure_skip_verify: false,
         timeout_seconds: 1,
+        ..IntegrationConfig::new("default/nautobot", IntegrationType::Nautobot, endpoint)
     };
     fixture.config.account_links[0]
         .tokens

@@ -15,15 +15,11 @@ fn key(name: &str) -> SecretKey {
 /// user `U1` on `slack`) with a secret for `awx`, and the secrets' values.
 fn configured(token: bool, login: bool) -> (IntegrationConfig, Vec<AccountLinkConfig>, GatewaySecrets) {
     let integration = IntegrationConfig {
-        source: "default/awx".to_owned(),
-        integration_type: IntegrationType::Awx,
-        endpoint: "https://awx.example.net".to_owned(),
         token: token.then(|| key("service-token")),
         username: login.then(|| key("service-user")),
         password: login.then(|| key("service-password")),
-        ca_bundle: None,
-        insecure_skip_verify: false,
         timeout_seconds: 5,
+        ..IntegrationConfig::new("default/awx", IntegrationType::Awx, "https://awx.example.net")
     };
     let link = AccountLinkConfig {
         platform: "slack".to_owned(),
