@@ -527,121 +527,130 @@ mod tests {
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
     #[test]
-    fn either_place_for_the_token_is_enough() {
-        let configured = ["good"];
-        assert_eq!(check_slash_token(&configured, Some("Token good"), None), Ok(0));
-        assert_eq!(check_slash_token(&configured, None, Some("good")), Ok(0));
-        assert_eq!(
-            check_slash_token(&configured, Some("Token good"), Some("good")),
-            Ok(0)
-        );
-        assert_eq!(check_slash_token(&configured, Some("token  good "), None), Ok(0));
-        assert_eq!(
-            check_slash_token(&configured, Some("TOKEN good"), Some("")),
-            Ok(0)
-        );
-    }
-
-    #[test]
-    fn header_and_field_must_agree() {
-        let configured = ["good", "other"];
-        assert_eq!(
-            check_slash_token(&configured, Some("Token good"), Some("other")),
-            Err(TokenError::Mismatch),
-            "both configured, but not the same request"
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Token bad"), Some("good")),
-            Err(TokenError::Mismatch)
-        );
-    }
-
-    #[test]
-    fn unknown_missing_and_malformed_tokens_are_refused() {
-        let configured = ["good"];
-        assert_eq!(
-            check_slash_token(&configured, Some("Token bad"), None),
-            Err(TokenError::Unknown)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, Some("goo")),
-            Err(TokenError::Unknown)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, Some("good ")),
-            Err(TokenError::Unknown)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, None),
-            Err(TokenError::Missing)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, Some("")),
-            Err(TokenError::Missing)
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Token "), Some("good")),
-            Err(TokenError::MalformedHeader)
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Token"), None),
-            Err(TokenError::MalformedHeader)
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Bearer good"), None),
-            Err(TokenError::Missing),
-            "a Bearer header is not a slash token"
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Bearer oauth"), Some("good")),
-            Ok(0)
-        );
-    }
-
-    #[test]
-    fn any_of_several_tokens_matches_and_empty_ones_never_do() {
-        let configured = ["", "first", "second"];
-        assert_eq!(check_slash_token(&configured, None, Some("second")), Ok(2));
-        assert_eq!(check_slash_token(&configured, None, Some("first")), Ok(1));
-        assert_eq!(
-            check_slash_token(&configured, None, Some("")),
-            Err(TokenError::Missing)
-        );
-        let none: [&str; 0] = [];
-        assert_eq!(
-            check_slash_token(&none, None, Some("x")),
-            Err(TokenError::NoTokens)
-        );
-        assert_eq!(
-            check_slash_token(&[""], None, Some("x")),
-            Err(TokenError::NoTokens)
-        );
-        assert_eq!(
-            check_slash_token(&[""], Some("Token "), None),
-            Err(TokenError::NoTokens)
-        );
+    fn slash_tokens_are_checked_in_either_place() {
+        use TokenError::*;
+        let good: &[&str] = &["good"];
+        let two: &[&str] = &["good", "other"];
+        let several: &[&str] = &["", "first", "second"];
+        // (configured, Authorization header, form field, expected, why)
+        let cases: [(
+            &[&str],
+            Option<&str>,
+            Option<&str>,
+            Result<usize, TokenError>,
+            &str,
+        ); 22] = [
+            (good, Some("Token good"), None, Ok(0), "the header alone"),
+            (good, None, Some("good"), Ok(0), "the field alone"),
+            (good, Some("Token good"), Some("good"), Ok(0), "both, agreeing"),
+            (good, Some("token  good "), None, Ok(0), "scheme case and spaces"),
+            (
+                good,
+                Some("TOKEN good"),
+                Some(""),
+                Ok(0),
+                "an empty field is absent",
+            ),
+            (
+                two,
+                Some("Token good"),
+                Some("other"),
+                Err(Mismatch),
+                "both configured, not the same request",
+            ),
+            (
+                two,
+                Some("Token bad"),
+                Some("good"),
+                Err(Mismatch),
+                "header and field disagree",
+            ),
+            (
+                good,
+                Some("Token bad"),
+                None,
+                Err(Unknown),
+                "unknown header token",
+            ),
+            (good, None, Some("goo"), Err(Unknown), "a prefix"),
+            (
+                good,
+                None,
+                Some("good "),
+                Err(Unknown),
+                "a trailing space in the field",
+            ),
+            (good, None, None, Err(Missing), "nothing"),
+            (good, None, Some(""), Err(Missing), "an empty field"),
+            (
+                good,
+                Some("Token "),
+                Some("good"),
+                Err(MalformedHeader),
+                "a scheme without token",
+            ),
+            (good, Some("Token"), None, Err(MalformedHeader), "the bare scheme"),
+            (
+                good,
+                Some("Bearer good"),
+                None,
+                Err(Missing),
+                "a Bearer header is not a slash token",
+            ),
+            (
+                good,
+                Some("Bearer oauth"),
+                Some("good"),
+                Ok(0),
+                "a Bearer header beside the field",
+            ),
+            (several, None, Some("second"), Ok(2), "the index of the match"),
+            (several, None, Some("first"), Ok(1), "the index of the match"),
+            (
+                several,
+                None,
+                Some(""),
+                Err(Missing),
+                "an empty configured token matches nothing",
+            ),
+            (&[], None, Some("x"), Err(NoTokens), "none configured"),
+            (
+                &[""],
+                None,
+                Some("x"),
+                Err(NoTokens),
+                "only an empty one configured",
+            ),
+            (
+                &[""],
+                Some("Token "),
+                None,
+                Err(NoTokens),
+                "checked before the header",
+            ),
+        ];
+        for (configured, header, field, expected, why) in cases {
+            assert_eq!(check_slash_token(configured, header, field), expected, "{why}");
+        }
     }
 
     #[test]
     fn the_body_token_is_read_once_and_only_once() {
         let configured = ["good"];
-        assert_eq!(verify_slash_command(&configured, None, b"a=1&token=good"), Ok(0));
-        assert_eq!(
-            verify_slash_command(&configured, None, b"token=good&token=bad"),
-            Err(TokenError::Repeated)
-        );
-        assert_eq!(
-            verify_slash_command(&configured, Some("Token good"), b"token=evil"),
-            Err(TokenError::Mismatch)
-        );
-        assert_eq!(
-            verify_slash_command(&configured, Some("Token good"), b"\xff"),
-            Ok(0)
-        );
-        assert_eq!(
-            verify_slash_command(&configured, None, b"a=1"),
-            Err(TokenError::Missing)
-        );
+        let cases: [(Option<&str>, &[u8], Result<usize, TokenError>); 5] = [
+            (None, b"a=1&token=good", Ok(0)),
+            (None, b"token=good&token=bad", Err(TokenError::Repeated)),
+            (Some("Token good"), b"token=evil", Err(TokenError::Mismatch)),
+            (Some("Token good"), b"\xff", Ok(0)),
+            (None, b"a=1", Err(TokenError::Missing)),
+        ];
+        for (header, body, expected) in cases {
+            assert_eq!(
+                verify_slash_command(&configured, header, body),
+                expected,
+                "{header:?} {body:?}"
+            );
+        }
     }
 
     fn select_action(context: Map<String, Value>, user: &str, choice: Option<&str>) -> PostAction {
@@ -682,16 +691,70 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_context_without_a_mac_is_refused() {
+    /// The menu context with `change` made to it after signing.
+    fn changed(change: impl FnOnce(&mut Map<String, Value>)) -> Map<String, Value> {
         let mut context = menu_context();
-        context.remove(MAC_FIELD);
-        let action = select_action(context, "U1", Some("x"));
-        assert_eq!(verify_action(KEY, &action), Err(ContextError::Missing));
+        change(&mut context);
+        context
     }
 
     #[test]
-    fn any_change_to_a_signed_field_breaks_the_mac() {
+    fn menu_answers_are_refused_for_what_is_wrong_with_them() {
+        use ContextError::*;
+        let tag = menu_context()[MAC_FIELD].as_str().unwrap().to_owned();
+        let flipped = format!("{}{}", if tag.starts_with('A') { "B" } else { "A" }, &tag[1..]);
+        let no_nonce = changed(|c| drop(c.remove(NONCE_FIELD)));
+        assert_eq!(verify_context(KEY, &seal_context(KEY, no_nonce.clone())), Ok(()));
+        // (why, context, user, choice, error)
+        let mut cases: Vec<(String, Map<String, Value>, &str, Option<&str>, ContextError)> = vec![
+            (
+                "no MAC".into(),
+                changed(|c| drop(c.remove(MAC_FIELD))),
+                "U1",
+                Some("x"),
+                Missing,
+            ),
+            (
+                "another key".into(),
+                prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None),
+                "U1",
+                Some("x"),
+                BadMac,
+            ),
+            (
+                "a flipped MAC".into(),
+                changed(|c| drop(c.insert(MAC_FIELD.to_owned(), flipped.into()))),
+                "U1",
+                Some("x"),
+                BadMac,
+            ),
+            (
+                "continuation removed".into(),
+                changed(|c| drop(c.remove(CONTINUATION_FIELD))),
+                "U1",
+                Some("x"),
+                BadMac,
+            ),
+            ("someone else".into(), menu_context(), "U2", Some("x"), WrongUser),
+            ("no choice".into(), menu_context(), "U1", None, NoSelection),
+            (
+                "signed without a nonce".into(),
+                seal_context(KEY, no_nonce),
+                "U1",
+                Some("x"),
+                NoNonce,
+            ),
+            (
+                "signed with an empty nonce".into(),
+                seal_context(
+                    KEY,
+                    changed(|c| drop(c.insert(NONCE_FIELD.to_owned(), "".into()))),
+                ),
+                "U1",
+                Some("x"),
+                NoNonce,
+            ),
+        ];
         for (field, value) in [
             (USER_FIELD, json!("U2")),
             (CONTINUATION_FIELD, json!("other")),
@@ -701,43 +764,17 @@ mod tests {
             ("extra", json!("x")),
             (CONTINUATION_FIELD, json!(["cont"])),
         ] {
-            let mut context = menu_context();
-            context.insert(field.to_owned(), value);
-            let action = select_action(context, "U1", Some("x"));
-            assert_eq!(verify_action(KEY, &action), Err(ContextError::BadMac), "{field}");
+            let context = changed(|c| drop(c.insert(field.to_owned(), value)));
+            cases.push((format!("{field} changed"), context, "U1", Some("x"), BadMac));
         }
-        let mut context = menu_context();
-        context.remove(CONTINUATION_FIELD);
-        assert_eq!(
-            verify_action(KEY, &select_action(context, "U1", Some("x"))),
-            Err(ContextError::BadMac)
-        );
-    }
-
-    #[test]
-    fn a_mac_made_with_another_key_or_garbled_is_refused() {
-        let forged = prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None);
-        assert_eq!(
-            verify_action(KEY, &select_action(forged, "U1", Some("x"))),
-            Err(ContextError::BadMac)
-        );
         for bad in [json!("<gateway-signed>"), json!(""), json!("AAAA"), json!(42)] {
-            let mut context = menu_context();
-            context.insert(MAC_FIELD.to_owned(), bad.clone());
-            assert_eq!(
-                verify_action(KEY, &select_action(context, "U1", Some("x"))),
-                Err(ContextError::Malformed),
-                "{bad}"
-            );
+            let context = changed(|c| drop(c.insert(MAC_FIELD.to_owned(), bad.clone())));
+            cases.push((format!("MAC {bad}"), context, "U1", Some("x"), Malformed));
         }
-        let mut flipped = menu_context();
-        let tag = flipped[MAC_FIELD].as_str().unwrap().to_owned();
-        let first = if tag.starts_with('A') { "B" } else { "A" };
-        flipped.insert(MAC_FIELD.to_owned(), format!("{first}{}", &tag[1..]).into());
-        assert_eq!(
-            verify_action(KEY, &select_action(flipped, "U1", Some("x"))),
-            Err(ContextError::BadMac)
-        );
+        for (why, context, user, choice, error) in cases {
+            let action = select_action(context, user, choice);
+            assert_eq!(verify_action(KEY, &action), Err(error), "{why}");
+        }
     }
 
     #[test]
@@ -747,12 +784,6 @@ mod tests {
             verify_action(b"", &select_action(forged, "U1", Some("x"))),
             Err(ContextError::NoKey)
         );
-    }
-
-    #[test]
-    fn only_the_addressed_user_may_answer() {
-        let action = select_action(menu_context(), "U2", Some("x"));
-        assert_eq!(verify_action(KEY, &action), Err(ContextError::WrongUser));
     }
 
     #[test]
@@ -784,34 +815,9 @@ mod tests {
     }
 
     #[test]
-    fn a_context_signed_without_a_nonce_is_refused() {
-        let mut old = menu_context();
-        old.remove(NONCE_FIELD);
-        let old = seal_context(KEY, old);
-        assert_eq!(verify_context(KEY, &old), Ok(()));
-        assert_eq!(
-            verify_action(KEY, &select_action(old, "U1", Some("x"))),
-            Err(ContextError::NoNonce)
-        );
-        let mut empty = menu_context();
-        empty.insert(NONCE_FIELD.to_owned(), "".into());
-        let empty = seal_context(KEY, empty);
-        assert_eq!(
-            verify_action(KEY, &select_action(empty, "U1", Some("x"))),
-            Err(ContextError::NoNonce)
-        );
-    }
-
-    #[test]
     fn nonces_differ_from_one_prompt_to_the_next() {
         let nonces: std::collections::HashSet<String> = (0..1000).map(|_| new_nonce()).collect();
         assert_eq!(nonces.len(), 1000);
-    }
-
-    #[test]
-    fn a_menu_callback_needs_a_choice() {
-        let action = select_action(menu_context(), "U1", None);
-        assert_eq!(verify_action(KEY, &action), Err(ContextError::NoSelection));
     }
 
     #[test]
