@@ -7,6 +7,7 @@ use std::future::Future;
 use crate::model::{Reply, ReplyContext};
 
 pub mod adaptive_card;
+pub mod asker;
 pub mod files;
 pub mod http;
 pub mod json;

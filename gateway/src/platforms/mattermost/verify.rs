@@ -61,12 +61,14 @@ use std::{
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::inbound::{ActionKind, DialogSubmission, PostAction};
 use crate::commands::CANCEL_VALUE;
+use crate::platforms::json::Lenient;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -336,8 +338,8 @@ pub fn verify_context(key: &[u8], context: &Map<String, Value>) -> Result<(), Co
     if key.is_empty() {
         return Err(ContextError::NoKey);
     }
-    let tag = match context.get(MAC_FIELD) {
-        None | Some(Value::Null) => return Err(ContextError::Missing),
+    let tag = match Signed::of(context).hmac {
+        None => return Err(ContextError::Missing),
         Some(Value::String(tag)) => tag,
         Some(_) => return Err(ContextError::Malformed),
     };
@@ -402,9 +404,9 @@ pub fn dialog_state(key: &[u8], user: &str, nonce: &str, continuation: &str, fie
 /// continuation and the answer (the button's signed value, or the menu's choice).
 pub fn verify_action(key: &[u8], action: &PostAction) -> Result<Answer, ContextError> {
     let kind = PromptKind::from(action.kind);
-    let (continuation, nonce) = verified(key, &action.context, kind, &action.user_id)?;
+    let (signed, continuation, nonce) = verified(key, &action.context, kind, &action.user_id)?;
     let answer = match kind {
-        PromptKind::Button => field(&action.context, VALUE_FIELD).ok_or(ContextError::Malformed)?,
+        PromptKind::Button => signed.value.0.ok_or(ContextError::Malformed)?,
         _ => action
             .selected_option
             .clone()
@@ -427,7 +429,7 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
     let Value::Object(state) = state else {
         return Err(ContextError::Missing);
     };
-    let (continuation, nonce) = verified(key, &state, PromptKind::Dialog, &submission.user_id)?;
+    let (signed, continuation, nonce) = verified(key, &state, PromptKind::Dialog, &submission.user_id)?;
     if submission.cancelled {
         return Ok(Answer {
             continuation,
@@ -435,7 +437,9 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
             nonce,
         });
     }
-    let fields: usize = field(&state, FIELDS_FIELD)
+    let fields: usize = signed
+        .fields
+        .0
         .and_then(|count| count.parse().ok())
         .filter(|count| *count <= MAX_FIELDS)
         .ok_or(ContextError::Malformed)?;
@@ -455,29 +459,50 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
     })
 }
 
-/// The continuation and nonce of a context whose MAC, kind and user check out.
+/// The fields of a context the gateway reads (named as the `*_FIELD`
+/// constants): a field that is not a string is absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Signed {
+    /// [`MAC_FIELD`]; `None` when missing or null.
+    hmac: Option<Value>,
+    kind: Lenient<String>,
+    user: Lenient<String>,
+    nonce: Lenient<String>,
+    continuation: Lenient<String>,
+    value: Lenient<String>,
+    fields: Lenient<String>,
+}
+
+impl Signed {
+    fn of(context: &Map<String, Value>) -> Self {
+        Signed::deserialize(Value::Object(context.clone())).unwrap_or_default()
+    }
+}
+
+/// The fields, continuation and nonce of a context whose MAC, kind and user check out.
 fn verified(
     key: &[u8],
     context: &Map<String, Value>,
     kind: PromptKind,
     user: &str,
-) -> Result<(String, String), ContextError> {
+) -> Result<(Signed, String, String), ContextError> {
     verify_context(key, context)?;
-    if field(context, KIND_FIELD).as_deref() != Some(kind.as_str()) {
+    let mut signed = Signed::of(context);
+    if signed.kind.0.as_deref() != Some(kind.as_str()) {
         return Err(ContextError::WrongKind);
     }
-    if field(context, USER_FIELD).as_deref() != Some(user) {
+    if signed.user.0.as_deref() != Some(user) {
         return Err(ContextError::WrongUser);
     }
-    let nonce = field(context, NONCE_FIELD)
+    let nonce = signed
+        .nonce
+        .0
+        .take()
         .filter(|nonce| !nonce.is_empty())
         .ok_or(ContextError::NoNonce)?;
-    let continuation = field(context, CONTINUATION_FIELD).ok_or(ContextError::Malformed)?;
-    Ok((continuation, nonce))
-}
-
-fn field(context: &Map<String, Value>, name: &str) -> Option<String> {
-    context.get(name).and_then(Value::as_str).map(str::to_owned)
+    let continuation = signed.continuation.0.take().ok_or(ContextError::Malformed)?;
+    Ok((signed, continuation, nonce))
 }
 
 /// Writes `fields` as canonical JSON; at the top level of a context, without
@@ -532,105 +557,35 @@ mod tests {
         let good: &[&str] = &["good"];
         let two: &[&str] = &["good", "other"];
         let several: &[&str] = &["", "first", "second"];
-        // (configured, Authorization header, form field, expected, why)
-        let cases: [(
-            &[&str],
-            Option<&str>,
-            Option<&str>,
-            Result<usize, TokenError>,
-            &str,
-        ); 22] = [
-            (good, Some("Token good"), None, Ok(0), "the header alone"),
-            (good, None, Some("good"), Ok(0), "the field alone"),
-            (good, Some("Token good"), Some("good"), Ok(0), "both, agreeing"),
-            (good, Some("token  good "), None, Ok(0), "scheme case and spaces"),
-            (
-                good,
-                Some("TOKEN good"),
-                Some(""),
-                Ok(0),
-                "an empty field is absent",
-            ),
-            (
-                two,
-                Some("Token good"),
-                Some("other"),
-                Err(Mismatch),
-                "both configured, not the same request",
-            ),
-            (
-                two,
-                Some("Token bad"),
-                Some("good"),
-                Err(Mismatch),
-                "header and field disagree",
-            ),
-            (
-                good,
-                Some("Token bad"),
-                None,
-                Err(Unknown),
-                "unknown header token",
-            ),
-            (good, None, Some("goo"), Err(Unknown), "a prefix"),
-            (
-                good,
-                None,
-                Some("good "),
-                Err(Unknown),
-                "a trailing space in the field",
-            ),
-            (good, None, None, Err(Missing), "nothing"),
-            (good, None, Some(""), Err(Missing), "an empty field"),
-            (
-                good,
-                Some("Token "),
-                Some("good"),
-                Err(MalformedHeader),
-                "a scheme without token",
-            ),
-            (good, Some("Token"), None, Err(MalformedHeader), "the bare scheme"),
-            (
-                good,
-                Some("Bearer good"),
-                None,
-                Err(Missing),
-                "a Bearer header is not a slash token",
-            ),
-            (
-                good,
-                Some("Bearer oauth"),
-                Some("good"),
-                Ok(0),
-                "a Bearer header beside the field",
-            ),
-            (several, None, Some("second"), Ok(2), "the index of the match"),
-            (several, None, Some("first"), Ok(1), "the index of the match"),
-            (
-                several,
-                None,
-                Some(""),
-                Err(Missing),
-                "an empty configured token matches nothing",
-            ),
-            (&[], None, Some("x"), Err(NoTokens), "none configured"),
-            (
-                &[""],
-                None,
-                Some("x"),
-                Err(NoTokens),
-                "only an empty one configured",
-            ),
-            (
-                &[""],
-                Some("Token "),
-                None,
-                Err(NoTokens),
-                "checked before the header",
-            ),
+        let (none, empty): (&[&str], &[&str]) = (&[], &[""]);
+        // (configured, Authorization header, form field, expected)
+        let cases = [
+            (good, Some("Token good"), None, Ok(0)),
+            (good, None, Some("good"), Ok(0)),
+            (good, Some("Token good"), Some("good"), Ok(0)),
+            (good, Some("token  good "), None, Ok(0)),
+            (good, Some("TOKEN good"), Some(""), Ok(0)), // an empty field is absent
+            (two, Some("Token good"), Some("other"), Err(Mismatch)), // both configured, not the same request
+            (two, Some("Token bad"), Some("good"), Err(Mismatch)),
+            (good, Some("Token bad"), None, Err(Unknown)),
+            (good, None, Some("goo"), Err(Unknown)),
+            (good, None, Some("good "), Err(Unknown)),
+            (good, None, None, Err(Missing)),
+            (good, None, Some(""), Err(Missing)),
+            (good, Some("Token "), Some("good"), Err(MalformedHeader)),
+            (good, Some("Token"), None, Err(MalformedHeader)),
+            (good, Some("Bearer good"), None, Err(Missing)), // a Bearer header is not a slash token
+            (good, Some("Bearer oauth"), Some("good"), Ok(0)),
+            (several, None, Some("second"), Ok(2)),
+            (several, None, Some("first"), Ok(1)),
+            (several, None, Some(""), Err(Missing)), // an empty configured token matches nothing
+            (none, None, Some("x"), Err(NoTokens)),
+            (empty, None, Some("x"), Err(NoTokens)),
+            (empty, Some("Token "), None, Err(NoTokens)),
         ];
-        for (configured, header, field, expected, why) in cases {
-            assert_eq!(check_slash_token(configured, header, field), expected, "{why}");
+        for (configured, header, field, expected) in cases {
+            let verdict = check_slash_token(configured, header, field);
+            assert_eq!(verdict, expected, "{configured:?} {header:?} {field:?}");
         }
     }
 
@@ -701,59 +656,29 @@ mod tests {
     #[test]
     fn menu_answers_are_refused_for_what_is_wrong_with_them() {
         use ContextError::*;
+        let refused = |context: Map<String, Value>, user: &str, choice: Option<&str>| {
+            verify_action(KEY, &select_action(context, user, choice)).unwrap_err()
+        };
+        assert_eq!(refused(menu_context(), "U2", Some("x")), WrongUser);
+        assert_eq!(refused(menu_context(), "U1", None), NoSelection);
+
         let tag = menu_context()[MAC_FIELD].as_str().unwrap().to_owned();
         let flipped = format!("{}{}", if tag.starts_with('A') { "B" } else { "A" }, &tag[1..]);
+        let forged = prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None);
         let no_nonce = changed(|c| drop(c.remove(NONCE_FIELD)));
         assert_eq!(verify_context(KEY, &seal_context(KEY, no_nonce.clone())), Ok(()));
-        // (why, context, user, choice, error)
-        let mut cases: Vec<(String, Map<String, Value>, &str, Option<&str>, ContextError)> = vec![
+        let empty_nonce = changed(|c| drop(c.insert(NONCE_FIELD.to_owned(), "".into())));
+        // Contexts answered by the addressed user with a choice, and why they are refused.
+        let mut cases = vec![
+            (changed(|c| drop(c.remove(MAC_FIELD))), Missing),
+            (forged, BadMac),
             (
-                "no MAC".into(),
-                changed(|c| drop(c.remove(MAC_FIELD))),
-                "U1",
-                Some("x"),
-                Missing,
-            ),
-            (
-                "another key".into(),
-                prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None),
-                "U1",
-                Some("x"),
-                BadMac,
-            ),
-            (
-                "a flipped MAC".into(),
                 changed(|c| drop(c.insert(MAC_FIELD.to_owned(), flipped.into()))),
-                "U1",
-                Some("x"),
                 BadMac,
             ),
-            (
-                "continuation removed".into(),
-                changed(|c| drop(c.remove(CONTINUATION_FIELD))),
-                "U1",
-                Some("x"),
-                BadMac,
-            ),
-            ("someone else".into(), menu_context(), "U2", Some("x"), WrongUser),
-            ("no choice".into(), menu_context(), "U1", None, NoSelection),
-            (
-                "signed without a nonce".into(),
-                seal_context(KEY, no_nonce),
-                "U1",
-                Some("x"),
-                NoNonce,
-            ),
-            (
-                "signed with an empty nonce".into(),
-                seal_context(
-                    KEY,
-                    changed(|c| drop(c.insert(NONCE_FIELD.to_owned(), "".into()))),
-                ),
-                "U1",
-                Some("x"),
-                NoNonce,
-            ),
+            (changed(|c| drop(c.remove(CONTINUATION_FIELD))), BadMac),
+            (seal_context(KEY, no_nonce), NoNonce),
+            (seal_context(KEY, empty_nonce), NoNonce),
         ];
         for (field, value) in [
             (USER_FIELD, json!("U2")),
@@ -764,16 +689,14 @@ mod tests {
             ("extra", json!("x")),
             (CONTINUATION_FIELD, json!(["cont"])),
         ] {
-            let context = changed(|c| drop(c.insert(field.to_owned(), value)));
-            cases.push((format!("{field} changed"), context, "U1", Some("x"), BadMac));
+            cases.push((changed(|c| drop(c.insert(field.to_owned(), value))), BadMac));
         }
         for bad in [json!("<gateway-signed>"), json!(""), json!("AAAA"), json!(42)] {
-            let context = changed(|c| drop(c.insert(MAC_FIELD.to_owned(), bad.clone())));
-            cases.push((format!("MAC {bad}"), context, "U1", Some("x"), Malformed));
+            cases.push((changed(|c| drop(c.insert(MAC_FIELD.to_owned(), bad))), Malformed));
         }
-        for (why, context, user, choice, error) in cases {
-            let action = select_action(context, user, choice);
-            assert_eq!(verify_action(KEY, &action), Err(error), "{why}");
+        for (context, error) in cases {
+            let shown = format!("{context:?}");
+            assert_eq!(refused(context, "U1", Some("x")), error, "{shown}");
         }
     }
 
