@@ -301,6 +301,36 @@ fn post_action(request: wire::Request, kind: ActionKind) -> Result<PostAction, P
     })
 }
 
+#[cfg(test)]
+impl PostAction {
+    /// A callback from `user` on post `P1` in channel `C1`, with `context`
+    /// and, for a menu, the `choice` Mattermost adds to it.
+    pub(crate) fn sample(
+        kind: ActionKind,
+        mut context: Map<String, Value>,
+        user: &str,
+        choice: Option<&str>,
+    ) -> Self {
+        if let Some(choice) = choice {
+            context.insert("selected_option".into(), choice.into());
+        }
+        PostAction {
+            kind,
+            user_id: user.into(),
+            user_name: None,
+            channel_id: "C1".into(),
+            channel_name: None,
+            team_id: None,
+            team_domain: None,
+            post_id: "P1".into(),
+            trigger_id: None,
+            data_source: None,
+            context,
+            selected_option: choice.map(str::to_owned),
+        }
+    }
+}
+
 fn dialog_submission(request: wire::Request) -> Result<DialogSubmission, ParseError> {
     let submission = request
         .submission

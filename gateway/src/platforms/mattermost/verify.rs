@@ -609,24 +609,7 @@ mod tests {
     }
 
     fn select_action(context: Map<String, Value>, user: &str, choice: Option<&str>) -> PostAction {
-        let mut context = context;
-        if let Some(choice) = choice {
-            context.insert(SELECTED_OPTION.to_owned(), choice.into());
-        }
-        PostAction {
-            kind: ActionKind::Select,
-            user_id: user.into(),
-            user_name: None,
-            channel_id: "C1".into(),
-            channel_name: None,
-            team_id: None,
-            team_domain: None,
-            post_id: "P1".into(),
-            trigger_id: None,
-            data_source: None,
-            selected_option: choice.map(str::to_owned),
-            context,
-        }
+        PostAction::sample(ActionKind::Select, context, user, choice)
     }
 
     fn menu_context() -> Map<String, Value> {

@@ -6,8 +6,8 @@
 use serde_json::{Value, json};
 
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
-use crate::platforms::files::truncate;
 pub use crate::platforms::files::{Upload, table_text};
+use crate::platforms::files::{longest_head, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
     LevelStyle, Opening, StateTooLong, check_state, image_attachment, markup_link, rest_attachment,
@@ -218,22 +218,8 @@ fn pack(source: &str, limit: usize, render: &dyn Fn(&str) -> String) -> Vec<(Str
 /// at least half of it. Always at least one character, so splitting ends.
 fn cut_point(line: &str, limit: usize, render: &dyn Fn(&str) -> String) -> usize {
     // No head longer than twice the limit fits (see `pack`), so only those are tried.
-    let ends: Vec<usize> = line
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take(2 * limit)
-        .collect();
-    // The rendering grows with the head, so the longest head that fits is found by bisection.
-    let (mut fits, mut too_long) = (0, ends.len() + 1);
-    while too_long - fits > 1 {
-        let mid = (fits + too_long) / 2;
-        if render(&line[..ends[mid - 1]]).chars().count() <= limit {
-            fits = mid;
-        } else {
-            too_long = mid;
-        }
-    }
-    let longest = ends[fits.max(1) - 1];
+    let longest = longest_head(line, 2 * limit, limit, render)
+        .unwrap_or_else(|| line.chars().next().map_or(line.len(), char::len_utf8));
     let at_space = line[..longest]
         .rfind(char::is_whitespace)
         .filter(|space| *space >= longest / 2)
