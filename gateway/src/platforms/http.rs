@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use chatops_outbound::{Answer, Client, OutboundError, RetryPolicy};
+use chatops_outbound::{Answer, Client, OutboundError, RetryPolicy, Secret};
 use reqwest::{Method, RequestBuilder, header};
 use serde_json::Value;
 
@@ -92,11 +92,11 @@ pub const MAX_RETRIES: u32 = 3;
 /// `Authorization: Bearer`, and its 429s waited out.
 ///
 /// The token is never logged and never part of an error or of `Debug`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct BearerApi {
     http: Client,
     base_url: String,
-    token: String,
+    token: Secret,
     /// How long one request may take.
     pub timeout: Duration,
     /// The longest wait for one `Retry-After`.
@@ -107,17 +107,6 @@ pub struct BearerApi {
     min_retry_after: Duration,
 }
 
-impl std::fmt::Debug for BearerApi {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BearerApi")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("max_retry_wait", &self.max_retry_wait)
-            .finish_non_exhaustive()
-    }
-}
-
 impl BearerApi {
     /// The API at `base_url` (a trailing `/` dropped) with `token`, sending
     /// through `http`; a 429 without `Retry-After` waits `default_retry_after`.
@@ -125,7 +114,7 @@ impl BearerApi {
         BearerApi {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            token,
+            token: Secret::new(token),
             timeout: DEFAULT_TIMEOUT,
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
             default_retry_after,
@@ -151,7 +140,7 @@ impl BearerApi {
 
     /// `request` with the bot's token.
     pub fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
-        request.bearer_auth(&self.token)
+        self.token.authorize(request)
     }
 
     /// 429s waited out up to [`MAX_RETRIES`] times, each attempt within the timeout.
