@@ -11,6 +11,8 @@ pub mod asker;
 pub mod files;
 pub mod http;
 pub mod json;
+#[cfg(test)]
+mod markup_tests;
 pub mod mattermost;
 pub mod rendering;
 pub mod response_url;

@@ -545,33 +545,6 @@ mod tests {
     }
 
     #[test]
-    fn markup_becomes_mrkdwn_and_the_rest_is_escaped() {
-        assert_eq!(
-            mrkdwn("**bold** & [docs](https://x.io/a?b=1&c=2) <tag>"),
-            "*bold* &amp; <https://x.io/a?b=1&amp;c=2|docs> &lt;tag&gt;"
-        );
-        assert_eq!(mrkdwn("`a**b** <c>` **x**"), "`a**b** &lt;c&gt;` *x*");
-        assert_eq!(mrkdwn("[not a link] (x) ** alone"), "[not a link] (x) ** alone");
-        assert_eq!(mrkdwn("a * b ****"), "a * b ****");
-        assert_eq!(mrkdwn("**[x](http://e.com)**"), "*<http://e.com|x>*");
-        assert_eq!(mrkdwn("[a|b](https://e.com/x|y)"), "<https://e.com/x%7Cy|a|b>");
-    }
-
-    #[test]
-    fn links_that_would_ping_or_run_are_left_as_text() {
-        for text in [
-            "[x](!channel)",
-            "[x](@U123)",
-            "[x](#C1)",
-            "[x](javascript:alert(1))",
-        ] {
-            let out = mrkdwn(text);
-            assert!(!out.contains('<'), "{text} -> {out}");
-        }
-        assert_eq!(mrkdwn("<!channel> <@U1>"), "&lt;!channel&gt; &lt;@U1&gt;");
-    }
-
-    #[test]
     fn warnings_and_errors_are_flagged_in_the_title_or_first_block() {
         let titled = message(&Message::text(Level::Warning, "partial").titled("Devices"));
         assert_eq!(titled.blocks[0]["type"], "header");
