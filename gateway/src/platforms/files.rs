@@ -148,7 +148,8 @@ mod tests {
     fn the_longest_head_that_renders_within_the_room() {
         let same = |text: &str| text.to_owned();
         let doubled = |text: &str| text.replace('&', "&&");
-        let cases: [(&str, usize, usize, &dyn Fn(&str) -> String, Option<usize>); 6] = [
+        type Render<'a> = &'a dyn Fn(&str) -> String;
+        let cases: [(&str, usize, usize, Render, Option<usize>); 6] = [
             ("abcdef", 10, 4, &same, Some(4)),
             ("abcdef", 3, 4, &same, Some(3)), // no more than max_chars tried
             ("a&b&c", 10, 4, &doubled, Some(3)), // "a&b" renders as 4

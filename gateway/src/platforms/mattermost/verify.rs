@@ -592,7 +592,7 @@ mod tests {
     #[test]
     fn the_body_token_is_read_once_and_only_once() {
         let configured = ["good"];
-        let cases: [(Option<&str>, &[u8], Result<usize, TokenError>); 5] = [
+        let cases: [(_, &[u8], _); 5] = [
             (None, b"a=1&token=good", Ok(0)),
             (None, b"token=good&token=bad", Err(TokenError::Repeated)),
             (Some("Token good"), b"token=evil", Err(TokenError::Mismatch)),
