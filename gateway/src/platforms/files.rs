@@ -1,6 +1,6 @@
 //! What every platform's renderer needs alike when an answer does not fit a
 //! message: the file to upload instead, a table as aligned text, a file name
-//! from a title.
+//! from a title, text cut to a length.
 
 use crate::model::Table;
 
@@ -77,6 +77,38 @@ pub fn truncate(text: &str, max: usize) -> String {
     cut
 }
 
+/// The end (a byte index) of the longest head of `line`, of at most
+/// `max_chars` characters, whose rendering is at most `room` characters;
+/// `None` when not one character fits. Slack's and Mattermost's renderers cut
+/// a line too long for a section or a post there (or at a space before it).
+///
+/// The rendering is taken to grow with the head, so the head is found by
+/// bisection. A head that renders shorter than a shorter one (a link cut in
+/// half is no longer shortened) may be passed over: callers check the cut
+/// they choose.
+pub fn longest_head(
+    line: &str,
+    max_chars: usize,
+    room: usize,
+    render: &dyn Fn(&str) -> String,
+) -> Option<usize> {
+    let ends: Vec<usize> = line
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take(max_chars)
+        .collect();
+    let (mut fits, mut too_long) = (0, ends.len() + 1);
+    while too_long - fits > 1 {
+        let mid = (fits + too_long) / 2;
+        if render(&line[..ends[mid - 1]]).chars().count() <= room {
+            fits = mid;
+        } else {
+            too_long = mid;
+        }
+    }
+    fits.checked_sub(1).map(|last| ends[last])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +142,23 @@ mod tests {
         );
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn the_longest_head_that_renders_within_the_room() {
+        let same = |text: &str| text.to_owned();
+        let doubled = |text: &str| text.replace('&', "&&");
+        type Render<'a> = &'a dyn Fn(&str) -> String;
+        let cases: [(&str, usize, usize, Render, Option<usize>); 6] = [
+            ("abcdef", 10, 4, &same, Some(4)),
+            ("abcdef", 3, 4, &same, Some(3)), // no more than max_chars tried
+            ("a&b&c", 10, 4, &doubled, Some(3)), // "a&b" renders as 4
+            ("éé", 10, 1, &same, Some(2)),    // a byte index at a character boundary
+            ("&", 10, 1, &doubled, None),
+            ("", 10, 4, &same, None),
+        ];
+        for (line, max_chars, room, render, expected) in cases {
+            assert_eq!(longest_head(line, max_chars, room, render), expected, "{line}");
+        }
     }
 }

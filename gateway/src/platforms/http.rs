@@ -1,14 +1,23 @@
 //! The platform clients' side of [`chatops_outbound`]: its errors as
 //! [`DispatchError`]s, and [`BearerApi`], the REST API of a chat platform
 //! called with the bot's bearer token (Slack, Mattermost, Webex).
+//!
+//! A client holds one [`BearerApi`] (its timeout and `Retry-After` cap are
+//! set there, once), calls a method with [`BearerApi::call`] and reads the
+//! answer as a serde type of its own ([`success_as`], lenient as the
+//! platforms' payloads are: [`crate::platforms::json`]), never by field name.
+//! Answers to a response URL go through [`BearerApi::respond`].
 
 use std::time::Duration;
 
-use chatops_outbound::{Answer, Client, OutboundError, RetryPolicy};
+use chatops_outbound::{Answer, Client, OutboundError, RetryPolicy, Secret};
 use reqwest::{Method, RequestBuilder, header};
 use serde_json::Value;
 
-use crate::platforms::DispatchError;
+use serde::de::DeserializeOwned;
+
+use crate::platforms::response_url::ResponseUrls;
+use crate::platforms::{DispatchError, json};
 
 pub use chatops_outbound::{error_code, host_of};
 
@@ -50,11 +59,26 @@ pub fn success(api: &'static str, answer: Answer, key: &str) -> Result<Answer, D
     })
 }
 
-/// The body of a successful answer as JSON (`null` when it is not: response
-/// and upload URLs answer plain text); a failure as in [`success`].
-pub fn success_json(api: &'static str, answer: Answer, key: &str) -> Result<Value, DispatchError> {
+/// The body of a successful answer read leniently as `T` ([`json::parse`]:
+/// a missing or mistyped field is absent, and a body that is not JSON, as
+/// response and upload URLs answer, is an empty `T`); a failure as in [`success`].
+pub fn success_as<T: DeserializeOwned + Default>(
+    api: &'static str,
+    answer: Answer,
+    key: &str,
+) -> Result<T, DispatchError> {
     let answer = success(api, answer, key)?;
-    Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
+    Ok(json::parse(&answer.body).unwrap_or_default())
+}
+
+/// The refusal of an answer that succeeded but lacks what the caller needs
+/// (`what`, e.g. "no id in the answer").
+pub fn incomplete(api: &'static str, what: &str) -> DispatchError {
+    DispatchError::Rejected {
+        api,
+        status: reqwest::StatusCode::OK.as_u16(),
+        error: what.to_owned(),
+    }
 }
 
 /// How long one request may take, unless a client's `with_timeout` says otherwise.
@@ -68,11 +92,11 @@ pub const MAX_RETRIES: u32 = 3;
 /// `Authorization: Bearer`, and its 429s waited out.
 ///
 /// The token is never logged and never part of an error or of `Debug`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct BearerApi {
     http: Client,
     base_url: String,
-    token: String,
+    token: Secret,
     /// How long one request may take.
     pub timeout: Duration,
     /// The longest wait for one `Retry-After`.
@@ -83,17 +107,6 @@ pub struct BearerApi {
     min_retry_after: Duration,
 }
 
-impl std::fmt::Debug for BearerApi {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BearerApi")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("max_retry_wait", &self.max_retry_wait)
-            .finish_non_exhaustive()
-    }
-}
-
 impl BearerApi {
     /// The API at `base_url` (a trailing `/` dropped) with `token`, sending
     /// through `http`; a 429 without `Retry-After` waits `default_retry_after`.
@@ -101,7 +114,7 @@ impl BearerApi {
         BearerApi {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            token,
+            token: Secret::new(token),
             timeout: DEFAULT_TIMEOUT,
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
             default_retry_after,
@@ -127,7 +140,7 @@ impl BearerApi {
 
     /// `request` with the bot's token.
     pub fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
-        request.bearer_auth(&self.token)
+        self.token.authorize(request)
     }
 
     /// 429s waited out up to [`MAX_RETRIES`] times, each attempt within the timeout.
@@ -172,6 +185,49 @@ impl BearerApi {
         })
         .await
     }
+
+    /// [`Self::json`], and the answer read as `T` ([`success_as`], the
+    /// platform's error code at `error_key` of a refusal).
+    pub async fn call<T: DeserializeOwned + Default>(
+        &self,
+        api: &'static str,
+        method: Method,
+        url: &str,
+        content_type: &'static str,
+        body: Option<&Value>,
+        error_key: &str,
+    ) -> Result<T, DispatchError> {
+        let answer = self.json(api, method, url, content_type, body).await?;
+        success_as(api, answer, error_key)
+    }
+
+    /// Posts `body` as `content_type` to a response URL that `allowed`
+    /// follows (Slack's and Mattermost's slash commands and actions). The URL
+    /// is a credential in itself: no token goes with it, and only its host is
+    /// ever logged. A refusal's error code is at `error_key` of its body.
+    pub async fn respond(
+        &self,
+        allowed: &ResponseUrls,
+        response_url: &str,
+        content_type: &'static str,
+        body: &Value,
+        error_key: &str,
+    ) -> Result<(), DispatchError> {
+        tracing::debug!(host = host_of(response_url), "posting to a response URL");
+        let url = allowed.follow(response_url)?;
+        let body = body.to_string();
+        let answer = self
+            .send("response_url", || {
+                Some(
+                    self.http
+                        .post(url.clone())
+                        .header(header::CONTENT_TYPE, content_type)
+                        .body(body.clone()),
+                )
+            })
+            .await?;
+        success("response_url", answer, error_key).map(drop)
+    }
 }
 
 #[cfg(test)]
@@ -195,14 +251,24 @@ mod tests {
 
     #[test]
     fn debug_hides_the_token() {
+        use crate::platforms::{mattermost::client::MattermostClient, slack::client::SlackClient};
+        let url = "https://chat.example.com/";
         let api = BearerApi::new(
             Client::default(),
-            "https://chat.example.com/",
+            url,
             "bot-secret".to_owned(),
             Duration::from_secs(1),
         );
-        let debug = format!("{api:?}");
-        assert!(!debug.contains("bot-secret"), "{debug}");
-        assert!(debug.contains("\"https://chat.example.com\""), "{debug}");
+        let slack = SlackClient::new(Client::default(), url.to_owned(), "xoxb-secret".to_owned());
+        let mattermost = MattermostClient::new(Client::default(), url.to_owned(), "mm-secret".to_owned());
+        for (debug, token) in [
+            (format!("{api:?}"), "bot-secret"),
+            (format!("{slack:?}"), "xoxb-secret"),
+            (format!("{mattermost:?}"), "mm-secret"),
+        ] {
+            assert!(!debug.contains(token), "{debug}");
+            assert!(debug.contains("<redacted>"), "{debug}");
+            assert!(debug.contains("\"https://chat.example.com\""), "{debug}");
+        }
     }
 }

@@ -7,9 +7,12 @@ use std::future::Future;
 use crate::model::{Reply, ReplyContext};
 
 pub mod adaptive_card;
+pub mod asker;
 pub mod files;
 pub mod http;
 pub mod json;
+#[cfg(test)]
+mod markup_tests;
 pub mod mattermost;
 pub mod rendering;
 pub mod response_url;

@@ -26,8 +26,9 @@ use super::{
 use chatops_crds::PlatformType;
 
 use crate::{
-    commands::{parse_slash, strip_command_prefix},
+    commands::{ParsedCommand, parse_slash, strip_command_prefix},
     model::{Invocation, ReplyContext},
+    platforms::asker::Asker,
     platforms::mattermost::{
         inbound::{self, ActionRequest, SlashCommand},
         verify,
@@ -86,19 +87,13 @@ impl Webhook for Commands {
             user: Some(command.user_id.clone()),
             tenant: None,
         };
-        let invocation = Invocation {
-            command: parsed.command,
-            subcommand: parsed.subcommand,
-            arguments: parsed.arguments,
-            ..origin(
-                request.name,
-                command.team_id,
-                Some(command.channel_id),
-                command.user_id,
-                command.user_name,
-                reply,
-            )
+        let asker = Asker {
+            organization: command.team_id,
+            channel: Some(command.channel_id),
+            user: command.user_id,
+            user_name: command.user_name,
         };
+        let invocation = asker.invocation(request.name, PlatformType::Mattermost, parsed, reply);
         match request.spawn(pipeline::Step::Run(invocation)) {
             // Nothing to show yet: the answer follows through the response URL.
             Ok(()) => Json(json!({})).into_response(),
@@ -146,10 +141,12 @@ impl Webhook for Actions {
                     verify::verify_action(key, &action),
                     origin(
                         name,
-                        action.team_id,
-                        Some(action.channel_id.clone()),
-                        action.user_id.clone(),
-                        action.user_name,
+                        Asker {
+                            organization: action.team_id,
+                            channel: Some(action.channel_id.clone()),
+                            user: action.user_id.clone(),
+                            user_name: action.user_name,
+                        },
                         ReplyContext {
                             conversation: Some(action.channel_id),
                             prompt_message: Some(action.post_id),
@@ -165,10 +162,12 @@ impl Webhook for Actions {
                     verify::verify_dialog(key, &dialog),
                     origin(
                         name,
-                        dialog.team_id,
-                        dialog.channel_id.clone(),
-                        dialog.user_id.clone(),
-                        None,
+                        Asker {
+                            organization: dialog.team_id,
+                            channel: dialog.channel_id.clone(),
+                            user: dialog.user_id.clone(),
+                            user_name: None,
+                        },
                         ReplyContext {
                             conversation: dialog.channel_id,
                             service_url,
@@ -294,29 +293,9 @@ fn prompt_window(platform: &Platform, name: &str, continuation: &str, user: Opti
     )
 }
 
-/// Who asked or answered, where, and how to reply; for an answer the command
-/// comes from the continuation.
-fn origin(
-    name: &str,
-    organization: Option<String>,
-    channel: Option<String>,
-    user: String,
-    user_name: Option<String>,
-    reply: ReplyContext,
-) -> Invocation {
-    Invocation {
-        platform: name.to_owned(),
-        platform_type: chatops_crds::PlatformType::Mattermost,
-        organization,
-        channel,
-        user: Some(user),
-        user_name,
-        command: String::new(),
-        subcommand: String::new(),
-        arguments: Vec::new(),
-        menu_offset: 0,
-        reply,
-    }
+/// Who answered a prompt, where, and how to reply; the command comes from the continuation.
+fn origin(name: &str, asker: Asker, reply: ReplyContext) -> Invocation {
+    asker.invocation(name, PlatformType::Mattermost, ParsedCommand::default(), reply)
 }
 
 #[cfg(test)]

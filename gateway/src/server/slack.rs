@@ -23,8 +23,9 @@ use super::{
 use chatops_crds::PlatformType;
 
 use crate::{
-    commands::{parse_command_text, parse_slash, strip_command_prefix},
-    model::{Invocation, ReplyContext},
+    commands::{ParsedCommand, parse_command_text, parse_slash, strip_command_prefix},
+    model::ReplyContext,
+    platforms::asker::Asker,
     platforms::slack::{
         inbound::{self, AppMention, BlockActions, Event, Interaction, SlashCommand, ViewSubmission},
         verify,
@@ -83,10 +84,7 @@ impl Webhook for Commands {
 
     fn start(request: &Request<'_>, command: SlashCommand) -> Response {
         let prefix = &request.platform.settings.command_prefix;
-        start(
-            request,
-            pipeline::Step::Run(slash_invocation(prefix, request.name, command)),
-        )
+        start(request, slash_command_step(prefix, request.name, command))
     }
 }
 
@@ -154,27 +152,16 @@ impl Webhook for Events {
     }
 
     fn start(request: &Request<'_>, mention: AppMention) -> Response {
-        let parsed = parse_command_text(&mention.text);
-        let invocation = Invocation {
-            command: parsed.command,
-            subcommand: parsed.subcommand,
-            arguments: parsed.arguments,
-            ..origin(
-                request.name,
-                mention.team_id,
-                Some(mention.channel.clone()),
-                mention.user.clone(),
-                None,
-                ReplyContext {
-                    conversation: Some(mention.channel),
-                    // Answer a mention in its thread, or start one under it.
-                    thread: Some(mention.thread_ts.unwrap_or(mention.ts)),
-                    user: Some(mention.user),
-                    ..Default::default()
-                },
-            )
+        let reply = ReplyContext {
+            conversation: Some(mention.channel.clone()),
+            // Answer a mention in its thread, or start one under it.
+            thread: Some(mention.thread_ts.unwrap_or(mention.ts)),
+            user: Some(mention.user.clone()),
+            ..Default::default()
         };
-        start(request, pipeline::Step::Run(invocation))
+        let asker = asker(mention.team_id, Some(mention.channel), mention.user, None);
+        let parsed = parse_command_text(&mention.text);
+        start(request, run(request.name, asker, parsed, reply))
     }
 }
 
@@ -253,15 +240,14 @@ fn block_actions_step(name: &str, actions: BlockActions) -> Option<pipeline::Ste
         user: Some(actions.user_id.clone()),
         tenant: None,
     };
+    let asker = asker(
+        actions.team_id,
+        actions.channel_id,
+        actions.user_id,
+        actions.user_name,
+    );
     Some(pipeline::Step::Answer {
-        origin: origin(
-            name,
-            actions.team_id,
-            actions.channel_id,
-            actions.user_id,
-            actions.user_name,
-            reply,
-        ),
+        origin: asker.invocation(name, PlatformType::Slack, ParsedCommand::default(), reply),
         token: action.action_id,
         answers: vec![answer],
     })
@@ -275,36 +261,27 @@ fn view_submission_step(name: &str, view: ViewSubmission) -> pipeline::Step {
         user: Some(view.user_id.clone()),
         ..Default::default()
     };
+    let asker = asker(view.team_id, None, view.user_id, view.user_name);
     pipeline::Step::Answer {
         answers: form_answers(&view.values),
-        origin: origin(name, view.team_id, None, view.user_id, view.user_name, reply),
+        origin: asker.invocation(name, PlatformType::Slack, ParsedCommand::default(), reply),
         token: view.private_metadata,
     }
 }
 
-/// Who asked or answered, where, and how to reply; for an answer the command
-/// comes from the continuation.
-fn origin(
-    name: &str,
-    organization: String,
-    channel: Option<String>,
-    user: String,
-    user_name: Option<String>,
-    reply: ReplyContext,
-) -> Invocation {
-    Invocation {
-        platform: name.to_owned(),
-        platform_type: chatops_crds::PlatformType::Slack,
-        organization: Some(organization),
+/// Who asked or answered, in which workspace and channel.
+fn asker(team: String, channel: Option<String>, user: String, user_name: Option<String>) -> Asker {
+    Asker {
+        organization: Some(team),
         channel,
-        user: Some(user),
+        user,
         user_name,
-        command: String::new(),
-        subcommand: String::new(),
-        arguments: Vec::new(),
-        menu_offset: 0,
-        reply,
     }
+}
+
+/// The step running `parsed` for `asker`.
+fn run(name: &str, asker: Asker, parsed: ParsedCommand, reply: ReplyContext) -> pipeline::Step {
+    pipeline::Step::Run(asker.invocation(name, PlatformType::Slack, parsed, reply))
 }
 
 /// The answers of a form, in field order (`field-0`, `field-1`, …).
@@ -317,8 +294,8 @@ fn form_answers(values: &std::collections::BTreeMap<String, String>) -> Vec<Stri
     fields.into_iter().map(|(_, value)| value.clone()).collect()
 }
 
-/// The invocation of a slash command: `/nautobot get-devices location ams01`.
-fn slash_invocation(prefix: &str, name: &str, command: SlashCommand) -> Invocation {
+/// The step of a slash command: `/nautobot get-devices location ams01`.
+fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeline::Step {
     let parsed = parse_slash(strip_command_prefix(prefix, &command.command), &command.text);
     let reply = ReplyContext {
         conversation: Some(command.channel_id.clone()),
@@ -330,19 +307,13 @@ fn slash_invocation(prefix: &str, name: &str, command: SlashCommand) -> Invocati
         user: Some(command.user_id.clone()),
         tenant: None,
     };
-    Invocation {
-        command: parsed.command,
-        subcommand: parsed.subcommand,
-        arguments: parsed.arguments,
-        ..origin(
-            name,
-            command.team_id,
-            Some(command.channel_id),
-            command.user_id,
-            command.user_name,
-            reply,
-        )
-    }
+    let asker = asker(
+        command.team_id,
+        Some(command.channel_id),
+        command.user_id,
+        command.user_name,
+    );
+    run(name, asker, parsed, reply)
 }
 
 /// Acknowledges the request and runs the step in the background, if a slot is free.

@@ -5,16 +5,20 @@
 use std::time::Duration;
 
 use chatops_outbound::Client;
-use reqwest::{Method, StatusCode, header, multipart};
+use reqwest::{Method, multipart};
+use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
-use crate::platforms::http::{self, BearerApi, host_of};
+use crate::platforms::http::{self, BearerApi};
+use crate::platforms::json::{List, Text};
 use crate::platforms::response_url::ResponseUrls;
 
 pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// The wait when a 429 comes without a usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// The content type of API v4 bodies and response URL answers.
+const JSON: &str = "application/json";
 
 /// A client of one Mattermost server, as the gateway's bot account.
 ///
@@ -42,41 +46,23 @@ impl MattermostClient {
         self
     }
 
-    /// Caps each wait for `Retry-After` (tests use a short one).
-    pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.api.max_retry_wait = wait;
-        self
-    }
-
-    /// Sets how long one request may take.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.api.timeout = timeout;
-        self
-    }
-
     /// `POST /api/v4/posts` with a body from [`super::render::create_post`]; returns the post's ID.
     pub async fn create_post(&self, post: &Value) -> Result<String, DispatchError> {
-        let answer = self
-            .call_json("posts", Method::POST, "/posts", Some(post))
-            .await?;
-        Ok(answer
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned())
+        let answer: Id = self.call("posts", Method::POST, "/posts", Some(post)).await?;
+        Ok(answer.id.into_option().unwrap_or_default())
     }
 
     /// `POST /api/v4/posts/ephemeral` with a body from
     /// [`super::render::create_ephemeral_post`] (needs `create_post_ephemeral`).
     pub async fn create_ephemeral_post(&self, body: &Value) -> Result<(), DispatchError> {
-        self.call_json("posts/ephemeral", Method::POST, "/posts/ephemeral", Some(body))
+        self.call::<Id>("posts/ephemeral", Method::POST, "/posts/ephemeral", Some(body))
             .await
             .map(drop)
     }
 
     /// `POST /api/v4/actions/dialogs/open` with a body from [`super::render::open_dialog`].
     pub async fn open_dialog(&self, body: &Value) -> Result<(), DispatchError> {
-        self.call_json(
+        self.call::<Id>(
             "actions/dialogs/open",
             Method::POST,
             "/actions/dialogs/open",
@@ -89,24 +75,24 @@ impl MattermostClient {
     /// `DELETE /api/v4/posts/{post_id}`.
     pub async fn delete_post(&self, post_id: &str) -> Result<(), DispatchError> {
         let path = format!("/posts/{}", path_segment(post_id));
-        self.call_json("posts/delete", Method::DELETE, &path, None)
+        self.call::<Id>("posts/delete", Method::DELETE, &path, None)
             .await
             .map(drop)
     }
 
     /// `GET /api/v4/users/me`: the bot's own user ID.
     pub async fn me(&self) -> Result<String, DispatchError> {
-        let answer = self.call_json("users/me", Method::GET, "/users/me", None).await?;
-        id_of("users/me", &answer)
+        let answer: Id = self.call("users/me", Method::GET, "/users/me", None).await?;
+        answer.required("users/me")
     }
 
     /// `POST /api/v4/channels/direct`: the direct-message channel of two users.
     pub async fn direct_channel(&self, a: &str, b: &str) -> Result<String, DispatchError> {
         let body = json!([a, b]);
-        let answer = self
-            .call_json("channels/direct", Method::POST, "/channels/direct", Some(&body))
+        let answer: Id = self
+            .call("channels/direct", Method::POST, "/channels/direct", Some(&body))
             .await?;
-        id_of("channels/direct", &answer)
+        answer.required("channels/direct")
     }
 
     /// `POST /api/v4/files`: uploads `bytes` as `file_name` into `channel_id`; returns the file's ID.
@@ -124,63 +110,59 @@ impl MattermostClient {
                 .part("files", part);
             Some(self.api.authorized(self.api.http().post(&url)).multipart(form))
         };
-        let answer = http::success_json("files", self.api.send("files", build).await?, "id")?;
+        let answer: Uploaded = http::success_as("files", self.api.send("files", build).await?, "id")?;
         answer
-            .pointer("/file_infos/0/id")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| DispatchError::Rejected {
-                api: "files",
-                status: StatusCode::OK.as_u16(),
-                error: "no file_infos[0].id in the answer".to_owned(),
-            })
+            .file_infos
+            .0
+            .into_iter()
+            .next()
+            .and_then(|file| file.id.into_option())
+            .ok_or_else(|| http::incomplete("files", "no file_infos[0].id in the answer"))
     }
 
     /// Posts `body` (`response_type`, `text`, `attachments`) to a slash command's
     /// response URL. The URL is a credential in itself: no token goes with it,
     /// and only its host is ever logged.
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
-        tracing::debug!(host = host_of(response_url), "posting to a response URL");
-        let url = self.response_urls.follow(response_url)?;
-        let body = body.to_string();
-        let answer = self
-            .api
-            .send("response_url", || {
-                Some(
-                    self.api
-                        .http()
-                        .post(url.clone())
-                        .header(header::CONTENT_TYPE, "application/json")
-                        .body(body.clone()),
-                )
-            })
-            .await?;
-        http::success("response_url", answer, "id").map(drop)
+        self.api
+            .respond(&self.response_urls, response_url, JSON, body, "id")
+            .await
     }
 
-    async fn call_json(
+    /// Calls `path` of API v4; the answer read as `T`, a refusal's error code at its `id`.
+    async fn call<T: DeserializeOwned + Default>(
         &self,
         api: &'static str,
         method: Method,
         path: &str,
         body: Option<&Value>,
-    ) -> Result<Value, DispatchError> {
+    ) -> Result<T, DispatchError> {
         let url = format!("{}/api/v4{path}", self.api.base_url());
-        let answer = self.api.json(api, method, &url, "application/json", body).await?;
-        http::success_json(api, answer, "id")
+        self.api.call(api, method, &url, JSON, body, "id").await
     }
 }
 
-fn id_of(api: &'static str, answer: &Value) -> Result<String, DispatchError> {
-    answer
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| DispatchError::Rejected {
-            api,
-            status: StatusCode::OK.as_u16(),
-            error: "no id in the answer".to_owned(),
-        })
+/// An answer with an `id` (a post, a user, a channel, a file).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Id {
+    id: Text,
+}
+
+impl Id {
+    /// The ID, or the refusal of an answer without one.
+    fn required(self, api: &'static str) -> Result<String, DispatchError> {
+        self.id
+            .into_option()
+            .ok_or_else(|| http::incomplete(api, "no id in the answer"))
+    }
+}
+
+/// The answer of `POST /api/v4/files`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Uploaded {
+    file_infos: List<Id>,
 }
 
 /// An ID as one path segment: Mattermost IDs are 26 letters and digits; anything else is dropped.
@@ -195,29 +177,9 @@ fn error_code(body: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use reqwest::header::{HeaderMap, RETRY_AFTER};
+
     use super::*;
-
-    /// The wait of the first 429 with `headers`, as the client's policy has it.
-    fn retry_after(headers: &header::HeaderMap) -> Duration {
-        let client = MattermostClient::new(
-            Client::default(),
-            "https://chat.example.com".to_owned(),
-            String::new(),
-        );
-        client.api.policy().rate_limit_wait(headers, 0)
-    }
-
-    #[test]
-    fn debug_hides_the_token() {
-        let client = MattermostClient::new(
-            Client::default(),
-            "https://chat.example.com/".to_owned(),
-            "mm-bot-secret".to_owned(),
-        );
-        let debug = format!("{client:?}");
-        assert!(!debug.contains("mm-bot-secret"), "{debug}");
-        assert!(debug.contains("https://chat.example.com\""), "{debug}");
-    }
 
     #[test]
     fn error_bodies_give_ids_and_nothing_else() {
@@ -235,10 +197,16 @@ mod tests {
 
     #[test]
     fn retry_after_and_ids() {
-        let mut headers = header::HeaderMap::new();
-        assert_eq!(retry_after(&headers), DEFAULT_RETRY_AFTER);
-        headers.insert(header::RETRY_AFTER, "4".parse().unwrap());
-        assert_eq!(retry_after(&headers), Duration::from_secs(4));
+        let client = MattermostClient::new(
+            Client::default(),
+            "https://chat.example.com".to_owned(),
+            String::new(),
+        );
+        let mut headers = HeaderMap::new();
+        let wait = |headers: &HeaderMap| client.api.policy().rate_limit_wait(headers, 0);
+        assert_eq!(wait(&headers), DEFAULT_RETRY_AFTER);
+        headers.insert(RETRY_AFTER, "4".parse().unwrap());
+        assert_eq!(wait(&headers), Duration::from_secs(4));
         assert_eq!(path_segment("abc/../def?x"), "abcdefx");
     }
 }

@@ -16,6 +16,7 @@ use super::{
     verify,
 };
 use crate::model::{Form, Level, Menu, Message, Prompt, Reply, ReplyContext};
+use crate::platforms::asker::{Warn, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Files Mattermost attaches to one post.
@@ -50,7 +51,7 @@ impl MattermostDispatcher {
         if message.private {
             self.send_files_privately(to, &rendered).await
         } else {
-            let channel = conversation(to)?;
+            let channel = conversation(to, "channel")?;
             self.post_with_files(channel, to.thread.as_deref(), &rendered)
                 .await
         }
@@ -78,7 +79,7 @@ impl MattermostDispatcher {
             }
             return self.client.respond(url, &Value::Object(body)).await;
         }
-        let channel = conversation(to)?;
+        let channel = conversation(to, "channel")?;
         let thread = to.thread.as_deref();
         if private {
             let body = render::create_ephemeral_post(user(to)?, channel, thread, message, props);
@@ -134,6 +135,16 @@ impl MattermostDispatcher {
         Ok(())
     }
 
+    /// What signs a new prompt for `user`, calling back to `url`, with its `nonce`.
+    fn signer<'a>(&'a self, url: &'a str, user: &'a str, nonce: &'a str) -> PromptSigner<'a> {
+        PromptSigner {
+            key: &self.key,
+            url,
+            user,
+            nonce,
+        }
+    }
+
     /// Where prompts call back, or why there is nowhere.
     fn actions_url<'a>(&'a self, to: &'a ReplyContext) -> Option<&'a str> {
         self.actions_url.as_deref().or(to.service_url.as_deref())
@@ -146,14 +157,7 @@ impl MattermostDispatcher {
                        public URL; type the arguments instead";
             return Err(self.refuse(to, why.to_owned()).await);
         };
-        let nonce = verify::new_nonce();
-        let signer = PromptSigner {
-            key: &self.key,
-            url,
-            user,
-            nonce: &nonce,
-        };
-        let props = match render::menu(menu, &signer) {
+        let props = match render::menu(menu, &self.signer(url, user, &verify::new_nonce())) {
             Ok(props) => props,
             Err(err) => return Err(self.refuse(to, err.to_string()).await),
         };
@@ -170,14 +174,7 @@ impl MattermostDispatcher {
                        from a slash command or a button; type the arguments instead";
             return Err(self.refuse(to, why.to_owned()).await);
         };
-        let nonce = verify::new_nonce();
-        let signer = PromptSigner {
-            key: &self.key,
-            url,
-            user,
-            nonce: &nonce,
-        };
-        let dialog = match render::dialog(form, &signer) {
+        let dialog = match render::dialog(form, &self.signer(url, user, &verify::new_nonce())) {
             Ok(dialog) => dialog,
             Err(err) => return Err(self.refuse(to, err.to_string()).await),
         };
@@ -192,32 +189,13 @@ impl MattermostDispatcher {
         }
         Ok(())
     }
+}
 
-    /// Tells the asker why their prompt cannot be shown, and returns the error to report.
-    async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
-        self.tell(to, &format!("Sorry, {why}.")).await;
-        DispatchError::Unsupported(why)
-    }
-
-    /// A private warning for the asker; a failure is logged, as there is no one left to tell.
-    async fn tell(&self, to: &ReplyContext, text: &str) {
+impl Warn for MattermostDispatcher {
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
         let rendered = render::message(&Message::text(Level::Warning, text));
-        if let Err(err) = self.post(to, true, &rendered.message, None).await {
-            tracing::warn!(error = %err, "could not tell the user why the prompt failed");
-        }
+        self.post(to, true, &rendered.message, None).await
     }
-}
-
-fn conversation(to: &ReplyContext) -> Result<&str, DispatchError> {
-    to.conversation
-        .as_deref()
-        .ok_or_else(|| DispatchError::Unsupported("no channel to answer in".to_owned()))
-}
-
-fn user(to: &ReplyContext) -> Result<&str, DispatchError> {
-    to.user
-        .as_deref()
-        .ok_or_else(|| DispatchError::Unsupported("no user to show a private answer to".to_owned()))
 }
 
 impl Dispatcher for MattermostDispatcher {

@@ -301,6 +301,36 @@ fn post_action(request: wire::Request, kind: ActionKind) -> Result<PostAction, P
     })
 }
 
+#[cfg(test)]
+impl PostAction {
+    /// A callback from `user` on post `P1` in channel `C1`, with `context`
+    /// and, for a menu, the `choice` Mattermost adds to it.
+    pub(crate) fn sample(
+        kind: ActionKind,
+        mut context: Map<String, Value>,
+        user: &str,
+        choice: Option<&str>,
+    ) -> Self {
+        if let Some(choice) = choice {
+            context.insert("selected_option".into(), choice.into());
+        }
+        PostAction {
+            kind,
+            user_id: user.into(),
+            user_name: None,
+            channel_id: "C1".into(),
+            channel_name: None,
+            team_id: None,
+            team_domain: None,
+            post_id: "P1".into(),
+            trigger_id: None,
+            data_source: None,
+            context,
+            selected_option: choice.map(str::to_owned),
+        }
+    }
+}
+
 fn dialog_submission(request: wire::Request) -> Result<DialogSubmission, ParseError> {
     let submission = request
         .submission
@@ -419,15 +449,6 @@ mod tests {
         assert_eq!(command.user_mentions_ids, ["B1", "E1"]);
     }
 
-    #[test]
-    fn json_or_binary_is_not_a_form() {
-        assert_eq!(
-            parse_slash_command(br#"{"channel_id":"C1"}"#),
-            Err(ParseError::NotForm)
-        );
-        assert_eq!(parse_slash_command(b"\xff\xfe"), Err(ParseError::NotForm));
-    }
-
     fn action(kind: &str, context: Value) -> Value {
         json!({"user_id": "U1", "user_name": "alan", "channel_id": "C1", "channel_name": "town-square",
             "team_id": "", "team_domain": "", "post_id": "P1", "trigger_id": "TR", "type": kind,
@@ -458,36 +479,31 @@ mod tests {
 
     #[test]
     fn a_callback_needs_a_user_a_channel_a_post_and_a_context() {
-        for field in ["user_id", "channel_id", "post_id"] {
-            let mut body = action("button", json!({}));
-            body.as_object_mut().unwrap().remove(field);
-            assert_eq!(
-                parse_action(body.to_string().as_bytes()),
-                Err(ParseError::Missing(field))
-            );
+        use ParseError::*;
+        let menu_choice = json!({"selected_option": 3});
+        // (kind, field, its value or None when removed, error)
+        let cases = [
+            ("button", "user_id", None, Missing("user_id")),
+            ("button", "channel_id", None, Missing("channel_id")),
+            ("button", "post_id", None, Missing("post_id")),
+            ("button", "context", None, Missing("context")),
+            ("button", "context", Some(json!("flat")), WrongType("context")),
+            (
+                "select",
+                "context",
+                Some(menu_choice),
+                WrongType("context.selected_option"),
+            ),
+            ("button", "user_id", Some(json!(7)), WrongType("user_id")),
+        ];
+        for (kind, field, value, error) in cases {
+            let mut body = action(kind, json!({}));
+            match value {
+                Some(value) => body[field] = value,
+                None => drop(body.as_object_mut().unwrap().remove(field)),
+            }
+            assert_eq!(parse_action(body.to_string().as_bytes()), Err(error), "{field}");
         }
-        let mut body = action("button", json!({}));
-        body.as_object_mut().unwrap().remove("context");
-        assert_eq!(
-            parse_action(body.to_string().as_bytes()),
-            Err(ParseError::Missing("context"))
-        );
-        let body = action("button", json!("flat"));
-        assert_eq!(
-            parse_action(body.to_string().as_bytes()),
-            Err(ParseError::WrongType("context"))
-        );
-        let body = action("select", json!({"selected_option": 3}));
-        assert_eq!(
-            parse_action(body.to_string().as_bytes()),
-            Err(ParseError::WrongType("context.selected_option"))
-        );
-        let mut body = action("button", json!({}));
-        body["user_id"] = json!(7);
-        assert_eq!(
-            parse_action(body.to_string().as_bytes()),
-            Err(ParseError::WrongType("user_id"))
-        );
     }
 
     #[test]
@@ -549,7 +565,12 @@ mod tests {
     }
 
     #[test]
-    fn the_type_decides_and_unknown_types_are_named() {
+    fn what_is_not_a_form_or_json_and_unknown_types_are_named() {
+        assert_eq!(
+            parse_slash_command(br#"{"channel_id":"C1"}"#),
+            Err(ParseError::NotForm)
+        );
+        assert_eq!(parse_slash_command(b"\xff\xfe"), Err(ParseError::NotForm));
         assert_eq!(parse_action(b"token=x"), Err(ParseError::NotJson));
         assert_eq!(parse_action(b"[]"), Err(ParseError::NotJson));
         assert_eq!(parse_action(b"{}"), Err(ParseError::Missing("type")));

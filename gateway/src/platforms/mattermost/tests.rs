@@ -36,6 +36,11 @@ fn name(case: &Value) -> &str {
     case["name"].as_str().unwrap()
 }
 
+/// The inbound case named `wanted`.
+fn case(wanted: &str) -> Value {
+    inbound().into_iter().find(|c| name(c) == wanted).unwrap()
+}
+
 /// The slash-command verdict of one case: whether its token is accepted.
 fn slash_verdict(case: &Value) -> Result<usize, TokenError> {
     let token = case["command_token"].as_str().unwrap();
@@ -82,8 +87,7 @@ fn every_inbound_case_gets_its_recorded_verdict() {
 
 #[test]
 fn the_recorded_slash_command_parses_as_mattermost_sent_it() {
-    let cases = inbound();
-    let case = cases.iter().find(|c| name(c) == "slash_command_post").unwrap();
+    let case = case("slash_command_post");
     let command = parse_slash_command(case["body"].as_str().unwrap().as_bytes()).unwrap();
     let parsed = &case["parsed"];
     let one = |field: &str| parsed[field][0].as_str().unwrap().to_owned();
@@ -107,8 +111,7 @@ fn the_recorded_slash_command_parses_as_mattermost_sent_it() {
 
 #[test]
 fn the_recorded_token_is_accepted_from_either_place_and_they_must_agree() {
-    let cases = inbound();
-    let case = cases.iter().find(|c| name(c) == "slash_command_post").unwrap();
+    let case = case("slash_command_post");
     let token = case["command_token"].as_str().unwrap();
     let body = case["body"].as_str().unwrap();
     let header = case["headers"]["Authorization"].as_str().unwrap();
@@ -135,20 +138,13 @@ fn the_recorded_token_is_accepted_from_either_place_and_they_must_agree() {
         verify_slash_command(&[""], Some(header), body.as_bytes()),
         Err(TokenError::NoTokens)
     );
-    let neg = cases
-        .iter()
-        .find(|c| name(c) == "NEG_slash_command_wrong_token")
-        .unwrap();
-    assert_eq!(slash_verdict(neg), Err(TokenError::Unknown));
+    let neg = self::case("NEG_slash_command_wrong_token");
+    assert_eq!(slash_verdict(&neg), Err(TokenError::Unknown));
 }
 
 #[test]
 fn the_recorded_button_verifies_once_the_gateway_has_signed_its_context() {
-    let cases = inbound();
-    let case = cases
-        .iter()
-        .find(|c| name(c) == "interactive_button_post")
-        .unwrap();
+    let case = case("interactive_button_post");
     let mut context: Map<String, Value> = case["body"]["context"].as_object().unwrap().clone();
     assert_eq!(verify_context(KEY, &context), Err(ContextError::Malformed));
     context = seal_context(KEY, context);
@@ -173,8 +169,7 @@ fn the_recorded_button_verifies_once_the_gateway_has_signed_its_context() {
 
 #[test]
 fn the_recorded_menu_and_dialog_parse_with_their_fields() {
-    let cases = inbound();
-    let menu = cases.iter().find(|c| name(c) == "interactive_menu_post").unwrap();
+    let menu = case("interactive_menu_post");
     let ActionRequest::Action(action) = parse_action(menu["body"].to_string().as_bytes()).unwrap() else {
         panic!("not an action")
     };
@@ -184,10 +179,7 @@ fn the_recorded_menu_and_dialog_parse_with_their_fields() {
     assert_eq!(action.post_id, "gqrnh3675jfxzftnjyjfe4udeh");
     assert_eq!(verify_action(KEY, &action), Err(ContextError::Missing));
 
-    let dialog = cases
-        .iter()
-        .find(|c| name(c) == "dialog_submission_post")
-        .unwrap();
+    let dialog = case("dialog_submission_post");
     let ActionRequest::Dialog(submission) = parse_action(dialog["body"].to_string().as_bytes()).unwrap()
     else {
         panic!("not a dialog")
@@ -209,6 +201,15 @@ fn captured(api: &str) -> Value {
         .find(|(key, _)| key.starts_with(api))
         .unwrap_or_else(|| panic!("no capture for {api}"));
     serde_json::from_str(requests[0]["body"].as_str().unwrap()).unwrap()
+}
+
+fn signer(user: &str) -> PromptSigner<'_> {
+    PromptSigner {
+        key: KEY,
+        url: "https://gateway.example.com/hooks/mm/actions",
+        user,
+        nonce: "prompt-1",
+    }
 }
 
 fn keys(value: &Value) -> Vec<&str> {
@@ -248,12 +249,7 @@ fn post_bodies_have_the_recorded_shapes() {
 fn a_menu_post_has_the_recorded_action_shape() {
     let post = captured("create_post ");
     let recorded = &post["props"]["attachments"][0]["actions"][0];
-    let signer = PromptSigner {
-        key: KEY,
-        url: "https://gateway.example.com/hooks/mm/actions",
-        user: "rd49ehbqyjytddasoownkuqrxe",
-        nonce: "prompt-1",
-    };
+    let signer = signer("rd49ehbqyjytddasoownkuqrxe");
     let props = render::menu(
         &Menu {
             text: "Approve?".into(),
@@ -279,12 +275,7 @@ fn a_menu_post_has_the_recorded_action_shape() {
 #[test]
 fn a_dialog_has_the_recorded_shape() {
     let recorded = captured("open_dialog");
-    let signer = PromptSigner {
-        key: KEY,
-        url: "https://gateway.example.com/hooks/mm/actions",
-        user: "U1",
-        nonce: "prompt-1",
-    };
+    let signer = signer("U1");
     let dialog = render::dialog(
         &Form {
             title: "Deploy".into(),

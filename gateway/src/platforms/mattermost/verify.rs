@@ -61,12 +61,14 @@ use std::{
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::inbound::{ActionKind, DialogSubmission, PostAction};
 use crate::commands::CANCEL_VALUE;
+use crate::platforms::json::Lenient;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -336,8 +338,8 @@ pub fn verify_context(key: &[u8], context: &Map<String, Value>) -> Result<(), Co
     if key.is_empty() {
         return Err(ContextError::NoKey);
     }
-    let tag = match context.get(MAC_FIELD) {
-        None | Some(Value::Null) => return Err(ContextError::Missing),
+    let tag = match Signed::of(context).hmac {
+        None => return Err(ContextError::Missing),
         Some(Value::String(tag)) => tag,
         Some(_) => return Err(ContextError::Malformed),
     };
@@ -402,9 +404,9 @@ pub fn dialog_state(key: &[u8], user: &str, nonce: &str, continuation: &str, fie
 /// continuation and the answer (the button's signed value, or the menu's choice).
 pub fn verify_action(key: &[u8], action: &PostAction) -> Result<Answer, ContextError> {
     let kind = PromptKind::from(action.kind);
-    let (continuation, nonce) = verified(key, &action.context, kind, &action.user_id)?;
+    let (signed, continuation, nonce) = verified(key, &action.context, kind, &action.user_id)?;
     let answer = match kind {
-        PromptKind::Button => field(&action.context, VALUE_FIELD).ok_or(ContextError::Malformed)?,
+        PromptKind::Button => signed.value.0.ok_or(ContextError::Malformed)?,
         _ => action
             .selected_option
             .clone()
@@ -427,7 +429,7 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
     let Value::Object(state) = state else {
         return Err(ContextError::Missing);
     };
-    let (continuation, nonce) = verified(key, &state, PromptKind::Dialog, &submission.user_id)?;
+    let (signed, continuation, nonce) = verified(key, &state, PromptKind::Dialog, &submission.user_id)?;
     if submission.cancelled {
         return Ok(Answer {
             continuation,
@@ -435,7 +437,9 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
             nonce,
         });
     }
-    let fields: usize = field(&state, FIELDS_FIELD)
+    let fields: usize = signed
+        .fields
+        .0
         .and_then(|count| count.parse().ok())
         .filter(|count| *count <= MAX_FIELDS)
         .ok_or(ContextError::Malformed)?;
@@ -455,29 +459,50 @@ pub fn verify_dialog(key: &[u8], submission: &DialogSubmission) -> Result<Answer
     })
 }
 
-/// The continuation and nonce of a context whose MAC, kind and user check out.
+/// The fields of a context the gateway reads (named as the `*_FIELD`
+/// constants): a field that is not a string is absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Signed {
+    /// [`MAC_FIELD`]; `None` when missing or null.
+    hmac: Option<Value>,
+    kind: Lenient<String>,
+    user: Lenient<String>,
+    nonce: Lenient<String>,
+    continuation: Lenient<String>,
+    value: Lenient<String>,
+    fields: Lenient<String>,
+}
+
+impl Signed {
+    fn of(context: &Map<String, Value>) -> Self {
+        Signed::deserialize(Value::Object(context.clone())).unwrap_or_default()
+    }
+}
+
+/// The fields, continuation and nonce of a context whose MAC, kind and user check out.
 fn verified(
     key: &[u8],
     context: &Map<String, Value>,
     kind: PromptKind,
     user: &str,
-) -> Result<(String, String), ContextError> {
+) -> Result<(Signed, String, String), ContextError> {
     verify_context(key, context)?;
-    if field(context, KIND_FIELD).as_deref() != Some(kind.as_str()) {
+    let mut signed = Signed::of(context);
+    if signed.kind.0.as_deref() != Some(kind.as_str()) {
         return Err(ContextError::WrongKind);
     }
-    if field(context, USER_FIELD).as_deref() != Some(user) {
+    if signed.user.0.as_deref() != Some(user) {
         return Err(ContextError::WrongUser);
     }
-    let nonce = field(context, NONCE_FIELD)
+    let nonce = signed
+        .nonce
+        .0
+        .take()
         .filter(|nonce| !nonce.is_empty())
         .ok_or(ContextError::NoNonce)?;
-    let continuation = field(context, CONTINUATION_FIELD).ok_or(ContextError::Malformed)?;
-    Ok((continuation, nonce))
-}
-
-fn field(context: &Map<String, Value>, name: &str) -> Option<String> {
-    context.get(name).and_then(Value::as_str).map(str::to_owned)
+    let continuation = signed.continuation.0.take().ok_or(ContextError::Malformed)?;
+    Ok((signed, continuation, nonce))
 }
 
 /// Writes `fields` as canonical JSON; at the top level of a context, without
@@ -527,142 +552,64 @@ mod tests {
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
     #[test]
-    fn either_place_for_the_token_is_enough() {
-        let configured = ["good"];
-        assert_eq!(check_slash_token(&configured, Some("Token good"), None), Ok(0));
-        assert_eq!(check_slash_token(&configured, None, Some("good")), Ok(0));
-        assert_eq!(
-            check_slash_token(&configured, Some("Token good"), Some("good")),
-            Ok(0)
-        );
-        assert_eq!(check_slash_token(&configured, Some("token  good "), None), Ok(0));
-        assert_eq!(
-            check_slash_token(&configured, Some("TOKEN good"), Some("")),
-            Ok(0)
-        );
-    }
-
-    #[test]
-    fn header_and_field_must_agree() {
-        let configured = ["good", "other"];
-        assert_eq!(
-            check_slash_token(&configured, Some("Token good"), Some("other")),
-            Err(TokenError::Mismatch),
-            "both configured, but not the same request"
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Token bad"), Some("good")),
-            Err(TokenError::Mismatch)
-        );
-    }
-
-    #[test]
-    fn unknown_missing_and_malformed_tokens_are_refused() {
-        let configured = ["good"];
-        assert_eq!(
-            check_slash_token(&configured, Some("Token bad"), None),
-            Err(TokenError::Unknown)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, Some("goo")),
-            Err(TokenError::Unknown)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, Some("good ")),
-            Err(TokenError::Unknown)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, None),
-            Err(TokenError::Missing)
-        );
-        assert_eq!(
-            check_slash_token(&configured, None, Some("")),
-            Err(TokenError::Missing)
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Token "), Some("good")),
-            Err(TokenError::MalformedHeader)
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Token"), None),
-            Err(TokenError::MalformedHeader)
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Bearer good"), None),
-            Err(TokenError::Missing),
-            "a Bearer header is not a slash token"
-        );
-        assert_eq!(
-            check_slash_token(&configured, Some("Bearer oauth"), Some("good")),
-            Ok(0)
-        );
-    }
-
-    #[test]
-    fn any_of_several_tokens_matches_and_empty_ones_never_do() {
-        let configured = ["", "first", "second"];
-        assert_eq!(check_slash_token(&configured, None, Some("second")), Ok(2));
-        assert_eq!(check_slash_token(&configured, None, Some("first")), Ok(1));
-        assert_eq!(
-            check_slash_token(&configured, None, Some("")),
-            Err(TokenError::Missing)
-        );
-        let none: [&str; 0] = [];
-        assert_eq!(
-            check_slash_token(&none, None, Some("x")),
-            Err(TokenError::NoTokens)
-        );
-        assert_eq!(
-            check_slash_token(&[""], None, Some("x")),
-            Err(TokenError::NoTokens)
-        );
-        assert_eq!(
-            check_slash_token(&[""], Some("Token "), None),
-            Err(TokenError::NoTokens)
-        );
+    fn slash_tokens_are_checked_in_either_place() {
+        use TokenError::*;
+        let good: &[&str] = &["good"];
+        let two: &[&str] = &["good", "other"];
+        let several: &[&str] = &["", "first", "second"];
+        let (none, empty): (&[&str], &[&str]) = (&[], &[""]);
+        // (configured, Authorization header, form field, expected)
+        let cases = [
+            (good, Some("Token good"), None, Ok(0)),
+            (good, None, Some("good"), Ok(0)),
+            (good, Some("Token good"), Some("good"), Ok(0)),
+            (good, Some("token  good "), None, Ok(0)),
+            (good, Some("TOKEN good"), Some(""), Ok(0)), // an empty field is absent
+            (two, Some("Token good"), Some("other"), Err(Mismatch)), // both configured, not the same request
+            (two, Some("Token bad"), Some("good"), Err(Mismatch)),
+            (good, Some("Token bad"), None, Err(Unknown)),
+            (good, None, Some("goo"), Err(Unknown)),
+            (good, None, Some("good "), Err(Unknown)),
+            (good, None, None, Err(Missing)),
+            (good, None, Some(""), Err(Missing)),
+            (good, Some("Token "), Some("good"), Err(MalformedHeader)),
+            (good, Some("Token"), None, Err(MalformedHeader)),
+            (good, Some("Bearer good"), None, Err(Missing)), // a Bearer header is not a slash token
+            (good, Some("Bearer oauth"), Some("good"), Ok(0)),
+            (several, None, Some("second"), Ok(2)),
+            (several, None, Some("first"), Ok(1)),
+            (several, None, Some(""), Err(Missing)), // an empty configured token matches nothing
+            (none, None, Some("x"), Err(NoTokens)),
+            (empty, None, Some("x"), Err(NoTokens)),
+            (empty, Some("Token "), None, Err(NoTokens)),
+        ];
+        for (configured, header, field, expected) in cases {
+            let verdict = check_slash_token(configured, header, field);
+            assert_eq!(verdict, expected, "{configured:?} {header:?} {field:?}");
+        }
     }
 
     #[test]
     fn the_body_token_is_read_once_and_only_once() {
         let configured = ["good"];
-        assert_eq!(verify_slash_command(&configured, None, b"a=1&token=good"), Ok(0));
-        assert_eq!(
-            verify_slash_command(&configured, None, b"token=good&token=bad"),
-            Err(TokenError::Repeated)
-        );
-        assert_eq!(
-            verify_slash_command(&configured, Some("Token good"), b"token=evil"),
-            Err(TokenError::Mismatch)
-        );
-        assert_eq!(
-            verify_slash_command(&configured, Some("Token good"), b"\xff"),
-            Ok(0)
-        );
-        assert_eq!(
-            verify_slash_command(&configured, None, b"a=1"),
-            Err(TokenError::Missing)
-        );
+        let cases: [(_, &[u8], _); 5] = [
+            (None, b"a=1&token=good", Ok(0)),
+            (None, b"token=good&token=bad", Err(TokenError::Repeated)),
+            (Some("Token good"), b"token=evil", Err(TokenError::Mismatch)),
+            (Some("Token good"), b"\xff", Ok(0)),
+            (None, b"a=1", Err(TokenError::Missing)),
+        ];
+        for (header, body, expected) in cases {
+            assert_eq!(
+                verify_slash_command(&configured, header, body),
+                expected,
+                "{header:?} {body:?}"
+            );
+        }
     }
 
     fn select_action(context: Map<String, Value>, user: &str, choice: Option<&str>) -> PostAction {
-        let mut context = context;
-        if let Some(choice) = choice {
-            context.insert(SELECTED_OPTION.to_owned(), choice.into());
-        }
-        PostAction {
-            kind: ActionKind::Select,
-            user_id: user.into(),
-            user_name: None,
-            channel_id: "C1".into(),
-            channel_name: None,
-            team_id: None,
-            team_domain: None,
-            post_id: "P1".into(),
-            trigger_id: None,
-            data_source: None,
-            selected_option: choice.map(str::to_owned),
-            context,
-        }
+        PostAction::sample(ActionKind::Select, context, user, choice)
     }
 
     fn menu_context() -> Map<String, Value> {
@@ -682,16 +629,40 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_context_without_a_mac_is_refused() {
+    /// The menu context with `change` made to it after signing.
+    fn changed(change: impl FnOnce(&mut Map<String, Value>)) -> Map<String, Value> {
         let mut context = menu_context();
-        context.remove(MAC_FIELD);
-        let action = select_action(context, "U1", Some("x"));
-        assert_eq!(verify_action(KEY, &action), Err(ContextError::Missing));
+        change(&mut context);
+        context
     }
 
     #[test]
-    fn any_change_to_a_signed_field_breaks_the_mac() {
+    fn menu_answers_are_refused_for_what_is_wrong_with_them() {
+        use ContextError::*;
+        let refused = |context: Map<String, Value>, user: &str, choice: Option<&str>| {
+            verify_action(KEY, &select_action(context, user, choice)).unwrap_err()
+        };
+        assert_eq!(refused(menu_context(), "U2", Some("x")), WrongUser);
+        assert_eq!(refused(menu_context(), "U1", None), NoSelection);
+
+        let tag = menu_context()[MAC_FIELD].as_str().unwrap().to_owned();
+        let flipped = format!("{}{}", if tag.starts_with('A') { "B" } else { "A" }, &tag[1..]);
+        let forged = prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None);
+        let no_nonce = changed(|c| drop(c.remove(NONCE_FIELD)));
+        assert_eq!(verify_context(KEY, &seal_context(KEY, no_nonce.clone())), Ok(()));
+        let empty_nonce = changed(|c| drop(c.insert(NONCE_FIELD.to_owned(), "".into())));
+        // Contexts answered by the addressed user with a choice, and why they are refused.
+        let mut cases = vec![
+            (changed(|c| drop(c.remove(MAC_FIELD))), Missing),
+            (forged, BadMac),
+            (
+                changed(|c| drop(c.insert(MAC_FIELD.to_owned(), flipped.into()))),
+                BadMac,
+            ),
+            (changed(|c| drop(c.remove(CONTINUATION_FIELD))), BadMac),
+            (seal_context(KEY, no_nonce), NoNonce),
+            (seal_context(KEY, empty_nonce), NoNonce),
+        ];
         for (field, value) in [
             (USER_FIELD, json!("U2")),
             (CONTINUATION_FIELD, json!("other")),
@@ -701,43 +672,15 @@ mod tests {
             ("extra", json!("x")),
             (CONTINUATION_FIELD, json!(["cont"])),
         ] {
-            let mut context = menu_context();
-            context.insert(field.to_owned(), value);
-            let action = select_action(context, "U1", Some("x"));
-            assert_eq!(verify_action(KEY, &action), Err(ContextError::BadMac), "{field}");
+            cases.push((changed(|c| drop(c.insert(field.to_owned(), value))), BadMac));
         }
-        let mut context = menu_context();
-        context.remove(CONTINUATION_FIELD);
-        assert_eq!(
-            verify_action(KEY, &select_action(context, "U1", Some("x"))),
-            Err(ContextError::BadMac)
-        );
-    }
-
-    #[test]
-    fn a_mac_made_with_another_key_or_garbled_is_refused() {
-        let forged = prompt_context(b"another key", PromptKind::Select, "U1", "n1", "cont", None, None);
-        assert_eq!(
-            verify_action(KEY, &select_action(forged, "U1", Some("x"))),
-            Err(ContextError::BadMac)
-        );
         for bad in [json!("<gateway-signed>"), json!(""), json!("AAAA"), json!(42)] {
-            let mut context = menu_context();
-            context.insert(MAC_FIELD.to_owned(), bad.clone());
-            assert_eq!(
-                verify_action(KEY, &select_action(context, "U1", Some("x"))),
-                Err(ContextError::Malformed),
-                "{bad}"
-            );
+            cases.push((changed(|c| drop(c.insert(MAC_FIELD.to_owned(), bad))), Malformed));
         }
-        let mut flipped = menu_context();
-        let tag = flipped[MAC_FIELD].as_str().unwrap().to_owned();
-        let first = if tag.starts_with('A') { "B" } else { "A" };
-        flipped.insert(MAC_FIELD.to_owned(), format!("{first}{}", &tag[1..]).into());
-        assert_eq!(
-            verify_action(KEY, &select_action(flipped, "U1", Some("x"))),
-            Err(ContextError::BadMac)
-        );
+        for (context, error) in cases {
+            let shown = format!("{context:?}");
+            assert_eq!(refused(context, "U1", Some("x")), error, "{shown}");
+        }
     }
 
     #[test]
@@ -747,12 +690,6 @@ mod tests {
             verify_action(b"", &select_action(forged, "U1", Some("x"))),
             Err(ContextError::NoKey)
         );
-    }
-
-    #[test]
-    fn only_the_addressed_user_may_answer() {
-        let action = select_action(menu_context(), "U2", Some("x"));
-        assert_eq!(verify_action(KEY, &action), Err(ContextError::WrongUser));
     }
 
     #[test]
@@ -784,34 +721,9 @@ mod tests {
     }
 
     #[test]
-    fn a_context_signed_without_a_nonce_is_refused() {
-        let mut old = menu_context();
-        old.remove(NONCE_FIELD);
-        let old = seal_context(KEY, old);
-        assert_eq!(verify_context(KEY, &old), Ok(()));
-        assert_eq!(
-            verify_action(KEY, &select_action(old, "U1", Some("x"))),
-            Err(ContextError::NoNonce)
-        );
-        let mut empty = menu_context();
-        empty.insert(NONCE_FIELD.to_owned(), "".into());
-        let empty = seal_context(KEY, empty);
-        assert_eq!(
-            verify_action(KEY, &select_action(empty, "U1", Some("x"))),
-            Err(ContextError::NoNonce)
-        );
-    }
-
-    #[test]
     fn nonces_differ_from_one_prompt_to_the_next() {
         let nonces: std::collections::HashSet<String> = (0..1000).map(|_| new_nonce()).collect();
         assert_eq!(nonces.len(), 1000);
-    }
-
-    #[test]
-    fn a_menu_callback_needs_a_choice() {
-        let action = select_action(menu_context(), "U1", None);
-        assert_eq!(verify_action(KEY, &action), Err(ContextError::NoSelection));
     }
 
     #[test]

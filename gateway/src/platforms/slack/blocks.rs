@@ -6,8 +6,8 @@
 use serde_json::{Value, json};
 
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
-use crate::platforms::files::truncate;
 pub use crate::platforms::files::{Upload, table_text};
+use crate::platforms::files::{longest_head, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
     LevelStyle, Opening, StateTooLong, check_state, image_attachment, markup_link, rest_attachment,
@@ -218,22 +218,8 @@ fn pack(source: &str, limit: usize, render: &dyn Fn(&str) -> String) -> Vec<(Str
 /// at least half of it. Always at least one character, so splitting ends.
 fn cut_point(line: &str, limit: usize, render: &dyn Fn(&str) -> String) -> usize {
     // No head longer than twice the limit fits (see `pack`), so only those are tried.
-    let ends: Vec<usize> = line
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take(2 * limit)
-        .collect();
-    // The rendering grows with the head, so the longest head that fits is found by bisection.
-    let (mut fits, mut too_long) = (0, ends.len() + 1);
-    while too_long - fits > 1 {
-        let mid = (fits + too_long) / 2;
-        if render(&line[..ends[mid - 1]]).chars().count() <= limit {
-            fits = mid;
-        } else {
-            too_long = mid;
-        }
-    }
-    let longest = ends[fits.max(1) - 1];
+    let longest = longest_head(line, 2 * limit, limit, render)
+        .unwrap_or_else(|| line.chars().next().map_or(line.len(), char::len_utf8));
     let at_space = line[..longest]
         .rfind(char::is_whitespace)
         .filter(|space| *space >= longest / 2)
@@ -556,33 +542,6 @@ mod tests {
 
     fn chars_of_blocks(rendered: &RenderedMessage) -> usize {
         texts(rendered).iter().map(|t| t.chars().count()).sum()
-    }
-
-    #[test]
-    fn markup_becomes_mrkdwn_and_the_rest_is_escaped() {
-        assert_eq!(
-            mrkdwn("**bold** & [docs](https://x.io/a?b=1&c=2) <tag>"),
-            "*bold* &amp; <https://x.io/a?b=1&amp;c=2|docs> &lt;tag&gt;"
-        );
-        assert_eq!(mrkdwn("`a**b** <c>` **x**"), "`a**b** &lt;c&gt;` *x*");
-        assert_eq!(mrkdwn("[not a link] (x) ** alone"), "[not a link] (x) ** alone");
-        assert_eq!(mrkdwn("a * b ****"), "a * b ****");
-        assert_eq!(mrkdwn("**[x](http://e.com)**"), "*<http://e.com|x>*");
-        assert_eq!(mrkdwn("[a|b](https://e.com/x|y)"), "<https://e.com/x%7Cy|a|b>");
-    }
-
-    #[test]
-    fn links_that_would_ping_or_run_are_left_as_text() {
-        for text in [
-            "[x](!channel)",
-            "[x](@U123)",
-            "[x](#C1)",
-            "[x](javascript:alert(1))",
-        ] {
-            let out = mrkdwn(text);
-            assert!(!out.contains('<'), "{text} -> {out}");
-        }
-        assert_eq!(mrkdwn("<!channel> <@U1>"), "&lt;!channel&gt; &lt;@U1&gt;");
     }
 
     #[test]

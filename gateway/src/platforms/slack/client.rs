@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use chatops_outbound::Client;
-use reqwest::{Method, StatusCode, header};
+use reqwest::{Method, header};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
@@ -82,11 +83,10 @@ impl SlackClient {
         blocks: &[Value],
     ) -> Result<Posted, DispatchError> {
         let body = message_body(json!({"channel": channel}), thread_ts, text, blocks);
-        let answer = self.call("chat.postMessage", &body).await?;
-        let field = |name: &str| answer.get(name).and_then(Value::as_str).map(str::to_owned);
+        let answer: wire::Posted = self.call("chat.postMessage", &body).await?;
         Ok(Posted {
-            channel: field("channel").unwrap_or_else(|| channel.to_owned()),
-            ts: field("ts"),
+            channel: answer.channel.into_option().unwrap_or_else(|| channel.to_owned()),
+            ts: answer.ts.into_option(),
         })
     }
 
@@ -101,21 +101,23 @@ impl SlackClient {
         blocks: &[Value],
     ) -> Result<(), DispatchError> {
         let body = message_body(json!({"channel": channel, "user": user}), thread_ts, text, blocks);
-        self.call("chat.postEphemeral", &body).await.map(drop)
+        self.call::<wire::Nothing>("chat.postEphemeral", &body)
+            .await
+            .map(drop)
     }
 
     /// `views.open`: opens the modal `view` for the user whose interaction
     /// gave `trigger_id` (valid for 3 seconds).
     pub async fn views_open(&self, trigger_id: &str, view: &Value) -> Result<(), DispatchError> {
         let body = json!({"trigger_id": trigger_id, "view": view});
-        self.call("views.open", &body).await.map(drop)
+        self.call::<wire::Nothing>("views.open", &body).await.map(drop)
     }
 
     /// `chat.delete`: deletes the bot's message `ts` in `channel` (not an ephemeral one:
     /// those go through their response URL).
     pub async fn chat_delete(&self, channel: &str, ts: &str) -> Result<(), DispatchError> {
         let body = json!({"channel": channel, "ts": ts});
-        self.call("chat.delete", &body).await.map(drop)
+        self.call::<wire::Nothing>("chat.delete", &body).await.map(drop)
     }
 
     /// Posts `body` to a response URL: a message with `response_type`
@@ -124,16 +126,16 @@ impl SlackClient {
     /// The URL is a credential in itself: no token goes with it, and only its
     /// host is ever logged.
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
-        tracing::debug!(host = host_of(response_url), "posting to a response URL");
-        let url = self.response_urls.follow(response_url)?;
-        let request = self
-            .api
-            .http()
-            .post(url)
-            .header(header::CONTENT_TYPE, JSON_CONTENT_TYPE)
-            .body(body.to_string());
         // A response URL answers `ok` as plain text, or an error code with a 4xx.
-        self.send("response_url", request).await.map(drop)
+        self.api
+            .respond(
+                &self.response_urls,
+                response_url,
+                JSON_CONTENT_TYPE,
+                body,
+                "error",
+            )
+            .await
     }
 
     /// Uploads a file into `channel` (a `C`, `G` or `D` conversation ID: Slack
@@ -152,14 +154,12 @@ impl SlackClient {
             ("filename", file_name.to_owned()),
             ("length", bytes.len().to_string()),
         ];
-        let reserved = self.call_form("files.getUploadURLExternal", &reserve).await?;
-        let field = |name: &str| reserved.get(name).and_then(Value::as_str).map(str::to_owned);
-        let (Some(upload_url), Some(file_id)) = (field("upload_url"), field("file_id")) else {
-            return Err(DispatchError::Rejected {
-                api: "files.getUploadURLExternal",
-                status: StatusCode::OK.as_u16(),
-                error: "no upload_url or file_id in the answer".to_owned(),
-            });
+        let reserved: wire::UploadUrl = self.call_form("files.getUploadURLExternal", &reserve).await?;
+        let (Some(upload_url), Some(file_id)) = (reserved.upload_url.0, reserved.file_id.0) else {
+            return Err(http::incomplete(
+                "files.getUploadURLExternal",
+                "no upload_url or file_id in the answer",
+            ));
         };
 
         // The upload URL is signed by Slack: it takes no token (and must not get one).
@@ -174,43 +174,43 @@ impl SlackClient {
             .post(&upload_url)
             .header(header::CONTENT_TYPE, UPLOAD_CONTENT_TYPE)
             .body(bytes.to_vec());
-        self.send("upload_url", request).await?;
+        let answer = self.api.send("upload_url", || request.try_clone()).await?;
+        http::success("upload_url", answer, "error")?;
 
         let files = json!([{"id": file_id, "title": title}]).to_string();
         let mut complete = vec![("files", files), ("channel_id", channel.to_owned())];
         if let Some(thread_ts) = thread_ts {
             complete.push(("thread_ts", thread_ts.to_owned()));
         }
-        self.call_form("files.completeUploadExternal", &complete).await?;
+        self.call_form::<wire::Nothing>("files.completeUploadExternal", &complete)
+            .await?;
         Ok(file_id)
     }
 
     /// Calls a Web API method with a JSON body; `ok: false` becomes [`DispatchError::Rejected`].
-    async fn call(&self, api: &'static str, body: &Value) -> Result<Value, DispatchError> {
+    async fn call<T: DeserializeOwned + Default>(
+        &self,
+        api: &'static str,
+        body: &Value,
+    ) -> Result<T, DispatchError> {
         let url = format!("{}/{api}", self.api.base_url());
         let answer = self
             .api
-            .json(api, Method::POST, &url, JSON_CONTENT_TYPE, Some(body))
+            .call(api, Method::POST, &url, JSON_CONTENT_TYPE, Some(body), "error")
             .await?;
-        ok_or_rejected(api, http::success_json(api, answer, "error")?)
+        ok_or_rejected(api, answer)
     }
 
     /// Calls a Web API method with a form body, as slack_sdk sends the file methods.
-    async fn call_form(&self, api: &'static str, form: &[(&str, String)]) -> Result<Value, DispatchError> {
-        let url = format!("{}/{api}", self.api.base_url());
-        let request = self.api.authorized(self.api.http().post(url)).form(form);
-        ok_or_rejected(api, self.send(api, request).await?)
-    }
-
-    /// Sends a request under the API's policy (429s waited out); resends the
-    /// identical request.
-    async fn send(
+    async fn call_form<T: DeserializeOwned + Default>(
         &self,
         api: &'static str,
-        request: reqwest::RequestBuilder,
-    ) -> Result<Value, DispatchError> {
+        form: &[(&str, String)],
+    ) -> Result<T, DispatchError> {
+        let url = format!("{}/{api}", self.api.base_url());
+        let request = self.api.authorized(self.api.http().post(url)).form(form);
         let answer = self.api.send(api, || request.try_clone()).await?;
-        http::success_json(api, answer, "error")
+        ok_or_rejected(api, http::success_as(api, answer, "error")?)
     }
 }
 
@@ -228,49 +228,64 @@ fn message_body(mut base: Value, thread_ts: Option<&str>, text: &str, blocks: &[
 }
 
 /// `ok: true` passes; anything else is the platform's refusal, with its error code.
-fn ok_or_rejected(api: &'static str, answer: Value) -> Result<Value, DispatchError> {
-    if answer.get("ok").and_then(Value::as_bool) == Some(true) {
-        return Ok(answer);
+fn ok_or_rejected<T>(api: &'static str, answer: wire::WebApi<T>) -> Result<T, DispatchError> {
+    match answer.ok.0 {
+        Some(true) => Ok(answer.method),
+        _ => Err(http::incomplete(
+            api,
+            answer.error.get().unwrap_or("unexpected answer"),
+        )),
     }
-    let error = answer
-        .get("error")
-        .and_then(Value::as_str)
-        .unwrap_or("unexpected answer")
-        .to_owned();
-    Err(DispatchError::Rejected {
-        api,
-        status: StatusCode::OK.as_u16(),
-        error,
-    })
+}
+
+/// The Web API's answers, as far as the client reads them.
+mod wire {
+    use serde::Deserialize;
+
+    use crate::platforms::json::{Lenient, Text};
+
+    /// What every method answers: `ok`, the `error` code when not, and the method's own fields.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct WebApi<T> {
+        pub ok: Lenient<bool>,
+        pub error: Text,
+        #[serde(flatten)]
+        pub method: T,
+    }
+
+    /// A method whose own fields the client does not read.
+    #[derive(Debug, Default, Deserialize)]
+    pub struct Nothing {}
+
+    /// `chat.postMessage`'s.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct Posted {
+        pub channel: Text,
+        pub ts: Text,
+    }
+
+    /// `files.getUploadURLExternal`'s.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct UploadUrl {
+        pub upload_url: Text,
+        pub file_id: Text,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The wait of the first 429 with `headers`, as the client's policy has it.
-    fn retry_after(headers: &header::HeaderMap) -> Duration {
+    #[test]
+    fn a_429_waits_its_retry_after_in_seconds_or_one() {
         let client = SlackClient::new(Client::default(), DEFAULT_API_URL.to_owned(), String::new());
-        client.api.policy().rate_limit_wait(headers, 0)
-    }
-
-    #[test]
-    fn debug_hides_the_token() {
-        let client = SlackClient::new(
-            Client::default(),
-            DEFAULT_API_URL.to_owned(),
-            "xoxb-secret".to_owned(),
-        );
-        let debug = format!("{client:?}");
-        assert!(!debug.contains("xoxb-secret"), "{debug}");
-        assert!(debug.contains("<redacted>"));
-    }
-
-    #[test]
-    fn retry_after_is_read_in_seconds() {
         let mut headers = header::HeaderMap::new();
-        assert_eq!(retry_after(&headers), DEFAULT_RETRY_AFTER);
+        let wait = |headers: &header::HeaderMap| client.api.policy().rate_limit_wait(headers, 0);
+        assert_eq!(wait(&headers), DEFAULT_RETRY_AFTER);
         headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(retry_after(&headers), Duration::from_secs(7));
+        assert_eq!(wait(&headers), Duration::from_secs(7));
     }
 }

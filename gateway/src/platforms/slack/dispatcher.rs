@@ -11,6 +11,7 @@ use super::{
     client::SlackClient,
 };
 use crate::model::{Form, Level, Menu, Message, Prompt, Reply, ReplyContext};
+use crate::platforms::asker::{Warn, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Errors of `chat.postMessage` in a channel the bot cannot post in.
@@ -64,7 +65,7 @@ impl SlackDispatcher {
             }
             return self.client.respond(url, &body).await;
         }
-        let channel = conversation(to)?;
+        let channel = conversation(to, "conversation")?;
         let thread = to.thread.as_deref();
         if private && !is_user_id(channel) {
             let user = user(to)?;
@@ -85,7 +86,7 @@ impl SlackDispatcher {
         to: &ReplyContext,
         rendered: &RenderedMessage,
     ) -> Result<(), DispatchError> {
-        let channel = conversation(to)?;
+        let channel = conversation(to, "conversation")?;
         let thread = to.thread.as_deref();
         let posted = match self
             .client
@@ -183,19 +184,12 @@ impl SlackDispatcher {
         }
         Ok(())
     }
+}
 
-    /// Tells the asker why their prompt cannot be shown, and returns the error to report.
-    async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
-        self.tell(to, &format!("Sorry, {why}.")).await;
-        DispatchError::Unsupported(why)
-    }
-
-    /// A private warning for the asker; a failure is logged, as there is no one left to tell.
-    async fn tell(&self, to: &ReplyContext, text: &str) {
+impl Warn for SlackDispatcher {
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
         let rendered = blocks::message(&Message::text(Level::Warning, text));
-        if let Err(err) = self.post(to, true, &rendered.text, &rendered.blocks).await {
-            tracing::warn!(error = %err, "could not tell the user why the prompt failed");
-        }
+        self.post(to, true, &rendered.text, &rendered.blocks).await
     }
 }
 
@@ -203,18 +197,6 @@ impl SlackDispatcher {
 /// there means the user's direct messages with the app.
 fn is_user_id(conversation: &str) -> bool {
     conversation.starts_with(['U', 'W'])
-}
-
-fn conversation(to: &ReplyContext) -> Result<&str, DispatchError> {
-    to.conversation
-        .as_deref()
-        .ok_or_else(|| DispatchError::Unsupported("no conversation to answer in".to_owned()))
-}
-
-fn user(to: &ReplyContext) -> Result<&str, DispatchError> {
-    to.user
-        .as_deref()
-        .ok_or_else(|| DispatchError::Unsupported("no user to show a private answer to".to_owned()))
 }
 
 impl Dispatcher for SlackDispatcher {

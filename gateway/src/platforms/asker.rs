@@ -1,0 +1,85 @@
+//! What the platforms share about the person who asked: who and where they
+//! are, as a webhook reads it ([`Asker`]), where an answer goes, and telling
+//! them why a prompt cannot be shown. Slack's and Mattermost's use it; another
+//! platform's dispatcher implements [`Warn`] (one method) to get the same
+//! refusals.
+
+use chatops_crds::PlatformType;
+
+use crate::commands::ParsedCommand;
+use crate::model::{Invocation, ReplyContext};
+use crate::platforms::DispatchError;
+
+/// Who asked (or answered a prompt), and where.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Asker {
+    /// The workspace or team, when the platform names one.
+    pub organization: Option<String>,
+    /// The channel, when there is one (a modal is submitted outside any).
+    pub channel: Option<String>,
+    /// The chat user's ID.
+    pub user: String,
+    /// Their display name, for messages and the audit log only.
+    pub user_name: Option<String>,
+}
+
+impl Asker {
+    /// The invocation of `parsed` on the platform `name`, answered through
+    /// `reply`. For an answer to a prompt `parsed` is empty: the command comes
+    /// from the continuation.
+    pub fn invocation(
+        self,
+        name: &str,
+        platform_type: PlatformType,
+        parsed: ParsedCommand,
+        reply: ReplyContext,
+    ) -> Invocation {
+        Invocation {
+            platform: name.to_owned(),
+            platform_type,
+            organization: self.organization,
+            channel: self.channel,
+            user: Some(self.user),
+            user_name: self.user_name,
+            command: parsed.command,
+            subcommand: parsed.subcommand,
+            arguments: parsed.arguments,
+            menu_offset: 0,
+            reply,
+        }
+    }
+}
+
+/// The conversation to answer in, or why there is none (`noun` is what the
+/// platform calls it: "conversation", "channel").
+pub fn conversation<'a>(to: &'a ReplyContext, noun: &str) -> Result<&'a str, DispatchError> {
+    to.conversation
+        .as_deref()
+        .ok_or_else(|| DispatchError::Unsupported(format!("no {noun} to answer in")))
+}
+
+/// The asker, to show a private answer to.
+pub fn user(to: &ReplyContext) -> Result<&str, DispatchError> {
+    to.user
+        .as_deref()
+        .ok_or_else(|| DispatchError::Unsupported("no user to show a private answer to".to_owned()))
+}
+
+/// A dispatcher that can post a private warning to the asker.
+pub(crate) trait Warn {
+    /// Posts `text` as a warning only the asker sees.
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError>;
+
+    /// [`Self::warn`]; a failure is logged, as there is no one left to tell.
+    async fn tell(&self, to: &ReplyContext, text: &str) {
+        if let Err(err) = self.warn(to, text).await {
+            tracing::warn!(error = %err, "could not tell the user why the prompt failed");
+        }
+    }
+
+    /// Tells the asker why their prompt cannot be shown, and returns the error to report.
+    async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
+        self.tell(to, &format!("Sorry, {why}.")).await;
+        DispatchError::Unsupported(why)
+    }
+}

@@ -1,0 +1,76 @@
+//! The model's light markup (`**bold**`, `` `code` ``, `[label](url)`) as
+//! each platform writes it, one table for all: Slack's mrkdwn escapes `&`,
+//! `<` and `>` only; Mattermost's Markdown escapes whatever could start
+//! markup. Links other than http, https and mailto stay text on both.
+
+use super::mattermost::render::markdown;
+use super::slack::blocks::mrkdwn;
+
+#[test]
+fn markup_is_converted_and_the_rest_escaped() {
+    // (model markup, Slack mrkdwn, Mattermost Markdown)
+    let cases = [
+        (
+            "**bold** & [docs](https://x.io/a?b=1&c=2) <tag> a_b",
+            "*bold* &amp; <https://x.io/a?b=1&amp;c=2|docs> &lt;tag&gt; a_b",
+            "**bold** \\& [docs](https://x.io/a?b=1&c=2) \\<tag\\> a\\_b",
+        ),
+        (
+            "`a**b** <c>` **x**",
+            "`a**b** &lt;c&gt;` *x*",
+            "`a**b** <c>` **x**",
+        ),
+        (
+            "[not a link] (x) ** alone",
+            "[not a link] (x) ** alone",
+            "\\[not a link\\] (x) \\*\\* alone",
+        ),
+        ("a * b ****", "a * b ****", "a \\* b \\*\\*\\*\\*"),
+        (
+            "**[x](http://e.com)**",
+            "*<http://e.com|x>*",
+            "**[x](http://e.com)**",
+        ),
+        (
+            "[a|b](https://e.com/x|y)",
+            "<https://e.com/x%7Cy|a|b>",
+            "[a\\|b](https://e.com/x|y)",
+        ),
+        (
+            "# head\n- item\n| a |",
+            "# head\n- item\n| a |",
+            "\\# head\n\\- item\n\\| a \\|",
+        ),
+        ("a\\b ~~s~~", "a\\b ~~s~~", "a\\\\b \\~\\~s\\~\\~"),
+        (
+            "<!channel> <@U1>",
+            "&lt;!channel&gt; &lt;@U1&gt;",
+            "\\<!channel\\> \\<@\u{200B}U1\\>",
+        ),
+    ];
+    for (model, slack, mattermost) in cases {
+        assert_eq!(mrkdwn(model), slack, "Slack: {model}");
+        assert_eq!(markdown(model), mattermost, "Mattermost: {model}");
+    }
+}
+
+#[test]
+fn links_that_would_ping_or_run_are_left_as_text() {
+    for text in [
+        "[x](!channel)",
+        "[x](@U123)",
+        "[x](#C1)",
+        "[x](javascript:alert(1))",
+        "[x](data:text/html,hi)",
+        "[x](/relative)",
+        "[ ](https://e.com)",
+    ] {
+        let slack = mrkdwn(text);
+        assert!(!slack.contains('<'), "Slack: {text} -> {slack}");
+        let mattermost = markdown(text);
+        assert!(
+            mattermost.starts_with("\\["),
+            "Mattermost: {text} -> {mattermost}"
+        );
+    }
+}
