@@ -277,7 +277,8 @@ async fn a_write_that_changes_nothing_bumps_no_version_and_tells_no_watcher() {
         "the second status apply changed nothing"
     );
 
-    // Longer than the bookmark interval: bookmarks come, events do not.
+    // Longer than the bookmark interval: bookmarks come, events do not (a
+    // negative check over a window of time, nothing to wait on).
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(watching.count("Apply alice"), 1, "{:?}", watching.events());
     assert!(fake.writes().iter().all(|w| w.status == StatusCode::OK));
@@ -638,7 +639,8 @@ async fn of_two_lease_managers_one_leads_and_the_other_takes_over_when_it_stops_
     );
     assert_eq!((conflict.code, conflict.reason.as_str()), (409, "Conflict"));
 
-    // Longer than the lease: a renews it, b waits.
+    // Longer than the lease: a renews it, b waits (a window of time: what
+    // must not happen is b taking over).
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(*a_leads.borrow() && !*b_leads.borrow());
     assert_eq!(holder().await.as_deref(), Some("a"));
@@ -725,6 +727,7 @@ async fn a_write_held_at_the_crash_point_never_happens() {
     // The client dies here, between its first and second write.
     second.abort();
     let third = tokio::spawn(create("third"));
+    // A negative check: the third write must not finish, and nothing signals that it will not.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(!third.is_finished(), "every later write is held too");
     fake.release();

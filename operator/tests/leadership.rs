@@ -105,6 +105,8 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
         // seen by both and written by neither.
         lead_a.send(false).unwrap();
         fake.put(&chatops("accessgrants"), user_grant("bob", "U00002"));
+        // A negative check: nothing signals that no replica will write, so
+        // give them longer than the debounce to do what they must not.
         tokio::time::sleep(Duration::from_millis(1000)).await;
         let between = writes_since(fake, before_flip);
         assert!(between.is_empty(), "writes while nobody leads: {between:#?}");
