@@ -17,9 +17,7 @@ use chatops_operator::{
     render::Target,
 };
 use chatops_testkit::fake_kube::{FakeApi, chatops, core};
-use objects::{
-    TARGET, gateway_config, nautobot_integration, secret, slack_platform, slack_secret, user_grant,
-};
+use objects::{TARGET, gateway_config, nautobot_integration, secret, user_grant, with_slack};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -93,9 +91,7 @@ fn config_map_applies(fake: &FakeApi) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_grants_synced_at_once_are_rendered_in_few_applies() {
-    let fake = &FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = &with_slack().await;
     with_loop(fake, |health| async move {
         fake.eventually("the first ConfigMap", |fake| {
             gateway_config(fake).filter(|config| config.platforms.contains_key("slack"))
@@ -186,9 +182,7 @@ async fn a_secret_created_after_its_integration_is_picked_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_object_does_not_stall_the_others() {
-    let fake = &FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = &with_slack().await;
     with_loop(fake, |_| async move {
         fake.eventually("the first ConfigMap", gateway_config).await;
 

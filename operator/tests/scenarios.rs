@@ -21,7 +21,7 @@ use chatops_testkit::{
 };
 use objects::{
     TARGET, gateway_config, nautobot_integration, operator_settings, secret, slack_platform, slack_secret,
-    stored, user_grant,
+    stored, user_grant, with_slack,
 };
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -339,24 +339,24 @@ async fn deleting_each_kind_and_a_secret_reaches_the_gateway() {
 
         // Each deletion, in turn, and what shows it reached the gateway.
         type Gone<'a> = Box<dyn Fn(&FakeApi) -> bool + 'a>;
-        let deletions: Vec<(String, &str, &str, Gone<'_>)> = vec![
+        let deletions: [(String, &str, &str, Gone<'_>); 5] = [
             (
                 chatops("accessgrants"),
                 "bob",
                 "bob's grant gone",
-                Box::new(|_| config().grants.len() == 1),
+                Box::new(|_: &FakeApi| config().grants.len() == 1),
             ),
             (
                 chatops("accountlinks"),
                 "alice",
                 "the link gone",
-                Box::new(|_| config().account_links.is_empty()),
+                Box::new(|_: &FakeApi| config().account_links.is_empty()),
             ),
             (
                 core("secrets"),
                 "nautobot",
                 "the integration without its Secret",
-                Box::new(|fake| {
+                Box::new(|fake: &FakeApi| {
                     ready(fake, "integrations", "nautobot")
                         == Some(("False".to_owned(), "SecretNotFound".to_owned()))
                 }),
@@ -365,13 +365,13 @@ async fn deleting_each_kind_and_a_secret_reaches_the_gateway() {
                 chatops("integrations"),
                 "nautobot",
                 "the integration gone",
-                Box::new(|_| config().integrations.is_empty()),
+                Box::new(|_: &FakeApi| config().integrations.is_empty()),
             ),
             (
                 chatops("chatplatforms"),
                 "slack",
                 "the platform gone",
-                Box::new(|_| config().platforms.is_empty()),
+                Box::new(|_: &FakeApi| config().platforms.is_empty()),
             ),
         ];
         for (collection, name, what, gone) in deletions {
@@ -448,9 +448,7 @@ async fn an_api_server_restart_mid_watch_is_not_ready_meanwhile_and_relisted_aft
 
 #[tokio::test]
 async fn more_objects_than_a_page_are_all_listed() {
-    let fake = FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = with_slack().await;
     // kube's watcher lists 500 a page (`limit=500`, then `continue=`): the
     // fake pages as the API server does (fake_api_behaves.rs checks it), so
     // 620 rendered means the operator read past the first page.
