@@ -166,6 +166,18 @@ async fn settled(api: &FakeApi, configmaps: usize, secrets: usize) {
     api.wait_for_watches("secrets", secrets).await;
 }
 
+/// `manifests` compiled and rendered, the rendered objects in the API, and a
+/// gateway that has taken them in.
+async fn serving(manifests: &[&str]) -> (Compiled, Rendered, FakeApi, Gateway) {
+    let (compiled, rendered) = compile_and_render(manifests);
+    let (client, api) = FakeApi::start();
+    api.put("configmaps", &rendered.config_map);
+    api.put("secrets", &rendered.secret);
+    let gateway = Gateway::start(client);
+    settled(&api, 1, 1).await;
+    (compiled, rendered, api, gateway)
+}
+
 #[tokio::test]
 async fn both_objects_are_listed_and_watched_by_name_only() {
     let (client, api) = FakeApi::start();
@@ -199,12 +211,7 @@ async fn both_objects_are_listed_and_watched_by_name_only() {
 
 #[tokio::test]
 async fn the_rendered_objects_load_to_the_compiled_configuration() {
-    let (compiled, rendered) = compile_and_render(&[EXAMPLE]);
-    let (client, api) = FakeApi::start();
-    api.put("configmaps", &rendered.config_map);
-    api.put("secrets", &rendered.secret);
-    let gateway = Gateway::start(client);
-    settled(&api, 1, 1).await;
+    let (compiled, _, _api, gateway) = serving(&[EXAMPLE]).await;
 
     gateway.assert_serves(&compiled);
     assert_eq!(gateway.metrics.reload_failures.get(), 0);
@@ -249,12 +256,7 @@ async fn a_secret_that_has_not_caught_up_is_not_served_until_it_does() {
 
 #[tokio::test]
 async fn a_grant_added_to_the_config_map_is_served() {
-    let (compiled, rendered) = compile_and_render(&[EXAMPLE]);
-    let (client, api) = FakeApi::start();
-    api.put("configmaps", &rendered.config_map);
-    api.put("secrets", &rendered.secret);
-    let gateway = Gateway::start(client);
-    settled(&api, 1, 1).await;
+    let (compiled, _, api, gateway) = serving(&[EXAMPLE]).await;
     gateway.assert_serves(&compiled);
 
     let (more, rendered_more) = compile_and_render(&[EXAMPLE, ANOTHER_GRANT]);
@@ -266,12 +268,7 @@ async fn a_grant_added_to_the_config_map_is_served() {
 
 #[tokio::test]
 async fn a_deleted_secret_keeps_the_last_good_configuration_serving() {
-    let (compiled, rendered) = compile_and_render(&[EXAMPLE]);
-    let (client, api) = FakeApi::start();
-    api.put("configmaps", &rendered.config_map);
-    api.put("secrets", &rendered.secret);
-    let gateway = Gateway::start(client);
-    settled(&api, 1, 1).await;
+    let (compiled, rendered, api, gateway) = serving(&[EXAMPLE]).await;
     let served = gateway.reloader.current().unwrap();
 
     api.delete("secrets", NAME);

@@ -130,6 +130,24 @@ impl VectorFake for FakeSlack {
     }
 }
 
+/// Where a command typed in the vectors' channel is answered: there, or
+/// through the vectors' response URL on `fake`.
+fn in_channel(fake: &FakeSlack) -> ReplyContext {
+    ReplyContext {
+        conversation: Some(CHANNEL.into()),
+        response_url: Some(fake.url(RESPONSE_PATH)),
+        ..Default::default()
+    }
+}
+
+/// Only the vectors' response URL on `fake`.
+fn response_url_only(fake: &FakeSlack) -> ReplyContext {
+    ReplyContext {
+        response_url: Some(fake.url(RESPONSE_PATH)),
+        ..Default::default()
+    }
+}
+
 // ---- comparing with the vectors -----------------------------------------------
 
 /// The parts of a request slack_sdk's capture and ours must share: method,
@@ -252,11 +270,7 @@ async fn response_urls_get_what_slack_sdk_posts_and_no_token() {
 #[tokio::test]
 async fn a_public_answer_goes_to_the_response_url_in_channel() {
     let fake = FakeSlack::start().await;
-    let to = ReplyContext {
-        conversation: Some(CHANNEL.into()),
-        response_url: Some(fake.url(RESPONSE_PATH)),
-        ..Default::default()
-    };
+    let to = in_channel(&fake);
     let reply = Reply::Message(Message::text(Level::Info, "Done"));
     fake.dispatcher().send(&to, &reply).await.unwrap();
     let theirs = &vector("response_url in_channel")[0];
@@ -268,10 +282,7 @@ async fn a_public_answer_goes_to_the_response_url_in_channel() {
 #[tokio::test]
 async fn deleting_a_prompt_posts_delete_original() {
     let fake = FakeSlack::start().await;
-    let to = ReplyContext {
-        response_url: Some(fake.url(RESPONSE_PATH)),
-        ..Default::default()
-    };
+    let to = response_url_only(&fake);
     fake.dispatcher().delete_prompt(&to).await.unwrap();
     assert_same_json(&fake.requests()[0], &vector("response_url delete_original")[0]);
 }
@@ -464,10 +475,8 @@ fn big_table() -> Block {
 async fn an_answer_with_files_is_posted_then_uploaded_in_its_thread() {
     let fake = FakeSlack::start().await;
     let to = ReplyContext {
-        conversation: Some(CHANNEL.into()),
         thread: Some(THREAD.into()),
-        response_url: Some(fake.url(RESPONSE_PATH)),
-        ..Default::default()
+        ..in_channel(&fake)
     };
     let reply = Reply::Message(Message {
         blocks: vec![Block::Text("Here:".into()), big_table()],
@@ -502,11 +511,7 @@ async fn files_for_a_channel_the_bot_is_not_in_fall_back_to_the_response_url() {
         StatusCode::OK,
         r#"{"ok":false,"error":"not_in_channel"}"#,
     ));
-    let to = ReplyContext {
-        conversation: Some(CHANNEL.into()),
-        response_url: Some(fake.url(RESPONSE_PATH)),
-        ..Default::default()
-    };
+    let to = in_channel(&fake);
     let reply = Reply::Message(Message {
         blocks: vec![big_table()],
         ..Default::default()
@@ -525,10 +530,8 @@ async fn files_for_a_channel_the_bot_is_not_in_fall_back_to_the_response_url() {
 async fn a_private_answer_goes_to_the_response_url_ephemerally() {
     let fake = FakeSlack::start().await;
     let to = ReplyContext {
-        conversation: Some(CHANNEL.into()),
-        response_url: Some(fake.url(RESPONSE_PATH)),
         user: Some(USER.into()),
-        ..Default::default()
+        ..in_channel(&fake)
     };
     let reply = Reply::Message(Message::text(Level::Info, "secret").privately());
     fake.dispatcher().send(&to, &reply).await.unwrap();
@@ -579,10 +582,8 @@ async fn in_direct_messages_a_private_answer_is_an_ordinary_message() {
 async fn a_private_answer_with_files_goes_to_direct_messages() {
     let fake = FakeSlack::start().await;
     let to = ReplyContext {
-        conversation: Some(CHANNEL.into()),
-        response_url: Some(fake.url(RESPONSE_PATH)),
         user: Some(USER.into()),
-        ..Default::default()
+        ..in_channel(&fake)
     };
     let reply = Reply::Message(
         Message {
@@ -623,10 +624,8 @@ fn menu(continuation: String) -> Reply {
 async fn a_menu_is_shown_to_the_asker_only() {
     let fake = FakeSlack::start().await;
     let mut to = ReplyContext {
-        conversation: Some(CHANNEL.into()),
-        response_url: Some(fake.url(RESPONSE_PATH)),
         user: Some(USER.into()),
-        ..Default::default()
+        ..in_channel(&fake)
     };
     fake.dispatcher().send(&to, &menu("tok".into())).await.unwrap();
     let body = fake.requests()[0].json();
@@ -648,10 +647,7 @@ async fn a_menu_is_shown_to_the_asker_only() {
 #[tokio::test]
 async fn a_menu_whose_state_is_too_long_tells_the_user_to_type_instead() {
     let fake = FakeSlack::start().await;
-    let to = ReplyContext {
-        response_url: Some(fake.url(RESPONSE_PATH)),
-        ..Default::default()
-    };
+    let to = response_url_only(&fake);
     let err = fake
         .dispatcher()
         .send(&to, &menu("x".repeat(256)))
@@ -703,10 +699,7 @@ async fn a_form_opens_a_modal_with_the_trigger() {
 #[tokio::test]
 async fn a_form_without_a_trigger_or_whose_trigger_expired_is_explained() {
     let fake = FakeSlack::start().await;
-    let mut to = ReplyContext {
-        response_url: Some(fake.url(RESPONSE_PATH)),
-        ..Default::default()
-    };
+    let mut to = response_url_only(&fake);
     let err = fake.dispatcher().send(&to, &form()).await.unwrap_err();
     assert!(matches!(err, DispatchError::Unsupported(_)), "{err:?}");
     assert_eq!(fake.paths(), [RESPONSE_PATH]);

@@ -17,9 +17,7 @@ use chatops_operator::{
     render::Target,
 };
 use chatops_testkit::fake_kube::{FakeApi, chatops, core};
-use objects::{
-    TARGET, gateway_config, nautobot_integration, secret, slack_platform, slack_secret, user_grant,
-};
+use objects::{TARGET, gateway_config, nautobot_integration, secret, user_grant, with_slack};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -66,6 +64,14 @@ where
 }
 
 /// The stored `Ready` condition of an object.
+/// Waits for the Ready condition of `plural`/`name`, and asserts it is False for `reason`.
+async fn assert_rejected(fake: &FakeApi, plural: &str, name: &str, reason: &str) {
+    let what = format!("{plural}/{name} rejected");
+    let condition = fake.eventually(&what, |fake| ready(fake, plural, name)).await;
+    assert_eq!(condition["status"], "False", "{condition}");
+    assert_eq!(condition["reason"], reason, "{condition}");
+}
+
 fn ready(fake: &FakeApi, plural: &str, name: &str) -> Option<Value> {
     let object = fake.get(&chatops(plural), name)?;
     object["status"]["conditions"]
@@ -85,9 +91,7 @@ fn config_map_applies(fake: &FakeApi) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_grants_synced_at_once_are_rendered_in_few_applies() {
-    let fake = &FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = &with_slack().await;
     with_loop(fake, |health| async move {
         fake.eventually("the first ConfigMap", |fake| {
             gateway_config(fake).filter(|config| config.platforms.contains_key("slack"))
@@ -135,7 +139,9 @@ async fn five_hundred_grants_synced_at_once_are_rendered_in_few_applies() {
         })
         .await;
 
-        // Nothing changed any more: the loop writes nothing.
+        // Nothing changed any more: the loop writes nothing. A negative check
+        // with no signal of idleness to wait on, so it gives the loop a second
+        // (its longest debounce) to write what it should not.
         let settled = fake.writes().len();
         tokio::time::sleep(Duration::from_secs(1)).await;
         let late: Vec<String> = fake.writes()[settled..]
@@ -155,13 +161,7 @@ async fn a_secret_created_after_its_integration_is_picked_up() {
         nautobot_integration("nautobot", "nautobot", "nautobot"),
     );
     with_loop(fake, |_| async move {
-        let condition = fake
-            .eventually("the Integration rejected", |fake| {
-                ready(fake, "integrations", "nautobot")
-            })
-            .await;
-        assert_eq!(condition["status"], "False", "{condition}");
-        assert_eq!(condition["reason"], "SecretNotFound", "{condition}");
+        assert_rejected(fake, "integrations", "nautobot", "SecretNotFound").await;
         let config = gateway_config(fake).expect("a ConfigMap");
         assert!(config.integrations.is_empty());
 
@@ -182,9 +182,7 @@ async fn a_secret_created_after_its_integration_is_picked_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_object_does_not_stall_the_others() {
-    let fake = &FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = &with_slack().await;
     with_loop(fake, |_| async move {
         fake.eventually("the first ConfigMap", gateway_config).await;
 
@@ -201,13 +199,7 @@ async fn a_malformed_object_does_not_stall_the_others() {
             .eventually("the good grant Ready", |fake| ready(fake, "accessgrants", "good"))
             .await;
         assert_eq!(good["status"], "True", "{good}");
-        let bad = fake
-            .eventually("the bad grant rejected", |fake| {
-                ready(fake, "accessgrants", "bad")
-            })
-            .await;
-        assert_eq!(bad["status"], "False", "{bad}");
-        assert_eq!(bad["reason"], "Invalid", "{bad}");
+        assert_rejected(fake, "accessgrants", "bad", "Invalid").await;
     })
     .await;
 }

@@ -86,6 +86,15 @@ struct Watching {
     task: JoinHandle<()>,
 }
 
+/// A fake API server holding a user grant `name` → `user` for each pair.
+async fn holding(grants: &[(&str, &str)]) -> FakeApi {
+    let fake = FakeApi::start().await;
+    for (name, user) in grants {
+        fake.put(GRANTS, user_grant(name, user));
+    }
+    fake
+}
+
 impl Watching {
     fn start(fake: &FakeApi, config: watcher::Config) -> Watching {
         let writer = Writer::new(grant_resource());
@@ -108,6 +117,13 @@ impl Watching {
             }
         });
         Watching { store, events, task }
+    }
+
+    /// [`Watching::start`], once the watcher has listed what there is.
+    async fn listed(fake: &FakeApi, config: watcher::Config) -> Watching {
+        let watching = Watching::start(fake, config);
+        watching.until(fake, "InitDone", 1).await;
+        watching
     }
 
     fn events(&self) -> Vec<String> {
@@ -147,11 +163,8 @@ impl Drop for Watching {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delete_removes_the_object_and_a_watcher_sees_it_go() {
-    let fake = &FakeApi::start().await;
-    fake.put(GRANTS, user_grant("alice", "U1"));
-    fake.put(GRANTS, user_grant("bob", "U2"));
-    let watching = Watching::start(fake, watcher::Config::default());
-    watching.until(fake, "InitDone", 1).await;
+    let fake = &holding(&[("alice", "U1"), ("bob", "U2")]).await;
+    let watching = Watching::listed(fake, watcher::Config::default()).await;
 
     let api = grants(fake);
     let deleted = api.delete("alice", &DeleteParams::default()).await.unwrap();
@@ -246,10 +259,8 @@ async fn a_stale_write_is_refused_409_and_a_second_create_409_already_exists() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_that_changes_nothing_bumps_no_version_and_tells_no_watcher() {
-    let fake = &FakeApi::start().await;
-    fake.put(GRANTS, user_grant("alice", "U1"));
-    let watching = Watching::start(fake, watcher::Config::default());
-    watching.until(fake, "InitDone", 1).await;
+    let fake = &holding(&[("alice", "U1")]).await;
+    let watching = Watching::listed(fake, watcher::Config::default()).await;
     let api = grants(fake);
     let version = fake.resource_version();
 
@@ -277,7 +288,8 @@ async fn a_write_that_changes_nothing_bumps_no_version_and_tells_no_watcher() {
         "the second status apply changed nothing"
     );
 
-    // Longer than the bookmark interval: bookmarks come, events do not.
+    // Longer than the bookmark interval: bookmarks come, events do not (a
+    // negative check over a window of time, nothing to wait on).
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(watching.count("Apply alice"), 1, "{:?}", watching.events());
     assert!(fake.writes().iter().all(|w| w.status == StatusCode::OK));
@@ -285,8 +297,7 @@ async fn a_write_that_changes_nothing_bumps_no_version_and_tells_no_watcher() {
 
 #[tokio::test]
 async fn generation_counts_spec_changes_and_status_is_a_subresource() {
-    let fake = &FakeApi::start().await;
-    fake.put(GRANTS, user_grant("alice", "U1"));
+    let fake = &holding(&[("alice", "U1")]).await;
     let api = grants(fake);
     let generation = |object: &DynamicObject| object.metadata.generation;
     let ready = json!({"apiVersion": "chatops.dev/v1alpha1", "kind": "AccessGrant", "status": {
@@ -394,8 +405,7 @@ async fn lists_come_in_pages_of_one_snapshot_and_a_watcher_pages_through_them() 
     );
 
     // A watcher listing two at a time sees every object, and then each change.
-    let watching = Watching::start(fake, watcher::Config::default().page_size(2));
-    watching.until(fake, "InitDone", 1).await;
+    let watching = Watching::listed(fake, watcher::Config::default().page_size(2)).await;
     assert_eq!(watching.count("InitApply"), 7);
     assert_eq!(watching.names(), ["g0", "g1", "g2", "g3", "g5", "g6", "g9"]);
     fake.delete(GRANTS, "g0");
@@ -419,13 +429,9 @@ async fn lists_come_in_pages_of_one_snapshot_and_a_watcher_pages_through_them() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_compaction_a_watcher_that_fell_behind_gets_410_and_lists_again() {
-    let fake = &FakeApi::start().await;
-    for name in ["a", "b", "c"] {
-        fake.put(GRANTS, user_grant(name, "U1"));
-    }
+    let fake = &holding(&[("a", "U1"), ("b", "U1"), ("c", "U1")]).await;
     // Its watches end after a second; it then watches again from its version.
-    let watching = Watching::start(fake, watcher::Config::default().timeout(1));
-    watching.until(fake, "InitDone", 1).await;
+    let watching = Watching::listed(fake, watcher::Config::default().timeout(1)).await;
     let refused = fake.fail(Fault::new(
         Some(Method::GET),
         "watch=true",
@@ -453,11 +459,8 @@ async fn after_a_compaction_a_watcher_that_fell_behind_gets_410_and_lists_again(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_ends_the_watches_and_the_watcher_recovers_by_listing_again() {
-    let fake = &FakeApi::start().await;
-    fake.put(GRANTS, user_grant("a", "U1"));
-    fake.put(GRANTS, user_grant("b", "U1"));
-    let watching = Watching::start(fake, watcher::Config::default());
-    watching.until(fake, "InitDone", 1).await;
+    let fake = &holding(&[("a", "U1"), ("b", "U1")]).await;
+    let watching = Watching::listed(fake, watcher::Config::default()).await;
     assert_eq!(fake.open_watches(), 1);
 
     fake.restart_for(Duration::from_millis(300));
@@ -638,7 +641,8 @@ async fn of_two_lease_managers_one_leads_and_the_other_takes_over_when_it_stops_
     );
     assert_eq!((conflict.code, conflict.reason.as_str()), (409, "Conflict"));
 
-    // Longer than the lease: a renews it, b waits.
+    // Longer than the lease: a renews it, b waits (a window of time: what
+    // must not happen is b taking over).
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(*a_leads.borrow() && !*b_leads.borrow());
     assert_eq!(holder().await.as_deref(), Some("a"));
@@ -659,8 +663,7 @@ async fn of_two_lease_managers_one_leads_and_the_other_takes_over_when_it_stops_
 
 #[tokio::test]
 async fn faults_refuse_matching_requests_until_healed() {
-    let fake = &FakeApi::start().await;
-    fake.put(GRANTS, user_grant("alice", "U1"));
+    let fake = &holding(&[("alice", "U1")]).await;
     let api = config_maps(fake);
     let apply = || {
         let api = api.clone();
@@ -725,6 +728,7 @@ async fn a_write_held_at_the_crash_point_never_happens() {
     // The client dies here, between its first and second write.
     second.abort();
     let third = tokio::spawn(create("third"));
+    // A negative check: the third write must not finish, and nothing signals that it will not.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(!third.is_finished(), "every later write is held too");
     fake.release();
@@ -747,8 +751,7 @@ async fn a_write_held_at_the_crash_point_never_happens() {
 
 #[tokio::test]
 async fn a_watch_sends_bookmarks_ends_at_its_timeout_and_from_before_a_compaction_gets_410() {
-    let fake = &FakeApi::start().await;
-    fake.put(GRANTS, user_grant("alice", "U1"));
+    let fake = &holding(&[("alice", "U1")]).await;
     let api = grants(fake);
     let version = fake.resource_version().to_string();
     let started = Instant::now();

@@ -11,7 +11,7 @@ use chatops_operator::{
     leader::Leadership,
 };
 use chatops_testkit::fake_kube::{FakeApi, chatops, core};
-use objects::{TARGET, gateway_config, operator_settings, slack_platform, slack_secret, user_grant};
+use objects::{TARGET, gateway_config, operator_settings, user_grant, with_slack};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -53,9 +53,7 @@ fn writes_since(fake: &FakeApi, from: usize) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease() {
-    let fake = &FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = &with_slack().await;
     fake.put(&chatops("accessgrants"), user_grant("alice", "U00001"));
 
     let (lead_a, leadership_a) = watch::channel(true);
@@ -105,6 +103,8 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
         // seen by both and written by neither.
         lead_a.send(false).unwrap();
         fake.put(&chatops("accessgrants"), user_grant("bob", "U00002"));
+        // A negative check: nothing signals that no replica will write, so
+        // give them longer than the debounce to do what they must not.
         tokio::time::sleep(Duration::from_millis(1000)).await;
         let between = writes_since(fake, before_flip);
         assert!(between.is_empty(), "writes while nobody leads: {between:#?}");

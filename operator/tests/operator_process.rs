@@ -14,9 +14,12 @@ use std::{
 };
 
 use chatops_crds::config::GatewayConfig;
-use chatops_testkit::fake_kube::{FakeApi, chatops, core};
-use objects::{TARGET, stored};
-use serde_json::{Value, json};
+use chatops_testkit::{
+    fake_kube::{FakeApi, chatops, core},
+    wait,
+};
+use objects::{TARGET, secret, slack_platform, user_grant};
+use serde_json::Value;
 
 const SIGNING_SECRET: &str = "s1gning-s3cret-value";
 const BOT_TOKEN: &str = "xoxb-b0t-t0ken-value";
@@ -72,23 +75,13 @@ users:
 /// Polls `url` until `check` accepts its status and body, for at most 10 s.
 async fn poll(url: &str, what: &str, check: impl Fn(u16, &str) -> bool) -> String {
     let client = reqwest::Client::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let mut last = String::new();
-    loop {
-        if let Ok(response) = client.get(url).send().await {
-            let status = response.status().as_u16();
-            let body = response.text().await.unwrap_or_default();
-            if check(status, &body) {
-                return body;
-            }
-            last = format!("{status}: {body}");
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}; last answer {last}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait::until_async(Duration::from_secs(10), what, || async {
+        let response = client.get(url).send().await.ok()?;
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_default();
+        check(status, &body).then_some(body)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -96,29 +89,13 @@ async fn the_binary_renders_serves_its_admin_port_logs_json_and_stops_on_sigterm
     let fake = &FakeApi::start().await;
     fake.put(
         &core("secrets"),
-        json!({"apiVersion": "v1", "kind": "Secret",
-            "metadata": {"name": "slack", "namespace": "chatops", "uid": "uid-secret-slack"},
-            "data": {"signing-secret": base64(SIGNING_SECRET), "bot-token": base64(BOT_TOKEN)}}),
-    );
-    fake.put(
-        &chatops("chatplatforms"),
-        stored(
-            "ChatPlatform",
+        secret(
             "slack",
-            json!({"type": "slack", "slack": {
-                "signingSecretRef": {"name": "slack", "key": "signing-secret"},
-                "botTokenRef": {"name": "slack", "key": "bot-token"},
-            }}),
+            &[("signing-secret", SIGNING_SECRET), ("bot-token", BOT_TOKEN)],
         ),
     );
-    fake.put(
-        &chatops("accessgrants"),
-        stored(
-            "AccessGrant",
-            "alice",
-            json!({"command": "*", "subcommand": "*", "grantType": "user", "name": "alice", "value": "U00001"}),
-        ),
-    );
+    fake.put(&chatops("chatplatforms"), slack_platform());
+    fake.put(&chatops("accessgrants"), user_grant("alice", "U00001"));
 
     let dir = tempfile::tempdir().unwrap();
     let config_path = dir.path().join("kubeconfig");
@@ -216,17 +193,10 @@ async fn the_binary_renders_serves_its_admin_port_logs_json_and_stops_on_sigterm
         .status()
         .unwrap();
     assert!(killed.success());
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        if let Some(status) = operator.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no exit within 5 s of SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = wait::until(Duration::from_secs(5), "the exit after SIGTERM", || {
+        operator.0.try_wait().unwrap()
+    })
+    .await;
     reader.join().unwrap();
     let lines = lines.lock().unwrap().clone();
     assert!(status.success(), "exit {status}; stderr: {lines:#?}");

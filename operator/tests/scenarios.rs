@@ -15,10 +15,13 @@ use chatops_operator::{
     controller::{self, Health},
     leader::{Election, Leadership, LeaseSettings},
 };
-use chatops_testkit::fake_kube::{FakeApi, Fault, chatops, core};
+use chatops_testkit::{
+    fake_kube::{FakeApi, Fault, chatops, core},
+    wait,
+};
 use objects::{
     TARGET, gateway_config, nautobot_integration, operator_settings, secret, slack_platform, slack_secret,
-    stored, user_grant,
+    stored, user_grant, with_slack,
 };
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -146,16 +149,9 @@ fn told(fake: &FakeApi, about: &str, reason: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// Polls `check` every 50 ms for up to `patience`.
+/// Waits until `check` holds, for up to `patience`.
 async fn within(patience: Duration, what: &str, check: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + patience;
-    while !check() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait::until(patience, what, || check().then_some(())).await;
 }
 
 async fn converge(fake: &FakeApi) -> usize {
@@ -250,7 +246,8 @@ async fn each_refused_write_is_counted_told_once_retried_and_recovered() {
         let what = format!("{:?}", refusal.fault);
         // One operator throughout: it fails, then recovers.
         run_until(&fake, health.clone(), async {
-            // Retried after 1 s and 2 s: three attempts in 3.5 s.
+            // Retried after 1 s and 2 s: three attempts in 3.5 s. A window,
+            // not a wait: the bounds below say the backoff was kept.
             tokio::time::sleep(Duration::from_millis(3500)).await;
             let (refused, metrics, failing_story) =
                 (fake.refused_by(fault), health.metrics.encode(), story(&fake));
@@ -340,31 +337,48 @@ async fn deleting_each_kind_and_a_secret_reaches_the_gateway() {
         let config = || gateway_config(&fake).unwrap();
         assert_eq!(config().account_links.len(), 1);
 
-        fake.delete(&chatops("accessgrants"), "bob").expect("bob existed");
-        fake.eventually("bob's grant gone", |_| (config().grants.len() == 1).then_some(()))
-            .await;
-        fake.delete(&chatops("accountlinks"), "alice").unwrap();
-        fake.eventually("the link gone", |_| {
-            config().account_links.is_empty().then_some(())
-        })
-        .await;
-        fake.delete(&core("secrets"), "nautobot").unwrap();
-        fake.eventually("the integration without its Secret", |fake| {
-            (ready(fake, "integrations", "nautobot")
-                == Some(("False".to_owned(), "SecretNotFound".to_owned())))
-            .then_some(())
-        })
-        .await;
-        fake.delete(&chatops("integrations"), "nautobot").unwrap();
-        fake.eventually("the integration gone", |_| {
-            config().integrations.is_empty().then_some(())
-        })
-        .await;
-        fake.delete(&chatops("chatplatforms"), "slack").unwrap();
-        fake.eventually("the platform gone", |_| {
-            config().platforms.is_empty().then_some(())
-        })
-        .await;
+        // Each deletion, in turn, and what shows it reached the gateway.
+        type Gone<'a> = Box<dyn Fn(&FakeApi) -> bool + 'a>;
+        let deletions: [(String, &str, &str, Gone<'_>); 5] = [
+            (
+                chatops("accessgrants"),
+                "bob",
+                "bob's grant gone",
+                Box::new(|_: &FakeApi| config().grants.len() == 1),
+            ),
+            (
+                chatops("accountlinks"),
+                "alice",
+                "the link gone",
+                Box::new(|_: &FakeApi| config().account_links.is_empty()),
+            ),
+            (
+                core("secrets"),
+                "nautobot",
+                "the integration without its Secret",
+                Box::new(|fake: &FakeApi| {
+                    ready(fake, "integrations", "nautobot")
+                        == Some(("False".to_owned(), "SecretNotFound".to_owned()))
+                }),
+            ),
+            (
+                chatops("integrations"),
+                "nautobot",
+                "the integration gone",
+                Box::new(|_: &FakeApi| config().integrations.is_empty()),
+            ),
+            (
+                chatops("chatplatforms"),
+                "slack",
+                "the platform gone",
+                Box::new(|_: &FakeApi| config().platforms.is_empty()),
+            ),
+        ];
+        for (collection, name, what, gone) in deletions {
+            fake.delete(&collection, name)
+                .unwrap_or_else(|| panic!("{name} existed"));
+            fake.eventually(what, |fake| gone(fake).then_some(())).await;
+        }
         fake.settled(Duration::from_millis(500)).await;
     })
     .await;
@@ -434,9 +448,7 @@ async fn an_api_server_restart_mid_watch_is_not_ready_meanwhile_and_relisted_aft
 
 #[tokio::test]
 async fn more_objects_than_a_page_are_all_listed() {
-    let fake = FakeApi::start().await;
-    fake.put(&core("secrets"), slack_secret());
-    fake.put(&chatops("chatplatforms"), slack_platform());
+    let fake = with_slack().await;
     // kube's watcher lists 500 a page (`limit=500`, then `continue=`): the
     // fake pages as the API server does (fake_api_behaves.rs checks it), so
     // 620 rendered means the operator read past the first page.

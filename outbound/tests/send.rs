@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use chatops_outbound::{Client, ClientSettings, OutboundError, RetryPolicy, send};
+use chatops_outbound::{Answer, Client, ClientSettings, OutboundError, RetryPolicy, send};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -31,9 +31,22 @@ async fn answering(first: ResponseTemplate, times: u64) -> MockServer {
     server
 }
 
+/// `send` of one GET, as `api` under `policy`, to a server answering `first`
+/// ten times and then 200; the server too, for what it received.
+async fn get_from(
+    first: ResponseTemplate,
+    api: &'static str,
+    policy: &RetryPolicy,
+) -> (MockServer, Result<Answer, OutboundError>) {
+    let server = answering(first, 10).await;
+    let client = Client::default();
+    let answer = send(api, policy, || Some(client.get(server.uri()))).await;
+    (server, answer)
+}
+
 /// One GET answered 429 with `Retry-After: retry_after` first, then 200:
 /// how long it took, and the answer.
-async fn after_one_429(retry_after: &str) -> (Duration, chatops_outbound::Answer) {
+async fn after_one_429(retry_after: &str) -> (Duration, Answer) {
     let server = answering(
         ResponseTemplate::new(429).insert_header("Retry-After", retry_after),
         1,
@@ -94,11 +107,9 @@ fn httpdate_in(wait: Duration) -> String {
 
 #[tokio::test]
 async fn rate_limits_give_up_after_max_retries() {
-    let server = answering(ResponseTemplate::new(429).insert_header("Retry-After", "0"), 10).await;
-    let client = Client::default();
-    let err = send("chat.postMessage", &policy(2), || Some(client.get(server.uri())))
-        .await
-        .unwrap_err();
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "0");
+    let (server, answer) = get_from(limited, "chat.postMessage", &policy(2)).await;
+    let err = answer.unwrap_err();
     assert!(
         matches!(
             err,
@@ -119,24 +130,17 @@ async fn rate_limits_give_up_after_max_retries() {
 
 #[tokio::test]
 async fn retry_statuses_back_off_and_then_return_the_answer() {
-    let server = answering(ResponseTemplate::new(502), 10).await;
-    let client = Client::default();
     let policy = policy(2).with_retry_statuses(&[502], Duration::from_millis(10));
-    let answer = send("test", &policy, || Some(client.get(server.uri())))
-        .await
-        .unwrap();
+    let (_, answer) = get_from(ResponseTemplate::new(502), "test", &policy).await;
+    let answer = answer.unwrap();
     assert_eq!((answer.status.as_u16(), answer.attempts), (502, 3));
 }
 
 #[tokio::test]
 async fn a_single_attempt_returns_a_429_as_it_is() {
-    let server = answering(ResponseTemplate::new(429), 10).await;
-    let client = Client::default();
-    let answer = send("test", &RetryPolicy::single_attempt(), || {
-        Some(client.get(server.uri()))
-    })
-    .await
-    .unwrap();
+    let single = RetryPolicy::single_attempt();
+    let (_, answer) = get_from(ResponseTemplate::new(429), "test", &single).await;
+    let answer = answer.unwrap();
     assert_eq!((answer.status.as_u16(), answer.attempts), (429, 1));
 }
 
@@ -154,13 +158,9 @@ async fn a_request_that_cannot_be_resent_is_said_so() {
 
 #[tokio::test]
 async fn large_answers_are_refused() {
-    let server = answering(ResponseTemplate::new(200).set_body_string("x".repeat(100)), 10).await;
-    let client = Client::default();
-    let err = send("keys", &policy(0).with_max_body(10), || {
-        Some(client.get(server.uri()))
-    })
-    .await
-    .unwrap_err();
+    let large = ResponseTemplate::new(200).set_body_string("x".repeat(100));
+    let (_, answer) = get_from(large, "keys", &policy(0).with_max_body(10)).await;
+    let err = answer.unwrap_err();
     assert!(
         matches!(err, OutboundError::TooLarge { limit: 10, .. }),
         "{err:?}"
@@ -191,13 +191,11 @@ async fn transport_errors_carry_no_url_and_no_token() {
 
 #[tokio::test]
 async fn a_slow_answer_times_out() {
-    let server = answering(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)), 10).await;
-    let client = Client::default();
     let mut policy = policy(0);
     policy.timeout = Some(Duration::from_millis(100));
-    let err = send("slow", &policy, || Some(client.get(server.uri())))
-        .await
-        .unwrap_err();
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(2));
+    let (_, answer) = get_from(slow, "slow", &policy).await;
+    let err = answer.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(
         err.to_string().starts_with("slow: request failed: timed out"),

@@ -199,6 +199,22 @@ impl<P: Platform> FakeApi<P> {
     pub async fn wait_for(&self, limit: Duration, matches: impl Fn(&P::Entry) -> bool) -> Option<P::Entry> {
         crate::wait::within(limit, || self.requests().into_iter().find(|r| matches(r))).await
     }
+
+    /// Waits (up to `limit`) until `count` requests satisfy `matches`, and
+    /// returns them all; panics naming `what` when they do not come.
+    pub async fn wait_for_all(
+        &self,
+        limit: Duration,
+        count: usize,
+        what: &str,
+        matches: impl Fn(&P::Entry) -> bool,
+    ) -> Vec<P::Entry> {
+        crate::wait::until(limit, what, || {
+            let found: Vec<P::Entry> = self.requests().into_iter().filter(|r| matches(r)).collect();
+            (found.len() >= count).then_some(found)
+        })
+        .await
+    }
 }
 
 async fn answer<P: Platform>(

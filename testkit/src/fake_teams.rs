@@ -17,8 +17,7 @@ use std::{
 };
 
 use axum::{
-    body::Bytes,
-    http::{HeaderMap, Method, StatusCode},
+    http::{Method, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde_json::{Value, json};
@@ -105,17 +104,12 @@ pub fn encode_segment(segment: &str) -> String {
         .collect()
 }
 
-/// One request the fake received, with how the fake answered it.
+/// One request the fake received (its path raw, percent-encoded as sent),
+/// with how the fake answered it.
 #[derive(Clone, Debug)]
 pub struct Recorded {
-    /// The HTTP method.
-    pub method: Method,
-    /// The path, raw (percent-encoded as sent).
-    pub path: String,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The raw body.
-    pub body: Bytes,
+    /// The request, as every fake records it.
+    pub request: fake_api::Recorded,
     /// The `id` the fake answered with, for connector POSTs and PUTs.
     pub answered_id: Option<String>,
     /// The status the fake answered with.
@@ -125,27 +119,22 @@ pub struct Recorded {
 impl From<fake_api::Recorded> for Recorded {
     fn from(request: fake_api::Recorded) -> Recorded {
         Recorded {
-            method: request.method,
-            path: request.path,
-            headers: request.headers,
-            body: request.body,
+            request,
             answered_id: None,
             status: StatusCode::OK,
         }
     }
 }
 
+impl std::ops::Deref for Recorded {
+    type Target = fake_api::Recorded;
+
+    fn deref(&self) -> &fake_api::Recorded {
+        &self.request
+    }
+}
+
 impl Recorded {
-    /// The body as JSON, or `Null`.
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// The body as text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
     /// The `Authorization` header, or "".
     pub fn authorization(&self) -> String {
         self.headers

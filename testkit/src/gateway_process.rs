@@ -38,7 +38,17 @@ pub fn operator_binary() -> PathBuf {
 /// returns its path. Cargo exposes only a package's own binaries to its tests
 /// (`CARGO_BIN_EXE_*`), so this crate builds the other components' itself.
 fn workspace_binary(package: &str, bin: &str) -> PathBuf {
-    let status = Command::new(env!("CARGO"))
+    let mut cargo = Command::new(env!("CARGO"));
+    // Cargo gives a test its package's variables (`CARGO_MANIFEST_DIR`,
+    // `CARGO_PKG_NAME`, …). Passed on, they look like a change to the build
+    // scripts that watch them (ring's), and each run would rebuild half the
+    // tree, then the next `cargo test` half of it again.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_package_variable) {
+            cargo.env_remove(name);
+        }
+    }
+    let status = cargo
         .args(["build", "--quiet", "-p", package, "--bin", bin])
         .current_dir(workspace_root())
         .status()
@@ -48,6 +58,19 @@ fn workspace_binary(package: &str, bin: &str) -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));
     target.join("debug").join(bin)
+}
+
+/// Whether `name` is one of the variables Cargo sets for a package's build
+/// script, test or binary (not one of its own settings, such as `CARGO_HOME`).
+fn is_package_variable(name: &str) -> bool {
+    name == "OUT_DIR"
+        || name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || name.starts_with("CARGO_BIN_")
+        || matches!(
+            name,
+            "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR"
+        )
 }
 
 fn free_port() -> SocketAddr {
@@ -259,6 +282,59 @@ impl Gateway {
             .filter_map(|rest| rest.strip_prefix(' '))
             .filter_map(|value| value.trim().parse::<f64>().ok())
             .sum()
+    }
+
+    /// How many webhook requests to `platform`'s `endpoint` ended with
+    /// `outcome` (`chatops_gateway_webhook_requests_total`), 0 when none did.
+    pub async fn requests_counted(&self, platform: &str, endpoint: &str, outcome: &str) -> u64 {
+        let labels = [
+            ("platform", platform),
+            ("endpoint", endpoint),
+            ("outcome", outcome),
+        ];
+        metric(self.admin, "chatops_gateway_webhook_requests_total", &labels).await as u64
+    }
+
+    /// Waits up to 10 s until [`Gateway::requests_counted`] reaches `count`:
+    /// the gateway is done deciding about that many requests, so a test can
+    /// then check what they did not cause.
+    pub async fn wait_for_requests(&self, platform: &str, endpoint: &str, outcome: &str, count: u64) {
+        let what = format!("{count} {platform} {endpoint} requests {outcome}");
+        wait::until_async(Duration::from_secs(10), what, || async {
+            (self.requests_counted(platform, endpoint, outcome).await >= count).then_some(())
+        })
+        .await;
+    }
+
+    /// [`Gateway::wait_for_requests`] for each (`endpoint`, `outcome`, `count`)
+    /// of `platform`: the gateway is done deciding about them all.
+    pub async fn wait_for_outcomes(&self, platform: &str, counts: &[(&str, &str, u64)]) {
+        for (endpoint, outcome, count) in counts {
+            self.wait_for_requests(platform, endpoint, outcome, *count).await;
+        }
+    }
+
+    /// How many commands (and prompt answers) the gateway ran to the end on
+    /// `platform` (`chatops_gateway_commands_total`): counted once the answer
+    /// was delivered and an answered prompt deleted.
+    pub async fn commands_counted(&self, platform: &str) -> u64 {
+        metric(
+            self.admin,
+            "chatops_gateway_commands_total",
+            &[("platform", platform)],
+        )
+        .await as u64
+    }
+
+    /// Waits up to 10 s until [`Gateway::commands_counted`] reaches `count`:
+    /// the gateway has finished that many commands, so a test can then check
+    /// what they did not do.
+    pub async fn wait_for_commands(&self, platform: &str, count: u64) {
+        let what = format!("{count} {platform} commands run");
+        wait::until_async(Duration::from_secs(10), what, || async {
+            (self.commands_counted(platform).await >= count).then_some(())
+        })
+        .await;
     }
 
     /// The URL of a webhook path, e.g. `/hooks/slack/commands`.

@@ -7,6 +7,7 @@
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
 //! - [`gateway_process`]: the real gateway binary, started and stopped;
+//! - [`platforms`]: Mattermost, Webex and Teams beside the quickstart, and their requests;
 //! - [`kubelet`]: a ConfigMap or Secret volume laid out as kubelet mounts it;
 //! - [`nautobot_live`]: the real Nautobot of `scripts/nautobot/up`, and a Slack that takes uploads;
 //! - [`wait`]: waits on a condition, in place of fixed sleeps;
@@ -23,6 +24,7 @@ pub mod gateway_process;
 pub mod kubelet;
 pub mod manifests;
 pub mod nautobot_live;
+pub mod platforms;
 pub mod quickstart;
 pub mod signed;
 pub mod slack_requests;
@@ -30,7 +32,10 @@ pub mod wait;
 
 use std::path::PathBuf;
 
-use chatops_crds::manifests::{Loaded, load_dir};
+use chatops_crds::{
+    Compiled,
+    manifests::{Loaded, load_dir},
+};
 
 /// The workspace root, whatever directory the tests run from.
 pub fn workspace_root() -> PathBuf {
@@ -44,6 +49,20 @@ pub fn workspace_root() -> PathBuf {
 pub fn load_quickstart() -> Loaded {
     let dir = quickstart_dir();
     load_dir(&dir, "default").expect("examples/quickstart loads")
+}
+
+/// Compiles `loaded`, and panics unless every document was a resource and
+/// every resource compiled ready (`what` names the manifests in the panic).
+pub fn compile_ready(loaded: Loaded, what: &str) -> Compiled {
+    assert!(
+        loaded.ignored.is_empty(),
+        "unexpected documents in {what}: {:?}",
+        loaded.ignored
+    );
+    let compiled = loaded.compile();
+    let rejected: Vec<String> = compiled.rejected().map(ToString::to_string).collect();
+    assert!(rejected.is_empty(), "{what}: {rejected:#?}");
+    compiled
 }
 
 /// `examples/quickstart/`, the manifests a first-day user applies.

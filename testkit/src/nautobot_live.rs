@@ -87,10 +87,7 @@ impl Nautobot {
                 .expect("an HTTP client"),
         };
         let status = nautobot
-            .http
-            .get(format!("{}/api/status/", nautobot.url))
-            .header("Authorization", format!("Token {}", nautobot.admin_token))
-            .header("Accept", "application/json")
+            .as_admin(reqwest::Method::GET, "/api/status/")
             .send()
             .await;
         match status {
@@ -107,13 +104,18 @@ impl Nautobot {
         }
     }
 
+    /// A `method` request of `{url}{path}` with the admin token, asking for JSON.
+    fn as_admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.url))
+            .header("Authorization", format!("Token {}", self.admin_token))
+            .header("Accept", "application/json")
+    }
+
     /// `GET {url}{path}` with the admin token, as JSON; panics unless 200.
     pub async fn get(&self, path: &str) -> Value {
         let answer = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .header("Authorization", format!("Token {}", self.admin_token))
-            .header("Accept", "application/json")
+            .as_admin(reqwest::Method::GET, path)
             .send()
             .await
             .unwrap_or_else(|err| panic!("GET {path}: {err}"));
@@ -149,10 +151,7 @@ impl Nautobot {
             .to_owned();
         let id = device["id"].as_str().expect("a device id");
         let answer = self
-            .http
-            .patch(format!("{}/api/dcim/devices/{id}/", self.url))
-            .header("Authorization", format!("Token {}", self.admin_token))
-            .header("Accept", "application/json")
+            .as_admin(reqwest::Method::PATCH, &format!("/api/dcim/devices/{id}/"))
             .json(&json!({"status": status_id}))
             .send()
             .await
@@ -407,14 +406,7 @@ spec:
 /// would load it.
 pub fn check_manifests(dir: &Path) {
     let loaded = chatops_crds::manifests::load_dir(dir, "default").expect("the live manifests load");
-    assert!(
-        loaded.ignored.is_empty(),
-        "unexpected documents: {:?}",
-        loaded.ignored
-    );
-    let compiled = loaded.compile();
-    let rejected: Vec<String> = compiled.rejected().map(ToString::to_string).collect();
-    assert!(rejected.is_empty(), "the live manifests: {rejected:#?}");
+    let compiled = crate::compile_ready(loaded, "the live manifests");
     assert!(
         compiled.config.integrations.contains_key("nautobot"),
         "the Integration nautobot is in the configuration"
@@ -583,14 +575,8 @@ pub async fn wait_for_answer(
     limit: Duration,
     done: impl Fn(&str) -> bool,
 ) -> String {
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        let text = answer_text(fake, id);
-        if done(&text) || tokio::time::Instant::now() > deadline {
-            return text;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let found = crate::wait::within(limit, || Some(answer_text(fake, id)).filter(|text| done(text))).await;
+    found.unwrap_or_else(|| answer_text(fake, id))
 }
 
 /// A menu the gateway posted: its `static_select`'s action_id (the signed continuation)
@@ -620,38 +606,32 @@ impl Menu {
 /// Waits (up to `limit`) for a menu posted to the response URL of `id`.
 pub async fn wait_for_menu(fake: &LiveSlack, id: &str, limit: Duration) -> Result<Menu, String> {
     let path = format!("/response/{id}");
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        let posted: Vec<Value> = fake
-            .requests()
-            .iter()
-            .filter(|r| r.path == path)
-            .map(Recorded::json)
-            .collect();
-        for message in &posted {
-            if let Some(select) = find_select(message) {
-                let options = select["options"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|o| {
-                        let label = o["text"]["text"].as_str().unwrap_or_default().to_owned();
-                        let value = o["value"].as_str().unwrap_or_default().to_owned();
-                        (label, value)
-                    })
-                    .collect();
-                return Ok(Menu {
-                    action_id: select["action_id"].as_str().unwrap_or_default().to_owned(),
-                    options,
-                    message: message.clone(),
-                });
-            }
-        }
-        if tokio::time::Instant::now() > deadline {
-            return Err(format!("no menu on {path}; got {}", answer_text(fake, id)));
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let menu = crate::wait::within(limit, || {
+        let posted = fake.requests().into_iter().filter(|r| r.path == path);
+        posted.map(|r| r.json()).find_map(|message| menu_of(&message))
+    })
+    .await;
+    menu.ok_or_else(|| format!("no menu on {path}; got {}", answer_text(fake, id)))
+}
+
+/// The menu of a posted `message`, if it has one.
+fn menu_of(message: &Value) -> Option<Menu> {
+    let select = find_select(message)?;
+    let options = select["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            let label = o["text"]["text"].as_str().unwrap_or_default().to_owned();
+            let value = o["value"].as_str().unwrap_or_default().to_owned();
+            (label, value)
+        })
+        .collect();
+    Some(Menu {
+        action_id: select["action_id"].as_str().unwrap_or_default().to_owned(),
+        options,
+        message: message.clone(),
+    })
 }
 
 /// The first `static_select` element in a Block Kit message.

@@ -25,3 +25,5 @@ pub const NO_SLACK: &str = "http://127.0.0.1:9/api";
 pub const PATIENCE: Duration = Duration::from_secs(10);
 /// The settings the platform tests start from: answers in place, not private.
 pub const DEFAULT_SETTINGS: &str = "  deleteInputOnSubmission: false\n  sendAllMessagesPrivate: false\n";
+/// The settings of the tests of answered prompts: deleted once answered, answers not private.
+pub const DELETE_INPUT: &str = "  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: false\n";

@@ -37,6 +37,45 @@ pub fn slash_command(
         .finish()
 }
 
+/// Alice's `/chatops {text}` in the quickstart's channel, answered at `response_url`.
+pub fn alice_chatops(text: &str, response_url: &str) -> String {
+    use crate::quickstart::{ALICE, CHANNEL, WORKSPACE};
+    slash_command(WORKSPACE, CHANNEL, ALICE, "/chatops", text, response_url)
+}
+
+/// An Events API `app_mention` of the bot by `user`, asking `chatops whoami`
+/// in the quickstart's channel, delivered as event `event_id`.
+pub fn mention(event_id: &str, user: &str) -> String {
+    use crate::quickstart::{CHANNEL, WORKSPACE};
+    serde_json::json!({
+        "token": "x", "team_id": WORKSPACE, "api_app_id": "A0EXAMPLE01", "type": "event_callback",
+        "event_id": event_id, "event_time": 1_700_000_000,
+        "event": {"type": "app_mention", "user": user, "text": "<@U0BOT0001> chatops whoami",
+                  "ts": "1700000000.000100", "channel": CHANNEL, "event_ts": "1700000000.000100"}
+    })
+    .to_string()
+}
+
+/// What every interaction of `user` of `team` carries: its `kind`, who, the
+/// app, the (unused) verification token and a trigger.
+fn interaction(kind: &str, team: &str, user: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": kind,
+        "team": {"id": team, "domain": "example"},
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": team},
+        "api_app_id": "A0EXAMPLE01",
+        "token": "unused-verification-token",
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+    })
+}
+
+/// The form-encoded body of an interaction: its `payload` as JSON.
+fn form_body(payload: &serde_json::Value) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
 /// A `block_actions` interaction choosing `value` from the menu whose action_id is `action_id`.
 pub fn menu_choice(
     team: &str,
@@ -46,27 +85,20 @@ pub fn menu_choice(
     value: &str,
     response_url: &str,
 ) -> String {
-    let payload = serde_json::json!({
-        "type": "block_actions",
-        "team": {"id": team, "domain": "example"},
-        "user": {"id": user, "username": "someone", "name": "someone", "team_id": team},
-        "api_app_id": "A0EXAMPLE01",
-        "token": "unused-verification-token",
-        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true},
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-        "channel": {"id": channel, "name": "general"},
-        "response_url": response_url,
-        "actions": [{
-            "type": "static_select",
-            "action_id": action_id,
-            "block_id": "prompt",
-            "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
-            "action_ts": "1700000001.000200"
-        }]
+    let mut payload = interaction("block_actions", team, user);
+    payload["container"] = serde_json::json!({
+        "type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true
     });
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &payload.to_string())
-        .finish()
+    payload["channel"] = serde_json::json!({"id": channel, "name": "general"});
+    payload["response_url"] = response_url.into();
+    payload["actions"] = serde_json::json!([{
+        "type": "static_select",
+        "action_id": action_id,
+        "block_id": "prompt",
+        "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+        "action_ts": "1700000001.000200"
+    }]);
+    form_body(&payload)
 }
 
 /// A `view_submission` interaction of the modal `view` (as the gateway sent it to
@@ -88,24 +120,15 @@ pub fn view_submission(team: &str, user: &str, view: &serde_json::Value, answers
         let block_id = block["block_id"].as_str().unwrap_or_default().to_owned();
         values.insert(block_id, serde_json::json!({ action_id: state }));
     }
-    let payload = serde_json::json!({
-        "type": "view_submission",
-        "team": {"id": team, "domain": "example"},
-        "user": {"id": user, "username": "someone", "name": "someone", "team_id": team},
-        "api_app_id": "A0EXAMPLE01",
-        "token": "unused-verification-token",
-        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-        "view": {
-            "id": "V0EXAMPLE01",
-            "team_id": team,
-            "type": "modal",
-            "callback_id": view["callback_id"],
-            "private_metadata": view["private_metadata"],
-            "state": {"values": values},
-        },
-        "response_urls": []
+    let mut payload = interaction("view_submission", team, user);
+    payload["view"] = serde_json::json!({
+        "id": "V0EXAMPLE01",
+        "team_id": team,
+        "type": "modal",
+        "callback_id": view["callback_id"],
+        "private_metadata": view["private_metadata"],
+        "state": {"values": values},
     });
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &payload.to_string())
-        .finish()
+    payload["response_urls"] = serde_json::json!([]);
+    form_body(&payload)
 }

@@ -11,8 +11,9 @@ use std::{
 use chatops_tests::{
     copy_quickstart,
     gateway_process::{Gateway, Source, gateway_binary},
-    quickstart::{ALICE, CHANNEL, FORM, NO_SLACK, PATIENCE, WORKSPACE},
-    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
+    quickstart::{ALICE, FORM, NO_SLACK, PATIENCE},
+    quickstart_dir,
+    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, alice_chatops, now, post_signed},
     workspace_root,
 };
 
@@ -38,15 +39,8 @@ async fn the_demo_listener_prints_the_answer() {
     let first = lines.next().unwrap().unwrap();
     assert!(first.contains(&format!("127.0.0.1:{port}")), "{first}");
 
-    let gateway = Gateway::start(&workspace_root().join("examples/quickstart"), NO_SLACK, &[]).await;
-    let body = slash_command(
-        WORKSPACE,
-        CHANNEL,
-        ALICE,
-        "/chatops",
-        "whoami",
-        &format!("http://127.0.0.1:{port}/answer"),
-    );
+    let gateway = Gateway::start(&quickstart_dir(), NO_SLACK, &[]).await;
+    let body = alice_chatops("whoami", &format!("http://127.0.0.1:{port}/answer"));
     let ack = post_signed(&gateway.url("/hooks/slack/commands"), SECRET, now(), &body, FORM).await;
     assert_eq!(ack.status(), 200);
 
@@ -108,34 +102,14 @@ async fn wait_for_line(gateway: &Gateway, message: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn refused_webhooks_are_logged_with_the_reason_rate_limited_and_without_the_secret() {
-    let gateway = Gateway::start(&workspace_root().join("examples/quickstart"), NO_SLACK, &[]).await;
-    let body = slash_command(
-        WORKSPACE,
-        CHANNEL,
-        ALICE,
-        "/chatops",
-        "whoami",
-        "http://127.0.0.1:9/answer",
-    );
+    let gateway = Gateway::start(&quickstart_dir(), NO_SLACK, &[]).await;
+    let body = alice_chatops("whoami", "http://127.0.0.1:9/answer");
+    let url = gateway.url("/hooks/slack/commands");
     for _ in 0..5 {
-        let refused = post_signed(
-            &gateway.url("/hooks/slack/commands"),
-            "not-the-signing-secret",
-            now(),
-            &body,
-            FORM,
-        )
-        .await;
+        let refused = post_signed(&url, "not-the-signing-secret", now(), &body, FORM).await;
         assert_eq!(refused.status(), 401);
     }
-    let stale = post_signed(
-        &gateway.url("/hooks/slack/commands"),
-        SECRET,
-        now() - 3600,
-        &body,
-        FORM,
-    )
-    .await;
+    let stale = post_signed(&url, SECRET, now() - 3600, &body, FORM).await;
     assert_eq!(stale.status(), 401);
     let unknown = post_signed(&gateway.url("/hooks/nope/commands"), SECRET, now(), &body, FORM).await;
     assert_eq!(unknown.status(), 404);
@@ -220,7 +194,7 @@ async fn not_ready_while_no_platform_is_served_and_the_log_says_why() {
 
 #[tokio::test]
 async fn ready_names_the_platforms_it_serves() {
-    let gateway = Gateway::start(&workspace_root().join("examples/quickstart"), NO_SLACK, &[]).await;
+    let gateway = Gateway::start(&quickstart_dir(), NO_SLACK, &[]).await;
     let readyz = reqwest::get(format!("http://{}/readyz", gateway.admin))
         .await
         .unwrap();
@@ -266,7 +240,7 @@ async fn a_port_in_use_names_its_flag() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let taken_addr = taken.local_addr().unwrap().to_string();
     let free = format!("127.0.0.1:{}", free_port());
-    let quickstart = workspace_root().join("examples/quickstart");
+    let quickstart = quickstart_dir();
     let quickstart = quickstart.to_str().unwrap();
     for (flag, listen, admin) in [
         ("--listen", taken_addr.as_str(), free.as_str()),

@@ -12,39 +12,24 @@
 //!   another choice, or through another element of the prompt, runs once.
 //! - Teams: an activity without an `id` is refused; one with an id runs once.
 
-use std::time::Duration;
-
 use axum::http::StatusCode;
 use chatops_tests::{
-    copy_quickstart,
     fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
-    fake_teams::{APP_ID, APP_PASSWORD, FakeTeams, KEY_A_KID, KEY_A_PEM, claims, sign as sign_token},
+    fake_teams::FakeTeams,
     fake_webex::FakeWebex,
-    gateway_process::{Gateway, metric},
+    gateway_process::Gateway,
+    platforms,
+    quickstart::{FORM, PATIENCE},
     quickstart_dir,
-    signed::{slack_signature as slack_sign, webex_signature as webex_sign},
-    slack_requests::{QUICKSTART_SIGNING_SECRET, menu_choice, now, slash_command},
+    signed::slack_signature as slack_sign,
+    slack_requests::{QUICKSTART_SIGNING_SECRET, alice_chatops, menu_choice, now},
     wait,
 };
 use serde_json::{Value, json};
 
-const FORM: &str = "application/x-www-form-urlencoded";
-/// Generous: the gateway answers in milliseconds, but CI machines can be slow.
-const PATIENCE: Duration = Duration::from_secs(10);
-/// How long to wait for something that must not happen.
-const QUIET: Duration = Duration::from_millis(500);
-
-/// The value of the `chatops_gateway_webhook_requests` counter for
-/// (`platform`, `endpoint`, `outcome`), 0 when absent.
-async fn requests_counted(gateway: &Gateway, platform: &str, endpoint: &str, outcome: &str) -> u64 {
-    let labels = [
-        ("platform", platform),
-        ("endpoint", endpoint),
-        ("outcome", outcome),
-    ];
-    metric(gateway.admin, "chatops_gateway_webhook_requests_total", &labels).await as u64
-}
+/// The settings of the platforms added to the quickstart: none beyond those every platform test has.
+const SETTINGS: &str = "";
 
 // ---------------------------------------------------------------- Slack
 
@@ -59,14 +44,17 @@ mod slack {
 
     /// Alice's signed `/chatops {text}`, answered at the fake's response URL `id`.
     pub fn command(fake: &FakeSlack, text: &str, id: &str) -> String {
-        slash_command(
-            WORKSPACE,
-            CHANNEL,
-            ALICE,
-            "/chatops",
-            text,
-            &fake.response_url(id),
-        )
+        alice_chatops(text, &fake.response_url(id))
+    }
+
+    /// Alice's signed `/chatops {text}`, answered at `id`, sent once and
+    /// acknowledged; returns it and when it was signed.
+    pub async fn sent_once(gateway: &Gateway, fake: &FakeSlack, text: &str, id: &str) -> (String, i64) {
+        let body = command(fake, text, id);
+        let sent_at = now();
+        let first = post(gateway, "/hooks/slack/commands", sent_at, &body, None).await;
+        assert_eq!(first.status(), StatusCode::OK);
+        (body, sent_at)
     }
 
     /// POSTs `body` to `path` with Slack's headers, signed at `timestamp`,
@@ -114,10 +102,7 @@ mod slack {
 async fn a_signed_slash_command_sent_three_times_runs_once() {
     let fake = FakeSlack::start().await;
     let gateway = slack::start(&fake).await;
-    let body = slack::command(&fake, "whoami", "thrice");
-    let sent_at = now();
-    let first = slack::post(&gateway, "/hooks/slack/commands", sent_at, &body, None).await;
-    assert_eq!(first.status(), StatusCode::OK);
+    let (body, sent_at) = slack::sent_once(&gateway, &fake, "whoami", "thrice").await;
     for _ in 0..2 {
         let replay = slack::post(&gateway, "/hooks/slack/commands", sent_at, &body, None).await;
         assert_eq!(replay.status(), StatusCode::CONFLICT);
@@ -125,16 +110,10 @@ async fn a_signed_slash_command_sent_three_times_runs_once() {
     }
     let text = slack::answer(&fake, "thrice").await.to_string();
     assert!(text.contains("Who you are"), "{text}");
-    tokio::time::sleep(QUIET).await;
+    gateway.wait_for_commands("slack", 1).await;
     assert_eq!(slack::answers(&fake, "thrice"), 1, "{:?}", fake.requests());
-    assert_eq!(
-        requests_counted(&gateway, "slack", "commands", "replayed").await,
-        2
-    );
-    assert_eq!(
-        requests_counted(&gateway, "slack", "commands", "accepted").await,
-        1
-    );
+    assert_eq!(gateway.requests_counted("slack", "commands", "replayed").await, 2);
+    assert_eq!(gateway.requests_counted("slack", "commands", "accepted").await, 1);
 
     // The same command signed at another second is another request: it runs.
     let again = slack::post(&gateway, "/hooks/slack/commands", sent_at - 1, &body, None).await;
@@ -172,10 +151,13 @@ async fn a_signed_interaction_sent_three_times_runs_once() {
     }
     let text = slack::answer(&fake, "chosen").await.to_string();
     assert!(text.contains("whoami"), "the access table of chatops: {text}");
-    tokio::time::sleep(QUIET).await;
+    // `access` and the choice have run to the end.
+    gateway.wait_for_commands("slack", 2).await;
     assert_eq!(slack::answers(&fake, "chosen"), 1, "{:?}", fake.requests());
     assert_eq!(
-        requests_counted(&gateway, "slack", "interactions", "replayed").await,
+        gateway
+            .requests_counted("slack", "interactions", "replayed")
+            .await,
         2
     );
 }
@@ -196,10 +178,7 @@ fn find_select_action_id(value: &Value) -> Option<String> {
 async fn a_slack_retry_of_a_running_command_is_acknowledged_and_not_rerun() {
     let fake = FakeSlack::start().await;
     let gateway = slack::start(&fake).await;
-    let body = slack::command(&fake, "whoami", "retried");
-    let sent_at = now();
-    let first = slack::post(&gateway, "/hooks/slack/commands", sent_at, &body, None).await;
-    assert_eq!(first.status(), StatusCode::OK);
+    let (body, sent_at) = slack::sent_once(&gateway, &fake, "whoami", "retried").await;
     // At once, as Slack retries after an `http_timeout` while the first still
     // runs: the same signed request, and the same body signed anew.
     let same = slack::post(&gateway, "/hooks/slack/commands", sent_at, &body, Some(1)).await;
@@ -208,16 +187,13 @@ async fn a_slack_retry_of_a_running_command_is_acknowledged_and_not_rerun() {
     assert_eq!(resigned.status(), StatusCode::OK);
 
     slack::answer(&fake, "retried").await;
-    tokio::time::sleep(QUIET).await;
+    gateway.wait_for_commands("slack", 1).await;
     assert_eq!(slack::answers(&fake, "retried"), 1, "{:?}", fake.requests());
     assert_eq!(
-        requests_counted(&gateway, "slack", "commands", "duplicate").await,
+        gateway.requests_counted("slack", "commands", "duplicate").await,
         2
     );
-    assert_eq!(
-        requests_counted(&gateway, "slack", "commands", "replayed").await,
-        0
-    );
+    assert_eq!(gateway.requests_counted("slack", "commands", "replayed").await, 0);
 
     // A retry of a request the gateway never received is the only copy: it runs.
     let lost = slack::command(&fake, "whoami", "lost");
@@ -231,94 +207,21 @@ async fn a_slack_retry_of_a_running_command_is_acknowledged_and_not_rerun() {
 mod webex {
     use super::*;
 
-    pub const PLATFORM: &str = "webex";
-    pub const BOT_TOKEN: &str = "webex-bot-token-quickstart-not-for-production";
-    pub const WEBHOOK_SECRET: &str = "webex-webhook-secret-quickstart";
-    pub const ORG: &str = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9vcmcx";
-    pub const ROOM: &str = "Y2lzY29zcGFyazovL3VzL1JPT00vcm9vbTE";
-    pub const BOB: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib2I";
-
-    /// The quickstart plus a Webex ChatPlatform, its Secret, and a grant for its organization.
-    fn manifests() -> tempfile::TempDir {
-        let dir = copy_quickstart();
-        let platform = format!(
-            r#"apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata: {{name: {PLATFORM}, namespace: chatops}}
-spec:
-  type: webex
-  webex:
-    botTokenRef: {{name: webex, key: bot-token}}
-    webhookSecretRef: {{name: webex, key: webhook-secret}}
-  commandPrefix: /
-  restrictHelp: false
-  fallbackUser: chatbot
----
-apiVersion: v1
-kind: Secret
-metadata: {{name: webex, namespace: chatops}}
-type: Opaque
-stringData: {{bot-token: {BOT_TOKEN}, webhook-secret: {WEBHOOK_SECRET}}}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: webex-org, namespace: chatops}}
-spec: {{command: "*", subcommand: "*", grantType: organization, name: webex-org, value: {ORG}}}
-"#
-        );
-        std::fs::write(dir.path().join("webex.yaml"), platform).unwrap();
-        dir
-    }
+    use platforms::webex::{BOB, ORG, ROOM, message_event};
+    pub use platforms::webex::{PLATFORM, created, deliver};
 
     pub async fn start(fake: &FakeWebex, extra: &[&str]) -> (tempfile::TempDir, Gateway) {
-        let dir = manifests();
-        let mut args = vec!["--webex-api-url".to_owned(), fake.url()];
-        args.extend(extra.iter().map(|a| (*a).to_owned()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let gateway = Gateway::start(dir.path(), &format!("http://{}/slack", fake.addr), &args).await;
-        (dir, gateway)
-    }
-
-    /// `seconds` from now, as Webex writes `data.created`.
-    pub fn created(seconds: i64) -> String {
-        let at = k8s_openapi::jiff::Timestamp::now()
-            .checked_add(k8s_openapi::jiff::SignedDuration::from_secs(seconds))
-            .unwrap();
-        at.to_string()
+        platforms::webex::start(fake, SETTINGS, extra).await
     }
 
     /// Stores the message `id` (`chatops whoami` by Bob) in the fake and
-    /// returns its signed webhook body, as Webex sends it, created at `created`.
-    pub fn message(fake: &FakeWebex, id: &str, created: &str) -> String {
+    /// returns its webhook, as Webex sends it, created at `created`.
+    pub fn message(fake: &FakeWebex, id: &str, created: &str) -> Value {
         fake.add_message(json!({
             "id": id, "roomId": ROOM, "roomType": "direct", "text": "chatops whoami",
             "personId": BOB, "personEmail": "bob@example.com", "created": created
         }));
-        json!({
-            "id": "webhook-messages", "name": "chatops messages", "targetUrl": "https://gw.example.com/hooks/webex/events",
-            "resource": "messages", "event": "created", "orgId": ORG, "createdBy": "bot",
-            "appId": "app", "ownedBy": "creator", "status": "active",
-            // The webhook's own creation: long ago, and the same on every delivery.
-            "created": "2025-01-01T00:00:00.000Z", "actorId": BOB,
-            "data": {"id": id, "roomId": ROOM, "roomType": "direct", "personId": BOB,
-                     "personEmail": "bob@example.com", "created": created}
-        })
-        .to_string()
-    }
-
-    /// POSTs `body` signed with the webhook secret.
-    pub async fn deliver(gateway: &Gateway, body: &str) -> reqwest::Response {
-        reqwest::Client::new()
-            .post(gateway.url(&format!("/hooks/{PLATFORM}/events")))
-            .header("Content-Type", "application/json")
-            .header(
-                "X-Spark-Signature",
-                webex_sign(WEBHOOK_SECRET.as_bytes(), body.as_bytes()),
-            )
-            .body(body.to_owned())
-            .send()
-            .await
-            .unwrap()
+        message_event(id, ORG, BOB, "direct", created)
     }
 
     /// How often the gateway fetched the message `id`.
@@ -361,9 +264,9 @@ async fn a_webex_delivery_created_long_ago_is_not_run_and_a_fresh_one_runs_once(
     let ahead = webex::message(&fake, "msg-ahead", &webex::created(600));
     assert_eq!(webex::deliver(&gateway, &ahead).await.status(), StatusCode::OK);
     // A delivery that does not say when its message was created cannot be bounded: 400.
-    let mut undated: Value = serde_json::from_str(&webex::message(&fake, "msg-undated", "x")).unwrap();
+    let mut undated = webex::message(&fake, "msg-undated", "x");
     undated["data"].as_object_mut().unwrap().remove("created");
-    let undated = webex::deliver(&gateway, &undated.to_string()).await;
+    let undated = webex::deliver(&gateway, &undated).await;
     assert_eq!(undated.status(), StatusCode::BAD_REQUEST);
 
     // A fresh one runs, once, however often the same signed body comes.
@@ -372,18 +275,20 @@ async fn a_webex_delivery_created_long_ago_is_not_run_and_a_fresh_one_runs_once(
         assert_eq!(webex::deliver(&gateway, &fresh).await.status(), StatusCode::OK);
     }
     webex::posted(&fake, 1).await;
-    tokio::time::sleep(QUIET).await;
+    gateway.wait_for_commands(webex::PLATFORM, 1).await;
     assert_eq!(webex::fetches(&fake, "msg-fresh"), 1);
     assert_eq!(webex::posts(&fake), 1, "{:?}", fake.requests());
     for never in ["msg-stale", "msg-ahead", "msg-undated"] {
         assert_eq!(webex::fetches(&fake, never), 0, "{never} was fetched");
     }
     assert_eq!(
-        requests_counted(&gateway, webex::PLATFORM, "events", "stale").await,
+        gateway.requests_counted(webex::PLATFORM, "events", "stale").await,
         2
     );
     assert_eq!(
-        requests_counted(&gateway, webex::PLATFORM, "events", "duplicate").await,
+        gateway
+            .requests_counted(webex::PLATFORM, "events", "duplicate")
+            .await,
         2
     );
 }
@@ -411,12 +316,14 @@ async fn a_full_replay_guard_refuses_new_deliveries_and_forgets_none() {
     assert!((1..=302).contains(&retry_after), "{retry_after}");
     assert_eq!(webex::deliver(&gateway, &first).await.status(), StatusCode::OK);
 
-    tokio::time::sleep(QUIET).await;
+    gateway.wait_for_commands(webex::PLATFORM, 2).await;
     assert_eq!(webex::fetches(&fake, "msg-1"), 1, "msg-1 ran again");
     assert_eq!(webex::fetches(&fake, "msg-3"), 0);
     assert_eq!(webex::posts(&fake), 2);
     assert_eq!(
-        requests_counted(&gateway, webex::PLATFORM, "events", "replay_cache_full").await,
+        gateway
+            .requests_counted(webex::PLATFORM, "events", "replay_cache_full")
+            .await,
         1
     );
 }
@@ -426,74 +333,20 @@ async fn a_full_replay_guard_refuses_new_deliveries_and_forgets_none() {
 mod mattermost {
     use super::*;
 
-    pub const PLATFORM: &str = "mattermost";
-    const BOT_TOKEN: &str = "mm-bot-token-quickstart-not-for-production";
-    const SLASH_TOKEN: &str = "mmslashtokenchatops0000000";
-    pub const TEAM: &str = "mmteam00000000000000000001";
-    pub const CHANNEL: &str = "mmchannel00000000000000001";
-    pub const ALICE: &str = "mmalice0000000000000000001";
-
-    fn manifests(fake: &FakeMattermost) -> tempfile::TempDir {
-        let dir = copy_quickstart();
-        let platform = format!(
-            r#"apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata: {{name: {PLATFORM}, namespace: chatops}}
-spec:
-  type: mattermost
-  mattermost:
-    url: {url}
-    botTokenRef: {{name: mattermost, key: bot-token}}
-    slashTokenRefs: [{{name: mattermost, key: slash-chatops}}]
-  commandPrefix: /
-  restrictHelp: false
-  fallbackUser: chatbot
-  sessionCacheTimeoutSeconds: 600
----
-apiVersion: v1
-kind: Secret
-metadata: {{name: mattermost, namespace: chatops}}
-type: Opaque
-stringData: {{bot-token: {BOT_TOKEN}, slash-chatops: {SLASH_TOKEN}}}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: mattermost-team, namespace: chatops}}
-spec: {{command: "*", subcommand: "*", grantType: organization, name: mattermost-team, value: {TEAM}}}
-"#,
-            url = fake.url()
-        );
-        std::fs::write(dir.path().join("mattermost.yaml"), platform).unwrap();
-        dir
-    }
+    use platforms::mattermost::{ALICE, CHANNEL, SLASH_TOKEN, TEAM, command};
+    pub use platforms::mattermost::{PLATFORM, post_action};
 
     pub async fn start(fake: &FakeMattermost) -> (tempfile::TempDir, Gateway) {
-        let dir = manifests(fake);
-        let gateway = Gateway::start(dir.path(), &format!("{}/slack", fake.url()), &[]).await;
-        (dir, gateway)
+        platforms::mattermost::start(fake, SETTINGS).await
     }
 
     /// Alice types `/chatops access`; returns the menu's actions (select, Cancel).
     pub async fn open_access_menu(gateway: &Gateway, fake: &FakeMattermost) -> Vec<Value> {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("channel_id", CHANNEL)
-            .append_pair("command", "/chatops")
-            .append_pair("response_url", &fake.response_url("menu"))
-            .append_pair("team_id", TEAM)
-            .append_pair("text", "access")
-            .append_pair("token", SLASH_TOKEN)
-            .append_pair("trigger_id", "dHJpZ2dlcg")
-            .append_pair("user_id", ALICE)
-            .append_pair("user_name", "alice")
-            .finish();
-        let ack = reqwest::Client::new()
-            .post(gateway.url(&format!("/hooks/{PLATFORM}/commands")))
-            .header("Content-Type", FORM)
-            .header("Authorization", format!("Token {SLASH_TOKEN}"))
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let url = gateway.url(&format!("/hooks/{PLATFORM}/commands"));
+        let response_url = fake.response_url("menu");
+        let ack = command(SLASH_TOKEN, TEAM, ALICE, "access", &response_url)
+            .post(&url, &[])
+            .await;
         assert_eq!(ack.status(), StatusCode::OK);
         let menu = fake
             .wait_for(PATIENCE, |r| r.path == "/hooks/commands/menu")
@@ -521,16 +374,6 @@ spec: {{command: "*", subcommand: "*", grantType: organization, name: mattermost
             body["trigger_id"] = json!(trigger);
         }
         body
-    }
-
-    pub async fn post_action(gateway: &Gateway, body: &Value) -> reqwest::Response {
-        reqwest::Client::new()
-            .post(gateway.url(&format!("/hooks/{PLATFORM}/actions")))
-            .header("Content-Type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap()
     }
 
     /// The answers posted through the API (menus go to the response URL).
@@ -583,10 +426,13 @@ async fn a_mattermost_prompt_answer_replayed_with_another_or_no_trigger_runs_onc
             "{answer}"
         );
     }
-    tokio::time::sleep(QUIET).await;
+    // `access` and the first answer have run to the end.
+    gateway.wait_for_commands(mattermost::PLATFORM, 2).await;
     assert_eq!(mattermost::api_posts(&fake), 1, "{:?}", fake.requests());
     assert_eq!(
-        requests_counted(&gateway, mattermost::PLATFORM, "actions", "replayed").await,
+        gateway
+            .requests_counted(mattermost::PLATFORM, "actions", "replayed")
+            .await,
         4
     );
 }
@@ -596,82 +442,16 @@ async fn a_mattermost_prompt_answer_replayed_with_another_or_no_trigger_runs_onc
 mod teams {
     use super::*;
 
-    pub const PLATFORM: &str = "teams";
-    const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-    const ALICE: &str = "7faf8ab2-3d56-4244-b585-20c8a42ed2b8";
-    const ALICE_ID: &str = "29:1XJKJMvc5GBtc2JwZq0oj8tHZmzrQgFmB39ATiQWA85gQtHieVkKilBZ9XHoq9j7Zaqt7CZ";
-    const PERSONAL: &str = "a:1Xpersonal-chat-with-the-bot_0123456789";
-
-    fn manifests() -> tempfile::TempDir {
-        let dir = copy_quickstart();
-        let platform = format!(
-            r#"apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata: {{name: {PLATFORM}, namespace: chatops}}
-spec:
-  type: msteams
-  msteams: {{appId: {APP_ID}, appPasswordRef: {{name: teams, key: app-password}}}}
-  commandPrefix: /
-  restrictHelp: false
-  fallbackUser: chatbot
----
-apiVersion: v1
-kind: Secret
-metadata: {{name: teams, namespace: chatops}}
-type: Opaque
-stringData: {{app-password: {APP_PASSWORD}}}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: teams-tenant, namespace: chatops}}
-spec: {{command: "*", subcommand: "*", grantType: organization, name: teams-tenant, value: {TENANT}}}
-"#
-        );
-        std::fs::write(dir.path().join("teams.yaml"), platform).unwrap();
-        dir
-    }
+    use platforms::teams::{ALICE, ALICE_ID, TENANT, personal_activity};
+    pub use platforms::teams::{PLATFORM, post_valid as deliver};
 
     pub async fn start(fake: &FakeTeams) -> (tempfile::TempDir, Gateway) {
-        let dir = manifests();
-        let args = [
-            "--teams-openid-metadata-url".to_owned(),
-            fake.openid_url(),
-            "--teams-login-url".to_owned(),
-            fake.login_url(),
-        ];
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let gateway = Gateway::start(dir.path(), &format!("http://{}/slack", fake.addr), &args).await;
-        (dir, gateway)
+        platforms::teams::start(fake, SETTINGS, None, &[]).await
     }
 
     /// `chatops whoami` in Alice's personal chat with the bot, as activity `id`.
     pub fn activity(fake: &FakeTeams, id: &str) -> Value {
-        json!({
-            "type": "message", "id": id, "timestamp": "2026-01-01T00:00:00.000Z",
-            "serviceUrl": fake.service_url(), "channelId": "msteams",
-            "from": {"id": ALICE_ID, "name": "Alice", "aadObjectId": ALICE},
-            "conversation": {"conversationType": "personal", "tenantId": TENANT, "id": PERSONAL},
-            "recipient": {"id": format!("28:{APP_ID}"), "name": "ChatOps Bot"},
-            "textFormat": "plain", "text": "chatops whoami",
-            "channelData": {"tenant": {"id": TENANT}}, "locale": "en-US"
-        })
-    }
-
-    /// POSTs `activity` with a valid Bot Connector token.
-    pub async fn deliver(gateway: &Gateway, activity: &Value) -> reqwest::Response {
-        let token = sign_token(
-            KEY_A_PEM,
-            KEY_A_KID,
-            &claims(activity["serviceUrl"].as_str().unwrap()),
-        );
-        reqwest::Client::new()
-            .post(gateway.url(&format!("/hooks/{PLATFORM}/messages")))
-            .header("Content-Type", "application/json")
-            .header("Authorization", format!("Bearer {token}"))
-            .body(activity.to_string())
-            .send()
-            .await
-            .unwrap()
+        personal_activity(fake, id, TENANT, (ALICE, ALICE_ID), "chatops whoami")
     }
 
     /// The answers of `chatops whoami` the gateway sent through the
@@ -700,7 +480,9 @@ async fn a_teams_activity_without_an_id_is_refused_and_one_with_an_id_runs_once(
         teams::deliver(&gateway, &empty).await.status(),
         StatusCode::BAD_REQUEST
     );
-    tokio::time::sleep(QUIET).await;
+    gateway
+        .wait_for_requests(teams::PLATFORM, "messages", "malformed", 2)
+        .await;
     assert_eq!(teams::answers(&fake), 0, "{:?}", fake.summaries());
 
     let activity = teams::activity(&fake, "1485983408511");
@@ -709,7 +491,7 @@ async fn a_teams_activity_without_an_id_is_refused_and_one_with_an_id_runs_once(
     }
     let answered = wait::within(PATIENCE, || (teams::answers(&fake) > 0).then_some(())).await;
     assert!(answered.is_some(), "{:?}", fake.summaries());
-    tokio::time::sleep(QUIET).await;
+    gateway.wait_for_commands(teams::PLATFORM, 1).await;
     assert_eq!(
         teams::answers(&fake),
         1,
@@ -717,7 +499,9 @@ async fn a_teams_activity_without_an_id_is_refused_and_one_with_an_id_runs_once(
         fake.summaries()
     );
     assert_eq!(
-        requests_counted(&gateway, teams::PLATFORM, "messages", "duplicate").await,
+        gateway
+            .requests_counted(teams::PLATFORM, "messages", "duplicate")
+            .await,
         2
     );
 }

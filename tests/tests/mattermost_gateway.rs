@@ -3,12 +3,10 @@
 //! sends them: slash commands with their token, and action and dialog
 //! callbacks that carry nothing but the gateway's own signed context.
 
-use std::time::Duration;
-
 use axum::http::StatusCode;
 use chatops_gateway::{
-    commands::{derive_key, sign},
-    model::{Choice, Continuation, Field, FieldKind, Form, Prompt, Reply, ReplyContext},
+    commands::derive_key,
+    model::{Prompt, Reply, ReplyContext},
     platforms::{
         Dispatcher,
         mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
@@ -17,77 +15,15 @@ use chatops_gateway::{
 use chatops_tests::{
     fake_mattermost::{FakeMattermost, Recorded, Scripted},
     gateway_process::Gateway,
-    manifests::PlatformManifests,
+    platforms::mattermost::{
+        ALICE, BOB, BOT_TOKEN, CHANNEL, OLD_SLASH_TOKEN, OTHER_TEAM, PLATFORM, SLASH_TOKEN, TEAM, command,
+        post_action, start,
+    },
+    prompts::access_form,
     quickstart::{DEFAULT_SETTINGS, PATIENCE},
-    signed::{FORM, MattermostSlash},
+    signed::FORM,
 };
 use serde_json::{Value, json};
-
-const PLATFORM: &str = "mattermost";
-const BOT_TOKEN: &str = "mm-bot-token-quickstart-not-for-production";
-const SLASH_TOKEN: &str = "mmslashtokenchatops0000000";
-/// A second slash token, as while rotating (or for a second slash command).
-const OLD_SLASH_TOKEN: &str = "mmslashtokenold00000000000";
-const TEAM: &str = "mmteam00000000000000000001";
-const OTHER_TEAM: &str = "mmteam00000000000000000002";
-const CHANNEL: &str = "mmchannel00000000000000001";
-const ALICE: &str = "mmalice0000000000000000001";
-const BOB: &str = "mmbob000000000000000000001";
-
-/// The quickstart plus a Mattermost ChatPlatform on `fake`, its Secret, and a
-/// grant for its team (the quickstart's channel and `chatops` grants apply to
-/// every platform).
-fn manifests(fake: &FakeMattermost, settings: &str) -> tempfile::TempDir {
-    let settings = format!(
-        "{settings}  restrictHelp: false\n  fallbackUser: chatbot\n  sessionCacheTimeoutSeconds: 86400\n"
-    );
-    PlatformManifests {
-        name: PLATFORM,
-        kind: "mattermost",
-        block: format!(
-            "{{url: {url}, botTokenRef: {{name: mattermost, key: bot-token}}, slashTokenRefs: \
-             [{{name: mattermost, key: slash-chatops}}, {{name: mattermost, key: slash-old}}]}}",
-            url = fake.url()
-        ),
-        settings: &settings,
-        secret: (
-            "mattermost",
-            &[
-                ("bot-token", BOT_TOKEN),
-                ("slash-chatops", SLASH_TOKEN),
-                ("slash-old", OLD_SLASH_TOKEN),
-            ],
-        ),
-        grant: ("mattermost-team", TEAM),
-    }
-    .beside_the_quickstart()
-}
-
-async fn start(fake: &FakeMattermost, settings: &str) -> (tempfile::TempDir, Gateway) {
-    let dir = manifests(fake, settings);
-    // Slack is not used here: point its API at the fake too, which 404s it.
-    let gateway = Gateway::start(dir.path(), &format!("{}/slack", fake.url()), &[]).await;
-    (dir, gateway)
-}
-
-/// A slash command as Mattermost sends it, with `token`, from `user` of `team`.
-fn command<'a>(
-    token: &'a str,
-    team: &'a str,
-    user: &'a str,
-    text: &'a str,
-    response_url: &'a str,
-) -> MattermostSlash<'a> {
-    MattermostSlash {
-        token,
-        team,
-        channel: CHANNEL,
-        user,
-        user_name: "someone",
-        text,
-        response_url,
-    }
-}
 
 /// Its form-encoded body.
 fn slash_body(token: &str, team: &str, user: &str, text: &str, response_url: &str) -> String {
@@ -137,16 +73,6 @@ fn paths(fake: &FakeMattermost) -> Vec<String> {
         .iter()
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
-}
-
-async fn post_action(gateway: &Gateway, body: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(gateway.url(&format!("/hooks/{PLATFORM}/actions")))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The select action of a menu's attachments.
@@ -267,7 +193,9 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
     // The same callback again (a replay: Mattermost gives every click its own trigger) runs nothing.
     let replay = post_action(&gateway, &menu_choice(&select, ALICE, "chatops")).await;
     assert_eq!(replay.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway
+        .wait_for_requests(PLATFORM, "actions", "replayed", 1)
+        .await;
     let answers = fake
         .requests()
         .iter()
@@ -280,64 +208,67 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
 async fn forged_tampered_and_unsigned_requests_are_refused() {
     let fake = FakeMattermost::start().await;
     let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
-    let url = gateway.url(&format!("/hooks/{PLATFORM}/commands"));
-    let client = reqwest::Client::new();
-    let body = slash_body(
-        "not-a-slash-token",
-        TEAM,
-        ALICE,
-        "whoami",
-        &fake.response_url("x"),
-    );
-
+    let response_url = fake.response_url("x");
     let forged = slash_as(
         &gateway,
         "not-a-slash-token",
         TEAM,
         ALICE,
         "whoami",
-        &fake.response_url("x"),
+        &response_url,
     )
     .await;
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
-    let unsigned = client
-        .post(&url)
-        .header("Content-Type", FORM)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
-    // Header and field must agree.
-    let mismatched = client
-        .post(&url)
-        .header("Authorization", format!("Token {SLASH_TOKEN}"))
-        .body(slash_body(
-            OLD_SLASH_TOKEN,
-            TEAM,
-            ALICE,
-            "whoami",
-            &fake.response_url("x"),
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(mismatched.status(), StatusCode::UNAUTHORIZED);
-    let garbage = client
-        .post(&url)
-        .header("Authorization", format!("Token {SLASH_TOKEN}"))
-        .body("%%%")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
-    let unknown = client
-        .post(gateway.url("/hooks/nope/actions"))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let url = gateway.url(&format!("/hooks/{PLATFORM}/commands"));
+    let token = format!("Token {SLASH_TOKEN}");
+    let body = |token: &str| slash_body(token, TEAM, ALICE, "whoami", &response_url);
+    // (what, where, Authorization, Content-Type, body, the refusal)
+    let refused = [
+        (
+            "unsigned",
+            url.clone(),
+            None,
+            Some(FORM),
+            body("not-a-slash-token"),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "header and field disagree",
+            url.clone(),
+            Some(&token),
+            None,
+            body(OLD_SLASH_TOKEN),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "not a form",
+            url,
+            Some(&token),
+            None,
+            "%%%".to_owned(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "an unknown platform",
+            gateway.url("/hooks/nope/actions"),
+            None,
+            None,
+            "{}".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (what, url, authorization, content_type, body, status) in refused {
+        let mut request = reqwest::Client::new().post(&url).body(body);
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
+        }
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(answer.status(), status, "{what}");
+    }
 
     // A genuine menu, then callbacks forged from it.
     let select = open_access_menu(&gateway, &fake).await;
@@ -369,7 +300,9 @@ async fn forged_tampered_and_unsigned_requests_are_refused() {
     let malformed = post_action(&gateway, &json!({"type": "select"})).await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The gateway has decided about every refused request before it looks at what reached Mattermost.
+    let refused = [("commands", "unverified", 3), ("actions", "unverified", 4)];
+    gateway.wait_for_outcomes(PLATFORM, &refused).await;
     assert_eq!(
         fake.requests().len(),
         before,
@@ -467,40 +400,7 @@ async fn a_multi_field_form_opens_a_dialog_and_its_submission_completes_the_comm
     let fake = FakeMattermost::start().await;
     let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
     let key = derive_key(BOT_TOKEN);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let continuation = sign(
-        &Continuation {
-            platform: PLATFORM.to_owned(),
-            user: ALICE.to_owned(),
-            command: "chatops".to_owned(),
-            subcommand: "access".to_owned(),
-            channel: Some(CHANNEL.to_owned()),
-            arguments: vec![],
-            issued_at: now,
-        },
-        &key,
-    );
-    let form = Form {
-        title: "Check access".to_owned(),
-        fields: vec![
-            Field {
-                label: "Command".to_owned(),
-                kind: FieldKind::Select(vec![Choice::same("chatops"), Choice::same("nautobot")]),
-                default: Some("chatops".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "Note".to_owned(),
-                kind: FieldKind::Text,
-                default: None,
-                optional: true,
-            },
-        ],
-        continuation,
-    };
+    let form = access_form(PLATFORM, ALICE, CHANNEL, &key);
     let actions_url = gateway.url(&format!("/hooks/{PLATFORM}/actions"));
     let dispatcher = MattermostDispatcher::new(
         MattermostClient::new(reqwest::Client::new(), fake.url(), BOT_TOKEN.to_owned()),
@@ -594,25 +494,13 @@ async fn a_429_from_mattermost_is_retried_after_retry_after() {
         body: r#"{"id":"api.context.rate_limited"}"#.to_owned(),
     });
     slash(&gateway, &fake, BOB, "whoami", "limited").await;
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let attempts: Vec<_> = fake
-            .requests()
-            .into_iter()
-            .filter(|r| r.path == "/hooks/commands/limited")
-            .collect();
-        if attempts.len() >= 2 {
-            assert_eq!(
-                attempts[0].body, attempts[1].body,
-                "the identical request is resent"
-            );
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not retried: {:?}",
-            paths(&fake)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let attempts = fake
+        .wait_for_all(PATIENCE, 2, "the answer resent", |r| {
+            r.path == "/hooks/commands/limited"
+        })
+        .await;
+    assert_eq!(
+        attempts[0].body, attempts[1].body,
+        "the identical request is resent"
+    );
 }

@@ -17,6 +17,7 @@ use chatops_tests::{
     slack_requests::{
         QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command, view_submission,
     },
+    wait,
 };
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -48,15 +49,21 @@ impl Live {
             text,
             &self.slack.response_url(id),
         );
-        let ack = post_signed(
-            &self.gateway.url("/hooks/slack/commands"),
-            SECRET,
-            now(),
-            &body,
-            FORM,
-        )
-        .await;
-        assert_eq!(ack.status(), StatusCode::OK, "/nautobot {text} is acknowledged");
+        self.post("commands", &body, &format!("/nautobot {text}")).await;
+    }
+
+    /// Posts `body` to Slack's `endpoint` as Slack signs it, and asserts that
+    /// `what` it is was acknowledged.
+    async fn post(&self, endpoint: &str, body: &str, what: &str) {
+        let url = self.gateway.url(&format!("/hooks/slack/{endpoint}"));
+        let ack = post_signed(&url, SECRET, now(), body, FORM).await;
+        assert_eq!(ack.status(), StatusCode::OK, "{what} is acknowledged");
+    }
+
+    /// [`Live::ask`], then [`Live::answer`] on `id`.
+    async fn answered(&self, user: &str, text: &str, id: &str, expected: &[&str]) -> String {
+        self.ask(user, text, id).await;
+        self.answer(id, expected).await
     }
 
     /// `user` picks `value` from `menu`; the answer goes to response URL `id`.
@@ -70,15 +77,8 @@ impl Live {
             value,
             &self.slack.response_url(id),
         );
-        let ack = post_signed(
-            &self.gateway.url("/hooks/slack/interactions"),
-            SECRET,
-            now(),
-            &body,
-            FORM,
-        )
-        .await;
-        assert_eq!(ack.status(), StatusCode::OK, "the choice {value} is acknowledged");
+        self.post("interactions", &body, &format!("the choice {value}"))
+            .await;
     }
 
     /// The answer on `id` once it has every one of `expected`; panics, showing what came,
@@ -172,10 +172,10 @@ async fn the_nautobot_worker_answers_from_a_real_nautobot() {
 
 /// Devices at a location, with their primary IP without its mask.
 async fn devices_at_a_location(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-devices location ams01", "devices-ams01")
-        .await;
     let text = live
-        .answer(
+        .answered(
+            ADMIN_CHAT_USER,
+            "get-devices location ams01",
             "devices-ams01",
             &["ams01-edge-01", "ams01-leaf-01", "Primary IP", "10.1.0.254"],
         )
@@ -234,9 +234,9 @@ async fn devices_chosen_through_menus(live: &Live) {
 
 /// Devices by role: the four leaves of the seed.
 async fn devices_by_role(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-devices role leaf", "devices-leaf")
-        .await;
-    live.answer(
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-devices role leaf",
         "devices-leaf",
         &["ams01-leaf-01", "ams01-leaf-02", "nyc01-leaf-01", "nyc01-leaf-02"],
     )
@@ -245,9 +245,13 @@ async fn devices_by_role(live: &Live) {
 
 /// One device's status.
 async fn device_status(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-device-status ams01-edge-01", "status-edge")
-        .await;
-    live.answer("status-edge", &["ams01-edge-01", "Active"]).await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-device-status ams01-edge-01",
+        "status-edge",
+        &["ams01-edge-01", "Active"],
+    )
+    .await;
 }
 
 /// The admin changes a device's status through menus (statuses, then a confirmation),
@@ -281,8 +285,8 @@ async fn status_changed_by_the_admin(live: &Live) {
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Planned");
 
     let command = format!("change-device-status {CHANGED_DEVICE} Active yes");
-    live.ask(ADMIN_CHAT_USER, &command, "change-back").await;
-    live.answer("change-back", &["Active"]).await;
+    live.answered(ADMIN_CHAT_USER, &command, "change-back", &["Active"])
+        .await;
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
 }
 
@@ -290,30 +294,45 @@ async fn status_changed_by_the_admin(live: &Live) {
 /// refused by Nautobot's own permissions; nothing changes.
 async fn status_change_refused_to_viewers(live: &Live) {
     let command = format!("change-device-status {CHANGED_DEVICE} Planned yes");
-    live.ask(VIEWER_CHAT_USER, &command, "change-by-viewer").await;
-    live.answer("change-by-viewer", &["may not change", "viewer"])
-        .await;
+    live.answered(
+        VIEWER_CHAT_USER,
+        &command,
+        "change-by-viewer",
+        &["may not change", "viewer"],
+    )
+    .await;
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
 
-    live.ask(UNLINKED_CHAT_USER, &command, "change-by-unlinked").await;
-    live.answer("change-by-unlinked", &["may not change"]).await;
+    live.answered(
+        UNLINKED_CHAT_USER,
+        &command,
+        "change-by-unlinked",
+        &["may not change"],
+    )
+    .await;
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
 }
 
 /// A device's facts: vendor, model, primary IP with its mask, role.
 async fn device_facts(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-device-facts ams01-edge-01", "facts-edge")
-        .await;
-    live.answer("facts-edge", &["Cisco", "ASR-1001-X", "10.1.0.254/24", "edge"])
-        .await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-device-facts ams01-edge-01",
+        "facts-edge",
+        &["Cisco", "ASR-1001-X", "10.1.0.254/24", "edge"],
+    )
+    .await;
 }
 
 /// A rack's elevation, and the location menu of `get-rack`.
 async fn rack(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-rack ams01 ams01-r1", "rack-r1")
-        .await;
-    live.answer("rack-r1", &["ams01-edge-01", "ams01-spine-01", "42"])
-        .await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-rack ams01 ams01-r1",
+        "rack-r1",
+        &["ams01-edge-01", "ams01-spine-01", "42"],
+    )
+    .await;
 
     live.ask(ADMIN_CHAT_USER, "get-rack", "rack-menu").await;
     let locations = live.menu("rack-menu").await;
@@ -326,82 +345,110 @@ async fn rack(live: &Live) {
 
 /// Circuits, all and by provider.
 async fn circuits(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-circuits all", "circuits-all")
-        .await;
-    live.answer("circuits-all", &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"])
-        .await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-circuits all",
+        "circuits-all",
+        &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"],
+    )
+    .await;
 
-    live.ask(ADMIN_CHAT_USER, "get-circuits provider NTT", "circuits-ntt")
+    let text = live
+        .answered(
+            ADMIN_CHAT_USER,
+            "get-circuits provider NTT",
+            "circuits-ntt",
+            &["NTT-AMS-0001"],
+        )
         .await;
-    let text = live.answer("circuits-ntt", &["NTT-AMS-0001"]).await;
     assert!(!text.contains("ZAYO-WAN-0001"), "only NTT's circuits: {text}");
 }
 
 /// Providers with their ASNs.
 async fn circuit_providers(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-circuit-providers", "providers")
-        .await;
-    live.answer("providers", &["NTT", "2914", "Zayo", "6461"]).await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-circuit-providers",
+        "providers",
+        &["NTT", "2914", "Zayo", "6461"],
+    )
+    .await;
 }
 
 /// What a circuit is connected to.
 async fn circuit_connections(live: &Live) {
-    live.ask(
+    live.answered(
         ADMIN_CHAT_USER,
         "get-circuit-connections NTT NTT-AMS-0001",
         "circuit-connections",
+        &["ams01-edge-01", "Ethernet1"],
     )
     .await;
-    live.answer("circuit-connections", &["ams01-edge-01", "Ethernet1"])
-        .await;
 }
 
 /// VLANs, all and by VLAN ID.
 async fn vlans(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-vlans all", "vlans-all").await;
-    live.answer("vlans-all", &["ams01-servers", "10.1.100.0/24"])
-        .await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-vlans all",
+        "vlans-all",
+        &["ams01-servers", "10.1.100.0/24"],
+    )
+    .await;
 
-    live.ask(ADMIN_CHAT_USER, "get-vlans id 100", "vlans-100").await;
-    let text = live.answer("vlans-100", &["ams01-servers"]).await;
+    let text = live
+        .answered(
+            ADMIN_CHAT_USER,
+            "get-vlans id 100",
+            "vlans-100",
+            &["ams01-servers"],
+        )
+        .await;
     assert!(!text.contains("ams01-storage"), "only VLAN 100: {text}");
 }
 
 /// Interface connections of one device, and all of them.
 async fn interface_connections(live: &Live) {
-    live.ask(
+    live.answered(
         ADMIN_CHAT_USER,
         "get-interface-connections device ams01 ams01-leaf-01",
         "connections-leaf",
+        &["ams01-spine-01"],
     )
     .await;
-    live.answer("connections-leaf", &["ams01-spine-01"]).await;
 
-    live.ask(
+    live.answered(
         ADMIN_CHAT_USER,
         "get-interface-connections all",
         "connections-all",
+        &["ams01-leaf-01", "ams01-spine-01"],
     )
     .await;
-    live.answer("connections-all", &["ams01-leaf-01", "ams01-spine-01"])
-        .await;
 }
 
 /// Devices per manufacturer.
 async fn manufacturer_summary(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-manufacturer-summary", "manufacturers")
-        .await;
-    live.answer("manufacturers", &["Arista", "Cisco"]).await;
+    live.answered(
+        ADMIN_CHAT_USER,
+        "get-manufacturer-summary",
+        "manufacturers",
+        &["Arista", "Cisco"],
+    )
+    .await;
 }
 
 /// Jobs, all and the enabled ones.
 async fn jobs(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "get-jobs", "jobs").await;
-    live.answer("jobs", &["Hello Device"]).await;
-
-    live.ask(ADMIN_CHAT_USER, "filter-jobs enabled", "jobs-enabled")
+    live.answered(ADMIN_CHAT_USER, "get-jobs", "jobs", &["Hello Device"])
         .await;
-    live.answer("jobs-enabled", &["Hello Device"]).await;
+
+    live.answered(
+        ADMIN_CHAT_USER,
+        "filter-jobs enabled",
+        "jobs-enabled",
+        &["Hello Device"],
+    )
+    .await;
 }
 
 /// The admin runs a Job in Nautobot's Celery worker and gets its result; the viewer
@@ -424,31 +471,27 @@ async fn job_run(live: &Live) {
         shown(&text)
     );
 
-    live.ask(VIEWER_CHAT_USER, command, "job-by-viewer").await;
-    live.answer("job-by-viewer", &["may not run"]).await;
+    live.answered(VIEWER_CHAT_USER, command, "job-by-viewer", &["may not run"])
+        .await;
 }
 
 /// A Job's variables as a form (a Slack modal opened with `views.open`).
 async fn job_form(live: &Live) {
     live.ask(ADMIN_CHAT_USER, r#"run-job-form "Hello Device""#, "job-form")
         .await;
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let view = loop {
-        let opened = live
-            .slack
-            .requests_since("job-form")
-            .into_iter()
-            .find(|r| r.path == "/api/views.open");
-        if let Some(opened) = opened {
-            break opened.json();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no views.open within {PATIENCE:?}; the answer was: {}",
-            shown(&answer_text(&live.slack, "job-form"))
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let opened = wait::within(PATIENCE, || {
+        let requests = live.slack.requests_since("job-form");
+        requests.into_iter().find(|r| r.path == "/api/views.open")
+    })
+    .await;
+    let view = opened
+        .unwrap_or_else(|| {
+            panic!(
+                "no views.open within {PATIENCE:?}; the answer was: {}",
+                shown(&answer_text(&live.slack, "job-form"))
+            )
+        })
+        .json();
     // Labels may be the variables' names or their title-cased labels.
     let labels: Vec<String> = view["view"]["blocks"]
         .as_array()
@@ -472,15 +515,7 @@ async fn job_form(live: &Live) {
         &view["view"],
         &["howdy", "1", "True", "ams01-edge-01"],
     );
-    let ack = post_signed(
-        &live.gateway.url("/hooks/slack/interactions"),
-        SECRET,
-        now(),
-        &body,
-        FORM,
-    )
-    .await;
-    assert_eq!(ack.status(), StatusCode::OK, "the form is acknowledged");
+    live.post("interactions", &body, "the form").await;
     let text = wait_for_answer(&live.slack, "job-form-submitted", JOB_PATIENCE, |text| {
         text.contains("HOWDY ams01-edge-01")
     })
@@ -494,24 +529,30 @@ async fn job_form(live: &Live) {
 
 /// Which Nautobot this is.
 async fn about(live: &Live) {
-    live.ask(ADMIN_CHAT_USER, "about", "about").await;
     let url = live.nautobot.url.clone();
-    live.answer("about", &["3.2.7", &url]).await;
+    live.answered(ADMIN_CHAT_USER, "about", "about", &["3.2.7", &url])
+        .await;
 }
 
 /// `get-jobs` takes its fields as the original app documents them (a JSON object) and
 /// as a list: the same table either way.
 async fn jobs_fields_in_both_syntaxes(live: &Live) {
-    live.ask(
-        ADMIN_CHAT_USER,
-        r#"get-jobs '{"name": 1, "grouping": 1}'"#,
-        "jobs-json",
-    )
-    .await;
-    let json = live.answer("jobs-json", &["Hello Device", "Grouping"]).await;
-    live.ask(ADMIN_CHAT_USER, "get-jobs name,grouping", "jobs-list")
+    let json = live
+        .answered(
+            ADMIN_CHAT_USER,
+            r#"get-jobs '{"name": 1, "grouping": 1}'"#,
+            "jobs-json",
+            &["Hello Device", "Grouping"],
+        )
         .await;
-    let list = live.answer("jobs-list", &["Hello Device", "Grouping"]).await;
+    let list = live
+        .answered(
+            ADMIN_CHAT_USER,
+            "get-jobs name,grouping",
+            "jobs-list",
+            &["Hello Device", "Grouping"],
+        )
+        .await;
     assert_eq!(json, list, "both syntaxes give the same table");
     assert!(
         !json.contains("is not a job field"),
@@ -547,10 +588,10 @@ fn row(text: &str, key: &str) -> String {
 /// column they may read, and hidden where they may not, never a blank; the filter by
 /// location works for them (it acts on the devices' own column).
 async fn partial_reader_devices(live: &Live) {
-    live.ask(PARTIAL_CHAT_USER, "get-devices location ams01", "partial-devices")
-        .await;
     let text = live
-        .answer(
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-devices location ams01",
             "partial-devices",
             &[
                 "ams01-edge-01",
@@ -589,10 +630,13 @@ async fn partial_reader_devices(live: &Live) {
         .await;
 
     // The admin's table of the same devices has the values themselves.
-    live.ask(ADMIN_CHAT_USER, "get-devices location ams01", "admin-devices")
-        .await;
     let text = live
-        .answer("admin-devices", &["ams01-edge-01", "10.1.0.254", "edge", "spine"])
+        .answered(
+            ADMIN_CHAT_USER,
+            "get-devices location ams01",
+            "admin-devices",
+            &["ams01-edge-01", "10.1.0.254", "edge", "spine"],
+        )
         .await;
     assert_no_blank("get-devices (admin)", &text);
     assert!(
@@ -604,22 +648,18 @@ async fn partial_reader_devices(live: &Live) {
 /// One device: its status, and its facts read over REST, where Nautobot names even
 /// the related objects the user may not view.
 async fn partial_reader_device_status_and_facts(live: &Live) {
-    live.ask(
+    live.answered(
         PARTIAL_CHAT_USER,
         "get-device-status ams01-edge-01",
         "partial-status",
+        &["ams01-edge-01", "Active"],
     )
     .await;
-    live.answer("partial-status", &["ams01-edge-01", "Active"]).await;
 
-    live.ask(
-        PARTIAL_CHAT_USER,
-        "get-device-facts ams01-edge-01",
-        "partial-facts",
-    )
-    .await;
     let text = live
-        .answer(
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-device-facts ams01-edge-01",
             "partial-facts",
             &[
                 "Cisco",
@@ -635,10 +675,13 @@ async fn partial_reader_device_status_and_facts(live: &Live) {
 
 /// A rack: its devices by unit, which the user may view.
 async fn partial_reader_rack(live: &Live) {
-    live.ask(PARTIAL_CHAT_USER, "get-rack ams01 ams01-r1", "partial-rack")
-        .await;
     let text = live
-        .answer("partial-rack", &["ams01-edge-01", "ams01-spine-01", "42"])
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-rack ams01 ams01-r1",
+            "partial-rack",
+            &["ams01-edge-01", "ams01-spine-01", "42"],
+        )
         .await;
     assert!(
         !text.contains("hidden"),
@@ -648,10 +691,10 @@ async fn partial_reader_rack(live: &Live) {
 
 /// Circuits and what they connect to: the terminations' locations are hidden.
 async fn partial_reader_circuits(live: &Live) {
-    live.ask(PARTIAL_CHAT_USER, "get-circuits all", "partial-circuits")
-        .await;
     let text = live
-        .answer(
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-circuits all",
             "partial-circuits",
             &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"],
         )
@@ -671,21 +714,23 @@ async fn partial_reader_circuits(live: &Live) {
         "NTT-AMS-0001: A side hidden, no Z side: {uplink}"
     );
 
-    live.ask(PARTIAL_CHAT_USER, "get-circuit-providers", "partial-providers")
-        .await;
     let text = live
-        .answer("partial-providers", &["NTT", "2914", "Zayo", "6461"])
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-circuit-providers",
+            "partial-providers",
+            &["NTT", "2914", "Zayo", "6461"],
+        )
         .await;
     assert_no_blank("get-circuit-providers", &text);
 
-    live.ask(
-        PARTIAL_CHAT_USER,
-        "get-circuit-connections NTT NTT-AMS-0001",
-        "partial-circuit-connections",
-    )
-    .await;
     let text = live
-        .answer("partial-circuit-connections", &["ams01-edge-01", "Ethernet1"])
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-circuit-connections NTT NTT-AMS-0001",
+            "partial-circuit-connections",
+            &["ams01-edge-01", "Ethernet1"],
+        )
         .await;
     let a_side = row(&text, "ams01-edge-01");
     assert!(
@@ -701,10 +746,10 @@ async fn partial_reader_circuits(live: &Live) {
 /// VLANs: their locations and roles are hidden, and the management VLANs, which
 /// have no role, still show none.
 async fn partial_reader_vlans(live: &Live) {
-    live.ask(PARTIAL_CHAT_USER, "get-vlans all", "partial-vlans")
-        .await;
     let text = live
-        .answer(
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-vlans all",
             "partial-vlans",
             &["ams01-servers", "10.1.100.0/24", HIDDEN_LOCATION, HIDDEN_ROLE],
         )
@@ -723,14 +768,10 @@ async fn partial_reader_vlans(live: &Live) {
 
 /// Interface connections of a device: both ends, which the user may view.
 async fn partial_reader_interface_connections(live: &Live) {
-    live.ask(
-        PARTIAL_CHAT_USER,
-        "get-interface-connections device ams01 ams01-leaf-01",
-        "partial-connections",
-    )
-    .await;
     let text = live
-        .answer(
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-interface-connections device ams01 ams01-leaf-01",
             "partial-connections",
             &["ams01-leaf-01", "ams01-spine-01", "Ethernet1"],
         )
@@ -740,12 +781,13 @@ async fn partial_reader_interface_connections(live: &Live) {
 
 /// Devices per manufacturer: counted over every device, whatever the user may view.
 async fn partial_reader_manufacturer_summary(live: &Live) {
-    live.ask(
-        PARTIAL_CHAT_USER,
-        "get-manufacturer-summary",
-        "partial-manufacturers",
-    )
-    .await;
-    let text = live.answer("partial-manufacturers", &["Arista", "Cisco"]).await;
+    let text = live
+        .answered(
+            PARTIAL_CHAT_USER,
+            "get-manufacturer-summary",
+            "partial-manufacturers",
+            &["Arista", "Cisco"],
+        )
+        .await;
     assert_no_blank("get-manufacturer-summary", &text);
 }

@@ -10,7 +10,7 @@ use chatops_tests::{
     fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
     gateway_process::{Gateway, Source},
-    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
+    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, alice_chatops, now, post_signed},
     workspace_root,
 };
 
@@ -33,14 +33,7 @@ async fn slack_response_urls_off_slack_are_not_followed() {
     )
     .await;
     // The fake listens on loopback, as the gateway's own admin port does.
-    let body = slash_command(
-        "T0EXAMPLE01",
-        "C0GENERAL01",
-        "U0EXAMPLE01",
-        "/chatops",
-        "whoami",
-        &fake.response_url("secret-path-part"),
-    );
+    let body = alice_chatops("whoami", &fake.response_url("secret-path-part"));
     let ack = post_signed(&gateway.url("/hooks/slack/commands"), SECRET, now(), &body, FORM).await;
     assert_eq!(ack.status(), 200, "the request itself is genuine");
 

@@ -18,7 +18,7 @@ use chatops_tests::{
     kubelet::mount,
     quickstart::{ALICE, BOB, BOT_TOKEN, CHANNEL, FORM, PATIENCE, WORKSPACE},
     quickstart_dir,
-    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, now, post_signed, slash_command},
+    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, alice_chatops, mention, now, post_signed},
 };
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 
@@ -26,14 +26,15 @@ fn quickstart() -> PathBuf {
     quickstart_dir()
 }
 
-/// Runs the operator binary's `render --reveal-secrets` on the quickstart and
-/// parses its two documents.
-fn render_quickstart() -> (ConfigMap, Secret) {
+/// Runs the operator binary's `render --reveal-secrets` on the quickstart with
+/// `more` arguments, asserts it succeeded with no secret value on stderr, and
+/// returns what it printed.
+fn render(more: &[&std::ffi::OsStr]) -> Vec<u8> {
     let output = Command::new(operator_binary())
-        .args(["render", "--namespace", "chatops", "--name", "chatops-gateway"])
-        .arg("--manifests")
+        .args(["render", "--namespace", "chatops", "--manifests"])
         .arg(quickstart())
         .arg("--reveal-secrets")
+        .args(more)
         .output()
         .expect("the operator binary runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -42,7 +43,13 @@ fn render_quickstart() -> (ConfigMap, Secret) {
         !stderr.contains(SECRET) && !stderr.contains(BOT_TOKEN),
         "no secret value on stderr: {stderr}"
     );
-    let stdout = String::from_utf8(output.stdout).expect("render prints UTF-8");
+    output.stdout
+}
+
+/// [`render`]s the quickstart and parses its two documents.
+fn render_quickstart() -> (ConfigMap, Secret) {
+    let stdout = render(&["--name".as_ref(), "chatops-gateway".as_ref()]);
+    let stdout = String::from_utf8(stdout).expect("render prints UTF-8");
     let documents: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stdout).expect("render prints YAML");
     assert_eq!(documents.len(), 2, "{stdout}");
     let config_map: ConfigMap = serde_json::from_value(documents[0].clone()).expect("a ConfigMap first");
@@ -197,32 +204,13 @@ async fn the_mounted_secret_is_the_one_the_gateway_verifies_and_calls_slack_with
 
     // Signed with anything but the quickstart's signing secret: refused, so
     // the signature check really uses the mounted value.
-    let body = slash_command(
-        WORKSPACE,
-        CHANNEL,
-        ALICE,
-        "/chatops",
-        "whoami",
-        &fake.response_url("forged"),
-    );
-    let forged = post_signed(
-        &gateway.url("/hooks/slack/commands"),
-        "not-the-signing-secret",
-        now(),
-        &body,
-        FORM,
-    )
-    .await;
+    let body = alice_chatops("whoami", &fake.response_url("forged"));
+    let url = gateway.url("/hooks/slack/commands");
+    let forged = post_signed(&url, "not-the-signing-secret", now(), &body, FORM).await;
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 
     // A mention is answered through the Web API with the mounted bot token.
-    let mention = serde_json::json!({
-        "token": "x", "team_id": WORKSPACE, "api_app_id": "A0EXAMPLE01", "type": "event_callback",
-        "event_id": "Ev0RENDERED1", "event_time": 1_700_000_000,
-        "event": {"type": "app_mention", "user": BOB, "text": "<@U0BOT0001> chatops whoami",
-                  "ts": "1700000000.000100", "channel": CHANNEL, "event_ts": "1700000000.000100"}
-    })
-    .to_string();
+    let mention = mention("Ev0RENDERED1", BOB);
     let ack = post_signed(
         &gateway.url("/hooks/slack/events"),
         SECRET,
@@ -246,19 +234,7 @@ async fn the_mounted_secret_is_the_one_the_gateway_verifies_and_calls_slack_with
 #[tokio::test]
 async fn the_gateway_serves_what_render_output_dir_writes_as_it_is() {
     let out = tempfile::tempdir().expect("a temporary directory");
-    let output = Command::new(operator_binary())
-        .args(["render", "--namespace", "chatops", "--manifests"])
-        .arg(quickstart())
-        .args(["--reveal-secrets", "--output-dir"])
-        .arg(out.path())
-        .output()
-        .expect("the operator binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "render failed: {stderr}");
-    assert!(
-        !stderr.contains(SECRET) && !stderr.contains(BOT_TOKEN),
-        "no secret value on stderr: {stderr}"
-    );
+    render(&["--output-dir".as_ref(), out.path().as_os_str()]);
 
     // Exactly what a user runs next; `start_from` waits for /readyz, and
     // panics when the gateway never gets ready on the directory.
@@ -337,9 +313,12 @@ async fn an_ordinary_rotation_is_waited_for_quietly_and_only_a_long_wait_warns()
     let key = "chatplatform.chatops.slack.bot-token";
     let (config_files, secret_files) = rotated(&config_map, &secret, key, "xoxb-rotated-1");
     update(&root.path().join("config"), &config_files);
+    // Behaviour, not a wait: the Secret lands a moment after the ConfigMap.
     tokio::time::sleep(Duration::from_millis(400)).await;
     update(&root.path().join("secrets"), &secret_files);
     gateway.wait_for_log_lines("configuration loaded", 2).await;
+    // A negative check over the grace period: no warning may come, and
+    // nothing signals that none will.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(
         gateway.log_lines(SECRET_WAIT).is_empty() && gateway.log_lines("configuration recovered").is_empty(),
@@ -355,6 +334,7 @@ async fn an_ordinary_rotation_is_waited_for_quietly_and_only_a_long_wait_warns()
     assert_eq!(warned[0]["level"], "WARN", "{}", warned[0]);
     let error = warned[0]["error"].as_str().unwrap_or_default().to_owned();
     assert!(!error.contains("xoxb"), "hashes only, never a value: {error}");
+    // A negative check: no second warning, and nothing signals that none will come.
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(gateway.log_lines(SECRET_WAIT).len(), 1, "warned once");
 }

@@ -1,7 +1,7 @@
 //! The real gateway binary on `examples/quickstart`, a fake Slack API, and
 //! requests signed exactly as Slack signs them.
 
-use std::{path::Path, time::Duration};
+use std::path::Path;
 
 use axum::http::StatusCode;
 use chatops_tests::{
@@ -11,7 +11,10 @@ use chatops_tests::{
     load_quickstart,
     quickstart::{ALICE, BOB, CHANNEL, FORM, PATIENCE, WORKSPACE},
     quickstart_dir,
-    slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, menu_choice, now, post_signed, slash_command},
+    slack_requests::{
+        QUICKSTART_SIGNING_SECRET as SECRET, alice_chatops, mention, menu_choice, now, post_signed,
+    },
+    wait,
 };
 
 async fn start(fake: &FakeSlack, manifests: &Path) -> Gateway {
@@ -130,14 +133,7 @@ async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
 async fn forged_stale_and_unknown_requests_are_refused_before_parsing() {
     let fake = FakeSlack::start().await;
     let gateway = start(&fake, &quickstart()).await;
-    let body = slash_command(
-        WORKSPACE,
-        CHANNEL,
-        ALICE,
-        "/chatops",
-        "whoami",
-        &fake.response_url("x"),
-    );
+    let body = alice_chatops("whoami", &fake.response_url("x"));
     let url = gateway.url("/hooks/slack/commands");
 
     let forged = post_signed(&url, "not-the-signing-secret", now(), &body, FORM).await;
@@ -158,7 +154,9 @@ async fn forged_stale_and_unknown_requests_are_refused_before_parsing() {
     let huge = post_signed(&url, SECRET, now(), &"a".repeat(1024 * 1024), FORM).await;
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The gateway has decided about the refused requests.
+    let refused = [("commands", "unverified", 3), ("commands", "malformed", 1)];
+    gateway.wait_for_outcomes("slack", &refused).await;
     assert!(
         fake.requests().is_empty(),
         "nothing refused may reach Slack: {:?}",
@@ -193,21 +191,15 @@ async fn a_changed_grant_takes_effect_without_a_restart() {
     std::fs::write(dir.path().join("grants.yaml"), narrowed).unwrap();
 
     let changed_at = tokio::time::Instant::now();
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let id = format!("after-{attempt}");
+    let attempt = std::cell::Cell::new(0);
+    wait::until_async(PATIENCE, "the grant change picked up", || async {
+        attempt.set(attempt.get() + 1);
+        let id = format!("after-{}", attempt.get());
         slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", &id).await;
         let text = answer(&fake, &id).await;
-        if text.contains("not permitted") && text.contains(BOB) {
-            break;
-        }
-        assert!(
-            changed_at.elapsed() < PATIENCE,
-            "the grant change was not picked up: {text}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (text.contains("not permitted") && text.contains(BOB)).then_some(())
+    })
+    .await;
     eprintln!("grant change took effect after {:?}", changed_at.elapsed());
 }
 
@@ -221,26 +213,11 @@ async fn a_429_from_slack_is_retried_after_retry_after() {
         body: "rate limited".to_owned(),
     });
     slash(&gateway, &fake, WORKSPACE, BOB, "/chatops", "whoami", "limited").await;
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while fake
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/response/limited")
-        .count()
-        < 2
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not retried: {:?}",
-            fake.requests()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let attempts: Vec<_> = fake
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == "/response/limited")
-        .collect();
+    let attempts = fake
+        .wait_for_all(PATIENCE, 2, "the answer resent", |r| {
+            r.path == "/response/limited"
+        })
+        .await;
     assert_eq!(
         attempts[0].body, attempts[1].body,
         "the identical request is resent"
@@ -312,13 +289,7 @@ async fn the_events_api_is_verified_answered_and_deduplicated() {
         "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
     );
 
-    let mention = serde_json::json!({
-        "token": "x", "team_id": WORKSPACE, "api_app_id": "A0EXAMPLE01", "type": "event_callback",
-        "event_id": "Ev0MENTION1", "event_time": 1_700_000_000,
-        "event": {"type": "app_mention", "user": BOB, "text": "<@U0BOT0001> chatops whoami",
-                  "ts": "1700000000.000100", "channel": CHANNEL, "event_ts": "1700000000.000100"}
-    })
-    .to_string();
+    let mention = mention("Ev0MENTION1", BOB);
     // Slack delivers, then retries the same event: it runs once.
     for _ in 0..2 {
         let ack = post_signed(&url, SECRET, now(), &mention, JSON).await;
@@ -339,7 +310,9 @@ async fn the_events_api_is_verified_answered_and_deduplicated() {
         posted.headers["authorization"],
         "Bearer xoxb-0000000000-0000000000000-quickstartnotarealtoken"
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The retry was told apart, and the command has run to the end.
+    gateway.wait_for_requests("slack", "events", "duplicate", 1).await;
+    gateway.wait_for_commands("slack", 1).await;
     let answers = fake
         .requests()
         .iter()
@@ -361,7 +334,9 @@ async fn slacks_certificate_check_gets_an_empty_200_and_runs_nothing() {
         .unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
     assert!(answer.text().await.unwrap().is_empty());
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    gateway
+        .wait_for_requests("slack", "commands", "ssl_check", 1)
+        .await;
     assert!(fake.requests().is_empty());
 }
 
@@ -379,19 +354,17 @@ async fn delete_input_on_submission_removes_the_answered_menu_and_private_mode_h
     let action_id = open_access_menu(&gateway, &fake).await;
     choose(&gateway, &fake, ALICE, &action_id, "chatops", "chosen").await;
 
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let posts = loop {
-        let posts: Vec<serde_json::Value> = fake
-            .requests()
+    let chosen = || -> Vec<serde_json::Value> {
+        fake.requests()
             .iter()
             .filter(|r| r.path == "/response/chosen")
             .map(|r| r.json())
-            .collect();
-        if posts.len() >= 2 || tokio::time::Instant::now() > deadline {
-            break posts;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+            .collect()
     };
+    // Whatever came within the patience: the assertions below say what is missing.
+    let posts = wait::within(PATIENCE, || Some(chosen()).filter(|posts| posts.len() >= 2))
+        .await
+        .unwrap_or_else(chosen);
     assert!(
         posts.iter().any(|p| p["delete_original"] == true),
         "the menu is deleted: {posts:?}"

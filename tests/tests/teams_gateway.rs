@@ -5,8 +5,6 @@
 //! shaped as Teams sends them and carry a Bot Connector JWT signed with the
 //! made-up keys of the shared vectors.
 
-use std::time::Duration;
-
 use axum::http::StatusCode;
 use chatops_tests::{
     fake_teams::{
@@ -14,62 +12,15 @@ use chatops_tests::{
         KEY_B_PEM, Recorded, Scripted, claims, encode_segment, jwk, key_a, now, sign, sign_hs256,
     },
     gateway_process::Gateway,
-    manifests::PlatformManifests,
-    quickstart::{DEFAULT_SETTINGS, PATIENCE},
+    platforms::teams::{
+        ALICE, ALICE_ID, BOB, BOB_ID, BOT_NAME, CHANNEL, CHANNEL_CONVERSATION, OTHER_TENANT, PERSONAL,
+        PLATFORM, TEAM, TENANT, personal_activity, post_activity, post_valid, start as start_with,
+        valid_token,
+    },
+    quickstart::{DEFAULT_SETTINGS, DELETE_INPUT, PATIENCE},
     wait,
 };
 use serde_json::{Value, json};
-
-const PLATFORM: &str = "teams";
-const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-const OTHER_TENANT: &str = "0b5d7c3e-9f1a-4e2b-8c6d-123456789abc";
-const TEAM: &str = "19:712c61d0ef384e5fa681ba90ca943398@thread.skype";
-const CHANNEL: &str = "19:693ecdb923ac4458a5c23661b505fc84@thread.skype";
-const CHANNEL_CONVERSATION: &str = "19:693ecdb923ac4458a5c23661b505fc84@thread.skype;messageid=1485983408511";
-const PERSONAL: &str = "a:1Xpersonal-chat-with-the-bot_0123456789";
-const ALICE: &str = "7faf8ab2-3d56-4244-b585-20c8a42ed2b8";
-const ALICE_ID: &str = "29:1XJKJMvc5GBtc2JwZq0oj8tHZmzrQgFmB39ATiQWA85gQtHieVkKilBZ9XHoq9j7Zaqt7CZ";
-const BOB: &str = "0c2d6f4e-1a3b-4c5d-8e9f-abcdef012345";
-const BOB_ID: &str = "29:1BobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBobBob";
-const BOT_NAME: &str = "ChatOps Bot";
-
-/// The quickstart plus a Teams ChatPlatform, its Secret, and a grant for its
-/// tenant (the quickstart's channel and `chatops` grants apply to every platform).
-fn manifests(settings: &str, tenant_id: Option<&str>) -> tempfile::TempDir {
-    let tenant = tenant_id.map(|t| format!(", tenantId: {t}")).unwrap_or_default();
-    let settings = format!(
-        "{settings}  restrictHelp: false\n  fallbackUser: chatbot\n  sessionCacheTimeoutSeconds: 86400\n"
-    );
-    PlatformManifests {
-        name: PLATFORM,
-        kind: "msteams",
-        block: format!("{{appId: {APP_ID}, appPasswordRef: {{name: teams, key: app-password}}{tenant}}}"),
-        settings: &settings,
-        secret: ("teams", &[("app-password", APP_PASSWORD)]),
-        grant: ("teams-tenant", TENANT),
-    }
-    .beside_the_quickstart()
-}
-
-async fn start_with(
-    fake: &FakeTeams,
-    settings: &str,
-    tenant_id: Option<&str>,
-    extra: &[&str],
-) -> (tempfile::TempDir, Gateway) {
-    let dir = manifests(settings, tenant_id);
-    let mut args = vec![
-        "--teams-openid-metadata-url".to_owned(),
-        fake.openid_url(),
-        "--teams-login-url".to_owned(),
-        fake.login_url(),
-    ];
-    args.extend(extra.iter().map(|a| (*a).to_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    // Slack is not used here: point its API at the fake too, which 404s it.
-    let gateway = Gateway::start(dir.path(), &format!("http://{}/slack", fake.addr), &args).await;
-    (dir, gateway)
-}
 
 async fn start(fake: &FakeTeams, settings: &str) -> (tempfile::TempDir, Gateway) {
     start_with(fake, settings, None, &[]).await
@@ -92,49 +43,9 @@ fn channel_activity(fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str)
     })
 }
 
-/// A message activity in the user's personal chat with the bot (no mention, no team or channel).
-fn personal_activity(fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), text: &str) -> Value {
-    json!({
-        "type": "message", "id": id, "timestamp": "2026-01-01T00:00:00.000Z",
-        "serviceUrl": fake.service_url(), "channelId": "msteams",
-        "from": {"id": user.1, "name": "Someone", "aadObjectId": user.0},
-        "conversation": {"conversationType": "personal", "tenantId": tenant, "id": PERSONAL},
-        "recipient": {"id": format!("28:{APP_ID}"), "name": BOT_NAME},
-        "textFormat": "plain", "text": text,
-        "channelData": {"tenant": {"id": tenant}},
-        "locale": "en-US"
-    })
-}
-
-/// POSTs `activity` with `authorization` (if any) as the Authorization header.
-async fn post_activity(
-    gateway: &Gateway,
-    activity: &Value,
-    authorization: Option<&str>,
-) -> reqwest::Response {
-    let mut request = reqwest::Client::new()
-        .post(gateway.url(&format!("/hooks/{PLATFORM}/messages")))
-        .header("Content-Type", "application/json")
-        .body(activity.to_string());
-    if let Some(authorization) = authorization {
-        request = request.header("Authorization", authorization);
-    }
-    request.send().await.unwrap()
-}
-
-/// A valid Bot Connector token for `activity`, signed with key A.
-fn valid_token(activity: &Value) -> String {
-    sign(
-        KEY_A_PEM,
-        KEY_A_KID,
-        &claims(activity["serviceUrl"].as_str().unwrap()),
-    )
-}
-
 /// POSTs `activity` as the Bot Connector does, with a valid token; asserts the 200.
 async fn deliver(gateway: &Gateway, activity: &Value) {
-    let auth = format!("Bearer {}", valid_token(activity));
-    let response = post_activity(gateway, activity, Some(&auth)).await;
+    let response = post_valid(gateway, activity).await;
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     assert_eq!(
@@ -142,6 +53,11 @@ async fn deliver(gateway: &Gateway, activity: &Value) {
         StatusCode::OK,
         "POST /hooks/{PLATFORM}/messages (valid key-A token) answered {status}: {body}\nactivity: {activity}"
     );
+}
+
+/// `text` by `user` in their personal chat with the bot, delivered as activity `id`.
+async fn ask(gateway: &Gateway, fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), text: &str) {
+    deliver(gateway, &personal_activity(fake, id, tenant, user, text)).await;
 }
 
 /// The message activities (not typing indicators) the gateway posted or put, in order.
@@ -264,23 +180,16 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
     );
     deliver(&gateway, &activity).await;
     // whoami is private: in a channel it goes to a 1:1 chat the gateway opens with the user.
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let whoami = loop {
+    let expected = "a whoami answer naming the tenant, the user and the AccountLink";
+    let whoami = wait::until(PATIENCE, expected, || {
         let sent = messages(&fake);
         let seen = content(&sent);
-        if [TENANT, ALICE, "kind: AccountLink"]
+        [TENANT, ALICE, "kind: AccountLink"]
             .iter()
             .all(|e| seen.contains(e))
-        {
-            break sent;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no whoami answer naming the tenant, the user and the AccountLink:\n{seen}\n{:#?}",
-            fake.summaries()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+            .then_some(sent)
+    })
+    .await;
     let creations: Vec<Recorded> = fake
         .connector_requests()
         .into_iter()
@@ -383,14 +292,14 @@ async fn a_private_answer_teams_will_not_deliver_is_not_shown_in_the_channel() {
 #[tokio::test]
 async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_command() {
     let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(
-        &fake,
-        "  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: false\n",
-    )
-    .await;
-    deliver(
+    let (_dir, gateway) = start(&fake, DELETE_INPUT).await;
+    ask(
         &gateway,
-        &personal_activity(&fake, "act-access", TENANT, (ALICE, ALICE_ID), "chatops access"),
+        &fake,
+        "act-access",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops access",
     )
     .await;
     let card_message = answer(&fake, "act-access", &["Input.ChoiceSet"])
@@ -450,7 +359,8 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
     // Bob submits Alice's card: the continuation is hers, so he is refused.
     deliver(&gateway, &submitted("act-submit-bob", (BOB, BOB_ID))).await;
     answer(&fake, "act-submit-bob", &[]).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The command and Bob's submission have run to the end.
+    gateway.wait_for_commands(PLATFORM, 2).await;
     let refused = content(&replies(&fake, "act-submit-bob"));
     assert!(!refused.contains("whoami"), "Bob got Alice's answer: {refused}");
 
@@ -468,7 +378,7 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
         .await
         .unwrap_or_else(|| panic!("the card is not deleted: {:#?}", fake.summaries()));
     assert_eq!(deleted.path, card_path);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway.wait_for_commands(PLATFORM, 3).await;
     let deletes = fake.requests().iter().filter(|r| r.method == "DELETE").count();
     assert_eq!(deletes, 1, "{:#?}", fake.summaries());
 }
@@ -477,30 +387,26 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
 async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
     let fake = FakeTeams::start().await;
     let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
-    deliver(
+    ask(
         &gateway,
-        &personal_activity(
-            &fake,
-            "act-denied",
-            OTHER_TENANT,
-            (ALICE, ALICE_ID),
-            "chatops whoami",
-        ),
+        &fake,
+        "act-denied",
+        OTHER_TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
     )
     .await;
     answer(&fake, "act-denied", &["organization", OTHER_TENANT]).await;
 
     // The quickstart grants nautobot's other sub-commands to alice only: Bob (of
     // the granted tenant) is told the user scope and his own ID.
-    deliver(
+    ask(
         &gateway,
-        &personal_activity(
-            &fake,
-            "act-denied-user",
-            TENANT,
-            (BOB, BOB_ID),
-            "nautobot change-device-status",
-        ),
+        &fake,
+        "act-denied-user",
+        TENANT,
+        (BOB, BOB_ID),
+        "nautobot change-device-status",
     )
     .await;
     answer(&fake, "act-denied-user", &["for user", BOB]).await;
@@ -515,11 +421,7 @@ async fn the_apps_token_is_fetched_once_and_reused() {
         .enumerate()
     {
         let id = format!("act-cached-{n}");
-        deliver(
-            &gateway,
-            &personal_activity(&fake, &id, TENANT, (ALICE, ALICE_ID), command),
-        )
-        .await;
+        ask(&gateway, &fake, &id, TENANT, (ALICE, ALICE_ID), command).await;
         answer(&fake, &id, &[]).await;
     }
     let tokens = fake.token_requests();
@@ -541,9 +443,13 @@ async fn the_apps_token_is_fetched_once_and_reused() {
 async fn a_single_tenant_bot_asks_its_own_tenant_for_tokens() {
     let fake = FakeTeams::start().await;
     let (_dir, gateway) = start_with(&fake, DEFAULT_SETTINGS, Some(TENANT), &[]).await;
-    deliver(
+    ask(
         &gateway,
-        &personal_activity(&fake, "act-single", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+        &fake,
+        "act-single",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
     )
     .await;
     answer(&fake, "act-single", &[ALICE]).await;
@@ -556,44 +462,44 @@ async fn a_single_tenant_bot_asks_its_own_tenant_for_tokens() {
 async fn a_429_from_the_connector_is_retried_after_retry_after() {
     let fake = FakeTeams::start().await;
     let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
-    deliver(
+    ask(
         &gateway,
-        &personal_activity(&fake, "act-warm", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+        &fake,
+        "act-warm",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
     )
     .await;
     answer(&fake, "act-warm", &["kind: AccountLink"]).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Run to the end: nothing more of it reaches the connector.
+    gateway.wait_for_commands(PLATFORM, 1).await;
     let before = fake.connector_requests().len();
     fake.script(Scripted {
         status: StatusCode::TOO_MANY_REQUESTS,
         headers: vec![("retry-after", "1".to_owned())],
         body: r#"{"error":{"code":"TooManyRequests","message":"throttled"}}"#.to_owned(),
     });
-    deliver(
+    ask(
         &gateway,
-        &personal_activity(&fake, "act-limited", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+        &fake,
+        "act-limited",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
     )
     .await;
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
+    let (limited, retry) = wait::until(PATIENCE, "the throttled request resent", || {
         let connector = fake.connector_requests();
-        if let Some(limited) = connector.get(before) {
-            assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
-            if let Some(retry) = connector[before + 1..]
-                .iter()
-                .find(|r| r.path == limited.path && r.body == limited.body)
-            {
-                assert_eq!(retry.status, StatusCode::OK);
-                break;
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the throttled request was not resent: {:#?}",
-            fake.summaries()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+        let limited = connector.get(before)?;
+        let retry = connector[before + 1..]
+            .iter()
+            .find(|r| r.path == limited.path && r.body == limited.body)?;
+        Some((limited.clone(), retry.clone()))
+    })
+    .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry.status, StatusCode::OK);
     assert_eq!(
         fake.token_requests().len(),
         1,
@@ -613,9 +519,13 @@ async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
     )
     .await;
     // The keys are known (and cached) before the rotation.
-    deliver(
+    ask(
         &gateway,
-        &personal_activity(&fake, "act-before", TENANT, (ALICE, ALICE_ID), "chatops whoami"),
+        &fake,
+        "act-before",
+        TENANT,
+        (ALICE, ALICE_ID),
+        "chatops whoami",
     )
     .await;
     answer(&fake, "act-before", &["kind: AccountLink"]).await;
@@ -636,7 +546,9 @@ async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
         "a token of a key not (yet) published: {}",
         refused.text().await.unwrap_or_default()
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway
+        .wait_for_requests(PLATFORM, "messages", "unverified", 1)
+        .await;
     assert!(
         replies(&fake, "act-rotated").is_empty(),
         "{:#?}",
@@ -769,7 +681,10 @@ async fn forged_foreign_and_misdirected_tokens_are_refused_before_anything_is_se
         "refusals answered wrongly:\n{}",
         failures.join("\n")
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The gateway has decided about every refused request (those answered 401 at least).
+    gateway
+        .wait_for_requests(PLATFORM, "messages", "unverified", 8)
+        .await;
     assert!(
         fake.connector_requests().is_empty(),
         "nothing reached the connector: {:#?}",

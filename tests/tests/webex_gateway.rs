@@ -4,12 +4,10 @@
 //! gateway fetches the message or the card submission from the fake, which
 //! the test stored there first, as Webex would have.
 
-use std::time::Duration;
-
 use axum::http::StatusCode;
 use chatops_gateway::{
-    commands::{derive_key, sign as sign_continuation},
-    model::{Choice, Continuation, Field, FieldKind, Form, Prompt, Reply, ReplyContext},
+    commands::derive_key,
+    model::{Prompt, Reply, ReplyContext},
     platforms::{
         Dispatcher,
         webex::{client::WebexClient, dispatcher::WebexDispatcher},
@@ -18,66 +16,23 @@ use chatops_gateway::{
 use chatops_tests::{
     fake_webex::{BOT_NAME, BOT_PERSON_ID, FakeWebex, Recorded, Scripted},
     gateway_process::{Gateway, gateway_binary},
-    manifests::PlatformManifests,
-    quickstart::{DEFAULT_SETTINGS, PATIENCE},
+    platforms::webex::{
+        ALICE, BOB, BOT_TOKEN, ORG, OTHER_ORG, PLATFORM, ROOM, WEBHOOK_SECRET, created, deliver, manifests,
+    },
+    prompts::access_form,
+    quickstart::{DEFAULT_SETTINGS, DELETE_INPUT, PATIENCE},
     signed::{post_webex, webex_signature as sign},
     wait,
 };
 use serde_json::{Value, json};
 
-const PLATFORM: &str = "webex";
-const BOT_TOKEN: &str = "webex-bot-token-quickstart-not-for-production";
-const WEBHOOK_SECRET: &str = "webex-webhook-secret-quickstart";
-const ORG: &str = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9vcmcx";
-const OTHER_ORG: &str = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9vcmcy";
-const ROOM: &str = "Y2lzY29zcGFyazovL3VzL1JPT00vcm9vbTE";
-const ALICE: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hbGljZQ";
-const BOB: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib2I";
-
-/// The quickstart plus a Webex ChatPlatform, its Secret, and a grant for its
-/// organization (the quickstart's channel and `chatops` grants apply to every platform).
-fn manifests(settings: &str) -> tempfile::TempDir {
-    let settings = format!(
-        "{settings}  restrictHelp: false\n  fallbackUser: chatbot\n  sessionCacheTimeoutSeconds: 86400\n"
-    );
-    PlatformManifests {
-        name: PLATFORM,
-        kind: "webex",
-        block: "{botTokenRef: {name: webex, key: bot-token}, webhookSecretRef: {name: webex, key: webhook-secret}}"
-            .to_owned(),
-        settings: &settings,
-        secret: ("webex", &[("bot-token", BOT_TOKEN), ("webhook-secret", WEBHOOK_SECRET)]),
-        grant: ("webex-org", ORG),
-    }
-    .beside_the_quickstart()
-}
-
 async fn start(fake: &FakeWebex, settings: &str) -> (tempfile::TempDir, Gateway) {
-    let dir = manifests(settings);
-    let gateway = Gateway::start(
-        dir.path(),
-        &format!("http://{}/slack", fake.addr),
-        &["--webex-api-url", &fake.url()],
-    )
-    .await;
-    (dir, gateway)
+    chatops_tests::platforms::webex::start(fake, settings, &[]).await
 }
 
-/// Now, as Webex writes `data.created`: the gateway runs a delivery only
-/// within 5 minutes of it.
-fn created_now() -> String {
-    k8s_openapi::jiff::Timestamp::now().to_string()
-}
-
-/// A `messages` `created` webhook as Webex sends it.
+/// A `messages` `created` webhook as Webex sends it, created now.
 fn message_event(id: &str, org: &str, person: &str, room_type: &str) -> Value {
-    json!({
-        "id": "webhook-messages", "name": "chatops messages", "targetUrl": "https://gw.example.com/hooks/webex/events",
-        "resource": "messages", "event": "created", "orgId": org, "createdBy": BOT_PERSON_ID,
-        "appId": "app", "ownedBy": "creator", "status": "active", "actorId": person,
-        "data": {"id": id, "roomId": ROOM, "roomType": room_type, "personId": person,
-                 "personEmail": "someone@example.com", "created": created_now()}
-    })
+    chatops_tests::platforms::webex::message_event(id, org, person, room_type, &created(0))
 }
 
 /// Stores the message `id` in the fake and sends its signed webhook; returns the acknowledgement.
@@ -94,15 +49,6 @@ async fn say(
         "personId": person, "personEmail": "someone@example.com", "created": "2026-01-01T00:00:00.000Z"
     }));
     deliver(gateway, &message_event(id, org, person, "direct")).await
-}
-
-async fn deliver(gateway: &Gateway, event: &Value) -> reqwest::Response {
-    deliver_raw(
-        gateway,
-        event.to_string().as_bytes(),
-        Some(&sign(WEBHOOK_SECRET.as_bytes(), event.to_string().as_bytes())),
-    )
-    .await
 }
 
 async fn deliver_raw(gateway: &Gateway, body: &[u8], signature: Option<&str>) -> reqwest::Response {
@@ -149,7 +95,7 @@ fn action_event(id: &str, person: &str, message_id: &str) -> Value {
         "id": "webhook-actions", "name": "chatops cards", "resource": "attachmentActions", "event": "created",
         "orgId": ORG, "createdBy": BOT_PERSON_ID, "actorId": person,
         "data": {"id": id, "type": "submit", "messageId": message_id, "personId": person, "roomId": ROOM,
-                 "created": created_now()}
+                 "created": created(0)}
     })
 }
 
@@ -213,7 +159,11 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
     let help = posted(&fake, 2).await.json();
     let text = help["markdown"].as_str().unwrap();
     assert!(text.contains("/chatops") && text.contains("/nautobot"), "{help}");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The replay was told apart, and the three commands have run to the end.
+    gateway
+        .wait_for_requests(PLATFORM, "events", "duplicate", 1)
+        .await;
+    gateway.wait_for_commands(PLATFORM, 3).await;
     assert_eq!(
         posts(&fake).len(),
         3,
@@ -230,11 +180,7 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
 #[tokio::test]
 async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_command() {
     let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(
-        &fake,
-        "  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: false\n",
-    )
-    .await;
+    let (_dir, gateway) = start(&fake, DELETE_INPUT).await;
     say(&gateway, &fake, "msg-access", ORG, ALICE, "chatops access").await;
     let card = posted(&fake, 0).await.json();
     assert_eq!(card["roomId"], ROOM);
@@ -276,7 +222,8 @@ async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_co
         .await
         .unwrap_or_else(|| panic!("the card is not deleted: {:?}", paths(&fake)));
     assert_eq!(deleted.path, "/v1/messages/card-message");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The command and both submissions have run to the end.
+    gateway.wait_for_commands(PLATFORM, 3).await;
     let deletes = fake.requests().iter().filter(|r| r.method == "DELETE").count();
     assert_eq!(
         deletes,
@@ -295,40 +242,7 @@ async fn a_multi_field_form_card_and_its_submission_complete_the_command() {
     let fake = FakeWebex::start().await;
     let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
     let key = derive_key(WEBHOOK_SECRET);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let continuation = sign_continuation(
-        &Continuation {
-            platform: PLATFORM.to_owned(),
-            user: ALICE.to_owned(),
-            command: "chatops".to_owned(),
-            subcommand: "access".to_owned(),
-            channel: Some(ROOM.to_owned()),
-            arguments: vec![],
-            issued_at: now,
-        },
-        &key,
-    );
-    let form = Form {
-        title: "Check access".to_owned(),
-        fields: vec![
-            Field {
-                label: "Command".to_owned(),
-                kind: FieldKind::Select(vec![Choice::same("chatops"), Choice::same("nautobot")]),
-                default: Some("chatops".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "Note".to_owned(),
-                kind: FieldKind::Text,
-                default: None,
-                optional: true,
-            },
-        ],
-        continuation,
-    };
+    let form = access_form(PLATFORM, ALICE, ROOM, &key);
     let dispatcher = WebexDispatcher::new(WebexClient::new(
         reqwest::Client::new(),
         fake.url(),
@@ -404,7 +318,9 @@ async fn unsigned_and_tampered_deliveries_are_refused_before_anything_is_fetched
     let junk = b"[1,2,3]";
     let malformed = deliver_raw(&gateway, junk, Some(&sign(WEBHOOK_SECRET.as_bytes(), junk))).await;
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The gateway has decided about every refused delivery.
+    let refused = [("events", "unverified", 4), ("events", "malformed", 1)];
+    gateway.wait_for_outcomes(PLATFORM, &refused).await;
     assert!(
         fake.requests().is_empty(),
         "nothing reached Webex: {:?}",
@@ -430,7 +346,7 @@ async fn the_bots_own_messages_and_other_events_are_ignored() {
     let mut membership = message_event("membership-1", ORG, BOB, "direct");
     membership["resource"] = json!("memberships");
     assert_eq!(deliver(&gateway, &membership).await.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway.wait_for_requests(PLATFORM, "events", "ignored", 3).await;
     let gets: Vec<String> = paths(&fake)
         .into_iter()
         .filter(|p| p.starts_with("GET /v1/messages"))
@@ -450,7 +366,7 @@ async fn the_bots_own_message_is_ignored_even_as_the_first_event() {
     fake.wait_for(PATIENCE, |r| r.path == "/v1/people/me")
         .await
         .expect("the identity is fetched");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway.wait_for_requests(PLATFORM, "events", "ignored", 1).await;
     assert_eq!(paths(&fake), ["GET /v1/people/me"]);
 }
 
@@ -464,7 +380,9 @@ async fn a_message_that_cannot_be_fetched_is_dropped_without_an_answer() {
     fake.wait_for(PATIENCE, |r| r.path == "/v1/messages/msg-gone")
         .await
         .unwrap_or_else(|| panic!("not fetched: {:?}", paths(&fake)));
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway
+        .wait_for_requests(PLATFORM, "events", "fetch_failed", 1)
+        .await;
     assert!(posts(&fake).is_empty(), "nothing posted: {:?}", paths(&fake));
 }
 

@@ -7,7 +7,7 @@ use chatops_crds::config::GatewayConfig;
 use chatops_operator::{controller::Settings, cycle, lookup, render::Target};
 use serde_json::{Value, json};
 
-use chatops_testkit::fake_kube::{FakeApi, core};
+use chatops_testkit::fake_kube::{FakeApi, chatops, core};
 
 /// The gateway's ConfigMap and Secret.
 pub const TARGET: &str = "chatops-gateway";
@@ -65,6 +65,14 @@ pub fn secret(name: &str, pairs: &[(&str, &str)]) -> Value {
 
 pub fn slack_secret() -> Value {
     secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
+}
+
+/// A fake API server holding the Slack platform and its Secret.
+pub async fn with_slack() -> FakeApi {
+    let fake = FakeApi::start().await;
+    fake.put(&core("secrets"), slack_secret());
+    fake.put(&chatops("chatplatforms"), slack_platform());
+    fake
 }
 
 /// The configuration in the stored ConfigMap, once there is one.

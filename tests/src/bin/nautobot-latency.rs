@@ -450,13 +450,15 @@ fn worker_query(options: &Options) -> serde_json::Value {
     serde_json::json!({"query": query, "variables": variables})
 }
 
-/// (a): the worker's query, straight to `base`; returns the time and the number of requests.
-async fn api_time(http: &reqwest::Client, base: &str, token: &str, options: &Options) -> (Duration, usize) {
-    let url = format!("{base}/api/graphql/");
-    let started = Instant::now();
-    let answer = http
-        .post(&url)
-        .header("User-Agent", TOOL)
+/// Sends `post` (to `url`) with `token` and the worker's query; panics unless
+/// Nautobot answers 200.
+async fn post_query(
+    post: reqwest::RequestBuilder,
+    url: &str,
+    token: &str,
+    options: &Options,
+) -> reqwest::Response {
+    let answer = post
         .header("Authorization", format!("Token {token}"))
         .header("Accept", "application/json")
         .json(&worker_query(options))
@@ -464,6 +466,14 @@ async fn api_time(http: &reqwest::Client, base: &str, token: &str, options: &Opt
         .await
         .unwrap_or_else(|err| panic!("POST {url}: {err}"));
     assert_eq!(answer.status(), reqwest::StatusCode::OK, "POST {url}");
+    answer
+}
+
+/// (a): the worker's query, straight to `base`; returns the time and the number of requests.
+async fn api_time(http: &reqwest::Client, base: &str, token: &str, options: &Options) -> (Duration, usize) {
+    let url = format!("{base}/api/graphql/");
+    let started = Instant::now();
+    let answer = post_query(http.post(&url).header("User-Agent", TOOL), &url, token, options).await;
     let body = answer
         .bytes()
         .await
@@ -723,15 +733,7 @@ impl Replay {
         options: &Options,
     ) -> Captured {
         let url = format!("{endpoint}/api/graphql/");
-        let answer = http
-            .post(&url)
-            .header("Authorization", format!("Token {token}"))
-            .header("Accept", "application/json")
-            .json(&worker_query(options))
-            .send()
-            .await
-            .unwrap_or_else(|err| panic!("POST {url}: {err}"));
-        assert_eq!(answer.status(), reqwest::StatusCode::OK, "POST {url}");
+        let answer = post_query(http.post(&url), &url, token, options).await;
         let body = answer.bytes().await.expect("an answer");
         let decoded: serde_json::Value = serde_json::from_slice(&body).expect("a JSON answer");
         let names = decoded["data"]["devices"]
