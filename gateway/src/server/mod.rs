@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::{config::Reloader, metrics::Metrics, runtime::Runtime};
+use crate::{config::Reloader, metrics::Metrics, model::ReplyContext, runtime::Runtime};
 
 pub use admin::{admin_router, readiness};
 pub use refusals::RefusalLog;
@@ -158,5 +158,15 @@ fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send +
     app.tasks.spawn(async move {
         notice.await;
         drop(slot);
+    });
+}
+
+/// Tells the user at `to` that the gateway is busy (`text`: which limit),
+/// in the background through [`notify_busy`] (Teams, Webex: the notice is a
+/// message of its own, not the acknowledgement).
+fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, to: ReplyContext, text: String) {
+    let (runtime, name) = (runtime.clone(), name.to_owned());
+    notify_busy(app, async move {
+        pipeline::say_busy(&runtime, &name, &to, text).await;
     });
 }
