@@ -7,7 +7,6 @@ pub mod listener;
 mod mattermost;
 mod pipeline;
 mod refusal;
-mod refusals;
 mod replay;
 mod slack;
 pub mod slots;
@@ -32,7 +31,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::{config::Reloader, metrics::Metrics, model::ReplyContext, runtime::Runtime};
 
 pub use admin::{admin_router, readiness};
-pub use refusals::RefusalLog;
+pub use refusal::RefusalLog;
 pub use replay::{DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY, Replay, ReplayGuard};
 
 /// Largest webhook body accepted. Chat payloads are a few kilobytes; a form
