@@ -298,18 +298,9 @@ mod tests {
     use super::*;
 
     fn message(text: &str, room_type: &str) -> inbound::ChatMessage {
-        inbound::ChatMessage {
-            id: "m1".to_owned(),
-            room_id: "r1".to_owned(),
-            room_type: Some(room_type.to_owned()),
-            person_id: "p1".to_owned(),
-            person_email: Some("someone@example.com".to_owned()),
-            text: text.to_owned(),
-            markdown: None,
-            html: None,
-            mentioned_people: Vec::new(),
-            parent_id: Some("t1".to_owned()),
-        }
+        let body = serde_json::json!({"id": "m1", "roomId": "r1", "roomType": room_type, "personId": "p1",
+            "personEmail": "someone@example.com", "text": text, "parentId": "t1"});
+        inbound::parse_message(body.to_string().as_bytes()).unwrap()
     }
 
     fn event() -> WebhookEvent {

@@ -72,39 +72,31 @@ impl WebexClient {
 
     /// `GET /v1/people/me`: the bot's person ID and the names a mention of it shows.
     pub async fn me(&self) -> Result<BotIdentity, FetchError> {
-        const API: &str = "people/me";
-        let unreadable = |error| FetchError::Unreadable { api: API, error };
-        let text = self.call(API, Method::GET, "/people/me", None).await?;
-        let me: Person =
-            json::parse(text.as_bytes()).map_err(|_| unreadable(inbound::ParseError::BodyNotJson))?;
-        let person_id = me
-            .id
-            .into_option()
-            .ok_or(unreadable(inbound::ParseError::Missing("id")))?;
-        let names = [me.display_name, me.nick_name, me.first_name]
-            .into_iter()
-            .filter_map(Text::into_option)
-            .map(|name| name.trim().to_owned())
-            .filter(|name| !name.is_empty())
-            .collect();
-        Ok(BotIdentity { person_id, names })
+        self.fetch("people/me", "/people/me", inbound::parse_person).await
     }
 
     /// `GET /v1/messages/{id}`.
     pub async fn message(&self, id: &str) -> Result<ChatMessage, FetchError> {
-        const API: &str = "messages/get";
         let path = format!("/messages/{}", path_segment(id));
-        let text = self.call(API, Method::GET, &path, None).await?;
-        inbound::parse_message(text.as_bytes()).map_err(|error| FetchError::Unreadable { api: API, error })
+        self.fetch("messages/get", &path, inbound::parse_message).await
     }
 
     /// `GET /v1/attachment/actions/{id}`.
     pub async fn attachment_action(&self, id: &str) -> Result<AttachmentAction, FetchError> {
-        const API: &str = "attachment/actions/get";
         let path = format!("/attachment/actions/{}", path_segment(id));
-        let text = self.call(API, Method::GET, &path, None).await?;
-        inbound::parse_attachment_action(text.as_bytes())
-            .map_err(|error| FetchError::Unreadable { api: API, error })
+        self.fetch("attachment/actions/get", &path, inbound::parse_attachment_action)
+            .await
+    }
+
+    /// `GET {path}`, its answer read with `parse`.
+    async fn fetch<T>(
+        &self,
+        api: &'static str,
+        path: &str,
+        parse: fn(&[u8]) -> Result<T, inbound::ParseError>,
+    ) -> Result<T, FetchError> {
+        let text = self.call(api, Method::GET, path, None).await?;
+        parse(text.as_bytes()).map_err(|error| FetchError::Unreadable { api, error })
     }
 
     /// `POST /v1/messages` with a JSON body (from [`super::cards::addressed`]); returns the message's ID.
@@ -255,16 +247,6 @@ fn path_segment(id: &str) -> String {
     id.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='))
         .collect()
-}
-
-/// `GET /v1/people/me`: the fields the client reads.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Person {
-    id: Text,
-    display_name: Text,
-    nick_name: Text,
-    first_name: Text,
 }
 
 /// An answer naming what was created (`POST /v1/messages`, `POST /v1/webhooks`).

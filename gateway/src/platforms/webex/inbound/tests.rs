@@ -24,10 +24,10 @@ fn without(body: &Value, field: &str) -> Vec<u8> {
     without.to_string().into_bytes()
 }
 
-fn bot() -> BotIdentity {
+fn bot_named(names: &[&str]) -> BotIdentity {
     BotIdentity {
         person_id: BOT.into(),
-        names: vec!["ChatOps Bot".into()],
+        names: names.iter().map(|name| name.to_string()).collect(),
     }
 }
 
@@ -146,7 +146,7 @@ fn a_fetched_message_needs_its_ids() {
 
 #[test]
 fn the_bots_name_is_stripped_in_a_group_space() {
-    let strip = |text: &str| command_text(&message("group", text, None), &bot());
+    let strip = |text: &str| command_text(&message("group", text, None), &bot_named(&["ChatOps Bot"]));
     assert_eq!(strip("ChatOps Bot deploy api prod"), "deploy api prod");
     assert_eq!(
         strip("ChatOps deploy api prod"),
@@ -177,26 +177,20 @@ fn the_mention_in_the_html_is_the_name_to_strip() {
     let by_uuid = format!("<spark-mention data-object-id='{uuid}'>Robo</spark-mention> help");
     // A mention of someone else is not the bot's.
     let other = format!("<spark-mention data-object-id=\"{USER}\">Alice</spark-mention> help");
-    let nameless = BotIdentity {
-        person_id: BOT.into(),
-        names: vec![],
-    };
+
     for (text, html, command) in [
         ("Ops & Co deploy", html, "deploy"),
         ("Robo help", by_uuid, "help"),
         ("Alice help", other, "Alice help"),
     ] {
         let message = message("group", text, Some(&html));
-        assert_eq!(command_text(&message, &nameless), command, "{html}");
+        assert_eq!(command_text(&message, &bot_named(&[])), command, "{html}");
     }
 }
 
 #[test]
 fn nothing_is_stripped_in_a_direct_space() {
-    let bot = BotIdentity {
-        person_id: BOT.into(),
-        names: vec!["nautobot".into()],
-    };
+    let bot = bot_named(&["nautobot"]);
     assert_eq!(
         command_text(&message("direct", " nautobot get-devices ", None), &bot),
         "nautobot get-devices"
@@ -205,6 +199,19 @@ fn nothing_is_stripped_in_a_direct_space() {
         command_text(&message("group", "nautobot nautobot get-devices", None), &bot),
         "nautobot get-devices",
         "only the mention goes"
+    );
+}
+
+#[test]
+fn the_bot_is_read_with_its_names() {
+    let me = json!({"id": BOT, "displayName": " ChatOps Bot ", "nickName": " ", "firstName": "ChatOps"});
+    assert_eq!(
+        parse_person(me.to_string().as_bytes()),
+        Ok(bot_named(&["ChatOps Bot", "ChatOps"]))
+    );
+    assert_eq!(
+        parse_person(br#"{"displayName": "x"}"#),
+        Err(ParseError::Missing("id"))
     );
 }
 
@@ -323,7 +330,7 @@ proptest! {
     ) {
         let room_type = if group { "group" } else { "direct" };
         let message = message(room_type, &text, Some(&format!("<spark-mention data-object-id=\"{BOT}\">{html}")));
-        let out = command_text(&message, &BotIdentity { person_id: BOT.into(), names: vec![name] });
+        let out = command_text(&message, &bot_named(&[&name]));
         prop_assert_eq!(out.trim(), out.as_str());
         let _ = person_uuid(&text);
     }
