@@ -147,22 +147,22 @@ fn a_fetched_message_needs_its_ids() {
 #[test]
 fn the_bots_name_is_stripped_in_a_group_space() {
     let strip = |text: &str| command_text(&message("group", text, None), &bot_named(&["ChatOps Bot"]));
-    assert_eq!(strip("ChatOps Bot deploy api prod"), "deploy api prod");
-    assert_eq!(
-        strip("ChatOps deploy api prod"),
-        "deploy api prod",
-        "shortened to the first name"
-    );
-    assert_eq!(strip("  chatops: deploy  "), "deploy", "case and a colon");
-    assert_eq!(strip("ChatOps, help"), "help");
-    assert_eq!(strip("ChatOps"), "");
-    assert_eq!(
-        strip("hey ChatOps deploy"),
-        "hey deploy",
-        "a mention later in the text"
-    );
-    assert_eq!(strip("ChatOpsX deploy"), "ChatOpsX deploy", "only whole words");
-    assert_eq!(strip("deploy now"), "deploy now");
+    for (text, command, why) in [
+        ("ChatOps Bot deploy api prod", "deploy api prod", "the whole name"),
+        (
+            "ChatOps deploy api prod",
+            "deploy api prod",
+            "shortened to the first name",
+        ),
+        ("  chatops: deploy  ", "deploy", "case and a colon"),
+        ("ChatOps, help", "help", "a comma"),
+        ("ChatOps", "", "the name alone"),
+        ("hey ChatOps deploy", "hey deploy", "a mention later in the text"),
+        ("ChatOpsX deploy", "ChatOpsX deploy", "only whole words"),
+        ("deploy now", "deploy now", "no mention"),
+    ] {
+        assert_eq!(strip(text), command, "{why}");
+    }
 }
 
 #[test]
