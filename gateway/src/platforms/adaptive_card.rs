@@ -141,13 +141,17 @@ struct Submit<'a> {
     associated_inputs: Option<&'static str>,
 }
 
-/// An `Action.Submit` whose `data` is an object of `fields`; with `inputs:
-/// false` it submits none of the card's inputs (and skips their validation).
-pub fn submit(title: &str, fields: &[(&str, &str)], inputs: bool) -> Value {
+/// A button of a `prompt` (`menu` or `form`): its `data` names the prompt,
+/// carries the continuation `token`, and `extra` when given. A button with a
+/// fixed answer (under [`ANSWER_KEY`]) submits none of the card's inputs.
+fn prompt_button(title: &str, prompt: &str, token: &str, extra: Option<(&str, &str)>) -> Value {
+    let mut fields = vec![(PROMPT_KEY, prompt), (CONTINUATION_KEY, token)];
+    fields.extend(extra);
+    let fixed = extra.is_some_and(|(key, _)| key == ANSWER_KEY);
     to_json(Submit {
         title,
-        data: fields.iter().copied().collect(),
-        associated_inputs: (!inputs).then_some("none"),
+        data: fields.into_iter().collect(),
+        associated_inputs: fixed.then_some("none"),
     })
 }
 
@@ -280,32 +284,22 @@ pub fn menu_card(menu: &Menu, version: &str) -> PromptCard {
             choices: Some(choices(&menu.choices, MAX_CHOICES)),
             value: None,
         }));
-        actions.push(submit(
-            "Choose",
-            &[(PROMPT_KEY, "menu"), (CONTINUATION_KEY, token)],
-            true,
-        ));
+        actions.push(prompt_button("Choose", "menu", token, None));
     }
     if let Some(offset) = menu.next_offset {
         let more = format!("{MORE_PREFIX}{offset}");
-        actions.push(submit(
+        actions.push(prompt_button(
             MORE_LABEL,
-            &[
-                (PROMPT_KEY, "menu"),
-                (CONTINUATION_KEY, token),
-                (ANSWER_KEY, &more),
-            ],
-            false,
+            "menu",
+            token,
+            Some((ANSWER_KEY, &more)),
         ));
     }
-    actions.push(submit(
+    actions.push(prompt_button(
         "Cancel",
-        &[
-            (PROMPT_KEY, "menu"),
-            (CONTINUATION_KEY, token),
-            (ANSWER_KEY, CANCEL_VALUE),
-        ],
-        false,
+        "menu",
+        token,
+        Some((ANSWER_KEY, CANCEL_VALUE)),
     ));
     PromptCard {
         summary: question.to_owned(),
@@ -339,24 +333,8 @@ pub fn form_card(form: &Form, version: &str) -> PromptCard {
             .map(|(index, field)| input(index, field)),
     );
     let actions = vec![
-        submit(
-            "Run",
-            &[
-                (PROMPT_KEY, "form"),
-                (CONTINUATION_KEY, token),
-                (FIELDS_KEY, &count),
-            ],
-            true,
-        ),
-        submit(
-            "Cancel",
-            &[
-                (PROMPT_KEY, "form"),
-                (CONTINUATION_KEY, token),
-                (ANSWER_KEY, CANCEL_VALUE),
-            ],
-            false,
-        ),
+        prompt_button("Run", "form", token, Some((FIELDS_KEY, &count))),
+        prompt_button("Cancel", "form", token, Some((ANSWER_KEY, CANCEL_VALUE))),
     ];
     PromptCard {
         summary: title.to_owned(),

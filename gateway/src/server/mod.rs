@@ -7,7 +7,6 @@ pub mod listener;
 mod mattermost;
 mod pipeline;
 mod refusal;
-mod refusals;
 mod replay;
 mod slack;
 pub mod slots;
@@ -29,10 +28,10 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::{config::Reloader, metrics::Metrics, runtime::Runtime};
+use crate::{config::Reloader, metrics::Metrics, model::ReplyContext, runtime::Runtime};
 
 pub use admin::{admin_router, readiness};
-pub use refusals::RefusalLog;
+pub use refusal::RefusalLog;
 pub use replay::{DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY, Replay, ReplayGuard};
 
 /// Largest webhook body accepted. Chat payloads are a few kilobytes; a form
@@ -158,5 +157,15 @@ fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send +
     app.tasks.spawn(async move {
         notice.await;
         drop(slot);
+    });
+}
+
+/// Tells the user at `to` that the gateway is busy (`text`: which limit),
+/// in the background through [`notify_busy`] (Teams, Webex: the notice is a
+/// message of its own, not the acknowledgement).
+fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, to: ReplyContext, text: String) {
+    let (runtime, name) = (runtime.clone(), name.to_owned());
+    notify_busy(app, async move {
+        pipeline::say_busy(&runtime, &name, &to, text).await;
     });
 }

@@ -14,7 +14,7 @@ use crate::{
     audit,
     commands::{BUILTIN_COMMAND, Outcome, RouteContext, Routed, route, route_answer},
     metrics::CommandLabels,
-    model::{Invocation, Level, Message, Reply},
+    model::{Invocation, Level, Message, Reply, ReplyContext},
     runtime::Runtime,
 };
 
@@ -32,6 +32,16 @@ pub enum Step {
         /// The chosen value, or the form's values in field order.
         answers: Vec<String>,
     },
+}
+
+impl Step {
+    /// Who asked, where, and how to reply.
+    fn origin(&self) -> &Invocation {
+        match self {
+            Step::Run(invocation) => invocation,
+            Step::Answer { origin, .. } => origin,
+        }
+    }
 }
 
 /// Starts `step` in the background if a command slot is free for it, and
@@ -83,29 +93,28 @@ pub async fn run_in_slot(
             reason = busy.outcome(),
             "command refused: {busy}"
         );
-        let Some(platform) = runtime.platforms.get(name) else {
-            return;
-        };
-        let origin = match &step {
-            Step::Run(invocation) => invocation,
-            Step::Answer { origin, .. } => origin,
-        };
-        let notice = Reply::Message(Message::text(Level::Warning, busy.to_string()));
-        if let Err(err) = platform.kind.send(&origin.reply, &notice).await {
-            tracing::warn!(platform = name, error = %err, "could not say the gateway is busy");
-        }
+        say_busy(runtime, name, &step.origin().reply, busy.to_string()).await;
         return;
     }
     run(app, runtime, name, step).await;
     drop(slot);
 }
 
+/// Tells the user at `to` that the gateway is busy (`text`: which limit), as
+/// a warning of its own; a failure is logged, as there is no one left to tell.
+pub async fn say_busy(runtime: &Runtime, name: &str, to: &ReplyContext, text: String) {
+    let Some(platform) = runtime.platforms.get(name) else {
+        return;
+    };
+    let notice = Reply::Message(Message::text(Level::Warning, text));
+    if let Err(err) = platform.kind.send(to, &notice).await {
+        tracing::warn!(platform = name, error = %err, "could not say the gateway is busy");
+    }
+}
+
 /// The user whose slots `step` counts against.
 fn step_user(step: &Step) -> String {
-    let invocation = match step {
-        Step::Run(invocation) => invocation,
-        Step::Answer { origin, .. } => origin,
-    };
+    let invocation = step.origin();
     user_key(
         &invocation.platform,
         invocation.organization.as_deref(),
@@ -125,14 +134,10 @@ pub fn slot_kind(runtime: &Runtime, name: &str, step: &Step) -> Kind {
             let (Some(platform), Some(user)) = (runtime.platforms.get(name), origin.user.as_deref()) else {
                 return Kind::Other;
             };
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or_default();
             match crate::commands::verify(
                 token,
                 &platform.continuation_key,
-                now,
+                unix_secs(),
                 u64::from(platform.settings.session_cache_timeout_seconds),
                 &origin.platform,
                 user,
@@ -163,16 +168,10 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
         grants: &runtime.grants,
         catalog: &runtime.registry,
         platform: &platform.settings,
-        now: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default(),
+        now: unix_secs(),
         continuation_key: platform.continuation_key,
     };
-    let (origin, answered) = match &step {
-        Step::Run(invocation) => (invocation.clone(), false),
-        Step::Answer { origin, .. } => (origin.clone(), true),
-    };
+    let (origin, answered) = (step.origin().clone(), matches!(step, Step::Answer { .. }));
     let routing = async {
         match step {
             Step::Run(invocation) => route(&runtime.registry, &ctx, invocation).await,
@@ -244,6 +243,14 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
         .command_duration
         .get_or_create(&labels)
         .observe(took.as_secs_f64());
+}
+
+/// Now, in Unix seconds (as continuations count time).
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
 }
 
 /// The answer when a command outlives its timeout.

@@ -33,7 +33,7 @@
 use std::{
     cmp::Reverse,
     collections::{BinaryHeap, HashMap},
-    sync::Mutex,
+    sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
@@ -123,9 +123,7 @@ impl ReplayGuard {
         let now_ms = self.millis(now);
         // Rounded up, so a key is never forgotten before its window closes.
         let expires = now_ms.saturating_add(ceil_millis(ttl));
-        // A panic elsewhere while holding the lock leaves the set consistent
-        // enough: every step below keeps `expires` and `queue` in agreement.
-        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = self.seen();
         seen.forget_until(now_ms);
         // Handlers take `now` before the lock, so a key may have expired at
         // this `now` and still be held because a later `now` came first.
@@ -152,8 +150,8 @@ impl ReplayGuard {
     /// Whether `key` is remembered at `now`, without recording it.
     pub fn contains(&self, key: &[&[u8]], now: Instant) -> bool {
         let now_ms = self.millis(now);
-        let seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        seen.expires
+        self.seen()
+            .expires
             .get(&digest(key))
             .is_some_and(|&until| until > now_ms)
     }
@@ -162,18 +160,13 @@ impl ReplayGuard {
     /// record another key the same request needs, so that the request is
     /// refused whole and its retry is not mistaken for a repeat.
     pub fn forget(&self, key: &[&[u8]]) {
-        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Its queue entry is now stale, and is skipped when it comes up.
-        seen.expires.remove(&digest(key));
+        self.seen().expires.remove(&digest(key));
     }
 
     /// How many keys are remembered now (expired ones included until the next call).
     pub fn len(&self) -> usize {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .expires
-            .len()
+        self.seen().expires.len()
     }
 
     /// Whether no key is remembered.
@@ -184,6 +177,12 @@ impl ReplayGuard {
     /// The capacity: the most keys held at once.
     pub fn capacity(&self) -> usize {
         self.capacity
+    }
+
+    /// The keys. A panic elsewhere while holding the lock leaves them
+    /// consistent enough: every step keeps `expires` and `queue` in agreement.
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn millis(&self, now: Instant) -> u64 {
@@ -254,6 +253,11 @@ mod tests {
         [text.as_bytes()]
     }
 
+    /// `key` offered at `at`, for a minute.
+    fn offer(guard: &ReplayGuard, key: &str, at: Instant) -> Result<(), Replay> {
+        guard.first_time(&k(key), at, MINUTE)
+    }
+
     fn guard(capacity: usize) -> (ReplayGuard, Instant) {
         let start = Instant::now();
         (ReplayGuard::with_origin(capacity, start), start)
@@ -262,25 +266,19 @@ mod tests {
     #[test]
     fn a_repeat_is_caught_until_its_window_closes() {
         let (guard, start) = guard(10);
-        assert_eq!(guard.first_time(&k("a"), start, MINUTE), Ok(()));
+        assert_eq!(offer(&guard, "a", start), Ok(()));
+        assert_eq!(offer(&guard, "a", start + 5 * SECOND), Err(Replay::Seen));
+        assert_eq!(offer(&guard, "b", start + 5 * SECOND), Ok(()));
         assert_eq!(
-            guard.first_time(&k("a"), start + 5 * SECOND, MINUTE),
-            Err(Replay::Seen)
-        );
-        assert_eq!(guard.first_time(&k("b"), start + 5 * SECOND, MINUTE), Ok(()));
-        assert_eq!(
-            guard.first_time(&k("a"), start + MINUTE - Duration::from_millis(1), MINUTE),
+            offer(&guard, "a", start + MINUTE - Duration::from_millis(1)),
             Err(Replay::Seen)
         );
         assert_eq!(
-            guard.first_time(&k("a"), start + MINUTE, MINUTE),
+            offer(&guard, "a", start + MINUTE),
             Ok(()),
             "forgotten exactly when its window closes"
         );
-        assert_eq!(
-            guard.first_time(&k("a"), start + MINUTE + SECOND, MINUTE),
-            Err(Replay::Seen)
-        );
+        assert_eq!(offer(&guard, "a", start + MINUTE + SECOND), Err(Replay::Seen));
     }
 
     #[test]
@@ -301,74 +299,55 @@ mod tests {
     #[test]
     fn a_repeat_does_not_extend_the_window() {
         let (guard, start) = guard(10);
-        assert_eq!(guard.first_time(&k("a"), start, MINUTE), Ok(()));
-        assert_eq!(
-            guard.first_time(&k("a"), start + 50 * SECOND, MINUTE),
-            Err(Replay::Seen)
-        );
-        assert_eq!(guard.first_time(&k("a"), start + 61 * SECOND, MINUTE), Ok(()));
+        assert_eq!(offer(&guard, "a", start), Ok(()));
+        assert_eq!(offer(&guard, "a", start + 50 * SECOND), Err(Replay::Seen));
+        assert_eq!(offer(&guard, "a", start + 61 * SECOND), Ok(()));
     }
 
     #[test]
     fn expired_keys_leave_memory() {
         let (guard, start) = guard(10);
         for key in ["a", "b", "c"] {
-            guard.first_time(&k(key), start, MINUTE).unwrap();
+            offer(&guard, key, start).unwrap();
         }
         assert_eq!(guard.len(), 3);
-        guard.first_time(&k("d"), start + 2 * MINUTE, MINUTE).unwrap();
+        offer(&guard, "d", start + 2 * MINUTE).unwrap();
         assert_eq!(guard.len(), 1);
     }
 
     #[test]
     fn a_full_guard_refuses_new_keys_and_forgets_none_early() {
         let (guard, start) = guard(2);
-        guard.first_time(&k("a"), start, MINUTE).unwrap();
-        guard.first_time(&k("b"), start + 10 * SECOND, MINUTE).unwrap();
+        offer(&guard, "a", start).unwrap();
+        offer(&guard, "b", start + 10 * SECOND).unwrap();
         // However many new keys come, "a" and "b" stay until their windows close.
         for n in 0..100 {
             assert_eq!(
-                guard.first_time(&k(&format!("new{n}")), start + 20 * SECOND, MINUTE),
+                offer(&guard, &format!("new{n}"), start + 20 * SECOND),
                 Err(Replay::Full {
                     retry_after: 40 * SECOND
                 })
             );
         }
-        assert_eq!(
-            guard.first_time(&k("a"), start + 59 * SECOND, MINUTE),
-            Err(Replay::Seen)
-        );
-        assert_eq!(
-            guard.first_time(&k("b"), start + 59 * SECOND, MINUTE),
-            Err(Replay::Seen)
-        );
+        assert_eq!(offer(&guard, "a", start + 59 * SECOND), Err(Replay::Seen));
+        assert_eq!(offer(&guard, "b", start + 59 * SECOND), Err(Replay::Seen));
         assert_eq!(guard.len(), 2);
         // Once "a" is out of its window there is room again.
-        assert_eq!(guard.first_time(&k("c"), start + MINUTE, MINUTE), Ok(()));
-        assert_eq!(
-            guard.first_time(&k("b"), start + MINUTE, MINUTE),
-            Err(Replay::Seen)
-        );
+        assert_eq!(offer(&guard, "c", start + MINUTE), Ok(()));
+        assert_eq!(offer(&guard, "b", start + MINUTE), Err(Replay::Seen));
     }
 
     #[test]
     fn a_forgotten_key_is_new_again() {
         let (guard, start) = guard(1);
-        guard.first_time(&k("a"), start, MINUTE).unwrap();
+        offer(&guard, "a", start).unwrap();
         guard.forget(&k("a"));
         assert_eq!(guard.len(), 0);
-        assert_eq!(
-            guard.first_time(&k("b"), start, MINUTE),
-            Ok(()),
-            "its slot is free"
-        );
+        assert_eq!(offer(&guard, "b", start), Ok(()), "its slot is free");
         guard.forget(&k("b"));
-        assert_eq!(guard.first_time(&k("a"), start + SECOND, MINUTE), Ok(()));
+        assert_eq!(offer(&guard, "a", start + SECOND), Ok(()));
         // The stale queue entry of the first "a" does not forget the second.
-        assert_eq!(
-            guard.first_time(&k("a"), start + MINUTE, MINUTE),
-            Err(Replay::Seen)
-        );
+        assert_eq!(offer(&guard, "a", start + MINUTE), Err(Replay::Seen));
     }
 
     #[test]
@@ -384,30 +363,19 @@ mod tests {
     fn a_key_expired_behind_a_later_now_is_new_again() {
         let (guard, start) = guard(10);
         // Recorded out of time order, as two handlers racing for the lock would.
-        guard
-            .first_time(&k("young"), start + 30 * SECOND, MINUTE)
-            .unwrap();
-        guard.first_time(&k("old"), start, MINUTE).unwrap();
-        assert_eq!(
-            guard.first_time(&k("old"), start + MINUTE + SECOND, MINUTE),
-            Ok(())
-        );
-        assert_eq!(
-            guard.first_time(&k("young"), start + MINUTE + SECOND, MINUTE),
-            Err(Replay::Seen)
-        );
+        offer(&guard, "young", start + 30 * SECOND).unwrap();
+        offer(&guard, "old", start).unwrap();
+        assert_eq!(offer(&guard, "old", start + MINUTE + SECOND), Ok(()));
+        assert_eq!(offer(&guard, "young", start + MINUTE + SECOND), Err(Replay::Seen));
         // The first "old" left the queue with its window; the second stays.
-        assert_eq!(
-            guard.first_time(&k("old"), start + 2 * MINUTE, MINUTE),
-            Err(Replay::Seen)
-        );
+        assert_eq!(offer(&guard, "old", start + 2 * MINUTE), Err(Replay::Seen));
     }
 
     #[test]
     fn a_now_before_the_origin_only_keeps_keys_longer() {
         let start = Instant::now();
         let guard = ReplayGuard::with_origin(10, start + MINUTE);
-        guard.first_time(&k("a"), start, MINUTE).unwrap();
+        offer(&guard, "a", start).unwrap();
         assert!(guard.contains(&k("a"), start + MINUTE + MINUTE - SECOND));
     }
 
@@ -425,8 +393,8 @@ mod tests {
     fn capacity_zero_still_remembers_one() {
         let (guard, start) = guard(0);
         assert_eq!(guard.capacity(), 1);
-        assert_eq!(guard.first_time(&k("a"), start, MINUTE), Ok(()));
-        assert_eq!(guard.first_time(&k("a"), start, MINUTE), Err(Replay::Seen));
+        assert_eq!(offer(&guard, "a", start), Ok(()));
+        assert_eq!(offer(&guard, "a", start), Err(Replay::Seen));
     }
 
     #[test]
@@ -436,7 +404,7 @@ mod tests {
         let firsts: usize = (0..8)
             .map(|_| {
                 let guard = Arc::clone(&guard);
-                thread::spawn(move || guard.first_time(&k("Ev08MFMKH6"), now, MINUTE).is_ok())
+                thread::spawn(move || offer(&guard, "Ev08MFMKH6", now).is_ok())
             })
             .collect::<Vec<_>>()
             .into_iter()

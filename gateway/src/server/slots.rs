@@ -305,6 +305,10 @@ mod tests {
         Kind::Integration("nautobot".to_owned())
     }
 
+    fn awx() -> Kind {
+        Kind::Integration("awx".to_owned())
+    }
+
     fn slots(total: usize, per_user: usize, per_integration: usize) -> CommandSlots {
         CommandSlots::new(SlotLimits::new(total, per_user, Some(per_integration)))
     }
@@ -380,9 +384,7 @@ mod tests {
             "The nautobot integration is busy: it is at its limit of 32 commands running. Please try again in a moment."
         );
         // Another integration, the built-in command and unknown commands still run.
-        let _awx = slots
-            .try_take("someone", Kind::Integration("awx".to_owned()))
-            .unwrap();
+        let _awx = slots.try_take("someone", awx()).unwrap();
         let _whoami = slots.try_take("someone", Kind::Builtin).unwrap();
         let _typo = slots.try_take("someone", Kind::Other).unwrap();
         drop(held);
@@ -394,10 +396,8 @@ mod tests {
         // 16 slots, 1 reserved; two integrations of 8 each fill the other 15.
         let slots = slots(16, 16, 8);
         let mut held: Vec<_> = (0..8).map(|_| slots.try_take("a", nautobot()).unwrap()).collect();
-        held.extend((0..7).map(|_| slots.try_take("b", Kind::Integration("awx".to_owned())).unwrap()));
-        let refused = slots
-            .try_take("c", Kind::Integration("awx".to_owned()))
-            .unwrap_err();
+        held.extend((0..7).map(|_| slots.try_take("b", awx()).unwrap()));
+        let refused = slots.try_take("c", awx()).unwrap_err();
         assert_eq!(refused, Busy::Gateway { limit: 15 });
         assert_eq!(refused.outcome(), "busy");
         assert_eq!(
@@ -473,15 +473,13 @@ mod tests {
             Busy::Integration { limit: 1, .. }
         ));
         let mut other = slots.try_take("c", Kind::Undecided).unwrap();
-        other.settle(Kind::Integration("awx".to_owned())).unwrap();
+        other.settle(awx()).unwrap();
         assert!(matches!(
-            slots
-                .try_take("d", Kind::Integration("awx".to_owned()))
-                .unwrap_err(),
+            slots.try_take("d", awx()).unwrap_err(),
             Busy::Integration { .. }
         ));
         drop(other);
-        let _awx = slots.try_take("d", Kind::Integration("awx".to_owned())).unwrap();
+        let _awx = slots.try_take("d", awx()).unwrap();
     }
 
     #[test]
@@ -491,7 +489,7 @@ mod tests {
         for user in ["a", "b", "c", "d"] {
             for kind in [nautobot(), Kind::Builtin, Kind::Other, Kind::Undecided] {
                 if let Ok(mut guard) = slots.try_take(user, kind) {
-                    let _ = guard.settle(Kind::Integration("awx".to_owned()));
+                    let _ = guard.settle(awx());
                     held.push(guard);
                 }
             }
@@ -506,17 +504,9 @@ mod tests {
 
     #[test]
     fn users_are_told_apart_by_platform_and_organization() {
-        assert_ne!(
-            user_key("slack", Some("T1"), Some("U1")),
-            user_key("slack", Some("T2"), Some("U1"))
-        );
-        assert_ne!(
-            user_key("slack", Some("T1"), Some("U1")),
-            user_key("teams", Some("T1"), Some("U1"))
-        );
-        assert_eq!(
-            user_key("slack", Some("T1"), Some("U1")),
-            user_key("slack", Some("T1"), Some("U1"))
-        );
+        let alice = user_key("slack", Some("T1"), Some("U1"));
+        assert_ne!(alice, user_key("slack", Some("T2"), Some("U1")));
+        assert_ne!(alice, user_key("teams", Some("T1"), Some("U1")));
+        assert_eq!(alice, user_key("slack", Some("T1"), Some("U1")));
     }
 }

@@ -21,8 +21,6 @@
 //! acknowledged, as a retry from Webex would meet the same failure and
 //! Webex disables webhooks that keep failing; the next event tries again.
 
-use std::sync::Arc;
-
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -31,7 +29,7 @@ use axum::{
 use super::{
     App,
     admission::{Request, Stop, Webhook, unix_now},
-    notify_busy, pipeline,
+    pipeline,
     refusal::Refusal,
     replay, slots,
 };
@@ -39,7 +37,7 @@ use chatops_crds::PlatformType;
 
 use crate::{
     commands::{parse_slash, strip_command_prefix},
-    model::Invocation,
+    model::{Invocation, ReplyContext},
     platforms::webex::{
         inbound::{self, BotIdentity, Triage, WebhookEvent},
         verify,
@@ -136,7 +134,7 @@ impl Webhook for Events {
             Err(busy) => {
                 tracing::warn!(platform = %name, reason = busy.outcome(), "gateway busy; Webex event dropped");
                 request.count(busy.outcome());
-                tell_busy(app, request.runtime, name, &event, busy.to_string());
+                tell_busy(request, &event, busy.to_string());
                 return StatusCode::OK.into_response();
             }
         };
@@ -155,29 +153,18 @@ impl Webhook for Events {
 /// message's thread. Only once the bot's identity is known: before, the
 /// event might be the bot's own busy notice, and answering it would loop for
 /// as long as the gateway is busy.
-fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, event: &WebhookEvent, text: String) {
-    let Some(Platform {
-        kind: PlatformKind::Webex {
-            dispatcher, identity, ..
-        },
-        ..
-    }) = runtime.platforms.get(name)
-    else {
+fn tell_busy(request: &Request<'_>, event: &WebhookEvent, text: String) {
+    let known =
+        matches!(&request.platform.kind, PlatformKind::Webex { identity, .. } if identity.get().is_some());
+    if !known || event.room_id.is_none() {
         return;
-    };
-    let (Some(_), Some(room)) = (identity.get(), event.room_id.clone()) else {
-        return;
-    };
-    let mut body = serde_json::json!({"roomId": room, "markdown": text});
-    if event.resource == inbound::Resource::Messages {
-        body["parentId"] = event.data_id.clone().into();
     }
-    let client = dispatcher.client().clone();
-    notify_busy(app, async move {
-        if let Err(err) = client.create_message(&body).await {
-            tracing::warn!(error = %err, "could not say the gateway is busy");
-        }
-    });
+    let to = ReplyContext {
+        conversation: event.room_id.clone(),
+        thread: (event.resource == inbound::Resource::Messages).then(|| event.data_id.clone()),
+        ..Default::default()
+    };
+    super::tell_busy(request.app, request.runtime, request.name, to, text);
 }
 
 /// Fetches what `event` names and turns it into a step; `None` (logged and
@@ -206,22 +193,21 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
         tracing::error!(platform = name, error = %err, "cannot fetch the Webex {what}; event dropped");
         app.metrics.request(name, ENDPOINT, "fetch_failed");
     };
+    let ignored = || app.metrics.request(name, ENDPOINT, "ignored");
     match inbound::triage(&event, &bot.person_id) {
         Triage::Ignore(reason) => {
             tracing::debug!(platform = name, ?reason, "Webex event ignored");
-            app.metrics.request(name, ENDPOINT, "ignored");
+            ignored();
             None
         }
         Triage::FetchMessage { id } => {
-            let message = match client.message(&id).await {
-                Ok(message) => message,
-                Err(err) => {
-                    failed("message", &err);
-                    return None;
-                }
-            };
+            let message = client
+                .message(&id)
+                .await
+                .inspect_err(|err| failed("message", err))
+                .ok()?;
             if message.person_id == bot.person_id {
-                app.metrics.request(name, ENDPOINT, "ignored");
+                ignored();
                 return None;
             }
             Some(pipeline::Step::Run(invocation(
@@ -233,40 +219,48 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             )))
         }
         Triage::FetchAttachmentAction { id } => {
-            let action = match client.attachment_action(&id).await {
-                Ok(action) => action,
-                Err(err) => {
-                    failed("card submission", &err);
-                    return None;
-                }
-            };
-            let answer = match inbound::prompt_answer(&action) {
-                Ok(answer) => answer,
-                Err(err) => {
+            let action = client
+                .attachment_action(&id)
+                .await
+                .inspect_err(|err| failed("card submission", err))
+                .ok()?;
+            let answer = inbound::prompt_answer(&action)
+                .inspect_err(|err| {
                     tracing::info!(platform = name, error = %err, "a card submission that answers no chatops prompt; ignored");
-                    app.metrics.request(name, ENDPOINT, "ignored");
-                    return None;
-                }
-            };
-            let origin = Invocation {
-                platform: name.to_owned(),
-                platform_type: chatops_crds::PlatformType::Webex,
-                organization: event.org_id.clone(),
-                channel: Some(action.room_id.clone()),
-                user: Some(action.person_id.clone()),
-                user_name: None,
-                command: String::new(),
-                subcommand: String::new(),
-                arguments: Vec::new(),
-                menu_offset: 0,
-                reply: action.reply_context(),
-            };
+                    ignored();
+                })
+                .ok()?;
+            let origin = origin(
+                name,
+                &event,
+                &action.room_id,
+                &action.person_id,
+                action.reply_context(),
+            );
             Some(pipeline::Step::Answer {
                 origin,
                 token: answer.token,
                 answers: answer.answers,
             })
         }
+    }
+}
+
+/// Who acted, where, and how to reply, with no command yet (a card's answer
+/// names its command only inside its continuation).
+fn origin(name: &str, event: &WebhookEvent, room: &str, person: &str, reply: ReplyContext) -> Invocation {
+    Invocation {
+        platform: name.to_owned(),
+        platform_type: PlatformType::Webex,
+        organization: event.org_id.clone(),
+        channel: Some(room.to_owned()),
+        user: Some(person.to_owned()),
+        user_name: None,
+        command: String::new(),
+        subcommand: String::new(),
+        arguments: Vec::new(),
+        menu_offset: 0,
+        reply,
     }
 }
 
@@ -285,17 +279,17 @@ fn invocation(
         .unwrap_or((text.as_str(), ""));
     let parsed = parse_slash(strip_command_prefix(prefix, command), rest.trim());
     Invocation {
-        platform: name.to_owned(),
-        platform_type: chatops_crds::PlatformType::Webex,
-        organization: event.org_id.clone(),
-        channel: Some(message.room_id.clone()),
-        user: Some(message.person_id.clone()),
         user_name: message.person_email.clone(),
         command: parsed.command,
         subcommand: parsed.subcommand,
         arguments: parsed.arguments,
-        menu_offset: 0,
-        reply: message.reply_context(),
+        ..origin(
+            name,
+            event,
+            &message.room_id,
+            &message.person_id,
+            message.reply_context(),
+        )
     }
 }
 
@@ -304,18 +298,9 @@ mod tests {
     use super::*;
 
     fn message(text: &str, room_type: &str) -> inbound::ChatMessage {
-        inbound::ChatMessage {
-            id: "m1".to_owned(),
-            room_id: "r1".to_owned(),
-            room_type: Some(room_type.to_owned()),
-            person_id: "p1".to_owned(),
-            person_email: Some("someone@example.com".to_owned()),
-            text: text.to_owned(),
-            markdown: None,
-            html: None,
-            mentioned_people: Vec::new(),
-            parent_id: Some("t1".to_owned()),
-        }
+        let body = serde_json::json!({"id": "m1", "roomId": "r1", "roomType": room_type, "personId": "p1",
+            "personEmail": "someone@example.com", "text": text, "parentId": "t1"});
+        inbound::parse_message(body.to_string().as_bytes()).unwrap()
     }
 
     fn event() -> WebhookEvent {

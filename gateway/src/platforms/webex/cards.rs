@@ -151,6 +151,16 @@ struct Piece {
     written: String,
 }
 
+impl Piece {
+    fn new(markdown: impl Into<String>, glue: &'static str, written: impl Into<String>) -> Self {
+        Piece {
+            markdown: markdown.into(),
+            glue,
+            written: written.into(),
+        }
+    }
+}
+
 /// Renders a message into bodies and files.
 pub fn message(message: &Message) -> RenderedMessage {
     let opening = Opening::of(message, &EMOJI_LEVELS);
@@ -160,17 +170,13 @@ pub fn message(message: &Message) -> RenderedMessage {
 
     if let Some(title) = opening.title.map(str::trim) {
         let heading = truncate(&format!("{}{title}", opening.marker).replace('\n', " "), 300);
-        pieces.push(Piece {
-            markdown: format!("**{}**", markdown(&heading)),
-            glue: "\n\n",
-            written: format!("{title}\n"),
-        });
+        pieces.push(Piece::new(
+            format!("**{}**", markdown(&heading)),
+            "\n\n",
+            format!("{title}\n"),
+        ));
     } else if let Some(note) = opening.note {
-        pieces.push(Piece {
-            markdown: note.to_owned(),
-            glue: "\n\n",
-            written: String::new(),
-        });
+        pieces.push(Piece::new(note.to_owned(), "\n\n", String::new()));
     }
 
     for (index, block) in message.blocks.iter().enumerate() {
@@ -181,11 +187,11 @@ pub fn message(message: &Message) -> RenderedMessage {
                 };
                 let rendered = markdown(&body);
                 for (n, piece) in split_lines(&rendered, limit).into_iter().enumerate() {
-                    pieces.push(Piece {
-                        markdown: piece.to_owned(),
-                        glue: if n == 0 { "\n\n" } else { "" },
-                        written: piece.to_owned(),
-                    });
+                    pieces.push(Piece::new(
+                        piece.to_owned(),
+                        if n == 0 { "\n\n" } else { "" },
+                        piece.to_owned(),
+                    ));
                 }
             }
             Block::Code(text) => {
@@ -221,11 +227,11 @@ fn code_pieces(text: &str, pieces: &mut Vec<Piece>) {
         .into_iter()
         .enumerate()
     {
-        pieces.push(Piece {
-            markdown: fence(piece),
-            glue: if n == 0 { "\n\n" } else { "\n" },
-            written: piece.to_owned(),
-        });
+        pieces.push(Piece::new(
+            fence(piece),
+            if n == 0 { "\n\n" } else { "\n" },
+            piece.to_owned(),
+        ));
     }
 }
 
@@ -242,11 +248,7 @@ fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Up
             Some(heading) => format!("{heading}\n{fenced}"),
             None => fenced,
         };
-        pieces.push(Piece {
-            markdown,
-            glue: "\n\n",
-            written: format!("{title}\n{text}"),
-        });
+        pieces.push(Piece::new(markdown, "\n\n", format!("{title}\n{text}")));
         return;
     }
     let upload_title = if title.is_empty() {
@@ -255,11 +257,7 @@ fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Up
         markdown(&title)
     };
     let (note, upload) = table_attachment(table, &title, heading, upload_title, str::to_owned);
-    pieces.push(Piece {
-        markdown: note,
-        glue: "\n\n",
-        written: String::new(),
-    });
+    pieces.push(Piece::new(note, "\n\n", String::new()));
     attachments.push(upload);
 }
 

@@ -10,12 +10,14 @@ use std::time::Duration;
 
 use chatops_outbound::Client;
 use reqwest::{Method, multipart};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::inbound::{self, AttachmentAction, BotIdentity, ChatMessage};
 use crate::platforms::DispatchError;
 use crate::platforms::files::Upload;
 use crate::platforms::http::{self, BearerApi};
+use crate::platforms::json::{self, List, Text};
 
 pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// The wait when a 429 comes without a usable `Retry-After` (Webex's advice).
@@ -70,46 +72,31 @@ impl WebexClient {
 
     /// `GET /v1/people/me`: the bot's person ID and the names a mention of it shows.
     pub async fn me(&self) -> Result<BotIdentity, FetchError> {
-        const API: &str = "people/me";
-        let text = self.call(API, Method::GET, "/people/me", None).await?;
-        let me: Value = serde_json::from_str(&text).map_err(|_| FetchError::Unreadable {
-            api: API,
-            error: inbound::ParseError::BodyNotJson,
-        })?;
-        let person_id = me
-            .get("id")
-            .and_then(Value::as_str)
-            .filter(|id| !id.is_empty())
-            .ok_or(FetchError::Unreadable {
-                api: API,
-                error: inbound::ParseError::Missing("id"),
-            })?
-            .to_owned();
-        let names = ["displayName", "nickName", "firstName"]
-            .iter()
-            .filter_map(|key| me.get(*key).and_then(Value::as_str))
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .map(str::to_owned)
-            .collect();
-        Ok(BotIdentity { person_id, names })
+        self.fetch("people/me", "/people/me", inbound::parse_person).await
     }
 
     /// `GET /v1/messages/{id}`.
     pub async fn message(&self, id: &str) -> Result<ChatMessage, FetchError> {
-        const API: &str = "messages/get";
         let path = format!("/messages/{}", path_segment(id));
-        let text = self.call(API, Method::GET, &path, None).await?;
-        inbound::parse_message(text.as_bytes()).map_err(|error| FetchError::Unreadable { api: API, error })
+        self.fetch("messages/get", &path, inbound::parse_message).await
     }
 
     /// `GET /v1/attachment/actions/{id}`.
     pub async fn attachment_action(&self, id: &str) -> Result<AttachmentAction, FetchError> {
-        const API: &str = "attachment/actions/get";
         let path = format!("/attachment/actions/{}", path_segment(id));
-        let text = self.call(API, Method::GET, &path, None).await?;
-        inbound::parse_attachment_action(text.as_bytes())
-            .map_err(|error| FetchError::Unreadable { api: API, error })
+        self.fetch("attachment/actions/get", &path, inbound::parse_attachment_action)
+            .await
+    }
+
+    /// `GET {path}`, its answer read with `parse`.
+    async fn fetch<T>(
+        &self,
+        api: &'static str,
+        path: &str,
+        parse: fn(&[u8]) -> Result<T, inbound::ParseError>,
+    ) -> Result<T, FetchError> {
+        let text = self.call(api, Method::GET, path, None).await?;
+        parse(text.as_bytes()).map_err(|error| FetchError::Unreadable { api, error })
     }
 
     /// `POST /v1/messages` with a JSON body (from [`super::cards::addressed`]); returns the message's ID.
@@ -163,13 +150,12 @@ impl WebexClient {
     }
 
     /// `GET /v1/webhooks`: the bot's webhooks.
-    pub async fn webhooks(&self) -> Result<Vec<Value>, DispatchError> {
+    pub async fn webhooks(&self) -> Result<Vec<Webhook>, DispatchError> {
         let text = self
             .call("webhooks/list", Method::GET, "/webhooks?max=100", None)
             .await?;
-        Ok(serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("items").and_then(Value::as_array).cloned())
+        Ok(json::parse::<Webhooks>(text.as_bytes())
+            .map(|page| page.items.0)
             .unwrap_or_default())
     }
 
@@ -207,31 +193,26 @@ impl WebexClient {
 /// The body of a successful answer; a failure is logged with Webex's
 /// `trackingId` (which its support asks for) and refused.
 fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String, DispatchError> {
-    let text = answer.text();
-    if answer.status.is_success() {
-        return Ok(text);
+    if !answer.status.is_success() {
+        let tracking_id = answer
+            .headers
+            .get("trackingid")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| {
+                json::parse::<Refused>(&answer.body)
+                    .ok()?
+                    .tracking_id
+                    .into_option()
+            });
+        tracing::warn!(
+            api,
+            status = answer.status.as_u16(),
+            tracking_id,
+            "Webex API error"
+        );
     }
-    let tracking_id = answer
-        .headers
-        .get("trackingid")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| {
-            serde_json::from_str::<Value>(&text)
-                .ok()
-                .and_then(|v| v.get("trackingId").and_then(Value::as_str).map(str::to_owned))
-        });
-    tracing::warn!(
-        api,
-        status = answer.status.as_u16(),
-        tracking_id,
-        "Webex API error"
-    );
-    Err(DispatchError::Rejected {
-        api,
-        status: answer.status.as_u16(),
-        error: http::error_code(&text, "message"),
-    })
+    Ok(http::success(api, answer, "message")?.text())
 }
 
 /// The content type of an uploaded file, by its extension.
@@ -252,10 +233,11 @@ fn mime_of(file_name: &str) -> &'static str {
     }
 }
 
+/// The `id` of what an answer describes (a created message or webhook); empty when it names none.
 fn id_of(text: &str) -> String {
-    serde_json::from_str::<Value>(text)
+    json::parse::<Created>(text.as_bytes())
         .ok()
-        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+        .and_then(|created| created.id.into_option())
         .unwrap_or_default()
 }
 
@@ -265,6 +247,37 @@ fn path_segment(id: &str) -> String {
     id.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='))
         .collect()
+}
+
+/// An answer naming what was created (`POST /v1/messages`, `POST /v1/webhooks`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Created {
+    id: Text,
+}
+
+/// An error answer: `trackingId` when the header is missing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Refused {
+    tracking_id: Text,
+}
+
+/// `GET /v1/webhooks`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Webhooks {
+    items: List<Webhook>,
+}
+
+/// One of the bot's webhooks, as `GET /v1/webhooks` lists it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Webhook {
+    /// The webhook's ID.
+    pub id: Text,
+    /// Its name.
+    pub name: Text,
 }
 
 #[cfg(test)]

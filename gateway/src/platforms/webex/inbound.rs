@@ -22,6 +22,7 @@ use wire::required;
 use crate::model::ReplyContext;
 use crate::platforms::adaptive_card::{AnswerError, read_answer};
 pub use crate::platforms::adaptive_card::{MAX_FORM_FIELDS, PromptAnswer};
+use crate::platforms::json::Text;
 
 /// Why a verified body could not be read. Short reasons, safe to answer with
 /// (as a 400) or to log: none echoes the body.
@@ -239,6 +240,22 @@ pub struct BotIdentity {
     pub person_id: String,
     /// Its names, in any order; blank ones are skipped.
     pub names: Vec<String>,
+}
+
+/// Parses the answer to `GET /v1/people/me`: the bot's ID, and its names
+/// that are not blank.
+pub fn parse_person(body: &[u8]) -> Result<BotIdentity, ParseError> {
+    let person: wire::Person = wire::object(body)?;
+    let names = [person.display_name, person.nick_name, person.first_name]
+        .into_iter()
+        .filter_map(Text::into_option)
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect();
+    Ok(BotIdentity {
+        person_id: required(person.id, "id")?,
+        names,
+    })
 }
 
 /// The command a message holds: its text with the mention of the bot removed

@@ -6,7 +6,7 @@
 //! exists already is updated (target URL, secret, re-activated, as Webex
 //! disables a webhook after repeated failures) rather than created again.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::client::WebexClient;
 use crate::platforms::DispatchError;
@@ -44,8 +44,8 @@ pub async fn register_webhooks(
         let name = webhook_name(platform, resource);
         let found = existing
             .iter()
-            .find(|hook| hook.get("name").and_then(Value::as_str) == Some(name.as_str()))
-            .and_then(|hook| hook.get("id").and_then(Value::as_str));
+            .find(|hook| hook.name.get() == Some(name.as_str()))
+            .and_then(|hook| hook.id.get());
         match found {
             Some(id) => {
                 let body =

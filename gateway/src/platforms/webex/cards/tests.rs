@@ -12,6 +12,14 @@ fn markdowns(rendered: &RenderedMessage) -> Vec<&str> {
         .collect()
 }
 
+/// A message of `blocks` alone, rendered.
+fn render(blocks: Vec<Block>) -> RenderedMessage {
+    message(&Message {
+        blocks,
+        ..Default::default()
+    })
+}
+
 fn assert_within_limit(rendered: &RenderedMessage) {
     for body in markdowns(rendered) {
         assert!(body.len() <= MAX_MESSAGE_BYTES, "{} bytes", body.len());
@@ -58,10 +66,7 @@ fn mentions_in_output_cannot_ping() {
 
 #[test]
 fn fences_inside_code_are_broken() {
-    let rendered = message(&Message {
-        blocks: vec![Block::Code("a\n```\nb`".into())],
-        ..Default::default()
-    });
+    let rendered = render(vec![Block::Code("a\n```\nb`".into())]);
     assert_eq!(markdowns(&rendered), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
 }
 
@@ -140,10 +145,7 @@ fn many_blocks_fill_each_body_up_to_the_limit_and_no_further() {
     // 30-byte blocks joined by a blank line: 32 bytes each after the first.
     let block = format!("{}.", "ü".repeat(14) + "x");
     assert_eq!(block.len(), 30);
-    let rendered = message(&Message {
-        blocks: vec![Block::Text(block.clone()); 400],
-        ..Default::default()
-    });
+    let rendered = render(vec![Block::Text(block.clone()); 400]);
     assert_within_limit(&rendered);
     let bodies = markdowns(&rendered);
     assert_eq!(bodies.len(), 2);
@@ -174,10 +176,7 @@ fn a_single_line_longer_than_a_message_is_cut_on_character_boundaries() {
 #[test]
 fn long_code_is_chunked_into_fenced_blocks() {
     let code = "interface Ethernet1 — up\n".repeat(700);
-    let rendered = message(&Message {
-        blocks: vec![Block::Code(code.clone())],
-        ..Default::default()
-    });
+    let rendered = render(vec![Block::Code(code.clone())]);
     assert_within_limit(&rendered);
     assert!(rendered.bodies.len() >= 2);
     let mut back = String::new();
@@ -233,10 +232,7 @@ fn table(rows: usize) -> Table {
 
 #[test]
 fn a_small_table_is_a_code_block() {
-    let rendered = message(&Message {
-        blocks: vec![Block::Table(table(2))],
-        ..Default::default()
-    });
+    let rendered = render(vec![Block::Table(table(2))]);
     assert_eq!(
         markdowns(&rendered),
         ["**Devices at ams01**\n```\nName   Status\n-----  ------\ndev-0  active\ndev-1  active\n```"]
@@ -245,10 +241,7 @@ fn a_small_table_is_a_code_block() {
 
 #[test]
 fn a_large_table_is_attached_as_a_file() {
-    let rendered = message(&Message {
-        blocks: vec![Block::Text("Found:".into()), Block::Table(table(1000))],
-        ..Default::default()
-    });
+    let rendered = render(vec![Block::Text("Found:".into()), Block::Table(table(1000))]);
     assert_within_limit(&rendered);
     let [file] = rendered.attachments.as_slice() else {
         panic!("one attachment")
@@ -266,14 +259,11 @@ fn a_large_table_is_attached_as_a_file() {
 
 #[test]
 fn an_image_is_a_file() {
-    let rendered = message(&Message {
-        blocks: vec![Block::Image(Image {
-            file_name: "cpu.png".into(),
-            alt_text: "CPU load".into(),
-            bytes: vec![0x89, b'P'],
-        })],
-        ..Default::default()
-    });
+    let rendered = render(vec![Block::Image(Image {
+        file_name: "cpu.png".into(),
+        alt_text: "CPU load".into(),
+        bytes: vec![0x89, b'P'],
+    })]);
     assert!(rendered.bodies.is_empty());
     assert_eq!(
         rendered.attachments,

@@ -13,10 +13,21 @@ fn envelope(resource: &str, event: &str, data: Value) -> Vec<u8> {
     .into_bytes()
 }
 
-fn bot() -> BotIdentity {
+fn webhook(resource: &str, event: &str, data: Value) -> WebhookEvent {
+    parse_webhook(&envelope(resource, event, data)).unwrap()
+}
+
+/// `body` without its `field`, as bytes.
+fn without(body: &Value, field: &str) -> Vec<u8> {
+    let mut without = body.clone();
+    without.as_object_mut().unwrap().remove(field);
+    without.to_string().into_bytes()
+}
+
+fn bot_named(names: &[&str]) -> BotIdentity {
     BotIdentity {
         person_id: BOT.into(),
-        names: vec!["ChatOps Bot".into()],
+        names: names.iter().map(|name| name.to_string()).collect(),
     }
 }
 
@@ -31,13 +42,12 @@ fn message(room_type: &str, text: &str, html: Option<&str>) -> ChatMessage {
 
 #[test]
 fn a_message_webhook_is_read() {
-    let body = envelope(
+    let event = webhook(
         "messages",
         "created",
         json!({"id": "M1", "roomId": "R1", "roomType": "group", "personId": USER,
             "personEmail": "alice@example.com", "mentionedPeople": [BOT, "", 3]}),
     );
-    let event = parse_webhook(&body).unwrap();
     assert_eq!(event.resource, Resource::Messages);
     assert_eq!(event.webhook_id, "WH1");
     assert_eq!(event.event, "created");
@@ -51,12 +61,11 @@ fn a_message_webhook_is_read() {
 
 #[test]
 fn a_card_submission_webhook_asks_for_the_action() {
-    let body = envelope(
+    let event = webhook(
         "attachmentActions",
         "created",
         json!({"id": "A1", "type": "submit", "messageId": "M3", "personId": USER, "roomId": "R1"}),
     );
-    let event = parse_webhook(&body).unwrap();
     assert_eq!(event.resource, Resource::AttachmentActions);
     assert_eq!(event.message_id.as_deref(), Some("M3"));
     assert_eq!(
@@ -67,33 +76,18 @@ fn a_card_submission_webhook_asks_for_the_action() {
 
 #[test]
 fn the_bots_own_messages_and_other_events_are_ignored() {
-    let own = parse_webhook(&envelope(
-        "messages",
-        "created",
-        json!({"id": "M2", "personId": BOT}),
-    ))
-    .unwrap();
+    let own = webhook("messages", "created", json!({"id": "M2", "personId": BOT}));
     assert!(is_from_bot(&own, BOT));
     assert_eq!(triage(&own, BOT), Triage::Ignore(IgnoreReason::OwnMessage));
     // An unknown bot ID matches nobody, and nobody is not the bot.
     assert!(!is_from_bot(&own, ""));
-    let anonymous = parse_webhook(&envelope("messages", "created", json!({"id": "M2"}))).unwrap();
+    let anonymous = webhook("messages", "created", json!({"id": "M2"}));
     assert!(!is_from_bot(&anonymous, ""));
     assert_eq!(triage(&anonymous, ""), Triage::Ignore(IgnoreReason::NoPerson));
 
-    let deleted = parse_webhook(&envelope(
-        "messages",
-        "deleted",
-        json!({"id": "M2", "personId": USER}),
-    ))
-    .unwrap();
+    let deleted = webhook("messages", "deleted", json!({"id": "M2", "personId": USER}));
     assert_eq!(triage(&deleted, BOT), Triage::Ignore(IgnoreReason::NotCreated));
-    let membership = parse_webhook(&envelope(
-        "memberships",
-        "created",
-        json!({"id": "X", "personId": USER}),
-    ))
-    .unwrap();
+    let membership = webhook("memberships", "created", json!({"id": "X", "personId": USER}));
     assert_eq!(membership.resource, Resource::Other("memberships".into()));
     assert_eq!(
         triage(&membership, BOT),
@@ -109,10 +103,8 @@ fn malformed_webhooks_are_named() {
     let mut body: Value =
         serde_json::from_slice(&envelope("messages", "created", json!({"id": "M"}))).unwrap();
     for (field, name) in [("resource", "resource"), ("id", "id"), ("event", "event")] {
-        let mut without = body.clone();
-        without.as_object_mut().unwrap().remove(field);
         assert_eq!(
-            parse_webhook(without.to_string().as_bytes()),
+            parse_webhook(&without(&body, field)),
             Err(ParseError::Missing(name))
         );
     }
@@ -135,54 +127,42 @@ fn a_fetched_message_is_read_and_answered_in_its_thread() {
     assert_eq!(to.conversation.as_deref(), Some("R1"));
     assert_eq!(to.thread.as_deref(), Some("M1"), "threads are one level deep");
     assert_eq!(to.user.as_deref(), Some(USER));
-    let top = message_with_parent(None);
+    let top = self::message("group", "x", None);
     assert_eq!(top.reply_context().thread.as_deref(), Some("M1"));
-}
-
-fn message_with_parent(parent: Option<&str>) -> ChatMessage {
-    let mut body = json!({"id": "M1", "roomId": "R1", "personId": USER, "text": "x"});
-    if let Some(parent) = parent {
-        body["parentId"] = Value::from(parent);
-    }
-    parse_message(body.to_string().as_bytes()).unwrap()
 }
 
 #[test]
 fn a_fetched_message_needs_its_ids() {
     let full = json!({"id": "M1", "roomId": "R1", "personId": USER, "text": "x"});
     for (field, name) in [("id", "id"), ("roomId", "roomId"), ("personId", "personId")] {
-        let mut without = full.clone();
-        without.as_object_mut().unwrap().remove(field);
         assert_eq!(
-            parse_message(without.to_string().as_bytes()),
+            parse_message(&without(&full, field)),
             Err(ParseError::Missing(name))
         );
     }
-    let mut no_text = full.clone();
-    no_text.as_object_mut().unwrap().remove("text");
-    assert_eq!(parse_message(no_text.to_string().as_bytes()).unwrap().text, "");
+    assert_eq!(parse_message(&without(&full, "text")).unwrap().text, "");
     assert_eq!(parse_message(b"\"x\""), Err(ParseError::BodyNotJson));
 }
 
 #[test]
 fn the_bots_name_is_stripped_in_a_group_space() {
-    let strip = |text: &str| command_text(&message("group", text, None), &bot());
-    assert_eq!(strip("ChatOps Bot deploy api prod"), "deploy api prod");
-    assert_eq!(
-        strip("ChatOps deploy api prod"),
-        "deploy api prod",
-        "shortened to the first name"
-    );
-    assert_eq!(strip("  chatops: deploy  "), "deploy", "case and a colon");
-    assert_eq!(strip("ChatOps, help"), "help");
-    assert_eq!(strip("ChatOps"), "");
-    assert_eq!(
-        strip("hey ChatOps deploy"),
-        "hey deploy",
-        "a mention later in the text"
-    );
-    assert_eq!(strip("ChatOpsX deploy"), "ChatOpsX deploy", "only whole words");
-    assert_eq!(strip("deploy now"), "deploy now");
+    let strip = |text: &str| command_text(&message("group", text, None), &bot_named(&["ChatOps Bot"]));
+    for (text, command, why) in [
+        ("ChatOps Bot deploy api prod", "deploy api prod", "the whole name"),
+        (
+            "ChatOps deploy api prod",
+            "deploy api prod",
+            "shortened to the first name",
+        ),
+        ("  chatops: deploy  ", "deploy", "case and a colon"),
+        ("ChatOps, help", "help", "a comma"),
+        ("ChatOps", "", "the name alone"),
+        ("hey ChatOps deploy", "hey deploy", "a mention later in the text"),
+        ("ChatOpsX deploy", "ChatOpsX deploy", "only whole words"),
+        ("deploy now", "deploy now", "no mention"),
+    ] {
+        assert_eq!(strip(text), command, "{why}");
+    }
 }
 
 #[test]
@@ -191,53 +171,26 @@ fn the_mention_in_the_html_is_the_name_to_strip() {
     let html = format!(
         "<p><spark-mention data-object-type=\"person\" data-object-id=\"{BOT}\">Ops &amp; Co</spark-mention> deploy</p>"
     );
-    let message = message("group", "Ops & Co deploy", Some(&html));
-    assert_eq!(
-        command_text(
-            &message,
-            &BotIdentity {
-                person_id: BOT.into(),
-                names: vec![]
-            }
-        ),
-        "deploy"
-    );
     // Older messages name the person by UUID.
     let uuid = person_uuid(BOT).unwrap();
     assert_eq!(uuid, "bot-0000");
-    let html = format!("<spark-mention data-object-id='{uuid}'>Robo</spark-mention> help");
-    let by_uuid = self::message("group", "Robo help", Some(&html));
-    assert_eq!(
-        command_text(
-            &by_uuid,
-            &BotIdentity {
-                person_id: BOT.into(),
-                names: vec![]
-            }
-        ),
-        "help"
-    );
+    let by_uuid = format!("<spark-mention data-object-id='{uuid}'>Robo</spark-mention> help");
     // A mention of someone else is not the bot's.
-    let html = format!("<spark-mention data-object-id=\"{USER}\">Alice</spark-mention> help");
-    let other = self::message("group", "Alice help", Some(&html));
-    assert_eq!(
-        command_text(
-            &other,
-            &BotIdentity {
-                person_id: BOT.into(),
-                names: vec![]
-            }
-        ),
-        "Alice help"
-    );
+    let other = format!("<spark-mention data-object-id=\"{USER}\">Alice</spark-mention> help");
+
+    for (text, html, command) in [
+        ("Ops & Co deploy", html, "deploy"),
+        ("Robo help", by_uuid, "help"),
+        ("Alice help", other, "Alice help"),
+    ] {
+        let message = message("group", text, Some(&html));
+        assert_eq!(command_text(&message, &bot_named(&[])), command, "{html}");
+    }
 }
 
 #[test]
 fn nothing_is_stripped_in_a_direct_space() {
-    let bot = BotIdentity {
-        person_id: BOT.into(),
-        names: vec!["nautobot".into()],
-    };
+    let bot = bot_named(&["nautobot"]);
     assert_eq!(
         command_text(&message("direct", " nautobot get-devices ", None), &bot),
         "nautobot get-devices"
@@ -246,6 +199,19 @@ fn nothing_is_stripped_in_a_direct_space() {
         command_text(&message("group", "nautobot nautobot get-devices", None), &bot),
         "nautobot get-devices",
         "only the mention goes"
+    );
+}
+
+#[test]
+fn the_bot_is_read_with_its_names() {
+    let me = json!({"id": BOT, "displayName": " ChatOps Bot ", "nickName": " ", "firstName": "ChatOps"});
+    assert_eq!(
+        parse_person(me.to_string().as_bytes()),
+        Ok(bot_named(&["ChatOps Bot", "ChatOps"]))
+    );
+    assert_eq!(
+        parse_person(br#"{"displayName": "x"}"#),
+        Err(ParseError::Missing("id"))
     );
 }
 
@@ -279,10 +245,8 @@ fn a_card_submission_is_read() {
             .is_empty()
     );
     for field in ["id", "messageId", "personId", "roomId"] {
-        let mut without = full.clone();
-        without.as_object_mut().unwrap().remove(field);
         assert!(matches!(
-            parse_attachment_action(without.to_string().as_bytes()),
+            parse_attachment_action(&without(&full, field)),
             Err(ParseError::Missing(_))
         ));
     }
@@ -366,7 +330,7 @@ proptest! {
     ) {
         let room_type = if group { "group" } else { "direct" };
         let message = message(room_type, &text, Some(&format!("<spark-mention data-object-id=\"{BOT}\">{html}")));
-        let out = command_text(&message, &BotIdentity { person_id: BOT.into(), names: vec![name] });
+        let out = command_text(&message, &bot_named(&[&name]));
         prop_assert_eq!(out.trim(), out.as_str());
         let _ = person_uuid(&text);
     }

@@ -68,6 +68,16 @@ pub(super) struct Message {
     pub parent_id: Text,
 }
 
+/// `GET /v1/people/me`: the fields the gateway reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(super) struct Person {
+    pub id: Text,
+    pub display_name: Text,
+    pub nick_name: Text,
+    pub first_name: Text,
+}
+
 /// `GET /v1/attachment/actions/{id}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
