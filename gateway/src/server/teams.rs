@@ -23,7 +23,7 @@ use serde_json::json;
 
 use super::{
     admission::{Request, Stop, Webhook},
-    notify_busy, pipeline,
+    pipeline,
     refusal::Refusal,
     replay,
 };
@@ -31,7 +31,7 @@ use chatops_crds::PlatformType;
 
 use crate::{
     commands::{parse_slash, strip_command_prefix},
-    model::{Invocation, Level, Message, Reply},
+    model::Invocation,
     platforms::teams::{
         activity::{self, Activity, Triage},
         cards, verify,
@@ -195,17 +195,13 @@ fn unverified(err: &verify::VerifyError) -> Refusal {
 
 /// Tells the conversation the gateway is busy (`text`: which limit), as a reply to the activity.
 fn tell_busy(request: &Request<'_>, activity: &Activity, text: String) {
-    let (runtime, name) = (request.runtime.clone(), request.name.to_owned());
-    let to = activity.reply_context();
-    notify_busy(request.app, async move {
-        let Some(platform) = runtime.platforms.get(&name) else {
-            return;
-        };
-        let busy = Reply::Message(Message::text(Level::Warning, text));
-        if let Err(err) = platform.kind.send(&to, &busy).await {
-            tracing::warn!(error = %err, "could not say the gateway is busy");
-        }
-    });
+    super::tell_busy(
+        request.app,
+        request.runtime,
+        request.name,
+        activity.reply_context(),
+        text,
+    );
 }
 
 /// Who answered a card, where, and how to reply; the command comes from the continuation.
