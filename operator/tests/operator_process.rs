@@ -46,8 +46,7 @@ impl Drop for Operator {
 }
 
 fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+    chatops_testkit::gateway_process::free_port().port()
 }
 
 fn kubeconfig(server: &str) -> String {

@@ -4,6 +4,7 @@ use std::{
     net::{SocketAddr, TcpListener},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
+    sync::atomic::{AtomicU32, Ordering},
     time::Duration,
 };
 
@@ -73,9 +74,27 @@ fn is_package_variable(name: &str) -> bool {
         )
 }
 
-fn free_port() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
+/// A loopback address nothing listens on, for a process the test starts next.
+///
+/// Not a port the kernel picks (`:0`): those come from the ephemeral range
+/// (32768–60999 on Linux), where the tests' own outgoing connections take
+/// their local ports too, so one of them could take the port between this
+/// check and the process's bind (it happened: "Address already in use").
+/// Ports below that range are taken only by listeners. Each call walks on
+/// from a start that differs per process, so two test binaries running at
+/// once, or two calls in one, do not hand out the same port.
+pub fn free_port() -> SocketAddr {
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id().wrapping_mul(7_919);
+    loop {
+        let port = FIRST + start.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed)) % COUNT;
+        let port = u16::try_from(port).expect("below 32768");
+        if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
+            return listener.local_addr().expect("a bound listener has an address");
+        }
+    }
 }
 
 /// Where a started gateway takes its configuration from.

@@ -10,7 +10,7 @@ use std::{
 
 use chatops_tests::{
     copy_quickstart,
-    gateway_process::{Gateway, Source, gateway_binary},
+    gateway_process::{Gateway, Source, free_port as free_address, gateway_binary},
     quickstart::{ALICE, FORM, NO_SLACK, PATIENCE},
     quickstart_dir,
     slack_requests::{QUICKSTART_SIGNING_SECRET as SECRET, alice_chatops, now, post_signed},
@@ -18,11 +18,7 @@ use chatops_tests::{
 };
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    free_address().port()
 }
 
 /// The README's demo: `scripts/answer-listener` on the response URL prints

@@ -53,6 +53,7 @@ use chatops_gateway::platforms::slack::verify::sign;
 use chatops_gateway::workers::nautobot::devices_query;
 use chatops_tests::{
     fake_slack::Recorded,
+    gateway_process::free_port,
     nautobot_live::{ADMIN_CHAT_USER, LiveSlack, Nautobot, answer_text, channel_of, live_manifests},
     slack_requests::{QUICKSTART_SIGNING_SECRET, now, slash_command},
     workspace_root,
@@ -615,12 +616,6 @@ fn answered(since: &[Recorded], id: &str) -> bool {
 struct GatewayProcess {
     child: Child,
     addr: SocketAddr,
-}
-
-fn free_port() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
 }
 
 impl GatewayProcess {
