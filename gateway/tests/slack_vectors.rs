@@ -7,46 +7,14 @@ use chatops_gateway::platforms::slack::{
     inbound::{Event, Interaction, parse_event, parse_interaction, parse_slash_command},
     verify::{sign, verify},
 };
+use chatops_testkit::vectors::{header, inbound, str_at};
 use serde_json::Value;
 
-/// The vector file lives in `shared/`, beside the repository's root folder.
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/slack.json");
-
-/// Fewer cases than this means the file was truncated or replaced: the tests
-/// must not pass by checking nothing.
+/// Fewer cases than this means the file was truncated or replaced.
 const MIN_CASES: usize = 10;
 
 fn cases() -> Vec<Value> {
-    let text = std::fs::read_to_string(VECTORS)
-        .unwrap_or_else(|e| panic!("{VECTORS}: {e} (shared/ must sit beside the repository)"));
-    let file: Value = serde_json::from_str(&text).expect("slack.json is JSON");
-    let cases = file["inbound"]
-        .as_array()
-        .expect("slack.json has inbound cases")
-        .clone();
-    assert!(
-        cases.len() >= MIN_CASES,
-        "only {} inbound cases in {VECTORS}",
-        cases.len()
-    );
-    cases
-}
-
-fn str_at<'a>(case: &'a Value, pointer: &str) -> &'a str {
-    let name = case["name"].as_str().unwrap_or("?");
-    case.pointer(pointer)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("{name}: no string at {pointer}"))
-}
-
-/// A header by name, ignoring case as HTTP does.
-fn header<'a>(case: &'a Value, name: &str) -> Option<&'a str> {
-    case["headers"]
-        .as_object()?
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))?
-        .1
-        .as_str()
+    inbound("slack", MIN_CASES)
 }
 
 fn timestamp(case: &Value) -> &str {
@@ -141,6 +109,8 @@ fn accepted_cases_parse_to_what_bolt_read() {
         let name = str_at(&case, "/name").to_owned();
         let body = str_at(&case, "/body").as_bytes();
         let parsed = &case["parsed_body"];
+        // The string bolt read at `pointer`, if any.
+        let bolt = |pointer: &str| parsed.pointer(pointer).and_then(Value::as_str);
         let json = header(&case, "Content-Type").is_some_and(|t| t.starts_with("application/json"));
         let (kind, ids): (&str, Ids) = if json {
             match parse_event(body).unwrap_or_else(|e| panic!("{name}: {e}")) {
@@ -151,11 +121,7 @@ fn accepted_cases_parse_to_what_bolt_read() {
                 Event::AppMention(event) => {
                     assert_eq!(event.event_id, parsed["event_id"], "{name}");
                     assert_eq!(event.ts, parsed["event"]["ts"], "{name}");
-                    assert_eq!(
-                        event.thread_ts.as_deref(),
-                        parsed["event"]["thread_ts"].as_str(),
-                        "{name}"
-                    );
+                    assert_eq!(event.thread_ts.as_deref(), bolt("/event/thread_ts"), "{name}");
                     let typed = parsed["event"]["text"].as_str().unwrap();
                     let (mention, rest) = typed.split_once(' ').unwrap();
                     assert!(
@@ -179,21 +145,13 @@ fn accepted_cases_parse_to_what_bolt_read() {
                 Interaction::BlockActions(actions) => {
                     assert_eq!(parsed["type"], "block_actions", "{name}");
                     assert_eq!(actions.trigger_id, parsed["trigger_id"], "{name}");
-                    assert_eq!(
-                        actions.response_url.as_deref(),
-                        parsed["response_url"].as_str(),
-                        "{name}"
-                    );
+                    assert_eq!(actions.response_url.as_deref(), bolt("/response_url"), "{name}");
                     assert_eq!(
                         actions.message_ts.as_deref(),
-                        parsed["container"]["message_ts"].as_str(),
+                        bolt("/container/message_ts"),
                         "{name}"
                     );
-                    assert_eq!(
-                        actions.user_name.as_deref(),
-                        parsed["user"]["username"].as_str(),
-                        "{name}"
-                    );
+                    assert_eq!(actions.user_name.as_deref(), bolt("/user/username"), "{name}");
                     let recorded = parsed["actions"].as_array().unwrap();
                     assert_eq!(actions.actions.len(), recorded.len(), "{name}");
                     for (ours, theirs) in actions.actions.iter().zip(recorded) {

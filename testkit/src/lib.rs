@@ -10,6 +10,7 @@
 //! - [`platforms`]: Mattermost, Webex and Teams beside the quickstart, and their requests;
 //! - [`kubelet`]: a ConfigMap or Secret volume laid out as kubelet mounts it;
 //! - [`nautobot_live`]: the real Nautobot of `scripts/nautobot/up`, and a Slack that takes uploads;
+//! - [`vectors`]: the chat-protocol test vectors of `shared/vectors/`;
 //! - [`wait`]: waits on a condition, in place of fixed sleeps;
 //! - the quickstart manifests ([`load_quickstart`], [`copy_quickstart`]), who is
 //!   who in them ([`quickstart`]), and a chat platform added to them ([`manifests`]).
@@ -28,6 +29,7 @@ pub mod platforms;
 pub mod quickstart;
 pub mod signed;
 pub mod slack_requests;
+pub mod vectors;
 pub mod wait;
 
 use std::path::PathBuf;

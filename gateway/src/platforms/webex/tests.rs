@@ -3,59 +3,37 @@
 //! gets the recorded verdict; the outbound captures fix the shapes of the
 //! bodies the gateway posts and of the card answers it reads.
 
+use chatops_testkit::vectors::{self, header, str_at};
 use serde_json::{Value, json};
 
 use super::cards::{CARD_CONTENT_TYPE, addressed};
 use super::inbound::{
-    BotIdentity, IgnoreReason, Resource, Triage, command_text, is_from_bot, parse_attachment_action,
-    parse_message, parse_webhook, triage,
+    BotIdentity, IgnoreReason, Resource, Triage, WebhookEvent, command_text, is_from_bot,
+    parse_attachment_action, parse_message, parse_webhook, triage,
 };
 use super::verify::{
     CreatedError, MAX_AGE_SECS, MAX_FUTURE_SECS, SIGNATURE_HEADER, check_created, sign, verify,
 };
 use crate::model::ReplyContext;
 
-/// The vector file lives in `shared/`, beside the repository's root folder.
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/webex.json");
-
-/// Fewer cases than this means the file was truncated or replaced: the tests
-/// must not pass by checking nothing.
+/// Fewer cases than this means the file was truncated or replaced.
 const MIN_CASES: usize = 4;
 
 fn file() -> Value {
-    let text = std::fs::read_to_string(VECTORS)
-        .unwrap_or_else(|e| panic!("{VECTORS}: {e} (shared/ must sit beside the repository)"));
-    serde_json::from_str(&text).expect("webex.json is JSON")
+    vectors::file("webex")
 }
 
 fn cases() -> Vec<Value> {
-    let cases = file()["inbound"]
-        .as_array()
-        .expect("webex.json has inbound cases")
-        .clone();
-    assert!(
-        cases.len() >= MIN_CASES,
-        "only {} inbound cases in {VECTORS}",
-        cases.len()
-    );
-    cases
+    vectors::inbound("webex", MIN_CASES)
 }
 
-fn str_at<'a>(case: &'a Value, pointer: &str) -> &'a str {
-    let name = case["name"].as_str().unwrap_or("?");
-    case.pointer(pointer)
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("{name}: no string at {pointer}"))
+fn raw_body(case: &Value) -> &[u8] {
+    str_at(case, "/raw_body").as_bytes()
 }
 
-/// A header by name, ignoring case as HTTP does.
-fn header<'a>(case: &'a Value, name: &str) -> Option<&'a str> {
-    case["headers"]
-        .as_object()?
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))?
-        .1
-        .as_str()
+/// The case's webhook, parsed.
+fn event(case: &Value) -> WebhookEvent {
+    parse_webhook(raw_body(case)).unwrap_or_else(|e| panic!("{}: {e}", vectors::name(case)))
 }
 
 /// The recorded verdict: `expected_valid` where given, else valid (the
@@ -70,7 +48,7 @@ fn every_case_gets_the_recorded_signature_verdict() {
     for case in cases() {
         let name = str_at(&case, "/name");
         let secret = str_at(&case, "/webhook_secret").as_bytes();
-        let body = str_at(&case, "/raw_body").as_bytes();
+        let body = raw_body(&case);
         let verdict = verify(secret, header(&case, SIGNATURE_HEADER), body);
         assert_eq!(verdict.is_ok(), expected_valid(&case), "{name}: {verdict:?}");
         assert_eq!(
@@ -107,16 +85,15 @@ fn the_reserialized_body_fails_although_its_json_is_the_same() {
     assert_eq!(parsed(neg), parsed(original));
     let secret = str_at(neg, "/webhook_secret").as_bytes();
     let signature = header(neg, SIGNATURE_HEADER);
-    assert!(verify(secret, signature, str_at(original, "/raw_body").as_bytes()).is_ok());
-    assert!(verify(secret, signature, str_at(neg, "/raw_body").as_bytes()).is_err());
+    assert!(verify(secret, signature, raw_body(original)).is_ok());
+    assert!(verify(secret, signature, raw_body(neg)).is_err());
 }
 
 #[test]
 fn every_case_is_parsed_as_webexpythonsdk_parsed_it() {
     for case in cases() {
         let name = str_at(&case, "/name");
-        let event =
-            parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let event = event(&case);
         let Some(sdk) = case.get("webexpythonsdk_WebhookEvent_parse") else {
             continue;
         };
@@ -141,7 +118,7 @@ fn every_case_is_accepted_within_its_window_and_refused_outside_it() {
     let mut checked = 0;
     for case in cases() {
         let name = str_at(&case, "/name");
-        let event = parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap();
+        let event = event(&case);
         let body: Value = serde_json::from_str(str_at(&case, "/raw_body")).unwrap();
         let recorded = body["data"]["created"].as_str();
         assert_eq!(event.created.as_deref(), recorded, "{name}");
@@ -175,7 +152,7 @@ fn every_case_gets_the_recorded_ignore_as_self_verdict() {
             continue;
         };
         let bot = str_at(&case, "/bot_person_id");
-        let event = parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap();
+        let event = event(&case);
         assert_eq!(is_from_bot(&event, bot), expected, "{name}");
         let decided = triage(&event, bot);
         if expected {
@@ -201,7 +178,7 @@ fn the_fetched_text_of_the_captured_message_is_the_command() {
         .as_str()
         .unwrap();
     let case = &cases()[0];
-    let event = parse_webhook(str_at(case, "/raw_body").as_bytes()).unwrap();
+    let event = event(case);
     let path = file["outbound"]["GET message"]["requests"][0]["path"]
         .as_str()
         .unwrap();
@@ -243,7 +220,7 @@ fn the_captured_card_answer_is_read_with_its_data_merged() {
         .into_iter()
         .find(|c| c["name"] == "attachmentActions_created")
         .expect("the attachmentActions case");
-    let event = parse_webhook(str_at(&case, "/raw_body").as_bytes()).unwrap();
+    let event = event(&case);
     assert_eq!(
         capture["requests"][0]["path"],
         format!("/v1/attachment/actions/{}", event.data_id)

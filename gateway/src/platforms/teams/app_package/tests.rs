@@ -8,18 +8,20 @@ use super::*;
 const EXAMPLE_MANIFEST: &str =
     include_str!("../../../../../tests/python/fixtures/teams-manifest-example.json");
 
+/// Command specs (name, description) as the gateway reads them from its Integrations.
+fn specs(specs: &[(&str, &str)]) -> Vec<(String, String)> {
+    specs
+        .iter()
+        .map(|(name, about)| (name.to_string(), about.to_string()))
+        .collect()
+}
+
 fn example_input() -> PackageInput {
-    let specs = [
-        ("chatops".to_owned(), "Gateway commands: help, whoami".to_owned()),
-        (
-            "nautobot".to_owned(),
-            "Query and update Nautobot: devices, VLANs, sites".to_owned(),
-        ),
-        (
-            "awx".to_owned(),
-            "Run and follow Ansible AWX job templates".to_owned(),
-        ),
-    ];
+    let specs = specs(&[
+        ("chatops", "Gateway commands: help, whoami"),
+        ("nautobot", "Query and update Nautobot: devices, VLANs, sites"),
+        ("awx", "Run and follow Ansible AWX job templates"),
+    ]);
     PackageInput {
         app_id: "2f1c6c3a-8b1e-4c2d-9a7f-0e5b3d4c1a29".to_owned(),
         short_name: "ChatOps".to_owned(),
@@ -133,11 +135,12 @@ fn texts_are_trimmed_and_cut_to_the_limits() {
 
 #[test]
 fn an_empty_full_name_is_the_short_name_and_no_commands_means_no_command_list() {
-    let mut input = example_input();
-    input.full_name = "  ".to_owned();
-    input.commands.clear();
-    input.valid_domains.clear();
-    let manifest = manifest(&input).unwrap();
+    let manifest = manifest_with(|input| {
+        input.full_name = "  ".to_owned();
+        input.commands.clear();
+        input.valid_domains.clear();
+    })
+    .unwrap();
     assert_eq!(manifest["name"]["full"], "ChatOps");
     assert!(manifest["bots"][0].get("commandLists").is_none());
     assert!(manifest.get("validDomains").is_none());
@@ -145,21 +148,13 @@ fn an_empty_full_name_is_the_short_name_and_no_commands_means_no_command_list() 
 
 #[test]
 fn at_most_ten_commands_are_listed() {
-    let mut input = example_input();
-    input.commands = (0..15)
-        .map(|i| BotCommand {
-            title: format!("/c{i}"),
-            description: "d".to_owned(),
-        })
-        .collect();
-    let manifest = manifest(&input).unwrap();
-    assert_eq!(
-        manifest["bots"][0]["commandLists"][0]["commands"]
-            .as_array()
-            .unwrap()
-            .len(),
-        10
-    );
+    let command = |i| BotCommand {
+        title: format!("/c{i}"),
+        description: "d".to_owned(),
+    };
+    let manifest = manifest_with(|input| input.commands = (0..15).map(command).collect()).unwrap();
+    let listed = manifest["bots"][0]["commandLists"][0]["commands"].as_array();
+    assert_eq!(listed.unwrap().len(), 10);
 }
 
 #[test]
@@ -180,15 +175,13 @@ fn a_non_guid_app_id_is_refused() {
 
 #[test]
 fn empty_texts_are_refused_naming_the_field() {
-    for (field, clear) in [
-        (
-            "short_name",
-            (|i: &mut PackageInput| i.short_name = " ".into()) as fn(&mut PackageInput),
-        ),
+    let cases: [(&str, fn(&mut PackageInput)); 4] = [
+        ("short_name", |i| i.short_name = " ".into()),
         ("description", |i| i.description = "\n".into()),
         ("developer_name", |i| i.publisher.developer_name.clear()),
         ("privacy_url", |i| i.publisher.privacy_url.clear()),
-    ] {
+    ];
+    for (field, clear) in cases {
         let err = manifest_with(clear).unwrap_err();
         assert!(
             matches!(err, PackageError::Empty { field: f } if f == field),
@@ -208,16 +201,8 @@ fn urls_must_be_https() {
         "ftp://x",
     ] {
         let err = manifest_with(|i| i.publisher.website_url = url.to_owned()).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                PackageError::NotHttps {
-                    field: "website_url",
-                    ..
-                }
-            ),
-            "{url}: {err}"
-        );
+        let website = matches!(&err, PackageError::NotHttps { field, .. } if *field == "website_url");
+        assert!(website, "{url}: {err}");
     }
     let terms = manifest_with(|i| i.publisher.terms_url = " HTTPS://Example.com/terms?x=1 ".to_owned());
     assert_eq!(
@@ -248,12 +233,9 @@ fn version_must_be_major_minor_patch() {
 #[test]
 fn valid_domains_are_hosts_without_duplicates() {
     let mut input = example_input();
-    input.valid_domains = vec![
-        "ChatOps.example.com".to_owned(),
-        "chatops.example.com".to_owned(),
-        "*.example.org".to_owned(),
-        " ".to_owned(),
-    ];
+    input.valid_domains = ["ChatOps.example.com", "chatops.example.com", "*.example.org", " "]
+        .map(String::from)
+        .to_vec();
     assert_eq!(
         manifest(&input).unwrap()["validDomains"],
         json!(["chatops.example.com", "*.example.org"])
@@ -279,14 +261,15 @@ fn valid_domains_are_hosts_without_duplicates() {
 
 #[test]
 fn bot_commands_put_help_first_and_keep_to_the_limits() {
-    let mut specs = vec![
-        ("chatops".to_owned(), "Built-in".to_owned()),
-        ("nautobot".to_owned(), "  Query\n  Nautobot ".to_owned()),
-        ("empty".to_owned(), String::new()),
-        ("nautobot".to_owned(), "duplicate".to_owned()),
-        (" ".to_owned(), "no name".to_owned()),
-        ("a".repeat(40), "d".repeat(300)),
-    ];
+    let (long_name, long_about) = ("a".repeat(40), "d".repeat(300));
+    let mut specs = specs(&[
+        ("chatops", "Built-in"),
+        ("nautobot", "  Query\n  Nautobot "),
+        ("empty", ""),
+        ("nautobot", "duplicate"),
+        (" ", "no name"),
+        (&long_name, &long_about),
+    ]);
     let commands = bot_commands("/", &specs);
     assert_eq!(commands[0].title, "/chatops help");
     assert_eq!(

@@ -6,22 +6,18 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use chatops_testkit::vectors;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::*;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/teams.json");
 const TOKEN_PATH: &str = "/botframework.com/oauth2/v2.0/token";
 const PASSWORD: &str = "app-password-not-to-leak";
 const CONVERSATION: &str = "19:693ecdb923ac4458a5c23661b505fc84@thread.skype;messageid=1485983408511";
 const ENCODED: &str = "19%3A693ecdb923ac4458a5c23661b505fc84%40thread.skype%3Bmessageid%3D1485983408511";
-
-fn vectors() -> Value {
-    let text = std::fs::read_to_string(VECTORS).unwrap_or_else(|e| panic!("{VECTORS}: {e}"));
-    serde_json::from_str(&text).expect("teams.json is JSON")
-}
+const ACTIVITY: &str = "1485983408511";
 
 fn client(server: &MockServer) -> ConnectorClient {
     let tokens = TokenSource::new(
@@ -94,34 +90,44 @@ async fn connector(answers: Vec<ResponseTemplate>) -> (MockServer, ConnectorClie
     (server, client)
 }
 
-/// A `ResourceResponse` with id `ok`.
-fn answer_id() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"id": "ok"}))
+/// `client` sends a message to [`CONVERSATION`] on `server`.
+async fn send(client: &ConnectorClient, server: &MockServer) -> Result<Option<String>, DispatchError> {
+    let message = json!({"type": "message"});
+    client
+        .send_to_conversation(&service_url(server), CONVERSATION, &message)
+        .await
+}
+
+fn status(code: u16) -> ResponseTemplate {
+    ResponseTemplate::new(code)
+}
+
+/// A `ResourceResponse` with `id`.
+fn answer_id(id: &str) -> ResponseTemplate {
+    status(200).set_body_json(json!({"id": id}))
 }
 
 /// An `ErrorResponse` with `code`.
-fn error_response(status: u16, code: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({"error": {"code": code, "message": "m"}}))
+fn error_response(code: u16, error: &str) -> ResponseTemplate {
+    status(code).set_body_json(json!({"error": {"code": error, "message": "m"}}))
 }
 
-fn connector_requests(requests: &[Request]) -> Vec<&Request> {
-    requests.iter().filter(|r| r.url.path() != TOKEN_PATH).collect()
+/// The requests `server` got, but for the token's.
+async fn connector_requests(server: &MockServer) -> Vec<Request> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .into_iter()
+        .filter(|r| r.url.path() != TOKEN_PATH)
+        .collect()
 }
 
 fn assert_like_vector(request: &Request, captured: &Value) {
     assert_eq!(request.method.as_str(), captured["method"].as_str().unwrap());
     assert_eq!(request.url.path(), captured["path"].as_str().unwrap());
-    let header = |name: &str| request.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
-    let expected = &captured["headers"];
-    assert_eq!(
-        header("authorization").as_deref(),
-        expected["authorization"].as_str()
-    );
-    assert_eq!(
-        header("content-type").as_deref(),
-        expected["content-type"].as_str()
-    );
-    assert_eq!(header("accept").as_deref(), expected["accept"].as_str());
+    for name in ["authorization", "content-type", "accept"] {
+        let sent = request.headers.get(name).map(|v| v.to_str().unwrap());
+        assert_eq!(sent, captured["headers"][name].as_str(), "{name}");
+    }
     let body: Value = serde_json::from_slice(&request.body).unwrap();
     let expected_body: Value = serde_json::from_str(captured["body"].as_str().unwrap()).unwrap();
     assert_eq!(body, expected_body);
@@ -129,12 +135,12 @@ fn assert_like_vector(request: &Request, captured: &Value) {
 
 #[tokio::test]
 async fn reply_and_send_are_the_official_clients_requests_with_one_token() {
-    let vectors = vectors();
+    let vectors = vectors::file("teams");
     let outbound = &vectors["outbound"];
     let server = MockServer::start().await;
     mount_tokens(&server, Some("eyJ0eXAi.made-up.token"), 1).await;
     Mock::given(path_regex("^/teams/v3/conversations/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "1485983408999"})))
+        .respond_with(answer_id("1485983408999"))
         .expect(4)
         .mount(&server)
         .await;
@@ -149,24 +155,17 @@ async fn reply_and_send_are_the_official_clients_requests_with_one_token() {
 
     // With and without the trailing slash.
     for base in [service_url(&server), format!("{}/teams", server.uri())] {
-        let id = client
-            .reply_to_activity(&base, conversation, reply_to, &activity)
-            .await
-            .unwrap();
-        assert_eq!(id.as_deref(), Some("1485983408999"));
-        let id = client
-            .send_to_conversation(&base, conversation, &proactive)
-            .await
-            .unwrap();
-        assert_eq!(id.as_deref(), Some("1485983408999"));
+        let replied = client.reply_to_activity(&base, conversation, reply_to, &activity);
+        assert_eq!(replied.await.unwrap().as_deref(), Some("1485983408999"));
+        let id = client.send_to_conversation(&base, conversation, &proactive);
+        assert_eq!(id.await.unwrap().as_deref(), Some("1485983408999"));
     }
 
-    let requests = server.received_requests().await.unwrap();
-    let requests = connector_requests(&requests);
+    let requests = connector_requests(&server).await;
     assert_eq!(requests.len(), 4);
     for pair in requests.chunks(2) {
-        assert_like_vector(pair[0], reply);
-        assert_like_vector(pair[1], sent);
+        assert_like_vector(&pair[0], reply);
+        assert_like_vector(&pair[1], sent);
     }
 }
 
@@ -174,88 +173,54 @@ async fn reply_and_send_are_the_official_clients_requests_with_one_token() {
 async fn update_delete_and_create_conversation() {
     let server = MockServer::start().await;
     mount_tokens(&server, None, 1).await;
-    Mock::given(method("PUT"))
-        .and(path(format!(
-            "/teams/v3/conversations/{ENCODED}/activities/1485983408511"
-        )))
-        .and(header("authorization", "Bearer token-1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "1485983408511"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("DELETE"))
-        .and(path(format!(
-            "/teams/v3/conversations/{ENCODED}/activities/1485983408511"
-        )))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/teams/v3/conversations"))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({"id": "a:1private-chat", "activityId": "x"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let activity = format!("/teams/v3/conversations/{ENCODED}/activities/{ACTIVITY}");
+    let created = status(201).set_body_json(json!({"id": "a:1private-chat", "activityId": "x"}));
+    let put = Mock::given(method("PUT")).and(header("authorization", "Bearer token-1"));
+    for (mock, answer) in [
+        (put.and(path(&activity)), answer_id(ACTIVITY)),
+        (Mock::given(method("DELETE")).and(path(&activity)), status(200)),
+        (
+            Mock::given(method("POST")).and(path("/teams/v3/conversations")),
+            created,
+        ),
+    ] {
+        mock.respond_with(answer).expect(1).mount(&server).await;
+    }
     let client = client(&server);
     let base = service_url(&server);
+    let done = json!({"type": "message", "text": "done"});
+    let updated = client.update_activity(&base, CONVERSATION, ACTIVITY, &done);
+    updated.await.unwrap();
     client
-        .update_activity(
-            &base,
-            CONVERSATION,
-            "1485983408511",
-            &json!({"type": "message", "text": "done"}),
-        )
-        .await
-        .unwrap();
-    client
-        .delete_activity(&base, CONVERSATION, "1485983408511")
+        .delete_activity(&base, CONVERSATION, ACTIVITY)
         .await
         .unwrap();
     let parameters =
         json!({"isGroup": false, "bot": {"id": "28:app"}, "members": [{"id": "29:user"}], "tenantId": "t"});
     let id = client.create_conversation(&base, &parameters).await.unwrap();
     assert_eq!(id, "a:1private-chat");
-    let requests = server.received_requests().await.unwrap();
-    let create = connector_requests(&requests).into_iter().last().unwrap();
+    let create = connector_requests(&server).await.pop().unwrap();
     assert_eq!(serde_json::from_slice::<Value>(&create.body).unwrap(), parameters);
 }
 
 #[tokio::test]
 async fn create_conversation_without_an_id_is_an_error() {
-    let (server, client) = connector(vec![ResponseTemplate::new(200).set_body_json(json!({}))]).await;
-    let err = client
-        .create_conversation(&service_url(&server), &json!({}))
-        .await
-        .unwrap_err();
+    let (server, client) = connector(vec![status(200).set_body_json(json!({}))]).await;
+    let base = service_url(&server);
+    let err = client.create_conversation(&base, &json!({})).await.unwrap_err();
     assert!(matches!(err, DispatchError::Rejected { .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_429_waits_retry_after_then_succeeds() {
-    let (server, client) = connector(vec![
-        ResponseTemplate::new(429).insert_header("retry-after", "1"),
-        answer_id(),
-    ])
-    .await;
+    let limited = status(429).insert_header("retry-after", "1");
+    let (server, client) = connector(vec![limited, answer_id("ok")]).await;
     let started = Instant::now();
-    let id = client
-        .with_max_retry_wait(Duration::from_secs(5))
-        .send_to_conversation(&service_url(&server), CONVERSATION, &json!({"type": "message"}))
-        .await
-        .unwrap();
-    assert_eq!(id.as_deref(), Some("ok"));
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
-    assert_eq!(
-        connector_requests(&server.received_requests().await.unwrap()).len(),
-        2
-    );
+    let id = send(&client.with_max_retry_wait(Duration::from_secs(5)), &server).await;
+    assert_eq!(id.unwrap().as_deref(), Some("ok"));
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    assert_eq!(connector_requests(&server).await.len(), 2);
 }
 
 #[tokio::test]
@@ -264,28 +229,19 @@ async fn passing_failures_are_retried_up_to_the_limit_and_others_not_at_all() {
     let cases = [
         (
             "a 429 without Retry-After backs off",
-            vec![
-                ResponseTemplate::new(429),
-                ResponseTemplate::new(429),
-                answer_id(),
-            ],
+            vec![status(429), status(429), answer_id("ok")],
             3,
             "id ok".to_owned(),
         ),
         (
             "412, 502 and 504 are retried",
-            vec![
-                ResponseTemplate::new(412),
-                ResponseTemplate::new(502),
-                ResponseTemplate::new(504),
-                answer_id(),
-            ],
+            vec![status(412), status(502), status(504), answer_id("ok")],
             4,
             "id ok".to_owned(),
         ),
         (
             "gives up on 429 after the limit",
-            vec![ResponseTemplate::new(429).insert_header("retry-after", "0")],
+            vec![status(429).insert_header("retry-after", "0")],
             tries,
             format!("rate limited after {tries} attempts"),
         ),
@@ -304,10 +260,7 @@ async fn passing_failures_are_retried_up_to_the_limit_and_others_not_at_all() {
     ];
     for (case, answers, requests, expected) in cases {
         let (server, client) = connector(answers).await;
-        let result = client
-            .send_to_conversation(&service_url(&server), CONVERSATION, &json!({"type": "message"}))
-            .await;
-        let outcome = match result {
+        let outcome = match send(&client, &server).await {
             Ok(id) => format!("id {}", id.unwrap_or_default()),
             Err(DispatchError::RateLimited { attempts, .. }) => {
                 format!("rate limited after {attempts} attempts")
@@ -316,8 +269,8 @@ async fn passing_failures_are_retried_up_to_the_limit_and_others_not_at_all() {
             Err(other) => format!("{other:?}"),
         };
         assert_eq!(outcome, expected, "{case}");
-        let received = server.received_requests().await.unwrap();
-        assert_eq!(connector_requests(&received).len(), requests as usize, "{case}");
+        let received = connector_requests(&server).await;
+        assert_eq!(received.len(), requests as usize, "{case}");
     }
 }
 
@@ -325,25 +278,17 @@ async fn passing_failures_are_retried_up_to_the_limit_and_others_not_at_all() {
 async fn a_401_fetches_a_new_token_once() {
     let server = MockServer::start().await;
     mount_tokens(&server, None, 2).await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .and(header("authorization", "Bearer token-1"))
-        .respond_with(ResponseTemplate::new(401))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(path_regex("^/teams/v3/"))
-        .and(header("authorization", "Bearer token-2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ok"})))
-        .expect(2)
-        .mount(&server)
-        .await;
+    for (token, answer, requests) in [("token-1", status(401), 1), ("token-2", answer_id("ok"), 2)] {
+        Mock::given(path_regex("^/teams/v3/"))
+            .and(header("authorization", format!("Bearer {token}")))
+            .respond_with(answer)
+            .expect(requests)
+            .mount(&server)
+            .await;
+    }
     let client = client(&server);
-    let base = service_url(&server);
     for _ in 0..2 {
-        let id = client
-            .send_to_conversation(&base, CONVERSATION, &json!({}))
-            .await
-            .unwrap();
+        let id = send(&client, &server).await.unwrap();
         assert_eq!(id.as_deref(), Some("ok"));
     }
 }
@@ -354,17 +299,14 @@ async fn a_second_401_is_an_error_without_the_token() {
     mount_tokens(&server, None, 2).await;
     Mock::given(path_regex("^/teams/v3/"))
         .respond_with(
-            ResponseTemplate::new(401)
+            status(401)
                 .insert_header("x-correlating-operationid", "op-1")
                 .set_body_string("Authorization has been denied for this request. Bearer token-2"),
         )
         .expect(2)
         .mount(&server)
         .await;
-    let err = client(&server)
-        .send_to_conversation(&service_url(&server), CONVERSATION, &json!({}))
-        .await
-        .unwrap_err();
+    let err = send(&client(&server), &server).await.unwrap_err();
     assert!(
         matches!(err, DispatchError::Rejected { status: 401, .. }),
         "{err:?}"
@@ -378,16 +320,16 @@ async fn a_second_401_is_an_error_without_the_token() {
 async fn delete_404_is_rejected_with_the_code() {
     let not_found = error_response(404, "ActivityNotFoundInConversation").insert_header("ms-cv", "cv.1");
     let (server, client) = connector(vec![not_found]).await;
+    let base = service_url(&server);
     let err = client
-        .delete_activity(&service_url(&server), CONVERSATION, "1485983408511")
+        .delete_activity(&base, CONVERSATION, ACTIVITY)
         .await
         .unwrap_err();
     assert!(
         matches!(&err, DispatchError::Rejected { status: 404, error, .. } if error == "ActivityNotFoundInConversation"),
         "{err:?}"
     );
-    let received = server.received_requests().await.unwrap();
-    let requests = connector_requests(&received);
+    let requests = connector_requests(&server).await;
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].method.as_str(), "DELETE");
 }
@@ -419,13 +361,10 @@ async fn a_service_url_that_is_not_https_is_refused_before_any_request() {
 fn urls_encode_ids_as_one_segment_each() {
     assert_eq!(percent_encode(CONVERSATION), ENCODED);
     assert_eq!(percent_encode("a/../b?c#d ~x"), "a%2F..%2Fb%3Fc%23d%20~x");
+    let teams = "https://smba.trafficmanager.net/teams/";
     assert_eq!(
-        conversations_url(
-            "https://smba.trafficmanager.net/teams/",
-            &[CONVERSATION, "activities"]
-        )
-        .unwrap(),
-        format!("https://smba.trafficmanager.net/teams/v3/conversations/{ENCODED}/activities")
+        conversations_url(teams, &[CONVERSATION, "activities"]).unwrap(),
+        format!("{teams}v3/conversations/{ENCODED}/activities")
     );
     assert_eq!(
         conversations_url("https://smba.trafficmanager.net/amer", &[]).unwrap(),
@@ -439,10 +378,8 @@ fn urls_encode_ids_as_one_segment_each() {
 
 #[test]
 fn error_codes_come_from_the_error_response() {
-    assert_eq!(
-        error_code(r#"{"error":{"code":"BadSyntax","message":"m"}}"#),
-        "BadSyntax"
-    );
+    let error = r#"{"error":{"code":"BadSyntax","message":"m"}}"#;
+    assert_eq!(error_code(error), "BadSyntax");
     assert_eq!(error_code("<html>https://x/y</html>"), "(error body withheld)");
     assert_eq!(id_of(r#"{"id":""}"#), None);
     assert_eq!(id_of(""), None);

@@ -258,37 +258,42 @@ fn a_card_submission_is_read() {
     );
 }
 
+/// The inputs of a card made here, answered with `answers`: its prompt
+/// `kind` and continuation token set over them.
+fn prompt(kind: &str, mut answers: Value) -> Value {
+    answers["chatops_prompt"] = json!(kind);
+    answers["chatops_continuation"] = json!("tok");
+    answers
+}
+
+/// The answer read from a card of `kind` made here, answered with `answers`.
+fn answer(kind: &str, answers: Value) -> Result<PromptAnswer, ParseError> {
+    prompt_answer(&action(prompt(kind, answers)))
+}
+
 #[test]
 fn a_menu_answer_is_its_choice_and_a_button_answer_wins() {
-    let menu = action(json!({"chatops_prompt": "menu", "chatops_continuation": "tok", "choice": "ams01"}));
     assert_eq!(
-        prompt_answer(&menu),
+        answer("menu", json!({"choice": "ams01"})),
         Ok(PromptAnswer {
             token: "tok".into(),
             answers: vec!["ams01".into()]
         })
     );
-    let cancel = action(json!({"chatops_prompt": "menu", "chatops_continuation": "tok",
-        "chatops_answer": "__cancel__", "choice": "ams01"}));
-    assert_eq!(prompt_answer(&cancel).unwrap().answers, ["__cancel__"]);
-    let unanswered = action(json!({"chatops_prompt": "menu", "chatops_continuation": "tok"}));
-    assert_eq!(prompt_answer(&unanswered), Err(ParseError::Missing("choice")));
+    let cancel = answer("menu", json!({"chatops_answer": "__cancel__", "choice": "ams01"}));
+    assert_eq!(cancel.unwrap().answers, ["__cancel__"]);
+    assert_eq!(answer("menu", json!({})), Err(ParseError::Missing("choice")));
 }
 
 #[test]
 fn a_form_answer_lists_every_field_in_order() {
-    let form = action(json!({"chatops_prompt": "form", "chatops_continuation": "tok",
-        "chatops_fields": "4", "field-0": "ams01", "field-2": "", "field-3": 7, "field-10": "x"}));
-    assert_eq!(prompt_answer(&form).unwrap().answers, ["ams01", "", "", "7"]);
-    let numeric = action(json!({"chatops_prompt": "form", "chatops_continuation": "tok",
-        "chatops_fields": 1, "field-0": true}));
-    assert_eq!(prompt_answer(&numeric).unwrap().answers, ["true"]);
-    let huge = action(json!({"chatops_prompt": "form", "chatops_continuation": "tok",
-        "chatops_fields": "1000000000"}));
-    assert_eq!(
-        prompt_answer(&huge),
-        Err(ParseError::NotAPrompt("chatops_fields"))
-    );
+    let form =
+        json!({"chatops_fields": "4", "field-0": "ams01", "field-2": "", "field-3": 7, "field-10": "x"});
+    assert_eq!(answer("form", form).unwrap().answers, ["ams01", "", "", "7"]);
+    let numeric = answer("form", json!({"chatops_fields": 1, "field-0": true}));
+    assert_eq!(numeric.unwrap().answers, ["true"]);
+    let huge = answer("form", json!({"chatops_fields": "1000000000"}));
+    assert_eq!(huge, Err(ParseError::NotAPrompt("chatops_fields")));
 }
 
 #[test]
@@ -341,11 +346,8 @@ proptest! {
         kind in prop::sample::select(vec!["menu", "form", "other"]),
         fields in any::<i64>(),
     ) {
-        let mut inputs: serde_json::Map<String, Value> =
-            inputs.into_iter().map(|(k, v)| (k, Value::from(v))).collect();
-        inputs.insert("chatops_prompt".into(), Value::from(kind));
-        inputs.insert("chatops_continuation".into(), Value::from("tok"));
-        inputs.insert("chatops_fields".into(), Value::from(fields));
-        let _ = prompt_answer(&action(Value::Object(inputs)));
+        let mut inputs = json!(inputs);
+        inputs["chatops_fields"] = json!(fields);
+        let _ = prompt_answer(&action(prompt(kind, inputs)));
     }
 }
