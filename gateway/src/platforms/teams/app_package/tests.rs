@@ -43,6 +43,9 @@ fn example_input() -> PackageInput {
     }
 }
 
+/// A change to the example input.
+type Edit = fn(&mut PackageInput);
+
 /// The manifest of the example input edited by `edit`.
 fn manifest_with(edit: impl FnOnce(&mut PackageInput)) -> Result<serde_json::Value, PackageError> {
     let mut input = example_input();
@@ -175,7 +178,7 @@ fn a_non_guid_app_id_is_refused() {
 
 #[test]
 fn empty_texts_are_refused_naming_the_field() {
-    let cases: [(&str, fn(&mut PackageInput)); 4] = [
+    let cases: [(&str, Edit); 4] = [
         ("short_name", |i| i.short_name = " ".into()),
         ("description", |i| i.description = "\n".into()),
         ("developer_name", |i| i.publisher.developer_name.clear()),

@@ -6,8 +6,10 @@
 //! checked against a mock server.
 
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+// The file's key endorsed for `msteams`, and its key endorsed for `webchat` only.
+use chatops_testkit::fake_teams::{KEY_A_KID as KID, KEY_B_KID as WEBCHAT_KID, now};
 use chatops_testkit::vectors;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
@@ -27,18 +29,11 @@ const METADATA_PATH: &str = "/v1/.well-known/openidconfiguration";
 const JWKS_PATH: &str = "/v1/.well-known/keys";
 const SERVICE_URL: &str = "https://smba.trafficmanager.net/teams/";
 const ENTRA_ISSUER: &str = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0";
-/// The file's key endorsed for `msteams`, and its key endorsed for `webchat` only.
-const KID: &str = "test-kid-msteams";
-const WEBCHAT_KID: &str = "test-kid-webchat-only";
 /// A fixed "now" for minted tokens.
 const NOW: u64 = 1_800_000_000;
 
 fn app_id() -> &'static str {
     FILE["app_id"].as_str().expect("app_id")
-}
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
 /// The file's JWKS key with id `kid`, optionally renamed.
@@ -256,16 +251,10 @@ async fn every_vector_case_gets_its_recorded_verdict() {
             Ok(verified) => {
                 accepted += 1;
                 let (claims, got) = (&case["expected"]["claims"], &verified.claims);
-                assert_eq!(
-                    (Some(got.issuer.as_str()), Some(got.audience.as_str())),
-                    (claims["iss"].as_str(), claims["aud"].as_str()),
-                    "{name}"
-                );
-                assert_eq!(
-                    got.service_url.as_deref(),
-                    claims["serviceurl"].as_str(),
-                    "{name}"
-                );
+                let recorded = |claim: &str| claims[claim].as_str();
+                assert_eq!(Some(got.issuer.as_str()), recorded("iss"), "{name}");
+                assert_eq!(Some(got.audience.as_str()), recorded("aud"), "{name}");
+                assert_eq!(got.service_url.as_deref(), recorded("serviceurl"), "{name}");
                 assert_eq!(Some(got.expires_at), claims["exp"].as_u64(), "{name}");
                 assert!(verified.endorsements.iter().any(|e| e == "msteams"), "{name}");
             }
