@@ -65,12 +65,16 @@ fn unzip(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
         .collect()
 }
 
-fn decode(bytes: &[u8]) -> (png::OutputInfo, Vec<u8>) {
+/// The pixels of an 8-bit RGBA PNG `size` pixels square.
+fn decode(bytes: &[u8], size: u32) -> Vec<u8> {
     let mut reader = png::Decoder::new(Cursor::new(bytes)).read_info().expect("a PNG");
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).expect("a frame");
     pixels.truncate(info.buffer_size());
-    (info, pixels)
+    assert_eq!((info.width, info.height), (size, size));
+    let format = (info.color_type, info.bit_depth);
+    assert_eq!(format, (png::ColorType::Rgba, png::BitDepth::Eight));
+    pixels
 }
 
 #[test]
@@ -304,32 +308,19 @@ fn package_zips_the_manifest_and_icons() {
     let files = unzip(&bytes);
     let names: Vec<&str> = files.iter().map(|(name, _, _)| name.as_str()).collect();
     assert_eq!(names, ["manifest.json", "color.png", "outline.png"]);
-    assert!(
-        files
-            .iter()
-            .all(|(_, method, _)| *method == zip::CompressionMethod::Deflated)
-    );
+    let deflated = |(_, method, _): &(_, _, _)| *method == zip::CompressionMethod::Deflated;
+    assert!(files.iter().all(deflated));
     let manifest_json: serde_json::Value = serde_json::from_slice(&files[0].2).unwrap();
     assert_eq!(manifest_json, manifest(&input).unwrap());
 
-    let (color, pixels) = decode(&files[1].2);
-    assert_eq!((color.width, color.height), (192, 192));
-    assert_eq!(
-        (color.color_type, color.bit_depth),
-        (png::ColorType::Rgba, png::BitDepth::Eight)
-    );
+    let pixels = decode(&files[1].2, 192);
     let pixel = |x: usize, y: usize| &pixels[(y * 192 + x) * 4..(y * 192 + x) * 4 + 4];
     assert_eq!(pixel(96, 20), [0x3b, 0x5b, 0xdb, 255], "accent background");
     assert_eq!(pixel(50, 60), [255, 255, 255, 255], "white bubble");
     assert_eq!(pixel(96, 88), [0x3b, 0x5b, 0xdb, 255], "accent dot");
     assert_eq!(pixel(0, 0)[3], 0, "rounded corner");
 
-    let (outline, pixels) = decode(&files[2].2);
-    assert_eq!((outline.width, outline.height), (32, 32));
-    assert_eq!(
-        (outline.color_type, outline.bit_depth),
-        (png::ColorType::Rgba, png::BitDepth::Eight)
-    );
+    let pixels = decode(&files[2].2, 32);
     let mut white = 0;
     for px in pixels.chunks(4) {
         match px {

@@ -1,6 +1,8 @@
 use proptest::prelude::*;
 use serde_json::json;
 
+use super::IgnoreReason::{NoPerson, NotCreated, OtherResource, OwnMessage};
+use super::ParseError::{BodyNotJson, Missing, NotAPrompt};
 use super::*;
 
 const BOT: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3QtMDAwMA";
@@ -78,40 +80,34 @@ fn a_card_submission_webhook_asks_for_the_action() {
 fn the_bots_own_messages_and_other_events_are_ignored() {
     let own = webhook("messages", "created", json!({"id": "M2", "personId": BOT}));
     assert!(is_from_bot(&own, BOT));
-    assert_eq!(triage(&own, BOT), Triage::Ignore(IgnoreReason::OwnMessage));
+    assert_eq!(triage(&own, BOT), Triage::Ignore(OwnMessage));
     // An unknown bot ID matches nobody, and nobody is not the bot.
     assert!(!is_from_bot(&own, ""));
     let anonymous = webhook("messages", "created", json!({"id": "M2"}));
     assert!(!is_from_bot(&anonymous, ""));
-    assert_eq!(triage(&anonymous, ""), Triage::Ignore(IgnoreReason::NoPerson));
+    assert_eq!(triage(&anonymous, ""), Triage::Ignore(NoPerson));
 
     let deleted = webhook("messages", "deleted", json!({"id": "M2", "personId": USER}));
-    assert_eq!(triage(&deleted, BOT), Triage::Ignore(IgnoreReason::NotCreated));
+    assert_eq!(triage(&deleted, BOT), Triage::Ignore(NotCreated));
     let membership = webhook("memberships", "created", json!({"id": "X", "personId": USER}));
     assert_eq!(membership.resource, Resource::Other("memberships".into()));
-    assert_eq!(
-        triage(&membership, BOT),
-        Triage::Ignore(IgnoreReason::OtherResource)
-    );
+    assert_eq!(triage(&membership, BOT), Triage::Ignore(OtherResource));
 }
 
 #[test]
 fn malformed_webhooks_are_named() {
-    assert_eq!(parse_webhook(b"nope"), Err(ParseError::BodyNotJson));
-    assert_eq!(parse_webhook(b"[1]"), Err(ParseError::BodyNotJson));
-    assert_eq!(parse_webhook(b"{}"), Err(ParseError::Missing("data")));
+    assert_eq!(parse_webhook(b"nope"), Err(BodyNotJson));
+    assert_eq!(parse_webhook(b"[1]"), Err(BodyNotJson));
+    assert_eq!(parse_webhook(b"{}"), Err(Missing("data")));
     let mut body: Value =
         serde_json::from_slice(&envelope("messages", "created", json!({"id": "M"}))).unwrap();
     for (field, name) in [("resource", "resource"), ("id", "id"), ("event", "event")] {
-        assert_eq!(
-            parse_webhook(&without(&body, field)),
-            Err(ParseError::Missing(name))
-        );
+        assert_eq!(parse_webhook(&without(&body, field)), Err(Missing(name)));
     }
     body["data"]["id"] = Value::from("");
     assert_eq!(
         parse_webhook(body.to_string().as_bytes()),
-        Err(ParseError::Missing("data.id"))
+        Err(Missing("data.id"))
     );
 }
 
@@ -135,13 +131,10 @@ fn a_fetched_message_is_read_and_answered_in_its_thread() {
 fn a_fetched_message_needs_its_ids() {
     let full = json!({"id": "M1", "roomId": "R1", "personId": USER, "text": "x"});
     for (field, name) in [("id", "id"), ("roomId", "roomId"), ("personId", "personId")] {
-        assert_eq!(
-            parse_message(&without(&full, field)),
-            Err(ParseError::Missing(name))
-        );
+        assert_eq!(parse_message(&without(&full, field)), Err(Missing(name)));
     }
     assert_eq!(parse_message(&without(&full, "text")).unwrap().text, "");
-    assert_eq!(parse_message(b"\"x\""), Err(ParseError::BodyNotJson));
+    assert_eq!(parse_message(b"\"x\""), Err(BodyNotJson));
 }
 
 #[test]
@@ -209,10 +202,7 @@ fn the_bot_is_read_with_its_names() {
         parse_person(me.to_string().as_bytes()),
         Ok(bot_named(&["ChatOps Bot", "ChatOps"]))
     );
-    assert_eq!(
-        parse_person(br#"{"displayName": "x"}"#),
-        Err(ParseError::Missing("id"))
-    );
+    assert_eq!(parse_person(br#"{"displayName": "x"}"#), Err(Missing("id")));
 }
 
 #[test]
@@ -247,14 +237,14 @@ fn a_card_submission_is_read() {
     for field in ["id", "messageId", "personId", "roomId"] {
         assert!(matches!(
             parse_attachment_action(&without(&full, field)),
-            Err(ParseError::Missing(_))
+            Err(Missing(_))
         ));
     }
     let mut bad = full.clone();
     bad["inputs"] = json!("x");
     assert_eq!(
         parse_attachment_action(bad.to_string().as_bytes()),
-        Err(ParseError::Missing("inputs"))
+        Err(Missing("inputs"))
     );
 }
 
@@ -282,7 +272,7 @@ fn a_menu_answer_is_its_choice_and_a_button_answer_wins() {
     );
     let cancel = answer("menu", json!({"chatops_answer": "__cancel__", "choice": "ams01"}));
     assert_eq!(cancel.unwrap().answers, ["__cancel__"]);
-    assert_eq!(answer("menu", json!({})), Err(ParseError::Missing("choice")));
+    assert_eq!(answer("menu", json!({})), Err(Missing("choice")));
 }
 
 #[test]
@@ -293,21 +283,15 @@ fn a_form_answer_lists_every_field_in_order() {
     let numeric = answer("form", json!({"chatops_fields": 1, "field-0": true}));
     assert_eq!(numeric.unwrap().answers, ["true"]);
     let huge = answer("form", json!({"chatops_fields": "1000000000"}));
-    assert_eq!(huge, Err(ParseError::NotAPrompt("chatops_fields")));
+    assert_eq!(huge, Err(NotAPrompt("chatops_fields")));
 }
 
 #[test]
 fn a_card_not_made_here_is_not_a_prompt() {
     let foreign = action(json!({"action": "approve"}));
-    assert_eq!(
-        prompt_answer(&foreign),
-        Err(ParseError::NotAPrompt("chatops_continuation"))
-    );
+    assert_eq!(prompt_answer(&foreign), Err(NotAPrompt("chatops_continuation")));
     let kindless = action(json!({"chatops_continuation": "tok", "choice": "x"}));
-    assert_eq!(
-        prompt_answer(&kindless),
-        Err(ParseError::NotAPrompt("chatops_prompt"))
-    );
+    assert_eq!(prompt_answer(&kindless), Err(NotAPrompt("chatops_prompt")));
 }
 
 #[test]
