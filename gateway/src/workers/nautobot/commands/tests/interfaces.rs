@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::super::interfaces::{
     INTERFACE_DEVICE, INTERFACE_PATH, Interface, connection_nulls, render_connections,
 };
-use super::{assert_said, headings, lines, message, read, rows, table, texts};
+use super::{assert_said, lines, read, rows, table, texts, titled_table};
 use crate::model::Level;
 use crate::workers::nautobot::visibility::Empties;
 
@@ -56,8 +56,6 @@ fn interfaces_of(devices: &[&str]) -> Vec<Interface> {
     read(Value::Array(listed))
 }
 
-const COLUMNS: [&str; 5] = ["Device A", "Interface A", "Device B", "Interface B", "Status"];
-
 #[test]
 fn one_device_s_connections_mark_every_peer_outside_the_filter() {
     let selected = HashSet::from(["ams01-leaf-01"]);
@@ -69,30 +67,17 @@ fn one_device_s_connections_mark_every_peer_outside_the_filter() {
         &Empties::default(),
     );
 
-    assert_eq!(
-        message(&reply).title.as_deref(),
-        Some("Interface connections of ams01-leaf-01")
+    let table = titled_table(
+        &reply,
+        "Interface connections of ams01-leaf-01",
+        "Device A | Interface A | Device B | Interface B | Status",
     );
-    let table = table(&reply);
-    assert_eq!(headings(table), COLUMNS);
     assert_eq!(
         rows(table),
-        [
-            [
-                "ams01-leaf-01",
-                "Ethernet1",
-                "*ams01-spine-01",
-                "Ethernet1",
-                "Connected"
-            ],
-            [
-                "ams01-leaf-01",
-                "Ethernet3",
-                "*ams01-leaf-02",
-                "Ethernet3",
-                "Connected"
-            ],
-        ]
+        lines(&[
+            "ams01-leaf-01 | Ethernet1 | *ams01-spine-01 | Ethernet1 | Connected",
+            "ams01-leaf-01 | Ethernet3 | *ams01-leaf-02 | Ethernet3 | Connected",
+        ])
     );
     assert_eq!(texts(&reply), ["`*` marks a device outside the filter."]);
 }

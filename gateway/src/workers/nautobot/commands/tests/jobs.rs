@@ -8,7 +8,8 @@ use super::super::jobs::{
     render_jobs,
 };
 use super::{
-    WEB, assert_said, brief, code, headings, message, object, page, read, rest_list, rows, table, texts, uuid,
+    WEB, assert_said, brief, code, lines, message, object, page, read, rest_list, rows, texts, titled_table,
+    uuid,
 };
 use crate::model::{Block, Choice, Field, FieldKind, Level};
 use crate::workers::nautobot::Page;
@@ -85,16 +86,14 @@ fn jobs(count: usize) -> Page<Job> {
 fn get_jobs_shows_the_default_columns_sorted_by_name() {
     let reply = render_jobs("Jobs", &["name", "grouping", "enabled"], &jobs(3));
 
-    assert_eq!(message(&reply).title.as_deref(), Some("Jobs"));
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Name", "Grouping", "Enabled"]);
+    let table = titled_table(&reply, "Jobs", "Name | Grouping | Enabled");
     assert_eq!(
         rows(table),
-        [
-            ["Export Object List", "System Jobs", "yes"],
-            ["Hello Device", "ChatOps Tests", "yes"],
-            ["Old Cleanup", "—", "no"],
-        ]
+        lines(&[
+            "Export Object List | System Jobs | yes",
+            "Hello Device | ChatOps Tests | yes",
+            "Old Cleanup | — | no",
+        ])
     );
     assert!(texts(&reply).is_empty(), "no note: {reply:?}");
 }
@@ -105,30 +104,14 @@ fn get_jobs_shows_the_columns_asked_for_in_their_order() {
 
     let reply = render_jobs("Jobs", &fields, &jobs(3));
 
-    let table = table(&reply);
-    assert_eq!(
-        headings(table),
-        ["Class", "Name", "Installed", "Description", "Module"]
-    );
+    let table = titled_table(&reply, "Jobs", "Class | Name | Installed | Description | Module");
     assert_eq!(
         rows(table),
-        [
-            ["Cleanup", "Old Cleanup", "no", "—", "old_jobs"],
-            [
-                "ExportObjectList",
-                "Export Object List",
-                "yes",
-                "Export a list of objects.",
-                "nautobot.core.jobs"
-            ],
-            [
-                "HelloDevice",
-                "Hello Device",
-                "yes",
-                "Greets a device (test job for chatops-operator)",
-                "chatops_test_jobs",
-            ],
-        ]
+        lines(&[
+            "Cleanup | Old Cleanup | no | — | old_jobs",
+            "ExportObjectList | Export Object List | yes | Export a list of objects. | nautobot.core.jobs",
+            "HelloDevice | Hello Device | yes | Greets a device (test job for chatops-operator) | chatops_test_jobs",
+        ])
     );
 }
 
@@ -597,8 +580,7 @@ fn get_jobs_takes_its_fields_as_a_list_or_as_the_original_apps_json() {
 #[test]
 fn get_jobs_can_show_the_job_id_as_the_original_does() {
     let reply = render_jobs("Jobs", &["name", "id"], &jobs(1));
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Name", "ID"]);
+    let table = titled_table(&reply, "Jobs", "Name | ID");
     assert!(
         !rows(table)[0][1].is_empty() && rows(table)[0][1] != "—",
         "{:?}",

@@ -146,6 +146,17 @@ fn headings(table: &Table) -> Vec<&str> {
     table.columns.iter().map(String::as_str).collect()
 }
 
+/// The one table of a reply, titled `title` as its message is, with
+/// `columns` written on one line, separated by ` | `.
+#[track_caller]
+fn titled_table<'r>(reply: &'r Reply, title: &str, columns: &str) -> &'r Table {
+    assert_eq!(message(reply).title.as_deref(), Some(title), "{reply:?}");
+    let table = table(reply);
+    assert_eq!(table.title, title);
+    assert_eq!(headings(table), columns.split(" | ").collect::<Vec<_>>());
+    table
+}
+
 /// A table's rows, as `&str`s for comparing with literals.
 fn rows(table: &Table) -> Vec<Vec<&str>> {
     table

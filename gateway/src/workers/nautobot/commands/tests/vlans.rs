@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::super::vlans::{
     Counts, VLAN_GROUP, VLAN_ROLE, VLAN_TENANT, Vlan, render_vlans, vlan_nulls, vlans_need_counts,
 };
-use super::{assert_said, headings, message, read, rows, table, texts};
+use super::{assert_said, lines, message, read, rows, table, texts, titled_table};
 use crate::model::Level;
 use crate::workers::nautobot::visibility::Empties;
 
@@ -112,64 +112,19 @@ fn get_vlans_shows_each_vlan_by_vid_then_name_with_locations_and_prefixes() {
         &counts(&[("v-mgmt", 0, 0), ("v-guests", 1, 0)]),
     );
 
-    assert_eq!(
-        message(&reply).title.as_deref(),
-        Some("VLANs where group is ams01-vlans")
-    );
-    let table = table(&reply);
-    assert_eq!(table.title, "VLANs where group is ams01-vlans");
-    assert_eq!(
-        headings(table),
-        [
-            "VID",
-            "Location",
-            "Group",
-            "Name",
-            "Prefixes",
-            "Tenant",
-            "Status",
-            "Role",
-            "Description"
-        ]
+    let table = titled_table(
+        &reply,
+        "VLANs where group is ams01-vlans",
+        "VID | Location | Group | Name | Prefixes | Tenant | Status | Role | Description",
     );
     assert_eq!(
         rows(table),
-        [
-            ["100", "ams01", "—", "ams01-guests", "—", "—", "Planned", "—", "—"],
-            [
-                "100",
-                "ams01, ams02",
-                "ams01-vlans",
-                "ams01-servers",
-                "10.1.100.0/24, 2001:db8:1:100::/64",
-                "Acme",
-                "Active",
-                "servers",
-                "servers VLAN in ams01",
-            ],
-            [
-                "200",
-                "ams01",
-                "ams01-vlans",
-                "ams01-storage",
-                "10.1.200.0/24",
-                "Acme",
-                "Active",
-                "servers",
-                "storage VLAN in ams01",
-            ],
-            [
-                "999",
-                "—",
-                "ams01-vlans",
-                "ams01-mgmt",
-                "—",
-                "—",
-                "Active",
-                "—",
-                "—"
-            ],
-        ]
+        lines(&[
+            "100 | ams01 | — | ams01-guests | — | — | Planned | — | —",
+            "100 | ams01, ams02 | ams01-vlans | ams01-servers | 10.1.100.0/24, 2001:db8:1:100::/64 | Acme | Active | servers | servers VLAN in ams01",
+            "200 | ams01 | ams01-vlans | ams01-storage | 10.1.200.0/24 | Acme | Active | servers | storage VLAN in ams01",
+            "999 | — | ams01-vlans | ams01-mgmt | — | — | Active | — | —",
+        ])
     );
     assert!(texts(&reply).is_empty(), "no note: {reply:?}");
 }
