@@ -166,12 +166,7 @@ where
         Values::None => Ok(Step::Filter(kind, None)),
         Values::Text(label) => Ok(Step::Answer(call.form(
             format!("{noun} by {}", kind.name),
-            vec![Field {
-                label: (*label).to_owned(),
-                kind: FieldKind::Text,
-                default: None,
-                optional: false,
-            }],
+            vec![Field::new(*label, FieldKind::Text)],
         ))),
         Values::Menu { question, source } => {
             let choices = feed.choices(source).await?;

@@ -7,7 +7,9 @@ use super::super::circuits::{
     TERMINATION_PATH, TERMINATION_Z, circuit_nulls, connected_to, connection_nulls, render_circuits,
     render_connections, render_providers,
 };
-use super::{assert_said, lines, message, object, page, read, rest_list, rows, table, texts, titled_table};
+use super::{
+    assert_asks, assert_said, lines, message, object, page, read, rest_list, rows, table, texts, titled_table,
+};
 use crate::model::Level;
 use crate::workers::nautobot::Page;
 use crate::workers::nautobot::visibility::Empties;
@@ -63,20 +65,14 @@ fn empties_of_circuits() -> Empties {
 #[test]
 fn get_circuits_shows_each_circuit_with_its_a_and_z_sides_sorted_by_id() {
     let circuits = circuits();
-    let (query, variables) = circuit_nulls(&circuits)
-        .query()
-        .expect("the nulls are asked about");
-    assert_eq!(
-        query,
+    assert_asks(
+        &circuit_nulls(&circuits),
         "query ($q0: [String], $q1: [String], $q2: [String]) { \
          q0: circuit_terminations(id: $q0, location__isnull: true) { id } \
          q1: circuits(id: $q1, circuit_termination_z__isnull: true) { id } \
-         q2: circuits(id: $q2, tenant__isnull: true) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({"q0": ["t-nyc-a"], "q1": ["c-ntt", "c-nyc"], "q2": ["c-nyc"]}),
-        "the provider network of t-nyc-a is there: nothing more about it is asked"
+         q2: circuits(id: $q2, tenant__isnull: true) { id } }",
+        &json!({"q0": ["t-nyc-a"], "q1": ["c-ntt", "c-nyc"], "q2": ["c-nyc"]}),
+        "the provider network of t-nyc-a is there: nothing more about it is asked",
     );
 
     let reply = render_circuits(

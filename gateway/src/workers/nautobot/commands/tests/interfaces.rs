@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::super::interfaces::{
     INTERFACE_DEVICE, INTERFACE_PATH, Interface, connection_nulls, render_connections,
 };
-use super::{assert_said, lines, read, rows, table, texts, titled_table};
-use crate::model::Level;
+use super::{assert_asks, assert_said, lines, read, rows, table, texts, titled_table};
+use crate::model::{Level, Reply};
 use crate::workers::nautobot::visibility::Empties;
 
 /// An interface of the interfaces query (`has_cable: true`) cabled to `peer`
@@ -54,6 +54,12 @@ fn interfaces_of(devices: &[&str]) -> Vec<Interface> {
         }));
     }
     read(Value::Array(listed))
+}
+
+/// The table of every one of `interfaces`' connections (no filter),
+/// Nautobot having said `empties` of their `null`s.
+fn all_connections(interfaces: &[Interface], empties: &Empties) -> Reply {
+    render_connections("All interface connections", interfaces, None, empties)
 }
 
 #[test]
@@ -121,12 +127,7 @@ fn all_connections_show_each_cable_once_without_marks() {
         "nothing to ask an admin about"
     );
 
-    let reply = render_connections(
-        "All interface connections",
-        &everything,
-        None,
-        &Empties::default(),
-    );
+    let reply = all_connections(&everything, &Empties::default());
 
     assert_eq!(
         rows(table(&reply)),
@@ -150,12 +151,7 @@ fn a_cable_s_status_is_shown_and_said_hidden_when_the_user_may_not_view_it() {
     cable_hidden["cable"] = Value::Null;
     let interfaces: Vec<Interface> = read(json!([planned, status_hidden, cable_hidden]));
 
-    let reply = render_connections(
-        "All interface connections",
-        &interfaces,
-        None,
-        &Empties::default(),
-    );
+    let reply = all_connections(&interfaces, &Empties::default());
 
     assert_eq!(
         rows(table(&reply)),
@@ -203,26 +199,22 @@ fn a_peer_the_user_may_not_view_is_said_hidden_and_an_unconnected_cable_is_left_
         of_a_module
     ]));
 
-    let (query, variables) = connection_nulls(&interfaces).query().expect("something to ask");
-    assert_eq!(
-        query,
+    assert_asks(
+        &connection_nulls(&interfaces),
         "query ($q0: [String], $q1: [String]) { \
          q0: interfaces(id: $q0, connected: false) { id } \
-         q1: interfaces(id: $q1, module__isnull: false) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({
+         q1: interfaces(id: $q1, module__isnull: false) { id } }",
+        &json!({
             "q0": ["ams01-leaf-02:Ethernet1", "ams01-leaf-02:Ethernet2"],
             "q1": ["x:Ethernet7", "y:Ethernet8"]
         }),
-        "only the paths and devices that came back null, and nothing Nautobot requires"
+        "only the paths and devices that came back null, and nothing Nautobot requires",
     );
     let empties = Empties::default()
         .with(&INTERFACE_PATH, &["ams01-leaf-02:Ethernet2"])
         .with(&INTERFACE_DEVICE, &["y:Ethernet8"]);
 
-    let reply = render_connections("All interface connections", &interfaces, None, &empties);
+    let reply = all_connections(&interfaces, &empties);
 
     let interface_hidden = "hidden (you may not view dcim.interface)";
     let path_hidden = "hidden (you may not view dcim.cablepath)";
@@ -280,7 +272,7 @@ fn without_cabled_interfaces_it_says_so() {
         "Interface connections of ams01-edge-01: no cabled connections that you may see.",
     );
     assert_said(
-        &render_connections("All interface connections", &[], None, &Empties::default()),
+        &all_connections(&[], &Empties::default()),
         Level::Info,
         "All interface connections: no cabled connections that you may see.",
     );

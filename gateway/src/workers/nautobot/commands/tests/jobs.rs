@@ -181,30 +181,15 @@ fn a_job_s_form_has_a_field_per_variable_of_the_kind_it_takes() {
     assert_eq!(
         fields,
         [
-            Field {
-                label: "greeting".to_owned(),
-                kind: FieldKind::Text,
-                default: Some("hello".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "times".to_owned(),
-                kind: FieldKind::Text,
-                default: Some("1".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "shout".to_owned(),
-                kind: FieldKind::Select(vec![Choice::same("True"), Choice::same("False")]),
-                default: Some("False".to_owned()),
-                optional: true,
-            },
-            Field {
-                label: "device".to_owned(),
-                kind: FieldKind::Select(devices.clone()),
-                default: None,
-                optional: false,
-            },
+            Field::new("greeting", FieldKind::Text).with_default("hello"),
+            Field::new("times", FieldKind::Text).with_default("1"),
+            Field::new(
+                "shout",
+                FieldKind::Select(vec![Choice::same("True"), Choice::same("False")])
+            )
+            .with_default("False")
+            .optional(),
+            Field::new("device", FieldKind::Select(devices.clone())),
         ]
     );
     assert_eq!(

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::super::vlans::{
     Counts, VLAN_GROUP, VLAN_ROLE, VLAN_TENANT, Vlan, render_vlans, vlan_nulls, vlans_need_counts,
 };
-use super::{assert_said, lines, message, read, rows, table, texts, titled_table};
+use super::{assert_asks, assert_said, lines, message, read, rows, table, texts, titled_table};
 use crate::model::Level;
 use crate::workers::nautobot::visibility::Empties;
 
@@ -92,17 +92,14 @@ fn vlans() -> Vec<Vlan> {
 fn get_vlans_shows_each_vlan_by_vid_then_name_with_locations_and_prefixes() {
     let vlans = vlans();
     assert!(vlans_need_counts(&vlans), "some show no location or prefix");
-    let (query, variables) = vlan_nulls(&vlans).query().expect("the nulls are asked about");
-    assert_eq!(
-        query,
+    assert_asks(
+        &vlan_nulls(&vlans),
         "query ($q0: [String], $q1: [String], $q2: [String]) { \
          q0: vlans(id: $q0, role__isnull: true) { id } \
          q1: vlans(id: $q1, tenant__isnull: true) { id } \
-         q2: vlans(id: $q2, vlan_group__isnull: true) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({"q0": ["v-guests", "v-mgmt"], "q1": ["v-guests", "v-mgmt"], "q2": ["v-guests"]})
+         q2: vlans(id: $q2, vlan_group__isnull: true) { id } }",
+        &json!({"q0": ["v-guests", "v-mgmt"], "q1": ["v-guests", "v-mgmt"], "q2": ["v-guests"]}),
+        "the roles, tenants and groups that came back null",
     );
 
     let reply = render_vlans(
