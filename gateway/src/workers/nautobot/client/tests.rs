@@ -3,10 +3,11 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{body_json, header, method, path, query_param},
+    matchers::{body_json, header, path, query_param},
 };
 
 use super::*;
+use crate::workers::nautobot::tests::api;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
 
@@ -42,8 +43,7 @@ async fn a_list_is_followed_through_its_pages_with_the_users_token() {
         "{}/api/dcim/devices/?limit=2&offset=2&location=ams01",
         server.uri()
     );
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("location", "ams01"))
         .and(query_param("limit", "100"))
         .and(header("authorization", format!("Token {TOKEN}").as_str()))
@@ -53,8 +53,7 @@ async fn a_list_is_followed_through_its_pages_with_the_users_token() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("offset", "2"))
         .and(header("authorization", format!("Token {TOKEN}").as_str()))
         .respond_with(
@@ -77,8 +76,7 @@ async fn a_list_is_followed_through_its_pages_with_the_users_token() {
 #[tokio::test]
 async fn a_list_stops_at_the_number_asked_for_and_says_there_are_more() {
     let (server, client) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("limit", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 40, "next": format!("{}/api/dcim/devices/?offset=2", server.uri()),
@@ -96,8 +94,7 @@ async fn a_list_stops_at_the_number_asked_for_and_says_there_are_more() {
 #[tokio::test]
 async fn a_next_page_on_another_origin_is_not_followed() {
     let (server, client) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 2, "next": "https://elsewhere.example.com/api/dcim/devices/?offset=1",
             "results": [device("a")]
@@ -197,8 +194,7 @@ async fn slow_down_and_malformed_answers_are_clear_errors_without_the_token() {
 async fn graphql_returns_data_and_reports_errors() {
     let (server, client) = nautobot().await;
     let query = "query ($name: [String]) { devices(name: $name) { name } }";
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .and(body_json(
             json!({"query": query, "variables": {"name": ["ams01-leaf-01"]}}),
         ))
@@ -215,8 +211,7 @@ async fn graphql_returns_data_and_reports_errors() {
     assert_eq!(data["devices"][0]["name"], "ams01-leaf-01");
 
     server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"errors": [{"message": "Cannot query field \"nme\""}]})),
@@ -245,8 +240,7 @@ fn object_names_drop_ids_and_slashes() {
 #[tokio::test]
 async fn a_refused_action_names_what_was_acted_on() {
     let (server, client) = nautobot().await;
-    Mock::given(method("POST"))
-        .and(path("/api/extras/jobs/4f6a2a3e-0000-4000-8000-000000000001/run/"))
+    api("POST", "extras/jobs/4f6a2a3e-0000-4000-8000-000000000001/run/")
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "no"})))
         .mount(&server)
         .await;

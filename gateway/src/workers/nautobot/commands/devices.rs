@@ -64,11 +64,6 @@ pub fn devices_query(param: &str, value: &str) -> (String, serde_json::Value) {
     (query, json!({"value": [value], "limit": MAX_ROWS + 1}))
 }
 
-#[derive(Deserialize)]
-struct DevicesAnswer {
-    devices: Vec<Device>,
-}
-
 /// `get-devices [filter-type] [value]`: a table of the devices that match.
 ///
 /// One GraphQL query rather than REST at `?depth=1`: for 1 000 devices
@@ -83,8 +78,7 @@ pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> 
         Step::Filter(kind, value) => (kind, value.unwrap_or_default()),
     };
     let (query, variables) = devices_query(kind.param, &value);
-    let answer: DevicesAnswer = session.graphql(&query, variables).await?;
-    let mut results = answer.devices;
+    let mut results: Vec<Device> = session.rows("devices", &query, variables).await?;
     // GraphQL gives no count: ask REST for it only when the table is cut.
     let count = if paging::cut(&mut results) {
         session
@@ -104,11 +98,7 @@ pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> 
 
 /// The `null`s of a devices table to ask Nautobot about.
 pub fn device_nulls(devices: &[Device]) -> Nulls {
-    let mut nulls = Nulls::default();
-    for device in devices {
-        device_row(device, &mut nulls);
-    }
-    nulls
+    Nulls::of(devices, device_row)
 }
 
 /// One related value of row `id`, as `seen` shows it.
@@ -180,11 +170,6 @@ fn no_device(name: &str) -> Reply {
     ))
 }
 
-#[derive(Deserialize)]
-struct DeviceNames {
-    devices: Vec<DeviceName>,
-}
-
 /// A device of the device menu.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct DeviceName {
@@ -196,10 +181,10 @@ pub struct DeviceName {
 /// valued by name, ordered by location then name. One GraphQL query, so a
 /// large inventory costs one round trip.
 async fn device_menu(session: &Session<'_>, question: &str) -> Result<Reply, NautobotError> {
-    let answer: DeviceNames = session
-        .graphql("{ devices { name location { name } } }", json!({}))
+    let devices: Vec<DeviceName> = session
+        .filtered("devices", "name location { name }", None)
         .await?;
-    let (choices, located) = device_choices(answer.devices);
+    let (choices, located) = device_choices(devices);
     // A device's location is required: a `null` is one the user may not view.
     let question = if located {
         question.to_owned()

@@ -62,16 +62,21 @@ fn all_connections(interfaces: &[Interface], empties: &Empties) -> Reply {
     render_connections("All interface connections", interfaces, None, empties)
 }
 
-#[test]
-fn one_device_s_connections_mark_every_peer_outside_the_filter() {
-    let selected = HashSet::from(["ams01-leaf-01"]);
-
-    let reply = render_connections(
-        "Interface connections of ams01-leaf-01",
-        &interfaces_of(&["ams01-leaf-01"]),
+/// The table `title` of the connections of the seed's `devices` (the
+/// filter), as an admin sees them.
+fn connections_of(title: &str, devices: &[&str]) -> Reply {
+    let selected: HashSet<&str> = devices.iter().copied().collect();
+    render_connections(
+        title,
+        &interfaces_of(devices),
         Some(&selected),
         &Empties::default(),
-    );
+    )
+}
+
+#[test]
+fn one_device_s_connections_mark_every_peer_outside_the_filter() {
+    let reply = connections_of("Interface connections of ams01-leaf-01", &["ams01-leaf-01"]);
 
     let table = titled_table(
         &reply,
@@ -90,14 +95,9 @@ fn one_device_s_connections_mark_every_peer_outside_the_filter() {
 
 #[test]
 fn a_cable_between_two_devices_of_the_filter_is_shown_once_and_unmarked() {
-    let leaves = ["ams01-leaf-01", "ams01-leaf-02"];
-    let selected: HashSet<&str> = leaves.into_iter().collect();
-
-    let reply = render_connections(
+    let reply = connections_of(
         "Interface connections of devices where role is leaf",
-        &interfaces_of(&leaves),
-        Some(&selected),
-        &Empties::default(),
+        &["ams01-leaf-01", "ams01-leaf-02"],
     );
 
     assert_eq!(
@@ -257,14 +257,7 @@ fn a_peer_the_user_may_not_view_is_said_hidden_and_an_unconnected_cable_is_left_
 
 #[test]
 fn without_cabled_interfaces_it_says_so() {
-    let selected = HashSet::from(["ams01-edge-01"]);
-
-    let reply = render_connections(
-        "Interface connections of ams01-edge-01",
-        &interfaces_of(&["ams01-edge-01"]),
-        Some(&selected),
-        &Empties::default(),
-    );
+    let reply = connections_of("Interface connections of ams01-edge-01", &["ams01-edge-01"]);
 
     assert_said(
         &reply,
