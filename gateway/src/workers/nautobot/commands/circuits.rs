@@ -12,7 +12,7 @@ use crate::workers::nautobot::{NautobotError, Page, Session};
 use crate::workers::toolkit::render::{error, info, table_message};
 
 /// The filters of `get-circuits`, each becoming a GraphQL argument of `circuits`.
-const CIRCUIT_FILTERS: &[FilterKind] = &[
+pub const CIRCUIT_FILTERS: &[FilterKind] = &[
     FilterKind::menu(
         "provider",
         "provider",

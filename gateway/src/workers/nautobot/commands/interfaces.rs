@@ -15,7 +15,7 @@ use crate::workers::toolkit::render::{info, table_message};
 
 /// The filters of `get-interface-connections`, each becoming a GraphQL
 /// argument of `devices`; `device` takes a location, then a device.
-const INTERFACE_FILTERS: &[FilterKind] = &[
+pub const INTERFACE_FILTERS: &[FilterKind] = &[
     FilterKind::menu("device", "location", DEVICE_LOCATIONS),
     FilterKind::menu("model", "device_type", DEVICE_MODELS),
     FilterKind::menu("role", "role", DEVICE_ROLES),

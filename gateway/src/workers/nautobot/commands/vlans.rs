@@ -13,7 +13,7 @@ use crate::workers::nautobot::{NautobotError, Page, Session};
 use crate::workers::toolkit::render::{error, info, table_message};
 
 /// The filters of `get-vlans`, each becoming a GraphQL argument of `vlans`.
-const VLAN_FILTERS: &[FilterKind] = &[
+pub const VLAN_FILTERS: &[FilterKind] = &[
     FilterKind::menu("id", "vid", objects("Which VLAN ID?", "ipam/vlans/", &[], "vid")),
     FilterKind::menu(
         "group",
