@@ -31,6 +31,14 @@ fn device(name: &str) -> Value {
     json!({"id": format!("id-{name}"), "name": name})
 }
 
+/// Nautobot answers whatever is asked of `object` (under `/api/`) with `answer`.
+async fn answers(server: &MockServer, object: &str, answer: ResponseTemplate) {
+    Mock::given(path(format!("/api/{object}")))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
 #[derive(serde::Deserialize, Debug, PartialEq)]
 struct Device {
     name: String,
@@ -121,10 +129,7 @@ async fn http_errors_become_messages_for_the_person_asking() {
         (404, "dcim/racks/", json!({"detail": "Not found."})),
         (500, "dcim/cables/", json!({"detail": "database is down"})),
     ] {
-        Mock::given(path(format!("/api/{object}")))
-            .respond_with(ResponseTemplate::new(status).set_body_json(body))
-            .mount(&server)
-            .await;
+        answers(&server, object, ResponseTemplate::new(status).set_body_json(body)).await;
     }
     let get = |p: &'static str| {
         let client = client.clone();
@@ -159,14 +164,18 @@ async fn http_errors_become_messages_for_the_person_asking() {
 #[tokio::test]
 async fn slow_down_and_malformed_answers_are_clear_errors_without_the_token() {
     let (server, client) = nautobot().await;
-    Mock::given(path("/api/slow/"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/garbled/"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy error</html>"))
-        .mount(&server)
-        .await;
+    for (object, answer) in [
+        (
+            "slow/",
+            ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
+        ),
+        (
+            "garbled/",
+            ResponseTemplate::new(200).set_body_string("<html>proxy error</html>"),
+        ),
+    ] {
+        answers(&server, object, answer).await;
+    }
     let slow = client.get::<Value>(&alice(), "slow/", &[]).await.unwrap_err();
     assert_eq!(slow, NautobotError::Timeout { seconds: 0 });
     let garbled = client.get::<Value>(&alice(), "garbled/", &[]).await.unwrap_err();

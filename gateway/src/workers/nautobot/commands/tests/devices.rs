@@ -443,7 +443,7 @@ const EDGE_FACTS: &str = "name: ams01-edge-01\n\
 #[test]
 fn device_facts_are_a_block_of_key_values_and_a_link() {
     let facts: Facts = read(facts_of_edge());
-    let link = format!("{WEB}/dcim/devices/{}/", facts.id);
+    let link = format!("{WEB}/dcim/devices/{}/", facts.device.id);
 
     let reply = render_facts(&facts, &link);
 
