@@ -30,18 +30,12 @@ pub fn access_form(platform: &str, user: &str, channel: &str, key: &[u8]) -> For
     Form {
         title: "Check access".to_owned(),
         fields: vec![
-            Field {
-                label: "Command".to_owned(),
-                kind: FieldKind::Select(vec![Choice::same("chatops"), Choice::same("nautobot")]),
-                default: Some("chatops".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "Note".to_owned(),
-                kind: FieldKind::Text,
-                default: None,
-                optional: true,
-            },
+            Field::new(
+                "Command",
+                FieldKind::Select(vec![Choice::same("chatops"), Choice::same("nautobot")]),
+            )
+            .with_default("chatops"),
+            Field::new("Note", FieldKind::Text).optional(),
         ],
         continuation,
     }

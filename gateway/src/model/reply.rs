@@ -159,6 +159,36 @@ pub struct Field {
     pub optional: bool,
 }
 
+impl Field {
+    /// A required field of `kind` labelled `label`, empty at first.
+    pub fn new(label: impl Into<String>, kind: FieldKind) -> Field {
+        Field {
+            label: label.into(),
+            kind,
+            default: None,
+            optional: false,
+        }
+    }
+
+    /// The same field, showing `default` at first.
+    #[must_use]
+    pub fn with_default(self, default: impl Into<String>) -> Field {
+        Field {
+            default: Some(default.into()),
+            ..self
+        }
+    }
+
+    /// The same field, which may be left empty.
+    #[must_use]
+    pub fn optional(self) -> Field {
+        Field {
+            optional: true,
+            ..self
+        }
+    }
+}
+
 /// What kind of input a field takes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldKind {

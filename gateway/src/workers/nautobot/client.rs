@@ -138,7 +138,7 @@ impl NautobotClient {
         let mut url = self.url(path, query.iter().copied().chain([("limit", limit.as_str())]))?;
         let mut results = Vec::new();
         loop {
-            let page: ListPage<T> = self.send(who, Method::GET, url, None, path).await?;
+            let page: ListPage<T> = self.request(who, Method::GET, url, None, path, "view").await?;
             let count = page.count;
             results.extend(page.results);
             if results.len() >= max_items {
@@ -160,7 +160,7 @@ impl NautobotClient {
         query: &[(&str, &str)],
     ) -> Result<T, NautobotError> {
         let url = self.url(path, query.iter().copied())?;
-        self.send(who, Method::GET, url, None, path).await
+        self.request(who, Method::GET, url, None, path, "view").await
     }
 
     /// Changes the object at `path` (under `/api/`) with a JSON merge of `body`.
@@ -171,7 +171,8 @@ impl NautobotClient {
         body: &Value,
     ) -> Result<T, NautobotError> {
         let url = self.url(path, std::iter::empty())?;
-        self.send(who, Method::PATCH, url, Some(body), path).await
+        self.request(who, Method::PATCH, url, Some(body), path, "change")
+            .await
     }
 
     /// Asks Nautobot to act at `path` (under `/api/`), e.g. run a job; `action`
@@ -250,18 +251,8 @@ impl NautobotClient {
         Ok(next)
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self,
-        who: &UserToken,
-        method: Method,
-        url: reqwest::Url,
-        body: Option<&Value>,
-        object: &str,
-    ) -> Result<T, NautobotError> {
-        let action = if method == Method::GET { "view" } else { "change" };
-        self.request(who, method, url, body, object, action).await
-    }
-
+    /// Sends `body` by `method` to `url` as `who`; a refusal is said as `who`
+    /// may not `action` (`view`, `change`, `run`) `object`.
     async fn request<T: DeserializeOwned>(
         &self,
         who: &UserToken,

@@ -22,6 +22,8 @@ pub struct Related {
     pub address: Option<String>,
     /// Its model (`dcim.location`; REST only).
     pub object_type: Option<String>,
+    /// A device type's manufacturer (REST at `?depth=2`).
+    pub manufacturer: Option<Box<Related>>,
 }
 
 impl Related {

@@ -1,8 +1,10 @@
 //! One sub-command run: the toolkit's session with the Nautobot client,
 //! acting as a Nautobot user, and Nautobot's API calls on it.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::client::{NautobotClient, Page, UserToken};
 use super::commands::filter::ObjectList;
@@ -68,6 +70,38 @@ impl Session<'_> {
     ) -> Result<T, NautobotError> {
         let data = self.client.graphql(&self.who, query, variables).await?;
         serde_json::from_value(data).map_err(|err| NautobotError::Malformed(format!("graphql: {err}")))
+    }
+
+    /// The rows of the GraphQL list `list` (`circuits`) that `query` answers
+    /// with `variables`.
+    pub async fn rows<T: DeserializeOwned>(
+        &self,
+        list: &str,
+        query: &str,
+        variables: Value,
+    ) -> Result<Vec<T>, NautobotError> {
+        let mut data: HashMap<String, Vec<T>> = self.graphql(query, variables).await?;
+        data.remove(list)
+            .ok_or_else(|| NautobotError::Malformed(format!("graphql: no {list} in the answer")))
+    }
+
+    /// The rows of the GraphQL list `list` with `fields`: those whose
+    /// `argument` is `value` (an `Int` when a number, else a `String`) when
+    /// there is a filter, else all of them.
+    pub async fn filtered<T: DeserializeOwned>(
+        &self,
+        list: &str,
+        fields: &str,
+        filter: Option<(&str, Value)>,
+    ) -> Result<Vec<T>, NautobotError> {
+        let Some((argument, value)) = filter else {
+            return self
+                .rows(list, &format!("{{ {list} {{ {fields} }} }}"), json!({}))
+                .await;
+        };
+        let kind = if value.is_number() { "[Int]" } else { "[String]" };
+        let query = format!("query ($value: {kind}) {{ {list}({argument}: $value) {{ {fields} }} }}");
+        self.rows(list, &query, json!({"value": [value]})).await
     }
 
     /// Menu choices from a REST list: each object's `value_field` as the

@@ -1,21 +1,23 @@
 //! The `nautobot` command's sub-commands and parameters, as help, usage and
 //! the access grants see them.
 
+use super::commands::{CIRCUIT_FILTERS, DEVICE_FILTERS, INTERFACE_FILTERS, VLAN_FILTERS};
 use crate::commands::{CommandSpec, SubcommandSpec};
 use crate::workers::toolkit::confirm::confirmable;
+use crate::workers::toolkit::menus::filter_params;
 
 /// The spec of a nautobot Integration answering to `command`.
 pub fn spec(command: &str) -> CommandSpec {
     let sub = SubcommandSpec::new;
     CommandSpec::new(command, "Ask Nautobot, your source of truth")
-        .with(
+        .with(filter_params(
             sub(
                 "get-devices",
                 "List devices by name, location, role, model or manufacturer",
-            )
-            .param("filter-type", "name, location, role, model or manufacturer")
-            .param("filter-value", "The name, location, role, model or manufacturer"),
-        )
+            ),
+            DEVICE_FILTERS,
+            "The name, location, role, model or manufacturer",
+        ))
         .with(sub("get-device-status", "Show the status of a device").param("device", "The device's name"))
         .with(confirmable(
             sub(
@@ -38,14 +40,14 @@ pub fn spec(command: &str) -> CommandSpec {
                 .param("location", "The rack's location")
                 .param("rack", "The rack's name"),
         )
-        .with(
+        .with(filter_params(
             sub(
                 "get-circuits",
                 "List circuits by provider, location or type, or all",
-            )
-            .param("filter-type", "provider, location, type or all")
-            .optional_param("filter-value", "The provider, location or circuit type"),
-        )
+            ),
+            CIRCUIT_FILTERS,
+            "The provider, location or circuit type",
+        ))
         .with(sub(
             "get-circuit-providers",
             "List circuit providers with their circuit counts",
@@ -58,28 +60,21 @@ pub fn spec(command: &str) -> CommandSpec {
             .param("provider", "The circuit's provider")
             .param("circuit", "The circuit ID"),
         )
-        .with(
+        .with(filter_params(
             sub(
                 "get-vlans",
                 "List VLANs by ID, group, name, role, location, status or tenant, or all",
-            )
-            .param(
-                "filter-type",
-                "id, group, name, role, location, status, tenant or all",
-            )
-            .optional_param(
-                "filter-value",
-                "The VLAN ID, group, name, role, location, status or tenant",
             ),
-        )
+            VLAN_FILTERS,
+            "The VLAN ID, group, name, role, location, status or tenant",
+        ))
         .with(
-            sub("get-interface-connections", "List cabled interface connections")
-                .param("filter-type", "device, model, role, location or all")
-                .optional_param(
-                    "filter-value",
-                    "The model, role or location; for device, its location",
-                )
-                .optional_param("device", "For device: the device's name"),
+            filter_params(
+                sub("get-interface-connections", "List cabled interface connections"),
+                INTERFACE_FILTERS,
+                "The model, role or location; for device, its location",
+            )
+            .optional_param("device", "For device: the device's name"),
         )
         .with(sub("get-manufacturer-summary", "Count devices by manufacturer"))
         .with(sub("get-jobs", "List the jobs you may see").optional_param(

@@ -119,6 +119,16 @@ impl Seen for Nulls {
 }
 
 impl Nulls {
+    /// The `null`s that `row` (a table's row, rendered for [`Nulls`]) notes
+    /// in each of `rows`.
+    pub fn of<T, R>(rows: &[T], mut row: impl FnMut(&T, &mut Nulls) -> R) -> Nulls {
+        let mut nulls = Nulls::default();
+        for each in rows {
+            row(each, &mut nulls);
+        }
+        nulls
+    }
+
     /// The GraphQL query asking, in one request, which of the noted rows are
     /// really empty: one aliased list per list and filter, of those rows' ids.
     pub fn query(&self) -> Option<(String, Value)> {

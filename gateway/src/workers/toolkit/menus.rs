@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::args::Args;
 use super::errors::{Backend, BackendError};
 use super::render::error;
-use crate::commands::Call;
+use crate::commands::{Call, SubcommandSpec};
 use crate::model::{Choice, Field, FieldKind, Reply};
 
 /// A backend session that can list the values of a menu described by `S`
@@ -125,6 +125,24 @@ pub enum Values<S: 'static> {
     },
 }
 
+/// `sub` with the dialogue's two parameters: `filter-type`, one of the
+/// names of `kinds` ("name, location or all"), and `filter-value`, which
+/// `values` describes, optional when `all` is one of the kinds; so that help
+/// lists the filters the dialogue knows.
+pub fn filter_params<S>(sub: SubcommandSpec, kinds: &[FilterKind<S>], values: &str) -> SubcommandSpec {
+    let names: Vec<&str> = kinds.iter().map(|kind| kind.name).collect();
+    let typed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    };
+    let sub = sub.param("filter-type", typed);
+    if kinds.iter().any(|kind| matches!(kind.values, Values::None)) {
+        sub.optional_param("filter-value", values)
+    } else {
+        sub.param("filter-value", values)
+    }
+}
+
 /// What the dialogue decided.
 pub enum Step<'k, S: 'static> {
     /// Ask (a menu or a form) or explain (an unknown filter type).
@@ -166,12 +184,7 @@ where
         Values::None => Ok(Step::Filter(kind, None)),
         Values::Text(label) => Ok(Step::Answer(call.form(
             format!("{noun} by {}", kind.name),
-            vec![Field {
-                label: (*label).to_owned(),
-                kind: FieldKind::Text,
-                default: None,
-                optional: false,
-            }],
+            vec![Field::new(*label, FieldKind::Text)],
         ))),
         Values::Menu { question, source } => {
             let choices = feed.choices(source).await?;
@@ -190,6 +203,39 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_filter_parameters_name_the_kinds_and_the_value_is_optional_only_with_all() {
+        let described = |kinds: &[FilterKind<()>]| {
+            filter_params(
+                SubcommandSpec::new("get-things", "List things"),
+                kinds,
+                "The value",
+            )
+            .params
+            .into_iter()
+            .map(|param| (param.name, param.doc, param.optional))
+            .collect::<Vec<_>>()
+        };
+        let site = FilterKind::text("site", "site", "Site");
+        let name = FilterKind::text("name", "name__ic", "Name");
+
+        assert_eq!(
+            described(&[site, name, FilterKind::ALL]),
+            [
+                ("filter-type".to_owned(), "site, name or all".to_owned(), false),
+                ("filter-value".to_owned(), "The value".to_owned(), true),
+            ]
+        );
+        assert_eq!(
+            described(&[site, name]),
+            [
+                ("filter-type".to_owned(), "site or name".to_owned(), false),
+                ("filter-value".to_owned(), "The value".to_owned(), false),
+            ]
+        );
+        assert_eq!(described(&[site])[0].1, "site");
+    }
 
     #[test]
     fn choices_are_valued_by_a_field_labelled_by_another_sorted_and_unique() {

@@ -3,10 +3,11 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{body_json, header, method, path, query_param},
+    matchers::{body_json, header, path, query_param},
 };
 
 use super::*;
+use crate::workers::nautobot::tests::api;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
 
@@ -30,6 +31,14 @@ fn device(name: &str) -> Value {
     json!({"id": format!("id-{name}"), "name": name})
 }
 
+/// Nautobot answers whatever is asked of `object` (under `/api/`) with `answer`.
+async fn answers(server: &MockServer, object: &str, answer: ResponseTemplate) {
+    Mock::given(path(format!("/api/{object}")))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
 #[derive(serde::Deserialize, Debug, PartialEq)]
 struct Device {
     name: String,
@@ -42,8 +51,7 @@ async fn a_list_is_followed_through_its_pages_with_the_users_token() {
         "{}/api/dcim/devices/?limit=2&offset=2&location=ams01",
         server.uri()
     );
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("location", "ams01"))
         .and(query_param("limit", "100"))
         .and(header("authorization", format!("Token {TOKEN}").as_str()))
@@ -53,8 +61,7 @@ async fn a_list_is_followed_through_its_pages_with_the_users_token() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("offset", "2"))
         .and(header("authorization", format!("Token {TOKEN}").as_str()))
         .respond_with(
@@ -77,8 +84,7 @@ async fn a_list_is_followed_through_its_pages_with_the_users_token() {
 #[tokio::test]
 async fn a_list_stops_at_the_number_asked_for_and_says_there_are_more() {
     let (server, client) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("limit", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 40, "next": format!("{}/api/dcim/devices/?offset=2", server.uri()),
@@ -96,8 +102,7 @@ async fn a_list_stops_at_the_number_asked_for_and_says_there_are_more() {
 #[tokio::test]
 async fn a_next_page_on_another_origin_is_not_followed() {
     let (server, client) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 2, "next": "https://elsewhere.example.com/api/dcim/devices/?offset=1",
             "results": [device("a")]
@@ -124,10 +129,7 @@ async fn http_errors_become_messages_for_the_person_asking() {
         (404, "dcim/racks/", json!({"detail": "Not found."})),
         (500, "dcim/cables/", json!({"detail": "database is down"})),
     ] {
-        Mock::given(path(format!("/api/{object}")))
-            .respond_with(ResponseTemplate::new(status).set_body_json(body))
-            .mount(&server)
-            .await;
+        answers(&server, object, ResponseTemplate::new(status).set_body_json(body)).await;
     }
     let get = |p: &'static str| {
         let client = client.clone();
@@ -162,14 +164,18 @@ async fn http_errors_become_messages_for_the_person_asking() {
 #[tokio::test]
 async fn slow_down_and_malformed_answers_are_clear_errors_without_the_token() {
     let (server, client) = nautobot().await;
-    Mock::given(path("/api/slow/"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
-        .mount(&server)
-        .await;
-    Mock::given(path("/api/garbled/"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy error</html>"))
-        .mount(&server)
-        .await;
+    for (object, answer) in [
+        (
+            "slow/",
+            ResponseTemplate::new(200).set_delay(Duration::from_secs(2)),
+        ),
+        (
+            "garbled/",
+            ResponseTemplate::new(200).set_body_string("<html>proxy error</html>"),
+        ),
+    ] {
+        answers(&server, object, answer).await;
+    }
     let slow = client.get::<Value>(&alice(), "slow/", &[]).await.unwrap_err();
     assert_eq!(slow, NautobotError::Timeout { seconds: 0 });
     let garbled = client.get::<Value>(&alice(), "garbled/", &[]).await.unwrap_err();
@@ -197,8 +203,7 @@ async fn slow_down_and_malformed_answers_are_clear_errors_without_the_token() {
 async fn graphql_returns_data_and_reports_errors() {
     let (server, client) = nautobot().await;
     let query = "query ($name: [String]) { devices(name: $name) { name } }";
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .and(body_json(
             json!({"query": query, "variables": {"name": ["ams01-leaf-01"]}}),
         ))
@@ -215,8 +220,7 @@ async fn graphql_returns_data_and_reports_errors() {
     assert_eq!(data["devices"][0]["name"], "ams01-leaf-01");
 
     server.reset().await;
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"errors": [{"message": "Cannot query field \"nme\""}]})),
@@ -245,8 +249,7 @@ fn object_names_drop_ids_and_slashes() {
 #[tokio::test]
 async fn a_refused_action_names_what_was_acted_on() {
     let (server, client) = nautobot().await;
-    Mock::given(method("POST"))
-        .and(path("/api/extras/jobs/4f6a2a3e-0000-4000-8000-000000000001/run/"))
+    api("POST", "extras/jobs/4f6a2a3e-0000-4000-8000-000000000001/run/")
         .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "no"})))
         .mount(&server)
         .await;

@@ -12,7 +12,7 @@ use crate::workers::nautobot::{NautobotError, Page, Session};
 use crate::workers::toolkit::render::{error, info, table_message};
 
 /// The filters of `get-circuits`, each becoming a GraphQL argument of `circuits`.
-const CIRCUIT_FILTERS: &[FilterKind] = &[
+pub const CIRCUIT_FILTERS: &[FilterKind] = &[
     FilterKind::menu(
         "provider",
         "provider",
@@ -84,11 +84,6 @@ pub const TERMINATION_CLOUD: Link = Link::optional(
 /// active one.
 pub const TERMINATION_PATH: Link =
     Link::optional("circuit_terminations", "dcim.cablepath", "connected: false");
-
-#[derive(Deserialize)]
-struct CircuitsAnswer {
-    circuits: Vec<Circuit>,
-}
 
 /// A circuit as the table shows it.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -189,11 +184,7 @@ fn circuit_row(circuit: &Circuit, seen: &mut impl Seen) -> Vec<String> {
 
 /// The `null`s of a circuits table to ask Nautobot about.
 pub fn circuit_nulls(circuits: &[Circuit]) -> Nulls {
-    let mut nulls = Nulls::default();
-    for circuit in circuits {
-        circuit_row(circuit, &mut nulls);
-    }
-    nulls
+    Nulls::of(circuits, circuit_row)
 }
 
 /// `get-circuits [filter-type] [value]`.
@@ -202,24 +193,18 @@ pub async fn get_circuits(session: &Session<'_>) -> Result<Reply, NautobotError>
         Step::Answer(reply) => return Ok(reply),
         Step::Filter(kind, value) => (kind, value),
     };
-    let argument = kind.param;
-    let answer: CircuitsAnswer = match (&value, argument) {
-        (Some(value), argument) if !argument.is_empty() => {
-            let query =
-                format!("query ($value: [String]) {{ circuits({argument}: $value) {{ {CIRCUIT_FIELDS} }} }}");
-            session.graphql(&query, json!({"value": [value]})).await?
-        }
-        _ => {
-            session
-                .graphql(&format!("{{ circuits {{ {CIRCUIT_FIELDS} }} }}"), json!({}))
-                .await?
-        }
-    };
-    let empties = circuit_nulls(&answer.circuits).resolve(session).await?;
-    let filtered = value.map(|value| (kind.name, value));
+    let filter = value.as_deref().filter(|_| !kind.param.is_empty());
+    let circuits: Vec<Circuit> = session
+        .filtered(
+            "circuits",
+            CIRCUIT_FIELDS,
+            filter.map(|value| (kind.param, json!(value))),
+        )
+        .await?;
+    let empties = circuit_nulls(&circuits).resolve(session).await?;
     Ok(render_circuits(
-        filtered.as_ref().map(|(k, v)| (*k, v.as_str())),
-        &answer.circuits,
+        value.as_deref().map(|value| (kind.name, value)),
+        &circuits,
         &empties,
     ))
 }
@@ -331,10 +316,10 @@ pub async fn get_circuit_connections(session: &Session<'_>) -> Result<Reply, Nau
          circuit_termination_a {{ {TERMINATION_FIELDS} {ENDPOINT_FIELDS} }} \
          circuit_termination_z {{ {TERMINATION_FIELDS} {ENDPOINT_FIELDS} }} }} }}"
     );
-    let answer: CircuitsAnswer = session
-        .graphql(&query, json!({"provider": [provider], "cid": [cid]}))
+    let circuits: Vec<Circuit> = session
+        .rows("circuits", &query, json!({"provider": [provider], "cid": [cid]}))
         .await?;
-    let circuit = answer.circuits.into_iter().next();
+    let circuit = circuits.into_iter().next();
     let empties = match &circuit {
         Some(circuit) => connection_nulls(circuit).resolve(session).await?,
         None => Empties::default(),
@@ -388,9 +373,7 @@ fn connection(termination: &Termination, seen: &mut impl Seen) -> String {
 
 /// The `null`s of a circuit's connections to ask Nautobot about.
 pub fn connection_nulls(circuit: &Circuit) -> Nulls {
-    let mut nulls = Nulls::default();
-    connection_rows(circuit, &mut nulls);
-    nulls
+    Nulls::of(std::slice::from_ref(circuit), connection_rows)
 }
 
 /// What each end of the circuit connects to; a value hidden from the user

@@ -64,11 +64,6 @@ pub fn devices_query(param: &str, value: &str) -> (String, serde_json::Value) {
     (query, json!({"value": [value], "limit": MAX_ROWS + 1}))
 }
 
-#[derive(Deserialize)]
-struct DevicesAnswer {
-    devices: Vec<Device>,
-}
-
 /// `get-devices [filter-type] [value]`: a table of the devices that match.
 ///
 /// One GraphQL query rather than REST at `?depth=1`: for 1 000 devices
@@ -83,8 +78,7 @@ pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> 
         Step::Filter(kind, value) => (kind, value.unwrap_or_default()),
     };
     let (query, variables) = devices_query(kind.param, &value);
-    let answer: DevicesAnswer = session.graphql(&query, variables).await?;
-    let mut results = answer.devices;
+    let mut results: Vec<Device> = session.rows("devices", &query, variables).await?;
     // GraphQL gives no count: ask REST for it only when the table is cut.
     let count = if paging::cut(&mut results) {
         session
@@ -104,11 +98,7 @@ pub async fn get_devices(session: &Session<'_>) -> Result<Reply, NautobotError> 
 
 /// The `null`s of a devices table to ask Nautobot about.
 pub fn device_nulls(devices: &[Device]) -> Nulls {
-    let mut nulls = Nulls::default();
-    for device in devices {
-        device_row(device, &mut nulls);
-    }
-    nulls
+    Nulls::of(devices, device_row)
 }
 
 /// One related value of row `id`, as `seen` shows it.
@@ -180,11 +170,6 @@ fn no_device(name: &str) -> Reply {
     ))
 }
 
-#[derive(Deserialize)]
-struct DeviceNames {
-    devices: Vec<DeviceName>,
-}
-
 /// A device of the device menu.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct DeviceName {
@@ -196,10 +181,10 @@ pub struct DeviceName {
 /// valued by name, ordered by location then name. One GraphQL query, so a
 /// large inventory costs one round trip.
 async fn device_menu(session: &Session<'_>, question: &str) -> Result<Reply, NautobotError> {
-    let answer: DeviceNames = session
-        .graphql("{ devices { name location { name } } }", json!({}))
+    let devices: Vec<DeviceName> = session
+        .filtered("devices", "name location { name }", None)
         .await?;
-    let (choices, located) = device_choices(answer.devices);
+    let (choices, located) = device_choices(devices);
     // A device's location is required: a `null` is one the user may not view.
     let question = if located {
         question.to_owned()
@@ -352,56 +337,45 @@ pub fn status_choices(statuses: &[Named], current: &str) -> Vec<Choice> {
 /// manufacturer of the device type.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct Facts {
-    #[serde(default)]
-    pub id: String,
-    pub name: Option<String>,
+    /// What the devices table reads of it too; its device type with the
+    /// manufacturer (only `{id, object_type, url, display}` when the user
+    /// may not view the type).
+    #[serde(flatten)]
+    pub device: Device,
     pub serial: Option<String>,
-    pub status: Option<Related>,
-    pub location: Option<Related>,
-    pub rack: Option<Related>,
-    pub tenant: Option<Related>,
-    pub role: Option<Related>,
     pub platform: Option<Related>,
-    pub device_type: Option<FactsType>,
-    pub primary_ip4: Option<Related>,
-    pub primary_ip6: Option<Related>,
     pub created: Option<String>,
     pub last_updated: Option<String>,
 }
 
-/// A device type with its manufacturer; only `{id, object_type, url,
-/// display}` when the user may not view it.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-pub struct FactsType {
-    pub model: Option<String>,
-    pub manufacturer: Option<Related>,
-    pub display: Option<String>,
-    pub object_type: Option<String>,
+/// A device type's model, or what Nautobot shows of a type the user may not
+/// view.
+fn model(device_type: &Related) -> Shown {
+    match (&device_type.model, &device_type.display) {
+        (Some(model), _) => Shown::of(Some(model)),
+        (None, Some(display)) => Shown::of(Some(display)),
+        (None, None) => Shown::Hidden(type_model(device_type)),
+    }
 }
 
-impl FactsType {
-    /// The model, or what Nautobot shows of a type the user may not view.
-    fn model(&self) -> Shown {
-        match (&self.model, &self.display) {
-            (Some(model), _) => Shown::of(Some(model)),
-            (None, Some(display)) => Shown::of(Some(display)),
-            (None, None) => Shown::Hidden(self.model_name()),
-        }
+/// A device type's manufacturer, hidden with the type when the user may not
+/// view that.
+fn manufacturer(device_type: &Related) -> Shown {
+    match device_type.model {
+        Some(_) => device_type
+            .manufacturer
+            .as_deref()
+            .map_or(Shown::Empty, Related::shown),
+        None => Shown::Hidden(type_model(device_type)),
     }
+}
 
-    /// The manufacturer, hidden with the type when the user may not view that.
-    fn manufacturer(&self) -> Shown {
-        match self.model {
-            Some(_) => shown(&self.manufacturer),
-            None => Shown::Hidden(self.model_name()),
-        }
-    }
-
-    fn model_name(&self) -> String {
-        self.object_type
-            .clone()
-            .unwrap_or_else(|| DEVICE_TYPE.model.to_owned())
-    }
+/// The model of a device type, as Nautobot's permissions name it.
+fn type_model(device_type: &Related) -> String {
+    device_type
+        .object_type
+        .clone()
+        .unwrap_or_else(|| DEVICE_TYPE.model.to_owned())
 }
 
 /// `get-device-facts [device]`.
@@ -413,7 +387,10 @@ pub async fn get_device_facts(session: &Session<'_>) -> Result<Reply, NautobotEr
         .list("dcim/devices/", &[("name", name), ("depth", "2")])
         .await?;
     Ok(match page.results.first() {
-        Some(facts) => render_facts(facts, &session.web_link(&format!("dcim/devices/{}/", facts.id))),
+        Some(facts) => render_facts(
+            facts,
+            &session.web_link(&format!("dcim/devices/{}/", facts.device.id)),
+        ),
         None => no_device(name),
     })
 }
@@ -422,21 +399,22 @@ pub async fn get_device_facts(session: &Session<'_>) -> Result<Reply, NautobotEr
 /// object the user may not view shows by the name Nautobot gives it; one of
 /// which Nautobot gives nothing says it is hidden; `—` is none.
 pub fn render_facts(facts: &Facts, link: &str) -> Reply {
-    let name = or_none(facts.name.as_deref());
-    let device_type = facts.device_type.as_ref();
-    let primary_ip = facts.primary_ip4.as_ref().or(facts.primary_ip6.as_ref());
+    let device = &facts.device;
+    let name = device.name();
+    let device_type = device.device_type.as_ref();
+    let primary_ip = device.primary_ip4.as_ref().or(device.primary_ip6.as_ref());
     let lines = [
         ("name", name.clone()),
-        ("status", shown(&facts.status).text()),
-        ("location", shown(&facts.location).text()),
-        ("rack", shown(&facts.rack).text()),
-        ("tenant", shown(&facts.tenant).text()),
+        ("status", shown(&device.status).text()),
+        ("location", shown(&device.location).text()),
+        ("rack", shown(&device.rack).text()),
+        ("tenant", shown(&device.tenant).text()),
         (
             "manufacturer",
-            device_type.map_or(Shown::Empty, FactsType::manufacturer).text(),
+            device_type.map_or(Shown::Empty, manufacturer).text(),
         ),
-        ("model", device_type.map_or(Shown::Empty, FactsType::model).text()),
-        ("role", shown(&facts.role).text()),
+        ("model", device_type.map_or(Shown::Empty, model).text()),
+        ("role", shown(&device.role).text()),
         ("platform", shown(&facts.platform).text()),
         (
             "primary_ip",

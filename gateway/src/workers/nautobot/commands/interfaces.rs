@@ -15,7 +15,7 @@ use crate::workers::toolkit::render::{info, table_message};
 
 /// The filters of `get-interface-connections`, each becoming a GraphQL
 /// argument of `devices`; `device` takes a location, then a device.
-const INTERFACE_FILTERS: &[FilterKind] = &[
+pub const INTERFACE_FILTERS: &[FilterKind] = &[
     FilterKind::menu("device", "location", DEVICE_LOCATIONS),
     FilterKind::menu("model", "device_type", DEVICE_MODELS),
     FilterKind::menu("role", "role", DEVICE_ROLES),
@@ -39,16 +39,6 @@ pub const CABLE_STATUS: Link = Link::required("cables", "extras.status");
 /// The cable path from an interface: `connected: false` picks the interfaces
 /// without an active one.
 pub const INTERFACE_PATH: Link = Link::optional("interfaces", "dcim.cablepath", "connected: false");
-
-#[derive(Deserialize)]
-struct DevicesAnswer {
-    devices: Vec<Related>,
-}
-
-#[derive(Deserialize)]
-struct InterfacesAnswer {
-    interfaces: Vec<Interface>,
-}
 
 /// An interface and what its cable connects it to.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -96,41 +86,38 @@ pub async fn get_interface_connections(session: &Session<'_>) -> Result<Reply, N
             )
         }
         (name, Some(value)) => {
-            let query = format!("query ($value: [String]) {{ devices({argument}: $value) {{ name }} }}");
-            let answer: DevicesAnswer = session.graphql(&query, json!({"value": [value]})).await?;
-            let names: Vec<String> = answer.devices.iter().map(|d| d.label().to_owned()).collect();
+            let devices: Vec<Related> = session
+                .filtered("devices", "name", Some((argument, json!(value))))
+                .await?;
+            let names: Vec<String> = devices.iter().map(|d| d.label().to_owned()).collect();
             (
                 Some(names),
                 format!("Interface connections of devices where {name} is {value}"),
             )
         }
     };
-    let answer: InterfacesAnswer = match &devices {
-        Some(names) if names.is_empty() => InterfacesAnswer {
-            interfaces: Vec::new(),
-        },
+    let interfaces: Vec<Interface> = match &devices {
+        Some(names) if names.is_empty() => Vec::new(),
         Some(names) => {
             let query = format!(
                 "query ($device: [String]) {{ interfaces(device: $device, has_cable: true) {{ {INTERFACE_FIELDS} }} }}"
             );
-            session.graphql(&query, json!({"device": names})).await?
+            session
+                .rows("interfaces", &query, json!({"device": names}))
+                .await?
         }
         None => {
-            session
-                .graphql(
-                    &format!("{{ interfaces(has_cable: true) {{ {INTERFACE_FIELDS} }} }}"),
-                    json!({}),
-                )
-                .await?
+            let query = format!("{{ interfaces(has_cable: true) {{ {INTERFACE_FIELDS} }} }}");
+            session.rows("interfaces", &query, json!({})).await?
         }
     };
     let selected: Option<HashSet<&str>> = devices
         .as_ref()
         .map(|names| names.iter().map(String::as_str).collect());
-    let empties = connection_nulls(&answer.interfaces).resolve(session).await?;
+    let empties = connection_nulls(&interfaces).resolve(session).await?;
     Ok(render_connections(
         &described,
-        &answer.interfaces,
+        &interfaces,
         selected.as_ref(),
         &empties,
     ))
@@ -200,11 +187,7 @@ fn connection(interface: &Interface, seen: &mut impl Seen) -> (String, String, O
 
 /// The `null`s of the interfaces to ask Nautobot about.
 pub fn connection_nulls(interfaces: &[Interface]) -> Nulls {
-    let mut nulls = Nulls::default();
-    for interface in interfaces {
-        connection(interface, &mut nulls);
-    }
-    nulls
+    Nulls::of(interfaces, connection)
 }
 
 /// One row per cable between two interfaces (each cable once, whichever end

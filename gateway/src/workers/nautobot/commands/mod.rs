@@ -12,7 +12,10 @@ mod manufacturers;
 mod racks;
 mod vlans;
 
-pub use devices::devices_query;
+pub use circuits::CIRCUIT_FILTERS;
+pub use devices::{DEVICE_FILTERS, devices_query};
+pub use interfaces::INTERFACE_FILTERS;
+pub use vlans::VLAN_FILTERS;
 
 use super::error::NautobotError;
 use super::session::Session;

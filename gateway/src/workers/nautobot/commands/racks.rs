@@ -12,11 +12,6 @@ use crate::workers::toolkit::render::{error, titled};
 const RACK_QUERY: &str = "query ($location: [String], $name: [String]) { racks(location: $location, name: $name) { \
      id name u_height desc_units devices { name position face device_type { u_height } } } }";
 
-#[derive(Deserialize)]
-struct RackAnswer {
-    racks: Vec<Rack>,
-}
-
 /// How many devices a rack has, as `dcim/racks/?depth=0` counts them: all of
 /// them, those the user may not view too (measured on Nautobot 3.2.7: 4 for
 /// a user who may view racks but no device, whose GraphQL `devices` is `[]`).
@@ -83,15 +78,19 @@ pub async fn get_rack(session: &Session<'_>) -> Result<Reply, NautobotError> {
     };
     // GraphQL leaves out the devices the user may not view; REST counts them
     // all. Both at once, so the count costs no time.
-    let (answer, counts) = futures::future::try_join(
-        session.graphql::<RackAnswer>(RACK_QUERY, json!({"location": [location], "name": [rack]})),
+    let (racks, counts) = futures::future::try_join(
+        session.rows::<Rack>(
+            "racks",
+            RACK_QUERY,
+            json!({"location": [location], "name": [rack]}),
+        ),
         session.list::<RackCount>(
             "dcim/racks/",
             &[("location", location), ("name", rack), ("depth", "0")],
         ),
     )
     .await?;
-    Ok(match answer.racks.first() {
+    Ok(match racks.first() {
         Some(found) => {
             let counted = counts
                 .results

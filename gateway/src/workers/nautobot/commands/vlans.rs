@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::filter::{self, FilterKind, Step, objects};
 use crate::model::Reply;
@@ -13,7 +13,7 @@ use crate::workers::nautobot::{NautobotError, Page, Session};
 use crate::workers::toolkit::render::{error, info, table_message};
 
 /// The filters of `get-vlans`, each becoming a GraphQL argument of `vlans`.
-const VLAN_FILTERS: &[FilterKind] = &[
+pub const VLAN_FILTERS: &[FilterKind] = &[
     FilterKind::menu("id", "vid", objects("Which VLAN ID?", "ipam/vlans/", &[], "vid")),
     FilterKind::menu(
         "group",
@@ -77,11 +77,6 @@ pub const VLAN_STATUS: Link = Link::required("vlans", "extras.status");
 /// See [`VLAN_GROUP`].
 pub const VLAN_ROLE: Link = Link::optional("vlans", "extras.role", "role__isnull: true");
 
-#[derive(Deserialize)]
-struct VlansAnswer {
-    vlans: Vec<Vlan>,
-}
-
 /// A VLAN as the table shows it.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct Vlan {
@@ -135,11 +130,7 @@ pub fn vlans_need_counts(vlans: &[Vlan]) -> bool {
 
 /// The `null`s of a VLANs table to ask Nautobot about.
 pub fn vlan_nulls(vlans: &[Vlan]) -> Nulls {
-    let mut nulls = Nulls::default();
-    for vlan in vlans {
-        vlan_row(vlan, None, &mut nulls);
-    }
-    nulls
+    Nulls::of(vlans, |vlan, nulls| vlan_row(vlan, None, nulls))
 }
 
 /// A row of the VLANs table.
@@ -175,38 +166,25 @@ pub async fn get_vlans(session: &Session<'_>) -> Result<Reply, NautobotError> {
         Step::Filter(kind, value) => (kind, value),
     };
     let argument = kind.param;
-    let answer: VlansAnswer = match &value {
-        Some(value) if !argument.is_empty() => {
-            // VLAN IDs are integers to GraphQL; everything else is a name.
-            let (variable_type, typed): (&str, Value) = if argument == "vid" {
-                match value.parse::<u32>() {
-                    Ok(vid) => ("[Int]", json!([vid])),
-                    Err(_) => {
-                        return Ok(error(format!(
-                            "`{value}` is not a VLAN ID (a number from 1 to 4094)."
-                        )));
-                    }
-                }
-            } else {
-                ("[String]", json!([value]))
-            };
-            let query = format!(
-                "query ($value: {variable_type}) {{ vlans({argument}: $value) {{ {VLAN_FIELDS} }} }}"
-            );
-            session.graphql(&query, json!({"value": typed})).await?
-        }
-        _ => {
-            session
-                .graphql(&format!("{{ vlans {{ {VLAN_FIELDS} }} }}"), json!({}))
-                .await?
-        }
-    };
     let filter: Vec<(&str, &str)> = match &value {
         Some(value) if !argument.is_empty() => vec![(argument, value.as_str())],
         _ => Vec::new(),
     };
+    // VLAN IDs are integers to GraphQL; everything else is a name.
+    let typed = match filter.first() {
+        Some(&("vid", value)) => match value.parse::<u32>() {
+            Ok(vid) => Some(("vid", json!(vid))),
+            Err(_) => {
+                return Ok(error(format!(
+                    "`{value}` is not a VLAN ID (a number from 1 to 4094)."
+                )));
+            }
+        },
+        other => other.map(|&(argument, value)| (argument, json!(value))),
+    };
+    let vlans: Vec<Vlan> = session.filtered("vlans", VLAN_FIELDS, typed).await?;
     let counts = async {
-        if !vlans_need_counts(&answer.vlans) {
+        if !vlans_need_counts(&vlans) {
             return Ok(Counts::new());
         }
         // The same filter over REST (Nautobot's filters are one set for both).
@@ -222,11 +200,10 @@ pub async fn get_vlans(session: &Session<'_>) -> Result<Reply, NautobotError> {
             .map(|counted| (counted.id.clone(), counted))
             .collect())
     };
-    let (empties, counts) =
-        futures::future::try_join(vlan_nulls(&answer.vlans).resolve(session), counts).await?;
+    let (empties, counts) = futures::future::try_join(vlan_nulls(&vlans).resolve(session), counts).await?;
     Ok(render_vlans(
         value.as_deref().map(|v| (kind.name, v)),
-        &answer.vlans,
+        &vlans,
         &empties,
         &counts,
     ))

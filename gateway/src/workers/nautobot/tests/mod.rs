@@ -10,7 +10,7 @@ use chatops_crds::IntegrationType;
 use chatops_crds::config::{GatewaySecrets, IntegrationConfig, SecretKey};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 use super::Nautobot;
 use crate::commands::tests::fixtures::{ADMIN1, Fixture, TABLE_C, USER, menu, message, text};
@@ -74,6 +74,11 @@ fn page(results: Vec<Value>) -> Value {
     json!({"count": results.len(), "next": null, "previous": null, "results": results})
 }
 
+/// A mock of Nautobot's API: `verb` requests to `/api/{at}`.
+pub(super) fn api(verb: &str, at: &str) -> MockBuilder {
+    Mock::given(method(verb)).and(path(format!("/api/{at}")))
+}
+
 /// Nautobot's answer `body`, with HTTP status `status`.
 fn json_answer(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
@@ -96,17 +101,12 @@ fn assert_error(routed: &Routed, said: &str) {
 
 /// Nautobot answers every GraphQL query with `response`.
 async fn graphql_answer(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
-        .respond_with(response)
-        .mount(server)
-        .await;
+    api("POST", "graphql/").respond_with(response).mount(server).await;
 }
 
 /// Nautobot answers every devices list with `response`.
 async fn devices_answer(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .respond_with(response)
         .mount(server)
         .await;
@@ -120,8 +120,7 @@ async fn leaf_02_is_active(server: &MockServer) {
         json_answer(200, page(vec![device("ams01-leaf-02", "Active")])),
     )
     .await;
-    Mock::given(method("GET"))
-        .and(path("/api/extras/statuses/"))
+    api("GET", "extras/statuses/")
         .respond_with(json_answer(
             200,
             page(vec![
@@ -144,8 +143,7 @@ fn assert_no_token(routed: &Routed) {
 #[tokio::test]
 async fn a_linked_user_acts_with_their_own_token() {
     let (server, fixture) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("name", "ams01-edge-01"))
         .and(header("authorization", format!("Token {ALICE_TOKEN}").as_str()))
         .respond_with(json_answer(200, page(vec![device("ams01-edge-01", "Active")])))
@@ -165,8 +163,7 @@ async fn a_linked_user_acts_with_their_own_token() {
 #[tokio::test]
 async fn an_unlinked_user_acts_as_the_fallback_user_with_the_integration_token() {
     let (server, fixture) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(header("authorization", format!("Token {SERVICE_TOKEN}").as_str()))
         .respond_with(forbidden())
         .expect(1)
@@ -191,15 +188,15 @@ async fn an_unlinked_user_acts_as_the_fallback_user_with_the_integration_token()
 async fn a_refused_change_names_the_linked_user_and_the_change() {
     let (server, fixture) = nautobot().await;
     leaf_02_is_active(&server).await;
-    Mock::given(method("PATCH"))
-        .and(path(format!(
-            "/api/dcim/devices/{}/",
-            device("ams01-leaf-02", "")["id"].as_str().unwrap()
-        )))
-        .respond_with(forbidden())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let leaf_02 = device("ams01-leaf-02", "");
+    api(
+        "PATCH",
+        &format!("dcim/devices/{}/", leaf_02["id"].as_str().unwrap()),
+    )
+    .respond_with(forbidden())
+    .expect(1)
+    .mount(&server)
+    .await;
 
     let routed = fixture
         .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes")
@@ -226,8 +223,7 @@ async fn a_token_nautobot_does_not_accept_is_said_with_its_user() {
 #[tokio::test]
 async fn a_missing_object_is_said_as_not_found() {
     let (server, fixture) = nautobot().await;
-    Mock::given(method("GET"))
-        .and(path("/api/status/"))
+    api("GET", "status/")
         .respond_with(json_answer(404, json!({"detail": "Not found."})))
         .mount(&server)
         .await;
@@ -409,15 +405,13 @@ async fn a_table_cut_at_the_row_limit_says_how_many_there_are() {
         .map(|i| json!({"id": format!("d-{i}"), "name": format!("dev-{i:05}")}))
         .collect();
     // Which of the shown rows have no primary IP, rack and tenant.
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .and(body_string_contains("__isnull"))
         .respond_with(json_answer(200, json!({"data": {"q0": [], "q1": [], "q2": []}})))
         .mount(&server)
         .await;
     graphql_answer(&server, json_answer(200, json!({"data": {"devices": devices}}))).await;
-    Mock::given(method("GET"))
-        .and(path("/api/dcim/devices/"))
+    api("GET", "dcim/devices/")
         .and(query_param("location", "big01"))
         .and(query_param("limit", "1"))
         .respond_with(json_answer(
@@ -453,8 +447,7 @@ async fn nulls_are_asked_about_in_one_more_query_and_told_apart() {
             "primary_ip6": null
         })
     };
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .and(body_string_contains("rack__isnull: true"))
         .and(body_string_contains("id-ams01-leaf-01"))
         .and(body_string_contains("id-ams01-leaf-02"))
@@ -465,8 +458,7 @@ async fn nulls_are_asked_about_in_one_more_query_and_told_apart() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api/graphql/"))
+    api("POST", "graphql/")
         .and(body_string_contains("devices(location: $value"))
         .respond_with(json_answer(
             200,

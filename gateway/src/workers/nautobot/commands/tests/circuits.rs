@@ -7,7 +7,9 @@ use super::super::circuits::{
     TERMINATION_PATH, TERMINATION_Z, circuit_nulls, connected_to, connection_nulls, render_circuits,
     render_connections, render_providers,
 };
-use super::{assert_said, headings, lines, message, object, page, read, rest_list, rows, table, texts};
+use super::{
+    assert_asks, assert_said, lines, message, object, page, read, rest_list, rows, table, texts, titled_table,
+};
 use crate::model::Level;
 use crate::workers::nautobot::Page;
 use crate::workers::nautobot::visibility::Empties;
@@ -63,20 +65,14 @@ fn empties_of_circuits() -> Empties {
 #[test]
 fn get_circuits_shows_each_circuit_with_its_a_and_z_sides_sorted_by_id() {
     let circuits = circuits();
-    let (query, variables) = circuit_nulls(&circuits)
-        .query()
-        .expect("the nulls are asked about");
-    assert_eq!(
-        query,
+    assert_asks(
+        &circuit_nulls(&circuits),
         "query ($q0: [String], $q1: [String], $q2: [String]) { \
          q0: circuit_terminations(id: $q0, location__isnull: true) { id } \
          q1: circuits(id: $q1, circuit_termination_z__isnull: true) { id } \
-         q2: circuits(id: $q2, tenant__isnull: true) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({"q0": ["t-nyc-a"], "q1": ["c-ntt", "c-nyc"], "q2": ["c-nyc"]}),
-        "the provider network of t-nyc-a is there: nothing more about it is asked"
+         q2: circuits(id: $q2, tenant__isnull: true) { id } }",
+        &json!({"q0": ["t-nyc-a"], "q1": ["c-ntt", "c-nyc"], "q2": ["c-nyc"]}),
+        "the provider network of t-nyc-a is there: nothing more about it is asked",
     );
 
     let reply = render_circuits(
@@ -85,59 +81,18 @@ fn get_circuits_shows_each_circuit_with_its_a_and_z_sides_sorted_by_id() {
         &empties_of_circuits(),
     );
 
-    assert_eq!(
-        message(&reply).title.as_deref(),
-        Some("Circuits where type is Internet Transit")
-    );
-    let table = table(&reply);
-    assert_eq!(table.title, "Circuits where type is Internet Transit");
-    assert_eq!(
-        headings(table),
-        [
-            "Circuit ID",
-            "Provider",
-            "Type",
-            "Status",
-            "Tenant",
-            "A side",
-            "Z side",
-            "Description"
-        ]
+    let table = titled_table(
+        &reply,
+        "Circuits where type is Internet Transit",
+        "Circuit ID | Provider | Type | Status | Tenant | A side | Z side | Description",
     );
     assert_eq!(
         rows(table),
-        [
-            [
-                "NTT-AMS-0001",
-                "NTT",
-                "Internet Transit",
-                "Active",
-                "Acme",
-                "ams01",
-                "—",
-                "ams01 internet uplink"
-            ],
-            [
-                "ZAYO-NYC-0002",
-                "Zayo",
-                "Internet Transit",
-                "Planned",
-                "—",
-                "Zayo Metro NYC (provider network)",
-                "—",
-                "—",
-            ],
-            [
-                "ZAYO-WAN-0001",
-                "Zayo",
-                "MPLS",
-                "Active",
-                "Acme",
-                "ams01",
-                "nyc01",
-                "ams01 <-> nyc01 WAN"
-            ],
-        ]
+        lines(&[
+            "NTT-AMS-0001 | NTT | Internet Transit | Active | Acme | ams01 | — | ams01 internet uplink",
+            "ZAYO-NYC-0002 | Zayo | Internet Transit | Planned | — | Zayo Metro NYC (provider network) | — | —",
+            "ZAYO-WAN-0001 | Zayo | MPLS | Active | Acme | ams01 | nyc01 | ams01 <-> nyc01 WAN",
+        ])
     );
     assert!(texts(&reply).is_empty(), "no note: {reply:?}");
 }
@@ -251,9 +206,7 @@ fn get_circuit_providers_shows_asn_account_and_circuit_count() {
 
     let reply = render_providers(&providers);
 
-    assert_eq!(message(&reply).title.as_deref(), Some("Circuit providers"));
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Name", "ASN", "Account", "Circuits"]);
+    let table = titled_table(&reply, "Circuit providers", "Name | ASN | Account | Circuits");
     assert_eq!(
         rows(table),
         [
@@ -315,12 +268,11 @@ fn get_circuit_connections_shows_what_each_side_is_cabled_to() {
     assert_eq!(connection_nulls(&circuit).query(), None, "nothing to ask");
     let reply = render_connections("Zayo", &circuit, &Empties::default());
 
-    assert_eq!(
-        message(&reply).title.as_deref(),
-        Some("Circuit ZAYO-WAN-0001 of Zayo")
+    let table = titled_table(
+        &reply,
+        "Circuit ZAYO-WAN-0001 of Zayo",
+        "Side | Location | Connected to",
     );
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Side", "Location", "Connected to"]);
     assert_eq!(
         rows(table),
         [

@@ -8,8 +8,8 @@ use super::super::devices::{
     render_devices, render_facts, render_status, status_choices,
 };
 use super::{
-    WEB, assert_said, brief, code, headings, lines, message, named, object, page, read, rest_list, rows,
-    table, texts, uuid,
+    WEB, assert_asks, assert_said, brief, code, lines, message, named, object, page, read, rest_list, rows,
+    table, texts, titled_table, uuid,
 };
 use crate::model::{Block, Choice, Level};
 use crate::workers::nautobot::Page;
@@ -141,47 +141,18 @@ fn get_devices_shows_a_row_of_names_per_device_and_the_primary_ip_without_its_ma
 
     let message = message(&reply);
     assert_eq!(message.level, Level::Info);
-    assert_eq!(message.title.as_deref(), Some("Devices where location is ams01"));
     assert_eq!(message.blocks.len(), 1, "no note when nothing was cut: {reply:?}");
-    let table = table(&reply);
-    assert_eq!(table.title, "Devices where location is ams01");
-    assert_eq!(
-        headings(table),
-        [
-            "Name",
-            "Status",
-            "Tenant",
-            "Location",
-            "Rack",
-            "Role",
-            "Type",
-            "Primary IP"
-        ]
+    let table = titled_table(
+        &reply,
+        "Devices where location is ams01",
+        "Name | Status | Tenant | Location | Rack | Role | Type | Primary IP",
     );
     assert_eq!(
         rows(table),
-        [
-            [
-                "ams01-edge-01",
-                "Active",
-                "Acme",
-                "ams01",
-                "ams01-r1",
-                "edge",
-                "ASR-1001-X",
-                "10.1.0.254"
-            ],
-            [
-                "ams01-leaf-01",
-                "Planned",
-                "Acme",
-                "ams01",
-                "ams01-r1",
-                "leaf",
-                "DCS-7050TX3-48C8",
-                "10.1.0.11"
-            ],
-        ],
+        lines(&[
+            "ams01-edge-01 | Active | Acme | ams01 | ams01-r1 | edge | ASR-1001-X | 10.1.0.254",
+            "ams01-leaf-01 | Planned | Acme | ams01 | ams01-r1 | leaf | DCS-7050TX3-48C8 | 10.1.0.11",
+        ]),
         "the model, not the display \"Cisco ASR-1001-X\", and no UUID anywhere"
     );
 }
@@ -216,18 +187,14 @@ fn get_devices_shows_a_dash_for_what_is_empty_and_ipv6_without_an_ipv4() {
     let devices: Vec<Device> = read(json!([v6_only, bare]));
     let (v6_only_id, bare_id) = (devices[0].id.as_str(), devices[1].id.as_str());
 
-    let (query, variables) = device_nulls(&devices).query().expect("the nulls are asked about");
-    assert_eq!(
-        query,
+    assert_asks(
+        &device_nulls(&devices),
         "query ($q0: [String], $q1: [String], $q2: [String]) { \
          q0: devices(id: $q0, has_primary_ip: false) { id } \
          q1: devices(id: $q1, rack__isnull: true) { id } \
-         q2: devices(id: $q2, tenant__isnull: true) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({"q0": [bare_id], "q1": [v6_only_id], "q2": [v6_only_id]}),
-        "the primary IP of the IPv6-only device is not asked about"
+         q2: devices(id: $q2, tenant__isnull: true) { id } }",
+        &json!({"q0": [bare_id], "q1": [v6_only_id], "q2": [v6_only_id]}),
+        "the primary IP of the IPv6-only device is not asked about",
     );
     // What Nautobot answers: all of them are really empty.
     let empties = Empties::default()
@@ -458,17 +425,8 @@ fn downgraded(object_type: &str, list: &str, display: &str) -> Value {
     json!({"id": id, "object_type": object_type, "url": format!("{WEB}/api/{list}/{id}/"), "display": display})
 }
 
-#[test]
-fn device_facts_are_a_block_of_key_values_and_a_link() {
-    let facts: Facts = read(facts_of_edge());
-    let link = format!("{WEB}/dcim/devices/{}/", facts.id);
-
-    let reply = render_facts(&facts, &link);
-
-    assert_eq!(message(&reply).title.as_deref(), Some("Device ams01-edge-01"));
-    assert_eq!(
-        code(&reply),
-        "name: ams01-edge-01\n\
+/// The facts of [`facts_of_edge`], as the code block shows them.
+const EDGE_FACTS: &str = "name: ams01-edge-01\n\
          status: Active\n\
          location: ams01\n\
          rack: ams01-r1\n\
@@ -480,8 +438,17 @@ fn device_facts_are_a_block_of_key_values_and_a_link() {
          primary_ip: 10.1.0.254/24\n\
          serial: SN1234567890\n\
          created: 2026-11-30T09:06:16.123456Z\n\
-         updated: 2026-11-30T09:06:16.123456Z"
-    );
+         updated: 2026-11-30T09:06:16.123456Z";
+
+#[test]
+fn device_facts_are_a_block_of_key_values_and_a_link() {
+    let facts: Facts = read(facts_of_edge());
+    let link = format!("{WEB}/dcim/devices/{}/", facts.device.id);
+
+    let reply = render_facts(&facts, &link);
+
+    assert_eq!(message(&reply).title.as_deref(), Some("Device ams01-edge-01"));
+    assert_eq!(code(&reply), EDGE_FACTS);
     assert_eq!(
         texts(&reply),
         [format!(
@@ -536,19 +503,17 @@ fn device_facts_show_what_nautobot_names_of_objects_the_user_may_not_view() {
 
     assert_eq!(
         code(&reply),
-        "name: ams01-edge-01\n\
-         status: Active\n\
-         location: ams01\n\
-         rack: ams01-r1\n\
-         tenant: Acme\n\
-         manufacturer: hidden (you may not view dcim.devicetype)\n\
-         model: Cisco ASR-1001-X\n\
-         role: edge\n\
-         platform: hidden (you may not view dcim.platform)\n\
-         primary_ip: 10.1.0.254/24\n\
-         serial: SN1234567890\n\
-         created: 2026-11-30T09:06:16.123456Z\n\
-         updated: 2026-11-30T09:06:16.123456Z"
+        EDGE_FACTS
+            .replace(
+                "manufacturer: Cisco",
+                "manufacturer: hidden (you may not view dcim.devicetype)"
+            )
+            .replace("model: ASR-1001-X", "model: Cisco ASR-1001-X")
+            .replace(
+                "platform: Cisco IOS-XE",
+                "platform: hidden (you may not view dcim.platform)"
+            ),
+        "the same facts but for the device type's and the platform's"
     );
 }
 

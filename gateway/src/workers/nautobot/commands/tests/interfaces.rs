@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::super::interfaces::{
     INTERFACE_DEVICE, INTERFACE_PATH, Interface, connection_nulls, render_connections,
 };
-use super::{assert_said, headings, lines, message, read, rows, table, texts};
-use crate::model::Level;
+use super::{assert_asks, assert_said, lines, read, rows, table, texts, titled_table};
+use crate::model::{Level, Reply};
 use crate::workers::nautobot::visibility::Empties;
 
 /// An interface of the interfaces query (`has_cable: true`) cabled to `peer`
@@ -56,57 +56,48 @@ fn interfaces_of(devices: &[&str]) -> Vec<Interface> {
     read(Value::Array(listed))
 }
 
-const COLUMNS: [&str; 5] = ["Device A", "Interface A", "Device B", "Interface B", "Status"];
+/// The table of every one of `interfaces`' connections (no filter),
+/// Nautobot having said `empties` of their `null`s.
+fn all_connections(interfaces: &[Interface], empties: &Empties) -> Reply {
+    render_connections("All interface connections", interfaces, None, empties)
+}
+
+/// The table `title` of the connections of the seed's `devices` (the
+/// filter), as an admin sees them.
+fn connections_of(title: &str, devices: &[&str]) -> Reply {
+    let selected: HashSet<&str> = devices.iter().copied().collect();
+    render_connections(
+        title,
+        &interfaces_of(devices),
+        Some(&selected),
+        &Empties::default(),
+    )
+}
 
 #[test]
 fn one_device_s_connections_mark_every_peer_outside_the_filter() {
-    let selected = HashSet::from(["ams01-leaf-01"]);
+    let reply = connections_of("Interface connections of ams01-leaf-01", &["ams01-leaf-01"]);
 
-    let reply = render_connections(
+    let table = titled_table(
+        &reply,
         "Interface connections of ams01-leaf-01",
-        &interfaces_of(&["ams01-leaf-01"]),
-        Some(&selected),
-        &Empties::default(),
+        "Device A | Interface A | Device B | Interface B | Status",
     );
-
-    assert_eq!(
-        message(&reply).title.as_deref(),
-        Some("Interface connections of ams01-leaf-01")
-    );
-    let table = table(&reply);
-    assert_eq!(headings(table), COLUMNS);
     assert_eq!(
         rows(table),
-        [
-            [
-                "ams01-leaf-01",
-                "Ethernet1",
-                "*ams01-spine-01",
-                "Ethernet1",
-                "Connected"
-            ],
-            [
-                "ams01-leaf-01",
-                "Ethernet3",
-                "*ams01-leaf-02",
-                "Ethernet3",
-                "Connected"
-            ],
-        ]
+        lines(&[
+            "ams01-leaf-01 | Ethernet1 | *ams01-spine-01 | Ethernet1 | Connected",
+            "ams01-leaf-01 | Ethernet3 | *ams01-leaf-02 | Ethernet3 | Connected",
+        ])
     );
     assert_eq!(texts(&reply), ["`*` marks a device outside the filter."]);
 }
 
 #[test]
 fn a_cable_between_two_devices_of_the_filter_is_shown_once_and_unmarked() {
-    let leaves = ["ams01-leaf-01", "ams01-leaf-02"];
-    let selected: HashSet<&str> = leaves.into_iter().collect();
-
-    let reply = render_connections(
+    let reply = connections_of(
         "Interface connections of devices where role is leaf",
-        &interfaces_of(&leaves),
-        Some(&selected),
-        &Empties::default(),
+        &["ams01-leaf-01", "ams01-leaf-02"],
     );
 
     assert_eq!(
@@ -136,12 +127,7 @@ fn all_connections_show_each_cable_once_without_marks() {
         "nothing to ask an admin about"
     );
 
-    let reply = render_connections(
-        "All interface connections",
-        &everything,
-        None,
-        &Empties::default(),
-    );
+    let reply = all_connections(&everything, &Empties::default());
 
     assert_eq!(
         rows(table(&reply)),
@@ -165,12 +151,7 @@ fn a_cable_s_status_is_shown_and_said_hidden_when_the_user_may_not_view_it() {
     cable_hidden["cable"] = Value::Null;
     let interfaces: Vec<Interface> = read(json!([planned, status_hidden, cable_hidden]));
 
-    let reply = render_connections(
-        "All interface connections",
-        &interfaces,
-        None,
-        &Empties::default(),
-    );
+    let reply = all_connections(&interfaces, &Empties::default());
 
     assert_eq!(
         rows(table(&reply)),
@@ -218,26 +199,22 @@ fn a_peer_the_user_may_not_view_is_said_hidden_and_an_unconnected_cable_is_left_
         of_a_module
     ]));
 
-    let (query, variables) = connection_nulls(&interfaces).query().expect("something to ask");
-    assert_eq!(
-        query,
+    assert_asks(
+        &connection_nulls(&interfaces),
         "query ($q0: [String], $q1: [String]) { \
          q0: interfaces(id: $q0, connected: false) { id } \
-         q1: interfaces(id: $q1, module__isnull: false) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({
+         q1: interfaces(id: $q1, module__isnull: false) { id } }",
+        &json!({
             "q0": ["ams01-leaf-02:Ethernet1", "ams01-leaf-02:Ethernet2"],
             "q1": ["x:Ethernet7", "y:Ethernet8"]
         }),
-        "only the paths and devices that came back null, and nothing Nautobot requires"
+        "only the paths and devices that came back null, and nothing Nautobot requires",
     );
     let empties = Empties::default()
         .with(&INTERFACE_PATH, &["ams01-leaf-02:Ethernet2"])
         .with(&INTERFACE_DEVICE, &["y:Ethernet8"]);
 
-    let reply = render_connections("All interface connections", &interfaces, None, &empties);
+    let reply = all_connections(&interfaces, &empties);
 
     let interface_hidden = "hidden (you may not view dcim.interface)";
     let path_hidden = "hidden (you may not view dcim.cablepath)";
@@ -280,14 +257,7 @@ fn a_peer_the_user_may_not_view_is_said_hidden_and_an_unconnected_cable_is_left_
 
 #[test]
 fn without_cabled_interfaces_it_says_so() {
-    let selected = HashSet::from(["ams01-edge-01"]);
-
-    let reply = render_connections(
-        "Interface connections of ams01-edge-01",
-        &interfaces_of(&["ams01-edge-01"]),
-        Some(&selected),
-        &Empties::default(),
-    );
+    let reply = connections_of("Interface connections of ams01-edge-01", &["ams01-edge-01"]);
 
     assert_said(
         &reply,
@@ -295,7 +265,7 @@ fn without_cabled_interfaces_it_says_so() {
         "Interface connections of ams01-edge-01: no cabled connections that you may see.",
     );
     assert_said(
-        &render_connections("All interface connections", &[], None, &Empties::default()),
+        &all_connections(&[], &Empties::default()),
         Level::Info,
         "All interface connections: no cabled connections that you may see.",
     );

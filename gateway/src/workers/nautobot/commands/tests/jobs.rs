@@ -8,7 +8,8 @@ use super::super::jobs::{
     render_jobs,
 };
 use super::{
-    WEB, assert_said, brief, code, headings, message, object, page, read, rest_list, rows, table, texts, uuid,
+    WEB, assert_said, brief, code, lines, message, object, page, read, rest_list, rows, texts, titled_table,
+    uuid,
 };
 use crate::model::{Block, Choice, Field, FieldKind, Level};
 use crate::workers::nautobot::Page;
@@ -85,16 +86,14 @@ fn jobs(count: usize) -> Page<Job> {
 fn get_jobs_shows_the_default_columns_sorted_by_name() {
     let reply = render_jobs("Jobs", &["name", "grouping", "enabled"], &jobs(3));
 
-    assert_eq!(message(&reply).title.as_deref(), Some("Jobs"));
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Name", "Grouping", "Enabled"]);
+    let table = titled_table(&reply, "Jobs", "Name | Grouping | Enabled");
     assert_eq!(
         rows(table),
-        [
-            ["Export Object List", "System Jobs", "yes"],
-            ["Hello Device", "ChatOps Tests", "yes"],
-            ["Old Cleanup", "—", "no"],
-        ]
+        lines(&[
+            "Export Object List | System Jobs | yes",
+            "Hello Device | ChatOps Tests | yes",
+            "Old Cleanup | — | no",
+        ])
     );
     assert!(texts(&reply).is_empty(), "no note: {reply:?}");
 }
@@ -105,30 +104,14 @@ fn get_jobs_shows_the_columns_asked_for_in_their_order() {
 
     let reply = render_jobs("Jobs", &fields, &jobs(3));
 
-    let table = table(&reply);
-    assert_eq!(
-        headings(table),
-        ["Class", "Name", "Installed", "Description", "Module"]
-    );
+    let table = titled_table(&reply, "Jobs", "Class | Name | Installed | Description | Module");
     assert_eq!(
         rows(table),
-        [
-            ["Cleanup", "Old Cleanup", "no", "—", "old_jobs"],
-            [
-                "ExportObjectList",
-                "Export Object List",
-                "yes",
-                "Export a list of objects.",
-                "nautobot.core.jobs"
-            ],
-            [
-                "HelloDevice",
-                "Hello Device",
-                "yes",
-                "Greets a device (test job for chatops-operator)",
-                "chatops_test_jobs",
-            ],
-        ]
+        lines(&[
+            "Cleanup | Old Cleanup | no | — | old_jobs",
+            "ExportObjectList | Export Object List | yes | Export a list of objects. | nautobot.core.jobs",
+            "HelloDevice | Hello Device | yes | Greets a device (test job for chatops-operator) | chatops_test_jobs",
+        ])
     );
 }
 
@@ -198,30 +181,15 @@ fn a_job_s_form_has_a_field_per_variable_of_the_kind_it_takes() {
     assert_eq!(
         fields,
         [
-            Field {
-                label: "greeting".to_owned(),
-                kind: FieldKind::Text,
-                default: Some("hello".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "times".to_owned(),
-                kind: FieldKind::Text,
-                default: Some("1".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "shout".to_owned(),
-                kind: FieldKind::Select(vec![Choice::same("True"), Choice::same("False")]),
-                default: Some("False".to_owned()),
-                optional: true,
-            },
-            Field {
-                label: "device".to_owned(),
-                kind: FieldKind::Select(devices.clone()),
-                default: None,
-                optional: false,
-            },
+            Field::new("greeting", FieldKind::Text).with_default("hello"),
+            Field::new("times", FieldKind::Text).with_default("1"),
+            Field::new(
+                "shout",
+                FieldKind::Select(vec![Choice::same("True"), Choice::same("False")])
+            )
+            .with_default("False")
+            .optional(),
+            Field::new("device", FieldKind::Select(devices.clone())),
         ]
     );
     assert_eq!(
@@ -597,8 +565,7 @@ fn get_jobs_takes_its_fields_as_a_list_or_as_the_original_apps_json() {
 #[test]
 fn get_jobs_can_show_the_job_id_as_the_original_does() {
     let reply = render_jobs("Jobs", &["name", "id"], &jobs(1));
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Name", "ID"]);
+    let table = titled_table(&reply, "Jobs", "Name | ID");
     assert!(
         !rows(table)[0][1].is_empty() && rows(table)[0][1] != "—",
         "{:?}",

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::super::manufacturers::{DeviceTypeCount, render_summary};
-use super::{WEB, assert_said, headings, message, object, page, rest_list, rows, table, texts, uuid};
+use super::{WEB, assert_said, object, page, rest_list, rows, table, texts, titled_table, uuid};
 use crate::model::Level;
 use crate::workers::nautobot::Page;
 use crate::workers::nautobot::objects::Named;
@@ -65,9 +65,7 @@ fn the_summary_counts_devices_per_manufacturer_most_first_with_the_empty_ones() 
 
     let reply = render_summary(Some(&manufacturers.results), &types.results);
 
-    assert_eq!(message(&reply).title.as_deref(), Some("Devices by manufacturer"));
-    let table = table(&reply);
-    assert_eq!(headings(table), ["Manufacturer", "Devices"]);
+    let table = titled_table(&reply, "Devices by manufacturer", "Manufacturer | Devices");
     assert_eq!(
         rows(table),
         [["Arista", "6"], ["Cisco", "1"], ["Juniper", "0"], ["Nokia", "0"]],

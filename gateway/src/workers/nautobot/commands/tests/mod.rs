@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use super::{cut_note, error};
 use crate::model::{Block, Level, Message, Reply, Table};
 use crate::workers::nautobot::Page;
+use crate::workers::nautobot::visibility::Nulls;
 
 /// Nautobot's web address in the tests.
 const WEB: &str = "https://nautobot.example.net";
@@ -146,6 +147,17 @@ fn headings(table: &Table) -> Vec<&str> {
     table.columns.iter().map(String::as_str).collect()
 }
 
+/// The one table of a reply, titled `title` as its message is, with
+/// `columns` written on one line, separated by ` | `.
+#[track_caller]
+fn titled_table<'r>(reply: &'r Reply, title: &str, columns: &str) -> &'r Table {
+    assert_eq!(message(reply).title.as_deref(), Some(title), "{reply:?}");
+    let table = table(reply);
+    assert_eq!(table.title, title);
+    assert_eq!(headings(table), columns.split(" | ").collect::<Vec<_>>());
+    table
+}
+
 /// A table's rows, as `&str`s for comparing with literals.
 fn rows(table: &Table) -> Vec<Vec<&str>> {
     table
@@ -158,6 +170,15 @@ fn rows(table: &Table) -> Vec<Vec<&str>> {
 /// Rows written one a line, their cells separated by ` | `.
 fn lines<'a>(rows: &[&'a str]) -> Vec<Vec<&'a str>> {
     rows.iter().map(|row| row.split(" | ").collect()).collect()
+}
+
+/// `nulls` are asked about in one GraphQL `query` with `variables`; `why`
+/// says which rows are asked about.
+#[track_caller]
+fn assert_asks(nulls: &Nulls, query: &str, variables: &Value, why: &str) {
+    let (asked, with) = nulls.query().expect("the nulls are asked about");
+    assert_eq!(asked, query, "{why}");
+    assert_eq!(&with, variables, "{why}");
 }
 
 /// The reply is one plain text message saying `text` at `level`, public.

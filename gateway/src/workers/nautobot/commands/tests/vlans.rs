@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::super::vlans::{
     Counts, VLAN_GROUP, VLAN_ROLE, VLAN_TENANT, Vlan, render_vlans, vlan_nulls, vlans_need_counts,
 };
-use super::{assert_said, headings, message, read, rows, table, texts};
+use super::{assert_asks, assert_said, lines, message, read, rows, table, texts, titled_table};
 use crate::model::Level;
 use crate::workers::nautobot::visibility::Empties;
 
@@ -92,17 +92,14 @@ fn vlans() -> Vec<Vlan> {
 fn get_vlans_shows_each_vlan_by_vid_then_name_with_locations_and_prefixes() {
     let vlans = vlans();
     assert!(vlans_need_counts(&vlans), "some show no location or prefix");
-    let (query, variables) = vlan_nulls(&vlans).query().expect("the nulls are asked about");
-    assert_eq!(
-        query,
+    assert_asks(
+        &vlan_nulls(&vlans),
         "query ($q0: [String], $q1: [String], $q2: [String]) { \
          q0: vlans(id: $q0, role__isnull: true) { id } \
          q1: vlans(id: $q1, tenant__isnull: true) { id } \
-         q2: vlans(id: $q2, vlan_group__isnull: true) { id } }"
-    );
-    assert_eq!(
-        variables,
-        json!({"q0": ["v-guests", "v-mgmt"], "q1": ["v-guests", "v-mgmt"], "q2": ["v-guests"]})
+         q2: vlans(id: $q2, vlan_group__isnull: true) { id } }",
+        &json!({"q0": ["v-guests", "v-mgmt"], "q1": ["v-guests", "v-mgmt"], "q2": ["v-guests"]}),
+        "the roles, tenants and groups that came back null",
     );
 
     let reply = render_vlans(
@@ -112,64 +109,19 @@ fn get_vlans_shows_each_vlan_by_vid_then_name_with_locations_and_prefixes() {
         &counts(&[("v-mgmt", 0, 0), ("v-guests", 1, 0)]),
     );
 
-    assert_eq!(
-        message(&reply).title.as_deref(),
-        Some("VLANs where group is ams01-vlans")
-    );
-    let table = table(&reply);
-    assert_eq!(table.title, "VLANs where group is ams01-vlans");
-    assert_eq!(
-        headings(table),
-        [
-            "VID",
-            "Location",
-            "Group",
-            "Name",
-            "Prefixes",
-            "Tenant",
-            "Status",
-            "Role",
-            "Description"
-        ]
+    let table = titled_table(
+        &reply,
+        "VLANs where group is ams01-vlans",
+        "VID | Location | Group | Name | Prefixes | Tenant | Status | Role | Description",
     );
     assert_eq!(
         rows(table),
-        [
-            ["100", "ams01", "—", "ams01-guests", "—", "—", "Planned", "—", "—"],
-            [
-                "100",
-                "ams01, ams02",
-                "ams01-vlans",
-                "ams01-servers",
-                "10.1.100.0/24, 2001:db8:1:100::/64",
-                "Acme",
-                "Active",
-                "servers",
-                "servers VLAN in ams01",
-            ],
-            [
-                "200",
-                "ams01",
-                "ams01-vlans",
-                "ams01-storage",
-                "10.1.200.0/24",
-                "Acme",
-                "Active",
-                "servers",
-                "storage VLAN in ams01",
-            ],
-            [
-                "999",
-                "—",
-                "ams01-vlans",
-                "ams01-mgmt",
-                "—",
-                "—",
-                "Active",
-                "—",
-                "—"
-            ],
-        ]
+        lines(&[
+            "100 | ams01 | — | ams01-guests | — | — | Planned | — | —",
+            "100 | ams01, ams02 | ams01-vlans | ams01-servers | 10.1.100.0/24, 2001:db8:1:100::/64 | Acme | Active | servers | servers VLAN in ams01",
+            "200 | ams01 | ams01-vlans | ams01-storage | 10.1.200.0/24 | Acme | Active | servers | storage VLAN in ams01",
+            "999 | — | ams01-vlans | ams01-mgmt | — | — | Active | — | —",
+        ])
     );
     assert!(texts(&reply).is_empty(), "no note: {reply:?}");
 }
