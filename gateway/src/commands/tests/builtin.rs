@@ -48,8 +48,7 @@ async fn access_without_a_command_asks_with_a_menu() {
 
 #[tokio::test]
 async fn access_all_gives_the_overview() {
-    let fixture = Fixture::new();
-    let routed = fixture.typed(ELSEWHERE, "chatops access all").await;
+    let routed = Fixture::new().typed(ELSEWHERE, "chatops access all").await;
     let rows = &table(message(&routed)).rows;
     assert_eq!(
         rows,
@@ -62,8 +61,7 @@ async fn access_all_gives_the_overview() {
 
 #[tokio::test]
 async fn access_to_an_unknown_command_fails() {
-    let fixture = Fixture::new();
-    let routed = fixture.typed(USER, "chatops access nothing").await;
+    let routed = Fixture::new().typed(USER, "chatops access nothing").await;
     assert!(matches!(routed.outcome, Outcome::Failed(_)));
     assert_eq!(text(&routed), "I don't know the command `/nothing`.");
 }
@@ -77,8 +75,10 @@ async fn access_hides_what_restrict_help_hides() {
         .iter()
         .map(|row| row[0].as_str())
         .collect();
-    assert!(!subs.contains(&"redeploy"), "{subs:?}");
-    assert!(subs.contains(&"status"), "{subs:?}");
+    assert!(
+        !subs.contains(&"redeploy") && subs.contains(&"status"),
+        "{subs:?}"
+    );
 }
 
 #[tokio::test]
@@ -96,29 +96,24 @@ async fn whoami_shows_ids_and_the_account_link_to_commit() {
             ["user", "U5555"],
         ]
     );
-    let text = text(&routed);
-    assert!(
-        text.contains("not linked: you act as the fallback user **chatbot**"),
-        "{text}"
+    assert_text(
+        &text(&routed),
+        &[
+            "not linked: you act as the fallback user **chatbot**",
+            "kind: AccountLink\nmetadata:\n  name: slack-u5555\n",
+            "  chatUserId: \"U5555\"\n",
+        ],
+        &[],
     );
-    assert!(
-        text.contains("kind: AccountLink\nmetadata:\n  name: slack-u5555\n"),
-        "{text}"
-    );
-    assert!(text.contains("  chatUserId: \"U5555\"\n"), "{text}");
 
-    let linked = super::fixtures::text(&fixture.typed(ADMIN1, "chatops whoami").await);
-    assert!(
-        linked.contains("You act as **alice**, through the AccountLink `default/alice`."),
-        "{linked}"
-    );
-    assert!(
-        linked.contains("/network | the Integration's token, as the fallback user chatbot"),
-        "{linked}"
-    );
-    assert!(
-        !linked.contains("kind: AccountLink"),
-        "a linked user is shown their link, not a template: {linked}"
+    // A linked user is shown their link, not a template.
+    assert_text(
+        &text(&fixture.typed(ADMIN1, "chatops whoami").await),
+        &[
+            "You act as **alice**, through the AccountLink `default/alice`.",
+            "/network | the Integration's token, as the fallback user chatbot",
+        ],
+        &["kind: AccountLink"],
     );
 }
 
@@ -129,23 +124,24 @@ async fn whoami_names_the_integrations_a_link_carries_a_token_for() {
         "network".to_owned(),
         SecretKey("accountlink.default.alice.network".to_owned()),
     );
-    let linked = text(&fixture.typed(ADMIN1, "chatops whoami").await);
-    assert!(linked.contains("/network | your own token, as alice"), "{linked}");
-    assert!(
-        !linked.contains("accountlink.default.alice"),
-        "no secret key named: {linked}"
+    // No secret key is named.
+    assert_text(
+        &text(&fixture.typed(ADMIN1, "chatops whoami").await),
+        &["/network | your own token, as alice"],
+        &["accountlink.default.alice"],
     );
 }
 
 #[tokio::test]
 async fn about_names_the_version_and_the_integrations() {
-    let fixture = Fixture::new();
-    let routed = fixture.typed(USER, "chatops about").await;
-    let text = text(&routed);
-    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
-    assert!(text.contains("serving `slack` (slack)"), "{text}");
-    assert!(text.contains("/network | awx"), "{text}");
-    assert!(text.contains("https://github.com/"), "{text}");
+    let routed = Fixture::new().typed(USER, "chatops about").await;
+    let expected = [
+        env!("CARGO_PKG_VERSION"),
+        "serving `slack` (slack)",
+        "/network | awx",
+        "https://github.com/",
+    ];
+    assert_text(&text(&routed), &expected, &[]);
 }
 
 #[tokio::test]
@@ -156,6 +152,6 @@ async fn chatops_help_is_the_command_list() {
     assert!(text(&routed).starts_with("I know these commands:"));
     assert!(matches!(routed.reply, Reply::Message(ref m) if m.private));
     // The bare command lists its own sub-commands.
-    let bare = super::fixtures::text(&fixture.typed(USER, "chatops").await);
-    assert!(bare.contains("- `/chatops access [command]`"), "{bare}");
+    let bare = text(&fixture.typed(USER, "chatops").await);
+    assert_text(&bare, &["- `/chatops access [command]`"], &[]);
 }

@@ -211,6 +211,16 @@ pub fn text(routed: &Routed) -> String {
     out.join("\n")
 }
 
+/// Asserts that `text` contains every one of `present` and none of `absent`.
+pub fn assert_text(text: &str, present: &[&str], absent: &[&str]) {
+    for part in present {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    for part in absent {
+        assert!(!text.contains(part), "{part:?} in:\n{text}");
+    }
+}
+
 /// The outcome of a request refused at `scope`, for the ID `id` (none: the request had no such ID).
 pub fn denied(scope: GrantType, id: Option<&str>) -> Outcome {
     Outcome::Denied {

@@ -13,10 +13,12 @@ async fn a_denied_user_is_told_the_scope_and_the_id() {
     let reply = message(&routed);
     assert_eq!(reply.level, Level::Error);
     assert!(reply.private);
-    let text = text(&routed);
-    assert!(text.contains("`/network redeploy`"), "{text}");
-    assert!(text.contains("for user U5555"), "{text}");
-    assert!(text.contains("`grantType: user` and `value: U5555`"), "{text}");
+    let expected = [
+        "`/network redeploy`",
+        "for user U5555",
+        "`grantType: user` and `value: U5555`",
+    ];
+    assert_text(&text(&routed), &expected, &[]);
     assert_eq!(routed.outcome.audit(), crate::audit::Outcome::Denied);
     assert_eq!(routed.outcome.detail(), "not permitted in user U5555");
 
@@ -74,14 +76,11 @@ async fn a_bare_command_or_help_lists_the_subcommands_privately() {
             text.starts_with("I know these `/network` sub-commands:"),
             "{text}"
         );
-        assert!(
-            text.contains("- `/network status`  Show the network status"),
-            "{text}"
-        );
-        assert!(
-            text.contains("- `/network redeploy [site]`  Redeploy a site"),
-            "{text}"
-        );
+        let expected = [
+            "- `/network status`  Show the network status",
+            "- `/network redeploy [site]`  Redeploy a site",
+        ];
+        assert_text(&text, &expected, &[]);
     }
     // Help is still behind the grants: the channel has none for `network`.
     let elsewhere = fixture.typed(ELSEWHERE, "network help").await;
@@ -92,10 +91,9 @@ async fn a_bare_command_or_help_lists_the_subcommands_privately() {
 async fn restrict_help_lists_only_what_user_grants_allow() {
     let fixture = Fixture::new().platform(|p| p.restrict_help = true);
     let user = text(&fixture.typed(USER, "network").await);
-    assert!(user.contains("/network status"), "{user}");
-    assert!(!user.contains("/network redeploy"), "{user}");
+    assert_text(&user, &["/network status"], &["/network redeploy"]);
     let admin = text(&fixture.typed(ADMIN1, "network").await);
-    assert!(admin.contains("/network redeploy"), "{admin}");
+    assert_text(&admin, &["/network redeploy"], &[]);
 
     // The command list too: without user grants for `network`, it is not listed.
     let fixture = Fixture::with_grants(&[
@@ -106,10 +104,9 @@ async fn restrict_help_lists_only_what_user_grants_allow() {
     ])
     .platform(|p| p.restrict_help = true);
     let user = text(&fixture.typed(USER, "nonsense").await);
-    assert!(user.contains("- `/chatops`"), "{user}");
-    assert!(!user.contains("/network"), "{user}");
+    assert_text(&user, &["- `/chatops`"], &["/network"]);
     let admin = text(&fixture.typed(ADMIN1, "nonsense").await);
-    assert!(admin.contains("- `/network`  Operate the network"), "{admin}");
+    assert_text(&admin, &["- `/network`  Operate the network"], &[]);
 }
 
 #[tokio::test]
@@ -126,8 +123,11 @@ async fn an_unknown_command_gets_the_command_list() {
         text.starts_with("I don't know the command `/frobnicate`."),
         "{text}"
     );
-    assert!(text.contains("I know these commands:\n- `/chatops`  "), "{text}");
-    assert!(text.contains("- `/network`  Operate the network"), "{text}");
+    let expected = [
+        "I know these commands:\n- `/chatops`  ",
+        "- `/network`  Operate the network",
+    ];
+    assert_text(&text, &expected, &[]);
     // An empty message (a bare mention) is just help.
     assert_eq!(fixture.typed(USER, "  ").await.outcome, Outcome::Help);
 }
@@ -142,11 +142,9 @@ async fn an_unknown_subcommand_is_an_error_with_the_list() {
     );
     assert_eq!(message(&routed).level, Level::Error);
     let text = text(&routed);
-    assert!(
-        text.starts_with("I don't know the `/chatops` sub-command \"frobnicate\"."),
-        "{text}"
-    );
-    assert!(text.contains("- `/chatops whoami`"), "{text}");
+    let unknown = "I don't know the `/chatops` sub-command \"frobnicate\".";
+    assert!(text.starts_with(unknown), "{text}");
+    assert_text(&text, &["- `/chatops whoami`"], &[]);
     // Grants come first: a sub-command no grant allows is refused, known or not.
     let denied = fixture.typed(USER, "network frobnicate").await;
     assert_eq!(denied_scope(&denied), Some(GrantType::User));
@@ -168,7 +166,7 @@ async fn subcommand_help_shows_the_usage() {
 async fn the_prefix_shows_in_help() {
     let fixture = Fixture::new().platform(|p| p.command_prefix = "/network-".to_owned());
     let text = text(&fixture.typed(USER, "network").await);
-    assert!(text.contains("- `/network-network status`"), "{text}");
+    assert_text(&text, &["- `/network-network status`"], &[]);
 }
 
 #[tokio::test]
