@@ -4,7 +4,7 @@ use super::fixtures::*;
 use crate::commands::Outcome;
 use chatops_crds::config::SecretKey;
 
-use crate::model::{Block, Message, Reply};
+use crate::model::{Block, Message};
 
 fn table(message: &Message) -> &crate::model::Table {
     message
@@ -27,11 +27,9 @@ async fn access_without_a_command_asks_with_a_menu() {
     assert_eq!(values, ["chatops", "network", "all"]);
 
     let routed = fixture.answer(USER, &menu.continuation, &["network"]).await;
-    assert_eq!(routed.outcome, Outcome::Succeeded);
+    private_text(&routed, Outcome::Succeeded);
     assert_eq!(routed.invocation.arguments, ["network"]);
-    let reply = message(&routed);
-    assert!(reply.private);
-    let table = table(reply);
+    let table = table(message(&routed));
     assert_eq!(table.columns, ["Sub-command", "Allowed", "Missing grant"]);
     assert_eq!(
         table.rows,
@@ -85,11 +83,9 @@ async fn access_hides_what_restrict_help_hides() {
 async fn whoami_shows_ids_and_the_account_link_to_commit() {
     let fixture = Fixture::new();
     let routed = fixture.typed(USER, "chatops whoami").await;
-    assert_eq!(routed.outcome, Outcome::Succeeded);
-    let reply = message(&routed);
-    assert!(reply.private);
+    let text = private_text(&routed, Outcome::Succeeded);
     assert_eq!(
-        table(reply).rows,
+        table(message(&routed)).rows,
         [
             ["organization", "T202B88NN"],
             ["channel", "C3030I566"],
@@ -97,7 +93,7 @@ async fn whoami_shows_ids_and_the_account_link_to_commit() {
         ]
     );
     assert_text(
-        &text(&routed),
+        &text,
         &[
             "not linked: you act as the fallback user **chatbot**",
             "kind: AccountLink\nmetadata:\n  name: slack-u5555\n",
@@ -108,7 +104,7 @@ async fn whoami_shows_ids_and_the_account_link_to_commit() {
 
     // A linked user is shown their link, not a template.
     assert_text(
-        &text(&fixture.typed(ADMIN1, "chatops whoami").await),
+        &super::fixtures::text(&fixture.typed(ADMIN1, "chatops whoami").await),
         &[
             "You act as **alice**, through the AccountLink `default/alice`.",
             "/network | the Integration's token, as the fallback user chatbot",
@@ -148,10 +144,9 @@ async fn about_names_the_version_and_the_integrations() {
 async fn chatops_help_is_the_command_list() {
     let fixture = Fixture::new();
     let routed = fixture.typed(USER, "chatops help").await;
-    assert_eq!(routed.outcome, Outcome::Succeeded);
-    assert!(text(&routed).starts_with("I know these commands:"));
-    assert!(matches!(routed.reply, Reply::Message(ref m) if m.private));
+    let text = private_text(&routed, Outcome::Succeeded);
+    assert!(text.starts_with("I know these commands:"), "{text}");
     // The bare command lists its own sub-commands.
-    let bare = text(&fixture.typed(USER, "chatops").await);
+    let bare = super::fixtures::text(&fixture.typed(USER, "chatops").await);
     assert_text(&bare, &["- `/chatops access [command]`"], &[]);
 }

@@ -211,6 +211,13 @@ pub fn text(routed: &Routed) -> String {
     out.join("\n")
 }
 
+/// The text of `routed`'s message, having asserted that it ended as `outcome` and is private.
+pub fn private_text(routed: &Routed, outcome: Outcome) -> String {
+    assert_eq!(routed.outcome, outcome);
+    assert!(message(routed).private, "{:?}", routed.reply);
+    text(routed)
+}
+
 /// Asserts that `text` contains every one of `present` and none of `absent`.
 pub fn assert_text(text: &str, present: &[&str], absent: &[&str]) {
     for part in present {

@@ -68,10 +68,7 @@ async fn users_without_a_link_act_as_the_fallback_user() {
 async fn a_bare_command_or_help_lists_the_subcommands_privately() {
     let fixture = Fixture::new();
     for typed in ["network", "network help"] {
-        let routed = fixture.typed(USER, typed).await;
-        assert_eq!(routed.outcome, Outcome::Help, "{typed}");
-        assert!(message(&routed).private);
-        let text = text(&routed);
+        let text = private_text(&fixture.typed(USER, typed).await, Outcome::Help);
         assert!(
             text.starts_with("I know these `/network` sub-commands:"),
             "{text}"
@@ -113,12 +110,7 @@ async fn restrict_help_lists_only_what_user_grants_allow() {
 async fn an_unknown_command_gets_the_command_list() {
     let fixture = Fixture::new();
     let routed = fixture.typed(ELSEWHERE, "frobnicate now").await;
-    assert_eq!(
-        routed.outcome,
-        Outcome::Unknown("unknown command frobnicate".to_owned())
-    );
-    assert!(message(&routed).private);
-    let text = text(&routed);
+    let text = private_text(&routed, Outcome::Unknown("unknown command frobnicate".to_owned()));
     assert!(
         text.starts_with("I don't know the command `/frobnicate`."),
         "{text}"
@@ -154,12 +146,8 @@ async fn an_unknown_subcommand_is_an_error_with_the_list() {
 async fn subcommand_help_shows_the_usage() {
     let fixture = Fixture::new();
     let routed = fixture.typed(ADMIN1, "network redeploy help").await;
-    assert_eq!(routed.outcome, Outcome::Help);
-    assert_eq!(
-        text(&routed),
-        "Usage: `/network redeploy [site]`\nRedeploy a site"
-    );
-    assert!(message(&routed).private);
+    let text = private_text(&routed, Outcome::Help);
+    assert_eq!(text, "Usage: `/network redeploy [site]`\nRedeploy a site");
 }
 
 #[tokio::test]
@@ -281,9 +269,7 @@ async fn cancel_ends_the_prompt() {
         .continuation
         .clone();
     let routed = fixture.answer(ADMIN1, &token, &[CANCEL_VALUE]).await;
-    assert_eq!(routed.outcome, Outcome::Cancelled);
-    assert_eq!(text(&routed), "Cancelled.");
-    assert!(message(&routed).private);
+    assert_eq!(private_text(&routed, Outcome::Cancelled), "Cancelled.");
     assert_eq!(routed.invocation.subcommand, "redeploy");
 }
 
