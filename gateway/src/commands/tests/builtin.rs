@@ -21,10 +21,8 @@ fn table(message: &Message) -> &crate::model::Table {
 async fn access_without_a_command_asks_with_a_menu() {
     let fixture = Fixture::new();
     let prompt = fixture.typed(USER, "chatops access").await;
-    assert_eq!(prompt.outcome, Outcome::Prompted);
-    let menu = menu(&prompt);
-    let values: Vec<&str> = menu.choices.iter().map(|c| c.value.as_str()).collect();
-    assert_eq!(values, ["chatops", "network", "all"]);
+    let menu = prompted(&prompt);
+    assert_eq!(choice_values(menu), ["chatops", "network", "all"]);
 
     let routed = fixture.answer(USER, &menu.continuation, &["network"]).await;
     private_text(&routed, Outcome::Succeeded);
@@ -145,7 +143,7 @@ async fn chatops_help_is_the_command_list() {
     let fixture = Fixture::new();
     let routed = fixture.typed(USER, "chatops help").await;
     let text = private_text(&routed, Outcome::Succeeded);
-    assert!(text.starts_with("I know these commands:"), "{text}");
+    assert_starts(&text, "I know these commands:");
     // The bare command lists its own sub-commands.
     let bare = super::fixtures::text(&fixture.typed(USER, "chatops").await);
     assert_text(&bare, &["- `/chatops access [command]`"], &[]);

@@ -218,6 +218,11 @@ pub fn private_text(routed: &Routed, outcome: Outcome) -> String {
     text(routed)
 }
 
+/// Asserts that `text` starts with `start`.
+pub fn assert_starts(text: &str, start: &str) {
+    assert!(text.starts_with(start), "{start:?} does not start:\n{text}");
+}
+
 /// Asserts that `text` contains every one of `present` and none of `absent`.
 pub fn assert_text(text: &str, present: &[&str], absent: &[&str]) {
     for part in present {
@@ -242,6 +247,17 @@ pub fn denied_scope(routed: &Routed) -> Option<GrantType> {
         Outcome::Denied { scope, .. } => Some(scope),
         _ => None,
     }
+}
+
+/// The values of a menu's choices, in order.
+pub fn choice_values(menu: &crate::model::Menu) -> Vec<&str> {
+    menu.choices.iter().map(|c| c.value.as_str()).collect()
+}
+
+/// The menu of a reply, having asserted that the command ended prompting.
+pub fn prompted(routed: &Routed) -> &crate::model::Menu {
+    assert_eq!(routed.outcome, Outcome::Prompted);
+    menu(routed)
 }
 
 /// The menu of a reply; panics otherwise.

@@ -69,10 +69,7 @@ async fn a_bare_command_or_help_lists_the_subcommands_privately() {
     let fixture = Fixture::new();
     for typed in ["network", "network help"] {
         let text = private_text(&fixture.typed(USER, typed).await, Outcome::Help);
-        assert!(
-            text.starts_with("I know these `/network` sub-commands:"),
-            "{text}"
-        );
+        assert_starts(&text, "I know these `/network` sub-commands:");
         let expected = [
             "- `/network status`  Show the network status",
             "- `/network redeploy [site]`  Redeploy a site",
@@ -111,10 +108,7 @@ async fn an_unknown_command_gets_the_command_list() {
     let fixture = Fixture::new();
     let routed = fixture.typed(ELSEWHERE, "frobnicate now").await;
     let text = private_text(&routed, Outcome::Unknown("unknown command frobnicate".to_owned()));
-    assert!(
-        text.starts_with("I don't know the command `/frobnicate`."),
-        "{text}"
-    );
+    assert_starts(&text, "I don't know the command `/frobnicate`.");
     let expected = [
         "I know these commands:\n- `/chatops`  ",
         "- `/network`  Operate the network",
@@ -134,8 +128,7 @@ async fn an_unknown_subcommand_is_an_error_with_the_list() {
     );
     assert_eq!(message(&routed).level, Level::Error);
     let text = text(&routed);
-    let unknown = "I don't know the `/chatops` sub-command \"frobnicate\".";
-    assert!(text.starts_with(unknown), "{text}");
+    assert_starts(&text, "I don't know the `/chatops` sub-command \"frobnicate\".");
     assert_text(&text, &["- `/chatops whoami`"], &[]);
     // Grants come first: a sub-command no grant allows is refused, known or not.
     let denied = fixture.typed(USER, "network frobnicate").await;
@@ -161,11 +154,9 @@ async fn the_prefix_shows_in_help() {
 async fn a_missing_argument_is_asked_with_a_menu_and_resumed() {
     let fixture = Fixture::new();
     let prompt = fixture.typed(ADMIN1, "network redeploy").await;
-    assert_eq!(prompt.outcome, Outcome::Prompted);
-    let menu = menu(&prompt);
+    let menu = prompted(&prompt);
     assert_eq!(menu.text, "Which site?");
-    let values: Vec<&str> = menu.choices.iter().map(|c| c.value.as_str()).collect();
-    assert_eq!(values, SITES);
+    assert_eq!(choice_values(menu), SITES);
     assert_eq!(menu.next_offset, None);
     // Compact enough for a Slack action_id.
     assert!(menu.continuation.len() < 120, "{}", menu.continuation.len());
