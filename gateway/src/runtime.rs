@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use std::sync::Arc;
 
-use chatops_crds::config::{GatewayConfig, GatewaySecrets, PlatformConfig, PlatformCredentials};
+use chatops_crds::config::{GatewayConfig, GatewaySecrets, PlatformConfig, PlatformCredentials, SecretKey};
 use chatops_crds::integration::IntegrationType;
 
 use crate::{
@@ -220,23 +220,21 @@ fn platform(
     outbound: &Outbound,
 ) -> Option<Platform> {
     let continuation_key = derive_key(secrets.get(continuation_secret(&settings.credentials))?);
+    let secret = |key: &SecretKey| secrets.get(key).map(str::to_owned);
+    let http = outbound.http.clone();
     let kind = match &settings.credentials {
         PlatformCredentials::Slack {
             signing_secret,
             bot_token,
             response_url_hosts,
         } => {
-            let client = SlackClient::new(
-                outbound.http.clone(),
-                outbound.slack_api_url.clone(),
-                secrets.get(bot_token)?.to_owned(),
-            )
-            .with_response_urls(ResponseUrls::slack(
-                response_url_hosts,
-                outbound.allow_loopback_urls,
-            ));
+            let client = SlackClient::new(http, outbound.slack_api_url.clone(), secret(bot_token)?)
+                .with_response_urls(ResponseUrls::slack(
+                    response_url_hosts,
+                    outbound.allow_loopback_urls,
+                ));
             PlatformKind::Slack {
-                signing_secret: secrets.get(signing_secret)?.to_owned(),
+                signing_secret: secret(signing_secret)?,
                 dispatcher: SlackDispatcher::new(client),
             }
         }
@@ -246,25 +244,15 @@ fn platform(
             slash_tokens,
             response_url_hosts,
         } => {
-            let client = MattermostClient::new(
-                outbound.http.clone(),
-                url.clone(),
-                secrets.get(bot_token)?.to_owned(),
-            )
-            .with_response_urls(ResponseUrls::mattermost(
-                url,
-                response_url_hosts,
-                outbound.allow_loopback_urls,
-            ));
+            let client = MattermostClient::new(http, url.clone(), secret(bot_token)?).with_response_urls(
+                ResponseUrls::mattermost(url, response_url_hosts, outbound.allow_loopback_urls),
+            );
             let actions_url = outbound
                 .public_url
                 .as_ref()
                 .map(|base| format!("{}/hooks/{name}/actions", base.trim_end_matches('/')));
             PlatformKind::Mattermost {
-                slash_tokens: slash_tokens
-                    .iter()
-                    .map(|key| secrets.get(key).map(str::to_owned))
-                    .collect::<Option<_>>()?,
+                slash_tokens: slash_tokens.iter().map(secret).collect::<Option<_>>()?,
                 // The context MACs reuse the continuation key: their own domain label keeps the uses apart.
                 dispatcher: MattermostDispatcher::new(client, continuation_key, actions_url),
             }
@@ -273,13 +261,9 @@ fn platform(
             bot_token,
             webhook_secret,
         } => {
-            let client = WebexClient::new(
-                outbound.http.clone(),
-                outbound.webex_api_url.clone(),
-                secrets.get(bot_token)?.to_owned(),
-            );
+            let client = WebexClient::new(http, outbound.webex_api_url.clone(), secret(bot_token)?);
             PlatformKind::Webex {
-                webhook_secret: secrets.get(webhook_secret)?.to_owned(),
+                webhook_secret: secret(webhook_secret)?,
                 dispatcher: WebexDispatcher::new(client),
                 identity: tokio::sync::OnceCell::new(),
             }
@@ -291,13 +275,13 @@ fn platform(
             extra_issuers,
         } => {
             let tokens = TokenSource::new(
-                outbound.http.clone(),
+                http.clone(),
                 outbound.teams_login_url.clone(),
                 app_id.clone(),
-                secrets.get(app_password)?.to_owned(),
+                secret(app_password)?,
                 tenant_id.clone(),
             );
-            let client = ConnectorClient::new(outbound.http.clone(), tokens);
+            let client = ConnectorClient::new(http, tokens);
             let bot_framework = TrustedIssuer {
                 metadata_url: outbound.teams_openid_metadata_url.clone(),
                 ..TrustedIssuer::bot_framework()

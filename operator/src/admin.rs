@@ -2,43 +2,36 @@
 
 use std::sync::Arc;
 
-use axum::{Router, extract::State, http::StatusCode, http::header, response::IntoResponse, routing::get};
+use axum::Router;
+use chatops_process::admin::{self, Admin};
 
 use crate::controller::Health;
 
 /// The admin routes.
 pub fn admin_router(health: Arc<Health>) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(metrics))
-        .with_state(health)
+    admin::router(health)
 }
 
 /// Ready while every watch is synced: all listed their objects once, and
 /// none fails now. A replica waiting for the lease is ready too: it is a
 /// warm standby, and restarting it would not help.
-async fn ready(State(health): State<Arc<Health>>) -> impl IntoResponse {
-    match health.not_ready() {
-        None => (StatusCode::OK, "ready".to_owned()),
-        Some(why) => (StatusCode::SERVICE_UNAVAILABLE, why),
+impl Admin for Health {
+    fn readiness(&self) -> (bool, String) {
+        match self.not_ready() {
+            None => (true, "ready".to_owned()),
+            Some(why) => (false, why),
+        }
     }
-}
 
-async fn metrics(State(health): State<Arc<Health>>) -> impl IntoResponse {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        health.metrics.encode(),
-    )
+    fn metrics(&self) -> String {
+        self.metrics.encode()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use axum::body::Body;
-    use http::Request;
+    use axum::http::{Request, StatusCode};
     use tower::ServiceExt;
 
     use std::sync::atomic::Ordering;

@@ -1,6 +1,9 @@
 //! What both binaries do the same way at their edge: they log to standard
 //! error in one of two formats, filtered by `RUST_LOG`, and they stop on
-//! SIGTERM (what the kubelet sends) or Ctrl-C (a developer's terminal).
+//! SIGTERM (what the kubelet sends) or Ctrl-C (a developer's terminal); they
+//! serve the same [admin] routes.
+
+pub mod admin;
 
 use clap::ValueEnum;
 

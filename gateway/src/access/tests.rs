@@ -6,7 +6,7 @@
 use chatops_crds::config::GrantRule;
 
 use super::GrantType::{Channel, Organization, User};
-use super::{Decision, Denial, GrantIndex, GrantType, Request, reference};
+use super::{Decision, Denial, GrantIndex, Request, reference};
 
 /// The platform requests come from unless a case says otherwise.
 const PLATFORM: &str = "slack";
@@ -46,36 +46,15 @@ fn grants(lines: &[&str]) -> Vec<GrantRule> {
     lines.iter().map(|line| grant(line)).collect()
 }
 
-/// What a case expects; a denial names the scope and the ID reported (`-` for none).
-#[derive(Clone, Copy, Debug)]
-enum Expect {
-    Allowed,
-    Denied(GrantType, &'static str),
-}
-
-/// One request: `ids` is `organization channel user` (`-` for a missing ID), `typed` is the
-/// command and optional sub-command.
+/// One request and what it should get, written `[platform |] ids | typed | expected`: `ids` is
+/// `organization channel user` (`-` for a missing ID), `typed` the command and optional
+/// sub-command, `expected` either `allowed` or `denied` with the scope and the ID the denial
+/// reports (`-` for none). The platform is [`PLATFORM`] unless given.
 struct Case {
     platform: &'static str,
     ids: &'static str,
     typed: &'static str,
-    expect: Expect,
-}
-
-fn case(ids: &'static str, typed: &'static str, expect: Expect) -> Case {
-    Case {
-        platform: PLATFORM,
-        ids,
-        typed,
-        expect,
-    }
-}
-
-fn case_on(platform: &'static str, ids: &'static str, typed: &'static str, expect: Expect) -> Case {
-    Case {
-        platform,
-        ..case(ids, typed, expect)
-    }
+    expected: &'static str,
 }
 
 fn present(id: &str) -> Option<&str> {
@@ -83,6 +62,21 @@ fn present(id: &str) -> Option<&str> {
 }
 
 impl Case {
+    fn parse(line: &'static str) -> Case {
+        let fields: Vec<&'static str> = line.split(" | ").collect();
+        let (platform, [ids, typed, expected]) = match fields[..] {
+            [ids, typed, expected] => (PLATFORM, [ids, typed, expected]),
+            [platform, ids, typed, expected] => (platform, [ids, typed, expected]),
+            _ => panic!("a case is `[platform |] ids | typed | expected`, got {line:?}"),
+        };
+        Case {
+            platform,
+            ids,
+            typed,
+            expected,
+        }
+    }
+
     fn request(&self) -> Request<'static> {
         let ids: Vec<&'static str> = self.ids.split_whitespace().collect();
         let [organization, channel, user] = ids[..] else {
@@ -100,21 +94,25 @@ impl Case {
     }
 
     fn expected(&self) -> Decision<'static> {
-        match self.expect {
-            Expect::Allowed => Decision::Allowed,
-            Expect::Denied(scope, id) => Decision::Denied(Denial {
-                scope,
-                id: present(id),
-            }),
-        }
+        let (scope, id) = match self.expected.split_whitespace().collect::<Vec<_>>()[..] {
+            ["allowed"] => return Decision::Allowed,
+            ["denied", "organization", id] => (Organization, id),
+            ["denied", "channel", id] => (Channel, id),
+            ["denied", "user", id] => (User, id),
+            _ => panic!("expected `allowed` or `denied scope id`, got {:?}", self.expected),
+        };
+        Decision::Denied(Denial {
+            scope,
+            id: present(id),
+        })
     }
 }
 
 /// Checks every case against the index and the reference, reporting all failures at once.
-fn assert_table(grants: &[GrantRule], cases: &[Case]) {
+fn assert_table(grants: &[GrantRule], cases: &[&'static str]) {
     let index = GrantIndex::new(grants);
     let mut failures = Vec::new();
-    for case in cases {
+    for case in cases.iter().map(|line| Case::parse(line)) {
         let request = case.request();
         let expected = case.expected();
         for (engine, got) in [
@@ -146,19 +144,11 @@ fn table_a_unrestricted_within_one_organization() {
     assert_table(
         &unrestricted_in_one_organization(),
         &[
-            case("T202B88NN C2020H455 U1111", "network redeploy", Expect::Allowed),
-            case("T202B88NN C9999 U9999", "jokes tell", Expect::Allowed),
-            case("T202B88NN C9999 U9999", "anything", Expect::Allowed),
-            case(
-                "T999OTHER C2020H455 U1111",
-                "network redeploy",
-                Expect::Denied(Organization, "T999OTHER"),
-            ),
-            case(
-                "T999OTHER C2020H455 U1111",
-                "jokes",
-                Expect::Denied(Organization, "T999OTHER"),
-            ),
+            "T202B88NN C2020H455 U1111 | network redeploy | allowed",
+            "T202B88NN C9999 U9999 | jokes tell | allowed",
+            "T202B88NN C9999 U9999 | anything | allowed",
+            "T999OTHER C2020H455 U1111 | network redeploy | denied organization T999OTHER",
+            "T999OTHER C2020H455 U1111 | jokes | denied organization T999OTHER",
         ],
     );
 }
@@ -174,35 +164,15 @@ fn table_b_split_command_access_by_channel() {
     assert_table(
         &grants,
         &[
-            case("T202B88NN C2020H455 U1111", "support ticket", Expect::Allowed),
-            case("T202B88NN C2020H455 U1111", "support", Expect::Allowed),
-            case("T202B88NN C3030I566 U1111", "devops deploy", Expect::Allowed),
-            case("T202B88NN C3030I566 U1111", "devops", Expect::Allowed),
-            case(
-                "T202B88NN C3030I566 U1111",
-                "support ticket",
-                Expect::Denied(Channel, "C3030I566"),
-            ),
-            case(
-                "T202B88NN C2020H455 U1111",
-                "devops deploy",
-                Expect::Denied(Channel, "C2020H455"),
-            ),
-            case(
-                "T202B88NN C7777 U1111",
-                "support ticket",
-                Expect::Denied(Channel, "C7777"),
-            ),
-            case(
-                "T202B88NN C2020H455 U1111",
-                "jokes tell",
-                Expect::Denied(Channel, "C2020H455"),
-            ),
-            case(
-                "T999OTHER C2020H455 U1111",
-                "support ticket",
-                Expect::Denied(Organization, "T999OTHER"),
-            ),
+            "T202B88NN C2020H455 U1111 | support ticket | allowed",
+            "T202B88NN C2020H455 U1111 | support | allowed",
+            "T202B88NN C3030I566 U1111 | devops deploy | allowed",
+            "T202B88NN C3030I566 U1111 | devops | allowed",
+            "T202B88NN C3030I566 U1111 | support ticket | denied channel C3030I566",
+            "T202B88NN C2020H455 U1111 | devops deploy | denied channel C2020H455",
+            "T202B88NN C7777 U1111 | support ticket | denied channel C7777",
+            "T202B88NN C2020H455 U1111 | jokes tell | denied channel C2020H455",
+            "T999OTHER C2020H455 U1111 | support ticket | denied organization T999OTHER",
         ],
     );
 }
@@ -229,66 +199,22 @@ fn table_c_one_destructive_subcommand_for_three_admins() {
     assert_table(
         &one_destructive_subcommand(),
         &[
-            case(
-                "T202B88NN C3030I566 U2049K991",
-                "network redeploy",
-                Expect::Allowed,
-            ),
-            case(
-                "T202B88NN C3030I566 U2039K725",
-                "network redeploy",
-                Expect::Allowed,
-            ),
-            case(
-                "T202B88NN C3030I566 U7924K784",
-                "network redeploy",
-                Expect::Allowed,
-            ),
-            case("T202B88NN C3030I566 U5555", "network status", Expect::Allowed),
-            case("T202B88NN C3030I566 U5555", "network history", Expect::Allowed),
-            case("T202B88NN C3030I566 U5555", "network", Expect::Allowed),
-            case("T202B88NN C1111 U5555", "jokes tell", Expect::Allowed),
-            case("T202B88NN C3030I566 U5555", "weather forecast", Expect::Allowed),
-            case(
-                "T202B88NN C3030I566 U5555",
-                "network redeploy",
-                Expect::Denied(User, "U5555"),
-            ),
-            case(
-                "T202B88NN C3030I566 U5555",
-                "network reboot",
-                Expect::Denied(User, "U5555"),
-            ),
-            case(
-                "T202B88NN C2020H455 U2049K991",
-                "network redeploy",
-                Expect::Denied(Channel, "C2020H455"),
-            ),
-            case(
-                "T202B88NN C1111 U5555",
-                "network status",
-                Expect::Denied(Channel, "C1111"),
-            ),
-            case(
-                "T202B88NN C1111 U5555",
-                "network",
-                Expect::Denied(Channel, "C1111"),
-            ),
-            case(
-                "T202B88NN C3030I566 U5555",
-                "uptime check",
-                Expect::Denied(Channel, "C3030I566"),
-            ),
-            case(
-                "T999OTHER C3030I566 U2049K991",
-                "network redeploy",
-                Expect::Denied(Organization, "T999OTHER"),
-            ),
-            case(
-                "T999OTHER C1111 U5555",
-                "jokes tell",
-                Expect::Denied(Organization, "T999OTHER"),
-            ),
+            "T202B88NN C3030I566 U2049K991 | network redeploy | allowed",
+            "T202B88NN C3030I566 U2039K725 | network redeploy | allowed",
+            "T202B88NN C3030I566 U7924K784 | network redeploy | allowed",
+            "T202B88NN C3030I566 U5555 | network status | allowed",
+            "T202B88NN C3030I566 U5555 | network history | allowed",
+            "T202B88NN C3030I566 U5555 | network | allowed",
+            "T202B88NN C1111 U5555 | jokes tell | allowed",
+            "T202B88NN C3030I566 U5555 | weather forecast | allowed",
+            "T202B88NN C3030I566 U5555 | network redeploy | denied user U5555",
+            "T202B88NN C3030I566 U5555 | network reboot | denied user U5555",
+            "T202B88NN C2020H455 U2049K991 | network redeploy | denied channel C2020H455",
+            "T202B88NN C1111 U5555 | network status | denied channel C1111",
+            "T202B88NN C1111 U5555 | network | denied channel C1111",
+            "T202B88NN C3030I566 U5555 | uptime check | denied channel C3030I566",
+            "T999OTHER C3030I566 U2049K991 | network redeploy | denied organization T999OTHER",
+            "T999OTHER C1111 U5555 | jokes tell | denied organization T999OTHER",
         ],
     );
 }
@@ -298,17 +224,9 @@ fn no_grants_deny_at_the_organization() {
     assert_table(
         &[],
         &[
-            case(
-                "T202B88NN C2020H455 U1111",
-                "jokes tell",
-                Expect::Denied(Organization, "T202B88NN"),
-            ),
-            case(
-                "T202B88NN C2020H455 U1111",
-                "help",
-                Expect::Denied(Organization, "T202B88NN"),
-            ),
-            case("- - -", "help", Expect::Denied(Organization, "-")),
+            "T202B88NN C2020H455 U1111 | jokes tell | denied organization T202B88NN",
+            "T202B88NN C2020H455 U1111 | help | denied organization T202B88NN",
+            "- - - | help | denied organization -",
         ],
     );
 }
@@ -323,13 +241,8 @@ fn platform_scoped_grants_apply_only_on_their_platform() {
     assert_table(
         &grants,
         &[
-            case_on("slack-prod", "T202B88NN C1 U1111", "jokes tell", Expect::Allowed),
-            case_on(
-                "slack-staging",
-                "T202B88NN C1 U1111",
-                "jokes tell",
-                Expect::Denied(Organization, "T202B88NN"),
-            ),
+            "slack-prod | T202B88NN C1 U1111 | jokes tell | allowed",
+            "slack-staging | T202B88NN C1 U1111 | jokes tell | denied organization T202B88NN",
         ],
     );
 
@@ -343,24 +256,9 @@ fn platform_scoped_grants_apply_only_on_their_platform() {
     assert_table(
         &grants,
         &[
-            case_on(
-                "slack-prod",
-                "T202B88NN C1 U2049K991",
-                "network redeploy",
-                Expect::Allowed,
-            ),
-            case_on(
-                "mattermost",
-                "T202B88NN C1 U2049K991",
-                "network status",
-                Expect::Allowed,
-            ),
-            case_on(
-                "mattermost",
-                "T202B88NN C1 U2049K991",
-                "network redeploy",
-                Expect::Denied(User, "U2049K991"),
-            ),
+            "slack-prod | T202B88NN C1 U2049K991 | network redeploy | allowed",
+            "mattermost | T202B88NN C1 U2049K991 | network status | allowed",
+            "mattermost | T202B88NN C1 U2049K991 | network redeploy | denied user U2049K991",
         ],
     );
 }
@@ -376,14 +274,14 @@ fn bare_command_needs_any_grant_for_the_command() {
     assert_table(
         &grants,
         &[
-            case("T1 C1 U1", "network", Expect::Allowed),
-            case("T1 C1 U1", "weather", Expect::Allowed),
-            case("T1 C1 U1", "network status", Expect::Allowed),
-            case("T1 C1 U1", "network redeploy", Expect::Denied(User, "U1")),
+            "T1 C1 U1 | network | allowed",
+            "T1 C1 U1 | weather | allowed",
+            "T1 C1 U1 | network status | allowed",
+            "T1 C1 U1 | network redeploy | denied user U1",
             // `help` typed as a sub-command is a literal sub-command, not the bare command.
-            case("T1 C1 U1", "network help", Expect::Denied(User, "U1")),
-            case("T1 C1 U1", "weather help", Expect::Allowed),
-            case("T1 C1 U1", "jokes", Expect::Denied(User, "U1")),
+            "T1 C1 U1 | network help | denied user U1",
+            "T1 C1 U1 | weather help | allowed",
+            "T1 C1 U1 | jokes | denied user U1",
         ],
     );
 }
@@ -394,11 +292,11 @@ fn a_missing_id_fails_its_scope_even_against_a_wildcard() {
     assert_table(
         &grants,
         &[
-            case("T1 C1 U1", "jokes tell", Expect::Allowed),
-            case("- C1 U1", "jokes tell", Expect::Denied(Organization, "-")),
-            case("T1 - U1", "jokes tell", Expect::Denied(Channel, "-")),
-            case("T1 C1 -", "jokes tell", Expect::Denied(User, "-")),
-            case("- - -", "jokes tell", Expect::Denied(Organization, "-")),
+            "T1 C1 U1 | jokes tell | allowed",
+            "- C1 U1 | jokes tell | denied organization -",
+            "T1 - U1 | jokes tell | denied channel -",
+            "T1 C1 - | jokes tell | denied user -",
+            "- - - | jokes tell | denied organization -",
         ],
     );
 }

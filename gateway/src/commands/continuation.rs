@@ -233,27 +233,28 @@ fn put_str(out: &mut Vec<u8>, text: &str) {
 fn decode_body(mut body: &[u8]) -> Option<Continuation> {
     let input = &mut body;
     let issued_at = take_varint(input)?;
-    let platform = take_str(input)?;
-    let user = take_str(input)?;
-    let command = take_str(input)?;
-    let subcommand = take_str(input)?;
-    let channel = Some(take_str(input)?).filter(|channel| !channel.is_empty());
+    // Fields are read in the order they are written: struct fields are evaluated in order.
+    let continuation = Continuation {
+        platform: take_str(input)?,
+        user: take_str(input)?,
+        command: take_str(input)?,
+        subcommand: take_str(input)?,
+        channel: Some(take_str(input)?).filter(|channel| !channel.is_empty()),
+        arguments: take_strs(input)?,
+        issued_at,
+    };
+    input.is_empty().then_some(continuation)
+}
+
+/// A count, then that many strings.
+fn take_strs(input: &mut &[u8]) -> Option<Vec<String>> {
     let count = take_varint(input)?;
-    // Every argument takes at least its length byte, so a count beyond the bytes left is a lie
+    // Every string takes at least its length byte, so a count beyond the bytes left is a lie
     // (and would otherwise reserve memory for it).
     if count > input.len() as u64 {
         return None;
     }
-    let arguments = (0..count).map(|_| take_str(input)).collect::<Option<Vec<_>>>()?;
-    input.is_empty().then_some(Continuation {
-        platform,
-        user,
-        command,
-        subcommand,
-        channel,
-        arguments,
-        issued_at,
-    })
+    (0..count).map(|_| take_str(input)).collect()
 }
 
 fn take_varint(input: &mut &[u8]) -> Option<u64> {

@@ -31,8 +31,7 @@ pub struct Routed {
 /// Routes a typed command to its implementation in `registry`.
 pub async fn route(registry: &Registry, ctx: &RouteContext<'_>, invocation: Invocation) -> Routed {
     let identity = identity_of(ctx, &invocation);
-    let (reply, outcome) = traced_dispatch(registry, ctx, &invocation, &identity).await;
-    finish(ctx, invocation, identity, reply, outcome)
+    dispatch_traced(registry, ctx, invocation, identity).await
 }
 
 /// Routes the answer to a prompt: `token` is the prompt's continuation, `answer` the chosen
@@ -92,8 +91,7 @@ pub async fn route_answer(
             origin.subcommand = subcommand;
             origin.arguments = arguments;
             origin.menu_offset = menu_offset;
-            let (reply, outcome) = traced_dispatch(registry, ctx, &origin, &identity).await;
-            finish(ctx, origin, identity, reply, outcome)
+            dispatch_traced(registry, ctx, origin, identity).await
         }
     }
 }
@@ -128,14 +126,15 @@ fn finish(
     }
 }
 
-/// [`dispatch`] in a `command` span naming the command, the sub-command and the platform, with
-/// the outcome recorded when it ends. The arguments stay out of it: they may hold secrets.
-async fn traced_dispatch(
+/// Runs [`dispatch`] in a `command` span naming the command, the sub-command and the platform,
+/// with the outcome recorded when it ends, and [finishes](finish) the result. The arguments stay
+/// out of the span: they may hold secrets.
+async fn dispatch_traced(
     registry: &Registry,
     ctx: &RouteContext<'_>,
-    invocation: &Invocation,
-    identity: &Identity,
-) -> (Reply, Outcome) {
+    invocation: Invocation,
+    identity: Identity,
+) -> Routed {
     let span = tracing::debug_span!(
         "command",
         command = %invocation.command,
@@ -143,11 +142,11 @@ async fn traced_dispatch(
         platform = %invocation.platform,
         outcome = tracing::field::Empty,
     );
-    let (reply, outcome) = dispatch(registry, ctx, invocation, identity)
+    let (reply, outcome) = dispatch(registry, ctx, &invocation, &identity)
         .instrument(span.clone())
         .await;
     span.record("outcome", outcome.audit().as_str());
-    (reply, outcome)
+    finish(ctx, invocation, identity, reply, outcome)
 }
 
 /// The steps, in the app's order: known command, grants, help, known sub-command, usage, run.

@@ -2,32 +2,28 @@
 
 use std::sync::Arc;
 
-use axum::{Router, extract::State, http::StatusCode, http::header, response::IntoResponse, routing::get};
+use axum::Router;
 use chatops_crds::{Diagnostic, diagnostic::Kind};
+use chatops_process::admin::{self, Admin};
 
 use super::App;
 use crate::runtime::Runtime;
 
 /// The admin routes.
 pub fn admin_router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(metrics))
-        .with_state(app)
+    admin::router(app)
 }
 
 /// Ready once a configuration serving at least one chat platform has loaded:
 /// before that, every webhook would be refused.
-async fn ready(State(app): State<Arc<App>>) -> impl IntoResponse {
-    let runtime = app.runtime();
-    let (ready, message) = readiness(runtime.as_deref(), &app.reloader.rejected());
-    let status = if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, message)
+impl Admin for App {
+    fn readiness(&self) -> (bool, String) {
+        readiness(self.runtime().as_deref(), &self.reloader.rejected())
+    }
+
+    fn metrics(&self) -> String {
+        self.metrics.encode()
+    }
 }
 
 /// Whether the gateway is ready, and why (or why not), for people: the
@@ -63,14 +59,4 @@ pub fn readiness(runtime: Option<&Runtime>, rejected: &[Diagnostic]) -> (bool, S
         message.push_str(&format!("platform {name}: credentials missing from the Secret\n"));
     }
     (false, message)
-}
-
-async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        app.metrics.encode(),
-    )
 }

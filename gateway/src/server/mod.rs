@@ -147,25 +147,18 @@ async fn events(State(app): State<Arc<App>>, Path(name): Path<String>, raw: Raw)
     }
 }
 
-/// Sends a "busy" notice in the background if a notice slot is free;
-/// otherwise the notice is dropped (the request was counted as busy anyway).
-fn notify_busy(app: &App, notice: impl std::future::Future<Output = ()> + Send + 'static) {
+/// Tells the user at `to` that the gateway is busy (`text`: which limit),
+/// in the background if a notice slot is free (Teams, Webex: the notice is a
+/// message of its own, not the acknowledgement); otherwise the notice is
+/// dropped (the request was counted as busy anyway).
+fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, to: ReplyContext, text: String) {
     let Ok(slot) = app.busy_notices.clone().try_acquire_owned() else {
         tracing::debug!("too many busy notices on their way; this one is dropped");
         return;
     };
-    app.tasks.spawn(async move {
-        notice.await;
-        drop(slot);
-    });
-}
-
-/// Tells the user at `to` that the gateway is busy (`text`: which limit),
-/// in the background through [`notify_busy`] (Teams, Webex: the notice is a
-/// message of its own, not the acknowledgement).
-fn tell_busy(app: &App, runtime: &Arc<Runtime>, name: &str, to: ReplyContext, text: String) {
     let (runtime, name) = (runtime.clone(), name.to_owned());
-    notify_busy(app, async move {
+    app.tasks.spawn(async move {
         pipeline::say_busy(&runtime, &name, &to, text).await;
+        drop(slot);
     });
 }

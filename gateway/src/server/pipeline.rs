@@ -1,10 +1,7 @@
 //! After the webhook is acknowledged: route the command, deliver the answer,
 //! and leave the audit line and metrics behind.
 
-use std::{
-    sync::Arc,
-    time::{Instant, SystemTime, UNIX_EPOCH},
-};
+use std::{sync::Arc, time::Instant};
 
 use super::{
     App,
@@ -247,10 +244,7 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
 
 /// Now, in Unix seconds (as continuations count time).
 fn unix_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
+    u64::try_from(super::admission::unix_now()).unwrap_or_default()
 }
 
 /// The answer when a command outlives its timeout.

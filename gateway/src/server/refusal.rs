@@ -205,38 +205,31 @@ mod tests {
 
     #[test]
     fn each_refusal_says_its_status_label_and_reason() {
+        // Each as `status outcome: reason`.
         let cases = [
-            (
-                Refusal::not_ready(),
-                503,
-                "not_ready",
-                "no configuration loaded yet",
-            ),
+            (Refusal::not_ready(), "503 not_ready: no configuration loaded yet"),
             (
                 Refusal::unknown_platform("Slack", "nope"),
-                404,
-                "unknown_platform",
-                "no Slack platform named \"nope\"",
+                "404 unknown_platform: no Slack platform named \"nope\"",
             ),
             (
                 Refusal::unverified("signature mismatch"),
-                401,
-                "unverified",
-                "signature mismatch",
+                "401 unverified: signature mismatch",
             ),
-            (Refusal::malformed("no text"), 400, "malformed", "no text"),
+            (Refusal::malformed("no text"), "400 malformed: no text"),
             (
                 Refusal::replayed(),
-                409,
-                "replayed",
-                "this request was already received",
+                "409 replayed: this request was already received",
             ),
         ];
-        for (refusal, status, outcome, reason) in cases {
-            assert_eq!(
-                (refusal.status.as_u16(), refusal.outcome, refusal.reason.as_str()),
-                (status, outcome, reason)
+        for (refusal, expected) in cases {
+            let said = format!(
+                "{} {}: {}",
+                refusal.status.as_u16(),
+                refusal.outcome,
+                refusal.reason
             );
+            assert_eq!(said, expected);
             assert!(refusal.into_response().headers().get(RETRY_AFTER).is_none());
         }
     }

@@ -315,27 +315,49 @@ mod tests {
 
     #[test]
     fn the_defaults_reserve_a_few_slots_and_give_an_integration_half() {
-        let limits = SlotLimits::new(64, 4, None);
-        assert_eq!(
-            limits,
-            SlotLimits {
-                total: 64,
-                reserve: 4,
-                per_user: 4,
-                per_integration: 32
-            }
-        );
-        assert_eq!(SlotLimits::new(1000, 4, None).reserve, 8, "at most 8 reserved");
-        assert_eq!(SlotLimits::new(4, 4, None).reserve, 1, "at least 1 reserved");
-        let one = SlotLimits::new(1, 0, Some(0));
-        assert_eq!(
-            (one.total, one.reserve),
-            (1, 0),
-            "one slot is never reserved away"
-        );
-        assert_eq!((one.per_user, one.per_integration), (1, 1), "zeroes count as one");
-        let zero = SlotLimits::new(0, 4, None);
-        assert_eq!((zero.total, zero.per_integration), (1, 1));
+        // (total, per user, per integration) asked: [total, reserve, per user, per integration].
+        let cases = [
+            // A sixteenth reserved, half the slots per integration.
+            ((64, 4, None), [64, 4, 4, 32]),
+            // At most 8 reserved, and at least 1.
+            ((1000, 4, None), [1000, 8, 4, 500]),
+            ((4, 4, None), [4, 1, 4, 2]),
+            // One slot is never reserved away; zeroes count as one.
+            ((1, 0, Some(0)), [1, 0, 1, 1]),
+            ((0, 4, None), [1, 0, 4, 1]),
+        ];
+        for ((total, per_user, per_integration), expected) in cases {
+            let l = SlotLimits::new(total, per_user, per_integration);
+            let got = [l.total, l.reserve, l.per_user, l.per_integration];
+            assert_eq!(got, expected, "{total} {per_user} {per_integration:?}");
+        }
+    }
+
+    #[test]
+    fn each_limit_is_counted_and_told_its_own_way() {
+        let cases = [
+            (
+                Busy::User { limit: 4 },
+                "busy_user",
+                "You already have 4 commands running; please wait for one to finish and try again.",
+            ),
+            (
+                Busy::Integration {
+                    command: "nautobot".to_owned(),
+                    limit: 32,
+                },
+                "busy_integration",
+                "The nautobot integration is busy: it is at its limit of 32 commands running. Please try again in a moment.",
+            ),
+            (
+                Busy::Gateway { limit: 15 },
+                "busy",
+                "The gateway is busy with other commands right now: it is at its limit of 15 commands running. Please try again in a moment.",
+            ),
+        ];
+        for (busy, outcome, sentence) in cases {
+            assert_eq!((busy.outcome(), busy.to_string().as_str()), (outcome, sentence));
+        }
     }
 
     #[test]
@@ -344,18 +366,13 @@ mod tests {
         let held: Vec<_> = (0..4)
             .map(|_| slots.try_take("alice", nautobot()).unwrap())
             .collect();
-        let refused = slots.try_take("alice", nautobot()).unwrap_err();
-        assert_eq!(refused, Busy::User { limit: 4 });
-        assert_eq!(refused.outcome(), "busy_user");
-        assert_eq!(
-            refused.to_string(),
-            "You already have 4 commands running; please wait for one to finish and try again."
-        );
         // The per-user limit counts every kind: built-ins too.
-        assert_eq!(
-            slots.try_take("alice", Kind::Builtin).unwrap_err(),
-            Busy::User { limit: 4 }
-        );
+        for kind in [nautobot(), Kind::Builtin] {
+            assert_eq!(
+                slots.try_take("alice", kind).unwrap_err(),
+                Busy::User { limit: 4 }
+            );
+        }
         // Others are not affected.
         let _bob = slots.try_take("bob", nautobot()).unwrap();
         let _carol = slots.try_take("carol", Kind::Builtin).unwrap();
@@ -378,11 +395,6 @@ mod tests {
                 limit: 32
             }
         );
-        assert_eq!(refused.outcome(), "busy_integration");
-        assert_eq!(
-            refused.to_string(),
-            "The nautobot integration is busy: it is at its limit of 32 commands running. Please try again in a moment."
-        );
         // Another integration, the built-in command and unknown commands still run.
         let _awx = slots.try_take("someone", awx()).unwrap();
         let _whoami = slots.try_take("someone", Kind::Builtin).unwrap();
@@ -397,18 +409,13 @@ mod tests {
         let slots = slots(16, 16, 8);
         let mut held: Vec<_> = (0..8).map(|_| slots.try_take("a", nautobot()).unwrap()).collect();
         held.extend((0..7).map(|_| slots.try_take("b", awx()).unwrap()));
-        let refused = slots.try_take("c", awx()).unwrap_err();
-        assert_eq!(refused, Busy::Gateway { limit: 15 });
-        assert_eq!(refused.outcome(), "busy");
-        assert_eq!(
-            refused.to_string(),
-            "The gateway is busy with other commands right now: it is at its limit of 15 commands running. Please try again in a moment."
-        );
-        assert_eq!(
-            slots.try_take("c", Kind::Other).unwrap_err(),
-            Busy::Gateway { limit: 15 },
-            "an unknown command may not take the reserve"
-        );
+        // Nor may an unknown command take the reserve.
+        for kind in [awx(), Kind::Other] {
+            assert_eq!(
+                slots.try_take("c", kind).unwrap_err(),
+                Busy::Gateway { limit: 15 }
+            );
+        }
         let whoami = slots.try_take("c", Kind::Builtin).unwrap();
         assert_eq!(
             slots.try_take("d", Kind::Builtin).unwrap_err(),

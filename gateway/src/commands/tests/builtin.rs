@@ -4,7 +4,7 @@ use super::fixtures::*;
 use crate::commands::Outcome;
 use chatops_crds::config::SecretKey;
 
-use crate::model::{Block, Message, Reply};
+use crate::model::{Block, Message};
 
 fn table(message: &Message) -> &crate::model::Table {
     message
@@ -21,17 +21,13 @@ fn table(message: &Message) -> &crate::model::Table {
 async fn access_without_a_command_asks_with_a_menu() {
     let fixture = Fixture::new();
     let prompt = fixture.typed(USER, "chatops access").await;
-    assert_eq!(prompt.outcome, Outcome::Prompted);
-    let menu = menu(&prompt);
-    let values: Vec<&str> = menu.choices.iter().map(|c| c.value.as_str()).collect();
-    assert_eq!(values, ["chatops", "network", "all"]);
+    let menu = prompted(&prompt);
+    assert_eq!(choice_values(menu), ["chatops", "network", "all"]);
 
     let routed = fixture.answer(USER, &menu.continuation, &["network"]).await;
-    assert_eq!(routed.outcome, Outcome::Succeeded);
+    private_text(&routed, Outcome::Succeeded);
     assert_eq!(routed.invocation.arguments, ["network"]);
-    let reply = message(&routed);
-    assert!(reply.private);
-    let table = table(reply);
+    let table = table(message(&routed));
     assert_eq!(table.columns, ["Sub-command", "Allowed", "Missing grant"]);
     assert_eq!(
         table.rows,
@@ -48,8 +44,7 @@ async fn access_without_a_command_asks_with_a_menu() {
 
 #[tokio::test]
 async fn access_all_gives_the_overview() {
-    let fixture = Fixture::new();
-    let routed = fixture.typed(ELSEWHERE, "chatops access all").await;
+    let routed = Fixture::new().typed(ELSEWHERE, "chatops access all").await;
     let rows = &table(message(&routed)).rows;
     assert_eq!(
         rows,
@@ -62,8 +57,7 @@ async fn access_all_gives_the_overview() {
 
 #[tokio::test]
 async fn access_to_an_unknown_command_fails() {
-    let fixture = Fixture::new();
-    let routed = fixture.typed(USER, "chatops access nothing").await;
+    let routed = Fixture::new().typed(USER, "chatops access nothing").await;
     assert!(matches!(routed.outcome, Outcome::Failed(_)));
     assert_eq!(text(&routed), "I don't know the command `/nothing`.");
 }
@@ -77,48 +71,43 @@ async fn access_hides_what_restrict_help_hides() {
         .iter()
         .map(|row| row[0].as_str())
         .collect();
-    assert!(!subs.contains(&"redeploy"), "{subs:?}");
-    assert!(subs.contains(&"status"), "{subs:?}");
+    assert!(
+        !subs.contains(&"redeploy") && subs.contains(&"status"),
+        "{subs:?}"
+    );
 }
 
 #[tokio::test]
 async fn whoami_shows_ids_and_the_account_link_to_commit() {
     let fixture = Fixture::new();
     let routed = fixture.typed(USER, "chatops whoami").await;
-    assert_eq!(routed.outcome, Outcome::Succeeded);
-    let reply = message(&routed);
-    assert!(reply.private);
+    let text = private_text(&routed, Outcome::Succeeded);
     assert_eq!(
-        table(reply).rows,
+        table(message(&routed)).rows,
         [
             ["organization", "T202B88NN"],
             ["channel", "C3030I566"],
             ["user", "U5555"],
         ]
     );
-    let text = text(&routed);
-    assert!(
-        text.contains("not linked: you act as the fallback user **chatbot**"),
-        "{text}"
+    assert_text(
+        &text,
+        &[
+            "not linked: you act as the fallback user **chatbot**",
+            "kind: AccountLink\nmetadata:\n  name: slack-u5555\n",
+            "  chatUserId: \"U5555\"\n",
+        ],
+        &[],
     );
-    assert!(
-        text.contains("kind: AccountLink\nmetadata:\n  name: slack-u5555\n"),
-        "{text}"
-    );
-    assert!(text.contains("  chatUserId: \"U5555\"\n"), "{text}");
 
-    let linked = super::fixtures::text(&fixture.typed(ADMIN1, "chatops whoami").await);
-    assert!(
-        linked.contains("You act as **alice**, through the AccountLink `default/alice`."),
-        "{linked}"
-    );
-    assert!(
-        linked.contains("/network | the Integration's token, as the fallback user chatbot"),
-        "{linked}"
-    );
-    assert!(
-        !linked.contains("kind: AccountLink"),
-        "a linked user is shown their link, not a template: {linked}"
+    // A linked user is shown their link, not a template.
+    assert_text(
+        &super::fixtures::text(&fixture.typed(ADMIN1, "chatops whoami").await),
+        &[
+            "You act as **alice**, through the AccountLink `default/alice`.",
+            "/network | the Integration's token, as the fallback user chatbot",
+        ],
+        &["kind: AccountLink"],
     );
 }
 
@@ -129,33 +118,33 @@ async fn whoami_names_the_integrations_a_link_carries_a_token_for() {
         "network".to_owned(),
         SecretKey("accountlink.default.alice.network".to_owned()),
     );
-    let linked = text(&fixture.typed(ADMIN1, "chatops whoami").await);
-    assert!(linked.contains("/network | your own token, as alice"), "{linked}");
-    assert!(
-        !linked.contains("accountlink.default.alice"),
-        "no secret key named: {linked}"
+    // No secret key is named.
+    assert_text(
+        &text(&fixture.typed(ADMIN1, "chatops whoami").await),
+        &["/network | your own token, as alice"],
+        &["accountlink.default.alice"],
     );
 }
 
 #[tokio::test]
 async fn about_names_the_version_and_the_integrations() {
-    let fixture = Fixture::new();
-    let routed = fixture.typed(USER, "chatops about").await;
-    let text = text(&routed);
-    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
-    assert!(text.contains("serving `slack` (slack)"), "{text}");
-    assert!(text.contains("/network | awx"), "{text}");
-    assert!(text.contains("https://github.com/"), "{text}");
+    let routed = Fixture::new().typed(USER, "chatops about").await;
+    let expected = [
+        env!("CARGO_PKG_VERSION"),
+        "serving `slack` (slack)",
+        "/network | awx",
+        "https://github.com/",
+    ];
+    assert_text(&text(&routed), &expected, &[]);
 }
 
 #[tokio::test]
 async fn chatops_help_is_the_command_list() {
     let fixture = Fixture::new();
     let routed = fixture.typed(USER, "chatops help").await;
-    assert_eq!(routed.outcome, Outcome::Succeeded);
-    assert!(text(&routed).starts_with("I know these commands:"));
-    assert!(matches!(routed.reply, Reply::Message(ref m) if m.private));
+    let text = private_text(&routed, Outcome::Succeeded);
+    assert_starts(&text, "I know these commands:");
     // The bare command lists its own sub-commands.
     let bare = super::fixtures::text(&fixture.typed(USER, "chatops").await);
-    assert!(bare.contains("- `/chatops access [command]`"), "{bare}");
+    assert_text(&bare, &["- `/chatops access [command]`"], &[]);
 }

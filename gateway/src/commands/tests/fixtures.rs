@@ -211,6 +211,28 @@ pub fn text(routed: &Routed) -> String {
     out.join("\n")
 }
 
+/// The text of `routed`'s message, having asserted that it ended as `outcome` and is private.
+pub fn private_text(routed: &Routed, outcome: Outcome) -> String {
+    assert_eq!(routed.outcome, outcome);
+    assert!(message(routed).private, "{:?}", routed.reply);
+    text(routed)
+}
+
+/// Asserts that `text` starts with `start`.
+pub fn assert_starts(text: &str, start: &str) {
+    assert!(text.starts_with(start), "{start:?} does not start:\n{text}");
+}
+
+/// Asserts that `text` contains every one of `present` and none of `absent`.
+pub fn assert_text(text: &str, present: &[&str], absent: &[&str]) {
+    for part in present {
+        assert!(text.contains(part), "{part:?} missing from:\n{text}");
+    }
+    for part in absent {
+        assert!(!text.contains(part), "{part:?} in:\n{text}");
+    }
+}
+
 /// The outcome of a request refused at `scope`, for the ID `id` (none: the request had no such ID).
 pub fn denied(scope: GrantType, id: Option<&str>) -> Outcome {
     Outcome::Denied {
@@ -225,6 +247,17 @@ pub fn denied_scope(routed: &Routed) -> Option<GrantType> {
         Outcome::Denied { scope, .. } => Some(scope),
         _ => None,
     }
+}
+
+/// The values of a menu's choices, in order.
+pub fn choice_values(menu: &crate::model::Menu) -> Vec<&str> {
+    menu.choices.iter().map(|c| c.value.as_str()).collect()
+}
+
+/// The menu of a reply, having asserted that the command ended prompting.
+pub fn prompted(routed: &Routed) -> &crate::model::Menu {
+    assert_eq!(routed.outcome, Outcome::Prompted);
+    menu(routed)
 }
 
 /// The menu of a reply; panics otherwise.

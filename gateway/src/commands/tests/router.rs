@@ -13,10 +13,12 @@ async fn a_denied_user_is_told_the_scope_and_the_id() {
     let reply = message(&routed);
     assert_eq!(reply.level, Level::Error);
     assert!(reply.private);
-    let text = text(&routed);
-    assert!(text.contains("`/network redeploy`"), "{text}");
-    assert!(text.contains("for user U5555"), "{text}");
-    assert!(text.contains("`grantType: user` and `value: U5555`"), "{text}");
+    let expected = [
+        "`/network redeploy`",
+        "for user U5555",
+        "`grantType: user` and `value: U5555`",
+    ];
+    assert_text(&text(&routed), &expected, &[]);
     assert_eq!(routed.outcome.audit(), crate::audit::Outcome::Denied);
     assert_eq!(routed.outcome.detail(), "not permitted in user U5555");
 
@@ -66,22 +68,13 @@ async fn users_without_a_link_act_as_the_fallback_user() {
 async fn a_bare_command_or_help_lists_the_subcommands_privately() {
     let fixture = Fixture::new();
     for typed in ["network", "network help"] {
-        let routed = fixture.typed(USER, typed).await;
-        assert_eq!(routed.outcome, Outcome::Help, "{typed}");
-        assert!(message(&routed).private);
-        let text = text(&routed);
-        assert!(
-            text.starts_with("I know these `/network` sub-commands:"),
-            "{text}"
-        );
-        assert!(
-            text.contains("- `/network status`  Show the network status"),
-            "{text}"
-        );
-        assert!(
-            text.contains("- `/network redeploy [site]`  Redeploy a site"),
-            "{text}"
-        );
+        let text = private_text(&fixture.typed(USER, typed).await, Outcome::Help);
+        assert_starts(&text, "I know these `/network` sub-commands:");
+        let expected = [
+            "- `/network status`  Show the network status",
+            "- `/network redeploy [site]`  Redeploy a site",
+        ];
+        assert_text(&text, &expected, &[]);
     }
     // Help is still behind the grants: the channel has none for `network`.
     let elsewhere = fixture.typed(ELSEWHERE, "network help").await;
@@ -92,10 +85,9 @@ async fn a_bare_command_or_help_lists_the_subcommands_privately() {
 async fn restrict_help_lists_only_what_user_grants_allow() {
     let fixture = Fixture::new().platform(|p| p.restrict_help = true);
     let user = text(&fixture.typed(USER, "network").await);
-    assert!(user.contains("/network status"), "{user}");
-    assert!(!user.contains("/network redeploy"), "{user}");
+    assert_text(&user, &["/network status"], &["/network redeploy"]);
     let admin = text(&fixture.typed(ADMIN1, "network").await);
-    assert!(admin.contains("/network redeploy"), "{admin}");
+    assert_text(&admin, &["/network redeploy"], &[]);
 
     // The command list too: without user grants for `network`, it is not listed.
     let fixture = Fixture::with_grants(&[
@@ -106,28 +98,22 @@ async fn restrict_help_lists_only_what_user_grants_allow() {
     ])
     .platform(|p| p.restrict_help = true);
     let user = text(&fixture.typed(USER, "nonsense").await);
-    assert!(user.contains("- `/chatops`"), "{user}");
-    assert!(!user.contains("/network"), "{user}");
+    assert_text(&user, &["- `/chatops`"], &["/network"]);
     let admin = text(&fixture.typed(ADMIN1, "nonsense").await);
-    assert!(admin.contains("- `/network`  Operate the network"), "{admin}");
+    assert_text(&admin, &["- `/network`  Operate the network"], &[]);
 }
 
 #[tokio::test]
 async fn an_unknown_command_gets_the_command_list() {
     let fixture = Fixture::new();
     let routed = fixture.typed(ELSEWHERE, "frobnicate now").await;
-    assert_eq!(
-        routed.outcome,
-        Outcome::Unknown("unknown command frobnicate".to_owned())
-    );
-    assert!(message(&routed).private);
-    let text = text(&routed);
-    assert!(
-        text.starts_with("I don't know the command `/frobnicate`."),
-        "{text}"
-    );
-    assert!(text.contains("I know these commands:\n- `/chatops`  "), "{text}");
-    assert!(text.contains("- `/network`  Operate the network"), "{text}");
+    let text = private_text(&routed, Outcome::Unknown("unknown command frobnicate".to_owned()));
+    assert_starts(&text, "I don't know the command `/frobnicate`.");
+    let expected = [
+        "I know these commands:\n- `/chatops`  ",
+        "- `/network`  Operate the network",
+    ];
+    assert_text(&text, &expected, &[]);
     // An empty message (a bare mention) is just help.
     assert_eq!(fixture.typed(USER, "  ").await.outcome, Outcome::Help);
 }
@@ -142,11 +128,8 @@ async fn an_unknown_subcommand_is_an_error_with_the_list() {
     );
     assert_eq!(message(&routed).level, Level::Error);
     let text = text(&routed);
-    assert!(
-        text.starts_with("I don't know the `/chatops` sub-command \"frobnicate\"."),
-        "{text}"
-    );
-    assert!(text.contains("- `/chatops whoami`"), "{text}");
+    assert_starts(&text, "I don't know the `/chatops` sub-command \"frobnicate\".");
+    assert_text(&text, &["- `/chatops whoami`"], &[]);
     // Grants come first: a sub-command no grant allows is refused, known or not.
     let denied = fixture.typed(USER, "network frobnicate").await;
     assert_eq!(denied_scope(&denied), Some(GrantType::User));
@@ -156,30 +139,24 @@ async fn an_unknown_subcommand_is_an_error_with_the_list() {
 async fn subcommand_help_shows_the_usage() {
     let fixture = Fixture::new();
     let routed = fixture.typed(ADMIN1, "network redeploy help").await;
-    assert_eq!(routed.outcome, Outcome::Help);
-    assert_eq!(
-        text(&routed),
-        "Usage: `/network redeploy [site]`\nRedeploy a site"
-    );
-    assert!(message(&routed).private);
+    let text = private_text(&routed, Outcome::Help);
+    assert_eq!(text, "Usage: `/network redeploy [site]`\nRedeploy a site");
 }
 
 #[tokio::test]
 async fn the_prefix_shows_in_help() {
     let fixture = Fixture::new().platform(|p| p.command_prefix = "/network-".to_owned());
     let text = text(&fixture.typed(USER, "network").await);
-    assert!(text.contains("- `/network-network status`"), "{text}");
+    assert_text(&text, &["- `/network-network status`"], &[]);
 }
 
 #[tokio::test]
 async fn a_missing_argument_is_asked_with_a_menu_and_resumed() {
     let fixture = Fixture::new();
     let prompt = fixture.typed(ADMIN1, "network redeploy").await;
-    assert_eq!(prompt.outcome, Outcome::Prompted);
-    let menu = menu(&prompt);
+    let menu = prompted(&prompt);
     assert_eq!(menu.text, "Which site?");
-    let values: Vec<&str> = menu.choices.iter().map(|c| c.value.as_str()).collect();
-    assert_eq!(values, SITES);
+    assert_eq!(choice_values(menu), SITES);
     assert_eq!(menu.next_offset, None);
     // Compact enough for a Slack action_id.
     assert!(menu.continuation.len() < 120, "{}", menu.continuation.len());
@@ -283,9 +260,7 @@ async fn cancel_ends_the_prompt() {
         .continuation
         .clone();
     let routed = fixture.answer(ADMIN1, &token, &[CANCEL_VALUE]).await;
-    assert_eq!(routed.outcome, Outcome::Cancelled);
-    assert_eq!(text(&routed), "Cancelled.");
-    assert!(message(&routed).private);
+    assert_eq!(private_text(&routed, Outcome::Cancelled), "Cancelled.");
     assert_eq!(routed.invocation.subcommand, "redeploy");
 }
 

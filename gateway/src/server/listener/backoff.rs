@@ -107,15 +107,13 @@ mod tests {
 
     #[test]
     fn connection_errors_are_skipped_and_the_rest_backs_off() {
-        assert!(is_connection_error(&io::Error::from(
-            io::ErrorKind::ConnectionAborted
-        )));
-        assert!(is_connection_error(&io::Error::from(
-            io::ErrorKind::ConnectionReset
-        )));
+        use io::ErrorKind::{ConnectionAborted, ConnectionReset, OutOfMemory};
+        for kind in [ConnectionAborted, ConnectionReset] {
+            assert!(is_connection_error(&io::Error::from(kind)), "{kind:?}");
+        }
         // EMFILE, as accept(2) reports it.
         assert!(!is_connection_error(&io::Error::from_raw_os_error(24)));
-        assert!(!is_connection_error(&io::Error::from(io::ErrorKind::OutOfMemory)));
+        assert!(!is_connection_error(&io::Error::from(OutOfMemory)));
     }
 
     #[test]

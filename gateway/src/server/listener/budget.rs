@@ -69,56 +69,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_that_fit_are_kept() {
-        assert_eq!(
-            plan(Some(1 << 20), 128, 1024, 64),
-            Budget {
-                webhooks: 1024,
-                admin: 64
-            }
-        );
-        assert_eq!(
-            plan(None, 128, 1024, 64),
-            Budget {
-                webhooks: 1024,
-                admin: 64
-            }
-        );
-    }
-
-    #[test]
-    fn limits_that_do_not_fit_are_lowered_keeping_the_admin_listener_apart() {
-        // ulimit -n 256, 64 command slots: 128 descriptors for connections.
-        assert_eq!(
-            plan(Some(256), 128, 1024, 64),
-            Budget {
-                webhooks: 112,
-                admin: 16
-            }
-        );
-        // ulimit -n 1024: the admin listener keeps its 64.
-        assert_eq!(
-            plan(Some(1024), 128, 1024, 64),
-            Budget {
-                webhooks: 832,
-                admin: 64
-            }
-        );
-        // Nothing left: one each, rather than none.
-        assert_eq!(
-            plan(Some(100), 128, 1024, 64),
-            Budget {
-                webhooks: 1,
-                admin: 4
-            }
-        );
-        assert_eq!(
-            plan(Some(1 << 20), 0, 0, 0),
-            Budget {
-                webhooks: 1,
-                admin: 1
-            }
-        );
+    fn limits_that_fit_are_kept_and_the_others_lowered_keeping_the_admin_listener_apart() {
+        // (open files, other files, webhooks asked, admin asked): (webhooks, admin) planned.
+        let cases = [
+            ((Some(1 << 20), 128, 1024, 64), (1024, 64)),
+            ((None, 128, 1024, 64), (1024, 64)),
+            // ulimit -n 256, 64 command slots: 128 descriptors for connections.
+            ((Some(256), 128, 1024, 64), (112, 16)),
+            // ulimit -n 1024: the admin listener keeps its 64.
+            ((Some(1024), 128, 1024, 64), (832, 64)),
+            // Nothing left: one each, rather than none.
+            ((Some(100), 128, 1024, 64), (1, 4)),
+            ((Some(1 << 20), 0, 0, 0), (1, 1)),
+        ];
+        for ((open_files, other_files, webhooks, admin), expected) in cases {
+            let planned = plan(open_files, other_files, webhooks, admin);
+            assert_eq!(
+                (planned.webhooks, planned.admin),
+                expected,
+                "{open_files:?} {other_files}"
+            );
+        }
     }
 
     #[test]

@@ -298,6 +298,12 @@ mod tests {
         idle: Duration::from_secs(60),
     };
 
+    /// A connection accepted now, and when.
+    fn accepted() -> (Arc<Tracker>, Instant) {
+        let t0 = Instant::now();
+        (Tracker::new(t0), t0)
+    }
+
     /// Why `closing` completes, and when, in whole seconds of paused time since `t0`.
     async fn closes_at(tracker: &Tracker, t0: Instant) -> (Closed, u64) {
         let why = tracker.closing(TIMEOUTS).await;
@@ -314,8 +320,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_new_connection_has_the_header_timeout_from_its_accept() {
-        let t0 = Instant::now();
-        let tracker = Tracker::new(t0);
+        let (tracker, t0) = accepted();
         tokio::time::advance(Duration::from_secs(4)).await;
         // Bytes of the first head do not move the deadline: trickling does not help.
         tracker.on_read(Instant::now());
@@ -324,13 +329,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_idle_connection_has_the_idle_timeout_then_the_header_timeout_from_its_first_byte() {
-        let t0 = Instant::now();
-        let tracker = Tracker::new(t0);
+        let (tracker, t0) = accepted();
         drop(tracker.request_started());
         assert_eq!(closes_at(&tracker, t0).await, (Closed::IdleTimeout, 60));
 
-        let t0 = Instant::now();
-        let tracker = Tracker::new(t0);
+        let (tracker, t0) = accepted();
         drop(tracker.request_started());
         let closing = spawn_closing(&tracker, t0).await;
         tokio::time::advance(Duration::from_secs(30)).await;
@@ -342,8 +345,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_busy_connection_has_no_deadline_until_its_last_request_ends() {
-        let t0 = Instant::now();
-        let tracker = Tracker::new(t0);
+        let (tracker, t0) = accepted();
         let first = tracker.request_started();
         let second = tracker.request_started();
         assert_eq!(tracker.waiting_since(), None);
@@ -359,8 +361,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_evicted_connection_closes_at_once_or_when_its_request_is_answered() {
-        let t0 = Instant::now();
-        let tracker = Tracker::new(t0);
+        let (tracker, t0) = accepted();
         assert!(tracker.evict());
         assert!(!tracker.evict(), "asked once");
         assert_eq!(tracker.waiting_since(), None, "not a candidate twice");

@@ -140,6 +140,7 @@ pub async fn serve(
             router.clone(),
             settings.clone(),
             metrics.clone(),
+            labels.clone(),
             shutdown.clone(),
         ));
     }
@@ -164,6 +165,7 @@ async fn serve_connection(
     router: Router,
     settings: ListenerSettings,
     metrics: Arc<Metrics>,
+    labels: ListenerLabels,
     shutdown: CancellationToken,
 ) {
     let Connection {
@@ -214,12 +216,7 @@ async fn serve_connection(
             }
         }
     }
-    metrics
-        .connections
-        .get_or_create(&ListenerLabels {
-            listener: settings.name.to_owned(),
-        })
-        .dec();
+    metrics.connections.get_or_create(&labels).dec();
     drop(admitted);
 }
 
