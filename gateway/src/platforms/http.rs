@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::platforms::response_url::ResponseUrls;
 use crate::platforms::{DispatchError, json};
 
-pub use chatops_outbound::{error_code, host_of};
+pub use chatops_outbound::{code_or_withheld, error_code, host_of};
 
 impl From<OutboundError> for DispatchError {
     fn from(err: OutboundError) -> Self {
@@ -46,8 +46,40 @@ pub async fn send(
     Ok(chatops_outbound::send(api, policy, build).await?)
 }
 
+/// A platform's error answer as a serde type of its client: the error code it names.
+pub trait Refusal: DeserializeOwned {
+    /// The code, if the answer names one.
+    fn code(self) -> Option<String>;
+}
+
+/// The error code of an error answer: what its [`Refusal`] `R` names when
+/// the body is a JSON object, else the body if it looks like a code
+/// ([`code_or_withheld`]).
+pub fn refusal_code<R: Refusal>(body: &str) -> String {
+    let refusal = match serde_json::from_str(body) {
+        Ok(object @ Value::Object(_)) => R::deserialize(object).ok(),
+        _ => None,
+    };
+    refusal
+        .and_then(R::code)
+        .unwrap_or_else(|| code_or_withheld(body))
+}
+
 /// The answer if it is a success, else the platform's refusal with the
-/// error code at `key` of its body ([`error_code`]).
+/// error code its [`Refusal`] `R` names ([`refusal_code`]).
+pub fn accepted<R: Refusal>(api: &'static str, answer: Answer) -> Result<Answer, DispatchError> {
+    if answer.status.is_success() {
+        return Ok(answer);
+    }
+    Err(DispatchError::Rejected {
+        api,
+        status: answer.status.as_u16(),
+        error: refusal_code::<R>(&answer.text()),
+    })
+}
+
+/// [`accepted`] with the error code at `key` of the body ([`error_code`]),
+/// for the clients without a [`Refusal`] type of their own.
 pub fn success(api: &'static str, answer: Answer, key: &str) -> Result<Answer, DispatchError> {
     if answer.status.is_success() {
         return Ok(answer);
@@ -176,12 +208,7 @@ impl BearerApi {
         let body = body.map(Value::to_string);
         self.send(api, || {
             let request = self.authorized(self.http.request(method.clone(), url));
-            Some(match &body {
-                Some(body) => request
-                    .header(header::CONTENT_TYPE, content_type)
-                    .body(body.clone()),
-                None => request,
-            })
+            Some(with_body(request, content_type, body.as_deref()))
         })
         .await
     }
@@ -218,15 +245,20 @@ impl BearerApi {
         let body = body.to_string();
         let answer = self
             .send("response_url", || {
-                Some(
-                    self.http
-                        .post(url.clone())
-                        .header(header::CONTENT_TYPE, content_type)
-                        .body(body.clone()),
-                )
+                Some(with_body(self.http.post(url.clone()), content_type, Some(&body)))
             })
             .await?;
         success("response_url", answer, error_key).map(drop)
+    }
+}
+
+/// `request` with `body` as `content_type`, if there is a body.
+pub fn with_body(request: RequestBuilder, content_type: &'static str, body: Option<&str>) -> RequestBuilder {
+    match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.to_owned()),
+        None => request,
     }
 }
 

@@ -221,10 +221,7 @@ impl ConnectorClient {
                 .request(method.clone(), url)
                 .bearer_auth(token)
                 .header(header::ACCEPT, "application/json");
-            Some(match body {
-                Some(body) => request.header(header::CONTENT_TYPE, JSON).body(body.to_owned()),
-                None => request,
-            })
+            Some(http::with_body(request, JSON, body))
         })
         .await
     }
@@ -289,15 +286,10 @@ fn percent_encode(segment: &str) -> String {
     out
 }
 
-/// The Connector's `ErrorResponse` code (`{"error":{"code","message"}}`),
-/// else a code-like body; anything else is withheld.
+/// The Connector's `ErrorResponse` code (`{"error":{"code","message"}}`, or
+/// `{"error":"code"}`), else a code-like body; anything else is withheld.
 fn error_code(text: &str) -> String {
-    let answer: wire::ApiError = wire::object_or_empty(text.as_bytes());
-    answer
-        .error
-        .0
-        .and_then(|error| error.code.into_option())
-        .unwrap_or_else(|| http::error_code(text, "error"))
+    http::refusal_code::<wire::ApiError>(text)
 }
 
 /// `ResourceResponse.id`, if the answer has one.

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 
+use crate::platforms::http::Refusal;
 use crate::platforms::json::{Lenient, Text};
 
 /// A JSON object read as `T`: absent when it is not an object (a struct
@@ -168,18 +169,36 @@ pub(super) struct TokenError {
     pub error_codes: Lenient<Vec<Lenient<u64>>>,
 }
 
-/// The Bot Connector's `ErrorResponse`: `{"error":{"code","message"}}`.
+/// The Bot Connector's `ErrorResponse`: `{"error":{"code","message"}}`, or
+/// a bare `{"error":"code"}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct ApiError {
-    pub error: Object<ErrorBody>,
+    error: Lenient<ErrorField>,
 }
 
-/// The `error` of an [`ApiError`].
+/// The `error` of an [`ApiError`]: a code, or an object with one.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ErrorField {
+    Code(String),
+    // Any other shape: only an object's non-empty `code` counts.
+    Body(Object<ErrorBody>),
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct ErrorBody {
-    pub code: Text,
+struct ErrorBody {
+    code: Text,
+}
+
+impl Refusal for ApiError {
+    fn code(self) -> Option<String> {
+        match self.error.0? {
+            ErrorField::Code(code) => Some(code),
+            ErrorField::Body(body) => body.0?.code.into_option(),
+        }
+    }
 }
 
 /// The Bot Connector's `ResourceResponse`: the id of what was created.

@@ -17,7 +17,7 @@ use super::inbound::{self, AttachmentAction, BotIdentity, ChatMessage};
 use crate::platforms::DispatchError;
 use crate::platforms::files::Upload;
 use crate::platforms::http::{self, BearerApi};
-use crate::platforms::json::{self, List, Text};
+use crate::platforms::json::{self, Lenient, List, Text};
 
 pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// The wait when a 429 comes without a usable `Retry-After` (Webex's advice).
@@ -212,7 +212,7 @@ fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String
             "Webex API error"
         );
     }
-    Ok(http::success(api, answer, "message")?.text())
+    Ok(http::accepted::<Refused>(api, answer)?.text())
 }
 
 /// The content type of an uploaded file, by its extension.
@@ -256,11 +256,18 @@ struct Created {
     id: Text,
 }
 
-/// An error answer: `trackingId` when the header is missing.
+/// An error answer: its `message`, and `trackingId` when the header is missing.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct Refused {
+    message: Lenient<String>,
     tracking_id: Text,
+}
+
+impl http::Refusal for Refused {
+    fn code(self) -> Option<String> {
+        self.message.0
+    }
 }
 
 /// `GET /v1/webhooks`.

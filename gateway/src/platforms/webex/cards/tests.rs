@@ -76,34 +76,6 @@ fn nothing_to_say_is_said() {
 }
 
 #[test]
-fn split_lines_cuts_at_line_ends_within_the_limit() {
-    let text = "aaaa\nbbbb\ncccc\n";
-    assert_eq!(split_lines(text, 10), ["aaaa\nbbbb\n", "cccc\n"]);
-    assert_eq!(split_lines(text, 15), [text]);
-    // A long line is cut at a space in its second half, else anywhere.
-    assert_eq!(split_lines("aaa bbbbbb", 8), ["aaa ", "bbbbbb"]);
-    assert_eq!(split_lines("a bbbbbbbbbb", 8), ["a bbbbbb", "bbbb"]);
-    assert_eq!(split_lines("", 8), Vec::<&str>::new());
-}
-
-#[test]
-fn multi_byte_characters_are_never_cut() {
-    // "é" is 2 bytes, "€" 3, "😀" 4: no boundary falls on a multiple of the limit.
-    let line = "é€😀".repeat(100);
-    for limit in [4, 5, 7, 9, 10, 100] {
-        let pieces = split_lines(&line, limit);
-        assert_eq!(pieces.concat(), line);
-        for piece in &pieces {
-            assert!(piece.len() <= limit && !piece.is_empty(), "{limit}: {piece:?}");
-        }
-        // Every piece is as long as it can be (4 bytes of room at most are lost).
-        for piece in &pieces[..pieces.len() - 1] {
-            assert!(piece.len() + 4 > limit, "{limit}: {piece:?}");
-        }
-    }
-}
-
-#[test]
 fn a_long_answer_is_chunked_under_the_byte_limit_at_line_ends() {
     // 100 lines of 60 bytes (30 of them 2-byte characters): 6 000 bytes twice over.
     let line = format!("{}{}\n", "é".repeat(30), "x".repeat(29));
@@ -489,12 +461,4 @@ proptest! {
         prop_assert!(rendered.bodies.len() <= MAX_MESSAGES);
     }
 
-    #[test]
-    fn split_lines_round_trips(text in any::<String>(), limit in 4usize..64) {
-        let pieces = split_lines(&text, limit);
-        prop_assert_eq!(pieces.concat(), text.clone());
-        for piece in pieces {
-            prop_assert!(!piece.is_empty() && piece.len() <= limit);
-        }
-    }
 }
