@@ -436,3 +436,6 @@ pub fn read_answer<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Result<Prompt
     };
     Ok(PromptAnswer { token, answers })
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

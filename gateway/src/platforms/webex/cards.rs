@@ -14,9 +14,9 @@
 use serde_json::{Value, json};
 
 use crate::model::{Form, Menu, Message, ReplyContext, Table};
-// The tests build prompts of these through `use super::*`.
+// The tests build messages of these through `use super::*`.
 #[cfg(test)]
-use crate::model::{Block, Choice, Field, FieldKind, Level};
+use crate::model::{Block, Level};
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID, PROMPT_KEY,
     PromptError, field_id,
