@@ -75,9 +75,7 @@ impl<T> Default for List<T> {
 
 impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Value::Array(items) = Value::deserialize(deserializer)? else {
-            return Ok(List::default());
-        };
+        let items: Vec<Value> = Lenient::deserialize(deserializer)?.0.unwrap_or_default();
         Ok(List(
             items
                 .into_iter()
@@ -107,9 +105,8 @@ impl<T> Default for Members<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Members<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Value::Object(members) = Value::deserialize(deserializer)? else {
-            return Ok(Members::default());
-        };
+        let members: serde_json::Map<String, Value> =
+            Lenient::deserialize(deserializer)?.0.unwrap_or_default();
         Ok(Members(
             members
                 .into_iter()

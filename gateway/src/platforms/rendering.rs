@@ -369,6 +369,70 @@ mod tests {
         }
     }
 
+    /// Teams' and Webex's bodies of `message` (activities, `POST
+    /// /v1/messages` bodies), each holding exactly its markdown.
+    fn teams_and_webex(message: &Message) -> [Vec<String>; 2] {
+        use crate::platforms::{teams, webex};
+        let teams = teams::cards::message(message).into_iter().map(|activity| {
+            let text = activity["text"].as_str().unwrap().to_owned();
+            let markdown = serde_json::json!({"type": "message", "textFormat": "markdown", "text": text});
+            assert_eq!(activity, markdown);
+            text
+        });
+        let webex = webex::cards::message(message);
+        assert!(webex.attachments.is_empty());
+        let webex = webex.bodies.into_iter().map(|body| {
+            let markdown = body["markdown"].as_str().unwrap().to_owned();
+            assert_eq!(body, serde_json::json!({ "markdown": markdown }));
+            markdown
+        });
+        [teams.collect(), webex.collect()]
+    }
+
+    #[test]
+    fn teams_and_webex_open_fence_and_flag_messages_alike() {
+        let code = |level, code: &str| Message {
+            level,
+            blocks: vec![Block::Code(code.into())],
+            ..Default::default()
+        };
+        let cases = [
+            (
+                Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"),
+                "**Devices**\n\n**bold** and `code` [docs](https://x.io)",
+            ),
+            (
+                Message::text(Level::Warning, "partial answer"),
+                "⚠️ partial answer",
+            ),
+            (
+                Message::text(Level::Warning, "partial").titled("Devices"),
+                "**⚠️ Devices**\n\npartial",
+            ),
+            (
+                Message::text(Level::Error, "refused").titled("Denied"),
+                "**❌ Denied**\n\nrefused",
+            ),
+            (Message::text(Level::Error, "failed"), "❌ failed"),
+            (code(Level::Error, "trace"), "❌ **Error**\n\n```\ntrace\n```"),
+            // Fences inside code are broken, with or without a last line end.
+            (
+                code(Level::Info, "a\n```\nb`\n"),
+                "```\na\n`\u{200B}``\nb`\u{200B}\n```",
+            ),
+            (
+                code(Level::Info, "a\n```\nb`"),
+                "```\na\n`\u{200B}``\nb`\u{200B}\n```",
+            ),
+            (Message::default(), "_(no output)_"),
+        ];
+        for (message, markdown) in cases {
+            for bodies in teams_and_webex(&message) {
+                assert_eq!(bodies, [markdown], "{message:?}");
+            }
+        }
+    }
+
     #[derive(Debug, PartialEq)]
     struct TooLong(usize, usize);
 

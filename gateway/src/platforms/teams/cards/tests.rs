@@ -50,17 +50,6 @@ fn table(rows: usize, width: usize) -> Table {
 }
 
 #[test]
-fn a_short_message_is_one_markdown_activity_with_a_bold_title() {
-    let activities =
-        message(&Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"));
-    assert_eq!(
-        activities,
-        [json!({"type": "message", "textFormat": "markdown",
-            "text": "**Devices**\n\n**bold** and `code` [docs](https://x.io)"})]
-    );
-}
-
-#[test]
 fn angle_brackets_are_escaped_so_no_mention_or_tag_is_injected() {
     let activities = of_blocks(vec![
         Block::Text("hi <at>Megan Bowen</at> <b>x</b>".to_owned()),
@@ -76,28 +65,8 @@ fn angle_brackets_are_escaped_so_no_mention_or_tag_is_injected() {
 }
 
 #[test]
-fn warnings_and_errors_are_marked() {
-    let warning = message(&Message::text(Level::Warning, "partial answer"));
-    assert_eq!(texts(&warning), ["⚠️ partial answer"]);
-    let error = message(&Message::text(Level::Error, "refused").titled("Denied"));
-    assert_eq!(texts(&error), ["**❌ Denied**\n\nrefused"]);
-    let code_only = message(&Message {
-        level: Level::Error,
-        blocks: vec![Block::Code("trace".to_owned())],
-        ..Default::default()
-    });
-    assert_eq!(texts(&code_only), ["❌ **Error**\n\n```\ntrace\n```"]);
-}
-
-#[test]
-fn code_is_fenced_and_fences_inside_are_broken() {
-    let activities = of_blocks(vec![Block::Code("a\n```\nb`\n".to_owned())]);
-    assert_eq!(texts(&activities), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
-}
-
-#[test]
-fn an_empty_message_says_so() {
-    assert_eq!(texts(&message(&Message::default())), ["_(no output)_"]);
+fn typing_is_an_activity_of_its_own() {
+    // Messages' openings, fences and "(no output)": rendering::tests.
     assert_eq!(typing(), json!({"type": "typing"}));
 }
 

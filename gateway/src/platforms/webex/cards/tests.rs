@@ -29,31 +29,6 @@ fn assert_within_limit(rendered: &RenderedMessage) {
 }
 
 #[test]
-fn a_short_message_is_one_markdown_body() {
-    let rendered =
-        message(&Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"));
-    assert_eq!(
-        rendered.bodies,
-        [json!({"markdown": "**Devices**\n\n**bold** and `code` [docs](https://x.io)"})]
-    );
-    assert!(rendered.attachments.is_empty());
-}
-
-#[test]
-fn warnings_and_errors_are_flagged() {
-    let titled = message(&Message::text(Level::Warning, "partial").titled("Devices"));
-    assert_eq!(markdowns(&titled), ["**⚠️ Devices**\n\npartial"]);
-    let untitled = message(&Message::text(Level::Error, "failed"));
-    assert_eq!(markdowns(&untitled), ["❌ failed"]);
-    let code_first = message(&Message {
-        level: Level::Error,
-        blocks: vec![Block::Code("trace".into())],
-        ..Default::default()
-    });
-    assert_eq!(markdowns(&code_first), ["❌ **Error**\n\n```\ntrace\n```"]);
-}
-
-#[test]
 fn mentions_in_output_cannot_ping() {
     let rendered = message(&Message::text(
         Level::Info,
@@ -62,17 +37,6 @@ fn mentions_in_output_cannot_ping() {
     let body = markdowns(&rendered)[0];
     assert!(!body.contains("<@"), "{body}");
     assert!(body.contains("<\u{200B}@all>"), "{body}");
-}
-
-#[test]
-fn fences_inside_code_are_broken() {
-    let rendered = render(vec![Block::Code("a\n```\nb`".into())]);
-    assert_eq!(markdowns(&rendered), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
-}
-
-#[test]
-fn nothing_to_say_is_said() {
-    assert_eq!(markdowns(&message(&Message::default())), ["_(no output)_"]);
 }
 
 #[test]
