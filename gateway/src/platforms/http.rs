@@ -56,11 +56,7 @@ pub trait Refusal: DeserializeOwned {
 /// the body is a JSON object, else the body if it looks like a code
 /// ([`code_or_withheld`]).
 pub fn refusal_code<R: Refusal>(body: &str) -> String {
-    let refusal = match serde_json::from_str(body) {
-        Ok(object @ Value::Object(_)) => R::deserialize(object).ok(),
-        _ => None,
-    };
-    refusal
+    json::object::<R>(body.as_bytes())
         .and_then(R::code)
         .unwrap_or_else(|| code_or_withheld(body))
 }

@@ -116,6 +116,16 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Members<T> {
     }
 }
 
+/// A JSON object read as `T`: `None` when the body is not JSON, is JSON of
+/// another shape (a struct would otherwise also read an array, element by
+/// element), or is not a `T`.
+pub fn object<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    match serde_json::from_slice(body).ok()? {
+        object @ Value::Object(_) => T::deserialize(object).ok(),
+        _ => None,
+    }
+}
+
 /// Parses a JSON body into `T`, leniently: `Err` only when it is not JSON
 /// at all; JSON of another shape (an array, a string) reads as an empty `T`.
 pub fn parse<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, serde_json::Error> {

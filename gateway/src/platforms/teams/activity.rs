@@ -11,7 +11,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::platforms::json::Text;
+use crate::platforms::json::{self, Text};
 
 use crate::model::ReplyContext;
 
@@ -75,11 +75,7 @@ pub struct Activity {
 
 /// Reads an activity.
 pub fn parse(body: &[u8]) -> Result<Activity, ParseError> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| ParseError::NotJson)?;
-    if !value.is_object() {
-        return Err(ParseError::NotJson);
-    }
-    let wire = wire::Activity::deserialize(value).map_err(|_| ParseError::NotJson)?;
+    let wire: wire::Activity = json::object(body).ok_or(ParseError::NotJson)?;
     let (from, conversation) = (wire.from.or_empty(), wire.conversation.or_empty());
     let channel_data = wire.channel_data.or_empty();
     let recipient_id = wire.recipient.or_empty().id.into_option();

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 
 use crate::platforms::http::Refusal;
-use crate::platforms::json::{Lenient, Text};
+use crate::platforms::json::{self, Lenient, Text};
 
 /// A JSON object read as `T`: absent when it is not an object (a struct
 /// would otherwise also read an array, element by element).
@@ -41,7 +41,7 @@ pub(super) fn object<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, ser
 
 /// A document read as `T`, empty when it is not JSON or not an object.
 pub(super) fn object_or_empty<T: DeserializeOwned + Default>(bytes: &[u8]) -> T {
-    object(bytes).ok().flatten().unwrap_or_default()
+    json::object(bytes).unwrap_or_default()
 }
 
 /// For an optional field that must have the right shape when present: a
