@@ -88,15 +88,16 @@ pub fn success(api: &'static str, answer: Answer, key: &str) -> Result<Answer, D
 }
 
 /// The body of a successful answer read leniently as `T` ([`json::parse`]:
-/// a missing or mistyped field is absent, and a body that is not JSON, as
-/// response and upload URLs answer, is an empty `T`); a failure as in [`success`].
+/// a missing or mistyped field is absent); a body that is not JSON is
+/// refused ([`incomplete`], with serde's reason, never the body), a failure
+/// as in [`success`].
 pub fn success_as<T: DeserializeOwned + Default>(
     api: &'static str,
     answer: Answer,
     key: &str,
 ) -> Result<T, DispatchError> {
     let answer = success(api, answer, key)?;
-    Ok(json::parse(&answer.body).unwrap_or_default())
+    json::parse(&answer.body).map_err(|err| incomplete(api, &format!("an answer that is not JSON: {err}")))
 }
 
 /// The refusal of an answer that succeeded but lacks what the caller needs
@@ -275,6 +276,57 @@ mod tests {
             resent.to_string(),
             "cannot deliver this reply: files: the request cannot be resent"
         );
+    }
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status: reqwest::StatusCode::from_u16(status).unwrap(),
+            headers: header::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_success_that_is_not_json_is_refused_and_other_json_is_empty() {
+        #[derive(Debug, Default, serde::Deserialize, PartialEq)]
+        struct Id {
+            id: json::Text,
+        }
+        let err = success_as::<Id>("posts", answer(200, "<html>"), "id").unwrap_err();
+        assert!(
+            matches!(&err, DispatchError::Rejected { status: 200, error, .. } if error.starts_with("an answer that is not JSON")),
+            "{err:?}"
+        );
+        assert_eq!(
+            success_as::<Id>("posts", answer(200, "[1]"), "id").unwrap(),
+            Id::default()
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_code_its_type_reads_else_a_code_like_body() {
+        #[derive(serde::Deserialize)]
+        struct Message {
+            message: String,
+        }
+        impl Refusal for Message {
+            fn code(self) -> Option<String> {
+                Some(self.message)
+            }
+        }
+        for (body, code) in [
+            (r#"{"message": "Not Found"}"#, "Not Found"),
+            (r#"["Not Found"]"#, "(error body withheld)"),
+            ("expired_url", "expired_url"),
+            ("see https://x.example/secret", "(error body withheld)"),
+        ] {
+            let err = accepted::<Message>("messages", answer(404, body)).unwrap_err();
+            assert!(
+                matches!(&err, DispatchError::Rejected { status: 404, error, .. } if error == code),
+                "{body}: {err:?}"
+            );
+        }
     }
 
     #[test]
