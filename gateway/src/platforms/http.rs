@@ -249,6 +249,11 @@ impl BearerApi {
     }
 }
 
+/// The value of header `name`, if it is text (for the IDs support asks for).
+pub fn header_text(headers: &header::HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
 /// `request` with `body` as `content_type`, if there is a body.
 pub fn with_body(request: RequestBuilder, content_type: &'static str, body: Option<&str>) -> RequestBuilder {
     match body {

@@ -300,6 +300,16 @@ pub fn markup_link<'a>(text: &'a str, stops: &str) -> Option<(&'a str, &'a str, 
     (allowed && !label.trim().is_empty()).then_some((label, url, close + 2 + end + 1))
 }
 
+/// `text` with the HTML entities Webex and Teams write in a message's
+/// plain text decoded (`&amp;` last, so `&amp;lt;` stays `&lt;`).
+pub fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// The file holding what did not fit, as written.
 pub fn rest_attachment(rest: String) -> Upload {
     Upload {

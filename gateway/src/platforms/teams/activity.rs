@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::platforms::json::{self, Text};
+use crate::platforms::rendering::unescape_html;
 
 use crate::model::ReplyContext;
 
@@ -167,13 +168,7 @@ pub fn command_text(activity: &Activity) -> String {
     for mention in &activity.bot_mentions {
         text = text.replace(mention.as_str(), " ");
     }
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
+    let text = unescape_html(&text.replace("&nbsp;", " "));
     text.split(|c: char| c.is_whitespace())
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()

@@ -142,11 +142,7 @@ impl ConnectorClient {
         let url = conversations_url(service_url, &[])?;
         self.post(API, &url, parameters)
             .await?
-            .ok_or(DispatchError::Rejected {
-                api: API,
-                status: StatusCode::OK.as_u16(),
-                error: "the answer carries no conversation id".to_owned(),
-            })
+            .ok_or_else(|| http::incomplete(API, "the answer carries no conversation id"))
     }
 
     /// POSTs `body`; returns the id of what the Connector created
@@ -180,8 +176,8 @@ impl ConnectorClient {
             answer = self.send(api, &method, url, body.as_deref(), &token).await?;
         }
         if !answer.status.is_success() {
-            let correlation_id = header_text(&answer.headers, "x-correlating-operationid");
-            let ms_cv = header_text(&answer.headers, "ms-cv");
+            let correlation_id = http::header_text(&answer.headers, "x-correlating-operationid");
+            let ms_cv = http::header_text(&answer.headers, "ms-cv");
             let mut error = error_code(&answer.text());
             if error.contains(token.as_str()) {
                 error = WITHHELD.to_owned();
@@ -297,10 +293,6 @@ fn id_of(text: &str) -> Option<String> {
     wire::object_or_empty::<wire::ResourceResponse>(text.as_bytes())
         .id
         .into_option()
-}
-
-fn header_text(headers: &header::HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -194,17 +194,12 @@ impl WebexClient {
 /// `trackingId` (which its support asks for) and refused.
 fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String, DispatchError> {
     if !answer.status.is_success() {
-        let tracking_id = answer
-            .headers
-            .get("trackingid")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| {
-                json::parse::<Refused>(&answer.body)
-                    .ok()?
-                    .tracking_id
-                    .into_option()
-            });
+        let tracking_id = http::header_text(&answer.headers, "trackingid").or_else(|| {
+            json::parse::<Refused>(&answer.body)
+                .ok()?
+                .tracking_id
+                .into_option()
+        });
         tracing::warn!(
             api,
             status = answer.status.as_u16(),
