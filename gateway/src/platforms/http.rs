@@ -64,26 +64,28 @@ pub fn refusal_code<R: Refusal>(body: &str) -> String {
 /// The answer if it is a success, else the platform's refusal with the
 /// error code its [`Refusal`] `R` names ([`refusal_code`]).
 pub fn accepted<R: Refusal>(api: &'static str, answer: Answer) -> Result<Answer, DispatchError> {
-    if answer.status.is_success() {
-        return Ok(answer);
-    }
-    Err(DispatchError::Rejected {
-        api,
-        status: answer.status.as_u16(),
-        error: refusal_code::<R>(&answer.text()),
-    })
+    refused_unless_success(api, answer, refusal_code::<R>)
 }
 
 /// [`accepted`] with the error code at `key` of the body ([`error_code`]),
 /// for the clients without a [`Refusal`] type of their own.
 pub fn success(api: &'static str, answer: Answer, key: &str) -> Result<Answer, DispatchError> {
+    refused_unless_success(api, answer, |body| error_code(body, key))
+}
+
+/// The answer if it is a success, else a refusal with the error `code` reads from the body.
+fn refused_unless_success(
+    api: &'static str,
+    answer: Answer,
+    code: impl FnOnce(&str) -> String,
+) -> Result<Answer, DispatchError> {
     if answer.status.is_success() {
         return Ok(answer);
     }
     Err(DispatchError::Rejected {
         api,
         status: answer.status.as_u16(),
-        error: error_code(&answer.text(), key),
+        error: code(&answer.text()),
     })
 }
 
