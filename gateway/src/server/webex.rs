@@ -40,6 +40,7 @@ use crate::{
     model::ReplyContext,
     platforms::asker::Asker,
     platforms::webex::{
+        client::FetchError,
         inbound::{self, BotIdentity, Triage, WebhookEvent},
         verify,
     },
@@ -190,10 +191,6 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             return None;
         }
     };
-    let failed = |what: &str, err: &dyn std::fmt::Display| {
-        tracing::error!(platform = name, error = %err, "cannot fetch the Webex {what}; event dropped");
-        app.metrics.request(name, ENDPOINT, "fetch_failed");
-    };
     let ignored = || app.metrics.request(name, ENDPOINT, "ignored");
     match inbound::triage(&event, &bot.person_id) {
         Triage::Ignore(reason) => {
@@ -202,11 +199,7 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             None
         }
         Triage::FetchMessage { id } => {
-            let message = client
-                .message(&id)
-                .await
-                .inspect_err(|err| failed("message", err))
-                .ok()?;
+            let message = fetched(app, name, "message", client.message(&id).await)?;
             if message.person_id == bot.person_id {
                 ignored();
                 return None;
@@ -222,11 +215,7 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             Some(pipeline::Step::Run(invocation))
         }
         Triage::FetchAttachmentAction { id } => {
-            let action = client
-                .attachment_action(&id)
-                .await
-                .inspect_err(|err| failed("card submission", err))
-                .ok()?;
+            let action = fetched(app, name, "card submission", client.attachment_action(&id).await)?;
             let answer = inbound::prompt_answer(&action)
                 .inspect_err(|err| {
                     tracing::info!(platform = name, error = %err, "a card submission that answers no chatops prompt; ignored");
@@ -246,6 +235,16 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             })
         }
     }
+}
+
+/// What was fetched, or `None` (logged and counted) when it could not be.
+fn fetched<T>(app: &App, name: &str, what: &str, fetched: Result<T, FetchError>) -> Option<T> {
+    fetched
+        .inspect_err(|err| {
+            tracing::error!(platform = name, error = %err, "cannot fetch the Webex {what}; event dropped");
+            app.metrics.request(name, ENDPOINT, "fetch_failed");
+        })
+        .ok()
 }
 
 /// Who acted in `event`'s organization, and where.
