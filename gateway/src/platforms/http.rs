@@ -153,6 +153,19 @@ impl BearerApi {
         }
     }
 
+    /// Sets how long one request may take.
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        BearerApi { timeout, ..self }
+    }
+
+    /// Caps each wait for `Retry-After` (tests use a short one).
+    pub fn with_max_retry_wait(self, max_retry_wait: Duration) -> Self {
+        BearerApi {
+            max_retry_wait,
+            ..self
+        }
+    }
+
     /// Makes a shorter `Retry-After` (Webex's `0`) count as `min`.
     pub fn with_min_retry_after(mut self, min: Duration) -> Self {
         self.min_retry_after = min;

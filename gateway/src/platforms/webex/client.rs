@@ -59,15 +59,17 @@ impl WebexClient {
     }
 
     /// Caps each wait for `Retry-After` (tests use a short one).
-    pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.api.max_retry_wait = wait;
-        self
+    pub fn with_max_retry_wait(self, wait: Duration) -> Self {
+        WebexClient {
+            api: self.api.with_max_retry_wait(wait),
+        }
     }
 
     /// Sets how long one request may take.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.api.timeout = timeout;
-        self
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        WebexClient {
+            api: self.api.with_timeout(timeout),
+        }
     }
 
     /// `GET /v1/people/me`: the bot's person ID and the names a mention of it shows.
