@@ -244,15 +244,21 @@ mod tests {
         for text in ["chatops access nautobot", "/chatops access   nautobot"] {
             let activity = activity(text);
             let parsed = parse("/", &activity::command_text(&activity));
-            let invocation = invocation("teams", &activity, parsed);
-            assert_eq!(invocation.command, "chatops", "{text}");
-            assert_eq!(invocation.subcommand, "access", "{text}");
-            assert_eq!(invocation.arguments, ["nautobot"], "{text}");
-            assert_eq!(invocation.organization.as_deref(), Some("t1"));
-            assert_eq!(invocation.channel.as_deref(), Some("19:c@thread.skype"));
-            assert_eq!(invocation.user.as_deref(), Some("aad-1"));
-            assert_eq!(invocation.user_name.as_deref(), Some("Megan"));
-            assert_eq!(invocation.reply.thread.as_deref(), Some("a1"));
+            let expected = Invocation {
+                platform: "teams".into(),
+                platform_type: PlatformType::Msteams,
+                organization: Some("t1".into()),
+                channel: Some("19:c@thread.skype".into()),
+                user: Some("aad-1".into()),
+                user_name: Some("Megan".into()),
+                command: "chatops".into(),
+                subcommand: "access".into(),
+                arguments: vec!["nautobot".into()],
+                menu_offset: 0,
+                reply: activity.reply_context(),
+            };
+            assert_eq!(invocation("teams", &activity, parsed), expected, "{text}");
+            assert_eq!(expected.reply.thread.as_deref(), Some("a1"));
         }
     }
 }
