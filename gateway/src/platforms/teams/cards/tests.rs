@@ -207,19 +207,18 @@ fn the_card_envelope_matches_the_captured_activity() {
 #[test]
 fn a_too_large_card_is_refused_with_a_sentence() {
     // A too long continuation: adaptive_card::tests.
-    let mut form_long = Form {
+    let form_long = Form {
         title: "t".into(),
-        fields: Vec::new(),
+        fields: (0..100)
+            .map(|i| Field {
+                label: format!("{i}{}", "l".repeat(400)),
+                kind: FieldKind::Text,
+                default: None,
+                optional: true,
+            })
+            .collect(),
         continuation: "tok".into(),
     };
-    form_long.fields = (0..100)
-        .map(|i| Field {
-            label: format!("{i}{}", "l".repeat(400)),
-            kind: FieldKind::Text,
-            default: None,
-            optional: true,
-        })
-        .collect();
     let err = form(&form_long).unwrap_err();
     assert!(err.to_string().contains("type the arguments"));
     assert!(
