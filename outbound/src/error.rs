@@ -123,6 +123,12 @@ pub fn error_code(body: &str, key: &str) -> String {
     {
         return code;
     }
+    code_or_withheld(body)
+}
+
+/// The body of an error answer if it looks like a code (`expired_url`);
+/// anything else, which might echo a URL, is withheld.
+pub fn code_or_withheld(body: &str) -> String {
     let body = body.trim();
     let code_like = !body.is_empty()
         && body.len() <= 100

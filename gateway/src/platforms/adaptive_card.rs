@@ -49,6 +49,11 @@ pub fn field_id(index: usize) -> String {
     format!("field-{index}")
 }
 
+/// `text`, or `fallback` when it is blank.
+fn unless_blank<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+    if text.trim().is_empty() { fallback } else { text }
+}
+
 /// An element as JSON. The elements here have string keys only, which is
 /// all that can make serializing fail.
 fn to_json(element: impl Serialize) -> Value {
@@ -169,16 +174,9 @@ pub fn choices(choices: &[Choice], max: usize) -> Vec<CardChoice<'_>> {
     choices
         .iter()
         .take(max)
-        .map(|c| {
-            let title = if c.label.trim().is_empty() {
-                &c.value
-            } else {
-                &c.label
-            };
-            CardChoice {
-                title: truncate(title, MAX_CHOICE_TITLE),
-                value: &c.value,
-            }
+        .map(|c| CardChoice {
+            title: truncate(unless_blank(&c.label, &c.value), MAX_CHOICE_TITLE),
+            value: &c.value,
         })
         .collect()
 }
@@ -256,11 +254,7 @@ pub struct PromptCard {
 /// page; a Cancel button answering [`CANCEL_VALUE`]. Every button carries the
 /// continuation. The continuation's length is the caller's to check.
 pub fn menu_card(menu: &Menu, version: &str) -> PromptCard {
-    let question = if menu.text.trim().is_empty() {
-        "Choose one:"
-    } else {
-        menu.text.trim()
-    };
+    let question = unless_blank(menu.text.trim(), "Choose one:");
     let token = menu.continuation.as_str();
     let mut body = vec![TextBlock::wrapped(&truncate(question, MAX_CARD_TEXT)).json()];
     let mut actions = Vec::new();
@@ -312,11 +306,7 @@ pub fn menu_card(menu: &Menu, version: &str) -> PromptCard {
 /// carrying the continuation and the number of fields, and a Cancel button
 /// answering [`CANCEL_VALUE`]. The continuation's length is the caller's to check.
 pub fn form_card(form: &Form, version: &str) -> PromptCard {
-    let title = if form.title.trim().is_empty() {
-        "Run a command"
-    } else {
-        form.title.trim()
-    };
+    let title = unless_blank(form.title.trim(), "Run a command");
     let token = form.continuation.as_str();
     let count = form.fields.len().to_string();
     let mut body = vec![
@@ -436,3 +426,6 @@ pub fn read_answer<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Result<Prompt
     };
     Ok(PromptAnswer { token, answers })
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

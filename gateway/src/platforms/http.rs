@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::platforms::response_url::ResponseUrls;
 use crate::platforms::{DispatchError, json};
 
-pub use chatops_outbound::{error_code, host_of};
+pub use chatops_outbound::{code_or_withheld, error_code, host_of};
 
 impl From<OutboundError> for DispatchError {
     fn from(err: OutboundError) -> Self {
@@ -46,29 +46,60 @@ pub async fn send(
     Ok(chatops_outbound::send(api, policy, build).await?)
 }
 
+/// A platform's error answer as a serde type of its client: the error code it names.
+pub trait Refusal: DeserializeOwned {
+    /// The code, if the answer names one.
+    fn code(self) -> Option<String>;
+}
+
+/// The error code of an error answer: what its [`Refusal`] `R` names when
+/// the body is a JSON object, else the body if it looks like a code
+/// ([`code_or_withheld`]).
+pub fn refusal_code<R: Refusal>(body: &str) -> String {
+    json::object::<R>(body.as_bytes())
+        .and_then(R::code)
+        .unwrap_or_else(|| code_or_withheld(body))
+}
+
 /// The answer if it is a success, else the platform's refusal with the
-/// error code at `key` of its body ([`error_code`]).
+/// error code its [`Refusal`] `R` names ([`refusal_code`]).
+pub fn accepted<R: Refusal>(api: &'static str, answer: Answer) -> Result<Answer, DispatchError> {
+    refused_unless_success(api, answer, refusal_code::<R>)
+}
+
+/// [`accepted`] with the error code at `key` of the body ([`error_code`]),
+/// for the clients without a [`Refusal`] type of their own.
 pub fn success(api: &'static str, answer: Answer, key: &str) -> Result<Answer, DispatchError> {
+    refused_unless_success(api, answer, |body| error_code(body, key))
+}
+
+/// The answer if it is a success, else a refusal with the error `code` reads from the body.
+fn refused_unless_success(
+    api: &'static str,
+    answer: Answer,
+    code: impl FnOnce(&str) -> String,
+) -> Result<Answer, DispatchError> {
     if answer.status.is_success() {
         return Ok(answer);
     }
     Err(DispatchError::Rejected {
         api,
         status: answer.status.as_u16(),
-        error: error_code(&answer.text(), key),
+        error: code(&answer.text()),
     })
 }
 
 /// The body of a successful answer read leniently as `T` ([`json::parse`]:
-/// a missing or mistyped field is absent, and a body that is not JSON, as
-/// response and upload URLs answer, is an empty `T`); a failure as in [`success`].
+/// a missing or mistyped field is absent); a body that is not JSON is
+/// refused ([`incomplete`], with serde's reason, never the body), a failure
+/// as in [`success`].
 pub fn success_as<T: DeserializeOwned + Default>(
     api: &'static str,
     answer: Answer,
     key: &str,
 ) -> Result<T, DispatchError> {
     let answer = success(api, answer, key)?;
-    Ok(json::parse(&answer.body).unwrap_or_default())
+    json::parse(&answer.body).map_err(|err| incomplete(api, &format!("an answer that is not JSON: {err}")))
 }
 
 /// The refusal of an answer that succeeded but lacks what the caller needs
@@ -119,6 +150,19 @@ impl BearerApi {
             max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
             default_retry_after,
             min_retry_after: Duration::ZERO,
+        }
+    }
+
+    /// Sets how long one request may take.
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        BearerApi { timeout, ..self }
+    }
+
+    /// Caps each wait for `Retry-After` (tests use a short one).
+    pub fn with_max_retry_wait(self, max_retry_wait: Duration) -> Self {
+        BearerApi {
+            max_retry_wait,
+            ..self
         }
     }
 
@@ -176,12 +220,7 @@ impl BearerApi {
         let body = body.map(Value::to_string);
         self.send(api, || {
             let request = self.authorized(self.http.request(method.clone(), url));
-            Some(match &body {
-                Some(body) => request
-                    .header(header::CONTENT_TYPE, content_type)
-                    .body(body.clone()),
-                None => request,
-            })
+            Some(with_body(request, content_type, body.as_deref()))
         })
         .await
     }
@@ -218,15 +257,25 @@ impl BearerApi {
         let body = body.to_string();
         let answer = self
             .send("response_url", || {
-                Some(
-                    self.http
-                        .post(url.clone())
-                        .header(header::CONTENT_TYPE, content_type)
-                        .body(body.clone()),
-                )
+                Some(with_body(self.http.post(url.clone()), content_type, Some(&body)))
             })
             .await?;
         success("response_url", answer, error_key).map(drop)
+    }
+}
+
+/// The value of header `name`, if it is text (for the IDs support asks for).
+pub fn header_text(headers: &header::HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// `request` with `body` as `content_type`, if there is a body.
+pub fn with_body(request: RequestBuilder, content_type: &'static str, body: Option<&str>) -> RequestBuilder {
+    match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.to_owned()),
+        None => request,
     }
 }
 
@@ -247,6 +296,57 @@ mod tests {
             resent.to_string(),
             "cannot deliver this reply: files: the request cannot be resent"
         );
+    }
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status: reqwest::StatusCode::from_u16(status).unwrap(),
+            headers: header::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_success_that_is_not_json_is_refused_and_other_json_is_empty() {
+        #[derive(Debug, Default, serde::Deserialize, PartialEq)]
+        struct Id {
+            id: json::Text,
+        }
+        let err = success_as::<Id>("posts", answer(200, "<html>"), "id").unwrap_err();
+        assert!(
+            matches!(&err, DispatchError::Rejected { status: 200, error, .. } if error.starts_with("an answer that is not JSON")),
+            "{err:?}"
+        );
+        assert_eq!(
+            success_as::<Id>("posts", answer(200, "[1]"), "id").unwrap(),
+            Id::default()
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_code_its_type_reads_else_a_code_like_body() {
+        #[derive(serde::Deserialize)]
+        struct Message {
+            message: String,
+        }
+        impl Refusal for Message {
+            fn code(self) -> Option<String> {
+                Some(self.message)
+            }
+        }
+        for (body, code) in [
+            (r#"{"message": "Not Found"}"#, "Not Found"),
+            (r#"["Not Found"]"#, "(error body withheld)"),
+            ("expired_url", "expired_url"),
+            ("see https://x.example/secret", "(error body withheld)"),
+        ] {
+            let err = accepted::<Message>("messages", answer(404, body)).unwrap_err();
+            assert!(
+                matches!(&err, DispatchError::Rejected { status: 404, error, .. } if error == code),
+                "{body}: {err:?}"
+            );
+        }
     }
 
     #[test]

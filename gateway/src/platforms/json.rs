@@ -75,9 +75,7 @@ impl<T> Default for List<T> {
 
 impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Value::Array(items) = Value::deserialize(deserializer)? else {
-            return Ok(List::default());
-        };
+        let items: Vec<Value> = Lenient::deserialize(deserializer)?.0.unwrap_or_default();
         Ok(List(
             items
                 .into_iter()
@@ -107,15 +105,24 @@ impl<T> Default for Members<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Members<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Value::Object(members) = Value::deserialize(deserializer)? else {
-            return Ok(Members::default());
-        };
+        let members: serde_json::Map<String, Value> =
+            Lenient::deserialize(deserializer)?.0.unwrap_or_default();
         Ok(Members(
             members
                 .into_iter()
                 .filter_map(|(name, value)| Some((name, T::deserialize(value).ok()?)))
                 .collect(),
         ))
+    }
+}
+
+/// A JSON object read as `T`: `None` when the body is not JSON, is JSON of
+/// another shape (a struct would otherwise also read an array, element by
+/// element), or is not a `T`.
+pub fn object<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    match serde_json::from_slice(body).ok()? {
+        object @ Value::Object(_) => T::deserialize(object).ok(),
+        _ => None,
     }
 }
 

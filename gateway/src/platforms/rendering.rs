@@ -7,6 +7,7 @@
 //! the shape, so that a change of wording or rule is made once.
 
 use crate::model::{Block, Image, Level, Message, Table};
+use crate::platforms::files::truncate;
 use crate::platforms::files::{Upload, file_name, table_text};
 
 /// The name of the file holding what did not fit in the message.
@@ -92,6 +93,151 @@ pub fn fence_lines(code: &str) -> String {
     format!("```\n{code}{guard}\n```")
 }
 
+/// The longest head of `text` of at most `max` bytes that ends on a character boundary.
+pub fn floor_boundary(text: &str, max: usize) -> usize {
+    if max >= text.len() {
+        return text.len();
+    }
+    (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0)
+}
+
+/// Splits `text` into pieces of at most `limit` bytes that concatenate back to
+/// it: at line ends where possible; a longer line is cut at its last space in
+/// the second half of the piece, else at a character boundary.
+pub fn split_lines(text: &str, limit: usize) -> Vec<&str> {
+    assert!(limit >= 4, "a piece must hold any character");
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        let mut line_start = end;
+        let line_end = end + line.len();
+        if line_end - start <= limit {
+            end = line_end;
+            continue;
+        }
+        if end > start {
+            pieces.push(&text[start..end]);
+            start = end;
+        }
+        // The line alone may still be too long: cut it.
+        while line_end - line_start > limit {
+            let head = &text[line_start..];
+            let max = floor_boundary(head, limit);
+            let cut = head[..max]
+                .rfind(' ')
+                .map(|space| space + 1)
+                .filter(|cut| *cut >= max / 2)
+                .unwrap_or(max);
+            pieces.push(&text[line_start..line_start + cut]);
+            line_start += cut;
+            start = line_start;
+        }
+        end = line_end;
+    }
+    if end > start {
+        pieces.push(&text[start..end]);
+    }
+    pieces
+}
+
+/// A platform's markdown: how text and code are escaped, and the bytes of
+/// one piece of each.
+#[derive(Clone, Copy, Debug)]
+pub struct Markdown {
+    /// Text with the model's light markup as the platform's markdown.
+    pub text: fn(&str) -> String,
+    /// Code as it goes between fences.
+    pub code: fn(&str) -> String,
+    /// Bytes of one piece of text.
+    pub text_bytes: usize,
+    /// Bytes of one piece of code, before its fences.
+    pub code_bytes: usize,
+}
+
+/// One piece of a message's markdown, in order.
+#[derive(Clone, Debug)]
+pub struct Piece {
+    /// The markdown: the heading, the level note, a piece of text or a
+    /// piece of code in its fences.
+    pub markdown: String,
+    /// What goes before it when it follows another piece in the same message.
+    pub glue: &'static str,
+    /// Its text as written, for a file holding the rest.
+    pub written: String,
+}
+
+impl Piece {
+    /// A piece of `markdown` after `glue`.
+    pub fn new(markdown: impl Into<String>, glue: &'static str, written: impl Into<String>) -> Self {
+        Piece {
+            markdown: markdown.into(),
+            glue,
+            written: written.into(),
+        }
+    }
+}
+
+/// What a message is made of, in order: [`Piece`]s of markdown, and the
+/// tables and images each platform shows its own way.
+pub enum Part<'a> {
+    /// The heading, the level note, text or code.
+    Markdown(Piece),
+    /// A table.
+    Table(&'a Table),
+    /// An image.
+    Image(&'a Image),
+}
+
+/// Hands `message` to `part` in order: its bold heading (the title with
+/// the level's marker, on one line, cut at 300 characters) or level note,
+/// its text and code blocks split at line ends into pieces of `markdown`'s
+/// sizes (blank ones left out, code fenced), its tables and its images.
+pub fn parts<'a>(
+    message: &'a Message,
+    style: &LevelStyle,
+    markdown: &Markdown,
+    mut part: impl FnMut(Part<'a>),
+) {
+    let opening = Opening::of(message, style);
+    let piece = |markdown: String, glue, written: &str| Part::Markdown(Piece::new(markdown, glue, written));
+    if let Some(title) = opening.title.map(str::trim) {
+        let heading = truncate(&format!("{}{title}", opening.marker).replace('\n', " "), 300);
+        part(piece(
+            format!("**{}**", (markdown.text)(&heading)),
+            "\n\n",
+            &format!("{title}\n"),
+        ));
+    } else if let Some(note) = opening.note {
+        part(piece(note.to_owned(), "\n\n", ""));
+    }
+    for (index, block) in message.blocks.iter().enumerate() {
+        match block {
+            Block::Text(body) => {
+                let Some(body) = opening.text(index, body) else {
+                    continue;
+                };
+                let rendered = (markdown.text)(&body);
+                for (n, text) in split_lines(&rendered, markdown.text_bytes)
+                    .into_iter()
+                    .enumerate()
+                {
+                    part(piece(text.to_owned(), if n == 0 { "\n\n" } else { "" }, text));
+                }
+            }
+            Block::Code(text) if !text.trim().is_empty() => {
+                let code = (markdown.code)(text.trim_end_matches('\n'));
+                for (n, code) in split_lines(&code, markdown.code_bytes).into_iter().enumerate() {
+                    part(piece(fence_lines(code), if n == 0 { "\n\n" } else { "\n" }, code));
+                }
+            }
+            Block::Code(_) => {}
+            Block::Table(table) => part(Part::Table(table)),
+            Block::Image(image) => part(Part::Image(image)),
+        }
+    }
+}
+
 /// A table too large to show, as a file named after `title`, with the
 /// sentence saying so. `heading` is the title as the platform shows it
 /// (`None`: "The table"), `shown_name` the file name as the platform shows it.
@@ -154,6 +300,16 @@ pub fn markup_link<'a>(text: &'a str, stops: &str) -> Option<(&'a str, &'a str, 
     (allowed && !label.trim().is_empty()).then_some((label, url, close + 2 + end + 1))
 }
 
+/// `text` with the HTML entities Webex and Teams write in a message's
+/// plain text decoded (`&amp;` last, so `&amp;lt;` stays `&lt;`).
+pub fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// The file holding what did not fit, as written.
 pub fn rest_attachment(rest: String) -> Upload {
     Upload {
@@ -180,7 +336,112 @@ pub fn check_state<E: StateTooLong>(continuation: &str, limit: usize) -> Result<
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[test]
+    fn split_lines_cuts_at_line_ends_within_the_limit() {
+        let text = "aaaa\nbbbb\ncccc\n";
+        assert_eq!(split_lines(text, 10), ["aaaa\nbbbb\n", "cccc\n"]);
+        assert_eq!(split_lines(text, 15), [text]);
+        // A long line is cut at a space in its second half, else anywhere.
+        assert_eq!(split_lines("aaa bbbbbb", 8), ["aaa ", "bbbbbb"]);
+        assert_eq!(split_lines("a bbbbbbbbbb", 8), ["a bbbbbb", "bbbb"]);
+        assert_eq!(split_lines("", 8), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn multi_byte_characters_are_never_cut() {
+        // "é" is 2 bytes, "€" 3, "😀" 4: no boundary falls on a multiple of the limit.
+        let line = "é€😀".repeat(100);
+        for limit in [4, 5, 7, 9, 10, 100] {
+            let pieces = split_lines(&line, limit);
+            assert_eq!(pieces.concat(), line);
+            for piece in &pieces {
+                assert!(piece.len() <= limit && !piece.is_empty(), "{limit}: {piece:?}");
+            }
+            // Every piece is as long as it can be (4 bytes of room at most are lost).
+            for piece in &pieces[..pieces.len() - 1] {
+                assert!(piece.len() + 4 > limit, "{limit}: {piece:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn split_lines_round_trips(text in any::<String>(), limit in 4usize..64) {
+            let pieces = split_lines(&text, limit);
+            prop_assert_eq!(pieces.concat(), text.clone());
+            for piece in pieces {
+                prop_assert!(!piece.is_empty() && piece.len() <= limit);
+            }
+        }
+    }
+
+    /// Teams' and Webex's bodies of `message` (activities, `POST
+    /// /v1/messages` bodies), each holding exactly its markdown.
+    fn teams_and_webex(message: &Message) -> [Vec<String>; 2] {
+        use crate::platforms::{teams, webex};
+        let teams = teams::cards::message(message).into_iter().map(|activity| {
+            let text = activity["text"].as_str().unwrap().to_owned();
+            let markdown = serde_json::json!({"type": "message", "textFormat": "markdown", "text": text});
+            assert_eq!(activity, markdown);
+            text
+        });
+        let webex = webex::cards::message(message);
+        assert!(webex.attachments.is_empty());
+        let webex = webex.bodies.into_iter().map(|body| {
+            let markdown = body["markdown"].as_str().unwrap().to_owned();
+            assert_eq!(body, serde_json::json!({ "markdown": markdown }));
+            markdown
+        });
+        [teams.collect(), webex.collect()]
+    }
+
+    #[test]
+    fn teams_and_webex_open_fence_and_flag_messages_alike() {
+        let code = |level, code: &str| Message {
+            level,
+            blocks: vec![Block::Code(code.into())],
+            ..Default::default()
+        };
+        let cases = [
+            (
+                Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"),
+                "**Devices**\n\n**bold** and `code` [docs](https://x.io)",
+            ),
+            (
+                Message::text(Level::Warning, "partial answer"),
+                "⚠️ partial answer",
+            ),
+            (
+                Message::text(Level::Warning, "partial").titled("Devices"),
+                "**⚠️ Devices**\n\npartial",
+            ),
+            (
+                Message::text(Level::Error, "refused").titled("Denied"),
+                "**❌ Denied**\n\nrefused",
+            ),
+            (Message::text(Level::Error, "failed"), "❌ failed"),
+            (code(Level::Error, "trace"), "❌ **Error**\n\n```\ntrace\n```"),
+            // Fences inside code are broken, with or without a last line end.
+            (
+                code(Level::Info, "a\n```\nb`\n"),
+                "```\na\n`\u{200B}``\nb`\u{200B}\n```",
+            ),
+            (
+                code(Level::Info, "a\n```\nb`"),
+                "```\na\n`\u{200B}``\nb`\u{200B}\n```",
+            ),
+            (Message::default(), "_(no output)_"),
+        ];
+        for (message, markdown) in cases {
+            for bodies in teams_and_webex(&message) {
+                assert_eq!(bodies, [markdown], "{message:?}");
+            }
+        }
+    }
 
     #[derive(Debug, PartialEq)]
     struct TooLong(usize, usize);

@@ -30,8 +30,9 @@ use super::{
 use chatops_crds::PlatformType;
 
 use crate::{
-    commands::{parse_slash, strip_command_prefix},
+    commands::{ParsedCommand, parse_slash, strip_command_prefix},
     model::Invocation,
+    platforms::asker::Asker,
     platforms::teams::{
         activity::{self, Activity, Triage},
         cards, verify,
@@ -143,11 +144,11 @@ impl Webhook for Messages {
         let step = match admitted.triaged {
             Triage::Command(text) => {
                 let prefix = &request.platform.settings.command_prefix;
-                pipeline::Step::Run(invocation(name, prefix, activity, &text))
+                pipeline::Step::Run(invocation(name, activity, parse(prefix, &text)))
             }
             Triage::Submit(value) | Triage::Execute(value) => match cards::prompt_answer(&value) {
                 Ok(answer) => pipeline::Step::Answer {
-                    origin: origin(name, activity),
+                    origin: invocation(name, activity, ParsedCommand::default()),
                     token: answer.token,
                     answers: answer.answers,
                 },
@@ -204,34 +205,23 @@ fn tell_busy(request: &Request<'_>, activity: &Activity, text: String) {
     );
 }
 
-/// Who answered a card, where, and how to reply; the command comes from the continuation.
-fn origin(name: &str, activity: &Activity) -> Invocation {
-    Invocation {
-        platform: name.to_owned(),
-        platform_type: chatops_crds::PlatformType::Msteams,
+/// Who acted, where, and how to reply; `parsed` is empty for a card's answer
+/// (its command comes from the continuation).
+fn invocation(name: &str, activity: &Activity, parsed: ParsedCommand) -> Invocation {
+    let asker = Asker {
         organization: activity.tenant.clone(),
         channel: Some(activity.grant_channel()),
-        user: Some(activity.user()),
+        user: activity.user(),
         user_name: activity.from_name.clone(),
-        command: String::new(),
-        subcommand: String::new(),
-        arguments: Vec::new(),
-        menu_offset: 0,
-        reply: activity.reply_context(),
-    }
+    };
+    asker.invocation(name, PlatformType::Msteams, parsed, activity.reply_context())
 }
 
-/// The invocation of a message's text (the bot's mention already removed):
-/// its first word the command (the platform's prefix, if typed, removed).
-fn invocation(name: &str, prefix: &str, activity: &Activity, text: &str) -> Invocation {
+/// A message's text (the bot's mention already removed) as a command: its
+/// first word the command (the platform's prefix, if typed, removed).
+fn parse(prefix: &str, text: &str) -> ParsedCommand {
     let (command, rest) = text.split_once(' ').unwrap_or((text, ""));
-    let parsed = parse_slash(strip_command_prefix(prefix, command), rest.trim());
-    Invocation {
-        command: parsed.command,
-        subcommand: parsed.subcommand,
-        arguments: parsed.arguments,
-        ..origin(name, activity)
-    }
+    parse_slash(strip_command_prefix(prefix, command), rest.trim())
 }
 
 #[cfg(test)]
@@ -253,15 +243,22 @@ mod tests {
     fn a_message_becomes_an_invocation_with_or_without_the_prefix() {
         for text in ["chatops access nautobot", "/chatops access   nautobot"] {
             let activity = activity(text);
-            let invocation = invocation("teams", "/", &activity, &activity::command_text(&activity));
-            assert_eq!(invocation.command, "chatops", "{text}");
-            assert_eq!(invocation.subcommand, "access", "{text}");
-            assert_eq!(invocation.arguments, ["nautobot"], "{text}");
-            assert_eq!(invocation.organization.as_deref(), Some("t1"));
-            assert_eq!(invocation.channel.as_deref(), Some("19:c@thread.skype"));
-            assert_eq!(invocation.user.as_deref(), Some("aad-1"));
-            assert_eq!(invocation.user_name.as_deref(), Some("Megan"));
-            assert_eq!(invocation.reply.thread.as_deref(), Some("a1"));
+            let parsed = parse("/", &activity::command_text(&activity));
+            let expected = Invocation {
+                platform: "teams".into(),
+                platform_type: PlatformType::Msteams,
+                organization: Some("t1".into()),
+                channel: Some("19:c@thread.skype".into()),
+                user: Some("aad-1".into()),
+                user_name: Some("Megan".into()),
+                command: "chatops".into(),
+                subcommand: "access".into(),
+                arguments: vec!["nautobot".into()],
+                menu_offset: 0,
+                reply: activity.reply_context(),
+            };
+            assert_eq!(invocation("teams", &activity, parsed), expected, "{text}");
+            assert_eq!(expected.reply.thread.as_deref(), Some("a1"));
         }
     }
 }

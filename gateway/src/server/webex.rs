@@ -36,9 +36,11 @@ use super::{
 use chatops_crds::PlatformType;
 
 use crate::{
-    commands::{parse_slash, strip_command_prefix},
-    model::{Invocation, ReplyContext},
+    commands::{ParsedCommand, parse_slash, strip_command_prefix},
+    model::ReplyContext,
+    platforms::asker::Asker,
     platforms::webex::{
+        client::FetchError,
         inbound::{self, BotIdentity, Triage, WebhookEvent},
         verify,
     },
@@ -189,10 +191,6 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             return None;
         }
     };
-    let failed = |what: &str, err: &dyn std::fmt::Display| {
-        tracing::error!(platform = name, error = %err, "cannot fetch the Webex {what}; event dropped");
-        app.metrics.request(name, ENDPOINT, "fetch_failed");
-    };
     let ignored = || app.metrics.request(name, ENDPOINT, "ignored");
     match inbound::triage(&event, &bot.person_id) {
         Triage::Ignore(reason) => {
@@ -201,40 +199,33 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
             None
         }
         Triage::FetchMessage { id } => {
-            let message = client
-                .message(&id)
-                .await
-                .inspect_err(|err| failed("message", err))
-                .ok()?;
+            let message = fetched(app, name, "message", client.message(&id).await)?;
             if message.person_id == bot.person_id {
                 ignored();
                 return None;
             }
-            Some(pipeline::Step::Run(invocation(
-                name,
-                &settings.command_prefix,
+            let asker = asker(
                 &event,
-                bot,
-                message,
-            )))
+                &message.room_id,
+                &message.person_id,
+                message.person_email.clone(),
+            );
+            let parsed = parse(&settings.command_prefix, bot, &message);
+            let invocation = asker.invocation(name, PlatformType::Webex, parsed, message.reply_context());
+            Some(pipeline::Step::Run(invocation))
         }
         Triage::FetchAttachmentAction { id } => {
-            let action = client
-                .attachment_action(&id)
-                .await
-                .inspect_err(|err| failed("card submission", err))
-                .ok()?;
+            let action = fetched(app, name, "card submission", client.attachment_action(&id).await)?;
             let answer = inbound::prompt_answer(&action)
                 .inspect_err(|err| {
                     tracing::info!(platform = name, error = %err, "a card submission that answers no chatops prompt; ignored");
                     ignored();
                 })
                 .ok()?;
-            let origin = origin(
+            let origin = asker(&event, &action.room_id, &action.person_id, None).invocation(
                 name,
-                &event,
-                &action.room_id,
-                &action.person_id,
+                PlatformType::Webex,
+                ParsedCommand::default(),
                 action.reply_context(),
             );
             Some(pipeline::Step::Answer {
@@ -246,51 +237,34 @@ async fn fetch(app: &App, runtime: &Runtime, name: &str, event: WebhookEvent) ->
     }
 }
 
-/// Who acted, where, and how to reply, with no command yet (a card's answer
-/// names its command only inside its continuation).
-fn origin(name: &str, event: &WebhookEvent, room: &str, person: &str, reply: ReplyContext) -> Invocation {
-    Invocation {
-        platform: name.to_owned(),
-        platform_type: PlatformType::Webex,
+/// What was fetched, or `None` (logged and counted) when it could not be.
+fn fetched<T>(app: &App, name: &str, what: &str, fetched: Result<T, FetchError>) -> Option<T> {
+    fetched
+        .inspect_err(|err| {
+            tracing::error!(platform = name, error = %err, "cannot fetch the Webex {what}; event dropped");
+            app.metrics.request(name, ENDPOINT, "fetch_failed");
+        })
+        .ok()
+}
+
+/// Who acted in `event`'s organization, and where.
+fn asker(event: &WebhookEvent, room: &str, person: &str, user_name: Option<String>) -> Asker {
+    Asker {
         organization: event.org_id.clone(),
         channel: Some(room.to_owned()),
-        user: Some(person.to_owned()),
-        user_name: None,
-        command: String::new(),
-        subcommand: String::new(),
-        arguments: Vec::new(),
-        menu_offset: 0,
-        reply,
+        user: person.to_owned(),
+        user_name,
     }
 }
 
-/// The invocation of a message: its text without the mention of the bot,
-/// its first word the command (the platform's prefix, if typed, removed).
-fn invocation(
-    name: &str,
-    prefix: &str,
-    event: &WebhookEvent,
-    bot: &BotIdentity,
-    message: inbound::ChatMessage,
-) -> Invocation {
-    let text = inbound::command_text(&message, bot);
+/// A message's text without the mention of the bot as a command: its first
+/// word the command (the platform's prefix, if typed, removed).
+fn parse(prefix: &str, bot: &BotIdentity, message: &inbound::ChatMessage) -> ParsedCommand {
+    let text = inbound::command_text(message, bot);
     let (command, rest) = text
         .split_once(char::is_whitespace)
         .unwrap_or((text.as_str(), ""));
-    let parsed = parse_slash(strip_command_prefix(prefix, command), rest.trim());
-    Invocation {
-        user_name: message.person_email.clone(),
-        command: parsed.command,
-        subcommand: parsed.subcommand,
-        arguments: parsed.arguments,
-        ..origin(
-            name,
-            event,
-            &message.room_id,
-            &message.person_id,
-            message.reply_context(),
-        )
-    }
+    parse_slash(strip_command_prefix(prefix, command), rest.trim())
 }
 
 #[cfg(test)]
@@ -322,7 +296,15 @@ mod tests {
             ("ChatOps Bot /chatops access nautobot", "group"),
             ("ChatOps: chatops access   nautobot", "group"),
         ] {
-            let invocation = invocation("webex", "/", &event(), &bot, message(text, room_type));
+            let message = message(text, room_type);
+            let asker = asker(
+                &event(),
+                &message.room_id,
+                &message.person_id,
+                message.person_email.clone(),
+            );
+            let parsed = parse("/", &bot, &message);
+            let invocation = asker.invocation("webex", PlatformType::Webex, parsed, message.reply_context());
             assert_eq!(invocation.command, "chatops", "{text}");
             assert_eq!(invocation.subcommand, "access", "{text}");
             assert_eq!(invocation.arguments, ["nautobot"], "{text}");

@@ -11,7 +11,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::platforms::json::Text;
+use crate::platforms::json::{self, Text};
+use crate::platforms::rendering::unescape_html;
 
 use crate::model::ReplyContext;
 
@@ -75,11 +76,7 @@ pub struct Activity {
 
 /// Reads an activity.
 pub fn parse(body: &[u8]) -> Result<Activity, ParseError> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| ParseError::NotJson)?;
-    if !value.is_object() {
-        return Err(ParseError::NotJson);
-    }
-    let wire = wire::Activity::deserialize(value).map_err(|_| ParseError::NotJson)?;
+    let wire: wire::Activity = json::object(body).ok_or(ParseError::NotJson)?;
     let (from, conversation) = (wire.from.or_empty(), wire.conversation.or_empty());
     let channel_data = wire.channel_data.or_empty();
     let recipient_id = wire.recipient.or_empty().id.into_option();
@@ -171,13 +168,7 @@ pub fn command_text(activity: &Activity) -> String {
     for mention in &activity.bot_mentions {
         text = text.replace(mention.as_str(), " ");
     }
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
+    let text = unescape_html(&text.replace("&nbsp;", " "));
     text.split(|c: char| c.is_whitespace())
         .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()

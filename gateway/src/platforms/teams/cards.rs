@@ -31,18 +31,19 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
-use crate::model::{Block, Form, Image, Menu, Message, Table};
-// The tests build messages of this through `use super::*`.
+use crate::model::{Form, Image, Menu, Message, Table};
+// The tests build messages of these through `use super::*`.
 #[cfg(test)]
-use crate::model::Level;
+use crate::model::{Block, Level};
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, AnswerError, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID,
     PROMPT_KEY, PromptAnswer, PromptError, field_id,
 };
 use crate::platforms::adaptive_card::{PromptCard, TextBlock, card, form_card, menu_card, read_answer};
 use crate::platforms::files::{table_text, truncate};
-use crate::platforms::rendering::{EMOJI_LEVELS, Opening, check_state, fence_lines as fence};
-use crate::platforms::webex::cards::split_lines;
+use crate::platforms::rendering::{
+    EMOJI_LEVELS, Markdown, Part, check_state, fence_lines as fence, parts, split_lines,
+};
 
 /// The size of an activity's text, as [`message_size`] measures it. Teams
 /// takes about 100 KB (measured as UTF-16); this keeps well within it.
@@ -162,45 +163,22 @@ impl Activities {
     }
 }
 
+/// Teams markdown: text and code pieces of at most [`PIECE_BYTES`].
+const MARKDOWN: Markdown = Markdown {
+    text: markdown,
+    code,
+    text_bytes: PIECE_BYTES,
+    code_bytes: PIECE_BYTES,
+};
+
 /// Renders a message as activity bodies to post in order.
 pub fn message(message: &Message) -> Vec<Value> {
-    let opening = Opening::of(message, &EMOJI_LEVELS);
     let mut out = Activities::default();
-
-    if let Some(title) = opening.title.map(str::trim) {
-        let heading = truncate(
-            &format!("{}{title}", opening.marker).replace('\n', " "),
-            MAX_TITLE_CHARS,
-        );
-        out.text(&format!("**{}**", markdown(&heading)), "\n\n");
-    } else if let Some(note) = opening.note {
-        out.text(note, "\n\n");
-    }
-
-    for (index, block) in message.blocks.iter().enumerate() {
-        match block {
-            Block::Text(body) => {
-                let Some(body) = opening.text(index, body) else {
-                    continue;
-                };
-                let rendered = markdown(&body);
-                for (n, piece) in split_lines(&rendered, PIECE_BYTES).into_iter().enumerate() {
-                    out.text(piece, if n == 0 { "\n\n" } else { "" });
-                }
-            }
-            Block::Code(text) => {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                let code = code(text.trim_end_matches('\n'));
-                for (n, piece) in split_lines(&code, PIECE_BYTES).into_iter().enumerate() {
-                    out.text(&fence(piece), if n == 0 { "\n\n" } else { "\n" });
-                }
-            }
-            Block::Table(table) => table_activities(table, &mut out),
-            Block::Image(image) => image_activity(image, &mut out),
-        }
-    }
+    parts(message, &EMOJI_LEVELS, &MARKDOWN, |part| match part {
+        Part::Markdown(piece) => out.text(&piece.markdown, piece.glue),
+        Part::Table(table) => table_activities(table, &mut out),
+        Part::Image(image) => image_activity(image, &mut out),
+    });
     out.finish()
 }
 

@@ -142,11 +142,7 @@ impl ConnectorClient {
         let url = conversations_url(service_url, &[])?;
         self.post(API, &url, parameters)
             .await?
-            .ok_or(DispatchError::Rejected {
-                api: API,
-                status: StatusCode::OK.as_u16(),
-                error: "the answer carries no conversation id".to_owned(),
-            })
+            .ok_or_else(|| http::incomplete(API, "the answer carries no conversation id"))
     }
 
     /// POSTs `body`; returns the id of what the Connector created
@@ -180,8 +176,8 @@ impl ConnectorClient {
             answer = self.send(api, &method, url, body.as_deref(), &token).await?;
         }
         if !answer.status.is_success() {
-            let correlation_id = header_text(&answer.headers, "x-correlating-operationid");
-            let ms_cv = header_text(&answer.headers, "ms-cv");
+            let correlation_id = http::header_text(&answer.headers, "x-correlating-operationid");
+            let ms_cv = http::header_text(&answer.headers, "ms-cv");
             let mut error = error_code(&answer.text());
             if error.contains(token.as_str()) {
                 error = WITHHELD.to_owned();
@@ -221,10 +217,7 @@ impl ConnectorClient {
                 .request(method.clone(), url)
                 .bearer_auth(token)
                 .header(header::ACCEPT, "application/json");
-            Some(match body {
-                Some(body) => request.header(header::CONTENT_TYPE, JSON).body(body.to_owned()),
-                None => request,
-            })
+            Some(http::with_body(request, JSON, body))
         })
         .await
     }
@@ -289,15 +282,10 @@ fn percent_encode(segment: &str) -> String {
     out
 }
 
-/// The Connector's `ErrorResponse` code (`{"error":{"code","message"}}`),
-/// else a code-like body; anything else is withheld.
+/// The Connector's `ErrorResponse` code (`{"error":{"code","message"}}`, or
+/// `{"error":"code"}`), else a code-like body; anything else is withheld.
 fn error_code(text: &str) -> String {
-    let answer: wire::ApiError = wire::object_or_empty(text.as_bytes());
-    answer
-        .error
-        .0
-        .and_then(|error| error.code.into_option())
-        .unwrap_or_else(|| http::error_code(text, "error"))
+    http::refusal_code::<wire::ApiError>(text)
 }
 
 /// `ResourceResponse.id`, if the answer has one.
@@ -305,10 +293,6 @@ fn id_of(text: &str) -> Option<String> {
     wire::object_or_empty::<wire::ResourceResponse>(text.as_bytes())
         .id
         .into_option()
-}
-
-fn header_text(headers: &header::HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@
 use serde_json::{Value, json};
 
 use super::{cards, client::ConnectorClient};
-use crate::model::{Prompt, Reply, ReplyContext};
+use crate::model::{Level, Message, Prompt, Reply, ReplyContext};
+use crate::platforms::asker::Warn;
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Told in the channel when a private answer cannot be delivered.
@@ -130,6 +131,14 @@ impl TeamsDispatcher {
     }
 }
 
+impl Warn for TeamsDispatcher {
+    /// In the conversation of `to`, where the prompt would have been.
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
+        let warning = cards::message(&Message::text(Level::Warning, text));
+        self.send_all(&self.target(to)?, warning).await
+    }
+}
+
 impl Dispatcher for TeamsDispatcher {
     async fn send(&self, to: &ReplyContext, reply: &Reply) -> Result<(), DispatchError> {
         let target = self.target(to)?;
@@ -140,10 +149,7 @@ impl Dispatcher for TeamsDispatcher {
                     Ok(private) => private,
                     Err(err) => {
                         tracing::warn!(error = %err, "cannot open a private Teams chat; the user is told");
-                        let note = cards::message(&crate::model::Message::text(
-                            crate::model::Level::Warning,
-                            NO_PRIVATE_CHAT,
-                        ));
+                        let note = cards::message(&Message::text(Level::Warning, NO_PRIVATE_CHAT));
                         if let Err(told) = self.send_all(&target, note).await {
                             tracing::warn!(error = %told, "could not tell the user either");
                         }
@@ -160,17 +166,7 @@ impl Dispatcher for TeamsDispatcher {
                 };
                 match card {
                     Ok(card) => self.post(&target, card).await,
-                    Err(err) => {
-                        let why = err.to_string();
-                        let sorry = crate::model::Message::text(
-                            crate::model::Level::Warning,
-                            format!("Sorry, {why}."),
-                        );
-                        if let Err(told) = self.send_all(&target, cards::message(&sorry)).await {
-                            tracing::warn!(error = %told, "could not tell the user why the prompt failed");
-                        }
-                        Err(DispatchError::Unsupported(why))
-                    }
+                    Err(err) => Err(self.refuse(to, err.to_string()).await),
                 }
             }
         }
@@ -199,7 +195,7 @@ mod tests {
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     use super::*;
-    use crate::model::{Choice, Level, Menu, Message};
+    use crate::model::{Choice, Menu};
     use crate::platforms::teams::token::TokenSource;
     use crate::runtime::PlatformKind;
 

@@ -331,31 +331,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn multi_tenant_asks_botframework_com_with_the_documented_form() {
-        let documented = post()
-            .and(path("/botframework.com/oauth2/v2.0/token"))
-            .and(header("content-type", "application/x-www-form-urlencoded"))
-            .and(body_string(form_body()));
-        let server = login(documented, 3600, 1).await;
-        let tokens = source(&server, None);
-        assert_eq!(tokens.token().await.unwrap(), "token-1");
-        assert_eq!(tokens.token().await.unwrap(), "token-1");
-        assert_eq!(tokens.clone().token().await.unwrap(), "token-1");
-    }
-
-    #[tokio::test]
-    async fn single_tenant_asks_its_tenant() {
-        let tenant_url = post()
-            .and(path(format!("/{TENANT}/oauth2/v2.0/token")))
-            .and(body_string(form_body()));
-        let server = login(tenant_url, 3600, 1).await;
-        let tokens = source(&server, Some(TENANT));
-        assert_eq!(tokens.token().await.unwrap(), "token-1");
-        assert!(
-            tokens
-                .token_url()
-                .ends_with(&format!("/{TENANT}/oauth2/v2.0/token"))
-        );
+    async fn each_tenant_is_asked_once_with_the_documented_form() {
+        // A multi-tenant bot asks botframework.com; a single-tenant one, its tenant.
+        for (tenant, segment) in [(None, MULTI_TENANT), (Some(TENANT), TENANT)] {
+            let token_path = format!("/{segment}/oauth2/v2.0/token");
+            let documented = post()
+                .and(path(token_path.as_str()))
+                .and(header("content-type", "application/x-www-form-urlencoded"))
+                .and(body_string(form_body()));
+            let server = login(documented, 3600, 1).await;
+            let tokens = source(&server, tenant);
+            assert_eq!(tokens.token().await.unwrap(), "token-1");
+            assert_eq!(tokens.token().await.unwrap(), "token-1");
+            assert_eq!(tokens.clone().token().await.unwrap(), "token-1");
+            assert!(tokens.token_url().ends_with(&token_path));
+        }
     }
 
     #[tokio::test]

@@ -10,7 +10,8 @@
 use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 
-use crate::platforms::json::{Lenient, Text};
+use crate::platforms::http::Refusal;
+use crate::platforms::json::{self, Lenient, Text};
 
 /// A JSON object read as `T`: absent when it is not an object (a struct
 /// would otherwise also read an array, element by element).
@@ -40,7 +41,7 @@ pub(super) fn object<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, ser
 
 /// A document read as `T`, empty when it is not JSON or not an object.
 pub(super) fn object_or_empty<T: DeserializeOwned + Default>(bytes: &[u8]) -> T {
-    object(bytes).ok().flatten().unwrap_or_default()
+    json::object(bytes).unwrap_or_default()
 }
 
 /// For an optional field that must have the right shape when present: a
@@ -168,18 +169,36 @@ pub(super) struct TokenError {
     pub error_codes: Lenient<Vec<Lenient<u64>>>,
 }
 
-/// The Bot Connector's `ErrorResponse`: `{"error":{"code","message"}}`.
+/// The Bot Connector's `ErrorResponse`: `{"error":{"code","message"}}`, or
+/// a bare `{"error":"code"}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct ApiError {
-    pub error: Object<ErrorBody>,
+    error: Lenient<ErrorField>,
 }
 
-/// The `error` of an [`ApiError`].
+/// The `error` of an [`ApiError`]: a code, or an object with one.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ErrorField {
+    Code(String),
+    // Any other shape: only an object's non-empty `code` counts.
+    Body(Object<ErrorBody>),
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(super) struct ErrorBody {
-    pub code: Text,
+struct ErrorBody {
+    code: Text,
+}
+
+impl Refusal for ApiError {
+    fn code(self) -> Option<String> {
+        match self.error.0? {
+            ErrorField::Code(code) => Some(code),
+            ErrorField::Body(body) => body.0?.code.into_option(),
+        }
+    }
 }
 
 /// The Bot Connector's `ResourceResponse`: the id of what was created.

@@ -13,10 +13,10 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Block, Form, Menu, Message, ReplyContext, Table};
-// The tests build prompts of these through `use super::*`.
+use crate::model::{Form, Menu, Message, ReplyContext, Table};
+// The tests build messages of these through `use super::*`.
 #[cfg(test)]
-use crate::model::{Choice, Field, FieldKind, Level};
+use crate::model::{Block, Level};
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID, PROMPT_KEY,
     PromptError, field_id,
@@ -26,8 +26,8 @@ pub use crate::platforms::files::Upload;
 use crate::platforms::files::{table_text, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    EMOJI_LEVELS, Opening, check_state, fence_lines as fence, image_attachment, rest_attachment,
-    table_attachment,
+    EMOJI_LEVELS, Markdown, Part, Piece, check_state, fence_lines as fence, floor_boundary, image_attachment,
+    parts, rest_attachment, table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`.
@@ -93,117 +93,24 @@ fn code(text: &str) -> String {
     text.replace("```", "`\u{200B}``")
 }
 
-/// The longest head of `text` of at most `max` bytes that ends on a character boundary.
-fn floor_boundary(text: &str, max: usize) -> usize {
-    if max >= text.len() {
-        return text.len();
-    }
-    (0..=max).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0)
-}
-
-/// Splits `text` into pieces of at most `limit` bytes that concatenate back to
-/// it: at line ends where possible; a longer line is cut at its last space in
-/// the second half of the piece, else at a character boundary.
-pub fn split_lines(text: &str, limit: usize) -> Vec<&str> {
-    assert!(limit >= 4, "a piece must hold any character");
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut end = 0;
-    for line in text.split_inclusive('\n') {
-        let mut line_start = end;
-        let line_end = end + line.len();
-        if line_end - start <= limit {
-            end = line_end;
-            continue;
-        }
-        if end > start {
-            pieces.push(&text[start..end]);
-            start = end;
-        }
-        // The line alone may still be too long: cut it.
-        while line_end - line_start > limit {
-            let head = &text[line_start..];
-            let max = floor_boundary(head, limit);
-            let cut = head[..max]
-                .rfind(' ')
-                .map(|space| space + 1)
-                .filter(|cut| *cut >= max / 2)
-                .unwrap_or(max);
-            pieces.push(&text[line_start..line_start + cut]);
-            line_start += cut;
-            start = line_start;
-        }
-        end = line_end;
-    }
-    if end > start {
-        pieces.push(&text[start..end]);
-    }
-    pieces
-}
-
-/// One piece of markdown on its way into a body.
-struct Piece {
-    /// The markdown, within [`MAX_MESSAGE_BYTES`].
-    markdown: String,
-    /// What goes before it when it follows another piece in the same body.
-    glue: &'static str,
-    /// Its text as written, for the rest file.
-    written: String,
-}
-
-impl Piece {
-    fn new(markdown: impl Into<String>, glue: &'static str, written: impl Into<String>) -> Self {
-        Piece {
-            markdown: markdown.into(),
-            glue,
-            written: written.into(),
-        }
-    }
-}
+/// Webex markdown: text pieces of at most [`MAX_MESSAGE_BYTES`], and code
+/// pieces that fit one in their fences.
+const MARKDOWN: Markdown = Markdown {
+    text: markdown,
+    code,
+    text_bytes: MAX_MESSAGE_BYTES,
+    code_bytes: MAX_MESSAGE_BYTES - FENCE_BYTES,
+};
 
 /// Renders a message into bodies and files.
 pub fn message(message: &Message) -> RenderedMessage {
-    let opening = Opening::of(message, &EMOJI_LEVELS);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut attachments = Vec::new();
-    let limit = MAX_MESSAGE_BYTES;
-
-    if let Some(title) = opening.title.map(str::trim) {
-        let heading = truncate(&format!("{}{title}", opening.marker).replace('\n', " "), 300);
-        pieces.push(Piece::new(
-            format!("**{}**", markdown(&heading)),
-            "\n\n",
-            format!("{title}\n"),
-        ));
-    } else if let Some(note) = opening.note {
-        pieces.push(Piece::new(note.to_owned(), "\n\n", String::new()));
-    }
-
-    for (index, block) in message.blocks.iter().enumerate() {
-        match block {
-            Block::Text(body) => {
-                let Some(body) = opening.text(index, body) else {
-                    continue;
-                };
-                let rendered = markdown(&body);
-                for (n, piece) in split_lines(&rendered, limit).into_iter().enumerate() {
-                    pieces.push(Piece::new(
-                        piece.to_owned(),
-                        if n == 0 { "\n\n" } else { "" },
-                        piece.to_owned(),
-                    ));
-                }
-            }
-            Block::Code(text) => {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                code_pieces(&code(text.trim_end_matches('\n')), &mut pieces);
-            }
-            Block::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
-            Block::Image(image) => attachments.push(image_attachment(image, markdown)),
-        }
-    }
+    parts(message, &EMOJI_LEVELS, &MARKDOWN, |part| match part {
+        Part::Markdown(piece) => pieces.push(piece),
+        Part::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
+        Part::Image(image) => attachments.push(image_attachment(image, markdown)),
+    });
 
     let (mut bodies, rest) = pack(pieces);
     if let Some(rest) = rest {
@@ -218,20 +125,6 @@ pub fn message(message: &Message) -> RenderedMessage {
             .map(|markdown| json!({ "markdown": markdown }))
             .collect(),
         attachments,
-    }
-}
-
-/// Code split at line ends into fenced pieces that each fit a message.
-fn code_pieces(text: &str, pieces: &mut Vec<Piece>) {
-    for (n, piece) in split_lines(text, MAX_MESSAGE_BYTES - FENCE_BYTES)
-        .into_iter()
-        .enumerate()
-    {
-        pieces.push(Piece::new(
-            fence(piece),
-            if n == 0 { "\n\n" } else { "\n" },
-            piece.to_owned(),
-        ));
     }
 }
 

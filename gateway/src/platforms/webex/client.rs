@@ -17,7 +17,7 @@ use super::inbound::{self, AttachmentAction, BotIdentity, ChatMessage};
 use crate::platforms::DispatchError;
 use crate::platforms::files::Upload;
 use crate::platforms::http::{self, BearerApi};
-use crate::platforms::json::{self, List, Text};
+use crate::platforms::json::{self, Lenient, List, Text};
 
 pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
 /// The wait when a 429 comes without a usable `Retry-After` (Webex's advice).
@@ -59,15 +59,17 @@ impl WebexClient {
     }
 
     /// Caps each wait for `Retry-After` (tests use a short one).
-    pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.api.max_retry_wait = wait;
-        self
+    pub fn with_max_retry_wait(self, wait: Duration) -> Self {
+        WebexClient {
+            api: self.api.with_max_retry_wait(wait),
+        }
     }
 
     /// Sets how long one request may take.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.api.timeout = timeout;
-        self
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        WebexClient {
+            api: self.api.with_timeout(timeout),
+        }
     }
 
     /// `GET /v1/people/me`: the bot's person ID and the names a mention of it shows.
@@ -194,17 +196,12 @@ impl WebexClient {
 /// `trackingId` (which its support asks for) and refused.
 fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String, DispatchError> {
     if !answer.status.is_success() {
-        let tracking_id = answer
-            .headers
-            .get("trackingid")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| {
-                json::parse::<Refused>(&answer.body)
-                    .ok()?
-                    .tracking_id
-                    .into_option()
-            });
+        let tracking_id = http::header_text(&answer.headers, "trackingid").or_else(|| {
+            json::parse::<Refused>(&answer.body)
+                .ok()?
+                .tracking_id
+                .into_option()
+        });
         tracing::warn!(
             api,
             status = answer.status.as_u16(),
@@ -212,7 +209,7 @@ fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String
             "Webex API error"
         );
     }
-    Ok(http::success(api, answer, "message")?.text())
+    Ok(http::accepted::<Refused>(api, answer)?.text())
 }
 
 /// The content type of an uploaded file, by its extension.
@@ -256,11 +253,18 @@ struct Created {
     id: Text,
 }
 
-/// An error answer: `trackingId` when the header is missing.
+/// An error answer: its `message`, and `trackingId` when the header is missing.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct Refused {
+    message: Lenient<String>,
     tracking_id: Text,
+}
+
+impl http::Refusal for Refused {
+    fn code(self) -> Option<String> {
+        self.message.0
+    }
 }
 
 /// `GET /v1/webhooks`.

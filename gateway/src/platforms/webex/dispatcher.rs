@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::{cards, client::WebexClient};
 use crate::model::{Level, Message, Prompt, Reply, ReplyContext};
+use crate::platforms::asker::Warn;
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// The Webex dispatcher of one ChatPlatform.
@@ -54,23 +55,17 @@ impl WebexDispatcher {
     ) -> Result<(), DispatchError> {
         let card = match card {
             Ok(card) => card,
-            Err(err) => {
-                let why = err.to_string();
-                self.tell(to, &format!("Sorry, {why}.")).await;
-                return Err(DispatchError::Unsupported(why));
-            }
+            Err(err) => return Err(self.refuse(to, err.to_string()).await),
         };
         let body = address(&card, to, false)?;
         self.client.create_message(&body).await.map(drop)
     }
+}
 
-    /// A private warning for the asker; a failure is logged, as there is no one left to tell.
-    async fn tell(&self, to: &ReplyContext, text: &str) {
-        let mut message = Message::text(Level::Warning, text);
-        message.private = true;
-        if let Err(err) = self.send_message(to, &message).await {
-            tracing::warn!(error = %err, "could not tell the user why the prompt failed");
-        }
+impl Warn for WebexDispatcher {
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
+        self.send_message(to, &Message::text(Level::Warning, text).privately())
+            .await
     }
 }
 

@@ -23,6 +23,7 @@ use crate::model::ReplyContext;
 use crate::platforms::adaptive_card::{AnswerError, read_answer};
 pub use crate::platforms::adaptive_card::{MAX_FORM_FIELDS, PromptAnswer};
 use crate::platforms::json::Text;
+use crate::platforms::rendering::unescape_html;
 
 /// Why a verified body could not be read. Short reasons, safe to answer with
 /// (as a 400) or to log: none echoes the body.
@@ -402,14 +403,6 @@ fn strip_tags(html: &str) -> String {
         }
     }
     out
-}
-
-fn unescape_html(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The UUID at the end of a Webex ID (`ciscospark://us/PEOPLE/{uuid}`, base64-encoded).

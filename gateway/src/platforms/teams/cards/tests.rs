@@ -1,7 +1,8 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::model::{Choice, Field, FieldKind};
+use crate::model::{Field, FieldKind};
+use crate::platforms::adaptive_card::tests::menu_of;
 
 fn texts(activities: &[Value]) -> Vec<&str> {
     activities.iter().filter_map(|a| a["text"].as_str()).collect()
@@ -48,41 +49,6 @@ fn table(rows: usize, width: usize) -> Table {
     }
 }
 
-fn menu_of(choices: usize, next: Option<usize>) -> Menu {
-    Menu {
-        text: "Which device?".to_owned(),
-        choices: (0..choices).map(|i| Choice::same(format!("dev-{i}"))).collect(),
-        next_offset: next,
-        continuation: "tok.sig".to_owned(),
-    }
-}
-
-/// The activity value Teams sends when `button` is pressed with `inputs`:
-/// the button's data object merged with the inputs (unless it submits none).
-fn submit_value(activity: &Value, button: &str, inputs: Value) -> Value {
-    let actions = activity["attachments"][0]["content"]["actions"]
-        .as_array()
-        .unwrap();
-    let action = actions.iter().find(|a| a["title"] == button).expect("the button");
-    assert_eq!(action["type"], "Action.Submit");
-    let mut value = action["data"].as_object().expect("object data").clone();
-    if action.get("associatedInputs").is_none() {
-        value.extend(inputs.as_object().unwrap().clone());
-    }
-    Value::Object(value)
-}
-
-#[test]
-fn a_short_message_is_one_markdown_activity_with_a_bold_title() {
-    let activities =
-        message(&Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"));
-    assert_eq!(
-        activities,
-        [json!({"type": "message", "textFormat": "markdown",
-            "text": "**Devices**\n\n**bold** and `code` [docs](https://x.io)"})]
-    );
-}
-
 #[test]
 fn angle_brackets_are_escaped_so_no_mention_or_tag_is_injected() {
     let activities = of_blocks(vec![
@@ -99,28 +65,8 @@ fn angle_brackets_are_escaped_so_no_mention_or_tag_is_injected() {
 }
 
 #[test]
-fn warnings_and_errors_are_marked() {
-    let warning = message(&Message::text(Level::Warning, "partial answer"));
-    assert_eq!(texts(&warning), ["⚠️ partial answer"]);
-    let error = message(&Message::text(Level::Error, "refused").titled("Denied"));
-    assert_eq!(texts(&error), ["**❌ Denied**\n\nrefused"]);
-    let code_only = message(&Message {
-        level: Level::Error,
-        blocks: vec![Block::Code("trace".to_owned())],
-        ..Default::default()
-    });
-    assert_eq!(texts(&code_only), ["❌ **Error**\n\n```\ntrace\n```"]);
-}
-
-#[test]
-fn code_is_fenced_and_fences_inside_are_broken() {
-    let activities = of_blocks(vec![Block::Code("a\n```\nb`\n".to_owned())]);
-    assert_eq!(texts(&activities), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
-}
-
-#[test]
-fn an_empty_message_says_so() {
-    assert_eq!(texts(&message(&Message::default())), ["_(no output)_"]);
+fn typing_is_an_activity_of_its_own() {
+    // Messages' openings, fences and "(no output)": rendering::tests.
     assert_eq!(typing(), json!({"type": "typing"}));
 }
 
@@ -239,35 +185,6 @@ fn a_megabyte_of_text_stays_within_the_limits_and_is_cut() {
 }
 
 #[test]
-fn a_menu_is_a_card_whose_buttons_carry_the_continuation_in_object_data() {
-    let activity = menu(&menu_of(3, Some(99))).unwrap();
-    assert_within_limits(std::slice::from_ref(&activity));
-    assert_eq!(activity["summary"], "Which device?");
-    let content = &activity["attachments"][0]["content"];
-    let input = &content["body"][1];
-    assert_eq!(input["type"], "Input.ChoiceSet");
-    assert_eq!(input["id"], MENU_INPUT_ID);
-    assert_eq!(input["style"], "compact");
-    assert_eq!(input["choices"][2], json!({"title": "dev-2", "value": "dev-2"}));
-    let actions = content["actions"].as_array().unwrap();
-    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert_eq!(titles, ["Choose", "Next page", "Cancel"]);
-    for action in actions {
-        assert_eq!(action["data"][CONTINUATION_KEY], "tok.sig");
-        assert_eq!(action["data"][PROMPT_KEY], "menu");
-    }
-    assert_eq!(actions[1]["data"][ANSWER_KEY], format!("{MORE_PREFIX}99"));
-    assert_eq!(actions[2]["data"][ANSWER_KEY], CANCEL_VALUE);
-    // A full page of choices still fits.
-    let full = menu(&menu_of(MAX_CHOICES + 5, None)).unwrap();
-    let choices = full["attachments"][0]["content"]["body"][1]["choices"]
-        .as_array()
-        .unwrap()
-        .len();
-    assert_eq!(choices, MAX_CHOICES);
-}
-
-#[test]
 fn the_card_envelope_matches_the_captured_activity() {
     // The body of vectors/teams.json `outbound.reply_to_activity`, as captured from the Python
     // `ConnectorClient` (addressing left out).
@@ -288,88 +205,22 @@ fn the_card_envelope_matches_the_captured_activity() {
 }
 
 #[test]
-fn a_form_is_a_card_with_one_labelled_input_per_field() {
-    let activity = form(&Form {
-        title: "Change status".to_owned(),
-        fields: vec![
-            Field {
-                label: "Device".to_owned(),
-                kind: FieldKind::Text,
-                default: Some("ams01".to_owned()),
-                optional: false,
-            },
-            Field {
-                label: "Status".to_owned(),
-                kind: FieldKind::Select(vec![Choice::same("Active"), Choice::same("Planned")]),
-                default: Some("Planned".to_owned()),
-                optional: true,
-            },
-        ],
-        continuation: "tok.sig".to_owned(),
-    })
-    .unwrap();
-    let content = &activity["attachments"][0]["content"];
-    assert_eq!(content["body"][0]["text"], "Change status");
-    let device = &content["body"][1];
-    assert_eq!(device["type"], "Input.Text");
-    assert_eq!(device["id"], "field-0");
-    assert_eq!(device["label"], "Device");
-    assert_eq!(device["isRequired"], true);
-    assert_eq!(device["value"], "ams01");
-    let status = &content["body"][2];
-    assert_eq!(status["type"], "Input.ChoiceSet");
-    assert_eq!(status["id"], "field-1");
-    assert_eq!(status["isRequired"], false);
-    assert_eq!(status["value"], "Planned");
-    let actions = content["actions"].as_array().unwrap();
-    assert_eq!(actions[0]["title"], "Run");
-    assert_eq!(actions[0]["data"][FIELDS_KEY], "2");
-    assert_eq!(actions[1]["title"], "Cancel");
-    assert!(actions.iter().all(|a| a["data"][CONTINUATION_KEY] == "tok.sig"));
-
-    // Answers come back in field order; an optional field left out is "".
-    let answer = prompt_answer(&submit_value(&activity, "Run", json!({"field-0": "ams02"}))).unwrap();
-    assert_eq!(
-        answer,
-        PromptAnswer {
-            token: "tok.sig".into(),
-            answers: vec!["ams02".into(), "".into()]
-        }
-    );
-    let answer = prompt_answer(&submit_value(
-        &activity,
-        "Run",
-        json!({"field-1": "Active", "field-0": "x"}),
-    ))
-    .unwrap();
-    assert_eq!(answer.answers, ["x", "Active"]);
-    let cancelled = prompt_answer(&submit_value(&activity, "Cancel", json!({"field-0": "y"}))).unwrap();
-    assert_eq!(cancelled.answers, [CANCEL_VALUE]);
-}
-
-#[test]
-fn a_too_long_continuation_or_too_large_card_is_refused_with_a_sentence() {
-    let mut long = menu_of(1, None);
-    long.continuation = "x".repeat(MAX_CONTINUATION_CHARS + 1);
-    let err = menu(&long).unwrap_err();
-    assert!(matches!(err, PromptError::StateTooLong { .. }));
-    assert!(err.to_string().contains("type the arguments"));
-    let mut form_long = Form {
+fn a_too_large_card_is_refused_with_a_sentence() {
+    // A too long continuation: adaptive_card::tests.
+    let form_long = Form {
         title: "t".into(),
-        fields: Vec::new(),
-        continuation: long.continuation,
+        fields: (0..100)
+            .map(|i| Field {
+                label: format!("{i}{}", "l".repeat(400)),
+                kind: FieldKind::Text,
+                default: None,
+                optional: true,
+            })
+            .collect(),
+        continuation: "tok".into(),
     };
-    assert!(form(&form_long).is_err());
-    form_long.continuation = "tok".into();
-    form_long.fields = (0..100)
-        .map(|i| Field {
-            label: format!("{i}{}", "l".repeat(400)),
-            kind: FieldKind::Text,
-            default: None,
-            optional: true,
-        })
-        .collect();
     let err = form(&form_long).unwrap_err();
+    assert!(err.to_string().contains("type the arguments"));
     assert!(
         matches!(
             err,
@@ -379,27 +230,6 @@ fn a_too_long_continuation_or_too_large_card_is_refused_with_a_sentence() {
             }
         ),
         "{err:?}"
-    );
-}
-
-#[test]
-fn menu_answers_round_trip() {
-    let activity = menu(&menu_of(3, Some(99))).unwrap();
-    let chosen = prompt_answer(&submit_value(&activity, "Choose", json!({"choice": "dev-1"}))).unwrap();
-    assert_eq!(
-        chosen,
-        PromptAnswer {
-            token: "tok.sig".into(),
-            answers: vec!["dev-1".into()]
-        }
-    );
-    let more = prompt_answer(&submit_value(&activity, "Next page", json!({"choice": "dev-1"}))).unwrap();
-    assert_eq!(more.answers, [format!("{MORE_PREFIX}99")]);
-    let cancelled = prompt_answer(&submit_value(&activity, "Cancel", json!({}))).unwrap();
-    assert_eq!(cancelled.answers, [CANCEL_VALUE]);
-    assert_eq!(
-        prompt_answer(&submit_value(&activity, "Choose", json!({}))),
-        Err(AnswerError::Missing(MENU_INPUT_ID))
     );
 }
 

@@ -2,7 +2,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::model::Image;
-use crate::platforms::webex::inbound::{AttachmentAction, prompt_answer};
+use crate::platforms::adaptive_card::tests::menu_of;
 
 fn markdowns(rendered: &RenderedMessage) -> Vec<&str> {
     rendered
@@ -29,31 +29,6 @@ fn assert_within_limit(rendered: &RenderedMessage) {
 }
 
 #[test]
-fn a_short_message_is_one_markdown_body() {
-    let rendered =
-        message(&Message::text(Level::Info, "**bold** and `code` [docs](https://x.io)").titled("Devices"));
-    assert_eq!(
-        rendered.bodies,
-        [json!({"markdown": "**Devices**\n\n**bold** and `code` [docs](https://x.io)"})]
-    );
-    assert!(rendered.attachments.is_empty());
-}
-
-#[test]
-fn warnings_and_errors_are_flagged() {
-    let titled = message(&Message::text(Level::Warning, "partial").titled("Devices"));
-    assert_eq!(markdowns(&titled), ["**⚠️ Devices**\n\npartial"]);
-    let untitled = message(&Message::text(Level::Error, "failed"));
-    assert_eq!(markdowns(&untitled), ["❌ failed"]);
-    let code_first = message(&Message {
-        level: Level::Error,
-        blocks: vec![Block::Code("trace".into())],
-        ..Default::default()
-    });
-    assert_eq!(markdowns(&code_first), ["❌ **Error**\n\n```\ntrace\n```"]);
-}
-
-#[test]
 fn mentions_in_output_cannot_ping() {
     let rendered = message(&Message::text(
         Level::Info,
@@ -62,45 +37,6 @@ fn mentions_in_output_cannot_ping() {
     let body = markdowns(&rendered)[0];
     assert!(!body.contains("<@"), "{body}");
     assert!(body.contains("<\u{200B}@all>"), "{body}");
-}
-
-#[test]
-fn fences_inside_code_are_broken() {
-    let rendered = render(vec![Block::Code("a\n```\nb`".into())]);
-    assert_eq!(markdowns(&rendered), ["```\na\n`\u{200B}``\nb`\u{200B}\n```"]);
-}
-
-#[test]
-fn nothing_to_say_is_said() {
-    assert_eq!(markdowns(&message(&Message::default())), ["_(no output)_"]);
-}
-
-#[test]
-fn split_lines_cuts_at_line_ends_within_the_limit() {
-    let text = "aaaa\nbbbb\ncccc\n";
-    assert_eq!(split_lines(text, 10), ["aaaa\nbbbb\n", "cccc\n"]);
-    assert_eq!(split_lines(text, 15), [text]);
-    // A long line is cut at a space in its second half, else anywhere.
-    assert_eq!(split_lines("aaa bbbbbb", 8), ["aaa ", "bbbbbb"]);
-    assert_eq!(split_lines("a bbbbbbbbbb", 8), ["a bbbbbb", "bbbb"]);
-    assert_eq!(split_lines("", 8), Vec::<&str>::new());
-}
-
-#[test]
-fn multi_byte_characters_are_never_cut() {
-    // "é" is 2 bytes, "€" 3, "😀" 4: no boundary falls on a multiple of the limit.
-    let line = "é€😀".repeat(100);
-    for limit in [4, 5, 7, 9, 10, 100] {
-        let pieces = split_lines(&line, limit);
-        assert_eq!(pieces.concat(), line);
-        for piece in &pieces {
-            assert!(piece.len() <= limit && !piece.is_empty(), "{limit}: {piece:?}");
-        }
-        // Every piece is as long as it can be (4 bytes of room at most are lost).
-        for piece in &pieces[..pieces.len() - 1] {
-            assert!(piece.len() + 4 > limit, "{limit}: {piece:?}");
-        }
-    }
 }
 
 #[test]
@@ -295,187 +231,6 @@ fn a_body_is_addressed_to_the_room_thread_or_person() {
     assert_eq!(addressed(&body, &ReplyContext::default(), false), None);
 }
 
-fn menu_of(choices: usize, next_offset: Option<usize>) -> Menu {
-    Menu {
-        text: "Which device?".into(),
-        choices: (0..choices).map(|i| Choice::same(format!("dev-{i}"))).collect(),
-        next_offset,
-        continuation: "tok-123".into(),
-    }
-}
-
-/// What Webex sends back when `action` of `card` is pressed with `inputs`:
-/// the button's data with the inputs merged in (none when it takes none).
-fn submit_action(card: &Value, title: &str, inputs: Value) -> AttachmentAction {
-    let action = card["attachments"][0]["content"]["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == title)
-        .unwrap_or_else(|| panic!("no {title} button"));
-    let mut merged = action["data"].as_object().unwrap().clone();
-    if action.get("associatedInputs") != Some(&Value::from("none")) {
-        merged.extend(inputs.as_object().unwrap().clone());
-    }
-    AttachmentAction {
-        id: "A1".into(),
-        kind: Some("submit".into()),
-        message_id: "M1".into(),
-        person_id: "P1".into(),
-        room_id: "R1".into(),
-        inputs: merged.into_iter().collect(),
-    }
-}
-
-#[test]
-fn a_menu_is_a_card_with_a_dropdown_and_buttons() {
-    let card = menu(&menu_of(3, None)).unwrap();
-    assert_eq!(card["markdown"], "Which device?");
-    assert_eq!(card["text"], "Which device?");
-    let attachment = &card["attachments"][0];
-    assert_eq!(attachment["contentType"], CARD_CONTENT_TYPE);
-    let content = &attachment["content"];
-    assert_eq!(content["type"], "AdaptiveCard");
-    assert_eq!(content["version"], "1.3");
-    assert_eq!(content["body"][0]["text"], "Which device?");
-    let select = &content["body"][1];
-    assert_eq!(select["type"], "Input.ChoiceSet");
-    assert_eq!(select["id"], MENU_INPUT_ID);
-    assert_eq!(select["choices"][2], json!({"title": "dev-2", "value": "dev-2"}));
-    let titles: Vec<&str> = content["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Choose", "Cancel"]);
-    for action in content["actions"].as_array().unwrap() {
-        assert_eq!(action["type"], "Action.Submit");
-        assert_eq!(action["data"][CONTINUATION_KEY], "tok-123");
-    }
-    // What the buttons answer, read back as the inbound side reads it.
-    let chosen = prompt_answer(&submit_action(&card, "Choose", json!({"choice": "dev-1"}))).unwrap();
-    assert_eq!(
-        (chosen.token.as_str(), chosen.answers),
-        ("tok-123", vec!["dev-1".to_owned()])
-    );
-    let cancelled = prompt_answer(&submit_action(&card, "Cancel", json!({"choice": "dev-1"}))).unwrap();
-    assert_eq!(cancelled.answers, [CANCEL_VALUE]);
-}
-
-#[test]
-fn a_menu_with_more_pages_has_a_next_page_button() {
-    let card = menu(&menu_of(99, Some(99))).unwrap();
-    let content = &card["attachments"][0]["content"];
-    assert_eq!(content["body"][1]["choices"].as_array().unwrap().len(), 99);
-    let actions = content["actions"].as_array().unwrap();
-    assert_eq!(actions.len(), 3, "Webex shows at most five");
-    assert_eq!(actions[1]["title"], "Next page");
-    assert_eq!(actions[1]["associatedInputs"], "none", "no choice needed to page");
-    let more = prompt_answer(&submit_action(&card, "Next page", json!({}))).unwrap();
-    assert_eq!(more.answers, [format!("{MORE_PREFIX}99")]);
-}
-
-#[test]
-fn an_empty_menu_can_only_be_cancelled() {
-    let card = menu(&menu_of(0, None)).unwrap();
-    let content = &card["attachments"][0]["content"];
-    assert_eq!(content["body"].as_array().unwrap().len(), 2);
-    assert_eq!(content["body"][1]["type"], "TextBlock");
-    assert_eq!(content["actions"].as_array().unwrap().len(), 1);
-    assert_eq!(content["actions"][0]["title"], "Cancel");
-}
-
-#[test]
-fn a_too_long_continuation_is_refused() {
-    let mut long = menu_of(1, None);
-    long.continuation = "x".repeat(MAX_CONTINUATION_CHARS + 1);
-    assert_eq!(
-        menu(&long),
-        Err(PromptError::StateTooLong {
-            chars: MAX_CONTINUATION_CHARS + 1,
-            limit: MAX_CONTINUATION_CHARS
-        })
-    );
-    long.continuation.pop();
-    assert!(menu(&long).is_ok());
-}
-
-fn sample_form() -> Form {
-    Form {
-        title: "New device".into(),
-        fields: vec![
-            Field {
-                label: "Name".into(),
-                kind: FieldKind::Text,
-                default: Some("ams01-sw1".into()),
-                optional: false,
-            },
-            Field {
-                label: "Status".into(),
-                kind: FieldKind::Select(vec![Choice::same("active"), Choice::same("planned")]),
-                default: Some("planned".into()),
-                optional: true,
-            },
-            Field {
-                label: "Role".into(),
-                kind: FieldKind::Select(vec![Choice::same("leaf")]),
-                default: Some("spine".into()),
-                optional: true,
-            },
-            Field {
-                label: "".into(),
-                kind: FieldKind::Select(vec![]),
-                default: None,
-                optional: true,
-            },
-        ],
-        continuation: "tok-form".into(),
-    }
-}
-
-#[test]
-fn a_form_is_a_card_with_one_input_per_field() {
-    let card = form(&sample_form()).unwrap();
-    assert_eq!(card["markdown"], "New device");
-    let body = card["attachments"][0]["content"]["body"].as_array().unwrap();
-    assert_eq!(body[0]["text"], "New device");
-    assert_eq!(
-        body[1],
-        json!({"type": "Input.Text", "id": "field-0", "label": "Name", "value": "ams01-sw1",
-            "isRequired": true, "errorMessage": "Required"})
-    );
-    assert_eq!(
-        body[2],
-        json!({"type": "Input.ChoiceSet", "id": "field-1", "label": "Status", "style": "compact",
-            "value": "planned", "isRequired": false,
-            "choices": [{"title": "active", "value": "active"}, {"title": "planned", "value": "planned"}]})
-    );
-    assert!(
-        body[3].get("value").is_none(),
-        "a default that is no choice is dropped"
-    );
-    assert_eq!(
-        body[4]["type"], "Input.Text",
-        "a select without choices is free text"
-    );
-    assert_eq!(body[4]["label"], "Value 4");
-    let run = &card["attachments"][0]["content"]["actions"][0];
-    assert_eq!(run["data"][FIELDS_KEY], "4");
-    assert_eq!(run["data"][PROMPT_KEY], "form");
-
-    let answer = prompt_answer(&submit_action(
-        &card,
-        "Run",
-        json!({"field-0": "ams01-sw2", "field-1": "active", "field-2": "", "field-3": "x"}),
-    ))
-    .unwrap();
-    assert_eq!(answer.token, "tok-form");
-    assert_eq!(answer.answers, ["ams01-sw2", "active", "", "x"]);
-    let cancelled = prompt_answer(&submit_action(&card, "Cancel", json!({"field-0": "y"}))).unwrap();
-    assert_eq!(cancelled.answers, [CANCEL_VALUE]);
-}
-
 proptest! {
     #[test]
     fn every_body_fits_and_nothing_is_lost_below_the_cut(
@@ -489,12 +244,4 @@ proptest! {
         prop_assert!(rendered.bodies.len() <= MAX_MESSAGES);
     }
 
-    #[test]
-    fn split_lines_round_trips(text in any::<String>(), limit in 4usize..64) {
-        let pieces = split_lines(&text, limit);
-        prop_assert_eq!(pieces.concat(), text.clone());
-        for piece in pieces {
-            prop_assert!(!piece.is_empty() && piece.len() <= limit);
-        }
-    }
 }

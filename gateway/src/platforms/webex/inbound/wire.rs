@@ -9,15 +9,11 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
 
 use super::ParseError;
-use crate::platforms::json::{Lenient, List, Text};
+use crate::platforms::json::{self, Lenient, List, Text};
 
 /// Reads a JSON object into `T`; anything else is [`ParseError::BodyNotJson`].
 pub(super) fn object<T: DeserializeOwned>(body: &[u8]) -> Result<T, ParseError> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| ParseError::BodyNotJson)?;
-    if !value.is_object() {
-        return Err(ParseError::BodyNotJson);
-    }
-    T::deserialize(value).map_err(|_| ParseError::BodyNotJson)
+    json::object(body).ok_or(ParseError::BodyNotJson)
 }
 
 /// A required field: [`ParseError::Missing`] naming it when absent.
