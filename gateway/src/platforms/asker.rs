@@ -2,12 +2,13 @@
 //! are, as a webhook reads it ([`Asker`]), where an answer goes, and telling
 //! them why a prompt cannot be shown. Slack's and Mattermost's use it; another
 //! platform's dispatcher implements [`Warn`] (one method) to get the same
-//! refusals.
+//! refusals, and [`Prompter`] (three methods) for the one way a reply is told
+//! apart.
 
 use chatops_crds::PlatformType;
 
 use crate::commands::ParsedCommand;
-use crate::model::{Invocation, ReplyContext};
+use crate::model::{Form, Invocation, Menu, Message, Prompt, Reply, ReplyContext};
 use crate::platforms::DispatchError;
 
 /// Who asked (or answered a prompt), and where.
@@ -81,5 +82,45 @@ pub(crate) trait Warn {
     async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
         self.tell(to, &format!("Sorry, {why}.")).await;
         DispatchError::Unsupported(why)
+    }
+}
+
+/// A dispatcher that sends each kind of reply its own way; its
+/// [`crate::platforms::Dispatcher::send`] is [`Self::send_reply`].
+pub(crate) trait Prompter: Sync {
+    /// Sends a message.
+    fn send_message(
+        &self,
+        to: &ReplyContext,
+        message: &Message,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
+
+    /// Shows a menu to the asker.
+    fn send_menu(
+        &self,
+        to: &ReplyContext,
+        menu: &Menu,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
+
+    /// Asks for a form's fields.
+    fn send_form(
+        &self,
+        to: &ReplyContext,
+        form: &Form,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
+
+    /// Sends `reply` by its kind.
+    fn send_reply(
+        &self,
+        to: &ReplyContext,
+        reply: &Reply,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send {
+        async move {
+            match reply {
+                Reply::Message(message) => self.send_message(to, message).await,
+                Reply::Prompt(Prompt::Menu(menu)) => self.send_menu(to, menu).await,
+                Reply::Prompt(Prompt::Form(form)) => self.send_form(to, form).await,
+            }
+        }
     }
 }

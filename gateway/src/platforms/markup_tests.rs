@@ -2,9 +2,12 @@
 //! each platform writes it, one table for all: Slack's mrkdwn escapes `&`,
 //! `<` and `>` only; Mattermost's Markdown escapes whatever could start
 //! markup. Links other than http, https and mailto stay text on both.
+//!
+//! Also the prompts both platforms' renderers are tested with.
 
 use super::mattermost::render::markdown;
 use super::slack::blocks::mrkdwn;
+use crate::model::{Choice, Field, FieldKind, Form, Menu};
 
 #[test]
 fn markup_is_converted_and_the_rest_escaped() {
@@ -72,5 +75,51 @@ fn links_that_would_ping_or_run_are_left_as_text() {
             mattermost.starts_with("\\["),
             "Mattermost: {text} -> {mattermost}"
         );
+    }
+}
+
+/// "Which **site**?" with `count` choices `site0`, `site1`, …, continuation `tok`.
+pub(super) fn sample_menu(count: usize, next_offset: Option<usize>) -> Menu {
+    Menu {
+        text: "Which **site**?".into(),
+        choices: (0..count).map(|i| Choice::same(format!("site{i}"))).collect(),
+        next_offset,
+        continuation: "tok".into(),
+    }
+}
+
+pub(super) fn field(label: &str, kind: FieldKind, default: Option<&str>, optional: bool) -> Field {
+    Field {
+        label: label.into(),
+        kind,
+        default: default.map(str::to_owned),
+        optional,
+    }
+}
+
+/// A form with a long title, continuation `tok`, and four fields: a text with
+/// a default, an optional select with a default and a long label, an empty
+/// select with a default too long for a short text, and a select whose
+/// default is not one of its choices.
+pub(super) fn sample_form() -> Form {
+    Form {
+        title: "Run a job with a long title".into(),
+        fields: vec![
+            field("Device", FieldKind::Text, Some("ams01"), false),
+            field(
+                "Status of the device, long label",
+                FieldKind::Select(vec![Choice::same("planned"), Choice::same("active")]),
+                Some("active"),
+                true,
+            ),
+            field("Empty", FieldKind::Select(vec![]), Some(&"x".repeat(200)), true),
+            field(
+                "Bad default",
+                FieldKind::Select(vec![Choice::same("a")]),
+                Some("zz"),
+                true,
+            ),
+        ],
+        continuation: "tok".into(),
     }
 }

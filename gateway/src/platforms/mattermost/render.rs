@@ -684,6 +684,7 @@ mod tests {
 
     use super::*;
     use crate::model::{Image, Level};
+    use crate::platforms::markup_tests::{sample_form, sample_menu};
     use crate::platforms::mattermost::inbound::{ActionKind, DialogSubmission, PostAction};
     use crate::platforms::mattermost::verify::{Answer, verify_action, verify_dialog};
 
@@ -849,15 +850,6 @@ mod tests {
         assert_eq!(rest, format!("{expected}after\n"));
     }
 
-    fn sample_menu(count: usize, next_offset: Option<usize>) -> Menu {
-        Menu {
-            text: "Which **site**?".into(),
-            choices: (0..count).map(|i| Choice::same(format!("site{i}"))).collect(),
-            next_offset,
-            continuation: "cont".into(),
-        }
-    }
-
     fn action_of(props: &Value, id: &str) -> Value {
         props["attachments"][0]["actions"]
             .as_array()
@@ -887,7 +879,7 @@ mod tests {
         assert_eq!(
             answer,
             Ok(Answer {
-                continuation: "cont".into(),
+                continuation: "tok".into(),
                 values: vec!["site1".into()],
                 nonce: "prompt-1".into()
             })
@@ -947,37 +939,9 @@ mod tests {
         assert_eq!(action_of(&props, MENU_ACTION_ID)["options"][0]["text"], "site0");
     }
 
-    fn field(label: &str, kind: FieldKind, default: Option<&str>, optional: bool) -> Field {
-        Field {
-            label: label.into(),
-            kind,
-            default: default.map(str::to_owned),
-            optional,
-        }
-    }
-
     #[test]
     fn a_form_is_a_dialog_with_numbered_elements_and_a_signed_state() {
-        let form = Form {
-            title: "Run a job with a long title".into(),
-            fields: vec![
-                field("Device", FieldKind::Text, Some("ams01"), false),
-                field(
-                    "Status of the device, long label",
-                    FieldKind::Select(vec![Choice::same("planned"), Choice::same("active")]),
-                    Some("active"),
-                    true,
-                ),
-                field("Empty", FieldKind::Select(vec![]), Some(&"x".repeat(200)), true),
-                field(
-                    "Bad default",
-                    FieldKind::Select(vec![Choice::same("a")]),
-                    Some("zz"),
-                    true,
-                ),
-            ],
-            continuation: "cont".into(),
-        };
+        let form = sample_form();
         let dialog = dialog(&form, &SIGNER).unwrap();
         assert_eq!(dialog["callback_id"], FORM_CALLBACK_ID);
         assert!(dialog["title"].as_str().unwrap().len() <= MAX_DIALOG_TITLE);
@@ -1013,7 +977,7 @@ mod tests {
         assert_eq!(
             verify_dialog(KEY, &submission),
             Ok(Answer {
-                continuation: "cont".into(),
+                continuation: "tok".into(),
                 values: vec!["ams02".into(), "planned".into(), String::new(), "a".into()],
                 nonce: "prompt-1".into()
             })

@@ -531,6 +531,7 @@ mod tests {
 
     use super::*;
     use crate::model::{Image, Level};
+    use crate::platforms::markup_tests::{field, sample_form, sample_menu};
 
     fn texts(rendered: &RenderedMessage) -> Vec<&str> {
         rendered
@@ -740,19 +741,6 @@ mod tests {
         assert_eq!(rendered.text, "Attached: panel.png");
     }
 
-    fn choices(count: usize) -> Vec<Choice> {
-        (0..count).map(|i| Choice::same(format!("site{i}"))).collect()
-    }
-
-    fn sample_menu(count: usize, next_offset: Option<usize>) -> Menu {
-        Menu {
-            text: "Which **site**?".into(),
-            choices: choices(count),
-            next_offset,
-            continuation: "tok".into(),
-        }
-    }
-
     fn options(blocks: &[Value]) -> &Vec<Value> {
         blocks[0]["accessory"]["options"].as_array().unwrap()
     }
@@ -837,32 +825,9 @@ mod tests {
         );
     }
 
-    fn field(label: &str, kind: FieldKind, default: Option<&str>, optional: bool) -> Field {
-        Field {
-            label: label.into(),
-            kind,
-            default: default.map(str::to_owned),
-            optional,
-        }
-    }
-
     #[test]
     fn a_form_is_a_modal_with_numbered_fields() {
-        let view = form(&Form {
-            title: "Run a job with a long title".into(),
-            fields: vec![
-                field("Device", FieldKind::Text, Some("ams01"), false),
-                field(
-                    "Status",
-                    FieldKind::Select(vec![Choice::same("planned"), Choice::same("active")]),
-                    Some("active"),
-                    true,
-                ),
-                field("Empty", FieldKind::Select(vec![]), None, true),
-            ],
-            continuation: "tok".into(),
-        })
-        .unwrap();
+        let view = form(&sample_form()).unwrap();
         assert_eq!(view["type"], "modal");
         assert_eq!(view["callback_id"], FORM_CALLBACK_ID);
         assert_eq!(
