@@ -7,7 +7,7 @@
 
 use super::mattermost::render::markdown;
 use super::slack::blocks::mrkdwn;
-use crate::model::{Choice, Field, FieldKind, Form, Menu};
+use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message};
 
 #[test]
 fn markup_is_converted_and_the_rest_escaped() {
@@ -76,6 +76,25 @@ fn links_that_would_ping_or_run_are_left_as_text() {
             "Mattermost: {text} -> {mattermost}"
         );
     }
+}
+
+/// A message of `blocks` at `level`.
+pub(super) fn message_of(level: Level, blocks: Vec<Block>) -> Message {
+    Message {
+        level,
+        blocks,
+        ..Default::default()
+    }
+}
+
+/// A message of one image, `panel.png`, "Interface errors".
+pub(super) fn image_message() -> Message {
+    let image = Image {
+        file_name: "panel.png".into(),
+        alt_text: "Interface errors".into(),
+        bytes: vec![0x89, b'P', b'N', b'G'],
+    };
+    message_of(Level::Info, vec![Block::Image(image)])
 }
 
 /// "Which **site**?" with `count` choices `site0`, `site1`, …, continuation `tok`.

@@ -9,6 +9,7 @@ use crate::model::{Reply, ReplyContext};
 pub mod adaptive_card;
 pub mod asker;
 pub mod files;
+pub mod form;
 pub mod http;
 pub mod json;
 #[cfg(test)]

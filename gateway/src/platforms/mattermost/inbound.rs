@@ -15,6 +15,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::platforms::form;
+
 /// Why a body could not be read. Short reasons, safe to answer with (as a
 /// 400): none echoes the body.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -117,25 +119,9 @@ const SINGLE_FIELDS: [&str; 12] = [
     "token",
 ];
 
-/// The fields of a form, each with all its values in order.
-pub(crate) fn form(body: &[u8]) -> Result<BTreeMap<String, Vec<String>>, ParseError> {
-    let text = std::str::from_utf8(body).map_err(|_| ParseError::NotForm)?;
-    if text.trim_start().starts_with(['{', '[']) {
-        return Err(ParseError::NotForm);
-    }
-    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (key, value) in form_urlencoded::parse(text.as_bytes()) {
-        fields
-            .entry(key.into_owned())
-            .or_default()
-            .push(value.into_owned());
-    }
-    Ok(fields)
-}
-
 /// Parses a slash command body.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
-    let mut fields = form(body)?;
+    let mut fields = form::fields(body).ok_or(ParseError::NotForm)?;
     for name in SINGLE_FIELDS {
         if fields.get(name).is_some_and(|values| values.len() > 1) {
             return Err(ParseError::Repeated(name));
@@ -398,23 +384,8 @@ mod tests {
 
     #[test]
     fn required_slash_fields_are_named_when_absent_or_empty() {
-        for field in ["channel_id", "user_id", "command", "response_url"] {
-            let body: String = SLASH
-                .split('&')
-                .filter(|pair| !pair.starts_with(&format!("{field}=")))
-                .collect::<Vec<_>>()
-                .join("&");
-            assert_eq!(
-                parse_slash_command(body.as_bytes()),
-                Err(ParseError::Missing(field))
-            );
-            let emptied = SLASH.replace(&format!("{field}="), &format!("{field}=&x="));
-            assert_eq!(
-                parse_slash_command(emptied.as_bytes()),
-                Err(ParseError::Missing(field)),
-                "empty {field}"
-            );
-        }
+        let required = ["channel_id", "user_id", "command", "response_url"];
+        form::assert_required(SLASH, &required, parse_slash_command, ParseError::Missing);
     }
 
     #[test]

@@ -683,8 +683,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::{Image, Level};
-    use crate::platforms::markup_tests::{sample_form, sample_menu};
+    use crate::model::Level;
+    use crate::platforms::markup_tests::{image_message, message_of, sample_form, sample_menu};
     use crate::platforms::mattermost::inbound::{ActionKind, DialogSubmission, PostAction};
     use crate::platforms::mattermost::verify::{Answer, verify_action, verify_dialog};
 
@@ -712,10 +712,10 @@ mod tests {
 
     #[test]
     fn code_is_fenced_and_inner_fences_broken() {
-        let rendered = message(&Message {
-            blocks: vec![Block::Code("a ```\n~~~\n`~`\n@channel\n".into())],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(
+            Level::Info,
+            vec![Block::Code("a ```\n~~~\n`~`\n@channel\n".into())],
+        ));
         assert_eq!(
             rendered.message,
             "```\na ``\u{200B}`\n~~\u{200B}~\n`~\u{200B}`\n@channel\n```"
@@ -729,11 +729,7 @@ mod tests {
         assert_eq!(titled.message, "#### :warning: Devices\\_at \\*ams\\*\n\npartial");
         let untitled = message(&Message::text(Level::Error, "**failed**"));
         assert_eq!(untitled.message, ":x: **failed**");
-        let code_first = message(&Message {
-            level: Level::Error,
-            blocks: vec![Block::Code("trace".into())],
-            ..Default::default()
-        });
+        let code_first = message(&message_of(Level::Error, vec![Block::Code("trace".into())]));
         assert_eq!(code_first.message, ":x: **Error**\n\n```\ntrace\n```");
         assert_eq!(message(&Message::default()).message, "_(no output)_");
     }
@@ -752,10 +748,7 @@ mod tests {
     fn a_small_table_is_a_markdown_table() {
         let mut table = devices(2, 3);
         table.rows[1].pop();
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(table)],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Table(table)]));
         assert!(rendered.files.is_empty());
         assert_eq!(
             rendered.message,
@@ -766,10 +759,7 @@ mod tests {
     #[test]
     fn a_large_table_is_attached_and_the_post_says_so() {
         let table = devices(400, 40);
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(table.clone())],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Table(table.clone())]));
         assert_eq!(rendered.files.len(), 1);
         assert_eq!(rendered.files[0].file_name, "Devices_at_ams01.txt");
         assert_eq!(rendered.files[0].bytes, table_text(&table).into_bytes());
@@ -782,14 +772,7 @@ mod tests {
 
     #[test]
     fn images_are_uploaded() {
-        let rendered = message(&Message {
-            blocks: vec![Block::Image(Image {
-                file_name: "panel.png".into(),
-                alt_text: "errors".into(),
-                bytes: vec![0x89, b'P'],
-            })],
-            ..Default::default()
-        });
+        let rendered = message(&image_message());
         assert_eq!(rendered.message, "");
         assert_eq!(rendered.files[0].file_name, "panel.png");
     }
@@ -832,14 +815,14 @@ mod tests {
     #[test]
     fn long_code_is_cut_between_lines_inside_its_own_fences() {
         let code: String = (0..4000).map(|i| format!("{i:05} ```\n")).collect();
-        let rendered = message(&Message {
-            blocks: vec![
+        let rendered = message(&message_of(
+            Level::Info,
+            vec![
                 Block::Text("before".into()),
                 Block::Code(code.clone()),
                 Block::Text("after".into()),
             ],
-            ..Default::default()
-        });
+        ));
         assert!(chars(&rendered.message) <= MAX_POST_CHARS);
         let body = rendered.message.split("```\n").nth(1).unwrap();
         let kept = body.lines().take_while(|l| *l != "```").count();
@@ -1007,7 +990,7 @@ mod tests {
         ) {
             let text = parts.concat();
             let block = if code { Block::Code(text.clone()) } else { Block::Text(text.clone()) };
-            let rendered = message(&Message { blocks: vec![block.clone(), block], ..Default::default() });
+            let rendered = message(&message_of(Level::Info, vec![block.clone(), block]));
             prop_assert!(chars(&rendered.message) <= MAX_POST_CHARS);
             prop_assert!(!rendered.message.is_empty());
         }

@@ -137,8 +137,7 @@ pub fn verify_slash_command<T: AsRef<[u8]>>(
     body: &[u8],
 ) -> Result<usize, TokenError> {
     // A body that is not a form has no token field; the header may still carry one.
-    let mut tokens = super::inbound::form(body)
-        .ok()
+    let mut tokens = crate::platforms::form::fields(body)
         .and_then(|mut fields| fields.remove("token"))
         .unwrap_or_default();
     if tokens.len() > 1 {

@@ -530,8 +530,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::{Image, Level};
-    use crate::platforms::markup_tests::{field, sample_form, sample_menu};
+    use crate::model::Level;
+    use crate::platforms::markup_tests::{field, image_message, message_of, sample_form, sample_menu};
 
     fn texts(rendered: &RenderedMessage) -> Vec<&str> {
         rendered
@@ -556,21 +556,16 @@ mod tests {
         let untitled = message(&Message::text(Level::Error, "**failed**"));
         assert_eq!(untitled.blocks[0]["text"]["text"], ":x: *failed*");
 
-        let code_first = message(&Message {
-            level: Level::Error,
-            blocks: vec![Block::Code("trace".into())],
-            ..Default::default()
-        });
+        let code_first = message(&message_of(Level::Error, vec![Block::Code("trace".into())]));
         assert_eq!(code_first.blocks[0]["type"], "context");
         assert_eq!(code_first.blocks[0]["elements"][0]["text"], ":x: Error");
         assert_eq!(code_first.blocks[1]["text"]["text"], "```trace```");
         assert_eq!(code_first.text, ":x: trace");
 
-        let blank_first = message(&Message {
-            level: Level::Warning,
-            blocks: vec![Block::Text(" ".into()), Block::Text("late".into())],
-            ..Default::default()
-        });
+        let blank_first = message(&message_of(
+            Level::Warning,
+            vec![Block::Text(" ".into()), Block::Text("late".into())],
+        ));
         assert_eq!(blank_first.blocks[0]["elements"][0]["text"], ":warning: Warning");
         assert_eq!(blank_first.blocks[1]["text"]["text"], "late");
     }
@@ -621,10 +616,7 @@ mod tests {
     #[test]
     fn code_is_fenced_and_split_likewise() {
         let code = "x <y> ```\n".repeat(1000);
-        let rendered = message(&Message {
-            blocks: vec![Block::Code(code)],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Code(code)]));
         assert!(rendered.blocks.len() > 1);
         for text in texts(&rendered) {
             assert!(text.chars().count() <= MAX_SECTION_CHARS);
@@ -691,10 +683,7 @@ mod tests {
                 vec!["x".into(), "a<b".into()],
             ],
         };
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(table)],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Table(table)]));
         assert!(rendered.attachments.is_empty());
         assert_eq!(texts(&rendered)[0], "*Devices*");
         assert_eq!(
@@ -710,10 +699,7 @@ mod tests {
             columns: vec!["Name".into(), "Status".into()],
             rows: vec![vec!["x".repeat(40), "active".into()]; 200],
         };
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(large.clone())],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Table(large.clone())]));
         assert_eq!(rendered.attachments.len(), 1);
         let file = &rendered.attachments[0];
         assert_eq!(file.file_name, "Devices_at_ams01.txt");
@@ -728,14 +714,7 @@ mod tests {
 
     #[test]
     fn images_are_always_uploaded() {
-        let rendered = message(&Message {
-            blocks: vec![Block::Image(Image {
-                file_name: "panel.png".into(),
-                alt_text: "Interface errors".into(),
-                bytes: vec![0x89, b'P', b'N', b'G'],
-            })],
-            ..Default::default()
-        });
+        let rendered = message(&image_message());
         assert!(rendered.blocks.is_empty());
         assert_eq!(rendered.attachments[0].title, "Interface errors");
         assert_eq!(rendered.text, "Attached: panel.png");
@@ -881,7 +860,7 @@ mod tests {
         ) {
             let text = parts.concat();
             let block = if code { Block::Code(text.clone()) } else { Block::Text(text.clone()) };
-            let rendered = message(&Message { blocks: vec![block.clone(), block], ..Default::default() });
+            let rendered = message(&message_of(Level::Info, vec![block.clone(), block]));
             prop_assert!(rendered.blocks.len() <= MAX_BLOCKS);
             prop_assert!(chars_of_blocks(&rendered) <= MAX_MESSAGE_CHARS);
             for text in texts(&rendered) {
