@@ -1,14 +1,13 @@
 //! What the platforms share about the person who asked: who and where they
 //! are, as a webhook reads it ([`Asker`]), where an answer goes, and telling
-//! them why a prompt cannot be shown. Slack's and Mattermost's use it; another
-//! platform's dispatcher implements [`Warn`] (one method) to get the same
-//! refusals, and [`Prompter`] (three methods) for the one way a reply is told
-//! apart.
+//! them why a prompt cannot be shown. Slack's and Mattermost's dispatchers
+//! implement [`Prompter`] (a method for each kind of reply) to get the one way
+//! a reply is told apart and the same refusals.
 
 use chatops_crds::PlatformType;
 
 use crate::commands::ParsedCommand;
-use crate::model::{Form, Invocation, Menu, Message, Prompt, Reply, ReplyContext};
+use crate::model::{Form, Invocation, Level, Menu, Message, Prompt, Reply, ReplyContext};
 use crate::platforms::DispatchError;
 
 /// Who asked (or answered a prompt), and where.
@@ -66,25 +65,6 @@ pub fn user(to: &ReplyContext) -> Result<&str, DispatchError> {
         .ok_or_else(|| DispatchError::Unsupported("no user to show a private answer to".to_owned()))
 }
 
-/// A dispatcher that can post a private warning to the asker.
-pub(crate) trait Warn {
-    /// Posts `text` as a warning only the asker sees.
-    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError>;
-
-    /// [`Self::warn`]; a failure is logged, as there is no one left to tell.
-    async fn tell(&self, to: &ReplyContext, text: &str) {
-        if let Err(err) = self.warn(to, text).await {
-            tracing::warn!(error = %err, "could not tell the user why the prompt failed");
-        }
-    }
-
-    /// Tells the asker why their prompt cannot be shown, and returns the error to report.
-    async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
-        self.tell(to, &format!("Sorry, {why}.")).await;
-        DispatchError::Unsupported(why)
-    }
-}
-
 /// A dispatcher that sends each kind of reply its own way; its
 /// [`crate::platforms::Dispatcher::send`] is [`Self::send_reply`].
 pub(crate) trait Prompter: Sync {
@@ -122,5 +102,20 @@ pub(crate) trait Prompter: Sync {
                 Reply::Prompt(Prompt::Form(form)) => self.send_form(to, form).await,
             }
         }
+    }
+
+    /// Tells the asker `text` as a private warning; a failure is logged, as
+    /// there is no one left to tell.
+    async fn tell(&self, to: &ReplyContext, text: &str) {
+        let warning = Message::text(Level::Warning, text).privately();
+        if let Err(err) = self.send_message(to, &warning).await {
+            tracing::warn!(error = %err, "could not tell the user why the prompt failed");
+        }
+    }
+
+    /// Tells the asker why their prompt cannot be shown, and returns the error to report.
+    async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
+        self.tell(to, &format!("Sorry, {why}.")).await;
+        DispatchError::Unsupported(why)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::mattermost::render::markdown;
 use super::slack::blocks::mrkdwn;
-use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message};
+use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Table};
 
 #[test]
 fn markup_is_converted_and_the_rest_escaped() {
@@ -84,6 +84,16 @@ pub(super) fn message_of(level: Level, blocks: Vec<Block>) -> Message {
         level,
         blocks,
         ..Default::default()
+    }
+}
+
+/// A table `title` of devices: `Name` and `Status`, and `rows`.
+pub(super) fn devices(title: &str, rows: &[&[&str]]) -> Table {
+    let cells = |row: &[&str]| row.iter().map(|cell| (*cell).to_owned()).collect();
+    Table {
+        title: title.into(),
+        columns: cells(&["Name", "Status"]),
+        rows: rows.iter().map(|row| cells(row)).collect(),
     }
 }
 

@@ -15,8 +15,8 @@ use super::{
     render::{self, PromptSigner, RenderedMessage},
     verify,
 };
-use crate::model::{Form, Level, Menu, Message, Reply, ReplyContext};
-use crate::platforms::asker::{Prompter, Warn, conversation, user};
+use crate::model::{Form, Menu, Message, Reply, ReplyContext};
+use crate::platforms::asker::{Prompter, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Files Mattermost attaches to one post.
@@ -190,13 +190,6 @@ impl Prompter for MattermostDispatcher {
             return Err(err);
         }
         Ok(())
-    }
-}
-
-impl Warn for MattermostDispatcher {
-    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
-        let rendered = render::message(&Message::text(Level::Warning, text));
-        self.post(to, true, &rendered.message, None).await
     }
 }
 

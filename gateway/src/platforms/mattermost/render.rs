@@ -52,12 +52,11 @@ pub const CANCEL_ACTION_ID: &str = "chatopscancel";
 const CUT_NOTE_CHARS: usize = 200;
 /// Characters a code fence adds: "```\n" and "\n```".
 const FENCE_CHARS: usize = 8;
-/// Mattermost's emoji codes, and a bold note.
+/// Slack's emoji codes (Mattermost knows the same), and a bold note.
 const LEVELS: LevelStyle = LevelStyle {
-    warning: ":warning: ",
-    error: ":x: ",
     warning_note: ":warning: **Warning**",
     error_note: ":x: **Error**",
+    ..crate::platforms::slack::blocks::LEVELS
 };
 
 /// A message ready for `POST /api/v4/posts` (or the ephemeral variant).
@@ -684,7 +683,7 @@ mod tests {
 
     use super::*;
     use crate::model::Level;
-    use crate::platforms::markup_tests::{image_message, message_of, sample_form, sample_menu};
+    use crate::platforms::markup_tests::{devices, image_message, message_of, sample_form, sample_menu};
     use crate::platforms::mattermost::inbound::{ActionKind, DialogSubmission, PostAction};
     use crate::platforms::mattermost::verify::{Answer, verify_action, verify_dialog};
 
@@ -734,19 +733,18 @@ mod tests {
         assert_eq!(message(&Message::default()).message, "_(no output)_");
     }
 
-    fn devices(rows: usize, width: usize) -> Table {
+    /// Devices numbered on `width` digits, all `active|up`.
+    fn numbered(rows: usize, width: usize) -> Table {
+        let rows = (0..rows).map(|i| vec![format!("{i:0width$}"), "active|up".into()]);
         Table {
-            title: "Devices at ams01".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: (0..rows)
-                .map(|i| vec![format!("{i:0width$}"), "active|up".into()])
-                .collect(),
+            rows: rows.collect(),
+            ..devices("Devices at ams01", &[])
         }
     }
 
     #[test]
     fn a_small_table_is_a_markdown_table() {
-        let mut table = devices(2, 3);
+        let mut table = numbered(2, 3);
         table.rows[1].pop();
         let rendered = message(&message_of(Level::Info, vec![Block::Table(table)]));
         assert!(rendered.files.is_empty());
@@ -758,7 +756,7 @@ mod tests {
 
     #[test]
     fn a_large_table_is_attached_and_the_post_says_so() {
-        let table = devices(400, 40);
+        let table = numbered(400, 40);
         let rendered = message(&message_of(Level::Info, vec![Block::Table(table.clone())]));
         assert_eq!(rendered.files.len(), 1);
         assert_eq!(rendered.files[0].file_name, "Devices_at_ams01.txt");

@@ -58,7 +58,7 @@ const CUT_NOTE_CHARS: usize = 200;
 /// Characters of the notification text taken from the content.
 const FALLBACK_CHARS: usize = 300;
 /// Slack's emoji codes, and a plain-text note (it goes in a context block).
-const LEVELS: LevelStyle = LevelStyle {
+pub(crate) const LEVELS: LevelStyle = LevelStyle {
     warning: ":warning: ",
     error: ":x: ",
     warning_note: ":warning: Warning",
@@ -531,7 +531,9 @@ mod tests {
 
     use super::*;
     use crate::model::Level;
-    use crate::platforms::markup_tests::{field, image_message, message_of, sample_form, sample_menu};
+    use crate::platforms::markup_tests::{
+        devices, field, image_message, message_of, sample_form, sample_menu,
+    };
 
     fn texts(rendered: &RenderedMessage) -> Vec<&str> {
         rendered
@@ -675,14 +677,7 @@ mod tests {
 
     #[test]
     fn a_small_table_is_inline_and_padded() {
-        let table = Table {
-            title: "Devices".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: vec![
-                vec!["ams01-sw1".into(), "active".into()],
-                vec!["x".into(), "a<b".into()],
-            ],
-        };
+        let table = devices("Devices", &[&["ams01-sw1", "active"], &["x", "a<b"]]);
         let rendered = message(&message_of(Level::Info, vec![Block::Table(table)]));
         assert!(rendered.attachments.is_empty());
         assert_eq!(texts(&rendered)[0], "*Devices*");
@@ -694,11 +689,8 @@ mod tests {
 
     #[test]
     fn a_large_table_is_attached_and_the_message_says_so() {
-        let large = Table {
-            title: "Devices at ams01".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: vec![vec!["x".repeat(40), "active".into()]; 200],
-        };
+        let row = "x".repeat(40);
+        let large = devices("Devices at ams01", &[&[row.as_str(), "active"][..]; 200]);
         let rendered = message(&message_of(Level::Info, vec![Block::Table(large.clone())]));
         assert_eq!(rendered.attachments.len(), 1);
         let file = &rendered.attachments[0];

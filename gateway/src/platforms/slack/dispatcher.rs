@@ -10,8 +10,8 @@ use super::{
     blocks::{self, RenderedMessage},
     client::SlackClient,
 };
-use crate::model::{Form, Level, Menu, Message, Reply, ReplyContext};
-use crate::platforms::asker::{Prompter, Warn, conversation, user};
+use crate::model::{Form, Menu, Message, Reply, ReplyContext};
+use crate::platforms::asker::{Prompter, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Errors of `chat.postMessage` in a channel the bot cannot post in.
@@ -185,13 +185,6 @@ impl Prompter for SlackDispatcher {
             return Err(err);
         }
         Ok(())
-    }
-}
-
-impl Warn for SlackDispatcher {
-    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
-        let rendered = blocks::message(&Message::text(Level::Warning, text));
-        self.post(to, true, &rendered.text, &rendered.blocks).await
     }
 }
 
