@@ -3,10 +3,12 @@
 //! `<` and `>` only; Mattermost's Markdown escapes whatever could start
 //! markup. Links other than http, https and mailto stay text on both.
 //!
-//! Also the prompts both platforms' renderers are tested with.
+//! Also what both render alike (files), and the messages and prompts both
+//! platforms' renderers are tested with.
 
-use super::mattermost::render::markdown;
-use super::slack::blocks::mrkdwn;
+use super::files::table_text;
+use super::mattermost::render::{self, markdown};
+use super::slack::blocks::{self, mrkdwn};
 use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Table};
 
 #[test]
@@ -74,6 +76,44 @@ fn links_that_would_ping_or_run_are_left_as_text() {
         assert!(
             mattermost.starts_with("\\["),
             "Mattermost: {text} -> {mattermost}"
+        );
+    }
+}
+
+#[test]
+fn a_large_table_is_attached_and_the_message_says_so() {
+    let row = "x".repeat(40);
+    let large = devices("Devices at ams01", &[&[row.as_str(), "active"][..]; 200]);
+    let message = message_of(Level::Info, vec![Block::Table(large.clone())]);
+    let slack = blocks::message(&message);
+    let mattermost = render::message(&message);
+    let slack_note = slack.blocks[0]["text"]["text"].as_str().unwrap();
+    for (files, note) in [
+        (&slack.attachments, slack_note),
+        (&mattermost.files, mattermost.message.as_str()),
+    ] {
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].file_name, "Devices_at_ams01.txt");
+        assert_eq!(files[0].title, "Devices at ams01");
+        assert_eq!(files[0].bytes, table_text(&large).into_bytes());
+        assert!(
+            note.contains("200 rows") && note.contains("`Devices_at_ams01.txt`"),
+            "{note}"
+        );
+    }
+}
+
+#[test]
+fn images_are_always_uploaded() {
+    let slack = blocks::message(&image_message());
+    assert!(slack.blocks.is_empty());
+    assert_eq!(slack.text, "Attached: panel.png");
+    let mattermost = render::message(&image_message());
+    assert_eq!(mattermost.message, "");
+    for file in [&slack.attachments[0], &mattermost.files[0]] {
+        assert_eq!(
+            (file.file_name.as_str(), file.title.as_str()),
+            ("panel.png", "Interface errors")
         );
     }
 }

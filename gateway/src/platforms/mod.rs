@@ -12,6 +12,7 @@ pub mod files;
 pub mod form;
 pub mod http;
 pub mod json;
+pub mod markup;
 #[cfg(test)]
 mod markup_tests;
 pub mod mattermost;

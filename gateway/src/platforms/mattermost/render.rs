@@ -18,6 +18,7 @@ pub use crate::commands::MORE_PREFIX;
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
 pub use crate::platforms::files::Upload;
 use crate::platforms::files::{longest_head, table_text, truncate};
+use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{LevelStyle, Opening, markup_link, rest_attachment, table_attachment};
 
@@ -133,12 +134,8 @@ pub fn escape(text: &str) -> String {
 /// `` `code` `` and `[label](url)` (http, https and mailto only) are kept;
 /// everything else is escaped, and mentions are defused.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    while let Some(start) = rest.find(['`', '*', '[']) {
-        push_escaped(&mut out, &rest[..start]);
-        rest = &rest[start..];
-        let consumed = if let Some(span) = rest.strip_prefix('`') {
+    markup::convert(text, push_escaped, |out, rest| {
+        if let Some(span) = rest.strip_prefix('`') {
             // A code span on one line: kept as is (Mattermost shows it literally
             // and does not look for mentions in it).
             span.find(['`', '\n'])
@@ -162,7 +159,7 @@ pub fn markdown(text: &str) -> String {
         } else if rest.starts_with('[') {
             markup_link(rest, "([<>`\\").map(|(label, url, len)| {
                 out.push('[');
-                push_escaped(&mut out, label);
+                push_escaped(out, label);
                 out.push_str("](");
                 out.push_str(url);
                 out.push(')');
@@ -170,18 +167,8 @@ pub fn markdown(text: &str) -> String {
             })
         } else {
             None
-        };
-        match consumed {
-            Some(len) => rest = &rest[len..],
-            None => {
-                let len = rest.chars().next().map_or(1, char::len_utf8);
-                push_escaped(&mut out, &rest[..len]);
-                rest = &rest[len..];
-            }
         }
-    }
-    push_escaped(&mut out, rest);
-    out
+    })
 }
 
 /// Code as it goes between fences: any run of three fence characters (`` ` ``
@@ -683,7 +670,7 @@ mod tests {
 
     use super::*;
     use crate::model::Level;
-    use crate::platforms::markup_tests::{devices, image_message, message_of, sample_form, sample_menu};
+    use crate::platforms::markup_tests::{devices, message_of, sample_form, sample_menu};
     use crate::platforms::mattermost::inbound::{ActionKind, DialogSubmission, PostAction};
     use crate::platforms::mattermost::verify::{Answer, verify_action, verify_dialog};
 
@@ -752,27 +739,6 @@ mod tests {
             rendered.message,
             "**Devices at ams01**\n\n| Name | Status |\n| --- | --- |\n| 000 | active\\|up |\n| 001 |   |"
         );
-    }
-
-    #[test]
-    fn a_large_table_is_attached_and_the_post_says_so() {
-        let table = numbered(400, 40);
-        let rendered = message(&message_of(Level::Info, vec![Block::Table(table.clone())]));
-        assert_eq!(rendered.files.len(), 1);
-        assert_eq!(rendered.files[0].file_name, "Devices_at_ams01.txt");
-        assert_eq!(rendered.files[0].bytes, table_text(&table).into_bytes());
-        assert!(
-            rendered.message.contains("400 rows") && rendered.message.contains("`Devices_at_ams01.txt`"),
-            "{}",
-            rendered.message
-        );
-    }
-
-    #[test]
-    fn images_are_uploaded() {
-        let rendered = message(&image_message());
-        assert_eq!(rendered.message, "");
-        assert_eq!(rendered.files[0].file_name, "panel.png");
     }
 
     #[test]

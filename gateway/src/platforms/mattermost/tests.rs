@@ -102,7 +102,6 @@ fn the_recorded_slash_command_parses_as_mattermost_sent_it() {
     assert_eq!(command.root_id, None, "sent empty");
     assert_eq!(command.trigger_id, Some(one("trigger_id")));
     assert_eq!(command.response_url, one("response_url"));
-    assert_eq!(command.token, one("token"));
     assert_eq!(command.user_mentions, [one("user_mentions")]);
     assert_eq!(command.user_mentions_ids, [one("user_mentions_ids")]);
     assert_eq!(command.channel_mentions, [one("channel_mentions")]);

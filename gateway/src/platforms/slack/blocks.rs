@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
 pub use crate::platforms::files::{Upload, table_text};
 use crate::platforms::files::{longest_head, truncate};
+use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
     LevelStyle, Opening, StateTooLong, check_state, image_attachment, markup_link, rest_attachment,
@@ -120,12 +121,9 @@ pub fn escape(text: &str) -> String {
 /// Only `http`, `https` and `mailto` links are converted: `<!channel|x>` or
 /// `<@U123|x>` would ping people, and command output is not trusted markup.
 pub fn mrkdwn(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    while let Some(start) = rest.find(['`', '*', '[']) {
-        out.push_str(&escape(&rest[..start]));
-        rest = &rest[start..];
-        let consumed = if let Some(span) = rest.strip_prefix('`') {
+    let escaped = |out: &mut String, text: &str| out.push_str(&escape(text));
+    markup::convert(text, escaped, |out, rest| {
+        if let Some(span) = rest.strip_prefix('`') {
             // A code span: its content is escaped, not converted.
             span.find('`').map(|end| {
                 out.push('`');
@@ -147,19 +145,8 @@ pub fn mrkdwn(text: &str) -> String {
             })
         } else {
             None
-        };
-        match consumed {
-            Some(len) => rest = &rest[len..],
-            None => {
-                // Not markup: the character stands for itself.
-                let len = rest.chars().next().map_or(1, char::len_utf8);
-                out.push_str(&escape(&rest[..len]));
-                rest = &rest[len..];
-            }
         }
-    }
-    out.push_str(&escape(rest));
-    out
+    })
 }
 
 /// A URL inside `<…|…>`: escaped like text, and `|` (the label separator) percent-encoded.
@@ -531,9 +518,7 @@ mod tests {
 
     use super::*;
     use crate::model::Level;
-    use crate::platforms::markup_tests::{
-        devices, field, image_message, message_of, sample_form, sample_menu,
-    };
+    use crate::platforms::markup_tests::{devices, field, message_of, sample_form, sample_menu};
 
     fn texts(rendered: &RenderedMessage) -> Vec<&str> {
         rendered
@@ -685,31 +670,6 @@ mod tests {
             texts(&rendered)[1],
             "```Name       Status\n---------  ------\nams01-sw1  active\nx          a&lt;b```"
         );
-    }
-
-    #[test]
-    fn a_large_table_is_attached_and_the_message_says_so() {
-        let row = "x".repeat(40);
-        let large = devices("Devices at ams01", &[&[row.as_str(), "active"][..]; 200]);
-        let rendered = message(&message_of(Level::Info, vec![Block::Table(large.clone())]));
-        assert_eq!(rendered.attachments.len(), 1);
-        let file = &rendered.attachments[0];
-        assert_eq!(file.file_name, "Devices_at_ams01.txt");
-        assert_eq!(file.title, "Devices at ams01");
-        assert_eq!(file.bytes, table_text(&large).into_bytes());
-        let note = texts(&rendered)[0];
-        assert!(
-            note.contains("200 rows") && note.contains("`Devices_at_ams01.txt`"),
-            "{note}"
-        );
-    }
-
-    #[test]
-    fn images_are_always_uploaded() {
-        let rendered = message(&image_message());
-        assert!(rendered.blocks.is_empty());
-        assert_eq!(rendered.attachments[0].title, "Interface errors");
-        assert_eq!(rendered.text, "Attached: panel.png");
     }
 
     fn options(blocks: &[Value]) -> &Vec<Value> {
