@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::platforms::form;
+use crate::platforms::form::Fields;
 
 /// Why a body could not be read. Short reasons, safe to answer with (as a
 /// 400): none echoes the body.
@@ -94,46 +94,28 @@ const SINGLE_FIELDS: [&str; 12] = [
 
 /// Parses a slash command body.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
-    let mut fields = form::fields(body).ok_or(ParseError::NotForm)?;
-    for name in SINGLE_FIELDS {
-        if fields.get(name).is_some_and(|values| values.len() > 1) {
-            return Err(ParseError::Repeated(name));
-        }
+    let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
+    if let Some(name) = fields.repeated(&SINGLE_FIELDS) {
+        return Err(ParseError::Repeated(name));
     }
-    let mut optional = |name: &str| {
-        fields
-            .get_mut(name)
-            .and_then(Vec::pop)
-            .filter(|value| !value.is_empty())
-    };
-    let channel_id = optional("channel_id").ok_or(ParseError::Missing("channel_id"))?;
-    let user_id = optional("user_id").ok_or(ParseError::Missing("user_id"))?;
-    let command = optional("command").ok_or(ParseError::Missing("command"))?;
-    let response_url = optional("response_url").ok_or(ParseError::Missing("response_url"))?;
-    let channel_name = optional("channel_name");
-    let team_id = optional("team_id");
-    let team_domain = optional("team_domain");
-    let user_name = optional("user_name");
-    let text = optional("text").unwrap_or_default();
-    let root_id = optional("root_id");
-    let trigger_id = optional("trigger_id");
-    let mut list = |name: &str| fields.remove(name).unwrap_or_default();
+    let optional = |name: &str| fields.optional(name);
+    let required = |name: &'static str| optional(name).ok_or(ParseError::Missing(name));
     Ok(SlashCommand {
-        channel_id,
-        channel_name,
-        team_id,
-        team_domain,
-        user_id,
-        user_name,
-        command,
-        text,
-        root_id,
-        trigger_id,
-        response_url,
-        user_mentions: list("user_mentions"),
-        user_mentions_ids: list("user_mentions_ids"),
-        channel_mentions: list("channel_mentions"),
-        channel_mentions_ids: list("channel_mentions_ids"),
+        channel_id: required("channel_id")?,
+        channel_name: optional("channel_name"),
+        team_id: optional("team_id"),
+        team_domain: optional("team_domain"),
+        user_id: required("user_id")?,
+        user_name: optional("user_name"),
+        command: required("command")?,
+        text: optional("text").unwrap_or_default(),
+        root_id: optional("root_id"),
+        trigger_id: optional("trigger_id"),
+        response_url: required("response_url")?,
+        user_mentions: fields.all("user_mentions"),
+        user_mentions_ids: fields.all("user_mentions_ids"),
+        channel_mentions: fields.all("channel_mentions"),
+        channel_mentions_ids: fields.all("channel_mentions_ids"),
     })
 }
 
@@ -354,7 +336,7 @@ mod tests {
     #[test]
     fn required_slash_fields_are_named_when_absent_or_empty() {
         let required = ["channel_id", "user_id", "command", "response_url"];
-        form::assert_required(SLASH, &required, parse_slash_command, ParseError::Missing);
+        crate::platforms::form::assert_required(SLASH, &required, parse_slash_command, ParseError::Missing);
     }
 
     #[test]

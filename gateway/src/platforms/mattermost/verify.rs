@@ -68,6 +68,7 @@ use subtle::ConstantTimeEq;
 
 use super::inbound::{ActionKind, DialogSubmission, PostAction};
 use crate::commands::CANCEL_VALUE;
+use crate::platforms::form::Fields;
 use crate::platforms::json::Lenient;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -128,17 +129,16 @@ pub enum TokenError {
 /// (`None` when absent), `body` the raw form body (or the query string of a
 /// command set to GET). Returns the index of the configured token that matched.
 ///
-/// Call it before parsing; the body's `token` is read here exactly as
-/// [`super::inbound::parse_slash_command`] reads it, and a body with two
-/// `token` fields is refused.
+/// Call it before parsing (the parsed command does not keep the token); a
+/// body with two `token` fields is refused.
 pub fn verify_slash_command<T: AsRef<[u8]>>(
     configured: &[T],
     authorization: Option<&str>,
     body: &[u8],
 ) -> Result<usize, TokenError> {
     // A body that is not a form has no token field; the header may still carry one.
-    let mut tokens = crate::platforms::form::fields(body)
-        .and_then(|mut fields| fields.remove("token"))
+    let mut tokens = Fields::parse(body)
+        .map(|fields| fields.all("token"))
         .unwrap_or_default();
     if tokens.len() > 1 {
         return Err(TokenError::Repeated);

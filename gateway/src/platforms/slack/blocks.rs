@@ -568,36 +568,21 @@ mod tests {
     }
 
     #[test]
-    fn long_text_is_split_into_sections_at_line_ends() {
-        let line = format!("{}\n", "word ".repeat(19));
-        let long = line.repeat(100);
-        let rendered = message(&Message::text(Level::Info, long.clone()));
-        assert!(rendered.blocks.len() > 1);
-        for text in texts(&rendered) {
-            assert!(text.chars().count() <= MAX_SECTION_CHARS);
-            assert!(
-                text.ends_with("word "),
-                "cut mid-line: …{}",
-                &text[text.len() - 10..]
-            );
+    fn long_text_is_split_at_line_ends_and_an_overlong_line_at_spaces() {
+        let lines = format!("{}\n", "word ".repeat(19)).repeat(100);
+        let overlong = "a & b ".repeat(700);
+        // (text, how each section ends: at a line end; at a space, not inside an escape)
+        for (long, end) in [(&lines, "word "), (&overlong, "b ")] {
+            let rendered = message(&Message::text(Level::Info, long.clone()));
+            assert!(rendered.blocks.len() > 1);
+            for text in texts(&rendered) {
+                assert!(text.chars().count() <= MAX_SECTION_CHARS);
+                assert!(text.ends_with(end), "cut at …{}", &text[text.len() - 10..]);
+            }
         }
+        let rendered = message(&Message::text(Level::Info, lines.clone()));
         assert!(rendered.attachments.is_empty());
-        assert_eq!(texts(&rendered).join("\n") + "\n", long);
-    }
-
-    #[test]
-    fn one_overlong_line_is_cut_at_spaces_without_breaking_escapes() {
-        let long = "a & b ".repeat(700);
-        let rendered = message(&Message::text(Level::Info, long));
-        assert!(rendered.blocks.len() > 1);
-        for text in texts(&rendered) {
-            assert!(text.chars().count() <= MAX_SECTION_CHARS);
-            assert!(
-                text.ends_with("b "),
-                "cut inside an escape: …{}",
-                &text[text.len() - 10..]
-            );
-        }
+        assert_eq!(texts(&rendered).join("\n") + "\n", lines);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::platforms::form;
+use crate::platforms::form::Fields;
 use crate::platforms::json::{self, Text};
 
 /// Why a verified body could not be read. Short reasons, safe to answer with
@@ -69,8 +69,8 @@ pub fn is_ssl_check(body: &[u8]) -> bool {
 
 /// Parses a slash command body.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
-    let fields = form(body)?;
-    let optional = |name: &str| fields.get(name).filter(|v| !v.is_empty()).cloned();
+    let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
+    let optional = |name: &str| fields.optional(name);
     let required = |name: &'static str| optional(name).ok_or(ParseError::Missing(name));
     Ok(SlashCommand {
         team_id: required("team_id")?,
@@ -187,9 +187,8 @@ pub struct ResponseUrl {
 
 /// Parses an interactivity body (`payload=` and JSON).
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, ParseError> {
-    let payload = form(body)?
-        .remove("payload")
-        .ok_or(ParseError::Missing("payload"))?;
+    let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
+    let payload = fields.last("payload").ok_or(ParseError::Missing("payload"))?;
     let mut payload: wire::Payload =
         json::parse(payload.as_bytes()).map_err(|_| ParseError::PayloadNotJson)?;
     match required(std::mem::take(&mut payload.kind), "type")?.as_str() {
@@ -377,15 +376,6 @@ fn mention_text(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The fields of a form body; a repeated name keeps its last value, as slack_bolt does.
-fn form(body: &[u8]) -> Result<BTreeMap<String, String>, ParseError> {
-    let fields = form::fields(body).ok_or(ParseError::NotForm)?;
-    Ok(fields
-        .into_iter()
-        .filter_map(|(name, mut values)| Some((name, values.pop()?)))
-        .collect())
-}
-
 /// A required field: [`ParseError::Missing`] naming it when absent.
 fn required(text: Text, name: &'static str) -> Result<String, ParseError> {
     text.into_option().ok_or(ParseError::Missing(name))
@@ -423,7 +413,7 @@ mod tests {
     #[test]
     fn a_slash_command_needs_its_ids() {
         let required = ["team_id", "channel_id", "user_id", "command", "response_url"];
-        form::assert_required(SLASH, &required, parse_slash_command, ParseError::Missing);
+        crate::platforms::form::assert_required(SLASH, &required, parse_slash_command, ParseError::Missing);
     }
 
     #[test]
