@@ -472,18 +472,14 @@ fn option(choice: &Choice) -> Result<Value, PromptError> {
     Ok(json!({"text": text, "value": choice.value}))
 }
 
-fn button(id: &str, name: &str, signer: &PromptSigner<'_>, continuation: &str, value: &str) -> Value {
-    let context = prompt_context(
-        signer.key,
-        PromptKind::Button,
-        signer.user,
-        signer.nonce,
-        continuation,
-        Some(value),
-        None,
-    );
-    json!({"id": id, "name": name, "type": "button", "style": "default",
-        "integration": {"url": signer.url, "context": context}})
+impl PromptSigner<'_> {
+    /// The `integration` of an element of the prompt resuming `continuation`:
+    /// this signer's URL, and the element's context signed for its `kind`
+    /// (a button's with the `value` it answers).
+    fn integration(&self, kind: PromptKind, continuation: &str, value: Option<&str>) -> Value {
+        let context = prompt_context(self.key, kind, self.user, self.nonce, continuation, value, None);
+        json!({"url": self.url, "context": context})
+    }
 }
 
 /// A menu as a post's `props`: one message attachment with the question, a
@@ -503,39 +499,24 @@ pub fn menu(menu: &Menu, signer: &PromptSigner<'_>) -> Result<Value, PromptError
     } else {
         markdown(&menu.text)
     };
+    let integration =
+        |kind: PromptKind, value: Option<&str>| signer.integration(kind, &menu.continuation, value);
+    let button = |id: &str, name: &str, value: &str| {
+        json!({"id": id, "name": name, "type": "button", "style": "default",
+            "integration": integration(PromptKind::Button, Some(value))})
+    };
     let mut actions = Vec::new();
     if !options.is_empty() {
-        let context = prompt_context(
-            signer.key,
-            PromptKind::Select,
-            signer.user,
-            signer.nonce,
-            &menu.continuation,
-            None,
-            None,
-        );
         actions.push(
             json!({"id": MENU_ACTION_ID, "name": "Choose…", "type": "select", "options": options,
-            "integration": {"url": signer.url, "context": context}}),
+            "integration": integration(PromptKind::Select, None)}),
         );
     }
     if let Some(offset) = menu.next_offset {
-        let value = format!("{MORE_PREFIX}{offset}");
-        actions.push(button(
-            MORE_ACTION_ID,
-            "Next page",
-            signer,
-            &menu.continuation,
-            &value,
-        ));
+        let more = format!("{MORE_PREFIX}{offset}");
+        actions.push(button(MORE_ACTION_ID, "Next page", &more));
     }
-    actions.push(button(
-        CANCEL_ACTION_ID,
-        "Cancel",
-        signer,
-        &menu.continuation,
-        CANCEL_VALUE,
-    ));
+    actions.push(button(CANCEL_ACTION_ID, "Cancel", CANCEL_VALUE));
     let text = if actions.len() == 1 {
         format!("{question}\n_(nothing to choose from)_")
     } else {
