@@ -8,7 +8,7 @@
 //! message attachment, a form an interactive dialog; both carry the
 //! continuation in a context signed by [`super::verify`].
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::verify::{PromptKind, dialog_state, field_name, prompt_context};
 /// The menu answer that cancels the prompt (a signed button value).
@@ -563,45 +563,36 @@ fn element(index: usize, field: &Field) -> Result<Value, PromptError> {
     } else {
         label.to_owned()
     };
-    let mut element = Map::new();
-    element.insert(
-        "display_name".into(),
-        truncate_bytes(&label, MAX_DISPLAY_NAME).into(),
-    );
-    element.insert("name".into(), field_name(index).into());
-    if label.len() > MAX_DISPLAY_NAME {
-        element.insert("help_text".into(), truncate_bytes(&label, MAX_HELP_TEXT).into());
-    }
-    element.insert("optional".into(), field.optional.into());
     let default = field.default.as_deref().filter(|d| !d.is_empty());
-    match &field.kind {
+    let (kind, options, default) = match &field.kind {
         FieldKind::Select(choices) if !choices.is_empty() => {
             let shown = &choices[..choices.len().min(MAX_OPTIONS)];
             let options = shown.iter().map(option).collect::<Result<Vec<_>, _>>()?;
-            element.insert("type".into(), "select".into());
-            element.insert("options".into(), options.into());
             // Mattermost refuses a default that is not one of the options.
-            if let Some(default) = default.filter(|d| shown.iter().any(|c| c.value == *d))
-                && default.len() <= MAX_LONG_DEFAULT
-            {
-                element.insert("default".into(), default.into());
-            }
+            let default =
+                default.filter(|d| shown.iter().any(|c| c.value == *d) && d.len() <= MAX_LONG_DEFAULT);
+            ("select", Some(options), default)
         }
         // A select needs at least one option: free text instead.
         _ => match default {
             Some(long) if long.len() > MAX_TEXT_DEFAULT && long.len() <= MAX_LONG_DEFAULT => {
-                element.insert("type".into(), "textarea".into());
-                element.insert("default".into(), long.into());
+                ("textarea", None, Some(long))
             }
-            short => {
-                element.insert("type".into(), "text".into());
-                if let Some(short) = short.filter(|d| d.len() <= MAX_TEXT_DEFAULT) {
-                    element.insert("default".into(), short.into());
-                }
-            }
+            short => ("text", None, short.filter(|d| d.len() <= MAX_TEXT_DEFAULT)),
         },
+    };
+    let mut element = json!({"display_name": truncate_bytes(&label, MAX_DISPLAY_NAME),
+        "name": field_name(index), "type": kind, "optional": field.optional});
+    if label.len() > MAX_DISPLAY_NAME {
+        element["help_text"] = truncate_bytes(&label, MAX_HELP_TEXT).into();
     }
-    Ok(Value::Object(element))
+    if let Some(options) = options {
+        element["options"] = options.into();
+    }
+    if let Some(default) = default {
+        element["default"] = default.into();
+    }
+    Ok(element)
 }
 
 /// The body of `POST /api/v4/posts`.
@@ -612,19 +603,17 @@ pub fn create_post(
     props: Option<&Value>,
     file_ids: &[String],
 ) -> Value {
-    let mut post = Map::new();
-    post.insert("channel_id".into(), channel_id.into());
-    post.insert("message".into(), message.into());
+    let mut post = json!({"channel_id": channel_id, "message": message});
     if let Some(root_id) = root_id.filter(|r| !r.is_empty()) {
-        post.insert("root_id".into(), root_id.into());
+        post["root_id"] = root_id.into();
     }
     if !file_ids.is_empty() {
-        post.insert("file_ids".into(), file_ids.into());
+        post["file_ids"] = file_ids.into();
     }
     if let Some(props) = props {
-        post.insert("props".into(), props.clone());
+        post["props"] = props.clone();
     }
-    Value::Object(post)
+    post
 }
 
 /// The body of `POST /api/v4/posts/ephemeral`: a post only `user_id` sees.

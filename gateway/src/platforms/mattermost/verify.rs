@@ -317,10 +317,15 @@ pub fn sign_context(key: &[u8], context: &Value) -> String {
         Value::Object(fields) => write_object(&mut canonical, fields, true),
         other => write_canonical(&mut canonical, other),
     }
+    URL_SAFE_NO_PAD.encode(mac(key, &canonical).finalize().into_bytes())
+}
+
+/// The MAC over the domain label and `canonical`, ready to finish or verify.
+fn mac(key: &[u8], canonical: &[u8]) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(DOMAIN);
-    mac.update(&canonical);
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    mac.update(canonical);
+    mac
 }
 
 /// `context` with its MAC added as `hmac` (replacing any there).
@@ -349,10 +354,9 @@ pub fn verify_context(key: &[u8], context: &Map<String, Value>) -> Result<(), Co
         .ok_or(ContextError::Malformed)?;
     let mut canonical = Vec::with_capacity(256);
     write_object(&mut canonical, context, true);
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(DOMAIN);
-    mac.update(&canonical);
-    mac.verify_slice(&tag).map_err(|_| ContextError::BadMac)
+    mac(key, &canonical)
+        .verify_slice(&tag)
+        .map_err(|_| ContextError::BadMac)
 }
 
 /// The signed context of a prompt element sent to `user`: a menu

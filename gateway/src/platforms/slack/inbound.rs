@@ -619,22 +619,15 @@ mod tests {
 
     #[test]
     fn other_events_and_envelopes_are_named() {
-        let body = json!({"type": "event_callback", "event_id": "Ev2", "event": {"type": "message"}});
-        assert_eq!(
-            parse_event(body.to_string().as_bytes()),
-            Ok(Event::Other {
-                event_id: "Ev2".into(),
-                kind: "message".into()
-            })
-        );
-        let body = json!({"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1});
-        assert_eq!(
-            parse_event(body.to_string().as_bytes()),
-            Ok(Event::Other {
-                event_id: String::new(),
-                kind: "app_rate_limited".into()
-            })
-        );
+        let message = json!({"type": "event_callback", "event_id": "Ev2", "event": {"type": "message"}});
+        let limited = json!({"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1});
+        for (body, event_id, kind) in [(message, "Ev2", "message"), (limited, "", "app_rate_limited")] {
+            let (event_id, kind) = (event_id.to_owned(), kind.to_owned());
+            assert_eq!(
+                parse_event(body.to_string().as_bytes()),
+                Ok(Event::Other { event_id, kind })
+            );
+        }
     }
 
     /// A parser, its answer dropped.
