@@ -804,19 +804,10 @@ mod tests {
         assert!(verify_action(KEY, &callback(&select, ActionKind::Select, "U2", Some("site1"))).is_err());
         let cancel = action_of(&props, CANCEL_ACTION_ID);
         assert_eq!(cancel["type"], "button");
-        assert_eq!(
-            verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None))
-                .unwrap()
-                .values,
-            [CANCEL_VALUE]
-        );
+        let cancelled = verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None)).unwrap();
+        assert_eq!(cancelled.values, [CANCEL_VALUE]);
         // Every element carries the prompt's one nonce: answering any answers the prompt.
-        assert_eq!(
-            verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None))
-                .unwrap()
-                .nonce,
-            SIGNER.nonce
-        );
+        assert_eq!(cancelled.nonce, SIGNER.nonce);
         for action in props["attachments"][0]["actions"].as_array().unwrap() {
             let id = action["id"].as_str().unwrap();
             assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");

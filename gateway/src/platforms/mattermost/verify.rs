@@ -794,24 +794,25 @@ mod tests {
 
     #[test]
     fn a_dialog_state_that_is_not_ours_is_refused() {
-        let theirs = dialog(r#"{"cmd":"deploy"}"#.into(), "U1", &[], false);
-        assert_eq!(verify_dialog(KEY, &theirs), Err(ContextError::Missing));
-        let not_json = dialog("cont".into(), "U1", &[], false);
-        assert_eq!(verify_dialog(KEY, &not_json), Err(ContextError::Missing));
-        let other_user = dialog(dialog_state(KEY, "U1", "n1", "cont", 1), "U2", &[], false);
-        assert_eq!(verify_dialog(KEY, &other_user), Err(ContextError::WrongUser));
-        let tampered = dialog(
-            dialog_state(KEY, "U1", "n1", "cont", 1).replace("\"1\"", "\"2\""),
-            "U1",
-            &[],
-            false,
-        );
-        assert_eq!(verify_dialog(KEY, &tampered), Err(ContextError::BadMac));
+        use ContextError::*;
+        let signed = dialog_state(KEY, "U1", "n1", "cont", 1);
         let menu_state = serde_json::to_string(&menu_context()).unwrap();
-        assert_eq!(
-            verify_dialog(KEY, &dialog(menu_state, "U1", &[], false)),
-            Err(ContextError::WrongKind)
-        );
+        // (state, who submits, why refused)
+        let cases = [
+            (r#"{"cmd":"deploy"}"#.to_owned(), "U1", Missing),
+            ("cont".to_owned(), "U1", Missing),
+            (signed.clone(), "U2", WrongUser),
+            (signed.replace("\"1\"", "\"2\""), "U1", BadMac),
+            (menu_state, "U1", WrongKind),
+        ];
+        for (state, user, error) in cases {
+            let shown = state.clone();
+            assert_eq!(
+                verify_dialog(KEY, &dialog(state, user, &[], false)),
+                Err(error),
+                "{shown}"
+            );
+        }
     }
 
     #[test]
