@@ -155,19 +155,10 @@ fn response_url_only(fake: &FakeSlack) -> ReplyContext {
 fn assert_same_envelope(ours: &Recorded, theirs: &Value) {
     assert_eq!(ours.method.as_str(), theirs["method"], "method of {}", ours.path);
     assert_eq!(ours.path, theirs["path"], "path");
-    let headers = &theirs["headers"];
-    assert_eq!(
-        ours.header("content-type"),
-        headers["content-type"].as_str(),
-        "content-type of {}",
-        ours.path
-    );
-    assert_eq!(
-        ours.header("authorization"),
-        headers["authorization"].as_str(),
-        "authorization of {}",
-        ours.path
-    );
+    for name in ["content-type", "authorization"] {
+        let expected = theirs["headers"][name].as_str();
+        assert_eq!(ours.header(name), expected, "{name} of {}", ours.path);
+    }
 }
 
 /// The JSON body slack_sdk sent in a captured request.

@@ -1,13 +1,13 @@
 //! What the platforms share about the person who asked: who and where they
 //! are, as a webhook reads it ([`Asker`]), where an answer goes, and telling
-//! them why a prompt cannot be shown. Slack's and Mattermost's use it; another
-//! platform's dispatcher implements [`Warn`] (one method) to get the same
-//! refusals.
+//! them why a prompt cannot be shown. Slack's and Mattermost's dispatchers
+//! implement [`Prompter`] (a method for each kind of reply) to get the one way
+//! a reply is told apart and the same refusals.
 
 use chatops_crds::PlatformType;
 
 use crate::commands::ParsedCommand;
-use crate::model::{Invocation, ReplyContext};
+use crate::model::{Form, Invocation, Level, Menu, Message, Prompt, Reply, ReplyContext};
 use crate::platforms::DispatchError;
 
 /// Who asked (or answered a prompt), and where.
@@ -65,14 +65,50 @@ pub fn user(to: &ReplyContext) -> Result<&str, DispatchError> {
         .ok_or_else(|| DispatchError::Unsupported("no user to show a private answer to".to_owned()))
 }
 
-/// A dispatcher that can post a private warning to the asker.
-pub(crate) trait Warn {
-    /// Posts `text` as a warning only the asker sees.
-    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError>;
+/// A dispatcher that sends each kind of reply its own way; its
+/// [`crate::platforms::Dispatcher::send`] is [`Self::send_reply`].
+pub(crate) trait Prompter: Sync {
+    /// Sends a message.
+    fn send_message(
+        &self,
+        to: &ReplyContext,
+        message: &Message,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
 
-    /// [`Self::warn`]; a failure is logged, as there is no one left to tell.
+    /// Shows a menu to the asker.
+    fn send_menu(
+        &self,
+        to: &ReplyContext,
+        menu: &Menu,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
+
+    /// Asks for a form's fields.
+    fn send_form(
+        &self,
+        to: &ReplyContext,
+        form: &Form,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send;
+
+    /// Sends `reply` by its kind.
+    fn send_reply(
+        &self,
+        to: &ReplyContext,
+        reply: &Reply,
+    ) -> impl Future<Output = Result<(), DispatchError>> + Send {
+        async move {
+            match reply {
+                Reply::Message(message) => self.send_message(to, message).await,
+                Reply::Prompt(Prompt::Menu(menu)) => self.send_menu(to, menu).await,
+                Reply::Prompt(Prompt::Form(form)) => self.send_form(to, form).await,
+            }
+        }
+    }
+
+    /// Tells the asker `text` as a private warning; a failure is logged, as
+    /// there is no one left to tell.
     async fn tell(&self, to: &ReplyContext, text: &str) {
-        if let Err(err) = self.warn(to, text).await {
+        let warning = Message::text(Level::Warning, text).privately();
+        if let Err(err) = self.send_message(to, &warning).await {
             tracing::warn!(error = %err, "could not tell the user why the prompt failed");
         }
     }

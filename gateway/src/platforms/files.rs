@@ -112,17 +112,11 @@ pub fn longest_head(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platforms::markup_tests::devices;
 
     #[test]
     fn a_table_is_aligned_text_with_a_rule() {
-        let table = Table {
-            title: "Devices".to_owned(),
-            columns: vec!["Name".to_owned(), "Status".to_owned()],
-            rows: vec![
-                vec!["ams01-edge-01".to_owned(), "Active".to_owned()],
-                vec!["nyc01-leaf\n02".to_owned()],
-            ],
-        };
+        let table = devices("Devices", &[&["ams01-edge-01", "Active"], &["nyc01-leaf\n02"]]);
         assert_eq!(
             table_text(&table),
             "Name           Status\n-------------  ------\nams01-edge-01  Active\nnyc01-leaf 02\n"

@@ -9,8 +9,10 @@ use crate::model::{Reply, ReplyContext};
 pub mod adaptive_card;
 pub mod asker;
 pub mod files;
+pub mod form;
 pub mod http;
 pub mod json;
+pub mod markup;
 #[cfg(test)]
 mod markup_tests;
 pub mod mattermost;

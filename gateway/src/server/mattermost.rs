@@ -80,12 +80,11 @@ impl Webhook for Commands {
         let reply = ReplyContext {
             conversation: Some(command.channel_id.clone()),
             thread: command.root_id,
-            prompt_message: None,
             response_url: Some(command.response_url),
             trigger_id: command.trigger_id,
             service_url: actions_url(&request.raw.headers, request.name),
             user: Some(command.user_id.clone()),
-            tenant: None,
+            ..Default::default()
         };
         let asker = Asker {
             organization: command.team_id,

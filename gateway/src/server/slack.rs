@@ -236,9 +236,8 @@ fn block_actions_step(name: &str, actions: BlockActions) -> Option<pipeline::Ste
         prompt_message: actions.message_ts,
         response_url: actions.response_url,
         trigger_id: Some(actions.trigger_id),
-        service_url: None,
         user: Some(actions.user_id.clone()),
-        tenant: None,
+        ..Default::default()
     };
     let asker = asker(
         actions.team_id,
@@ -300,12 +299,10 @@ fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeli
     let reply = ReplyContext {
         conversation: Some(command.channel_id.clone()),
         thread: command.thread_ts,
-        prompt_message: None,
         response_url: Some(command.response_url),
         trigger_id: Some(command.trigger_id),
-        service_url: None,
         user: Some(command.user_id.clone()),
-        tenant: None,
+        ..Default::default()
     };
     let asker = asker(
         command.team_id,

@@ -15,8 +15,8 @@ use super::{
     render::{self, PromptSigner, RenderedMessage},
     verify,
 };
-use crate::model::{Form, Level, Menu, Message, Prompt, Reply, ReplyContext};
-use crate::platforms::asker::{Warn, conversation, user};
+use crate::model::{Form, Menu, Message, Reply, ReplyContext};
+use crate::platforms::asker::{Prompter, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Files Mattermost attaches to one post.
@@ -40,20 +40,6 @@ impl MattermostDispatcher {
             client,
             key,
             actions_url,
-        }
-    }
-
-    async fn send_message(&self, to: &ReplyContext, message: &Message) -> Result<(), DispatchError> {
-        let rendered = render::message(message);
-        if rendered.files.is_empty() {
-            return self.post(to, message.private, &rendered.message, None).await;
-        }
-        if message.private {
-            self.send_files_privately(to, &rendered).await
-        } else {
-            let channel = conversation(to, "channel")?;
-            self.post_with_files(channel, to.thread.as_deref(), &rendered)
-                .await
         }
     }
 
@@ -149,6 +135,22 @@ impl MattermostDispatcher {
     fn actions_url<'a>(&'a self, to: &'a ReplyContext) -> Option<&'a str> {
         self.actions_url.as_deref().or(to.service_url.as_deref())
     }
+}
+
+impl Prompter for MattermostDispatcher {
+    async fn send_message(&self, to: &ReplyContext, message: &Message) -> Result<(), DispatchError> {
+        let rendered = render::message(message);
+        if rendered.files.is_empty() {
+            return self.post(to, message.private, &rendered.message, None).await;
+        }
+        if message.private {
+            self.send_files_privately(to, &rendered).await
+        } else {
+            let channel = conversation(to, "channel")?;
+            self.post_with_files(channel, to.thread.as_deref(), &rendered)
+                .await
+        }
+    }
 
     /// A menu, shown only to the asker: an empty post whose props hold the signed select.
     async fn send_menu(&self, to: &ReplyContext, menu: &Menu) -> Result<(), DispatchError> {
@@ -191,20 +193,9 @@ impl MattermostDispatcher {
     }
 }
 
-impl Warn for MattermostDispatcher {
-    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
-        let rendered = render::message(&Message::text(Level::Warning, text));
-        self.post(to, true, &rendered.message, None).await
-    }
-}
-
 impl Dispatcher for MattermostDispatcher {
     async fn send(&self, to: &ReplyContext, reply: &Reply) -> Result<(), DispatchError> {
-        match reply {
-            Reply::Message(message) => self.send_message(to, message).await,
-            Reply::Prompt(Prompt::Menu(menu)) => self.send_menu(to, menu).await,
-            Reply::Prompt(Prompt::Form(form)) => self.send_form(to, form).await,
-        }
+        self.send_reply(to, reply).await
     }
 
     /// Deletes the answered prompt's post. An ephemeral prompt is not stored

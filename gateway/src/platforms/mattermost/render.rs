@@ -8,7 +8,7 @@
 //! message attachment, a form an interactive dialog; both carry the
 //! continuation in a context signed by [`super::verify`].
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::verify::{PromptKind, dialog_state, field_name, prompt_context};
 /// The menu answer that cancels the prompt (a signed button value).
@@ -18,6 +18,7 @@ pub use crate::commands::MORE_PREFIX;
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
 pub use crate::platforms::files::Upload;
 use crate::platforms::files::{longest_head, table_text, truncate};
+use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{LevelStyle, Opening, markup_link, rest_attachment, table_attachment};
 
@@ -52,12 +53,11 @@ pub const CANCEL_ACTION_ID: &str = "chatopscancel";
 const CUT_NOTE_CHARS: usize = 200;
 /// Characters a code fence adds: "```\n" and "\n```".
 const FENCE_CHARS: usize = 8;
-/// Mattermost's emoji codes, and a bold note.
+/// Slack's emoji codes (Mattermost knows the same), and a bold note.
 const LEVELS: LevelStyle = LevelStyle {
-    warning: ":warning: ",
-    error: ":x: ",
     warning_note: ":warning: **Warning**",
     error_note: ":x: **Error**",
+    ..crate::platforms::slack::blocks::LEVELS
 };
 
 /// A message ready for `POST /api/v4/posts` (or the ephemeral variant).
@@ -134,12 +134,8 @@ pub fn escape(text: &str) -> String {
 /// `` `code` `` and `[label](url)` (http, https and mailto only) are kept;
 /// everything else is escaped, and mentions are defused.
 pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    while let Some(start) = rest.find(['`', '*', '[']) {
-        push_escaped(&mut out, &rest[..start]);
-        rest = &rest[start..];
-        let consumed = if let Some(span) = rest.strip_prefix('`') {
+    markup::convert(text, push_escaped, |out, rest| {
+        if let Some(span) = rest.strip_prefix('`') {
             // A code span on one line: kept as is (Mattermost shows it literally
             // and does not look for mentions in it).
             span.find(['`', '\n'])
@@ -163,7 +159,7 @@ pub fn markdown(text: &str) -> String {
         } else if rest.starts_with('[') {
             markup_link(rest, "([<>`\\").map(|(label, url, len)| {
                 out.push('[');
-                push_escaped(&mut out, label);
+                push_escaped(out, label);
                 out.push_str("](");
                 out.push_str(url);
                 out.push(')');
@@ -171,18 +167,8 @@ pub fn markdown(text: &str) -> String {
             })
         } else {
             None
-        };
-        match consumed {
-            Some(len) => rest = &rest[len..],
-            None => {
-                let len = rest.chars().next().map_or(1, char::len_utf8);
-                push_escaped(&mut out, &rest[..len]);
-                rest = &rest[len..];
-            }
         }
-    }
-    push_escaped(&mut out, rest);
-    out
+    })
 }
 
 /// Code as it goes between fences: any run of three fence characters (`` ` ``
@@ -486,18 +472,14 @@ fn option(choice: &Choice) -> Result<Value, PromptError> {
     Ok(json!({"text": text, "value": choice.value}))
 }
 
-fn button(id: &str, name: &str, signer: &PromptSigner<'_>, continuation: &str, value: &str) -> Value {
-    let context = prompt_context(
-        signer.key,
-        PromptKind::Button,
-        signer.user,
-        signer.nonce,
-        continuation,
-        Some(value),
-        None,
-    );
-    json!({"id": id, "name": name, "type": "button", "style": "default",
-        "integration": {"url": signer.url, "context": context}})
+impl PromptSigner<'_> {
+    /// The `integration` of an element of the prompt resuming `continuation`:
+    /// this signer's URL, and the element's context signed for its `kind`
+    /// (a button's with the `value` it answers).
+    fn integration(&self, kind: PromptKind, continuation: &str, value: Option<&str>) -> Value {
+        let context = prompt_context(self.key, kind, self.user, self.nonce, continuation, value, None);
+        json!({"url": self.url, "context": context})
+    }
 }
 
 /// A menu as a post's `props`: one message attachment with the question, a
@@ -517,39 +499,24 @@ pub fn menu(menu: &Menu, signer: &PromptSigner<'_>) -> Result<Value, PromptError
     } else {
         markdown(&menu.text)
     };
+    let integration =
+        |kind: PromptKind, value: Option<&str>| signer.integration(kind, &menu.continuation, value);
+    let button = |id: &str, name: &str, value: &str| {
+        json!({"id": id, "name": name, "type": "button", "style": "default",
+            "integration": integration(PromptKind::Button, Some(value))})
+    };
     let mut actions = Vec::new();
     if !options.is_empty() {
-        let context = prompt_context(
-            signer.key,
-            PromptKind::Select,
-            signer.user,
-            signer.nonce,
-            &menu.continuation,
-            None,
-            None,
-        );
         actions.push(
             json!({"id": MENU_ACTION_ID, "name": "Choose…", "type": "select", "options": options,
-            "integration": {"url": signer.url, "context": context}}),
+            "integration": integration(PromptKind::Select, None)}),
         );
     }
     if let Some(offset) = menu.next_offset {
-        let value = format!("{MORE_PREFIX}{offset}");
-        actions.push(button(
-            MORE_ACTION_ID,
-            "Next page",
-            signer,
-            &menu.continuation,
-            &value,
-        ));
+        let more = format!("{MORE_PREFIX}{offset}");
+        actions.push(button(MORE_ACTION_ID, "Next page", &more));
     }
-    actions.push(button(
-        CANCEL_ACTION_ID,
-        "Cancel",
-        signer,
-        &menu.continuation,
-        CANCEL_VALUE,
-    ));
+    actions.push(button(CANCEL_ACTION_ID, "Cancel", CANCEL_VALUE));
     let text = if actions.len() == 1 {
         format!("{question}\n_(nothing to choose from)_")
     } else {
@@ -596,45 +563,36 @@ fn element(index: usize, field: &Field) -> Result<Value, PromptError> {
     } else {
         label.to_owned()
     };
-    let mut element = Map::new();
-    element.insert(
-        "display_name".into(),
-        truncate_bytes(&label, MAX_DISPLAY_NAME).into(),
-    );
-    element.insert("name".into(), field_name(index).into());
-    if label.len() > MAX_DISPLAY_NAME {
-        element.insert("help_text".into(), truncate_bytes(&label, MAX_HELP_TEXT).into());
-    }
-    element.insert("optional".into(), field.optional.into());
     let default = field.default.as_deref().filter(|d| !d.is_empty());
-    match &field.kind {
+    let (kind, options, default) = match &field.kind {
         FieldKind::Select(choices) if !choices.is_empty() => {
             let shown = &choices[..choices.len().min(MAX_OPTIONS)];
             let options = shown.iter().map(option).collect::<Result<Vec<_>, _>>()?;
-            element.insert("type".into(), "select".into());
-            element.insert("options".into(), options.into());
             // Mattermost refuses a default that is not one of the options.
-            if let Some(default) = default.filter(|d| shown.iter().any(|c| c.value == *d))
-                && default.len() <= MAX_LONG_DEFAULT
-            {
-                element.insert("default".into(), default.into());
-            }
+            let default =
+                default.filter(|d| shown.iter().any(|c| c.value == *d) && d.len() <= MAX_LONG_DEFAULT);
+            ("select", Some(options), default)
         }
         // A select needs at least one option: free text instead.
         _ => match default {
             Some(long) if long.len() > MAX_TEXT_DEFAULT && long.len() <= MAX_LONG_DEFAULT => {
-                element.insert("type".into(), "textarea".into());
-                element.insert("default".into(), long.into());
+                ("textarea", None, Some(long))
             }
-            short => {
-                element.insert("type".into(), "text".into());
-                if let Some(short) = short.filter(|d| d.len() <= MAX_TEXT_DEFAULT) {
-                    element.insert("default".into(), short.into());
-                }
-            }
+            short => ("text", None, short.filter(|d| d.len() <= MAX_TEXT_DEFAULT)),
         },
+    };
+    let mut element = json!({"display_name": truncate_bytes(&label, MAX_DISPLAY_NAME),
+        "name": field_name(index), "type": kind, "optional": field.optional});
+    if label.len() > MAX_DISPLAY_NAME {
+        element["help_text"] = truncate_bytes(&label, MAX_HELP_TEXT).into();
     }
-    Ok(Value::Object(element))
+    if let Some(options) = options {
+        element["options"] = options.into();
+    }
+    if let Some(default) = default {
+        element["default"] = default.into();
+    }
+    Ok(element)
 }
 
 /// The body of `POST /api/v4/posts`.
@@ -645,19 +603,17 @@ pub fn create_post(
     props: Option<&Value>,
     file_ids: &[String],
 ) -> Value {
-    let mut post = Map::new();
-    post.insert("channel_id".into(), channel_id.into());
-    post.insert("message".into(), message.into());
+    let mut post = json!({"channel_id": channel_id, "message": message});
     if let Some(root_id) = root_id.filter(|r| !r.is_empty()) {
-        post.insert("root_id".into(), root_id.into());
+        post["root_id"] = root_id.into();
     }
     if !file_ids.is_empty() {
-        post.insert("file_ids".into(), file_ids.into());
+        post["file_ids"] = file_ids.into();
     }
     if let Some(props) = props {
-        post.insert("props".into(), props.clone());
+        post["props"] = props.clone();
     }
-    Value::Object(post)
+    post
 }
 
 /// The body of `POST /api/v4/posts/ephemeral`: a post only `user_id` sees.
@@ -683,7 +639,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::{Image, Level};
+    use crate::model::Level;
+    use crate::platforms::markup_tests::{devices, message_of, sample_form, sample_menu};
     use crate::platforms::mattermost::inbound::{ActionKind, DialogSubmission, PostAction};
     use crate::platforms::mattermost::verify::{Answer, verify_action, verify_dialog};
 
@@ -711,10 +668,10 @@ mod tests {
 
     #[test]
     fn code_is_fenced_and_inner_fences_broken() {
-        let rendered = message(&Message {
-            blocks: vec![Block::Code("a ```\n~~~\n`~`\n@channel\n".into())],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(
+            Level::Info,
+            vec![Block::Code("a ```\n~~~\n`~`\n@channel\n".into())],
+        ));
         assert_eq!(
             rendered.message,
             "```\na ``\u{200B}`\n~~\u{200B}~\n`~\u{200B}`\n@channel\n```"
@@ -728,69 +685,30 @@ mod tests {
         assert_eq!(titled.message, "#### :warning: Devices\\_at \\*ams\\*\n\npartial");
         let untitled = message(&Message::text(Level::Error, "**failed**"));
         assert_eq!(untitled.message, ":x: **failed**");
-        let code_first = message(&Message {
-            level: Level::Error,
-            blocks: vec![Block::Code("trace".into())],
-            ..Default::default()
-        });
+        let code_first = message(&message_of(Level::Error, vec![Block::Code("trace".into())]));
         assert_eq!(code_first.message, ":x: **Error**\n\n```\ntrace\n```");
         assert_eq!(message(&Message::default()).message, "_(no output)_");
     }
 
-    fn devices(rows: usize, width: usize) -> Table {
+    /// Devices numbered on `width` digits, all `active|up`.
+    fn numbered(rows: usize, width: usize) -> Table {
+        let rows = (0..rows).map(|i| vec![format!("{i:0width$}"), "active|up".into()]);
         Table {
-            title: "Devices at ams01".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: (0..rows)
-                .map(|i| vec![format!("{i:0width$}"), "active|up".into()])
-                .collect(),
+            rows: rows.collect(),
+            ..devices("Devices at ams01", &[])
         }
     }
 
     #[test]
     fn a_small_table_is_a_markdown_table() {
-        let mut table = devices(2, 3);
+        let mut table = numbered(2, 3);
         table.rows[1].pop();
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(table)],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Table(table)]));
         assert!(rendered.files.is_empty());
         assert_eq!(
             rendered.message,
             "**Devices at ams01**\n\n| Name | Status |\n| --- | --- |\n| 000 | active\\|up |\n| 001 |   |"
         );
-    }
-
-    #[test]
-    fn a_large_table_is_attached_and_the_post_says_so() {
-        let table = devices(400, 40);
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(table.clone())],
-            ..Default::default()
-        });
-        assert_eq!(rendered.files.len(), 1);
-        assert_eq!(rendered.files[0].file_name, "Devices_at_ams01.txt");
-        assert_eq!(rendered.files[0].bytes, table_text(&table).into_bytes());
-        assert!(
-            rendered.message.contains("400 rows") && rendered.message.contains("`Devices_at_ams01.txt`"),
-            "{}",
-            rendered.message
-        );
-    }
-
-    #[test]
-    fn images_are_uploaded() {
-        let rendered = message(&Message {
-            blocks: vec![Block::Image(Image {
-                file_name: "panel.png".into(),
-                alt_text: "errors".into(),
-                bytes: vec![0x89, b'P'],
-            })],
-            ..Default::default()
-        });
-        assert_eq!(rendered.message, "");
-        assert_eq!(rendered.files[0].file_name, "panel.png");
     }
 
     #[test]
@@ -831,14 +749,14 @@ mod tests {
     #[test]
     fn long_code_is_cut_between_lines_inside_its_own_fences() {
         let code: String = (0..4000).map(|i| format!("{i:05} ```\n")).collect();
-        let rendered = message(&Message {
-            blocks: vec![
+        let rendered = message(&message_of(
+            Level::Info,
+            vec![
                 Block::Text("before".into()),
                 Block::Code(code.clone()),
                 Block::Text("after".into()),
             ],
-            ..Default::default()
-        });
+        ));
         assert!(chars(&rendered.message) <= MAX_POST_CHARS);
         let body = rendered.message.split("```\n").nth(1).unwrap();
         let kept = body.lines().take_while(|l| *l != "```").count();
@@ -847,15 +765,6 @@ mod tests {
         let rest = String::from_utf8(rendered.files[0].bytes.clone()).unwrap();
         let expected: String = code.lines().skip(kept).map(|l| format!("{l}\n")).collect();
         assert_eq!(rest, format!("{expected}after\n"));
-    }
-
-    fn sample_menu(count: usize, next_offset: Option<usize>) -> Menu {
-        Menu {
-            text: "Which **site**?".into(),
-            choices: (0..count).map(|i| Choice::same(format!("site{i}"))).collect(),
-            next_offset,
-            continuation: "cont".into(),
-        }
     }
 
     fn action_of(props: &Value, id: &str) -> Value {
@@ -887,7 +796,7 @@ mod tests {
         assert_eq!(
             answer,
             Ok(Answer {
-                continuation: "cont".into(),
+                continuation: "tok".into(),
                 values: vec!["site1".into()],
                 nonce: "prompt-1".into()
             })
@@ -895,19 +804,10 @@ mod tests {
         assert!(verify_action(KEY, &callback(&select, ActionKind::Select, "U2", Some("site1"))).is_err());
         let cancel = action_of(&props, CANCEL_ACTION_ID);
         assert_eq!(cancel["type"], "button");
-        assert_eq!(
-            verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None))
-                .unwrap()
-                .values,
-            [CANCEL_VALUE]
-        );
+        let cancelled = verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None)).unwrap();
+        assert_eq!(cancelled.values, [CANCEL_VALUE]);
         // Every element carries the prompt's one nonce: answering any answers the prompt.
-        assert_eq!(
-            verify_action(KEY, &callback(&cancel, ActionKind::Button, "U1", None))
-                .unwrap()
-                .nonce,
-            SIGNER.nonce
-        );
+        assert_eq!(cancelled.nonce, SIGNER.nonce);
         for action in props["attachments"][0]["actions"].as_array().unwrap() {
             let id = action["id"].as_str().unwrap();
             assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
@@ -947,37 +847,9 @@ mod tests {
         assert_eq!(action_of(&props, MENU_ACTION_ID)["options"][0]["text"], "site0");
     }
 
-    fn field(label: &str, kind: FieldKind, default: Option<&str>, optional: bool) -> Field {
-        Field {
-            label: label.into(),
-            kind,
-            default: default.map(str::to_owned),
-            optional,
-        }
-    }
-
     #[test]
     fn a_form_is_a_dialog_with_numbered_elements_and_a_signed_state() {
-        let form = Form {
-            title: "Run a job with a long title".into(),
-            fields: vec![
-                field("Device", FieldKind::Text, Some("ams01"), false),
-                field(
-                    "Status of the device, long label",
-                    FieldKind::Select(vec![Choice::same("planned"), Choice::same("active")]),
-                    Some("active"),
-                    true,
-                ),
-                field("Empty", FieldKind::Select(vec![]), Some(&"x".repeat(200)), true),
-                field(
-                    "Bad default",
-                    FieldKind::Select(vec![Choice::same("a")]),
-                    Some("zz"),
-                    true,
-                ),
-            ],
-            continuation: "cont".into(),
-        };
+        let form = sample_form();
         let dialog = dialog(&form, &SIGNER).unwrap();
         assert_eq!(dialog["callback_id"], FORM_CALLBACK_ID);
         assert!(dialog["title"].as_str().unwrap().len() <= MAX_DIALOG_TITLE);
@@ -1013,7 +885,7 @@ mod tests {
         assert_eq!(
             verify_dialog(KEY, &submission),
             Ok(Answer {
-                continuation: "cont".into(),
+                continuation: "tok".into(),
                 values: vec!["ams02".into(), "planned".into(), String::new(), "a".into()],
                 nonce: "prompt-1".into()
             })
@@ -1043,7 +915,7 @@ mod tests {
         ) {
             let text = parts.concat();
             let block = if code { Block::Code(text.clone()) } else { Block::Text(text.clone()) };
-            let rendered = message(&Message { blocks: vec![block.clone(), block], ..Default::default() });
+            let rendered = message(&message_of(Level::Info, vec![block.clone(), block]));
             prop_assert!(chars(&rendered.message) <= MAX_POST_CHARS);
             prop_assert!(!rendered.message.is_empty());
         }

@@ -68,6 +68,7 @@ use subtle::ConstantTimeEq;
 
 use super::inbound::{ActionKind, DialogSubmission, PostAction};
 use crate::commands::CANCEL_VALUE;
+use crate::platforms::form::Fields;
 use crate::platforms::json::Lenient;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -128,18 +129,16 @@ pub enum TokenError {
 /// (`None` when absent), `body` the raw form body (or the query string of a
 /// command set to GET). Returns the index of the configured token that matched.
 ///
-/// Call it before parsing; the body's `token` is read here exactly as
-/// [`super::inbound::parse_slash_command`] reads it, and a body with two
-/// `token` fields is refused.
+/// Call it before parsing (the parsed command does not keep the token); a
+/// body with two `token` fields is refused.
 pub fn verify_slash_command<T: AsRef<[u8]>>(
     configured: &[T],
     authorization: Option<&str>,
     body: &[u8],
 ) -> Result<usize, TokenError> {
     // A body that is not a form has no token field; the header may still carry one.
-    let mut tokens = super::inbound::form(body)
-        .ok()
-        .and_then(|mut fields| fields.remove("token"))
+    let mut tokens = Fields::parse(body)
+        .map(|fields| fields.all("token"))
         .unwrap_or_default();
     if tokens.len() > 1 {
         return Err(TokenError::Repeated);
@@ -318,10 +317,15 @@ pub fn sign_context(key: &[u8], context: &Value) -> String {
         Value::Object(fields) => write_object(&mut canonical, fields, true),
         other => write_canonical(&mut canonical, other),
     }
+    URL_SAFE_NO_PAD.encode(mac(key, &canonical).finalize().into_bytes())
+}
+
+/// The MAC over the domain label and `canonical`, ready to finish or verify.
+fn mac(key: &[u8], canonical: &[u8]) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(DOMAIN);
-    mac.update(&canonical);
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    mac.update(canonical);
+    mac
 }
 
 /// `context` with its MAC added as `hmac` (replacing any there).
@@ -350,10 +354,9 @@ pub fn verify_context(key: &[u8], context: &Map<String, Value>) -> Result<(), Co
         .ok_or(ContextError::Malformed)?;
     let mut canonical = Vec::with_capacity(256);
     write_object(&mut canonical, context, true);
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(DOMAIN);
-    mac.update(&canonical);
-    mac.verify_slice(&tag).map_err(|_| ContextError::BadMac)
+    mac(key, &canonical)
+        .verify_slice(&tag)
+        .map_err(|_| ContextError::BadMac)
 }
 
 /// The signed context of a prompt element sent to `user`: a menu
@@ -791,24 +794,25 @@ mod tests {
 
     #[test]
     fn a_dialog_state_that_is_not_ours_is_refused() {
-        let theirs = dialog(r#"{"cmd":"deploy"}"#.into(), "U1", &[], false);
-        assert_eq!(verify_dialog(KEY, &theirs), Err(ContextError::Missing));
-        let not_json = dialog("cont".into(), "U1", &[], false);
-        assert_eq!(verify_dialog(KEY, &not_json), Err(ContextError::Missing));
-        let other_user = dialog(dialog_state(KEY, "U1", "n1", "cont", 1), "U2", &[], false);
-        assert_eq!(verify_dialog(KEY, &other_user), Err(ContextError::WrongUser));
-        let tampered = dialog(
-            dialog_state(KEY, "U1", "n1", "cont", 1).replace("\"1\"", "\"2\""),
-            "U1",
-            &[],
-            false,
-        );
-        assert_eq!(verify_dialog(KEY, &tampered), Err(ContextError::BadMac));
+        use ContextError::*;
+        let signed = dialog_state(KEY, "U1", "n1", "cont", 1);
         let menu_state = serde_json::to_string(&menu_context()).unwrap();
-        assert_eq!(
-            verify_dialog(KEY, &dialog(menu_state, "U1", &[], false)),
-            Err(ContextError::WrongKind)
-        );
+        // (state, who submits, why refused)
+        let cases = [
+            (r#"{"cmd":"deploy"}"#.to_owned(), "U1", Missing),
+            ("cont".to_owned(), "U1", Missing),
+            (signed.clone(), "U2", WrongUser),
+            (signed.replace("\"1\"", "\"2\""), "U1", BadMac),
+            (menu_state, "U1", WrongKind),
+        ];
+        for (state, user, error) in cases {
+            let shown = state.clone();
+            assert_eq!(
+                verify_dialog(KEY, &dialog(state, user, &[], false)),
+                Err(error),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
 pub use crate::platforms::files::{Upload, table_text};
 use crate::platforms::files::{longest_head, truncate};
+use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
     LevelStyle, Opening, StateTooLong, check_state, image_attachment, markup_link, rest_attachment,
@@ -58,7 +59,7 @@ const CUT_NOTE_CHARS: usize = 200;
 /// Characters of the notification text taken from the content.
 const FALLBACK_CHARS: usize = 300;
 /// Slack's emoji codes, and a plain-text note (it goes in a context block).
-const LEVELS: LevelStyle = LevelStyle {
+pub(crate) const LEVELS: LevelStyle = LevelStyle {
     warning: ":warning: ",
     error: ":x: ",
     warning_note: ":warning: Warning",
@@ -120,12 +121,9 @@ pub fn escape(text: &str) -> String {
 /// Only `http`, `https` and `mailto` links are converted: `<!channel|x>` or
 /// `<@U123|x>` would ping people, and command output is not trusted markup.
 pub fn mrkdwn(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut rest = text;
-    while let Some(start) = rest.find(['`', '*', '[']) {
-        out.push_str(&escape(&rest[..start]));
-        rest = &rest[start..];
-        let consumed = if let Some(span) = rest.strip_prefix('`') {
+    let escaped = |out: &mut String, text: &str| out.push_str(&escape(text));
+    markup::convert(text, escaped, |out, rest| {
+        if let Some(span) = rest.strip_prefix('`') {
             // A code span: its content is escaped, not converted.
             span.find('`').map(|end| {
                 out.push('`');
@@ -147,19 +145,8 @@ pub fn mrkdwn(text: &str) -> String {
             })
         } else {
             None
-        };
-        match consumed {
-            Some(len) => rest = &rest[len..],
-            None => {
-                // Not markup: the character stands for itself.
-                let len = rest.chars().next().map_or(1, char::len_utf8);
-                out.push_str(&escape(&rest[..len]));
-                rest = &rest[len..];
-            }
         }
-    }
-    out.push_str(&escape(rest));
-    out
+    })
 }
 
 /// A URL inside `<…|…>`: escaped like text, and `|` (the label separator) percent-encoded.
@@ -530,7 +517,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::{Image, Level};
+    use crate::model::Level;
+    use crate::platforms::markup_tests::{devices, field, message_of, sample_form, sample_menu};
 
     fn texts(rendered: &RenderedMessage) -> Vec<&str> {
         rendered
@@ -555,21 +543,16 @@ mod tests {
         let untitled = message(&Message::text(Level::Error, "**failed**"));
         assert_eq!(untitled.blocks[0]["text"]["text"], ":x: *failed*");
 
-        let code_first = message(&Message {
-            level: Level::Error,
-            blocks: vec![Block::Code("trace".into())],
-            ..Default::default()
-        });
+        let code_first = message(&message_of(Level::Error, vec![Block::Code("trace".into())]));
         assert_eq!(code_first.blocks[0]["type"], "context");
         assert_eq!(code_first.blocks[0]["elements"][0]["text"], ":x: Error");
         assert_eq!(code_first.blocks[1]["text"]["text"], "```trace```");
         assert_eq!(code_first.text, ":x: trace");
 
-        let blank_first = message(&Message {
-            level: Level::Warning,
-            blocks: vec![Block::Text(" ".into()), Block::Text("late".into())],
-            ..Default::default()
-        });
+        let blank_first = message(&message_of(
+            Level::Warning,
+            vec![Block::Text(" ".into()), Block::Text("late".into())],
+        ));
         assert_eq!(blank_first.blocks[0]["elements"][0]["text"], ":warning: Warning");
         assert_eq!(blank_first.blocks[1]["text"]["text"], "late");
     }
@@ -585,45 +568,27 @@ mod tests {
     }
 
     #[test]
-    fn long_text_is_split_into_sections_at_line_ends() {
-        let line = format!("{}\n", "word ".repeat(19));
-        let long = line.repeat(100);
-        let rendered = message(&Message::text(Level::Info, long.clone()));
-        assert!(rendered.blocks.len() > 1);
-        for text in texts(&rendered) {
-            assert!(text.chars().count() <= MAX_SECTION_CHARS);
-            assert!(
-                text.ends_with("word "),
-                "cut mid-line: …{}",
-                &text[text.len() - 10..]
-            );
+    fn long_text_is_split_at_line_ends_and_an_overlong_line_at_spaces() {
+        let lines = format!("{}\n", "word ".repeat(19)).repeat(100);
+        let overlong = "a & b ".repeat(700);
+        // (text, how each section ends: at a line end; at a space, not inside an escape)
+        for (long, end) in [(&lines, "word "), (&overlong, "b ")] {
+            let rendered = message(&Message::text(Level::Info, long.clone()));
+            assert!(rendered.blocks.len() > 1);
+            for text in texts(&rendered) {
+                assert!(text.chars().count() <= MAX_SECTION_CHARS);
+                assert!(text.ends_with(end), "cut at …{}", &text[text.len() - 10..]);
+            }
         }
+        let rendered = message(&Message::text(Level::Info, lines.clone()));
         assert!(rendered.attachments.is_empty());
-        assert_eq!(texts(&rendered).join("\n") + "\n", long);
-    }
-
-    #[test]
-    fn one_overlong_line_is_cut_at_spaces_without_breaking_escapes() {
-        let long = "a & b ".repeat(700);
-        let rendered = message(&Message::text(Level::Info, long));
-        assert!(rendered.blocks.len() > 1);
-        for text in texts(&rendered) {
-            assert!(text.chars().count() <= MAX_SECTION_CHARS);
-            assert!(
-                text.ends_with("b "),
-                "cut inside an escape: …{}",
-                &text[text.len() - 10..]
-            );
-        }
+        assert_eq!(texts(&rendered).join("\n") + "\n", lines);
     }
 
     #[test]
     fn code_is_fenced_and_split_likewise() {
         let code = "x <y> ```\n".repeat(1000);
-        let rendered = message(&Message {
-            blocks: vec![Block::Code(code)],
-            ..Default::default()
-        });
+        let rendered = message(&message_of(Level::Info, vec![Block::Code(code)]));
         assert!(rendered.blocks.len() > 1);
         for text in texts(&rendered) {
             assert!(text.chars().count() <= MAX_SECTION_CHARS);
@@ -682,75 +647,14 @@ mod tests {
 
     #[test]
     fn a_small_table_is_inline_and_padded() {
-        let table = Table {
-            title: "Devices".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: vec![
-                vec!["ams01-sw1".into(), "active".into()],
-                vec!["x".into(), "a<b".into()],
-            ],
-        };
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(table)],
-            ..Default::default()
-        });
+        let table = devices("Devices", &[&["ams01-sw1", "active"], &["x", "a<b"]]);
+        let rendered = message(&message_of(Level::Info, vec![Block::Table(table)]));
         assert!(rendered.attachments.is_empty());
         assert_eq!(texts(&rendered)[0], "*Devices*");
         assert_eq!(
             texts(&rendered)[1],
             "```Name       Status\n---------  ------\nams01-sw1  active\nx          a&lt;b```"
         );
-    }
-
-    #[test]
-    fn a_large_table_is_attached_and_the_message_says_so() {
-        let large = Table {
-            title: "Devices at ams01".into(),
-            columns: vec!["Name".into(), "Status".into()],
-            rows: vec![vec!["x".repeat(40), "active".into()]; 200],
-        };
-        let rendered = message(&Message {
-            blocks: vec![Block::Table(large.clone())],
-            ..Default::default()
-        });
-        assert_eq!(rendered.attachments.len(), 1);
-        let file = &rendered.attachments[0];
-        assert_eq!(file.file_name, "Devices_at_ams01.txt");
-        assert_eq!(file.title, "Devices at ams01");
-        assert_eq!(file.bytes, table_text(&large).into_bytes());
-        let note = texts(&rendered)[0];
-        assert!(
-            note.contains("200 rows") && note.contains("`Devices_at_ams01.txt`"),
-            "{note}"
-        );
-    }
-
-    #[test]
-    fn images_are_always_uploaded() {
-        let rendered = message(&Message {
-            blocks: vec![Block::Image(Image {
-                file_name: "panel.png".into(),
-                alt_text: "Interface errors".into(),
-                bytes: vec![0x89, b'P', b'N', b'G'],
-            })],
-            ..Default::default()
-        });
-        assert!(rendered.blocks.is_empty());
-        assert_eq!(rendered.attachments[0].title, "Interface errors");
-        assert_eq!(rendered.text, "Attached: panel.png");
-    }
-
-    fn choices(count: usize) -> Vec<Choice> {
-        (0..count).map(|i| Choice::same(format!("site{i}"))).collect()
-    }
-
-    fn sample_menu(count: usize, next_offset: Option<usize>) -> Menu {
-        Menu {
-            text: "Which **site**?".into(),
-            choices: choices(count),
-            next_offset,
-            continuation: "tok".into(),
-        }
     }
 
     fn options(blocks: &[Value]) -> &Vec<Value> {
@@ -837,32 +741,9 @@ mod tests {
         );
     }
 
-    fn field(label: &str, kind: FieldKind, default: Option<&str>, optional: bool) -> Field {
-        Field {
-            label: label.into(),
-            kind,
-            default: default.map(str::to_owned),
-            optional,
-        }
-    }
-
     #[test]
     fn a_form_is_a_modal_with_numbered_fields() {
-        let view = form(&Form {
-            title: "Run a job with a long title".into(),
-            fields: vec![
-                field("Device", FieldKind::Text, Some("ams01"), false),
-                field(
-                    "Status",
-                    FieldKind::Select(vec![Choice::same("planned"), Choice::same("active")]),
-                    Some("active"),
-                    true,
-                ),
-                field("Empty", FieldKind::Select(vec![]), None, true),
-            ],
-            continuation: "tok".into(),
-        })
-        .unwrap();
+        let view = form(&sample_form()).unwrap();
         assert_eq!(view["type"], "modal");
         assert_eq!(view["callback_id"], FORM_CALLBACK_ID);
         assert_eq!(
@@ -916,7 +797,7 @@ mod tests {
         ) {
             let text = parts.concat();
             let block = if code { Block::Code(text.clone()) } else { Block::Text(text.clone()) };
-            let rendered = message(&Message { blocks: vec![block.clone(), block], ..Default::default() });
+            let rendered = message(&message_of(Level::Info, vec![block.clone(), block]));
             prop_assert!(rendered.blocks.len() <= MAX_BLOCKS);
             prop_assert!(chars_of_blocks(&rendered) <= MAX_MESSAGE_CHARS);
             for text in texts(&rendered) {

@@ -10,8 +10,8 @@ use super::{
     blocks::{self, RenderedMessage},
     client::SlackClient,
 };
-use crate::model::{Form, Level, Menu, Message, Prompt, Reply, ReplyContext};
-use crate::platforms::asker::{Warn, conversation, user};
+use crate::model::{Form, Menu, Message, Reply, ReplyContext};
+use crate::platforms::asker::{Prompter, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Errors of `chat.postMessage` in a channel the bot cannot post in.
@@ -27,21 +27,6 @@ impl SlackDispatcher {
     /// A dispatcher answering through `client`.
     pub fn new(client: SlackClient) -> Self {
         SlackDispatcher { client }
-    }
-
-    async fn send_message(&self, to: &ReplyContext, message: &Message) -> Result<(), DispatchError> {
-        let rendered = blocks::message(message);
-        if rendered.attachments.is_empty() {
-            return self
-                .post(to, message.private, &rendered.text, &rendered.blocks)
-                .await;
-        }
-        let in_direct_messages = to.conversation.as_deref().is_some_and(is_user_id);
-        if message.private && !in_direct_messages {
-            self.send_files_privately(to, &rendered).await
-        } else {
-            self.send_with_files(to, &rendered).await
-        }
     }
 
     /// Posts a message without files: to the response URL if there is one, else
@@ -149,6 +134,23 @@ impl SlackDispatcher {
         }
         Ok(())
     }
+}
+
+impl Prompter for SlackDispatcher {
+    async fn send_message(&self, to: &ReplyContext, message: &Message) -> Result<(), DispatchError> {
+        let rendered = blocks::message(message);
+        if rendered.attachments.is_empty() {
+            return self
+                .post(to, message.private, &rendered.text, &rendered.blocks)
+                .await;
+        }
+        let in_direct_messages = to.conversation.as_deref().is_some_and(is_user_id);
+        if message.private && !in_direct_messages {
+            self.send_files_privately(to, &rendered).await
+        } else {
+            self.send_with_files(to, &rendered).await
+        }
+    }
 
     /// A menu, shown only to the asker.
     async fn send_menu(&self, to: &ReplyContext, menu: &Menu) -> Result<(), DispatchError> {
@@ -186,13 +188,6 @@ impl SlackDispatcher {
     }
 }
 
-impl Warn for SlackDispatcher {
-    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
-        let rendered = blocks::message(&Message::text(Level::Warning, text));
-        self.post(to, true, &rendered.text, &rendered.blocks).await
-    }
-}
-
 /// Whether a conversation ID is a user's (`U…`, or `W…` on Enterprise Grid): posting
 /// there means the user's direct messages with the app.
 fn is_user_id(conversation: &str) -> bool {
@@ -201,11 +196,7 @@ fn is_user_id(conversation: &str) -> bool {
 
 impl Dispatcher for SlackDispatcher {
     async fn send(&self, to: &ReplyContext, reply: &Reply) -> Result<(), DispatchError> {
-        match reply {
-            Reply::Message(message) => self.send_message(to, message).await,
-            Reply::Prompt(Prompt::Menu(menu)) => self.send_menu(to, menu).await,
-            Reply::Prompt(Prompt::Form(form)) => self.send_form(to, form).await,
-        }
+        self.send_reply(to, reply).await
     }
 
     /// Deletes the answered prompt through its response URL (the only way for an

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::platforms::form::Fields;
 use crate::platforms::json::{self, Text};
 
 /// Why a verified body could not be read. Short reasons, safe to answer with
@@ -68,8 +69,8 @@ pub fn is_ssl_check(body: &[u8]) -> bool {
 
 /// Parses a slash command body.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
-    let fields = form(body)?;
-    let optional = |name: &str| fields.get(name).filter(|v| !v.is_empty()).cloned();
+    let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
+    let optional = |name: &str| fields.optional(name);
     let required = |name: &'static str| optional(name).ok_or(ParseError::Missing(name));
     Ok(SlashCommand {
         team_id: required("team_id")?,
@@ -186,9 +187,8 @@ pub struct ResponseUrl {
 
 /// Parses an interactivity body (`payload=` and JSON).
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, ParseError> {
-    let payload = form(body)?
-        .remove("payload")
-        .ok_or(ParseError::Missing("payload"))?;
+    let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
+    let payload = fields.last("payload").ok_or(ParseError::Missing("payload"))?;
     let mut payload: wire::Payload =
         json::parse(payload.as_bytes()).map_err(|_| ParseError::PayloadNotJson)?;
     match required(std::mem::take(&mut payload.kind), "type")?.as_str() {
@@ -376,16 +376,6 @@ fn mention_text(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The fields of a form body; a repeated name keeps its last value, as slack_bolt does.
-fn form(body: &[u8]) -> Result<BTreeMap<String, String>, ParseError> {
-    let text = std::str::from_utf8(body).map_err(|_| ParseError::NotForm)?;
-    // A JSON body here means the Events API URL points at a form endpoint.
-    if text.trim_start().starts_with(['{', '[']) {
-        return Err(ParseError::NotForm);
-    }
-    Ok(form_urlencoded::parse(body).into_owned().collect())
-}
-
 /// A required field: [`ParseError::Missing`] naming it when absent.
 fn required(text: Text, name: &'static str) -> Result<String, ParseError> {
     text.into_option().ok_or(ParseError::Missing(name))
@@ -422,23 +412,8 @@ mod tests {
 
     #[test]
     fn a_slash_command_needs_its_ids() {
-        for field in ["team_id", "channel_id", "user_id", "command", "response_url"] {
-            let body: String = SLASH
-                .split('&')
-                .filter(|pair| !pair.starts_with(field))
-                .collect::<Vec<_>>()
-                .join("&");
-            assert_eq!(
-                parse_slash_command(body.as_bytes()),
-                Err(ParseError::Missing(field))
-            );
-            let emptied = SLASH.replace(&format!("{field}="), &format!("{field}=&x="));
-            assert_eq!(
-                parse_slash_command(emptied.as_bytes()),
-                Err(ParseError::Missing(field)),
-                "empty {field}"
-            );
-        }
+        let required = ["team_id", "channel_id", "user_id", "command", "response_url"];
+        crate::platforms::form::assert_required(SLASH, &required, parse_slash_command, ParseError::Missing);
     }
 
     #[test]
@@ -644,22 +619,15 @@ mod tests {
 
     #[test]
     fn other_events_and_envelopes_are_named() {
-        let body = json!({"type": "event_callback", "event_id": "Ev2", "event": {"type": "message"}});
-        assert_eq!(
-            parse_event(body.to_string().as_bytes()),
-            Ok(Event::Other {
-                event_id: "Ev2".into(),
-                kind: "message".into()
-            })
-        );
-        let body = json!({"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1});
-        assert_eq!(
-            parse_event(body.to_string().as_bytes()),
-            Ok(Event::Other {
-                event_id: String::new(),
-                kind: "app_rate_limited".into()
-            })
-        );
+        let message = json!({"type": "event_callback", "event_id": "Ev2", "event": {"type": "message"}});
+        let limited = json!({"type": "app_rate_limited", "team_id": "T1", "minute_rate_limited": 1});
+        for (body, event_id, kind) in [(message, "Ev2", "message"), (limited, "", "app_rate_limited")] {
+            let (event_id, kind) = (event_id.to_owned(), kind.to_owned());
+            assert_eq!(
+                parse_event(body.to_string().as_bytes()),
+                Ok(Event::Other { event_id, kind })
+            );
+        }
     }
 
     /// A parser, its answer dropped.
