@@ -2,7 +2,7 @@
 //! are, as a webhook reads it ([`Asker`]), where an answer goes, and telling
 //! them why a prompt cannot be shown. Slack's and Mattermost's dispatchers
 //! implement [`Prompter`] (a method for each kind of reply) to get the one way
-//! a reply is told apart and the same refusals.
+//! a reply is told apart; every dispatcher refuses a prompt through [`Warn`].
 
 use chatops_crds::PlatformType;
 
@@ -103,12 +103,17 @@ pub(crate) trait Prompter: Sync {
             }
         }
     }
+}
 
-    /// Tells the asker `text` as a private warning; a failure is logged, as
-    /// there is no one left to tell.
+/// A dispatcher that can warn the asker privately, to say why a prompt
+/// cannot be shown.
+pub(crate) trait Warn {
+    /// Posts `text` as a warning only the asker sees.
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError>;
+
+    /// [`Self::warn`]; a failure is logged, as there is no one left to tell.
     async fn tell(&self, to: &ReplyContext, text: &str) {
-        let warning = Message::text(Level::Warning, text).privately();
-        if let Err(err) = self.send_message(to, &warning).await {
+        if let Err(err) = self.warn(to, text).await {
             tracing::warn!(error = %err, "could not tell the user why the prompt failed");
         }
     }
@@ -117,5 +122,13 @@ pub(crate) trait Prompter: Sync {
     async fn refuse(&self, to: &ReplyContext, why: String) -> DispatchError {
         self.tell(to, &format!("Sorry, {why}.")).await;
         DispatchError::Unsupported(why)
+    }
+}
+
+/// A [`Prompter`] warns with a private warning message.
+impl<T: Prompter> Warn for T {
+    async fn warn(&self, to: &ReplyContext, text: &str) -> Result<(), DispatchError> {
+        let warning = Message::text(Level::Warning, text).privately();
+        self.send_message(to, &warning).await
     }
 }

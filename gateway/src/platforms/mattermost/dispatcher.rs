@@ -16,7 +16,7 @@ use super::{
     verify,
 };
 use crate::model::{Form, Menu, Message, Reply, ReplyContext};
-use crate::platforms::asker::{Prompter, conversation, user};
+use crate::platforms::asker::{Prompter, Warn, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Files Mattermost attaches to one post.

@@ -11,7 +11,7 @@ use super::{
     client::SlackClient,
 };
 use crate::model::{Form, Menu, Message, Reply, ReplyContext};
-use crate::platforms::asker::{Prompter, conversation, user};
+use crate::platforms::asker::{Prompter, Warn, conversation, user};
 use crate::platforms::{DispatchError, Dispatcher};
 
 /// Errors of `chat.postMessage` in a channel the bot cannot post in.
