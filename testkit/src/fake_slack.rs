@@ -15,6 +15,7 @@ use crate::{
 };
 
 /// What the fake Slack answers unscripted: `{"ok": true}` to everything.
+#[derive(Default)]
 pub struct Slack;
 
 impl Platform for Slack {
@@ -29,11 +30,6 @@ impl Platform for Slack {
 pub type FakeSlack = FakeApi<Slack>;
 
 impl FakeSlack {
-    /// Starts the fake on an ephemeral loopback port.
-    pub async fn start() -> FakeSlack {
-        FakeApi::serve(Slack).await
-    }
-
     /// The Web API base URL to give the gateway.
     pub fn api_url(&self) -> String {
         self.url_of("/api")

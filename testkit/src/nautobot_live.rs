@@ -476,11 +476,6 @@ impl Platform for Live {
 }
 
 impl LiveSlack {
-    /// Starts the fake on an ephemeral loopback port.
-    pub async fn start() -> LiveSlack {
-        FakeApi::serve(Live::default()).await
-    }
-
     /// The Web API base URL to give the gateway.
     pub fn api_url(&self) -> String {
         self.url_of("/api")
