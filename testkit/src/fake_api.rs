@@ -228,7 +228,7 @@ impl<P: Platform + Default> FakeApi<P> {
 
 impl<P: Platform<Entry = Recorded>> FakeApi<P> {
     /// `METHOD /path` of every request so far, for failure messages.
-    pub fn paths(&self) -> Vec<String> {
+    pub fn method_paths(&self) -> Vec<String> {
         self.requests()
             .iter()
             .map(|r| format!("{} {}", r.method, r.path))
@@ -240,7 +240,7 @@ impl<P: Platform<Entry = Recorded>> FakeApi<P> {
     pub async fn deleted(&self) -> Recorded {
         self.wait_for(PATIENCE, |r| r.method == Method::DELETE)
             .await
-            .unwrap_or_else(|| panic!("nothing deleted: {:?}", self.paths()))
+            .unwrap_or_else(|| panic!("nothing deleted: {:?}", self.method_paths()))
     }
 
     /// Waits (within [`PATIENCE`]) until two requests came to `path`, and

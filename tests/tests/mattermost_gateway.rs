@@ -59,7 +59,7 @@ async fn answer(fake: &FakeMattermost, id: &str) -> Value {
     let found = fake
         .wait_for(PATIENCE, |r| r.path == path)
         .await
-        .unwrap_or_else(|| panic!("no answer on {path}: {:?}", fake.paths()));
+        .unwrap_or_else(|| panic!("no answer on {path}: {:?}", fake.method_paths()));
     assert!(
         !found.headers.contains_key("authorization"),
         "no token goes to a response URL"
@@ -105,7 +105,7 @@ async fn api_post(fake: &FakeMattermost) -> Recorded {
         r.path.starts_with("/api/v4/posts") && r.method == "POST"
     })
     .await
-    .unwrap_or_else(|| panic!("nothing posted: {:?}", fake.paths()))
+    .unwrap_or_else(|| panic!("nothing posted: {:?}", fake.method_paths()))
 }
 
 fn message_of(post: &Recorded) -> String {
@@ -186,7 +186,7 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
         .iter()
         .filter(|r| r.path.starts_with("/api/v4/posts"))
         .count();
-    assert_eq!(answers, 1, "{:?}", fake.paths());
+    assert_eq!(answers, 1, "{:?}", fake.method_paths());
 }
 
 #[tokio::test]
@@ -291,7 +291,7 @@ async fn forged_tampered_and_unsigned_requests_are_refused() {
         fake.requests().len(),
         before,
         "nothing refused may reach Mattermost: {:?}",
-        fake.paths()
+        fake.method_paths()
     );
     let metrics = gateway.metrics().await;
     let refused = metrics
@@ -341,12 +341,12 @@ async fn a_long_answer_is_cut_and_the_rest_attached() {
     let upload = fake
         .wait_for(PATIENCE, |r| r.path == "/api/v4/files")
         .await
-        .unwrap_or_else(|| panic!("no upload: {:?}", fake.paths()));
+        .unwrap_or_else(|| panic!("no upload: {:?}", fake.method_paths()));
     assert!(upload.text().contains("rest.txt"), "the rest is attached");
     let posted = fake
         .wait_for(PATIENCE, |r| r.path == "/api/v4/posts")
         .await
-        .unwrap_or_else(|| panic!("no post: {:?}", fake.paths()));
+        .unwrap_or_else(|| panic!("no post: {:?}", fake.method_paths()));
     let post = posted.json();
     assert!(post["file_ids"][0].is_string(), "{post}");
     let message = post["message"].as_str().unwrap();

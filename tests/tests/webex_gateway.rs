@@ -69,7 +69,7 @@ fn posts(fake: &FakeWebex) -> Vec<Recorded> {
 /// The `n`-th message the gateway posted, once it arrives.
 async fn posted(fake: &FakeWebex, n: usize) -> Recorded {
     let found = wait::within(PATIENCE, || posts(fake).into_iter().nth(n)).await;
-    found.unwrap_or_else(|| panic!("nothing posted: {:?}", fake.paths()))
+    found.unwrap_or_else(|| panic!("nothing posted: {:?}", fake.method_paths()))
 }
 
 /// The card's `Action.Submit` titled `title`, its `data`.
@@ -130,7 +130,7 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
     }
     // The bot's identity was asked once, the message fetched once.
     let fetched: Vec<String> = fake
-        .paths()
+        .method_paths()
         .into_iter()
         .filter(|p| p.starts_with("GET"))
         .collect();
@@ -166,10 +166,13 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
         posts(&fake).len(),
         3,
         "the replay ran nothing: {:?}",
-        fake.paths()
+        fake.method_paths()
     );
     assert_eq!(
-        fake.paths().iter().filter(|p| *p == "GET /v1/people/me").count(),
+        fake.method_paths()
+            .iter()
+            .filter(|p| *p == "GET /v1/people/me")
+            .count(),
         1,
         "the identity is kept"
     );
@@ -216,7 +219,7 @@ async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_co
         deletes,
         1,
         "Bob's refused submission left the card: {:?}",
-        fake.paths()
+        fake.method_paths()
     );
 }
 
@@ -293,7 +296,7 @@ async fn unsigned_and_tampered_deliveries_are_refused_before_anything_is_fetched
     assert!(
         fake.requests().is_empty(),
         "nothing reached Webex: {:?}",
-        fake.paths()
+        fake.method_paths()
     );
 }
 
@@ -316,7 +319,7 @@ async fn the_bots_own_messages_and_other_events_are_ignored() {
     assert_eq!(deliver(&gateway, &membership).await.status(), StatusCode::OK);
     gateway.wait_for_requests(PLATFORM, "events", "ignored", 3).await;
     let gets: Vec<String> = fake
-        .paths()
+        .method_paths()
         .into_iter()
         .filter(|p| p.starts_with("GET /v1/messages"))
         .collect();
@@ -335,7 +338,7 @@ async fn the_bots_own_message_is_ignored_even_as_the_first_event() {
         .await
         .expect("the identity is fetched");
     gateway.wait_for_requests(PLATFORM, "events", "ignored", 1).await;
-    assert_eq!(fake.paths(), ["GET /v1/people/me"]);
+    assert_eq!(fake.method_paths(), ["GET /v1/people/me"]);
 }
 
 #[tokio::test]
@@ -346,11 +349,15 @@ async fn a_message_that_cannot_be_fetched_is_dropped_without_an_answer() {
     assert_eq!(ack.status(), StatusCode::OK, "acknowledged before the fetch");
     fake.wait_for(PATIENCE, |r| r.path == "/v1/messages/msg-gone")
         .await
-        .unwrap_or_else(|| panic!("not fetched: {:?}", fake.paths()));
+        .unwrap_or_else(|| panic!("not fetched: {:?}", fake.method_paths()));
     gateway
         .wait_for_requests(PLATFORM, "events", "fetch_failed", 1)
         .await;
-    assert!(posts(&fake).is_empty(), "nothing posted: {:?}", fake.paths());
+    assert!(
+        posts(&fake).is_empty(),
+        "nothing posted: {:?}",
+        fake.method_paths()
+    );
 }
 
 #[tokio::test]
@@ -375,7 +382,7 @@ async fn a_long_answer_is_split_under_the_limit_and_the_rest_attached() {
                     .is_some_and(|v| v.to_str().unwrap().starts_with("multipart/form-data"))
         })
         .await
-        .unwrap_or_else(|| panic!("nothing attached: {:?}", fake.paths()));
+        .unwrap_or_else(|| panic!("nothing attached: {:?}", fake.method_paths()));
     let form = upload.text();
     assert!(form.contains("rest.txt"), "the rest is attached");
     assert!(
@@ -469,7 +476,7 @@ async fn the_webhooks_are_registered_with_the_secret_and_updated_when_run_again(
     let second = register(dir.path(), &fake).await;
     assert_eq!(fake.webhooks().len(), 2);
     let puts = fake.requests().iter().filter(|r| r.method == "PUT").count();
-    assert_eq!(puts, 2, "{:?}", fake.paths());
+    assert_eq!(puts, 2, "{:?}", fake.method_paths());
     let logs = format!(
         "{}{}",
         String::from_utf8_lossy(&second.stdout),
