@@ -11,13 +11,12 @@ use std::{
 
 use chatops_operator::{
     controller::{self, Health, Settings},
-    cycle,
     leader::Leadership,
-    lookup,
-    render::Target,
 };
 use chatops_testkit::fake_kube::{FakeApi, chatops, core};
-use objects::{TARGET, gateway_config, nautobot_integration, secret, user_grant, with_slack};
+use objects::{
+    TARGET, gateway_config, nautobot_integration, operator_settings, secret, user_grant, with_slack,
+};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -30,19 +29,12 @@ where
     F: FnOnce(Arc<Health>) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let target = Target {
-        namespace: "chatops".to_owned(),
-        name: TARGET.to_owned(),
-    };
+    // One replica, without an instance name, and a slower debounce.
     let settings = Settings {
-        namespaces: vec!["chatops".to_owned()],
-        rendered_regarding: cycle::config_map_reference(&target),
-        target,
         quiet: Duration::from_millis(200),
         max_delay: Duration::from_secs(2),
-        resync: Duration::from_secs(3600),
         instance: None,
-        lookup_bases: lookup::ApiBases::default(),
+        ..operator_settings("")
     };
     let health = Arc::new(Health::default());
     let shutdown = CancellationToken::new();

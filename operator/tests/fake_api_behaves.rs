@@ -14,7 +14,10 @@ use std::{
 };
 
 use axum::http::{Method, StatusCode};
-use chatops_testkit::fake_kube::{FakeApi, Fault, core};
+use chatops_testkit::{
+    fake_kube::{FakeApi, Fault, core},
+    texts_of,
+};
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::{coordination::v1::Lease, core::v1::ConfigMap, events::v1::Event as KubeEvent};
 use kube::{
@@ -354,12 +357,7 @@ async fn generation_counts_spec_changes_and_status_is_a_subresource() {
         .patch_status("alice", &PatchParams::apply("auditor"), &Patch::Apply(&audited))
         .await
         .unwrap();
-    let types: Vec<&str> = object.data["status"]["conditions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["type"].as_str().unwrap())
-        .collect();
+    let types = texts_of(&object.data["status"]["conditions"], "type");
     assert_eq!(types, ["Ready", "Audited"]);
 
     // Custom resources have no strategic merge patch.

@@ -34,6 +34,16 @@ fn is_ready(fake: &FakeApi, grant: &str) -> bool {
     })
 }
 
+/// Waits until the grant `name` is in the ConfigMap, then Ready.
+async fn rendered_and_ready(fake: &FakeApi, name: &str) {
+    let rendered = format!("{name} in the ConfigMap");
+    fake.eventually(&rendered, |fake| has_grant(fake, name).then_some(()))
+        .await;
+    let ready = format!("{name} Ready");
+    fake.eventually(&ready, |fake| is_ready(fake, name).then_some(()))
+        .await;
+}
+
 /// The Events recorded about an AccessGrant, by reporting instance.
 fn events_about(fake: &FakeApi, grant: &str) -> Vec<String> {
     fake.list(EVENTS)
@@ -77,12 +87,8 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
 
     let test = async {
         // A leads: it renders the initial state; B, a warm standby, writes nothing.
-        fake.eventually("A's first ConfigMap with alice", |fake| {
-            has_grant(fake, "alice").then_some(())
-        })
-        .await;
-        fake.eventually("alice Ready", |fake| is_ready(fake, "alice").then_some(()))
-            .await;
+        // A's first ConfigMap.
+        rendered_and_ready(fake, "alice").await;
         fake.eventually("an Event about alice", |fake| {
             (!events_about(fake, "alice").is_empty()).then_some(())
         })
@@ -112,19 +118,9 @@ async fn of_two_replicas_only_the_leader_writes_and_the_writes_follow_the_lease(
 
         // B takes over: it re-renders what it sees, bob included.
         lead_b.send(true).unwrap();
-        fake.eventually("bob in the ConfigMap", |fake| {
-            has_grant(fake, "bob").then_some(())
-        })
-        .await;
-        fake.eventually("bob Ready", |fake| is_ready(fake, "bob").then_some(()))
-            .await;
+        rendered_and_ready(fake, "bob").await;
         fake.put(&chatops("accessgrants"), user_grant("carol", "U00003"));
-        fake.eventually("carol in the ConfigMap", |fake| {
-            has_grant(fake, "carol").then_some(())
-        })
-        .await;
-        fake.eventually("carol Ready", |fake| is_ready(fake, "carol").then_some(()))
-            .await;
+        rendered_and_ready(fake, "carol").await;
         fake.eventually("Events about bob and carol", |fake| {
             (!events_about(fake, "bob").is_empty() && !events_about(fake, "carol").is_empty()).then_some(())
         })

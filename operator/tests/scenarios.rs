@@ -104,19 +104,27 @@ fn converged(fake: &FakeApi) -> bool {
             .is_some_and(|c| c.grants.len() == 2 && c.integrations.contains_key("nautobot"))
 }
 
+/// `KIND/NAME REASON` of `event`.
+fn event_line(event: &Value) -> String {
+    format!(
+        "{}/{} {}",
+        event["regarding"]["kind"].as_str().unwrap_or("?"),
+        event["regarding"]["name"].as_str().unwrap_or("?"),
+        event["reason"].as_str().unwrap_or("?"),
+    )
+}
+
+/// How often `event` was told: once, or as often as its series counts.
+fn times_told(event: &Value) -> i64 {
+    event["series"]["count"].as_i64().unwrap_or(1)
+}
+
 /// The Events as a story: `KIND/NAME REASON` with how often each was told
 /// (created, or repeated in a series).
 fn story(fake: &FakeApi) -> BTreeMap<String, i64> {
     let mut story = BTreeMap::new();
     for event in fake.list(EVENTS) {
-        let line = format!(
-            "{}/{} {}",
-            event["regarding"]["kind"].as_str().unwrap_or("?"),
-            event["regarding"]["name"].as_str().unwrap_or("?"),
-            event["reason"].as_str().unwrap_or("?"),
-        );
-        let count = event["series"]["count"].as_i64().unwrap_or(1);
-        *story.entry(line).or_default() += count;
+        *story.entry(event_line(&event)).or_default() += times_told(&event);
     }
     story
 }
@@ -127,13 +135,11 @@ fn repeats(fake: &FakeApi) -> Vec<String> {
     let mut seen = BTreeMap::<String, i64>::new();
     for event in fake.list(EVENTS) {
         let line = format!(
-            "{}/{} {}: {}",
-            event["regarding"]["kind"].as_str().unwrap_or("?"),
-            event["regarding"]["name"].as_str().unwrap_or("?"),
-            event["reason"].as_str().unwrap_or("?"),
-            event["note"].as_str().unwrap_or("?"),
+            "{}: {}",
+            event_line(&event),
+            event["note"].as_str().unwrap_or("?")
         );
-        *seen.entry(line).or_default() += event["series"]["count"].as_i64().unwrap_or(1);
+        *seen.entry(line).or_default() += times_told(&event);
     }
     seen.into_iter()
         .filter(|(_, told)| *told > 1)

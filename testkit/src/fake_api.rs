@@ -21,6 +21,8 @@ use axum::{
 };
 use serde_json::Value;
 
+use crate::quickstart::PATIENCE;
+
 /// One request the fake received.
 #[derive(Clone, Debug)]
 pub struct Recorded {
@@ -214,6 +216,44 @@ impl<P: Platform> FakeApi<P> {
             (found.len() >= count).then_some(found)
         })
         .await
+    }
+}
+
+impl<P: Platform + Default> FakeApi<P> {
+    /// Starts a fake of `P` in its first state on an ephemeral loopback port.
+    pub async fn start() -> FakeApi<P> {
+        FakeApi::serve(P::default()).await
+    }
+}
+
+impl<P: Platform<Entry = Recorded>> FakeApi<P> {
+    /// `METHOD /path` of every request so far, for failure messages.
+    pub fn method_paths(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    /// The first DELETE the fake got, once it comes (within [`PATIENCE`]):
+    /// the prompt an answer took away.
+    pub async fn deleted(&self) -> Recorded {
+        self.wait_for(PATIENCE, |r| r.method == Method::DELETE)
+            .await
+            .unwrap_or_else(|| panic!("nothing deleted: {:?}", self.method_paths()))
+    }
+
+    /// Waits (within [`PATIENCE`]) until two requests came to `path`, and
+    /// asserts that they are the same: an answer the fake refused (a scripted
+    /// 429), sent again.
+    pub async fn assert_resent(&self, path: &str) {
+        let attempts = self
+            .wait_for_all(PATIENCE, 2, "the answer resent", |r| r.path == path)
+            .await;
+        assert_eq!(
+            attempts[0].body, attempts[1].body,
+            "the identical request is resent"
+        );
     }
 }
 

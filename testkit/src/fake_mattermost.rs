@@ -60,11 +60,6 @@ impl Platform for Mattermost {
 pub type FakeMattermost = FakeApi<Mattermost>;
 
 impl FakeMattermost {
-    /// Starts the fake on an ephemeral loopback port.
-    pub async fn start() -> FakeMattermost {
-        FakeApi::serve(Mattermost::default()).await
-    }
-
     /// The server URL, as the ChatPlatform's `spec.mattermost.url`.
     pub fn url(&self) -> String {
         self.url_of("")

@@ -15,6 +15,7 @@ use crate::{
 };
 
 /// What the fake Slack answers unscripted: `{"ok": true}` to everything.
+#[derive(Default)]
 pub struct Slack;
 
 impl Platform for Slack {
@@ -25,15 +26,13 @@ impl Platform for Slack {
     }
 }
 
-/// The running fake.
-pub type FakeSlack = FakeApi<Slack>;
+/// A fake that serves Slack's Web API under `/api` and response URLs under
+/// `/response/`: this one, and the live tests' (`nautobot_live::Live`).
+pub trait SlackApi: Platform {}
 
-impl FakeSlack {
-    /// Starts the fake on an ephemeral loopback port.
-    pub async fn start() -> FakeSlack {
-        FakeApi::serve(Slack).await
-    }
+impl SlackApi for Slack {}
 
+impl<P: SlackApi> FakeApi<P> {
     /// The Web API base URL to give the gateway.
     pub fn api_url(&self) -> String {
         self.url_of("/api")
@@ -43,7 +42,12 @@ impl FakeSlack {
     pub fn response_url(&self, id: &str) -> String {
         self.url_of(&format!("/response/{id}"))
     }
+}
 
+/// The running fake.
+pub type FakeSlack = FakeApi<Slack>;
+
+impl FakeSlack {
     /// Sends the gateway at `url` a `/{command} {text}` from `user` of `team`
     /// in the quickstart's channel, signed with the quickstart's secret, to be
     /// answered on this fake's response URL `id`.

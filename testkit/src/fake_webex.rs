@@ -94,11 +94,6 @@ impl Platform for Webex {
 pub type FakeWebex = FakeApi<Webex>;
 
 impl FakeWebex {
-    /// Starts the fake on an ephemeral loopback port.
-    pub async fn start() -> FakeWebex {
-        FakeApi::serve(Webex::default()).await
-    }
-
     /// The API base URL, as `--webex-api-url`.
     pub fn url(&self) -> String {
         self.url_of("/v1")

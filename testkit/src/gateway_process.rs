@@ -145,12 +145,12 @@ impl Gateway {
     /// of a gateway that is not ready, or does not start). Response URLs may
     /// point to loopback, where the fake platforms listen.
     pub fn spawn(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
-        Gateway::launch(source, slack_api_url, extra, true, None)
+        Gateway::launch(&gateway_binary(), source, slack_api_url, extra, true, None)
     }
 
     /// [`Gateway::spawn`] as in production: response URLs to loopback are not followed.
     pub fn spawn_strict(source: Source<'_>, slack_api_url: &str, extra: &[&str]) -> Gateway {
-        Gateway::launch(source, slack_api_url, extra, false, None)
+        Gateway::launch(&gateway_binary(), source, slack_api_url, extra, false, None)
     }
 
     /// [`Gateway::start`] with at most `open_files` descriptors (`ulimit -n`),
@@ -162,6 +162,7 @@ impl Gateway {
         extra: &[&str],
     ) -> Gateway {
         Gateway::launch(
+            &gateway_binary(),
             Source::Manifests(manifests),
             slack_api_url,
             extra,
@@ -172,9 +173,24 @@ impl Gateway {
         .await
     }
 
-    /// With `open_files`, the binary is started through `sh`, which sets the
-    /// limit and then `exec`s it (same process, same PID).
+    /// [`Gateway::start`] of the gateway binary at `binary` (a release build,
+    /// say) rather than the debug build of this workspace.
+    pub async fn start_binary(
+        binary: &Path,
+        manifests: &Path,
+        slack_api_url: &str,
+        extra: &[&str],
+    ) -> Gateway {
+        let source = Source::Manifests(manifests);
+        Gateway::launch(binary, source, slack_api_url, extra, true, None)
+            .ready()
+            .await
+    }
+
+    /// Starts `binary`. With `open_files`, it is started through `sh`, which
+    /// sets the limit and then `exec`s it (same process, same PID).
     fn launch(
+        binary: &Path,
         source: Source<'_>,
         slack_api_url: &str,
         extra: &[&str],
@@ -188,10 +204,10 @@ impl Gateway {
                 let mut sh = Command::new("sh");
                 sh.arg("-c")
                     .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-                    .arg(gateway_binary());
+                    .arg(binary);
                 sh
             }
-            None => Command::new(gateway_binary()),
+            None => Command::new(binary),
         };
         match source {
             Source::Manifests(dir) => command
@@ -218,7 +234,7 @@ impl Gateway {
                 Stdio::from(log.reopen().expect("the log file"))
             })
             .spawn()
-            .expect("the gateway starts");
+            .unwrap_or_else(|err| panic!("{} starts: {err}", binary.display()));
         Gateway {
             child,
             addr,
@@ -234,13 +250,19 @@ impl Gateway {
 
     /// Its resident memory (`VmRSS`), in KiB.
     pub fn rss_kib(&self) -> u64 {
+        self.status_kib("VmRSS")
+    }
+
+    /// The `kB` field `field` of its `/proc/PID/status`, e.g. `VmHWM` (its peak
+    /// resident memory).
+    pub fn status_kib(&self, field: &str) -> u64 {
         let status =
             std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("/proc/PID/status");
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
             .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("a VmRSS line")
+            .unwrap_or_else(|| panic!("no {field} line in /proc/PID/status"))
     }
 
     /// The descriptors it has open now.
@@ -290,6 +312,11 @@ impl Gateway {
     pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let child = &mut self.child;
         wait::within(limit, || child.try_wait().expect("the process can be waited for")).await
+    }
+
+    /// What its `/metrics` says.
+    pub async fn metrics(&self) -> String {
+        metrics_text(self.admin).await
     }
 
     /// The value of the metric sample `sample` (e.g. `chatops_gateway_config_reloads_total`), or 0.

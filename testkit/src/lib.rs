@@ -67,6 +67,31 @@ pub fn compile_ready(loaded: Loaded, what: &str) -> Compiled {
     compiled
 }
 
+/// The text field `field` of every item of the JSON array `items` (a menu's
+/// options, a card's actions, a status's conditions); panics on anything else.
+pub fn texts_of<'a>(items: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    let items = items
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {items}"));
+    items
+        .iter()
+        .map(|item| {
+            item[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text {field} in {item}"))
+        })
+        .collect()
+}
+
+/// Asserts that `answer` tells a user the organization (workspace, team,
+/// tenant) is not granted, and names `org`, the ID to ask for.
+pub fn assert_organization_denied(answer: &str, org: &str) {
+    assert!(
+        answer.contains("organization") && answer.contains(org),
+        "{answer}"
+    );
+}
+
 /// `examples/quickstart/`, the manifests a first-day user applies.
 pub fn quickstart_dir() -> PathBuf {
     workspace_root().join("examples/quickstart")

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use crate::{
     copy_quickstart,
     fake_api::{FakeApi, Platform, Recorded, json_response},
+    fake_slack::SlackApi,
     workspace_root,
 };
 
@@ -112,17 +113,21 @@ impl Nautobot {
             .header("Accept", "application/json")
     }
 
-    /// `GET {url}{path}` with the admin token, as JSON; panics unless 200.
-    pub async fn get(&self, path: &str) -> Value {
-        let answer = self
-            .as_admin(reqwest::Method::GET, path)
-            .send()
-            .await
-            .unwrap_or_else(|err| panic!("GET {path}: {err}"));
+    /// Sends `request` (`what` it is, for the panics) and returns the body of
+    /// its answer; panics unless 200.
+    async fn ok_body(request: reqwest::RequestBuilder, what: &str) -> String {
+        let answer = request.send().await.unwrap_or_else(|err| panic!("{what}: {err}"));
         let status = answer.status();
         let body = answer.text().await.unwrap_or_default();
-        assert_eq!(status, reqwest::StatusCode::OK, "GET {path}: {body}");
-        serde_json::from_str(&body).unwrap_or_else(|err| panic!("GET {path}: {err}: {body}"))
+        assert_eq!(status, reqwest::StatusCode::OK, "{what}: {body}");
+        body
+    }
+
+    /// `GET {url}{path}` with the admin token, as JSON; panics unless 200.
+    pub async fn get(&self, path: &str) -> Value {
+        let what = format!("GET {path}");
+        let body = Nautobot::ok_body(self.as_admin(reqwest::Method::GET, path), &what).await;
+        serde_json::from_str(&body).unwrap_or_else(|err| panic!("{what}: {err}: {body}"))
     }
 
     /// The device `name` (`depth=1`), as Nautobot's REST API shows it to the admin.
@@ -150,15 +155,10 @@ impl Nautobot {
             .unwrap_or_else(|| panic!("no status {status} in Nautobot: {statuses}"))
             .to_owned();
         let id = device["id"].as_str().expect("a device id");
-        let answer = self
+        let patch = self
             .as_admin(reqwest::Method::PATCH, &format!("/api/dcim/devices/{id}/"))
-            .json(&json!({"status": status_id}))
-            .send()
-            .await
-            .unwrap_or_else(|err| panic!("PATCH device {name}: {err}"));
-        let code = answer.status();
-        let body = answer.text().await.unwrap_or_default();
-        assert_eq!(code, reqwest::StatusCode::OK, "PATCH device {name}: {body}");
+            .json(&json!({"status": status_id}));
+        Nautobot::ok_body(patch, &format!("PATCH device {name}")).await;
     }
 
     /// A guard that, when dropped (also when a test panics), sets device `name` back to
@@ -475,22 +475,9 @@ impl Platform for Live {
     }
 }
 
+impl SlackApi for Live {}
+
 impl LiveSlack {
-    /// Starts the fake on an ephemeral loopback port.
-    pub async fn start() -> LiveSlack {
-        FakeApi::serve(Live::default()).await
-    }
-
-    /// The Web API base URL to give the gateway.
-    pub fn api_url(&self) -> String {
-        self.url_of("/api")
-    }
-
-    /// The response URL of response id `id`.
-    pub fn response_url(&self, id: &str) -> String {
-        self.url_of(&format!("/response/{id}"))
-    }
-
     /// Notes that a request answered on `id` is about to be sent: what the Web API gets
     /// from now on in direct messages may belong to it.
     pub fn mark(&self, id: &str) {

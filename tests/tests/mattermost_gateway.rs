@@ -6,22 +6,21 @@
 use axum::http::StatusCode;
 use chatops_gateway::{
     commands::derive_key,
-    model::{Prompt, Reply, ReplyContext},
-    platforms::{
-        Dispatcher,
-        mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
-    },
+    model::ReplyContext,
+    platforms::mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
 };
 use chatops_tests::{
+    assert_organization_denied,
     fake_mattermost::{FakeMattermost, Recorded, Scripted},
     gateway_process::Gateway,
     platforms::mattermost::{
         ALICE, BOB, BOT_TOKEN, CHANNEL, OLD_SLASH_TOKEN, OTHER_TEAM, PLATFORM, SLASH_TOKEN, TEAM, command,
-        post_action, start,
+        post_action, start_with_fake,
     },
-    prompts::access_form,
     quickstart::{DEFAULT_SETTINGS, PATIENCE},
+    send_form::send_access_form,
     signed::FORM,
+    texts_of,
 };
 use serde_json::{Value, json};
 
@@ -60,19 +59,12 @@ async fn answer(fake: &FakeMattermost, id: &str) -> Value {
     let found = fake
         .wait_for(PATIENCE, |r| r.path == path)
         .await
-        .unwrap_or_else(|| panic!("no answer on {path}: {:?}", paths(fake)));
+        .unwrap_or_else(|| panic!("no answer on {path}: {:?}", fake.method_paths()));
     assert!(
         !found.headers.contains_key("authorization"),
         "no token goes to a response URL"
     );
     found.json()
-}
-
-fn paths(fake: &FakeMattermost) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
 }
 
 /// The select action of a menu's attachments.
@@ -113,7 +105,7 @@ async fn api_post(fake: &FakeMattermost) -> Recorded {
         r.path.starts_with("/api/v4/posts") && r.method == "POST"
     })
     .await
-    .unwrap_or_else(|| panic!("nothing posted: {:?}", paths(fake)))
+    .unwrap_or_else(|| panic!("nothing posted: {:?}", fake.method_paths()))
 }
 
 fn message_of(post: &Recorded) -> String {
@@ -127,8 +119,7 @@ fn message_of(post: &Recorded) -> String {
 
 #[tokio::test]
 async fn a_command_is_answered_through_the_response_url() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     let ack = slash(&gateway, &fake, BOB, "whoami", "whoami").await;
     assert_eq!(ack.status(), StatusCode::OK);
     assert_eq!(
@@ -154,8 +145,7 @@ async fn a_command_is_answered_through_the_response_url() {
 
 #[tokio::test]
 async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_command() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     let select = open_access_menu(&gateway, &fake).await;
     assert_eq!(
         select["integration"]["url"],
@@ -163,12 +153,7 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
         "the menu calls back to the gateway"
     );
     assert!(select["integration"]["context"]["hmac"].is_string(), "{select}");
-    let options: Vec<&str> = select["options"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["value"].as_str().unwrap())
-        .collect();
+    let options = texts_of(&select["options"], "value");
     assert!(options.contains(&"chatops"), "{options:?}");
 
     let ack = post_action(&gateway, &menu_choice(&select, ALICE, "chatops")).await;
@@ -201,13 +186,12 @@ async fn a_missing_argument_is_asked_with_a_menu_and_the_choice_completes_the_co
         .iter()
         .filter(|r| r.path.starts_with("/api/v4/posts"))
         .count();
-    assert_eq!(answers, 1, "{:?}", paths(&fake));
+    assert_eq!(answers, 1, "{:?}", fake.method_paths());
 }
 
 #[tokio::test]
 async fn forged_tampered_and_unsigned_requests_are_refused() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     let response_url = fake.response_url("x");
     let forged = slash_as(
         &gateway,
@@ -307,14 +291,9 @@ async fn forged_tampered_and_unsigned_requests_are_refused() {
         fake.requests().len(),
         before,
         "nothing refused may reach Mattermost: {:?}",
-        paths(&fake)
+        fake.method_paths()
     );
-    let metrics = reqwest::get(format!("http://{}/metrics", gateway.admin))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = gateway.metrics().await;
     let refused = metrics
         .lines()
         .find(|line| line.contains(r#"endpoint="actions""#) && line.contains(r#"outcome="unverified""#))
@@ -324,8 +303,7 @@ async fn forged_tampered_and_unsigned_requests_are_refused() {
 
 #[tokio::test]
 async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     slash_as(
         &gateway,
         SLASH_TOKEN,
@@ -336,17 +314,12 @@ async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
     )
     .await;
     let denied = answer(&fake, "other").await;
-    let text = denied["text"].as_str().unwrap();
-    assert!(
-        text.contains("organization") && text.contains(OTHER_TEAM),
-        "{text}"
-    );
+    assert_organization_denied(denied["text"].as_str().unwrap(), OTHER_TEAM);
 }
 
 #[tokio::test]
 async fn a_long_answer_is_cut_and_the_rest_attached() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     // `chatops access <unknown command>` echoes its argument: 20 000 characters of it.
     let long = "x".repeat(20_000);
     let body = slash_body(
@@ -368,12 +341,12 @@ async fn a_long_answer_is_cut_and_the_rest_attached() {
     let upload = fake
         .wait_for(PATIENCE, |r| r.path == "/api/v4/files")
         .await
-        .unwrap_or_else(|| panic!("no upload: {:?}", paths(&fake)));
+        .unwrap_or_else(|| panic!("no upload: {:?}", fake.method_paths()));
     assert!(upload.text().contains("rest.txt"), "the rest is attached");
     let posted = fake
         .wait_for(PATIENCE, |r| r.path == "/api/v4/posts")
         .await
-        .unwrap_or_else(|| panic!("no post: {:?}", paths(&fake)));
+        .unwrap_or_else(|| panic!("no post: {:?}", fake.method_paths()));
     let post = posted.json();
     assert!(post["file_ids"][0].is_string(), "{post}");
     let message = post["message"].as_str().unwrap();
@@ -397,10 +370,8 @@ async fn a_multi_field_form_opens_a_dialog_and_its_submission_completes_the_comm
     // form is the one a worker's `prompt_form` returns, for `chatops access`
     // with two fields, delivered by the Mattermost dispatcher to the fake and
     // submitted to the real gateway, which holds the same bot-token-derived key.
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     let key = derive_key(BOT_TOKEN);
-    let form = access_form(PLATFORM, ALICE, CHANNEL, &key);
     let actions_url = gateway.url(&format!("/hooks/{PLATFORM}/actions"));
     let dispatcher = MattermostDispatcher::new(
         MattermostClient::new(reqwest::Client::new(), fake.url(), BOT_TOKEN.to_owned()),
@@ -414,10 +385,7 @@ async fn a_multi_field_form_opens_a_dialog_and_its_submission_completes_the_comm
         user: Some(ALICE.to_owned()),
         ..Default::default()
     };
-    dispatcher
-        .send(&to, &Reply::Prompt(Prompt::Form(form)))
-        .await
-        .unwrap();
+    send_access_form(&dispatcher, PLATFORM, &key, &to).await;
     let opened = fake
         .wait_for(PATIENCE, |r| r.path == "/api/v4/actions/dialogs/open")
         .await
@@ -456,12 +424,8 @@ async fn a_multi_field_form_opens_a_dialog_and_its_submission_completes_the_comm
 
 #[tokio::test]
 async fn delete_input_on_submission_replaces_the_menu_and_private_mode_hides_answers() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(
-        &fake,
-        "  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: true\n",
-    )
-    .await;
+    let (fake, _dir, gateway) =
+        start_with_fake("  deleteInputOnSubmission: true\n  sendAllMessagesPrivate: true\n").await;
     let ack = slash(&gateway, &fake, BOB, "whoami", "private").await;
     assert_eq!(ack.status(), StatusCode::OK);
     assert_eq!(answer(&fake, "private").await["response_type"], "ephemeral");
@@ -475,10 +439,7 @@ async fn delete_input_on_submission_replaces_the_menu_and_private_mode_hides_ans
         json!({}),
         "the menu is taken off the post: {ack}"
     );
-    let deleted = fake
-        .wait_for(PATIENCE, |r| r.method == "DELETE")
-        .await
-        .unwrap_or_else(|| panic!("the prompt is not deleted: {:?}", paths(&fake)));
+    let deleted = fake.deleted().await;
     assert_eq!(deleted.path, "/api/v4/posts/mmpost0000000000000000001");
     let posted = api_post(&fake).await;
     assert_eq!(posted.path, "/api/v4/posts/ephemeral");
@@ -486,21 +447,11 @@ async fn delete_input_on_submission_replaces_the_menu_and_private_mode_hides_ans
 
 #[tokio::test]
 async fn a_429_from_mattermost_is_retried_after_retry_after() {
-    let fake = FakeMattermost::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
-    fake.script(Scripted {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        headers: vec![("retry-after", "1".to_owned())],
-        body: r#"{"id":"api.context.rate_limited"}"#.to_owned(),
-    });
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
+    fake.script(Scripted::too_many_requests(
+        1,
+        r#"{"id":"api.context.rate_limited"}"#,
+    ));
     slash(&gateway, &fake, BOB, "whoami", "limited").await;
-    let attempts = fake
-        .wait_for_all(PATIENCE, 2, "the answer resent", |r| {
-            r.path == "/hooks/commands/limited"
-        })
-        .await;
-    assert_eq!(
-        attempts[0].body, attempts[1].body,
-        "the identical request is resent"
-    );
+    fake.assert_resent("/hooks/commands/limited").await;
 }

@@ -141,46 +141,19 @@ async fn the_nautobot_worker_answers_from_a_real_nautobot() {
             eprintln!("{:<40} {:>8.2?}", stringify!($f), t.elapsed());
         }};
     }
-    step!(devices_at_a_location);
+    step!(reads);
     step!(devices_chosen_through_menus);
-    step!(devices_by_role);
-    step!(device_status);
     step!(status_changed_by_the_admin);
     step!(status_change_refused_to_viewers);
-    step!(device_facts);
-    step!(rack);
-    step!(circuits);
-    step!(circuit_providers);
-    step!(circuit_connections);
-    step!(vlans);
-    step!(interface_connections);
-    step!(manufacturer_summary);
-    step!(jobs);
+    step!(rack_menu);
     step!(job_run);
     step!(job_form);
     step!(about);
     step!(jobs_fields_in_both_syntaxes);
     step!(partial_reader_devices);
-    step!(partial_reader_device_status_and_facts);
-    step!(partial_reader_rack);
     step!(partial_reader_circuits);
     step!(partial_reader_vlans);
-    step!(partial_reader_interface_connections);
-    step!(partial_reader_manufacturer_summary);
     eprintln!("all steps in {:?}", started.elapsed());
-}
-
-/// Devices at a location, with their primary IP without its mask.
-async fn devices_at_a_location(live: &Live) {
-    let text = live
-        .answered(
-            ADMIN_CHAT_USER,
-            "get-devices location ams01",
-            "devices-ams01",
-            &["ams01-edge-01", "ams01-leaf-01", "Primary IP", "10.1.0.254"],
-        )
-        .await;
-    assert_ams01_devices(&text);
 }
 
 fn assert_ams01_devices(text: &str) {
@@ -232,26 +205,211 @@ async fn devices_chosen_through_menus(live: &Live) {
     assert_ams01_devices(&text);
 }
 
-/// Devices by role: the four leaves of the seed.
-async fn devices_by_role(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
+/// A command that only reads, and what its answer must show.
+struct Read {
+    /// Who asks.
+    user: &'static str,
+    /// What they type after `/nautobot`.
+    command: &'static str,
+    /// The response URL's id.
+    id: &'static str,
+    /// What the answer holds.
+    expected: &'static [&'static str],
+    /// What it must not hold (what a filter leaves out, what the user may see).
+    absent: &'static [&'static str],
+    /// Whether it must show no `—` (see [`assert_no_blank`]).
+    no_blank: bool,
+}
+
+impl Read {
+    /// The admin's `command`, its answer on `id` holding `expected`.
+    const fn admin(command: &'static str, id: &'static str, expected: &'static [&'static str]) -> Read {
+        Read {
+            user: ADMIN_CHAT_USER,
+            command,
+            id,
+            expected,
+            absent: &[],
+            no_blank: false,
+        }
+    }
+
+    /// The partial reader's `command`, its answer on `id` holding `expected`.
+    const fn partial(command: &'static str, id: &'static str, expected: &'static [&'static str]) -> Read {
+        Read {
+            user: PARTIAL_CHAT_USER,
+            ..Read::admin(command, id, expected)
+        }
+    }
+
+    /// The same, without `absent`.
+    const fn without(self, absent: &'static [&'static str]) -> Read {
+        Read { absent, ..self }
+    }
+
+    /// The same, with no blank: the objects' values are all set in the seed.
+    const fn whole(self) -> Read {
+        Read {
+            no_blank: true,
+            ..self
+        }
+    }
+}
+
+/// The commands that only read, in the order they run.
+const READS: &[Read] = &[
+    // Devices at a location (only ams01), with their primary IP without its mask.
+    Read::admin(
+        "get-devices location ams01",
+        "devices-ams01",
+        &["ams01-edge-01", "ams01-leaf-01", "Primary IP", "10.1.0.254"],
+    )
+    .without(&["10.1.0.254/", "nyc01-"]),
+    // Devices by role: the four leaves of the seed.
+    Read::admin(
         "get-devices role leaf",
         "devices-leaf",
         &["ams01-leaf-01", "ams01-leaf-02", "nyc01-leaf-01", "nyc01-leaf-02"],
-    )
-    .await;
-}
-
-/// One device's status.
-async fn device_status(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
+    ),
+    // One device's status.
+    Read::admin(
         "get-device-status ams01-edge-01",
         "status-edge",
         &["ams01-edge-01", "Active"],
+    ),
+    // A device's facts: vendor, model, primary IP with its mask, role.
+    Read::admin(
+        "get-device-facts ams01-edge-01",
+        "facts-edge",
+        &["Cisco", "ASR-1001-X", "10.1.0.254/24", "edge"],
+    ),
+    // A rack's elevation.
+    Read::admin(
+        "get-rack ams01 ams01-r1",
+        "rack-r1",
+        &["ams01-edge-01", "ams01-spine-01", "42"],
+    ),
+    // Circuits, all and by provider (only NTT's).
+    Read::admin(
+        "get-circuits all",
+        "circuits-all",
+        &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"],
+    ),
+    Read::admin("get-circuits provider NTT", "circuits-ntt", &["NTT-AMS-0001"]).without(&["ZAYO-WAN-0001"]),
+    // Providers with their ASNs.
+    Read::admin(
+        "get-circuit-providers",
+        "providers",
+        &["NTT", "2914", "Zayo", "6461"],
+    ),
+    // What a circuit is connected to.
+    Read::admin(
+        "get-circuit-connections NTT NTT-AMS-0001",
+        "circuit-connections",
+        &["ams01-edge-01", "Ethernet1"],
+    ),
+    // VLANs, all and by VLAN ID (only VLAN 100).
+    Read::admin("get-vlans all", "vlans-all", &["ams01-servers", "10.1.100.0/24"]),
+    Read::admin("get-vlans id 100", "vlans-100", &["ams01-servers"]).without(&["ams01-storage"]),
+    // Interface connections of one device, and all of them.
+    Read::admin(
+        "get-interface-connections device ams01 ams01-leaf-01",
+        "connections-leaf",
+        &["ams01-spine-01"],
+    ),
+    Read::admin(
+        "get-interface-connections all",
+        "connections-all",
+        &["ams01-leaf-01", "ams01-spine-01"],
+    ),
+    // Devices per manufacturer.
+    Read::admin("get-manufacturer-summary", "manufacturers", &["Arista", "Cisco"]),
+    // Jobs, all and the enabled ones.
+    Read::admin("get-jobs", "jobs", &["Hello Device"]),
+    Read::admin("filter-jobs enabled", "jobs-enabled", &["Hello Device"]),
+    // The partial reader (devices yes; locations, roles, IP addresses no):
+    // one device's status, and its facts read over REST, where Nautobot names
+    // even the related objects the user may not view.
+    Read::partial(
+        "get-device-status ams01-edge-01",
+        "partial-status",
+        &["ams01-edge-01", "Active"],
+    ),
+    Read::partial(
+        "get-device-facts ams01-edge-01",
+        "partial-facts",
+        &[
+            "Cisco",
+            "ASR-1001-X",
+            "ams01-r1",
+            "Nautobot Airports",
+            "Cisco IOS-XE",
+        ],
     )
-    .await;
+    .whole(),
+    // A rack: its devices by unit, which the user may view (not hidden).
+    Read::partial(
+        "get-rack ams01 ams01-r1",
+        "partial-rack",
+        &["ams01-edge-01", "ams01-spine-01", "42"],
+    )
+    .without(&["hidden"]),
+    // Providers: nothing of theirs is hidden.
+    Read::partial(
+        "get-circuit-providers",
+        "partial-providers",
+        &["NTT", "2914", "Zayo", "6461"],
+    )
+    .whole(),
+    // Interface connections of a device: both ends, which the user may view.
+    Read::partial(
+        "get-interface-connections device ams01 ams01-leaf-01",
+        "partial-connections",
+        &["ams01-leaf-01", "ams01-spine-01", "Ethernet1"],
+    )
+    .whole(),
+    // Devices per manufacturer: counted over every device, whatever the user may view.
+    Read::partial(
+        "get-manufacturer-summary",
+        "partial-manufacturers",
+        &["Arista", "Cisco"],
+    )
+    .whole(),
+];
+
+/// The admin's table of the devices the partial reader was shown: the values
+/// themselves, nothing hidden.
+const ADMIN_DEVICES: Read = Read::admin(
+    "get-devices location ams01",
+    "admin-devices",
+    &["ams01-edge-01", "10.1.0.254", "edge", "spine"],
+)
+.without(&["hidden"])
+.whole();
+
+/// Runs every one of [`READS`].
+async fn reads(live: &Live) {
+    for one in READS {
+        read(live, one).await;
+    }
+}
+
+/// Runs `read` and checks its answer.
+async fn read(live: &Live, read: &Read) {
+    let text = live
+        .answered(read.user, read.command, read.id, read.expected)
+        .await;
+    for absent in read.absent {
+        assert!(
+            !text.contains(absent),
+            "{} by {}: no {absent:?} in {text}",
+            read.command,
+            read.user
+        );
+    }
+    if read.no_blank {
+        assert_no_blank(read.command, &text);
+    }
 }
 
 /// The admin changes a device's status through menus (statuses, then a confirmation),
@@ -313,27 +471,8 @@ async fn status_change_refused_to_viewers(live: &Live) {
     assert_eq!(live.nautobot.device_status(CHANGED_DEVICE).await, "Active");
 }
 
-/// A device's facts: vendor, model, primary IP with its mask, role.
-async fn device_facts(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-device-facts ams01-edge-01",
-        "facts-edge",
-        &["Cisco", "ASR-1001-X", "10.1.0.254/24", "edge"],
-    )
-    .await;
-}
-
-/// A rack's elevation, and the location menu of `get-rack`.
-async fn rack(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-rack ams01 ams01-r1",
-        "rack-r1",
-        &["ams01-edge-01", "ams01-spine-01", "42"],
-    )
-    .await;
-
+/// The location menu of `get-rack`.
+async fn rack_menu(live: &Live) {
     live.ask(ADMIN_CHAT_USER, "get-rack", "rack-menu").await;
     let locations = live.menu("rack-menu").await;
     assert!(
@@ -341,114 +480,6 @@ async fn rack(live: &Live) {
         "ams01 offered: {:?}",
         locations.options
     );
-}
-
-/// Circuits, all and by provider.
-async fn circuits(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-circuits all",
-        "circuits-all",
-        &["NTT-AMS-0001", "ZAYO-WAN-0001", "NTT", "Zayo"],
-    )
-    .await;
-
-    let text = live
-        .answered(
-            ADMIN_CHAT_USER,
-            "get-circuits provider NTT",
-            "circuits-ntt",
-            &["NTT-AMS-0001"],
-        )
-        .await;
-    assert!(!text.contains("ZAYO-WAN-0001"), "only NTT's circuits: {text}");
-}
-
-/// Providers with their ASNs.
-async fn circuit_providers(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-circuit-providers",
-        "providers",
-        &["NTT", "2914", "Zayo", "6461"],
-    )
-    .await;
-}
-
-/// What a circuit is connected to.
-async fn circuit_connections(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-circuit-connections NTT NTT-AMS-0001",
-        "circuit-connections",
-        &["ams01-edge-01", "Ethernet1"],
-    )
-    .await;
-}
-
-/// VLANs, all and by VLAN ID.
-async fn vlans(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-vlans all",
-        "vlans-all",
-        &["ams01-servers", "10.1.100.0/24"],
-    )
-    .await;
-
-    let text = live
-        .answered(
-            ADMIN_CHAT_USER,
-            "get-vlans id 100",
-            "vlans-100",
-            &["ams01-servers"],
-        )
-        .await;
-    assert!(!text.contains("ams01-storage"), "only VLAN 100: {text}");
-}
-
-/// Interface connections of one device, and all of them.
-async fn interface_connections(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-interface-connections device ams01 ams01-leaf-01",
-        "connections-leaf",
-        &["ams01-spine-01"],
-    )
-    .await;
-
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-interface-connections all",
-        "connections-all",
-        &["ams01-leaf-01", "ams01-spine-01"],
-    )
-    .await;
-}
-
-/// Devices per manufacturer.
-async fn manufacturer_summary(live: &Live) {
-    live.answered(
-        ADMIN_CHAT_USER,
-        "get-manufacturer-summary",
-        "manufacturers",
-        &["Arista", "Cisco"],
-    )
-    .await;
-}
-
-/// Jobs, all and the enabled ones.
-async fn jobs(live: &Live) {
-    live.answered(ADMIN_CHAT_USER, "get-jobs", "jobs", &["Hello Device"])
-        .await;
-
-    live.answered(
-        ADMIN_CHAT_USER,
-        "filter-jobs enabled",
-        "jobs-enabled",
-        &["Hello Device"],
-    )
-    .await;
 }
 
 /// The admin runs a Job in Nautobot's Celery worker and gets its result; the viewer
@@ -630,63 +661,7 @@ async fn partial_reader_devices(live: &Live) {
         .await;
 
     // The admin's table of the same devices has the values themselves.
-    let text = live
-        .answered(
-            ADMIN_CHAT_USER,
-            "get-devices location ams01",
-            "admin-devices",
-            &["ams01-edge-01", "10.1.0.254", "edge", "spine"],
-        )
-        .await;
-    assert_no_blank("get-devices (admin)", &text);
-    assert!(
-        !text.contains("hidden"),
-        "nothing is hidden from the admin: {text}"
-    );
-}
-
-/// One device: its status, and its facts read over REST, where Nautobot names even
-/// the related objects the user may not view.
-async fn partial_reader_device_status_and_facts(live: &Live) {
-    live.answered(
-        PARTIAL_CHAT_USER,
-        "get-device-status ams01-edge-01",
-        "partial-status",
-        &["ams01-edge-01", "Active"],
-    )
-    .await;
-
-    let text = live
-        .answered(
-            PARTIAL_CHAT_USER,
-            "get-device-facts ams01-edge-01",
-            "partial-facts",
-            &[
-                "Cisco",
-                "ASR-1001-X",
-                "ams01-r1",
-                "Nautobot Airports",
-                "Cisco IOS-XE",
-            ],
-        )
-        .await;
-    assert_no_blank("get-device-facts", &text);
-}
-
-/// A rack: its devices by unit, which the user may view.
-async fn partial_reader_rack(live: &Live) {
-    let text = live
-        .answered(
-            PARTIAL_CHAT_USER,
-            "get-rack ams01 ams01-r1",
-            "partial-rack",
-            &["ams01-edge-01", "ams01-spine-01", "42"],
-        )
-        .await;
-    assert!(
-        !text.contains("hidden"),
-        "a rack's devices are not hidden from the user: {text}"
-    );
+    read(live, &ADMIN_DEVICES).await;
 }
 
 /// Circuits and what they connect to: the terminations' locations are hidden.
@@ -713,16 +688,6 @@ async fn partial_reader_circuits(live: &Live) {
         uplink.contains(HIDDEN_LOCATION) && uplink.matches('—').count() == 1,
         "NTT-AMS-0001: A side hidden, no Z side: {uplink}"
     );
-
-    let text = live
-        .answered(
-            PARTIAL_CHAT_USER,
-            "get-circuit-providers",
-            "partial-providers",
-            &["NTT", "2914", "Zayo", "6461"],
-        )
-        .await;
-    assert_no_blank("get-circuit-providers", &text);
 
     let text = live
         .answered(
@@ -764,30 +729,4 @@ async fn partial_reader_vlans(live: &Live) {
         mgmt.contains('—') && !mgmt.contains(HIDDEN_ROLE),
         "ams01-mgmt has no role: none, not hidden: {mgmt}"
     );
-}
-
-/// Interface connections of a device: both ends, which the user may view.
-async fn partial_reader_interface_connections(live: &Live) {
-    let text = live
-        .answered(
-            PARTIAL_CHAT_USER,
-            "get-interface-connections device ams01 ams01-leaf-01",
-            "partial-connections",
-            &["ams01-leaf-01", "ams01-spine-01", "Ethernet1"],
-        )
-        .await;
-    assert_no_blank("get-interface-connections", &text);
-}
-
-/// Devices per manufacturer: counted over every device, whatever the user may view.
-async fn partial_reader_manufacturer_summary(live: &Live) {
-    let text = live
-        .answered(
-            PARTIAL_CHAT_USER,
-            "get-manufacturer-summary",
-            "partial-manufacturers",
-            &["Arista", "Cisco"],
-        )
-        .await;
-    assert_no_blank("get-manufacturer-summary", &text);
 }

@@ -15,16 +15,12 @@ use chatops_tests::{
     platforms::teams::{
         ALICE, ALICE_ID, BOB, BOB_ID, BOT_NAME, CHANNEL, CHANNEL_CONVERSATION, OTHER_TENANT, PERSONAL,
         PLATFORM, TEAM, TENANT, personal_activity, post_activity, post_valid, start as start_with,
-        valid_token,
+        start_with_fake, valid_token,
     },
     quickstart::{DEFAULT_SETTINGS, DELETE_INPUT, PATIENCE},
-    wait,
+    texts_of, wait,
 };
 use serde_json::{Value, json};
-
-async fn start(fake: &FakeTeams, settings: &str) -> (tempfile::TempDir, Gateway) {
-    start_with(fake, settings, None, &[]).await
-}
 
 /// A message activity in a team channel, @mentioning the bot as Teams requires there.
 fn channel_activity(fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), command: &str) -> Value {
@@ -58,6 +54,11 @@ async fn deliver(gateway: &Gateway, activity: &Value) {
 /// `text` by `user` in their personal chat with the bot, delivered as activity `id`.
 async fn ask(gateway: &Gateway, fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), text: &str) {
     deliver(gateway, &personal_activity(fake, id, tenant, user, text)).await;
+}
+
+/// `text` by Alice of [`TENANT`] in her personal chat with the bot, as activity `id`.
+async fn ask_alice(gateway: &Gateway, fake: &FakeTeams, id: &str, text: &str) {
+    ask(gateway, fake, id, TENANT, (ALICE, ALICE_ID), text).await;
 }
 
 /// The message activities (not typing indicators) the gateway posted or put, in order.
@@ -167,8 +168,7 @@ fn assert_token_request(request: &Recorded, tenant: &str) {
 
 #[tokio::test]
 async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
-    let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
 
     // In a channel, with the bot @mentioned (the mention is stripped before parsing).
     let activity = channel_activity(
@@ -259,15 +259,12 @@ async fn a_command_is_answered_through_the_connector_with_the_apps_token() {
 
 #[tokio::test]
 async fn a_private_answer_teams_will_not_deliver_is_not_shown_in_the_channel() {
-    let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     // The user has not added the app for themselves: no 1:1 chat.
-    fake.script(Scripted {
-        status: StatusCode::FORBIDDEN,
-        headers: Vec::new(),
-        body: r#"{"error":{"code":"BotNotInConversationRoster","message":"The bot is not part of the conversation roster."}}"#
-            .to_owned(),
-    });
+    fake.script(Scripted::new(
+        StatusCode::FORBIDDEN,
+        r#"{"error":{"code":"BotNotInConversationRoster","message":"The bot is not part of the conversation roster."}}"#,
+    ));
     let activity = channel_activity(
         &fake,
         "act-private-1",
@@ -291,17 +288,8 @@ async fn a_private_answer_teams_will_not_deliver_is_not_shown_in_the_channel() {
 
 #[tokio::test]
 async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_command() {
-    let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(&fake, DELETE_INPUT).await;
-    ask(
-        &gateway,
-        &fake,
-        "act-access",
-        TENANT,
-        (ALICE, ALICE_ID),
-        "chatops access",
-    )
-    .await;
+    let (fake, _dir, gateway) = start_with_fake(DELETE_INPUT).await;
+    ask_alice(&gateway, &fake, "act-access", "chatops access").await;
     let card_message = answer(&fake, "act-access", &["Input.ChoiceSet"])
         .await
         .into_iter()
@@ -324,12 +312,7 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
     let menu = menus
         .first()
         .unwrap_or_else(|| panic!("no Input.ChoiceSet in {card}"));
-    let values: Vec<&str> = menu["choices"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no choices in {menu}"))
-        .iter()
-        .filter_map(|c| c["value"].as_str())
-        .collect();
+    let values = texts_of(&menu["choices"], "value");
     assert!(values.contains(&"chatops"), "{values:?}");
     let submits = find_typed(card, "Action.Submit");
     let submit = submits
@@ -385,43 +368,42 @@ async fn a_missing_argument_is_asked_with_a_card_and_its_submit_completes_the_co
 
 #[tokio::test]
 async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
-    let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
-    ask(
-        &gateway,
-        &fake,
-        "act-denied",
-        OTHER_TENANT,
-        (ALICE, ALICE_ID),
-        "chatops whoami",
-    )
-    .await;
-    answer(&fake, "act-denied", &["organization", OTHER_TENANT]).await;
-
-    // The quickstart grants nautobot's other sub-commands to alice only: Bob (of
-    // the granted tenant) is told the user scope and his own ID.
-    ask(
-        &gateway,
-        &fake,
-        "act-denied-user",
-        TENANT,
-        (BOB, BOB_ID),
-        "nautobot change-device-status",
-    )
-    .await;
-    answer(&fake, "act-denied-user", &["for user", BOB]).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
+    // (activity, tenant, user, text, what the answer says). Alice's tenant
+    // is not granted; the quickstart grants nautobot's other sub-commands to
+    // alice only, so Bob (of the granted tenant) is told the user scope and
+    // his own ID.
+    let denials = [
+        (
+            "act-denied",
+            OTHER_TENANT,
+            (ALICE, ALICE_ID),
+            "chatops whoami",
+            ["organization", OTHER_TENANT],
+        ),
+        (
+            "act-denied-user",
+            TENANT,
+            (BOB, BOB_ID),
+            "nautobot change-device-status",
+            ["for user", BOB],
+        ),
+    ];
+    for (id, tenant, user, text, expected) in denials {
+        ask(&gateway, &fake, id, tenant, user, text).await;
+        answer(&fake, id, &expected).await;
+    }
 }
 
 #[tokio::test]
 async fn the_apps_token_is_fetched_once_and_reused() {
-    let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
     for (n, command) in ["chatops whoami", "chatops help", "chatops whoami"]
         .iter()
         .enumerate()
     {
         let id = format!("act-cached-{n}");
-        ask(&gateway, &fake, &id, TENANT, (ALICE, ALICE_ID), command).await;
+        ask_alice(&gateway, &fake, &id, command).await;
         answer(&fake, &id, &[]).await;
     }
     let tokens = fake.token_requests();
@@ -443,15 +425,7 @@ async fn the_apps_token_is_fetched_once_and_reused() {
 async fn a_single_tenant_bot_asks_its_own_tenant_for_tokens() {
     let fake = FakeTeams::start().await;
     let (_dir, gateway) = start_with(&fake, DEFAULT_SETTINGS, Some(TENANT), &[]).await;
-    ask(
-        &gateway,
-        &fake,
-        "act-single",
-        TENANT,
-        (ALICE, ALICE_ID),
-        "chatops whoami",
-    )
-    .await;
+    ask_alice(&gateway, &fake, "act-single", "chatops whoami").await;
     answer(&fake, "act-single", &[ALICE]).await;
     let tokens = fake.token_requests();
     assert_eq!(tokens.len(), 1, "{:#?}", fake.summaries());
@@ -460,35 +434,17 @@ async fn a_single_tenant_bot_asks_its_own_tenant_for_tokens() {
 
 #[tokio::test]
 async fn a_429_from_the_connector_is_retried_after_retry_after() {
-    let fake = FakeTeams::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
-    ask(
-        &gateway,
-        &fake,
-        "act-warm",
-        TENANT,
-        (ALICE, ALICE_ID),
-        "chatops whoami",
-    )
-    .await;
+    let (fake, _dir, gateway) = start_with_fake(DEFAULT_SETTINGS).await;
+    ask_alice(&gateway, &fake, "act-warm", "chatops whoami").await;
     answer(&fake, "act-warm", &["kind: AccountLink"]).await;
     // Run to the end: nothing more of it reaches the connector.
     gateway.wait_for_commands(PLATFORM, 1).await;
     let before = fake.connector_requests().len();
-    fake.script(Scripted {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        headers: vec![("retry-after", "1".to_owned())],
-        body: r#"{"error":{"code":"TooManyRequests","message":"throttled"}}"#.to_owned(),
-    });
-    ask(
-        &gateway,
-        &fake,
-        "act-limited",
-        TENANT,
-        (ALICE, ALICE_ID),
-        "chatops whoami",
-    )
-    .await;
+    fake.script(Scripted::too_many_requests(
+        1,
+        r#"{"error":{"code":"TooManyRequests","message":"throttled"}}"#,
+    ));
+    ask_alice(&gateway, &fake, "act-limited", "chatops whoami").await;
     let (limited, retry) = wait::until(PATIENCE, "the throttled request resent", || {
         let connector = fake.connector_requests();
         let limited = connector.get(before)?;
@@ -519,15 +475,7 @@ async fn a_rotated_signing_key_is_picked_up_on_its_first_use() {
     )
     .await;
     // The keys are known (and cached) before the rotation.
-    ask(
-        &gateway,
-        &fake,
-        "act-before",
-        TENANT,
-        (ALICE, ALICE_ID),
-        "chatops whoami",
-    )
-    .await;
+    ask_alice(&gateway, &fake, "act-before", "chatops whoami").await;
     answer(&fake, "act-before", &["kind: AccountLink"]).await;
 
     let activity = personal_activity(&fake, "act-rotated", TENANT, (ALICE, ALICE_ID), "chatops whoami");
@@ -575,7 +523,7 @@ async fn forged_foreign_and_misdirected_tokens_are_refused_before_anything_is_se
     let fake = FakeTeams::start().await;
     // Key B is published too, but endorsed for webchat only (as in the vectors).
     fake.set_keys(vec![key_a(), jwk(KEY_B_KID, KEY_B_N, &["webchat"])]);
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (_dir, gateway) = start_with(&fake, DEFAULT_SETTINGS, None, &[]).await;
     let activity = personal_activity(&fake, "act-refused", TENANT, (ALICE, ALICE_ID), "chatops whoami");
     let service_url = fake.service_url();
     let valid = valid_token(&activity);

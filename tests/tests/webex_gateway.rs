@@ -7,27 +7,26 @@
 use axum::http::StatusCode;
 use chatops_gateway::{
     commands::derive_key,
-    model::{Prompt, Reply, ReplyContext},
-    platforms::{
-        Dispatcher,
-        webex::{client::WebexClient, dispatcher::WebexDispatcher},
-    },
+    model::ReplyContext,
+    platforms::webex::{client::WebexClient, dispatcher::WebexDispatcher},
 };
 use chatops_tests::{
+    assert_organization_denied,
     fake_webex::{BOT_NAME, BOT_PERSON_ID, FakeWebex, Recorded, Scripted},
     gateway_process::{Gateway, gateway_binary},
     platforms::webex::{
         ALICE, BOB, BOT_TOKEN, ORG, OTHER_ORG, PLATFORM, ROOM, WEBHOOK_SECRET, created, deliver, manifests,
+        start_with_fake,
     },
-    prompts::access_form,
     quickstart::{DEFAULT_SETTINGS, DELETE_INPUT, PATIENCE},
+    send_form::send_access_form,
     signed::{post_webex, webex_signature as sign},
     wait,
 };
 use serde_json::{Value, json};
 
-async fn start(fake: &FakeWebex, settings: &str) -> (tempfile::TempDir, Gateway) {
-    chatops_tests::platforms::webex::start(fake, settings, &[]).await
+async fn start(settings: &str) -> (FakeWebex, tempfile::TempDir, Gateway) {
+    start_with_fake(settings, &[]).await
 }
 
 /// A `messages` `created` webhook as Webex sends it, created now.
@@ -60,13 +59,6 @@ async fn deliver_raw(gateway: &Gateway, body: &[u8], signature: Option<&str>) ->
     .await
 }
 
-fn paths(fake: &FakeWebex) -> Vec<String> {
-    fake.requests()
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
-
 fn posts(fake: &FakeWebex) -> Vec<Recorded> {
     fake.requests()
         .into_iter()
@@ -77,7 +69,7 @@ fn posts(fake: &FakeWebex) -> Vec<Recorded> {
 /// The `n`-th message the gateway posted, once it arrives.
 async fn posted(fake: &FakeWebex, n: usize) -> Recorded {
     let found = wait::within(PATIENCE, || posts(fake).into_iter().nth(n)).await;
-    found.unwrap_or_else(|| panic!("nothing posted: {:?}", paths(fake)))
+    found.unwrap_or_else(|| panic!("nothing posted: {:?}", fake.method_paths()))
 }
 
 /// The card's `Action.Submit` titled `title`, its `data`.
@@ -87,6 +79,12 @@ fn submit_data(card_message: &Value, title: &str) -> Value {
         .and_then(|actions| actions.iter().find(|a| a["title"] == title))
         .map(|a| a["data"].clone())
         .unwrap_or_else(|| panic!("no {title} button in {card_message}"))
+}
+
+/// Asserts that `answer` is not the access table: the submission was refused.
+fn assert_refused(answer: &Value) {
+    let text = answer["markdown"].as_str().unwrap_or_default();
+    assert!(!text.contains("whoami"), "{answer}");
 }
 
 /// An `attachmentActions` `created` webhook.
@@ -116,8 +114,7 @@ async fn submit(
 
 #[tokio::test]
 async fn a_command_is_answered_and_mentions_are_stripped() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     let ack = say(&gateway, &fake, "msg-whoami", ORG, BOB, "chatops whoami").await;
     assert_eq!(ack.status(), StatusCode::OK);
     let answer = posted(&fake, 0).await;
@@ -132,7 +129,8 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
         assert!(text.contains(expected), "{expected} missing from {text}");
     }
     // The bot's identity was asked once, the message fetched once.
-    let fetched: Vec<String> = paths(&fake)
+    let fetched: Vec<String> = fake
+        .method_paths()
         .into_iter()
         .filter(|p| p.starts_with("GET"))
         .collect();
@@ -168,10 +166,13 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
         posts(&fake).len(),
         3,
         "the replay ran nothing: {:?}",
-        paths(&fake)
+        fake.method_paths()
     );
     assert_eq!(
-        paths(&fake).iter().filter(|p| *p == "GET /v1/people/me").count(),
+        fake.method_paths()
+            .iter()
+            .filter(|p| *p == "GET /v1/people/me")
+            .count(),
         1,
         "the identity is kept"
     );
@@ -179,8 +180,7 @@ async fn a_command_is_answered_and_mentions_are_stripped() {
 
 #[tokio::test]
 async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_command() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DELETE_INPUT).await;
+    let (fake, _dir, gateway) = start(DELETE_INPUT).await;
     say(&gateway, &fake, "msg-access", ORG, ALICE, "chatops access").await;
     let card = posted(&fake, 0).await.json();
     assert_eq!(card["roomId"], ROOM);
@@ -195,14 +195,7 @@ async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_co
     let mut inputs = submit_data(&card, "Choose");
     inputs["choice"] = json!("chatops");
     submit(&gateway, &fake, "act-bob", BOB, inputs.clone()).await;
-    let refused = posted(&fake, 1).await.json();
-    assert!(
-        !refused["markdown"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("whoami"),
-        "{refused}"
-    );
+    assert_refused(&posted(&fake, 1).await.json());
 
     let ack = submit(&gateway, &fake, "act-alice", ALICE, inputs).await;
     assert_eq!(ack.status(), StatusCode::OK);
@@ -217,10 +210,7 @@ async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_co
         "the access table is private: {answer}"
     );
     // deleteInputOnSubmission: the card is deleted.
-    let deleted = fake
-        .wait_for(PATIENCE, |r| r.method == "DELETE")
-        .await
-        .unwrap_or_else(|| panic!("the card is not deleted: {:?}", paths(&fake)));
+    let deleted = fake.deleted().await;
     assert_eq!(deleted.path, "/v1/messages/card-message");
     // The command and both submissions have run to the end.
     gateway.wait_for_commands(PLATFORM, 3).await;
@@ -229,7 +219,7 @@ async fn a_missing_argument_is_asked_with_a_card_and_the_choice_completes_the_co
         deletes,
         1,
         "Bob's refused submission left the card: {:?}",
-        paths(&fake)
+        fake.method_paths()
     );
 }
 
@@ -239,10 +229,8 @@ async fn a_multi_field_form_card_and_its_submission_complete_the_command() {
     // form is the one a worker's `prompt_form` returns, for `chatops access`
     // with two fields, posted by the Webex dispatcher to the fake and
     // submitted to the real gateway, which holds the same secret-derived key.
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     let key = derive_key(WEBHOOK_SECRET);
-    let form = access_form(PLATFORM, ALICE, ROOM, &key);
     let dispatcher = WebexDispatcher::new(WebexClient::new(
         reqwest::Client::new(),
         fake.url(),
@@ -253,10 +241,7 @@ async fn a_multi_field_form_card_and_its_submission_complete_the_command() {
         user: Some(ALICE.to_owned()),
         ..Default::default()
     };
-    dispatcher
-        .send(&to, &Reply::Prompt(Prompt::Form(form)))
-        .await
-        .unwrap();
+    send_access_form(&dispatcher, PLATFORM, &key, &to).await;
     let card = posted(&fake, 0).await.json();
     let body = card["attachments"][0]["content"]["body"].as_array().unwrap();
     assert_eq!(body.len(), 3, "a title and two inputs: {card}");
@@ -268,14 +253,7 @@ async fn a_multi_field_form_card_and_its_submission_complete_the_command() {
     let mut forged = inputs.clone();
     forged["chatops_continuation"] = json!("forged");
     submit(&gateway, &fake, "act-forged", ALICE, forged).await;
-    let refused = posted(&fake, 1).await.json();
-    assert!(
-        !refused["markdown"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("whoami"),
-        "{refused}"
-    );
+    assert_refused(&posted(&fake, 1).await.json());
 
     submit(&gateway, &fake, "act-form", ALICE, inputs).await;
     let answer = posted(&fake, 2).await.json();
@@ -285,21 +263,15 @@ async fn a_multi_field_form_card_and_its_submission_complete_the_command() {
 
 #[tokio::test]
 async fn a_denied_user_is_told_the_missing_scope_and_the_id_to_ask_for() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     say(&gateway, &fake, "msg-denied", OTHER_ORG, ALICE, "chatops whoami").await;
     let denied = posted(&fake, 0).await.json();
-    let text = denied["markdown"].as_str().unwrap();
-    assert!(
-        text.contains("organization") && text.contains(OTHER_ORG),
-        "{text}"
-    );
+    assert_organization_denied(denied["markdown"].as_str().unwrap(), OTHER_ORG);
 }
 
 #[tokio::test]
 async fn unsigned_and_tampered_deliveries_are_refused_before_anything_is_fetched() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     fake.add_message(json!({"id": "msg-x", "roomId": ROOM, "roomType": "direct", "text": "chatops whoami", "personId": ALICE}));
     let event = message_event("msg-x", ORG, ALICE, "direct").to_string();
     let signature = sign(WEBHOOK_SECRET.as_bytes(), event.as_bytes());
@@ -324,14 +296,13 @@ async fn unsigned_and_tampered_deliveries_are_refused_before_anything_is_fetched
     assert!(
         fake.requests().is_empty(),
         "nothing reached Webex: {:?}",
-        paths(&fake)
+        fake.method_paths()
     );
 }
 
 #[tokio::test]
 async fn the_bots_own_messages_and_other_events_are_ignored() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     // First a real command, so the bot's identity is known.
     say(&gateway, &fake, "msg-first", ORG, BOB, "chatops whoami").await;
     posted(&fake, 0).await;
@@ -347,7 +318,8 @@ async fn the_bots_own_messages_and_other_events_are_ignored() {
     membership["resource"] = json!("memberships");
     assert_eq!(deliver(&gateway, &membership).await.status(), StatusCode::OK);
     gateway.wait_for_requests(PLATFORM, "events", "ignored", 3).await;
-    let gets: Vec<String> = paths(&fake)
+    let gets: Vec<String> = fake
+        .method_paths()
         .into_iter()
         .filter(|p| p.starts_with("GET /v1/messages"))
         .collect();
@@ -359,37 +331,38 @@ async fn the_bots_own_messages_and_other_events_are_ignored() {
 async fn the_bots_own_message_is_ignored_even_as_the_first_event() {
     // Before the identity is known the handler cannot tell; the background
     // task learns it and drops the message before fetching it.
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     let own = deliver(&gateway, &message_event("msg-own", ORG, BOT_PERSON_ID, "direct")).await;
     assert_eq!(own.status(), StatusCode::OK);
     fake.wait_for(PATIENCE, |r| r.path == "/v1/people/me")
         .await
         .expect("the identity is fetched");
     gateway.wait_for_requests(PLATFORM, "events", "ignored", 1).await;
-    assert_eq!(paths(&fake), ["GET /v1/people/me"]);
+    assert_eq!(fake.method_paths(), ["GET /v1/people/me"]);
 }
 
 #[tokio::test]
 async fn a_message_that_cannot_be_fetched_is_dropped_without_an_answer() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     // Nothing stored under this ID: the fake answers 404, as Webex does for a deleted message.
     let ack = deliver(&gateway, &message_event("msg-gone", ORG, BOB, "direct")).await;
     assert_eq!(ack.status(), StatusCode::OK, "acknowledged before the fetch");
     fake.wait_for(PATIENCE, |r| r.path == "/v1/messages/msg-gone")
         .await
-        .unwrap_or_else(|| panic!("not fetched: {:?}", paths(&fake)));
+        .unwrap_or_else(|| panic!("not fetched: {:?}", fake.method_paths()));
     gateway
         .wait_for_requests(PLATFORM, "events", "fetch_failed", 1)
         .await;
-    assert!(posts(&fake).is_empty(), "nothing posted: {:?}", paths(&fake));
+    assert!(
+        posts(&fake).is_empty(),
+        "nothing posted: {:?}",
+        fake.method_paths()
+    );
 }
 
 #[tokio::test]
 async fn a_long_answer_is_split_under_the_limit_and_the_rest_attached() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     // `chatops access <unknown command>` echoes its argument: 30 000 characters of it.
     let long = "x".repeat(30_000);
     say(
@@ -409,7 +382,7 @@ async fn a_long_answer_is_split_under_the_limit_and_the_rest_attached() {
                     .is_some_and(|v| v.to_str().unwrap().starts_with("multipart/form-data"))
         })
         .await
-        .unwrap_or_else(|| panic!("nothing attached: {:?}", paths(&fake)));
+        .unwrap_or_else(|| panic!("nothing attached: {:?}", fake.method_paths()));
     let form = upload.text();
     assert!(form.contains("rest.txt"), "the rest is attached");
     assert!(
@@ -431,21 +404,18 @@ async fn a_long_answer_is_split_under_the_limit_and_the_rest_attached() {
 
 #[tokio::test]
 async fn a_429_from_webex_is_retried_after_retry_after() {
-    let fake = FakeWebex::start().await;
-    let (_dir, gateway) = start(&fake, DEFAULT_SETTINGS).await;
+    let (fake, _dir, gateway) = start(DEFAULT_SETTINGS).await;
     // people/me and the message fetch pass; the answer is rate limited once.
     say(&gateway, &fake, "msg-warm", ORG, BOB, "chatops whoami").await;
     posted(&fake, 0).await;
-    fake.script(Scripted {
-        status: StatusCode::OK,
-        headers: vec![],
-        body: json!({"id": "msg-limited", "roomId": ROOM, "roomType": "direct", "text": "chatops whoami", "personId": BOB}).to_string(),
-    });
-    fake.script(Scripted {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        headers: vec![("retry-after", "1".to_owned())],
-        body: r#"{"message":"Too many requests","trackingId":"FAKE_429"}"#.to_owned(),
-    });
+    fake.script(Scripted::new(
+        StatusCode::OK,
+        json!({"id": "msg-limited", "roomId": ROOM, "roomType": "direct", "text": "chatops whoami", "personId": BOB}).to_string(),
+    ));
+    fake.script(Scripted::too_many_requests(
+        1,
+        r#"{"message":"Too many requests","trackingId":"FAKE_429"}"#,
+    ));
     deliver(&gateway, &message_event("msg-limited", ORG, BOB, "direct")).await;
     let answer = posted(&fake, 2).await;
     assert_eq!(
@@ -455,33 +425,33 @@ async fn a_429_from_webex_is_retried_after_retry_after() {
     );
 }
 
-/// `chatops-gateway --register-webex-webhooks` against the fake, as an operator would run it.
-fn register(dir: &std::path::Path, fake: &FakeWebex) -> std::process::Output {
-    std::process::Command::new(gateway_binary())
+/// `chatops-gateway --register-webex-webhooks` against the fake, as an
+/// operator would run it; asserts that it succeeds.
+async fn register(dir: &std::path::Path, fake: &FakeWebex) -> std::process::Output {
+    let mut command = std::process::Command::new(gateway_binary());
+    command
         .arg("--manifests")
         .arg(dir)
         .args(["--namespace", "chatops", "--log-format", "text"])
         .args(["--webex-api-url", &fake.url()])
         .args(["--public-url", "https://chatops.example.com/"])
-        .arg("--register-webex-webhooks")
-        .output()
-        .expect("the gateway runs")
+        .arg("--register-webex-webhooks");
+    let output = tokio::task::spawn_blocking(move || command.output().expect("the gateway runs"))
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 #[tokio::test]
 async fn the_webhooks_are_registered_with_the_secret_and_updated_when_run_again() {
     let fake = FakeWebex::start().await;
     let dir = manifests(DEFAULT_SETTINGS);
-    let dir_path = dir.path().to_owned();
-    let fake_for_run = fake.clone();
-    let first = tokio::task::spawn_blocking(move || register(&dir_path, &fake_for_run))
-        .await
-        .unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    register(dir.path(), &fake).await;
     let hooks = fake.webhooks();
     assert_eq!(hooks.len(), 2, "{hooks:?}");
     for (hook, resource) in hooks.iter().zip(["messages", "attachmentActions"]) {
@@ -503,19 +473,10 @@ async fn the_webhooks_are_registered_with_the_secret_and_updated_when_run_again(
     assert_eq!(created.headers["authorization"], format!("Bearer {BOT_TOKEN}"));
 
     // Again: the same two webhooks, updated in place.
-    let dir_path = dir.path().to_owned();
-    let fake_for_run = fake.clone();
-    let second = tokio::task::spawn_blocking(move || register(&dir_path, &fake_for_run))
-        .await
-        .unwrap();
-    assert!(
-        second.status.success(),
-        "{}",
-        String::from_utf8_lossy(&second.stderr)
-    );
+    let second = register(dir.path(), &fake).await;
     assert_eq!(fake.webhooks().len(), 2);
     let puts = fake.requests().iter().filter(|r| r.method == "PUT").count();
-    assert_eq!(puts, 2, "{:?}", paths(&fake));
+    assert_eq!(puts, 2, "{:?}", fake.method_paths());
     let logs = format!(
         "{}{}",
         String::from_utf8_lossy(&second.stdout),

@@ -8,8 +8,14 @@ use crate::{
     diagnostic::Reason,
 };
 
-fn parse<K: serde::de::DeserializeOwned>(yaml: &str) -> K {
-    serde_saphyr::from_str(yaml).expect("test manifest parses")
+/// A `kind` named `name` in namespace `chatops` with `spec` and, if given,
+/// `status` (both YAML flow mappings), as `kubectl get -o yaml` shows it.
+fn resource<K: serde::de::DeserializeOwned>(kind: &str, name: &str, spec: &str, status: Option<&str>) -> K {
+    let status = status.map(|s| format!("status: {s}\n")).unwrap_or_default();
+    serde_saphyr::from_str(&format!(
+        "apiVersion: chatops.dev/v1alpha1\nkind: {kind}\nmetadata: {{name: {name}, namespace: chatops}}\nspec: {spec}\n{status}"
+    ))
+    .expect("test manifest parses")
 }
 
 fn created<K: ResourceExt>(mut resource: K, rfc3339: &str) -> K {
@@ -20,64 +26,35 @@ fn created<K: ResourceExt>(mut resource: K, rfc3339: &str) -> K {
 }
 
 fn slack_platform(name: &str) -> ChatPlatform {
-    parse(&format!(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: ChatPlatform
-metadata: {{name: {name}, namespace: chatops, generation: 3}}
-spec:
-  type: slack
-  slack:
-    signingSecretRef: {{name: slack, key: signing-secret}}
-    botTokenRef: {{name: slack, key: bot-token}}
-"#
-    ))
+    let mut platform: ChatPlatform = resource(
+        "ChatPlatform",
+        name,
+        "{type: slack, slack: {signingSecretRef: {name: slack, key: signing-secret}, botTokenRef: {name: slack, key: bot-token}}}",
+        None,
+    );
+    platform.metadata.generation = Some(3);
+    platform
 }
 
 fn nautobot(name: &str, command: Option<&str>) -> Integration {
-    let command = command.map(|c| format!("  command: {c}\n")).unwrap_or_default();
-    parse(&format!(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: Integration
-metadata: {{name: {name}, namespace: chatops}}
-spec:
-  type: nautobot
-{command}  endpoint: https://nautobot.example.com/
-  credentials:
-    tokenRef: {{name: nautobot, key: token}}
-"#
-    ))
+    let command = command.map(|c| format!("command: {c}, ")).unwrap_or_default();
+    let spec = format!(
+        "{{type: nautobot, {command}endpoint: \"https://nautobot.example.com/\", credentials: {{tokenRef: {{name: nautobot, key: token}}}}}}"
+    );
+    resource("Integration", name, &spec, None)
 }
 
 fn grant(name: &str, command: &str, grant_type: &str, value: &str, platform: Option<&str>) -> AccessGrant {
-    let platform = platform.map(|p| format!("  platform: {p}\n")).unwrap_or_default();
-    parse(&format!(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: {name}, namespace: chatops}}
-spec:
-  command: "{command}"
-  grantType: {grant_type}
-  name: test
-  value: "{value}"
-{platform}"#
-    ))
+    let platform = platform.map(|p| format!(", platform: {p}")).unwrap_or_default();
+    let spec = format!(
+        "{{command: \"{command}\", grantType: {grant_type}, name: test, value: \"{value}\"{platform}}}"
+    );
+    resource("AccessGrant", name, &spec, None)
 }
 
 fn link(name: &str, chat_user_id: &str, user: &str) -> AccountLink {
-    parse(&format!(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: AccountLink
-metadata: {{name: {name}, namespace: chatops}}
-spec:
-  platform: slack
-  chatUserId: {chat_user_id}
-  user: {user}
-"#
-    ))
+    let spec = format!("{{platform: slack, chatUserId: {chat_user_id}, user: {user}}}");
+    resource("AccountLink", name, &spec, None)
 }
 
 fn secret(name: &str, pairs: &[(&str, &str)]) -> Secret {
@@ -122,6 +99,23 @@ fn diagnostic<'a>(compiled: &'a Compiled, kind: Kind, name: &str) -> &'a Diagnos
         .iter()
         .find(|d| d.object.kind == kind && d.object.name == name)
         .unwrap_or_else(|| panic!("no diagnostic for {kind} {name}"))
+}
+
+/// The diagnostic of `kind` `name` when `resources` are compiled.
+fn verdict_of(resources: &Resources, kind: Kind, name: &str) -> Diagnostic {
+    diagnostic(&compile(resources), kind, name).clone()
+}
+
+/// Asserts that `verdict` has `reason`, and names `fragment` in its message.
+fn assert_names(verdict: &Diagnostic, reason: Reason, fragment: &str) {
+    assert_eq!(verdict.reason, reason);
+    assert!(verdict.message.contains(fragment), "{}", verdict.message);
+}
+
+/// The reason of the diagnostic of `kind` `name`, and what it says.
+fn said<'a>(compiled: &'a Compiled, kind: Kind, name: &str) -> (Reason, &'a str) {
+    let verdict = diagnostic(compiled, kind, name);
+    (verdict.reason, verdict.message.as_str())
 }
 
 #[test]
@@ -199,12 +193,13 @@ fn a_missing_key_is_named_and_every_missing_key_is_listed() {
     let mut resources = full_set();
     resources.secrets[0] = secret("slack", &[("unrelated", "x")]);
     let compiled = compile(&resources);
-    let verdict = diagnostic(&compiled, Kind::ChatPlatform, "slack");
-    assert!(!verdict.ready);
-    assert_eq!(verdict.reason, Reason::SecretKeyNotFound);
+    assert!(!diagnostic(&compiled, Kind::ChatPlatform, "slack").ready);
     assert_eq!(
-        verdict.message,
-        "Secret chatops/slack has no key \"signing-secret\"; Secret chatops/slack has no key \"bot-token\""
+        said(&compiled, Kind::ChatPlatform, "slack"),
+        (
+            Reason::SecretKeyNotFound,
+            "Secret chatops/slack has no key \"signing-secret\"; Secret chatops/slack has no key \"bot-token\""
+        )
     );
     assert!(
         compiled
@@ -221,17 +216,18 @@ fn empty_or_binary_secret_values_are_rejected_without_printing_them() {
     let mut resources = full_set();
     resources.secrets[1] = secret("nautobot", &[("token", "  \n")]);
     let compiled = compile(&resources);
-    let verdict = diagnostic(&compiled, Kind::Integration, "nautobot");
-    assert_eq!(verdict.reason, Reason::SecretValueInvalid);
     assert_eq!(
-        verdict.message,
-        "key \"token\" of Secret chatops/nautobot is empty"
+        said(&compiled, Kind::Integration, "nautobot"),
+        (
+            Reason::SecretValueInvalid,
+            "key \"token\" of Secret chatops/nautobot is empty"
+        )
     );
 
     let mut binary = secret("nautobot", &[]);
     binary.data = Some([("token".to_owned(), ByteString(vec![0xff, 0xfe]))].into());
     resources.secrets[1] = binary;
-    let verdict = diagnostic(&compile(&resources), Kind::Integration, "nautobot").clone();
+    let verdict = verdict_of(&resources, Kind::Integration, "nautobot");
     assert_eq!(
         verdict.message,
         "key \"token\" of Secret chatops/nautobot is not UTF-8 text"
@@ -251,7 +247,7 @@ fn string_data_wins_over_data_as_the_api_server_merges_it() {
 fn a_secret_in_another_namespace_does_not_count() {
     let mut resources = full_set();
     resources.secrets[1].metadata.namespace = Some("elsewhere".to_owned());
-    let verdict = diagnostic(&compile(&resources), Kind::Integration, "nautobot").clone();
+    let verdict = verdict_of(&resources, Kind::Integration, "nautobot");
     assert_eq!(verdict.reason, Reason::SecretNotFound);
 }
 
@@ -266,11 +262,12 @@ fn of_two_integrations_claiming_a_command_the_older_keeps_it() {
         compiled.config.integrations["nautobot"].source,
         "chatops/zz-older"
     );
-    let verdict = diagnostic(&compiled, Kind::Integration, "aa-newer");
-    assert_eq!(verdict.reason, Reason::CommandConflict);
     assert_eq!(
-        verdict.message,
-        "the command \"nautobot\" is already served by the older Integration chatops/zz-older; set spec.command"
+        said(&compiled, Kind::Integration, "aa-newer"),
+        (
+            Reason::CommandConflict,
+            "the command \"nautobot\" is already served by the older Integration chatops/zz-older; set spec.command"
+        )
     );
     assert!(diagnostic(&compiled, Kind::Integration, "zz-older").ready);
 }
@@ -316,7 +313,7 @@ fn an_endpoint_with_credentials_or_not_http_is_rejected_without_echoing_it() {
 fn the_builtin_command_cannot_be_taken() {
     let mut resources = full_set();
     resources.integrations = vec![nautobot("sneaky", Some("chatops"))];
-    let verdict = diagnostic(&compile(&resources), Kind::Integration, "sneaky").clone();
+    let verdict = verdict_of(&resources, Kind::Integration, "sneaky");
     assert_eq!(verdict.reason, Reason::Invalid);
 }
 
@@ -341,11 +338,12 @@ fn a_grant_naming_a_missing_platform_is_rejected_alone() {
         .grants
         .push(grant("typo", "*", "user", "*", Some("slakc")));
     let compiled = compile(&resources);
-    let verdict = diagnostic(&compiled, Kind::AccessGrant, "typo");
-    assert_eq!(verdict.reason, Reason::PlatformNotFound);
     assert_eq!(
-        verdict.message,
-        "spec.platform names the ChatPlatform \"slakc\", which does not exist"
+        said(&compiled, Kind::AccessGrant, "typo"),
+        (
+            Reason::PlatformNotFound,
+            "spec.platform names the ChatPlatform \"slakc\", which does not exist"
+        )
     );
     assert_eq!(compiled.config.grants.len(), 3);
 }
@@ -353,29 +351,19 @@ fn a_grant_naming_a_missing_platform_is_rejected_alone() {
 #[test]
 fn account_links_use_the_resolved_email_and_refuse_a_second_link_for_one_account() {
     let mut resources = full_set();
-    let mut by_email: AccountLink = parse(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: AccountLink
-metadata: {name: bob, namespace: chatops}
-spec: {platform: slack, email: bob@example.com, user: bob}
-"#,
-    );
-    resources.account_links.push(by_email.clone());
+    resources
+        .account_links
+        .push(link_by_email("bob@example.com", None));
     let compiled = compile(&resources);
-    let verdict = diagnostic(&compiled, Kind::AccountLink, "bob");
-    assert_eq!(verdict.reason, Reason::EmailNotResolved);
     assert_eq!(
-        verdict.message,
-        "the email bob@example.com has not been resolved to a slack user ID yet (see the Resolved condition)"
+        said(&compiled, Kind::AccountLink, "bob"),
+        (
+            Reason::EmailNotResolved,
+            "the email bob@example.com has not been resolved to a slack user ID yet (see the Resolved condition)"
+        )
     );
 
-    by_email.status = Some(crate::AccountLinkStatus {
-        chat_user_id: Some("U999".to_owned()),
-        resolved_email: Some("bob@example.com".to_owned()),
-        resolved_platform: Some("slack".to_owned()),
-        ..Default::default()
-    });
+    let by_email = link_by_email("bob@example.com", Some(("U999", "bob@example.com", "slack")));
     resources.account_links = vec![
         link("alice", "U123", "alice"),
         by_email,
@@ -384,12 +372,7 @@ spec: {platform: slack, email: bob@example.com, user: bob}
     let compiled = compile(&resources);
     assert!(diagnostic(&compiled, Kind::AccountLink, "bob").ready);
     let conflict = diagnostic(&compiled, Kind::AccountLink, "mallory");
-    assert_eq!(conflict.reason, Reason::LinkConflict);
-    assert!(
-        conflict.message.contains("AccountLink chatops/alice"),
-        "{}",
-        conflict.message
-    );
+    assert_names(conflict, Reason::LinkConflict, "AccountLink chatops/alice");
     let users: Vec<_> = compiled
         .config
         .account_links
@@ -400,21 +383,11 @@ spec: {platform: slack, email: bob@example.com, user: bob}
 }
 
 fn link_by_email(email: &str, status: Option<(&str, &str, &str)>) -> AccountLink {
-    let mut link: AccountLink = parse(&format!(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: AccountLink
-metadata: {{name: bob, namespace: chatops}}
-spec: {{platform: slack, email: "{email}", user: bob}}
-"#
-    ));
-    link.status = status.map(|(id, email, platform)| crate::AccountLinkStatus {
-        chat_user_id: Some(id.to_owned()),
-        resolved_email: Some(email.to_owned()),
-        resolved_platform: Some(platform.to_owned()),
-        ..Default::default()
+    let status = status.map(|(id, email, platform)| {
+        format!("{{chatUserId: {id}, resolvedEmail: \"{email}\", resolvedPlatform: {platform}}}")
     });
-    link
+    let spec = format!("{{platform: slack, email: \"{email}\", user: bob}}");
+    resource("AccountLink", "bob", &spec, status.as_deref())
 }
 
 #[test]
@@ -436,12 +409,7 @@ fn an_id_resolved_for_the_current_email_makes_the_link_ready_and_a_stale_one_doe
     assert!(stale.needs_lookup());
     let compiled = compile_link(&mut resources, stale);
     let verdict = diagnostic(&compiled, Kind::AccountLink, "bob");
-    assert_eq!(verdict.reason, Reason::EmailNotResolved);
-    assert!(
-        verdict.message.contains("robert@example.com"),
-        "{}",
-        verdict.message
-    );
+    assert_names(verdict, Reason::EmailNotResolved, "robert@example.com");
     assert!(compiled.config.account_links.is_empty());
 
     // Resolved on another platform, or recorded without the email it was for.
@@ -464,21 +432,13 @@ fn an_id_resolved_for_the_current_email_makes_the_link_ready_and_a_stale_one_doe
 }
 
 fn channel_grant(channel_name: &str, status: Option<(&str, &str, &str)>) -> AccessGrant {
-    let mut grant: AccessGrant = parse(&format!(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: netops, namespace: chatops}}
-spec: {{command: nautobot, grantType: channel, name: netops, channelName: "{channel_name}", platform: slack}}
-"#
-    ));
-    grant.status = status.map(|(id, name, platform)| crate::access_grant::AccessGrantStatus {
-        resolved_value: Some(id.to_owned()),
-        resolved_channel_name: Some(name.to_owned()),
-        resolved_platform: Some(platform.to_owned()),
-        ..Default::default()
+    let status = status.map(|(id, name, platform)| {
+        format!("{{resolvedValue: {id}, resolvedChannelName: \"{name}\", resolvedPlatform: {platform}}}")
     });
-    grant
+    let spec = format!(
+        "{{command: nautobot, grantType: channel, name: netops, channelName: \"{channel_name}\", platform: slack}}"
+    );
+    resource("AccessGrant", "netops", &spec, status.as_deref())
 }
 
 #[test]
@@ -486,11 +446,12 @@ fn a_grant_by_channel_name_waits_for_its_id_and_uses_it_once_resolved() {
     let mut resources = full_set();
     resources.grants = vec![channel_grant("#netops", None)];
     let compiled = compile(&resources);
-    let verdict = diagnostic(&compiled, Kind::AccessGrant, "netops");
-    assert_eq!(verdict.reason, Reason::NameNotResolved);
     assert_eq!(
-        verdict.message,
-        "the channel #netops has not been resolved to a slack channel ID yet (see the Resolved condition)"
+        said(&compiled, Kind::AccessGrant, "netops"),
+        (
+            Reason::NameNotResolved,
+            "the channel #netops has not been resolved to a slack channel ID yet (see the Resolved condition)"
+        )
     );
     assert!(compiled.config.grants.is_empty());
     assert!(resources.grants[0].needs_lookup());
@@ -523,14 +484,14 @@ fn a_grant_without_value_or_channel_name_is_invalid() {
     let mut grant = channel_grant("netops", None);
     grant.spec.channel_name = None;
     resources.grants = vec![grant.clone()];
-    let verdict = diagnostic(&compile(&resources), Kind::AccessGrant, "netops").clone();
+    let verdict = verdict_of(&resources, Kind::AccessGrant, "netops");
     assert_eq!(verdict.reason, Reason::Invalid);
     assert!(!grant.needs_lookup());
 
     grant.spec.channel_name = Some("netops".to_owned());
     grant.spec.platform = None;
     resources.grants = vec![grant.clone()];
-    let verdict = diagnostic(&compile(&resources), Kind::AccessGrant, "netops").clone();
+    let verdict = verdict_of(&resources, Kind::AccessGrant, "netops");
     assert_eq!(verdict.reason, Reason::Invalid);
     assert!(!grant.needs_lookup(), "no platform to look the name up on");
 }
@@ -539,20 +500,9 @@ fn a_grant_without_value_or_channel_name_is_invalid() {
 fn account_link_tokens_are_keyed_by_the_integration_command() {
     let mut resources = full_set();
     resources.integrations = vec![nautobot("nautobot-prod", Some("nautobot"))];
-    resources.account_links = vec![parse(
-        r#"
-apiVersion: chatops.dev/v1alpha1
-kind: AccountLink
-metadata: {name: alice, namespace: chatops}
-spec:
-  platform: slack
-  chatUserId: U123
-  user: alice
-  tokens:
-  - integration: nautobot-prod
-    tokenRef: {name: alice, key: nautobot}
-"#,
-    )];
+    let tokens = "[{integration: nautobot-prod, tokenRef: {name: alice, key: nautobot}}]";
+    let spec = format!("{{platform: slack, chatUserId: U123, user: alice, tokens: {tokens}}}");
+    resources.account_links = vec![resource("AccountLink", "alice", &spec, None)];
     resources
         .secrets
         .push(secret("alice", &[("nautobot", "alice-token")]));
@@ -566,7 +516,7 @@ spec:
     assert_eq!(compiled.secrets.get(key), Some("alice-token"));
 
     resources.account_links[0].spec.tokens[0].integration = "missing".to_owned();
-    let verdict = diagnostic(&compile(&resources), Kind::AccountLink, "alice").clone();
+    let verdict = verdict_of(&resources, Kind::AccountLink, "alice");
     assert_eq!(verdict.reason, Reason::IntegrationNotFound);
 }
 

@@ -40,6 +40,12 @@ fn mock_reconciler() -> (Reconciler, ApiServerVerifier) {
     (reconciler(&client), api)
 }
 
+/// A reconciler on a mock API server, and the Slack platform alone as its objects.
+fn slack_alone() -> (Reconciler, ApiServerVerifier, Vec<(Kind, DynamicObject)>) {
+    let (reconciler, api) = mock_reconciler();
+    (reconciler, api, vec![slack_platform()])
+}
+
 /// The Slack platform's Secret, as a typed object.
 fn slack_secret_object() -> Secret {
     secret("slack", &[("signing-secret", "s3cret"), ("bot-token", "xoxb-1")])
@@ -126,6 +132,13 @@ async fn expect_event(api: &mut ApiServerVerifier, kind: &str, name: &str, reaso
     assert_eq!(seen.body["regarding"]["name"], name);
     assert_eq!(seen.body["reason"], reason, "{:#}", seen.body);
     seen
+}
+
+/// The Events of Slack's first render: the ConfigMap Rendered, the
+/// ChatPlatform Accepted.
+async fn expect_slack_events(api: &mut ApiServerVerifier) {
+    expect_event(api, "ConfigMap", "chatops-gateway", "Rendered").await;
+    expect_event(api, "ChatPlatform", "slack", "Accepted").await;
 }
 
 async fn expect_status(
@@ -245,8 +258,7 @@ async fn a_secret_created_after_the_integration_that_needs_it_turns_it_ready() {
         api.answer(StatusCode::OK, Some(slack_secret())).await;
         expect_apply(&mut api, "secrets").await;
         expect_apply(&mut api, "configmaps").await;
-        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
-        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_slack_events(&mut api).await;
         let warning = expect_event(&mut api, "Integration", "nautobot", "SecretNotFound").await;
         assert_eq!(warning.body["type"], "Warning");
         assert_eq!(warning.body["note"], "Secret chatops/nautobot not found");
@@ -312,8 +324,7 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
         api.answer(StatusCode::OK, Some(slack_secret())).await;
         expect_apply(&mut api, "secrets").await;
         expect_apply(&mut api, "configmaps").await;
-        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
-        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_slack_events(&mut api).await;
         expect_event(&mut api, "Integration", "nautobot", "Accepted").await;
         let warning = expect_event(&mut api, "Integration", "nautobot-copy", "CommandConflict").await;
         assert_eq!(warning.body["type"], "Warning");
@@ -349,8 +360,7 @@ async fn a_conflict_between_two_integrations_is_written_to_the_newer_one() {
 
 #[tokio::test]
 async fn a_replica_that_loses_the_lease_mid_cycle_sends_nothing_more() {
-    let (mut reconciler, mut api) = mock_reconciler();
-    let objects = [slack_platform()];
+    let (mut reconciler, mut api, objects) = slack_alone();
     let (lease, receiver) = watch::channel(true);
     let leadership = Leadership::from_channel(receiver);
 
@@ -391,8 +401,7 @@ async fn a_follower_reads_and_writes_nothing() {
 
 #[tokio::test]
 async fn an_operator_restarting_over_an_up_to_date_config_map_applies_nothing() {
-    let (mut reconciler, mut api) = mock_reconciler();
-    let objects = [slack_platform()];
+    let (mut reconciler, mut api, objects) = slack_alone();
     // What an earlier run applied, as the API server returns it.
     let snapshot = slack_snapshot(&objects);
     let rendered = crate::render::render(&compile(&snapshot), &target()).unwrap();
@@ -484,12 +493,10 @@ async fn a_restart_tells_the_rendered_event_its_predecessor_may_not_have_told_an
 
 #[tokio::test]
 async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
-    let (mut reconciler, mut api) = mock_reconciler();
-    let objects = vec![slack_platform()];
+    let (mut reconciler, mut api, objects) = slack_alone();
     let server = tokio::spawn(async move {
         expect_first_render_of_slack(&mut api).await;
-        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
-        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_slack_events(&mut api).await;
         api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
         // The retry: the status again, and no Event (told already).
         let retried = api.refuse(StatusCode::FORBIDDEN, "Forbidden").await;
@@ -520,8 +527,7 @@ async fn a_status_that_keeps_failing_is_reported_and_its_event_told_once() {
 
 #[tokio::test]
 async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
-    let (mut reconciler, mut api) = mock_reconciler();
-    let objects = vec![slack_platform()];
+    let (mut reconciler, mut api, objects) = slack_alone();
     let server = tokio::spawn(async move {
         expect_first_render_of_slack(&mut api).await;
         // The Rendered Event is refused; the Accepted one is not even tried.
@@ -537,8 +543,7 @@ async fn an_event_that_fails_is_retried_and_does_not_hold_the_status_back() {
     // The next cycle (the watch brought the status back) tells both.
     let stored = stored_after(&objects, &[status]);
     let server = tokio::spawn(async move {
-        expect_event(&mut api, "ConfigMap", "chatops-gateway", "Rendered").await;
-        expect_event(&mut api, "ChatPlatform", "slack", "Accepted").await;
+        expect_slack_events(&mut api).await;
         api
     });
     let outcome = slack_cycle(&mut reconciler, &stored).await;

@@ -96,6 +96,20 @@ pub fn event(condition: &Condition) -> EventSpec {
     }
 }
 
+/// What [`status_patch`] applies for a look-up of a `kind` of generation
+/// `generation` that resolved `resolved` (the status fields), with its
+/// `Resolved` condition saying `message`, as of 2026-11-25T08:00:00Z: what
+/// the tests expect.
+#[cfg(test)]
+pub(super) fn resolved_patch(kind: &str, resolved: Value, message: &str, generation: i64) -> Value {
+    let mut status = resolved;
+    status["conditions"] = json!([{
+        "type": "Resolved", "status": "True", "reason": "Resolved", "message": message,
+        "lastTransitionTime": "2026-11-25T08:00:00Z", "observedGeneration": generation,
+    }]);
+    json!({"apiVersion": "chatops.dev/v1alpha1", "kind": kind, "status": status})
+}
+
 #[cfg(test)]
 mod tests {
     use chatops_crds::ObjectKey;
@@ -125,17 +139,12 @@ mod tests {
         let patch = status_patch(&lookup, &result, &condition);
         assert_eq!(
             patch,
-            json!({
-                "apiVersion": "chatops.dev/v1alpha1", "kind": "AccessGrant",
-                "status": {
-                    "resolvedValue": "C0NETOPS", "resolvedChannelName": "#netops", "resolvedPlatform": "slack",
-                    "conditions": [{
-                        "type": "Resolved", "status": "True", "reason": "Resolved",
-                        "message": "#netops is slack channel C0NETOPS",
-                        "lastTransitionTime": "2026-11-25T08:00:00Z", "observedGeneration": 2,
-                    }],
-                },
-            })
+            resolved_patch(
+                "AccessGrant",
+                json!({"resolvedValue": "C0NETOPS", "resolvedChannelName": "#netops", "resolvedPlatform": "slack"}),
+                "#netops is slack channel C0NETOPS",
+                2
+            )
         );
         let event = event(&condition);
         assert_eq!(

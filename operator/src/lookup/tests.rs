@@ -70,12 +70,11 @@ fn an_email_without_an_id_needs_a_look_up_and_an_id_in_spec_or_status_does_not()
     let mut resources = resources();
     let resolved =
         json!({"chatUserId": "U1", "resolvedEmail": "carol@example.com", "resolvedPlatform": "slack"});
+    // Alice gives her ID in the spec too.
+    let mut alice = by_email("alice", "slack", json!({}));
+    alice.spec.chat_user_id = Some("U0".to_owned());
     resources.account_links = vec![
-        link(
-            "alice",
-            json!({"platform": "slack", "chatUserId": "U0", "email": "alice@example.com", "user": "alice"}),
-            json!({}),
-        ),
+        alice,
         by_email("bob", "slack", json!({})),
         by_email("carol", "slack", resolved),
         by_email("dave", "broken", json!({})),

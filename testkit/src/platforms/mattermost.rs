@@ -60,6 +60,13 @@ pub async fn start(fake: &FakeMattermost, settings: &str) -> (tempfile::TempDir,
     (dir, gateway)
 }
 
+/// A new [`FakeMattermost`], and the gateway on [`manifests`] of it, ready.
+pub async fn start_with_fake(settings: &str) -> (FakeMattermost, tempfile::TempDir, Gateway) {
+    let fake = FakeMattermost::start().await;
+    let (dir, gateway) = start(&fake, settings).await;
+    (fake, dir, gateway)
+}
+
 /// A slash command as Mattermost sends it, with `token`, from `user` of `team`
 /// in [`CHANNEL`].
 pub fn command<'a>(

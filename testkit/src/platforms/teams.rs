@@ -75,6 +75,14 @@ pub async fn start(
     (dir, gateway)
 }
 
+/// A new [`FakeTeams`], and the gateway on [`manifests`] of it (multi-tenant,
+/// no extra arguments), ready.
+pub async fn start_with_fake(settings: &str) -> (FakeTeams, tempfile::TempDir, Gateway) {
+    let fake = FakeTeams::start().await;
+    let (dir, gateway) = start(&fake, settings, None, &[]).await;
+    (fake, dir, gateway)
+}
+
 /// A message activity `id` with `text` by `user` (Entra object ID, Teams ID)
 /// in their personal chat with the bot (no mention, no team or channel).
 pub fn personal_activity(fake: &FakeTeams, id: &str, tenant: &str, user: (&str, &str), text: &str) -> Value {

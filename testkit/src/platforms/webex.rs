@@ -55,6 +55,13 @@ pub async fn start(fake: &FakeWebex, settings: &str, extra: &[&str]) -> (tempfil
     (dir, gateway)
 }
 
+/// A new [`FakeWebex`], and the gateway on [`manifests`] with `extra` arguments, ready.
+pub async fn start_with_fake(settings: &str, extra: &[&str]) -> (FakeWebex, tempfile::TempDir, Gateway) {
+    let fake = FakeWebex::start().await;
+    let (dir, gateway) = start(&fake, settings, extra).await;
+    (fake, dir, gateway)
+}
+
 /// `seconds` from now, as Webex writes `data.created`: the gateway runs a
 /// delivery only within 5 minutes of it.
 pub fn created(seconds: i64) -> String {

@@ -37,7 +37,6 @@
 use std::{
     net::{SocketAddr, TcpListener},
     path::PathBuf,
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -53,7 +52,7 @@ use chatops_gateway::platforms::slack::verify::sign;
 use chatops_gateway::workers::nautobot::devices_query;
 use chatops_tests::{
     fake_slack::Recorded,
-    gateway_process::free_port,
+    gateway_process::Gateway,
     nautobot_live::{ADMIN_CHAT_USER, LiveSlack, Nautobot, answer_text, channel_of, live_manifests},
     slack_requests::{QUICKSTART_SIGNING_SECRET, now, slash_command},
     workspace_root,
@@ -382,8 +381,10 @@ async fn run(
     )
     .expect("nautobot.yaml written");
 
-    let gateway = GatewayProcess::start(&options.gateway, manifests.path(), &slack.api_url()).await;
-    let idle_rss_kb = gateway.status_kb("VmRSS");
+    // Its response URLs point at the local sink (loopback URLs are allowed).
+    let extra = ["--command-timeout-seconds", "600"];
+    let gateway = Gateway::start_binary(&options.gateway, manifests.path(), &slack.api_url(), &extra).await;
+    let idle_rss_kb = gateway.rss_kib();
     let hook = format!("http://{}/hooks/slack/commands", gateway.addr);
     let text = format!("get-devices location {}", options.location);
     let mut report = Report {
@@ -440,7 +441,7 @@ async fn run(
             }
         }
     }
-    report.peak_rss_kb = gateway.status_kb("VmHWM");
+    report.peak_rss_kb = gateway.status_kib("VmHWM");
     drop(gateway);
     report
 }
@@ -610,68 +611,6 @@ fn answered(since: &[Recorded], id: &str) -> bool {
             || (r.path == "/api/files.completeUploadExternal"
                 && form_urlencoded::parse(&r.body).any(|(k, v)| k == "channel_id" && v == channel))
     })
-}
-
-/// The release gateway, started on a manifests directory; killed when dropped.
-struct GatewayProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl GatewayProcess {
-    async fn start(binary: &std::path::Path, manifests: &std::path::Path, slack_api_url: &str) -> Self {
-        let (addr, admin) = (free_port(), free_port());
-        let child = Command::new(binary)
-            .arg("--manifests")
-            .arg(manifests)
-            .args(["--namespace", "chatops"])
-            .args([
-                "--listen",
-                &addr.to_string(),
-                "--admin-listen",
-                &admin.to_string(),
-            ])
-            .args(["--slack-api-url", slack_api_url, "--log-format", "json"])
-            // Its response URLs point at the local sink.
-            .arg("--allow-loopback-urls")
-            .args(["--command-timeout-seconds", "600"])
-            .stdout(Stdio::null())
-            .stderr(if std::env::var_os("CHATOPS_TEST_LOGS").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .spawn()
-            .unwrap_or_else(|err| panic!("{} starts: {err}", binary.display()));
-        let gateway = GatewayProcess { child, addr };
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            let ready = client.get(format!("http://{admin}/readyz")).send().await;
-            if ready.is_ok_and(|r| r.status().is_success()) {
-                return gateway;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the gateway did not become ready");
-    }
-
-    /// A `kB` field of `/proc/PID/status`, e.g. `VmHWM`.
-    fn status_kb(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("/proc/PID/status of the gateway");
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
-            .and_then(|value| value.split_whitespace().next()?.parse().ok())
-            .unwrap_or_else(|| panic!("no {field} in /proc/PID/status"))
-    }
-}
-
-impl Drop for GatewayProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The real Nautobot's answer to the worker's query, as the replay serves it, and the device names in it.

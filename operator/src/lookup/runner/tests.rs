@@ -118,17 +118,12 @@ async fn an_email_resolved_by_slack_is_applied_to_status_with_an_event() {
         );
         assert_eq!(
             patch.body,
-            json!({
-                "apiVersion": "chatops.dev/v1alpha1", "kind": "AccountLink",
-                "status": {
-                    "chatUserId": "U0BOB", "resolvedEmail": "bob@example.com", "resolvedPlatform": "slack",
-                    "conditions": [{
-                        "type": "Resolved", "status": "True", "reason": "Resolved",
-                        "message": "bob@example.com is slack user U0BOB",
-                        "lastTransitionTime": "2026-11-25T08:00:00Z", "observedGeneration": 4,
-                    }],
-                },
-            })
+            status::resolved_patch(
+                "AccountLink",
+                json!({"chatUserId": "U0BOB", "resolvedEmail": "bob@example.com", "resolvedPlatform": "slack"}),
+                "bob@example.com is slack user U0BOB",
+                4
+            )
         );
         let event = api.ok().await;
         assert_eq!(event.method, Method::POST);
