@@ -17,7 +17,6 @@ use serde_json::Value;
 use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
 use crate::model::{Choice, Field, FieldKind, Form, Menu};
 use crate::platforms::files::truncate;
-use crate::platforms::rendering::StateTooLong;
 
 /// The content type of an Adaptive Card attachment.
 pub const CARD_CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
@@ -329,34 +328,6 @@ pub fn form_card(form: &Form, version: &str) -> PromptCard {
     PromptCard {
         summary: title.to_owned(),
         card: card(version, body, actions),
-    }
-}
-
-/// Why a prompt cannot be shown as a card. The `Display` is a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PromptError {
-    /// The signed continuation is longer than a card carries.
-    #[error("this prompt's state is too long; type the arguments instead")]
-    StateTooLong {
-        /// Its length in characters.
-        chars: usize,
-        /// What a card may carry.
-        limit: usize,
-    },
-    /// The card is larger than Teams accepts (too many or too long choices).
-    /// Webex takes any card that fits its message, so only Teams says this.
-    #[error("this prompt is too large to show in Teams; type the arguments instead")]
-    CardTooLarge {
-        /// The card's size in bytes.
-        bytes: usize,
-        /// What Teams accepts.
-        limit: usize,
-    },
-}
-
-impl StateTooLong for PromptError {
-    fn state_too_long(chars: usize, limit: usize) -> Self {
-        PromptError::StateTooLong { chars, limit }
     }
 }
 

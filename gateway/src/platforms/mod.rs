@@ -64,6 +64,46 @@ pub enum DispatchError {
     },
 }
 
+/// Why a prompt (a menu or a form) cannot be shown on a platform, so the
+/// user is asked to type the arguments instead. The `Display` is a sentence
+/// for the user; each variant names the platforms whose limit it is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PromptError {
+    /// The signed continuation is longer than the element (Slack) or the card
+    /// (Teams, Webex) that must carry it.
+    #[error("this prompt's state is too long; type the arguments instead")]
+    StateTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// What the platform allows there.
+        limit: usize,
+    },
+    /// A choice's value is longer than a Slack option may hold.
+    #[error("a choice is too long for a Slack menu; type the arguments instead")]
+    ValueTooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// More fields than a Slack modal holds.
+    #[error("this form has too many fields for Slack; type the arguments instead")]
+    TooManyFields {
+        /// How many fields the form has.
+        fields: usize,
+    },
+    /// The card is larger than Teams accepts (too many or too long choices).
+    /// Webex takes any card that fits its message, so only Teams says this.
+    #[error("this prompt is too large to show in Teams; type the arguments instead")]
+    CardTooLarge {
+        /// The card's size in bytes.
+        bytes: usize,
+        /// What Teams accepts.
+        limit: usize,
+    },
+    /// A choice has an empty value, which Mattermost refuses.
+    #[error("a choice has no value; type the arguments instead")]
+    EmptyValue,
+}
+
 /// Delivers replies on one chat platform.
 pub trait Dispatcher: Send + Sync {
     /// Sends `reply` to the conversation, thread or response URL in `to`.

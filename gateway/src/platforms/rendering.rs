@@ -7,6 +7,7 @@
 //! the shape, so that a change of wording or rule is made once.
 
 use crate::model::{Block, Image, Level, Message, Table};
+use crate::platforms::PromptError;
 use crate::platforms::files::truncate;
 use crate::platforms::files::{Upload, file_name, table_text};
 
@@ -319,17 +320,11 @@ pub fn rest_attachment(rest: String) -> Upload {
     }
 }
 
-/// A prompt error that can say the continuation is longer than a platform carries.
-pub trait StateTooLong {
-    /// The error for a continuation of `chars` characters where `limit` fit.
-    fn state_too_long(chars: usize, limit: usize) -> Self;
-}
-
 /// Checks that `continuation` fits in `limit` characters.
-pub fn check_state<E: StateTooLong>(continuation: &str, limit: usize) -> Result<(), E> {
+pub fn check_state(continuation: &str, limit: usize) -> Result<(), PromptError> {
     let chars = continuation.chars().count();
     if chars > limit {
-        return Err(E::state_too_long(chars, limit));
+        return Err(PromptError::StateTooLong { chars, limit });
     }
     Ok(())
 }
@@ -443,19 +438,13 @@ mod tests {
         }
     }
 
-    #[derive(Debug, PartialEq)]
-    struct TooLong(usize, usize);
-
-    impl StateTooLong for TooLong {
-        fn state_too_long(chars: usize, limit: usize) -> Self {
-            TooLong(chars, limit)
-        }
-    }
-
     #[test]
     fn a_continuation_is_counted_in_characters() {
-        assert_eq!(check_state::<TooLong>("éé", 2), Ok(()));
-        assert_eq!(check_state::<TooLong>("ééé", 2), Err(TooLong(3, 2)));
+        assert_eq!(check_state("éé", 2), Ok(()));
+        assert_eq!(
+            check_state("ééé", 2),
+            Err(PromptError::StateTooLong { chars: 3, limit: 2 })
+        );
     }
 
     #[test]

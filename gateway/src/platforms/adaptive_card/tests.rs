@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::platforms::{teams, webex};
+use crate::platforms::{PromptError, teams, webex};
 
 /// A platform's prompts: the card version, the message fields that repeat
 /// the prompt's summary, and how a submission comes back.

@@ -16,6 +16,7 @@ pub use crate::commands::CANCEL_VALUE;
 /// The prefix of the answer asking for a menu's next page: `__more__:{offset}`.
 pub use crate::commands::MORE_PREFIX;
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
+use crate::platforms::PromptError;
 pub use crate::platforms::files::Upload;
 use crate::platforms::files::{longest_head, table_text, truncate};
 use crate::platforms::markup;
@@ -85,14 +86,6 @@ pub struct PromptSigner<'a> {
     /// This prompt's nonce ([`super::verify::new_nonce`]), signed into every
     /// element, so that the prompt is answered once.
     pub nonce: &'a str,
-}
-
-/// Why a prompt cannot be shown on Mattermost. The `Display` is a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PromptError {
-    /// A choice has an empty value, which Mattermost refuses.
-    #[error("a choice has no value; type the arguments instead")]
-    EmptyValue,
 }
 
 /// Writes `text` escaped for Mattermost Markdown: every character that could

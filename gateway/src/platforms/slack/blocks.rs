@@ -6,13 +6,13 @@
 use serde_json::{Value, json};
 
 use crate::model::{Block, Choice, Field, FieldKind, Form, Menu, Message, Table};
+use crate::platforms::PromptError;
 pub use crate::platforms::files::{Upload, table_text};
 use crate::platforms::files::{longest_head, truncate};
 use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    LevelStyle, Opening, StateTooLong, check_state, image_attachment, markup_link, rest_attachment,
-    table_attachment,
+    LevelStyle, Opening, check_state, image_attachment, markup_link, rest_attachment, table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`, where
@@ -75,37 +75,6 @@ pub struct RenderedMessage {
     pub text: String,
     /// Files to upload after the message, in order.
     pub attachments: Vec<Upload>,
-}
-
-/// Why a prompt cannot be shown on Slack. The `Display` is a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PromptError {
-    /// The signed continuation is longer than the element that must carry it.
-    #[error("this prompt's state is too long; type the arguments instead")]
-    StateTooLong {
-        /// Its length in characters.
-        chars: usize,
-        /// What Slack allows there.
-        limit: usize,
-    },
-    /// A choice's value is longer than a Slack option may hold.
-    #[error("a choice is too long for a Slack menu; type the arguments instead")]
-    ValueTooLong {
-        /// Its length in characters.
-        chars: usize,
-    },
-    /// More fields than a modal holds.
-    #[error("this form has too many fields for Slack; type the arguments instead")]
-    TooManyFields {
-        /// How many fields the form has.
-        fields: usize,
-    },
-}
-
-impl StateTooLong for PromptError {
-    fn state_too_long(chars: usize, limit: usize) -> Self {
-        PromptError::StateTooLong { chars, limit }
-    }
 }
 
 /// Escapes `&`, `<` and `>`, the three characters Slack's text parses as control characters.

@@ -35,9 +35,10 @@ use crate::model::{Form, Image, Menu, Message, Table};
 // The tests build messages of these through `use super::*`.
 #[cfg(test)]
 use crate::model::{Block, Level};
+use crate::platforms::PromptError;
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, AnswerError, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID,
-    PROMPT_KEY, PromptAnswer, PromptError, field_id,
+    PROMPT_KEY, PromptAnswer, field_id,
 };
 use crate::platforms::adaptive_card::{PromptCard, TextBlock, card, form_card, menu_card, read_answer};
 use crate::platforms::files::{table_text, truncate};

@@ -17,9 +17,10 @@ use crate::model::{Form, Menu, Message, ReplyContext, Table};
 // The tests build messages of these through `use super::*`.
 #[cfg(test)]
 use crate::model::{Block, Level};
+use crate::platforms::PromptError;
 pub use crate::platforms::adaptive_card::{
     ANSWER_KEY, CARD_CONTENT_TYPE, CONTINUATION_KEY, FIELDS_KEY, MAX_CHOICES, MENU_INPUT_ID, PROMPT_KEY,
-    PromptError, field_id,
+    field_id,
 };
 use crate::platforms::adaptive_card::{MAX_CARD_TEXT, form_card, menu_card};
 pub use crate::platforms::files::Upload;

@@ -51,7 +51,7 @@ impl WebexDispatcher {
     async fn send_card(
         &self,
         to: &ReplyContext,
-        card: Result<Value, cards::PromptError>,
+        card: Result<Value, crate::platforms::PromptError>,
     ) -> Result<(), DispatchError> {
         let card = match card {
             Ok(card) => card,
