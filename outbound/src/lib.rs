@@ -18,7 +18,7 @@ mod secret;
 mod send;
 
 pub use client::{Client, ClientSettings, user_agent};
-pub use error::{OutboundError, code_or_withheld, describe, error_code, host_of};
+pub use error::{OutboundError, code_or_withheld, describe, host_of};
 pub use retry::{RetryPolicy, backoff, retry_after};
 pub use secret::Secret;
 pub use send::{Answer, send};

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use crate::platforms::response_url::ResponseUrls;
 use crate::platforms::{DispatchError, json};
 
-pub use chatops_outbound::{code_or_withheld, error_code, host_of};
+pub use chatops_outbound::{code_or_withheld, host_of};
 
 impl From<OutboundError> for DispatchError {
     fn from(err: OutboundError) -> Self {
@@ -67,12 +67,6 @@ pub fn accepted<R: Refusal>(api: &'static str, answer: Answer) -> Result<Answer,
     refused_unless_success(api, answer, refusal_code::<R>)
 }
 
-/// [`accepted`] with the error code at `key` of the body ([`error_code`]),
-/// for the clients without a [`Refusal`] type of their own.
-pub fn success(api: &'static str, answer: Answer, key: &str) -> Result<Answer, DispatchError> {
-    refused_unless_success(api, answer, |body| error_code(body, key))
-}
-
 /// The answer if it is a success, else a refusal with the error `code` reads from the body.
 fn refused_unless_success(
     api: &'static str,
@@ -92,13 +86,12 @@ fn refused_unless_success(
 /// The body of a successful answer read leniently as `T` ([`json::parse`]:
 /// a missing or mistyped field is absent); a body that is not JSON is
 /// refused ([`incomplete`], with serde's reason, never the body), a failure
-/// as in [`success`].
-pub fn success_as<T: DeserializeOwned + Default>(
+/// as in [`accepted`].
+pub fn success_as<T: DeserializeOwned + Default, R: Refusal>(
     api: &'static str,
     answer: Answer,
-    key: &str,
 ) -> Result<T, DispatchError> {
-    let answer = success(api, answer, key)?;
+    let answer = accepted::<R>(api, answer)?;
     json::parse(&answer.body).map_err(|err| incomplete(api, &format!("an answer that is not JSON: {err}")))
 }
 
@@ -225,32 +218,16 @@ impl BearerApi {
         .await
     }
 
-    /// [`Self::json`], and the answer read as `T` ([`success_as`], the
-    /// platform's error code at `error_key` of a refusal).
-    pub async fn call<T: DeserializeOwned + Default>(
-        &self,
-        api: &'static str,
-        method: Method,
-        url: &str,
-        content_type: &'static str,
-        body: Option<&Value>,
-        error_key: &str,
-    ) -> Result<T, DispatchError> {
-        let answer = self.json(api, method, url, content_type, body).await?;
-        success_as(api, answer, error_key)
-    }
-
     /// Posts `body` as `content_type` to a response URL that `allowed`
     /// follows (Slack's and Mattermost's slash commands and actions). The URL
     /// is a credential in itself: no token goes with it, and only its host is
-    /// ever logged. A refusal's error code is at `error_key` of its body.
-    pub async fn respond(
+    /// ever logged. A refusal's error code is what `R` names.
+    pub async fn respond<R: Refusal>(
         &self,
         allowed: &ResponseUrls,
         response_url: &str,
         content_type: &'static str,
         body: &Value,
-        error_key: &str,
     ) -> Result<(), DispatchError> {
         tracing::debug!(host = host_of(response_url), "posting to a response URL");
         let url = allowed.follow(response_url)?;
@@ -260,7 +237,7 @@ impl BearerApi {
                 Some(with_body(self.http.post(url.clone()), content_type, Some(&body)))
             })
             .await?;
-        success("response_url", answer, error_key).map(drop)
+        accepted::<R>("response_url", answer).map(drop)
     }
 }
 
@@ -307,34 +284,37 @@ mod tests {
         }
     }
 
+    /// A refusal whose code is its `message`, as Webex's.
+    #[derive(serde::Deserialize)]
+    struct Message {
+        message: String,
+    }
+
+    impl Refusal for Message {
+        fn code(self) -> Option<String> {
+            Some(self.message)
+        }
+    }
+
     #[test]
     fn a_success_that_is_not_json_is_refused_and_other_json_is_empty() {
         #[derive(Debug, Default, serde::Deserialize, PartialEq)]
         struct Id {
             id: json::Text,
         }
-        let err = success_as::<Id>("posts", answer(200, "<html>"), "id").unwrap_err();
+        let err = success_as::<Id, Message>("posts", answer(200, "<html>")).unwrap_err();
         assert!(
             matches!(&err, DispatchError::Rejected { status: 200, error, .. } if error.starts_with("an answer that is not JSON")),
             "{err:?}"
         );
         assert_eq!(
-            success_as::<Id>("posts", answer(200, "[1]"), "id").unwrap(),
+            success_as::<Id, Message>("posts", answer(200, "[1]")).unwrap(),
             Id::default()
         );
     }
 
     #[test]
     fn a_refusal_names_the_code_its_type_reads_else_a_code_like_body() {
-        #[derive(serde::Deserialize)]
-        struct Message {
-            message: String,
-        }
-        impl Refusal for Message {
-            fn code(self) -> Option<String> {
-                Some(self.message)
-            }
-        }
         for (body, code) in [
             (r#"{"message": "Not Found"}"#, "Not Found"),
             (r#"["Not Found"]"#, "(error body withheld)"),

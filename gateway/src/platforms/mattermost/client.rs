@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
 use crate::platforms::http::{self, BearerApi};
-use crate::platforms::json::{List, Text};
+use crate::platforms::json::{Lenient, List, Text};
 use crate::platforms::response_url::ResponseUrls;
 
 pub use crate::platforms::http::{DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT, MAX_RETRIES};
@@ -110,7 +110,7 @@ impl MattermostClient {
                 .part("files", part);
             Some(self.api.authorized(self.api.http().post(&url)).multipart(form))
         };
-        let answer: Uploaded = http::success_as("files", self.api.send("files", build).await?, "id")?;
+        let answer: Uploaded = http::success_as::<_, Refused>("files", self.api.send("files", build).await?)?;
         answer
             .file_infos
             .0
@@ -125,7 +125,7 @@ impl MattermostClient {
     /// and only its host is ever logged.
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
         self.api
-            .respond(&self.response_urls, response_url, JSON, body, "id")
+            .respond::<Refused>(&self.response_urls, response_url, JSON, body)
             .await
     }
 
@@ -138,7 +138,8 @@ impl MattermostClient {
         body: Option<&Value>,
     ) -> Result<T, DispatchError> {
         let url = format!("{}/api/v4{path}", self.api.base_url());
-        self.api.call(api, method, &url, JSON, body, "id").await
+        let answer = self.api.json(api, method, &url, JSON, body).await?;
+        http::success_as::<_, Refused>(api, answer)
     }
 }
 
@@ -170,9 +171,22 @@ fn path_segment(id: &str) -> String {
     id.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
+/// An error answer: its `id` names the error (`api.context.permissions.app_error`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Refused {
+    id: Lenient<String>,
+}
+
+impl http::Refusal for Refused {
+    fn code(self) -> Option<String> {
+        self.id.0
+    }
+}
+
 #[cfg(test)]
 fn error_code(body: &str) -> String {
-    http::error_code(body, "id")
+    http::refusal_code::<Refused>(body)
 }
 
 #[cfg(test)]

@@ -128,13 +128,7 @@ impl SlackClient {
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), DispatchError> {
         // A response URL answers `ok` as plain text, or an error code with a 4xx.
         self.api
-            .respond(
-                &self.response_urls,
-                response_url,
-                JSON_CONTENT_TYPE,
-                body,
-                "error",
-            )
+            .respond::<wire::Refused>(&self.response_urls, response_url, JSON_CONTENT_TYPE, body)
             .await
     }
 
@@ -175,7 +169,7 @@ impl SlackClient {
             .header(header::CONTENT_TYPE, UPLOAD_CONTENT_TYPE)
             .body(bytes.to_vec());
         let answer = self.api.send("upload_url", || request.try_clone()).await?;
-        http::success("upload_url", answer, "error")?;
+        http::accepted::<wire::Refused>("upload_url", answer)?;
 
         let files = json!([{"id": file_id, "title": title}]).to_string();
         let mut complete = vec![("files", files), ("channel_id", channel.to_owned())];
@@ -196,9 +190,9 @@ impl SlackClient {
         let url = format!("{}/{api}", self.api.base_url());
         let answer = self
             .api
-            .call(api, Method::POST, &url, JSON_CONTENT_TYPE, Some(body), "error")
+            .json(api, Method::POST, &url, JSON_CONTENT_TYPE, Some(body))
             .await?;
-        ok_or_rejected(api, answer)
+        ok_or_rejected(api, http::success_as::<_, wire::Refused>(api, answer)?)
     }
 
     /// Calls a Web API method with a form body, as slack_sdk sends the file methods.
@@ -210,7 +204,7 @@ impl SlackClient {
         let url = format!("{}/{api}", self.api.base_url());
         let request = self.api.authorized(self.api.http().post(url)).form(form);
         let answer = self.api.send(api, || request.try_clone()).await?;
-        ok_or_rejected(api, http::success_as(api, answer, "error")?)
+        ok_or_rejected(api, http::success_as::<_, wire::Refused>(api, answer)?)
     }
 }
 
@@ -242,6 +236,7 @@ fn ok_or_rejected<T>(api: &'static str, answer: wire::WebApi<T>) -> Result<T, Di
 mod wire {
     use serde::Deserialize;
 
+    use crate::platforms::http::Refusal;
     use crate::platforms::json::{Lenient, Text};
 
     /// What every method answers: `ok`, the `error` code when not, and the method's own fields.
@@ -252,6 +247,19 @@ mod wire {
         pub error: Text,
         #[serde(flatten)]
         pub method: T,
+    }
+
+    /// An error answer: its `error` code (a Web API method's, or a response URL's).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct Refused {
+        pub error: Lenient<String>,
+    }
+
+    impl Refusal for Refused {
+        fn code(self) -> Option<String> {
+            self.error.0
+        }
     }
 
     /// A method whose own fields the client does not read.
@@ -278,6 +286,19 @@ mod wire {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_bodies_give_codes_and_nothing_else() {
+        let cases = [
+            (r#"{"ok":false,"error":"invalid_blocks"}"#, "invalid_blocks"),
+            ("expired_url", "expired_url"),
+            ("see https://hooks.slack.com/x", "(error body withheld)"),
+            ("", "(error body withheld)"),
+        ];
+        for (body, code) in cases {
+            assert_eq!(http::refusal_code::<wire::Refused>(body), code, "{body:?}");
+        }
+    }
 
     #[test]
     fn a_429_waits_its_retry_after_in_seconds_or_one() {
