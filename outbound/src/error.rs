@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-
 /// Why an outbound call gave no usable answer.
 #[derive(Debug, thiserror::Error)]
 pub enum OutboundError {

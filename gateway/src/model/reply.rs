@@ -146,6 +146,19 @@ pub struct Form {
     pub continuation: String,
 }
 
+impl Form {
+    /// Each field as `render` writes it from its index and itself, in order;
+    /// the first error stops it. The platforms name a field's input by its
+    /// index, so that the answers come back in argument order.
+    pub fn render_fields<T, E>(&self, render: impl Fn(usize, &Field) -> Result<T, E>) -> Result<Vec<T>, E> {
+        self.fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| render(index, field))
+            .collect()
+    }
+}
+
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {

@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
 use crate::model::{Choice, Field, FieldKind, Form, Menu};
 use crate::platforms::files::truncate;
+use crate::platforms::rendering::unless_blank;
 
 /// The content type of an Adaptive Card attachment.
 pub const CARD_CONTENT_TYPE: &str = "application/vnd.microsoft.card.adaptive";
@@ -46,11 +47,6 @@ pub const MORE_LABEL: &str = "Next page";
 /// The `id` of a form's input for field `index`: `field-{index}`.
 pub fn field_id(index: usize) -> String {
     format!("field-{index}")
-}
-
-/// `text`, or `fallback` when it is blank.
-fn unless_blank<'a>(text: &'a str, fallback: &'a str) -> &'a str {
-    if text.trim().is_empty() { fallback } else { text }
 }
 
 /// An element as JSON. The elements here have string keys only, which is

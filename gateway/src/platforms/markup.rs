@@ -29,3 +29,12 @@ pub fn convert(
     escape(&mut out, rest);
     out
 }
+
+/// Writes `inner` between two `mark`s (a code span's or bold text's) and
+/// returns `len`, the bytes of markup it stands for.
+pub fn enclose(out: &mut String, mark: &str, inner: &str, len: usize) -> usize {
+    out.push_str(mark);
+    out.push_str(inner);
+    out.push_str(mark);
+    len
+}

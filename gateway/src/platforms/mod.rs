@@ -104,6 +104,15 @@ pub enum PromptError {
     EmptyValue,
 }
 
+/// The outcome of deleting an answered prompt: one already gone (404: the
+/// user, another click or the platform removed it) is as good as deleted.
+pub(crate) fn deleted_or_gone(outcome: Result<(), DispatchError>) -> Result<(), DispatchError> {
+    match outcome {
+        Err(DispatchError::Rejected { status: 404, .. }) => Ok(()),
+        other => other,
+    }
+}
+
 /// Delivers replies on one chat platform.
 pub trait Dispatcher: Send + Sync {
     /// Sends `reply` to the conversation, thread or response URL in `to`.

@@ -320,6 +320,12 @@ pub fn rest_attachment(rest: String) -> Upload {
     }
 }
 
+/// `text`, or `fallback` when it is blank: the platforms refuse empty
+/// titles, questions and labels.
+pub fn unless_blank<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+    if text.trim().is_empty() { fallback } else { text }
+}
+
 /// Checks that `continuation` fits in `limit` characters.
 pub fn check_state(continuation: &str, limit: usize) -> Result<(), PromptError> {
     let chars = continuation.chars().count();

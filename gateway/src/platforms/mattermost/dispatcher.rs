@@ -204,9 +204,6 @@ impl Dispatcher for MattermostDispatcher {
         let Some(post_id) = to.prompt_message.as_deref() else {
             return Ok(());
         };
-        match self.client.delete_post(post_id).await {
-            Err(DispatchError::Rejected { status: 404, .. }) => Ok(()),
-            other => other,
-        }
+        crate::platforms::deleted_or_gone(self.client.delete_post(post_id).await)
     }
 }

@@ -21,7 +21,9 @@ pub use crate::platforms::files::Upload;
 use crate::platforms::files::{longest_head, table_text, truncate};
 use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
-use crate::platforms::rendering::{LevelStyle, Opening, markup_link, rest_attachment, table_attachment};
+use crate::platforms::rendering::{
+    LevelStyle, Opening, markup_link, rest_attachment, table_attachment, unless_blank,
+};
 
 /// Characters (Unicode scalar values, Go's runes) of one post's `message`:
 /// `PostMessageMaxRunesV2`.
@@ -133,22 +135,12 @@ pub fn markdown(text: &str) -> String {
             // and does not look for mentions in it).
             span.find(['`', '\n'])
                 .filter(|end| *end > 0 && span[*end..].starts_with('`'))
-                .map(|end| {
-                    out.push('`');
-                    out.push_str(&span[..end]);
-                    out.push('`');
-                    end + 2
-                })
+                .map(|end| markup::enclose(out, "`", &span[..end], end + 2))
         } else if let Some(inner) = rest.strip_prefix("**") {
             inner
                 .find("**")
                 .filter(|end| *end > 0 && !inner[..*end].contains('\n'))
-                .map(|end| {
-                    out.push_str("**");
-                    out.push_str(&markdown(&inner[..end]));
-                    out.push_str("**");
-                    end + 4
-                })
+                .map(|end| markup::enclose(out, "**", &markdown(&inner[..end]), end + 4))
         } else if rest.starts_with('[') {
             markup_link(rest, "([<>`\\").map(|(label, url, len)| {
                 out.push('[');
@@ -522,17 +514,8 @@ pub fn menu(menu: &Menu, signer: &PromptSigner<'_>) -> Result<Value, PromptError
 /// per field, named `field-{index}` so the answers come back in argument
 /// order, and the continuation in `state`, signed for `signer.user`.
 pub fn dialog(form: &Form, signer: &PromptSigner<'_>) -> Result<Value, PromptError> {
-    let elements = form
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| element(index, field))
-        .collect::<Result<Vec<_>, _>>()?;
-    let title = if form.title.trim().is_empty() {
-        "Run a command"
-    } else {
-        form.title.trim()
-    };
+    let elements = form.render_fields(element)?;
+    let title = unless_blank(form.title.trim(), "Run a command");
     Ok(json!({
         "callback_id": FORM_CALLBACK_ID,
         "title": truncate_bytes(title, MAX_DIALOG_TITLE),

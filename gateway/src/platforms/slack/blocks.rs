@@ -13,6 +13,7 @@ use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
     LevelStyle, Opening, check_state, image_attachment, markup_link, rest_attachment, table_attachment,
+    unless_blank,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`, where
@@ -94,19 +95,13 @@ pub fn mrkdwn(text: &str) -> String {
     markup::convert(text, escaped, |out, rest| {
         if let Some(span) = rest.strip_prefix('`') {
             // A code span: its content is escaped, not converted.
-            span.find('`').map(|end| {
-                out.push('`');
-                out.push_str(&escape(&span[..end]));
-                out.push('`');
-                end + 2
-            })
+            span.find('`')
+                .map(|end| markup::enclose(out, "`", &escape(&span[..end]), end + 2))
         } else if let Some(inner) = rest.strip_prefix("**") {
-            inner.find("**").filter(|end| *end > 0).map(|end| {
-                out.push('*');
-                out.push_str(&mrkdwn(&inner[..end]));
-                out.push('*');
-                end + 4
-            })
+            inner
+                .find("**")
+                .filter(|end| *end > 0)
+                .map(|end| markup::enclose(out, "*", &mrkdwn(&inner[..end]), end + 4))
         } else if rest.starts_with('[') {
             markup_link(rest, "([").map(|(label, url, len)| {
                 out.push_str(&format!("<{}|{}>", link_url(url), escape(label)));
@@ -126,8 +121,7 @@ fn link_url(url: &str) -> String {
 /// A `plain_text` object of at most `max` characters; `fallback` when `text` is blank
 /// (Slack refuses empty text objects).
 fn plain(text: &str, max: usize, fallback: &str) -> Value {
-    let text = if text.trim().is_empty() { fallback } else { text };
-    json!({"type": "plain_text", "text": truncate(text, max), "emoji": true})
+    json!({"type": "plain_text", "text": truncate(unless_blank(text, fallback), max), "emoji": true})
 }
 
 /// Splits `source` into pieces whose rendering is at most `limit` characters,
@@ -386,12 +380,12 @@ pub fn menu(menu: &Menu) -> Result<Vec<Value>, PromptError> {
             value: format!("{MORE_PREFIX}{offset}"),
         })?);
     }
-    let question = if menu.text.trim().is_empty() {
-        "Choose one:"
-    } else {
-        &menu.text
-    };
-    let question = &pack(question, MAX_SECTION_CHARS, &mrkdwn)[0].0;
+    let question = &pack(
+        unless_blank(&menu.text, "Choose one:"),
+        MAX_SECTION_CHARS,
+        &mrkdwn,
+    )[0]
+    .0;
     let cancel = json!({"type": "actions", "block_id": "prompt-cancel", "elements": [{"type": "button",
         "action_id": menu.continuation, "text": plain("Cancel", MAX_OPTION_TEXT, "Cancel"),
         "value": CANCEL_VALUE}]});
@@ -420,12 +414,7 @@ pub fn form(form: &Form) -> Result<Value, PromptError> {
             fields: form.fields.len(),
         });
     }
-    let inputs = form
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| input(index, field))
-        .collect::<Result<Vec<_>, _>>()?;
+    let inputs = form.render_fields(input)?;
     Ok(json!({
         "type": "modal",
         "callback_id": FORM_CALLBACK_ID,

@@ -179,10 +179,7 @@ impl Dispatcher for TeamsDispatcher {
         else {
             return Ok(());
         };
-        match self.client.delete_activity(service_url, conversation, card).await {
-            Err(DispatchError::Rejected { status: 404, .. }) => Ok(()),
-            other => other,
-        }
+        crate::platforms::deleted_or_gone(self.client.delete_activity(service_url, conversation, card).await)
     }
 }
 

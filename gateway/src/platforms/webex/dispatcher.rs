@@ -88,9 +88,6 @@ impl Dispatcher for WebexDispatcher {
         let Some(id) = to.prompt_message.as_deref() else {
             return Ok(());
         };
-        match self.client.delete_message(id).await {
-            Err(DispatchError::Rejected { status: 404, .. }) => Ok(()),
-            other => other,
-        }
+        crate::platforms::deleted_or_gone(self.client.delete_message(id).await)
     }
 }
