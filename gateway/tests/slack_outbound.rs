@@ -23,7 +23,6 @@ use chatops_testkit::fake_api::{FakeApi, Platform, Recorded, Scripted, json_resp
 use serde_json::{Value, json};
 
 /// The vector file lives in `shared/`, beside the repository's root folder.
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/slack.json");
 /// The made-up bot token of the vectors.
 const TOKEN: &str = "xoxb-TEST-made-up";
 /// The response URL path of the vectors.
@@ -38,10 +37,7 @@ const USER: &str = "U2147483697";
 const DM: &str = "D0FAKEDM1";
 
 fn outbound() -> Value {
-    let text = std::fs::read_to_string(VECTORS)
-        .unwrap_or_else(|e| panic!("{VECTORS}: {e} (shared/ must sit beside the repository)"));
-    let file: Value = serde_json::from_str(&text).expect("slack.json is JSON");
-    file["outbound"].clone()
+    chatops_testkit::vectors::file("slack")["outbound"].clone()
 }
 
 /// The captured requests of one outbound case.

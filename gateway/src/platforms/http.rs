@@ -122,9 +122,9 @@ pub struct BearerApi {
     base_url: String,
     token: Secret,
     /// How long one request may take.
-    pub timeout: Duration,
+    timeout: Duration,
     /// The longest wait for one `Retry-After`.
-    pub max_retry_wait: Duration,
+    max_retry_wait: Duration,
     /// The wait of a 429 without a usable `Retry-After`.
     default_retry_after: Duration,
     /// The shortest wait a `Retry-After` gives.

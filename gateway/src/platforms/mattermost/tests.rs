@@ -17,24 +17,12 @@ use super::verify::{
 };
 use crate::model::{Choice, FieldKind, Form, Menu};
 use crate::platforms::markup_tests::field;
+use chatops_testkit::vectors::{self, name};
 
-const VECTORS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/vectors/mattermost.json"
-);
 const KEY: &[u8] = b"gateway context key";
 
-fn vectors() -> Value {
-    let text = std::fs::read_to_string(VECTORS).unwrap_or_else(|e| panic!("{VECTORS}: {e}"));
-    serde_json::from_str(&text).expect("mattermost.json is JSON")
-}
-
 fn inbound() -> Vec<Value> {
-    vectors()["inbound"].as_array().expect("inbound cases").clone()
-}
-
-fn name(case: &Value) -> &str {
-    case["name"].as_str().unwrap()
+    vectors::inbound("mattermost", 5)
 }
 
 /// The inbound case named `wanted`.
@@ -193,7 +181,7 @@ fn the_recorded_menu_and_dialog_parse_with_their_fields() {
 }
 
 fn captured(api: &str) -> Value {
-    let outbound = &vectors()["outbound"];
+    let outbound = &vectors::file("mattermost")["outbound"];
     let (_, requests) = outbound
         .as_object()
         .unwrap()

@@ -61,15 +61,19 @@ impl SlackClient {
     }
 
     /// Caps each wait for `Retry-After` (tests use a short one).
-    pub fn with_max_retry_wait(mut self, wait: Duration) -> Self {
-        self.api.max_retry_wait = wait;
-        self
+    pub fn with_max_retry_wait(self, wait: Duration) -> Self {
+        SlackClient {
+            api: self.api.with_max_retry_wait(wait),
+            ..self
+        }
     }
 
     /// Sets how long one request may take.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.api.timeout = timeout;
-        self
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        SlackClient {
+            api: self.api.with_timeout(timeout),
+            ..self
+        }
     }
 
     /// `chat.postMessage`: posts `text` (the notification text) and `blocks` in
