@@ -30,6 +30,9 @@ pub struct Recorded {
     pub method: Method,
     /// The path, e.g. `/api/chat.postMessage` or `/response/1`.
     pub path: String,
+    /// The query string without its `?` (empty when none), for the APIs that
+    /// take their parameters there (Grafana's search and renderer).
+    pub query: String,
     /// The headers.
     pub headers: HeaderMap,
     /// The raw body.
@@ -50,6 +53,13 @@ impl Recorded {
     /// The header `name` as text, if it came.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).map(|v| v.to_str().expect("a text header"))
+    }
+
+    /// The query parameters, decoded, in order.
+    pub fn params(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.query.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     /// The body as form fields, in order.
@@ -161,6 +171,12 @@ impl<P: Platform> FakeApi<P> {
     /// Starts a fake of `platform` on an ephemeral loopback port.
     pub async fn serve(platform: P) -> FakeApi<P> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        FakeApi::serve_on(listener, platform)
+    }
+
+    /// Starts a fake of `platform` on `listener` (a binary serving a fake on
+    /// a given address, e.g. `fake-grafana --listen`).
+    pub fn serve_on(listener: tokio::net::TcpListener, platform: P) -> FakeApi<P> {
         let fake = FakeApi {
             addr: listener.local_addr().unwrap(),
             shared: Arc::new(Mutex::new(Shared {
@@ -267,6 +283,7 @@ async fn answer<P: Platform>(
     let mut entry = P::Entry::from(Recorded {
         method,
         path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
         headers,
         body,
     });
