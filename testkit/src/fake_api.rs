@@ -30,8 +30,8 @@ pub struct Recorded {
     pub method: Method,
     /// The path, e.g. `/api/chat.postMessage` or `/response/1`.
     pub path: String,
-    /// The query string without its `?` (empty when none), for the APIs that
-    /// take their parameters there (Grafana's search and renderer).
+    /// The query string without its `?` (empty when none), for the APIs
+    /// that page and filter by query parameters (AWX).
     pub query: String,
     /// The headers.
     pub headers: HeaderMap,
@@ -53,13 +53,6 @@ impl Recorded {
     /// The header `name` as text, if it came.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).map(|v| v.to_str().expect("a text header"))
-    }
-
-    /// The query parameters, decoded, in order.
-    pub fn params(&self) -> Vec<(String, String)> {
-        form_urlencoded::parse(self.query.as_bytes())
-            .into_owned()
-            .collect()
     }
 
     /// The body as form fields, in order.
@@ -170,13 +163,13 @@ impl<P: Platform> Clone for FakeApi<P> {
 impl<P: Platform> FakeApi<P> {
     /// Starts a fake of `platform` on an ephemeral loopback port.
     pub async fn serve(platform: P) -> FakeApi<P> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        FakeApi::serve_on(listener, platform)
+        FakeApi::serve_on(platform, "127.0.0.1:0".parse().unwrap()).await
     }
 
-    /// Starts a fake of `platform` on `listener` (a binary serving a fake on
-    /// a given address, e.g. `fake-grafana --listen`).
-    pub fn serve_on(listener: tokio::net::TcpListener, platform: P) -> FakeApi<P> {
+    /// Starts a fake of `platform` listening on `addr` (the fakes' binaries
+    /// take a fixed port).
+    pub async fn serve_on(platform: P, addr: SocketAddr) -> FakeApi<P> {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let fake = FakeApi {
             addr: listener.local_addr().unwrap(),
             shared: Arc::new(Mutex::new(Shared {

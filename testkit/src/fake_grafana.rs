@@ -394,6 +394,13 @@ impl AuthError {
     }
 }
 
+/// The query parameters of `request`, decoded, in order.
+fn params(request: &Recorded) -> Vec<(String, String)> {
+    form_urlencoded::parse(request.query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
 /// Standard base64 with padding, for comparing Basic credentials.
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -665,7 +672,7 @@ impl Platform for Grafana {
             Ok(principal) => principal,
             Err(error) => return error.respond(&path),
         };
-        let params = request.params();
+        let params = params(request);
         match (&request.method, path.as_str()) {
             // What grafana-client's `health.check()` reads (`buildInfo`).
             (&Method::GET, "/api/frontend/settings" | "/api/frontend/settings/") => json_response(

@@ -15,10 +15,10 @@ async fn main() {
             other => panic!("unknown argument {other}; usage: fake-grafana [--listen ADDR]"),
         }
     }
-    let listener = tokio::net::TcpListener::bind(&listen)
-        .await
-        .unwrap_or_else(|e| panic!("cannot listen on {listen}: {e}"));
-    let fake = FakeGrafana::serve_on(listener, Grafana::default());
+    let addr = listen
+        .parse()
+        .unwrap_or_else(|e| panic!("--listen {listen} is not an address: {e}"));
+    let fake = FakeGrafana::serve_on(Grafana::default(), addr).await;
     println!("listening on {}", fake.url());
     std::future::pending::<()>().await;
 }
