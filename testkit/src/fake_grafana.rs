@@ -345,11 +345,12 @@ fn firewall_drops() -> Value {
     )
 }
 
-/// An `errutil` error body, as Grafana 9+ writes its authentication errors.
+/// An `errutil` error body, as Grafana 10+ writes its authentication errors
+/// (`{"extra":null,"message":"Unauthorized","messageId":"auth.unauthorized",…}`).
 fn errutil(status: StatusCode, message_id: &str, message: &str) -> Response {
     json_response(
         status,
-        &json!({"message": message, "messageId": message_id, "statusCode": status.as_u16(), "traceID": ""}),
+        &json!({"extra": null, "message": message, "messageId": message_id, "statusCode": status.as_u16(), "traceID": ""}),
     )
 }
 
@@ -394,8 +395,9 @@ impl AuthError {
     }
 }
 
-/// The query parameters of `request`, decoded, in order.
-fn params(request: &Recorded) -> Vec<(String, String)> {
+/// The query parameters of `request`, decoded, in order (a render's
+/// `panelId`, `width`, `var-…`, for the tests' assertions).
+pub fn params(request: &Recorded) -> Vec<(String, String)> {
     form_urlencoded::parse(request.query.as_bytes())
         .into_owned()
         .collect()

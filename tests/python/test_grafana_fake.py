@@ -143,10 +143,12 @@ def test_missing_and_wrong_credentials_raise_unauthorized(base_url):
         anonymous.search.search_dashboards()
     assert missing.value.status_code == 401
     assert missing.value.response["message"] == "Unauthorized"
+    assert missing.value.response["messageId"] == "auth.unauthorized"
 
     with pytest.raises(GrafanaUnauthorizedError) as wrong:
         api(base_url, "glsa_NotAToken_00000000").dashboard.get_dashboard(INTERFACE_TRAFFIC)
     assert wrong.value.response == {
+        "extra": None,
         "message": "Invalid API key",
         "messageId": "api-key.invalid",
         "statusCode": 401,
@@ -262,3 +264,13 @@ def test_the_renderer_sends_the_unauthenticated_to_the_login_page(base_url):
         )
         assert response.status_code == 302
         assert response.headers["location"] == "/login"
+
+
+def test_the_renderer_draws_only_what_the_token_may_read(base_url):
+    path = f"/render/d-solo/{FIREWALL_DROPS}/firewall-drops"
+    small = {"panelId": 1, "width": 64, "height": 32}
+    # Dark background (24, 27, 31) and the filter bytes only: no graph.
+    refused = decoded(render(base_url, VIEWER_TOKEN, path, **small))[2]
+    assert set(refused) == {0, 24, 27, 31}
+    drawn = decoded(render(base_url, ADMIN_TOKEN, path, theme="light", **small))[2]
+    assert {0, 255, 115, 191, 105} <= set(drawn)
