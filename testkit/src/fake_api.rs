@@ -30,6 +30,9 @@ pub struct Recorded {
     pub method: Method,
     /// The path, e.g. `/api/chat.postMessage` or `/response/1`.
     pub path: String,
+    /// The query string without its `?` (empty when none), for the APIs
+    /// that page and filter by query parameters (AWX).
+    pub query: String,
     /// The headers.
     pub headers: HeaderMap,
     /// The raw body.
@@ -160,7 +163,13 @@ impl<P: Platform> Clone for FakeApi<P> {
 impl<P: Platform> FakeApi<P> {
     /// Starts a fake of `platform` on an ephemeral loopback port.
     pub async fn serve(platform: P) -> FakeApi<P> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        FakeApi::serve_on(platform, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    /// Starts a fake of `platform` listening on `addr` (the fakes' binaries
+    /// take a fixed port).
+    pub async fn serve_on(platform: P, addr: SocketAddr) -> FakeApi<P> {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let fake = FakeApi {
             addr: listener.local_addr().unwrap(),
             shared: Arc::new(Mutex::new(Shared {
@@ -267,6 +276,7 @@ async fn answer<P: Platform>(
     let mut entry = P::Entry::from(Recorded {
         method,
         path: uri.path().to_owned(),
+        query: uri.query().unwrap_or_default().to_owned(),
         headers,
         body,
     });

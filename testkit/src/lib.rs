@@ -1,6 +1,7 @@
 //! The test kit of the workspace: what the gateway's, the operator's and the
 //! cross-component tests share, written once.
 //!
+//! - [`fake_awx`]: a fake AWX controller API, for the `awx` integration;
 //! - the fake chat APIs, one [`fake_api::FakeApi`] per platform:
 //!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
 //! - [`signed`]: requests signed as each of the four platforms signs them,
@@ -16,6 +17,7 @@
 //!   who in them ([`quickstart`]), and a chat platform added to them ([`manifests`]).
 
 pub mod fake_api;
+pub mod fake_awx;
 pub mod fake_kube;
 pub mod fake_mattermost;
 pub mod fake_slack;
