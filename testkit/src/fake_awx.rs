@@ -215,6 +215,7 @@ impl Awx {
             ]}),
         );
         self.set_field("job_templates", 1, "survey_enabled", json!(true));
+        self.count_inventories();
         self.outcomes.insert(4, "failed");
         // A short history, so that get-jobs has something to list.
         for (template, status) in [
@@ -227,6 +228,47 @@ impl Awx {
             let mut job = self.new_job(id, template, 1, "{}");
             finish(&mut job, status, &seeded_time(10 + id), &seeded_time(11 + id));
             self.push("jobs", job);
+        }
+    }
+
+    /// Sets each inventory's `total_hosts` and `total_groups` (and the copies
+    /// in the job templates' summaries) from the hosts and groups it holds.
+    fn count_inventories(&mut self) {
+        let totals: Vec<(Value, usize, usize)> = self
+            .list("inventories")
+            .iter()
+            .map(|inventory| {
+                let id = &inventory["id"];
+                let count = |collection| {
+                    self.list(collection)
+                        .iter()
+                        .filter(|o| o["inventory"] == *id)
+                        .count()
+                };
+                (id.clone(), count("hosts"), count("groups"))
+            })
+            .collect();
+        for (id, hosts, groups) in totals {
+            for inventory in self
+                .objects
+                .entry("inventories")
+                .or_default()
+                .iter_mut()
+                .filter(|i| i["id"] == id)
+            {
+                inventory["total_hosts"] = json!(hosts);
+                inventory["total_groups"] = json!(groups);
+            }
+            for template in self
+                .objects
+                .entry("job_templates")
+                .or_default()
+                .iter_mut()
+                .filter(|t| t["inventory"] == id)
+            {
+                template["summary_fields"]["inventory"]["total_hosts"] = json!(hosts);
+                template["summary_fields"]["inventory"]["total_groups"] = json!(groups);
+            }
         }
     }
 
@@ -361,6 +403,7 @@ impl Awx {
 
     /// Whether `user` sees `object` of `collection`: AWX filters every list by
     /// the user's roles, so a hidden object is simply absent.
+    ///
     /// Job templates and jobs stay readable through a template role even
     /// when their inventory is not (the limited user's [`FORBIDDEN_TEMPLATE`]).
     fn visible(user: &User, collection: &str, object: &Value) -> bool {
@@ -1237,11 +1280,13 @@ impl Platform for Awx {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        let response = self.route(request);
         if request.method == Method::HEAD {
-            return response.status().into_response();
+            // Django answers HEAD as GET, without the body.
+            let mut as_get = request.clone();
+            as_get.method = Method::GET;
+            return self.route(&as_get).status().into_response();
         }
-        response
+        self.route(request)
     }
 }
 
@@ -1269,5 +1314,66 @@ impl FakeAwx {
                 .and_then(|t| t["id"].as_u64())
                 .unwrap_or_else(|| panic!("no job template {name}"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_decode() {
+        // `admin:awx-admin-password`, as requests encodes it.
+        assert_eq!(
+            decode_base64("YWRtaW46YXd4LWFkbWluLXBhc3N3b3Jk").as_deref(),
+            Some("admin:awx-admin-password")
+        );
+        assert_eq!(decode_base64("not base64!"), None);
+    }
+
+    #[test]
+    fn extra_vars_are_written_as_python_writes_them() {
+        let vars = json!({"b": [1, "x"], "a": {"c": true}});
+        assert_eq!(python_json(&vars), r#"{"a": {"c": true}, "b": [1, "x"]}"#);
+    }
+
+    async fn body_of(response: Response) -> Value {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn pages_link_as_awx_links() {
+        let items: Vec<Value> = (1..=30).map(|id| json!({"id": id, "status": "ok"})).collect();
+        let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let first = body_of(page("/api/v2/hosts/", items.clone(), &[]).unwrap()).await;
+        assert_eq!(first["count"], 30);
+        assert_eq!(first["results"].as_array().unwrap().len(), PAGE_SIZE);
+        assert_eq!(first["next"], "/api/v2/hosts/?page=2");
+        assert_eq!(first["previous"], Value::Null);
+        // Other parameters stay, sorted; an oversized page_size is capped in the links.
+        let asked = query(&[("status", "ok"), ("page_size", "500"), ("page", "1")]);
+        let capped = body_of(page("/api/v2/hosts/", items.clone(), &asked).unwrap()).await;
+        assert_eq!(capped["results"].as_array().unwrap().len(), 30);
+        let small = query(&[("order_by", "-id"), ("page_size", "4"), ("page", "2")]);
+        let second = body_of(page("/api/v2/hosts/", items.clone(), &small).unwrap()).await;
+        assert_eq!(second["results"][0]["id"], 26);
+        assert_eq!(second["next"], "/api/v2/hosts/?order_by=-id&page=3&page_size=4");
+        assert_eq!(
+            second["previous"],
+            "/api/v2/hosts/?order_by=-id&page=1&page_size=4"
+        );
+        let beyond = query(&[("page", "3")]);
+        assert_eq!(
+            page("/api/v2/hosts/", items, &beyond).unwrap_err().status(),
+            StatusCode::NOT_FOUND
+        );
     }
 }

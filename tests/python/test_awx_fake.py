@@ -96,6 +96,7 @@ def test_inventories_groups_and_hosts(admin):
     assert names(inventories) == ["Production", "Staging", "Lab"]
     production = admin.inventory.get(name="Production").results[0]
     assert production.type == "inventory"
+    assert production.total_hosts == 30 and production.total_groups == 2
     assert production.summary_fields.organization["name"] == "Default"
     groups = production.related.groups.get()
     assert names(groups) == ["web", "db"]
