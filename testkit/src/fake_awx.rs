@@ -239,37 +239,34 @@ impl Awx {
             .iter()
             .map(|inventory| {
                 let id = &inventory["id"];
-                let count = |collection| {
-                    self.list(collection)
-                        .iter()
-                        .filter(|o| o["inventory"] == *id)
-                        .count()
-                };
+                let count = |collection| self.children(collection, "inventory", id).len();
                 (id.clone(), count("hosts"), count("groups"))
             })
             .collect();
         for (id, hosts, groups) in totals {
-            for inventory in self
-                .objects
-                .entry("inventories")
-                .or_default()
-                .iter_mut()
-                .filter(|i| i["id"] == id)
-            {
+            for inventory in self.matching_mut("inventories", "id", &id) {
                 inventory["total_hosts"] = json!(hosts);
                 inventory["total_groups"] = json!(groups);
             }
-            for template in self
-                .objects
-                .entry("job_templates")
-                .or_default()
-                .iter_mut()
-                .filter(|t| t["inventory"] == id)
-            {
+            for template in self.matching_mut("job_templates", "inventory", &id) {
                 template["summary_fields"]["inventory"]["total_hosts"] = json!(hosts);
                 template["summary_fields"]["inventory"]["total_groups"] = json!(groups);
             }
         }
+    }
+
+    /// The objects of `collection` whose `field` is `value`, to change in place.
+    fn matching_mut<'a>(
+        &'a mut self,
+        collection: &'static str,
+        field: &'a str,
+        value: &'a Value,
+    ) -> impl Iterator<Item = &'a mut Value> {
+        self.objects
+            .entry(collection)
+            .or_default()
+            .iter_mut()
+            .filter(move |o| o[field] == *value)
     }
 
     fn push(&mut self, collection: &'static str, object: Value) {
@@ -281,6 +278,16 @@ impl Awx {
             .get(collection)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// The objects of `collection` whose `field` is `parent` (an inventory's
+    /// hosts, a template's jobs), as AWX's sub-lists give them.
+    fn children(&self, collection: &str, field: &str, parent: &Value) -> Vec<Value> {
+        self.list(collection)
+            .iter()
+            .filter(|o| o[field] == *parent)
+            .cloned()
+            .collect()
     }
 
     fn find(&self, collection: &str, id: u64) -> Option<&Value> {
@@ -723,13 +730,11 @@ impl Awx {
             }
             ["inventories", id, sub @ ("hosts" | "groups")] if get => {
                 let inventory = self.readable(user, "inventories", id)?;
-                let items = self
-                    .list(sub)
-                    .iter()
-                    .filter(|o| o["inventory"] == inventory["id"])
-                    .cloned()
-                    .collect();
-                page(&list_path, items, &query)
+                page(
+                    &list_path,
+                    self.children(sub, "inventory", &inventory["id"]),
+                    &query,
+                )
             }
             ["groups", id, "hosts"] if get => {
                 let group = self.readable(user, "groups", id)?;
@@ -749,13 +754,11 @@ impl Awx {
             }
             ["job_templates", id, "jobs"] if get => {
                 let template = self.readable(user, "job_templates", id)?;
-                let items = self
-                    .list("jobs")
-                    .iter()
-                    .filter(|j| j["job_template"] == template["id"])
-                    .cloned()
-                    .collect();
-                page(&list_path, items, &query)
+                page(
+                    &list_path,
+                    self.children("jobs", "job_template", &template["id"]),
+                    &query,
+                )
             }
             ["job_templates", id, "survey_spec"] if get => {
                 let template = self.readable(user, "job_templates", id)?;

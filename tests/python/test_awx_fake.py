@@ -12,14 +12,11 @@ Build the fake first: `cargo build -p chatops-tests` (or `--bin fake-awx`).
 """
 
 import json
-import pathlib
-import subprocess
 
+import fake_backend
 import pytest
 from awxkit import api, config, exceptions
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / "target" / "debug" / "fake-awx"
 
 # The seeded credentials and names (testkit/src/fake_awx.rs).
 ADMIN = ("admin", "awx-admin-password")
@@ -31,16 +28,8 @@ TEMPLATES = ["Deploy Web App", "Restart Services", "Reboot Routers", "Patch Serv
 
 @pytest.fixture(scope="module")
 def base_url():
-    if not BINARY.exists():
-        pytest.fail(f"{BINARY} is missing: run `cargo build -p chatops-tests` first")
-    process = subprocess.Popen([str(BINARY), "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
-    try:
-        line = process.stdout.readline().strip()
-        assert line.startswith("listening on http://"), f"the fake said {line!r}"
-        yield line.removeprefix("listening on ")
-    finally:
-        process.kill()
-        process.wait(timeout=5)
+    with fake_backend.serve("awx") as url:
+        yield url
 
 
 def connect(base_url, token=None, basic=None):

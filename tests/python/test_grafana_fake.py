@@ -11,11 +11,10 @@ same token, and the PNG is checked by its IHDR, CRCs and zlib stream.
     /tmp/venv/bin/pytest tests/python/test_grafana_fake.py -q
 """
 
-import pathlib
 import struct
-import subprocess
 import zlib
 
+import fake_backend
 import pytest
 from grafana_client import GrafanaApi, TokenAuth
 from grafana_client.client import (
@@ -23,8 +22,6 @@ from grafana_client.client import (
     GrafanaUnauthorizedError,
 )
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / "target" / "debug" / "fake-grafana"
 
 # The credentials seeded in testkit/src/fake_grafana.rs.
 ADMIN_TOKEN = "glsa_FakeAdminChatOps00000000000000_5e1f9c2a"
@@ -38,20 +35,8 @@ FIREWALL_DROPS = "sec-fw-drops"
 
 @pytest.fixture(scope="module")
 def base_url():
-    if not BINARY.exists():
-        pytest.fail(f"{BINARY} is missing: run `cargo build -p chatops-tests` first")
-    process = subprocess.Popen(
-        [str(BINARY), "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline().strip()
-        assert line.startswith("listening on http://"), f"fake-grafana said {line!r}"
-        yield line.removeprefix("listening on ")
-    finally:
-        process.kill()
-        process.wait(timeout=5)
+    with fake_backend.serve("grafana") as url:
+        yield url
 
 
 def api(base_url, token=VIEWER_TOKEN):
@@ -218,31 +203,18 @@ def decoded(response):
 def test_the_renderer_answers_a_png_of_the_asked_size(base_url):
     path = f"/render/d-solo/{INTERFACE_TRAFFIC}/interface-traffic"
     common = {"orgId": 1, "from": "now-6h", "to": "now", "tz": "Europe/Paris", "theme": "dark"}
-    response = render(
-        base_url,
-        VIEWER_TOKEN,
-        path,
-        panelId=1,
-        width=320,
-        height=180,
-        **{"var-device": "nyc-rtr-01", "var-interface": "Ethernet1"},
-        **common,
-    )
+
+    def traffic_of(device):
+        variables = {"var-device": device, "var-interface": "Ethernet1"}
+        return render(base_url, VIEWER_TOKEN, path, panelId=1, width=320, height=180, **variables, **common)
+
+    response = traffic_of("nyc-rtr-01")
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"
     width, height, first = decoded(response)
     assert (width, height) == (320, 180)
 
-    other = render(
-        base_url,
-        VIEWER_TOKEN,
-        path,
-        panelId=1,
-        width=320,
-        height=180,
-        **{"var-device": "ams-sw-01", "var-interface": "Ethernet1"},
-        **common,
-    )
+    other = traffic_of("ams-sw-01")
     assert decoded(other)[2] != first, "other variable values draw another graph"
 
     # Grafana's defaults, 800×400.
