@@ -88,6 +88,16 @@ fn url(collection: &str, id: u64) -> String {
     format!("{API}/{collection}/{id}/")
 }
 
+/// An object's `related` links: its own sub-resources `subs`
+/// (`{API}/{collection}/{id}/{sub}/`), then `links` to other objects.
+fn related(collection: &str, id: u64, subs: &[&str], links: Vec<(&str, Value)>) -> Value {
+    let own = subs
+        .iter()
+        .map(|sub| (sub.to_string(), json!(format!("{API}/{collection}/{id}/{sub}/"))));
+    let others = links.into_iter().map(|(name, link)| (name.to_owned(), link));
+    Value::Object(own.chain(others).collect())
+}
+
 /// A fixed creation time for seeded objects, so answers are stable.
 fn seeded_time(minute: u64) -> String {
     format!("2024-10-01T09:{:02}:00.000000Z", minute % 60)
@@ -338,17 +348,20 @@ impl Awx {
         let created = now();
         let job = json!({
             "id": id, "type": "job", "url": url("jobs", id),
-            "related": {
-                "created_by": url("users", user), "launched_by": url("users", user),
-                "inventory": jt["related"]["inventory"], "project": jt["related"]["project"],
-                "organization": url("organizations", 1), "unified_job_template": url("job_templates", template),
-                "stdout": format!("{API}/jobs/{id}/stdout/"), "job_events": format!("{API}/jobs/{id}/job_events/"),
-                "job_host_summaries": format!("{API}/jobs/{id}/job_host_summaries/"),
-                "activity_stream": format!("{API}/jobs/{id}/activity_stream/"),
-                "notifications": format!("{API}/jobs/{id}/notifications/"), "labels": format!("{API}/jobs/{id}/labels/"),
-                "job_template": url("job_templates", template), "cancel": format!("{API}/jobs/{id}/cancel/"),
-                "relaunch": format!("{API}/jobs/{id}/relaunch/")
-            },
+            "related": related(
+                "jobs",
+                id,
+                &["stdout", "job_events", "job_host_summaries", "activity_stream", "notifications", "labels", "cancel", "relaunch"],
+                vec![
+                    ("created_by", json!(url("users", user))),
+                    ("launched_by", json!(url("users", user))),
+                    ("inventory", jt["related"]["inventory"].clone()),
+                    ("project", jt["related"]["project"].clone()),
+                    ("organization", json!(url("organizations", 1))),
+                    ("unified_job_template", json!(url("job_templates", template))),
+                    ("job_template", json!(url("job_templates", template))),
+                ],
+            ),
             "summary_fields": {
                 "organization": {"id": 1, "name": "Default", "description": ""},
                 "inventory": jt["summary_fields"]["inventory"], "project": jt["summary_fields"]["project"],
@@ -940,13 +953,12 @@ fn python_list(items: &[Value]) -> String {
 fn inventory(id: u64, name: &str, description: &str) -> Value {
     json!({
         "id": id, "type": "inventory", "url": url("inventories", id),
-        "related": {
-            "created_by": url("users", 1), "hosts": format!("{API}/inventories/{id}/hosts/"),
-            "groups": format!("{API}/inventories/{id}/groups/"), "root_groups": format!("{API}/inventories/{id}/root_groups/"),
-            "variable_data": format!("{API}/inventories/{id}/variable_data/"), "script": format!("{API}/inventories/{id}/script/"),
-            "tree": format!("{API}/inventories/{id}/tree/"), "inventory_sources": format!("{API}/inventories/{id}/inventory_sources/"),
-            "job_templates": format!("{API}/inventories/{id}/job_templates/"), "organization": url("organizations", 1)
-        },
+        "related": related(
+            "inventories",
+            id,
+            &["hosts", "groups", "root_groups", "variable_data", "script", "tree", "inventory_sources", "job_templates"],
+            vec![("created_by", json!(url("users", 1))), ("organization", json!(url("organizations", 1)))],
+        ),
         "summary_fields": {
             "organization": {"id": 1, "name": "Default", "description": ""},
             "created_by": {"id": 1, "username": ADMIN_USER, "first_name": "", "last_name": ""},
@@ -963,11 +975,12 @@ fn inventory(id: u64, name: &str, description: &str) -> Value {
 fn group(id: u64, inventory: u64, name: &str) -> Value {
     json!({
         "id": id, "type": "group", "url": url("groups", id),
-        "related": {
-            "hosts": format!("{API}/groups/{id}/hosts/"), "all_hosts": format!("{API}/groups/{id}/all_hosts/"),
-            "children": format!("{API}/groups/{id}/children/"), "inventory": url("inventories", inventory),
-            "variable_data": format!("{API}/groups/{id}/variable_data/")
-        },
+        "related": related(
+            "groups",
+            id,
+            &["hosts", "all_hosts", "children", "variable_data"],
+            vec![("inventory", json!(url("inventories", inventory)))],
+        ),
         "summary_fields": {"inventory": {"id": inventory}, "user_capabilities": {"edit": true, "delete": true, "copy": true}},
         "created": seeded_time(id), "modified": seeded_time(id), "name": name, "description": "",
         "inventory": inventory, "variables": ""
@@ -977,12 +990,12 @@ fn group(id: u64, inventory: u64, name: &str) -> Value {
 fn host(id: u64, inventory: u64, name: &str) -> Value {
     json!({
         "id": id, "type": "host", "url": url("hosts", id),
-        "related": {
-            "variable_data": format!("{API}/hosts/{id}/variable_data/"), "groups": format!("{API}/hosts/{id}/groups/"),
-            "all_groups": format!("{API}/hosts/{id}/all_groups/"), "job_events": format!("{API}/hosts/{id}/job_events/"),
-            "job_host_summaries": format!("{API}/hosts/{id}/job_host_summaries/"), "inventory": url("inventories", inventory),
-            "ansible_facts": format!("{API}/hosts/{id}/ansible_facts/")
-        },
+        "related": related(
+            "hosts",
+            id,
+            &["variable_data", "groups", "all_groups", "job_events", "job_host_summaries", "ansible_facts"],
+            vec![("inventory", json!(url("inventories", inventory)))],
+        ),
         "summary_fields": {"inventory": {"id": inventory}, "user_capabilities": {"edit": true, "delete": true},
                            "groups": {"count": 1, "results": []}, "recent_jobs": []},
         "created": seeded_time(id), "modified": seeded_time(id), "name": name, "description": "",
@@ -994,11 +1007,16 @@ fn host(id: u64, inventory: u64, name: &str) -> Value {
 fn project(id: u64, name: &str, scm_url: &str) -> Value {
     json!({
         "id": id, "type": "project", "url": url("projects", id),
-        "related": {
-            "organization": url("organizations", 1), "update": format!("{API}/projects/{id}/update/"),
-            "project_updates": format!("{API}/projects/{id}/project_updates/"), "playbooks": format!("{API}/projects/{id}/playbooks/"),
-            "inventory_files": format!("{API}/projects/{id}/inventories/"), "scm_inventory_sources": format!("{API}/projects/{id}/scm_inventory_sources/")
-        },
+        "related": related(
+            "projects",
+            id,
+            &["update", "project_updates", "playbooks", "scm_inventory_sources"],
+            vec![
+                ("organization", json!(url("organizations", 1))),
+                // AWX names this link apart from its path.
+                ("inventory_files", json!(format!("{API}/projects/{id}/inventories/"))),
+            ],
+        ),
         "summary_fields": {
             "organization": {"id": 1, "name": "Default", "description": ""},
             "user_capabilities": {"edit": true, "delete": true, "start": true, "schedule": true, "copy": true}
@@ -1017,19 +1035,20 @@ fn project(id: u64, name: &str, scm_url: &str) -> Value {
 fn job_template(id: u64, name: &str, inventory: (u64, &str), project: (u64, &str), playbook: &str) -> Value {
     let base = json!({
         "id": id, "type": "job_template", "url": url("job_templates", id),
-        "related": {
-            "created_by": url("users", 1), "labels": format!("{API}/job_templates/{id}/labels/"),
-            "inventory": url("inventories", inventory.0), "project": url("projects", project.0),
-            "organization": url("organizations", 1), "credentials": format!("{API}/job_templates/{id}/credentials/"),
-            "jobs": format!("{API}/job_templates/{id}/jobs/"), "launch": format!("{API}/job_templates/{id}/launch/"),
-            "survey_spec": format!("{API}/job_templates/{id}/survey_spec/"),
-            "schedules": format!("{API}/job_templates/{id}/schedules/"),
-            "activity_stream": format!("{API}/job_templates/{id}/activity_stream/"),
-            "access_list": format!("{API}/job_templates/{id}/access_list/"),
-            "object_roles": format!("{API}/job_templates/{id}/object_roles/"),
-            "instance_groups": format!("{API}/job_templates/{id}/instance_groups/"),
-            "copy": format!("{API}/job_templates/{id}/copy/")
-        },
+        "related": related(
+            "job_templates",
+            id,
+            &[
+                "labels", "credentials", "jobs", "launch", "survey_spec", "schedules", "activity_stream", "access_list",
+                "object_roles", "instance_groups", "copy",
+            ],
+            vec![
+                ("created_by", json!(url("users", 1))),
+                ("inventory", json!(url("inventories", inventory.0))),
+                ("project", json!(url("projects", project.0))),
+                ("organization", json!(url("organizations", 1))),
+            ],
+        ),
         "summary_fields": {
             "organization": {"id": 1, "name": "Default", "description": ""},
             "inventory": {"id": inventory.0, "name": inventory.1, "description": "", "has_active_failures": false,
