@@ -93,7 +93,7 @@ pub async fn run_job_template(session: &Session<'_>) -> Result<Reply, AwxError> 
         Err(problem) => return Ok(error(format!("Cannot launch **{}**: {problem}.", template.name))),
     };
     let change = Change {
-        question: question(&template.name, &session.who.user, &answers),
+        question: question(&template.name, &session.who.user, &asked, &answers),
         yes: "Yes, launch it".to_owned(),
         declined: format!("Not launched: **{}**.", template.name),
     };
@@ -141,13 +141,15 @@ fn survey_form(call: &Call<'_>, template: &str, asked: &[Question], given: &[Str
         .prompt_form(&resume, format!("Launch {template}"), fields)
 }
 
-/// "Launch **X** in AWX as alice, with version=1.2?"
-pub fn question(template: &str, user: &str, answers: &Map<String, Value>) -> String {
+/// "Launch **X** in AWX as alice, with version=1.2?": the answers in the
+/// survey's order.
+pub fn question(template: &str, user: &str, asked: &[Question], answers: &Map<String, Value>) -> String {
     let with = if answers.is_empty() {
         String::new()
     } else {
-        let pairs: Vec<String> = answers
+        let pairs: Vec<String> = asked
             .iter()
+            .filter_map(|q| Some((&q.variable, answers.get(&q.variable)?)))
             .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
             .collect();
         format!(", with {}", pairs.join(", "))
