@@ -5,6 +5,7 @@
 //! refuses, is down or answers nonsense. Rendering is tested in
 //! `commands/tests`.
 
+mod client;
 mod launch;
 
 use std::collections::BTreeMap;
