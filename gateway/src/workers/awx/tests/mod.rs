@@ -314,6 +314,29 @@ async fn awx_down_fails_the_command_and_says_where() {
 }
 
 #[tokio::test]
+async fn a_slow_awx_is_said_within_the_timeout() {
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let fixture = fixture(&endpoint, fake_awx::LIMITED_TOKEN, Service::Login);
+
+    let started = std::time::Instant::now();
+    let routed = fixture.typed(ADMIN1, "awx get-jobs").await;
+
+    assert_eq!(
+        routed.outcome,
+        Outcome::Errored("AWX did not answer within 2 s".to_owned())
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[tokio::test]
 async fn an_answer_awx_never_gives_fails_the_command() {
     let (fake, fixture) = awx().await;
     fake.script(fake_awx::Scripted::new(
