@@ -10,7 +10,7 @@ use chatops_crds::integration::IntegrationType;
 
 use crate::{
     access::GrantIndex,
-    commands::{Registry, continuation_secret, derive_key},
+    commands::{Command, Registry, continuation_secret, derive_key},
     config::Loaded,
     model::{Reply, ReplyContext},
     platforms::{
@@ -23,6 +23,7 @@ use crate::{
         },
         webex::{client::WebexClient, dispatcher::WebexDispatcher, inbound::BotIdentity},
     },
+    workers::awx::Awx,
     workers::nautobot::Nautobot,
 };
 
@@ -194,17 +195,20 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
     let mut registry = Registry::new();
     for (command, integration) in &config.integrations {
         let worker = match integration.integration_type {
-            IntegrationType::Nautobot => Nautobot::new(command, integration, &config.account_links, secrets),
+            IntegrationType::Nautobot => Nautobot::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Awx => Awx::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
             other => {
                 tracing::warn!(%command, integration = %integration.source, integration_type = other.as_str(), "this integration type is not served yet");
                 continue;
             }
         };
         let registered = match worker {
-            Ok(worker) => registry
-                .register(Arc::new(worker))
-                .map_err(|error| error.to_string()),
-            Err(error) => Err(error.to_string()),
+            Ok(worker) => registry.register(worker).map_err(|error| error.to_string()),
+            Err(error) => Err(error),
         };
         if let Err(error) = registered {
             tracing::error!(%command, integration = %integration.source, %error, "integration not served");

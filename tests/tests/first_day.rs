@@ -276,8 +276,8 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         dir.path().join("more-integrations.yaml"),
         "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: staging, namespace: chatops}\n\
          spec: {type: nautobot, command: staging, endpoint: 'https://staging.example.com', credentials: {tokenRef: {name: nope, key: token}}}\n\
-         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: awx, namespace: chatops}\n\
-         spec: {type: awx, command: awx, endpoint: 'https://awx.example.com', credentials: {tokenRef: {name: nautobot, key: token}}}\n",
+         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: grafana, namespace: chatops}\n\
+         spec: {type: grafana, command: grafana, endpoint: 'https://grafana.example.com', credentials: {tokenRef: {name: nautobot, key: token}}}\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -301,7 +301,7 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("command awx (Integration chatops/awx, type awx) is not served"),
+        stderr.contains("command grafana (Integration chatops/grafana, type grafana) is not served"),
         "{stderr}"
     );
     assert!(

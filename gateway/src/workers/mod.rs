@@ -2,5 +2,6 @@
 //! sub-commands by calling the backend's API as the linked user, built on
 //! the shared [`toolkit`].
 
+pub mod awx;
 pub mod nautobot;
 pub mod toolkit;

@@ -1,0 +1,309 @@
+//! AWX's REST API (`/api/v2/`), as the chat user.
+//!
+//! Every call carries the credential of the user it acts for (a bearer
+//! token, or a username and password as HTTP Basic), so AWX's own roles
+//! decide what the person may see and launch. Lists are followed through
+//! their pages (`next`, a path on AWX itself), and only on AWX's own origin:
+//! a `next` elsewhere would carry the credential to a stranger.
+
+use std::time::Duration;
+
+use chatops_outbound::{Client, OutboundError, RetryPolicy, user_agent};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::AwxError;
+use crate::workers::toolkit::credentials::{Credential, Secret};
+use crate::workers::toolkit::paging::{PageOf, follow};
+
+/// AWX's largest page (`MAX_PAGE_SIZE`): fewest round trips.
+const PAGE_SIZE: usize = 200;
+
+/// How to reach one AWX.
+#[derive(Clone, Debug)]
+pub struct ClientSettings {
+    /// Base URL, e.g. `https://awx.example.com` (no `/api`).
+    pub endpoint: String,
+    /// Timeout of one HTTP call.
+    pub timeout: Duration,
+    /// Extra CA certificates to trust (PEM).
+    pub ca_bundle_pem: Option<String>,
+    /// Skip certificate verification (the Integration says so explicitly).
+    pub insecure_skip_verify: bool,
+}
+
+/// A client of one AWX.
+#[derive(Clone, Debug)]
+pub struct AwxClient {
+    http: Client,
+    endpoint: Url,
+    timeout: Duration,
+}
+
+/// One page of an AWX list.
+#[derive(serde::Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct ListPage<T> {
+    count: usize,
+    next: Option<String>,
+    results: Vec<T>,
+}
+
+impl AwxClient {
+    /// A client for `settings`.
+    pub fn new(settings: &ClientSettings) -> Result<Self, AwxError> {
+        let endpoint = Url::parse(&settings.endpoint)
+            .map_err(|_| AwxError::Malformed("the endpoint is not a URL".to_owned()))?;
+        // Errors name the endpoint: it must not carry a password.
+        if !endpoint.username().is_empty() || endpoint.password().is_some() {
+            return Err(AwxError::Malformed(
+                "the endpoint carries a user or password; give the Integration credentials instead"
+                    .to_owned(),
+            ));
+        }
+        let http =
+            chatops_outbound::ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
+                .with_timeout(settings.timeout)
+                .with_extra_ca(settings.ca_bundle_pem.clone())
+                .with_insecure_skip_verify(settings.insecure_skip_verify)
+                .build()
+                .map_err(|err| AwxError::Malformed(err.to_string()))?;
+        Ok(Self {
+            http,
+            endpoint,
+            timeout: settings.timeout,
+        })
+    }
+
+    /// The endpoint, as errors name it (without a trailing `/`).
+    fn endpoint_text(&self) -> String {
+        self.endpoint.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// Reads the list at `path` (under `/api/v2/`, e.g. `hosts/`) with
+    /// `query`, following pages until `max_items` objects are read: the
+    /// objects, and how many AWX counts in all.
+    pub async fn list<T: DeserializeOwned>(
+        &self,
+        who: &Credential,
+        path: &str,
+        query: &[(&str, &str)],
+        max_items: usize,
+    ) -> Result<(Vec<T>, usize), AwxError> {
+        let size = PAGE_SIZE.min(max_items.max(1)).to_string();
+        let sized = query.iter().any(|(key, _)| *key == "page_size");
+        let extra = (!sized).then_some(("page_size", size.as_str()));
+        let first = self.url(path, query.iter().copied().chain(extra))?;
+        follow(first, max_items, |url| async move {
+            let page: ListPage<T> = self.request(who, Method::GET, url, None, path, "view").await?;
+            let next = match page.next {
+                Some(next) => Some(self.same_origin(&next)?),
+                None => None,
+            };
+            Ok(PageOf {
+                results: page.results,
+                count: page.count,
+                next,
+            })
+        })
+        .await
+    }
+
+    /// Reads one object or document at `path` (under `/api/v2/`).
+    pub async fn get<T: DeserializeOwned>(&self, who: &Credential, path: &str) -> Result<T, AwxError> {
+        let url = self.url(path, std::iter::empty())?;
+        self.request(who, Method::GET, url, None, path, "view").await
+    }
+
+    /// Asks AWX to act at `path` (under `/api/v2/`, e.g.
+    /// `job_templates/7/launch/`); a refusal is said as `action` ("run") on
+    /// what the path names (`job_templates`).
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        who: &Credential,
+        path: &str,
+        body: &Value,
+        action: &str,
+    ) -> Result<T, AwxError> {
+        let url = self.url(path, std::iter::empty())?;
+        self.request(who, Method::POST, url, Some(body), path, action)
+            .await
+    }
+
+    fn url<'a>(&self, path: &str, query: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Url, AwxError> {
+        let base = format!("{}/api/v2/{}", self.endpoint_text(), path.trim_start_matches('/'));
+        let mut url = Url::parse(&base).map_err(|err| AwxError::Malformed(format!("not a URL: {err}")))?;
+        url.query_pairs_mut().extend_pairs(query);
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(url)
+    }
+
+    /// `next` (AWX gives a path, `/api/v2/hosts/?page=2`) as a URL, only if
+    /// it is on AWX's own origin.
+    fn same_origin(&self, next: &str) -> Result<Url, AwxError> {
+        let next = self
+            .endpoint
+            .join(next)
+            .map_err(|err| AwxError::Malformed(format!("next page: {err}")))?;
+        if next.origin() != self.endpoint.origin() {
+            return Err(AwxError::Malformed(format!(
+                "the next page is on another origin ({}); not following it",
+                next.origin().ascii_serialization()
+            )));
+        }
+        Ok(next)
+    }
+
+    /// Sends `body` by `method` to `url` as `who`; a refusal is said as `who`
+    /// may not `action` (`view`, `run`) what `path` names.
+    async fn request<T: DeserializeOwned>(
+        &self,
+        who: &Credential,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        path: &str,
+        action: &str,
+    ) -> Result<T, AwxError> {
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("Accept", "application/json");
+        request = match &who.secret {
+            Secret::Token(token) => request.bearer_auth(token),
+            Secret::Login { username, password } => request.basic_auth(username, Some(password)),
+        };
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let answer = chatops_outbound::send("awx", &RetryPolicy::single_attempt(), || request.try_clone())
+            .await
+            .map_err(|err| self.transport(&err))?;
+        let object = object_name(path);
+        match answer.status {
+            s if s.is_success() => serde_json::from_slice(&answer.body)
+                .map_err(|err| AwxError::Malformed(format!("{object}: {err}"))),
+            StatusCode::UNAUTHORIZED => Err(AwxError::Unauthorized {
+                user: who.user.clone(),
+            }),
+            StatusCode::FORBIDDEN => Err(AwxError::Forbidden {
+                user: who.user.clone(),
+                linked: who.linked,
+                action: action.to_owned(),
+                object,
+            }),
+            StatusCode::NOT_FOUND => Err(AwxError::NotFound { object }),
+            other => Err(AwxError::Refused {
+                status: other.as_u16(),
+                detail: serde_json::from_slice::<Value>(&answer.body)
+                    .ok()
+                    .and_then(|v| reason(&v)),
+            }),
+        }
+    }
+
+    fn transport(&self, err: &OutboundError) -> AwxError {
+        let Some(err) = err.reqwest() else {
+            return AwxError::Malformed(err.to_string());
+        };
+        if err.is_timeout() {
+            AwxError::Timeout {
+                seconds: self.timeout.as_secs(),
+            }
+        } else if err.is_decode() || err.is_body() {
+            AwxError::Malformed(err.to_string())
+        } else if let Some(reason) = certificate_problem(err) {
+            AwxError::Untrusted {
+                endpoint: self.endpoint_text(),
+                reason,
+            }
+        } else {
+            AwxError::Unreachable {
+                endpoint: self.endpoint_text(),
+            }
+        }
+    }
+}
+
+/// What TLS said about the peer's certificate, if that is why `err` failed:
+/// reqwest reports it only as a connect error, with rustls's reason deep in
+/// the chain of sources (and wrapped in `io::Error`s, whose `source()` skips it).
+fn certificate_problem(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = source {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        source = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
+    }
+    None
+}
+
+/// Why AWX refused: its `detail`, or its field errors
+/// (`variables_needed_to_start: 'version' value missing`).
+fn reason(answer: &Value) -> Option<String> {
+    if let Some(detail) = answer.get("detail").and_then(Value::as_str) {
+        return Some(detail.to_owned());
+    }
+    let said: Vec<String> = answer
+        .as_object()?
+        .iter()
+        .map(|(field, errors)| {
+            let errors = match errors {
+                Value::Array(list) => list
+                    .iter()
+                    .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            format!("{field}: {errors}")
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join("; "))
+}
+
+/// `job_templates/7/launch/` → `job_templates`: what people call the kind,
+/// without IDs or the action.
+pub fn object_name(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or_default();
+    path.trim_matches('/')
+        .split('/')
+        .filter(|part| !part.is_empty() && !part.chars().all(|c| c.is_ascii_digit()) && *part != "launch")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_are_named_without_ids_or_actions() {
+        assert_eq!(object_name("job_templates/7/launch/"), "job_templates");
+        assert_eq!(object_name("inventories/3/groups/"), "inventories/groups");
+        assert_eq!(object_name("dashboard/"), "dashboard");
+    }
+
+    #[test]
+    fn a_refusal_reads_awx_field_errors() {
+        let body = serde_json::json!({"variables_needed_to_start": ["'version' value missing"]});
+        assert_eq!(
+            reason(&body).as_deref(),
+            Some("variables_needed_to_start: 'version' value missing")
+        );
+        assert_eq!(
+            reason(&serde_json::json!({"detail": "Not found."})).as_deref(),
+            Some("Not found.")
+        );
+    }
+}
