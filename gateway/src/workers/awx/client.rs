@@ -8,30 +8,18 @@
 
 use std::time::Duration;
 
-use chatops_outbound::{Client, OutboundError, RetryPolicy, user_agent};
+use chatops_outbound::{Client, OutboundError, RetryPolicy};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::AwxError;
+pub use crate::workers::toolkit::connection::ClientSettings;
 use crate::workers::toolkit::credentials::{Credential, Secret};
 use crate::workers::toolkit::paging::{PageOf, follow};
 
 /// AWX's largest page (`MAX_PAGE_SIZE`): fewest round trips.
 const PAGE_SIZE: usize = 200;
-
-/// How to reach one AWX.
-#[derive(Clone, Debug)]
-pub struct ClientSettings {
-    /// Base URL, e.g. `https://awx.example.com` (no `/api`).
-    pub endpoint: String,
-    /// Timeout of one HTTP call.
-    pub timeout: Duration,
-    /// Extra CA certificates to trust (PEM).
-    pub ca_bundle_pem: Option<String>,
-    /// Skip certificate verification (the Integration says so explicitly).
-    pub insecure_skip_verify: bool,
-}
 
 /// A client of one AWX.
 #[derive(Clone, Debug)]
@@ -53,22 +41,7 @@ struct ListPage<T> {
 impl AwxClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, AwxError> {
-        let endpoint = Url::parse(&settings.endpoint)
-            .map_err(|_| AwxError::Malformed("the endpoint is not a URL".to_owned()))?;
-        // Errors name the endpoint: it must not carry a password.
-        if !endpoint.username().is_empty() || endpoint.password().is_some() {
-            return Err(AwxError::Malformed(
-                "the endpoint carries a user or password; give the Integration credentials instead"
-                    .to_owned(),
-            ));
-        }
-        let http =
-            chatops_outbound::ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
-                .with_timeout(settings.timeout)
-                .with_extra_ca(settings.ca_bundle_pem.clone())
-                .with_insecure_skip_verify(settings.insecure_skip_verify)
-                .build()
-                .map_err(|err| AwxError::Malformed(err.to_string()))?;
+        let (endpoint, http) = settings.connect()?;
         Ok(Self {
             http,
             endpoint,
@@ -206,45 +179,8 @@ impl AwxClient {
     }
 
     fn transport(&self, err: &OutboundError) -> AwxError {
-        let Some(err) = err.reqwest() else {
-            return AwxError::Malformed(err.to_string());
-        };
-        if err.is_timeout() {
-            AwxError::Timeout {
-                seconds: self.timeout.as_secs(),
-            }
-        } else if err.is_decode() || err.is_body() {
-            AwxError::Malformed(err.to_string())
-        } else if let Some(reason) = certificate_problem(err) {
-            AwxError::Untrusted {
-                endpoint: self.endpoint_text(),
-                reason,
-            }
-        } else {
-            AwxError::Unreachable {
-                endpoint: self.endpoint_text(),
-            }
-        }
+        AwxError::transport(err, &self.endpoint_text(), self.timeout)
     }
-}
-
-/// What TLS said about the peer's certificate, if that is why `err` failed:
-/// reqwest reports it only as a connect error, with rustls's reason deep in
-/// the chain of sources (and wrapped in `io::Error`s, whose `source()` skips it).
-fn certificate_problem(err: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(error) = source {
-        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
-        }
-        source = match error.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
-            None => error.source(),
-        };
-    }
-    None
 }
 
 /// Why AWX refused: its `detail`, or its field errors

@@ -49,16 +49,7 @@ impl Awx {
         account_links: &[AccountLinkConfig],
         secrets: &GatewaySecrets,
     ) -> Result<Self, AwxError> {
-        let client = AwxClient::new(&ClientSettings {
-            endpoint: integration.endpoint.clone(),
-            timeout: toolkit::timeout(integration),
-            ca_bundle_pem: integration
-                .ca_bundle
-                .as_ref()
-                .and_then(|key| secrets.get(key))
-                .map(str::to_owned),
-            insecure_skip_verify: integration.insecure_skip_verify,
-        })?;
+        let client = AwxClient::new(&ClientSettings::of(integration, secrets))?;
         Ok(Awx {
             spec: spec::spec(command),
             client,

@@ -8,31 +8,19 @@
 
 use std::time::Duration;
 
-use chatops_outbound::{Client, OutboundError, RetryPolicy, user_agent};
+use chatops_outbound::{Client, OutboundError, RetryPolicy};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::error::NautobotError;
+pub use crate::workers::toolkit::connection::ClientSettings;
 
 /// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips. Measured with
 /// `scripts/bench-nautobot` (docs/benchmarks.md, 1 000 devices at depth 1 on Nautobot 3.2.7):
 /// one page of 1 000 took Nautobot 15.9 s (median), ten pages of 100 took 17.5 s. A page is
 /// decoded straight into its objects, so the gateway holds one page's objects, not its JSON.
 const PAGE_SIZE: usize = 1000;
-
-/// How to reach one Nautobot.
-#[derive(Clone, Debug)]
-pub struct ClientSettings {
-    /// Base URL, e.g. `https://nautobot.example.com` (no `/api`).
-    pub endpoint: String,
-    /// Timeout of one HTTP call.
-    pub timeout: Duration,
-    /// Extra CA certificates to trust (PEM).
-    pub ca_bundle_pem: Option<String>,
-    /// Skip certificate verification (the Integration says so explicitly).
-    pub insecure_skip_verify: bool,
-}
 
 /// A Nautobot user and their API token. `Debug` never shows the token.
 #[derive(Clone)]
@@ -102,22 +90,7 @@ pub struct NautobotClient {
 impl NautobotClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, NautobotError> {
-        // Compile rejects such endpoints; a hand-edited configuration must
-        // not get a password into error messages that name the endpoint.
-        let endpoint = reqwest::Url::parse(&settings.endpoint)
-            .map_err(|_| NautobotError::Malformed("the endpoint is not a URL".to_owned()))?;
-        if !endpoint.username().is_empty() || endpoint.password().is_some() {
-            return Err(NautobotError::Malformed(
-                "the endpoint carries a user or password; give a token instead".to_owned(),
-            ));
-        }
-        let http =
-            chatops_outbound::ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
-                .with_timeout(settings.timeout)
-                .with_extra_ca(settings.ca_bundle_pem.clone())
-                .with_insecure_skip_verify(settings.insecure_skip_verify)
-                .build()
-                .map_err(|err| NautobotError::Malformed(err.to_string()))?;
+        let (_, http) = settings.connect()?;
         Ok(Self {
             http,
             endpoint: settings.endpoint.trim_end_matches('/').to_owned(),
@@ -298,47 +271,8 @@ impl NautobotClient {
     }
 
     fn transport(&self, err: &OutboundError) -> NautobotError {
-        let Some(err) = err.reqwest() else {
-            return NautobotError::Malformed(err.to_string());
-        };
-        if err.is_timeout() {
-            NautobotError::Timeout {
-                seconds: self.timeout.as_secs(),
-            }
-        } else if err.is_decode() || err.is_body() {
-            NautobotError::Malformed(err.to_string())
-        } else if let Some(reason) = certificate_problem(err) {
-            NautobotError::Untrusted {
-                endpoint: self.endpoint.clone(),
-                reason,
-            }
-        } else {
-            NautobotError::Unreachable {
-                endpoint: self.endpoint.clone(),
-            }
-        }
+        NautobotError::transport(err, &self.endpoint, self.timeout)
     }
-}
-
-/// What TLS said about the peer's certificate, if that is why `err` failed:
-/// reqwest reports it only as a connect error, with rustls's reason deep in
-/// the chain of sources.
-fn certificate_problem(err: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(error) = source {
-        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
-        }
-        // An io::Error's `source()` skips the error it wraps (and rustls's
-        // is wrapped twice): look inside instead.
-        source = match error.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
-            None => error.source(),
-        };
-    }
-    None
 }
 
 /// A filter's errors as Nautobot's GraphQL says them, a Python dict

@@ -50,16 +50,7 @@ impl Nautobot {
         account_links: &[AccountLinkConfig],
         secrets: &GatewaySecrets,
     ) -> Result<Self, NautobotError> {
-        let client = NautobotClient::new(&ClientSettings {
-            endpoint: integration.endpoint.clone(),
-            timeout: toolkit::timeout(integration),
-            ca_bundle_pem: integration
-                .ca_bundle
-                .as_ref()
-                .and_then(|key| secrets.get(key))
-                .map(str::to_owned),
-            insecure_skip_verify: integration.insecure_skip_verify,
-        })?;
+        let client = NautobotClient::new(&ClientSettings::of(integration, secrets))?;
         Ok(Nautobot {
             spec: spec::spec(command),
             client,

@@ -6,6 +6,9 @@
 
 use std::convert::Infallible;
 use std::marker::PhantomData;
+use std::time::Duration;
+
+use chatops_outbound::OutboundError;
 
 /// A backend as its errors name it.
 pub trait Backend: Clone + std::fmt::Debug + PartialEq + Eq + Send + Sync + 'static {
@@ -109,6 +112,54 @@ impl<B: Backend> BackendError<B> {
             BackendError::Of(never, _) => match *never {},
         }
     }
+}
+
+impl<B: Backend> BackendError<B> {
+    /// Why a call to the backend at `endpoint` got no answer: it took longer
+    /// than `timeout`, its answer could not be read, its certificate was not
+    /// trusted, or it could not be reached.
+    pub fn transport(err: &OutboundError, endpoint: &str, timeout: Duration) -> Self {
+        let Some(err) = err.reqwest() else {
+            return BackendError::Malformed(err.to_string());
+        };
+        if err.is_timeout() {
+            BackendError::Timeout {
+                seconds: timeout.as_secs(),
+            }
+        } else if err.is_decode() || err.is_body() {
+            BackendError::Malformed(err.to_string())
+        } else if let Some(reason) = certificate_problem(err) {
+            BackendError::Untrusted {
+                endpoint: endpoint.to_owned(),
+                reason,
+            }
+        } else {
+            BackendError::Unreachable {
+                endpoint: endpoint.to_owned(),
+            }
+        }
+    }
+}
+
+/// What TLS said about the peer's certificate, if that is why `err` failed:
+/// reqwest reports it only as a connect error, with rustls's reason deep in
+/// the chain of sources.
+fn certificate_problem(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = source {
+        if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // An io::Error's `source()` skips the error it wraps (and rustls's
+        // is wrapped twice): look inside instead.
+        source = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
+    }
+    None
 }
 
 /// "linked as alice", or for the fallback user "not linked, acting as chatbot".

@@ -15,6 +15,7 @@
 
 pub mod args;
 pub mod confirm;
+pub mod connection;
 pub mod credentials;
 pub mod errors;
 pub mod menus;

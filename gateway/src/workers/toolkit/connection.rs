@@ -1,0 +1,64 @@
+//! How a worker reaches its backend: the Integration's endpoint, per-call
+//! timeout, extra CA bundle and insecure switch, made into a client on the
+//! outbound layer. Every integration connects the same way, so that TLS and
+//! timeouts behave alike for all of them.
+
+use std::time::Duration;
+
+use chatops_crds::config::{GatewaySecrets, IntegrationConfig};
+use chatops_outbound::{Client, user_agent};
+use reqwest::Url;
+
+use super::errors::{Backend, BackendError};
+
+/// How to reach one backend.
+#[derive(Clone, Debug)]
+pub struct ClientSettings {
+    /// Base URL, e.g. `https://nautobot.example.com` (no `/api`).
+    pub endpoint: String,
+    /// Timeout of one HTTP call.
+    pub timeout: Duration,
+    /// Extra CA certificates to trust (PEM).
+    pub ca_bundle_pem: Option<String>,
+    /// Skip certificate verification (the Integration says so explicitly).
+    pub insecure_skip_verify: bool,
+}
+
+impl ClientSettings {
+    /// The settings `integration` declares, its CA bundle read from `secrets`.
+    pub fn of(integration: &IntegrationConfig, secrets: &GatewaySecrets) -> Self {
+        ClientSettings {
+            endpoint: integration.endpoint.clone(),
+            timeout: super::timeout(integration),
+            ca_bundle_pem: integration
+                .ca_bundle
+                .as_ref()
+                .and_then(|key| secrets.get(key))
+                .map(str::to_owned),
+            insecure_skip_verify: integration.insecure_skip_verify,
+        }
+    }
+
+    /// The endpoint and an HTTP client for it. An endpoint that carries a
+    /// user or password is refused: errors name the endpoint, and compile
+    /// rejects such endpoints, but a hand-edited configuration must not get
+    /// a password into them.
+    pub fn connect<B: Backend>(&self) -> Result<(Url, Client), BackendError<B>> {
+        let endpoint = Url::parse(&self.endpoint)
+            .map_err(|_| BackendError::Malformed("the endpoint is not a URL".to_owned()))?;
+        if !endpoint.username().is_empty() || endpoint.password().is_some() {
+            return Err(BackendError::Malformed(
+                "the endpoint carries a user or password; give the Integration's credentials instead"
+                    .to_owned(),
+            ));
+        }
+        let http =
+            chatops_outbound::ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
+                .with_timeout(self.timeout)
+                .with_extra_ca(self.ca_bundle_pem.clone())
+                .with_insecure_skip_verify(self.insecure_skip_verify)
+                .build()
+                .map_err(|err| BackendError::Malformed(err.to_string()))?;
+        Ok((endpoint, http))
+    }
+}
