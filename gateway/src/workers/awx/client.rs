@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use chatops_outbound::{Client, OutboundError, RetryPolicy};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -155,27 +155,13 @@ impl AwxClient {
         let answer = chatops_outbound::send("awx", &RetryPolicy::single_attempt(), || request.try_clone())
             .await
             .map_err(|err| self.transport(&err))?;
-        let object = object_name(path);
-        match answer.status {
-            s if s.is_success() => serde_json::from_slice(&answer.body)
-                .map_err(|err| AwxError::Malformed(format!("{object}: {err}"))),
-            StatusCode::UNAUTHORIZED => Err(AwxError::Unauthorized {
-                user: who.user.clone(),
-            }),
-            StatusCode::FORBIDDEN => Err(AwxError::Forbidden {
-                user: who.user.clone(),
-                linked: who.linked,
-                action: action.to_owned(),
-                object,
-            }),
-            StatusCode::NOT_FOUND => Err(AwxError::NotFound { object }),
-            other => Err(AwxError::Refused {
-                status: other.as_u16(),
-                detail: serde_json::from_slice::<Value>(&answer.body)
-                    .ok()
-                    .and_then(|v| reason(&v)),
-            }),
-        }
+        AwxError::read_answer(
+            &answer,
+            (&who.user, who.linked),
+            action,
+            object_name(path),
+            reason,
+        )
     }
 
     fn transport(&self, err: &OutboundError) -> AwxError {

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use chatops_outbound::{Client, OutboundError, RetryPolicy};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -247,27 +247,13 @@ impl NautobotClient {
             chatops_outbound::send("nautobot", &RetryPolicy::single_attempt(), || request.try_clone())
                 .await
                 .map_err(|err| self.transport(&err))?;
-        let (status, bytes) = (answer.status, answer.body);
-        let object = object_name(object);
-        match status {
-            s if s.is_success() => serde_json::from_slice(&bytes).map_err(|err| malformed(&object, err)),
-            StatusCode::UNAUTHORIZED => Err(NautobotError::Unauthorized {
-                user: who.user.clone(),
-            }),
-            StatusCode::FORBIDDEN => Err(NautobotError::Forbidden {
-                user: who.user.clone(),
-                linked: who.linked,
-                action: action.to_owned(),
-                object,
-            }),
-            StatusCode::NOT_FOUND => Err(NautobotError::NotFound { object }),
-            other => Err(NautobotError::Refused {
-                status: other.as_u16(),
-                detail: serde_json::from_slice::<Value>(&bytes)
-                    .ok()
-                    .and_then(|v| reason(&v)),
-            }),
-        }
+        NautobotError::read_answer(
+            &answer,
+            (&who.user, who.linked),
+            action,
+            object_name(object),
+            reason,
+        )
     }
 
     fn transport(&self, err: &OutboundError) -> NautobotError {
@@ -340,10 +326,6 @@ fn object_name(path: &str) -> String {
 
 fn looks_like_id(part: &str) -> bool {
     part.len() >= 32 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-}
-
-fn malformed(object: &str, err: serde_json::Error) -> NautobotError {
-    NautobotError::Malformed(format!("{object}: {err}"))
 }
 
 #[cfg(test)]

@@ -8,7 +8,10 @@ use std::convert::Infallible;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use chatops_outbound::OutboundError;
+use chatops_outbound::{Answer, OutboundError};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// A backend as its errors name it.
 pub trait Backend: Clone + std::fmt::Debug + PartialEq + Eq + Send + Sync + 'static {
@@ -137,6 +140,41 @@ impl<B: Backend> BackendError<B> {
             BackendError::Unreachable {
                 endpoint: endpoint.to_owned(),
             }
+        }
+    }
+}
+
+impl<B: Backend> BackendError<B> {
+    /// The body of `answer` read as `T` when it is a success; else the
+    /// backend's refusal, said as `user` (from an AccountLink when `linked`)
+    /// may not `action` `object`, with `reason` reading why from a refusal's
+    /// JSON body.
+    pub fn read_answer<T: DeserializeOwned>(
+        answer: &Answer,
+        (user, linked): (&str, bool),
+        action: &str,
+        object: String,
+        reason: impl FnOnce(&Value) -> Option<String>,
+    ) -> Result<T, Self> {
+        match answer.status {
+            s if s.is_success() => serde_json::from_slice(&answer.body)
+                .map_err(|err| BackendError::Malformed(format!("{object}: {err}"))),
+            StatusCode::UNAUTHORIZED => Err(BackendError::Unauthorized {
+                user: user.to_owned(),
+            }),
+            StatusCode::FORBIDDEN => Err(BackendError::Forbidden {
+                user: user.to_owned(),
+                linked,
+                action: action.to_owned(),
+                object,
+            }),
+            StatusCode::NOT_FOUND => Err(BackendError::NotFound { object }),
+            other => Err(BackendError::Refused {
+                status: other.as_u16(),
+                detail: serde_json::from_slice::<Value>(&answer.body)
+                    .ok()
+                    .and_then(|v| reason(&v)),
+            }),
         }
     }
 }
