@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::error::AwxError;
 pub use crate::workers::toolkit::connection::ClientSettings;
 use crate::workers::toolkit::credentials::{Credential, Secret};
-use crate::workers::toolkit::paging::{PageOf, follow};
+use crate::workers::toolkit::paging::{PageOf, follow, on_own_origin};
 
 /// AWX's largest page (`MAX_PAGE_SIZE`): fewest round trips.
 const PAGE_SIZE: usize = 200;
@@ -121,13 +121,7 @@ impl AwxClient {
             .endpoint
             .join(next)
             .map_err(|err| AwxError::Malformed(format!("next page: {err}")))?;
-        if next.origin() != self.endpoint.origin() {
-            return Err(AwxError::Malformed(format!(
-                "the next page is on another origin ({}); not following it",
-                next.origin().ascii_serialization()
-            )));
-        }
-        Ok(next)
+        on_own_origin(next, &self.endpoint)
     }
 
     /// Sends `body` by `method` to `url` as `who`; a refusal is said as `who`

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::error::NautobotError;
 pub use crate::workers::toolkit::connection::ClientSettings;
+use crate::workers::toolkit::paging::on_own_origin;
 
 /// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips. Measured with
 /// `scripts/bench-nautobot` (docs/benchmarks.md, 1 000 devices at depth 1 on Nautobot 3.2.7):
@@ -215,13 +216,7 @@ impl NautobotClient {
             reqwest::Url::parse(next).map_err(|err| NautobotError::Malformed(format!("next page: {err}")))?;
         let own =
             reqwest::Url::parse(&self.endpoint).map_err(|err| NautobotError::Malformed(err.to_string()))?;
-        if next.origin() != own.origin() {
-            return Err(NautobotError::Malformed(format!(
-                "the next page is on another origin ({}); not following it",
-                next.origin().ascii_serialization()
-            )));
-        }
-        Ok(next)
+        on_own_origin(next, &own)
     }
 
     /// Sends `body` by `method` to `url` as `who`; a refusal is said as `who`

@@ -3,6 +3,10 @@
 
 use std::future::Future;
 
+use reqwest::Url;
+
+use super::errors::{Backend, BackendError};
+
 /// The most objects a list or a table reads; a table of more says how many
 /// it leaves out, and a menu of more is paged by the platform.
 pub const MAX_ROWS: usize = 10_000;
@@ -58,6 +62,18 @@ pub fn cut<T>(results: &mut Vec<T>) -> bool {
 pub fn cut_note(shown: usize, count: usize) -> Option<String> {
     (shown < count)
         .then(|| format!("Showing the first {shown} of {count}; narrow the filter to see the rest."))
+}
+
+/// A page's `next` link, only if it is on `own`'s origin: the caller's
+/// credentials go with the request, so a link elsewhere is not followed.
+pub fn on_own_origin<B: Backend>(next: Url, own: &Url) -> Result<Url, BackendError<B>> {
+    if next.origin() != own.origin() {
+        return Err(BackendError::Malformed(format!(
+            "the next page is on another origin ({}); not following it",
+            next.origin().ascii_serialization()
+        )));
+    }
+    Ok(next)
 }
 
 #[cfg(test)]
