@@ -199,6 +199,13 @@ pub struct IntegrationConfig {
     pub insecure_skip_verify: bool,
     /// Timeout of one backend call, in seconds.
     pub timeout_seconds: u32,
+    /// Settings of an `awx` integration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awx: Option<crate::settings::AwxSettings>,
+    /// Settings of a `grafana` integration: its panels, each variable's
+    /// `nautobot.integration` resolved to the command it answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grafana: Option<crate::settings::GrafanaSettings>,
 }
 
 impl IntegrationConfig {
@@ -219,6 +226,8 @@ impl IntegrationConfig {
             ca_bundle: None,
             insecure_skip_verify: false,
             timeout_seconds: crate::integration::default_timeout_seconds(),
+            awx: None,
+            grafana: None,
         }
     }
 }

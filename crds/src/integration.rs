@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{ResourceStatus, SecretKeyRef};
+use crate::settings::{AwxSettings, GrafanaSettings};
 
 named_enum! {
     /// The backends the gateway has workers for.
@@ -59,6 +60,9 @@ chatops_resource! {
         validation = Rule::new("!has(self.command) || self.command != 'chatops'").message("the command chatops is built in and cannot be taken by an Integration"),
         validation = Rule::new("self.type in ['aci'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for aci"),
         validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
+        validation = Rule::new("!has(self.awx) || self.type == 'awx'").message("awx settings are only for type awx"),
+        validation = Rule::new("!has(self.grafana) || self.type == 'grafana'").message("grafana settings are only for type grafana"),
+        validation = Rule::new("self.type != 'grafana' || has(self.grafana)").message("grafana.dashboards is required for type grafana: the panels it serves"),
         validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
     )]
     #[serde(rename_all = "camelCase")]
@@ -85,6 +89,12 @@ chatops_resource! {
         #[serde(default = "default_timeout_seconds")]
         #[schemars(range(min = 1, max = 600))]
         pub timeout_seconds: u32,
+        /// Settings of an `awx` Integration.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub awx: Option<AwxSettings>,
+        /// Settings of a `grafana` Integration: the panels it serves.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub grafana: Option<GrafanaSettings>,
     }
 }
 

@@ -24,6 +24,7 @@ pub mod integration;
 pub mod manifests;
 pub mod reference;
 pub mod schema;
+pub mod settings;
 
 pub use access_grant::{AccessGrant, AccessGrantSpec, GrantType};
 pub use account_link::{AccountLink, AccountLinkSpec, AccountLinkStatus, IntegrationToken};

@@ -72,6 +72,8 @@ pub(super) fn compile(
             ca_bundle: keys.remove("ca-bundle"),
             insecure_skip_verify: tls.insecure_skip_verify,
             timeout_seconds: spec.timeout_seconds,
+            awx: spec.awx.clone(),
+            grafana: spec.grafana.clone(),
         };
         out.config.integrations.insert(command.clone(), config);
         let message = format!(
