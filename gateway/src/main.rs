@@ -10,6 +10,7 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chatops_gateway::server::{
+    follow_ups::FollowUpRunner,
     forwarded::TrustedProxies,
     listener,
     slots::{CommandSlots, SlotLimits},
@@ -132,6 +133,11 @@ struct Args {
     /// use, so that `chatops whoami` and `help` answer when integrations are slow.
     #[arg(long, default_value_t = 64)]
     max_concurrent_commands: usize,
+    /// Messages promised for later that may be pending at once (a launched
+    /// AWX job's final status); past that, the user is told at once where
+    /// to follow it instead.
+    #[arg(long, default_value_t = 1000)]
+    max_follow_ups: usize,
     /// Commands one chat user may have running at once (prompt answers
     /// included); beyond that they are told they already have that many running.
     #[arg(long, default_value_t = 4)]
@@ -387,6 +393,7 @@ async fn main() -> anyhow::Result<()> {
         )),
         command_timeout: Duration::from_secs(args.command_timeout_seconds.max(1)),
         tasks: TaskTracker::new(),
+        follow_ups: FollowUpRunner::new(args.max_follow_ups),
         busy_notices: Arc::new(Semaphore::new(MAX_BUSY_NOTICES)),
         slack_events: ReplayGuard::new(args.replay_cache_entries),
         slack_requests: ReplayGuard::new(args.replay_cache_entries),
@@ -435,7 +442,9 @@ async fn main() -> anyhow::Result<()> {
     )
     .await;
 
-    // No new requests now; let the commands in flight answer, for a bounded time.
+    // No new requests now; let the commands in flight answer, for a bounded
+    // time, and the follow-ups say that they stop following.
+    app.follow_ups.stop();
     app.tasks.close();
     let grace = Duration::from_secs(args.shutdown_grace_seconds);
     if tokio::time::timeout(grace, app.tasks.wait()).await.is_err() {

@@ -46,6 +46,21 @@ impl<'a> Call<'a> {
         self.ctx.prompt_form(self.invocation, title, fields)
     }
 
+    /// Promises a message for later in this conversation: `work` waits for
+    /// what it reports (a job's end) and writes it once the command's answer
+    /// is delivered; `if_abandoned` is said instead when the gateway cannot
+    /// keep the promise (too busy, or stopping).
+    pub fn follow_up(
+        &self,
+        work: impl std::future::Future<Output = Option<crate::model::Message>> + Send + 'static,
+        if_abandoned: crate::model::Message,
+    ) {
+        self.ctx.follow_ups.push(super::FollowUp {
+            work: Box::pin(work),
+            if_abandoned,
+        });
+    }
+
     /// The platform's command prefix, for messages that show commands.
     pub fn prefix(&self) -> &'a str {
         self.ctx.prefix()

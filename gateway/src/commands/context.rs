@@ -27,6 +27,8 @@ pub struct RouteContext<'a> {
     pub now: u64,
     /// The platform's continuation key (see [`continuation::derive_key`]).
     pub continuation_key: [u8; 32],
+    /// Where the command registers messages it promises for later.
+    pub follow_ups: &'a super::FollowUps,
 }
 
 impl RouteContext<'_> {

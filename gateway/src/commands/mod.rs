@@ -17,6 +17,7 @@ mod call;
 mod command;
 mod context;
 mod continuation;
+mod follow_up;
 mod help;
 mod identity;
 mod outcome;
@@ -37,6 +38,7 @@ pub use continuation::{
     CANCEL_VALUE, ContinuationError, MAX_CLOCK_SKEW_SECS, MORE_PREFIX, Resumed, continuation_secret,
     derive_key, resume, sign, verify,
 };
+pub use follow_up::{FollowUp, FollowUpWork, FollowUps};
 pub use help::{usage, usage_line};
 pub use identity::{account_link, resolve_identity};
 pub use outcome::Outcome;

@@ -2,6 +2,7 @@
 
 mod admin;
 mod admission;
+pub mod follow_ups;
 pub mod forwarded;
 pub mod listener;
 mod mattermost;
@@ -51,6 +52,9 @@ pub struct App {
     pub command_timeout: Duration,
     /// The background commands, so shutdown can wait for them.
     pub tasks: TaskTracker,
+    /// Messages commands promised for later (a launched job's final
+    /// status), running after their commands answered.
+    pub follow_ups: follow_ups::FollowUpRunner,
     /// "Busy" notices on their way (Teams, Webex: platforms that take the
     /// notice as a message of its own, not in the acknowledgement). Bounded,
     /// so that an overloaded gateway does not spend on telling users it is

@@ -4,12 +4,12 @@
 use std::{sync::Arc, time::Instant};
 
 use super::{
-    App,
+    App, follow_ups,
     slots::{Busy, Kind, SlotGuard, user_key},
 };
 use crate::{
     audit,
-    commands::{BUILTIN_COMMAND, Outcome, RouteContext, Routed, route, route_answer},
+    commands::{BUILTIN_COMMAND, FollowUps, Outcome, RouteContext, Routed, route, route_answer},
     metrics::CommandLabels,
     model::{Invocation, Level, Message, Reply, ReplyContext},
     runtime::Runtime,
@@ -75,7 +75,7 @@ pub fn spawn(
 /// settled first; if the command's own limit refuses it, the user is told
 /// which, and the request is counted under that limit.
 pub async fn run_in_slot(
-    app: &App,
+    app: &Arc<App>,
     runtime: &Runtime,
     name: &str,
     endpoint: &str,
@@ -155,11 +155,12 @@ pub fn slot_kind(runtime: &Runtime, name: &str, step: &Step) -> Kind {
 
 /// Runs one step to the end. Never panics on user input, never returns an error:
 /// whatever happens is told to the user (when possible), logged and counted.
-pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
+pub async fn run(app: &Arc<App>, runtime: &Runtime, name: &str, step: Step) {
     let started = Instant::now();
     let Some(platform) = runtime.platforms.get(name) else {
         return;
     };
+    let follow_ups = FollowUps::default();
     let ctx = RouteContext {
         config: &runtime.config,
         grants: &runtime.grants,
@@ -167,6 +168,7 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
         platform: &platform.settings,
         now: unix_secs(),
         continuation_key: platform.continuation_key,
+        follow_ups: &follow_ups,
     };
     let (origin, answered) = (step.origin().clone(), matches!(step, Step::Answer { .. }));
     let routing = async {
@@ -208,10 +210,15 @@ pub async fn run(app: &App, runtime: &Runtime, name: &str, step: Step) {
             outcome: delivered.to_owned(),
         })
         .inc();
-    if let Err(err) = delivery {
-        tracing::error!(platform = name, error = %err, "could not deliver the answer");
-        if !matches!(routed.outcome, Outcome::Errored(_)) {
-            routed.outcome = Outcome::Errored(format!("answer not delivered: {err}"));
+    match delivery {
+        // What a command promised for later starts once its answer is out;
+        // an answer that did not arrive takes its promises with it.
+        Ok(()) => follow_ups::start(app, name, &routed.invocation.reply, follow_ups.take()),
+        Err(err) => {
+            tracing::error!(platform = name, error = %err, "could not deliver the answer");
+            if !matches!(routed.outcome, Outcome::Errored(_)) {
+                routed.outcome = Outcome::Errored(format!("answer not delivered: {err}"));
+            }
         }
     }
 

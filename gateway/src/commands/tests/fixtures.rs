@@ -11,6 +11,7 @@ use chatops_crds::{GrantType, IntegrationType, PlatformType};
 
 use crate::access::GrantIndex;
 use crate::commands::{
+    FollowUps,
     Call, Command, CommandError, CommandFuture, CommandSpec, Outcome, Registry, RouteContext, Routed,
     SubcommandSpec, derive_key, parse_command_text, route, route_answer,
 };
@@ -71,6 +72,8 @@ pub struct Fixture {
     pub config: GatewayConfig,
     pub grants: GrantIndex,
     pub registry: Registry,
+    /// What the commands run through this fixture promised for later.
+    pub follow_ups: FollowUps,
 }
 
 impl Fixture {
@@ -117,6 +120,7 @@ impl Fixture {
             grants: GrantIndex::new(&grants),
             config,
             registry,
+            follow_ups: FollowUps::default(),
         }
     }
 
@@ -135,6 +139,7 @@ impl Fixture {
             platform: &self.config.platforms[PLATFORM],
             now,
             continuation_key: derive_key("8f742231b10e8888abcd99yyyzzz85a5"),
+            follow_ups: &self.follow_ups,
         }
     }
 

@@ -25,6 +25,7 @@ use crate::workers::toolkit::credentials::{Auth, Credential, Credentials};
 use crate::workers::toolkit::{self, sentences};
 
 pub use client::{AwxClient, ClientSettings};
+pub use commands::follow::Following;
 pub use error::{AwxApi, AwxError};
 pub use session::Session;
 
@@ -38,6 +39,8 @@ pub struct Awx {
     /// The Integration's username and password, for an Integration without
     /// a token: AWX takes either, as a bearer token or HTTP Basic.
     login: Credentials,
+    /// How launched jobs are followed to their end; not at all when `None`.
+    following: Option<commands::follow::Following>,
 }
 
 impl Awx {
@@ -58,7 +61,14 @@ impl Awx {
             // of theirs does not belong in the cluster.
             tokens: Credentials::new(command, Auth::Token, integration, account_links, secrets),
             login: Credentials::new(command, Auth::Password, integration, &[], secrets),
+            following: commands::follow::Following::of(&integration.awx.clone().unwrap_or_default()),
         })
+    }
+
+    /// The same integration, following launched jobs as `following` says.
+    #[must_use]
+    pub fn following(self, following: Option<commands::follow::Following>) -> Self {
+        Awx { following, ..self }
     }
 
     /// Who `call` acts as in AWX: the chat user's own token, else the
@@ -79,7 +89,7 @@ impl Command for Awx {
                 return Ok(sentences::no_credential::<AwxApi>(&call));
             };
             let session = Session::new(&self.client, who, call, &self.web_url);
-            sentences::answer(commands::run(&session).await)
+            sentences::answer(commands::run(&session, self.following.as_ref()).await)
         })
     }
 }

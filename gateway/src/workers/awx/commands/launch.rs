@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::follow::{Following, Launch, follow, render_not_followed};
 use super::survey::{self, Question, Survey};
 use super::templates::JobTemplate;
 use crate::commands::Call;
@@ -38,7 +39,7 @@ pub struct Launched {
 }
 
 /// `run-job-template`.
-pub async fn run_job_template(session: &Session<'_>) -> Result<Reply, AwxError> {
+pub async fn run_job_template(session: &Session<'_>, following: Option<&Following>) -> Result<Reply, AwxError> {
     let Some(name) = session.arg(0) else {
         let (templates, _): (Vec<Value>, _) = session.list("job_templates/", &[]).await?;
         return Ok(session.ask(
@@ -106,11 +107,26 @@ pub async fn run_job_template(session: &Session<'_>) -> Result<Reply, AwxError> 
         .post(&launch_path, &json!({"extra_vars": extra_vars}), "run")
         .await?;
     let link = session.web_link(&format!("#/jobs/playbook/{}/output", launched.job));
+    let followed = following.is_some();
+    if let Some(following) = following {
+        let launch = Launch {
+            client: session.client.clone(),
+            who: session.who.clone(),
+            job: launched.job,
+            template: template.name.clone(),
+            link: link.clone(),
+        };
+        let not_followed = render_not_followed(&launch);
+        session
+            .call
+            .follow_up(follow(launch, following.clone()), not_followed);
+    }
     Ok(render_launched(
         &template.name,
         &session.who.user,
         &launched,
         &link,
+        followed,
     ))
 }
 
@@ -172,13 +188,19 @@ pub fn origin(call: &Call<'_>) -> Map<String, Value> {
     vars
 }
 
-/// The job launched: its id, its state and its link; and which variables
-/// AWX did not pass on (a template that does not prompt for variables).
-pub fn render_launched(template: &str, user: &str, launched: &Launched, link: &str) -> Reply {
+/// The job launched: its id, its state and its link, whether its end will be
+/// posted (`followed`); and which variables AWX did not pass on (a template
+/// that does not prompt for variables).
+pub fn render_launched(template: &str, user: &str, launched: &Launched, link: &str, followed: bool) -> Reply {
     let status = launched.status.as_deref().unwrap_or("pending");
+    let then = if followed {
+        " Its final status will be posted here when it ends."
+    } else {
+        ""
+    };
     let mut blocks = vec![
         Block::Text(format!(
-            "Launched **{template}** as {user}: job **{}** is {status}.",
+            "Launched **{template}** as {user}: job **{}** is {status}.{then}",
             launched.job
         )),
         Block::Text(format!("[Job {} in AWX]({link})", launched.job)),

@@ -3,6 +3,7 @@
 //! functions that turn answers into replies.
 
 mod dashboard;
+pub mod follow;
 mod inventory;
 pub mod jobs;
 mod launch;
@@ -15,15 +16,16 @@ use super::session::Session;
 use crate::model::Reply;
 use crate::workers::toolkit::render::error;
 
-/// Runs the session's sub-command.
-pub async fn run(session: &Session<'_>) -> Result<Reply, AwxError> {
+/// Runs the session's sub-command; jobs it launches are followed as
+/// `following` says (not at all when `None`).
+pub async fn run(session: &Session<'_>, following: Option<&follow::Following>) -> Result<Reply, AwxError> {
     match session.call.invocation.subcommand.as_str() {
         "get-dashboard" => dashboard::get_dashboard(session).await,
         "get-inventory" => inventory::get_inventory(session).await,
         "get-jobs" => jobs::get_jobs(session).await,
         "get-job-templates" => templates::get_job_templates(session).await,
         "get-projects" => projects::get_projects(session).await,
-        "run-job-template" => launch::run_job_template(session).await,
+        "run-job-template" => launch::run_job_template(session, following).await,
         // The router runs only sub-commands of the spec.
         other => Ok(error(format!(
             "`{other}` is not a sub-command of the awx integration."

@@ -55,7 +55,8 @@ async fn a_launch_is_confirmed_then_says_the_job_and_its_link() {
     assert_eq!(
         text(&launched),
         format!(
-            "Launched **Restart Services** as alice: job **{job}** is pending.\n\
+            "Launched **Restart Services** as alice: job **{job}** is pending. \
+             Its final status will be posted here when it ends.\n\
              [Job {job} in AWX]({}/#/jobs/playbook/{job}/output)",
             fake.url()
         )

@@ -6,16 +6,18 @@
 //! `commands/tests`.
 
 mod client;
+mod follow;
 mod launch;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chatops_crds::IntegrationType;
 use chatops_crds::config::{GatewaySecrets, IntegrationConfig, SecretKey};
 use chatops_testkit::fake_awx::{self, FakeAwx};
 
-use super::Awx;
+use super::{Awx, Following};
 use crate::commands::tests::fixtures::{
     ADMIN1, Fixture, TABLE_C, USER, choice_values, message, prompted, text,
 };
@@ -37,6 +39,11 @@ enum Service {
 /// at `endpoint`; alice (admin1) is linked with `alice_token`, and the
 /// Integration acts with `service`.
 fn fixture(endpoint: &str, alice_token: &str, service: Service) -> Fixture {
+    following_as(endpoint, alice_token, service, Some(quickly()))
+}
+
+/// [`fixture`], with launched jobs followed as `following` says.
+fn following_as(endpoint: &str, alice_token: &str, service: Service, following: Option<Following>) -> Fixture {
     let grants: Vec<&str> = TABLE_C
         .iter()
         .copied()
@@ -66,10 +73,22 @@ fn fixture(endpoint: &str, alice_token: &str, service: Service) -> Fixture {
         (key("password"), fake_awx::ADMIN_PASSWORD.to_owned()),
         (alice_key, alice_token.to_owned()),
     ]));
-    let worker = Awx::new("awx", &integration, &fixture.config.account_links, &secrets).unwrap();
+    let worker = Awx::new("awx", &integration, &fixture.config.account_links, &secrets)
+        .unwrap()
+        .following(following);
     fixture.registry.register(Arc::new(worker)).unwrap();
     fixture.config.integrations.insert("awx".to_owned(), integration);
     fixture
+}
+
+/// Jobs followed as the Integration's defaults do, only faster: the fake's
+/// jobs end on their third reading.
+fn quickly() -> Following {
+    Following {
+        first_poll: Duration::from_millis(5),
+        longest_poll: Duration::from_millis(20),
+        for_at_most: Duration::from_secs(20),
+    }
 }
 
 /// A fake AWX, alice linked as its limited user, the Integration with the admin's login.

@@ -82,6 +82,7 @@ fn a_launched_job_says_its_id_its_link_and_what_awx_ignored() {
         "alice",
         &launched,
         "https://awx/#/jobs/playbook/42/output",
+        false,
     );
     assert_eq!(message(&reply).title.as_deref(), Some("Job 42 launched"));
     assert_eq!(
@@ -91,5 +92,15 @@ fn a_launched_job_says_its_id_its_link_and_what_awx_ignored() {
             "[Job 42 in AWX](https://awx/#/jobs/playbook/42/output)",
             "AWX did not pass on chatops_platform, chatops_user (the template does not prompt for variables on launch).",
         ]
+    );
+}
+
+#[test]
+fn a_followed_job_says_its_end_will_be_posted() {
+    let launched: Launched = read(json!({"job": 7, "status": "pending", "ignored_fields": {}}));
+    let reply = render_launched("Backup", "alice", &launched, "https://awx/#/jobs/playbook/7/output", true);
+    assert_eq!(
+        texts(&reply)[0],
+        "Launched **Backup** as alice: job **7** is pending. Its final status will be posted here when it ends."
     );
 }

@@ -4,6 +4,7 @@
 //! use. The worker behind the router, against the fake AWX, is tested in
 //! `awx/tests`.
 
+mod follow;
 mod launch;
 mod lists;
 
