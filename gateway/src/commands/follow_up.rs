@@ -58,6 +58,8 @@ impl FollowUps {
 
 impl std::fmt::Debug for FollowUps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FollowUps").field("registered", &self.len()).finish()
+        f.debug_struct("FollowUps")
+            .field("registered", &self.len())
+            .finish()
     }
 }

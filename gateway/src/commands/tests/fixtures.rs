@@ -11,9 +11,8 @@ use chatops_crds::{GrantType, IntegrationType, PlatformType};
 
 use crate::access::GrantIndex;
 use crate::commands::{
-    FollowUps,
-    Call, Command, CommandError, CommandFuture, CommandSpec, Outcome, Registry, RouteContext, Routed,
-    SubcommandSpec, derive_key, parse_command_text, route, route_answer,
+    Call, Command, CommandError, CommandFuture, CommandSpec, FollowUps, Outcome, Registry, RouteContext,
+    Routed, SubcommandSpec, derive_key, parse_command_text, route, route_answer,
 };
 use crate::model::{Block, Choice, Invocation, Level, Message, Prompt, Reply, ReplyContext};
 

@@ -39,7 +39,10 @@ pub struct Launched {
 }
 
 /// `run-job-template`.
-pub async fn run_job_template(session: &Session<'_>, following: Option<&Following>) -> Result<Reply, AwxError> {
+pub async fn run_job_template(
+    session: &Session<'_>,
+    following: Option<&Following>,
+) -> Result<Reply, AwxError> {
     let Some(name) = session.arg(0) else {
         let (templates, _): (Vec<Value>, _) = session.list("job_templates/", &[]).await?;
         return Ok(session.ask(

@@ -62,14 +62,22 @@ async fn a_successful_job_is_told_when_it_ends_with_its_link() {
     let message = ended(follow_up).await;
 
     assert_eq!(message.level, Level::Info);
-    assert_eq!(message.title.as_deref(), Some(format!("Job {job} successful").as_str()));
+    assert_eq!(
+        message.title.as_deref(),
+        Some(format!("Job {job} successful").as_str())
+    );
     let text = said(&message);
     assert!(
-        text.starts_with(&format!("Job **{job}** (**Restart Services**) ended **successful** after ")),
+        text.starts_with(&format!(
+            "Job **{job}** (**Restart Services**) ended **successful** after "
+        )),
         "{text}"
     );
     assert!(
-        text.ends_with(&format!("[Job {job} in AWX]({}/#/jobs/playbook/{job}/output)", fake.url())),
+        text.ends_with(&format!(
+            "[Job {job} in AWX]({}/#/jobs/playbook/{job}/output)",
+            fake.url()
+        )),
         "{text}"
     );
     assert_eq!(fake.jobs().last().unwrap()["status"], "successful");
@@ -91,7 +99,10 @@ async fn a_failed_job_is_told_as_an_error_read_as_the_launcher() {
 
     assert_eq!(message.level, Level::Error);
     assert!(
-        said(&message).starts_with(&format!("Job **{job}** (**{}**) ended **failed**", fake_awx::FAILING_TEMPLATE)),
+        said(&message).starts_with(&format!(
+            "Job **{job}** (**{}**) ended **failed**",
+            fake_awx::FAILING_TEMPLATE
+        )),
         "{}",
         said(&message)
     );
@@ -101,7 +112,9 @@ async fn a_failed_job_is_told_as_an_error_read_as_the_launcher() {
         .rfind(|r| r.path == format!("/api/v2/jobs/{job}/"))
         .unwrap();
     assert!(
-        read.header("authorization").unwrap_or_default().starts_with("Basic "),
+        read.header("authorization")
+            .unwrap_or_default()
+            .starts_with("Basic "),
         "the job is read as whoever launched it (here the Integration's login)"
     );
 }
@@ -131,12 +144,19 @@ async fn awx_down_for_a_moment_does_not_end_the_following() {
 
     let follow_up = launch(&fixture, ADMIN1, "Restart Services").await;
     for _ in 0..2 {
-        fake.script(Scripted::new(StatusCode::SERVICE_UNAVAILABLE, "upstream connect error"));
+        fake.script(Scripted::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "upstream connect error",
+        ));
     }
     let message = ended(follow_up).await;
 
     assert_eq!(message.level, Level::Info, "{}", said(&message));
-    assert!(said(&message).contains("ended **successful**"), "{}", said(&message));
+    assert!(
+        said(&message).contains("ended **successful**"),
+        "{}",
+        said(&message)
+    );
 }
 
 #[tokio::test]
@@ -177,7 +197,9 @@ async fn what_is_said_when_the_gateway_cannot_follow_names_the_job_and_its_link(
     let abandoned = follow_up.if_abandoned;
     assert_eq!(abandoned.level, Level::Warning);
     assert!(
-        said(&abandoned).contains(&format!("Job **{job}** (**Restart Services**) is no longer followed here")),
+        said(&abandoned).contains(&format!(
+            "Job **{job}** (**Restart Services**) is no longer followed here"
+        )),
         "{}",
         said(&abandoned)
     );

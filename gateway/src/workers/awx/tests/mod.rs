@@ -43,7 +43,12 @@ fn fixture(endpoint: &str, alice_token: &str, service: Service) -> Fixture {
 }
 
 /// [`fixture`], with launched jobs followed as `following` says.
-fn following_as(endpoint: &str, alice_token: &str, service: Service, following: Option<Following>) -> Fixture {
+fn following_as(
+    endpoint: &str,
+    alice_token: &str,
+    service: Service,
+    following: Option<Following>,
+) -> Fixture {
     let grants: Vec<&str> = TABLE_C
         .iter()
         .copied()

@@ -88,7 +88,11 @@ fn a_successful_job_is_plain_and_a_canceled_one_a_warning() {
     let canceled: JobState = read(json!({"status": "canceled", "elapsed": 3.2}));
 
     assert_eq!(render_ended(&launch(), &ok).level, Level::Info);
-    assert_eq!(texts(&render_ended(&launch(), &ok)).len(), 2, "no empty explanation");
+    assert_eq!(
+        texts(&render_ended(&launch(), &ok)).len(),
+        2,
+        "no empty explanation"
+    );
     assert_eq!(render_ended(&launch(), &canceled).level, Level::Warning);
 }
 

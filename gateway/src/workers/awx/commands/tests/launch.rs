@@ -98,7 +98,13 @@ fn a_launched_job_says_its_id_its_link_and_what_awx_ignored() {
 #[test]
 fn a_followed_job_says_its_end_will_be_posted() {
     let launched: Launched = read(json!({"job": 7, "status": "pending", "ignored_fields": {}}));
-    let reply = render_launched("Backup", "alice", &launched, "https://awx/#/jobs/playbook/7/output", true);
+    let reply = render_launched(
+        "Backup",
+        "alice",
+        &launched,
+        "https://awx/#/jobs/playbook/7/output",
+        true,
+    );
     assert_eq!(
         texts(&reply)[0],
         "Launched **Backup** as alice: job **7** is pending. Its final status will be posted here when it ends."

@@ -1,0 +1,166 @@
+//! A job launched from chat is followed to its end by the real gateway
+//! binary, and its final status posted in the conversation that launched
+//! it; past `--max-follow-ups`, or when the gateway stops first, the
+//! conversation is told the job is no longer followed, with its link.
+
+use std::time::Duration;
+
+use chatops_testkit::fake_awx::{self, FakeAwx};
+use chatops_tests::{
+    copy_quickstart,
+    fake_slack::{FakeSlack, Scripted},
+    gateway_process::Gateway,
+    quickstart::{ALICE, CHANNEL, WORKSPACE},
+};
+use reqwest::StatusCode;
+
+/// The quickstart plus an `awx` Integration at `awx` acting with the
+/// admin's token, and a grant of every awx sub-command to alice.
+fn with_awx(awx: &FakeAwx) -> tempfile::TempDir {
+    let dir = copy_quickstart();
+    let manifests = format!(
+        "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {{name: awx, namespace: chatops}}\n\
+         spec:\n  type: awx\n  endpoint: {url}\n  credentials: {{tokenRef: {{name: awx, key: token}}}}\n---\n\
+         apiVersion: v1\nkind: Secret\nmetadata: {{name: awx, namespace: chatops}}\n\
+         stringData: {{token: {token}}}\n---\n\
+         apiVersion: chatops.dev/v1alpha1\nkind: AccessGrant\nmetadata: {{name: awx-for-alice, namespace: chatops}}\n\
+         spec: {{command: awx, subcommand: '*', grantType: user, name: alice, value: {ALICE}}}\n",
+        url = awx.url(),
+        token = fake_awx::ADMIN_TOKEN,
+    );
+    std::fs::write(dir.path().join("awx.yaml"), manifests).unwrap();
+    dir
+}
+
+/// The bodies posted to the response URL `id` once there are `count`.
+async fn posted(slack: &FakeSlack, id: &str, count: usize) -> Vec<String> {
+    let path = format!("/response/{id}");
+    let all = slack
+        .wait_for_all(
+            Duration::from_secs(30),
+            count,
+            "the posts to the response URL",
+            |r| r.path == path,
+        )
+        .await;
+    all.iter().map(|r| r.text()).collect()
+}
+
+/// alice launches "Restart Services", confirmed, answered on the response URL `id`.
+async fn launch(gateway: &Gateway, slack: &FakeSlack, id: &str) -> String {
+    let url = gateway.url("/hooks/slack/commands");
+    let ack = slack
+        .slash(
+            &url,
+            WORKSPACE,
+            ALICE,
+            "/awx",
+            r#"run-job-template "Restart Services" yes"#,
+            id,
+        )
+        .await;
+    assert_eq!(ack.status(), 200);
+    posted(slack, id, 1).await.remove(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_end_of_a_launched_job_is_posted_where_it_was_launched() {
+    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
+    let dir = with_awx(&awx);
+    let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
+
+    let answer = launch(&gateway, &slack, "launch").await;
+    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    assert!(answer.contains(&format!("job *{job}* is pending")), "{answer}");
+    assert!(
+        answer.contains("Its final status will be posted here when it ends."),
+        "{answer}"
+    );
+
+    let bodies = posted(&slack, "launch", 2).await;
+    let end = &bodies[1];
+    assert!(
+        end.contains(&format!(
+            "Job *{job}* (*Restart Services*) ended *successful* after"
+        )),
+        "{end}"
+    );
+    assert!(end.contains(&format!("/#/jobs/playbook/{job}/output")), "{end}");
+    assert_eq!(awx.jobs().last().unwrap()["status"], "successful");
+    assert!(!gateway.logs().contains(fake_awx::ADMIN_TOKEN));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_follow_up_limit_the_conversation_is_told_at_once() {
+    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
+    let dir = with_awx(&awx);
+    let gateway = Gateway::start(dir.path(), &slack.api_url(), &["--max-follow-ups", "0"]).await;
+
+    launch(&gateway, &slack, "launch").await;
+    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+
+    let bodies = posted(&slack, "launch", 2).await;
+    assert!(
+        bodies[1].contains(&format!(
+            "Job *{job}* (*Restart Services*) is no longer followed here"
+        )),
+        "{}",
+        bodies[1]
+    );
+    let reads = awx
+        .requests()
+        .iter()
+        .filter(|r| r.path == format!("/api/v2/jobs/{job}/"))
+        .count();
+    assert_eq!(reads, 0, "the job is not read at all");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_stopping_says_which_jobs_it_no_longer_follows() {
+    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
+    let dir = with_awx(&awx);
+    let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
+
+    launch(&gateway, &slack, "launch").await;
+    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    // The fake's job ends on its third reading, seconds from now: the
+    // gateway stops first.
+    let stopped = tokio::task::spawn_blocking(move || gateway.terminate())
+        .await
+        .unwrap();
+
+    assert!(stopped, "the gateway exits cleanly");
+    let bodies = posted(&slack, "launch", 2).await;
+    assert!(
+        bodies[1].contains(&format!(
+            "Job *{job}* (*Restart Services*) is no longer followed here"
+        )),
+        "{}",
+        bodies[1]
+    );
+    assert_ne!(awx.jobs().last().unwrap()["status"], "successful");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn once_the_response_url_has_expired_the_end_is_posted_in_the_channel() {
+    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
+    let dir = with_awx(&awx);
+    let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
+
+    launch(&gateway, &slack, "launch").await;
+    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    // What Slack answers on a response URL past its 30 minutes.
+    slack.script(Scripted::new(StatusCode::NOT_FOUND, "expired_url"));
+
+    let posted = slack
+        .wait_for(Duration::from_secs(30), |r| r.path == "/api/chat.postMessage")
+        .await
+        .expect("the end is posted with the Web API");
+    let body = posted.json();
+    assert_eq!(body["channel"], CHANNEL, "{body}");
+    let text = body.to_string();
+    assert!(
+        text.contains(&format!("Job *{job}* (*Restart Services*) ended *successful*")),
+        "{text}"
+    );
+}
