@@ -378,3 +378,61 @@ async fn an_answer_awx_never_gives_fails_the_command() {
         "{said}"
     );
 }
+
+#[tokio::test]
+async fn two_awx_integrations_answer_each_from_its_own_awx_with_its_own_tokens() {
+    let (prod, lab) = (FakeAwx::start().await, FakeAwx::start().await);
+    // alice's link has the limited token for `awx` and the admin's for `awx_lab`.
+    let mut fixture = fixture(&prod.url(), fake_awx::LIMITED_TOKEN, Service::Token);
+    let lab_key = SecretKey("accountlink.default.alice.awx_lab".to_owned());
+    fixture.config.account_links[0]
+        .tokens
+        .insert("awx_lab".to_owned(), lab_key.clone());
+    let lab_integration = IntegrationConfig {
+        timeout_seconds: 2,
+        ..IntegrationConfig::new("default/awx-lab", IntegrationType::Awx, lab.url())
+    };
+    let secrets = GatewaySecrets(BTreeMap::from([(lab_key, fake_awx::ADMIN_TOKEN.to_owned())]));
+    let worker = Awx::new(
+        "awx_lab",
+        &lab_integration,
+        &fixture.config.account_links,
+        &secrets,
+    )
+    .unwrap();
+    fixture.registry.register(Arc::new(worker)).unwrap();
+    fixture
+        .config
+        .integrations
+        .insert("awx_lab".to_owned(), lab_integration);
+    let mut grants = fixture.config.grants.clone();
+    for grant in grants.iter_mut().filter(|g| g.command == "awx") {
+        grant.command = "awx_lab".to_owned();
+    }
+    fixture.config.grants.extend(grants);
+    fixture.grants = crate::access::GrantIndex::new(&fixture.config.grants);
+
+    let in_prod = fixture.typed(ADMIN1, "awx get-inventory").await;
+    let in_lab = fixture.typed(ADMIN1, "awx_lab get-inventory").await;
+
+    assert_eq!(
+        choice_values(prompted(&in_prod)),
+        ["Production", "Staging"],
+        "alice's own limited token in the first"
+    );
+    assert_eq!(
+        choice_values(prompted(&in_lab)),
+        ["Lab", "Production", "Staging"],
+        "the admin's token in the second"
+    );
+    assert!(
+        lab.requests()
+            .iter()
+            .all(|r| r.header("authorization") == Some(format!("Bearer {}", fake_awx::ADMIN_TOKEN).as_str()))
+    );
+    assert!(
+        prod.requests().iter().all(
+            |r| r.header("authorization") == Some(format!("Bearer {}", fake_awx::LIMITED_TOKEN).as_str())
+        )
+    );
+}
