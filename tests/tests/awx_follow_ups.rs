@@ -46,31 +46,54 @@ async fn posted(slack: &FakeSlack, id: &str, count: usize) -> Vec<String> {
     all.iter().map(|r| r.text()).collect()
 }
 
-/// alice launches "Restart Services", confirmed, answered on the response URL `id`.
-async fn launch(gateway: &Gateway, slack: &FakeSlack, id: &str) -> String {
+/// A gateway started with `extra` on the quickstart plus a fake AWX, in
+/// which alice has launched "Restart Services" (typed `yes`), answered on the
+/// response URL `launch`.
+struct Launched {
+    awx: FakeAwx,
+    slack: FakeSlack,
+    gateway: Gateway,
+    /// The launch's answer.
+    answer: String,
+    /// The job's id.
+    job: u64,
+}
+
+async fn launched(extra: &[&str]) -> Launched {
+    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
+    let dir = with_awx(&awx);
+    let gateway = Gateway::start(dir.path(), &slack.api_url(), extra).await;
     let url = gateway.url("/hooks/slack/commands");
-    let ack = slack
-        .slash(
-            &url,
-            WORKSPACE,
-            ALICE,
-            "/awx",
-            r#"run-job-template "Restart Services" yes"#,
-            id,
-        )
-        .await;
+    let text = r#"run-job-template "Restart Services" yes"#;
+    let ack = slack.slash(&url, WORKSPACE, ALICE, "/awx", text, "launch").await;
     assert_eq!(ack.status(), 200);
-    posted(slack, id, 1).await.remove(0)
+    let answer = posted(&slack, "launch", 1).await.remove(0);
+    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    Launched {
+        awx,
+        slack,
+        gateway,
+        answer,
+        job,
+    }
+}
+
+/// The second post on the response URL says job `job` is no longer followed.
+async fn assert_not_followed(slack: &FakeSlack, job: u64) {
+    let bodies = posted(slack, "launch", 2).await;
+    let said = format!("Job *{job}* (*Restart Services*) is no longer followed here");
+    assert!(bodies[1].contains(&said), "{}", bodies[1]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_end_of_a_launched_job_is_posted_where_it_was_launched() {
-    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
-    let dir = with_awx(&awx);
-    let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
-
-    let answer = launch(&gateway, &slack, "launch").await;
-    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    let Launched {
+        awx,
+        slack,
+        gateway,
+        answer,
+        job,
+    } = launched(&[]).await;
     assert!(answer.contains(&format!("job *{job}* is pending")), "{answer}");
     assert!(
         answer.contains("Its final status will be posted here when it ends."),
@@ -92,21 +115,10 @@ async fn the_end_of_a_launched_job_is_posted_where_it_was_launched() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_follow_up_limit_the_conversation_is_told_at_once() {
-    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
-    let dir = with_awx(&awx);
-    let gateway = Gateway::start(dir.path(), &slack.api_url(), &["--max-follow-ups", "0"]).await;
+    let launch = launched(&["--max-follow-ups", "0"]).await;
+    let (awx, slack, job) = (&launch.awx, &launch.slack, launch.job);
 
-    launch(&gateway, &slack, "launch").await;
-    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
-
-    let bodies = posted(&slack, "launch", 2).await;
-    assert!(
-        bodies[1].contains(&format!(
-            "Job *{job}* (*Restart Services*) is no longer followed here"
-        )),
-        "{}",
-        bodies[1]
-    );
+    assert_not_followed(slack, job).await;
     let reads = awx
         .requests()
         .iter()
@@ -117,12 +129,13 @@ async fn past_the_follow_up_limit_the_conversation_is_told_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gateway_stopping_says_which_jobs_it_no_longer_follows() {
-    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
-    let dir = with_awx(&awx);
-    let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
-
-    launch(&gateway, &slack, "launch").await;
-    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    let Launched {
+        awx,
+        slack,
+        gateway,
+        job,
+        ..
+    } = launched(&[]).await;
     // The fake's job ends on its third reading, seconds from now: the
     // gateway stops first.
     let stopped = tokio::task::spawn_blocking(move || gateway.terminate())
@@ -130,25 +143,15 @@ async fn a_gateway_stopping_says_which_jobs_it_no_longer_follows() {
         .unwrap();
 
     assert!(stopped, "the gateway exits cleanly");
-    let bodies = posted(&slack, "launch", 2).await;
-    assert!(
-        bodies[1].contains(&format!(
-            "Job *{job}* (*Restart Services*) is no longer followed here"
-        )),
-        "{}",
-        bodies[1]
-    );
+    assert_not_followed(&slack, job).await;
     assert_ne!(awx.jobs().last().unwrap()["status"], "successful");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn once_the_response_url_has_expired_the_end_is_posted_in_the_channel() {
-    let (awx, slack) = (FakeAwx::start().await, FakeSlack::start().await);
-    let dir = with_awx(&awx);
-    let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
-
-    launch(&gateway, &slack, "launch").await;
-    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    // Every field is kept: the gateway and the fakes live until the end.
+    let launch = launched(&[]).await;
+    let (slack, job) = (&launch.slack, launch.job);
     // What Slack answers on a response URL past its 30 minutes.
     slack.script(Scripted::new(StatusCode::NOT_FOUND, "expired_url"));
 

@@ -199,6 +199,18 @@ pub fn message(routed: &Routed) -> &Message {
     }
 }
 
+/// The text blocks of a message, in order.
+pub fn text_blocks(message: &Message) -> Vec<&str> {
+    message
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Text(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// All the text of a message's text and code blocks and table cells, joined by newlines.
 pub fn text(routed: &Routed) -> String {
     let mut out = Vec::new();

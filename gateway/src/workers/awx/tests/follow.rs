@@ -10,9 +10,9 @@ use chatops_testkit::fake_awx::{self, FakeAwx};
 use reqwest::StatusCode;
 
 use super::{Service, awx, following_as};
-use crate::commands::tests::fixtures::{ADMIN1, Fixture, USER, text};
+use crate::commands::tests::fixtures::{ADMIN1, Fixture, USER, text, text_blocks};
 use crate::commands::{FollowUp, Outcome};
-use crate::model::{Block, Level, Message};
+use crate::model::{Level, Message};
 use crate::workers::awx::Following;
 
 /// Launches `template` (confirmed by `yes`) as `who`, and returns the one
@@ -34,15 +34,7 @@ async fn launch(fixture: &Fixture, who: &str, template: &str) -> FollowUp {
 
 /// The message's text blocks, one per line.
 fn said(message: &Message) -> String {
-    message
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Text(text) => Some(text.as_str()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    text_blocks(message).join("\n")
 }
 
 /// Waits for the follow-up's message, for at most a generous minute.

@@ -6,7 +6,7 @@ use chatops_crds::settings::AwxSettings;
 use serde_json::json;
 
 use super::read;
-use crate::model::{Block, Level, Message};
+use crate::model::{Level, Message};
 use crate::workers::awx::commands::follow::{
     Following, JobState, Launch, duration, render_ended, render_still_running,
 };
@@ -34,14 +34,7 @@ fn launch() -> Launch {
 }
 
 fn texts(message: &Message) -> Vec<&str> {
-    message
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Text(text) => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
+    crate::commands::tests::fixtures::text_blocks(message)
 }
 
 #[test]

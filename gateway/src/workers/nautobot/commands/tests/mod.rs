@@ -123,14 +123,7 @@ fn table(reply: &Reply) -> &Table {
 
 /// The text blocks of a reply, in order.
 fn texts(reply: &Reply) -> Vec<&str> {
-    message(reply)
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Text(text) => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
+    crate::commands::tests::fixtures::text_blocks(message(reply))
 }
 
 /// The one code block of a reply.
