@@ -18,6 +18,12 @@ use reqwest::StatusCode;
 /// admin's token, and a grant of every awx sub-command to alice.
 fn with_awx(awx: &FakeAwx) -> tempfile::TempDir {
     let dir = copy_quickstart();
+    write_awx(dir.path(), awx);
+    dir
+}
+
+/// Writes [`with_awx`]'s manifests into `dir`.
+fn write_awx(dir: &std::path::Path, awx: &FakeAwx) {
     let manifests = format!(
         "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {{name: awx, namespace: chatops}}\n\
          spec:\n  type: awx\n  endpoint: {url}\n  credentials: {{tokenRef: {{name: awx, key: token}}}}\n---\n\
@@ -28,8 +34,7 @@ fn with_awx(awx: &FakeAwx) -> tempfile::TempDir {
         url = awx.url(),
         token = fake_awx::ADMIN_TOKEN,
     );
-    std::fs::write(dir.path().join("awx.yaml"), manifests).unwrap();
-    dir
+    std::fs::write(dir.join("awx.yaml"), manifests).unwrap();
 }
 
 /// The bodies posted to the response URL `id` once there are `count`.
@@ -165,5 +170,56 @@ async fn once_the_response_url_has_expired_the_end_is_posted_in_the_channel() {
     assert!(
         text.contains(&format!("Job *{job}* (*Restart Services*) ended *successful*")),
         "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_webex_the_end_is_a_message_of_its_own_in_the_space() {
+    use chatops_tests::{fake_webex::FakeWebex, platforms::webex};
+    let (awx, fake) = (FakeAwx::start().await, FakeWebex::start().await);
+    let dir = webex::manifests("");
+    write_awx(dir.path(), &awx);
+    let grant = "apiVersion: chatops.dev/v1alpha1\nkind: AccessGrant\nmetadata: {name: awx-on-webex, namespace: chatops}\n\
+                 spec: {command: awx, subcommand: '*', grantType: user, name: alice-webex, value: '*'}\n";
+    std::fs::write(dir.path().join("awx-webex.yaml"), grant).unwrap();
+    let api = fake.url();
+    let gateway = Gateway::start(
+        dir.path(),
+        &format!("http://{}/slack", fake.addr),
+        &["--webex-api-url", api.as_str()],
+    )
+    .await;
+
+    fake.add_message(serde_json::json!({
+        "id": "msg-launch", "roomId": webex::ROOM, "roomType": "direct",
+        "text": r#"awx run-job-template "Restart Services" yes"#,
+        "personId": webex::ALICE, "personEmail": "alice@example.com", "created": "2026-01-01T00:00:00.000Z"
+    }));
+    let event = webex::message_event(
+        "msg-launch",
+        webex::ORG,
+        webex::ALICE,
+        "direct",
+        &webex::created(0),
+    );
+    assert_eq!(webex::deliver(&gateway, &event).await.status(), 200);
+
+    let messages = fake
+        .wait_for_all(Duration::from_secs(30), 2, "the answer and the job's end", |r| {
+            r.method == "POST" && r.path == "/v1/messages"
+        })
+        .await;
+    let job = awx.jobs().last().unwrap()["id"].as_u64().unwrap();
+    let (answer, end) = (messages[0].json(), messages[1].json());
+    assert_eq!(end["roomId"], webex::ROOM, "{end}");
+    assert!(
+        answer.to_string().contains(&format!("job **{job}** is pending")),
+        "{answer}"
+    );
+    assert!(
+        end.to_string().contains(&format!(
+            "Job **{job}** (**Restart Services**) ended **successful**"
+        )),
+        "{end}"
     );
 }
