@@ -395,7 +395,8 @@ fn every_token_type_needs_a_token() {
         object["spec"]["type"] = json!(integration_type);
         object["spec"]["credentials"] = json!({});
         if integration_type == "grafana" {
-            object["spec"]["grafana"] = grafana_with_variable(json!({"name": "device"}))["spec"]["grafana"].take();
+            object["spec"]["grafana"] =
+                grafana_with_variable(json!({"name": "device"}))["spec"]["grafana"].take();
         }
         assert_eq!(
             violations(&object),
@@ -437,12 +438,18 @@ fn grafana_variable_rules_hold_when_the_optional_fields_are_absent_or_empty() {
     }
     let at = "spec.grafana.dashboards[0].panels[0].variables[0]";
     for (refused, message) in [
-        (json!({"name": "env", "ask": false}), "a variable that is not asked needs a default"),
+        (
+            json!({"name": "env", "ask": false}),
+            "a variable that is not asked needs a default",
+        ),
         (
             json!({"name": "env", "ask": false, "choices": ["prod"]}),
             "a variable that is not asked needs a default",
         ),
-        (json!({"name": "afi", "default": "ipv5", "choices": ["ipv4"]}), "default must be one of choices"),
+        (
+            json!({"name": "afi", "default": "ipv5", "choices": ["ipv4"]}),
+            "default must be one of choices",
+        ),
         (
             json!({"name": "device", "choices": ["a"], "nautobot": {"integration": "nautobot", "objects": "devices"}}),
             "choices and nautobot exclude each other",
