@@ -19,6 +19,7 @@ pub mod debounce;
 pub mod events;
 #[cfg(test)]
 pub mod fixtures;
+pub mod grafana_panels;
 pub mod leader;
 pub mod lookup;
 pub mod metrics;

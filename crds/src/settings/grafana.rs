@@ -42,6 +42,8 @@ named_enum! {
     fn as_str;
 }
 
+// Written out: `named_enum!` takes no `#[default]` on a variant.
+#[allow(clippy::derivable_impls)]
 impl Default for GrafanaTheme {
     fn default() -> Self {
         GrafanaTheme::Dark
