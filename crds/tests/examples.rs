@@ -22,7 +22,9 @@ fn quickstart_with_integrations() -> Compiled {
     assert_eq!(files.len(), 2, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        loaded.add_yaml(&path.display().to_string(), &text, "default").unwrap();
+        loaded
+            .add_yaml(&path.display().to_string(), &text, "default")
+            .unwrap();
     }
     assert!(loaded.ignored.is_empty(), "{:?}", loaded.ignored);
     assert!(loaded.rejected.is_empty(), "{:#?}", loaded.rejected);
@@ -49,14 +51,20 @@ fn the_grafana_example_takes_device_choices_from_the_quickstarts_nautobot() {
     let device = &settings.dashboards[0].panels[0].variables[0];
     let choices = device.nautobot.as_ref().expect("Nautobot choices");
     assert_eq!(choices.integration, "nautobot", "the command of chatops/nautobot");
-    assert_eq!(integration(&compiled, &choices.integration).source, "chatops/nautobot");
+    assert_eq!(
+        integration(&compiled, &choices.integration).source,
+        "chatops/nautobot"
+    );
     assert!(grafana.token.is_some());
 }
 
 #[test]
 fn the_awx_example_follows_jobs_and_links_a_user_token() {
     let compiled = quickstart_with_integrations();
-    let awx = integration(&compiled, "awx").awx.as_ref().expect("spec.awx is carried");
+    let awx = integration(&compiled, "awx")
+        .awx
+        .as_ref()
+        .expect("spec.awx is carried");
     assert!(awx.follow_jobs);
     assert_eq!(awx.follow_minutes, 120);
     let bob = compiled

@@ -5,6 +5,7 @@
 
 use std::process::Output;
 
+use axum::http::StatusCode;
 use chatops_crds::{
     Integration,
     schema::validate_object,
@@ -16,8 +17,8 @@ use chatops_operator::grafana_panels::{
 };
 use chatops_outbound::Secret;
 use chatops_testkit::fake_grafana::{
-    ADMIN_TOKEN, BGP_SESSIONS_UID, FIREWALL_DROPS_UID, FakeGrafana, INTERFACE_TRAFFIC_UID, VIEWER_TOKEN,
-    params,
+    ADMIN_TOKEN, BGP_SESSIONS_UID, FIREWALL_DROPS_UID, FakeGrafana, INTERFACE_TRAFFIC_UID, Scripted,
+    VIEWER_TOKEN, params,
 };
 
 fn source(fake: &FakeGrafana, token: &str) -> Source {
@@ -151,6 +152,24 @@ async fn the_yaml_round_trips_and_passes_the_crd() {
     for text in [&yaml, &manifest] {
         assert!(!text.contains(ADMIN_TOKEN) && !text.contains("glsa_"), "{text}");
     }
+}
+
+#[tokio::test]
+async fn the_organization_is_the_tokens_own_unless_given() {
+    let fake = FakeGrafana::start().await;
+    // A service account of the fourth organization: its /api/org says so.
+    fake.script(Scripted::new(
+        StatusCode::OK,
+        r#"{"id": 4, "name": "Network team", "address": {}}"#,
+    ));
+    let declaration = declared(&source(&fake, ADMIN_TOKEN)).await;
+    assert_eq!(declaration.settings.org_id, 4);
+    assert_eq!(fake.requests()[0].path, "/api/org");
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.header("x-grafana-org-id").is_none())
+    );
 }
 
 #[tokio::test]

@@ -127,6 +127,21 @@ impl Grafana {
         Ok(hits)
     }
 
+    /// The id of the organization the token reads (`/api/org`): a service
+    /// account belongs to one, which need not be the first.
+    pub async fn org_id(&self) -> Result<u32, GrafanaPanelsError> {
+        let answer = self
+            .get(self.url(&["api", "org"]), "the current organization")
+            .await?;
+        answer["id"]
+            .as_u64()
+            .and_then(|id| u32::try_from(id).ok())
+            .filter(|id| *id > 0)
+            .ok_or_else(|| {
+                GrafanaPanelsError::Malformed("the current organization".to_owned(), "no id".to_owned())
+            })
+    }
+
     /// The dashboard `uid`: its model (`dashboard`) and `meta`.
     pub async fn dashboard(&self, uid: &str) -> Result<Value, GrafanaPanelsError> {
         let url = self.url(&["api", "dashboards", "uid", uid]);

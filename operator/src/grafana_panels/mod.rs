@@ -31,7 +31,8 @@ pub struct Source {
     pub url: String,
     /// A service account token that reads the dashboards.
     pub token: Secret,
-    /// The organization (`X-Grafana-Org-Id`); the token's own when `None`.
+    /// The organization (`X-Grafana-Org-Id`); when `None`, the token's own,
+    /// as `/api/org` says.
     pub org_id: Option<u32>,
     /// These dashboards, by UID, in this order; every dashboard the token
     /// may read when empty.
@@ -71,6 +72,10 @@ pub fn token(file: Option<&Path>, env: Option<String>) -> Result<Secret, Grafana
 /// Reads the dashboards of `source` and declares their panels.
 pub async fn declare(source: &Source) -> Result<Declaration, GrafanaPanelsError> {
     let grafana = api::Grafana::new(&source.url, source.token.clone(), source.org_id)?;
+    let org_id = match source.org_id {
+        Some(id) => id,
+        None => grafana.org_id().await?,
+    };
     let uids: Vec<String> = if source.dashboards.is_empty() {
         let hits = grafana.search(&source.folders, source.page_size.max(1)).await?;
         hits.into_iter().map(|hit| hit.uid).collect()
@@ -114,7 +119,7 @@ pub async fn declare(source: &Source) -> Result<Declaration, GrafanaPanelsError>
     }
     Ok(Declaration {
         settings: GrafanaSettings {
-            org_id: source.org_id.unwrap_or(1),
+            org_id,
             defaults: RenderDefaults::default(),
             dashboards,
         },
