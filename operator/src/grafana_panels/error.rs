@@ -49,8 +49,8 @@ pub enum GrafanaPanelsError {
     /// Nothing to declare.
     #[error("no dashboard with panels to declare{0}")]
     Nothing(&'static str),
-    /// The output would not apply: a bug in the declaration, never expected.
-    #[error("the declaration does not pass the Integration's schema: {0}")]
+    /// The output would not apply (a name or endpoint the CRD refuses).
+    #[error("the output would not pass the Integration CRD: {0}")]
     Schema(String),
     /// The output could not be written as YAML.
     #[error("cannot write the declaration as YAML: {0}")]
