@@ -179,3 +179,28 @@ fn titles_are_cut_at_a_character_boundary() {
     assert_eq!(cut("ééé", 3), "é");
     assert_eq!(cut("abc", 10), "abc");
 }
+
+#[test]
+fn panels_and_variables_beyond_the_schemas_bounds_are_left_out_with_a_warning() {
+    let panels: Vec<Value> = (1..=51)
+        .map(|id| json!({"id": id, "title": format!("Panel {id}")}))
+        .collect();
+    let variables: Vec<Value> = (0..21)
+        .map(|i| json!({"name": format!("v{i}"), "type": "textbox"}))
+        .collect();
+    let (declared, warnings) = declare(json!({
+        "meta": {"slug": "big"},
+        "dashboard": {"title": "Big", "panels": panels, "templating": {"list": variables}},
+    }));
+    let declared = declared.unwrap();
+    assert_eq!(declared.panels.len(), MAX_PANELS);
+    assert_eq!(declared.panels[49].command, "panel-50");
+    assert_eq!(declared.panels[0].variables.len(), MAX_VARIABLES);
+    assert_eq!(
+        warnings,
+        [
+            "dashboard dash: only its first 20 variables are declared (the most a panel takes)",
+            "dashboard dash: only its first 50 panels are declared (the most one dashboard takes)",
+        ]
+    );
+}
