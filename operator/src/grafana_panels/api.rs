@@ -24,13 +24,6 @@ pub struct Grafana {
     org_id: Option<u32>,
 }
 
-/// One hit of `/api/search`.
-#[derive(Debug)]
-pub struct Hit {
-    /// The dashboard's UID.
-    pub uid: String,
-}
-
 impl Grafana {
     /// The Grafana at `url` (its root, e.g. `https://grafana.example.com` or
     /// `https://example.com/grafana`), asked with `token`, in `org_id` when given.
@@ -51,7 +44,7 @@ impl Grafana {
         .with_timeout(REQUEST_TIMEOUT)
         .with_connect_timeout(CONNECT_TIMEOUT)
         .build()
-        .map_err(|err| GrafanaPanelsError::Unreachable(err.to_string()))?;
+        .map_err(|err| GrafanaPanelsError::Client(err.to_string()))?;
         Ok(Grafana {
             http,
             base,
@@ -96,7 +89,11 @@ impl Grafana {
 
     /// The UIDs of every dashboard the token may read (in `folders` when
     /// given), in Grafana's order (by title), asked `page_size` at a time.
-    pub async fn search(&self, folders: &[String], page_size: usize) -> Result<Vec<Hit>, GrafanaPanelsError> {
+    pub async fn search(
+        &self,
+        folders: &[String],
+        page_size: usize,
+    ) -> Result<Vec<String>, GrafanaPanelsError> {
         let mut hits = Vec::new();
         for page in 1.. {
             let mut url = self.url(&["api", "search"]);
@@ -118,7 +115,7 @@ impl Grafana {
                     .iter()
                     .filter(|hit| hit["type"] == "dash-db")
                     .filter_map(|hit| hit["uid"].as_str())
-                    .map(|uid| Hit { uid: uid.to_owned() }),
+                    .map(str::to_owned),
             );
             if found.len() < page_size {
                 break;

@@ -40,6 +40,9 @@ pub enum GrafanaPanelsError {
     /// Any other status.
     #[error("Grafana answered HTTP {1} when asked for {0}")]
     Status(String, u16),
+    /// The HTTP client could not be built (no TLS backend); the message says so.
+    #[error("{0}")]
+    Client(String),
     /// Grafana could not be reached, or did not answer in time.
     #[error("cannot reach Grafana at {0}")]
     Unreachable(String),

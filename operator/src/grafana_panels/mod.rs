@@ -77,8 +77,7 @@ pub async fn declare(source: &Source) -> Result<Declaration, GrafanaPanelsError>
         None => grafana.org_id().await?,
     };
     let uids: Vec<String> = if source.dashboards.is_empty() {
-        let hits = grafana.search(&source.folders, source.page_size.max(1)).await?;
-        hits.into_iter().map(|hit| hit.uid).collect()
+        grafana.search(&source.folders, source.page_size.max(1)).await?
     } else {
         let mut uids = source.dashboards.clone();
         let mut seen = std::collections::HashSet::new();
