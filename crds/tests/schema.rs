@@ -269,6 +269,14 @@ refused! {
     cel_panorama_needs_token_or_username_and_password => "cel-panorama-credentials.yaml",
     cel_tls_ca_and_skip_verify_exclude_each_other => "cel-tls-exclusive.yaml",
     duplicate_token_for_one_integration_is_refused => "list-map-duplicate-token.yaml",
+    cel_awx_settings_only_for_awx => "cel-awx-settings-on-other-type.yaml",
+    cel_grafana_settings_only_for_grafana => "cel-grafana-settings-on-other-type.yaml",
+    cel_grafana_needs_its_panels => "cel-grafana-settings-missing.yaml",
+    cel_grafana_choices_and_nautobot_exclude_each_other => "cel-grafana-choices-and-nautobot.yaml",
+    cel_grafana_variable_not_asked_needs_a_default => "cel-grafana-hidden-variable-without-default.yaml",
+    cel_grafana_default_is_one_of_the_choices => "cel-grafana-default-not-a-choice.yaml",
+    duplicate_panel_id_is_refused => "list-map-duplicate-panel.yaml",
+    duplicate_variable_name_is_refused => "list-map-duplicate-variable.yaml",
 }
 
 #[test]
@@ -386,10 +394,71 @@ fn every_token_type_needs_a_token() {
         let mut object = nautobot();
         object["spec"]["type"] = json!(integration_type);
         object["spec"]["credentials"] = json!({});
+        if integration_type == "grafana" {
+            object["spec"]["grafana"] =
+                grafana_with_variable(json!({"name": "device"}))["spec"]["grafana"].take();
+        }
         assert_eq!(
             violations(&object),
             [r#"spec: Invalid value: "object": credentials.tokenRef is required for this type"#],
             "{integration_type}"
+        );
+    }
+}
+
+/// A grafana Integration whose one panel has the variable `variable`.
+fn grafana_with_variable(variable: Value) -> Value {
+    let mut object = nautobot();
+    object["metadata"]["name"] = json!("grafana");
+    object["spec"]["type"] = json!("grafana");
+    object["spec"]["grafana"] = json!({"dashboards": [{
+        "uid": "net-if-traffic",
+        "slug": "interface-traffic",
+        "panels": [{"command": "interface-traffic", "id": 1, "variables": [variable]}],
+    }]});
+    object
+}
+
+#[test]
+fn grafana_variable_rules_hold_when_the_optional_fields_are_absent_or_empty() {
+    for accepted in [
+        json!({"name": "device"}),
+        json!({"name": "device", "choices": []}),
+        json!({"name": "device", "default": "nyc-rtr-01"}),
+        json!({"name": "device", "default": "nyc-rtr-01", "choices": []}),
+        json!({"name": "device", "default": "nyc-rtr-01", "choices": ["nyc-rtr-01"], "ask": false}),
+        json!({"name": "device", "choices": [], "nautobot": {"integration": "nautobot", "objects": "devices"}}),
+        json!({"name": "device", "ask": true}),
+    ] {
+        assert_eq!(
+            violations(&grafana_with_variable(accepted.clone())),
+            Vec::<String>::new(),
+            "{accepted}"
+        );
+    }
+    let at = "spec.grafana.dashboards[0].panels[0].variables[0]";
+    for (refused, message) in [
+        (
+            json!({"name": "env", "ask": false}),
+            "a variable that is not asked needs a default",
+        ),
+        (
+            json!({"name": "env", "ask": false, "choices": ["prod"]}),
+            "a variable that is not asked needs a default",
+        ),
+        (
+            json!({"name": "afi", "default": "ipv5", "choices": ["ipv4"]}),
+            "default must be one of choices",
+        ),
+        (
+            json!({"name": "device", "choices": ["a"], "nautobot": {"integration": "nautobot", "objects": "devices"}}),
+            "choices and nautobot exclude each other",
+        ),
+    ] {
+        assert_eq!(
+            violations(&grafana_with_variable(refused.clone())),
+            [format!(r#"{at}: Invalid value: "object": {message}"#)],
+            "{refused}"
         );
     }
 }
@@ -610,6 +679,15 @@ fn field_name() -> impl Strategy<Value = String> {
             "sessionCacheTimeoutSeconds",
             "status",
             "conditions",
+            "awx",
+            "grafana",
+            "dashboards",
+            "panels",
+            "variables",
+            "choices",
+            "default",
+            "ask",
+            "nautobot",
         ])
         .prop_map(str::to_owned),
         "[a-zA-Z.]{0,6}",

@@ -5,10 +5,12 @@
 //! [`chatops_crds::Compiled`] to the two objects), [`status`] (a diagnostic as
 //! the `Ready` condition, written only when it changed), [`events`] (which
 //! Event a change of verdict records), [`changes`] (what a
-//! new render changed, for its Event), and the `crdgen` and `render` commands
-//! of the `chatops-operator` binary; [`apply`] writes statuses with server-side
-//! apply (tested against a mock API server). The rest of the cluster half (watches,
-//! the render apply, Events, leader election) builds on these.
+//! new render changed, for its Event), the `crdgen` and `render` commands
+//! of the `chatops-operator` binary, and [`grafana_panels`] (its
+//! `grafana-panels` command: a live Grafana's panels as `spec.grafana`);
+//! [`apply`] writes statuses with server-side apply (tested against a mock
+//! API server). The rest of the cluster half (watches, the render apply,
+//! Events, leader election) builds on these.
 
 pub mod admin;
 pub mod apply;
@@ -19,6 +21,7 @@ pub mod debounce;
 pub mod events;
 #[cfg(test)]
 pub mod fixtures;
+pub mod grafana_panels;
 pub mod leader;
 pub mod lookup;
 pub mod metrics;

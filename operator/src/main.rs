@@ -1,8 +1,10 @@
 //! `chatops-operator`: `run` is the operator in a cluster; `crdgen` writes the
 //! CRDs; `render` compiles a directory of manifests offline into the gateway's
 //! ConfigMap and Secret, printed, or written as files (`--output-dir`, see
-//! [`output_dir`]) that `chatops-gateway --config` can serve.
+//! [`output_dir`]) that `chatops-gateway --config` can serve; `grafana-panels`
+//! declares a live Grafana's panels for a grafana Integration.
 
+mod grafana_panels_cmd;
 mod output_dir;
 mod serve;
 
@@ -65,6 +67,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+    /// Read a live Grafana's dashboards and print the spec.grafana declaration of their
+    /// panels (YAML), or with --integration a whole Integration ready to apply. The token
+    /// comes from --token-file or GRAFANA_TOKEN and is never printed.
+    GrafanaPanels(Box<grafana_panels_cmd::GrafanaPanelsArgs>),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +86,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => serve::run(*args).map(|()| ExitCode::SUCCESS),
+        Command::GrafanaPanels(args) => grafana_panels_cmd::run(*args).map(|()| ExitCode::SUCCESS),
         Command::Crdgen {
             dir,
             reference: Some(file),

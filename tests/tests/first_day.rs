@@ -277,7 +277,8 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: staging, namespace: chatops}\n\
          spec: {type: nautobot, command: staging, endpoint: 'https://staging.example.com', credentials: {tokenRef: {name: nope, key: token}}}\n\
          ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: grafana, namespace: chatops}\n\
-         spec: {type: grafana, command: grafana, endpoint: 'https://grafana.example.com', credentials: {tokenRef: {name: nautobot, key: token}}}\n",
+         spec: {type: grafana, command: grafana, endpoint: 'https://grafana.example.com', credentials: {tokenRef: {name: nautobot, key: token}}, \
+         grafana: {dashboards: [{uid: net-if-traffic, slug: interface-traffic, panels: [{command: traffic, id: 1}]}]}}\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();

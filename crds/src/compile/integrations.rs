@@ -1,17 +1,24 @@
 //! Integration -> [`IntegrationConfig`], under the command it answers to.
 
+use std::collections::HashMap;
+
 use crate::{
-    Integration, SecretKeyRef,
+    Integration, IntegrationType, SecretKeyRef,
     config::IntegrationConfig,
-    diagnostic::{Kind, Reason},
+    diagnostic::{Kind, ObjectKey, Reason},
+    settings::GrafanaSettings,
 };
 
-use super::{Compiled, IntegrationCommands, claims::Claims, identify, oldest_first, secrets};
+use super::{Compiled, IntegrationCommands, claims::Claims, grafana, identify, oldest_first, secrets};
 
 /// The command the gateway answers itself; no Integration may take it.
 pub const BUILTIN_COMMAND: &str = "chatops";
 
 /// Compiles every Integration and returns the command each one holds.
+///
+/// `grafana` Integrations are finished last: their variables may take their
+/// choices from a nautobot Integration, older or newer than they are, whose
+/// verdict must be known first.
 pub(super) fn compile(
     integrations: &[Integration],
     store: &secrets::SecretStore<'_>,
@@ -19,70 +26,149 @@ pub(super) fn compile(
 ) -> IntegrationCommands {
     let mut commands = Claims::new();
     let mut held = IntegrationCommands::new();
+    let mut waiting = Vec::new();
     for integration in oldest_first(integrations) {
-        let (object, generation) = identify(Kind::Integration, integration);
-        let spec = &integration.spec;
-        let command = spec
-            .command
-            .clone()
-            .unwrap_or_else(|| spec.integration_type.as_str().to_owned());
-        if command == BUILTIN_COMMAND {
-            let message = format!("the command {BUILTIN_COMMAND} is built into the gateway; choose another");
-            out.reject(object, generation, Reason::Invalid, message);
+        let Some(checked) = check(integration, &mut commands, &mut held, out) else {
             continue;
+        };
+        if checked.integration.spec.grafana.is_some() {
+            waiting.push(checked);
+        } else {
+            finish(checked, None, store, out);
         }
-        if let Err(holder) = commands.claim(command.clone(), &object) {
-            let message =
-                format!("the command {command:?} is already served by the older {holder}; set spec.command");
-            out.reject(object, generation, Reason::CommandConflict, message);
-            continue;
-        }
-        held.insert((object.namespace.clone(), object.name.clone()), command.clone());
+    }
 
-        let Some(endpoint) = spec
-            .endpoint
-            .as_deref()
-            .or(spec.integration_type.default_endpoint())
-        else {
-            let message = format!("spec.endpoint is required for type {}", spec.integration_type);
-            out.reject(object, generation, Reason::Invalid, message);
+    let served: HashMap<(String, String), String> = out
+        .config
+        .integrations
+        .iter()
+        .filter(|(_, config)| config.integration_type == IntegrationType::Nautobot)
+        .filter_map(|(command, config)| {
+            let (namespace, name) = config.source.split_once('/')?;
+            Some(((namespace.to_owned(), name.to_owned()), command.clone()))
+        })
+        .collect();
+    for checked in waiting {
+        let Some(settings) = &checked.integration.spec.grafana else {
             continue;
         };
-        if let Err(why) = check_endpoint(endpoint) {
-            out.reject(
-                object,
-                generation,
-                Reason::Invalid,
-                format!("spec.endpoint {why}"),
-            );
-            continue;
+        match grafana::resolve_nautobot(settings, &checked.object.namespace, &served, integrations) {
+            Ok(resolved) => finish(checked, Some(resolved), store, out),
+            Err((reason, message)) => out.reject(checked.object, checked.generation, reason, message),
         }
-        let tls = spec.tls.clone().unwrap_or_default();
-        let references = references(spec);
-        let Some(mut keys) = out.store_secrets(store, &object, generation, &references) else {
-            continue;
-        };
-        let config = IntegrationConfig {
-            source: object.namespaced_name(),
-            integration_type: spec.integration_type,
-            endpoint: endpoint.trim_end_matches('/').to_owned(),
-            token: keys.remove("token"),
-            username: keys.remove("username"),
-            password: keys.remove("password"),
-            ca_bundle: keys.remove("ca-bundle"),
-            insecure_skip_verify: tls.insecure_skip_verify,
-            timeout_seconds: spec.timeout_seconds,
-            awx: spec.awx.clone(),
-            grafana: spec.grafana.clone(),
-        };
-        out.config.integrations.insert(command.clone(), config);
-        let message = format!(
-            "{} integration answers to the command {command}",
-            spec.integration_type
-        );
-        out.accept(object, generation, message);
     }
     held
+}
+
+/// An Integration that holds its command and passed the checks that need no
+/// other Integration.
+struct Checked<'a> {
+    integration: &'a Integration,
+    object: ObjectKey,
+    generation: Option<i64>,
+    command: String,
+    endpoint: &'a str,
+}
+
+/// Claims the command of `integration` and checks what it declares alone;
+/// rejects it and returns `None` when that fails.
+fn check<'a>(
+    integration: &'a Integration,
+    commands: &mut Claims<String>,
+    held: &mut IntegrationCommands,
+    out: &mut Compiled,
+) -> Option<Checked<'a>> {
+    let (object, generation) = identify(Kind::Integration, integration);
+    let spec = &integration.spec;
+    let command = spec
+        .command
+        .clone()
+        .unwrap_or_else(|| spec.integration_type.as_str().to_owned());
+    if command == BUILTIN_COMMAND {
+        let message = format!("the command {BUILTIN_COMMAND} is built into the gateway; choose another");
+        out.reject(object, generation, Reason::Invalid, message);
+        return None;
+    }
+    if let Err(holder) = commands.claim(command.clone(), &object) {
+        let message =
+            format!("the command {command:?} is already served by the older {holder}; set spec.command");
+        out.reject(object, generation, Reason::CommandConflict, message);
+        return None;
+    }
+    held.insert((object.namespace.clone(), object.name.clone()), command.clone());
+
+    let Some(endpoint) = spec
+        .endpoint
+        .as_deref()
+        .or(spec.integration_type.default_endpoint())
+    else {
+        let message = format!("spec.endpoint is required for type {}", spec.integration_type);
+        out.reject(object, generation, Reason::Invalid, message);
+        return None;
+    };
+    if let Err(why) = check_endpoint(endpoint) {
+        out.reject(
+            object,
+            generation,
+            Reason::Invalid,
+            format!("spec.endpoint {why}"),
+        );
+        return None;
+    }
+    if let Some(message) = spec.grafana.as_ref().and_then(grafana::duplicate_command) {
+        out.reject(object, generation, Reason::Invalid, message);
+        return None;
+    }
+    Some(Checked {
+        integration,
+        object,
+        generation,
+        command,
+        endpoint,
+    })
+}
+
+/// Resolves the Secrets of a checked Integration and puts it into the
+/// configuration, with `grafana` (its settings as the gateway reads them)
+/// in place of the resource's own when given.
+fn finish(
+    checked: Checked<'_>,
+    grafana: Option<GrafanaSettings>,
+    store: &secrets::SecretStore<'_>,
+    out: &mut Compiled,
+) {
+    let Checked {
+        integration,
+        object,
+        generation,
+        command,
+        endpoint,
+    } = checked;
+    let spec = &integration.spec;
+    let tls = spec.tls.clone().unwrap_or_default();
+    let references = references(spec);
+    let Some(mut keys) = out.store_secrets(store, &object, generation, &references) else {
+        return;
+    };
+    let config = IntegrationConfig {
+        source: object.namespaced_name(),
+        integration_type: spec.integration_type,
+        endpoint: endpoint.trim_end_matches('/').to_owned(),
+        token: keys.remove("token"),
+        username: keys.remove("username"),
+        password: keys.remove("password"),
+        ca_bundle: keys.remove("ca-bundle"),
+        insecure_skip_verify: tls.insecure_skip_verify,
+        timeout_seconds: spec.timeout_seconds,
+        awx: spec.awx.clone(),
+        grafana: grafana.or_else(|| spec.grafana.clone()),
+    };
+    out.config.integrations.insert(command.clone(), config);
+    let message = format!(
+        "{} integration answers to the command {command}",
+        spec.integration_type
+    );
+    out.accept(object, generation, message);
 }
 
 /// Why `endpoint` cannot be served, if it cannot: it must be an http(s) URL,

@@ -12,6 +12,7 @@
 
 mod account_links;
 mod claims;
+mod grafana;
 mod grants;
 mod integrations;
 mod platforms;

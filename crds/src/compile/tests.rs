@@ -569,3 +569,5 @@ fn response_url_hosts_reach_the_gateway_lowercased_and_bad_ones_break_the_schema
         serde_json::json!(["hooks.slack-gov.com", "*.proxy.example.com", "10.1.2.3"]);
     crate::schema::validate_object(&platform).unwrap();
 }
+
+mod grafana;

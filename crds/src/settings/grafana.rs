@@ -20,7 +20,7 @@ pub struct GrafanaSettings {
     #[serde(default)]
     pub defaults: RenderDefaults,
     /// The dashboards, and the panels of each that chat users may ask for.
-    #[schemars(length(min = 1, max = 100))]
+    #[schemars(length(min = 1, max = 50))]
     pub dashboards: Vec<GrafanaDashboard>,
 }
 
@@ -42,6 +42,8 @@ named_enum! {
     fn as_str;
 }
 
+// Written out: `named_enum!` takes no `#[default]` on a variant.
+#[allow(clippy::derivable_impls)]
 impl Default for GrafanaTheme {
     fn default() -> Self {
         GrafanaTheme::Dark
@@ -102,9 +104,15 @@ fn default_height() -> u32 {
     500
 }
 
+// The API server refuses a CRD whose CEL rule, times the most objects it
+// may run on (the product of the maxItems above it), is estimated to cost
+// more than 10^7. Hence the bounds on dashboards, panels, variables and
+// choices (50 x 50 x 20 variables, each checking 100 choices, ~5.5 x 10^6),
+// and uniqueness by list-map keys, which the API server checks without CEL,
+// instead of quadratic `exists_one` rules.
+
 /// One dashboard and the panels of it that are served.
-#[derive(Clone, Debug, PartialEq, Eq, KubeSchema, Serialize, Deserialize)]
-#[x_kube(validation = Rule::new("self.panels.all(p, self.panels.exists_one(q, q.id == p.id))").message("a panel id is listed twice"))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GrafanaDashboard {
     /// The dashboard's UID (the `/d/<uid>/…` part of its URL).
@@ -117,14 +125,41 @@ pub struct GrafanaDashboard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 200))]
     pub title: Option<String>,
-    /// The panels served from it.
-    #[schemars(length(min = 1, max = 100))]
+    /// The panels served from it, each id once.
+    #[schemars(schema_with = "panels_schema")]
     pub panels: Vec<GrafanaPanel>,
 }
 
+/// Schema of `panels`: 1 to 50 panels, unique by `id` (a list map, merged
+/// per panel under server-side apply).
+fn panels_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    list_map::<GrafanaPanel>(generator, "id", Some(1), 50)
+}
+
+/// Schema of `variables`: at most 20, unique by `name` (a list map).
+fn variables_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    list_map::<PanelVariable>(generator, "name", None, 20)
+}
+
+/// A list of `T` unique by `key`, with `min`/`max` items.
+fn list_map<T: JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+    key: &str,
+    min: Option<u32>,
+    max: u32,
+) -> schemars::Schema {
+    let mut schema = generator.subschema_for::<Vec<T>>();
+    if let Some(min) = min {
+        schema.insert("minItems".into(), min.into());
+    }
+    schema.insert("maxItems".into(), max.into());
+    schema.insert("x-kubernetes-list-type".into(), "map".into());
+    schema.insert("x-kubernetes-list-map-keys".into(), vec![key].into());
+    schema
+}
+
 /// One panel, served as the sub-command `get-<command>`.
-#[derive(Clone, Debug, PartialEq, Eq, KubeSchema, Serialize, Deserialize)]
-#[x_kube(validation = Rule::new("!has(self.variables) || self.variables.all(v, self.variables.exists_one(w, w.name == v.name))").message("a variable is listed twice"))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GrafanaPanel {
     /// The sub-command's name after `get-`, e.g. `interface-traffic` for
@@ -139,9 +174,9 @@ pub struct GrafanaPanel {
     #[schemars(length(max = 200))]
     pub title: Option<String>,
     /// The dashboard variables this panel is rendered with (`var-<name>`),
-    /// in the order the sub-command takes them.
+    /// in the order the sub-command takes them, each name once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 20))]
+    #[schemars(schema_with = "variables_schema")]
     pub variables: Vec<PanelVariable>,
 }
 
@@ -171,9 +206,9 @@ pub struct PanelVariable {
     #[serde(default = "default_ask")]
     pub ask: bool,
     /// The values users may pick from; any value when empty (and no
-    /// `nautobot`).
+    /// `nautobot`). At most 100, the most a chat menu shows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 200))]
+    #[schemars(length(max = 100), inner(length(min = 1, max = 200)))]
     pub choices: Vec<String>,
     /// Take the choices from Nautobot instead of a fixed list.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,77 @@
+//! `examples/integrations/`: every file compiles, ready, beside the
+//! quickstart (whose `nautobot` Integration the Grafana panels take choices
+//! from, and whose Slack platform the AccountLink is on).
+
+use std::path::Path;
+
+use chatops_crds::{Compiled, config::IntegrationConfig, manifests};
+
+fn examples() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples"))
+}
+
+/// The quickstart and every file of `examples/integrations/`, compiled.
+fn quickstart_with_integrations() -> Compiled {
+    let mut loaded = manifests::load_dir(&examples().join("quickstart"), "default").unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(examples().join("integrations"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        loaded
+            .add_yaml(&path.display().to_string(), &text, "default")
+            .unwrap();
+    }
+    assert!(loaded.ignored.is_empty(), "{:?}", loaded.ignored);
+    assert!(loaded.rejected.is_empty(), "{:#?}", loaded.rejected);
+    let compiled = loaded.compile();
+    let rejected: Vec<String> = compiled.rejected().map(ToString::to_string).collect();
+    assert!(rejected.is_empty(), "{rejected:#?}");
+    compiled
+}
+
+fn integration<'a>(compiled: &'a Compiled, command: &str) -> &'a IntegrationConfig {
+    compiled
+        .config
+        .integrations
+        .get(command)
+        .unwrap_or_else(|| panic!("no integration answers to {command}"))
+}
+
+#[test]
+fn the_grafana_example_takes_device_choices_from_the_quickstarts_nautobot() {
+    let compiled = quickstart_with_integrations();
+    let grafana = integration(&compiled, "grafana");
+    let settings = grafana.grafana.as_ref().expect("spec.grafana is carried");
+    assert_eq!(settings.dashboards.len(), 2);
+    let device = &settings.dashboards[0].panels[0].variables[0];
+    let choices = device.nautobot.as_ref().expect("Nautobot choices");
+    assert_eq!(choices.integration, "nautobot", "the command of chatops/nautobot");
+    assert_eq!(
+        integration(&compiled, &choices.integration).source,
+        "chatops/nautobot"
+    );
+    assert!(grafana.token.is_some());
+}
+
+#[test]
+fn the_awx_example_follows_jobs_and_links_a_user_token() {
+    let compiled = quickstart_with_integrations();
+    let awx = integration(&compiled, "awx")
+        .awx
+        .as_ref()
+        .expect("spec.awx is carried");
+    assert!(awx.follow_jobs);
+    assert_eq!(awx.follow_minutes, 120);
+    let bob = compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == "bob")
+        .expect("bob's link");
+    assert!(bob.tokens.contains_key("awx"), "{:?}", bob.tokens);
+}
