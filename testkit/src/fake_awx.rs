@@ -1449,6 +1449,51 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_knobs_garble_and_hold_back_answers_until_mended() {
+        let fake = FakeAwx::start().await;
+        let client = reqwest::Client::new();
+        let get = |path: &'static str| {
+            client
+                .get(fake.url_of(path))
+                .bearer_auth(ADMIN_TOKEN)
+                .send()
+        };
+        let dashboard = get("/api/v2/dashboard/").await.unwrap();
+        assert_eq!(dashboard.json::<Value>().await.unwrap()["hosts"]["total"], 34);
+
+        fake.garble("/api/v2/dashboard/", Garbage::Html);
+        fake.garble("/api/v2/inventories/", Garbage::TruncatedJson);
+        fake.garble("/api/v2/projects/", Garbage::WrongShape);
+        let html = get("/api/v2/dashboard/").await.unwrap();
+        assert_eq!(html.status(), StatusCode::OK);
+        assert!(html.text().await.unwrap().starts_with("<!DOCTYPE html>"));
+        let truncated = get("/api/v2/inventories/").await.unwrap().bytes().await.unwrap();
+        assert!(serde_json::from_slice::<Value>(&truncated).is_err());
+        let shape: Value = get("/api/v2/projects/").await.unwrap().json().await.unwrap();
+        assert!(shape.is_array(), "{shape}");
+        // Other paths answer as AWX.
+        let templates: Value = get("/api/v2/job_templates/").await.unwrap().json().await.unwrap();
+        assert_eq!(templates["count"], 4);
+
+        let hold = Duration::from_millis(300);
+        fake.slow_down("/api/v2/ping/", hold);
+        let started = std::time::Instant::now();
+        let ping: Value = get("/api/v2/ping/").await.unwrap().json().await.unwrap();
+        assert_eq!(ping["version"], VERSION);
+        assert!(started.elapsed() >= hold, "held back: {:?}", started.elapsed());
+
+        // Mended, a path held back for a minute answers at once.
+        fake.slow_down("/api/v2/config/", Duration::from_secs(60));
+        fake.mend();
+        let dashboard: Value = get("/api/v2/dashboard/").await.unwrap().json().await.unwrap();
+        assert_eq!(dashboard["projects"]["total"], 2);
+        let started = std::time::Instant::now();
+        let config: Value = get("/api/v2/config/").await.unwrap().json().await.unwrap();
+        assert_eq!(config["version"], VERSION);
+        assert!(started.elapsed() < Duration::from_secs(30), "no longer held back");
+    }
+
+    #[tokio::test]
     async fn pages_link_as_awx_links() {
         let items: Vec<Value> = (1..=30).map(|id| json!({"id": id, "status": "ok"})).collect();
         let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
