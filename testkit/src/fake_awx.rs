@@ -1452,12 +1452,7 @@ mod tests {
     async fn the_knobs_garble_and_hold_back_answers_until_mended() {
         let fake = FakeAwx::start().await;
         let client = reqwest::Client::new();
-        let get = |path: &'static str| {
-            client
-                .get(fake.url_of(path))
-                .bearer_auth(ADMIN_TOKEN)
-                .send()
-        };
+        let get = |path: &'static str| client.get(fake.url_of(path)).bearer_auth(ADMIN_TOKEN).send();
         let dashboard = get("/api/v2/dashboard/").await.unwrap();
         assert_eq!(dashboard.json::<Value>().await.unwrap()["hosts"]["total"], 34);
 

@@ -17,8 +17,8 @@ use axum::http::StatusCode;
 use chatops_tests::{
     fake_api::Recorded,
     fake_awx::{
-        self, FAILING_TEMPLATE, FORBIDDEN_TEMPLATE, FakeAwx, Garbage, HIDDEN_INVENTORY, LIMITED_TOKEN,
-        SURVEY_TEMPLATE,
+        self, FAILING_TEMPLATE, FORBIDDEN_TEMPLATE, FakeAwx, Garbage, HIDDEN_INVENTORY, LIMITED_PASSWORD,
+        LIMITED_TOKEN, LIMITED_USER, SURVEY_TEMPLATE,
     },
     fake_mattermost::FakeMattermost,
     gateway_process::{Gateway, free_port},
@@ -47,6 +47,9 @@ const AWX: &str = "awx";
 const FLAKY: &str = "awxflaky";
 /// An Integration on the first fake AWX with a token AWX does not know.
 const BAD_TOKEN: &str = "awxbadtoken";
+/// An Integration on the first fake AWX with the limited user's username and
+/// password (HTTP Basic) instead of a token.
+const BASIC: &str = "awxbasic";
 /// An Integration whose endpoint nothing listens on (`timeoutSeconds: 2`).
 const DOWN: &str = "awxdown";
 
@@ -151,6 +154,39 @@ struct Form {
 }
 
 impl Form {
+    /// The fields, in order: Slack's input blocks, Mattermost's dialog elements.
+    fn fields(&self) -> Vec<Value> {
+        let fields = match self.on {
+            On::Slack => &self.opened["view"]["blocks"],
+            On::Mattermost => &self.opened["dialog"]["elements"],
+        };
+        fields.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Field `index` as (optional, a menu of these choices (empty for text), shown at first).
+    fn field(&self, index: usize) -> (bool, Vec<String>, Option<String>) {
+        let field = &self.fields()[index];
+        let (options, option_value, default) = match self.on {
+            On::Slack => (
+                &field["element"]["options"],
+                "/value",
+                field["element"]
+                    .pointer("/initial_option/value")
+                    .or(field["element"].get("initial_value")),
+            ),
+            On::Mattermost => (&field["options"], "/value", field.get("default")),
+        };
+        let choices = options
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.pointer(option_value).and_then(Value::as_str))
+            .map(str::to_owned)
+            .collect();
+        let default = default.and_then(Value::as_str).map(str::to_owned);
+        (field["optional"] == true, choices, default)
+    }
+
     /// The fields' labels, in order.
     fn labels(&self) -> Vec<String> {
         let (fields, label) = match self.on {
@@ -531,10 +567,15 @@ fn mm_callback(action: &Value, user: &str, selected: Option<&str>) -> Value {
 fn manifests(awx: &FakeAwx, flaky: &FakeAwx) -> String {
     let down = format!("http://{}", free_port());
     let integration = |name: &str, endpoint: &str, key: &str, timeout: u64| {
+        let credentials = match key {
+            "login" => "usernameRef: {name: awx, key: username}\n    passwordRef: {name: awx, key: password}"
+                .to_owned(),
+            key => format!("tokenRef: {{name: awx, key: {key}}}"),
+        };
         format!(
             "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {{name: {name}, namespace: chatops}}\n\
              spec:\n  type: awx\n  command: {name}\n  endpoint: {endpoint}\n  credentials:\n    \
-             tokenRef: {{name: awx, key: {key}}}\n  timeoutSeconds: {timeout}\n---\n"
+             {credentials}\n  timeoutSeconds: {timeout}\n---\n"
         )
     };
     let link = |name: &str, platform: &str, user: &str| {
@@ -555,15 +596,17 @@ fn manifests(awx: &FakeAwx, flaky: &FakeAwx) -> String {
     yaml += &integration(AWX, &awx.url(), "token", 30);
     yaml += &integration(FLAKY, &flaky.url(), "token", SHORT_TIMEOUT);
     yaml += &integration(BAD_TOKEN, &awx.url(), "wrong-token", 30);
+    yaml += &integration(BASIC, &awx.url(), "login", 30);
     yaml += &integration(DOWN, &down, "token", SHORT_TIMEOUT);
     yaml += &format!(
         "apiVersion: v1\nkind: Secret\nmetadata: {{name: awx, namespace: chatops}}\ntype: Opaque\n\
-         stringData: {{token: {admin}, operator: {LIMITED_TOKEN}, wrong-token: not-a-token-awx-knows}}\n---\n",
+         stringData: {{token: {admin}, operator: {LIMITED_TOKEN}, wrong-token: not-a-token-awx-knows, \
+         username: {LIMITED_USER}, password: {LIMITED_PASSWORD}}}\n---\n",
         admin = fake_awx::ADMIN_TOKEN
     );
     yaml += &link("operator-slack", "slack", SLACK_OPERATOR);
     yaml += &link("operator-mattermost", mm::PLATFORM, MM_OPERATOR);
-    for command in [AWX, FLAKY, BAD_TOKEN, DOWN] {
+    for command in [AWX, FLAKY, BAD_TOKEN, BASIC, DOWN] {
         yaml += &grant(command);
     }
     yaml.trim_end_matches("---\n").to_owned()
@@ -709,6 +752,32 @@ async fn every_sub_command_answers_with_what_awx_holds() {
         assert_row(&text, &["Hosts", "32"]);
         assert_row(&text, &["Inventories", "2"]);
         assert_row(&text, &["Users", "1"]);
+        // An Integration with a username and password: HTTP Basic, AWX's roles of that user.
+        let text = world
+            .answered(
+                on,
+                Who::Unlinked,
+                BASIC,
+                "get-dashboard",
+                &id("dashboard-basic"),
+                &["AWX dashboard"],
+            )
+            .await;
+        assert_row(&text, &["Hosts", "32"]);
+        let basic = world
+            .awx
+            .requests()
+            .into_iter()
+            .rev()
+            .find(|r| r.path == "/api/v2/dashboard/");
+        let basic = basic.expect("the dashboard was asked");
+        assert!(
+            basic
+                .header("authorization")
+                .is_some_and(|a| a.starts_with("Basic ")),
+            "HTTP Basic: {:?}",
+            basic.headers
+        );
 
         // An inventory's group, then every host of another inventory.
         let text = world
@@ -924,8 +993,7 @@ async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
         let launch = launched(&world, step, "Restart Services", before).await;
         assert_origin(&launch);
         assert_eq!(
-            launch.job["summary_fields"]["created_by"]["username"],
-            fake_awx::LIMITED_USER,
+            launch.job["summary_fields"]["created_by"]["username"], LIMITED_USER,
             "launched with the operator's own token"
         );
 
@@ -984,6 +1052,15 @@ async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
         assert_eq!(
             form.labels(),
             ["Version to deploy", "Environment"],
+            "{:?}",
+            form.opened
+        );
+        // The version is required text; the environment an optional menu at the survey's default.
+        assert_eq!(form.field(0), (false, vec![], None), "{:?}", form.opened);
+        let environments = vec!["production".to_owned(), "staging".to_owned()];
+        assert_eq!(
+            form.field(1),
+            (true, environments, Some("production".to_owned())),
             "{:?}",
             form.opened
         );
