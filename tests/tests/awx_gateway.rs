@@ -297,12 +297,28 @@ impl World {
         step
     }
 
+    /// What the gateway sent `step`'s platform since the step: to its response
+    /// URL, and to the platform's API (answers after a menu or a form, files),
+    /// but not to other steps' response URLs (a late answer to another step).
+    fn since(&self, step: &Step) -> Vec<Recorded> {
+        let responses = match step.on {
+            On::Slack => "/response/",
+            On::Mattermost => "/hooks/commands/",
+        };
+        let own = format!("{responses}{}", step.id);
+        self.requests(step.on)
+            .into_iter()
+            .skip(step.since)
+            .filter(|r| r.path == own || !r.path.starts_with(responses))
+            .collect()
+    }
+
     /// Everything the gateway sent `step`'s platform since the step, as text:
     /// every string of a JSON body (messages, blocks, attachments, forms), and
     /// other bodies (uploaded files) as they are.
     fn text_since(&self, step: &Step) -> String {
         let mut parts = Vec::new();
-        for request in self.requests(step.on).iter().skip(step.since) {
+        for request in self.since(step) {
             match serde_json::from_slice::<Value>(&request.body) {
                 Ok(body) => strings_of(&body, &mut parts),
                 Err(_) => parts.push(request.text()),
@@ -350,10 +366,7 @@ impl World {
     /// The menu posted in answer to `step`.
     async fn menu(&self, step: &Step) -> Menu {
         let found = wait::within(PATIENCE, || {
-            self.requests(step.on)
-                .iter()
-                .skip(step.since)
-                .find_map(|r| menu_of(step.on, &r.json()))
+            self.since(step).iter().find_map(|r| menu_of(step.on, &r.json()))
         })
         .await;
         found.unwrap_or_else(|| {
