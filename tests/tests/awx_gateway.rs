@@ -341,10 +341,14 @@ impl World {
         .await;
         found.unwrap_or_else(|| {
             panic!(
-                "the answer to {} on {:?} lacks one of {expected:?} after {limit:?}; it was:\n{}",
+                "the answer to {} on {:?} lacks one of {expected:?} after {limit:?}; it was:\n{}\n{:?}",
                 step.id,
                 step.on,
-                self.text_since(step)
+                self.text_since(step),
+                self.since(step)
+                    .iter()
+                    .map(|r| (r.path.clone(), r.text()))
+                    .collect::<Vec<_>>()
             )
         })
     }
@@ -475,16 +479,32 @@ impl World {
         step
     }
 
+    /// `who` closes the Mattermost dialog `form` with Cancel (Slack tells the
+    /// gateway nothing of a closed modal).
+    async fn close(&self, form: &Form, who: Who, id: &str) -> Step {
+        assert_eq!(form.on, On::Mattermost, "only Mattermost says a form was closed");
+        let step = self.step(form.on, who, id);
+        let dialog = &form.opened["dialog"];
+        let body = json!({
+            "type": "dialog_submission", "callback_id": dialog["callback_id"], "state": dialog["state"],
+            "user_id": who.id(form.on), "channel_id": mm::CHANNEL, "team_id": mm::TEAM,
+            "submission": {}, "cancelled": true
+        });
+        let ack = post_action(&self.gateway, &body).await;
+        assert_eq!(ack.status(), StatusCode::OK, "the closed form is acknowledged");
+        step
+    }
+
     async fn post_slack_interaction(&self, body: &str) -> reqwest::Response {
         let url = self.gateway.url("/hooks/slack/interactions");
         post_signed(&url, SIGNING_SECRET, now(), body, FORM).await
     }
 }
 
-/// Every string in `value`, depth first.
+/// Every string in `value`, depth first, as the person reads it (see [`as_read`]).
 fn strings_of(value: &Value, out: &mut Vec<String>) {
     match value {
-        Value::String(text) => out.push(text.clone()),
+        Value::String(text) => out.push(as_read(text)),
         Value::Array(items) => items.iter().for_each(|v| strings_of(v, out)),
         Value::Object(fields) => fields.values().for_each(|v| strings_of(v, out)),
         _ => {}
@@ -533,6 +553,22 @@ fn menu_of(on: On, message: &Value) -> Option<Menu> {
             })
         }
     }
+}
+
+/// `text` as a chat client shows it: without Markdown's backslash escapes
+/// (Mattermost: `variables\_needed`) and with Slack's three entities decoded.
+fn as_read(text: &str) -> String {
+    let mut read = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(next) if c == '\\' && next.is_ascii_punctuation() => {}
+            _ => read.push(c),
+        }
+    }
+    read.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 fn text(value: &Value) -> String {
@@ -1106,6 +1142,24 @@ async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
         assert_eq!(vars["environment"], "staging", "{vars}");
         assert_origin(&launch);
 
+        // On Mattermost, a dialog closed with Cancel is said and launches nothing.
+        if on == On::Mattermost {
+            let step = world
+                .ask(
+                    on,
+                    Who::Unlinked,
+                    AWX,
+                    &format!("run-job-template \"{SURVEY_TEMPLATE}\""),
+                    &id("survey-closed"),
+                )
+                .await;
+            let form = world.form(&step).await;
+            let before = world.awx.jobs().len();
+            let step = world.close(&form, Who::Unlinked, &id("survey-cancelled")).await;
+            world.answer(&step, &["Cancelled"]).await;
+            assert_eq!(world.awx.jobs().len(), before, "a closed form launches nothing");
+        }
+
         // The survey's answers typed, with yes: launched at once.
         let before = world.awx.jobs().len();
         let typed = format!("run-job-template \"{SURVEY_TEMPLATE}\" 2.0.0 production yes");
@@ -1150,7 +1204,7 @@ async fn awx_refusals_are_said_in_words() {
                 AWX,
                 &launch,
                 &id("forbidden"),
-                &["may not run", "linked as operator", "AWX"],
+                &["You (linked as operator) may not run job_templates in AWX."],
             )
             .await;
         assert_eq!(world.awx.jobs().len(), before, "AWX refused the launch");
@@ -1177,7 +1231,25 @@ async fn awx_refusals_are_said_in_words() {
                 &["no inventory named", HIDDEN_INVENTORY, "that you may see"],
             )
             .await;
-        // The admin launches the same template: AWX's roles, not the gateway, said no.
+        // A survey answer AWX rejects: its 400, in AWX's words, and no job.
+        let typed = format!("run-job-template \"{SURVEY_TEMPLATE}\" 1.0 qa yes");
+        world
+            .answered(
+                on,
+                Who::Unlinked,
+                AWX,
+                &typed,
+                &id("bad-answer"),
+                &[
+                    "AWX answered 400",
+                    "variables_needed_to_start",
+                    "'environment'",
+                    "production",
+                ],
+            )
+            .await;
+        assert_eq!(world.awx.jobs().len(), before, "AWX refused the answer");
+        // The admin launches the forbidden template: AWX's roles, not the gateway, said no.
         let step = world.ask(on, Who::Unlinked, AWX, &launch, &id("allowed")).await;
         launched(&world, step, FORBIDDEN_TEMPLATE, before).await;
     }
