@@ -64,6 +64,7 @@ impl On {
 /// steps of one test run one after the other).
 #[derive(Clone, Debug)]
 pub struct Step {
+    /// Where it was sent.
     pub on: On,
     /// Who sent it (their ID on the platform).
     pub user: String,
@@ -76,6 +77,7 @@ pub struct Step {
 /// A menu the gateway posted, and how to answer it.
 #[derive(Clone, Debug)]
 pub struct Menu {
+    /// Where it was posted.
     pub on: On,
     /// (label, value) of every option.
     pub options: Vec<(String, String)>,
@@ -88,10 +90,12 @@ pub struct Menu {
 }
 
 impl Menu {
+    /// The options' values, in order.
     pub fn values(&self) -> Vec<&str> {
         self.options.iter().map(|(_, v)| v.as_str()).collect()
     }
 
+    /// The options' labels, in order.
     pub fn labels(&self) -> Vec<&str> {
         self.options.iter().map(|(l, _)| l.as_str()).collect()
     }
@@ -100,8 +104,22 @@ impl Menu {
 /// A form the gateway opened: Slack's modal view, Mattermost's dialog request.
 #[derive(Clone, Debug)]
 pub struct Form {
+    /// Where it was opened.
     pub on: On,
+    /// What the gateway sent to open it: Slack's `views.open`, Mattermost's
+    /// `actions/dialogs/open` body.
     pub opened: Value,
+}
+
+/// A form's field as the person first sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// Whether it may be left blank.
+    pub optional: bool,
+    /// The values of its menu (none for text).
+    pub choices: Vec<String>,
+    /// What it shows at first, if anything.
+    pub default: Option<String>,
 }
 
 impl Form {
@@ -114,28 +132,31 @@ impl Form {
         fields.as_array().cloned().unwrap_or_default()
     }
 
-    /// Field `index` as (optional, a menu of these choices (empty for text), shown at first).
-    pub fn field(&self, index: usize) -> (bool, Vec<String>, Option<String>) {
+    /// Field `index`, as it is first shown.
+    pub fn field(&self, index: usize) -> Field {
         let field = &self.fields()[index];
-        let (options, option_value, default) = match self.on {
-            On::Slack => (
-                &field["element"]["options"],
-                "/value",
-                field["element"]
+        let (options, default) = match self.on {
+            On::Slack => {
+                let element = &field["element"];
+                let default = element
                     .pointer("/initial_option/value")
-                    .or(field["element"].get("initial_value")),
-            ),
-            On::Mattermost => (&field["options"], "/value", field.get("default")),
+                    .or(element.get("initial_value"));
+                (&element["options"], default)
+            }
+            On::Mattermost => (&field["options"], field.get("default")),
         };
         let choices = options
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|o| o.pointer(option_value).and_then(Value::as_str))
+            .filter_map(|o| o["value"].as_str())
             .map(str::to_owned)
             .collect();
-        let default = default.and_then(Value::as_str).map(str::to_owned);
-        (field["optional"] == true, choices, default)
+        Field {
+            optional: field["optional"] == true,
+            choices,
+            default: default.and_then(Value::as_str).map(str::to_owned),
+        }
     }
 
     /// The fields' labels, in order.

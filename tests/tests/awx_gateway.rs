@@ -17,7 +17,7 @@
 use std::time::{Duration, Instant};
 
 use chatops_tests::{
-    chat::{Chat, Form, Menu, On, PLATFORMS, Step, row, table_rows},
+    chat::{Chat, Field, Form, Menu, On, PLATFORMS, Step, row, table_rows},
     fake_awx::{
         self, FAILING_TEMPLATE, FORBIDDEN_TEMPLATE, FakeAwx, Garbage, HIDDEN_INVENTORY, LIMITED_PASSWORD,
         LIMITED_TOKEN, LIMITED_USER, SURVEY_TEMPLATE,
@@ -604,14 +604,18 @@ async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
             form.opened
         );
         // The version is required text; the environment an optional menu at the survey's default.
-        assert_eq!(form.field(0), (false, vec![], None), "{:?}", form.opened);
-        let environments = vec!["production".to_owned(), "staging".to_owned()];
-        assert_eq!(
-            form.field(1),
-            (true, environments, Some("production".to_owned())),
-            "{:?}",
-            form.opened
-        );
+        let version = Field {
+            optional: false,
+            choices: vec![],
+            default: None,
+        };
+        assert_eq!(form.field(0), version, "{:?}", form.opened);
+        let environment = Field {
+            optional: true,
+            choices: vec!["production".to_owned(), "staging".to_owned()],
+            default: Some("production".to_owned()),
+        };
+        assert_eq!(form.field(1), environment, "{:?}", form.opened);
         let before = world.awx.jobs().len();
         let step = world
             .submit(
