@@ -208,6 +208,7 @@ impl Chat {
         }
     }
 
+    /// Every request `on`'s fake got so far.
     pub fn requests(&self, on: On) -> Vec<Recorded> {
         match on {
             On::Slack => self.slack.requests(),
@@ -609,4 +610,41 @@ pub fn row(text: &str, cells: &[&str]) -> Option<Vec<String>> {
     table_rows(text)
         .into_iter()
         .find(|row| cells.iter().all(|c| row.iter().any(|cell| cell == c)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_read_without_escapes() {
+        assert_eq!(
+            as_read(r"variables\_needed\_to\_start: \['a'\] &lt;b&gt; &amp; c\d"),
+            r"variables_needed_to_start: ['a'] <b> & c\d"
+        );
+    }
+
+    #[test]
+    fn table_rows_are_read_from_both_platforms() {
+        let slack = "*Jobs*\n```ID  Name              Status\n--  ----------------  ------\n5   Restart Services  pending```";
+        let mattermost = "| ID | Name | Status |\n| --- | --- | --- |\n| 5 | Restart Services | pending |";
+        for text in [slack, mattermost] {
+            assert_eq!(
+                table_rows(text),
+                [["ID", "Name", "Status"], ["5", "Restart Services", "pending"]],
+                "{text}"
+            );
+            assert_eq!(
+                row(text, &["pending", "5"]).as_deref(),
+                Some(
+                    &[
+                        "5".to_owned(),
+                        "Restart Services".to_owned(),
+                        "pending".to_owned()
+                    ][..]
+                )
+            );
+            assert_eq!(row(text, &["Restart"]), None, "cells match whole: {text}");
+        }
+    }
 }
