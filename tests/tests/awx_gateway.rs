@@ -285,6 +285,20 @@ async fn every_sub_command_answers_with_what_awx_holds() {
         let p = format!("{on:?}").to_lowercase();
         let id = |name: &str| format!("{p}-{name}");
 
+        // Help lists the six sub-commands.
+        let text = world
+            .answered(on, Who::Unlinked, AWX, "help", &id("help"), &["get-dashboard"])
+            .await;
+        for sub in [
+            "get-inventory",
+            "get-jobs",
+            "get-job-templates",
+            "get-projects",
+            "run-job-template",
+        ] {
+            assert!(text.contains(sub), "{sub} in the help: {text}");
+        }
+
         // The dashboard: what the admin (the Integration's token) sees, and what AWX shows the operator.
         let text = world
             .answered(
@@ -365,6 +379,26 @@ async fn every_sub_command_answers_with_what_awx_holds() {
             )
             .await;
         assert!(!text.contains("prod.example.com"), "only Staging: {text}");
+        // More hosts than one of AWX's default pages: every one of them.
+        let text = world
+            .answered(
+                on,
+                Who::Unlinked,
+                AWX,
+                "get-inventory Production all",
+                &id("inventory-production"),
+                &[
+                    "Hosts of inventory Production",
+                    "web01.prod.example.com",
+                    "db10.prod.example.com",
+                ],
+            )
+            .await;
+        let hosts = table_rows(&text)
+            .into_iter()
+            .filter(|row| row[0].ends_with(".prod.example.com"))
+            .count();
+        assert_eq!(hosts, fake_awx::PRODUCTION_HOSTS, "{text}");
 
         // The templates and projects.
         let text = world
