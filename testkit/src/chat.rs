@@ -184,6 +184,8 @@ pub struct Chat {
     pub slack: LiveSlack,
     /// The fake Mattermost server.
     pub mattermost: FakeMattermost,
+    /// The last Slack interaction sent, and when (for [`Chat::replay_slack_interaction`]).
+    last_slack_interaction: std::sync::Mutex<Option<(String, i64)>>,
     _dir: tempfile::TempDir,
 }
 
@@ -204,6 +206,7 @@ impl Chat {
             gateway,
             slack,
             mattermost,
+            last_slack_interaction: std::sync::Mutex::new(None),
             _dir: dir,
         }
     }
@@ -470,7 +473,21 @@ impl Chat {
 
     async fn post_slack_interaction(&self, body: &str) -> reqwest::Response {
         let url = self.gateway.url("/hooks/slack/interactions");
-        post_signed(&url, SIGNING_SECRET, now(), body, FORM).await
+        let sent_at = now();
+        *self.last_slack_interaction.lock().expect("not poisoned") = Some((body.to_owned(), sent_at));
+        post_signed(&url, SIGNING_SECRET, sent_at, body, FORM).await
+    }
+
+    /// Sends the last Slack interaction again, byte for byte with its
+    /// timestamp and signature, as someone who captured it would; returns
+    /// the gateway's status.
+    pub async fn replay_slack_interaction(&self) -> StatusCode {
+        let last = self.last_slack_interaction.lock().expect("not poisoned").clone();
+        let (body, sent_at) = last.expect("a Slack interaction was sent");
+        let url = self.gateway.url("/hooks/slack/interactions");
+        post_signed(&url, SIGNING_SECRET, sent_at, &body, FORM)
+            .await
+            .status()
     }
 }
 

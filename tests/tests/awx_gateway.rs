@@ -16,6 +16,7 @@
 
 use std::time::{Duration, Instant};
 
+use axum::http::StatusCode;
 use chatops_tests::{
     chat::{Chat, Field, Form, Menu, On, PLATFORMS, Step, row, table_rows},
     fake_awx::{
@@ -587,6 +588,30 @@ async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
             .choose(&confirm, Who::Operator, "yes", &id("confirmed"))
             .await;
         let launch = launched(&world, step, "Restart Services", before).await;
+        // The confirmation runs once: Slack's delivery replayed is refused, a second
+        // click on Mattermost's prompt is told it was answered.
+        match on {
+            On::Slack => {
+                let status = world.replay_slack_interaction().await;
+                assert_eq!(status, StatusCode::CONFLICT, "a replayed confirmation");
+            }
+            On::Mattermost => {
+                let step = world
+                    .choose(&confirm, Who::Operator, "yes", &id("confirmed-again"))
+                    .await;
+                let endpoint = "actions";
+                world
+                    .gateway
+                    .wait_for_requests(on.name(), endpoint, "replayed", 1)
+                    .await;
+                assert!(
+                    !world.text_since(&step).contains("Launched"),
+                    "{}",
+                    world.text_since(&step)
+                );
+            }
+        }
+        assert_eq!(world.awx.jobs().len(), before + 1, "one confirmation, one job");
         assert_origin(&launch);
         assert_eq!(
             launch.job["summary_fields"]["created_by"]["username"], LIMITED_USER,
