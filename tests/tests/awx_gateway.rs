@@ -147,11 +147,12 @@ impl std::ops::Deref for World {
     }
 }
 
-/// The Integrations beside the quickstart and the Mattermost platform: [`AWX`]
-/// and [`BAD_TOKEN`] on `awx`, [`FLAKY`] on `flaky`, [`DOWN`] on a port nothing
-/// listens on (`down`); their Secret; the operator's AccountLinks on both platforms
-/// (AWX's limited token for [`AWX`] and [`FLAKY`]); and grants letting every
-/// user run every sub-command of the four (AWX's roles decide the rest).
+/// The Integrations beside the quickstart and the Mattermost platform: [`AWX`],
+/// [`BAD_TOKEN`] and [`BASIC`] on `awx`, [`FLAKY`] on `flaky`, [`DOWN`] on
+/// `down`, where nothing listens; their Secret; the operator's AccountLinks
+/// on both platforms (AWX's limited token for [`AWX`] and [`FLAKY`], one AWX
+/// does not know for [`BAD_TOKEN`]); and grants letting every user run every
+/// sub-command of the five (AWX's roles decide the rest).
 fn manifests(awx: &FakeAwx, flaky: &FakeAwx, down: &str) -> String {
     let integration = |name: &str, endpoint: &str, key: &str, timeout: u64| {
         let credentials = match key {
@@ -170,7 +171,8 @@ fn manifests(awx: &FakeAwx, flaky: &FakeAwx, down: &str) -> String {
             "apiVersion: chatops.dev/v1alpha1\nkind: AccountLink\nmetadata: {{name: {name}, namespace: chatops}}\n\
              spec:\n  platform: {platform}\n  chatUserId: {user}\n  user: operator\n  tokens:\n  \
              - integration: {AWX}\n    tokenRef: {{name: awx, key: operator}}\n  \
-             - integration: {FLAKY}\n    tokenRef: {{name: awx, key: operator}}\n---\n"
+             - integration: {FLAKY}\n    tokenRef: {{name: awx, key: operator}}\n  \
+             - integration: {BAD_TOKEN}\n    tokenRef: {{name: awx, key: wrong-token}}\n---\n"
         )
     };
     let grant = |command: &str| {
@@ -769,6 +771,17 @@ async fn awx_refusals_are_said_in_words() {
                 "get-dashboard",
                 &id("bad-token"),
                 &["AWX did not accept the token of chatbot"],
+            )
+            .await;
+        // The operator's own token, revoked: said as theirs.
+        world
+            .answered(
+                on,
+                Who::Operator,
+                BAD_TOKEN,
+                "get-jobs",
+                &id("bad-own-token"),
+                &["AWX did not accept the token of operator"],
             )
             .await;
         // The operator may read the template but not launch it: AWX's 403, said, and no job.
