@@ -212,11 +212,13 @@ fn assert_row(text: &str, cells: &[&str]) {
 
 /// A launch through chat and what AWX then holds: the one job it created, and
 /// the answer that said so. Every launch of these tests goes through
-/// [`launched`], so a check of what follows a launch goes there once: e.g.
-/// the job's final status posted later, awaited with
-/// `world.answer(&launch.step, &[…])` (the fake moves a job on each time it is
-/// read, `pending`, `running`, then `successful`, or `failed` for
-/// [`FAILING_TEMPLATE`]).
+/// [`launched`], so a check of what follows a launch goes there once: the
+/// job's final status posted later ("Job 5 (Restart Services) ended
+/// successful …", once the gateway follows launched jobs) is awaited with
+/// `world.answer(&launch.step, &["ended"])`, its text compared
+/// [`without_emphasis`]. The fake moves a job on each time it is read:
+/// `pending`, `running`, then `successful`, or `failed` for
+/// [`FAILING_TEMPLATE`].
 struct Launch {
     /// The job, as AWX holds it right after the launch.
     job: Value,
