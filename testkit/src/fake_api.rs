@@ -135,6 +135,13 @@ pub trait Platform: Send + 'static {
     fn holds_back(_entry: &Self::Entry) -> Option<Duration> {
         None
     }
+
+    /// How long the fake's state says to hold the answer to `entry` back (a
+    /// knob a test turns on a running fake, as `FakeAwx::slow_down`; by
+    /// default never): asked under the fake's lock, after [`Platform::respond`].
+    fn delays(&self, _entry: &Self::Entry) -> Option<Duration> {
+        None
+    }
 }
 
 struct Shared<P: Platform> {
@@ -280,7 +287,7 @@ async fn answer<P: Platform>(
         headers,
         body,
     });
-    let hold = P::holds_back(&entry);
+    let mut hold = P::holds_back(&entry);
     let response = {
         let mut shared = fake.shared.lock().unwrap();
         let shared = &mut *shared;
@@ -294,6 +301,7 @@ async fn answer<P: Platform>(
             None => shared.platform.respond(&mut entry, fake.addr),
         };
         P::answered(&mut entry, response.status());
+        hold = hold.max(shared.platform.delays(&entry));
         shared.requests.push(entry);
         response
     };

@@ -7,8 +7,13 @@
 //! filters lists by the user's access, pages with `count`/`next`/`previous`/
 //! `results` and answers errors with AWX's own bodies, so that `awxkit` reads
 //! it as it reads a real controller.
+//!
+//! Two knobs, both off unless a test turns them on a running fake, make it
+//! misbehave as a real controller (or what stands in front of one) can:
+//! [`FakeAwx::slow_down`] holds answers back, [`FakeAwx::garble`] answers
+//! what is not AWX's JSON ([`Garbage`]); [`FakeAwx::mend`] turns both off.
 
-use std::{collections::HashMap, net::SocketAddr};
+use std::{collections::HashMap, net::SocketAddr, time::Duration};
 
 use axum::{
     http::{Method, StatusCode},
@@ -82,6 +87,51 @@ pub struct Awx {
     outcomes: HashMap<u64, &'static str>,
     /// How many times each launched job was read: its progress.
     reads: HashMap<u64, u32>,
+    /// Answers held back, by path prefix (the knob of [`FakeAwx::slow_down`]).
+    slow: Vec<(String, Duration)>,
+    /// Answers garbled, by path prefix (the knob of [`FakeAwx::garble`]).
+    garbled: Vec<(String, Garbage)>,
+}
+
+/// What a garbled answer is instead of AWX's JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Garbage {
+    /// An HTML page with `200 OK`, as a single sign-on proxy in front of AWX
+    /// answers a request it wants to log in first.
+    Html,
+    /// AWX's JSON cut off midway, as a connection dropped by a proxy leaves it.
+    TruncatedJson,
+    /// Well-formed JSON of the wrong shape: a list where AWX gives an object.
+    WrongShape,
+}
+
+impl Garbage {
+    fn response(self) -> Response {
+        match self {
+            Garbage::Html => (
+                StatusCode::OK,
+                [("content-type", "text/html; charset=utf-8")],
+                "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\
+                 <body><form method=\"post\" action=\"/sso/login\"><input name=\"user\"></form></body></html>\n",
+            )
+                .into_response(),
+            Garbage::TruncatedJson => (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                r#"{"count": 3, "next": null, "previous": null, "results": [{"id": 1, "type": "inventory", "name": "Produc"#,
+            )
+                .into_response(),
+            Garbage::WrongShape => json_response(StatusCode::OK, &json!([["count", 3], ["results", []]])),
+        }
+    }
+}
+
+/// The value of the first rule in `rules` whose prefix starts `path`.
+fn rule_for<T: Copy>(rules: &[(String, T)], path: &str) -> Option<T> {
+    rules
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+        .map(|(_, value)| *value)
 }
 
 fn url(collection: &str, id: u64) -> String {
@@ -139,6 +189,8 @@ impl Default for Awx {
             surveys: HashMap::new(),
             outcomes: HashMap::new(),
             reads: HashMap::new(),
+            slow: Vec::new(),
+            garbled: Vec::new(),
         };
         awx.seed();
         awx
@@ -1302,6 +1354,9 @@ impl Platform for Awx {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
+        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+            return garbage.response();
+        }
         if request.method == Method::HEAD {
             // Django answers HEAD as GET, without the body.
             let mut as_get = request.clone();
@@ -1309,6 +1364,10 @@ impl Platform for Awx {
             return self.route(&as_get).status().into_response();
         }
         self.route(request)
+    }
+
+    fn delays(&self, request: &Recorded) -> Option<Duration> {
+        rule_for(&self.slow, &request.path)
     }
 }
 
@@ -1325,6 +1384,29 @@ impl FakeAwx {
     /// (without moving them on).
     pub fn jobs(&self) -> Vec<Value> {
         self.with(|awx, _| awx.list("jobs").to_vec())
+    }
+
+    /// Holds back every answer to a path starting with `prefix` (e.g.
+    /// `/api/v2/dashboard/`, or `/api/` for all) by `by`, as an overloaded
+    /// controller does: the request is still served (a launch still creates
+    /// its job), only its answer comes late.
+    pub fn slow_down(&self, prefix: &str, by: Duration) {
+        self.with(|awx, _| awx.slow.push((prefix.to_owned(), by)));
+    }
+
+    /// Answers every request to a path starting with `prefix` with `garbage`
+    /// instead of AWX's JSON; nothing is served (a launch creates no job).
+    pub fn garble(&self, prefix: &str, garbage: Garbage) {
+        self.with(|awx, _| awx.garbled.push((prefix.to_owned(), garbage)));
+    }
+
+    /// Turns [`FakeAwx::slow_down`] and [`FakeAwx::garble`] off: the fake
+    /// answers as AWX again.
+    pub fn mend(&self) {
+        self.with(|awx, _| {
+            awx.slow.clear();
+            awx.garbled.clear();
+        });
     }
 
     /// The id of the job template named `name`.
@@ -1364,6 +1446,46 @@ mod tests {
             .await
             .unwrap();
         serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_knobs_garble_and_hold_back_answers_until_mended() {
+        let fake = FakeAwx::start().await;
+        let client = reqwest::Client::new();
+        let get = |path: &'static str| client.get(fake.url_of(path)).bearer_auth(ADMIN_TOKEN).send();
+        let dashboard = get("/api/v2/dashboard/").await.unwrap();
+        assert_eq!(dashboard.json::<Value>().await.unwrap()["hosts"]["total"], 34);
+
+        fake.garble("/api/v2/dashboard/", Garbage::Html);
+        fake.garble("/api/v2/inventories/", Garbage::TruncatedJson);
+        fake.garble("/api/v2/projects/", Garbage::WrongShape);
+        let html = get("/api/v2/dashboard/").await.unwrap();
+        assert_eq!(html.status(), StatusCode::OK);
+        assert!(html.text().await.unwrap().starts_with("<!DOCTYPE html>"));
+        let truncated = get("/api/v2/inventories/").await.unwrap().bytes().await.unwrap();
+        assert!(serde_json::from_slice::<Value>(&truncated).is_err());
+        let shape: Value = get("/api/v2/projects/").await.unwrap().json().await.unwrap();
+        assert!(shape.is_array(), "{shape}");
+        // Other paths answer as AWX.
+        let templates: Value = get("/api/v2/job_templates/").await.unwrap().json().await.unwrap();
+        assert_eq!(templates["count"], 4);
+
+        let hold = Duration::from_millis(300);
+        fake.slow_down("/api/v2/ping/", hold);
+        let started = std::time::Instant::now();
+        let ping: Value = get("/api/v2/ping/").await.unwrap().json().await.unwrap();
+        assert_eq!(ping["version"], VERSION);
+        assert!(started.elapsed() >= hold, "held back: {:?}", started.elapsed());
+
+        // Mended, a path held back for a minute answers at once.
+        fake.slow_down("/api/v2/config/", Duration::from_secs(60));
+        fake.mend();
+        let dashboard: Value = get("/api/v2/dashboard/").await.unwrap().json().await.unwrap();
+        assert_eq!(dashboard["projects"]["total"], 2);
+        let started = std::time::Instant::now();
+        let config: Value = get("/api/v2/config/").await.unwrap().json().await.unwrap();
+        assert_eq!(config["version"], VERSION);
+        assert!(started.elapsed() < Duration::from_secs(30), "no longer held back");
     }
 
     #[tokio::test]

@@ -10,6 +10,8 @@
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
 //! - [`gateway_process`]: the real gateway binary, started and stopped;
+//! - [`chat`]: that gateway driven through Slack and Mattermost as a person
+//!   drives it, for an integration's tests end to end;
 //! - [`platforms`]: Mattermost, Webex and Teams beside the quickstart, and their requests;
 //! - [`kubelet`]: a ConfigMap or Secret volume laid out as kubelet mounts it;
 //! - [`nautobot_live`]: the real Nautobot of `scripts/nautobot/up`, and a Slack that takes uploads;
@@ -18,6 +20,7 @@
 //! - the quickstart manifests ([`load_quickstart`], [`copy_quickstart`]), who is
 //!   who in them ([`quickstart`]), and a chat platform added to them ([`manifests`]).
 
+pub mod chat;
 pub mod fake_api;
 pub mod fake_awx;
 pub mod fake_grafana;

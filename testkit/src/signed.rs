@@ -92,12 +92,17 @@ pub struct MattermostSlash<'a> {
 }
 
 impl MattermostSlash<'_> {
-    /// The form-encoded body, fields as Mattermost orders them.
+    /// The form-encoded body of `/chatops`, fields as Mattermost orders them.
     pub fn body(&self) -> String {
+        self.body_of("/chatops")
+    }
+
+    /// The form-encoded body of the slash command `command` (e.g. `/awx`).
+    pub fn body_of(&self, command: &str) -> String {
         form_urlencoded::Serializer::new(String::new())
             .append_pair("channel_id", self.channel)
             .append_pair("channel_name", "town-square")
-            .append_pair("command", "/chatops")
+            .append_pair("command", command)
             .append_pair("response_url", self.response_url)
             .append_pair("root_id", "")
             .append_pair("team_domain", "example")
@@ -112,6 +117,11 @@ impl MattermostSlash<'_> {
 
     /// Posts it to `url` with the token as `Authorization: Token`, adding `headers`.
     pub async fn post(&self, url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        self.post_of("/chatops", url, headers).await
+    }
+
+    /// [`MattermostSlash::post`] of the slash command `command` (e.g. `/awx`).
+    pub async fn post_of(&self, command: &str, url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
         let mut request = reqwest::Client::new()
             .post(url)
             .header("Content-Type", FORM)
@@ -121,7 +131,7 @@ impl MattermostSlash<'_> {
             request = request.header(*name, *value);
         }
         request
-            .body(self.body())
+            .body(self.body_of(command))
             .send()
             .await
             .expect("the gateway answers")

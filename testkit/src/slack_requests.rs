@@ -101,6 +101,33 @@ pub fn menu_choice(
     form_body(&payload)
 }
 
+/// A `block_actions` interaction pressing the button `value` (a menu's
+/// Cancel, `__cancel__`) of the prompt whose continuation is `action_id`.
+pub fn button_press(
+    team: &str,
+    channel: &str,
+    user: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> String {
+    let mut payload = interaction("block_actions", team, user);
+    payload["container"] = serde_json::json!({
+        "type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true
+    });
+    payload["channel"] = serde_json::json!({"id": channel, "name": "general"});
+    payload["response_url"] = response_url.into();
+    payload["actions"] = serde_json::json!([{
+        "type": "button",
+        "action_id": action_id,
+        "block_id": "prompt-cancel",
+        "text": {"type": "plain_text", "text": "Cancel"},
+        "value": value,
+        "action_ts": "1700000001.000200"
+    }]);
+    form_body(&payload)
+}
+
 /// A `view_submission` interaction of the modal `view` (as the gateway sent it to
 /// `views.open`), answering its input blocks in order with `answers`: a select by the
 /// option of that value, a text input with the text.
