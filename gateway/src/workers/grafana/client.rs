@@ -94,9 +94,16 @@ impl GrafanaClient {
     /// Interface traffic"): Grafana says here, in words, that it does not
     /// exist or that the user may not read it, where the renderer would
     /// draw a picture of the error.
-    pub async fn dashboard(&self, who: &Credential, uid: &str, name: &str) -> Result<Dashboard, GrafanaError> {
+    pub async fn dashboard(
+        &self,
+        who: &Credential,
+        uid: &str,
+        name: &str,
+    ) -> Result<Dashboard, GrafanaError> {
         let url = self.url(&["api", "dashboards", "uid", uid], &[])?;
-        let answer = self.get(who, url, "application/json", MAX_DASHBOARD_BYTES).await?;
+        let answer = self
+            .get(who, url, "application/json", MAX_DASHBOARD_BYTES)
+            .await?;
         let read: DashboardAnswer = read_json(&answer, who, name)?;
         Ok(read.dashboard)
     }
@@ -134,13 +141,15 @@ impl GrafanaClient {
         Ok(url)
     }
 
-    async fn get(&self, who: &Credential, url: Url, accept: &str, limit: usize) -> Result<Answer, GrafanaError> {
+    async fn get(
+        &self,
+        who: &Credential,
+        url: Url,
+        accept: &str,
+        limit: usize,
+    ) -> Result<Answer, GrafanaError> {
         let token = who.token().unwrap_or_default();
-        let request = self
-            .http
-            .get(url)
-            .header("Accept", accept)
-            .bearer_auth(token);
+        let request = self.http.get(url).header("Accept", accept).bearer_auth(token);
         let policy = RetryPolicy::single_attempt().with_max_body(limit);
         chatops_outbound::send("grafana", &policy, || request.try_clone())
             .await
@@ -296,7 +305,10 @@ mod tests {
             ))
         );
         let labelled = answer(200, &[("content-type", "image/png")], b"<html>");
-        assert!(picture(labelled, &who(), "X").is_err(), "the bytes are checked too");
+        assert!(
+            picture(labelled, &who(), "X").is_err(),
+            "the bytes are checked too"
+        );
     }
 
     #[test]

@@ -43,7 +43,9 @@ pub fn answer(call: &Call<'_>, result: Result<Reply, Failure>) -> Result<Reply, 
         Ok(reply) => Ok(reply),
         Err(Failure::Grafana(failure)) => sentences::told(failure),
         Err(Failure::Nautobot(failure)) => sentences::told(failure),
-        Err(Failure::Unavailable(Unavailable::NoCredential)) => Ok(sentences::no_credential::<NautobotApi>(call)),
+        Err(Failure::Unavailable(Unavailable::NoCredential)) => {
+            Ok(sentences::no_credential::<NautobotApi>(call))
+        }
         Err(Failure::Unavailable(unavailable)) => Ok(error(sentences::sentence(&unavailable.to_string()))),
     }
 }

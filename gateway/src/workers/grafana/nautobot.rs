@@ -86,7 +86,9 @@ impl NautobotSources {
                         Credentials::new(command, Auth::Token, integration, &config.account_links, secrets);
                     by_command.insert(command.to_owned(), Source { client, credentials });
                 }
-                Err(error) => tracing::warn!(%command, %error, "a Grafana variable's Nautobot is not reachable"),
+                Err(error) => {
+                    tracing::warn!(%command, %error, "a Grafana variable's Nautobot is not reachable")
+                }
             }
         }
         NautobotSources { by_command }

@@ -19,24 +19,27 @@ pub fn spec(command: &str, settings: &GrafanaSettings) -> CommandSpec {
         })
 }
 
-fn panel_spec(settings: &GrafanaSettings, dashboard: &GrafanaDashboard, panel: &GrafanaPanel) -> SubcommandSpec {
+fn panel_spec(
+    settings: &GrafanaSettings,
+    dashboard: &GrafanaDashboard,
+    panel: &GrafanaPanel,
+) -> SubcommandSpec {
     let doc = format!(
         "Show the panel {} of the dashboard {}",
         panel_title(panel),
         dashboard_title(dashboard)
     );
-    let sub = panel
-        .variables
-        .iter()
-        .filter(|variable| variable.ask)
-        .fold(SubcommandSpec::new(subcommand(panel), doc), |sub, variable| {
+    let sub = panel.variables.iter().filter(|variable| variable.ask).fold(
+        SubcommandSpec::new(subcommand(panel), doc),
+        |sub, variable| {
             let doc = variable_doc(variable);
             if variable.default.is_some() {
                 sub.optional_param(&variable.name, doc)
             } else {
                 sub.param(&variable.name, doc)
             }
-        });
+        },
+    );
     options::docs(&settings.defaults)
         .into_iter()
         .fold(sub, |sub, (name, doc)| sub.option(name, doc))
@@ -46,7 +49,10 @@ fn panel_spec(settings: &GrafanaSettings, dashboard: &GrafanaDashboard, panel: &
 fn variable_doc(variable: &PanelVariable) -> String {
     let title = variable.title.as_deref().unwrap_or(&variable.name);
     let mut doc = match &variable.nautobot {
-        Some(source) => format!("{title}: the name of one of Nautobot's {}", source.objects.as_str()),
+        Some(source) => format!(
+            "{title}: the name of one of Nautobot's {}",
+            source.objects.as_str()
+        ),
         None if !variable.choices.is_empty() => format!("{title}: one of {}", variable.choices.join(", ")),
         None => title.to_owned(),
     };

@@ -76,7 +76,12 @@ pub fn ask_resuming(
 }
 
 /// A form of `fields` whose answers resume `call` with `arguments` then them.
-pub fn form_resuming(call: &Call<'_>, arguments: Vec<String>, title: impl Into<String>, fields: Vec<Field>) -> Reply {
+pub fn form_resuming(
+    call: &Call<'_>,
+    arguments: Vec<String>,
+    title: impl Into<String>,
+    fields: Vec<Field>,
+) -> Reply {
     call.ctx.prompt_form(&resuming(call, arguments), title, fields)
 }
 

@@ -52,7 +52,9 @@ pub async fn run(session: &Session<'_>, served: &Served<'_>) -> Result<Reply, Fa
     });
     // The router runs only sub-commands of the spec, which are the panels.
     let Some((dashboard, panel)) = found else {
-        return Ok(error(format!("`{name}` is not a panel of this Grafana integration.")));
+        return Ok(error(format!(
+            "`{name}` is not a panel of this Grafana integration."
+        )));
     };
     let options = match options_of(session, served.settings) {
         Ok(options) => options,

@@ -18,7 +18,9 @@ const MAX_TIMEZONE: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OptionError {
     /// `width=` or `height=` not a whole number of pixels in range.
-    #[error("`{option}={value}` is not allowed: {option} takes a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}.")]
+    #[error(
+        "`{option}={value}` is not allowed: {option} takes a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}."
+    )]
     Side {
         /// `width` or `height`.
         option: &'static str,
@@ -128,7 +130,10 @@ impl RenderOptions {
     /// The time range, in words: "the last 36h" or "the dashboard's time range".
     pub fn time_range(&self) -> String {
         let range = match &self.timespan {
-            Some((_, from)) => format!("the last {}", from.trim_start_matches("now-").replace('-', " and ")),
+            Some((_, from)) => format!(
+                "the last {}",
+                from.trim_start_matches("now-").replace('-', " and ")
+            ),
             None => "the dashboard's time range".to_owned(),
         };
         match &self.timezone {
@@ -144,11 +149,17 @@ pub fn docs(defaults: &RenderDefaults) -> [(&'static str, String); 5] {
     [
         (
             "width",
-            format!("Width in pixels, {MIN_SIDE} to {MAX_SIDE} (default {})", defaults.width),
+            format!(
+                "Width in pixels, {MIN_SIDE} to {MAX_SIDE} (default {})",
+                defaults.width
+            ),
         ),
         (
             "height",
-            format!("Height in pixels, {MIN_SIDE} to {MAX_SIDE} (default {})", defaults.height),
+            format!(
+                "Height in pixels, {MIN_SIDE} to {MAX_SIDE} (default {})",
+                defaults.height
+            ),
         ),
         (
             "theme",
@@ -230,7 +241,14 @@ mod tests {
         let query = options.query();
         let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
         assert_eq!(
-            [get("width"), get("height"), get("theme"), get("from"), get("to"), get("tz")],
+            [
+                get("width"),
+                get("height"),
+                get("theme"),
+                get("from"),
+                get("to"),
+                get("tz")
+            ],
             [
                 Some("800"),
                 Some("4000"),
@@ -246,10 +264,17 @@ mod tests {
     #[test]
     fn a_bad_value_names_the_option_and_what_it_takes() {
         let mut options = options();
-        for (name, value) in [("width", "99"), ("width", "wide"), ("height", "4001"), ("height", "-5")] {
+        for (name, value) in [
+            ("width", "99"),
+            ("width", "wide"),
+            ("height", "4001"),
+            ("height", "-5"),
+        ] {
             assert_eq!(
                 options.set(name, value).unwrap_err().to_string(),
-                format!("`{name}={value}` is not allowed: {name} takes a whole number of pixels from 100 to 4000.")
+                format!(
+                    "`{name}={value}` is not allowed: {name} takes a whole number of pixels from 100 to 4000."
+                )
             );
         }
         assert_eq!(
@@ -263,7 +288,13 @@ mod tests {
                 .to_string()
                 .starts_with("`timespan=yesterday` is not allowed: timespan takes a Grafana span")
         );
-        for zone in ["Europe Paris", "/etc/passwd", "Europe//Paris", "", "x".repeat(65).as_str()] {
+        for zone in [
+            "Europe Paris",
+            "/etc/passwd",
+            "Europe//Paris",
+            "",
+            "x".repeat(65).as_str(),
+        ] {
             assert!(
                 matches!(options.set("timezone", zone), Err(OptionError::Timezone(_))),
                 "{zone:?}"
@@ -281,7 +312,10 @@ mod tests {
             ..RenderDefaults::default()
         };
         let options = RenderOptions::of(&defaults).unwrap();
-        assert_eq!((options.width, options.time_range().as_str()), (640, "the last 7d, in UTC"));
+        assert_eq!(
+            (options.width, options.time_range().as_str()),
+            (640, "the last 7d, in UTC")
+        );
         let broken = RenderDefaults {
             timespan: Some("forever".to_owned()),
             ..RenderDefaults::default()

@@ -50,7 +50,10 @@ fn shown(variables: &[(String, String)], options: &RenderOptions) -> String {
     let range = options.time_range();
     if variables.is_empty() {
         let mut chars = range.chars();
-        let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        let first = chars
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default();
         return format!("{first}{}.", chars.as_str());
     }
     let values: Vec<String> = variables
@@ -62,13 +65,12 @@ fn shown(variables: &[(String, String)], options: &RenderOptions) -> String {
 
 /// The panel alone in Grafana's web UI (`/d/{uid}/{slug}?viewPanel=…`),
 /// with the same variables and time range as the picture.
-pub fn link(
-    web_url: &str,
-    (uid, slug): (&str, &str),
-    render: &[(String, String)],
-) -> Option<String> {
+pub fn link(web_url: &str, (uid, slug): (&str, &str), render: &[(String, String)]) -> Option<String> {
     let mut url = Url::parse(web_url).ok()?;
-    url.path_segments_mut().ok()?.pop_if_empty().extend(["d", uid, slug]);
+    url.path_segments_mut()
+        .ok()?
+        .pop_if_empty()
+        .extend(["d", uid, slug]);
     let kept = render.iter().filter_map(|(key, value)| {
         let key = match key.as_str() {
             "panelId" => "viewPanel",
@@ -90,7 +92,10 @@ mod tests {
     use crate::model::{Image, Message};
 
     fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]

@@ -57,7 +57,10 @@ fn iso_spans(iso: &str) -> Option<Vec<String>> {
     match (years, months) {
         (Some(years), None) if years > 0 => spans.push(format!("{years}y")),
         (years, months) => {
-            let months = years.unwrap_or(0).checked_mul(12)?.checked_add(months.unwrap_or(0))?;
+            let months = years
+                .unwrap_or(0)
+                .checked_mul(12)?
+                .checked_add(months.unwrap_or(0))?;
             if months > 0 {
                 spans.push(format!("{months}M"));
             }
@@ -150,8 +153,8 @@ mod tests {
     #[test]
     fn anything_else_is_refused() {
         for typed in [
-            "", "6", "h", "06h", "6x", "1234567h", "P", "PT", "P0D", "PT0.5H", "P1H", "PT1D", "P1D1Y", "P1DT",
-            "-6h", "now-6h",
+            "", "6", "h", "06h", "6x", "1234567h", "P", "PT", "P0D", "PT0.5H", "P1H", "PT1D", "P1D1Y",
+            "P1DT", "-6h", "now-6h",
         ] {
             assert_eq!(from_of(typed), None, "{typed:?}");
         }

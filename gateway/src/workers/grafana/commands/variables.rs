@@ -119,7 +119,11 @@ impl Asking<'_, '_> {
 
     /// The Nautobot object named `given`, else the one whose name contains
     /// it; a menu when several or none do.
-    async fn check_in_nautobot(&self, source: &NautobotChoices, given: &str) -> Result<Result<String, Reply>, Failure> {
+    async fn check_in_nautobot(
+        &self,
+        source: &NautobotChoices,
+        given: &str,
+    ) -> Result<Result<String, Reply>, Failure> {
         let title = self.title();
         let call = &self.session.call;
         let found = self
@@ -140,7 +144,8 @@ impl Asking<'_, '_> {
             .nautobot
             .names(call, &self.variable.name, source, None)
             .await?;
-        let question = format!("No {title} that you may see in Nautobot is named like `{given}`. Which {title}?");
+        let question =
+            format!("No {title} that you may see in Nautobot is named like `{given}`. Which {title}?");
         Ok(Err(self.menu(question, names(&all), self.none(source))))
     }
 
@@ -159,7 +164,12 @@ impl Asking<'_, '_> {
             return Ok(self.menu(question, fixed(&self.variable.choices), String::new()));
         }
         let field = Field::new(title, FieldKind::Text);
-        Ok(form_resuming(&self.session.call, self.resumed(), question, vec![field]))
+        Ok(form_resuming(
+            &self.session.call,
+            self.resumed(),
+            question,
+            vec![field],
+        ))
     }
 
     /// What is said when Nautobot offers nothing to choose from.
