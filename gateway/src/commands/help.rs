@@ -79,6 +79,21 @@ pub fn usage(prefix: &str, command: &str, sub: &SubcommandSpec) -> String {
     usage
 }
 
+/// Whether the user's own grants allow `command subcommand` (`""`: any of `command`).
+pub(crate) fn user_may(
+    ctx: &RouteContext<'_>,
+    invocation: &Invocation,
+    command: &str,
+    subcommand: &str,
+) -> bool {
+    ctx.grants.user_grant_allows(
+        &invocation.platform,
+        invocation.user.as_deref(),
+        command,
+        subcommand,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,19 +110,4 @@ mod tests {
              Options:\n- `width=`  Pixels\n- `theme=`  dark or light"
         );
     }
-}
-
-/// Whether the user's own grants allow `command subcommand` (`""`: any of `command`).
-pub(crate) fn user_may(
-    ctx: &RouteContext<'_>,
-    invocation: &Invocation,
-    command: &str,
-    subcommand: &str,
-) -> bool {
-    ctx.grants.user_grant_allows(
-        &invocation.platform,
-        invocation.user.as_deref(),
-        command,
-        subcommand,
-    )
 }
