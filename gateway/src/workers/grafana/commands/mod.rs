@@ -70,12 +70,7 @@ pub async fn run(session: &Session<'_>, served: &Served<'_>) -> Result<Reply, Fa
 /// The Integration's defaults with the options typed; what is wrong with
 /// the first bad one.
 fn options_of(session: &Session<'_>, settings: &GrafanaSettings) -> Result<RenderOptions, String> {
-    let mut options = RenderOptions::of(&settings.defaults)
-        .map_err(|bad| format!("The Integration's default is wrong: {bad}"))?;
-    for (name, value) in session.call.options() {
-        options.set(name, value).map_err(|bad| bad.to_string())?;
-    }
-    Ok(options)
+    RenderOptions::with(&settings.defaults, &session.call.options()).map_err(|bad| bad.to_string())
 }
 
 /// Checks that the user may read the dashboard and that the panel is in it,

@@ -60,9 +60,28 @@ pub struct RenderOptions {
     pub timezone: Option<String>,
 }
 
+/// Why the options cannot be taken: a value typed, or a default of the Integration.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Rejected {
+    /// A value the user typed.
+    #[error("{0}")]
+    Typed(OptionError),
+    /// A default of the Integration (its schema should have refused it).
+    #[error("The Integration's default is wrong: {0}")]
+    Default(OptionError),
+}
+
 impl RenderOptions {
     /// The Integration's `defaults`, checked as if typed.
     pub fn of(defaults: &RenderDefaults) -> Result<Self, OptionError> {
+        RenderOptions::with(defaults, &[]).map_err(|(Rejected::Typed(bad) | Rejected::Default(bad))| bad)
+    }
+
+    /// The Integration's `defaults` with the `typed` options (name, value)
+    /// over them. The typed values are checked first, and a default only
+    /// where nothing replaces it: a broken default is no obstacle to a user
+    /// who types the option.
+    pub fn with(defaults: &RenderDefaults, typed: &[(&str, &str)]) -> Result<Self, Rejected> {
         let mut options = RenderOptions {
             width: defaults.width,
             height: defaults.height,
@@ -70,13 +89,20 @@ impl RenderOptions {
             timespan: None,
             timezone: None,
         };
-        options.set("width", &defaults.width.to_string())?;
-        options.set("height", &defaults.height.to_string())?;
-        if let Some(span) = &defaults.timespan {
-            options.set("timespan", span)?;
+        for (name, value) in typed {
+            options.set(name, value).map_err(Rejected::Typed)?;
         }
-        if let Some(zone) = &defaults.timezone {
-            options.set("timezone", zone)?;
+        let kept = [
+            ("width", Some(defaults.width.to_string())),
+            ("height", Some(defaults.height.to_string())),
+            ("timespan", defaults.timespan.clone()),
+            ("timezone", defaults.timezone.clone()),
+        ];
+        for (name, value) in kept {
+            let replaced = typed.iter().any(|(typed, _)| *typed == name);
+            if let (false, Some(value)) = (replaced, value) {
+                options.set(name, &value).map_err(Rejected::Default)?;
+            }
         }
         Ok(options)
     }

@@ -197,3 +197,34 @@ async fn a_nautobot_integration_that_is_not_served_is_said_so() {
          gateway does not serve; ask an admin to fix the Grafana Integration.",
     );
 }
+
+#[tokio::test]
+async fn without_a_nautobot_token_the_user_is_told_how_to_get_one() {
+    let grafana = FakeGrafana::start().await;
+    let choices = NautobotChoices {
+        integration: "nautobot".to_owned(),
+        objects: NautobotObjects::Devices,
+        filter: BTreeMap::new(),
+        attribute: None,
+    };
+    let fixture = fixture_with(&grafana.url(), ADMIN, settings(Some(choices)), |fixture, _| {
+        let nautobot = IntegrationConfig::new(
+            "default/nautobot",
+            IntegrationType::Nautobot,
+            "http://127.0.0.1:9",
+        );
+        fixture
+            .config
+            .integrations
+            .insert("nautobot".to_owned(), nautobot);
+    });
+
+    let routed = fixture.typed(USER, "grafana get-interface-traffic").await;
+
+    assert!(
+        text(&routed).starts_with("There is no Nautobot token to act with"),
+        "{}",
+        text(&routed)
+    );
+    assert_eq!(message(&routed).level, Level::Error);
+}

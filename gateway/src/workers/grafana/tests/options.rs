@@ -125,3 +125,24 @@ async fn a_bad_option_is_told_before_a_missing_variable_is_asked_for() {
         "`width=99999` is not allowed: width takes a whole number of pixels from 100 to 4000.",
     );
 }
+
+#[tokio::test]
+async fn a_wrong_default_of_the_integration_is_said_as_the_integration_s() {
+    let fake = FakeGrafana::start().await;
+    let mut broken = settings(None);
+    broken.defaults.timespan = Some("forever".to_owned());
+    let fixture = fixture_with(&fake.url(), ADMIN, broken, |_, _| {});
+
+    let routed = fixture.typed(USER, "grafana get-firewall-drops").await;
+
+    assert!(
+        text(&routed).starts_with("The Integration's default is wrong: `timespan=forever` is not allowed"),
+        "{}",
+        text(&routed)
+    );
+    // Typing the option overrides the broken default.
+    let typed = fixture
+        .typed(USER, "grafana get-firewall-drops timespan=1h")
+        .await;
+    picture(&typed);
+}
