@@ -3,9 +3,10 @@
 //! is missing or not among them (fixed, or names read from Nautobot and
 //! narrowed by what was typed); a one-field form for a free value.
 //!
-//! Every prompt resumes the command with the values before the one asked
-//! (defaults filled in) and the options typed, so that its answer lands in
-//! the asked variable's place.
+//! Every prompt resumes the command with what was typed for the variables
+//! before the one asked (a blank for one left to its default, so that the
+//! default applies again) and the options typed, so that its answer lands
+//! in the asked variable's place.
 
 use chatops_crds::settings::{GrafanaPanel, NautobotChoices, PanelVariable};
 
@@ -33,7 +34,9 @@ pub async fn resolve(
     let call = &session.call;
     let typed: Vec<&str> = call.positional().collect();
     let mut values = Vec::new();
-    // The asked variables' values so far, as a prompt resumes them.
+    // What was typed for the asked variables so far, as a prompt resumes
+    // them: typed again, each stands for the same value (a Nautobot name,
+    // not the attribute it gave).
     let mut before: Vec<String> = Vec::new();
     for variable in &panel.variables {
         if !variable.ask {
@@ -62,7 +65,7 @@ pub async fn resolve(
             (None, Some(default)) => default.clone(),
             (None, None) => return Ok(Resolved::Ask(asking.missing().await?)),
         };
-        before.push(value.clone());
+        before.push(given.unwrap_or_default().to_owned());
         values.push((variable.name.clone(), value));
     }
     Ok(Resolved::Values(values))
@@ -72,7 +75,7 @@ pub async fn resolve(
 struct Asking<'s, 'a> {
     session: &'s Session<'a>,
     variable: &'s PanelVariable,
-    /// The values of the asked variables before it.
+    /// What was typed for the asked variables before it.
     before: &'s [String],
     nautobot: &'s NautobotSources,
 }

@@ -65,7 +65,7 @@ fn panel(command: &str, id: u32, title: Option<&str>, variables: Vec<PanelVariab
 }
 
 /// The fake's dashboards as an Integration declares them, with
-/// `device_choices` for the traffic panel's device (Nautobot's, when set),
+/// `device_choices` for the traffic and BGP panels' device (Nautobot's, when set),
 /// and a dashboard and a panel that Grafana does not have.
 pub(super) fn settings(device_choices: Option<NautobotChoices>) -> GrafanaSettings {
     let mut device = variable(
@@ -74,9 +74,17 @@ pub(super) fn settings(device_choices: Option<NautobotChoices>) -> GrafanaSettin
         &["nyc-rtr-01", "nyc-rtr-02", "ams-sw-01"],
         None,
     );
+    let mut bgp_device = variable(
+        "device",
+        "Device",
+        &["nyc-rtr-01", "nyc-rtr-02"],
+        Some("nyc-rtr-01"),
+    );
     if let Some(nautobot) = device_choices {
-        device.choices.clear();
-        device.nautobot = Some(nautobot);
+        for device in [&mut device, &mut bgp_device] {
+            device.choices.clear();
+            device.nautobot = Some(nautobot.clone());
+        }
     }
     let fixed_device = PanelVariable {
         ask: false,
@@ -108,6 +116,20 @@ pub(super) fn settings(device_choices: Option<NautobotChoices>) -> GrafanaSettin
                     ),
                     panel("utilisation-of-nothing", 9, Some("Gone"), vec![]),
                 ],
+            },
+            GrafanaDashboard {
+                uid: fake_grafana::BGP_SESSIONS_UID.to_owned(),
+                slug: "bgp-sessions".to_owned(),
+                title: Some("BGP sessions".to_owned()),
+                panels: vec![panel(
+                    "bgp-prefixes",
+                    2,
+                    Some("Prefixes received"),
+                    vec![
+                        bgp_device,
+                        variable("afi", "Address family", &["ipv4", "ipv6"], None),
+                    ],
+                )],
             },
             GrafanaDashboard {
                 uid: fake_grafana::FIREWALL_DROPS_UID.to_owned(),

@@ -24,7 +24,14 @@ fn devices(names: &[&str]) -> Value {
     let results: Vec<Value> = names
         .iter()
         .enumerate()
-        .map(|(i, name)| json!({"id": format!("00000000-0000-4000-8000-00000000000{i}"), "name": name, "display": name}))
+        .map(|(i, name)| {
+            json!({
+                "id": format!("00000000-0000-4000-8000-00000000000{i}"),
+                "name": name,
+                "display": name,
+                "serial": format!("SN-{name}"),
+            })
+        })
         .collect();
     json!({"count": results.len(), "next": null, "previous": null, "results": results})
 }
@@ -33,11 +40,21 @@ fn devices(names: &[&str]) -> Value {
 /// command's Integration at `nautobot_url` (or `integration`, when another
 /// command is named), alice linked in Nautobot.
 fn fixture_at(grafana: &FakeGrafana, nautobot_url: &str, integration: &str) -> Fixture {
+    fixture_valued_by(grafana, nautobot_url, integration, None)
+}
+
+/// [`fixture_at`], the variable's value being the device's `attribute`.
+fn fixture_valued_by(
+    grafana: &FakeGrafana,
+    nautobot_url: &str,
+    integration: &str,
+    attribute: Option<&str>,
+) -> Fixture {
     let choices = NautobotChoices {
         integration: integration.to_owned(),
         objects: NautobotObjects::Devices,
         filter: BTreeMap::from([("status".to_owned(), "Active".to_owned())]),
-        attribute: None,
+        attribute: attribute.map(str::to_owned),
     };
     fixture_with(
         &grafana.url(),
@@ -227,4 +244,47 @@ async fn without_a_nautobot_token_the_user_is_told_how_to_get_one() {
         text(&routed)
     );
     assert_eq!(message(&routed).level, Level::Error);
+}
+
+#[tokio::test]
+async fn the_variable_takes_the_attribute_of_the_object_named() {
+    let grafana = FakeGrafana::start().await;
+    let server = nautobot(&["nyc-rtr-01", "nyc-rtr-02"], &[]).await;
+    let fixture = fixture_valued_by(&grafana, &server.uri(), "nautobot", Some("serial"));
+
+    let routed = fixture
+        .typed(ADMIN1, "grafana get-interface-traffic nyc-rtr-02 Ethernet9")
+        .await;
+
+    picture(&routed);
+    let (_, params) = the_render(&grafana);
+    assert_eq!(
+        (params["var-device"].as_str(), params["var-interface"].as_str()),
+        ("SN-nyc-rtr-02", "Ethernet9")
+    );
+    assert!(
+        text(&routed).starts_with("device=SN-nyc-rtr-02, interface=Ethernet9;"),
+        "{}",
+        text(&routed)
+    );
+}
+
+#[tokio::test]
+async fn a_prompt_after_a_nautobot_variable_resumes_it_by_the_name_typed() {
+    let grafana = FakeGrafana::start().await;
+    let server = nautobot(&["nyc-rtr-01", "nyc-rtr-02"], &[]).await;
+    let fixture = fixture_valued_by(&grafana, &server.uri(), "nautobot", Some("serial"));
+
+    let asked = fixture.typed(ADMIN1, "grafana get-bgp-prefixes nyc-rtr-02").await;
+    let menu = prompted(&asked);
+    assert_eq!(menu.text, "Which Address family?");
+    let answered = fixture.answer(ADMIN1, &menu.continuation, &["ipv4"]).await;
+
+    picture(&answered);
+    let (_, params) = the_render(&grafana);
+    assert_eq!(
+        (params["var-device"].as_str(), params["var-afi"].as_str()),
+        ("SN-nyc-rtr-02", "ipv4"),
+        "the device is looked up again by its name, not by the serial it gave"
+    );
 }

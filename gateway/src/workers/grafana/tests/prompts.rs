@@ -104,3 +104,20 @@ async fn help_shows_each_panel_with_its_dashboard_and_the_usage_its_variables_an
     assert!(usage.contains("- `timespan=`  How far back, ending now: `6h`, `7d`, `1M`, or ISO 8601 such as `P1DT12H` (default 6h)"), "{usage}");
     assert!(fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_variable_left_to_its_default_before_the_asked_one_keeps_its_default() {
+    let (fake, fixture) = grafana().await;
+
+    let asked = fixture.typed(USER, "grafana get-bgp-prefixes").await;
+    let menu = prompted(&asked);
+    assert_eq!(menu.text, "Which Address family?");
+    let answered = fixture.answer(USER, &menu.continuation, &["ipv6"]).await;
+    picture(&answered);
+    let (_, params) = the_render(&fake);
+    assert_eq!(
+        (params["var-device"].as_str(), params["var-afi"].as_str()),
+        ("nyc-rtr-01", "ipv6"),
+        "the answer is the address family, and the device its default"
+    );
+}
