@@ -72,11 +72,6 @@ pub enum Rejected {
 }
 
 impl RenderOptions {
-    /// The Integration's `defaults`, checked as if typed.
-    pub fn of(defaults: &RenderDefaults) -> Result<Self, OptionError> {
-        RenderOptions::with(defaults, &[]).map_err(|(Rejected::Typed(bad) | Rejected::Default(bad))| bad)
-    }
-
     /// The Integration's `defaults` with the `typed` options (name, value)
     /// over them. The typed values are checked first, and a default only
     /// where nothing replaces it: a broken default is no obstacle to a user
@@ -235,7 +230,7 @@ mod tests {
     use super::*;
 
     fn options() -> RenderOptions {
-        RenderOptions::of(&RenderDefaults::default()).unwrap()
+        RenderOptions::with(&RenderDefaults::default(), &[]).unwrap()
     }
 
     #[test]
@@ -337,7 +332,7 @@ mod tests {
             timezone: Some("UTC".to_owned()),
             ..RenderDefaults::default()
         };
-        let options = RenderOptions::of(&defaults).unwrap();
+        let options = RenderOptions::with(&defaults, &[]).unwrap();
         assert_eq!(
             (options.width, options.time_range().as_str()),
             (640, "the last 7d, in UTC")
@@ -347,8 +342,14 @@ mod tests {
             ..RenderDefaults::default()
         };
         assert_eq!(
-            RenderOptions::of(&broken),
-            Err(OptionError::Timespan("forever".to_owned()))
+            RenderOptions::with(&broken, &[]),
+            Err(Rejected::Default(OptionError::Timespan("forever".to_owned())))
+        );
+        let typed = RenderOptions::with(&broken, &[("timespan", "1h")]).expect("the typed value replaces it");
+        assert_eq!(typed.time_range(), "the last 1h");
+        assert_eq!(
+            RenderOptions::with(&broken, &[("theme", "pink")]),
+            Err(Rejected::Typed(OptionError::Theme("pink".to_owned())))
         );
     }
 }

@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn the_picture_is_titled_with_panel_and_dashboard_and_says_what_it_shows() {
-        let mut options = RenderOptions::of(&RenderDefaults::default()).unwrap();
+        let mut options = RenderOptions::with(&RenderDefaults::default(), &[]).unwrap();
         options.set("timespan", "6h").unwrap();
         let variables = owned(&[("device", "nyc-rtr-01")]);
         let reply = picture(Picture {
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn without_variables_the_line_is_the_time_range() {
-        let options = RenderOptions::of(&RenderDefaults::default()).unwrap();
+        let options = RenderOptions::with(&RenderDefaults::default(), &[]).unwrap();
         assert_eq!(shown(&[], &options), "The dashboard's time range.");
     }
 
