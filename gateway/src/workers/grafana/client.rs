@@ -148,6 +148,8 @@ impl GrafanaClient {
         accept: &str,
         limit: usize,
     ) -> Result<Answer, GrafanaError> {
+        // Grafana's credentials are tokens only (`Auth::Token`): a login is
+        // never built for it, so there is always one.
         let token = who.token().unwrap_or_default();
         let request = self.http.get(url).header("Accept", accept).bearer_auth(token);
         let policy = RetryPolicy::single_attempt().with_max_body(limit);

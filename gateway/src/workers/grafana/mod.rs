@@ -21,7 +21,7 @@ mod tests;
 use chatops_crds::config::{GatewayConfig, GatewaySecrets, IntegrationConfig};
 use chatops_crds::settings::GrafanaSettings;
 
-use crate::commands::{Command, CommandFuture, CommandSpec};
+use crate::commands::{Call, Command, CommandFuture, CommandSpec};
 use crate::workers::toolkit::connection::ClientSettings;
 use crate::workers::toolkit::credentials::{Auth, Credentials};
 use crate::workers::toolkit::{self, sentences};
@@ -80,7 +80,7 @@ impl Command for Grafana {
         &self.spec
     }
 
-    fn run<'a>(&'a self, call: crate::commands::Call<'a>) -> CommandFuture<'a> {
+    fn run<'a>(&'a self, call: Call<'a>) -> CommandFuture<'a> {
         Box::pin(async move {
             let Some(who) = self.tokens.acting_as(&call) else {
                 return Ok(sentences::no_credential::<GrafanaApi>(&call));
