@@ -66,10 +66,17 @@ pub fn usage_line(prefix: &str, command: &str, sub: &SubcommandSpec) -> String {
     line
 }
 
-/// A sub-command's usage line and what it does, then its options, if any,
-/// each with what it takes.
+/// A sub-command's usage line and what it does, then its parameters and
+/// options, if any, each with what it takes.
 pub fn usage(prefix: &str, command: &str, sub: &SubcommandSpec) -> String {
     let mut usage = format!("Usage: `{}`\n{}", usage_line(prefix, command, sub), sub.doc);
+    if !sub.params.is_empty() {
+        usage.push_str("\nParameters:");
+        for param in &sub.params {
+            let optional = if param.optional { " (optional)" } else { "" };
+            usage.push_str(&format!("\n- `{}`{optional}  {}", param.name, param.doc));
+        }
+    }
     if !sub.options.is_empty() {
         usage.push_str("\nOptions:");
         for option in &sub.options {
@@ -107,6 +114,7 @@ mod tests {
         assert_eq!(
             usage("/", "grafana", &sub),
             "Usage: `/grafana get-traffic [device] [width=…] [theme=…]`\nTraffic of an interface\n\
+             Parameters:\n- `device`  The device\n\
              Options:\n- `width=`  Pixels\n- `theme=`  dark or light"
         );
     }

@@ -288,3 +288,16 @@ async fn a_prompt_after_a_nautobot_variable_resumes_it_by_the_name_typed() {
         "the device is looked up again by its name, not by the serial it gave"
     );
 }
+
+#[tokio::test]
+async fn help_says_that_the_choices_come_from_nautobot() {
+    let grafana = FakeGrafana::start().await;
+    let fixture = fixture_at(&grafana, "http://127.0.0.1:9", "nautobot");
+
+    let usage = text(&fixture.typed(ADMIN1, "grafana get-interface-traffic help").await);
+
+    assert!(
+        usage.contains("- `device`  Device: the name of one of Nautobot's devices\n"),
+        "{usage}"
+    );
+}

@@ -96,10 +96,19 @@ async fn help_shows_each_panel_with_its_dashboard_and_the_usage_its_variables_an
     assert!(
         usage.starts_with(
             "Usage: `/grafana get-rtr1-errors [interface] [width=…] [height=…] [theme=…] [timespan=…] [timezone=…]`\n\
-             Show the panel rtr1-errors of the dashboard Interface traffic\nOptions:\n\
+             Show the panel rtr1-errors of the dashboard Interface traffic\nParameters:\n\
+             - `interface`  Interface\nOptions:\n\
              - `width=`  Width in pixels, 100 to 4000 (default 1000)\n"
         ),
         "a variable not asked is no parameter: {usage}"
+    );
+    let traffic = text(&fixture.typed(USER, "grafana get-interface-traffic help").await);
+    assert!(
+        traffic.contains(
+            "Parameters:\n- `device`  Device: one of nyc-rtr-01, nyc-rtr-02, ams-sw-01\n\
+             - `interface` (optional)  Interface (default Ethernet1)\n"
+        ),
+        "{traffic}"
     );
     assert!(usage.contains("- `timespan=`  How far back, ending now: `6h`, `7d`, `1M`, or ISO 8601 such as `P1DT12H` (default 6h)"), "{usage}");
     assert!(fake.requests().is_empty());
