@@ -24,6 +24,7 @@ use crate::{
         webex::{client::WebexClient, dispatcher::WebexDispatcher, inbound::BotIdentity},
     },
     workers::awx::Awx,
+    workers::grafana::Grafana,
     workers::nautobot::Nautobot,
 };
 
@@ -199,6 +200,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Awx => Awx::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             other => {

@@ -15,7 +15,7 @@
 //! Grafana's `reqSignedIn` does. A dashboard in a folder the caller may not
 //! read is left out of its search and answers 403 with Grafana's RBAC body.
 
-use std::{f64::consts::PI, net::SocketAddr};
+use std::{collections::VecDeque, f64::consts::PI, net::SocketAddr};
 
 use axum::{
     http::{HeaderMap, Method, StatusCode, header},
@@ -101,6 +101,9 @@ pub struct Grafana {
     principals: Vec<Principal>,
     folders: Vec<Folder>,
     dashboards: Vec<Dashboard>,
+    /// Answers the next renders give instead of a picture (see
+    /// [`FakeApi::script_render`]).
+    render_script: VecDeque<Scripted>,
 }
 
 impl Default for Grafana {
@@ -158,6 +161,7 @@ impl Default for Grafana {
                     model: firewall_drops(),
                 },
             ],
+            render_script: VecDeque::new(),
         }
     }
 }
@@ -670,6 +674,11 @@ impl Platform for Grafana {
                 &json!({"commit": "fake0chatops", "database": "ok", "version": VERSION}),
             );
         }
+        if path.starts_with("/render/")
+            && let Some(scripted) = self.render_script.pop_front()
+        {
+            return scripted.into_response();
+        }
         let principal = match self.authenticate(&request.headers) {
             Ok(principal) => principal,
             Err(error) => return error.respond(&path),
@@ -745,6 +754,13 @@ impl FakeGrafana {
     /// The base URL, as the integration's `url` (Grafana's root, not `/api`).
     pub fn url(&self) -> String {
         self.url_of("")
+    }
+
+    /// Answers the next render (`/render/…`) with `scripted` instead of a
+    /// picture (an HTML page, a proxy's redirect, a renderer that failed),
+    /// whatever calls come before it; scripts queue.
+    pub fn script_render(&self, scripted: Scripted) {
+        self.with(|grafana, _| grafana.render_script.push_back(scripted));
     }
 
     /// The render requests so far (`/render/…`), in order.

@@ -19,14 +19,37 @@ pub struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// The `index`th argument, if given.
+    /// The `index`th positional argument, if given: options (`width=800`,
+    /// see [`SubcommandSpec::option`]) do not count, wherever they are typed.
     pub fn arg(&self, index: usize) -> Option<&'a str> {
-        self.invocation.arguments.get(index).map(String::as_str)
+        self.positional().nth(index)
+    }
+
+    /// The positional arguments, in order, without the options.
+    pub fn positional(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let spec = self.spec;
+        self.invocation
+            .arguments
+            .iter()
+            .map(String::as_str)
+            .filter(move |arg| spec.option_of(arg).is_none())
+    }
+
+    /// The options typed, by the name the spec gives them, in the order
+    /// typed (a later one of the same name wins where it is read).
+    pub fn options(&self) -> Vec<(&'a str, &'a str)> {
+        let spec = self.spec;
+        self.invocation
+            .arguments
+            .iter()
+            .filter_map(|arg| spec.option_of(arg))
+            .map(|(option, value)| (option.name.as_str(), value))
+            .collect()
     }
 
     /// The required parameters not given: one means a menu, several a form.
     pub fn missing_params(&self) -> Vec<&'a ParamSpec> {
-        let given = self.invocation.arguments.len();
+        let given = self.positional().count();
         self.spec
             .params
             .iter()

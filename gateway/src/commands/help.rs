@@ -53,18 +53,37 @@ pub fn subcommand_list(ctx: &RouteContext<'_>, invocation: &Invocation, spec: &C
     }
 }
 
-/// How to type a sub-command: `/nautobot get-devices [filter-type] [filter-value]`.
+/// How to type a sub-command: `/nautobot get-devices [filter-type] [filter-value]`,
+/// options last: `/grafana get-traffic [device] [width=…]`.
 pub fn usage_line(prefix: &str, command: &str, sub: &SubcommandSpec) -> String {
     let mut line = format!("{prefix}{command} {}", sub.name);
     for param in &sub.params {
         line.push_str(&format!(" [{}]", param.name));
     }
+    for option in &sub.options {
+        line.push_str(&format!(" [{}=…]", option.name));
+    }
     line
 }
 
-/// A sub-command's usage line and what it does.
+/// A sub-command's usage line and what it does, then its parameters and
+/// options, if any, each with what it takes.
 pub fn usage(prefix: &str, command: &str, sub: &SubcommandSpec) -> String {
-    format!("Usage: `{}`\n{}", usage_line(prefix, command, sub), sub.doc)
+    let mut usage = format!("Usage: `{}`\n{}", usage_line(prefix, command, sub), sub.doc);
+    if !sub.params.is_empty() {
+        usage.push_str("\nParameters:");
+        for param in &sub.params {
+            let optional = if param.optional { " (optional)" } else { "" };
+            usage.push_str(&format!("\n- `{}`{optional}  {}", param.name, param.doc));
+        }
+    }
+    if !sub.options.is_empty() {
+        usage.push_str("\nOptions:");
+        for option in &sub.options {
+            usage.push_str(&format!("\n- `{}=`  {}", option.name, option.doc));
+        }
+    }
+    usage
 }
 
 /// Whether the user's own grants allow `command subcommand` (`""`: any of `command`).
@@ -80,4 +99,23 @@ pub(crate) fn user_may(
         command,
         subcommand,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_follow_the_parameters_in_the_usage_and_are_listed_with_their_docs() {
+        let sub = SubcommandSpec::new("get-traffic", "Traffic of an interface")
+            .param("device", "The device")
+            .option("width", "Pixels")
+            .option("theme", "dark or light");
+        assert_eq!(
+            usage("/", "grafana", &sub),
+            "Usage: `/grafana get-traffic [device] [width=…] [theme=…]`\nTraffic of an interface\n\
+             Parameters:\n- `device`  The device\n\
+             Options:\n- `width=`  Pixels\n- `theme=`  dark or light"
+        );
+    }
 }

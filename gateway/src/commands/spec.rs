@@ -25,6 +25,9 @@ pub struct SubcommandSpec {
     pub doc: String,
     /// The positional parameters, in order.
     pub params: Vec<ParamSpec>,
+    /// The options, typed anywhere among the arguments as `name=value`
+    /// (`width=800`); never asked for, as each has a default.
+    pub options: Vec<ParamSpec>,
 }
 
 /// One positional parameter.
@@ -67,6 +70,7 @@ impl SubcommandSpec {
             name: name.into(),
             doc: doc.into(),
             params: Vec::new(),
+            options: Vec::new(),
         }
     }
 
@@ -89,10 +93,45 @@ impl SubcommandSpec {
         });
         self
     }
+
+    /// The same sub-command with one more option `name=value`.
+    pub fn option(mut self, name: impl Into<String>, doc: impl Into<String>) -> Self {
+        self.options.push(ParamSpec {
+            name: name.into(),
+            doc: doc.into(),
+            optional: true,
+        });
+        self
+    }
+
+    /// The option `arg` gives, if it is one of this sub-command's
+    /// (`width=800`: the option `width` and `800`); names match in any case.
+    pub fn option_of<'s>(&self, arg: &'s str) -> Option<(&ParamSpec, &'s str)> {
+        let (name, value) = arg.split_once('=')?;
+        let option = self
+            .options
+            .iter()
+            .find(|option| option.name.eq_ignore_ascii_case(name.trim()))?;
+        Some((option, value.trim()))
+    }
 }
 
 /// The specs of the commands served: what help and `chatops access` list.
 pub trait Catalog: Send + Sync {
     /// Every command's spec, by name.
     fn specs(&self) -> Vec<&CommandSpec>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_option_is_a_declared_name_then_equals_in_any_case() {
+        let sub = SubcommandSpec::new("get-traffic", "Traffic").option("width", "Pixels");
+        let (option, value) = sub.option_of("WIDTH= 800").expect("an option");
+        assert_eq!((option.name.as_str(), value), ("width", "800"));
+        assert!(sub.option_of("height=800").is_none(), "not declared");
+        assert!(sub.option_of("width").is_none(), "no value given");
+    }
 }

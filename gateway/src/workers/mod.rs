@@ -3,5 +3,6 @@
 //! the shared [`toolkit`].
 
 pub mod awx;
+pub mod grafana;
 pub mod nautobot;
 pub mod toolkit;

@@ -140,7 +140,10 @@ async fn subcommand_help_shows_the_usage() {
     let fixture = Fixture::new();
     let routed = fixture.typed(ADMIN1, "network redeploy help").await;
     let text = private_text(&routed, Outcome::Help);
-    assert_eq!(text, "Usage: `/network redeploy [site]`\nRedeploy a site");
+    assert_eq!(
+        text,
+        "Usage: `/network redeploy [site]`\nRedeploy a site\nParameters:\n- `site`  The site"
+    );
 }
 
 #[tokio::test]

@@ -66,8 +66,9 @@ impl Nautobot {
     }
 }
 
-/// The token of `credential`, as the client takes it.
-fn user_token(credential: Credential) -> Option<UserToken> {
+/// The token of `credential`, as the client takes it (also for the Grafana
+/// variables whose choices come from Nautobot).
+pub fn user_token(credential: Credential) -> Option<UserToken> {
     let token = credential.token()?;
     Some(if credential.linked {
         UserToken::new(&credential.user, token)

@@ -156,25 +156,40 @@ impl<B: Backend> BackendError<B> {
         object: String,
         reason: impl FnOnce(&Value) -> Option<String>,
     ) -> Result<T, Self> {
+        if answer.status.is_success() {
+            return serde_json::from_slice(&answer.body)
+                .map_err(|err| BackendError::Malformed(format!("{object}: {err}")));
+        }
+        Err(Self::refusal(answer, (user, linked), action, object, reason))
+    }
+
+    /// The refusal an answer that is not a success says, as
+    /// [`BackendError::read_answer`] tells it; for a backend whose successes
+    /// are not JSON (a picture).
+    pub fn refusal(
+        answer: &Answer,
+        (user, linked): (&str, bool),
+        action: &str,
+        object: String,
+        reason: impl FnOnce(&Value) -> Option<String>,
+    ) -> Self {
         match answer.status {
-            s if s.is_success() => serde_json::from_slice(&answer.body)
-                .map_err(|err| BackendError::Malformed(format!("{object}: {err}"))),
-            StatusCode::UNAUTHORIZED => Err(BackendError::Unauthorized {
+            StatusCode::UNAUTHORIZED => BackendError::Unauthorized {
                 user: user.to_owned(),
-            }),
-            StatusCode::FORBIDDEN => Err(BackendError::Forbidden {
+            },
+            StatusCode::FORBIDDEN => BackendError::Forbidden {
                 user: user.to_owned(),
                 linked,
                 action: action.to_owned(),
                 object,
-            }),
-            StatusCode::NOT_FOUND => Err(BackendError::NotFound { object }),
-            other => Err(BackendError::Refused {
+            },
+            StatusCode::NOT_FOUND => BackendError::NotFound { object },
+            other => BackendError::Refused {
                 status: other.as_u16(),
                 detail: serde_json::from_slice::<Value>(&answer.body)
                     .ok()
                     .and_then(|v| reason(&v)),
-            }),
+            },
         }
     }
 }

@@ -11,7 +11,7 @@ use super::args::Args;
 use super::errors::{Backend, BackendError};
 use super::render::error;
 use crate::commands::{Call, SubcommandSpec};
-use crate::model::{Choice, Field, FieldKind, Reply};
+use crate::model::{Choice, Field, FieldKind, Invocation, Reply};
 
 /// A backend session that can list the values of a menu described by `S`
 /// (for Nautobot: a REST list, its query and the field that becomes the value).
@@ -42,6 +42,47 @@ pub fn ask(
     } else {
         call.menu(question, choices)
     }
+}
+
+/// `call`'s invocation with `arguments` instead of those typed: what a
+/// prompt resumes when the next answer must not simply follow what was typed
+/// (a value that was not one of the choices, a default filled in before it).
+pub fn resuming(call: &Call<'_>, arguments: Vec<String>) -> Invocation {
+    let mut invocation = call.invocation.clone();
+    if invocation.arguments != arguments {
+        // Another command than the one paged through: its menu starts over.
+        invocation.menu_offset = 0;
+        invocation.arguments = arguments;
+    }
+    invocation
+}
+
+/// A menu asking `question` of `choices` whose answer resumes `call` with
+/// `arguments` (see [`resuming`]) then the choice; `none`, said as a private
+/// error, when there is nothing to choose from.
+pub fn ask_resuming(
+    call: &Call<'_>,
+    arguments: Vec<String>,
+    question: impl Into<String>,
+    choices: Vec<Choice>,
+    none: impl Into<String>,
+) -> Reply {
+    if choices.is_empty() {
+        return error(none);
+    }
+    let resume = resuming(call, arguments);
+    call.ctx
+        .prompt_menu(&resume, question, choices, resume.menu_offset)
+}
+
+/// A form of `fields` whose answers resume `call` with `arguments` then them.
+pub fn form_resuming(
+    call: &Call<'_>,
+    arguments: Vec<String>,
+    title: impl Into<String>,
+    fields: Vec<Field>,
+) -> Reply {
+    call.ctx.prompt_form(&resuming(call, arguments), title, fields)
 }
 
 /// Choices from a backend's JSON objects: `value_field` (a string or a

@@ -9,10 +9,17 @@ use crate::model::Reply;
 
 /// A sub-command's result as the router takes it.
 pub fn answer<B: Backend>(result: Result<Reply, BackendError<B>>) -> Result<Reply, CommandError> {
-    match result {
-        Ok(reply) => Ok(reply),
-        Err(failure) if failure.is_answer() => Ok(error(sentence(&failure.to_string()))),
-        Err(failure) => Err(CommandError(failure.to_string())),
+    result.or_else(told)
+}
+
+/// What the person asking is told of `failure`: a private error sentence
+/// when they can act on it, else a failed command. For an integration that
+/// asks two backends (Grafana, with choices from Nautobot).
+pub fn told<B: Backend>(failure: BackendError<B>) -> Result<Reply, CommandError> {
+    if failure.is_answer() {
+        Ok(error(sentence(&failure.to_string())))
+    } else {
+        Err(CommandError(failure.to_string()))
     }
 }
 
