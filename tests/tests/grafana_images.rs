@@ -125,7 +125,8 @@ async fn on_teams_the_panel_is_an_inline_png_attachment() {
         "act-traffic",
         teams::TENANT,
         (teams::ALICE, teams::ALICE_ID),
-        "grafana get-traffic",
+        // The fake draws uncompressed PNGs: kept under Teams' 1 MB for inline pictures.
+        "grafana get-traffic width=400 height=300",
     );
     assert_eq!(teams::post_valid(&gateway, &activity).await.status(), 200);
 
@@ -142,7 +143,10 @@ async fn on_teams_the_panel_is_an_inline_png_attachment() {
         })
     })
     .await
-    .unwrap_or_else(|| panic!("no picture posted: {:?}", fake.summaries()));
+    .unwrap_or_else(|| {
+        let bodies: Vec<String> = fake.connector_requests().iter().map(|r| r.text()).collect();
+        panic!("no picture posted: {bodies:?}")
+    });
     let bytes = base64::engine::general_purpose::STANDARD.decode(picture).unwrap();
     assert!(bytes.starts_with(PNG), "the attachment is the PNG Grafana drew");
 }
