@@ -212,11 +212,9 @@ fn assert_row(text: &str, cells: &[&str]) {
 
 /// A launch through chat and what AWX then holds: the one job it created, and
 /// the answer that said so. Every launch of these tests goes through
-/// [`launched`], so a check of what follows a launch goes there once: the
-/// job's final status posted later ("Job 5 (Restart Services) ended
-/// successful …", once the gateway follows launched jobs) is awaited with
-/// `world.answer(&launch.step, &["ended"])`, its text compared
-/// [`without_emphasis`]. The fake moves a job on each time it is read:
+/// [`launched`], which also awaits the job's final status the gateway posts
+/// later ("Job 5 (Restart Services) ended successful …"). The fake moves a
+/// job on each time it is read:
 /// `pending`, `running`, then `successful`, or `failed` for
 /// [`FAILING_TEMPLATE`].
 struct Launch {
@@ -266,6 +264,15 @@ async fn launched(world: &World, step: Step, template: &str, jobs_before: usize)
         "the job's id and state in: {}",
         launch.answer
     );
+    // Then its end, posted where it was launched.
+    let outcome = if template == FAILING_TEMPLATE {
+        "failed"
+    } else {
+        "successful"
+    };
+    let end = without_emphasis(&world.answer(&launch.step, &["ended"]).await);
+    let said = format!("Job {} ({template}) ended {outcome}", launch.id());
+    assert!(end.contains(&said), "{said} in: {end}");
     launch
 }
 
