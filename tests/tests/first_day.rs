@@ -276,9 +276,8 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         dir.path().join("more-integrations.yaml"),
         "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: staging, namespace: chatops}\n\
          spec: {type: nautobot, command: staging, endpoint: 'https://staging.example.com', credentials: {tokenRef: {name: nope, key: token}}}\n\
-         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: grafana, namespace: chatops}\n\
-         spec: {type: grafana, command: grafana, endpoint: 'https://grafana.example.com', credentials: {tokenRef: {name: nautobot, key: token}}, \
-         grafana: {dashboards: [{uid: net-if-traffic, slug: interface-traffic, panels: [{command: traffic, id: 1}]}]}}\n",
+         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: ipfabric, namespace: chatops}\n\
+         spec: {type: ipfabric, command: ipfabric, endpoint: 'https://ipfabric.example.com', credentials: {tokenRef: {name: nautobot, key: token}}}\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -302,7 +301,7 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("command grafana (Integration chatops/grafana, type grafana) is not served"),
+        stderr.contains("command ipfabric (Integration chatops/ipfabric, type ipfabric) is not served"),
         "{stderr}"
     );
     assert!(
