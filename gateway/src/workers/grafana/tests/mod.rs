@@ -416,3 +416,61 @@ fn an_integration_without_panels_is_not_served() {
     );
     assert!(matches!(built, Err(SetupError::NoPanels)));
 }
+
+#[tokio::test]
+async fn two_grafana_integrations_render_each_on_its_own_grafana_with_its_own_token() {
+    let (noc, sec) = (FakeGrafana::start().await, FakeGrafana::start().await);
+    // `grafana` acts with the viewer's token on one Grafana; `grafana_sec`
+    // with the admin's on another, and only it declares the firewall panel.
+    let viewer = Tokens {
+        service: Some(fake_grafana::VIEWER_TOKEN),
+        alice: None,
+    };
+    let mut fixture = fixture_with(&noc.url(), viewer, settings(None), |fixture, secrets| {
+        let key = SecretKey("integration.default.grafana-sec.token".to_owned());
+        secrets
+            .0
+            .insert(key.clone(), fake_grafana::ADMIN_TOKEN.to_owned());
+        let mut firewall_only = settings(None);
+        firewall_only
+            .dashboards
+            .retain(|d| d.uid == fake_grafana::FIREWALL_DROPS_UID);
+        let integration = IntegrationConfig {
+            timeout_seconds: 2,
+            token: Some(key),
+            grafana: Some(firewall_only),
+            ..IntegrationConfig::new("default/grafana-sec", IntegrationType::Grafana, sec.url())
+        };
+        fixture
+            .config
+            .integrations
+            .insert("grafana_sec".to_owned(), integration.clone());
+        let worker = Grafana::new("grafana_sec", &integration, &fixture.config, secrets).unwrap();
+        fixture.registry.register(Arc::new(worker)).unwrap();
+    });
+    let mut grants = fixture.config.grants.clone();
+    grants.retain(|g| g.command == "grafana");
+    for grant in &mut grants {
+        grant.command = "grafana_sec".to_owned();
+    }
+    fixture.config.grants.extend(grants);
+    fixture.grants = crate::access::GrantIndex::new(&fixture.config.grants);
+
+    let refused = fixture.typed(USER, "grafana get-firewall-drops").await;
+    let drawn = fixture.typed(USER, "grafana_sec get-firewall-drops").await;
+    let unknown = fixture.typed(USER, "grafana_sec get-interface-traffic").await;
+
+    assert_eq!(message(&refused).level, Level::Error, "the viewer may not see it");
+    assert_eq!(picture(&drawn).file_name, "firewall-drops.png");
+    assert!(noc.renders().is_empty(), "nothing drawn on the first Grafana");
+    assert_eq!(sec.renders().len(), 1, "drawn on the second");
+    assert_eq!(
+        sec.renders()[0].header("authorization"),
+        Some(format!("Bearer {}", fake_grafana::ADMIN_TOKEN).as_str())
+    );
+    assert!(
+        matches!(unknown.outcome, Outcome::Unknown(_)),
+        "each serves only its own panels: {:?}",
+        unknown.outcome
+    );
+}
