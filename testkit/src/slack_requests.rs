@@ -85,20 +85,14 @@ pub fn menu_choice(
     value: &str,
     response_url: &str,
 ) -> String {
-    let mut payload = interaction("block_actions", team, user);
-    payload["container"] = serde_json::json!({
-        "type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true
-    });
-    payload["channel"] = serde_json::json!({"id": channel, "name": "general"});
-    payload["response_url"] = response_url.into();
-    payload["actions"] = serde_json::json!([{
+    let action = serde_json::json!({
         "type": "static_select",
         "action_id": action_id,
         "block_id": "prompt",
         "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
         "action_ts": "1700000001.000200"
-    }]);
-    form_body(&payload)
+    });
+    block_actions(team, channel, user, action, response_url)
 }
 
 /// A `block_actions` interaction pressing the button `value` (a menu's
@@ -111,20 +105,32 @@ pub fn button_press(
     value: &str,
     response_url: &str,
 ) -> String {
-    let mut payload = interaction("block_actions", team, user);
-    payload["container"] = serde_json::json!({
-        "type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true
-    });
-    payload["channel"] = serde_json::json!({"id": channel, "name": "general"});
-    payload["response_url"] = response_url.into();
-    payload["actions"] = serde_json::json!([{
+    let action = serde_json::json!({
         "type": "button",
         "action_id": action_id,
         "block_id": "prompt-cancel",
         "text": {"type": "plain_text", "text": "Cancel"},
         "value": value,
         "action_ts": "1700000001.000200"
-    }]);
+    });
+    block_actions(team, channel, user, action, response_url)
+}
+
+/// A `block_actions` interaction of `action` on an ephemeral prompt in `channel`.
+fn block_actions(
+    team: &str,
+    channel: &str,
+    user: &str,
+    action: serde_json::Value,
+    response_url: &str,
+) -> String {
+    let mut payload = interaction("block_actions", team, user);
+    payload["container"] = serde_json::json!({
+        "type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true
+    });
+    payload["channel"] = serde_json::json!({"id": channel, "name": "general"});
+    payload["response_url"] = response_url.into();
+    payload["actions"] = serde_json::json!([action]);
     form_body(&payload)
 }
 
