@@ -21,6 +21,7 @@
 //!   who in them ([`quickstart`]), and a chat platform added to them ([`manifests`]).
 
 pub mod chat;
+pub mod endpoints;
 pub mod fake_api;
 pub mod fake_awx;
 pub mod fake_grafana;

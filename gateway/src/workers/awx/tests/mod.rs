@@ -319,13 +319,7 @@ async fn a_token_awx_does_not_accept_is_said_with_its_user() {
 
 #[tokio::test]
 async fn awx_down_fails_the_command_and_says_where() {
-    // A port nothing listens on: bound, then let go.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    let endpoint = chatops_testkit::endpoints::unreachable();
     let fixture = fixture(&endpoint, fake_awx::LIMITED_TOKEN, Service::Login);
 
     let routed = fixture.typed(ADMIN1, "awx get-dashboard").await;
@@ -339,15 +333,7 @@ async fn awx_down_fails_the_command_and_says_where() {
 
 #[tokio::test]
 async fn a_slow_awx_is_said_within_the_timeout() {
-    // Accepts connections and never answers.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    let endpoint = chatops_testkit::endpoints::silent().await;
     let fixture = fixture(&endpoint, fake_awx::LIMITED_TOKEN, Service::Login);
 
     let started = std::time::Instant::now();

@@ -89,13 +89,7 @@ async fn a_renderer_that_fails_is_said_with_grafana_s_reason() {
 
 #[tokio::test]
 async fn grafana_down_fails_the_command_and_says_where() {
-    // A port nothing listens on: bound, then let go.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    let endpoint = chatops_testkit::endpoints::unreachable();
     let fixture = fixture(&endpoint, ADMIN);
 
     let routed = fixture.typed(USER, "grafana get-firewall-drops").await;
@@ -109,15 +103,7 @@ async fn grafana_down_fails_the_command_and_says_where() {
 
 #[tokio::test]
 async fn a_slow_grafana_is_said_within_the_timeout() {
-    // Accepts connections and never answers.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    let endpoint = chatops_testkit::endpoints::silent().await;
     let fixture = fixture(&endpoint, ADMIN);
 
     let started = std::time::Instant::now();

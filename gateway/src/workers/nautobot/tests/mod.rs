@@ -325,10 +325,8 @@ async fn a_slow_nautobot_is_given_up_on_after_the_integration_timeout() {
 
 #[tokio::test]
 async fn a_nautobot_that_is_down_is_said_to_be_unreachable() {
-    // A port nothing listens on (wiremock reuses its servers, so not a dropped one).
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // Not a dropped wiremock server: wiremock reuses its servers.
+    let endpoint = chatops_testkit::endpoints::unreachable();
     let fixture = fixture(&endpoint, true);
     assert_errored(&fixture, &format!("Nautobot at {endpoint} cannot be reached")).await;
 }
