@@ -206,6 +206,9 @@ pub struct IntegrationConfig {
     /// `nautobot.integration` resolved to the command it answers to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grafana: Option<crate::settings::GrafanaSettings>,
+    /// Settings of an `nso` integration: its command sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nso: Option<crate::settings::NsoSettings>,
 }
 
 impl IntegrationConfig {
@@ -228,6 +231,7 @@ impl IntegrationConfig {
             timeout_seconds: crate::integration::default_timeout_seconds(),
             awx: None,
             grafana: None,
+            nso: None,
         }
     }
 }

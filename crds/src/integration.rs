@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{ResourceStatus, SecretKeyRef};
-use crate::settings::{AwxSettings, GrafanaSettings};
+use crate::settings::{AwxSettings, GrafanaSettings, NsoSettings};
 
 named_enum! {
     /// The backends the gateway has workers for.
@@ -28,6 +28,10 @@ named_enum! {
         Meraki = "meraki",
         /// Arista CloudVision.
         Cloudvision = "cloudvision",
+        /// Cisco Network Services Orchestrator (RESTCONF).
+        Nso = "nso",
+        /// Slurpit.
+        Slurpit = "slurpit",
     }
     /// The name used in manifests; also the command an Integration answers to by default.
     fn as_str;
@@ -49,7 +53,7 @@ chatops_resource! {
         kind = "Integration",
         status = "ResourceStatus",
         shortname = "integ",
-        doc = "A backend (Nautobot, AWX, Grafana, IP Fabric, Panorama, ACI, Meraki, CloudVision) and the chat command that reaches it.",
+        doc = "A backend (Nautobot, AWX, Grafana, IP Fabric, Panorama, ACI, Meraki, CloudVision, NSO, Slurpit) and the chat command that reaches it.",
         printcolumn(name = "Type", type_ = "string", json_path = ".spec.type"),
         printcolumn(name = "Command", type_ = "string", json_path = ".spec.command"),
         printcolumn(name = "Endpoint", type_ = "string", json_path = ".spec.endpoint"),
@@ -58,10 +62,11 @@ chatops_resource! {
     #[x_kube(
         validation = Rule::new("has(self.endpoint) || self.type == 'meraki'").message("endpoint is required for this type"),
         validation = Rule::new("!has(self.command) || self.command != 'chatops'").message("the command chatops is built in and cannot be taken by an Integration"),
-        validation = Rule::new("self.type in ['aci'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for aci"),
-        validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
+        validation = Rule::new("self.type in ['aci', 'nso'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for this type"),
+        validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision', 'slurpit'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
         validation = Rule::new("!has(self.awx) || self.type == 'awx'").message("awx settings are only for type awx"),
         validation = Rule::new("!has(self.grafana) || self.type == 'grafana'").message("grafana settings are only for type grafana"),
+        validation = Rule::new("!has(self.nso) || self.type == 'nso'").message("nso settings are only for type nso"),
         validation = Rule::new("self.type != 'grafana' || has(self.grafana)").message("grafana.dashboards is required for type grafana: the panels it serves"),
         validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
     )]
@@ -95,6 +100,9 @@ chatops_resource! {
         /// Settings of a `grafana` Integration: the panels it serves.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub grafana: Option<GrafanaSettings>,
+        /// Settings of an `nso` Integration: the command sets it offers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub nso: Option<NsoSettings>,
     }
 }
 

@@ -270,6 +270,9 @@ refused! {
     cel_tls_ca_and_skip_verify_exclude_each_other => "cel-tls-exclusive.yaml",
     duplicate_token_for_one_integration_is_refused => "list-map-duplicate-token.yaml",
     cel_awx_settings_only_for_awx => "cel-awx-settings-on-other-type.yaml",
+    cel_nso_settings_only_for_nso => "cel-nso-settings-on-other-type.yaml",
+    cel_nso_needs_a_login => "cel-nso-credentials.yaml",
+    nso_command_sets_run_show_commands_only => "pattern-nso-command.yaml",
     cel_grafana_settings_only_for_grafana => "cel-grafana-settings-on-other-type.yaml",
     cel_grafana_needs_its_panels => "cel-grafana-settings-missing.yaml",
     cel_grafana_choices_and_nautobot_exclude_each_other => "cel-grafana-choices-and-nautobot.yaml",
@@ -390,7 +393,14 @@ fn violations(object: &Value) -> Vec<String> {
 
 #[test]
 fn every_token_type_needs_a_token() {
-    for integration_type in ["nautobot", "grafana", "ipfabric", "meraki", "cloudvision"] {
+    for integration_type in [
+        "nautobot",
+        "grafana",
+        "ipfabric",
+        "meraki",
+        "cloudvision",
+        "slurpit",
+    ] {
         let mut object = nautobot();
         object["spec"]["type"] = json!(integration_type);
         object["spec"]["credentials"] = json!({});

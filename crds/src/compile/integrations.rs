@@ -162,6 +162,7 @@ fn finish(
         timeout_seconds: spec.timeout_seconds,
         awx: spec.awx.clone(),
         grafana: grafana.or_else(|| spec.grafana.clone()),
+        nso: spec.nso.clone(),
     };
     out.config.integrations.insert(command.clone(), config);
     let message = format!(

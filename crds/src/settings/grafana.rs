@@ -133,29 +133,12 @@ pub struct GrafanaDashboard {
 /// Schema of `panels`: 1 to 50 panels, unique by `id` (a list map, merged
 /// per panel under server-side apply).
 fn panels_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    list_map::<GrafanaPanel>(generator, "id", Some(1), 50)
+    super::list_map::<GrafanaPanel>(generator, "id", Some(1), 50)
 }
 
 /// Schema of `variables`: at most 20, unique by `name` (a list map).
 fn variables_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    list_map::<PanelVariable>(generator, "name", None, 20)
-}
-
-/// A list of `T` unique by `key`, with `min`/`max` items.
-fn list_map<T: JsonSchema>(
-    generator: &mut schemars::SchemaGenerator,
-    key: &str,
-    min: Option<u32>,
-    max: u32,
-) -> schemars::Schema {
-    let mut schema = generator.subschema_for::<Vec<T>>();
-    if let Some(min) = min {
-        schema.insert("minItems".into(), min.into());
-    }
-    schema.insert("maxItems".into(), max.into());
-    schema.insert("x-kubernetes-list-type".into(), "map".into());
-    schema.insert("x-kubernetes-list-map-keys".into(), vec![key].into());
-    schema
+    super::list_map::<PanelVariable>(generator, "name", None, 20)
 }
 
 /// One panel, served as the sub-command `get-<command>`.

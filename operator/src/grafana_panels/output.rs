@@ -48,6 +48,7 @@ fn integration(settings: &GrafanaSettings, target: &Target) -> Integration {
         timeout_seconds: 30,
         awx: None,
         grafana: Some(settings.clone()),
+        nso: None,
     };
     let mut integration = Integration::new(&target.name, spec);
     integration.metadata = ObjectMeta {
