@@ -52,7 +52,9 @@ def run(base_url, calls, key=ADMIN_KEY, auto_pagination=True):
     httpx client must not outlive the loop it ran in."""
 
     async def main():
-        api = slurpit.api(url=base_url, api_key=key, auto_pagination=auto_pagination, debug=True)
+        # The SDK opens one httpx client per API group (14); without
+        # `verify`, none loads the CA bundle, which the fake's plain HTTP never uses.
+        api = slurpit.api(url=base_url, api_key=key, verify=False, auto_pagination=auto_pagination, debug=True)
         return await calls(api)
 
     return asyncio.run(main())
