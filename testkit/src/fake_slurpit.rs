@@ -620,7 +620,8 @@ fn not_found() -> Response {
 }
 
 /// `offset` and `limit` from the query (GET) or the JSON body (POST), as the SDK sends them.
-fn paging(source: &Map<String, Value>) -> Result<(usize, usize), Response> {
+/// A refusal is boxed: a `Response` is large beside what `Ok` carries.
+fn paging(source: &Map<String, Value>) -> Result<(usize, usize), Box<Response>> {
     let number = |name: &str, default: usize| match source.get(name) {
         None | Some(Value::Null) => Ok(default),
         Some(Value::Number(n)) => n.as_u64().map(|n| n as usize).ok_or(()),
@@ -629,10 +630,10 @@ fn paging(source: &Map<String, Value>) -> Result<(usize, usize), Response> {
     };
     match (number("offset", 0), number("limit", DEFAULT_LIMIT)) {
         (Ok(offset), Ok(limit)) => Ok((offset, limit)),
-        _ => Err(error(
+        _ => Err(Box::new(error(
             StatusCode::BAD_REQUEST,
             "offset and limit must be non-negative integers.",
-        )),
+        ))),
     }
 }
 
@@ -660,7 +661,8 @@ fn criterion_matches(device: &Value, field: &str, value: &Value) -> bool {
         Value::String(want) if want.is_empty() => true,
         Value::String(want) => match have {
             Value::String(have) => have.to_lowercase().contains(&want.to_lowercase()),
-            other => other.to_string() == *want,
+            // A number asked as text ("0" for `disabled`) matches the number.
+            other => serde_json::from_str::<Value>(want).is_ok_and(|want| want == *other),
         },
         Value::Number(_) => have == value || have.as_str() == Some(value.to_string().as_str()),
         _ => false,
@@ -755,11 +757,11 @@ impl Slurpit {
                     let devices = self.devices.iter().map(|d| with_raw_json(d, raw)).collect();
                     page(devices, paging)
                 }
-                Err(response) => response,
+                Err(response) => *response,
             },
             (&Method::POST, ["devices", "search"]) => match paging(&body) {
                 Ok(paging) => self.search_devices(&body, paging),
-                Err(response) => response,
+                Err(response) => *response,
             },
             (&Method::GET, ["devices", "snapshot", "all", hostname]) => self.snapshot_all(hostname),
             (&Method::GET, ["devices", "snapshot", "single", hostname, planning, batch @ ..])
@@ -782,19 +784,23 @@ impl Slurpit {
             },
             (&Method::GET, ["sites"]) => match paging(&query) {
                 Ok(paging) => page(self.sites.clone(), paging),
-                Err(response) => response,
+                Err(response) => *response,
             },
-            (&Method::GET, ["sites", id]) => match self.sites.iter().find(|s| s["id"].to_string() == *id) {
+            (&Method::GET, ["sites", id]) => match self
+                .sites
+                .iter()
+                .find(|s| id.parse::<u64>().is_ok_and(|id| s["id"] == id))
+            {
                 Some(site) => json_response(StatusCode::OK, site),
                 None => error(StatusCode::NOT_FOUND, "Site not found."),
             },
             (&Method::GET, ["planning"]) => match paging(&query) {
                 Ok(paging) => page(self.plannings.clone(), paging),
-                Err(response) => response,
+                Err(response) => *response,
             },
             (&Method::POST, ["planning", "search"]) => match paging(&body) {
                 Ok(paging) => self.search_planning(&body, paging),
-                Err(response) => response,
+                Err(response) => *response,
             },
             _ => not_found(),
         }
@@ -881,7 +887,7 @@ impl Slurpit {
             .filter(|r| end.is_empty() || r.timestamp[..16] <= *end)
             .collect();
         // Unique data is each distinct row once, newest run first kept.
-        found.sort_by(|a, b| b.batch_id.cmp(&a.batch_id));
+        found.sort_by_key(|r| std::cmp::Reverse(r.batch_id));
         let mut rows: Vec<Value> = Vec::new();
         for row in found {
             let json = row.json(unique);
@@ -959,7 +965,7 @@ impl Slurpit {
         device: &mut Map<String, Value>,
         body: &Map<String, Value>,
         id: u64,
-    ) -> Result<(), Response> {
+    ) -> Result<(), Box<Response>> {
         for field in DEVICE_FIELDS {
             if let Some(value) = body.get(field) {
                 device.insert(field.to_owned(), value.clone());
@@ -972,11 +978,11 @@ impl Slurpit {
                 .is_none_or(str::is_empty)
             {
                 let label = match field {
-                    "fqdn" => "FQDN".to_owned(),
-                    "device_os" => "Device OS".to_owned(),
-                    _ => "Hostname".to_owned(),
+                    "fqdn" => "FQDN",
+                    "device_os" => "Device OS",
+                    _ => "Hostname",
                 };
-                return Err(invalid(field, &format!("{label} cannot be blank.")));
+                return Err(Box::new(invalid(field, &format!("{label} cannot be blank."))));
             }
         }
         let hostname = device["hostname"].as_str().unwrap_or_default();
@@ -986,16 +992,19 @@ impl Slurpit {
                     .as_str()
                     .is_some_and(|h| h.eq_ignore_ascii_case(hostname))
         }) {
-            return Err(invalid(
+            return Err(Box::new(invalid(
                 "hostname",
                 &format!("Hostname \"{hostname}\" has already been taken."),
-            ));
+            )));
         }
         if let Some(site) = device.get("site").and_then(Value::as_str)
             && !site.is_empty()
             && !self.sites.iter().any(|s| s["sitename"] == site)
         {
-            return Err(invalid("site", &format!("Site \"{site}\" does not exist.")));
+            return Err(Box::new(invalid(
+                "site",
+                &format!("Site \"{site}\" does not exist."),
+            )));
         }
         Ok(())
     }
@@ -1015,7 +1024,7 @@ impl Slurpit {
         });
         let object = device.as_object_mut().expect("a device object");
         if let Err(response) = self.apply(object, body, id) {
-            return response;
+            return *response;
         }
         self.next_device_id += 1;
         self.devices.push(device.clone());
@@ -1030,7 +1039,7 @@ impl Slurpit {
         let mut device = self.devices[i].as_object().cloned().unwrap_or_default();
         let device_id = device["id"].as_u64().unwrap_or_default();
         if let Err(response) = self.apply(&mut device, body, device_id) {
-            return response;
+            return *response;
         }
         device.insert("changeddate".into(), json!(now()));
         self.devices[i] = Value::Object(device);
