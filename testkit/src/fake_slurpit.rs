@@ -36,21 +36,26 @@
 //! (`raise_for_status`), so it is the status that the conformance test holds
 //! the fake to.
 //!
-//! One knob, off unless a test turns it on a running fake:
-//! [`FakeSlurpit::slow_down`] holds answers back; [`FakeSlurpit::mend`]
-//! turns it off.
+//! Two knobs, both off unless a test turns them on a running fake, make it
+//! misbehave as a real portal (or what stands in front of one) can:
+//! [`FakeSlurpit::slow_down`] holds answers back, [`FakeSlurpit::garble`]
+//! answers what is not Slurpit's JSON ([`Garbage`], the same kinds as the
+//! fake AWX's); [`FakeSlurpit::mend`] turns both off.
 
 use std::{net::SocketAddr, time::Duration};
 
 use axum::{
     http::{HeaderMap, Method, StatusCode, header},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use k8s_openapi::jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use crate::fake_api::{FakeApi, Platform, json_response};
-pub use crate::fake_api::{Recorded, Scripted};
+pub use crate::{
+    fake_api::{Recorded, Scripted},
+    fake_awx::Garbage,
+};
 
 /// An API key with every permission, read and write, on every subject.
 pub const ADMIN_KEY: &str = "slurpit-admin-5f0c2e8a9b7d4c1e3a6f8b0d2c4e6a81";
@@ -139,6 +144,8 @@ pub struct Slurpit {
     next_device_id: u64,
     /// Answers held back, by path prefix (the knob of [`FakeSlurpit::slow_down`]).
     slow: Vec<(String, Duration)>,
+    /// Answers garbled, by path prefix (the knob of [`FakeSlurpit::garble`]).
+    garbled: Vec<(String, Garbage)>,
 }
 
 /// A seeded device: hostname, site, device_os, brand, device_type (the model),
@@ -590,6 +597,7 @@ impl Default for Slurpit {
                 ),
             ],
             slow: Vec::new(),
+            garbled: Vec::new(),
         }
     }
 }
@@ -1066,6 +1074,13 @@ impl Platform for Slurpit {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
+        let garbled = self
+            .garbled
+            .iter()
+            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()));
+        if let Some((_, garbage)) = garbled {
+            return garbled_response(*garbage);
+        }
         self.route(request)
     }
 
@@ -1074,6 +1089,27 @@ impl Platform for Slurpit {
             .iter()
             .find(|(prefix, _)| request.path.starts_with(prefix.as_str()))
             .map(|(_, by)| *by)
+    }
+}
+
+/// What a garbled answer is, in Slurpit's terms: a proxy's sign-in page, a
+/// device list cut off midway, or an object where Slurpit gives a list.
+fn garbled_response(garbage: Garbage) -> Response {
+    match garbage {
+        Garbage::Html => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\
+             <body><form method=\"post\" action=\"/sso/login\"><input name=\"user\"></form></body></html>\n",
+        )
+            .into_response(),
+        Garbage::TruncatedJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"[{"id": 1, "hostname": "ams-core-01", "fqdn": "ams-core-01.net.exa"#,
+        )
+            .into_response(),
+        Garbage::WrongShape => json_response(StatusCode::OK, &json!({"rows": {"count": 12}})),
     }
 }
 
@@ -1099,9 +1135,19 @@ impl FakeSlurpit {
         self.with(|slurpit, _| slurpit.slow.push((prefix.to_owned(), by)));
     }
 
-    /// Turns [`FakeSlurpit::slow_down`] off.
+    /// Answers every request to a path starting with `prefix` with `garbage`
+    /// instead of Slurpit's JSON; nothing is served (a write changes nothing).
+    pub fn garble(&self, prefix: &str, garbage: Garbage) {
+        self.with(|slurpit, _| slurpit.garbled.push((prefix.to_owned(), garbage)));
+    }
+
+    /// Turns [`FakeSlurpit::slow_down`] and [`FakeSlurpit::garble`] off: the
+    /// fake answers as Slurpit again.
     pub fn mend(&self) {
-        self.with(|slurpit, _| slurpit.slow.clear());
+        self.with(|slurpit, _| {
+            slurpit.slow.clear();
+            slurpit.garbled.clear();
+        });
     }
 }
 
@@ -1255,7 +1301,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_admin_writes_devices_and_the_knob_holds_answers_back() {
+    async fn the_admin_writes_devices_and_the_knobs_hold_back_or_garble_answers_until_mended() {
         let fake = FakeSlurpit::start().await;
         let new = json!({"hostname": "ams-acc-02", "fqdn": "ams-acc-02.net.example.com", "device_os": "cisco_ios", "site": "AMS-HQ"});
         let (status, created) = post(&fake, "/api/devices", ADMIN_KEY, new.clone()).await;
@@ -1285,7 +1331,25 @@ mod tests {
         assert_eq!(sites.as_array().unwrap().len(), 3);
         assert!(started.elapsed() >= hold, "held back: {:?}", started.elapsed());
         fake.slow_down("/api/sites", Duration::from_secs(60));
+        fake.garble("/api/devices", Garbage::TruncatedJson);
+        fake.garble("/api/planning", Garbage::Html);
+        let cut = client()
+            .get(fake.url_of("/api/devices"))
+            .bearer_auth(ADMIN_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert!(serde_json::from_slice::<Value>(&cut.bytes().await.unwrap()).is_err());
+        let page = client()
+            .get(fake.url_of("/api/planning"))
+            .bearer_auth(ADMIN_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert!(page.text().await.unwrap().starts_with("<!DOCTYPE html>"));
         fake.mend();
+        let (_, devices) = get(&fake, "/api/devices", ADMIN_KEY).await;
+        assert_eq!(devices.as_array().unwrap().len(), DEVICES + 1);
         let started = std::time::Instant::now();
         get(&fake, "/api/sites/1", ADMIN_KEY).await;
         assert!(started.elapsed() < Duration::from_secs(30), "no longer held back");
