@@ -69,7 +69,8 @@ pub const DISABLED_DEVICE: &str = "sin-acc-01";
 /// The device upgraded between the two collection runs: its software
 /// version differs between the older batch and the latest.
 pub const UPGRADED_DEVICE: &str = "ams-acc-01";
-/// The page size when a list is asked without `limit`, as Slurpit's and the SDK's default.
+/// The page size when a list is asked without `limit`: the SDK's default
+/// `limit` and `page_size`, so that the SDK and the fake agree on a full page.
 pub const DEFAULT_LIMIT: usize = 1000;
 /// When the older of the two collection runs of every planning ran.
 pub const OLDER_RUN: &str = "2026-12-02 02:00:00";
@@ -108,8 +109,10 @@ struct Row {
 }
 
 impl Row {
-    /// The row as the API gives it: the hostname, then the columns; and the
-    /// run it came from unless the rows are the unique (deduplicated) data.
+    /// The row as the API gives it: the hostname and the columns, and the run
+    /// it came from (`batch_id`, `timestamp`) unless the rows are the unique
+    /// (deduplicated) data. Readers take the columns by name, in the order of
+    /// the planning's `columns`, as the original commands head their tables.
     fn json(&self, unique: bool) -> Value {
         let mut object = Map::new();
         object.insert("hostname".into(), json!(self.hostname));
@@ -123,6 +126,8 @@ impl Row {
         Value::Object(object)
     }
 
+    /// Whether `text` is part of the hostname or of any column's value, in
+    /// any case: the planning search's `search`.
     fn matches(&self, text: &str) -> bool {
         let text = text.to_lowercase();
         self.hostname.to_lowercase().contains(&text)
@@ -148,128 +153,37 @@ pub struct Slurpit {
     garbled: Vec<(String, Garbage)>,
 }
 
-/// A seeded device: hostname, site, device_os, brand, device_type (the model),
-/// os_version, management address.
-type Seed = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-);
+/// The seeded devices, one a line: hostname | site | device_os | brand |
+/// device_type (the model) | os_version | management address. A table
+/// rather than tuples, so that it reads as one.
+const SEEDS: &str = "\
+ams-core-01 | AMS-HQ  | cisco_nxos     | Cisco     | N9K-C93180YC-FX   | 10.2(5)    | 10.10.0.1
+ams-core-02 | AMS-HQ  | cisco_nxos     | Cisco     | N9K-C93180YC-FX   | 10.2(5)    | 10.10.0.2
+ams-edge-01 | AMS-HQ  | juniper_junos  | Juniper   | MX204             | 22.4R3-S2  | 10.10.0.10
+ams-fw-01   | AMS-HQ  | fortinet       | Fortinet  | FortiGate-200F    | 7.2.8      | 10.10.0.20
+ams-acc-01  | AMS-HQ  | cisco_ios      | Cisco     | C9300-48P         | 17.9.4a    | 10.10.1.11
+nyc-core-01 | NYC-DC1 | arista_eos     | Arista    | DCS-7280SR3-48YC8 | 4.31.2F    | 10.20.0.1
+nyc-core-02 | NYC-DC1 | arista_eos     | Arista    | DCS-7280SR3-48YC8 | 4.31.2F    | 10.20.0.2
+nyc-edge-01 | NYC-DC1 | cisco_xr       | Cisco     | ASR-9901          | 7.9.2      | 10.20.0.10
+nyc-fw-01   | NYC-DC1 | paloalto_panos | Palo Alto | PA-3220           | 10.2.9-h1  | 10.20.0.20
+nyc-acc-01  | NYC-DC1 | aruba_aoscx    | Aruba     | 6300M-JL659A      | 10.13.1000 | 10.20.1.11
+sin-edge-01 | SIN-POP | juniper_junos  | Juniper   | MX204             | 22.4R3-S2  | 10.30.0.10
+sin-acc-01  | SIN-POP | cisco_ios      | Cisco     | C9200L-24P-4G     | 17.6.5     | 10.30.1.11";
 
-const SEEDS: [Seed; DEVICES] = [
-    (
-        "ams-core-01",
-        "AMS-HQ",
-        "cisco_nxos",
-        "Cisco",
-        "N9K-C93180YC-FX",
-        "10.2(5)",
-        "10.10.0.1",
-    ),
-    (
-        "ams-core-02",
-        "AMS-HQ",
-        "cisco_nxos",
-        "Cisco",
-        "N9K-C93180YC-FX",
-        "10.2(5)",
-        "10.10.0.2",
-    ),
-    (
-        "ams-edge-01",
-        "AMS-HQ",
-        "juniper_junos",
-        "Juniper",
-        "MX204",
-        "22.4R3-S2",
-        "10.10.0.10",
-    ),
-    (
-        "ams-fw-01",
-        "AMS-HQ",
-        "fortinet",
-        "Fortinet",
-        "FortiGate-200F",
-        "7.2.8",
-        "10.10.0.20",
-    ),
-    (
-        "ams-acc-01",
-        "AMS-HQ",
-        "cisco_ios",
-        "Cisco",
-        "C9300-48P",
-        "17.9.4a",
-        "10.10.1.11",
-    ),
-    (
-        "nyc-core-01",
-        "NYC-DC1",
-        "arista_eos",
-        "Arista",
-        "DCS-7280SR3-48YC8",
-        "4.31.2F",
-        "10.20.0.1",
-    ),
-    (
-        "nyc-core-02",
-        "NYC-DC1",
-        "arista_eos",
-        "Arista",
-        "DCS-7280SR3-48YC8",
-        "4.31.2F",
-        "10.20.0.2",
-    ),
-    (
-        "nyc-edge-01",
-        "NYC-DC1",
-        "cisco_xr",
-        "Cisco",
-        "ASR-9901",
-        "7.9.2",
-        "10.20.0.10",
-    ),
-    (
-        "nyc-fw-01",
-        "NYC-DC1",
-        "paloalto_panos",
-        "Palo Alto",
-        "PA-3220",
-        "10.2.9-h1",
-        "10.20.0.20",
-    ),
-    (
-        "nyc-acc-01",
-        "NYC-DC1",
-        "aruba_aoscx",
-        "Aruba",
-        "6300M-JL659A",
-        "10.13.1000",
-        "10.20.1.11",
-    ),
-    (
-        "sin-edge-01",
-        "SIN-POP",
-        "juniper_junos",
-        "Juniper",
-        "MX204",
-        "22.4R3-S2",
-        "10.30.0.10",
-    ),
-    (
-        "sin-acc-01",
-        "SIN-POP",
-        "cisco_ios",
-        "Cisco",
-        "C9200L-24P-4G",
-        "17.6.5",
-        "10.30.1.11",
-    ),
-];
+/// One line of [`SEEDS`], its fields trimmed.
+type Seed = [&'static str; 7];
+
+fn seeds() -> Vec<Seed> {
+    SEEDS
+        .lines()
+        .map(|line| {
+            let fields: Vec<&'static str> = line.split('|').map(str::trim).collect();
+            fields
+                .try_into()
+                .unwrap_or_else(|f| panic!("a seed has 7 fields: {f:?}"))
+        })
+        .collect()
+}
 
 fn site(id: u64, sitename: &str, description: &str, address: [&str; 8], coordinates: (&str, &str)) -> Value {
     let [street, number, zipcode, city, county, state, country, phonenumber] = address;
@@ -307,7 +221,7 @@ fn site(id: u64, sitename: &str, description: &str, address: [&str; 8], coordina
 }
 
 fn device(id: u64, seed: &Seed) -> Value {
-    let (hostname, site, device_os, brand, device_type, os_version, address) = *seed;
+    let [hostname, site, device_os, brand, device_type, os_version, address] = *seed;
     let disabled = hostname == DISABLED_DEVICE;
     let city = match site {
         "AMS-HQ" => "Amsterdam",
@@ -471,7 +385,7 @@ fn rows(devices: &[Value]) -> Vec<Row> {
 
 impl Default for Slurpit {
     fn default() -> Self {
-        let devices: Vec<Value> = SEEDS
+        let devices: Vec<Value> = seeds()
             .iter()
             .enumerate()
             .map(|(i, seed)| device(i as u64 + 1, seed))
