@@ -17,6 +17,13 @@
 //!   `device_os`, `search`, `unique_results`, `latest`, `start_date`,
 //!   `end_date`, `offset`, `limit`), the data `search-data` and `device-data` show.
 //!
+//! The data comes from two collection runs (batches) of every enabled
+//! planning over the enabled devices, a day apart, that differ where a
+//! device changed in between ([`UPGRADED_DEVICE`], a core uplink that came
+//! back up), so that `latest` and `unique_results` tell them apart. A device
+//! deleted afterwards keeps its collected rows, as history does, but its
+//! snapshots answer 404 with it.
+//!
 //! Lists are bare JSON arrays paged by `offset` and `limit` (1000 by
 //! default), as the SDK's `_pager` reads them: it asks for the next page
 //! while a page comes back full.
@@ -29,12 +36,13 @@
 //! every write answer it 403. Searches (`POST …/search`) are reads.
 //!
 //! Slurpit publishes its API reference only inside each portal (its Swagger
-//! page), so the error bodies here are an assumption, not a copy: the
-//! `{"name", "message", "code", "status"}` object of the PHP (Yii) REST
-//! framework the portal answers with, and validation errors (422) as its list
-//! of `{"field", "message"}`. The SDK reads only the status
-//! (`raise_for_status`), so it is the status that the conformance test holds
-//! the fake to.
+//! page), and neither the SDK nor any public client shows an error body, so
+//! the bodies here are an assumption, not a copy: the `{"name", "message",
+//! "code", "status"}` object of Yii's REST errors, a common PHP API's, and
+//! validation errors (422) as its list of `{"field", "message"}`. The SDK
+//! reads only the status (`raise_for_status`, and its pager's wrapping of
+//! it), so the statuses are what the fake is held to; a worker should show
+//! the `message` when there is one and the status otherwise.
 //!
 //! Two knobs, both off unless a test turns them on a running fake, make it
 //! misbehave as a real portal (or what stands in front of one) can:
