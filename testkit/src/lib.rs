@@ -4,8 +4,9 @@
 //! - the fake chat APIs, one [`fake_api::FakeApi`] per platform:
 //!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
 //! - the fake backends: [`fake_awx`], AWX's controller API for the `awx`
-//!   integration, and [`fake_grafana`], Grafana's HTTP API and panel renderer
-//!   for the `grafana` integration;
+//!   integration, [`fake_grafana`], Grafana's HTTP API and panel renderer
+//!   for the `grafana` integration, and [`fake_slurpit`], the Slurpit portal's
+//!   devices, sites and planning data for the `slurpit` integration;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
@@ -28,6 +29,7 @@ pub mod fake_grafana;
 pub mod fake_kube;
 pub mod fake_mattermost;
 pub mod fake_slack;
+pub mod fake_slurpit;
 pub mod fake_teams;
 pub mod fake_webex;
 pub mod gateway_process;
