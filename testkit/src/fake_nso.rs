@@ -1128,3 +1128,592 @@ impl FakeNso {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request to `url` as `user`, with `body` as yang-data+json when given.
+    async fn call(
+        method: Method,
+        url: String,
+        user: (&str, &str),
+        body: Option<Value>,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = reqwest::Client::new()
+            .request(method, url)
+            .basic_auth(user.0, Some(user.1))
+            .header("accept", YANG_DATA_JSON);
+        if let Some(body) = body {
+            request = request
+                .header("content-type", YANG_DATA_JSON)
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let media = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        (status, media, body)
+    }
+
+    const ADMIN: (&str, &str) = (ADMIN_USER, ADMIN_PASSWORD);
+    const OPER: (&str, &str) = (OPER_USER, OPER_PASSWORD);
+
+    fn the_error(body: &Value) -> &Value {
+        let errors = body["ietf-restconf:errors"]["error"]
+            .as_array()
+            .expect("an errors list");
+        assert_eq!(errors.len(), 1, "{body}");
+        &errors[0]
+    }
+
+    #[test]
+    fn fields_parse_as_rfc_8040_writes_them() {
+        let field = |path: &[&str], within: Vec<Field>| Field {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            within,
+        };
+        assert_eq!(
+            parse_fields("name;device-type/cli(ned-id;protocol)").unwrap(),
+            vec![
+                field(&["name"], vec![]),
+                field(
+                    &["device-type", "cli"],
+                    vec![field(&["ned-id"], vec![]), field(&["protocol"], vec![])]
+                ),
+            ]
+        );
+        assert_eq!(parse_fields("a(b(c);d)").unwrap()[0].within.len(), 2);
+        for broken in ["", "a;", "a(b", "a)b", "a//b", "a(b))"] {
+            assert_eq!(parse_fields(broken), None, "{broken}");
+        }
+    }
+
+    #[test]
+    fn depth_counts_the_target_as_one() {
+        let jukebox = json!({"library": {"artist": [{"name": "Foo", "album": [{"name": "Bar"}]}]}, "player": {"gap": "0.5"}});
+        assert_eq!(prune(&jukebox, 1), json!({}));
+        assert_eq!(prune(&jukebox, 2), json!({"library": {}, "player": {}}));
+        assert_eq!(
+            prune(&jukebox, 4),
+            json!({"library": {"artist": [{"name": "Foo", "album": [{}]}]}, "player": {"gap": "0.5"}})
+        );
+    }
+
+    #[test]
+    fn keys_and_escapes_decode() {
+        assert_eq!(
+            percent_decode("device=a%2Fb%20c").as_deref(),
+            Some("device=a/b c")
+        );
+        assert_eq!(percent_decode("bad%2"), None);
+        assert_eq!(transaction_id("x", "nso").len(), 32);
+        assert_ne!(transaction_id("x", "nso"), transaction_id("x", "device"));
+    }
+
+    #[tokio::test]
+    async fn discovery_and_the_api_resource() {
+        let fake = FakeNso::start().await;
+        let meta = reqwest::get(fake.url_of("/.well-known/host-meta")).await.unwrap();
+        assert_eq!(meta.headers()["content-type"], "application/xrd+xml");
+        assert!(
+            meta.text()
+                .await
+                .unwrap()
+                .contains("<Link rel='restconf' href='/restconf'/>")
+        );
+        let (status, media, root) = call(Method::GET, fake.url_of("/restconf"), OPER, None).await;
+        assert_eq!((status, media.as_deref()), (StatusCode::OK, Some(YANG_DATA_JSON)));
+        assert_eq!(
+            root["ietf-restconf:restconf"]["yang-library-version"],
+            YANG_LIBRARY_VERSION
+        );
+        let (_, _, version) = call(
+            Method::GET,
+            fake.url_of("/restconf/yang-library-version"),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(
+            version,
+            json!({"ietf-restconf:yang-library-version": YANG_LIBRARY_VERSION})
+        );
+    }
+
+    #[tokio::test]
+    async fn credentials_are_checked_as_nso_checks_them() {
+        let fake = FakeNso::start().await;
+        for user in [(ADMIN_USER, "wrong"), ("nobody", ADMIN_PASSWORD)] {
+            let (status, media, body) = call(Method::GET, fake.devices_url("device"), user, None).await;
+            assert_eq!(
+                (status, media.as_deref()),
+                (StatusCode::UNAUTHORIZED, Some(YANG_DATA_JSON))
+            );
+            assert_eq!(
+                the_error(&body),
+                &json!({"error-type": "protocol", "error-tag": "access-denied"})
+            );
+        }
+        let anonymous = reqwest::get(fake.url_of("/restconf/data")).await.unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            anonymous.headers()["www-authenticate"],
+            "Basic realm=\"restconf\""
+        );
+    }
+
+    #[tokio::test]
+    async fn the_device_list_single_devices_and_their_leaves() {
+        let fake = FakeNso::start().await;
+        let (_, _, list) = call(Method::GET, fake.devices_url("device"), OPER, None).await;
+        let devices = list["tailf-ncs:device"].as_array().unwrap();
+        assert_eq!(devices.len(), 9);
+        assert_eq!(
+            devices
+                .iter()
+                .map(|d| d["name"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            fake.device_names()
+        );
+        let locked = devices.iter().find(|d| d["name"] == LOCKED_DEVICE).unwrap();
+        assert_eq!(locked["state"]["admin-state"], "southbound-locked");
+        let (_, _, names) = call(Method::GET, fake.devices_url("device?fields=name"), OPER, None).await;
+        assert!(
+            names["tailf-ncs:device"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d.as_object().unwrap().len() == 1)
+        );
+        let (_, _, neds) = call(
+            Method::GET,
+            fake.devices_url("device?fields=name;device-type/netconf(ned-id)"),
+            OPER,
+            None,
+        )
+        .await;
+        let junos: Vec<&Value> = neds["tailf-ncs:device"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d.get("device-type").is_some())
+            .collect();
+        assert_eq!(junos.len(), 2, "{neds}");
+        assert_eq!(
+            junos[0]["device-type"]["netconf"]["ned-id"],
+            "juniper-junos-nc-4.12:juniper-junos-nc-4.12"
+        );
+
+        let (status, _, one) = call(Method::GET, fake.devices_url("device=nyc-core-rtr01"), OPER, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(one["tailf-ncs:device"][0]["address"], "10.10.20.1");
+        let (_, _, device_type) = call(
+            Method::GET,
+            fake.devices_url("device=nyc-core-rtr01/device-type"),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(
+            device_type["tailf-ncs:device-type"]["cli"]["ned-id"],
+            "cisco-iosxr-cli-7.52:cisco-iosxr-cli-7.52"
+        );
+        let (_, _, hostname) = call(
+            Method::GET,
+            fake.devices_url("device=nyc-core-rtr01/config/tailf-ned-cisco-ios-xr:hostname"),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(
+            hostname,
+            json!({"tailf-ned-cisco-ios-xr:hostname": "nyc-core-rtr01"})
+        );
+        let (_, _, shallow) = call(
+            Method::GET,
+            fake.devices_url("device=nyc-core-rtr01?depth=2"),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(shallow["tailf-ncs:device"][0]["state"], json!({}));
+        assert_eq!(shallow["tailf-ncs:device"][0]["port"], 22);
+    }
+
+    #[tokio::test]
+    async fn unknown_nodes_devices_and_parameters_are_refused() {
+        let fake = FakeNso::start().await;
+        for path in [
+            "device=no-such-device",
+            "device=nyc-dist-sw01/no-such-leaf",
+            "no-such-list",
+        ] {
+            let (status, _, body) = call(Method::GET, fake.devices_url(path), OPER, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(the_error(&body)["error-tag"], "invalid-value");
+            assert_eq!(the_error(&body)["error-message"], "uri keypath not found");
+        }
+        // The first node must name its module (RFC 8040 §3.5.3).
+        let (status, _, _) = call(
+            Method::GET,
+            fake.url_of("/restconf/data/devices/device"),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        for query in ["depth=0", "depth=x", "fields=a(", "depth=1&depth=2", "sort=name"] {
+            let (status, _, body) = call(
+                Method::GET,
+                fake.devices_url(&format!("device?{query}")),
+                OPER,
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert_eq!(the_error(&body)["error-tag"], "invalid-value");
+        }
+        let (status, _, body) = call(
+            Method::DELETE,
+            fake.devices_url("device=nyc-dist-sw01"),
+            ADMIN,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(the_error(&body)["error-tag"], "operation-not-supported");
+        let (status, _, _) = call(
+            Method::POST,
+            fake.devices_url("device=nyc-dist-sw01/reboot"),
+            ADMIN,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _, _) = call(
+            Method::POST,
+            fake.devices_url("device=no-such-device/ping"),
+            ADMIN,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _, _) = call(
+            Method::POST,
+            fake.devices_url("device=nyc-dist-sw01/ping?depth=1"),
+            ADMIN,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let wrong_media = reqwest::Client::new()
+            .post(fake.devices_url("device=nyc-dist-sw01/ping"))
+            .basic_auth(ADMIN_USER, Some(ADMIN_PASSWORD))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong_media.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let (status, _, body) = call(
+            Method::POST,
+            fake.devices_url("device=nyc-dist-sw01/ping"),
+            ADMIN,
+            Some(json!({"output": {}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(the_error(&body)["error-tag"], "malformed-message");
+    }
+
+    #[tokio::test]
+    async fn ping_connect_and_the_unreachable_device() {
+        let fake = FakeNso::start().await;
+        let post = |path: String| call(Method::POST, fake.devices_url(&path), OPER, None);
+        let (_, _, ping) = post("device=nyc-dist-sw01/ping".into()).await;
+        assert!(
+            ping["tailf-ncs:output"]["result"]
+                .as_str()
+                .unwrap()
+                .contains(" 0% packet loss")
+        );
+        let (_, _, lost) = post(format!("device={UNREACHABLE_DEVICE}/ping")).await;
+        assert!(
+            lost["tailf-ncs:output"]["result"]
+                .as_str()
+                .unwrap()
+                .contains("100% packet loss")
+        );
+        let (_, _, connected) = post("device=ams-fw01/connect".into()).await;
+        assert_eq!(
+            connected["tailf-ncs:output"],
+            json!({"result": true, "info": "(oper) Connected to ams-fw01 - 10.20.0.5:830"})
+        );
+        let (_, _, refused) = post(format!("device={UNREACHABLE_DEVICE}/connect")).await;
+        assert_eq!(refused["tailf-ncs:output"]["result"], false);
+        assert!(
+            refused["tailf-ncs:output"]["info"]
+                .as_str()
+                .unwrap()
+                .starts_with("Failed to connect to device ams-edge-rtr01")
+        );
+        let (_, _, locked) = post(format!("device={LOCKED_DEVICE}/connect")).await;
+        assert_eq!(
+            locked["tailf-ncs:output"]["info"],
+            "Device lab-sw01 is southbound locked"
+        );
+        let (status, _, body) = post(format!(
+            "device={UNREACHABLE_DEVICE}/live-status/tailf-ned-cisco-ios-stats:exec/any"
+        ))
+        .await;
+        // No `args`: the input is checked before the device is tried.
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (status, _, body) = call(
+            Method::POST,
+            fake.devices_url(&format!(
+                "device={UNREACHABLE_DEVICE}/live-status/tailf-ned-cisco-ios-stats:exec/any"
+            )),
+            OPER,
+            Some(json!({"input": {"args": "show version"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(the_error(&body)["error-tag"], "operation-failed");
+        assert_eq!(
+            the_error(&body)["error-path"],
+            "/tailf-ncs:devices/device[name='ams-edge-rtr01']/live-status/tailf-ned-cisco-ios-stats:exec/any"
+        );
+    }
+
+    #[tokio::test]
+    async fn sync_actions_change_what_check_sync_finds_and_nacm_guards_them() {
+        let fake = FakeNso::start().await;
+        let device = "nyc-edge-rtr01";
+        let (_, _, check) = call(
+            Method::POST,
+            fake.devices_url(&format!("device={device}/check-sync")),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(check["tailf-ncs:output"]["result"], "out-of-sync");
+        assert!(
+            check["tailf-ncs:output"]["info"]
+                .as_str()
+                .unwrap()
+                .starts_with("got: ")
+        );
+        let (_, _, diff) = call(
+            Method::POST,
+            fake.devices_url(&format!("device={device}/compare-config")),
+            OPER,
+            None,
+        )
+        .await;
+        assert!(
+            diff["tailf-ncs:output"]["diff"]
+                .as_str()
+                .unwrap()
+                .contains("+                    shutdown;")
+        );
+
+        {
+            let user = OPER;
+            for action in ["sync-to", "sync-from"] {
+                let (status, _, body) = call(
+                    Method::POST,
+                    fake.devices_url(&format!("device={device}/{action}")),
+                    user,
+                    None,
+                )
+                .await;
+                assert_eq!(status, StatusCode::FORBIDDEN);
+                assert_eq!(the_error(&body)["error-tag"], "access-denied");
+                assert_eq!(the_error(&body)["error-type"], "application");
+            }
+        }
+        let (status, _, _) = call(Method::POST, fake.devices_url("sync-from"), OPER, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            fake.sync_state(device),
+            "out-of-sync",
+            "a denied sync changes nothing"
+        );
+
+        let (_, _, synced) = call(
+            Method::POST,
+            fake.devices_url(&format!("device={device}/sync-to")),
+            ADMIN,
+            None,
+        )
+        .await;
+        assert_eq!(synced, json!({"tailf-ncs:output": {"result": true}}));
+        assert_eq!(fake.sync_state(device), "in-sync");
+        let (status, _, _) = call(
+            Method::POST,
+            fake.devices_url(&format!("device={device}/compare-config")),
+            OPER,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "nothing to compare: no output");
+
+        let (_, _, failed) = call(
+            Method::POST,
+            fake.devices_url(&format!("device={LOCKED_DEVICE}/sync-from")),
+            ADMIN,
+            None,
+        )
+        .await;
+        assert_eq!(
+            failed["tailf-ncs:output"],
+            json!({"result": false, "info": "Device lab-sw01 is southbound locked"})
+        );
+
+        fake.change_out_of_band(device, "\n devices {\n }\n");
+        let (_, _, all) = call(
+            Method::POST,
+            fake.devices_url("sync-from"),
+            ADMIN,
+            Some(json!({"tailf-ncs:input": {}})),
+        )
+        .await;
+        let results = all["tailf-ncs:output"]["sync-result"].as_array().unwrap();
+        assert_eq!(results.len(), 9);
+        let (_, _, checked) = call(Method::POST, fake.devices_url("check-sync"), OPER, None).await;
+        let results: Vec<(String, String)> = checked["tailf-ncs:output"]["sync-result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["device"].as_str().unwrap().to_owned(),
+                    r["result"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let result_of = |name: &str| results.iter().find(|(d, _)| d == name).map(|(_, r)| r.as_str());
+        assert_eq!(result_of(device), Some("in-sync"));
+        assert_eq!(result_of("ams-core-rtr01"), Some("in-sync"));
+        assert_eq!(result_of(UNSUPPORTED_DEVICE), Some("unsupported"));
+        assert_eq!(result_of(UNREACHABLE_DEVICE), Some("error"));
+        assert_eq!(result_of(LOCKED_DEVICE), Some("locked"));
+    }
+
+    #[tokio::test]
+    async fn live_status_runs_the_command_sets_per_ned() {
+        let fake = FakeNso::start().await;
+        let exec = |device: &str, module: &str, how: &str, args: Value| {
+            let url = fake.devices_url(&format!("device={device}/live-status/{module}:exec/{how}"));
+            call(Method::POST, url, OPER, Some(json!({"input": {"args": args}})))
+        };
+        let (status, media, version) = exec(
+            "nyc-dist-sw01",
+            "tailf-ned-cisco-ios-stats",
+            "show",
+            json!("version"),
+        )
+        .await;
+        assert_eq!((status, media.as_deref()), (StatusCode::OK, Some(YANG_DATA_JSON)));
+        let text = version["tailf-ned-cisco-ios-stats:output"]["result"]
+            .as_str()
+            .unwrap();
+        assert!(text.starts_with("\r\nCisco IOS Software"), "{text}");
+        assert!(
+            text.contains("nyc-dist-sw01 uptime is") && text.ends_with("\r\nnyc-dist-sw01# "),
+            "{text}"
+        );
+
+        let (_, _, routes) = exec(
+            "nyc-core-rtr01",
+            "tailf-ned-cisco-ios-xr-stats",
+            "any",
+            json!("show ip route"),
+        )
+        .await;
+        let text = routes["tailf-ned-cisco-ios-xr-stats:output"]["result"]
+            .as_str()
+            .unwrap();
+        assert!(
+            text.contains("Gateway of last resort") && text.ends_with("RP/0/RSP0/CPU0:nyc-core-rtr01# "),
+            "{text}"
+        );
+        let (_, _, words) = exec(
+            "nyc-core-rtr01",
+            "tailf-ned-cisco-ios-xr-stats",
+            "show",
+            json!(["ip", "int", "br"]),
+        )
+        .await;
+        assert!(
+            words
+                .to_string()
+                .contains("MgmtEth0/RSP0/CPU0/0           10.10.20.1 "),
+            "{words}"
+        );
+
+        let (_, _, invalid) = exec(
+            "nyc-dist-sw01",
+            "tailf-ned-cisco-ios-stats",
+            "any",
+            json!("show interface brief"),
+        )
+        .await;
+        assert!(
+            invalid
+                .to_string()
+                .contains("% Invalid input detected at '^' marker."),
+            "{invalid}"
+        );
+        // Each NED has its own module; a NETCONF NED has no CLI exec at all.
+        let (status, _, _) = exec(
+            "nyc-core-rtr01",
+            "tailf-ned-cisco-ios-stats",
+            "show",
+            json!("version"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _, _) = exec("ams-fw01", "tailf-ned-cisco-ios-stats", "show", json!("version")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn knobs_garble_and_hold_back_until_mended() {
+        let fake = FakeNso::start().await;
+        fake.garble("/restconf/data", Garbage::Html);
+        let html = reqwest::Client::new()
+            .get(fake.devices_url("device"))
+            .basic_auth(ADMIN_USER, Some(ADMIN_PASSWORD))
+            .send()
+            .await
+            .unwrap();
+        assert!(html.text().await.unwrap().starts_with("<!DOCTYPE html>"));
+        let hold = Duration::from_millis(300);
+        fake.mend();
+        fake.slow_down("/restconf", hold);
+        let started = std::time::Instant::now();
+        let (status, _, _) = call(Method::GET, fake.devices_url("device"), OPER, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(started.elapsed() >= hold);
+        fake.mend();
+        // HEAD answers as GET, without the body (RFC 8040 §4.2).
+        let head = reqwest::Client::new()
+            .head(fake.url_of("/restconf"))
+            .basic_auth(OPER_USER, Some(OPER_PASSWORD))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(head.status(), StatusCode::OK);
+        assert_eq!(head.headers()["content-type"], YANG_DATA_JSON);
+    }
+}
