@@ -1526,20 +1526,18 @@ mod tests {
                 .contains("+                    shutdown;")
         );
 
-        {
-            let user = OPER;
-            for action in ["sync-to", "sync-from"] {
-                let (status, _, body) = call(
-                    Method::POST,
-                    fake.devices_url(&format!("device={device}/{action}")),
-                    user,
-                    None,
-                )
-                .await;
-                assert_eq!(status, StatusCode::FORBIDDEN);
-                assert_eq!(the_error(&body)["error-tag"], "access-denied");
-                assert_eq!(the_error(&body)["error-type"], "application");
-            }
+        // NACM gives the operator no sync, of one device or of all.
+        for action in ["sync-to", "sync-from"] {
+            let (status, _, body) = call(
+                Method::POST,
+                fake.devices_url(&format!("device={device}/{action}")),
+                OPER,
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            assert_eq!(the_error(&body)["error-tag"], "access-denied");
+            assert_eq!(the_error(&body)["error-type"], "application");
         }
         let (status, _, _) = call(Method::POST, fake.devices_url("sync-from"), OPER, None).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
