@@ -456,7 +456,7 @@ fn yang(status: StatusCode, body: &Value) -> Response {
 }
 
 /// An action's answer: its output wrapped in `{module}:output`, or 204
-/// when the output is empty (RFC 8040 §3.6.2).
+/// when the output is empty (RFC 8040 §4.4.2).
 fn output(module: &str, output: Value) -> Response {
     if output.as_object().is_some_and(Map::is_empty) {
         return StatusCode::NO_CONTENT.into_response();
@@ -491,6 +491,19 @@ fn percent_decode(segment: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Whether an `Accept` header (none at all accepts anything) takes RESTCONF's JSON.
+fn accepts_json(accept: Option<&str>) -> bool {
+    accept.is_none_or(|accept| {
+        accept.split(',').any(|range| {
+            let media = range.split(';').next().unwrap_or_default().trim();
+            matches!(
+                media,
+                "*/*" | "application/*" | YANG_DATA_JSON | "application/json"
+            )
+        })
+    })
 }
 
 /// A node name without its module prefix (`tailf-ncs:devices` → `devices`).
@@ -722,6 +735,17 @@ impl Nso {
             Ok(user) => (user.name, user.may_sync),
             Err(refused) => return *refused,
         };
+        if !accepts_json(request.header("accept")) {
+            // NSO would answer XML too; the fake speaks only JSON, and says so
+            // as RFC 8040 §7 has a server refuse what it cannot represent.
+            return error(
+                StatusCode::NOT_ACCEPTABLE,
+                "protocol",
+                "invalid-value",
+                Some("the fake NSO answers only application/yang-data+json"),
+                None,
+            );
+        }
         match rest {
             "" | "/yang-library-version" if request.method != Method::GET => method_not_allowed(),
             "" => yang(
@@ -1206,6 +1230,14 @@ mod tests {
             prune(&jukebox, 4),
             json!({"library": {"artist": [{"name": "Foo", "album": [{}]}]}, "player": {"gap": "0.5"}})
         );
+    }
+
+    #[test]
+    fn json_is_acceptable_unless_refused() {
+        assert!(accepts_json(None));
+        assert!(accepts_json(Some("application/yang-data+json")));
+        assert!(accepts_json(Some("application/yang-data+xml;q=1, */*;q=0.1")));
+        assert!(!accepts_json(Some("application/yang-data+xml")));
     }
 
     #[test]

@@ -301,3 +301,13 @@ def test_actions_take_no_query_parameters_and_writes_are_refused(base_url):
     the_error(response, 405, "operation-not-supported")
     malformed = action(base_url, "device=nyc-dist-sw01/ping", body="{not json")
     the_error(malformed, 400, "malformed-message")
+
+
+def test_an_answer_the_client_cannot_take_is_406(base_url):
+    response = requests.get(
+        f"{base_url}/restconf/data/tailf-ncs:devices/device",
+        auth=OPER,
+        headers={"Accept": "application/yang-data+xml"},
+        timeout=5,
+    )
+    the_error(response, 406, "invalid-value")
