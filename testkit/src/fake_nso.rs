@@ -35,7 +35,8 @@
 //!
 //! Two users: [`ADMIN_USER`] may do everything; [`OPER_USER`] reads and runs
 //! the read-only actions, but NACM denies it `sync-to` and `sync-from` (403,
-//! `access-denied`). The fake only reads data: PUT, PATCH and DELETE are 405.
+//! `access-denied`). The fake only reads data: PUT, PATCH and DELETE are 405;
+//! and it answers only JSON: an `Accept` without it is a 406.
 //!
 //! Knobs, off unless a test turns them on a running fake, as the fake AWX's:
 //! [`FakeNso::slow_down`], [`FakeNso::garble`], and [`FakeNso::mend`].
@@ -804,7 +805,8 @@ impl Nso {
                     Some(parsed) => fields = Some(parsed),
                     None => return bad_query(&format!("invalid fields: {value}")),
                 },
-                // Everything here is configuration and state alike; `content` only narrows.
+                // Accepted as NSO accepts them, not applied: the fake does not
+                // tell configuration from state, nor keeps defaults apart.
                 "content" if ["all", "config", "nonconfig"].contains(&&*value) => {}
                 "with-defaults"
                     if ["report-all", "trim", "explicit", "report-all-tagged"].contains(&&*value) => {}
