@@ -173,7 +173,8 @@ def test_one_device_and_its_leaves(base_url):
     (device,) = data(get(base_url, "tailf-ncs:devices/device=nyc-core-rtr01"))["tailf-ncs:device"]
     assert device["address"] == "10.10.20.1"
     device_type = data(get(base_url, "tailf-ncs:devices/device=nyc-core-rtr01/device-type"))
-    assert device_type == {"tailf-ncs:device-type": {"cli": {"ned-id": "cisco-iosxr-cli-7.52:cisco-iosxr-cli-7.52", "protocol": "ssh"}}}
+    xr = "cisco-iosxr-cli-7.52:cisco-iosxr-cli-7.52"
+    assert device_type == {"tailf-ncs:device-type": {"cli": {"ned-id": xr, "protocol": "ssh"}}}
     assert data(get(base_url, "tailf-ncs:devices/device=ams-fw01/port")) == {"tailf-ncs:port": 830}
 
 
@@ -297,7 +298,8 @@ def test_actions_take_no_query_parameters_and_writes_are_refused(base_url):
         f"{base_url}/restconf/data/tailf-ncs:devices/device=nyc-dist-sw01/ping?depth=1", auth=OPER, timeout=5
     )
     the_error(response, 400, "invalid-value")
-    response = requests.delete(f"{base_url}/restconf/data/tailf-ncs:devices/device=nyc-dist-sw01", auth=ADMIN, timeout=5)
+    device = f"{base_url}/restconf/data/tailf-ncs:devices/device=nyc-dist-sw01"
+    response = requests.delete(device, auth=ADMIN, timeout=5)
     the_error(response, 405, "operation-not-supported")
     malformed = action(base_url, "device=nyc-dist-sw01/ping", body="{not json")
     the_error(malformed, 400, "malformed-message")
