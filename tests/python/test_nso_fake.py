@@ -239,7 +239,8 @@ def test_nacm_denies_the_operator_sync(base_url):
 
 
 def test_sync_puts_devices_in_sync(fresh_url):
-    assert data(action(fresh_url, "device=nyc-dist-sw02/sync-to", auth=ADMIN)) == {"tailf-ncs:output": {"result": True}}
+    synced = data(action(fresh_url, "device=nyc-dist-sw02/sync-to", auth=ADMIN))
+    assert synced == {"tailf-ncs:output": {"result": True}}
     assert data(action(fresh_url, "device=nyc-dist-sw02/check-sync"))["tailf-ncs:output"] == {"result": "in-sync"}
     assert data(action(fresh_url, "device=nyc-edge-rtr01/sync-from", auth=ADMIN))["tailf-ncs:output"]["result"] is True
     locked = data(action(fresh_url, "device=lab-sw01/sync-from", auth=ADMIN))["tailf-ncs:output"]
