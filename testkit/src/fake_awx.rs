@@ -106,7 +106,7 @@ pub enum Garbage {
 }
 
 impl Garbage {
-    fn response(self) -> Response {
+    pub(crate) fn response(self) -> Response {
         match self {
             Garbage::Html => (
                 StatusCode::OK,
@@ -1332,7 +1332,7 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
 }
 
 /// Standard base64 (HTTP Basic credentials); `None` on anything else.
-fn decode_base64(text: &str) -> Option<String> {
+pub(crate) fn decode_base64(text: &str) -> Option<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut bits = 0u32;
     let mut count = 0;

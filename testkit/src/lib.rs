@@ -5,7 +5,8 @@
 //!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
 //! - the fake backends: [`fake_awx`], AWX's controller API for the `awx`
 //!   integration, [`fake_grafana`], Grafana's HTTP API and panel renderer
-//!   for the `grafana` integration, and [`fake_slurpit`], the Slurpit portal's
+//!   for the `grafana` integration, [`fake_nso`], Cisco NSO's RESTCONF API
+//!   for the `nso` integration, and [`fake_slurpit`], the Slurpit portal's
 //!   devices, sites and planning data for the `slurpit` integration;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
@@ -28,6 +29,8 @@ pub mod fake_awx;
 pub mod fake_grafana;
 pub mod fake_kube;
 pub mod fake_mattermost;
+pub mod fake_nso;
+mod fake_nso_cli;
 pub mod fake_slack;
 pub mod fake_slurpit;
 pub mod fake_teams;
