@@ -4,8 +4,9 @@
 //! - the fake chat APIs, one [`fake_api::FakeApi`] per platform:
 //!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
 //! - the fake backends: [`fake_awx`], AWX's controller API for the `awx`
-//!   integration, and [`fake_grafana`], Grafana's HTTP API and panel renderer
-//!   for the `grafana` integration;
+//!   integration, [`fake_grafana`], Grafana's HTTP API and panel renderer
+//!   for the `grafana` integration, and [`fake_ipfabric`], IP Fabric's REST
+//!   API (snapshots, tables, path lookup) for the `ipfabric` integration;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
@@ -25,6 +26,7 @@ pub mod endpoints;
 pub mod fake_api;
 pub mod fake_awx;
 pub mod fake_grafana;
+pub mod fake_ipfabric;
 pub mod fake_kube;
 pub mod fake_mattermost;
 pub mod fake_slack;
