@@ -4,7 +4,9 @@
 //!
 //! - `GET /api/version` (no credentials, as IP Fabric: the SDK reads it first
 //!   to choose the API prefix), `GET /api/os/hostname`;
-//! - `GET /api/users/me` and `GET /api/users/me/scopes/api` (the SDK's login);
+//! - `GET /api/users/me` and `GET /api/users/me/scopes/api` (the SDK's login),
+//!   `GET /api/reports` and `GET /api/reports/groups` (the intent checks it
+//!   loads then: none here);
 //! - `GET /api/snapshots`, `GET /api/snapshots/{id}` and the
 //!   `tables/management/snapshots` table: four snapshots, three loaded (one of
 //!   them locked) and one unloaded; `$last`, `$prev` and `$lastLocked` resolve
@@ -1073,15 +1075,71 @@ fn path(parameters: &Value) -> (Vec<&'static Device>, bool) {
     if !hops.iter().any(|d| d.hostname == destination.hostname) {
         hops.push(destination);
     }
-    let telnet = parameters["protocol"] == "tcp" && first_port(&parameters["dstPorts"]) == Some(23);
+    let telnet =
+        parameters["protocol"] == "tcp" && first_port(&parameters["l4Options"]["dstPorts"]) == Some(23);
     let passes = !(telnet && hops.iter().any(|d| d.dev_type == "fw"));
     (hops, passes)
 }
 
-/// The JSON of a path lookup, in the shape of the SDK's `PathLookupResult`.
+/// The id of the `ip` edge setting, which every edge of a path here uses.
+const IP_EDGE_SETTING: &str = "6b2f3c1e-7a4d-4e5f-9b8c-0d1e2f3a4b5c";
+/// The id of the `ethernet` edge setting.
+const ETHERNET_EDGE_SETTING: &str = "1c8e4d2a-3f5b-4a6c-8d9e-0f1a2b3c4d5e";
+
+/// A port list of the lookup (`"1024-65535"`, `"80,443"`, 443) as the
+/// packet headers carry it: one string per comma-separated part.
+fn ports(value: &Value) -> Value {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        other => other.as_str().unwrap_or_default().to_owned(),
+    };
+    json!(
+        text.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+    )
+}
+
+/// The headers of the packet a device forwards on hop `hop`: Ethernet, IP
+/// (TTL counting down) and the transport of the lookup (its `l4Options`:
+/// ports and flags, or the ICMP type and code).
+fn packet(parameters: &Value, hop: usize, from: &Device, to: &Device) -> Value {
+    let protocol = parameters["protocol"].as_str().unwrap_or("tcp");
+    let l4 = &parameters["l4Options"];
+    let ip = |key: &str| json!([parameters[key].as_str().unwrap_or_default()]);
+    let transport = match protocol {
+        "icmp" => json!({
+            "type": "icmp",
+            "icmpType": l4["type"].as_i64().unwrap_or(0),
+            "icmpCode": l4["code"].as_i64().unwrap_or(0)
+        }),
+        "udp" => json!({"type": "udp", "src": ports(&l4["srcPorts"]), "dst": ports(&l4["dstPorts"])}),
+        _ => json!({
+            "type": "tcp",
+            "src": ports(&l4["srcPorts"]),
+            "dst": ports(&l4["dstPorts"]),
+            "flags": l4["flags"].as_array().cloned().unwrap_or_default()
+        }),
+    };
+    let ttl = parameters["ttl"].as_i64().unwrap_or(128) - hop as i64;
+    let seed = |d: &Device| {
+        d.sn.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    };
+    json!([
+        {"type": "ethernet", "src": mac(seed(from)), "dst": mac(seed(to)), "etherType": "0x0800", "vlan": null},
+        {"type": "ip", "src": ip("startingPoint"), "dst": ip("destinationPoint"), "protocol": protocol, "ttl": ttl},
+        transport
+    ])
+}
+
+/// The JSON of a path lookup, in the shape of the SDK's `PathLookupResult`:
+/// the devices as nodes, the hops as edges with the packet each carries,
+/// and per device the decision trace (route found, security check, and
+/// where traffic is dropped, the drop).
 fn path_result(parameters: &Value) -> Value {
     let (hops, passes) = path(parameters);
-    let protocol = parameters["protocol"].as_str().unwrap_or("tcp");
     let checks = |ok: usize, bad: usize| json!({"0": ok, "10": 0, "20": 0, "30": bad});
     let dropped_at = (!passes)
         .then(|| hops.iter().position(|d| d.dev_type == "fw"))
@@ -1102,66 +1160,83 @@ fn path_result(parameters: &Value) -> Value {
             )
         })
         .collect();
-    let edge_count = dropped_at.map_or(hops.len().saturating_sub(1), |at| at);
+    // Traffic dropped at the firewall leaves it on no edge.
+    let edge_count = dropped_at.unwrap_or(hops.len().saturating_sub(1));
     let edges: Map<String, Value> = hops
         .windows(2)
         .take(edge_count)
         .enumerate()
         .map(|(i, pair)| {
             let id = format!("edge-{}", i + 1);
-            let packet = if protocol == "icmp" {
-                json!([{"type": "ip", "protocol": "icmp", "src": parameters["startingPoint"], "dst": parameters["destinationPoint"], "ttl": 128 - i},
-                       {"type": "icmp", "icmpType": parameters["icmp"]["type"], "icmpCode": parameters["icmp"]["code"]}])
-            } else {
-                json!([{"type": "ip", "protocol": protocol, "src": parameters["startingPoint"], "dst": parameters["destinationPoint"], "ttl": 128 - i},
-                       {"type": protocol, "src": parameters["srcPorts"], "dst": parameters["dstPorts"], "flags": parameters["tcpFlags"]}])
-            };
+            let (out, into) = (interfaces_of(pair[0])[0].0.clone(), interfaces_of(pair[1])[0].0.clone());
             (
                 id.clone(),
                 json!({
                     "direction": "forward", "source": pair[0].sn, "target": pair[1].sn,
-                    "edgeSettingsId": "6b2f3c1e-7a4d-4e5f-9b8c-0d1e2f3a4b5c", "id": id,
-                    "labels": {"source": [{"type": "intName", "visible": true, "text": interfaces_of(pair[0])[0].0}],
-                               "target": [{"type": "intName", "visible": true, "text": interfaces_of(pair[1])[0].0}]},
-                    "protocol": "l3",
+                    "edgeSettingsId": IP_EDGE_SETTING, "id": id,
+                    "labels": {"source": [{"type": "intName", "visible": true, "text": out}],
+                               "target": [{"type": "intName", "visible": true, "text": into}]},
+                    "protocol": "ip",
                     "nextEdgeIds": if i + 1 < edge_count { json!([format!("edge-{}", i + 2)]) } else { json!([]) },
                     "prevEdgeIds": if i > 0 { json!([format!("edge-{i}")]) } else { json!([]) },
-                    "packet": packet, "severityInfo": checks(1, 0),
-                    "sourceIfaceName": interfaces_of(pair[0])[0].0, "targetIfaceName": interfaces_of(pair[1])[0].0,
+                    "packet": packet(parameters, i, pair[0], pair[1]), "severityInfo": checks(1, 0),
+                    "sourceIfaceName": out, "targetIfaceName": into,
                     "trafficScore": {"accepted": 1, "dropped": 0, "forwarded": 1, "total": 1}
                 }),
             )
         })
         .collect();
+    let destination = parameters["destinationPoint"].as_str().unwrap_or_default();
     let decisions: Map<String, Value> = hops
         .iter()
         .enumerate()
         .map(|(i, d)| {
             let dropped = dropped_at == Some(i);
-            let event = if dropped {
-                json!({"type": "security", "severity": 30, "decidingPolicyName": "deny-telnet", "action": "drop"})
+            let mut events = vec![json!({
+                "type": "table entry match", "table": "route",
+                "filter": {"vrf": "default", "prefix": destination}
+            })];
+            if d.dev_type == "fw" {
+                events.push(json!({
+                    "type": "security check", "protocolId": "tcp", "securityType": "zoneFirewall",
+                    "decidingPolicyName": if dropped { "deny-telnet" } else { "allow-corp-apps" },
+                    "decidingRule": [if dropped { 3 } else { 1 }]
+                }));
+            }
+            events.push(if dropped {
+                json!({
+                    "type": "drop packet", "reason": "security", "action": "deny",
+                    "severityInfo": {"name": "zone firewall deny", "severity": 30, "topic": "ZONEFW", "details": []}
+                })
             } else {
-                json!({"type": "forwarding", "severity": 0, "action": "forward"})
-            };
+                json!({"type": "accept packet"})
+            });
             (
                 d.sn.to_owned(),
                 json!({
                     "traces": [{"severityInfo": if dropped { checks(0, 1) } else { checks(1, 0) },
                                 "sourcePacketId": format!("pkt-{i}-in"), "targetPacketId": format!("pkt-{i}-out"),
-                                "trace": [{"chain": "forwarding", "phase": "ingress", "events": [event]}]}],
+                                "trace": [{"chain": "forwarding", "phase": "ingress", "events": events}]}],
                     "trafficIn": {}, "trafficOut": {}
                 }),
             )
         })
         .collect();
     let sites: Map<String, Value> = hops.iter().map(|d| (d.site.to_owned(), json!(d.site))).collect();
+    let edge_setting = |id: &str, name: &str, colour: &str| {
+        json!({
+            "id": id, "name": name, "type": "pathLookupEdge", "grouped": false, "visible": true,
+            "style": {"color": colour, "pattern": "solid", "thicknessThresholds": [2, 4, 8]},
+            "labels": ["intName", "protocol"]
+        })
+    };
+    let dropped = usize::from(dropped_at.is_some());
     json!({
         "graphResult": {
             "boxLabels": sites,
             "graphData": {"nodes": nodes, "edges": edges},
             "settings": {
-                "hiddenDeviceTypes": [],
-                "edges": [],
+                "edges": [edge_setting(IP_EDGE_SETTING, "ip", "#ff99ff"), edge_setting(ETHERNET_EDGE_SETTING, "ethernet", "#7aa3cc")],
                 "pathLookup": {"ignoredTopics": [], "colorDetectedLoops": true}
             }
         },
@@ -1171,12 +1246,12 @@ fn path_result(parameters: &Value) -> Value {
                 "topics": {
                     "ACL": checks(hops.len(), 0),
                     "FORWARDING": checks(hops.len(), 0),
-                    "ZONEFW": checks(hops.len() - usize::from(dropped_at.is_some()), usize::from(dropped_at.is_some()))
+                    "ZONEFW": checks(hops.len() - dropped, dropped)
                 },
                 "global": []
             },
             "decisions": decisions,
-            "passingTraffic": if hops.is_empty() { "none" } else if passes { "all" } else { "none" },
+            "passingTraffic": if !hops.is_empty() && passes { "all" } else { "none" },
             "check": {"exists": !hops.is_empty()}
         }
     })
@@ -1464,6 +1539,25 @@ impl Platform for IpFabric {
                     ),
                 }
             }
+            // The intent checks and their groups, which the SDK loads on login:
+            // none are defined on this appliance (the ChatOps commands use none).
+            (&Method::GET, "reports") => {
+                let params = payload_from_query(&request.query);
+                match params["snapshot"]
+                    .as_str()
+                    .and_then(resolve_snapshot)
+                    .map(snapshot)
+                {
+                    Some(s) if s.loaded => json_response(StatusCode::OK, &json!([])),
+                    Some(s) => error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "API_SNAPSHOT_NOT_LOADED",
+                        &format!("Snapshot {} is not loaded", s.id),
+                    ),
+                    None => invalid("snapshot", "snapshot must name a snapshot"),
+                }
+            }
+            (&Method::GET, "reports/groups") => json_response(StatusCode::OK, &json!([])),
             (&Method::POST, p) if p.starts_with("tables/") => self.table(principal, p, &request.json()),
             (&Method::GET, p) if p.starts_with("tables/") => {
                 let payload = payload_from_query(&request.query);
@@ -1676,12 +1770,12 @@ mod tests {
 
     #[test]
     fn the_path_crosses_the_hub_and_telnet_is_dropped() {
-        let web = json!({"pathLookupType": "unicast", "startingPoint": "10.20.10.15", "destinationPoint": "10.10.10.21", "protocol": "tcp", "dstPorts": "443"});
+        let web = json!({"pathLookupType": "unicast", "startingPoint": "10.20.10.15/32", "destinationPoint": "10.10.10.21/32", "protocol": "tcp", "l4Options": {"srcPorts": "1025", "dstPorts": "443", "flags": []}});
         let (hops, passes) = path(&web);
         let names: Vec<&str> = hops.iter().map(|d| d.hostname).collect();
         assert_eq!(names, ["lon-rtr-01", "nyc-fw-01", "nyc-edge-01", "nyc-core-01"]);
         assert!(passes);
-        let telnet = json!({"pathLookupType": "unicast", "startingPoint": "10.20.10.15", "destinationPoint": "10.10.10.21", "protocol": "tcp", "dstPorts": "23"});
+        let telnet = json!({"pathLookupType": "unicast", "startingPoint": "10.20.10.15/32", "destinationPoint": "10.10.10.21/32", "protocol": "tcp", "l4Options": {"srcPorts": "1025", "dstPorts": "23", "flags": []}});
         assert!(!path(&telnet).1);
         assert_eq!(path_result(&telnet)["pathlookup"]["passingTraffic"], "none");
         assert_eq!(
