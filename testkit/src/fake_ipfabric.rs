@@ -127,7 +127,7 @@ const SNAPSHOTS: [Snapshot; 4] = [
         ordinal: 3,
         loaded: true,
         locked: false,
-        ts_end: 1_764_729_900_000,
+        ts_end: 1_796_265_900_000,
     },
     Snapshot {
         id: PREV_SNAPSHOT,
@@ -136,7 +136,7 @@ const SNAPSHOTS: [Snapshot; 4] = [
         ordinal: 2,
         loaded: true,
         locked: false,
-        ts_end: 1_764_643_500_000,
+        ts_end: 1_796_179_500_000,
     },
     Snapshot {
         id: LOCKED_SNAPSHOT,
@@ -145,7 +145,7 @@ const SNAPSHOTS: [Snapshot; 4] = [
         ordinal: 1,
         loaded: true,
         locked: true,
-        ts_end: 1_764_124_200_000,
+        ts_end: 1_795_661_400_000,
     },
     Snapshot {
         id: UNLOADED_SNAPSHOT,
@@ -154,7 +154,7 @@ const SNAPSHOTS: [Snapshot; 4] = [
         ordinal: 0,
         loaded: false,
         locked: false,
-        ts_end: 1_759_311_000_000,
+        ts_end: 1_790_847_000_000,
     },
 ];
 
@@ -786,7 +786,7 @@ fn rows(table: &str, ordinal: usize) -> Vec<Map<String, Value>> {
                     "version": d.version, "image": null, "processor": null, "devType": d.dev_type,
                     "hostnameOriginal": d.hostname, "hostnameProcessed": d.hostname, "domain": "corp.example.com",
                     "fqdn": format!("{}.corp.example.com", d.hostname), "stack": false, "slug": null,
-                    "tsDiscoveryStart": 1_764_728_520_000i64 + i as i64 * 4_000, "tsDiscoveryEnd": 1_764_728_580_000i64 + i as i64 * 4_000,
+                    "tsDiscoveryStart": 1_796_264_520_000i64 + i as i64 * 4_000, "tsDiscoveryEnd": 1_796_264_580_000i64 + i as i64 * 4_000,
                     "secDiscoveryDuration": 60, "credentialsNotes": "netops", "taskKey": format!("task-{:04}", i + 1),
                     "id": id(i), "icon": null, "loginPort": if d.dev_type == "ap" { Value::Null } else { json!(22) }
                 }))
@@ -815,7 +815,7 @@ fn rows(table: &str, ordinal: usize) -> Vec<Map<String, Value>> {
                 row(json!({
                     "hostname": d.hostname, "intName": name, "intNameAlias": null, "nameOriginal": name, "siteName": d.site,
                     "l1": if up { "up" } else { "down" }, "l2": if up { "up" } else { "down" },
-                    "lastStatusChange": 1_763_000_000 + d_index as i64 * 3_600 + i_index as i64 * 60,
+                    "lastStatusChange": 1_794_500_000 + d_index as i64 * 3_600 + i_index as i64 * 60,
                     "reason": if up { Value::Null } else { json!("admin-down") }, "dscr": dscr,
                     "mac": mac((d_index * 64 + i_index) as u64), "duplex": if up { json!("full") } else { Value::Null },
                     "speed": format!("{}Gbps", speed as f64 / 1e9), "bandwidth": speed / 1000, "speedValue": speed,
