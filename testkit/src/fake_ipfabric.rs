@@ -1675,6 +1675,31 @@ mod tests {
             .collect()
     }
 
+    #[tokio::test]
+    async fn the_knobs_garble_and_hold_back_until_mended() {
+        let fake = FakeIpFabric::start().await;
+        let http = reqwest::Client::new();
+        let devices = || {
+            http.post(fake.url_of("/api/tables/inventory/devices"))
+                .header("x-api-token", ADMIN_TOKEN)
+                .json(&json!({"columns": ["hostname"], "snapshot": "$last"}))
+                .send()
+        };
+        fake.garble("/api/tables/", Garbage::Html);
+        let garbled = devices().await.unwrap();
+        assert_eq!(garbled.headers()["content-type"], "text/html; charset=utf-8");
+        fake.mend();
+        fake.slow_down("/api/tables/", Duration::from_millis(300));
+        let started = std::time::Instant::now();
+        let answer: Value = devices().await.unwrap().json().await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert_eq!(answer["_meta"]["count"], LAST_DEVICES);
+        assert_eq!(fake.table_queries("tables/inventory/devices").len(), 2);
+        fake.mend();
+        let refused = http.get(fake.url_of("/api/users/me")).send().await.unwrap();
+        assert_eq!(refused.status().as_u16(), 401);
+    }
+
     #[test]
     fn references_resolve_among_the_loaded_snapshots() {
         assert_eq!(resolve_snapshot("$last"), Some(LAST_SNAPSHOT));
