@@ -18,7 +18,9 @@
 //!   answering `{"data": […], "_meta": {"count", "size", "limit", "start"}}`:
 //!   the device, site and interface inventories, interface load, errors,
 //!   drops and counters, BGP neighbors, wireless radios, clients and SSIDs,
-//!   and hosts, each with IP Fabric's columns;
+//!   and hosts, each with IP Fabric's columns, as JSON or (`format.dataType`
+//!   `csv`) CSV; `reports` and `attributeFilters` are taken and ignored (no
+//!   intent rules colour the rows, no attributes are defined);
 //! - path lookup: `POST /api/graphs` (the JSON result) and `POST /api/graphs/png`
 //!   (a real PNG of the path).
 //!
@@ -606,6 +608,26 @@ pub fn matches(filter: &Value, row: &Map<String, Value>, columns: &[&str]) -> Re
     Ok(all)
 }
 
+/// The rows as CSV (the `format: {"dataType": "csv"}` export): a header of
+/// the columns, then one line per row; lists and objects as their JSON.
+fn csv(columns: &[&str], rows: &[Value]) -> String {
+    let field = |value: &Value| {
+        let text = text(value);
+        if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text
+        }
+    };
+    let mut out = columns.join(",") + "\n";
+    for row in rows {
+        let line: Vec<String> = columns.iter().map(|c| field(&row[*c])).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
 fn compare(a: &Value, b: &Value) -> Ordering {
     match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
@@ -739,7 +761,7 @@ fn snapshot_json(s: &Snapshot, full: bool) -> Map<String, Value> {
     }));
     if full {
         json.insert("licensedDevCount".into(), json!(devices));
-        json.insert("version".into(), json!("8.0.2+3"));
+        json.insert("version".into(), json!(RELEASE_VERSION));
         json.insert("initialVersion".into(), json!("7.2.8+1"));
         json.insert(
             "errors".into(),
@@ -1400,6 +1422,14 @@ impl IpFabric {
             .take(limit.unwrap_or(usize::MAX))
             .map(|r| Value::Object(wanted.iter().map(|c| ((*c).to_owned(), r[*c].clone())).collect()))
             .collect();
+        if payload["format"]["dataType"] == "csv" {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+                csv(&wanted, &data),
+            )
+                .into_response();
+        }
         json_response(
             StatusCode::OK,
             &json!({"data": data, "_meta": {"count": count, "size": data.len(), "limit": limit, "start": start}}),
@@ -1701,6 +1731,34 @@ mod tests {
     }
 
     #[test]
+    fn a_table_get_takes_its_fields_as_json_query_parameters() {
+        let payload = payload_from_query(
+            "columns=%5B%22hostname%22%2C%22vendor%22%5D&filters=%7B%22vendor%22%3A%5B%22eq%22%2C%22juniper%22%5D%7D&snapshot=$prev",
+        );
+        assert_eq!(payload["snapshot"], "$prev");
+        let (status, body) = query(
+            &IpFabric::default(),
+            ADMIN_TOKEN,
+            "tables/inventory/devices",
+            payload,
+        );
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(hostnames(&body), ["nyc-edge-01", "sin-rtr-01"]);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        let rows = [
+            json!({"hostname": "a,b", "vendor": "say \"hi\""}),
+            json!({"hostname": "c", "vendor": null}),
+        ];
+        assert_eq!(
+            csv(&["hostname", "vendor"], &rows),
+            "hostname,vendor\n\"a,b\",\"say \"\"hi\"\"\"\nc,\n"
+        );
+    }
+
+    #[test]
     fn references_resolve_among_the_loaded_snapshots() {
         assert_eq!(resolve_snapshot("$last"), Some(LAST_SNAPSHOT));
         assert_eq!(resolve_snapshot("$prev"), Some(PREV_SNAPSHOT));
@@ -1808,5 +1866,6 @@ mod tests {
             Some("tables/inventory/devices")
         );
         assert_eq!(api_path("/api/version"), Some("version"));
+        assert_eq!(api_path("/apiary"), None);
     }
 }

@@ -114,6 +114,9 @@ def test_inventory_with_and_without_filters(ipf):
     assert sorted(s["siteName"] for s in sites) == ["LON-HQ", "NYC-DC1", "SIN-BR1"]
     lon = next(s for s in sites if s["siteName"] == "LON-HQ")
     assert lon["devicesCount"] == 5 and lon["usersCount"] == 5
+    # The CSV export, as the SDK streams it.
+    exported = ipf.fetch_all("tables/inventory/sites", columns=["siteName", "devicesCount"], export="csv")
+    assert exported.decode().splitlines() == ["siteName,devicesCount", "NYC-DC1,5", "LON-HQ,5", "SIN-BR1,2"]
 
 
 def test_a_table_diff_between_snapshots_and_an_unloaded_snapshot(ipf):
