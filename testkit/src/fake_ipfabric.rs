@@ -25,7 +25,10 @@
 //!   (a real PNG of the path).
 //!
 //! Every path is also served under a versioned prefix (`/api/v7.0/…`), as
-//! IP Fabric before 7.5 and the SDKs of those releases address it.
+//! IP Fabric before 7.5 and the SDKs of those releases address it. Every
+//! endpoint has the one API version 1: answers carry `X-API-Version-Used: 1`,
+//! and a request's `X-API-Version` other than 1 answers 410
+//! (`API_UNSUPPORTED_VERSION`, with `X-API-Versions-Supported`).
 //!
 //! Credentials: IP Fabric's API token in `X-API-Token`. A missing or unknown
 //! token answers 401; [`READ_ONLY_TOKEN`] is refused the [`FORBIDDEN_TABLES`]
@@ -39,7 +42,7 @@
 use std::{cmp::Ordering, collections::HashMap, net::SocketAddr, time::Duration};
 
 use axum::{
-    http::{Method, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use regex::RegexBuilder;
@@ -78,6 +81,9 @@ pub const LAST_DEVICES: usize = 12;
 
 /// `X-API-Token` with no token or an unknown one.
 const UNAUTHORIZED: &str = "API_UNAUTHORIZED";
+/// The one version (`X-API-Version`) of every endpoint served, as the SDK's
+/// OpenAPI document lists them (`api_versions: [1]`).
+const API_ENDPOINT_VERSION: &str = "1";
 
 /// One API token and what its role may read.
 struct Principal {
@@ -1526,6 +1532,37 @@ impl Platform for IpFabric {
         if let Some(garbage) = rule_for(&self.garbled, &request.path) {
             return garbage.response();
         }
+        // Every endpoint served here has one API version, 1: an `X-API-Version`
+        // asking another is gone (410), as IP Fabric 7.5+ answers it.
+        let asked = request.header("x-api-version").map(str::to_owned);
+        if let Some(version) = asked.filter(|v| v != API_ENDPOINT_VERSION) {
+            let mut gone = error(
+                StatusCode::GONE,
+                "API_UNSUPPORTED_VERSION",
+                &format!("API version {version} is not supported by {}", request.path),
+            );
+            gone.headers_mut().insert(
+                "x-api-versions-supported",
+                HeaderValue::from_static(API_ENDPOINT_VERSION),
+            );
+            return gone;
+        }
+        let mut response = self.answer(request);
+        response.headers_mut().insert(
+            "x-api-version-used",
+            HeaderValue::from_static(API_ENDPOINT_VERSION),
+        );
+        response
+    }
+
+    fn delays(&self, request: &Recorded) -> Option<Duration> {
+        rule_for(&self.slow, &request.path)
+    }
+}
+
+impl IpFabric {
+    /// The answer to one request, once its version is one served.
+    fn answer(&mut self, request: &Recorded) -> Response {
         let Some(path) = api_path(&request.path).map(str::to_owned) else {
             return error(StatusCode::NOT_FOUND, "API_NOT_FOUND", "Not Found");
         };
@@ -1628,10 +1665,6 @@ impl Platform for IpFabric {
                 &format!("Cannot {method} /api/{p}"),
             ),
         }
-    }
-
-    fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
     }
 }
 

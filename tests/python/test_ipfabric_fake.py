@@ -167,6 +167,17 @@ def test_paging_across_more_rows_than_a_page(base_url, ipf):
     ]
 
 
+def test_an_api_version_header_other_than_1_is_gone(ipf):
+    # With an api_version the SDK pages by POST and sends X-API-Version.
+    pinned = ipf.fetch_all("tables/inventory/devices", columns=["hostname"], api_version=1)
+    assert len(pinned) == 12
+    with pytest.raises(HTTPError) as gone:
+        ipf.fetch("tables/inventory/devices", columns=["hostname"], api_version=2)
+    assert gone.value.response.status_code == 410
+    assert "API version '2' is not supported" in str(gone.value)
+    assert "Supported versions are: 1" in str(gone.value)
+
+
 def test_bgp_neighbors_by_device_and_state(ipf):
     bgp = ipf.technology.routing.bgp_neighbors
     established = bgp.all(
