@@ -1352,7 +1352,7 @@ impl IpFabric {
             return error(
                 StatusCode::NOT_FOUND,
                 "API_NOT_FOUND",
-                &format!("Cannot POST /api/{table}"),
+                &format!("Not Found: /api/{table}"),
             );
         };
         if principal.forbidden.contains(&table) {
