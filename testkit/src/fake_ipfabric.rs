@@ -20,7 +20,11 @@
 //!   drops and counters, BGP neighbors, wireless radios, clients and SSIDs,
 //!   and hosts, each with IP Fabric's columns, as JSON or (`format.dataType`
 //!   `csv`) CSV; `reports` and `attributeFilters` are taken and ignored (no
-//!   intent rules colour the rows, no attributes are defined);
+//!   intent rules colour the rows, no attributes are defined). Filters take
+//!   `eq`, `neq`, `ieq`, `nieq`, `like`, `nlike`, `reg`, `nreg`, `ireg`,
+//!   `nireg`, `gt`, `gte`, `lt`, `lte` and `empty`, nested in `and` / `or`;
+//!   an unknown column or operator, or a bad regular expression, answers 422,
+//!   as does a snapshot that is unknown or not loaded;
 //! - path lookup: `POST /api/graphs` (the JSON result) and `POST /api/graphs/png`
 //!   (a real PNG of the path).
 //!
