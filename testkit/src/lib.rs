@@ -5,9 +5,11 @@
 //!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
 //! - the fake backends: [`fake_awx`], AWX's controller API for the `awx`
 //!   integration, [`fake_grafana`], Grafana's HTTP API and panel renderer
-//!   for the `grafana` integration, [`fake_nso`], Cisco NSO's RESTCONF API
-//!   for the `nso` integration, and [`fake_slurpit`], the Slurpit portal's
-//!   devices, sites and planning data for the `slurpit` integration;
+//!   for the `grafana` integration, [`fake_ipfabric`], IP Fabric's REST API
+//!   (snapshots, tables, path lookup) for the `ipfabric` integration,
+//!   [`fake_nso`], Cisco NSO's RESTCONF API for the `nso` integration, and
+//!   [`fake_slurpit`], the Slurpit portal's devices, sites and planning data
+//!   for the `slurpit` integration;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
@@ -27,6 +29,7 @@ pub mod endpoints;
 pub mod fake_api;
 pub mod fake_awx;
 pub mod fake_grafana;
+pub mod fake_ipfabric;
 pub mod fake_kube;
 pub mod fake_mattermost;
 pub mod fake_nso;
