@@ -26,6 +26,7 @@ use crate::{
     workers::awx::Awx,
     workers::grafana::Grafana,
     workers::nautobot::Nautobot,
+    workers::slurpit::Slurpit,
 };
 
 /// Settings that come from the command line, not from the configuration.
@@ -200,6 +201,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Awx => Awx::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Slurpit => Slurpit::new(command, integration, &config.account_links, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)

@@ -5,4 +5,5 @@
 pub mod awx;
 pub mod grafana;
 pub mod nautobot;
+pub mod slurpit;
 pub mod toolkit;
