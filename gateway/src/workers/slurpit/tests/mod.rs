@@ -23,8 +23,9 @@ use crate::model::{Level, Prompt, Reply};
 
 /// The fixture's configuration with a `slurpit` command served by a
 /// [`Slurpit`] at `endpoint`, reading `page` devices a page; alice (admin1)
-/// is linked with `alice_key`, and the Integration acts with the admin key.
-fn fixture_paged(endpoint: &str, alice_key: &str, page: usize) -> Fixture {
+/// is linked with `alice_key`, and the Integration acts with the admin key
+/// when `service` says so (else with nothing).
+fn fixture_with(endpoint: &str, alice_key: &str, page: usize, service: bool) -> Fixture {
     let grants: Vec<&str> = TABLE_C
         .iter()
         .copied()
@@ -35,7 +36,7 @@ fn fixture_paged(endpoint: &str, alice_key: &str, page: usize) -> Fixture {
     let alice = SecretKey("accountlink.default.alice.slurpit".to_owned());
     let integration = IntegrationConfig {
         timeout_seconds: 2,
-        token: Some(token.clone()),
+        token: service.then(|| token.clone()),
         ..IntegrationConfig::new("default/slurpit", IntegrationType::Slurpit, endpoint)
     };
     fixture.config.account_links[0]
@@ -56,6 +57,12 @@ fn fixture_paged(endpoint: &str, alice_key: &str, page: usize) -> Fixture {
     fixture
 }
 
+/// [`fixture_with`] reading `page` devices a page, the Integration with the admin key.
+fn fixture_paged(endpoint: &str, alice_key: &str, page: usize) -> Fixture {
+    fixture_with(endpoint, alice_key, page, true)
+}
+
+/// [`fixture_paged`] with Slurpit's default page.
 fn fixture(endpoint: &str, alice_key: &str) -> Fixture {
     fixture_paged(endpoint, alice_key, super::PAGE_SIZE)
 }
@@ -429,4 +436,45 @@ async fn a_garbled_answer_fails_the_command() {
     fake.mend();
     let mended = fixture.typed(ADMIN1, "slurpit get-devices").await;
     assert_eq!(mended.outcome, Outcome::Succeeded);
+}
+
+#[tokio::test]
+async fn without_any_key_the_user_is_told_how_to_get_one() {
+    let fake = FakeSlurpit::start().await;
+    let fixture = fixture_with(&fake.url(), fake_slurpit::ADMIN_KEY, super::PAGE_SIZE, false);
+
+    let routed = fixture.typed(USER, "slurpit get-sites").await;
+
+    assert!(
+        text(&routed).starts_with("There is no Slurpit token to act with"),
+        "{}",
+        text(&routed)
+    );
+    assert!(fake.requests().is_empty(), "Slurpit is not asked");
+}
+
+#[tokio::test]
+async fn a_missing_object_is_said_and_a_failing_slurpit_fails_the_command_with_its_message() {
+    let (fake, fixture) = slurpit().await;
+    let refusal = |status: axum::http::StatusCode, message: &str| {
+        fake_slurpit::Scripted::new(
+            status,
+            json!({"name": "x", "message": message, "code": 0, "status": status.as_u16()}).to_string(),
+        )
+        .with_header("content-type", "application/json")
+    };
+
+    fake.script(refusal(axum::http::StatusCode::NOT_FOUND, "Page not found."));
+    let missing = fixture.typed(ADMIN1, "slurpit get-plannings").await;
+    assert_error(&missing, "Slurpit found nothing at planning.");
+
+    fake.script(refusal(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "Database connection lost.",
+    ));
+    let broken = fixture.typed(ADMIN1, "slurpit get-devices").await;
+    assert_eq!(
+        broken.outcome,
+        Outcome::Errored("Slurpit answered 500: Database connection lost.".to_owned())
+    );
 }
