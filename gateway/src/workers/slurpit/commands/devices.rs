@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{cut_rows, flag, shown};
+use super::{flag, note_of, shown};
 use crate::model::{Choice, Reply};
 use crate::workers::slurpit::{Session, SlurpitError};
 use crate::workers::toolkit::render::{error, info, table_message};
@@ -41,7 +41,7 @@ const FACTS: [(&str, &str); 15] = [
 /// `get-devices`.
 pub async fn get_devices(session: &Session<'_>) -> Result<Reply, SlurpitError> {
     let mut devices: Vec<Value> = session.list("devices").await?;
-    let note = cut_rows(&mut devices);
+    let note = note_of(session, "admin/devices", &mut devices);
     Ok(render_devices(&devices, note))
 }
 
@@ -56,7 +56,13 @@ pub async fn get_device(session: &Session<'_>) -> Result<Reply, SlurpitError> {
         ));
     };
     Ok(match find(&devices, hostname) {
-        Some(device) => render_device(device),
+        Some(device) => {
+            let link = format!(
+                "[Open in Slurpit]({})",
+                session.web_link(&format!("admin/devices/{}", shown(device.get("id"))))
+            );
+            render_device(device, Some(link))
+        }
         None => error(format!(
             "Slurpit has no device named `{hostname}`; `get-devices` lists them."
         )),
@@ -106,8 +112,8 @@ pub fn render_devices(devices: &[Value], note: Option<String>) -> Reply {
     table_message("Devices".to_owned(), &columns, rows, note)
 }
 
-/// One device as a table of its [`FACTS`].
-pub fn render_device(device: &Value) -> Reply {
+/// One device as a table of its [`FACTS`], with `note` (its link) under it.
+pub fn render_device(device: &Value, note: Option<String>) -> Reply {
     let rows = FACTS
         .iter()
         .map(|(name, field)| vec![(*name).to_owned(), cell(device, field)])
@@ -116,6 +122,6 @@ pub fn render_device(device: &Value) -> Reply {
         format!("Device {}", shown(device.get("hostname"))),
         &["Field", "Value"],
         rows,
-        None,
+        note,
     )
 }

@@ -53,6 +53,17 @@ pub fn flag(value: Option<&Value>) -> String {
     crate::workers::toolkit::render::yes_no(on)
 }
 
+/// The note under a table: where it is in Slurpit's own UI (`path` there,
+/// e.g. `admin/devices`), and whether the rows were cut at [`MAX_ROWS`]
+/// (cutting them), as the original app links each list.
+pub fn note_of<T>(session: &Session<'_>, path: &str, rows: &mut Vec<T>) -> Option<String> {
+    let link = format!("[Open in Slurpit]({})", session.web_link(path));
+    Some(match cut_rows(rows) {
+        Some(cut) => format!("{cut} {link}"),
+        None => link,
+    })
+}
+
 /// The note of a table cut at [`MAX_ROWS`] rows, cutting them.
 pub fn cut_rows<T>(rows: &mut Vec<T>) -> Option<String> {
     cut(rows).then(|| format!("Showing the first {MAX_ROWS}; there are more in Slurpit."))

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::devices::{find, hostname_choices};
-use super::{cut_rows, shown};
+use super::{cut_rows, note_of, shown};
 use crate::model::{Choice, Field, FieldKind, Reply};
 use crate::workers::slurpit::{Session, SlurpitError};
 use crate::workers::toolkit::args::Args;
@@ -14,7 +14,7 @@ use crate::workers::toolkit::render::{error, info, table_message};
 /// `get-plannings`.
 pub async fn get_plannings(session: &Session<'_>) -> Result<Reply, SlurpitError> {
     let mut plannings: Vec<Value> = session.list("planning").await?;
-    let note = cut_rows(&mut plannings);
+    let note = note_of(session, "admin/planning", &mut plannings);
     Ok(render_plannings(&plannings, note))
 }
 

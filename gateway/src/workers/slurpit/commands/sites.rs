@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{cut_rows, shown};
+use super::{note_of, shown};
 use crate::model::Reply;
 use crate::workers::slurpit::{Session, SlurpitError};
 use crate::workers::toolkit::render::{info, table_message};
@@ -10,7 +10,7 @@ use crate::workers::toolkit::render::{info, table_message};
 /// `get-sites`.
 pub async fn get_sites(session: &Session<'_>) -> Result<Reply, SlurpitError> {
     let mut sites: Vec<Value> = session.list("sites").await?;
-    let note = cut_rows(&mut sites);
+    let note = note_of(session, "admin/sites", &mut sites);
     Ok(render_sites(&sites, note))
 }
 

@@ -124,7 +124,15 @@ async fn get_devices_lists_every_device_paged_with_the_linked_users_key() {
     assert_eq!(routed.outcome, Outcome::Succeeded);
     let rows = lines(&routed);
     assert_eq!(rows[0], "Devices");
-    assert_eq!(rows.len(), 1 + fake_slurpit::DEVICES);
+    assert_eq!(rows.len(), 1 + fake_slurpit::DEVICES + 1);
+    assert_eq!(
+        rows.last().unwrap(),
+        &format!(
+            "[Open in Slurpit]({}/admin/devices)",
+            fake.url().trim_end_matches('/')
+        ),
+        "a link to Slurpit's own list"
+    );
     assert_eq!(
         rows[1],
         "ams-core-01 | ams-core-01.net.example.com | cisco_nxos | N9K-C93180YC-FX | Cisco | AMS-HQ | no | 2026-12-03 02:00:00"
@@ -166,7 +174,7 @@ async fn an_unlinked_user_acts_with_the_integration_key() {
 
 #[tokio::test]
 async fn get_device_asks_for_a_hostname_then_shows_its_fields() {
-    let (_fake, fixture) = slurpit().await;
+    let (fake, fixture) = slurpit().await;
 
     let menu = fixture.typed(ADMIN1, "slurpit get-device").await;
     let hostnames = choice_values(prompted(&menu));
@@ -189,6 +197,14 @@ async fn get_device_asks_for_a_hostname_then_shows_its_fields() {
         assert!(rows.contains(&fact.to_owned()), "{fact} in {rows:?}");
     }
 
+    assert_eq!(
+        rows.last().unwrap(),
+        &format!(
+            "[Open in Slurpit]({}/admin/devices/8)",
+            fake.url().trim_end_matches('/')
+        )
+    );
+
     let unknown = fixture.typed(ADMIN1, "slurpit get-device nowhere-01").await;
     assert_error(
         &unknown,
@@ -207,7 +223,7 @@ async fn get_sites_and_get_plannings_are_tables() {
         rows[1],
         "AMS-HQ | Amsterdam headquarters | Herengracht 182 | 1016 BR | Amsterdam | Netherlands | +31 20 555 0100"
     );
-    assert_eq!(rows.len(), 1 + 3);
+    assert_eq!(rows.len(), 1 + 3 + 1, "and the link: {rows:?}");
 
     let plannings = fixture.typed(ADMIN1, "slurpit get-plannings").await;
     let rows = lines(&plannings);
@@ -216,7 +232,7 @@ async fn get_sites_and_get_plannings_are_tables() {
         rows[1],
         "Hardware info | Chassis model, serial and memory | hardware, serial, memory"
     );
-    assert_eq!(rows.len(), 1 + 5);
+    assert_eq!(rows.len(), 1 + 5 + 1, "and the link: {rows:?}");
 }
 
 #[tokio::test]

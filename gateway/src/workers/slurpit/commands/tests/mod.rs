@@ -73,7 +73,7 @@ fn data_is_headed_by_the_hostname_and_the_planning_columns_in_order() {
 
 #[test]
 fn a_device_missing_fields_shows_dashes() {
-    let reply = devices::render_device(&json!({"hostname": "x", "disabled": 1}));
+    let reply = devices::render_device(&json!({"hostname": "x", "disabled": 1}), None);
     let rows = rows(&reply);
     assert!(rows.contains(&vec!["Disabled".to_owned(), "yes".to_owned()]));
     assert!(rows.contains(&vec!["Serial".to_owned(), "—".to_owned()]));
