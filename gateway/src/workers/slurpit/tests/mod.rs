@@ -494,3 +494,25 @@ async fn a_missing_object_is_said_and_a_failing_slurpit_fails_the_command_with_i
         Outcome::Errored("Slurpit answered 500: Database connection lost.".to_owned())
     );
 }
+
+#[tokio::test]
+async fn a_search_is_read_page_by_page_with_offsets_in_its_body() {
+    let fake = FakeSlurpit::start().await;
+    let paged = fixture_paged(&fake.url(), fake_slurpit::ADMIN_KEY, 5);
+    let whole = fixture(&fake.url(), fake_slurpit::ADMIN_KEY);
+    let typed = "slurpit search-data 'Software versions' false days";
+
+    let in_pages = paged.typed(ADMIN1, typed).await;
+    let searches: Vec<serde_json::Value> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/planning/search")
+        .map(|r| r.json()["offset"].clone())
+        .collect();
+    let at_once = whole.typed(ADMIN1, typed).await;
+
+    // 11 enabled devices, two runs each: 22 rows, five a page.
+    assert_eq!(searches, [json!(0), json!(5), json!(10), json!(15), json!(20)]);
+    assert_eq!(lines(&in_pages).len(), 1 + 22);
+    assert_eq!(lines(&in_pages), lines(&at_once), "the same rows either way");
+}
