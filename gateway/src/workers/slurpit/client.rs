@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::error::SlurpitError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::credentials::{Credential, Secret};
+use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::paging::{PageOf, follow};
 
 /// Slurpit's default page (the SDK's `limit`): fewest round trips.
@@ -143,10 +143,10 @@ impl SlurpitClient {
             .http
             .request(method, url)
             .header("Accept", "application/json");
-        request = match &who.secret {
-            Secret::Token(token) => request.bearer_auth(token),
-            Secret::Login { username, password } => request.basic_auth(username, Some(password)),
-        };
+        // Slurpit takes API keys only: the credentials are read as tokens.
+        if let Some(key) = who.token() {
+            request = request.bearer_auth(key);
+        }
         if let Some(body) = body {
             request = request.json(body);
         }
