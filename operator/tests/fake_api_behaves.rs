@@ -459,7 +459,9 @@ async fn after_a_compaction_a_watcher_that_fell_behind_gets_410_and_lists_again(
 async fn a_restart_ends_the_watches_and_the_watcher_recovers_by_listing_again() {
     let fake = &holding(&[("a", "U1"), ("b", "U1")]).await;
     let watching = Watching::listed(fake, watcher::Config::default()).await;
-    assert_eq!(fake.open_watches(), 1);
+    // The watch opens just after the list is read: wait for it, not race it.
+    fake.eventually("the watch open", |fake| (fake.open_watches() == 1).then_some(()))
+        .await;
 
     fake.restart_for(Duration::from_millis(300));
     assert_eq!(fake.open_watches(), 0);
