@@ -6,16 +6,17 @@
 //! their pages (`next`, a path on AWX itself), and only on AWX's own origin:
 //! a `next` elsewhere would carry the credential to a stranger.
 
+use crate::workers::toolkit::connection::send;
 use std::time::Duration;
 
-use chatops_outbound::{Client, OutboundError, RetryPolicy};
+use chatops_outbound::{Client, RetryPolicy};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::AwxError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::credentials::{Credential, Secret};
+use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::paging::{PageOf, follow, on_own_origin};
 
 /// AWX's largest page (`MAX_PAGE_SIZE`): fewest round trips.
@@ -139,16 +140,12 @@ impl AwxClient {
             .http
             .request(method, url)
             .header("Accept", "application/json");
-        request = match &who.secret {
-            Secret::Token(token) => request.bearer_auth(token),
-            Secret::Login { username, password } => request.basic_auth(username, Some(password)),
-        };
+        request = who.authorize(request);
         if let Some(body) = body {
             request = request.json(body);
         }
-        let answer = chatops_outbound::send("awx", &RetryPolicy::single_attempt(), || request.try_clone())
-            .await
-            .map_err(|err| self.transport(&err))?;
+        let policy = RetryPolicy::single_attempt();
+        let answer = send("awx", request, &policy, &self.endpoint_text(), self.timeout).await?;
         AwxError::read_answer(
             &answer,
             (&who.user, who.linked),
@@ -156,10 +153,6 @@ impl AwxClient {
             object_name(path),
             reason,
         )
-    }
-
-    fn transport(&self, err: &OutboundError) -> AwxError {
-        AwxError::transport(err, &self.endpoint_text(), self.timeout)
     }
 }
 

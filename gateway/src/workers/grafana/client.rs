@@ -8,9 +8,10 @@
 //! the renderer redirects to `/login` when it does not take the token, and a
 //! redirect elsewhere would carry the token to a stranger.
 
+use crate::workers::toolkit::connection::send;
 use std::time::Duration;
 
-use chatops_outbound::{Answer, Client, OutboundError, RetryPolicy};
+use chatops_outbound::{Answer, Client, RetryPolicy};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
@@ -149,17 +150,10 @@ impl GrafanaClient {
         limit: usize,
     ) -> Result<Answer, GrafanaError> {
         // Grafana's credentials are tokens only (`Auth::Token`): a login is
-        // never built for it, so there is always one.
-        let token = who.token().unwrap_or_default();
-        let request = self.http.get(url).header("Accept", accept).bearer_auth(token);
+        // never built for it, so this is always a bearer token.
+        let request = who.authorize(self.http.get(url).header("Accept", accept));
         let policy = RetryPolicy::single_attempt().with_max_body(limit);
-        chatops_outbound::send("grafana", &policy, || request.try_clone())
-            .await
-            .map_err(|err| self.transport(&err))
-    }
-
-    fn transport(&self, err: &OutboundError) -> GrafanaError {
-        GrafanaError::transport(err, &self.endpoint_text(), self.timeout)
+        send("grafana", request, &policy, &self.endpoint_text(), self.timeout).await
     }
 }
 

@@ -6,9 +6,10 @@
 //! Nautobot's own origin: a `next` pointing elsewhere would carry the token
 //! to a stranger. Redirects are not followed for the same reason.
 
+use crate::workers::toolkit::connection::send;
 use std::time::Duration;
 
-use chatops_outbound::{Client, OutboundError, RetryPolicy};
+use chatops_outbound::{Client, RetryPolicy};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -238,10 +239,8 @@ impl NautobotClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let answer =
-            chatops_outbound::send("nautobot", &RetryPolicy::single_attempt(), || request.try_clone())
-                .await
-                .map_err(|err| self.transport(&err))?;
+        let policy = RetryPolicy::single_attempt();
+        let answer = send("nautobot", request, &policy, &self.endpoint, self.timeout).await?;
         NautobotError::read_answer(
             &answer,
             (&who.user, who.linked),
@@ -249,10 +248,6 @@ impl NautobotClient {
             object_name(object),
             reason,
         )
-    }
-
-    fn transport(&self, err: &OutboundError) -> NautobotError {
-        NautobotError::transport(err, &self.endpoint, self.timeout)
     }
 }
 

@@ -6,9 +6,10 @@
 //! `limit` (in the query of a `GET`, in the body of a search): pages are read
 //! until one comes back short, as Slurpit's SDK reads them.
 
+use crate::workers::toolkit::connection::send;
 use std::time::Duration;
 
-use chatops_outbound::{Client, OutboundError, RetryPolicy};
+use chatops_outbound::{Client, RetryPolicy};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -143,17 +144,14 @@ impl SlurpitClient {
             .http
             .request(method, url)
             .header("Accept", "application/json");
-        // Slurpit takes API keys only: the credentials are read as tokens.
-        if let Some(key) = who.token() {
-            request = request.bearer_auth(key);
-        }
+        // Slurpit takes API keys only: the credentials are read as tokens,
+        // sent as bearer tokens.
+        request = who.authorize(request);
         if let Some(body) = body {
             request = request.json(body);
         }
-        let answer =
-            chatops_outbound::send("slurpit", &RetryPolicy::single_attempt(), || request.try_clone())
-                .await
-                .map_err(|err| self.transport(&err))?;
+        let policy = RetryPolicy::single_attempt();
+        let answer = send("slurpit", request, &policy, &self.endpoint_text(), self.timeout).await?;
         SlurpitError::read_answer(
             &answer,
             (&who.user, who.linked),
@@ -161,10 +159,6 @@ impl SlurpitClient {
             object_name(path),
             reason,
         )
-    }
-
-    fn transport(&self, err: &OutboundError) -> SlurpitError {
-        SlurpitError::transport(err, &self.endpoint_text(), self.timeout)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use chatops_crds::config::{GatewaySecrets, IntegrationConfig};
-use chatops_outbound::{Client, user_agent};
+use chatops_outbound::{Answer, Client, RetryPolicy, user_agent};
 use reqwest::Url;
 
 use super::errors::{Backend, BackendError};
@@ -61,4 +61,20 @@ impl ClientSettings {
                 .map_err(|err| BackendError::Malformed(err.to_string()))?;
         Ok((endpoint, http))
     }
+}
+
+/// Sends `request` to the backend at `endpoint` (named `api` in metrics and
+/// logs) under `policy`, and says a failure to get any answer (within
+/// `timeout`, trusted, readable) as the toolkit's error. Every worker's client
+/// sends through here, so that all of them fail alike.
+pub async fn send<B: Backend>(
+    api: &'static str,
+    request: reqwest::RequestBuilder,
+    policy: &RetryPolicy,
+    endpoint: &str,
+    timeout: Duration,
+) -> Result<Answer, BackendError<B>> {
+    chatops_outbound::send(api, policy, || request.try_clone())
+        .await
+        .map_err(|err| BackendError::transport(&err, endpoint, timeout))
 }

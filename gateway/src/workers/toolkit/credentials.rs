@@ -56,6 +56,15 @@ pub struct Credential {
 }
 
 impl Credential {
+    /// `request` carrying this credential: a token as a bearer token, a
+    /// login as HTTP Basic.
+    pub fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.secret {
+            Secret::Token(token) => request.bearer_auth(token),
+            Secret::Login { username, password } => request.basic_auth(username, Some(password)),
+        }
+    }
+
     /// The token, for a backend that takes one.
     pub fn token(&self) -> Option<&str> {
         match &self.secret {
