@@ -310,3 +310,25 @@ async fn answer<P: Platform>(
     }
     response
 }
+
+/// The `main` of a `fake-<name>` binary (`tests/src/bin/`), for the tests
+/// that drive a fake with the vendor's own SDK (`tests/python/`): serves
+/// `platform` on `--listen ADDR` (`127.0.0.1:0` by default), prints
+/// `listening on http://ADDR` once it accepts connections, then serves
+/// until killed. An unknown argument or a bad address stops it with usage.
+pub async fn serve_until_killed<P: Platform>(platform: P, name: &str) {
+    let mut args = std::env::args().skip(1);
+    let mut listen = "127.0.0.1:0".to_owned();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--listen" => listen = args.next().expect("--listen takes an address"),
+            other => panic!("unknown argument {other}; usage: fake-{name} [--listen ADDR]"),
+        }
+    }
+    let addr = listen
+        .parse()
+        .unwrap_or_else(|e| panic!("--listen {listen} is not an address: {e}"));
+    let fake = FakeApi::serve_on(platform, addr).await;
+    println!("listening on http://{}", fake.addr);
+    std::future::pending::<()>().await;
+}

@@ -1,23 +1,10 @@
 //! Serves the fake AWX controller API (`chatops_testkit::fake_awx`) for the
-//! awxkit conformance test (`tests/python/test_awx_fake.py`): `--listen ADDR`
-//! (default `127.0.0.1:0`), one line `listening on http://ADDR` on stdout once
-//! it accepts connections, then serves until killed.
+//! awxkit conformance test (`tests/python/test_awx_fake.py`): see [`serve_until_killed`].
 
-use std::net::SocketAddr;
-
-use chatops_testkit::fake_awx::{Awx, FakeAwx};
+use chatops_testkit::fake_api::serve_until_killed;
+use chatops_testkit::fake_awx::Awx;
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let listen: SocketAddr = args
-        .iter()
-        .position(|a| a == "--listen")
-        .and_then(|i| args.get(i + 1))
-        .map_or("127.0.0.1:0", String::as_str)
-        .parse()
-        .expect("--listen takes an address such as 127.0.0.1:8052");
-    let fake = FakeAwx::serve_on(Awx::default(), listen).await;
-    println!("listening on http://{}", fake.addr);
-    std::future::pending::<()>().await;
+    serve_until_killed(Awx::default(), "awx").await;
 }

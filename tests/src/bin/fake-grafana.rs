@@ -1,24 +1,10 @@
-//! Serves the fake Grafana of `chatops_testkit::fake_grafana` on `--listen ADDR`
-//! (127.0.0.1:0 by default), for the conformance test that drives it with
-//! Grafana's own Python SDK (`tests/python/test_grafana_fake.py`). Prints
-//! `listening on http://ADDR` once it accepts connections, then serves until killed.
+//! Serves the fake Grafana HTTP API and panel renderer (`chatops_testkit::fake_grafana`) for the
+//! grafana-client conformance test (`tests/python/test_grafana_fake.py`): see [`serve_until_killed`].
 
-use chatops_testkit::fake_grafana::{FakeGrafana, Grafana};
+use chatops_testkit::fake_api::serve_until_killed;
+use chatops_testkit::fake_grafana::Grafana;
 
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
-    let mut listen = "127.0.0.1:0".to_owned();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--listen" => listen = args.next().expect("--listen takes an address"),
-            other => panic!("unknown argument {other}; usage: fake-grafana [--listen ADDR]"),
-        }
-    }
-    let addr = listen
-        .parse()
-        .unwrap_or_else(|e| panic!("--listen {listen} is not an address: {e}"));
-    let fake = FakeGrafana::serve_on(Grafana::default(), addr).await;
-    println!("listening on {}", fake.url());
-    std::future::pending::<()>().await;
+    serve_until_killed(Grafana::default(), "grafana").await;
 }
