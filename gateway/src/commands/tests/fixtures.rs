@@ -199,6 +199,26 @@ pub fn message(routed: &Routed) -> &Message {
     }
 }
 
+/// What the chat is told is the error `said`, shown only to the person asking.
+#[track_caller]
+pub fn assert_private_error(routed: &Routed, said: &str) {
+    assert_eq!(message(routed).level, Level::Error, "{:?}", routed.reply);
+    assert!(
+        message(routed).private,
+        "an error is told to the person asking only"
+    );
+    assert_eq!(text(routed), said);
+}
+
+/// None of `secrets` appears anywhere in what the chat is told.
+#[track_caller]
+pub fn assert_none_told(routed: &Routed, secrets: &[&str]) {
+    let said = format!("{:?} {:?}", routed.reply, routed.outcome);
+    for secret in secrets {
+        assert!(!said.contains(secret), "a secret reached the chat: {said}");
+    }
+}
+
 /// The text blocks of a message, in order.
 pub fn text_blocks(message: &Message) -> Vec<&str> {
     message

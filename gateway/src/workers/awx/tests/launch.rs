@@ -5,8 +5,9 @@
 use chatops_testkit::fake_awx;
 use serde_json::Value;
 
-use super::{assert_error, assert_no_secret, awx};
+use super::{assert_no_secret, awx};
 use crate::commands::Outcome;
+use crate::commands::tests::fixtures::assert_private_error;
 use crate::commands::tests::fixtures::{ADMIN1, choice_values, message, prompted, text};
 use crate::model::{FieldKind, Prompt, Reply};
 
@@ -150,7 +151,7 @@ async fn a_survey_answer_awx_rejects_is_said_with_its_reason() {
         .typed(ADMIN1, r#"awx run-job-template "Deploy Web App" 1.0 qa yes"#)
         .await;
 
-    assert_error(
+    assert_private_error(
         &routed,
         "AWX answered 400: variables_needed_to_start: Value qa for 'environment' expected to be one of ['production', 'staging'].",
     );
@@ -168,7 +169,7 @@ async fn a_template_the_user_may_not_launch_is_refused_in_words() {
         )
         .await;
 
-    assert_error(&routed, "You (linked as alice) may not run job_templates in AWX.");
+    assert_private_error(&routed, "You (linked as alice) may not run job_templates in AWX.");
     assert_eq!(fake.jobs().len(), before);
 }
 
@@ -178,7 +179,7 @@ async fn an_unknown_template_is_said_so() {
 
     let routed = fixture.typed(ADMIN1, "awx run-job-template Nope yes").await;
 
-    assert_error(
+    assert_private_error(
         &routed,
         "There is no job template named `Nope` that you may see in AWX.",
     );

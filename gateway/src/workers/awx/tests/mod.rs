@@ -19,10 +19,9 @@ use chatops_testkit::fake_awx::{self, FakeAwx};
 
 use super::{Awx, Following};
 use crate::commands::tests::fixtures::{
-    ADMIN1, Fixture, TABLE_C, USER, choice_values, message, prompted, text,
+    ADMIN1, Fixture, TABLE_C, USER, assert_none_told, assert_private_error, choice_values, prompted, text,
 };
 use crate::commands::{Outcome, Routed};
-use crate::model::Level;
 
 /// What the Integration itself acts with, for chat users without a link.
 #[derive(Clone, Copy)]
@@ -103,28 +102,17 @@ async fn awx() -> (FakeAwx, Fixture) {
     (fake, fixture)
 }
 
-/// What the chat is told is the private error `said`.
-#[track_caller]
-fn assert_error(routed: &Routed, said: &str) {
-    assert_eq!(message(routed).level, Level::Error);
-    assert!(
-        message(routed).private,
-        "an error is told to the person asking only"
-    );
-    assert_eq!(text(routed), said);
-}
-
 /// No secret appears anywhere in what the chat is told.
 #[track_caller]
 fn assert_no_secret(routed: &Routed) {
-    let said = format!("{:?} {:?}", routed.reply, routed.outcome);
-    for secret in [
-        fake_awx::ADMIN_TOKEN,
-        fake_awx::LIMITED_TOKEN,
-        fake_awx::ADMIN_PASSWORD,
-    ] {
-        assert!(!said.contains(secret), "a secret reached the chat: {said}");
-    }
+    assert_none_told(
+        routed,
+        &[
+            fake_awx::ADMIN_TOKEN,
+            fake_awx::LIMITED_TOKEN,
+            fake_awx::ADMIN_PASSWORD,
+        ],
+    );
 }
 
 /// The table rows of a reply, as `text` joins them (title first).
@@ -252,12 +240,12 @@ async fn an_inventory_or_group_the_user_may_not_see_is_said_so() {
             &format!("awx get-inventory {}", fake_awx::HIDDEN_INVENTORY),
         )
         .await;
-    assert_error(
+    assert_private_error(
         &hidden,
         "There is no inventory named `Lab` that you may see in AWX.",
     );
     let group = fixture.typed(ADMIN1, "awx get-inventory Staging db").await;
-    assert_error(
+    assert_private_error(
         &group,
         "The inventory **Staging** has no group named `db` that you may see in AWX.",
     );
@@ -280,7 +268,7 @@ async fn get_jobs_lists_the_newest_first_as_many_as_asked() {
     assert_eq!(lines(&all)[0], "The last 4 jobs (all you may see)");
 
     let bad = fixture.typed(ADMIN1, "awx get-jobs many").await;
-    assert_error(&bad, "`many` is not a number of jobs; give one from 1 to 100.");
+    assert_private_error(&bad, "`many` is not a number of jobs; give one from 1 to 100.");
 }
 
 #[tokio::test]
@@ -313,7 +301,7 @@ async fn a_token_awx_does_not_accept_is_said_with_its_user() {
 
     let routed = fixture.typed(ADMIN1, "awx get-job-templates").await;
 
-    assert_error(&routed, "AWX did not accept the token of alice.");
+    assert_private_error(&routed, "AWX did not accept the token of alice.");
     assert_no_secret(&routed);
 }
 

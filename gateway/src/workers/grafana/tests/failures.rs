@@ -17,7 +17,7 @@ async fn a_token_grafana_does_not_take_is_said_with_its_user() {
 
     let routed = fixture.typed(USER, "grafana get-firewall-drops").await;
 
-    assert_error(&routed, "Grafana did not accept the token of chatbot.");
+    assert_private_error(&routed, "Grafana did not accept the token of chatbot.");
     assert_no_secret(&routed);
 }
 
@@ -28,7 +28,7 @@ async fn the_renderer_sending_to_the_login_page_is_a_token_not_taken() {
 
     let routed = fixture.typed(ADMIN1, "grafana get-firewall-drops").await;
 
-    assert_error(&routed, "Grafana did not accept the token of chatbot.");
+    assert_private_error(&routed, "Grafana did not accept the token of chatbot.");
 }
 
 #[tokio::test]
@@ -36,12 +36,12 @@ async fn a_dashboard_or_panel_grafana_does_not_have_is_said_so() {
     let (fake, fixture) = grafana().await;
 
     let dashboard = fixture.typed(USER, "grafana get-deleted").await;
-    assert_error(
+    assert_private_error(
         &dashboard,
         "Grafana found nothing at the dashboard deleted-dashboard.",
     );
     let panel = fixture.typed(USER, "grafana get-utilisation-of-nothing").await;
-    assert_error(
+    assert_private_error(
         &panel,
         "Grafana found nothing at panel 9 of the dashboard Interface traffic.",
     );

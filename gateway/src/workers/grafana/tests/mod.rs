@@ -23,7 +23,8 @@ use chatops_testkit::fake_grafana::{self, FakeGrafana, Recorded};
 
 use super::{Grafana, SetupError};
 use crate::commands::tests::fixtures::{
-    ADMIN1, Fixture, TABLE_C, USER, choice_values, message, prompted, text,
+    ADMIN1, Fixture, TABLE_C, USER, assert_none_told, assert_private_error, choice_values, message, prompted,
+    text,
 };
 use crate::commands::{Outcome, Routed};
 use crate::model::{Block, Image, Level, Prompt, Reply};
@@ -242,28 +243,17 @@ pub(super) fn size_of(png: &[u8]) -> (u32, u32) {
     (at(16), at(20))
 }
 
-/// What the chat is told is the private error `said`.
-#[track_caller]
-pub(super) fn assert_error(routed: &Routed, said: &str) {
-    assert_eq!(message(routed).level, Level::Error, "{:?}", routed.reply);
-    assert!(
-        message(routed).private,
-        "an error is told to the person asking only"
-    );
-    assert_eq!(text(routed), said);
-}
-
 /// No token appears anywhere in what the chat is told.
 #[track_caller]
 pub(super) fn assert_no_secret(routed: &Routed) {
-    let said = format!("{:?} {:?}", routed.reply, routed.outcome);
-    for secret in [
-        fake_grafana::ADMIN_TOKEN,
-        fake_grafana::VIEWER_TOKEN,
-        "glsa_revoked",
-    ] {
-        assert!(!said.contains(secret), "a secret reached the chat: {said}");
-    }
+    assert_none_told(
+        routed,
+        &[
+            fake_grafana::ADMIN_TOKEN,
+            fake_grafana::VIEWER_TOKEN,
+            "glsa_revoked",
+        ],
+    );
 }
 
 #[tokio::test]
@@ -353,7 +343,7 @@ async fn the_asker_s_own_token_is_used_when_linked() {
 
     // Her token may not read the Security folder; the Integration's may.
     let refused = fixture.typed(ADMIN1, "grafana get-firewall-drops").await;
-    assert_error(
+    assert_private_error(
         &refused,
         "You (linked as alice) may not view the dashboard Firewall drops in Grafana.",
     );
@@ -373,7 +363,7 @@ async fn a_viewer_token_may_not_see_the_forbidden_folder() {
 
     let routed = fixture.typed(USER, "grafana get-firewall-drops").await;
 
-    assert_error(
+    assert_private_error(
         &routed,
         "You (not linked, acting as chatbot) may not view the dashboard Firewall drops in Grafana.",
     );

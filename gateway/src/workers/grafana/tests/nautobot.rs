@@ -194,7 +194,7 @@ async fn nautobot_s_refusal_is_said_as_nautobot_s() {
 
     let routed = fixture.typed(ADMIN1, "grafana get-interface-traffic").await;
 
-    assert_error(
+    assert_private_error(
         &routed,
         "You (linked as alice) may not view dcim/devices in Nautobot.",
     );
@@ -208,7 +208,7 @@ async fn a_nautobot_integration_that_is_not_served_is_said_so() {
 
     let routed = fixture.typed(ADMIN1, "grafana get-interface-traffic").await;
 
-    assert_error(
+    assert_private_error(
         &routed,
         "The variable `device` takes its choices from the nautobot integration `inventory`, which this \
          gateway does not serve; ask an admin to fix the Grafana Integration.",

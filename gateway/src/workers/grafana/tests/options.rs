@@ -98,7 +98,7 @@ async fn a_bad_option_is_told_with_what_it_takes_and_grafana_is_not_asked() {
         let routed = fixture
             .typed(USER, &format!("grafana get-firewall-drops nyc-fw-01 \"{typed}\""))
             .await;
-        assert_error(&routed, said);
+        assert_private_error(&routed, said);
         assert!(
             matches!(routed.outcome, Outcome::Failed(_)),
             "{:?}",
@@ -120,7 +120,7 @@ async fn a_bad_option_is_told_before_a_missing_variable_is_asked_for() {
         .typed(USER, "grafana get-interface-traffic width=99999")
         .await;
 
-    assert_error(
+    assert_private_error(
         &routed,
         "`width=99999` is not allowed: width takes a whole number of pixels from 100 to 4000.",
     );

@@ -16,10 +16,10 @@ use serde_json::json;
 
 use super::Slurpit;
 use crate::commands::tests::fixtures::{
-    ADMIN1, Fixture, TABLE_C, USER, choice_values, message, prompted, text,
+    ADMIN1, Fixture, TABLE_C, USER, assert_none_told, assert_private_error, choice_values, prompted, text,
 };
 use crate::commands::{Outcome, Routed};
-use crate::model::{Level, Prompt, Reply};
+use crate::model::{Prompt, Reply};
 
 /// The fixture's configuration with a `slurpit` command served by a
 /// [`Slurpit`] at `endpoint`, reading `page` devices a page; alice (admin1)
@@ -74,24 +74,10 @@ async fn slurpit() -> (FakeSlurpit, Fixture) {
     (fake, fixture)
 }
 
-/// What the chat is told is the private error `said`.
-#[track_caller]
-fn assert_error(routed: &Routed, said: &str) {
-    assert_eq!(message(routed).level, Level::Error);
-    assert!(
-        message(routed).private,
-        "an error is told to the person asking only"
-    );
-    assert_eq!(text(routed), said);
-}
-
 /// No key appears anywhere in what the chat is told.
 #[track_caller]
 fn assert_no_secret(routed: &Routed) {
-    let said = format!("{:?} {:?}", routed.reply, routed.outcome);
-    for secret in [fake_slurpit::ADMIN_KEY, fake_slurpit::READER_KEY] {
-        assert!(!said.contains(secret), "a secret reached the chat: {said}");
-    }
+    assert_none_told(routed, &[fake_slurpit::ADMIN_KEY, fake_slurpit::READER_KEY]);
 }
 
 /// The table rows of a reply, as `text` joins them (title first).
@@ -206,7 +192,7 @@ async fn get_device_asks_for_a_hostname_then_shows_its_fields() {
     );
 
     let unknown = fixture.typed(ADMIN1, "slurpit get-device nowhere-01").await;
-    assert_error(
+    assert_private_error(
         &unknown,
         "Slurpit has no device named `nowhere-01`; `get-devices` lists them.",
     );
@@ -288,14 +274,14 @@ async fn search_data_asks_for_the_planning_by_name_then_latest_then_the_text() {
     );
 
     let unknown = fixture.typed(ADMIN1, "slurpit search-data Nothing true x").await;
-    assert_error(
+    assert_private_error(
         &unknown,
         "Slurpit has no planning named `Nothing`; `get-plannings` lists them.",
     );
     let maybe = fixture
         .typed(ADMIN1, "slurpit search-data Interfaces maybe x")
         .await;
-    assert_error(
+    assert_private_error(
         &maybe,
         "`maybe` is not `true` or `false` (the latest data only, or not).",
     );
@@ -353,7 +339,7 @@ async fn device_data_shows_one_devices_data_of_the_latest_or_every_run() {
     let unknown = fixture
         .typed(ADMIN1, "slurpit device-data Interfaces true nowhere-01")
         .await;
-    assert_error(
+    assert_private_error(
         &unknown,
         "Slurpit has no device named `nowhere-01`; `get-devices` lists them.",
     );
@@ -366,7 +352,7 @@ async fn a_key_slurpit_does_not_accept_is_said_with_its_user() {
 
     let routed = fixture.typed(ADMIN1, "slurpit get-sites").await;
 
-    assert_error(&routed, "Slurpit did not accept the token of alice.");
+    assert_private_error(&routed, "Slurpit did not accept the token of alice.");
     assert_no_secret(&routed);
 }
 
@@ -377,7 +363,7 @@ async fn the_reader_key_may_not_view_plannings() {
 
     for typed in ["slurpit get-plannings", "slurpit search-data"] {
         let routed = fixture.typed(ADMIN1, typed).await;
-        assert_error(&routed, "You (linked as alice) may not view planning in Slurpit.");
+        assert_private_error(&routed, "You (linked as alice) may not view planning in Slurpit.");
         assert_no_secret(&routed);
     }
     let devices = fixture.typed(ADMIN1, "slurpit get-devices").await;
@@ -482,7 +468,7 @@ async fn a_missing_object_is_said_and_a_failing_slurpit_fails_the_command_with_i
 
     fake.script(refusal(axum::http::StatusCode::NOT_FOUND, "Page not found."));
     let missing = fixture.typed(ADMIN1, "slurpit get-plannings").await;
-    assert_error(&missing, "Slurpit found nothing at planning.");
+    assert_private_error(&missing, "Slurpit found nothing at planning.");
 
     fake.script(refusal(
         axum::http::StatusCode::INTERNAL_SERVER_ERROR,
