@@ -52,7 +52,7 @@ pub const HELD_BACK: Duration = Duration::from_secs(40);
 pub const OVERRUN: Duration = Duration::from_secs(20);
 
 /// The Slack user the tests link to a backend user of their own ([`Who::Operator`]).
-pub const SLACK_OPERATOR: &str = "U0AWXOPER01";
+pub const SLACK_OPERATOR: &str = "U0OPERATOR1";
 /// A Slack user without a link ([`Who::Unlinked`]).
 pub const SLACK_UNLINKED: &str = "U0SOMEBODY9";
 /// The Mattermost user the tests link to a backend user of their own ([`Who::Operator`]).
