@@ -332,6 +332,26 @@ impl Chat {
         })
     }
 
+    /// What the gateway answered `step` as a person reads it (see
+    /// [`as_read`], bold marks left out), once that holds every one of
+    /// `expected` (within [`PATIENCE`]); panics showing what came otherwise.
+    pub async fn answer_read(&self, step: &Step, expected: &[&str]) -> String {
+        let read = || without_emphasis(&as_read(&self.text_since(step)));
+        let found = wait::within(PATIENCE, || {
+            let text = read();
+            expected.iter().all(|e| text.contains(e)).then_some(text)
+        })
+        .await;
+        found.unwrap_or_else(|| {
+            panic!(
+                "the answer to {} on {:?} lacks one of {expected:?} after {PATIENCE:?}; it read:\n{}",
+                step.id,
+                step.on,
+                read()
+            )
+        })
+    }
+
     /// [`Chat::ask`], then [`Chat::answer`].
     pub async fn answered(
         &self,
@@ -627,6 +647,17 @@ pub fn row(text: &str, cells: &[&str]) -> Option<Vec<String>> {
     table_rows(text)
         .into_iter()
         .find(|row| cells.iter().all(|c| row.iter().any(|cell| cell == c)))
+}
+
+/// Asserts that a table row of `text` has every one of `cells`.
+#[track_caller]
+pub fn assert_row(text: &str, cells: &[&str]) {
+    assert!(row(text, cells).is_some(), "no row with {cells:?} in:\n{text}");
+}
+
+/// `text` without the bold marks of Slack's mrkdwn (`*`) and Markdown (`**`).
+pub fn without_emphasis(text: &str) -> String {
+    text.replace('*', "")
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use chatops_tests::{
-    chat::{Chat, Field, Form, Menu, On, PLATFORMS, Step, row, table_rows},
+    chat::{Chat, Field, Form, Menu, On, PLATFORMS, Step, assert_row, table_rows, without_emphasis},
     fake_awx::{
         self, FAILING_TEMPLATE, FORBIDDEN_TEMPLATE, FakeAwx, Garbage, HIDDEN_INVENTORY, LIMITED_PASSWORD,
         LIMITED_TOKEN, LIMITED_USER, SURVEY_TEMPLATE,
@@ -199,15 +199,6 @@ fn manifests(awx: &FakeAwx, flaky: &FakeAwx, down: &str) -> String {
         yaml += &grant(command);
     }
     yaml.trim_end_matches("---\n").to_owned()
-}
-
-/// `text` without the bold marks of Slack's mrkdwn (`*`) and Markdown (`**`).
-fn without_emphasis(text: &str) -> String {
-    text.replace('*', "")
-}
-
-fn assert_row(text: &str, cells: &[&str]) {
-    assert!(row(text, cells).is_some(), "no row with {cells:?} in:\n{text}");
 }
 
 /// A launch through chat and what AWX then holds: the one job it created, and
