@@ -19,7 +19,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 3, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -74,4 +74,21 @@ fn the_awx_example_follows_jobs_and_links_a_user_token() {
         .find(|link| link.user == "bob")
         .expect("bob's link");
     assert!(bob.tokens.contains_key("awx"), "{:?}", bob.tokens);
+}
+
+#[test]
+fn the_nso_example_declares_its_command_sets_and_links_a_users_password() {
+    let compiled = quickstart_with_integrations();
+    let nso = integration(&compiled, "nso");
+    assert!(nso.username.is_some() && nso.password.is_some());
+    let sets = &nso.nso.as_ref().expect("spec.nso is carried").command_sets;
+    let names: Vec<&str> = sets.iter().map(|set| set.name.as_str()).collect();
+    assert_eq!(names, ["interfaces", "routing", "version"]);
+    let dave = compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == "dave")
+        .expect("dave's link");
+    assert!(dave.tokens.contains_key("nso"), "{:?}", dave.tokens);
 }
