@@ -5,11 +5,12 @@
 use chatops_crds::settings::CommandSet;
 use serde_json::Value;
 
-use super::{device_choices, file_name, or_no_device, output_block};
+use super::{device_choices, file_name, or_no_device};
 use crate::model::{Block, Choice, Level, Message, Reply};
 use crate::workers::nso::{NsoError, Session};
 use crate::workers::toolkit::errors::BackendError;
 use crate::workers::toolkit::render::error;
+use crate::workers::toolkit::render::text_or_file;
 
 /// The live-status module whose `exec` runs CLI commands on a device of
 /// `device_type` (its `device-type` container): Cisco IOS's or IOS XR's; none
@@ -158,7 +159,7 @@ pub fn render_outputs(
     let title = format!("{} on {device}", set.name);
     let mut blocks = Vec::new();
     if !ran.is_empty() {
-        blocks.push(output_block(
+        blocks.push(text_or_file(
             &text.join("\n"),
             &file_name(&[device, &set.name]),
             &title,

@@ -11,13 +11,9 @@ use serde_json::Value;
 
 use super::error::NsoError;
 use super::session::Session;
-use crate::model::{Block, Choice, Level, Message, Reply, TextFile};
+use crate::model::{Block, Choice, Level, Message, Reply};
 use crate::workers::toolkit::errors::BackendError;
 use crate::workers::toolkit::render::error;
-
-/// Output of at least this many characters is sent as a text file, as the
-/// original app sends it as a snippet.
-pub const LONG_OUTPUT: usize = 1000;
 
 /// Runs the session's sub-command; `sets` are what `run-command-set` offers.
 pub async fn run(session: &Session<'_>, sets: &[CommandSet]) -> Result<Reply, NsoError> {
@@ -83,20 +79,6 @@ pub fn message(level: Level, blocks: Vec<Block>) -> Reply {
         blocks,
         ..Default::default()
     })
-}
-
-/// Device output as a code block, or as the text file `file_name` (titled
-/// `title`) when it is [`LONG_OUTPUT`] characters or more.
-pub fn output_block(text: &str, file_name: &str, title: &str) -> Block {
-    if text.chars().count() < LONG_OUTPUT {
-        Block::Code(text.to_owned())
-    } else {
-        Block::File(TextFile {
-            file_name: file_name.to_owned(),
-            title: title.to_owned(),
-            text: text.to_owned(),
-        })
-    }
 }
 
 /// A file name of letters, digits, `-`, `_` and `.` made of `parts`, as

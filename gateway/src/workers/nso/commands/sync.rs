@@ -3,11 +3,12 @@
 
 use serde_json::Value;
 
-use super::{device_choices, device_or_menu, file_name, message, or_no_device, output_block};
+use super::{device_choices, device_or_menu, file_name, message, or_no_device};
 use crate::model::{Block, Choice, Level, Reply, Table};
 use crate::workers::nso::{NsoError, Session};
 use crate::workers::toolkit::confirm::{Change, confirm};
 use crate::workers::toolkit::render::error;
+use crate::workers::toolkit::render::text_or_file;
 
 /// The argument of `check-sync` that checks every device.
 pub const ALL: &str = "all";
@@ -191,7 +192,7 @@ pub fn render_check(
                 Block::Text(format!(
                     "**{device}** differs from NSO; NSO would change this to match the device:"
                 )),
-                output_block(
+                text_or_file(
                     &diff,
                     &file_name(&[device, "diff"]),
                     &format!("How {device} differs from NSO"),
@@ -259,7 +260,7 @@ pub fn render_all(results: &[Value], diffs: &[(String, Result<Option<String>, St
                 format!("! {device}\n{body}")
             })
             .collect();
-        blocks.push(output_block(
+        blocks.push(text_or_file(
             &text.join("\n\n"),
             "out-of-sync-diffs.txt",
             "How the out-of-sync devices differ from NSO",

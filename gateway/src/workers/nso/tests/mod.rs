@@ -526,7 +526,7 @@ async fn an_ios_xr_device_runs_in_the_ios_xr_module_and_long_output_is_a_file() 
         panic!("a long output is a file: {:?}", message.blocks);
     };
     assert_eq!(file.file_name, "nyc-core-rtr01-addresses-and-routes.txt");
-    assert!(file.text.chars().count() >= super::commands::LONG_OUTPUT);
+    assert!(file.text.chars().count() >= crate::workers::toolkit::render::LONG_TEXT);
     assert!(file.text.contains("! Command 'show ip interface brief' results:"));
     assert!(file.text.contains("MgmtEth0/RSP0/CPU0/0"), "{}", file.text);
     assert!(file.text.contains("Gateway of last resort"), "{}", file.text);

@@ -5,10 +5,10 @@
 use chatops_crds::settings::CommandSet;
 use serde_json::json;
 
+use super::file_name;
 use super::live::{Failed, cli_text, exec_module, render_no_exec, render_outputs, set_choices};
 use super::reach::{render_connect, render_ping};
 use super::sync::{Direction, Status, render_all, render_check, render_status, render_sync};
-use super::{LONG_OUTPUT, file_name, output_block};
 use crate::model::{Block, Level, Message, Reply};
 
 fn the_message(reply: &Reply) -> &Message {
@@ -195,17 +195,7 @@ fn cli_output_loses_its_crlf_and_prompt() {
 }
 
 #[test]
-fn long_output_is_a_text_file_and_short_output_code() {
-    let short = "x".repeat(LONG_OUTPUT - 1);
-    assert_eq!(output_block(&short, "a.txt", "A"), Block::Code(short.clone()));
-    let long = "x".repeat(LONG_OUTPUT);
-    let Block::File(file) = output_block(&long, "a.txt", "A") else {
-        panic!("a file");
-    };
-    assert_eq!(
-        (file.file_name.as_str(), file.title.as_str(), file.text.len()),
-        ("a.txt", "A", LONG_OUTPUT)
-    );
+fn file_names_keep_only_safe_characters() {
     assert_eq!(file_name(&["nyc/rtr 1", "version"]), "nyc_rtr_1-version.txt");
 }
 
