@@ -224,6 +224,29 @@ async fn check_sync_of_each_kind_of_device() {
     );
     let unsupported = said(&fixture.typed(USER, &check(UNSUPPORTED_DEVICE)).await).1;
     assert!(unsupported.contains("cannot check"), "{unsupported}");
+    // Its NED has no cheap check, but NSO can still compare the whole configuration.
+    let compared = fixture
+        .typed(
+            USER,
+            &format!("nso check-sync {UNSUPPORTED_DEVICE} compare-config"),
+        )
+        .await;
+    assert_eq!(
+        said(&compared),
+        (
+            Level::Info,
+            format!("**{UNSUPPORTED_DEVICE}**'s configuration does not differ from NSO's.")
+        )
+    );
+    // NSO does not talk to a locked device: nothing to compare, and why.
+    let locked = fixture
+        .typed(USER, &format!("nso check-sync {LOCKED_DEVICE} compare-config"))
+        .await;
+    assert!(
+        said(&locked).1.contains("is locked in NSO"),
+        "{:?}",
+        said(&locked)
+    );
 
     let wrong = fixture.typed(USER, "nso check-sync nyc-dist-sw01 please").await;
     assert_private_error(
