@@ -19,7 +19,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 3, "{files:?}");
+    assert_eq!(files.len(), 4, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -89,4 +89,21 @@ fn the_slurpit_example_acts_with_a_key_and_links_a_user_key() {
         .find(|link| link.user == "dana")
         .expect("dana's link");
     assert!(dana.tokens.contains_key("slurpit"), "{:?}", dana.tokens);
+}
+
+#[test]
+fn the_nso_example_declares_its_command_sets_and_links_a_users_password() {
+    let compiled = quickstart_with_integrations();
+    let nso = integration(&compiled, "nso");
+    assert!(nso.username.is_some() && nso.password.is_some());
+    let sets = &nso.nso.as_ref().expect("spec.nso is carried").command_sets;
+    let names: Vec<&str> = sets.iter().map(|set| set.name.as_str()).collect();
+    assert_eq!(names, ["interfaces", "routing", "version"]);
+    let dave = compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == "dave")
+        .expect("dave's link");
+    assert!(dave.tokens.contains_key("nso"), "{:?}", dave.tokens);
 }

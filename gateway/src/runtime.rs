@@ -26,6 +26,7 @@ use crate::{
     workers::awx::Awx,
     workers::grafana::Grafana,
     workers::nautobot::Nautobot,
+    workers::nso::Nso,
     workers::slurpit::Slurpit,
 };
 
@@ -204,6 +205,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Slurpit => Slurpit::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Nso => Nso::new(command, integration, &config.account_links, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)

@@ -82,11 +82,18 @@ impl Who {
     /// `operator` on both platforms, with `tokens` (see
     /// [`crate::manifests::account_link`]): one YAML document each.
     pub fn operator_links(tokens: &[(&str, &str, &str)]) -> Vec<String> {
+        Who::operator_links_as("operator", tokens)
+    }
+
+    /// [`Who::operator_links`] linking [`Who::Operator`] as the backend's
+    /// user `user` instead, for backends that take the link's user as the
+    /// login (NSO's HTTP Basic username).
+    pub fn operator_links_as(user: &str, tokens: &[(&str, &str, &str)]) -> Vec<String> {
         [("slack", SLACK_OPERATOR), (mm::PLATFORM, MM_OPERATOR)]
             .into_iter()
             .map(|(platform, id)| {
                 let name = format!("operator-{platform}");
-                crate::manifests::account_link(&name, platform, id, "operator", tokens)
+                crate::manifests::account_link(&name, platform, id, user, tokens)
             })
             .collect()
     }
@@ -412,6 +419,26 @@ impl Chat {
         })
     }
 
+    /// What the gateway answered `step` as a person reads it (see
+    /// [`as_read`], bold marks left out), once that holds every one of
+    /// `expected` (within [`PATIENCE`]); panics showing what came otherwise.
+    pub async fn answer_read(&self, step: &Step, expected: &[&str]) -> String {
+        let read = || without_emphasis(&as_read(&self.text_since(step)));
+        let found = wait::within(PATIENCE, || {
+            let text = read();
+            expected.iter().all(|e| text.contains(e)).then_some(text)
+        })
+        .await;
+        found.unwrap_or_else(|| {
+            panic!(
+                "the answer to {} on {:?} lacks one of {expected:?} after {PATIENCE:?}; it read:\n{}",
+                step.id,
+                step.on,
+                read()
+            )
+        })
+    }
+
     /// [`Chat::ask`], then [`Chat::answer`].
     pub async fn answered(
         &self,
@@ -717,6 +744,11 @@ pub fn row(text: &str, cells: &[&str]) -> Option<Vec<String>> {
 #[track_caller]
 pub fn assert_row(text: &str, cells: &[&str]) {
     assert!(row(text, cells).is_some(), "no row with {cells:?} in:\n{text}");
+}
+
+/// `text` without the bold marks of Slack's mrkdwn (`*`) and Markdown (`**`).
+pub fn without_emphasis(text: &str) -> String {
+    text.replace('*', "")
 }
 
 #[cfg(test)]

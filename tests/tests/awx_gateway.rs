@@ -20,6 +20,7 @@ use axum::http::StatusCode;
 use chatops_tests::{
     chat::{
         Chat, Field, HELD_BACK, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Step, Who, assert_row, table_rows,
+        without_emphasis,
     },
     fake_awx::{
         self, FAILING_TEMPLATE, FORBIDDEN_TEMPLATE, FakeAwx, Garbage, HIDDEN_INVENTORY, LIMITED_PASSWORD,
@@ -112,11 +113,6 @@ fn manifests(awx: &FakeAwx, flaky: &FakeAwx, down: &str) -> String {
     ]));
     documents.extend([AWX, FLAKY, BAD_TOKEN, BASIC, DOWN].map(grant_to_everyone));
     stream(&documents)
-}
-
-/// `text` without the bold marks of Slack's mrkdwn (`*`) and Markdown (`**`).
-fn without_emphasis(text: &str) -> String {
-    text.replace('*', "")
 }
 
 /// A launch through chat and what AWX then holds: the one job it created, and

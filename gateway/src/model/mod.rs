@@ -9,4 +9,6 @@ mod invocation;
 mod reply;
 
 pub use invocation::{Continuation, Identity, Invocation, ReplyContext};
-pub use reply::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Prompt, Reply, Table};
+pub use reply::{
+    Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Prompt, Reply, Table, TextFile,
+};

@@ -69,6 +69,9 @@ pub enum Block {
     Table(Table),
     /// A picture (e.g. a Grafana panel).
     Image(Image),
+    /// A text file (e.g. a long device output): uploaded where the platform
+    /// takes files, shown as preformatted text where it does not.
+    File(TextFile),
 }
 
 /// A table of text cells.
@@ -91,6 +94,17 @@ pub struct Image {
     pub alt_text: String,
     /// The encoded image (PNG).
     pub bytes: Vec<u8>,
+}
+
+/// A text file, uploaded by the dispatcher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextFile {
+    /// The file name, e.g. `nyc-rtr01-version.txt`.
+    pub file_name: String,
+    /// What it holds, shown beside it.
+    pub title: String,
+    /// The content.
+    pub text: String,
 }
 
 /// A question for the user.

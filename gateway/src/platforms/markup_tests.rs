@@ -9,7 +9,7 @@
 use super::files::table_text;
 use super::mattermost::render::{self, markdown};
 use super::slack::blocks::{self, mrkdwn};
-use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Table};
+use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Table, TextFile};
 
 #[test]
 fn markup_is_converted_and_the_rest_escaped() {
@@ -114,6 +114,38 @@ fn images_are_always_uploaded() {
         assert_eq!(
             (file.file_name.as_str(), file.title.as_str()),
             ("panel.png", "Interface errors")
+        );
+    }
+}
+
+#[test]
+fn text_files_are_uploaded_with_their_text() {
+    let message = message_of(
+        Level::Info,
+        vec![
+            Block::Text("Output of `version`:".into()),
+            Block::File(TextFile {
+                file_name: "version.txt".into(),
+                title: "version on rtr01".into(),
+                text: "Cisco IOS Software\n".into(),
+            }),
+        ],
+    );
+    let slack = blocks::message(&message);
+    let mattermost = render::message(&message);
+    assert!(mattermost.message.contains("Output of"), "{}", mattermost.message);
+    for file in [&slack.attachments[0], &mattermost.files[0]] {
+        assert_eq!(
+            (
+                file.file_name.as_str(),
+                file.title.as_str(),
+                file.bytes.as_slice()
+            ),
+            (
+                "version.txt",
+                "version on rtr01",
+                b"Cisco IOS Software\n".as_slice()
+            )
         );
     }
 }

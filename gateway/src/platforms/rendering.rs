@@ -6,7 +6,7 @@
 //! Each platform keeps its own escaping and limits; these pieces only fix
 //! the shape, so that a change of wording or rule is made once.
 
-use crate::model::{Block, Image, Level, Message, Table};
+use crate::model::{Block, Image, Level, Message, Table, TextFile};
 use crate::platforms::PromptError;
 use crate::platforms::files::truncate;
 use crate::platforms::files::{Upload, file_name, table_text};
@@ -188,6 +188,8 @@ pub enum Part<'a> {
     Table(&'a Table),
     /// An image.
     Image(&'a Image),
+    /// A text file.
+    File(&'a TextFile),
 }
 
 /// Hands `message` to `part` in order: its bold heading (the title with
@@ -235,6 +237,7 @@ pub fn parts<'a>(
             Block::Code(_) => {}
             Block::Table(table) => part(Part::Table(table)),
             Block::Image(image) => part(Part::Image(image)),
+            Block::File(file) => part(Part::File(file)),
         }
     }
 }
@@ -309,6 +312,20 @@ pub fn unescape_html(text: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// A text file as a file to upload, titled with its title (as the
+/// platform shows it) or, when that is blank, its file name.
+pub fn file_attachment(file: &TextFile, shown_title: impl FnOnce(&str) -> String) -> Upload {
+    Upload {
+        file_name: file.file_name.clone(),
+        title: if file.title.trim().is_empty() {
+            file.file_name.clone()
+        } else {
+            shown_title(&file.title)
+        },
+        bytes: file.text.clone().into_bytes(),
+    }
 }
 
 /// The file holding what did not fit, as written.

@@ -5,5 +5,6 @@
 pub mod awx;
 pub mod grafana;
 pub mod nautobot;
+pub mod nso;
 pub mod slurpit;
 pub mod toolkit;

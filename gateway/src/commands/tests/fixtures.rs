@@ -241,6 +241,7 @@ pub fn text(routed: &Routed) -> String {
                 out.push(table.title.clone());
                 out.extend(table.rows.iter().map(|row| row.join(" | ")));
             }
+            Block::File(file) => out.push(file.text.clone()),
             Block::Image(_) => {}
         }
     }

@@ -31,7 +31,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
-use crate::model::{Form, Image, Menu, Message, Table};
+use crate::model::{Form, Image, Menu, Message, Table, TextFile};
 // The tests build messages of these through `use super::*`.
 #[cfg(test)]
 use crate::model::{Block, Level};
@@ -43,7 +43,7 @@ pub use crate::platforms::adaptive_card::{
 use crate::platforms::adaptive_card::{PromptCard, TextBlock, card, form_card, menu_card, read_answer};
 use crate::platforms::files::{table_text, truncate};
 use crate::platforms::rendering::{
-    EMOJI_LEVELS, Markdown, Part, check_state, fence_lines as fence, parts, split_lines,
+    EMOJI_LEVELS, Markdown, Part, check_state, fence_lines as fence, parts, split_lines, unless_blank,
 };
 
 /// The size of an activity's text, as [`message_size`] measures it. Teams
@@ -179,6 +179,7 @@ pub fn message(message: &Message) -> Vec<Value> {
         Part::Markdown(piece) => out.text(&piece.markdown, piece.glue),
         Part::Table(table) => table_activities(table, &mut out),
         Part::Image(image) => image_activity(image, &mut out),
+        Part::File(file) => file_activities(file, &mut out),
     });
     out.finish()
 }
@@ -210,6 +211,33 @@ fn image_activity(image: &Image, out: &mut Activities) {
             "name": name,
         }]
     }));
+}
+
+/// A text file as fenced text under its title, over at most
+/// [`MAX_ACTIVITIES`] activities of its own: a bot's message cannot carry a
+/// file in Teams without Graph, so the text is shown instead.
+fn file_activities(file: &TextFile, out: &mut Activities) {
+    out.flush();
+    let title = truncate(
+        &unless_blank(&file.title, &file.file_name)
+            .trim()
+            .replace('\n', " "),
+        MAX_TITLE_CHARS,
+    );
+    let text = code(&file.text);
+    let pieces = split_lines(&text, PIECE_BYTES);
+    let total = pieces.len();
+    for (n, piece) in pieces.into_iter().take(MAX_ACTIVITIES).enumerate() {
+        let mut body = String::new();
+        if n == 0 && !title.is_empty() {
+            body.push_str(&format!("**{}**\n", markdown(&title)));
+        }
+        body.push_str(&fence(piece));
+        if n + 1 == MAX_ACTIVITIES && total > MAX_ACTIVITIES {
+            body.push_str("\n_The rest of the text does not fit in Teams._");
+        }
+        out.alone(text_activity(&body));
+    }
 }
 
 /// A table as a card when it fits, else as fenced text over at most

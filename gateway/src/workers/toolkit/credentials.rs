@@ -12,11 +12,11 @@ use crate::commands::Call;
 /// How a backend takes a user's secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Auth {
-    /// An API token (Nautobot, Grafana, NSO): an AccountLink's secret is
-    /// the user's token.
+    /// An API token (Nautobot, Grafana, Slurpit): an AccountLink's secret
+    /// is the user's token.
     Token,
-    /// A login (ACI, Panorama): an AccountLink's secret is the password of
-    /// the AccountLink's `user`.
+    /// A login (NSO, ACI, Panorama): an AccountLink's secret is the
+    /// password of the AccountLink's `user`.
     Password,
 }
 

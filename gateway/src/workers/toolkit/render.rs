@@ -2,7 +2,11 @@
 //! a plain answer, a titled table (which a platform attaches as a file when
 //! it does not fit), a code block, an image, and how a missing value reads.
 
-use crate::model::{Block, Image, Level, Message, Reply, Table};
+use crate::model::{Block, Image, Level, Message, Reply, Table, TextFile};
+
+/// Text of at least this many characters is sent as a file by
+/// [`text_or_file`], as the original app sends long output as a snippet.
+pub const LONG_TEXT: usize = 1000;
 
 /// What a table shows for a missing value.
 pub const NONE: &str = "—";
@@ -60,6 +64,21 @@ pub fn fact_lines(lines: &[(&str, String)]) -> Block {
     Block::Code(code)
 }
 
+/// Preformatted `text` (a device's output, a diff) as a code block, or as
+/// the text file `file_name` titled `title` when it is [`LONG_TEXT`]
+/// characters or more: uploaded by the platforms that take files.
+pub fn text_or_file(text: &str, file_name: &str, title: &str) -> Block {
+    if text.chars().count() < LONG_TEXT {
+        Block::Code(text.to_owned())
+    } else {
+        Block::File(TextFile {
+            file_name: file_name.to_owned(),
+            title: title.to_owned(),
+            text: text.to_owned(),
+        })
+    }
+}
+
 /// A PNG picture (a Grafana panel, a topology), uploaded by the dispatcher
 /// as `file_name`; `alt_text` for those who cannot see it.
 pub fn image(file_name: impl Into<String>, alt_text: impl Into<String>, png: Vec<u8>) -> Block {
@@ -115,5 +134,20 @@ mod tests {
         };
         assert!(!info.private && info.level == Level::Info);
         assert!(error.private && error.level == Level::Error);
+    }
+
+    #[test]
+    fn long_text_is_a_file_and_short_text_code() {
+        let short = "x".repeat(LONG_TEXT - 1);
+        assert_eq!(text_or_file(&short, "a.txt", "A"), Block::Code(short.clone()));
+        let long = "é".repeat(LONG_TEXT);
+        assert_eq!(
+            text_or_file(&long, "a.txt", "A"),
+            Block::File(TextFile {
+                file_name: "a.txt".to_owned(),
+                title: "A".to_owned(),
+                text: long,
+            })
+        );
     }
 }

@@ -154,6 +154,19 @@ fn an_image_is_an_inline_data_uri_attachment() {
 }
 
 #[test]
+fn a_text_file_is_fenced_text_under_its_title() {
+    let activities = of_blocks(vec![Block::File(TextFile {
+        file_name: "diff.txt".into(),
+        title: "Diff of rtr01".into(),
+        text: "+ shutdown;\n".into(),
+    })]);
+    assert_eq!(activities.len(), 1);
+    let text = activities[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("**Diff of rtr01**\n```"), "{text}");
+    assert!(text.contains("+ shutdown;"), "{text}");
+}
+
+#[test]
 fn a_too_large_image_is_a_line_saying_so() {
     let activities = of_blocks(vec![Block::Image(Image {
         file_name: "huge.png".to_owned(),

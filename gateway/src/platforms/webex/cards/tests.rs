@@ -212,6 +212,24 @@ fn an_image_is_a_file() {
 }
 
 #[test]
+fn a_text_file_is_a_file() {
+    let rendered = render(vec![Block::File(crate::model::TextFile {
+        file_name: "diff.txt".into(),
+        title: "Diff".into(),
+        text: "+ shutdown;\n".into(),
+    })]);
+    assert!(rendered.bodies.is_empty());
+    assert_eq!(
+        rendered.attachments,
+        [Upload {
+            file_name: "diff.txt".into(),
+            title: "Diff".into(),
+            bytes: b"+ shutdown;\n".to_vec()
+        }]
+    );
+}
+
+#[test]
 fn a_body_is_addressed_to_the_room_thread_or_person() {
     let body = json!({"markdown": "hi"});
     let to = ReplyContext {
