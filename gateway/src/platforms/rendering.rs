@@ -74,6 +74,15 @@ impl<'a> Opening<'a> {
         (!body.is_empty()).then(|| format!("{}{body}", self.prefix(index)))
     }
 
+    /// Whether the table at block `index` shows its own title above it: not
+    /// when it opens the message under the same title, which would then be
+    /// said twice in a row ("Devices" as the heading, and again as the
+    /// table's).
+    pub fn shows_table_title(&self, index: usize, table: &Table) -> bool {
+        let title = table.title.trim();
+        !title.is_empty() && !(index == 0 && self.title.map(str::trim) == Some(title))
+    }
+
     /// What goes before block `index`'s text: the marker for the first block
     /// of an untitled message, else nothing.
     pub fn prefix(&self, index: usize) -> &'static str {
@@ -184,8 +193,8 @@ impl Piece {
 pub enum Part<'a> {
     /// The heading, the level note, text or code.
     Markdown(Piece),
-    /// A table.
-    Table(&'a Table),
+    /// A table, and whether it shows its own title ([`Opening::shows_table_title`]).
+    Table(&'a Table, bool),
     /// An image.
     Image(&'a Image),
     /// A text file.
@@ -235,7 +244,7 @@ pub fn parts<'a>(
                 }
             }
             Block::Code(_) => {}
-            Block::Table(table) => part(Part::Table(table)),
+            Block::Table(table) => part(Part::Table(table, opening.shows_table_title(index, table))),
             Block::Image(image) => part(Part::Image(image)),
             Block::File(file) => part(Part::File(file)),
         }
@@ -357,6 +366,28 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_table_opening_a_message_under_its_own_title_does_not_repeat_it() {
+        let table = |title: &str| Table {
+            title: title.into(),
+            ..Default::default()
+        };
+        let message = Message::text(Level::Info, "").titled("Devices");
+        let opening = Opening::of(&message, &EMOJI_LEVELS);
+        assert!(!opening.shows_table_title(0, &table(" Devices ")));
+        assert!(
+            opening.shows_table_title(1, &table("Devices")),
+            "not when something comes between"
+        );
+        assert!(opening.shows_table_title(0, &table("Interfaces")));
+        assert!(
+            !opening.shows_table_title(0, &table("  ")),
+            "a blank title is never shown"
+        );
+        let untitled = Message::default();
+        assert!(Opening::of(&untitled, &EMOJI_LEVELS).shows_table_title(0, &table("Devices")));
+    }
 
     #[test]
     fn split_lines_cuts_at_line_ends_within_the_limit() {

@@ -363,7 +363,10 @@ pub fn message(message: &Message) -> RenderedMessage {
             }
             Block::Code(code) if !code.trim().is_empty() => parts.push(Part::Code(code.clone())),
             Block::Text(_) | Block::Code(_) => {}
-            Block::Table(table) => table_parts(table, &mut parts, &mut files),
+            Block::Table(table) => {
+                let titled = opening.shows_table_title(index, table);
+                table_parts(table, titled, &mut parts, &mut files);
+            }
             Block::Image(image) => files.push(Upload {
                 file_name: image.file_name.clone(),
                 title: image.alt_text.clone(),
@@ -418,15 +421,16 @@ pub fn message(message: &Message) -> RenderedMessage {
     }
 }
 
-/// A table inline when its Markdown is short enough, else a file and a line saying so.
-fn table_parts(table: &Table, parts: &mut Vec<Part>, files: &mut Vec<Upload>) {
+/// A table inline when its Markdown is short enough, else a file and a line
+/// saying so; under its title when `titled`.
+fn table_parts(table: &Table, titled: bool, parts: &mut Vec<Part>, files: &mut Vec<Upload>) {
     let title = table.title.trim();
     if table.columns.is_empty() {
         return;
     }
     let inline = table_markdown(table);
     if chars(&inline) <= MAX_INLINE_TABLE_CHARS {
-        let heading = if title.is_empty() {
+        let heading = if !titled {
             String::new()
         } else {
             format!("**{}**\n\n", escape(title))
@@ -437,7 +441,7 @@ fn table_parts(table: &Table, parts: &mut Vec<Part>, files: &mut Vec<Upload>) {
         });
         return;
     }
-    let heading = (!title.is_empty()).then(|| format!("**{}**", escape(title)));
+    let heading = titled.then(|| format!("**{}**", escape(title)));
     let (note, upload) = table_attachment(table, title, heading, title.to_owned(), str::to_owned);
     parts.push(Part::Whole {
         rendered: note,
@@ -674,6 +678,22 @@ mod tests {
             rows: rows.collect(),
             ..devices("Devices at ams01", &[])
         }
+    }
+
+    #[test]
+    fn a_table_under_a_heading_of_its_own_title_is_not_titled_again() {
+        let titled = Message {
+            title: Some("Devices at ams01".into()),
+            ..message_of(Level::Info, vec![Block::Table(numbered(2, 3))])
+        };
+        let rendered = message(&titled);
+        assert_eq!(
+            rendered.message.matches("Devices at ams01").count(),
+            1,
+            "{}",
+            rendered.message
+        );
+        assert!(rendered.message.starts_with("#### Devices at ams01\n\n| "));
     }
 
     #[test]

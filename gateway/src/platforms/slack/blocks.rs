@@ -270,7 +270,10 @@ pub fn message(message: &Message) -> RenderedMessage {
                     pieces.push(Piece::new(section(&fenced), &fenced, written));
                 }
             }
-            Block::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
+            Block::Table(table) => {
+                let titled = opening.shows_table_title(index, table);
+                table_pieces(table, titled, &mut pieces, &mut attachments);
+            }
             Block::Image(image) => attachments.push(image_attachment(image, str::to_owned)),
             Block::File(file) => attachments.push(file_attachment(file, str::to_owned)),
         }
@@ -308,24 +311,22 @@ pub fn message(message: &Message) -> RenderedMessage {
     }
 }
 
-/// A table inline when it fits one section, else as an attached file and a line saying so.
-fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
+/// A table inline when it fits one section, else as an attached file and a
+/// line saying so; under its title when `titled`.
+fn table_pieces(table: &Table, titled: bool, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
     let text = table_text(table);
     let fenced = fence(&code(&text));
     let title = table.title.trim();
     if fenced.chars().count() <= MAX_SECTION_CHARS {
-        if !title.is_empty() {
+        if titled {
             let heading = format!("*{}*", escape(title));
             pieces.push(Piece::new(section(&heading), &heading, title));
         }
         pieces.push(Piece::new(section(&fenced), &fenced, text));
         return;
     }
-    let (heading, upload_title) = if title.is_empty() {
-        (None, "Table".to_owned())
-    } else {
-        (Some(format!("*{}*", escape(title))), title.to_owned())
-    };
+    let heading = titled.then(|| format!("*{}*", escape(title)));
+    let upload_title = if title.is_empty() { "Table" } else { title }.to_owned();
     let (note, upload) = table_attachment(table, title, heading, upload_title, escape);
     pieces.push(Piece::new(section(&note), &note, ""));
     attachments.push(upload);
@@ -601,6 +602,22 @@ mod tests {
             rest,
             lines[kept..].concat(),
             "the rest continues where the message stops"
+        );
+    }
+
+    #[test]
+    fn a_table_under_a_heading_of_its_own_title_is_not_titled_again() {
+        let table = devices("Devices", &[&["ams01-sw1", "active"]]);
+        let titled = Message {
+            title: Some("Devices".into()),
+            ..message_of(Level::Info, vec![Block::Table(table)])
+        };
+        let rendered = message(&titled);
+        assert_eq!(texts(&rendered)[0], "Devices");
+        assert!(
+            texts(&rendered)[1].starts_with("```Name"),
+            "{:?}",
+            texts(&rendered)
         );
     }
 

@@ -177,7 +177,9 @@ pub fn message(message: &Message) -> Vec<Value> {
     let mut out = Activities::default();
     parts(message, &EMOJI_LEVELS, &MARKDOWN, |part| match part {
         Part::Markdown(piece) => out.text(&piece.markdown, piece.glue),
-        Part::Table(table) => table_activities(table, &mut out),
+        // A table is a card of its own, which keeps its title even under the
+        // same heading: the card is read alone (and forwarded alone).
+        Part::Table(table, _) => table_activities(table, &mut out),
         Part::Image(image) => image_activity(image, &mut out),
         Part::File(file) => file_activities(file, &mut out),
     });

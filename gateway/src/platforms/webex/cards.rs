@@ -109,7 +109,7 @@ pub fn message(message: &Message) -> RenderedMessage {
     let mut attachments = Vec::new();
     parts(message, &EMOJI_LEVELS, &MARKDOWN, |part| match part {
         Part::Markdown(piece) => pieces.push(piece),
-        Part::Table(table) => table_pieces(table, &mut pieces, &mut attachments),
+        Part::Table(table, titled) => table_pieces(table, titled, &mut pieces, &mut attachments),
         Part::Image(image) => attachments.push(image_attachment(image, markdown)),
         Part::File(file) => attachments.push(file_attachment(file, markdown)),
     });
@@ -131,12 +131,12 @@ pub fn message(message: &Message) -> RenderedMessage {
 }
 
 /// A table inline (in a code block) when it fits one message, else as an
-/// attached file and a line saying so.
-fn table_pieces(table: &Table, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
+/// attached file and a line saying so; under its title when `titled`.
+fn table_pieces(table: &Table, titled: bool, pieces: &mut Vec<Piece>, attachments: &mut Vec<Upload>) {
     let text = table_text(table);
     let fenced = fence(&code(&text));
     let title = table.title.trim().replace('\n', " ");
-    let heading = (!title.is_empty()).then(|| format!("**{}**", markdown(&title)));
+    let heading = titled.then(|| format!("**{}**", markdown(&title)));
     let heading_bytes = heading.as_ref().map_or(0, |h| h.len() + 1);
     if heading_bytes + fenced.len() <= MAX_MESSAGE_BYTES - CUT_NOTE_BYTES {
         let markdown = match heading {

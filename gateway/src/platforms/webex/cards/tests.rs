@@ -176,6 +176,19 @@ fn a_small_table_is_a_code_block() {
 }
 
 #[test]
+fn a_table_under_a_heading_of_its_own_title_is_not_titled_again() {
+    let rendered = message(&Message {
+        title: Some("Devices at ams01".into()),
+        blocks: vec![Block::Table(table(1))],
+        ..Default::default()
+    });
+    assert_eq!(
+        markdowns(&rendered),
+        ["**Devices at ams01**\n\n```\nName   Status\n-----  ------\ndev-0  active\n```"]
+    );
+}
+
+#[test]
 fn a_large_table_is_attached_as_a_file() {
     let rendered = render(vec![Block::Text("Found:".into()), Block::Table(table(1000))]);
     assert_within_limit(&rendered);
