@@ -80,7 +80,8 @@ impl<'a> Opening<'a> {
     /// table's).
     pub fn shows_table_title(&self, index: usize, table: &Table) -> bool {
         let title = table.title.trim();
-        !title.is_empty() && !(index == 0 && self.title.map(str::trim) == Some(title))
+        let repeats_heading = index == 0 && self.title.map(str::trim) == Some(title);
+        !title.is_empty() && !repeats_heading
     }
 
     /// What goes before block `index`'s text: the marker for the first block
