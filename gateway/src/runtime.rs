@@ -25,6 +25,7 @@ use crate::{
     },
     workers::awx::Awx,
     workers::grafana::Grafana,
+    workers::ipfabric::Ipfabric,
     workers::nautobot::Nautobot,
     workers::slurpit::Slurpit,
 };
@@ -207,6 +208,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Ipfabric => Ipfabric::new(command, integration, config, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             other => {

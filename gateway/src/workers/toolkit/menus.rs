@@ -75,6 +75,23 @@ pub fn ask_resuming(
         .prompt_menu(&resume, question, choices, resume.menu_offset)
 }
 
+/// A menu asking `question` of sub-commands of `call`'s command (`choices`
+/// valued by their names): the one chosen runs with `arguments` (options
+/// such as `snapshot=…` that the next steps carry), checked against the
+/// grants as if typed.
+pub fn ask_next_subcommand(
+    call: &Call<'_>,
+    arguments: Vec<String>,
+    question: impl Into<String>,
+    choices: Vec<Choice>,
+) -> Reply {
+    let mut next = call.invocation.clone();
+    next.subcommand = String::new();
+    next.arguments = arguments;
+    next.menu_offset = 0;
+    call.ctx.prompt_menu(&next, question, choices, 0)
+}
+
 /// A form of `fields` whose answers resume `call` with `arguments` then them.
 pub fn form_resuming(
     call: &Call<'_>,
