@@ -8,6 +8,7 @@
 
 
 
+mod snapshots;
 mod subcommands;
 
 use std::collections::BTreeMap;
