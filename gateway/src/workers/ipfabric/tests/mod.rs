@@ -8,6 +8,7 @@
 
 
 
+mod failures;
 mod snapshots;
 mod subcommands;
 
