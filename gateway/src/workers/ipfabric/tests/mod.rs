@@ -10,6 +10,7 @@
 
 mod failures;
 mod snapshots;
+mod ssot;
 mod subcommands;
 
 use std::collections::BTreeMap;
