@@ -1,6 +1,7 @@
 //! `examples/integrations/`: every file compiles, ready, beside the
 //! quickstart (whose `nautobot` Integration the Grafana panels take choices
-//! from, and whose Slack platform the AccountLink is on).
+//! and the IP Fabric sync take from, and whose Slack platform the AccountLink
+//! is on).
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 3, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -74,4 +75,25 @@ fn the_awx_example_follows_jobs_and_links_a_user_token() {
         .find(|link| link.user == "bob")
         .expect("bob's link");
     assert!(bob.tokens.contains_key("awx"), "{:?}", bob.tokens);
+}
+
+#[test]
+fn the_ipfabric_example_has_two_instances_and_syncs_into_the_quickstarts_nautobot() {
+    let compiled = quickstart_with_integrations();
+    let production = integration(&compiled, "ipfabric")
+        .ipfabric
+        .as_ref()
+        .expect("spec.ipfabric is carried");
+    assert_eq!(
+        production.nautobot.as_deref(),
+        Some("nautobot"),
+        "the command of chatops/nautobot"
+    );
+    assert_eq!(production.default_snapshot(), "$last");
+    let lab = integration(&compiled, "ipfabric_lab");
+    assert_eq!(
+        lab.ipfabric.as_ref().map(|s| s.default_snapshot()),
+        Some("$lastLocked")
+    );
+    assert!(lab.token.is_some());
 }
