@@ -21,6 +21,11 @@ pub async fn set_snapshot(session: &Session<'_>) -> Result<Reply, IpfabricError>
             "IP Fabric has no loaded snapshot to read.",
         ));
     };
+    // `set-snapshot snapshot=$prev` names it as the other commands do.
+    let typed = typed
+        .get(..OPTION.len() + 1)
+        .filter(|prefix| prefix.eq_ignore_ascii_case(&format!("{OPTION}=")))
+        .map_or(typed, |_| &typed[OPTION.len() + 1..]);
     let chosen = Chosen {
         reference: canonical(typed),
         source: Source::Carried,

@@ -164,13 +164,16 @@ async fn set_snapshot_passes_the_choice_on_to_the_next_sub_command_and_its_menus
 async fn ip_fabrics_names_are_taken_in_any_case() {
     let (_fake, fixture) = ipfabric().await;
 
-    let routed = fixture.typed(USER, "ipfabric set-snapshot $LASTLOCKED").await;
-
-    assert!(
-        prompted(&routed)
-            .text
-            .starts_with("Snapshot **Baseline before CHG-4711**")
-    );
+    for typed in ["$LASTLOCKED", "Snapshot=$lastlocked"] {
+        let routed = fixture
+            .typed(USER, &format!("ipfabric set-snapshot {typed}"))
+            .await;
+        let text = &prompted(&routed).text;
+        assert!(
+            text.starts_with("Snapshot **Baseline before CHG-4711**"),
+            "{typed}: {text}"
+        );
+    }
     let carried = fixture.typed(USER, "ipfabric get-snapshot SNAPSHOT=$Prev").await;
     assert!(text(&carried).starts_with(&format!(
         "Commands here read snapshot **unnamed snapshot** ({PREV_SNAPSHOT}"

@@ -231,3 +231,44 @@ async fn nautobots_refusal_to_run_the_job_is_said_as_nautobots() {
         "You (not linked, acting as chatbot) may not run extras/jobs in Nautobot.",
     );
 }
+
+/// Against the real Nautobot of `scripts/nautobot/up`, which has no
+/// nautobot-ssot: the sentence that tells the admin what to install. Run
+/// with `cargo test -p chatops-gateway --lib -- --ignored live_nautobot`.
+#[tokio::test]
+#[ignore = "needs the real Nautobot of scripts/nautobot/up"]
+async fn live_nautobot_without_nautobot_ssot_is_told_what_to_install() {
+    let live = chatops_testkit::nautobot_live::Nautobot::require().await;
+    let fake = FakeIpFabric::start().await;
+    let mut fixture = fixture_for(&["ipfabric"]);
+    let key = SecretKey("integration.default.nautobot.token".to_owned());
+    let integration = IntegrationConfig {
+        token: Some(key.clone()),
+        timeout_seconds: 20,
+        ..IntegrationConfig::new("default/nautobot", IntegrationType::Nautobot, &live.url)
+    };
+    fixture
+        .config
+        .integrations
+        .insert("nautobot".to_owned(), integration);
+    let setup = Setup {
+        settings: Some(IpfabricSettings {
+            snapshot: None,
+            nautobot: Some("nautobot".to_owned()),
+        }),
+        secrets: BTreeMap::from([(key, live.admin_token.clone())]),
+        ..Setup::default()
+    };
+    serve(&mut fixture, &fake.url(), setup);
+
+    let routed = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot true false false")
+        .await;
+
+    assert!(
+        text(&routed).starts_with("Nautobot has no nautobot-ssot IP Fabric job"),
+        "{}",
+        text(&routed)
+    );
+    assert_none_told(&routed, &[&live.admin_token]);
+}
