@@ -160,7 +160,7 @@ pub async fn table_diff(session: &Session<'_>, settings: &Settings) -> Result<Re
         return Ok(session.menu("Compare a table of which category?", choices));
     };
     let Some(category) = one_of(&categories, typed) else {
-        return Ok(not_one_of(session, "category", typed, &categories));
+        return Ok(not_one_of(session, "a category", typed, &categories));
     };
     let names: Vec<&str> = TABLES
         .iter()
@@ -174,7 +174,7 @@ pub async fn table_diff(session: &Session<'_>, settings: &Settings) -> Result<Re
     let Some(table) =
         one_of(&names, typed).and_then(|n| TABLES.iter().find(|t| t.category == category && t.name == n))
     else {
-        return Ok(not_one_of(session, "table", typed, &names));
+        return Ok(not_one_of(session, "a table", typed, &names));
     };
     let views = ["summary", "detailed"];
     let Some(typed) = session.arg(2) else {
@@ -182,7 +182,7 @@ pub async fn table_diff(session: &Session<'_>, settings: &Settings) -> Result<Re
         return Ok(session.menu("Which view would you like to see?", choices));
     };
     let Some(view) = one_of(&views, typed) else {
-        return Ok(not_one_of(session, "view", typed, &views));
+        return Ok(not_one_of(session, "a view", typed, &views));
     };
     let Some(typed) = session.arg(3) else {
         return Ok(session.ask(

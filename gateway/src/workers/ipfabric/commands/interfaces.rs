@@ -82,7 +82,7 @@ pub async fn interfaces(session: &Session<'_>, settings: &Settings) -> Result<Re
         return Ok(session.menu(format!("Which interface metric of {device}?"), choices));
     };
     let Some(metric) = one_of(&names, typed).and_then(|name| METRICS.iter().find(|m| m.name == name)) else {
-        return Ok(not_one_of(session, "metric", typed, &names));
+        return Ok(not_one_of(session, "a metric", typed, &names));
     };
     let query = Query {
         table: metric.table,

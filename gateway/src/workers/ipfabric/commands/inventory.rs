@@ -63,7 +63,7 @@ pub async fn get_inventory(session: &Session<'_>, settings: &Settings) -> Result
     };
     let Some((name, column)) = one_of(&names, typed).and_then(|n| FILTERS.iter().find(|(f, _)| *f == n))
     else {
-        return Ok(not_one_of(session, "filter", typed, &names));
+        return Ok(not_one_of(session, "a filter", typed, &names));
     };
     let Some(value) = session.arg(1) else {
         let query = Query {
@@ -117,7 +117,7 @@ pub async fn find_host(session: &Session<'_>, settings: &Settings) -> Result<Rep
         return Ok(session.menu("Find a host by…", choices));
     };
     let Some(key) = one_of(&keys, typed) else {
-        return Ok(not_one_of(session, "filter", typed, &keys));
+        return Ok(not_one_of(session, "a filter", typed, &keys));
     };
     let Some(value) = session.arg(1) else {
         let label = if key == "ip" { "IP address" } else { "MAC address" };

@@ -168,10 +168,11 @@ pub fn one_of<'c>(choices: &[&'c str], typed: &str) -> Option<&'c str> {
         .copied()
 }
 
-/// "`x` is not one of …" for the parameter `what` of the call.
+/// "`x` is not a filter of …; use one of …" for the parameter `what` (with
+/// its article: "a filter", "an ICMP type") of the call.
 pub fn not_one_of(session: &Session<'_>, what: &str, typed: &str, choices: &[&str]) -> Reply {
     error(format!(
-        "`{typed}` is not a {what} of `{}`; use one of: {}.",
+        "`{typed}` is not {what} of `{}`; use one of: {}.",
         crate::workers::toolkit::args::Args::typed(&session.call),
         choices.join(", ")
     ))

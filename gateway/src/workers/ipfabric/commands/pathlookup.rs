@@ -101,7 +101,7 @@ pub async fn pathlookup(session: &Session<'_>, settings: &Settings) -> Result<Re
             .form("Path lookup", fields.into_iter().skip(given.len()).collect()));
     }
     let Some(protocol) = one_of(&protocols, given[4]) else {
-        return Ok(not_one_of(session, "protocol", given[4], &protocols));
+        return Ok(not_one_of(session, "a protocol", given[4], &protocols));
     };
     let (src, dst) = match (address(given[0]), address(given[1])) {
         (Ok(src), Ok(dst)) => (src, dst),
@@ -147,7 +147,7 @@ pub async fn pathlookup_icmp(session: &Session<'_>, settings: &Settings) -> Resu
     }
     let typed = given[2].replace('_', "-");
     let Some((name, kind, code)) = ICMP_TYPES.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(&typed)) else {
-        return Ok(not_one_of(session, "ICMP type", given[2], &names));
+        return Ok(not_one_of(session, "an ICMP type", given[2], &names));
     };
     let (src, dst) = match (address(given[0]), address(given[1])) {
         (Ok(src), Ok(dst)) => (src, dst),

@@ -56,14 +56,14 @@ pub async fn routing(session: &Session<'_>, settings: &Settings) -> Result<Reply
         return Ok(session.menu(format!("Which routing information of {device}?"), choices));
     };
     if one_of(&PROTOCOLS, protocol).is_none() {
-        return Ok(not_one_of(session, "protocol", protocol, &PROTOCOLS));
+        return Ok(not_one_of(session, "a protocol", protocol, &PROTOCOLS));
     }
     let Some(typed) = session.arg(2) else {
         let choices = STATES.iter().map(|state| Choice::same(*state)).collect();
         return Ok(session.menu("BGP neighbors in which state?", choices));
     };
     let Some(state) = one_of(&STATES, typed) else {
-        return Ok(not_one_of(session, "state", typed, &STATES));
+        return Ok(not_one_of(session, "a state", typed, &STATES));
     };
     let on_device = serde_json::json!({"hostname": ["ieq", device]});
     let filters = if state == "any" {

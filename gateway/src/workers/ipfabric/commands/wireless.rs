@@ -48,7 +48,7 @@ pub async fn wireless(session: &Session<'_>, settings: &Settings) -> Result<Repl
         return Ok(session.menu("Which wireless information?", choices));
     };
     let Some(option) = one_of(&options, typed) else {
-        return Ok(not_one_of(session, "choice", typed, &options));
+        return Ok(not_one_of(session, "a choice", typed, &options));
     };
     let radios = |columns| Query {
         table: RADIOS,

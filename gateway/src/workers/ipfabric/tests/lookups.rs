@@ -124,7 +124,7 @@ async fn pathlookup_icmp_takes_a_type_by_name_and_offers_them_in_its_form() {
         .typed(USER, "ipfabric pathlookup-icmp 10.20.10.15 10.10.10.21 ping")
         .await;
     assert!(
-        text(&unknown).starts_with("`ping` is not a ICMP type"),
+        text(&unknown).starts_with("`ping` is not an ICMP type"),
         "{}",
         text(&unknown)
     );
