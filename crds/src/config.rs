@@ -209,6 +209,10 @@ pub struct IntegrationConfig {
     /// Settings of an `nso` integration: its command sets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nso: Option<crate::settings::NsoSettings>,
+    /// Settings of an `ipfabric` integration: its default snapshot, and
+    /// `nautobot` resolved to the command that Integration answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipfabric: Option<crate::settings::IpfabricSettings>,
 }
 
 impl IntegrationConfig {
@@ -232,6 +236,7 @@ impl IntegrationConfig {
             awx: None,
             grafana: None,
             nso: None,
+            ipfabric: None,
         }
     }
 }

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{ResourceStatus, SecretKeyRef};
-use crate::settings::{AwxSettings, GrafanaSettings, NsoSettings};
+use crate::settings::{AwxSettings, GrafanaSettings, IpfabricSettings, NsoSettings};
 
 named_enum! {
     /// The backends the gateway has workers for.
@@ -67,6 +67,7 @@ chatops_resource! {
         validation = Rule::new("!has(self.awx) || self.type == 'awx'").message("awx settings are only for type awx"),
         validation = Rule::new("!has(self.grafana) || self.type == 'grafana'").message("grafana settings are only for type grafana"),
         validation = Rule::new("!has(self.nso) || self.type == 'nso'").message("nso settings are only for type nso"),
+        validation = Rule::new("!has(self.ipfabric) || self.type == 'ipfabric'").message("ipfabric settings are only for type ipfabric"),
         validation = Rule::new("self.type != 'grafana' || has(self.grafana)").message("grafana.dashboards is required for type grafana: the panels it serves"),
         validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
     )]
@@ -103,6 +104,10 @@ chatops_resource! {
         /// Settings of an `nso` Integration: the command sets it offers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub nso: Option<NsoSettings>,
+        /// Settings of an `ipfabric` Integration: the default snapshot and
+        /// the Nautobot that `ssot-sync-to-nautobot` runs its job on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ipfabric: Option<IpfabricSettings>,
     }
 }
 

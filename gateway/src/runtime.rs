@@ -25,6 +25,7 @@ use crate::{
     },
     workers::awx::Awx,
     workers::grafana::Grafana,
+    workers::ipfabric::Ipfabric,
     workers::nautobot::Nautobot,
     workers::nso::Nso,
     workers::slurpit::Slurpit,
@@ -211,6 +212,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Ipfabric => Ipfabric::new(command, integration, config, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             other => {

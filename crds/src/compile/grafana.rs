@@ -49,6 +49,33 @@ fn variables_mut(settings: &mut GrafanaSettings) -> impl Iterator<Item = (String
         })
 }
 
+/// Why the nautobot Integration `name` of `namespace` has no command
+/// compiled: it does not exist, is of another type, or was rejected.
+/// Invalid (a wrong type) needs a change of the resource naming it.
+pub(super) fn not_served(namespace: &str, name: &str, all: &[Integration]) -> (Reason, String) {
+    let named = all.iter().find(|i| {
+        i.metadata.namespace.as_deref().unwrap_or_default() == namespace
+            && i.metadata.name.as_deref() == Some(name)
+    });
+    match named {
+        None => (
+            Reason::IntegrationNotFound,
+            format!("there is no Integration {namespace}/{name}"),
+        ),
+        Some(other) if other.spec.integration_type != IntegrationType::Nautobot => (
+            Reason::Invalid,
+            format!(
+                "Integration {namespace}/{name} is of type {}, not nautobot",
+                other.spec.integration_type
+            ),
+        ),
+        Some(_) => (
+            Reason::IntegrationNotFound,
+            format!("the nautobot Integration {namespace}/{name} is not ready (see its status)"),
+        ),
+    }
+}
+
 /// `settings` with each variable's `nautobot.integration` (a nautobot
 /// Integration's name in `namespace`) replaced by the command that
 /// Integration answers to, as the gateway's worker needs it. `served` holds
@@ -75,27 +102,7 @@ pub(super) fn resolve_nautobot(
         if problems.contains_key(&name) {
             continue;
         }
-        let named = all.iter().find(|i| {
-            i.metadata.namespace.as_deref().unwrap_or_default() == namespace
-                && i.metadata.name.as_deref() == Some(&name)
-        });
-        let (reason, why) = match named {
-            None => (
-                Reason::IntegrationNotFound,
-                format!("there is no Integration {namespace}/{name}"),
-            ),
-            Some(other) if other.spec.integration_type != IntegrationType::Nautobot => (
-                Reason::Invalid,
-                format!(
-                    "Integration {namespace}/{name} is of type {}, not nautobot",
-                    other.spec.integration_type
-                ),
-            ),
-            Some(_) => (
-                Reason::IntegrationNotFound,
-                format!("the nautobot Integration {namespace}/{name} is not ready (see its status)"),
-            ),
-        };
+        let (reason, why) = not_served(namespace, &name, all);
         problems.insert(name, (path, reason, why));
     }
     if problems.is_empty() {

@@ -6,7 +6,7 @@ use crate::{
     Integration, IntegrationType, SecretKeyRef,
     config::IntegrationConfig,
     diagnostic::{Kind, ObjectKey, Reason},
-    settings::GrafanaSettings,
+    settings::{GrafanaSettings, IpfabricSettings},
 };
 
 use super::{Compiled, IntegrationCommands, claims::Claims, grafana, identify, oldest_first, secrets};
@@ -31,10 +31,12 @@ pub(super) fn compile(
         let Some(checked) = check(integration, &mut commands, &mut held, out) else {
             continue;
         };
-        if checked.integration.spec.grafana.is_some() {
+        let spec = &checked.integration.spec;
+        let names_nautobot = spec.ipfabric.as_ref().is_some_and(|s| s.nautobot.is_some());
+        if spec.grafana.is_some() || names_nautobot {
             waiting.push(checked);
         } else {
-            finish(checked, None, store, out);
+            finish(checked, Resolved::default(), store, out);
         }
     }
 
@@ -49,15 +51,60 @@ pub(super) fn compile(
         })
         .collect();
     for checked in waiting {
-        let Some(settings) = &checked.integration.spec.grafana else {
-            continue;
-        };
-        match grafana::resolve_nautobot(settings, &checked.object.namespace, &served, integrations) {
-            Ok(resolved) => finish(checked, Some(resolved), store, out),
+        let spec = &checked.integration.spec;
+        let namespace = checked.object.namespace.as_str();
+        let resolved =
+            match (&spec.grafana, &spec.ipfabric) {
+                (Some(settings), _) => grafana::resolve_nautobot(settings, namespace, &served, integrations)
+                    .map(|grafana| Resolved {
+                        grafana: Some(grafana),
+                        ..Resolved::default()
+                    }),
+                (None, Some(settings)) => {
+                    resolve_ipfabric(settings, namespace, &served, integrations).map(|ipfabric| Resolved {
+                        ipfabric: Some(ipfabric),
+                        ..Resolved::default()
+                    })
+                }
+                (None, None) => Ok(Resolved::default()),
+            };
+        match resolved {
+            Ok(resolved) => finish(checked, resolved, store, out),
             Err((reason, message)) => out.reject(checked.object, checked.generation, reason, message),
         }
     }
     held
+}
+
+/// Settings as the gateway reads them, where they name other Integrations
+/// by the commands those answer to; `None`: the resource's own.
+#[derive(Default)]
+struct Resolved {
+    grafana: Option<GrafanaSettings>,
+    ipfabric: Option<IpfabricSettings>,
+}
+
+/// `settings` with `nautobot` (a nautobot Integration's name in
+/// `namespace`) replaced by the command that Integration answers to.
+fn resolve_ipfabric(
+    settings: &IpfabricSettings,
+    namespace: &str,
+    served: &HashMap<(String, String), String>,
+    all: &[Integration],
+) -> Result<IpfabricSettings, (Reason, String)> {
+    let Some(name) = &settings.nautobot else {
+        return Ok(settings.clone());
+    };
+    match served.get(&(namespace.to_owned(), name.clone())) {
+        Some(command) => Ok(IpfabricSettings {
+            nautobot: Some(command.clone()),
+            ..settings.clone()
+        }),
+        None => {
+            let (reason, why) = grafana::not_served(namespace, name, all);
+            Err((reason, format!("spec.ipfabric.nautobot: {why}")))
+        }
+    }
 }
 
 /// An Integration that holds its command and passed the checks that need no
@@ -129,14 +176,9 @@ fn check<'a>(
 }
 
 /// Resolves the Secrets of a checked Integration and puts it into the
-/// configuration, with `grafana` (its settings as the gateway reads them)
-/// in place of the resource's own when given.
-fn finish(
-    checked: Checked<'_>,
-    grafana: Option<GrafanaSettings>,
-    store: &secrets::SecretStore<'_>,
-    out: &mut Compiled,
-) {
+/// configuration, with the `resolved` settings (as the gateway reads them)
+/// in place of the resource's own where given.
+fn finish(checked: Checked<'_>, resolved: Resolved, store: &secrets::SecretStore<'_>, out: &mut Compiled) {
     let Checked {
         integration,
         object,
@@ -161,8 +203,9 @@ fn finish(
         insecure_skip_verify: tls.insecure_skip_verify,
         timeout_seconds: spec.timeout_seconds,
         awx: spec.awx.clone(),
-        grafana: grafana.or_else(|| spec.grafana.clone()),
+        grafana: resolved.grafana.or_else(|| spec.grafana.clone()),
         nso: spec.nso.clone(),
+        ipfabric: resolved.ipfabric.or_else(|| spec.ipfabric.clone()),
     };
     out.config.integrations.insert(command.clone(), config);
     let message = format!(

@@ -6,6 +6,7 @@
 
 pub mod awx;
 pub mod grafana;
+pub mod ipfabric;
 pub mod nso;
 
 pub use awx::AwxSettings;
@@ -13,6 +14,7 @@ pub use grafana::{
     GrafanaDashboard, GrafanaPanel, GrafanaSettings, GrafanaTheme, NautobotChoices, NautobotObjects,
     PanelVariable, RenderDefaults,
 };
+pub use ipfabric::IpfabricSettings;
 pub use nso::{CommandSet, NsoSettings};
 
 /// A list of `T` unique by `key`, with `min`/`max` items.

@@ -184,11 +184,12 @@ pub enum Resumed {
 ///
 /// [`CANCEL_VALUE`] anywhere cancels. A single `__more__:{offset}` re-runs the same step with
 /// the menu at `offset` (an offset that is not a number starts the menu over). Anything else
-/// is appended to the arguments.
+/// is appended to the arguments, except that a continuation of the bare
+/// command (no sub-command) takes its first value as the sub-command.
 pub fn resume(continuation: Continuation, answer: Vec<String>) -> Resumed {
     let Continuation {
         command,
-        subcommand,
+        mut subcommand,
         mut arguments,
         ..
     } = continuation;
@@ -199,6 +200,14 @@ pub fn resume(continuation: Continuation, answer: Vec<String>) -> Resumed {
     match answer.as_slice() {
         [single] if single.starts_with(MORE_PREFIX) => {
             menu_offset = single[MORE_PREFIX.len()..].parse().unwrap_or(0);
+        }
+        // A menu of the command's sub-commands (what to run next): the
+        // choice is the sub-command, run with the arguments carried so far
+        // and checked against the grants like any other.
+        _ if subcommand.is_empty() => {
+            let mut answer = answer.into_iter();
+            subcommand = answer.next().unwrap_or_default();
+            arguments.extend(answer);
         }
         _ => arguments.extend(answer),
     }

@@ -4,6 +4,7 @@
 
 pub mod awx;
 pub mod grafana;
+pub mod ipfabric;
 pub mod nautobot;
 pub mod nso;
 pub mod slurpit;

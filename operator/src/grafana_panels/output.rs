@@ -49,6 +49,7 @@ fn integration(settings: &GrafanaSettings, target: &Target) -> Integration {
         awx: None,
         grafana: Some(settings.clone()),
         nso: None,
+        ipfabric: None,
     };
     let mut integration = Integration::new(&target.name, spec);
     integration.metadata = ObjectMeta {

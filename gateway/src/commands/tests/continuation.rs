@@ -167,3 +167,19 @@ fn resume_appends_cancels_and_pages() {
         }
     );
 }
+
+#[test]
+fn a_menu_of_sub_commands_resumes_the_chosen_one_with_the_arguments_carried() {
+    let mut bare = sample();
+    bare.subcommand = String::new();
+    bare.arguments = vec!["snapshot=$prev".to_owned()];
+    assert_eq!(
+        resume(bare, vec!["get-inventory".to_owned()]),
+        Resumed::Run {
+            command: "nautobot".to_owned(),
+            subcommand: "get-inventory".to_owned(),
+            arguments: vec!["snapshot=$prev".to_owned()],
+            menu_offset: 0,
+        }
+    );
+}

@@ -18,6 +18,9 @@ pub enum Auth {
     /// A login (NSO, ACI, Panorama): an AccountLink's secret is the
     /// password of the AccountLink's `user`.
     Password,
+    /// An API token sent in a header of the backend's own (IP Fabric's
+    /// `X-API-Token`) instead of `Authorization: Bearer`.
+    Header(&'static str),
 }
 
 /// A secret a backend accepts. `Debug` never shows it.
@@ -25,6 +28,13 @@ pub enum Auth {
 pub enum Secret {
     /// An API token.
     Token(String),
+    /// An API token the backend takes in the header `name`.
+    Header {
+        /// The header (`X-API-Token`).
+        name: &'static str,
+        /// The token.
+        token: String,
+    },
     /// A username and password.
     Login {
         /// The username.
@@ -38,6 +48,7 @@ impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Secret::Token(_) => f.write_str("Token(<redacted>)"),
+            Secret::Header { name, .. } => write!(f, "Header({name}, <redacted>)"),
             Secret::Login { username, .. } => write!(f, "Login({username}, <redacted>)"),
         }
     }
@@ -56,11 +67,24 @@ pub struct Credential {
 }
 
 impl Credential {
-    /// `request` carrying this credential: a token as a bearer token, a
-    /// login as HTTP Basic.
+    /// `request` carrying this credential: a token as a bearer token (or in
+    /// the backend's own header), a login as HTTP Basic.
     pub fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.secret {
             Secret::Token(token) => request.bearer_auth(token),
+            Secret::Header { name, token } => {
+                // Marked sensitive, as reqwest marks a bearer token, so
+                // that no debug output of the request shows it.
+                match reqwest::header::HeaderValue::from_str(token) {
+                    Ok(mut value) => {
+                        value.set_sensitive(true);
+                        request.header(*name, value)
+                    }
+                    // A token that is no header value is sent as none: the
+                    // backend's 401 then says it was not accepted.
+                    Err(_) => request,
+                }
+            }
             Secret::Login { username, password } => request.basic_auth(username, Some(password)),
         }
     }
@@ -68,7 +92,7 @@ impl Credential {
     /// The token, for a backend that takes one.
     pub fn token(&self) -> Option<&str> {
         match &self.secret {
-            Secret::Token(token) => Some(token),
+            Secret::Token(token) | Secret::Header { token, .. } => Some(token),
             Secret::Login { .. } => None,
         }
     }
@@ -100,6 +124,7 @@ impl Credentials {
         };
         let service = match auth {
             Auth::Token => reveal(&integration.token).map(Secret::Token),
+            Auth::Header(name) => reveal(&integration.token).map(|token| Secret::Header { name, token }),
             Auth::Password => login.or_else(|| reveal(&integration.token).map(Secret::Token)),
         };
         let users = account_links
@@ -108,6 +133,7 @@ impl Credentials {
                 let secret = secrets.get(link.tokens.get(command)?)?.to_owned();
                 let secret = match auth {
                     Auth::Token => Secret::Token(secret),
+                    Auth::Header(name) => Secret::Header { name, token: secret },
                     Auth::Password => Secret::Login {
                         username: link.user.clone(),
                         password: secret,
@@ -150,7 +176,7 @@ impl Credentials {
         }
         let service = self.service.clone()?;
         let user = match &service {
-            Secret::Token(_) => fallback_user.to_owned(),
+            Secret::Token(_) | Secret::Header { .. } => fallback_user.to_owned(),
             Secret::Login { username, .. } => username.clone(),
         };
         Some(Credential {

@@ -2,6 +2,8 @@
 //! a plain answer, a titled table (which a platform attaches as a file when
 //! it does not fit), a code block, an image, and how a missing value reads.
 
+use serde_json::Value;
+
 use crate::model::{Block, Image, Level, Message, Reply, Table, TextFile};
 
 /// Text of at least this many characters is sent as a file by
@@ -16,6 +18,40 @@ pub fn or_none(value: Option<&str>) -> String {
     match value {
         Some(text) if !text.is_empty() => text.to_owned(),
         _ => NONE.to_owned(),
+    }
+}
+
+/// A time in milliseconds since the epoch (as IP Fabric stamps them) as
+/// `2026-12-03 08:45 UTC`: the same for every reader, whatever their zone.
+pub fn utc_minute(millis: i64) -> String {
+    let seconds = millis.div_euclid(1000);
+    let (days, of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Days to a civil date (Howard Hinnant's `civil_from_days`).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        of_day / 3600,
+        of_day % 3600 / 60
+    )
+}
+
+/// How a table shows one of a backend's JSON values: text as it is,
+/// numbers and flags written out, a missing or empty value as `—`.
+pub fn value_text(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => NONE.to_owned(),
+        Some(Value::String(text)) if text.is_empty() => NONE.to_owned(),
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Bool(flag)) => yes_no(*flag),
+        Some(other) => other.to_string(),
     }
 }
 
@@ -125,6 +161,13 @@ mod tests {
             Block::Code("name: leaf\nserial: —".to_owned())
         );
         assert_eq!((yes_no(true), yes_no(false)), ("yes".to_owned(), "no".to_owned()));
+    }
+
+    #[test]
+    fn times_read_as_utc_minutes() {
+        assert_eq!(utc_minute(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_minute(1_796_265_900_000), "2026-12-03 02:45 UTC");
+        assert_eq!(utc_minute(951_782_400_000), "2000-02-29 00:00 UTC");
     }
 
     #[test]

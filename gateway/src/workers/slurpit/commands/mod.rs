@@ -12,7 +12,7 @@ use super::error::SlurpitError;
 use super::session::Session;
 use crate::model::Reply;
 use crate::workers::toolkit::paging::{MAX_ROWS, cut};
-use crate::workers::toolkit::render::{NONE, error};
+use crate::workers::toolkit::render::error;
 
 /// Runs the session's sub-command.
 pub async fn run(session: &Session<'_>) -> Result<Reply, SlurpitError> {
@@ -30,17 +30,8 @@ pub async fn run(session: &Session<'_>) -> Result<Reply, SlurpitError> {
     }
 }
 
-/// How a table shows one of Slurpit's values: text as it is, numbers and
-/// flags written out, a missing or empty value as `—`.
-pub fn shown(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => NONE.to_owned(),
-        Some(Value::String(text)) if text.is_empty() => NONE.to_owned(),
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Bool(flag)) => crate::workers::toolkit::render::yes_no(*flag),
-        Some(other) => other.to_string(),
-    }
-}
+/// How a table shows one of Slurpit's values (the toolkit's way).
+pub use crate::workers::toolkit::render::value_text as shown;
 
 /// Slurpit's `0`/`1` flags (`disabled`) as `no`/`yes`.
 pub fn flag(value: Option<&Value>) -> String {

@@ -102,3 +102,23 @@ fn debug_never_shows_a_secret() {
         assert!(!shown.contains(secret), "{shown}");
     }
 }
+
+#[test]
+fn a_header_token_is_sent_in_its_own_header_and_never_shown() {
+    let credentials = credentials(Auth::Header("X-API-Token"), true, false);
+    let alice = credentials.for_chat_user("slack", Some("U1"), "chatbot").unwrap();
+    assert_eq!(alice.token(), Some("a11ce"));
+    let request = alice
+        .authorize(reqwest::Client::new().get("https://ipf.example.net/api/snapshots"))
+        .build()
+        .unwrap();
+    assert_eq!(request.headers()["x-api-token"], "a11ce");
+    assert!(request.headers().get("authorization").is_none());
+    let fallback = credentials.for_chat_user("slack", Some("U2"), "chatbot").unwrap();
+    assert_eq!(
+        (fallback.user.as_str(), fallback.token()),
+        ("chatbot", Some("t0ken"))
+    );
+    let shown = format!("{credentials:?}");
+    assert!(!shown.contains("a11ce") && !shown.contains("t0ken"), "{shown}");
+}
