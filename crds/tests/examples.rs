@@ -1,6 +1,6 @@
 //! `examples/integrations/`: every file compiles, ready, beside the
 //! quickstart (whose `nautobot` Integration the Grafana panels take choices
-//! from, and whose Slack platform the AccountLink is on).
+//! from, and whose Slack platform the AccountLinks are on).
 
 use std::path::Path;
 
@@ -19,7 +19,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 3, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -74,4 +74,19 @@ fn the_awx_example_follows_jobs_and_links_a_user_token() {
         .find(|link| link.user == "bob")
         .expect("bob's link");
     assert!(bob.tokens.contains_key("awx"), "{:?}", bob.tokens);
+}
+
+#[test]
+fn the_slurpit_example_acts_with_a_key_and_links_a_user_key() {
+    let compiled = quickstart_with_integrations();
+    let slurpit = integration(&compiled, "slurpit");
+    assert_eq!(slurpit.integration_type, chatops_crds::IntegrationType::Slurpit);
+    assert!(slurpit.token.is_some(), "the chatbot's key");
+    let dana = compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == "dana")
+        .expect("dana's link");
+    assert!(dana.tokens.contains_key("slurpit"), "{:?}", dana.tokens);
 }

@@ -41,6 +41,76 @@ pub enum On {
 /// Both, in the order the tests drive them.
 pub const PLATFORMS: [On; 2] = [On::Slack, On::Mattermost];
 
+/// The `timeoutSeconds` of the Integrations whose backend the tests make
+/// slow or take down.
+pub const SHORT_TIMEOUT: u64 = 2;
+/// How long a slowed-down backend holds its answers back: far beyond
+/// [`SHORT_TIMEOUT`], so that only the timeout can end the wait.
+pub const HELD_BACK: Duration = Duration::from_secs(40);
+/// What [`SHORT_TIMEOUT`] may be overrun by (a debug build on a busy
+/// machine) before a test calls it no timeout at all.
+pub const OVERRUN: Duration = Duration::from_secs(20);
+
+/// The Slack user the tests link to a backend user of their own ([`Who::Operator`]).
+pub const SLACK_OPERATOR: &str = "U0AWXOPER01";
+/// A Slack user without a link ([`Who::Unlinked`]).
+pub const SLACK_UNLINKED: &str = "U0SOMEBODY9";
+/// The Mattermost user the tests link to a backend user of their own ([`Who::Operator`]).
+pub const MM_OPERATOR: &str = "mmoperator0000000000000001";
+
+/// Who asks, in the tests of an integration: the same person on either platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// Not linked: the platform's fallback user `chatbot`, with the Integration's credentials.
+    Unlinked,
+    /// Linked as the backend's user `operator` by [`Who::operator_links`], with their own credentials.
+    Operator,
+}
+
+impl Who {
+    /// Their user ID on `on`.
+    pub fn id(self, on: On) -> &'static str {
+        match (on, self) {
+            (On::Slack, Who::Unlinked) => SLACK_UNLINKED,
+            (On::Slack, Who::Operator) => SLACK_OPERATOR,
+            (On::Mattermost, Who::Unlinked) => mm::BOB,
+            (On::Mattermost, Who::Operator) => MM_OPERATOR,
+        }
+    }
+
+    /// The AccountLinks that make [`Who::Operator`] the backend's user
+    /// `operator` on both platforms, with `tokens` (see
+    /// [`crate::manifests::account_link`]): one YAML document each.
+    pub fn operator_links(tokens: &[(&str, &str, &str)]) -> Vec<String> {
+        [("slack", SLACK_OPERATOR), (mm::PLATFORM, MM_OPERATOR)]
+            .into_iter()
+            .map(|(platform, id)| {
+                let name = format!("operator-{platform}");
+                crate::manifests::account_link(&name, platform, id, "operator", tokens)
+            })
+            .collect()
+    }
+}
+
+/// Who sends a request to the gateway: a platform user ID as it is, or a
+/// [`Who`], whose ID depends on the platform it is sent on.
+pub trait Sender: Copy {
+    /// The user ID to send as on `on`.
+    fn id_on(self, on: On) -> String;
+}
+
+impl Sender for &str {
+    fn id_on(self, _on: On) -> String {
+        self.to_owned()
+    }
+}
+
+impl Sender for Who {
+    fn id_on(self, on: On) -> String {
+        self.id(on).to_owned()
+    }
+}
+
 impl On {
     /// The ChatPlatform's name, as `chatops_platform` carries it.
     pub fn name(self) -> &'static str {
@@ -56,6 +126,16 @@ impl On {
             On::Slack => SLACK_CHANNEL,
             On::Mattermost => mm::CHANNEL,
         }
+    }
+
+    /// A response URL id for the step `name` on this platform (`slack-help`),
+    /// so that a test running the same steps on both keeps them apart.
+    pub fn tag(self, name: &str) -> String {
+        let platform = match self {
+            On::Slack => "slack",
+            On::Mattermost => "mattermost",
+        };
+        format!("{platform}-{name}")
     }
 }
 
@@ -175,7 +255,6 @@ impl Form {
     }
 }
 
-/// The gateway, the fake chat platforms it answers on and the fake AWXs behind it.
 /// The gateway, and the fake chat platforms it answers on.
 pub struct Chat {
     /// The gateway binary, running.
@@ -238,7 +317,8 @@ impl Chat {
 
     /// `user` types `/{command} {text}` on `on` in [`On::channel`]; answers go
     /// to response URL `id`. Asserts that the gateway acknowledged it.
-    pub async fn ask(&self, on: On, user: &str, command: &str, text: &str, id: &str) -> Step {
+    pub async fn ask(&self, on: On, user: impl Sender, command: &str, text: &str, id: &str) -> Step {
+        let user = &user.id_on(on);
         let step = self.step(on, user, id);
         let response_url = self.response_url(on, id);
         let ack = match on {
@@ -336,7 +416,7 @@ impl Chat {
     pub async fn answered(
         &self,
         on: On,
-        user: &str,
+        user: impl Sender,
         command: &str,
         text: &str,
         id: &str,
@@ -390,7 +470,8 @@ impl Chat {
     }
 
     /// `user` picks `value` from `menu`; answers go to response URL `id`.
-    pub async fn choose(&self, menu: &Menu, user: &str, value: &str, id: &str) -> Step {
+    pub async fn choose(&self, menu: &Menu, user: impl Sender, value: &str, id: &str) -> Step {
+        let user = &user.id_on(menu.on);
         let step = self.step(menu.on, user, id);
         let ack = match menu.on {
             On::Slack => {
@@ -406,7 +487,8 @@ impl Chat {
     }
 
     /// `user` presses the Cancel button of `menu`; answers go to response URL `id`.
-    pub async fn cancel(&self, menu: &Menu, user: &str, id: &str) -> Step {
+    pub async fn cancel(&self, menu: &Menu, user: impl Sender, id: &str) -> Step {
+        let user = &user.id_on(menu.on);
         let step = self.step(menu.on, user, id);
         let ack = match menu.on {
             On::Slack => {
@@ -429,7 +511,8 @@ impl Chat {
     }
 
     /// `user` submits `form` with `answers`, one per field in order.
-    pub async fn submit(&self, form: &Form, user: &str, answers: &[&str], id: &str) -> Step {
+    pub async fn submit(&self, form: &Form, user: impl Sender, answers: &[&str], id: &str) -> Step {
+        let user = &user.id_on(form.on);
         let step = self.step(form.on, user, id);
         let ack = match form.on {
             On::Slack => {
@@ -457,8 +540,9 @@ impl Chat {
 
     /// `user` closes the Mattermost dialog `form` with Cancel (Slack tells the
     /// gateway nothing of a closed modal).
-    pub async fn close(&self, form: &Form, user: &str, id: &str) -> Step {
+    pub async fn close(&self, form: &Form, user: impl Sender, id: &str) -> Step {
         assert_eq!(form.on, On::Mattermost, "only Mattermost says a form was closed");
+        let user = &user.id_on(form.on);
         let step = self.step(form.on, user, id);
         let dialog = &form.opened["dialog"];
         let body = json!({
@@ -627,6 +711,12 @@ pub fn row(text: &str, cells: &[&str]) -> Option<Vec<String>> {
     table_rows(text)
         .into_iter()
         .find(|row| cells.iter().all(|c| row.iter().any(|cell| cell == c)))
+}
+
+/// Asserts that `text` has a table row with every one of `cells` ([`row`]).
+#[track_caller]
+pub fn assert_row(text: &str, cells: &[&str]) {
+    assert!(row(text, cells).is_some(), "no row with {cells:?} in:\n{text}");
 }
 
 #[cfg(test)]

@@ -1049,6 +1049,16 @@ impl FakeSlurpit {
         self.with(|slurpit, _| slurpit.devices.clone())
     }
 
+    /// The sites, as `GET /api/sites` gives them.
+    pub fn sites(&self) -> Vec<Value> {
+        self.with(|slurpit, _| slurpit.sites.clone())
+    }
+
+    /// The plannings, as `GET /api/planning` gives them.
+    pub fn plannings(&self) -> Vec<Value> {
+        self.with(|slurpit, _| slurpit.plannings.clone())
+    }
+
     /// Holds back every answer to a path starting with `prefix` (e.g.
     /// `/api/planning/search`, or `/api/` for all) by `by`, as a portal busy
     /// with a collection run does: the request is still served, only its

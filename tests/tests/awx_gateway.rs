@@ -18,23 +18,18 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use chatops_tests::{
-    chat::{Chat, Field, Form, Menu, On, PLATFORMS, Step, row, table_rows},
+    chat::{
+        Chat, Field, HELD_BACK, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Step, Who, assert_row, table_rows,
+    },
     fake_awx::{
         self, FAILING_TEMPLATE, FORBIDDEN_TEMPLATE, FakeAwx, Garbage, HIDDEN_INVENTORY, LIMITED_PASSWORD,
         LIMITED_TOKEN, LIMITED_USER, SURVEY_TEMPLATE,
     },
     gateway_process::free_port,
-    platforms::mattermost as mm,
+    manifests::{grant_to_everyone, integration, secret, stream, token_ref},
     quickstart::DEFAULT_SETTINGS,
 };
 use serde_json::{Value, json};
-
-/// The `timeoutSeconds` of the Integrations whose AWX is slow or down.
-const SHORT_TIMEOUT: u64 = 2;
-/// How long the slow AWX holds its answers back: far beyond [`SHORT_TIMEOUT`].
-const HELD_BACK: Duration = Duration::from_secs(40);
-/// What the timeout may be overrun by before the test calls it no timeout at all.
-const OVERRUN: Duration = Duration::from_secs(20);
 
 /// The Integration on the well-behaved fake AWX (`timeoutSeconds: 30`).
 const AWX: &str = "awx";
@@ -47,33 +42,6 @@ const BAD_TOKEN: &str = "awxbadtoken";
 const BASIC: &str = "awxbasic";
 /// An Integration whose endpoint nothing listens on (`timeoutSeconds: 2`).
 const DOWN: &str = "awxdown";
-
-/// The Slack operator: linked as AWX's limited user, with its token.
-const SLACK_OPERATOR: &str = "U0AWXOPER01";
-/// A Slack user without a link: the fallback user, with the Integration's token.
-const SLACK_UNLINKED: &str = "U0SOMEBODY9";
-/// The Mattermost operator: linked as AWX's limited user, with its token.
-const MM_OPERATOR: &str = "mmoperator0000000000000001";
-
-/// Who asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Who {
-    /// Not linked: the fallback user `chatbot`, with the Integration's (admin) token.
-    Unlinked,
-    /// Linked as AWX's limited user `operator`, with its own token.
-    Operator,
-}
-
-impl Who {
-    fn id(self, on: On) -> &'static str {
-        match (on, self) {
-            (On::Slack, Who::Unlinked) => SLACK_UNLINKED,
-            (On::Slack, Who::Operator) => SLACK_OPERATOR,
-            (On::Mattermost, Who::Unlinked) => mm::BOB,
-            (On::Mattermost, Who::Operator) => MM_OPERATOR,
-        }
-    }
-}
 
 /// The gateway and its fake chat platforms, and the fake AWXs behind it.
 struct World {
@@ -100,45 +68,9 @@ impl World {
             down,
         }
     }
-
-    /// `who` types `/{command} {text}` on `on`; answers go to response URL `id`.
-    async fn ask(&self, on: On, who: Who, command: &str, text: &str, id: &str) -> Step {
-        self.chat.ask(on, who.id(on), command, text, id).await
-    }
-
-    /// [`World::ask`], then the answer once it holds every one of `expected`.
-    async fn answered(
-        &self,
-        on: On,
-        who: Who,
-        command: &str,
-        text: &str,
-        id: &str,
-        expected: &[&str],
-    ) -> String {
-        self.chat
-            .answered(on, who.id(on), command, text, id, expected)
-            .await
-    }
-
-    async fn choose(&self, menu: &Menu, who: Who, value: &str, id: &str) -> Step {
-        self.chat.choose(menu, who.id(menu.on), value, id).await
-    }
-
-    async fn cancel(&self, menu: &Menu, who: Who, id: &str) -> Step {
-        self.chat.cancel(menu, who.id(menu.on), id).await
-    }
-
-    async fn submit(&self, form: &Form, who: Who, answers: &[&str], id: &str) -> Step {
-        self.chat.submit(form, who.id(form.on), answers, id).await
-    }
-
-    async fn close(&self, form: &Form, who: Who, id: &str) -> Step {
-        self.chat.close(form, who.id(form.on), id).await
-    }
 }
 
-/// What the chat driver reads: answers, menus, forms.
+/// What the chat driver does: asks, answers, menus, forms, as a [`Who`].
 impl std::ops::Deref for World {
     type Target = Chat;
 
@@ -154,60 +86,37 @@ impl std::ops::Deref for World {
 /// does not know for [`BAD_TOKEN`]); and grants letting every user run every
 /// sub-command of the five (AWX's roles decide the rest).
 fn manifests(awx: &FakeAwx, flaky: &FakeAwx, down: &str) -> String {
-    let integration = |name: &str, endpoint: &str, key: &str, timeout: u64| {
-        let credentials = match key {
-            "login" => "usernameRef: {name: awx, key: username}\n    passwordRef: {name: awx, key: password}"
-                .to_owned(),
-            key => format!("tokenRef: {{name: awx, key: {key}}}"),
-        };
-        format!(
-            "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {{name: {name}, namespace: chatops}}\n\
-             spec:\n  type: awx\n  command: {name}\n  endpoint: {endpoint}\n  credentials:\n    \
-             {credentials}\n  timeoutSeconds: {timeout}\n---\n"
-        )
-    };
-    let link = |name: &str, platform: &str, user: &str| {
-        format!(
-            "apiVersion: chatops.dev/v1alpha1\nkind: AccountLink\nmetadata: {{name: {name}, namespace: chatops}}\n\
-             spec:\n  platform: {platform}\n  chatUserId: {user}\n  user: operator\n  tokens:\n  \
-             - integration: {AWX}\n    tokenRef: {{name: awx, key: operator}}\n  \
-             - integration: {FLAKY}\n    tokenRef: {{name: awx, key: operator}}\n  \
-             - integration: {BAD_TOKEN}\n    tokenRef: {{name: awx, key: wrong-token}}\n---\n"
-        )
-    };
-    let grant = |command: &str| {
-        format!(
-            "apiVersion: chatops.dev/v1alpha1\nkind: AccessGrant\nmetadata: {{name: {command}-for-everyone, namespace: chatops}}\n\
-             spec: {{command: {command}, subcommand: '*', grantType: user, name: anyone, value: '*'}}\n---\n"
-        )
-    };
-    let mut yaml = String::new();
-    yaml += &integration(AWX, &awx.url(), "token", 30);
-    yaml += &integration(FLAKY, &flaky.url(), "token", SHORT_TIMEOUT);
-    yaml += &integration(BAD_TOKEN, &awx.url(), "wrong-token", 30);
-    yaml += &integration(BASIC, &awx.url(), "login", 30);
-    yaml += &integration(DOWN, down, "token", SHORT_TIMEOUT);
-    yaml += &format!(
-        "apiVersion: v1\nkind: Secret\nmetadata: {{name: awx, namespace: chatops}}\ntype: Opaque\n\
-         stringData: {{token: {admin}, operator: {LIMITED_TOKEN}, wrong-token: not-a-token-awx-knows, \
-         username: {LIMITED_USER}, password: {LIMITED_PASSWORD}}}\n---\n",
-        admin = fake_awx::ADMIN_TOKEN
-    );
-    yaml += &link("operator-slack", "slack", SLACK_OPERATOR);
-    yaml += &link("operator-mattermost", mm::PLATFORM, MM_OPERATOR);
-    for command in [AWX, FLAKY, BAD_TOKEN, BASIC, DOWN] {
-        yaml += &grant(command);
-    }
-    yaml.trim_end_matches("---\n").to_owned()
+    let token = |key: &str| token_ref("awx", key);
+    let login = "usernameRef: {name: awx, key: username}, passwordRef: {name: awx, key: password}";
+    let mut documents = vec![
+        integration("awx", AWX, &awx.url(), &token("token"), 30),
+        integration("awx", FLAKY, &flaky.url(), &token("token"), SHORT_TIMEOUT),
+        integration("awx", BAD_TOKEN, &awx.url(), &token("wrong-token"), 30),
+        integration("awx", BASIC, &awx.url(), login, 30),
+        integration("awx", DOWN, down, &token("token"), SHORT_TIMEOUT),
+        secret(
+            "awx",
+            &[
+                ("token", fake_awx::ADMIN_TOKEN),
+                ("operator", LIMITED_TOKEN),
+                ("wrong-token", "not-a-token-awx-knows"),
+                ("username", LIMITED_USER),
+                ("password", LIMITED_PASSWORD),
+            ],
+        ),
+    ];
+    documents.extend(Who::operator_links(&[
+        (AWX, "awx", "operator"),
+        (FLAKY, "awx", "operator"),
+        (BAD_TOKEN, "awx", "wrong-token"),
+    ]));
+    documents.extend([AWX, FLAKY, BAD_TOKEN, BASIC, DOWN].map(grant_to_everyone));
+    stream(&documents)
 }
 
 /// `text` without the bold marks of Slack's mrkdwn (`*`) and Markdown (`**`).
 fn without_emphasis(text: &str) -> String {
     text.replace('*', "")
-}
-
-fn assert_row(text: &str, cells: &[&str]) {
-    assert!(row(text, cells).is_some(), "no row with {cells:?} in:\n{text}");
 }
 
 /// A launch through chat and what AWX then holds: the one job it created, and
@@ -294,8 +203,7 @@ fn assert_origin(launch: &Launch) {
 async fn every_sub_command_answers_with_what_awx_holds() {
     let world = World::start().await;
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
-        let id = |name: &str| format!("{p}-{name}");
+        let id = |name: &str| on.tag(name);
 
         // Help lists the six sub-commands.
         let text = world
@@ -539,8 +447,7 @@ async fn every_sub_command_answers_with_what_awx_holds() {
 async fn a_missing_inventory_and_group_are_asked_with_menus_of_names() {
     let world = World::start().await;
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
-        let id = |name: &str| format!("{p}-{name}");
+        let id = |name: &str| on.tag(name);
 
         let step = world
             .ask(on, Who::Unlinked, AWX, "get-inventory", &id("menu"))
@@ -581,8 +488,7 @@ async fn a_missing_inventory_and_group_are_asked_with_menus_of_names() {
 async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
     let world = World::start().await;
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
-        let id = |name: &str| format!("{p}-{name}");
+        let id = |name: &str| on.tag(name);
         let command = r#"run-job-template "Restart Services""#;
 
         // Asked, confirmed: one job.
@@ -771,8 +677,7 @@ async fn a_launch_is_confirmed_first_and_a_survey_is_a_form() {
 async fn awx_refusals_are_said_in_words() {
     let world = World::start().await;
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
-        let id = |name: &str| format!("{p}-{name}");
+        let id = |name: &str| on.tag(name);
         let before = world.awx.jobs().len();
 
         // A token AWX does not know: its 401, said.
@@ -862,8 +767,7 @@ async fn awx_down_or_slow_is_said_within_the_timeout() {
     let world = World::start().await;
     world.flaky.slow_down("/api/", HELD_BACK);
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
-        let id = |name: &str| format!("{p}-{name}");
+        let id = |name: &str| on.tag(name);
 
         let started = Instant::now();
         let said = format!("AWX at {} cannot be reached", world.down);
@@ -893,14 +797,13 @@ async fn awx_down_or_slow_is_said_within_the_timeout() {
     // AWX fast again: the same command answers.
     world.flaky.mend();
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
         let text = world
             .answered(
                 on,
                 Who::Unlinked,
                 FLAKY,
                 "get-dashboard",
-                &format!("{p}-fast-again"),
+                &on.tag("fast-again"),
                 &["AWX dashboard"],
             )
             .await;
@@ -915,8 +818,7 @@ async fn malformed_answers_are_said_and_the_gateway_keeps_serving() {
     world.flaky.garble("/api/v2/inventories/", Garbage::TruncatedJson);
     world.flaky.garble("/api/v2/job_templates/", Garbage::WrongShape);
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
-        let id = |name: &str| format!("{p}-{name}");
+        let id = |name: &str| on.tag(name);
         for (command, name) in [
             ("get-dashboard", "html"),
             ("get-inventory Production all", "truncated"),
@@ -964,14 +866,13 @@ async fn malformed_answers_are_said_and_the_gateway_keeps_serving() {
     }
     world.flaky.mend();
     for on in PLATFORMS {
-        let p = format!("{on:?}").to_lowercase();
         let text = world
             .answered(
                 on,
                 Who::Unlinked,
                 FLAKY,
                 "get-dashboard",
-                &format!("{p}-mended"),
+                &on.tag("mended"),
                 &["AWX dashboard"],
             )
             .await;

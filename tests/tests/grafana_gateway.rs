@@ -10,9 +10,12 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use chatops_tests::{
+    chat::SHORT_TIMEOUT,
+    endpoints,
     fake_grafana::{self, FakeGrafana, Scripted},
     fake_mattermost::FakeMattermost,
     gateway_process::Gateway,
+    manifests::{self, grant_to_everyone, secret, stream, token_ref},
     nautobot_live::{self, LiveSlack, Nautobot, VIEWER_CHAT_USER, wait_for_menu},
     platforms::mattermost::{self, SLASH_TOKEN, TEAM, post_action},
     quickstart::{ALICE, CHANNEL, DEFAULT_SETTINGS, FORM, PATIENCE, WORKSPACE},
@@ -67,22 +70,9 @@ fn panels(nautobot: bool) -> String {
 
 /// A grafana Integration answering to `command` at `endpoint`, acting with
 /// the `key` of the `grafana` Secret, waiting `timeout` seconds at most.
-fn integration(command: &str, endpoint: &str, key: &str, timeout: u32, nautobot: bool) -> String {
-    format!(
-        "apiVersion: chatops.dev/v1alpha1
-kind: Integration
-metadata: {{name: {command}, namespace: chatops}}
-spec:
-  type: grafana
-  command: {command}
-  endpoint: {endpoint}
-  credentials:
-    tokenRef: {{name: grafana, key: {key}}}
-  timeoutSeconds: {timeout}
-{panels}---
-",
-        panels = panels(nautobot)
-    )
+fn integration(command: &str, endpoint: &str, key: &str, timeout: u64, nautobot: bool) -> String {
+    let credentials = token_ref("grafana", key);
+    manifests::integration("grafana", command, endpoint, &credentials, timeout) + &panels(nautobot)
 }
 
 /// The Grafanas of these tests: the fake, with the admin's token, the
@@ -96,52 +86,40 @@ struct Grafanas {
 impl Grafanas {
     async fn start() -> Grafanas {
         let fake = FakeGrafana::start().await;
-        let down = {
-            // A port nothing listens on: bound, then let go.
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            format!("http://127.0.0.1:{port}")
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let slow = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let mut held = Vec::new();
-            while let Ok((socket, _)) = listener.accept().await {
-                held.push(socket);
-            }
-        });
+        let down = endpoints::unreachable();
+        let slow = endpoints::silent().await;
         Grafanas { fake, down, slow }
     }
 
     /// The Integrations, their Secret, and a grant of every command to everyone.
     fn manifests(&self) -> String {
         let url = self.fake.url();
-        [
+        let mut documents = vec![
             integration("grafana", &url, "admin", 10, false),
             integration("grafanaviewer", &url, "viewer", 10, false),
             integration("grafanarevoked", &url, "revoked", 10, false),
             integration("grafanadown", &self.down, "admin", 10, false),
-            integration("grafanaslow", &self.slow, "admin", 2, false),
-            format!(
-                "apiVersion: v1
-kind: Secret
-metadata: {{name: grafana, namespace: chatops}}
-type: Opaque
-stringData: {{admin: {admin}, viewer: {viewer}, revoked: {REVOKED}}}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: grafana-for-everyone, namespace: chatops}}
-spec: {{command: '*', subcommand: '*', grantType: user, name: anyone, value: '*'}}
-",
-                admin = fake_grafana::ADMIN_TOKEN,
-                viewer = fake_grafana::VIEWER_TOKEN,
+            integration("grafanaslow", &self.slow, "admin", SHORT_TIMEOUT, false),
+            secret(
+                "grafana",
+                &[
+                    ("admin", fake_grafana::ADMIN_TOKEN),
+                    ("viewer", fake_grafana::VIEWER_TOKEN),
+                    ("revoked", REVOKED),
+                ],
             ),
-        ]
-        .concat()
+        ];
+        documents.extend(
+            [
+                "grafana",
+                "grafanaviewer",
+                "grafanarevoked",
+                "grafanadown",
+                "grafanaslow",
+            ]
+            .map(grant_to_everyone),
+        );
+        stream(&documents)
     }
 
     /// The one render the fake got, once it came: its parameters.
@@ -557,24 +535,11 @@ async fn a_variable_s_choices_are_the_names_the_asker_sees_in_the_live_nautobot(
     let grafanas = Grafanas::start().await;
     let slack = LiveSlack::start().await;
     let dir = nautobot_live::live_manifests(&nautobot);
-    let manifests = [
+    let manifests = stream(&[
         integration("grafana", &grafanas.fake.url(), "admin", 30, true),
-        format!(
-            "apiVersion: v1
-kind: Secret
-metadata: {{name: grafana, namespace: chatops}}
-type: Opaque
-stringData: {{admin: {admin}}}
----
-apiVersion: chatops.dev/v1alpha1
-kind: AccessGrant
-metadata: {{name: grafana-for-everyone, namespace: chatops}}
-spec: {{command: grafana, subcommand: '*', grantType: user, name: anyone, value: '*'}}
-",
-            admin = fake_grafana::ADMIN_TOKEN,
-        ),
-    ]
-    .concat();
+        secret("grafana", &[("admin", fake_grafana::ADMIN_TOKEN)]),
+        grant_to_everyone("grafana"),
+    ]);
     std::fs::write(dir.path().join("grafana.yaml"), manifests).unwrap();
     let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
     let slash = |text: &'static str, id: &'static str| {
