@@ -708,6 +708,32 @@ pub fn resolve_snapshot(reference: &str) -> Option<&'static str> {
     found.map(|s| s.id)
 }
 
+/// The rows of `table` (e.g. `tables/inventory/devices`) in the loaded
+/// snapshot `reference` names (`$last`, `$prev`, `$lastLocked` or an id),
+/// every column filled, unfiltered and unsorted: what a test checks the
+/// gateway's answers against. Empty for a table the fake does not serve, or
+/// a reference that names no loaded snapshot.
+pub fn rows_in(table: &str, reference: &str) -> Vec<Value> {
+    let Some(found) = resolve_snapshot(reference).map(snapshot).filter(|s| s.loaded) else {
+        return Vec::new();
+    };
+    if table_columns(table).is_none() {
+        return Vec::new();
+    }
+    rows(table, found.ordinal)
+        .into_iter()
+        .map(Value::Object)
+        .collect()
+}
+
+/// Every snapshot as `GET /api/snapshots` answers it, newest first.
+pub fn snapshots() -> Vec<Value> {
+    SNAPSHOTS
+        .iter()
+        .map(|s| Value::Object(snapshot_json(s, true)))
+        .collect()
+}
+
 fn snapshot(id: &str) -> &'static Snapshot {
     SNAPSHOTS
         .iter()
@@ -1591,13 +1617,7 @@ impl IpFabric {
                 json_response(StatusCode::OK, &IpFabric::scopes(principal))
             }
             (&Method::GET, "os/hostname") => json_response(StatusCode::OK, &json!({"hostname": HOSTNAME})),
-            (&Method::GET, "snapshots") => {
-                let all: Vec<Value> = SNAPSHOTS
-                    .iter()
-                    .map(|s| Value::Object(snapshot_json(s, true)))
-                    .collect();
-                json_response(StatusCode::OK, &Value::Array(all))
-            }
+            (&Method::GET, "snapshots") => json_response(StatusCode::OK, &Value::Array(snapshots())),
             (&Method::GET, p) if p.starts_with("snapshots/") && !p["snapshots/".len()..].contains('/') => {
                 match resolve_snapshot(&p["snapshots/".len()..]) {
                     Some(id) => {

@@ -1,0 +1,211 @@
+//! A fake Nautobot 2.x with only its jobs API, for what runs a Nautobot job
+//! from another integration (the `ipfabric` integration's
+//! `ssot-sync-to-nautobot` runs nautobot-ssot's IP Fabric job):
+//!
+//! - `GET /api/extras/jobs/` with Nautobot's filters `module_name`,
+//!   `job_class_name` and `name`, paged as Nautobot pages (`count`, `next`,
+//!   `previous`, `results`; `limit`, `offset`);
+//! - `POST /api/extras/jobs/{id}/run/` with `{"data": {…}}`: `201 Created`
+//!   with the job result Nautobot 2.x answers (`job_result.id`, `status`),
+//!   recorded so that a test reads what the job was run with
+//!   ([`FakeNautobotJobs::runs`]).
+//!
+//! Credentials: Nautobot's `Authorization: Token …`; a missing or unknown
+//! token answers 403 with Nautobot's `detail`, as Nautobot answers it.
+//! Every other path answers 404.
+
+use std::net::SocketAddr;
+
+use axum::{
+    http::{Method, StatusCode},
+    response::Response,
+};
+use serde_json::{Value, json};
+
+use crate::fake_api::{FakeApi, Platform, Recorded, json_response};
+
+/// The token the fake Nautobot knows.
+pub const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
+/// The module of nautobot-ssot's IP Fabric job.
+pub const IPFABRIC_MODULE: &str = "nautobot_ssot.integrations.ipfabric.jobs";
+/// The class of nautobot-ssot's IP Fabric job.
+pub const IPFABRIC_CLASS: &str = "IpFabricDataSource";
+/// The id of nautobot-ssot's IP Fabric job, when the fake has it.
+pub const IPFABRIC_JOB_ID: &str = "6b0d3c52-94a1-4f7e-8c2d-5e1f0a9b7c31";
+/// The id of the job result of every run.
+pub const JOB_RESULT_ID: &str = "d41e7a90-3c5b-4e2f-9a8d-1b6c0f2e4a57";
+
+/// What the fake Nautobot holds: its jobs.
+pub struct NautobotJobs {
+    jobs: Vec<Value>,
+}
+
+impl NautobotJobs {
+    /// A Nautobot with nautobot-ssot's IP Fabric job and one other.
+    pub fn with_ipfabric_job() -> NautobotJobs {
+        let mut jobs = NautobotJobs::without_ipfabric_job();
+        jobs.jobs.push(job(
+            IPFABRIC_JOB_ID,
+            "IP Fabric ⟹ Nautobot",
+            IPFABRIC_MODULE,
+            IPFABRIC_CLASS,
+        ));
+        jobs
+    }
+
+    /// A Nautobot without nautobot-ssot (one job of its own only).
+    pub fn without_ipfabric_job() -> NautobotJobs {
+        NautobotJobs {
+            jobs: vec![job(
+                "0f9c2b4e-7d1a-4c3e-b5f6-2a8d9e0c1b47",
+                "Export Object List",
+                "nautobot.core.jobs",
+                "ExportObjectList",
+            )],
+        }
+    }
+
+    fn list(&self, query: &str) -> Value {
+        let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let results: Vec<&Value> = self
+            .jobs
+            .iter()
+            .filter(|job| {
+                ["module_name", "job_class_name", "name"]
+                    .iter()
+                    .all(|field| param(field).is_none_or(|wanted| job[*field] == wanted))
+            })
+            .collect();
+        let offset: usize = param("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+        let limit: usize = param("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
+        let page: Vec<&Value> = results.iter().skip(offset).take(limit).copied().collect();
+        json!({"count": results.len(), "next": null, "previous": null, "results": page})
+    }
+}
+
+/// A job as Nautobot 2.x lists it (`GET /api/extras/jobs/`).
+fn job(id: &str, name: &str, module: &str, class: &str) -> Value {
+    json!({
+        "id": id, "object_type": "extras.job", "display": name,
+        "url": format!("/api/extras/jobs/{id}/"), "natural_slug": format!("{module}_{class}"),
+        "name": name, "grouping": "SSoT", "module_name": module, "job_class_name": class,
+        "description": "", "enabled": true, "installed": true, "is_job_hook_receiver": false,
+        "has_sensitive_variables": false, "dryrun_default": false, "hidden": false,
+        "read_only": false, "approval_required": false, "soft_time_limit": 0, "time_limit": 0
+    })
+}
+
+impl Platform for NautobotJobs {
+    type Entry = Recorded;
+
+    fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
+        if request.header("authorization") != Some(format!("Token {TOKEN}").as_str()) {
+            return json_response(StatusCode::FORBIDDEN, &json!({"detail": "Invalid token."}));
+        }
+        let path = request.path.as_str();
+        if request.method == Method::GET && path == "/api/extras/jobs/" {
+            return json_response(StatusCode::OK, &self.list(&request.query));
+        }
+        let run = path
+            .strip_prefix("/api/extras/jobs/")
+            .and_then(|rest| rest.strip_suffix("/run/"))
+            .and_then(|id| self.jobs.iter().find(|job| job["id"] == id));
+        match (&request.method, run) {
+            (&Method::POST, Some(job)) => json_response(
+                StatusCode::CREATED,
+                &json!({
+                    "scheduled_job": null,
+                    "job_result": {
+                        "id": JOB_RESULT_ID, "object_type": "extras.jobresult",
+                        "url": format!("/api/extras/job-results/{JOB_RESULT_ID}/"),
+                        "name": job["name"], "status": {"value": "PENDING", "label": "PENDING"},
+                        "job_model": {"id": job["id"], "object_type": "extras.job"}
+                    }
+                }),
+            ),
+            _ => json_response(StatusCode::NOT_FOUND, &json!({"detail": "Not found."})),
+        }
+    }
+}
+
+/// The running fake.
+pub type FakeNautobotJobs = FakeApi<NautobotJobs>;
+
+impl FakeNautobotJobs {
+    /// Nautobot's root URL (without `/api/`).
+    pub fn url(&self) -> String {
+        self.url_of("")
+    }
+
+    /// The `data` of every job run so far, in order, by the id of the job run.
+    pub fn runs(&self) -> Vec<(String, Value)> {
+        self.requests()
+            .iter()
+            .filter(|r| r.method == Method::POST)
+            .filter_map(|r| {
+                let id = r.path.strip_prefix("/api/extras/jobs/")?.strip_suffix("/run/")?;
+                Some((id.to_owned(), r.json()["data"].clone()))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_job_is_found_by_module_and_class_and_its_run_recorded() {
+        let fake = FakeNautobotJobs::serve(NautobotJobs::with_ipfabric_job()).await;
+        let http = reqwest::Client::new();
+        let listed: Value = http
+            .get(fake.url_of("/api/extras/jobs/"))
+            .query(&[
+                ("module_name", IPFABRIC_MODULE),
+                ("job_class_name", IPFABRIC_CLASS),
+            ])
+            .header("authorization", format!("Token {TOKEN}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed["count"], 1);
+        assert_eq!(listed["results"][0]["id"], IPFABRIC_JOB_ID);
+        let run = http
+            .post(fake.url_of(&format!("/api/extras/jobs/{IPFABRIC_JOB_ID}/run/")))
+            .header("authorization", format!("Token {TOKEN}"))
+            .json(&json!({"data": {"dry_run": true}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(run.status(), StatusCode::CREATED);
+        let body: Value = run.json().await.unwrap();
+        assert_eq!(body["job_result"]["id"], JOB_RESULT_ID);
+        assert_eq!(
+            fake.runs(),
+            [(IPFABRIC_JOB_ID.to_owned(), json!({"dry_run": true}))]
+        );
+        let refused = http.get(fake.url_of("/api/extras/jobs/")).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+
+    #[tokio::test]
+    async fn without_nautobot_ssot_the_job_is_not_listed() {
+        let fake = FakeNautobotJobs::serve(NautobotJobs::without_ipfabric_job()).await;
+        let listed: Value = reqwest::Client::new()
+            .get(fake.url_of("/api/extras/jobs/"))
+            .query(&[("module_name", IPFABRIC_MODULE)])
+            .header("authorization", format!("Token {TOKEN}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed["count"], 0);
+        assert_eq!(listed["results"], json!([]));
+    }
+}
