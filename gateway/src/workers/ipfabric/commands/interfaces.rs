@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::inventory::DEVICES;
-use super::{fields, filter, not_one_of, note_of, one_of, reading, render_table, values_of};
+use super::{fields, filter, not_one_of, note_of, one_of, reading, render_table, rounded, values_of};
 use crate::model::{Choice, Reply};
 use crate::workers::ipfabric::client::Query;
 use crate::workers::ipfabric::snapshot::Snapshot;
@@ -90,7 +90,7 @@ pub async fn interfaces(session: &Session<'_>, settings: &Settings) -> Result<Re
         filters: filter("hostname", "ieq", device),
         sort: Some("intName"),
     };
-    let mut rows = session.rows(&query, &snapshot).await?;
+    let mut rows: Vec<_> = session.rows(&query, &snapshot).await?.iter().map(rounded).collect();
     let note = note_of(session, &snapshot, metric.ui_path, &mut rows);
     Ok(render_table(
         format!("Interface {} of {device}", metric.name),

@@ -108,6 +108,28 @@ pub fn render_table(
     table_message(title, &headers, cells, Some(note))
 }
 
+/// `row` with its fractional numbers cut to four decimals (`0.0035`, not
+/// `0.0034999999999999996`): what the rates read as.
+pub fn rounded(row: &Value) -> Value {
+    let Value::Object(fields) = row else {
+        return row.clone();
+    };
+    let fields = fields
+        .iter()
+        .map(|(key, value)| {
+            let value = match value.as_f64().filter(|_| value.is_f64()) {
+                Some(number) => {
+                    let text = format!("{number:.4}");
+                    Value::String(text.trim_end_matches('0').trim_end_matches('.').to_owned())
+                }
+                None => value.clone(),
+            };
+            (key.clone(), value)
+        })
+        .collect();
+    Value::Object(fields)
+}
+
 /// IP Fabric's filter of one column: `{"hostname": ["ieq", "x"]}`.
 pub fn filter(column: &str, op: &str, value: &str) -> Value {
     let mut filter = serde_json::Map::new();
