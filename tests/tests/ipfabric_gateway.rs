@@ -119,9 +119,10 @@ impl World {
         }
     }
 
-    /// The PNG the gateway uploaded in answer to `step`: Slack's bytes sent
-    /// to the upload URL, Mattermost's multipart file.
-    async fn uploaded_png(&self, step: &Step) -> Vec<u8> {
+    /// The file the gateway uploaded in answer to `step`: its name and its
+    /// PNG bytes (Slack's upload reserved by name then sent to the upload
+    /// URL, Mattermost's multipart file).
+    async fn uploaded_png(&self, step: &Step) -> (String, Vec<u8>) {
         let upload = |r: &Recorded| match step.on {
             On::Slack => r.path.starts_with("/upload/"),
             On::Mattermost => r.path == "/api/v4/files",
@@ -136,18 +137,37 @@ impl World {
             .windows(PNG.len())
             .position(|w| w == PNG)
             .unwrap_or_else(|| panic!("no PNG in the upload of {}", step.id));
-        // Mattermost's multipart body ends with its boundary line.
-        let end = match step.on {
-            On::Slack => body.len(),
+        match step.on {
+            On::Slack => {
+                let reserved = self
+                    .since(step)
+                    .into_iter()
+                    .find(|r| r.path == "/api/files.getUploadURLExternal")
+                    .expect("the upload reserved");
+                let name = reserved
+                    .form()
+                    .into_iter()
+                    .find(|(key, _)| key == "filename")
+                    .map(|(_, name)| name)
+                    .expect("a file name");
+                (name, body)
+            }
             On::Mattermost => {
-                let tail = body[at..]
+                let head = String::from_utf8_lossy(&body[..at]).into_owned();
+                let name = head
+                    .split("filename=\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .expect("a file name")
+                    .to_owned();
+                // The multipart body ends with its closing boundary line.
+                let end = body[at..]
                     .windows(4)
                     .rposition(|w| w == b"\r\n--")
                     .expect("the closing boundary");
-                at + tail
+                (name, body[at..at + end].to_vec())
             }
-        };
-        body[at..end].to_vec()
+        }
     }
 }
 
@@ -220,10 +240,15 @@ fn manifests(at: &Backends<'_>) -> String {
     stream(&documents)
 }
 
-/// A cell as the gateway shows a value: text as it is, numbers as JSON
-/// writes them, nothing as `—`.
+/// A cell as the gateway shows a value: text as it is, whole numbers as
+/// they are, fractions to four decimals at most (`0.0035`, `12.5`, `0`),
+/// nothing as `—`.
 fn cell(value: &Value) -> String {
     match value {
+        Value::Number(number) if number.is_f64() => {
+            let text = format!("{:.4}", number.as_f64().unwrap_or_default());
+            text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        }
         Value::Null => "—".to_owned(),
         Value::String(text) if text.is_empty() => "—".to_owned(),
         Value::String(text) => text.clone(),
@@ -301,6 +326,20 @@ async fn every_sub_command_answers_with_what_ip_fabric_holds() {
             assert!(text.contains(sub), "{sub} in the help: {text}");
         }
         assert!(text.contains("asks first"), "the sync is marked: {text}");
+        world
+            .answered(
+                on,
+                Who::Unlinked,
+                IPF,
+                "ssot-sync-to-nautobot help",
+                &id("help-sync"),
+                &[
+                    "`confirm` (optional)",
+                    "`yes` to run it without asking",
+                    "dry-run",
+                ],
+            )
+            .await;
 
         // The loaded snapshots, by name, with their id and devices; not the unloaded one.
         let text = world
@@ -571,10 +610,11 @@ async fn every_sub_command_answers_with_what_ip_fabric_holds() {
         assert_row(&text, &expected);
 
         // A path: its summary in words, and its diagram as a PNG in the chat.
-        for (command, name, said) in [
+        for (command, name, file, said) in [
             (
                 "pathlookup 10.20.10.15 10.10.10.21 1024-65535 443 tcp",
                 "path",
+                "pathlookup-10.20.10.15-10.10.10.21.png",
                 [
                     "Path lookup tcp 10.20.10.15 port 1024-65535 → 10.10.10.21 port 443",
                     "Verdict: the traffic passes.",
@@ -584,6 +624,7 @@ async fn every_sub_command_answers_with_what_ip_fabric_holds() {
             (
                 "pathlookup 10.20.10.15 10.10.10.21 1024-65535 23 tcp",
                 "path-telnet",
+                "pathlookup-10.20.10.15-10.10.10.21.png",
                 [
                     "Path lookup tcp 10.20.10.15 port 1024-65535 → 10.10.10.21 port 23",
                     "Verdict: the traffic is dropped at nyc-fw-01 (zone firewall deny, policy deny-telnet).",
@@ -593,6 +634,7 @@ async fn every_sub_command_answers_with_what_ip_fabric_holds() {
             (
                 "pathlookup-icmp 10.30.10.8 10.20.10.40 echo-request",
                 "path-icmp",
+                "pathlookup-10.30.10.8-10.20.10.40.png",
                 [
                     "Path lookup icmp echo-request 10.30.10.8 → 10.20.10.40",
                     "Verdict: the traffic passes.",
@@ -602,7 +644,8 @@ async fn every_sub_command_answers_with_what_ip_fabric_holds() {
         ] {
             let step = world.ask(on, Who::Unlinked, IPF, command, &id(name)).await;
             world.answer(&step, &said).await;
-            let png = world.uploaded_png(&step).await;
+            let (name, png) = world.uploaded_png(&step).await;
+            assert_eq!(name, file, "the diagram's file name");
             let asked = last_to(&world.ipf, "/api/graphs/png").json();
             assert_eq!(asked["snapshot"], LAST_SNAPSHOT, "{asked}");
             assert_eq!(

@@ -90,7 +90,12 @@ pub async fn interfaces(session: &Session<'_>, settings: &Settings) -> Result<Re
         filters: filter("hostname", "ieq", device),
         sort: Some("intName"),
     };
-    let mut rows: Vec<_> = session.rows(&query, &snapshot).await?.iter().map(rounded).collect();
+    let mut rows: Vec<_> = session
+        .rows(&query, &snapshot)
+        .await?
+        .iter()
+        .map(rounded)
+        .collect();
     let note = note_of(session, &snapshot, metric.ui_path, &mut rows);
     Ok(render_table(
         format!("Interface {} of {device}", metric.name),

@@ -79,12 +79,17 @@ async fn garbled_answers_fail_the_command_clearly() {
     let Outcome::Errored(said) = &html.outcome else {
         panic!("an error: {:?}", html.outcome);
     };
-    assert!(said.starts_with("IP Fabric's answer could not be read: tables/inventory/devices:"), "{said}");
+    assert!(
+        said.starts_with("IP Fabric's answer could not be read: tables/inventory/devices:"),
+        "{said}"
+    );
 
     fake.mend();
     fake.garble("/api/snapshots", Garbage::TruncatedJson);
     let cut = fixture.typed(USER, "ipfabric get-loaded-snapshots").await;
-    assert!(matches!(&cut.outcome, Outcome::Errored(said) if said.starts_with("IP Fabric's answer could not be read: snapshots")));
+    assert!(
+        matches!(&cut.outcome, Outcome::Errored(said) if said.starts_with("IP Fabric's answer could not be read: snapshots"))
+    );
 
     fake.mend();
     fake.garble("/api/graphs/png", Garbage::Html);
@@ -93,7 +98,9 @@ async fn garbled_answers_fail_the_command_clearly() {
         .await;
     assert_eq!(
         picture.outcome,
-        Outcome::Errored("IP Fabric's answer could not be read: graphs/png: the path diagram is not a PNG".to_owned())
+        Outcome::Errored(
+            "IP Fabric's answer could not be read: graphs/png: the path diagram is not a PNG".to_owned()
+        )
     );
     assert!(message(&picture).private);
 }

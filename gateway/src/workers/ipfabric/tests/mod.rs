@@ -5,9 +5,6 @@
 //! IP Fabric refuses or answers nonsense. Rendering alone is tested in
 //! `commands/tests`.
 
-
-
-
 mod failures;
 mod snapshots;
 mod ssot;

@@ -46,24 +46,42 @@ async fn a_typed_snapshot_changes_the_answer() {
     assert_eq!(lines(&last).len(), 1 + 5 + 1);
     assert_eq!(lines(&prev).len(), 1 + 4 + 1, "lon-ap-02 is new since $prev");
     assert!(!text(&prev).contains("lon-ap-02"));
-    assert!(text(&prev).contains(&format!("Snapshot: **unnamed snapshot** ({PREV_SNAPSHOT}, loaded")));
-    assert_eq!(snapshots_asked(&fake), [LAST_SNAPSHOT, PREV_SNAPSHOT], "resolved to ids");
+    assert!(text(&prev).contains(&format!(
+        "Snapshot: **unnamed snapshot** ({PREV_SNAPSHOT}, loaded"
+    )));
+    assert_eq!(
+        snapshots_asked(&fake),
+        [LAST_SNAPSHOT, PREV_SNAPSHOT],
+        "resolved to ids"
+    );
 }
 
 #[tokio::test]
 async fn menus_raised_by_a_sub_command_keep_its_snapshot() {
     let (fake, fixture) = ipfabric().await;
 
-    let keys = fixture.typed(USER, "ipfabric get-inventory snapshot=$lastlocked").await;
-    let values = fixture.answer(USER, &prompted(&keys).continuation, &["site"]).await;
+    let keys = fixture
+        .typed(USER, "ipfabric get-inventory snapshot=$lastlocked")
+        .await;
+    let values = fixture
+        .answer(USER, &prompted(&keys).continuation, &["site"])
+        .await;
     let routed = fixture
         .answer(USER, &prompted(&values).continuation, &["SIN-BR1"])
         .await;
 
     assert_eq!(routed.outcome, Outcome::Succeeded);
-    assert_eq!(lines(&routed)[1..lines(&routed).len() - 1].len(), 1, "sin-sw-01 came later");
+    assert_eq!(
+        lines(&routed)[1..lines(&routed).len() - 1].len(),
+        1,
+        "sin-sw-01 came later"
+    );
     assert!(text(&routed).contains("Baseline before CHG-4711"));
-    assert_eq!(snapshots_asked(&fake), [LOCKED_SNAPSHOT, LOCKED_SNAPSHOT], "values and rows of it");
+    assert_eq!(
+        snapshots_asked(&fake),
+        [LOCKED_SNAPSHOT, LOCKED_SNAPSHOT],
+        "values and rows of it"
+    );
 }
 
 #[tokio::test]
@@ -73,7 +91,10 @@ async fn set_snapshot_offers_the_loaded_ones_by_name_date_and_state() {
     let routed = fixture.typed(USER, "ipfabric set-snapshot").await;
 
     let menu = prompted(&routed);
-    assert_eq!(choice_values(menu), [LAST_SNAPSHOT, PREV_SNAPSHOT, LOCKED_SNAPSHOT]);
+    assert_eq!(
+        choice_values(menu),
+        [LAST_SNAPSHOT, PREV_SNAPSHOT, LOCKED_SNAPSHOT]
+    );
     let labels: Vec<&str> = menu.choices.iter().map(|c| c.label.as_str()).collect();
     assert_eq!(
         labels,
@@ -101,12 +122,20 @@ async fn set_snapshot_passes_the_choice_on_to_the_next_sub_command_and_its_menus
              next commands read. Choose what to run on it, or add `snapshot={PREV_SNAPSHOT}` to a command you type."
         )
     );
-    assert_eq!(choice_values(menu)[..3], ["get-snapshot", "get-inventory", "interfaces"]);
+    assert_eq!(
+        choice_values(menu)[..3],
+        ["get-snapshot", "get-inventory", "interfaces"]
+    );
     assert!(!choice_values(menu).contains(&"set-snapshot"));
 
     let keys = fixture.answer(USER, &menu.continuation, &["get-inventory"]).await;
-    assert_eq!(keys.invocation.subcommand, "get-inventory", "the chosen sub-command runs");
-    let values = fixture.answer(USER, &prompted(&keys).continuation, &["site"]).await;
+    assert_eq!(
+        keys.invocation.subcommand, "get-inventory",
+        "the chosen sub-command runs"
+    );
+    let values = fixture
+        .answer(USER, &prompted(&keys).continuation, &["site"])
+        .await;
     let routed = fixture
         .answer(USER, &prompted(&values).continuation, &["LON-HQ"])
         .await;
@@ -122,7 +151,9 @@ async fn set_snapshot_passes_the_choice_on_to_the_next_sub_command_and_its_menus
         "{}",
         text(&said)
     );
-    let someone_else = fixture.answer(ADMIN1, &menu.continuation, &["get-inventory"]).await;
+    let someone_else = fixture
+        .answer(ADMIN1, &menu.continuation, &["get-inventory"])
+        .await;
     assert!(
         matches!(someone_else.outcome, Outcome::Rejected(_)),
         "bound to the user it was sent to"
@@ -135,9 +166,15 @@ async fn ip_fabrics_names_are_taken_in_any_case() {
 
     let routed = fixture.typed(USER, "ipfabric set-snapshot $LASTLOCKED").await;
 
-    assert!(prompted(&routed).text.starts_with("Snapshot **Baseline before CHG-4711**"));
+    assert!(
+        prompted(&routed)
+            .text
+            .starts_with("Snapshot **Baseline before CHG-4711**")
+    );
     let carried = fixture.typed(USER, "ipfabric get-snapshot SNAPSHOT=$Prev").await;
-    assert!(text(&carried).starts_with(&format!("Commands here read snapshot **unnamed snapshot** ({PREV_SNAPSHOT}")));
+    assert!(text(&carried).starts_with(&format!(
+        "Commands here read snapshot **unnamed snapshot** ({PREV_SNAPSHOT}"
+    )));
 }
 
 #[tokio::test]
@@ -150,7 +187,10 @@ async fn an_unknown_or_unloaded_snapshot_is_said_in_a_sentence() {
         "IP Fabric has no snapshot `1234`; `get-loaded-snapshots` lists those that can be read.",
     );
     let unloaded = fixture
-        .typed(USER, &format!("ipfabric get-inventory site LON-HQ snapshot={UNLOADED_SNAPSHOT}"))
+        .typed(
+            USER,
+            &format!("ipfabric get-inventory site LON-HQ snapshot={UNLOADED_SNAPSHOT}"),
+        )
         .await;
     assert_private_error(
         &unloaded,
@@ -160,7 +200,10 @@ async fn an_unknown_or_unloaded_snapshot_is_said_in_a_sentence() {
         ),
     );
     let diff = fixture
-        .typed(USER, &format!("ipfabric table-diff inventory devices summary {UNLOADED_SNAPSHOT}"))
+        .typed(
+            USER,
+            &format!("ipfabric table-diff inventory devices summary {UNLOADED_SNAPSHOT}"),
+        )
         .await;
     assert!(text(&diff).contains("is not loaded in IP Fabric"));
 }
@@ -181,12 +224,16 @@ async fn get_snapshot_says_which_one_and_why() {
     let (_fake, fixture) = with_default("$lastLocked").await;
     let routed = fixture.typed(USER, "ipfabric get-snapshot").await;
     assert!(
-        text(&routed).ends_with("because it is the Integration's default (`spec.ipfabric.snapshot: $lastLocked`)."),
+        text(&routed)
+            .ends_with("because it is the Integration's default (`spec.ipfabric.snapshot: $lastLocked`)."),
         "{}",
         text(&routed)
     );
     let inventory = fixture.typed(USER, "ipfabric get-inventory site SIN-BR1").await;
-    assert!(text(&inventory).contains("Baseline before CHG-4711"), "the default is read");
+    assert!(
+        text(&inventory).contains("Baseline before CHG-4711"),
+        "the default is read"
+    );
     let typed = fixture.typed(USER, "ipfabric get-snapshot snapshot=$last").await;
     assert!(text(&typed).contains("because this command carries `snapshot=$last`"));
 }

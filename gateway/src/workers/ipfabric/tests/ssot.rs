@@ -43,9 +43,15 @@ async fn nautobot(listed: Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/extras/jobs/"))
-        .and(query_param("module_name", "nautobot_ssot.integrations.ipfabric.jobs"))
+        .and(query_param(
+            "module_name",
+            "nautobot_ssot.integrations.ipfabric.jobs",
+        ))
         .and(query_param("job_class_name", "IpFabricDataSource"))
-        .and(header("authorization", format!("Token {NAUTOBOT_TOKEN}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Token {NAUTOBOT_TOKEN}").as_str(),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(listed))
         .mount(&server)
         .await;
@@ -95,12 +101,20 @@ async fn the_job_runs_after_confirmation_with_the_options_and_the_snapshot() {
         .await;
     let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
 
-    let dry = fixture.typed(USER, "ipfabric ssot-sync-to-nautobot snapshot=$prev").await;
+    let dry = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot snapshot=$prev")
+        .await;
     assert_eq!(prompted(&dry).text, "Dry run (only report what would change)?");
     assert_eq!(choice_values(prompted(&dry)), ["true", "false"]);
-    let safe = fixture.answer(USER, &prompted(&dry).continuation, &["false"]).await;
-    let tagged = fixture.answer(USER, &prompted(&safe).continuation, &["true"]).await;
-    let asked = fixture.answer(USER, &prompted(&tagged).continuation, &["false"]).await;
+    let safe = fixture
+        .answer(USER, &prompted(&dry).continuation, &["false"])
+        .await;
+    let tagged = fixture
+        .answer(USER, &prompted(&safe).continuation, &["true"])
+        .await;
+    let asked = fixture
+        .answer(USER, &prompted(&tagged).continuation, &["false"])
+        .await;
 
     let question = prompted(&asked);
     assert_eq!(
@@ -138,14 +152,25 @@ async fn a_dry_run_starts_without_asking_and_a_declined_sync_changes_nothing() {
         .await;
     let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
 
-    let dry = fixture.typed(USER, "ipfabric ssot-sync-to-nautobot yes true TRUE").await;
-    assert!(text(&dry).starts_with("A dry run of the nautobot-ssot IP Fabric sync of snapshot **Nightly 2026-12-03**"));
+    let dry = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot yes true TRUE")
+        .await;
+    assert!(
+        text(&dry)
+            .starts_with("A dry run of the nautobot-ssot IP Fabric sync of snapshot **Nightly 2026-12-03**")
+    );
 
-    let declined = fixture.typed(USER, "ipfabric ssot-sync-to-nautobot false true true no").await;
+    let declined = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot false true true no")
+        .await;
     assert_eq!(text(&declined), "Not synced: Nautobot is unchanged.");
-    let typed_yes = fixture.typed(USER, "ipfabric ssot-sync-to-nautobot false true true maybe").await;
+    let typed_yes = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot false true true maybe")
+        .await;
     assert_eq!(text(&typed_yes), "Not synced: Nautobot is unchanged.");
-    let bad = fixture.typed(USER, "ipfabric ssot-sync-to-nautobot perhaps").await;
+    let bad = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot perhaps")
+        .await;
     assert_private_error(&bad, "`perhaps` is not true or false (for dry-run).");
 }
 
@@ -190,13 +215,16 @@ async fn nautobots_refusal_to_run_the_job_is_said_as_nautobots() {
     Mock::given(method("POST"))
         .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
         .respond_with(
-            ResponseTemplate::new(403).set_body_json(json!({"detail": "You do not have permission to perform this action."})),
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"detail": "You do not have permission to perform this action."})),
         )
         .mount(&server)
         .await;
     let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
 
-    let routed = fixture.typed(USER, "ipfabric ssot-sync-to-nautobot true false false").await;
+    let routed = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot true false false")
+        .await;
 
     assert_private_error(
         &routed,

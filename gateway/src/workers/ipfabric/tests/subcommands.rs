@@ -9,7 +9,8 @@ use crate::commands::tests::fixtures::{ADMIN1, USER, assert_private_error, choic
 use crate::model::{FieldKind, Prompt};
 
 /// What the answers say of the newest snapshot, which they read by default.
-const ON_LAST: &str = "Snapshot: **Nightly 2026-12-03** (5e2b7c1a-9d3f-4e8a-b6c0-1f2a3b4c5d6e, loaded, 2026-12-03 02:45 UTC)";
+const ON_LAST: &str =
+    "Snapshot: **Nightly 2026-12-03** (5e2b7c1a-9d3f-4e8a-b6c0-1f2a3b4c5d6e, loaded, 2026-12-03 02:45 UTC)";
 
 #[tokio::test]
 async fn get_loaded_snapshots_lists_the_loaded_ones_newest_first() {
@@ -22,9 +23,14 @@ async fn get_loaded_snapshots_lists_the_loaded_ones_newest_first() {
     assert_eq!(rows[0], "Loaded snapshots");
     assert_eq!(
         rows[1],
-        format!("Nightly 2026-12-03 | {LAST_SNAPSHOT} | 2026-12-03 02:22 UTC | 2026-12-03 02:45 UTC | 12 | 12 | no | 8.0.2+3 | Scheduled discovery")
+        format!(
+            "Nightly 2026-12-03 | {LAST_SNAPSHOT} | 2026-12-03 02:22 UTC | 2026-12-03 02:45 UTC | 12 | 12 | no | 8.0.2+3 | Scheduled discovery"
+        )
     );
-    assert!(rows[2].starts_with(&format!("unnamed snapshot | {PREV_SNAPSHOT} |")), "{rows:?}");
+    assert!(
+        rows[2].starts_with(&format!("unnamed snapshot | {PREV_SNAPSHOT} |")),
+        "{rows:?}"
+    );
     assert!(rows[3].contains("| yes |"), "the locked one: {rows:?}");
     assert!(!text(&routed).contains(UNLOADED_SNAPSHOT), "only loaded ones");
     assert_eq!(
@@ -39,7 +45,10 @@ async fn get_inventory_asks_the_filter_then_its_values_then_lists_the_devices() 
     let (fake, fixture) = ipfabric().await;
 
     let keys = fixture.typed(USER, "ipfabric get-inventory").await;
-    assert_eq!(choice_values(prompted(&keys)), ["site", "model", "platform", "vendor"]);
+    assert_eq!(
+        choice_values(prompted(&keys)),
+        ["site", "model", "platform", "vendor"]
+    );
     let sites = fixture
         .answer(USER, &prompted(&keys).continuation, &["site"])
         .await;
@@ -58,14 +67,23 @@ async fn get_inventory_asks_the_filter_then_its_values_then_lists_the_devices() 
     assert_eq!(rows.len(), 1 + 5 + 1);
     assert_eq!(
         rows[6],
-        format!("{ON_LAST} · [Open in IP Fabric]({}/inventory/devices)", fake.url())
+        format!(
+            "{ON_LAST} · [Open in IP Fabric]({}/inventory/devices)",
+            fake.url()
+        )
     );
     let asked = fake.table_queries("tables/inventory/devices");
-    assert_eq!(asked.last().unwrap()["filters"], json!({"siteName": ["ieq", "LON-HQ"]}));
+    assert_eq!(
+        asked.last().unwrap()["filters"],
+        json!({"siteName": ["ieq", "LON-HQ"]})
+    );
     assert_eq!(asked.last().unwrap()["snapshot"], LAST_SNAPSHOT);
 
     let vendor = fixture.typed(USER, "ipfabric get-inventory VENDOR juniper").await;
-    assert_eq!(lines(&vendor)[1..3].iter().map(|r| &r[..11]).collect::<Vec<_>>(), ["nyc-edge-01", "sin-rtr-01 "]);
+    assert_eq!(
+        lines(&vendor)[1..3].iter().map(|r| &r[..11]).collect::<Vec<_>>(),
+        ["nyc-edge-01", "sin-rtr-01 "]
+    );
     let unknown = fixture.typed(USER, "ipfabric get-inventory colour red").await;
     assert_private_error(
         &unknown,
@@ -95,8 +113,14 @@ async fn interfaces_asks_the_device_and_metric_and_reads_each_metric() {
             "xe-0/0/1 | 95000000 | 128378",
         ]
     );
-    let errors = fixture.typed(USER, "ipfabric interfaces nyc-edge-01 errors").await;
-    assert_eq!(lines(&errors)[2], "xe-0/0/0 | 0.0035 | 0.35", "rates cut to four decimals");
+    let errors = fixture
+        .typed(USER, "ipfabric interfaces nyc-edge-01 errors")
+        .await;
+    assert_eq!(
+        lines(&errors)[2],
+        "xe-0/0/0 | 0.0035 | 0.35",
+        "rates cut to four decimals"
+    );
     let drops = fixture.typed(USER, "ipfabric interfaces NYC-EDGE-01 drops").await;
     assert_eq!(lines(&drops)[0], "Interface drops of NYC-EDGE-01");
     assert_eq!(lines(&drops).len(), 1 + 3 + 1, "the interfaces that are up");
@@ -111,12 +135,21 @@ async fn routing_asks_protocol_and_state_and_filters_by_state() {
     let protocols = fixture.typed(USER, "ipfabric routing nyc-edge-01").await;
     assert_eq!(choice_values(prompted(&protocols)), ["bgp-neighbors"]);
     assert_eq!(prompted(&protocols).choices[0].label, "BGP neighbors");
-    let states = fixture.typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors").await;
-    assert_eq!(choice_values(prompted(&states))[..3], ["any", "established", "idle"]);
+    let states = fixture
+        .typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors")
+        .await;
+    assert_eq!(
+        choice_values(prompted(&states))[..3],
+        ["any", "established", "idle"]
+    );
 
-    let any = fixture.typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors any").await;
+    let any = fixture
+        .typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors any")
+        .await;
     assert_eq!(lines(&any).len(), 1 + 6 + 1);
-    let idle = fixture.typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors idle").await;
+    let idle = fixture
+        .typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors idle")
+        .await;
     assert_eq!(
         lines(&idle)[..2],
         [
@@ -124,7 +157,9 @@ async fn routing_asks_protocol_and_state_and_filters_by_state() {
             "nyc-edge-01 | 65010 | ge-0/0/2 | 198.51.100.2 | default | — | 198.51.100.1 | 174 | idle | 0",
         ]
     );
-    let connect = fixture.typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors connect").await;
+    let connect = fixture
+        .typed(USER, "ipfabric routing nyc-edge-01 bgp-neighbors connect")
+        .await;
     assert!(text(&connect).starts_with("`nyc-edge-01` has no BGP neighbor in state connect."));
 }
 
@@ -135,11 +170,17 @@ async fn wireless_lists_ssids_or_the_clients_of_one_chosen_from_a_menu() {
     let options = fixture.typed(USER, "ipfabric wireless").await;
     assert_eq!(choice_values(prompted(&options)), ["ssids", "clients"]);
     let ssids = fixture.typed(USER, "ipfabric wireless ssids").await;
-    assert_eq!(lines(&ssids)[2], "Corp-WiFi | LON-HQ | lon-ap-01 | 802.11ax - 5 GHz | up | 2");
+    assert_eq!(
+        lines(&ssids)[2],
+        "Corp-WiFi | LON-HQ | lon-ap-01 | 802.11ax - 5 GHz | up | 2"
+    );
     assert_eq!(lines(&ssids).len(), 1 + 10 + 1);
 
     let menu = fixture.typed(USER, "ipfabric wireless clients").await;
-    assert_eq!(choice_values(prompted(&menu)), ["Corp-WiFi", "Guest", "IoT-Sensors"]);
+    assert_eq!(
+        choice_values(prompted(&menu)),
+        ["Corp-WiFi", "Guest", "IoT-Sensors"]
+    );
     let clients = fixture
         .answer(USER, &prompted(&menu).continuation, &["Corp-WiFi"])
         .await;
@@ -172,11 +213,21 @@ async fn find_host_by_ip_or_by_a_mac_in_any_form() {
     let by_ip = fixture.typed(USER, "ipfabric find-host ip 10.20.10.15").await;
     assert_eq!(lines(&by_ip)[..2], ["Hosts with IP 10.20.10.15", host]);
     for mac in ["f8:bc:12:45:9a:0e", "F8-BC-12-45-9A-0E", "f8bc.1245.9a0e"] {
-        let by_mac = fixture.typed(USER, &format!("ipfabric find-host mac {mac}")).await;
-        assert_eq!(lines(&by_mac)[..2], ["Hosts with MAC f8bc.1245.9a0e", host], "{mac}");
+        let by_mac = fixture
+            .typed(USER, &format!("ipfabric find-host mac {mac}"))
+            .await;
+        assert_eq!(
+            lines(&by_mac)[..2],
+            ["Hosts with MAC f8bc.1245.9a0e", host],
+            "{mac}"
+        );
     }
     let wireless = fixture.typed(USER, "ipfabric find-host ip 10.20.30.101").await;
-    assert!(lines(&wireless)[1].contains("| lon-ap-01 Corp-WiFi |"), "{:?}", lines(&wireless));
+    assert!(
+        lines(&wireless)[1].contains("| lon-ap-01 Corp-WiFi |"),
+        "{:?}",
+        lines(&wireless)
+    );
     let bad = fixture.typed(USER, "ipfabric find-host ip 10.20.300.1").await;
     assert_private_error(&bad, "`10.20.300.1` is not a valid IP address.");
     let unknown = fixture.typed(USER, "ipfabric find-host ip 192.0.2.1").await;
@@ -203,11 +254,18 @@ async fn pathlookup_answers_the_diagram_as_a_png_file_and_a_summary() {
     let image = picture(&routed);
     assert_eq!(image.file_name, "pathlookup-10.20.10.15-10.10.10.21.png");
     assert!(image.bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
-    let graphs: Vec<_> = fake.requests().into_iter().filter(|r| r.path.starts_with("/api/graphs")).collect();
+    let graphs: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/graphs"))
+        .collect();
     assert_eq!(graphs.len(), 2, "the JSON and the picture");
     let asked = graphs[1].json();
     assert_eq!(asked["snapshot"], LAST_SNAPSHOT);
-    assert_eq!(asked["parameters"]["l4Options"], json!({"srcPorts": "1025", "dstPorts": "23", "flags": []}));
+    assert_eq!(
+        asked["parameters"]["l4Options"],
+        json!({"srcPorts": "1025", "dstPorts": "23", "flags": []})
+    );
 
     let web = fixture
         .typed(USER, "ipfabric pathlookup 10.20.10.15 10.10.10.21 1025 443 TCP")
@@ -224,7 +282,10 @@ async fn pathlookup_asks_what_is_missing_in_a_form_and_checks_what_is_typed() {
         panic!("a form: {:?}", form.reply);
     };
     let labels: Vec<&str> = form.fields.iter().map(|f| f.label.as_str()).collect();
-    assert_eq!(labels, ["Destination IP", "Source ports", "Destination ports", "Protocol"]);
+    assert_eq!(
+        labels,
+        ["Destination IP", "Source ports", "Destination ports", "Protocol"]
+    );
     assert_eq!(form.fields[3].default.as_deref(), Some("tcp"));
     let answered = fixture
         .answer(USER, &form.continuation, &["10.10.10.21", "1000", "22", "udp"])
@@ -234,15 +295,24 @@ async fn pathlookup_asks_what_is_missing_in_a_form_and_checks_what_is_typed() {
         "Path lookup udp 10.20.10.15 port 1000 → 10.10.10.21 port 22"
     );
 
-    let bad_ip = fixture.typed(USER, "ipfabric pathlookup 10.20.10 10.10.10.21 1 2 tcp").await;
+    let bad_ip = fixture
+        .typed(USER, "ipfabric pathlookup 10.20.10 10.10.10.21 1 2 tcp")
+        .await;
     assert_private_error(&bad_ip, "`10.20.10` is not an IP address.");
-    let bad_ports = fixture.typed(USER, "ipfabric pathlookup 10.20.10.15 10.10.10.21 1 http tcp").await;
+    let bad_ports = fixture
+        .typed(USER, "ipfabric pathlookup 10.20.10.15 10.10.10.21 1 http tcp")
+        .await;
     assert_private_error(
         &bad_ports,
         "`http` are not ports: give a port, a range (`1024-65535`) or a list (`80,443`).",
     );
-    let sctp = fixture.typed(USER, "ipfabric pathlookup 10.20.10.15 10.10.10.21 1 2 sctp").await;
-    assert_private_error(&sctp, "`sctp` is not a protocol of `/ipfabric pathlookup`; use one of: tcp, udp.");
+    let sctp = fixture
+        .typed(USER, "ipfabric pathlookup 10.20.10.15 10.10.10.21 1 2 sctp")
+        .await;
+    assert_private_error(
+        &sctp,
+        "`sctp` is not a protocol of `/ipfabric pathlookup`; use one of: tcp, udp.",
+    );
 }
 
 #[tokio::test]
@@ -259,15 +329,30 @@ async fn pathlookup_icmp_takes_a_type_by_name_and_offers_them_in_its_form() {
     assert_eq!(types[0].value, "echo-request");
 
     let routed = fixture
-        .typed(USER, "ipfabric pathlookup-icmp 10.20.10.15 10.10.10.21 ECHO_REQUEST")
+        .typed(
+            USER,
+            "ipfabric pathlookup-icmp 10.20.10.15 10.10.10.21 ECHO_REQUEST",
+        )
         .await;
-    assert_eq!(lines(&routed)[0], "Path lookup icmp echo-request 10.20.10.15 → 10.10.10.21");
-    assert_eq!(picture(&routed).file_name, "pathlookup-10.20.10.15-10.10.10.21.png");
+    assert_eq!(
+        lines(&routed)[0],
+        "Path lookup icmp echo-request 10.20.10.15 → 10.10.10.21"
+    );
+    assert_eq!(
+        picture(&routed).file_name,
+        "pathlookup-10.20.10.15-10.10.10.21.png"
+    );
     let asked = fake.requests().last().unwrap().json();
     assert_eq!(asked["parameters"]["protocol"], "icmp");
     assert_eq!(asked["parameters"]["l4Options"], json!({"type": 8, "code": 0}));
-    let unknown = fixture.typed(USER, "ipfabric pathlookup-icmp 10.20.10.15 10.10.10.21 ping").await;
-    assert!(text(&unknown).starts_with("`ping` is not a ICMP type"), "{}", text(&unknown));
+    let unknown = fixture
+        .typed(USER, "ipfabric pathlookup-icmp 10.20.10.15 10.10.10.21 ping")
+        .await;
+    assert!(
+        text(&unknown).starts_with("`ping` is not a ICMP type"),
+        "{}",
+        text(&unknown)
+    );
 }
 
 #[tokio::test]
@@ -275,17 +360,28 @@ async fn table_diff_asks_each_step_and_compares_with_the_chosen_snapshot() {
     let (_fake, fixture) = ipfabric().await;
 
     let categories = fixture.typed(USER, "ipfabric table-diff").await;
-    assert_eq!(choice_values(prompted(&categories)), ["inventory", "routing", "wireless"]);
+    assert_eq!(
+        choice_values(prompted(&categories)),
+        ["inventory", "routing", "wireless"]
+    );
     let tables = fixture.typed(USER, "ipfabric table-diff inventory").await;
-    assert_eq!(choice_values(prompted(&tables)), ["devices", "interfaces", "sites", "hosts"]);
+    assert_eq!(
+        choice_values(prompted(&tables)),
+        ["devices", "interfaces", "sites", "hosts"]
+    );
     let views = fixture.typed(USER, "ipfabric table-diff inventory devices").await;
     assert_eq!(choice_values(prompted(&views)), ["summary", "detailed"]);
-    let snapshots = fixture.typed(USER, "ipfabric table-diff inventory devices summary").await;
+    let snapshots = fixture
+        .typed(USER, "ipfabric table-diff inventory devices summary")
+        .await;
     let menu = prompted(&snapshots);
-    assert_eq!(choice_values(menu), [PREV_SNAPSHOT, LOCKED_SNAPSHOT], "the others that are loaded");
     assert_eq!(
-        menu.choices[1].label,
-        "Baseline before CHG-4711 · 2026-11-26 02:50 UTC · loaded, locked",
+        choice_values(menu),
+        [PREV_SNAPSHOT, LOCKED_SNAPSHOT],
+        "the others that are loaded"
+    );
+    assert_eq!(
+        menu.choices[1].label, "Baseline before CHG-4711 · 2026-11-26 02:50 UTC · loaded, locked",
         "named, dated, never an id alone"
     );
 
@@ -306,7 +402,10 @@ async fn table_diff_asks_each_step_and_compares_with_the_chosen_snapshot() {
         ]
     );
     let backwards = fixture
-        .typed(USER, "ipfabric table-diff inventory devices summary $last snapshot=$prev")
+        .typed(
+            USER,
+            "ipfabric table-diff inventory devices summary $last snapshot=$prev",
+        )
         .await;
     assert_eq!(lines(&backwards)[1..4], ["Added: 0", "Removed: 1", "Changed: 0"]);
 }
@@ -337,7 +436,11 @@ async fn a_linked_user_reads_with_their_own_token_in_ip_fabrics_header() {
         ],
         "alice's own, then the Integration's for the unlinked user"
     );
-    assert!(fake.requests().iter().all(|r| r.header("authorization").is_none()));
+    assert!(
+        fake.requests()
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
 }
 
 #[tokio::test]
@@ -356,10 +459,16 @@ async fn two_integrations_serve_their_own_commands_and_appliances() {
     serve(&mut fixture, &lab.url(), lab_setup);
 
     let here = fixture.typed(USER, "ipfabric get-inventory site LON-HQ").await;
-    let there = fixture.typed(USER, "ipfabric_lab get-inventory site LON-HQ").await;
+    let there = fixture
+        .typed(USER, "ipfabric_lab get-inventory site LON-HQ")
+        .await;
 
     assert_eq!(lines(&here).len(), 1 + 5 + 1);
-    assert_eq!(lines(&there).len(), 1 + 4 + 1, "the lab reads its own default, $prev");
+    assert_eq!(
+        lines(&there).len(),
+        1 + 4 + 1,
+        "the lab reads its own default, $prev"
+    );
     assert!(text(&there).contains(&lab.url()), "links to its own appliance");
     assert_eq!(main.table_queries("tables/inventory/devices").len(), 1);
     assert_eq!(lab.table_queries("tables/inventory/devices").len(), 1);
