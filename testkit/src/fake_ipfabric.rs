@@ -1896,6 +1896,29 @@ mod tests {
     }
 
     #[test]
+    fn rows_in_a_snapshot_are_what_its_tables_answer() {
+        let ipf = IpFabric::default();
+        for reference in ["$last", "$prev", LOCKED_SNAPSHOT] {
+            let (_, body) = query(
+                &ipf,
+                ADMIN_TOKEN,
+                "tables/inventory/devices",
+                json!({"columns": ["hostname"], "snapshot": reference}),
+            );
+            let rows = rows_in("tables/inventory/devices", reference);
+            let names: Vec<&str> = rows.iter().map(|r| r["hostname"].as_str().unwrap()).collect();
+            assert_eq!(names, hostnames(&body), "{reference}");
+        }
+        assert_eq!(rows_in("tables/inventory/devices", "$last").len(), LAST_DEVICES);
+        assert!(rows_in("tables/inventory/devices", UNLOADED_SNAPSHOT).is_empty());
+        assert!(rows_in("tables/nowhere", "$last").is_empty());
+        let listed = snapshots();
+        assert_eq!(listed.len(), 4);
+        assert_eq!(listed[0]["id"], LAST_SNAPSHOT);
+        assert_eq!(listed[3]["status"], "unloaded");
+    }
+
+    #[test]
     fn the_read_only_token_is_refused_its_forbidden_tables() {
         let ipf = IpFabric::default();
         let payload = json!({"columns": ["ip"], "snapshot": "$last"});
