@@ -11,8 +11,9 @@
 //!   ([`FakeNautobotJobs::runs`]).
 //!
 //! Credentials: Nautobot's `Authorization: Token …`; a missing or unknown
-//! token answers 403 with Nautobot's `detail`, as Nautobot answers it.
-//! Every other path answers 404.
+//! token answers 403 with Nautobot's `detail`, as Nautobot answers it, and
+//! [`VIEWER_TOKEN`], whose user may view jobs but not run them, is refused
+//! the run with Nautobot's 403. Every other path answers 404.
 
 use std::net::SocketAddr;
 
@@ -24,8 +25,10 @@ use serde_json::{Value, json};
 
 use crate::fake_api::{FakeApi, Platform, Recorded, json_response};
 
-/// The token the fake Nautobot knows.
+/// The token of a user who may view and run jobs.
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
+/// The token of a user who may view jobs but not run them.
+pub const VIEWER_TOKEN: &str = "76543210fedcba9876543210fedcba9876543210";
 /// The module of nautobot-ssot's IP Fabric job.
 pub const IPFABRIC_MODULE: &str = "nautobot_ssot.integrations.ipfabric.jobs";
 /// The class of nautobot-ssot's IP Fabric job.
@@ -35,9 +38,11 @@ pub const IPFABRIC_JOB_ID: &str = "6b0d3c52-94a1-4f7e-8c2d-5e1f0a9b7c31";
 /// The id of the job result of every run.
 pub const JOB_RESULT_ID: &str = "d41e7a90-3c5b-4e2f-9a8d-1b6c0f2e4a57";
 
-/// What the fake Nautobot holds: its jobs.
+/// What the fake Nautobot holds: its jobs, and the runs it accepted.
 pub struct NautobotJobs {
     jobs: Vec<Value>,
+    /// The id of the job and the `data` of each run accepted, in order.
+    runs: Vec<(String, Value)>,
 }
 
 impl NautobotJobs {
@@ -56,6 +61,7 @@ impl NautobotJobs {
     /// A Nautobot without nautobot-ssot (one job of its own only).
     pub fn without_ipfabric_job() -> NautobotJobs {
         NautobotJobs {
+            runs: Vec::new(),
             jobs: vec![job(
                 "0f9c2b4e-7d1a-4c3e-b5f6-2a8d9e0c1b47",
                 "Export Object List",
@@ -100,9 +106,14 @@ impl Platform for NautobotJobs {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if request.header("authorization") != Some(format!("Token {TOKEN}").as_str()) {
-            return json_response(StatusCode::FORBIDDEN, &json!({"detail": "Invalid token."}));
-        }
+        let token = request
+            .header("authorization")
+            .and_then(|value| value.strip_prefix("Token "));
+        let may_run = match token {
+            Some(TOKEN) => true,
+            Some(VIEWER_TOKEN) => false,
+            _ => return json_response(StatusCode::FORBIDDEN, &json!({"detail": "Invalid token."})),
+        };
         let path = request.path.as_str();
         if request.method == Method::GET && path == "/api/extras/jobs/" {
             return json_response(StatusCode::OK, &self.list(&request.query));
@@ -110,20 +121,29 @@ impl Platform for NautobotJobs {
         let run = path
             .strip_prefix("/api/extras/jobs/")
             .and_then(|rest| rest.strip_suffix("/run/"))
-            .and_then(|id| self.jobs.iter().find(|job| job["id"] == id));
+            .and_then(|id| self.jobs.iter().find(|job| job["id"] == id))
+            .cloned();
         match (&request.method, run) {
-            (&Method::POST, Some(job)) => json_response(
-                StatusCode::CREATED,
-                &json!({
-                    "scheduled_job": null,
-                    "job_result": {
-                        "id": JOB_RESULT_ID, "object_type": "extras.jobresult",
-                        "url": format!("/api/extras/job-results/{JOB_RESULT_ID}/"),
-                        "name": job["name"], "status": {"value": "PENDING", "label": "PENDING"},
-                        "job_model": {"id": job["id"], "object_type": "extras.job"}
-                    }
-                }),
+            (&Method::POST, Some(_)) if !may_run => json_response(
+                StatusCode::FORBIDDEN,
+                &json!({"detail": "You do not have permission to perform this action."}),
             ),
+            (&Method::POST, Some(job)) => {
+                let id = job["id"].as_str().unwrap_or_default().to_owned();
+                self.runs.push((id, request.json()["data"].clone()));
+                json_response(
+                    StatusCode::CREATED,
+                    &json!({
+                        "scheduled_job": null,
+                        "job_result": {
+                            "id": JOB_RESULT_ID, "object_type": "extras.jobresult",
+                            "url": format!("/api/extras/job-results/{JOB_RESULT_ID}/"),
+                            "name": job["name"], "status": {"value": "PENDING", "label": "PENDING"},
+                            "job_model": {"id": job["id"], "object_type": "extras.job"}
+                        }
+                    }),
+                )
+            }
             _ => json_response(StatusCode::NOT_FOUND, &json!({"detail": "Not found."})),
         }
     }
@@ -138,16 +158,10 @@ impl FakeNautobotJobs {
         self.url_of("")
     }
 
-    /// The `data` of every job run so far, in order, by the id of the job run.
+    /// Every run Nautobot accepted so far, in order: the id of the job run,
+    /// and the `data` it was run with.
     pub fn runs(&self) -> Vec<(String, Value)> {
-        self.requests()
-            .iter()
-            .filter(|r| r.method == Method::POST)
-            .filter_map(|r| {
-                let id = r.path.strip_prefix("/api/extras/jobs/")?.strip_suffix("/run/")?;
-                Some((id.to_owned(), r.json()["data"].clone()))
-            })
-            .collect()
+        self.with(|nautobot, _| nautobot.runs.clone())
     }
 }
 
@@ -190,6 +204,23 @@ mod tests {
         );
         let refused = http.get(fake.url_of("/api/extras/jobs/")).send().await.unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let viewer = format!("Token {VIEWER_TOKEN}");
+        let listed = http
+            .get(fake.url_of("/api/extras/jobs/"))
+            .header("authorization", &viewer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(listed.status(), StatusCode::OK);
+        let run = http
+            .post(fake.url_of(&format!("/api/extras/jobs/{IPFABRIC_JOB_ID}/run/")))
+            .header("authorization", &viewer)
+            .json(&json!({"data": {}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(run.status(), StatusCode::FORBIDDEN);
+        assert_eq!(fake.runs().len(), 1, "the refused run is not one");
     }
 
     #[tokio::test]

@@ -124,6 +124,37 @@ async fn a_sync_into_nautobot_is_confirmed_first_and_said_when_it_cannot_run() {
             )
             .await;
         assert_eq!(world.nautobot.runs().len(), runs + 2, "declined, none run");
+
+        // The operator runs it with their own Nautobot token, which may not run
+        // jobs: Nautobot's 403, said as theirs, after the confirmation.
+        let step = world
+            .ask(
+                on,
+                Who::Operator,
+                IPF,
+                "ssot-sync-to-nautobot false true true",
+                &id("op-sync"),
+            )
+            .await;
+        let confirm = world.menu(&step).await;
+        let step = world
+            .choose(&confirm, Who::Operator, "yes", &id("op-sync-yes"))
+            .await;
+        world
+            .answer(
+                &step,
+                &["You (linked as operator) may not run extras/jobs in Nautobot."],
+            )
+            .await;
+        let refused = world
+            .nautobot
+            .requests()
+            .into_iter()
+            .rfind(|r| r.path.ends_with("/run/"))
+            .expect("the run was asked");
+        let viewer = format!("Token {}", fake_nautobot_jobs::VIEWER_TOKEN);
+        assert_eq!(refused.header("authorization"), Some(viewer.as_str()));
+        assert_eq!(world.nautobot.runs().len(), runs + 2, "refused, none run");
         world.assert_no_token_told(on);
     }
 }

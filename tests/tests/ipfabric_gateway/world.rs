@@ -91,6 +91,7 @@ impl World {
             READ_ONLY_TOKEN,
             UNKNOWN_TOKEN,
             fake_nautobot_jobs::TOKEN,
+            fake_nautobot_jobs::VIEWER_TOKEN,
         ];
         for token in tokens {
             assert!(!log.contains(token), "a token reached the gateway's log");
@@ -179,7 +180,8 @@ pub struct Backends<'a> {
 /// (`spec.ipfabric.snapshot: $prev`), [`DOWN`] where nothing listens, the
 /// two nautobot Integrations the syncs run on; their Secrets; the operator's
 /// AccountLinks on both platforms (the read-only token for [`IPF`] and
-/// [`LAB`], one IP Fabric does not know for [`BAD_TOKEN`]); and grants
+/// [`LAB`], one IP Fabric does not know for [`BAD_TOKEN`], and a Nautobot
+/// token that may view jobs but not run them for [`NAUTOBOT`]); and grants
 /// letting every user run every sub-command of the ipfabric ones (IP
 /// Fabric's roles decide the rest).
 pub fn manifests(at: &Backends<'_>) -> String {
@@ -211,12 +213,19 @@ pub fn manifests(at: &Backends<'_>) -> String {
                 ("unknown", UNKNOWN_TOKEN),
             ],
         ),
-        secret("ipfnautobot", &[("token", fake_nautobot_jobs::TOKEN)]),
+        secret(
+            "ipfnautobot",
+            &[
+                ("token", fake_nautobot_jobs::TOKEN),
+                ("viewer", fake_nautobot_jobs::VIEWER_TOKEN),
+            ],
+        ),
     ];
     documents.extend(Who::operator_links(&[
         (IPF, "ipfabric", "readonly"),
         (LAB, "ipfabric", "readonly"),
         (BAD_TOKEN, "ipfabric", "unknown"),
+        (NAUTOBOT, "ipfnautobot", "viewer"),
     ]));
     documents.extend([IPF, LAB, BAD_TOKEN, DOWN, NO_JOB].map(grant_to_everyone));
     stream(&documents)
