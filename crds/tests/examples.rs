@@ -1,6 +1,7 @@
 //! `examples/integrations/`: every file compiles, ready, beside the
 //! quickstart (whose `nautobot` Integration the Grafana panels take choices
-//! from, and whose Slack platform the AccountLinks are on).
+//! and the IP Fabric sync take from, and whose Slack platform the
+//! AccountLinks are on).
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 3, "{files:?}");
+    assert_eq!(files.len(), 4, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -89,4 +90,25 @@ fn the_slurpit_example_acts_with_a_key_and_links_a_user_key() {
         .find(|link| link.user == "dana")
         .expect("dana's link");
     assert!(dana.tokens.contains_key("slurpit"), "{:?}", dana.tokens);
+}
+
+#[test]
+fn the_ipfabric_example_has_two_instances_and_syncs_into_the_quickstarts_nautobot() {
+    let compiled = quickstart_with_integrations();
+    let production = integration(&compiled, "ipfabric")
+        .ipfabric
+        .as_ref()
+        .expect("spec.ipfabric is carried");
+    assert_eq!(
+        production.nautobot.as_deref(),
+        Some("nautobot"),
+        "the command of chatops/nautobot"
+    );
+    assert_eq!(production.default_snapshot(), "$last");
+    let lab = integration(&compiled, "ipfabric_lab");
+    assert_eq!(
+        lab.ipfabric.as_ref().map(|s| s.default_snapshot()),
+        Some("$lastLocked")
+    );
+    assert!(lab.token.is_some());
 }

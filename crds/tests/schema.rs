@@ -273,6 +273,8 @@ refused! {
     cel_nso_settings_only_for_nso => "cel-nso-settings-on-other-type.yaml",
     cel_nso_needs_a_login => "cel-nso-credentials.yaml",
     nso_command_sets_run_show_commands_only => "pattern-nso-command.yaml",
+    cel_ipfabric_settings_only_for_ipfabric => "cel-ipfabric-settings-on-other-type.yaml",
+    ipfabric_snapshot_is_a_name_or_an_id => "pattern-ipfabric-snapshot.yaml",
     cel_grafana_settings_only_for_grafana => "cel-grafana-settings-on-other-type.yaml",
     cel_grafana_needs_its_panels => "cel-grafana-settings-missing.yaml",
     cel_grafana_choices_and_nautobot_exclude_each_other => "cel-grafana-choices-and-nautobot.yaml",

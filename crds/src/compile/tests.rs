@@ -571,3 +571,4 @@ fn response_url_hosts_reach_the_gateway_lowercased_and_bad_ones_break_the_schema
 }
 
 mod grafana;
+mod ipfabric;

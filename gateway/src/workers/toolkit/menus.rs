@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::args::Args;
 use super::errors::{Backend, BackendError};
 use super::render::error;
+use crate::access::Request;
 use crate::commands::{Call, SubcommandSpec};
 use crate::model::{Choice, Field, FieldKind, Invocation, Reply};
 
@@ -75,16 +76,38 @@ pub fn ask_resuming(
         .prompt_menu(&resume, question, choices, resume.menu_offset)
 }
 
-/// A menu asking `question` of sub-commands of `call`'s command (`choices`
-/// valued by their names): the one chosen runs with `arguments` (options
-/// such as `snapshot=…` that the next steps carry), checked against the
-/// grants as if typed.
+/// A menu asking `question` of the sub-commands `names` of `call`'s command
+/// that the grants let the asker run here: the one chosen runs with
+/// `arguments` (options such as `snapshot=…` that the next steps carry),
+/// checked against the grants again as if typed; `none`, said as a private
+/// error, when the grants allow none of them.
 pub fn ask_next_subcommand(
     call: &Call<'_>,
     arguments: Vec<String>,
     question: impl Into<String>,
-    choices: Vec<Choice>,
+    names: &[&str],
+    none: impl Into<String>,
 ) -> Reply {
+    let invocation = call.invocation;
+    let allowed = |subcommand: &str| {
+        let request = Request {
+            platform: &invocation.platform,
+            organization: invocation.organization.as_deref(),
+            channel: invocation.channel.as_deref(),
+            user: invocation.user.as_deref(),
+            command: &invocation.command,
+            subcommand,
+        };
+        call.ctx.grants.check(&request).denial().is_none()
+    };
+    let choices: Vec<Choice> = names
+        .iter()
+        .filter(|name| allowed(name))
+        .map(|name| Choice::same(*name))
+        .collect();
+    if choices.is_empty() {
+        return error(none);
+    }
     let mut next = call.invocation.clone();
     next.subcommand = String::new();
     next.arguments = arguments;

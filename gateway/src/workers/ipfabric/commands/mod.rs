@@ -26,7 +26,7 @@ use crate::workers::toolkit::sentences::answer;
 /// Runs the session's sub-command.
 pub async fn run(session: &Session<'_>, settings: &Settings) -> Result<Reply, CommandError> {
     let ipfabric = match session.call.invocation.subcommand.as_str() {
-        "set-snapshot" => snapshots::set_snapshot(session, settings).await,
+        "set-snapshot" => snapshots::set_snapshot(session).await,
         "get-snapshot" => snapshots::get_snapshot(session, settings).await,
         "get-loaded-snapshots" => snapshots::get_loaded_snapshots(session).await,
         "get-inventory" => inventory::get_inventory(session, settings).await,

@@ -12,7 +12,7 @@ use crate::workers::toolkit::render::{NONE, error, info, or_none, table_message,
 
 /// `set-snapshot [snapshot]`: a menu of the loaded snapshots when none is
 /// named; else, once it is found loaded, a menu of what to run on it next.
-pub async fn set_snapshot(session: &Session<'_>, _settings: &Settings) -> Result<Reply, IpfabricError> {
+pub async fn set_snapshot(session: &Session<'_>) -> Result<Reply, IpfabricError> {
     let snapshots = session.snapshots().await?;
     let Some(typed) = session.arg(0) else {
         return Ok(session.ask(
@@ -53,8 +53,12 @@ pub fn render_set(call: &Call<'_>, snapshot: &Snapshot) -> Reply {
          or add `{option}` to a command you type.",
         snapshot.described()
     );
-    let choices = READING.iter().map(|name| Choice::same(*name)).collect();
-    ask_next_subcommand(call, vec![option], question, choices)
+    let none = format!(
+        "Snapshot {} can be read, but you may run none of the commands that read one here; add `{option}` \
+         to one you may run elsewhere.",
+        snapshot.described()
+    );
+    ask_next_subcommand(call, vec![option], question, &READING, none)
 }
 
 /// `get-snapshot`: which snapshot a command from here reads, and why.

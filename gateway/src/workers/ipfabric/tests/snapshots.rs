@@ -237,3 +237,32 @@ async fn get_snapshot_says_which_one_and_why() {
     let typed = fixture.typed(USER, "ipfabric get-snapshot snapshot=$last").await;
     assert!(text(&typed).contains("because this command carries `snapshot=$last`"));
 }
+
+#[tokio::test]
+async fn set_snapshots_menu_offers_only_what_the_grants_allow_and_checks_them_again() {
+    let fake = FakeIpFabric::start().await;
+    let grants = [
+        "* * organization my-org T202B88NN",
+        "ipfabric * channel any *",
+        "ipfabric set-snapshot user any *",
+        "ipfabric get-snapshot user any *",
+        "ipfabric get-inventory user admin1 U2049K991",
+    ];
+    let mut fixture = Fixture::with_grants(&grants);
+    serve(&mut fixture, &fake.url(), Setup::default());
+
+    let routed = fixture.typed(USER, "ipfabric set-snapshot $prev").await;
+
+    let menu = prompted(&routed);
+    assert_eq!(choice_values(menu), ["get-snapshot"], "what the user may run");
+    // A continuation does not let anyone around the grants: the sub-command
+    // chosen is checked as if typed.
+    let around = fixture.answer(USER, &menu.continuation, &["get-inventory"]).await;
+    assert!(
+        matches!(around.outcome, Outcome::Denied { .. }),
+        "{:?}",
+        around.outcome
+    );
+    let admin = fixture.typed(ADMIN1, "ipfabric set-snapshot $prev").await;
+    assert_eq!(choice_values(prompted(&admin)), ["get-snapshot", "get-inventory"]);
+}

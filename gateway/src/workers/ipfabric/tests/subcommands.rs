@@ -1,7 +1,7 @@
 //! Every sub-command's answer against the fake's network, and its menus.
 
 use chatops_testkit::fake_ipfabric::{LAST_SNAPSHOT, LOCKED_SNAPSHOT, PREV_SNAPSHOT, UNLOADED_SNAPSHOT};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
 use crate::commands::Outcome;
@@ -472,4 +472,35 @@ async fn two_integrations_serve_their_own_commands_and_appliances() {
     assert!(text(&there).contains(&lab.url()), "links to its own appliance");
     assert_eq!(main.table_queries("tables/inventory/devices").len(), 1);
     assert_eq!(lab.table_queries("tables/inventory/devices").len(), 1);
+}
+
+#[tokio::test]
+async fn tables_are_read_page_after_page() {
+    let fake = FakeIpFabric::start().await;
+    let mut fixture = fixture_for(&["ipfabric"]);
+    serve(
+        &mut fixture,
+        &fake.url(),
+        Setup {
+            page: 2,
+            ..Setup::default()
+        },
+    );
+
+    let routed = fixture.typed(USER, "ipfabric get-inventory site NYC-DC1").await;
+
+    assert_eq!(lines(&routed).len(), 1 + 5 + 1);
+    let starts: Vec<Value> = fake
+        .table_queries("tables/inventory/devices")
+        .iter()
+        .map(|q| q["pagination"].clone())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            json!({"start": 0, "limit": 2}),
+            json!({"start": 2, "limit": 2}),
+            json!({"start": 4, "limit": 2})
+        ]
+    );
 }
