@@ -109,6 +109,46 @@ async fn menus_ask_by_name_and_carry_the_chosen_snapshot() {
             )
             .await;
 
+        // The menu after set-snapshot offers only what the grants let the
+        // asker run; the one chosen runs, still carrying the snapshot.
+        let step = world
+            .ask(on, Who::Unlinked, NARROW, "set-snapshot $prev", &id("narrow-set"))
+            .await;
+        let menu = world.menu(&step).await;
+        assert_eq!(menu.values(), ["get-inventory"], "{:?}", menu.message);
+        let step = world
+            .choose(&menu, Who::Unlinked, "get-inventory", &id("narrow-inventory"))
+            .await;
+        let menu = world.menu(&step).await;
+        let step = world
+            .choose(&menu, Who::Unlinked, "vendor", &id("narrow-filter"))
+            .await;
+        let menu = world.menu(&step).await;
+        let step = world
+            .choose(&menu, Who::Unlinked, "arista", &id("narrow-vendor"))
+            .await;
+        let text = world
+            .answer(&step, &["Devices with vendor arista", PREV_SNAPSHOT])
+            .await;
+        let aristas = hostnames(&rows_where(DEVICES, "$prev", "vendor", "arista"));
+        assert_eq!(aristas, ["nyc-acc-01", "sin-sw-01"]);
+        for hostname in &aristas {
+            assert_row(&text, &[hostname, "arista"]);
+        }
+        // Typed, a sub-command not granted is refused before IP Fabric is asked.
+        let asked = world.ipf.requests().len();
+        world
+            .answered(
+                on,
+                Who::Unlinked,
+                NARROW,
+                "get-snapshot",
+                &id("narrow-denied"),
+                &[&format!("You may not run `/{NARROW} get-snapshot` here.")],
+            )
+            .await;
+        assert_eq!(world.ipf.requests().len(), asked, "IP Fabric not asked");
+
         // Typed: `snapshot=$prev` reads `$prev`.
         let text = world
             .answered(

@@ -14,7 +14,7 @@ pub use chatops_tests::{
         READ_ONLY_TOKEN, UNLOADED_SNAPSHOT,
     },
     fake_nautobot_jobs::{self, FakeNautobotJobs, IPFABRIC_JOB_ID, JOB_RESULT_ID, NautobotJobs},
-    manifests::{grant_to_everyone, integration, secret, stream, token_ref},
+    manifests::{grant_subcommand_to_everyone, grant_to_everyone, integration, secret, stream, token_ref},
     quickstart::DEFAULT_SETTINGS,
 };
 pub use serde_json::{Value, json};
@@ -31,6 +31,11 @@ pub const BAD_TOKEN: &str = "ipfbadtoken";
 pub const DOWN: &str = "ipfdown";
 /// An Integration on the first fake syncing into [`BARE_NAUTOBOT`].
 pub const NO_JOB: &str = "ipfnojob";
+/// An Integration on the first fake of which every user may run only
+/// `set-snapshot` and `get-inventory` ([`NARROW_GRANTED`]).
+pub const NARROW: &str = "ipfnarrow";
+/// The sub-commands of [`NARROW`] granted to everyone.
+pub const NARROW_GRANTED: [&str; 2] = ["set-snapshot", "get-inventory"];
 /// The nautobot Integration on the fake Nautobot with nautobot-ssot's IP Fabric job.
 pub const NAUTOBOT: &str = "ipfnautobot";
 /// The nautobot Integration on a fake Nautobot without nautobot-ssot.
@@ -182,8 +187,9 @@ pub struct Backends<'a> {
 /// AccountLinks on both platforms (the read-only token for [`IPF`] and
 /// [`LAB`], one IP Fabric does not know for [`BAD_TOKEN`], and a Nautobot
 /// token that may view jobs but not run them for [`NAUTOBOT`]); and grants
-/// letting every user run every sub-command of the ipfabric ones (IP
-/// Fabric's roles decide the rest).
+/// letting every user run every sub-command of the ipfabric ones but
+/// [`NARROW`], and only [`NARROW_GRANTED`] of that one (IP Fabric's roles
+/// decide the rest).
 pub fn manifests(at: &Backends<'_>) -> String {
     let token = |key: &str| token_ref("ipfabric", key);
     let nautobot = token_ref("ipfnautobot", "token");
@@ -203,6 +209,7 @@ pub fn manifests(at: &Backends<'_>) -> String {
             integration("ipfabric", NO_JOB, &at.ipf.url(), &token("admin"), 30),
             &format!("{{nautobot: {BARE_NAUTOBOT}}}"),
         ),
+        integration("ipfabric", NARROW, &at.ipf.url(), &token("admin"), 30),
         integration("nautobot", NAUTOBOT, &at.nautobot.url(), &nautobot, 30),
         integration("nautobot", BARE_NAUTOBOT, &at.bare.url(), &nautobot, 30),
         secret(
@@ -228,6 +235,7 @@ pub fn manifests(at: &Backends<'_>) -> String {
         (NAUTOBOT, "ipfnautobot", "viewer"),
     ]));
     documents.extend([IPF, LAB, BAD_TOKEN, DOWN, NO_JOB].map(grant_to_everyone));
+    documents.extend(NARROW_GRANTED.map(|sub| grant_subcommand_to_everyone(NARROW, sub)));
     stream(&documents)
 }
 
