@@ -224,6 +224,99 @@ async fn menus_ask_by_name_and_carry_the_chosen_snapshot() {
             ],
         );
 
+        // table-diff without the other snapshot: the loaded ones but the one read, by name.
+        let step = world
+            .ask(
+                on,
+                Who::Unlinked,
+                IPF,
+                "table-diff inventory devices summary",
+                &id("diff-menu"),
+            )
+            .await;
+        world
+            .answer(&step, &["(This command reads Nightly 2026-12-03.)"])
+            .await;
+        let menu = world.menu(&step).await;
+        assert_eq!(menu.values(), [PREV_SNAPSHOT, LOCKED_SNAPSHOT]);
+        assert!(
+            menu.labels()[1].starts_with("Baseline before CHG-4711"),
+            "{:?}",
+            menu.labels()
+        );
+        let step = world
+            .choose(&menu, Who::Unlinked, LOCKED_SNAPSHOT, &id("diff-chosen"))
+            .await;
+        world
+            .answer(&step, &["inventory/devices diff", LOCKED_SNAPSHOT, "Added: 2"])
+            .await;
+
+        // wireless clients without the SSID: the SSIDs the radios broadcast.
+        let step = world
+            .ask(on, Who::Unlinked, IPF, "wireless clients", &id("ssid-menu"))
+            .await;
+        let menu = world.menu(&step).await;
+        assert_eq!(menu.values(), ["Corp-WiFi", "Guest", "IoT-Sensors"]);
+        let step = world
+            .choose(&menu, Who::Unlinked, "IoT-Sensors", &id("ssid-chosen"))
+            .await;
+        let text = world.answer(&step, &["Wireless clients of IoT-Sensors"]).await;
+        assert_row(
+            &text,
+            &["lon-ap-01", "b827.eb6a.40d2", "10.20.50.23", "IoT-Sensors"],
+        );
+
+        // pathlookup with the addresses only: a form of the rest, with
+        // IP Fabric's usual defaults; submitted, the path and its diagram.
+        let step = world
+            .ask(
+                on,
+                Who::Unlinked,
+                IPF,
+                "pathlookup 10.30.10.8 10.10.10.22 snapshot=$prev",
+                &id("path-form"),
+            )
+            .await;
+        let form = world.form(&step).await;
+        assert_eq!(
+            form.labels(),
+            ["Source ports", "Destination ports", "Protocol"],
+            "{:?}",
+            form.opened
+        );
+        assert_eq!(form.field(0).default.as_deref(), Some("1000"));
+        assert_eq!(form.field(1).default.as_deref(), Some("22"));
+        assert_eq!(form.field(2).choices, ["tcp", "udp"]);
+        let step = world
+            .submit(
+                &form,
+                Who::Unlinked,
+                &["1024-65535", "5432", "tcp"],
+                &id("path-submitted"),
+            )
+            .await;
+        world
+            .answer(
+                &step,
+                &[
+                    "Path lookup tcp 10.30.10.8 port 1024-65535 → 10.10.10.22 port 5432",
+                    "Hops (4): sin-rtr-01 → nyc-fw-01 → nyc-edge-01 → nyc-core-01",
+                    PREV_SNAPSHOT,
+                ],
+            )
+            .await;
+        let (name, png) = world.uploaded_png(&step).await;
+        assert_eq!(name, "pathlookup-10.30.10.8-10.10.10.22.png");
+        let asked = world
+            .ipf
+            .requests()
+            .into_iter()
+            .rfind(|r| r.path == "/api/graphs/png")
+            .expect("the diagram asked")
+            .json();
+        assert_eq!(asked["snapshot"], PREV_SNAPSHOT, "the form carried the snapshot");
+        assert_eq!(png, fake_ipfabric::path_png(&asked["parameters"]));
+
         // A menu cancelled: said, and nothing more asked of IP Fabric.
         let step = world
             .ask(on, Who::Unlinked, IPF, "routing", &id("cancel-menu"))

@@ -93,6 +93,47 @@ async fn a_sync_into_nautobot_is_confirmed_first_and_said_when_it_cannot_run() {
                    "snapshot": LAST_SNAPSHOT})
         );
 
+        // The snapshot chosen with set-snapshot, carried through the
+        // switches' menus and the confirmation into the run.
+        let step = world
+            .ask(
+                on,
+                Who::Unlinked,
+                IPF,
+                "set-snapshot $lastLocked",
+                &id("set-sync"),
+            )
+            .await;
+        let mut menu = world.menu(&step).await;
+        for (value, name) in [
+            ("ssot-sync-to-nautobot", "set-sync-chosen"),
+            ("false", "set-sync-dry"),
+            ("false", "set-sync-safe"),
+            ("false", "set-sync-tagged"),
+        ] {
+            let step = world.choose(&menu, Who::Unlinked, value, &id(name)).await;
+            menu = world.menu(&step).await;
+        }
+        assert_eq!(menu.values(), ["yes"], "the confirmation: {:?}", menu.message);
+        let step = world
+            .choose(&menu, Who::Unlinked, "yes", &id("set-sync-yes"))
+            .await;
+        world
+            .answer(
+                &step,
+                &["The nautobot-ssot IP Fabric sync of snapshot", LOCKED_SNAPSHOT],
+            )
+            .await;
+        let ran = world.nautobot.runs();
+        assert_eq!(ran.len(), runs + 2);
+        assert_eq!(
+            ran[runs + 1].1["snapshot"],
+            LOCKED_SNAPSHOT,
+            "{:?}",
+            ran[runs + 1]
+        );
+        let runs = runs + 1;
+
         // Typed with yes and a snapshot: run at once, from that snapshot.
         world
             .answered(
