@@ -2,6 +2,8 @@
 //! from another integration (the `ipfabric` integration's
 //! `ssot-sync-to-nautobot` runs nautobot-ssot's IP Fabric job):
 //!
+//! - `GET /api/`, the API root, whose `API-Version` header (on every answer,
+//!   as Nautobot sends it) pynautobot reads first;
 //! - `GET /api/extras/jobs/` with Nautobot's filters `module_name`,
 //!   `job_class_name` and `name`, paged as Nautobot pages (`count`, `next`,
 //!   `previous`, `results`; `limit`, `offset`);
@@ -18,7 +20,7 @@
 use std::net::SocketAddr;
 
 use axum::{
-    http::{Method, StatusCode},
+    http::{HeaderValue, Method, StatusCode},
     response::Response,
 };
 use serde_json::{Value, json};
@@ -35,6 +37,8 @@ pub const IPFABRIC_MODULE: &str = "nautobot_ssot.integrations.ipfabric.jobs";
 pub const IPFABRIC_CLASS: &str = "IpFabricDataSource";
 /// The id of nautobot-ssot's IP Fabric job, when the fake has it.
 pub const IPFABRIC_JOB_ID: &str = "6b0d3c52-94a1-4f7e-8c2d-5e1f0a9b7c31";
+/// The REST API version every answer names in `API-Version`.
+pub const API_VERSION: &str = "2.4";
 /// The id of the job result of every run.
 pub const JOB_RESULT_ID: &str = "d41e7a90-3c5b-4e2f-9a8d-1b6c0f2e4a57";
 
@@ -84,7 +88,11 @@ impl NautobotJobs {
             })
             .collect();
         let offset: usize = param("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
-        let limit: usize = param("limit").and_then(|l| l.parse().ok()).unwrap_or(50);
+        // `limit=0` is Nautobot's "as many as it allows" (pynautobot asks so).
+        let limit = match param("limit").and_then(|l| l.parse().ok()) {
+            None | Some(0) => 1_000,
+            Some(limit) => limit,
+        };
         let page: Vec<&Value> = results.iter().skip(offset).take(limit).copied().collect();
         json!({"count": results.len(), "next": null, "previous": null, "results": page})
     }
@@ -105,7 +113,18 @@ fn job(id: &str, name: &str, module: &str, class: &str) -> Value {
 impl Platform for NautobotJobs {
     type Entry = Recorded;
 
-    fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
+    fn respond(&mut self, request: &mut Recorded, addr: SocketAddr) -> Response {
+        let mut response = self.answer(request, addr);
+        response
+            .headers_mut()
+            .insert("api-version", HeaderValue::from_static(API_VERSION));
+        response
+    }
+}
+
+impl NautobotJobs {
+    /// The answer to `request`, before its `API-Version` header.
+    fn answer(&mut self, request: &Recorded, addr: SocketAddr) -> Response {
         let token = request
             .header("authorization")
             .and_then(|value| value.strip_prefix("Token "));
@@ -115,6 +134,13 @@ impl Platform for NautobotJobs {
             _ => return json_response(StatusCode::FORBIDDEN, &json!({"detail": "Invalid token."})),
         };
         let path = request.path.as_str();
+        if request.method == Method::GET && path == "/api/" {
+            let root: serde_json::Map<String, Value> = ["circuits", "dcim", "extras", "ipam", "users"]
+                .iter()
+                .map(|app| ((*app).to_owned(), json!(format!("http://{addr}/api/{app}/"))))
+                .collect();
+            return json_response(StatusCode::OK, &Value::Object(root));
+        }
         if request.method == Method::GET && path == "/api/extras/jobs/" {
             return json_response(StatusCode::OK, &self.list(&request.query));
         }
