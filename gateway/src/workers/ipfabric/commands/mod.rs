@@ -70,17 +70,23 @@ pub fn readable<'s>(snapshots: &'s [Snapshot], chosen: &Chosen) -> Result<&'s Sn
 /// UI it comes from (`ui_path`, e.g. `inventory/devices`), and whether the
 /// rows were cut at [`MAX_ROWS`] (cutting them).
 pub fn note_of<T>(session: &Session<'_>, snapshot: &Snapshot, ui_path: &str, rows: &mut Vec<T>) -> String {
-    let mut note = format!(
-        "Snapshot: {} · [Open in IP Fabric]({})",
-        snapshot.described(),
-        session.web_link(ui_path)
-    );
+    let mut note = snapshot_note(session, snapshot, ui_path);
     if cut(rows) {
         note.push_str(&format!(
             "\nShowing the first {MAX_ROWS}; there are more in IP Fabric."
         ));
     }
     note
+}
+
+/// The snapshot an answer read, and the page of IP Fabric's UI (`ui_path`)
+/// it comes from.
+pub fn snapshot_note(session: &Session<'_>, snapshot: &Snapshot, ui_path: &str) -> String {
+    format!(
+        "Snapshot: {} · [Open in IP Fabric]({})",
+        snapshot.described(),
+        session.web_link(ui_path)
+    )
 }
 
 /// A table of `rows` titled `title`, a column per `(header, field)`, with

@@ -7,8 +7,9 @@ use std::net::IpAddr;
 
 use serde_json::{Value, json};
 
-use super::{not_one_of, note_of, one_of, reading};
+use super::{not_one_of, one_of, reading, snapshot_note};
 use crate::model::{Block, Choice, Field, FieldKind, Reply};
+use crate::workers::ipfabric::snapshot::Snapshot;
 use crate::workers::ipfabric::{IpfabricError, Session, Settings};
 use crate::workers::toolkit::render::{error, image, titled};
 
@@ -162,11 +163,7 @@ pub async fn pathlookup_icmp(session: &Session<'_>, settings: &Settings) -> Resu
 }
 
 /// The path of `flow` in `snapshot`: its summary, its diagram, the link.
-async fn look_up(
-    session: &Session<'_>,
-    snapshot: &crate::workers::ipfabric::snapshot::Snapshot,
-    flow: &Flow,
-) -> Result<Reply, IpfabricError> {
+async fn look_up(session: &Session<'_>, snapshot: &Snapshot, flow: &Flow) -> Result<Reply, IpfabricError> {
     let parameters = flow.parameters();
     let result = session
         .client
@@ -176,7 +173,7 @@ async fn look_up(
         .client
         .path_png(&session.who, &parameters, &snapshot.id)
         .await?;
-    let note = note_of(session, snapshot, "diagrams/pathlookup", &mut Vec::<()>::new());
+    let note = snapshot_note(session, snapshot, "diagrams/pathlookup");
     Ok(render_path(flow, &summarize(&result), png, note))
 }
 

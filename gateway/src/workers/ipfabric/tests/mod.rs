@@ -6,6 +6,7 @@
 //! `commands/tests`.
 
 mod failures;
+mod lookups;
 mod snapshots;
 mod ssot;
 mod subcommands;
