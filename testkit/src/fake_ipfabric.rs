@@ -708,6 +708,32 @@ pub fn resolve_snapshot(reference: &str) -> Option<&'static str> {
     found.map(|s| s.id)
 }
 
+/// The rows of `table` (e.g. `tables/inventory/devices`) in the loaded
+/// snapshot `reference` names (`$last`, `$prev`, `$lastLocked` or an id),
+/// every column filled, unfiltered and unsorted: what a test checks the
+/// gateway's answers against. Empty for a table the fake does not serve, or
+/// a reference that names no loaded snapshot.
+pub fn rows_in(table: &str, reference: &str) -> Vec<Value> {
+    let Some(found) = resolve_snapshot(reference).map(snapshot).filter(|s| s.loaded) else {
+        return Vec::new();
+    };
+    if table_columns(table).is_none() {
+        return Vec::new();
+    }
+    rows(table, found.ordinal)
+        .into_iter()
+        .map(Value::Object)
+        .collect()
+}
+
+/// Every snapshot as `GET /api/snapshots` answers it, newest first.
+pub fn snapshots() -> Vec<Value> {
+    SNAPSHOTS
+        .iter()
+        .map(|s| Value::Object(snapshot_json(s, true)))
+        .collect()
+}
+
 fn snapshot(id: &str) -> &'static Snapshot {
     SNAPSHOTS
         .iter()
@@ -1591,13 +1617,7 @@ impl IpFabric {
                 json_response(StatusCode::OK, &IpFabric::scopes(principal))
             }
             (&Method::GET, "os/hostname") => json_response(StatusCode::OK, &json!({"hostname": HOSTNAME})),
-            (&Method::GET, "snapshots") => {
-                let all: Vec<Value> = SNAPSHOTS
-                    .iter()
-                    .map(|s| Value::Object(snapshot_json(s, true)))
-                    .collect();
-                json_response(StatusCode::OK, &Value::Array(all))
-            }
+            (&Method::GET, "snapshots") => json_response(StatusCode::OK, &Value::Array(snapshots())),
             (&Method::GET, p) if p.starts_with("snapshots/") && !p["snapshots/".len()..].contains('/') => {
                 match resolve_snapshot(&p["snapshots/".len()..]) {
                     Some(id) => {
@@ -1873,6 +1893,29 @@ mod tests {
         let (status, body) = count(UNLOADED_SNAPSHOT);
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["code"], "API_SNAPSHOT_NOT_LOADED");
+    }
+
+    #[test]
+    fn rows_in_a_snapshot_are_what_its_tables_answer() {
+        let ipf = IpFabric::default();
+        for reference in ["$last", "$prev", LOCKED_SNAPSHOT] {
+            let (_, body) = query(
+                &ipf,
+                ADMIN_TOKEN,
+                "tables/inventory/devices",
+                json!({"columns": ["hostname"], "snapshot": reference}),
+            );
+            let rows = rows_in("tables/inventory/devices", reference);
+            let names: Vec<&str> = rows.iter().map(|r| r["hostname"].as_str().unwrap()).collect();
+            assert_eq!(names, hostnames(&body), "{reference}");
+        }
+        assert_eq!(rows_in("tables/inventory/devices", "$last").len(), LAST_DEVICES);
+        assert!(rows_in("tables/inventory/devices", UNLOADED_SNAPSHOT).is_empty());
+        assert!(rows_in("tables/nowhere", "$last").is_empty());
+        let listed = snapshots();
+        assert_eq!(listed.len(), 4);
+        assert_eq!(listed[0]["id"], LAST_SNAPSHOT);
+        assert_eq!(listed[3]["status"], "unloaded");
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!   (snapshots, tables, path lookup) for the `ipfabric` integration,
 //!   [`fake_nso`], Cisco NSO's RESTCONF API for the `nso` integration, and
 //!   [`fake_slurpit`], the Slurpit portal's devices, sites and planning data
-//!   for the `slurpit` integration;
+//!   for the `slurpit` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
+//!   where the `ipfabric` integration runs nautobot-ssot's IP Fabric job;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
@@ -32,6 +33,7 @@ pub mod fake_grafana;
 pub mod fake_ipfabric;
 pub mod fake_kube;
 pub mod fake_mattermost;
+pub mod fake_nautobot_jobs;
 pub mod fake_nso;
 mod fake_nso_cli;
 pub mod fake_slack;

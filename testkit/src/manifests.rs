@@ -68,6 +68,16 @@ pub fn grant_to_everyone(command: &str) -> String {
     )
 }
 
+/// An AccessGrant of the one sub-command `subcommand` of `command` to every
+/// user: with several, a command whose users may run only some of its
+/// sub-commands.
+pub fn grant_subcommand_to_everyone(command: &str, subcommand: &str) -> String {
+    format!(
+        "apiVersion: chatops.dev/v1alpha1\nkind: AccessGrant\nmetadata: {{name: {command}-{subcommand}-for-everyone, namespace: chatops}}\n\
+         spec: {{command: {command}, subcommand: {subcommand}, grantType: user, name: anyone, value: '*'}}\n"
+    )
+}
+
 /// `documents` as one YAML stream.
 pub fn stream(documents: &[String]) -> String {
     documents.join("---\n")
