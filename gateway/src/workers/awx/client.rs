@@ -6,16 +6,14 @@
 //! their pages (`next`, a path on AWX itself), and only on AWX's own origin:
 //! a `next` elsewhere would carry the credential to a stranger.
 
-use crate::workers::toolkit::connection::send;
-use std::time::Duration;
-
-use chatops_outbound::{Client, RetryPolicy};
+use chatops_outbound::RetryPolicy;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::AwxError;
 pub use crate::workers::toolkit::connection::ClientSettings;
+use crate::workers::toolkit::connection::Connection;
 use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::paging::{PageOf, follow, on_own_origin};
 
@@ -25,9 +23,7 @@ const PAGE_SIZE: usize = 200;
 /// A client of one AWX.
 #[derive(Clone, Debug)]
 pub struct AwxClient {
-    http: Client,
-    endpoint: Url,
-    timeout: Duration,
+    connection: Connection,
 }
 
 /// One page of an AWX list.
@@ -42,17 +38,9 @@ struct ListPage<T> {
 impl AwxClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, AwxError> {
-        let (endpoint, http) = settings.connect()?;
         Ok(Self {
-            http,
-            endpoint,
-            timeout: settings.timeout,
+            connection: settings.connect()?,
         })
-    }
-
-    /// The endpoint, as errors name it (without a trailing `/`).
-    fn endpoint_text(&self) -> String {
-        self.endpoint.as_str().trim_end_matches('/').to_owned()
     }
 
     /// Reads the list at `path` (under `/api/v2/`, e.g. `hosts/`) with
@@ -106,7 +94,11 @@ impl AwxClient {
     }
 
     fn url<'a>(&self, path: &str, query: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Url, AwxError> {
-        let base = format!("{}/api/v2/{}", self.endpoint_text(), path.trim_start_matches('/'));
+        let base = format!(
+            "{}/api/v2/{}",
+            self.connection.endpoint_text(),
+            path.trim_start_matches('/')
+        );
         let mut url = Url::parse(&base).map_err(|err| AwxError::Malformed(format!("not a URL: {err}")))?;
         url.query_pairs_mut().extend_pairs(query);
         if url.query() == Some("") {
@@ -119,10 +111,11 @@ impl AwxClient {
     /// it is on AWX's own origin.
     fn same_origin(&self, next: &str) -> Result<Url, AwxError> {
         let next = self
+            .connection
             .endpoint
             .join(next)
             .map_err(|err| AwxError::Malformed(format!("next page: {err}")))?;
-        on_own_origin(next, &self.endpoint)
+        on_own_origin(next, &self.connection.endpoint)
     }
 
     /// Sends `body` by `method` to `url` as `who`; a refusal is said as `who`
@@ -137,6 +130,7 @@ impl AwxClient {
         action: &str,
     ) -> Result<T, AwxError> {
         let mut request = self
+            .connection
             .http
             .request(method, url)
             .header("Accept", "application/json");
@@ -145,7 +139,7 @@ impl AwxClient {
             request = request.json(body);
         }
         let policy = RetryPolicy::single_attempt();
-        let answer = send("awx", request, &policy, &self.endpoint_text(), self.timeout).await?;
+        let answer = self.connection.send("awx", request, &policy).await?;
         AwxError::read_answer(
             &answer,
             (&who.user, who.linked),

@@ -8,10 +8,7 @@
 //! the renderer redirects to `/login` when it does not take the token, and a
 //! redirect elsewhere would carry the token to a stranger.
 
-use crate::workers::toolkit::connection::send;
-use std::time::Duration;
-
-use chatops_outbound::{Answer, Client, RetryPolicy};
+use chatops_outbound::{Answer, RetryPolicy};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
@@ -19,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::GrafanaError;
-use crate::workers::toolkit::connection::ClientSettings;
+use crate::workers::toolkit::connection::{ClientSettings, Connection};
 use crate::workers::toolkit::credentials::Credential;
 
 /// The largest dashboard model read: the biggest dashboards are a few MB of JSON.
@@ -32,9 +29,7 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// A client of one Grafana.
 #[derive(Clone, Debug)]
 pub struct GrafanaClient {
-    http: Client,
-    endpoint: Url,
-    timeout: Duration,
+    connection: Connection,
 }
 
 /// A dashboard's model, as much of it as a render needs.
@@ -83,11 +78,8 @@ struct DashboardAnswer {
 impl GrafanaClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, GrafanaError> {
-        let (endpoint, http) = settings.connect()?;
         Ok(Self {
-            http,
-            endpoint,
-            timeout: settings.timeout,
+            connection: settings.connect()?,
         })
     }
 
@@ -123,15 +115,10 @@ impl GrafanaClient {
         picture(answer, who, name)
     }
 
-    /// The endpoint, as errors name it (without a trailing `/`).
-    fn endpoint_text(&self) -> String {
-        self.endpoint.as_str().trim_end_matches('/').to_owned()
-    }
-
     /// `segments` under the endpoint (Grafana may be served under a path),
     /// each encoded, with `query`.
     fn url(&self, segments: &[&str], query: &[(String, String)]) -> Result<Url, GrafanaError> {
-        let mut url = self.endpoint.clone();
+        let mut url = self.connection.endpoint.clone();
         url.path_segments_mut()
             .map_err(|()| GrafanaError::Malformed("the endpoint cannot have a path".to_owned()))?
             .pop_if_empty()
@@ -151,9 +138,9 @@ impl GrafanaClient {
     ) -> Result<Answer, GrafanaError> {
         // Grafana's credentials are tokens only (`Auth::Token`): a login is
         // never built for it, so this is always a bearer token.
-        let request = who.authorize(self.http.get(url).header("Accept", accept));
+        let request = who.authorize(self.connection.http.get(url).header("Accept", accept));
         let policy = RetryPolicy::single_attempt().with_max_body(limit);
-        send("grafana", request, &policy, &self.endpoint_text(), self.timeout).await
+        self.connection.send("grafana", request, &policy).await
     }
 }
 

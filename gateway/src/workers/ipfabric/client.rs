@@ -6,16 +6,14 @@
 //! body (`columns`, `filters`, `snapshot`, `pagination`, `sort`), page after
 //! page by `pagination.start` until `_meta.count` rows are read.
 
-use std::time::Duration;
-
-use chatops_outbound::{Client, RetryPolicy};
+use chatops_outbound::RetryPolicy;
 use reqwest::{Method, Url};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::IpfabricError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::connection::send;
+use crate::workers::toolkit::connection::Connection;
 use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::errors::BackendError;
 use crate::workers::toolkit::paging::{PageOf, follow};
@@ -55,20 +53,15 @@ struct Meta {
 /// A client of one IP Fabric appliance.
 #[derive(Clone, Debug)]
 pub struct IpfabricClient {
-    http: Client,
-    endpoint: Url,
-    timeout: Duration,
+    connection: Connection,
     page_size: usize,
 }
 
 impl IpfabricClient {
     /// A client for `settings`, reading tables [`PAGE_SIZE`] rows a page.
     pub fn new(settings: &ClientSettings) -> Result<Self, IpfabricError> {
-        let (endpoint, http) = settings.connect()?;
         Ok(Self {
-            http,
-            endpoint,
-            timeout: settings.timeout,
+            connection: settings.connect()?,
             page_size: PAGE_SIZE,
         })
     }
@@ -80,11 +73,6 @@ impl IpfabricClient {
             page_size: size.max(1),
             ..self
         }
-    }
-
-    /// The endpoint, as errors name it (without a trailing `/`).
-    fn endpoint_text(&self) -> String {
-        self.endpoint.as_str().trim_end_matches('/').to_owned()
     }
 
     /// Every snapshot (`GET /api/snapshots`), loaded or not.
@@ -170,10 +158,15 @@ impl IpfabricClient {
         path: &str,
         body: Option<&Value>,
     ) -> Result<chatops_outbound::Answer, IpfabricError> {
-        let url = format!("{}/api/{}", self.endpoint_text(), path.trim_start_matches('/'));
+        let url = format!(
+            "{}/api/{}",
+            self.connection.endpoint_text(),
+            path.trim_start_matches('/')
+        );
         let url = Url::parse(&url).map_err(|err| BackendError::Malformed(format!("not a URL: {err}")))?;
         let mut request = who.authorize(
-            self.http
+            self.connection
+                .http
                 .request(method, url)
                 .header("Accept", "application/json"),
         );
@@ -181,7 +174,7 @@ impl IpfabricClient {
             request = request.json(body);
         }
         let policy = RetryPolicy::single_attempt();
-        send("ipfabric", request, &policy, &self.endpoint_text(), self.timeout).await
+        self.connection.send("ipfabric", request, &policy).await
     }
 }
 

@@ -6,16 +6,14 @@
 //! Nautobot's own origin: a `next` pointing elsewhere would carry the token
 //! to a stranger. Redirects are not followed for the same reason.
 
-use crate::workers::toolkit::connection::send;
-use std::time::Duration;
-
-use chatops_outbound::{Client, RetryPolicy};
+use chatops_outbound::RetryPolicy;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::error::NautobotError;
 pub use crate::workers::toolkit::connection::ClientSettings;
+use crate::workers::toolkit::connection::Connection;
 use crate::workers::toolkit::paging::on_own_origin;
 
 /// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips. Measured with
@@ -84,19 +82,14 @@ impl<T> Page<T> {
 /// A client of one Nautobot.
 #[derive(Clone, Debug)]
 pub struct NautobotClient {
-    http: Client,
-    endpoint: String,
-    timeout: Duration,
+    connection: Connection,
 }
 
 impl NautobotClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, NautobotError> {
-        let (_, http) = settings.connect()?;
         Ok(Self {
-            http,
-            endpoint: settings.endpoint.trim_end_matches('/').to_owned(),
-            timeout: settings.timeout,
+            connection: settings.connect()?,
         })
     }
 
@@ -202,8 +195,12 @@ impl NautobotClient {
         path: &str,
         query: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Result<reqwest::Url, NautobotError> {
-        let mut url = reqwest::Url::parse(&format!("{}/api/{}", self.endpoint, path.trim_start_matches('/')))
-            .map_err(|err| NautobotError::Malformed(format!("not a URL: {err}")))?;
+        let mut url = reqwest::Url::parse(&format!(
+            "{}/api/{}",
+            self.connection.endpoint_text(),
+            path.trim_start_matches('/')
+        ))
+        .map_err(|err| NautobotError::Malformed(format!("not a URL: {err}")))?;
         url.query_pairs_mut().extend_pairs(query);
         if url.query() == Some("") {
             url.set_query(None);
@@ -215,9 +212,7 @@ impl NautobotClient {
     fn same_origin(&self, next: &str) -> Result<reqwest::Url, NautobotError> {
         let next =
             reqwest::Url::parse(next).map_err(|err| NautobotError::Malformed(format!("next page: {err}")))?;
-        let own =
-            reqwest::Url::parse(&self.endpoint).map_err(|err| NautobotError::Malformed(err.to_string()))?;
-        on_own_origin(next, &own)
+        on_own_origin(next, &self.connection.endpoint)
     }
 
     /// Sends `body` by `method` to `url` as `who`; a refusal is said as `who`
@@ -232,6 +227,7 @@ impl NautobotClient {
         action: &str,
     ) -> Result<T, NautobotError> {
         let mut request = self
+            .connection
             .http
             .request(method, url)
             .header("Authorization", format!("Token {}", who.token))
@@ -240,7 +236,7 @@ impl NautobotClient {
             request = request.json(body);
         }
         let policy = RetryPolicy::single_attempt();
-        let answer = send("nautobot", request, &policy, &self.endpoint, self.timeout).await?;
+        let answer = self.connection.send("nautobot", request, &policy).await?;
         NautobotError::read_answer(
             &answer,
             (&who.user, who.linked),

@@ -8,15 +8,13 @@
 //! output as `{"<module>:output": …}`, or `204 No Content` when there is none.
 //! A refusal's words are NSO's `error-message`s of its `ietf-restconf:errors`.
 
-use std::time::Duration;
-
-use chatops_outbound::{Client, RetryPolicy};
+use chatops_outbound::RetryPolicy;
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 use super::error::NsoError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::connection::send;
+use crate::workers::toolkit::connection::Connection;
 use crate::workers::toolkit::credentials::Credential;
 
 /// RESTCONF's JSON media type (RFC 8040 §11.3.2), asked for and sent.
@@ -25,31 +23,21 @@ pub const YANG_DATA_JSON: &str = "application/yang-data+json";
 /// A client of one NSO.
 #[derive(Clone, Debug)]
 pub struct NsoClient {
-    http: Client,
-    endpoint: Url,
-    timeout: Duration,
+    connection: Connection,
 }
 
 impl NsoClient {
     /// A client for `settings`.
     pub fn new(settings: &ClientSettings) -> Result<Self, NsoError> {
-        let (endpoint, http) = settings.connect()?;
         Ok(Self {
-            http,
-            endpoint,
-            timeout: settings.timeout,
+            connection: settings.connect()?,
         })
-    }
-
-    /// The endpoint, as errors name it (without a trailing `/`).
-    fn endpoint_text(&self) -> String {
-        self.endpoint.as_str().trim_end_matches('/').to_owned()
     }
 
     /// The URL of `path` under `/restconf/data/tailf-ncs:devices`, each
     /// segment percent-encoded (a device's name is a list key, RFC 8040 §3.5.3).
     fn url(&self, path: &[&str], query: Option<&str>) -> Result<Url, NsoError> {
-        let mut url = self.endpoint.clone();
+        let mut url = self.connection.endpoint.clone();
         url.path_segments_mut()
             .map_err(|()| NsoError::Malformed("the endpoint cannot carry a path".to_owned()))?
             .pop_if_empty()
@@ -105,7 +93,11 @@ impl NsoClient {
         action: &str,
         object: &str,
     ) -> Result<Option<Value>, NsoError> {
-        let mut request = self.http.request(method, url).header("Accept", YANG_DATA_JSON);
+        let mut request = self
+            .connection
+            .http
+            .request(method, url)
+            .header("Accept", YANG_DATA_JSON);
         request = who.authorize(request);
         if let Some(body) = body {
             request = request
@@ -114,7 +106,7 @@ impl NsoClient {
         }
         // Actions change state (sync-to): never sent twice.
         let policy = RetryPolicy::single_attempt();
-        let answer = send("nso", request, &policy, &self.endpoint_text(), self.timeout).await?;
+        let answer = self.connection.send("nso", request, &policy).await?;
         if answer.status == StatusCode::NO_CONTENT {
             return Ok(None);
         }
@@ -156,6 +148,8 @@ pub fn reason(answer: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use serde_json::json;
 
     use super::*;

@@ -6,16 +6,14 @@
 //! `limit` (in the query of a `GET`, in the body of a search): pages are read
 //! until one comes back short, as Slurpit's SDK reads them.
 
-use crate::workers::toolkit::connection::send;
-use std::time::Duration;
-
-use chatops_outbound::{Client, RetryPolicy};
+use chatops_outbound::RetryPolicy;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::SlurpitError;
 pub use crate::workers::toolkit::connection::ClientSettings;
+use crate::workers::toolkit::connection::Connection;
 use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::paging::{PageOf, follow};
 
@@ -25,20 +23,15 @@ pub const PAGE_SIZE: usize = 1000;
 /// A client of one Slurpit portal.
 #[derive(Clone, Debug)]
 pub struct SlurpitClient {
-    http: Client,
-    endpoint: Url,
-    timeout: Duration,
+    connection: Connection,
     page_size: usize,
 }
 
 impl SlurpitClient {
     /// A client for `settings`, reading lists [`PAGE_SIZE`] at a time.
     pub fn new(settings: &ClientSettings) -> Result<Self, SlurpitError> {
-        let (endpoint, http) = settings.connect()?;
         Ok(Self {
-            http,
-            endpoint,
-            timeout: settings.timeout,
+            connection: settings.connect()?,
             page_size: PAGE_SIZE,
         })
     }
@@ -50,11 +43,6 @@ impl SlurpitClient {
             page_size: size.max(1),
             ..self
         }
-    }
-
-    /// The endpoint, as errors name it (without a trailing `/`).
-    fn endpoint_text(&self) -> String {
-        self.endpoint.as_str().trim_end_matches('/').to_owned()
     }
 
     /// Reads the list at `path` (under `/api/`, e.g. `devices`), page after
@@ -121,7 +109,11 @@ impl SlurpitClient {
     }
 
     fn url(&self, path: &str, query: &[(&str, &str)]) -> Result<Url, SlurpitError> {
-        let base = format!("{}/api/{}", self.endpoint_text(), path.trim_start_matches('/'));
+        let base = format!(
+            "{}/api/{}",
+            self.connection.endpoint_text(),
+            path.trim_start_matches('/')
+        );
         let mut url =
             Url::parse(&base).map_err(|err| SlurpitError::Malformed(format!("not a URL: {err}")))?;
         if !query.is_empty() {
@@ -141,6 +133,7 @@ impl SlurpitClient {
         path: &str,
     ) -> Result<T, SlurpitError> {
         let mut request = self
+            .connection
             .http
             .request(method, url)
             .header("Accept", "application/json");
@@ -151,7 +144,7 @@ impl SlurpitClient {
             request = request.json(body);
         }
         let policy = RetryPolicy::single_attempt();
-        let answer = send("slurpit", request, &policy, &self.endpoint_text(), self.timeout).await?;
+        let answer = self.connection.send("slurpit", request, &policy).await?;
         SlurpitError::read_answer(
             &answer,
             (&who.user, who.linked),

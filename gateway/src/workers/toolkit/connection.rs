@@ -43,7 +43,7 @@ impl ClientSettings {
     /// user or password is refused: errors name the endpoint, and compile
     /// rejects such endpoints, but a hand-edited configuration must not get
     /// a password into them.
-    pub fn connect<B: Backend>(&self) -> Result<(Url, Client), BackendError<B>> {
+    pub fn connect<B: Backend>(&self) -> Result<Connection, BackendError<B>> {
         let endpoint = Url::parse(&self.endpoint)
             .map_err(|_| BackendError::Malformed("the endpoint is not a URL".to_owned()))?;
         if !endpoint.username().is_empty() || endpoint.password().is_some() {
@@ -59,7 +59,41 @@ impl ClientSettings {
                 .with_insecure_skip_verify(self.insecure_skip_verify)
                 .build()
                 .map_err(|err| BackendError::Malformed(err.to_string()))?;
-        Ok((endpoint, http))
+        Ok(Connection {
+            http,
+            endpoint,
+            timeout: self.timeout,
+        })
+    }
+}
+
+/// One backend, connected: what every worker's client holds, whatever its
+/// paths and credentials.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    /// The HTTP client, with the Integration's CA bundle and timeout.
+    pub http: Client,
+    /// The base URL, e.g. `https://nautobot.example.com/`.
+    pub endpoint: Url,
+    /// Timeout of one HTTP call, as failures say it.
+    pub timeout: Duration,
+}
+
+impl Connection {
+    /// The endpoint as paths are joined to it and errors name it: without
+    /// a trailing `/`.
+    pub fn endpoint_text(&self) -> String {
+        self.endpoint.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// Sends `request` (named `api` in metrics and logs) under `policy`; see [`send`].
+    pub async fn send<B: Backend>(
+        &self,
+        api: &'static str,
+        request: reqwest::RequestBuilder,
+        policy: &RetryPolicy,
+    ) -> Result<Answer, BackendError<B>> {
+        send(api, request, policy, &self.endpoint_text(), self.timeout).await
     }
 }
 
