@@ -1,0 +1,242 @@
+//! `/ipfabric ssot-sync-to-nautobot` against the real Nautobot 3.2.7 of
+//! `scripts/nautobot/up`: the real gateway binary, a fake Slack, the test
+//! kit's fake IP Fabric (the snapshots the chat reads) and, in Nautobot, the
+//! stand-in for nautobot-ssot's IP Fabric job (`scripts/nautobot/jobs/
+//! nautobot_ssot/integrations/ipfabric/jobs.py`: the real job's module path,
+//! class, variables and snapshot choices; its run returns its inputs).
+//!
+//! The run is confirmed in the chat, Nautobot's Celery worker runs the job,
+//! and the JobResult read back from Nautobot's API holds what the user chose;
+//! a dry run is not asked to confirm; the Integration's own token (Nautobot's
+//! `viewer`, who may view jobs but not run them) is refused in words, and
+//! nothing runs.
+//!
+//! Needs `scripts/nautobot/up` first (`.ci/run` does it); without a Nautobot
+//! answering `GET /api/status/` the test fails, it never skips.
+
+use std::time::Duration;
+
+use chatops_tests::{
+    chat::{Chat, On, Who},
+    fake_ipfabric::{self, FakeIpFabric, LAST_SNAPSHOT, PREV_SNAPSHOT},
+    manifests::{grant_to_everyone, integration, secret, stream, token_ref},
+    nautobot_live::Nautobot,
+    quickstart::DEFAULT_SETTINGS,
+    wait,
+};
+use serde_json::{Value, json};
+
+/// The ipfabric Integration, syncing into [`NAUTOBOT`].
+const IPF: &str = "ipfabric";
+/// The nautobot Integration on the live Nautobot: its own token is the
+/// viewer's; [`Who::Operator`] is linked as `admin`, with the admin's token.
+const NAUTOBOT: &str = "livenautobot";
+/// nautobot-ssot's IP Fabric job, as Nautobot registers it.
+const MODULE: &str = "nautobot_ssot.integrations.ipfabric.jobs";
+/// See [`MODULE`].
+const CLASS: &str = "IpFabricDataSource";
+/// A Job runs in Nautobot's Celery worker: queued, started, logged, finished.
+const JOB_PATIENCE: Duration = Duration::from_secs(60);
+/// Where a job result's link points, in Nautobot's web UI.
+const RESULT_PATH: &str = "/extras/job-results/";
+
+/// The Integrations, Secrets, the operator's AccountLinks and the grants.
+fn manifests(ipf: &FakeIpFabric, nautobot: &Nautobot) -> String {
+    let mut documents = vec![
+        format!(
+            "{}  ipfabric: {{nautobot: {NAUTOBOT}}}\n",
+            integration("ipfabric", IPF, &ipf.url(), &token_ref("ipfabric", "admin"), 30)
+        ),
+        integration(
+            "nautobot",
+            NAUTOBOT,
+            &nautobot.url,
+            &token_ref(NAUTOBOT, "viewer"),
+            30,
+        ),
+        secret("ipfabric", &[("admin", fake_ipfabric::ADMIN_TOKEN)]),
+        secret(
+            NAUTOBOT,
+            &[
+                ("viewer", &nautobot.viewer_token),
+                ("admin", &nautobot.admin_token),
+            ],
+        ),
+    ];
+    documents.extend(Who::operator_links_as("admin", &[(NAUTOBOT, NAUTOBOT, "admin")]));
+    documents.push(grant_to_everyone(IPF));
+    stream(&documents)
+}
+
+/// The job's record in Nautobot, found as the worker finds it.
+async fn the_job(nautobot: &Nautobot) -> Value {
+    let listed = nautobot
+        .get(&format!(
+            "/api/extras/jobs/?module_name={MODULE}&job_class_name={CLASS}"
+        ))
+        .await;
+    assert_eq!(
+        listed["count"], 1,
+        "the stand-in job is loaded (scripts/nautobot/up seeds it): {listed}"
+    );
+    let job = listed["results"][0].clone();
+    assert_eq!(job["enabled"], true, "seed.py enables it: {job}");
+    job
+}
+
+/// How many times the job has been run so far.
+async fn runs(nautobot: &Nautobot, job: &Value) -> u64 {
+    let id = job["id"].as_str().expect("a job id");
+    let results = nautobot
+        .get(&format!("/api/extras/job-results/?job_model={id}&limit=1"))
+        .await;
+    results["count"].as_u64().expect("a count")
+}
+
+/// The id of the job result `answer` links to.
+fn linked_result(answer: &str, nautobot: &Nautobot) -> String {
+    let link = format!("{}{RESULT_PATH}", nautobot.url);
+    let at = answer
+        .find(&link)
+        .unwrap_or_else(|| panic!("no link to {link}… in {answer}"));
+    answer[at + link.len()..].chars().take(36).collect()
+}
+
+/// The job result `id` once it is done, within [`JOB_PATIENCE`].
+async fn finished(nautobot: &Nautobot, id: &str) -> Value {
+    let path = format!("/api/extras/job-results/{id}/");
+    let done = wait::within_async(JOB_PATIENCE, || async {
+        let result = nautobot.get(&path).await;
+        let status = result["status"]["value"].as_str().unwrap_or_default().to_owned();
+        ["SUCCESS", "FAILURE", "REVOKED"]
+            .contains(&status.as_str())
+            .then_some(result)
+    })
+    .await;
+    done.unwrap_or_else(|| panic!("job result {id} not done within {JOB_PATIENCE:?}"))
+}
+
+/// Asserts that job result `id` succeeded, run by Nautobot user `user`,
+/// with `inputs` (among what the stand-in returns).
+async fn assert_ran(nautobot: &Nautobot, id: &str, user: &str, inputs: &Value) {
+    let result = finished(nautobot, id).await;
+    assert_eq!(result["status"]["value"], "SUCCESS", "{result}");
+    let returned = &result["result"];
+    for (variable, value) in inputs.as_object().expect("inputs") {
+        assert_eq!(&returned[variable], value, "{variable} in {returned}");
+    }
+    let user_url = result["user"]["url"].as_str().expect("the job result's user");
+    let path = &user_url[user_url.find("/api/").expect("an API URL")..];
+    assert_eq!(nautobot.get(path).await["username"], user, "who ran it");
+}
+
+#[tokio::test]
+async fn a_sync_runs_nautobot_ssots_job_in_the_real_nautobot_with_the_users_choices() {
+    let nautobot = Nautobot::require().await;
+    let job = the_job(&nautobot).await;
+    let ipf = FakeIpFabric::start().await;
+    let yaml = manifests(&ipf, &nautobot);
+    let chat = Chat::start(DEFAULT_SETTINGS, &[("ipfabric.yaml", &yaml)]).await;
+    let on = On::Slack;
+
+    // The admin syncs $prev, not a dry run: asked to confirm, nothing runs before yes.
+    let before = runs(&nautobot, &job).await;
+    let step = chat
+        .ask(
+            on,
+            Who::Operator,
+            IPF,
+            "ssot-sync-to-nautobot false true false snapshot=$prev",
+            "sync",
+        )
+        .await;
+    chat.answer(
+        &step,
+        &[
+            "into Nautobot (safe delete mode: yes, IP Fabric-tagged only: no)? This changes Nautobot.",
+            PREV_SNAPSHOT,
+        ],
+    )
+    .await;
+    let confirm = chat.menu(&step).await;
+    assert_eq!(confirm.values(), ["yes"], "{:?}", confirm.message);
+    assert_eq!(runs(&nautobot, &job).await, before, "nothing runs before yes");
+    let step = chat.choose(&confirm, Who::Operator, "yes", "sync-yes").await;
+    let answer = chat
+        .answer(
+            &step,
+            &[
+                "The nautobot-ssot IP Fabric sync of snapshot",
+                PREV_SNAPSHOT,
+                RESULT_PATH,
+            ],
+        )
+        .await;
+    let id = linked_result(&answer, &nautobot);
+    assert_ran(
+        &nautobot,
+        &id,
+        "admin",
+        &json!({"snapshot": PREV_SNAPSHOT, "dryrun": false, "safe_delete_mode": true,
+                "sync_ipfabric_tagged_only": false}),
+    )
+    .await;
+
+    // A dry run chosen from the menus, of $last: started without asking.
+    let step = chat
+        .ask(on, Who::Operator, IPF, "ssot-sync-to-nautobot", "dry")
+        .await;
+    let mut menu = chat.menu(&step).await;
+    for (value, name) in [("true", "dry-dry"), ("false", "dry-safe")] {
+        let step = chat.choose(&menu, Who::Operator, value, name).await;
+        menu = chat.menu(&step).await;
+    }
+    let step = chat.choose(&menu, Who::Operator, "true", "dry-tagged").await;
+    let answer = chat
+        .answer(
+            &step,
+            &[
+                "A dry run of the nautobot-ssot IP Fabric sync of snapshot",
+                LAST_SNAPSHOT,
+                RESULT_PATH,
+            ],
+        )
+        .await;
+    assert!(!answer.contains("This changes Nautobot"), "{answer}");
+    let id = linked_result(&answer, &nautobot);
+    assert_ran(
+        &nautobot,
+        &id,
+        "admin",
+        &json!({"snapshot": LAST_SNAPSHOT, "dryrun": true, "safe_delete_mode": false,
+                "sync_ipfabric_tagged_only": true}),
+    )
+    .await;
+
+    // Not linked: the Integration's own token, Nautobot's viewer, may not run jobs.
+    let before = runs(&nautobot, &job).await;
+    chat.answered(
+        on,
+        Who::Unlinked,
+        IPF,
+        "ssot-sync-to-nautobot true true true",
+        "viewer",
+        &["may not run extras/jobs in Nautobot"],
+    )
+    .await;
+    assert_eq!(runs(&nautobot, &job).await, before, "the viewer ran nothing");
+
+    let log = chat.gateway.logs();
+    for token in [&nautobot.admin_token, &nautobot.viewer_token] {
+        assert!(
+            !log.contains(token.as_str()),
+            "a Nautobot token reached the gateway's log"
+        );
+        for request in chat.requests(on) {
+            assert!(
+                !request.text().contains(token.as_str()),
+                "a Nautobot token reached Slack"
+            );
+        }
+    }
+}
