@@ -292,6 +292,12 @@ fn reason(answer: &Value) -> Option<String> {
         Some(fields @ Value::Object(_)) => return fields_said(fields),
         _ => {}
     }
+    // A refusal that is not about one field, as Nautobot 3.2.7 refuses to run a job with
+    // sensitive variables under an approval workflow: `["Unable to run or schedule job: …"]`.
+    if let Some(said) = answer.as_array() {
+        let said: Vec<&str> = said.iter().filter_map(Value::as_str).collect();
+        return (!said.is_empty()).then(|| said.join(" "));
+    }
     fields_said(answer)
 }
 

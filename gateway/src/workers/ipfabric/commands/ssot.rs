@@ -157,10 +157,18 @@ async fn run_job(
     {
         Ok(ran) => ran,
         Err(NautobotError::Refused { status: 400, detail }) => {
-            return Ok(error(render_inputs_refused(detail.as_deref())));
+            return Ok(error(render_refused(detail.as_deref())));
         }
         Err(other) => return Err(other),
     };
+    if ran["job_result"].is_null()
+        && let Some(scheduled) = ran["scheduled_job"]["id"].as_str()
+    {
+        return Ok(info(render_held(
+            snapshot,
+            &format!("{}/extras/scheduled-jobs/{scheduled}/", served.web_url),
+        )));
+    }
     let result = ran["job_result"]["id"].as_str().ok_or_else(|| {
         NautobotError::Malformed("extras/jobs/run: an answer without job_result.id".to_owned())
     })?;
@@ -192,15 +200,33 @@ pub fn job_missing() -> String {
     )
 }
 
-/// Nautobot refused the job's inputs (400): most often a snapshot that is
-/// not among the job's choices, which nautobot-ssot takes from the IP Fabric
-/// of its own settings, not from this Integration's.
-pub fn render_inputs_refused(detail: Option<&str>) -> String {
-    let said = detail.map(|d| format!(" ({d})")).unwrap_or_default();
+/// Nautobot refused the run (400). Most often a snapshot that is not among
+/// the job's choices, which nautobot-ssot takes from the IP Fabric of its own
+/// settings, not from this Integration's: then the admin's fix is said too.
+/// Else Nautobot's reason as it is (e.g. an approval workflow applying to a
+/// job with sensitive variables, which Nautobot 3.2 will not run at all).
+pub fn render_refused(detail: Option<&str>) -> String {
+    let Some(detail) = detail else {
+        return "Nautobot would not run nautobot-ssot's IP Fabric job, and did not say why (400).".to_owned();
+    };
+    if detail.contains("snapshot") {
+        format!(
+            "Nautobot would not run nautobot-ssot's IP Fabric job with these inputs ({detail}). nautobot-ssot \
+             offers the snapshots loaded in the IP Fabric of its own settings: an admin makes sure it reads the \
+             same IP Fabric as this Integration, and that the snapshot is loaded there."
+        )
+    } else {
+        format!("Nautobot would not run nautobot-ssot's IP Fabric job: {detail}")
+    }
+}
+
+/// The answer when Nautobot holds the run for an approval workflow (it
+/// answers the scheduled job, and no job result yet).
+pub fn render_held(snapshot: &Snapshot, link: &str) -> String {
     format!(
-        "Nautobot would not run nautobot-ssot's IP Fabric job with these inputs{said}. nautobot-ssot offers the \
-         snapshots loaded in the IP Fabric of its own settings: an admin makes sure it reads the same IP Fabric \
-         as this Integration, and that the snapshot is loaded there."
+        "Nautobot holds the nautobot-ssot IP Fabric sync of snapshot {} until it is approved (an approval \
+         workflow applies to the job): [scheduled job]({link})",
+        snapshot.described()
     )
 }
 

@@ -260,3 +260,60 @@ async fn a_snapshot_the_job_does_not_offer_is_said_with_the_admins_fix() {
         ),
     );
 }
+
+/// A job under an approval workflow: Nautobot 3.2 answers the scheduled job
+/// it holds, and no job result.
+#[tokio::test]
+async fn a_run_held_for_approval_links_the_scheduled_job() {
+    let server = nautobot(jobs(vec![ssot_job()])).await;
+    let scheduled = "7a1c3e5b-2d4f-4a6c-8e0a-1b3d5f7a9c2e";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "scheduled_job": {"id": scheduled, "object_type": "extras.scheduledjob", "name": "IPFabric ⟹ Nautobot"},
+            "job_result": null
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
+
+    let routed = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot false true true yes")
+        .await;
+
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    assert_eq!(
+        text(&routed),
+        format!(
+            "Nautobot holds the nautobot-ssot IP Fabric sync of snapshot **Nightly 2026-12-03** ({LAST_SNAPSHOT}, \
+             loaded, 2026-12-03 02:45 UTC) until it is approved (an approval workflow applies to the job): \
+             [scheduled job]({}/extras/scheduled-jobs/{scheduled}/)",
+            server.uri()
+        )
+    );
+}
+
+/// Nautobot 3.2.7 will not run a job with sensitive variables (as
+/// nautobot-ssot's is) under an approval workflow: its reason, as it is.
+#[tokio::test]
+async fn a_refusal_about_no_input_is_said_as_nautobots() {
+    let server = nautobot(jobs(vec![ssot_job()])).await;
+    let said = "Unable to run or schedule job: This job is flagged as possibly having sensitive variables but \
+                also has an applicable approval workflow definition.";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!([said])))
+        .mount(&server)
+        .await;
+    let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
+
+    let routed = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot true true true")
+        .await;
+
+    assert_private_error(
+        &routed,
+        &format!("Nautobot would not run nautobot-ssot's IP Fabric job: {said}"),
+    );
+}
