@@ -9,7 +9,9 @@
 //! and the JobResult read back from Nautobot's API holds what the user chose;
 //! a dry run is not asked to confirm; the Integration's own token (Nautobot's
 //! `viewer`, who may view jobs but not run them) is refused in words, and
-//! nothing runs.
+//! nothing runs. Last, under an approval workflow for the job, Nautobot will
+//! not run it at all (its variables are sensitive, as nautobot-ssot leaves
+//! them), and says so in words.
 //!
 //! Needs `scripts/nautobot/up` first (`.ci/run` does it); without a Nautobot
 //! answering `GET /api/status/` the test fails, it never skips.
@@ -39,6 +41,10 @@ const CLASS: &str = "IpFabricDataSource";
 const JOB_PATIENCE: Duration = Duration::from_secs(60);
 /// Where a job result's link points, in Nautobot's web UI.
 const RESULT_PATH: &str = "/extras/job-results/";
+/// Where Nautobot's approval workflow definitions are.
+const APPROVALS: &str = "/api/extras/approval-workflow-definitions/";
+/// The approval workflow definition the test makes for the job, and removes.
+const APPROVAL: &str = "chatops-tests-ipfabric-approval";
 
 /// The Integrations, Secrets, the operator's AccountLinks and the grants.
 fn manifests(ipf: &FakeIpFabric, nautobot: &Nautobot) -> String {
@@ -130,9 +136,19 @@ async fn assert_ran(nautobot: &Nautobot, id: &str, user: &str, inputs: &Value) {
     assert_eq!(nautobot.get(path).await["username"], user, "who ran it");
 }
 
+/// Removes the test's approval workflow definition, if an earlier run left it.
+async fn remove_approval(nautobot: &Nautobot) {
+    let found = nautobot.get(&format!("{APPROVALS}?name={APPROVAL}")).await;
+    for definition in found["results"].as_array().into_iter().flatten() {
+        let id = definition["id"].as_str().expect("an id");
+        nautobot.delete(&format!("{APPROVALS}{id}/")).await;
+    }
+}
+
 #[tokio::test]
 async fn a_sync_runs_nautobot_ssots_job_in_the_real_nautobot_with_the_users_choices() {
     let nautobot = Nautobot::require().await;
+    remove_approval(&nautobot).await;
     let job = the_job(&nautobot).await;
     let ipf = FakeIpFabric::start().await;
     let yaml = manifests(&ipf, &nautobot);
@@ -225,6 +241,34 @@ async fn a_sync_runs_nautobot_ssots_job_in_the_real_nautobot_with_the_users_choi
     )
     .await;
     assert_eq!(runs(&nautobot, &job).await, before, "the viewer ran nothing");
+
+    // An approval workflow for this job (only): Nautobot 3.2.7 will not run a job
+    // with sensitive variables under one, not even a dry run.
+    nautobot
+        .create(
+            APPROVALS,
+            &json!({"name": APPROVAL, "model_content_type": "extras.scheduledjob",
+                    "model_constraints": {"job_model__module_name": MODULE}, "weight": 4711}),
+        )
+        .await;
+    chat.answered(
+        on,
+        Who::Operator,
+        IPF,
+        "ssot-sync-to-nautobot true true true",
+        "approval",
+        &[
+            "Nautobot would not run nautobot-ssot's IP Fabric job: Unable to run or schedule job",
+            "approval workflow definition",
+        ],
+    )
+    .await;
+    remove_approval(&nautobot).await;
+    assert_eq!(
+        runs(&nautobot, &job).await,
+        before,
+        "nothing ran under the approval workflow"
+    );
 
     let log = chat.gateway.logs();
     for token in [&nautobot.admin_token, &nautobot.viewer_token] {
