@@ -9,7 +9,10 @@
 //! and the JobResult read back from Nautobot's API holds what the user chose;
 //! a dry run is not asked to confirm; the Integration's own token (Nautobot's
 //! `viewer`, who may view jobs but not run them) is refused in words, and
-//! nothing runs. Last, under an approval workflow for the job, Nautobot will
+//! nothing runs. First, the test kit's `FakeNautobotJobs` (which the other
+//! `ipfabric` tests run against) is held to the real answers: the same fields
+//! of the job and of a run's job result, the same refusals word for word.
+//! Last, under an approval workflow for the job, Nautobot will
 //! not run it at all (its variables are sensitive, as nautobot-ssot leaves
 //! them), and says so in words.
 //!
@@ -20,7 +23,8 @@ use std::time::Duration;
 
 use chatops_tests::{
     chat::{Chat, On, Who},
-    fake_ipfabric::{self, FakeIpFabric, LAST_SNAPSHOT, PREV_SNAPSHOT},
+    fake_ipfabric::{self, FakeIpFabric, LAST_SNAPSHOT, PREV_SNAPSHOT, UNLOADED_SNAPSHOT},
+    fake_nautobot_jobs::{self, FakeNautobotJobs, IPFABRIC_JOB_ID, NautobotJobs},
     manifests::{grant_to_everyone, integration, secret, stream, token_ref},
     nautobot_live::Nautobot,
     quickstart::DEFAULT_SETTINGS,
@@ -136,6 +140,89 @@ async fn assert_ran(nautobot: &Nautobot, id: &str, user: &str, inputs: &Value) {
     assert_eq!(nautobot.get(path).await["username"], user, "who ran it");
 }
 
+/// The keys of a JSON object, sorted.
+fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .unwrap_or_else(|| panic!("an object: {value}"))
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Asserts that the fake Nautobot jobs API answers as the real one: the job
+/// as listed, a run's job result (both by their fields), and the refusals of a
+/// variable the job lacks and of a snapshot it does not offer (word for word).
+async fn assert_the_fake_answers_as_nautobot(nautobot: &Nautobot, job: &Value) {
+    let fake = FakeNautobotJobs::serve(NautobotJobs::with_ipfabric_job()).await;
+    let http = reqwest::Client::new();
+    let token = format!("Token {}", fake_nautobot_jobs::TOKEN);
+    let listed: Value = http
+        .get(fake.url_of("/api/extras/jobs/"))
+        .query(&[("module_name", MODULE), ("job_class_name", CLASS)])
+        .header("authorization", &token)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .expect("the fake lists the job")
+        .json()
+        .await
+        .expect("JSON");
+    let faked = &listed["results"][0];
+    assert_eq!(keys(faked), keys(job), "the job's fields, fake and real");
+    for field in [
+        "module_name",
+        "job_class_name",
+        "name",
+        "grouping",
+        "has_sensitive_variables",
+        "supports_dryrun",
+    ] {
+        assert_eq!(faked[field], job[field], "{field}, fake and real");
+    }
+
+    let run_of = |id: &str| format!("/api/extras/jobs/{id}/run/");
+    let job_id = job["id"].as_str().expect("a job id");
+    let fake_run = |data: Value| {
+        http.post(fake.url_of(&run_of(IPFABRIC_JOB_ID)))
+            .header("authorization", &token)
+            .json(&json!({"data": data}))
+            .send()
+    };
+    let inputs = json!({"dryrun": true, "safe_delete_mode": true, "sync_ipfabric_tagged_only": true,
+                        "snapshot": LAST_SNAPSHOT});
+    let real = nautobot.create(&run_of(job_id), &json!({"data": inputs})).await;
+    let faked: Value = fake_run(inputs.clone())
+        .await
+        .expect("the fake runs the job")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(keys(&faked), keys(&real), "a run's answer, fake and real");
+    assert_eq!(
+        keys(&faked["job_result"]),
+        keys(&real["job_result"]),
+        "a run's job result, fake and real"
+    );
+    assert_eq!(faked["job_result"]["status"], real["job_result"]["status"]);
+    let id = real["job_result"]["id"].as_str().expect("a job result id");
+    assert_ran(nautobot, id, "admin", &inputs).await;
+
+    for refused in [
+        json!({"dry_run": true, "snapshot": LAST_SNAPSHOT}),
+        json!({"dryrun": true, "snapshot": UNLOADED_SNAPSHOT}),
+    ] {
+        let real = nautobot.refused(&run_of(job_id), &json!({"data": refused})).await;
+        let faked = fake_run(refused.clone()).await.expect("the fake answers");
+        assert_eq!(faked.status().as_u16(), 400, "{refused}");
+        let faked: Value = faked.json().await.expect("JSON");
+        assert_eq!(faked, real, "the refusal of {refused}, fake and real");
+    }
+    assert_eq!(fake.runs().len(), 1, "the fake ran only what Nautobot ran");
+}
+
 /// Removes the test's approval workflow definition, if an earlier run left it.
 async fn remove_approval(nautobot: &Nautobot) {
     let found = nautobot.get(&format!("{APPROVALS}?name={APPROVAL}")).await;
@@ -150,6 +237,7 @@ async fn a_sync_runs_nautobot_ssots_job_in_the_real_nautobot_with_the_users_choi
     let nautobot = Nautobot::require().await;
     remove_approval(&nautobot).await;
     let job = the_job(&nautobot).await;
+    assert_the_fake_answers_as_nautobot(&nautobot, &job).await;
     let ipf = FakeIpFabric::start().await;
     let yaml = manifests(&ipf, &nautobot);
     let chat = Chat::start(DEFAULT_SETTINGS, &[("ipfabric.yaml", &yaml)]).await;
