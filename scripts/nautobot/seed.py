@@ -296,11 +296,14 @@ def data():
 
 
 def jobs():
-    """Make sure jobs from JOBS_ROOT have Job records and that the test job is enabled."""
+    """Make sure jobs from JOBS_ROOT have Job records and that the test jobs are enabled:
+    Hello Device, and the stand-in for nautobot-ssot's IP Fabric job (jobs/nautobot_ssot/)."""
     from nautobot.extras.signals import refresh_job_models  # pylint: disable=import-outside-toplevel
 
     refresh_job_models(sender=django_apps.get_app_config("extras"), apps=django_apps)
-    n = Job.objects.filter(module_name="chatops_test_jobs").update(enabled=True)
+    n = Job.objects.filter(
+        module_name__in=["chatops_test_jobs", "nautobot_ssot.integrations.ipfabric.jobs"]
+    ).update(enabled=True)
     return n
 
 

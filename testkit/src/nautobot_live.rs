@@ -130,6 +130,49 @@ impl Nautobot {
         serde_json::from_str(&body).unwrap_or_else(|err| panic!("{what}: {err}: {body}"))
     }
 
+    /// `POST {url}{path}` of `body` with the admin token; panics unless 201.
+    /// The object created.
+    pub async fn create(&self, path: &str, body: &Value) -> Value {
+        let what = format!("POST {path}");
+        let answer = self
+            .as_admin(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("{what}: {err}"));
+        let status = answer.status();
+        let text = answer.text().await.unwrap_or_default();
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{what}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{what}: {err}: {text}"))
+    }
+
+    /// `POST {url}{path}` of `body` with the admin token, which Nautobot
+    /// must refuse with 400; panics otherwise. Its reason (the body).
+    pub async fn refused(&self, path: &str, body: &Value) -> Value {
+        let what = format!("POST {path} {body}");
+        let answer = self
+            .as_admin(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("{what}: {err}"));
+        let status = answer.status();
+        let text = answer.text().await.unwrap_or_default();
+        assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{what}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{what}: {err}: {text}"))
+    }
+
+    /// `DELETE {url}{path}` with the admin token; panics unless 204.
+    pub async fn delete(&self, path: &str) {
+        let what = format!("DELETE {path}");
+        let answer = self
+            .as_admin(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("{what}: {err}"));
+        assert_eq!(answer.status(), reqwest::StatusCode::NO_CONTENT, "{what}");
+    }
+
     /// The device `name` (`depth=1`), as Nautobot's REST API shows it to the admin.
     pub async fn device(&self, name: &str) -> Value {
         let found = self.get(&format!("/api/dcim/devices/?name={name}&depth=1")).await;

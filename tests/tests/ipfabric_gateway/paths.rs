@@ -131,7 +131,7 @@ async fn paths_diffs_and_a_dry_run_answer_with_what_ip_fabric_holds() {
             ran[runs],
             (
                 IPFABRIC_JOB_ID.to_owned(),
-                json!({"dry_run": true, "safe_delete_mode": false, "sync_ipfabric_tagged_only": false,
+                json!({"dryrun": true, "safe_delete_mode": false, "sync_ipfabric_tagged_only": false,
                        "snapshot": LAST_SNAPSHOT})
             )
         );

@@ -89,7 +89,7 @@ async fn a_sync_into_nautobot_is_confirmed_first_and_said_when_it_cannot_run() {
         assert_eq!(ran.len(), runs + 1, "one confirmation, one run");
         assert_eq!(
             ran[runs].1,
-            json!({"dry_run": false, "safe_delete_mode": true, "sync_ipfabric_tagged_only": false,
+            json!({"dryrun": false, "safe_delete_mode": true, "sync_ipfabric_tagged_only": false,
                    "snapshot": LAST_SNAPSHOT})
         );
 
@@ -149,7 +149,7 @@ async fn a_sync_into_nautobot_is_confirmed_first_and_said_when_it_cannot_run() {
         assert_eq!(ran.len(), runs + 2);
         assert_eq!(
             ran[runs + 1].1,
-            json!({"dry_run": false, "safe_delete_mode": false, "sync_ipfabric_tagged_only": true,
+            json!({"dryrun": false, "safe_delete_mode": false, "sync_ipfabric_tagged_only": true,
                    "snapshot": PREV_SNAPSHOT})
         );
 

@@ -277,11 +277,28 @@ fn reason(answer: &Value) -> Option<String> {
     if let Some(detail) = answer.get("detail").and_then(Value::as_str) {
         return Some(detail.to_owned());
     }
-    // GraphQL's own refusals: `{"errors": [{"message": …}]}`.
-    if let Some(errors) = answer.get("errors").and_then(Value::as_array) {
-        let messages: Vec<&str> = errors.iter().filter_map(|e| e.get("message")?.as_str()).collect();
-        return (!messages.is_empty()).then(|| messages.join("; "));
+    match answer.get("errors") {
+        // GraphQL's own refusals: `{"errors": [{"message": …}]}`.
+        Some(Value::Array(errors)) => {
+            let messages: Vec<&str> = errors.iter().filter_map(|e| e.get("message")?.as_str()).collect();
+            return (!messages.is_empty()).then(|| messages.join("; "));
+        }
+        // A job's inputs refused (`POST extras/jobs/{id}/run/`, Nautobot 3.2):
+        // `{"errors": {"snapshot": ["Select a valid choice. …"]}}`.
+        Some(fields @ Value::Object(_)) => return fields_said(fields),
+        _ => {}
     }
+    // A refusal that is not about one field, as Nautobot 3.2.7 refuses to run a job with
+    // sensitive variables under an approval workflow: `["Unable to run or schedule job: …"]`.
+    if let Some(said) = answer.as_array() {
+        let said: Vec<&str> = said.iter().filter_map(Value::as_str).collect();
+        return (!said.is_empty()).then(|| said.join(" "));
+    }
+    fields_said(answer)
+}
+
+/// A 400's field errors, `{"location": ["…", "…"]}`, as `location: … …`.
+fn fields_said(answer: &Value) -> Option<String> {
     let fields = answer.as_object()?;
     let said: Vec<String> = fields
         .iter()

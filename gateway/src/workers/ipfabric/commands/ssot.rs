@@ -21,10 +21,15 @@ pub const JOB_MODULE: &str = "nautobot_ssot.integrations.ipfabric.jobs";
 /// The class of nautobot-ssot's IP Fabric job.
 pub const JOB_CLASS: &str = "IpFabricDataSource";
 
+/// The job variable of the dry run: nautobot-ssot's `DataSyncBaseJob` names
+/// it `dryrun` (a `DryRunVar`); Nautobot refuses a variable the job does not
+/// have (`400 {"errors": {"dry_run": ["Job data contained an unknown property"]}}`).
+const DRY_RUN: &str = "dryrun";
+
 /// The job's three switches, as typed, with the job variable each one sets
 /// and the question that asks for it.
 const SWITCHES: [(&str, &str, &str); 3] = [
-    ("dry-run", "dry_run", "Dry run (only report what would change)?"),
+    ("dry-run", DRY_RUN, "Dry run (only report what would change)?"),
     (
         "safe-delete-mode",
         "safe_delete_mode",
@@ -112,9 +117,7 @@ async fn run_job(
             job_name(job)
         )));
     }
-    let dry_run = switches
-        .iter()
-        .any(|(variable, on)| *variable == "dry_run" && *on);
+    let dry_run = switches.iter().any(|(variable, on)| *variable == DRY_RUN && *on);
     let said = |on: bool| if on { "yes" } else { "no" };
     if !dry_run {
         let change = Change {
@@ -142,7 +145,7 @@ async fn run_job(
         data.insert((*variable).to_owned(), json!(on));
     }
     data.insert("snapshot".to_owned(), json!(snapshot.id));
-    let ran: Value = served
+    let ran: Value = match served
         .client
         .post(
             who,
@@ -150,7 +153,22 @@ async fn run_job(
             &json!({"data": data}),
             "run",
         )
-        .await?;
+        .await
+    {
+        Ok(ran) => ran,
+        Err(NautobotError::Refused { status: 400, detail }) => {
+            return Ok(error(render_refused(detail.as_deref())));
+        }
+        Err(other) => return Err(other),
+    };
+    if ran["job_result"].is_null()
+        && let Some(scheduled) = ran["scheduled_job"]["id"].as_str()
+    {
+        return Ok(info(render_held(
+            snapshot,
+            &format!("{}/extras/scheduled-jobs/{scheduled}/", served.web_url),
+        )));
+    }
     let result = ran["job_result"]["id"].as_str().ok_or_else(|| {
         NautobotError::Malformed("extras/jobs/run: an answer without job_result.id".to_owned())
     })?;
@@ -179,6 +197,36 @@ pub fn job_missing() -> String {
         "Nautobot has no nautobot-ssot IP Fabric job (`{JOB_CLASS}` of `{JOB_MODULE}`), or you may not see it: \
          an admin installs nautobot-ssot with its IP Fabric integration (`pip install nautobot-ssot[ipfabric]`, \
          `enable_ipfabric: True`), enables the job, and gives you permission to run it."
+    )
+}
+
+/// Nautobot refused the run (400). Most often a snapshot that is not among
+/// the job's choices, which nautobot-ssot takes from the IP Fabric of its own
+/// settings, not from this Integration's: then the admin's fix is said too.
+/// Else Nautobot's reason as it is (e.g. an approval workflow applying to a
+/// job with sensitive variables, which Nautobot 3.2 will not run at all).
+pub fn render_refused(detail: Option<&str>) -> String {
+    let Some(detail) = detail else {
+        return "Nautobot would not run nautobot-ssot's IP Fabric job, and did not say why (400).".to_owned();
+    };
+    if detail.contains("snapshot") {
+        format!(
+            "Nautobot would not run nautobot-ssot's IP Fabric job with these inputs ({detail}). nautobot-ssot \
+             offers the snapshots loaded in the IP Fabric of its own settings: an admin makes sure it reads the \
+             same IP Fabric as this Integration, and that the snapshot is loaded there."
+        )
+    } else {
+        format!("Nautobot would not run nautobot-ssot's IP Fabric job: {detail}")
+    }
+}
+
+/// The answer when Nautobot holds the run for an approval workflow (it
+/// answers the scheduled job, and no job result yet).
+pub fn render_held(snapshot: &Snapshot, link: &str) -> String {
+    format!(
+        "Nautobot holds the nautobot-ssot IP Fabric sync of snapshot {} until it is approved (an approval \
+         workflow applies to the job): [scheduled job]({link})",
+        snapshot.described()
     )
 }
 

@@ -1,7 +1,9 @@
-//! `ssot-sync-to-nautobot` against a mock of Nautobot 2.x's jobs API
-//! (`/api/extras/jobs/`, `/api/extras/jobs/{id}/run/`): the job found and
-//! run with the options and the snapshot read, after a confirmation unless
-//! it is a dry run; the job missing; the sub-command not set up.
+//! `ssot-sync-to-nautobot` against a mock of Nautobot's jobs API
+//! (`/api/extras/jobs/`, `/api/extras/jobs/{id}/run/`), its answers as
+//! Nautobot 3.2.7 gives them: the job found and run with the options and the
+//! snapshot read, after a confirmation unless it is a dry run; the job's
+//! inputs refused; the job missing; the sub-command not set up. The real
+//! Nautobot is driven in `tests/tests/ipfabric_nautobot_live.rs`.
 
 use std::collections::BTreeMap;
 
@@ -29,10 +31,10 @@ fn jobs(jobs: Vec<Value>) -> Value {
     json!({"count": jobs.len(), "next": null, "previous": null, "results": jobs})
 }
 
-/// nautobot-ssot's IP Fabric job as Nautobot 2.x lists it.
+/// nautobot-ssot's IP Fabric job as Nautobot 3.2.7 lists it (the fields the worker reads).
 fn ssot_job() -> Value {
     json!({
-        "id": JOB_ID, "name": "IPFabric ⟹ Nautobot", "grouping": "SSoT",
+        "id": JOB_ID, "name": "IPFabric ⟹ Nautobot", "grouping": "SSoT - IPFabric",
         "module_name": "nautobot_ssot.integrations.ipfabric.jobs", "job_class_name": "IpFabricDataSource",
         "enabled": true, "installed": true
     })
@@ -88,7 +90,7 @@ async fn fixture_syncing(nautobot_url: &str, named: bool) -> (FakeIpFabric, Fixt
 #[tokio::test]
 async fn the_job_runs_after_confirmation_with_the_options_and_the_snapshot() {
     let server = nautobot(jobs(vec![ssot_job()])).await;
-    let run = json!({"data": {"dry_run": false, "safe_delete_mode": true, "sync_ipfabric_tagged_only": false, "snapshot": PREV_SNAPSHOT}});
+    let run = json!({"data": {"dryrun": false, "safe_delete_mode": true, "sync_ipfabric_tagged_only": false, "snapshot": PREV_SNAPSHOT}});
     Mock::given(method("POST"))
         .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
         .and(body_json(&run))
@@ -142,7 +144,7 @@ async fn the_job_runs_after_confirmation_with_the_options_and_the_snapshot() {
 #[tokio::test]
 async fn a_dry_run_starts_without_asking_and_a_declined_sync_changes_nothing() {
     let server = nautobot(jobs(vec![ssot_job()])).await;
-    let run = json!({"data": {"dry_run": true, "safe_delete_mode": true, "sync_ipfabric_tagged_only": true, "snapshot": LAST_SNAPSHOT}});
+    let run = json!({"data": {"dryrun": true, "safe_delete_mode": true, "sync_ipfabric_tagged_only": true, "snapshot": LAST_SNAPSHOT}});
     Mock::given(method("POST"))
         .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
         .and(body_json(&run))
@@ -232,43 +234,86 @@ async fn nautobots_refusal_to_run_the_job_is_said_as_nautobots() {
     );
 }
 
-/// Against the real Nautobot of `scripts/nautobot/up`, which has no
-/// nautobot-ssot: the sentence that tells the admin what to install. Run
-/// with `cargo test -p chatops-gateway --lib -- --ignored live_nautobot`.
+/// Nautobot 3.2.7's answer to a snapshot the job does not offer (its choices
+/// are the snapshots loaded in nautobot-ssot's own IP Fabric).
 #[tokio::test]
-#[ignore = "needs the real Nautobot of scripts/nautobot/up"]
-async fn live_nautobot_without_nautobot_ssot_is_told_what_to_install() {
-    let live = chatops_testkit::nautobot_live::Nautobot::require().await;
-    let fake = FakeIpFabric::start().await;
-    let mut fixture = fixture_for(&["ipfabric"]);
-    let key = SecretKey("integration.default.nautobot.token".to_owned());
-    let integration = IntegrationConfig {
-        token: Some(key.clone()),
-        timeout_seconds: 20,
-        ..IntegrationConfig::new("default/nautobot", IntegrationType::Nautobot, &live.url)
-    };
-    fixture
-        .config
-        .integrations
-        .insert("nautobot".to_owned(), integration);
-    let setup = Setup {
-        settings: Some(IpfabricSettings {
-            snapshot: None,
-            nautobot: Some("nautobot".to_owned()),
-        }),
-        secrets: BTreeMap::from([(key, live.admin_token.clone())]),
-        ..Setup::default()
-    };
-    serve(&mut fixture, &fake.url(), setup);
+async fn a_snapshot_the_job_does_not_offer_is_said_with_the_admins_fix() {
+    let server = nautobot(jobs(vec![ssot_job()])).await;
+    let refused = format!("Select a valid choice. {LAST_SNAPSHOT} is not one of the available choices.");
+    Mock::given(method("POST"))
+        .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"errors": {"snapshot": [refused]}})))
+        .mount(&server)
+        .await;
+    let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
 
     let routed = fixture
         .typed(USER, "ipfabric ssot-sync-to-nautobot true false false")
         .await;
 
-    assert!(
-        text(&routed).starts_with("Nautobot has no nautobot-ssot IP Fabric job"),
-        "{}",
-        text(&routed)
+    assert_private_error(
+        &routed,
+        &format!(
+            "Nautobot would not run nautobot-ssot's IP Fabric job with these inputs (snapshot: {refused}). \
+             nautobot-ssot offers the snapshots loaded in the IP Fabric of its own settings: an admin makes sure it \
+             reads the same IP Fabric as this Integration, and that the snapshot is loaded there."
+        ),
     );
-    assert_none_told(&routed, &[&live.admin_token]);
+}
+
+/// A job under an approval workflow: Nautobot 3.2 answers the scheduled job
+/// it holds, and no job result.
+#[tokio::test]
+async fn a_run_held_for_approval_links_the_scheduled_job() {
+    let server = nautobot(jobs(vec![ssot_job()])).await;
+    let scheduled = "7a1c3e5b-2d4f-4a6c-8e0a-1b3d5f7a9c2e";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "scheduled_job": {"id": scheduled, "object_type": "extras.scheduledjob", "name": "IPFabric ⟹ Nautobot"},
+            "job_result": null
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
+
+    let routed = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot false true true yes")
+        .await;
+
+    assert_eq!(routed.outcome, Outcome::Succeeded);
+    assert_eq!(
+        text(&routed),
+        format!(
+            "Nautobot holds the nautobot-ssot IP Fabric sync of snapshot **Nightly 2026-12-03** ({LAST_SNAPSHOT}, \
+             loaded, 2026-12-03 02:45 UTC) until it is approved (an approval workflow applies to the job): \
+             [scheduled job]({}/extras/scheduled-jobs/{scheduled}/)",
+            server.uri()
+        )
+    );
+}
+
+/// Nautobot 3.2.7 will not run a job with sensitive variables (as
+/// nautobot-ssot's is) under an approval workflow: its reason, as it is.
+#[tokio::test]
+async fn a_refusal_about_no_input_is_said_as_nautobots() {
+    let server = nautobot(jobs(vec![ssot_job()])).await;
+    let said = "Unable to run or schedule job: This job is flagged as possibly having sensitive variables but \
+                also has an applicable approval workflow definition.";
+    Mock::given(method("POST"))
+        .and(path(format!("/api/extras/jobs/{JOB_ID}/run/")))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!([said])))
+        .mount(&server)
+        .await;
+    let (_fake, fixture) = fixture_syncing(&server.uri(), true).await;
+
+    let routed = fixture
+        .typed(USER, "ipfabric ssot-sync-to-nautobot true true true")
+        .await;
+
+    assert_private_error(
+        &routed,
+        &format!("Nautobot would not run nautobot-ssot's IP Fabric job: {said}"),
+    );
 }

@@ -161,6 +161,61 @@ async fn http_errors_become_messages_for_the_person_asking() {
     );
 }
 
+/// A job's inputs refused, as Nautobot 3.2.7 answered `POST extras/jobs/{id}/run/`.
+#[tokio::test]
+async fn a_jobs_refused_inputs_are_said_field_by_field() {
+    let (server, client) = nautobot().await;
+    let refused = json!({"errors": {
+        "snapshot": ["Select a valid choice. 0a1b is not one of the available choices."],
+        "dry_run": ["Job data contained an unknown property"]
+    }});
+    answers(
+        &server,
+        "extras/jobs/6c1f3a2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b/run/",
+        ResponseTemplate::new(400).set_body_json(refused),
+    )
+    .await;
+    let error = client
+        .post::<Value>(
+            &alice(),
+            "extras/jobs/6c1f3a2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b/run/",
+            &json!({"data": {}}),
+            "run",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Nautobot answered 400: dry_run: Job data contained an unknown property; \
+         snapshot: Select a valid choice. 0a1b is not one of the available choices."
+    );
+}
+
+/// A refusal about no field in particular, as Nautobot 3.2.7 answered a run
+/// of a job with sensitive variables under an approval workflow.
+#[tokio::test]
+async fn a_refusal_about_no_field_is_said_as_it_is() {
+    let (server, client) = nautobot().await;
+    let said = "Unable to run or schedule job: This job is flagged as possibly having sensitive variables \
+                but also has an applicable approval workflow definition.";
+    answers(
+        &server,
+        "extras/jobs/6c1f3a2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b/run/",
+        ResponseTemplate::new(400).set_body_json(json!([said])),
+    )
+    .await;
+    let error = client
+        .post::<Value>(
+            &alice(),
+            "extras/jobs/6c1f3a2e-8b4d-4e6f-9a0b-1c2d3e4f5a6b/run/",
+            &json!({"data": {}}),
+            "run",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), format!("Nautobot answered 400: {said}"));
+}
+
 #[tokio::test]
 async fn slow_down_and_malformed_answers_are_clear_errors_without_the_token() {
     let (server, client) = nautobot().await;
