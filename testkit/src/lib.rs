@@ -32,6 +32,7 @@ pub mod fake_awx;
 pub mod fake_grafana;
 pub mod fake_ipfabric;
 pub mod fake_kube;
+pub mod fake_meraki;
 pub mod fake_mattermost;
 pub mod fake_nautobot_jobs;
 pub mod fake_nso;
