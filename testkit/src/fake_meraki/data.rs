@@ -123,7 +123,11 @@ pub fn devices() -> Vec<(String, Value)> {
         .enumerate()
         .map(|(i, line)| {
             let f: Vec<&str> = line.split('|').map(str::trim).collect();
-            let org = if f[4].starts_with("L_5730") { LAB_ORG_ID } else { ORG_ID };
+            let org = if f[4].starts_with("L_5730") {
+                LAB_ORG_ID
+            } else {
+                ORG_ID
+            };
             let device = json!({
                 "name": f[1],
                 "lat": (523_731 + i) as f64 / 10_000.0,

@@ -58,8 +58,8 @@ use axum::{
 use serde_json::{Value, json};
 
 pub use self::data::{
-    APPLIANCE_SERIAL, CAMERA_SERIAL, DISABLED_PORT, ERROR_PORT, LAB_ORG_ID, ORG_ID, PERF_SCORE, SWITCH_SERIAL,
-    WIRELESS_NETWORK_ID,
+    APPLIANCE_SERIAL, CAMERA_SERIAL, DISABLED_PORT, ERROR_PORT, LAB_ORG_ID, ORG_ID, PERF_SCORE,
+    SWITCH_SERIAL, WIRELESS_NETWORK_ID,
 };
 use crate::fake_api::{FakeApi, Platform, json_response};
 pub use crate::{
@@ -116,7 +116,9 @@ impl Default for Meraki {
             .map(|(_, d)| {
                 let serial = d["serial"].as_str().unwrap_or_default().to_owned();
                 let count = data::port_count(d["model"].as_str().unwrap_or_default());
-                let ports = (1..=count).map(|n| data::switch_port(&serial, n, count)).collect();
+                let ports = (1..=count)
+                    .map(|n| data::switch_port(&serial, n, count))
+                    .collect();
                 (serial, ports)
             })
             .collect();
@@ -178,7 +180,11 @@ impl Meraki {
 
     /// The answer to a Dashboard request, knobs first.
     fn dashboard(&mut self, request: &Recorded) -> Response {
-        if let Some((_, garbage)) = self.garbled.iter().find(|(p, _)| request.path.starts_with(p.as_str())) {
+        if let Some((_, garbage)) = self
+            .garbled
+            .iter()
+            .find(|(p, _)| request.path.starts_with(p.as_str()))
+        {
             return garbled_response(*garbage);
         }
         let Some(rest) = request.path.strip_prefix("/api/v1/") else {

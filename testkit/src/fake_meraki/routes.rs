@@ -18,7 +18,9 @@ pub const MIN_PER_PAGE: usize = 3;
 
 /// The query's pairs, decoded (`productTypes%5B%5D` reads `productTypes[]`).
 fn query_pairs(request: &Recorded) -> Vec<(String, String)> {
-    form_urlencoded::parse(request.query.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(request.query.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 /// One page of `items` (each named by its `token` field) as the Dashboard
@@ -150,8 +152,14 @@ impl Meraki {
         let Some(network) = self.networks.iter().find(|n| n["id"] == id) else {
             return errors(StatusCode::NOT_FOUND, "Network not found");
         };
-        if !network["productTypes"].as_array().is_some_and(|p| p.contains(&json!("wireless"))) {
-            return errors(StatusCode::BAD_REQUEST, "This endpoint only supports wireless networks");
+        if !network["productTypes"]
+            .as_array()
+            .is_some_and(|p| p.contains(&json!("wireless")))
+        {
+            return errors(
+                StatusCode::BAD_REQUEST,
+                "This endpoint only supports wireless networks",
+            );
         }
         json_response(StatusCode::OK, &Value::Array(data::ssids()))
     }
@@ -163,21 +171,32 @@ impl Meraki {
         let device = device.clone();
         let product = device["productType"].as_str().unwrap_or_default().to_owned();
         let only = |kind: &str, what: &str| {
-            errors(StatusCode::BAD_REQUEST, &format!("This endpoint only supports {what}; {serial} is a {kind}"))
+            errors(
+                StatusCode::BAD_REQUEST,
+                &format!("This endpoint only supports {what}; {serial} is a {kind}"),
+            )
         };
         let method = request.method.clone();
         match (rest, method) {
             (["switch", "ports", ..], _) if product != "switch" => only(&product, "switches"),
-            (["switch", "ports"], Method::GET) => json_response(StatusCode::OK, &Value::Array(self.switch_ports(serial))),
+            (["switch", "ports"], Method::GET) => {
+                json_response(StatusCode::OK, &Value::Array(self.switch_ports(serial)))
+            }
             (["switch", "ports", "statuses"], Method::GET) => {
-                let statuses = self.switch_ports(serial).iter().map(|p| data::port_status(serial, p)).collect();
+                let statuses = self
+                    .switch_ports(serial)
+                    .iter()
+                    .map(|p| data::port_status(serial, p))
+                    .collect();
                 json_response(StatusCode::OK, &Value::Array(statuses))
             }
             (["switch", "ports", "cycle"], Method::POST) => self.cycle(request, serial),
-            (["switch", "ports", port], Method::GET) => match self.switch_ports(serial).iter().find(|p| p["portId"] == *port) {
-                Some(p) => json_response(StatusCode::OK, p),
-                None => errors(StatusCode::NOT_FOUND, "Port not found"),
-            },
+            (["switch", "ports", port], Method::GET) => {
+                match self.switch_ports(serial).iter().find(|p| p["portId"] == *port) {
+                    Some(p) => json_response(StatusCode::OK, p),
+                    None => errors(StatusCode::NOT_FOUND, "Port not found"),
+                }
+            }
             (["switch", "ports", port], Method::PUT) => self.update_port(request, serial, port),
             (["appliance", "performance"], Method::GET) if product == "appliance" => {
                 json_response(StatusCode::OK, &json!({ "perfScore": data::PERF_SCORE }))
@@ -189,9 +208,15 @@ impl Meraki {
                     .find(|(k, _)| k == "objectType")
                     .map_or_else(|| "person".to_owned(), |(_, v)| v);
                 if object != "person" && object != "vehicle" {
-                    return errors(StatusCode::BAD_REQUEST, "'objectType' must be one of: 'person', 'vehicle'");
+                    return errors(
+                        StatusCode::BAD_REQUEST,
+                        "'objectType' must be one of: 'person', 'vehicle'",
+                    );
                 }
-                json_response(StatusCode::OK, &Value::Array(data::camera_recent(serial, &object)))
+                json_response(
+                    StatusCode::OK,
+                    &Value::Array(data::camera_recent(serial, &object)),
+                )
             }
             (["camera", "analytics", "recent"], Method::GET) => only(&product, "cameras"),
             (["clients"], Method::GET) => {
@@ -199,7 +224,10 @@ impl Meraki {
                 if let Some((_, t)) = timespan
                     && !t.parse::<f64>().is_ok_and(|t| (0.0..=2_678_400.0).contains(&t))
                 {
-                    return errors(StatusCode::BAD_REQUEST, "'timespan' must be a number of seconds up to 31 days");
+                    return errors(
+                        StatusCode::BAD_REQUEST,
+                        "'timespan' must be a number of seconds up to 31 days",
+                    );
                 }
                 json_response(StatusCode::OK, &Value::Array(data::clients(&device)))
             }
@@ -244,14 +272,20 @@ impl Meraki {
     fn cycle(&mut self, request: &Recorded, serial: &str) -> Response {
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let Some(asked) = body["ports"].as_array().filter(|p| !p.is_empty()) else {
-            return errors(StatusCode::BAD_REQUEST, "'ports' must be a non-empty array of port ids");
+            return errors(
+                StatusCode::BAD_REQUEST,
+                "'ports' must be a non-empty array of port ids",
+            );
         };
         let existing = self.switch_ports(serial);
         let exists = |n: u32| existing.iter().any(|p| p["portId"] == n.to_string());
         let mut ports = Vec::new();
         for port in asked {
             let Some(text) = port.as_str() else {
-                return errors(StatusCode::BAD_REQUEST, "'ports' must be a non-empty array of port ids");
+                return errors(
+                    StatusCode::BAD_REQUEST,
+                    "'ports' must be a non-empty array of port ids",
+                );
             };
             let range = match text.split_once('-') {
                 Some((a, b)) => a.trim().parse::<u32>().ok().zip(b.trim().parse::<u32>().ok()),
@@ -259,7 +293,12 @@ impl Meraki {
             };
             match range {
                 Some((a, b)) if a <= b && (a..=b).all(exists) => ports.push(text.to_owned()),
-                _ => return errors(StatusCode::BAD_REQUEST, &format!("Invalid port '{text}' for {serial}")),
+                _ => {
+                    return errors(
+                        StatusCode::BAD_REQUEST,
+                        &format!("Invalid port '{text}' for {serial}"),
+                    );
+                }
             }
         }
         self.cycled.push((serial.to_owned(), ports.clone()));
