@@ -7,9 +7,10 @@
 //!   integration, [`fake_grafana`], Grafana's HTTP API and panel renderer
 //!   for the `grafana` integration, [`fake_ipfabric`], IP Fabric's REST API
 //!   (snapshots, tables, path lookup) for the `ipfabric` integration,
-//!   [`fake_nso`], Cisco NSO's RESTCONF API for the `nso` integration, and
+//!   [`fake_nso`], Cisco NSO's RESTCONF API for the `nso` integration,
 //!   [`fake_slurpit`], the Slurpit portal's devices, sites and planning data
-//!   for the `slurpit` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
+//!   for the `slurpit` integration, and [`fake_meraki`], Cisco Meraki's
+//!   Dashboard API v1 for the `meraki` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
 //!   where the `ipfabric` integration runs nautobot-ssot's IP Fabric job;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;

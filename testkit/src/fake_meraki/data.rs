@@ -194,7 +194,7 @@ pub fn port_status(serial: &str, port: &Value) -> Value {
     let n: u64 = id.parse().unwrap_or_default();
     let enabled = port["enabled"] == true;
     // Every third access port has nobody plugged in.
-    let connected = enabled && (port["type"] == "trunk" || n % 3 != 0);
+    let connected = enabled && (port["type"] == "trunk" || !n.is_multiple_of(3));
     let errors = if serial == SWITCH_SERIAL && id == ERROR_PORT {
         json!(["CRC align errors"])
     } else {

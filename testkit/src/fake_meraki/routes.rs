@@ -278,7 +278,11 @@ impl Meraki {
             );
         };
         let existing = self.switch_ports(serial);
-        let exists = |n: u32| existing.iter().any(|p| p["portId"] == n.to_string());
+        let exists = |n: u32| {
+            existing
+                .iter()
+                .any(|p| p["portId"].as_str().and_then(|s| s.parse::<u32>().ok()) == Some(n))
+        };
         let mut ports = Vec::new();
         for port in asked {
             let Some(text) = port.as_str() else {

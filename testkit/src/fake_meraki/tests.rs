@@ -349,3 +349,44 @@ async fn the_knobs_rate_limit_hold_back_and_garble_until_mended() {
     get(&fake, "/api/v1/organizations", ADMIN_KEY).await;
     assert!(started.elapsed() < hold, "no longer held back");
 }
+
+#[tokio::test]
+async fn the_device_list_filters_by_network_serial_name_and_model_and_one_port_reads_alone() {
+    let fake = FakeMeraki::start().await;
+    let devices = |query: &str| {
+        let path = format!("/api/v1/organizations/{ORG_ID}/devices?{query}");
+        let fake = fake.clone();
+        async move { names(&get(&fake, &path, ADMIN_KEY).await.2, "name") }
+    };
+    assert_eq!(
+        devices("networkIds%5B%5D=L_647392446434512037").await,
+        ["ams-cam-entrance", "ams-cam-dock"]
+    );
+    assert_eq!(
+        devices("serial=q2pn").await,
+        ["ams-fw-01"],
+        "part of a serial, in any case"
+    );
+    assert_eq!(devices("name=ap-").await, ["ams-ap-lobby", "ams-ap-floor2"]);
+    assert_eq!(devices("models%5B%5D=MR36").await, ["ams-ap-floor2"]);
+    assert_eq!(devices("model=MS").await, ["ams-sw-01", "ams-sw-02"]);
+    assert!(
+        devices("serials%5B%5D=Q2HP-6TTR-9MLA").await.is_empty(),
+        "the lab switch is in the other organization"
+    );
+
+    let (status, _, port) = get(
+        &fake,
+        &format!("/api/v1/devices/{SWITCH_SERIAL}/switch/ports/{DISABLED_PORT}"),
+        ADMIN_KEY,
+    )
+    .await;
+    assert_eq!((status, port["enabled"].as_bool()), (StatusCode::OK, Some(false)));
+    let (status, _, _) = get(
+        &fake,
+        &format!("/api/v1/devices/{SWITCH_SERIAL}/switch/ports/53"),
+        ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
