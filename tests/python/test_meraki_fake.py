@@ -154,7 +154,14 @@ def test_appliance_performance_ssids_camera_clients_and_neighbours(fake_url):
     ]
     assert ssids[3]["name"] == "Acme-Legacy" and ssids[3]["enabled"] is False
     recent = api.camera.getDeviceCameraAnalyticsRecent(CAMERA)
-    assert recent[0] == {"zoneId": 0, "entrances": 14, "averageCount": 2.35}
+    # The columns of the original's table: zone, start, end, entrances, average.
+    assert recent[0] == {
+        "startTs": "2026-12-03T09:14:00.000Z",
+        "endTs": "2026-12-03T09:15:00.000Z",
+        "zoneId": 0,
+        "entrances": 14,
+        "averageCount": 2.35,
+    }
     assert api.camera.getDeviceCameraAnalyticsRecent(CAMERA, objectType="vehicle")[0]["entrances"] == 0
     clients = api.devices.getDeviceClients(AP, timespan=86400)
     assert [c["description"] for c in clients] == ["iPhone-Bob", "Galaxy-S24", "thermostat-lobby"]
@@ -186,6 +193,8 @@ def test_updates_a_switch_port_and_the_next_read_shows_it(fake_url):
     api.switch.updateDeviceSwitchPort(SWITCH, "14", enabled=False)
     status = next(s for s in api.switch.getDeviceSwitchPortsStatuses(SWITCH) if s["portId"] == "14")
     assert status["status"] == "Disabled"
+    # The original sends the VLAN as typed in chat, a string; it comes back a number.
+    assert api.switch.updateDeviceSwitchPort(SWITCH, "13", vlan="40")["vlan"] == 40
     with pytest.raises(meraki.APIError) as raised:
         api.switch.updateDeviceSwitchPort(SWITCH, "12", vlan=4095)
     assert raised.value.status == 400

@@ -335,8 +335,18 @@ pub fn camera_recent(serial: &str, object_type: &str) -> Vec<Value> {
         (_, "vehicle") => (3, 0.4),
         _ => (2, 0.12),
     };
+    // The last minute's window, the same for every zone (zone 0 is the whole view).
+    let window = |zone: u32, entrances: u32, average: f64| {
+        json!({
+            "startTs": "2026-12-03T09:14:00.000Z",
+            "endTs": "2026-12-03T09:15:00.000Z",
+            "zoneId": zone,
+            "entrances": entrances,
+            "averageCount": average
+        })
+    };
     vec![
-        json!({"zoneId": 0, "entrances": entrances, "averageCount": average}),
-        json!({"zoneId": 1, "entrances": entrances / 2, "averageCount": average / 2.0}),
+        window(0, entrances, average),
+        window(1, entrances / 2, average / 2.0),
     ]
 }

@@ -261,7 +261,7 @@ impl Meraki {
         };
         for (field, value) in body {
             if PORT_FIELDS.contains(&field.as_str()) {
-                current[field.as_str()] = value;
+                current[field.as_str()] = vlan_number(&field, value);
             }
         }
         json_response(StatusCode::OK, current)
@@ -310,6 +310,15 @@ impl Meraki {
     }
 }
 
+/// A VLAN given as a numeric string, stored (and answered) as the number the
+/// Dashboard gives back; every other value as sent.
+fn vlan_number(field: &str, value: Value) -> Value {
+    match (field, value.as_str().and_then(|s| s.trim().parse::<u64>().ok())) {
+        ("vlan" | "voiceVlan", Some(n)) => json!(n),
+        _ => value,
+    }
+}
+
 /// The port settings a PUT may change; others in the body are ignored.
 const PORT_FIELDS: &[&str] = &[
     "name",
@@ -328,10 +337,17 @@ const PORT_FIELDS: &[&str] = &[
     "accessPolicyType",
 ];
 
-/// Meraki's checks on a port update: a VLAN is 1..=4094, the flags are
+/// Meraki's checks on a port update: a VLAN is 1..=4094 (a number or a
+/// numeric string), the flags are
 /// booleans, the name a string, the type `access` or `trunk`.
 fn validate_port(body: &Map<String, Value>) -> Result<(), String> {
-    let vlan_ok = |v: &Value| v.as_u64().is_some_and(|v| (1..=4094).contains(&v));
+    // A number or a numeric string: the original app sends the VLAN as typed
+    // in chat (a string), and the Dashboard takes it.
+    let vlan_ok = |v: &Value| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            .is_some_and(|v| (1..=4094).contains(&v))
+    };
     if let Some(v) = body.get("vlan")
         && !vlan_ok(v)
     {

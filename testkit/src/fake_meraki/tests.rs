@@ -143,7 +143,8 @@ async fn a_port_update_is_validated_as_a_whole_and_shows_in_the_statuses() {
     for bad in [
         json!({"vlan": 0}),
         json!({"vlan": 4095}),
-        json!({"vlan": "10"}),
+        json!({"vlan": "ten"}),
+        json!({"vlan": "4095"}),
         json!({"name": "x", "enabled": "yes"}),
         json!({"type": "stack"}),
         json!({"name": 12}),
@@ -192,6 +193,11 @@ async fn a_port_update_is_validated_as_a_whole_and_shows_in_the_statuses() {
     assert_eq!(status_of("12")["status"], "Disabled");
     assert_eq!(status_of(DISABLED_PORT)["status"], "Disabled");
     assert_eq!(status_of(ERROR_PORT)["errors"], json!(["CRC align errors"]));
+    let (_, port) = put(&fake, &path, ADMIN_KEY, json!({"vlan": "30"})).await;
+    assert_eq!(
+        port["vlan"], 30,
+        "a numeric string is taken and answered as a number"
+    );
     let (status, _) = put(
         &fake,
         &format!("/api/v1/devices/{SWITCH_SERIAL}/switch/ports/99"),
