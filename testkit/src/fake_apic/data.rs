@@ -45,7 +45,18 @@ fn tenant(tree: &mut Vec<Mo>, name: &str, descr: &str) {
     tree.push(Mo::new(
         "fvTenant",
         &format!("uni/tn-{name}"),
-        &[("name", name), ("descr", descr), ("nameAlias", ""), ("ownerKey", ""), ("ownerTag", ""), ("lcOwn", "local"), ("modTs", "2026-05-11T09:14:02.113+00:00"), ("status", ""), ("uid", "0"), ("userdom", ":all:")],
+        &[
+            ("name", name),
+            ("descr", descr),
+            ("nameAlias", ""),
+            ("ownerKey", ""),
+            ("ownerTag", ""),
+            ("lcOwn", "local"),
+            ("modTs", "2026-05-11T09:14:02.113+00:00"),
+            ("status", ""),
+            ("uid", "0"),
+            ("userdom", ":all:"),
+        ],
     ));
 }
 
@@ -53,7 +64,18 @@ fn vrf(tree: &mut Vec<Mo>, tenant: &str, name: &str) {
     tree.push(Mo::new(
         "fvCtx",
         &format!("uni/tn-{tenant}/ctx-{name}"),
-        &[("name", name), ("descr", ""), ("pcEnfPref", "enforced"), ("pcEnfDir", "ingress"), ("knwMcastAct", "permit"), ("scope", "2424832"), ("seg", "2424832"), ("pcTag", "49153"), ("status", ""), ("uid", "15374")],
+        &[
+            ("name", name),
+            ("descr", ""),
+            ("pcEnfPref", "enforced"),
+            ("pcEnfDir", "ingress"),
+            ("knwMcastAct", "permit"),
+            ("scope", "2424832"),
+            ("seg", "2424832"),
+            ("pcTag", "49153"),
+            ("status", ""),
+            ("uid", "15374"),
+        ],
     ));
 }
 
@@ -64,47 +86,100 @@ fn bd(tree: &mut Vec<Mo>, tenant: &str, name: &str, descr: &str, vrf: &str, subn
     tree.push(Mo::new(
         "fvBD",
         &dn,
-        &[("name", name), ("descr", descr), ("mac", "00:22:BD:F8:19:FF"), ("unicastRoute", routed), ("unkMacUcastAct", "proxy"), ("arpFlood", "no"), ("limitIpLearnToSubnets", "yes"), ("type", "regular"), ("status", ""), ("uid", "15374")],
+        &[
+            ("name", name),
+            ("descr", descr),
+            ("mac", "00:22:BD:F8:19:FF"),
+            ("unicastRoute", routed),
+            ("unkMacUcastAct", "proxy"),
+            ("arpFlood", "no"),
+            ("limitIpLearnToSubnets", "yes"),
+            ("type", "regular"),
+            ("status", ""),
+            ("uid", "15374"),
+        ],
     ));
     tree.push(Mo::new(
         "fvRsCtx",
         &format!("{dn}/rsctx"),
-        &[("tnFvCtxName", vrf), ("tDn", &format!("uni/tn-{tenant}/ctx-{vrf}")), ("state", "formed")],
+        &[
+            ("tnFvCtxName", vrf),
+            ("tDn", &format!("uni/tn-{tenant}/ctx-{vrf}")),
+            ("state", "formed"),
+        ],
     ));
     for (ip, scope) in subnets {
         tree.push(Mo::new(
             "fvSubnet",
             &format!("{dn}/subnet-[{ip}]"),
-            &[("ip", ip), ("scope", scope), ("descr", ""), ("preferred", "no"), ("virtual", "no")],
+            &[
+                ("ip", ip),
+                ("scope", scope),
+                ("descr", ""),
+                ("preferred", "no"),
+                ("virtual", "no"),
+            ],
         ));
     }
 }
 
 /// An EPG of `ap` on `bd`, providing and consuming contracts.
-fn epg(tree: &mut Vec<Mo>, tenant: &str, ap: &str, name: &str, bd: &str, provides: &[&str], consumes: &[&str]) -> String {
+fn epg(
+    tree: &mut Vec<Mo>,
+    tenant: &str,
+    ap: &str,
+    name: &str,
+    bd: &str,
+    provides: &[&str],
+    consumes: &[&str],
+) -> String {
     let dn = format!("uni/tn-{tenant}/ap-{ap}/epg-{name}");
     tree.push(Mo::new(
         "fvAEPg",
         &dn,
-        &[("name", name), ("descr", ""), ("pcEnfPref", "unenforced"), ("prefGrMemb", "exclude"), ("isAttrBasedEPg", "no"), ("floodOnEncap", "disabled"), ("pcTag", "32771"), ("status", ""), ("uid", "15374")],
+        &[
+            ("name", name),
+            ("descr", ""),
+            ("pcEnfPref", "unenforced"),
+            ("prefGrMemb", "exclude"),
+            ("isAttrBasedEPg", "no"),
+            ("floodOnEncap", "disabled"),
+            ("pcTag", "32771"),
+            ("status", ""),
+            ("uid", "15374"),
+        ],
     ));
     tree.push(Mo::new(
         "fvRsBd",
         &format!("{dn}/rsbd"),
-        &[("tnFvBDName", bd), ("tDn", &format!("uni/tn-{tenant}/BD-{bd}")), ("state", "formed")],
+        &[
+            ("tnFvBDName", bd),
+            ("tDn", &format!("uni/tn-{tenant}/BD-{bd}")),
+            ("state", "formed"),
+        ],
     ));
     for contract in provides {
         tree.push(Mo::new(
             "fvRsProv",
             &format!("{dn}/rsprov-{contract}"),
-            &[("tnVzBrCPName", contract), ("tDn", &format!("uni/tn-{tenant}/brc-{contract}")), ("prio", "unspecified"), ("state", "formed")],
+            &[
+                ("tnVzBrCPName", contract),
+                ("tDn", &format!("uni/tn-{tenant}/brc-{contract}")),
+                ("prio", "unspecified"),
+                ("state", "formed"),
+            ],
         ));
     }
     for contract in consumes {
         tree.push(Mo::new(
             "fvRsCons",
             &format!("{dn}/rscons-{contract}"),
-            &[("tnVzBrCPName", contract), ("tDn", &format!("uni/tn-{tenant}/brc-{contract}")), ("prio", "unspecified"), ("state", "formed")],
+            &[
+                ("tnVzBrCPName", contract),
+                ("tDn", &format!("uni/tn-{tenant}/brc-{contract}")),
+                ("prio", "unspecified"),
+                ("state", "formed"),
+            ],
         ));
     }
     dn
@@ -114,7 +189,13 @@ fn ap(tree: &mut Vec<Mo>, tenant: &str, name: &str, descr: &str) {
     tree.push(Mo::new(
         "fvAp",
         &format!("uni/tn-{tenant}/ap-{name}"),
-        &[("name", name), ("descr", descr), ("prio", "unspecified"), ("status", ""), ("uid", "15374")],
+        &[
+            ("name", name),
+            ("descr", descr),
+            ("prio", "unspecified"),
+            ("status", ""),
+            ("uid", "15374"),
+        ],
     ));
 }
 
@@ -126,25 +207,53 @@ fn filter(tree: &mut Vec<Mo>, tenant: &str, name: &str, entry: [&str; 4]) {
     tree.push(Mo::new(
         "vzEntry",
         &format!("{dn}/e-{entry}"),
-        &[("name", entry), ("etherT", ether), ("prot", protocol), ("dFromPort", port), ("dToPort", port), ("sFromPort", "unspecified"), ("sToPort", "unspecified"), ("stateful", "no")],
+        &[
+            ("name", entry),
+            ("etherT", ether),
+            ("prot", protocol),
+            ("dFromPort", port),
+            ("dToPort", port),
+            ("sFromPort", "unspecified"),
+            ("sToPort", "unspecified"),
+            ("stateful", "no"),
+        ],
     ));
 }
 
 /// A contract with one subject that applies `filters` (name, action).
 fn contract(tree: &mut Vec<Mo>, tenant: &str, name: &str, filters: &[(&str, &str)]) {
     let dn = format!("uni/tn-{tenant}/brc-{name}");
-    tree.push(Mo::new("vzBrCP", &dn, &[("name", name), ("descr", ""), ("scope", "context"), ("prio", "unspecified")]));
+    tree.push(Mo::new(
+        "vzBrCP",
+        &dn,
+        &[
+            ("name", name),
+            ("descr", ""),
+            ("scope", "context"),
+            ("prio", "unspecified"),
+        ],
+    ));
     let subject = format!("{dn}/subj-{name}-subj");
     tree.push(Mo::new(
         "vzSubj",
         &subject,
-        &[("name", &format!("{name}-subj")), ("revFltPorts", "yes"), ("prio", "unspecified")],
+        &[
+            ("name", &format!("{name}-subj")),
+            ("revFltPorts", "yes"),
+            ("prio", "unspecified"),
+        ],
     ));
     for (filter, action) in filters {
         tree.push(Mo::new(
             "vzRsSubjFiltAtt",
             &format!("{subject}/rssubjFiltAtt-{filter}"),
-            &[("tnVzFilterName", filter), ("tDn", &format!("uni/tn-{tenant}/flt-{filter}")), ("action", action), ("directives", ""), ("state", "formed")],
+            &[
+                ("tnVzFilterName", filter),
+                ("tDn", &format!("uni/tn-{tenant}/flt-{filter}")),
+                ("action", action),
+                ("directives", ""),
+                ("state", "formed"),
+            ],
         ));
     }
 }
@@ -153,7 +262,12 @@ fn tenants(tree: &mut Vec<Mo>) {
     tenant(tree, "common", "");
     vrf(tree, "common", "default");
     bd(tree, "common", "default", "", "default", &[]);
-    filter(tree, "common", "default", ["unspecified", "unspecified", "unspecified", "unspecified"]);
+    filter(
+        tree,
+        "common",
+        "default",
+        ["unspecified", "unspecified", "unspecified", "unspecified"],
+    );
     contract(tree, "common", "default", &[("default", "permit")]);
     tenant(tree, "infra", "");
     vrf(tree, "infra", "overlay-1");
@@ -170,47 +284,145 @@ fn prod(tree: &mut Vec<Mo>) {
     let t = PROD_TENANT;
     tenant(tree, t, "Production e-commerce");
     vrf(tree, t, "prod-vrf");
-    bd(tree, t, "web-bd", "Web tier", "prod-vrf", &[("10.10.10.1/24", "public,shared")]);
-    bd(tree, t, "app-bd", "Application tier", "prod-vrf", &[("10.10.20.1/24", "private")]);
-    bd(tree, t, "db-bd", "Database tier", "prod-vrf", &[("10.10.30.1/24", "private"), ("10.10.31.1/24", "private")]);
+    bd(
+        tree,
+        t,
+        "web-bd",
+        "Web tier",
+        "prod-vrf",
+        &[("10.10.10.1/24", "public,shared")],
+    );
+    bd(
+        tree,
+        t,
+        "app-bd",
+        "Application tier",
+        "prod-vrf",
+        &[("10.10.20.1/24", "private")],
+    );
+    bd(
+        tree,
+        t,
+        "db-bd",
+        "Database tier",
+        "prod-vrf",
+        &[("10.10.30.1/24", "private"), ("10.10.31.1/24", "private")],
+    );
     bd(tree, t, "mon-bd", "", "prod-vrf", &[("10.10.90.1/24", "private")]);
     filter(tree, t, "https", ["https", "ip", "tcp", "https"]);
     filter(tree, t, "app-8080", ["tcp-8080", "ip", "tcp", "8080"]);
     filter(tree, t, "mysql", ["mysql", "ip", "tcp", "3306"]);
     filter(tree, t, "icmp", ["icmp", "ip", "icmp", "unspecified"]);
     contract(tree, t, "web", &[("https", "permit")]);
-    contract(tree, t, "web-to-app", &[("app-8080", "permit"), ("icmp", "permit")]);
+    contract(
+        tree,
+        t,
+        "web-to-app",
+        &[("app-8080", "permit"), ("icmp", "permit")],
+    );
     contract(tree, t, "app-to-db", &[("mysql", "permit")]);
     ap(tree, t, "ecommerce", "Online shop");
     let web = epg(tree, t, "ecommerce", "web", "web-bd", &["web"], &["web-to-app"]);
-    epg(tree, t, "ecommerce", "app", "app-bd", &["web-to-app"], &["app-to-db"]);
+    epg(
+        tree,
+        t,
+        "ecommerce",
+        "app",
+        "app-bd",
+        &["web-to-app"],
+        &["app-to-db"],
+    );
     let db = epg(tree, t, "ecommerce", "db", "db-bd", &["app-to-db"], &[]);
     ap(tree, t, "monitoring", "");
     epg(tree, t, "monitoring", "collectors", "mon-bd", &[], &["web"]);
-    tree.push(Mo::new("physDomP", "uni/phys-acme-phys", &[("name", "acme-phys"), ("nameAlias", "")]));
+    tree.push(Mo::new(
+        "physDomP",
+        "uni/phys-acme-phys",
+        &[("name", "acme-phys"), ("nameAlias", "")],
+    ));
     for dn in [&web, &db] {
         tree.push(Mo::new(
             "fvRsDomAtt",
             &format!("{dn}/rsdomAtt-[uni/phys-acme-phys]"),
-            &[("tDn", "uni/phys-acme-phys"), ("instrImedcy", "immediate"), ("resImedcy", "immediate")],
+            &[
+                ("tDn", "uni/phys-acme-phys"),
+                ("instrImedcy", "immediate"),
+                ("resImedcy", "immediate"),
+            ],
         ));
     }
     // The web servers on one port of leaf 101, the database on a vPC of 101 and 102.
     let port = "topology/pod-1/paths-101/pathep-[eth1/10]";
-    tree.push(Mo::new("fvRsPathAtt", &format!("{web}/rspathAtt-[{port}]"), &[("tDn", port), ("encap", "vlan-110"), ("mode", "regular"), ("instrImedcy", "immediate")]));
+    tree.push(Mo::new(
+        "fvRsPathAtt",
+        &format!("{web}/rspathAtt-[{port}]"),
+        &[
+            ("tDn", port),
+            ("encap", "vlan-110"),
+            ("mode", "regular"),
+            ("instrImedcy", "immediate"),
+        ],
+    ));
     let vpc = "topology/pod-1/protpaths-101-102/pathep-[acme-db-vpc]";
-    tree.push(Mo::new("fvRsPathAtt", &format!("{db}/rspathAtt-[{vpc}]"), &[("tDn", vpc), ("encap", "vlan-130"), ("mode", "regular"), ("instrImedcy", "immediate")]));
-    tree.push(Mo::new("fabricPathEpCont", "topology/pod-1/paths-101", &[("nodeId", "101")]));
-    tree.push(Mo::new("fabricPathEp", port, &[("name", "eth1/10"), ("pathT", "leaf"), ("lagT", "not-aggregated")]));
-    tree.push(Mo::new("fabricProtPathEpCont", "topology/pod-1/protpaths-101-102", &[("nodeAId", "101"), ("nodeBId", "102")]));
-    tree.push(Mo::new("fabricPathEp", vpc, &[("name", "acme-db-vpc"), ("pathT", "vpc"), ("lagT", "node")]));
+    tree.push(Mo::new(
+        "fvRsPathAtt",
+        &format!("{db}/rspathAtt-[{vpc}]"),
+        &[
+            ("tDn", vpc),
+            ("encap", "vlan-130"),
+            ("mode", "regular"),
+            ("instrImedcy", "immediate"),
+        ],
+    ));
+    tree.push(Mo::new(
+        "fabricPathEpCont",
+        "topology/pod-1/paths-101",
+        &[("nodeId", "101")],
+    ));
+    tree.push(Mo::new(
+        "fabricPathEp",
+        port,
+        &[("name", "eth1/10"), ("pathT", "leaf"), ("lagT", "not-aggregated")],
+    ));
+    tree.push(Mo::new(
+        "fabricProtPathEpCont",
+        "topology/pod-1/protpaths-101-102",
+        &[("nodeAId", "101"), ("nodeBId", "102")],
+    ));
+    tree.push(Mo::new(
+        "fabricPathEp",
+        vpc,
+        &[("name", "acme-db-vpc"), ("pathT", "vpc"), ("lagT", "node")],
+    ));
     let bundle = "uni/infra/funcprof/accbundle-acme-db-vpc";
-    tree.push(Mo::new("infraAccBndlGrp", bundle, &[("name", "acme-db-vpc"), ("lagT", "node")]));
+    tree.push(Mo::new(
+        "infraAccBndlGrp",
+        bundle,
+        &[("name", "acme-db-vpc"), ("lagT", "node")],
+    ));
     for leaf in ["101", "102"] {
         let selector = format!("uni/infra/accportprof-leaf{leaf}-ports/hports-db-vpc-typ-range");
-        tree.push(Mo::new("infraRtAccBaseGrp", &format!("{bundle}/rtaccBaseGrp-[{selector}]"), &[("tDn", &selector), ("tCl", "infraHPortS")]));
-        tree.push(Mo::new("infraHPortS", &selector, &[("name", "db-vpc"), ("type", "range")]));
-        tree.push(Mo::new("infraPortBlk", &format!("{selector}/portblk-block2"), &[("name", "block2"), ("fromCard", "1"), ("toCard", "1"), ("fromPort", "20"), ("toPort", "20")]));
+        tree.push(Mo::new(
+            "infraRtAccBaseGrp",
+            &format!("{bundle}/rtaccBaseGrp-[{selector}]"),
+            &[("tDn", &selector), ("tCl", "infraHPortS")],
+        ));
+        tree.push(Mo::new(
+            "infraHPortS",
+            &selector,
+            &[("name", "db-vpc"), ("type", "range")],
+        ));
+        tree.push(Mo::new(
+            "infraPortBlk",
+            &format!("{selector}/portblk-block2"),
+            &[
+                ("name", "block2"),
+                ("fromCard", "1"),
+                ("toCard", "1"),
+                ("fromPort", "20"),
+                ("toPort", "20"),
+            ],
+        ));
     }
 }
 
@@ -218,7 +430,14 @@ fn dev(tree: &mut Vec<Mo>) {
     let t = DEV_TENANT;
     tenant(tree, t, "Developers' sandbox");
     vrf(tree, t, "dev-vrf");
-    bd(tree, t, "dev-bd", "", "dev-vrf", &[("192.168.50.1/24", "private")]);
+    bd(
+        tree,
+        t,
+        "dev-bd",
+        "",
+        "dev-vrf",
+        &[("192.168.50.1/24", "private")],
+    );
     ap(tree, t, "sandbox", "");
     epg(tree, t, "sandbox", "test", "dev-bd", &[], &[]);
 }
@@ -240,13 +459,41 @@ pub fn node(tree: &mut Vec<Mo>, fields: [&str; 8]) {
     tree.push(Mo::new(
         "fabricNode",
         &dn,
-        &[("id", id), ("name", name), ("role", role), ("model", model), ("serial", serial), ("address", address), ("fabricSt", state), ("adSt", "on"), ("nodeType", "unspecified"), ("vendor", "Cisco Systems, Inc"), ("version", if role == "controller" { "5.2(7f)" } else { "n9000-15.2(7f)" }), ("delayedHeartbeat", "no"), ("lastStateModTs", "2026-11-02T08:41:19.000+00:00")],
+        &[
+            ("id", id),
+            ("name", name),
+            ("role", role),
+            ("model", model),
+            ("serial", serial),
+            ("address", address),
+            ("fabricSt", state),
+            ("adSt", "on"),
+            ("nodeType", "unspecified"),
+            ("vendor", "Cisco Systems, Inc"),
+            (
+                "version",
+                if role == "controller" {
+                    "5.2(7f)"
+                } else {
+                    "n9000-15.2(7f)"
+                },
+            ),
+            ("delayedHeartbeat", "no"),
+            ("lastStateModTs", "2026-11-02T08:41:19.000+00:00"),
+        ],
     ));
     if role != "controller" {
         tree.push(Mo::new(
             "fabricNodeIdentP",
             &format!("uni/controller/nodeidentpol/nodep-{serial}"),
-            &[("serial", serial), ("nodeId", id), ("name", name), ("podId", "1"), ("role", "unspecified"), ("nodeType", "unspecified")],
+            &[
+                ("serial", serial),
+                ("nodeId", id),
+                ("name", name),
+                ("podId", "1"),
+                ("role", "unspecified"),
+                ("nodeType", "unspecified"),
+            ],
         ));
         tree.push(dhcp_client(serial, model, role, id, address, "assigned"));
     }
@@ -257,7 +504,27 @@ pub fn node(tree: &mut Vec<Mo>, fields: [&str; 8]) {
     tree.push(Mo::new(
         "topSystem",
         &format!("{dn}/sys"),
-        &[("id", id), ("name", name), ("role", role), ("podId", "1"), ("address", address), ("oobMgmtAddr", oob), ("inbMgmtAddr", "0.0.0.0"), ("serial", serial), ("fabricDomain", "ACME-FABRIC1"), ("state", "in-service"), ("version", if role == "controller" { "5.2(7f)" } else { "n9000-15.2(7f)" }), ("systemUpTime", &format!("{up_days}:07:13:52.000"))],
+        &[
+            ("id", id),
+            ("name", name),
+            ("role", role),
+            ("podId", "1"),
+            ("address", address),
+            ("oobMgmtAddr", oob),
+            ("inbMgmtAddr", "0.0.0.0"),
+            ("serial", serial),
+            ("fabricDomain", "ACME-FABRIC1"),
+            ("state", "in-service"),
+            (
+                "version",
+                if role == "controller" {
+                    "5.2(7f)"
+                } else {
+                    "n9000-15.2(7f)"
+                },
+            ),
+            ("systemUpTime", &format!("{up_days}:07:13:52.000")),
+        ],
     ));
     if role != "controller" {
         ports(tree, &dn, role);
@@ -269,7 +536,19 @@ pub fn dhcp_client(serial: &str, model: &str, role: &str, node_id: &str, ip: &st
     Mo::new(
         "dhcpClient",
         &format!("client-[{serial}]"),
-        &[("id", serial), ("fabricId", "1"), ("nodeId", node_id), ("model", model), ("nodeRole", role), ("supported", "yes"), ("ip", ip), ("clientEvent", event), ("podId", "1"), ("decomissioned", "no"), ("name", "")],
+        &[
+            ("id", serial),
+            ("fabricId", "1"),
+            ("nodeId", node_id),
+            ("model", model),
+            ("nodeRole", role),
+            ("supported", "yes"),
+            ("ip", ip),
+            ("clientEvent", event),
+            ("podId", "1"),
+            ("decomissioned", "no"),
+            ("name", ""),
+        ],
     )
 }
 
@@ -304,12 +583,40 @@ fn ports(tree: &mut Vec<Mo>, node: &str, role: &str) {
         tree.push(Mo::new(
             "l1PhysIf",
             &dn,
-            &[("id", &id), ("descr", &descr), ("speed", if fabric { "inherit" } else { "10G" }), ("bw", "0"), ("usage", if fabric { "fabric" } else if oper == "up" { "epg" } else { "discovery" }), ("layer", if fabric { "Layer3" } else { "Layer2" }), ("mode", "trunk"), ("switchingSt", if oper == "up" { "enabled" } else { "disabled" }), ("adminSt", admin), ("mtu", "9216"), ("portT", if fabric { "fab" } else { "leaf" })],
+            &[
+                ("id", &id),
+                ("descr", &descr),
+                ("speed", if fabric { "inherit" } else { "10G" }),
+                ("bw", "0"),
+                (
+                    "usage",
+                    if fabric {
+                        "fabric"
+                    } else if oper == "up" {
+                        "epg"
+                    } else {
+                        "discovery"
+                    },
+                ),
+                ("layer", if fabric { "Layer3" } else { "Layer2" }),
+                ("mode", "trunk"),
+                ("switchingSt", if oper == "up" { "enabled" } else { "disabled" }),
+                ("adminSt", admin),
+                ("mtu", "9216"),
+                ("portT", if fabric { "fab" } else { "leaf" }),
+            ],
         ));
         tree.push(Mo::new(
             "ethpmPhysIf",
             &format!("{dn}/phys"),
-            &[("operSt", oper), ("operStQual", qual), ("operSpeed", if oper == "up" { speed } else { "unknown" }), ("operDuplex", "auto"), ("operMode", "trunk"), ("bundleIndex", "unspecified")],
+            &[
+                ("operSt", oper),
+                ("operStQual", qual),
+                ("operSpeed", if oper == "up" { speed } else { "unknown" }),
+                ("operDuplex", "auto"),
+                ("operMode", "trunk"),
+                ("bundleIndex", "unspecified"),
+            ],
         ));
     }
 }
@@ -318,6 +625,20 @@ fn fabric(tree: &mut Vec<Mo>) {
     for line in NODES.lines() {
         node(tree, node_fields(line));
     }
-    tree.push(dhcp_client(PENDING_LEAF, "N9K-C93180YC-FX3", "leaf", "0", "0.0.0.0", "requesting"));
-    tree.push(dhcp_client(PENDING_SPINE, "N9K-C9364C", "spine", "0", "0.0.0.0", "requesting"));
+    tree.push(dhcp_client(
+        PENDING_LEAF,
+        "N9K-C93180YC-FX3",
+        "leaf",
+        "0",
+        "0.0.0.0",
+        "requesting",
+    ));
+    tree.push(dhcp_client(
+        PENDING_SPINE,
+        "N9K-C9364C",
+        "spine",
+        "0",
+        "0.0.0.0",
+        "requesting",
+    ));
 }

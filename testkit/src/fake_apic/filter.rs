@@ -95,9 +95,11 @@ impl Filter {
                     Compare::Ge => ordering != Ordering::Less,
                 }
             }
-            Filter::Wildcard { class, attribute, text } => {
-                property(mo, class, attribute).is_some_and(|actual| actual.contains(text.as_str()))
-            }
+            Filter::Wildcard {
+                class,
+                attribute,
+                text,
+            } => property(mo, class, attribute).is_some_and(|actual| actual.contains(text.as_str())),
             Filter::And(filters) => filters.iter().all(|f| f.holds(mo)),
             Filter::Or(filters) => filters.iter().any(|f| f.holds(mo)),
             Filter::Not(filter) => !filter.holds(mo),
@@ -268,7 +270,10 @@ mod tests {
             &[("id", "101"), ("role", "leaf")],
         );
         let holds = |text: &str| Filter::parse(text).unwrap().holds(&node);
-        assert!(holds("gt(fabricNode.id,\"99\")"), "101 > 99 as numbers, not as text");
+        assert!(
+            holds("gt(fabricNode.id,\"99\")"),
+            "101 > 99 as numbers, not as text"
+        );
         assert!(holds("ne(fabricNode.role, \"controller\")"));
         assert!(holds("le(fabricNode.id,101)"));
         assert!(!holds("eq(topSystem.role,\"leaf\")"), "another class's property");

@@ -213,7 +213,9 @@ impl Apic {
             Ok(options) => options,
             Err(refused) => return error(StatusCode::BAD_REQUEST, &refused.0),
         };
-        let class = rest.strip_prefix("node/class/").or_else(|| rest.strip_prefix("class/"));
+        let class = rest
+            .strip_prefix("node/class/")
+            .or_else(|| rest.strip_prefix("class/"));
         let mo = rest.strip_prefix("node/mo/").or_else(|| rest.strip_prefix("mo/"));
         match (&request.method, class, mo) {
             (&Method::GET, Some(class), _) => self.class_query(class, &options),
@@ -222,12 +224,18 @@ impl Apic {
                 if !self.users[user].writes {
                     return error(
                         StatusCode::FORBIDDEN,
-                        &format!("Access denied: user {} may not modify {dn}", self.users[user].name),
+                        &format!(
+                            "Access denied: user {} may not modify {dn}",
+                            self.users[user].name
+                        ),
                     );
                 }
                 self.write(dn, request)
             }
-            _ => error(StatusCode::BAD_REQUEST, &format!("Invalid request {} /api/{rest}.json", request.method)),
+            _ => error(
+                StatusCode::BAD_REQUEST,
+                &format!("Invalid request {} /api/{rest}.json", request.method),
+            ),
         }
     }
 
@@ -249,7 +257,10 @@ impl Apic {
         let body = request.json();
         let attributes = &body["aaaUser"]["attributes"];
         let (Some(name), Some(pwd)) = (attributes["name"].as_str(), attributes["pwd"].as_str()) else {
-            return error(StatusCode::BAD_REQUEST, "Failed to parse login request: aaaUser with name and pwd expected");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "Failed to parse login request: aaaUser with name and pwd expected",
+            );
         };
         let Some(user) = self
             .users
@@ -273,9 +284,7 @@ impl Apic {
         self.issued += 1;
         let digest = Sha256::digest(format!("fake-apic-session-{}", self.issued));
         let token = format!("eyJhbGciOiJSUzI1NiIsImtpZCI6{}", hex::encode(digest));
-        let lifetime = self
-            .lifetime
-            .unwrap_or(Duration::from_secs(self.refresh_timeout));
+        let lifetime = self.lifetime.unwrap_or(Duration::from_secs(self.refresh_timeout));
         self.sessions.push(Session {
             token: token.clone(),
             user,
@@ -370,10 +379,13 @@ impl Apic {
     fn write(&mut self, dn: &str, request: &Recorded) -> Response {
         let body = request.json();
         let registration = &body["fabricNodeIdentP"]["attributes"];
-        if request.method != Method::POST || dn != "uni/controller/nodeidentpol" || !registration.is_object() {
+        if request.method != Method::POST || dn != "uni/controller/nodeidentpol" || !registration.is_object()
+        {
             return error(
                 StatusCode::BAD_REQUEST,
-                &format!("The fake APIC writes only a fabricNodeIdentP to uni/controller/nodeidentpol, not to {dn}"),
+                &format!(
+                    "The fake APIC writes only a fabricNodeIdentP to uni/controller/nodeidentpol, not to {dn}"
+                ),
             );
         }
         let text = |name: &str| registration[name].as_str().unwrap_or_default().trim().to_owned();
@@ -426,7 +438,9 @@ impl Apic {
             return Ok(());
         }
         let pending = self.tree.iter().position(|m| {
-            m.class == "dhcpClient" && m.attribute("id") == Some(serial) && m.attribute("ip") == Some("0.0.0.0")
+            m.class == "dhcpClient"
+                && m.attribute("id") == Some(serial)
+                && m.attribute("ip") == Some("0.0.0.0")
         });
         match pending {
             Some(i) => {
@@ -444,7 +458,14 @@ impl Apic {
             None => self.tree.push(Mo::new(
                 "fabricNodeIdentP",
                 &own,
-                &[("serial", serial), ("nodeId", node_id), ("name", name), ("podId", "1"), ("role", "unspecified"), ("nodeType", "unspecified")],
+                &[
+                    ("serial", serial),
+                    ("nodeId", node_id),
+                    ("name", name),
+                    ("podId", "1"),
+                    ("role", "unspecified"),
+                    ("nodeType", "unspecified"),
+                ],
             )),
         }
         Ok(())
@@ -490,7 +511,9 @@ fn garbled_response(garbage: Garbage) -> Response {
             r#"{"totalCount":"5","imdata":[{"fvTenant":{"attributes":{"dn":"uni/tn-com"#,
         )
             .into_response(),
-        Garbage::WrongShape => json_response(StatusCode::OK, &json!({"totalCount": 5, "data": {"tenants": 5}})),
+        Garbage::WrongShape => {
+            json_response(StatusCode::OK, &json!({"totalCount": 5, "data": {"tenants": 5}}))
+        }
     }
 }
 

@@ -86,12 +86,7 @@ impl Options {
     /// Parses the query string `query` (without `?`).
     pub fn parse(query: &str) -> Result<Options, Refused> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-        let get = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         let target = match get("query-target").unwrap_or("self") {
             "self" => Target::Itself,
             "children" => Target::Children,
@@ -242,7 +237,10 @@ mod tests {
     fn query(text: &str) -> Value {
         let tree = tree();
         let options = Options::parse(text).unwrap();
-        let found = tree.iter().filter(|m| m.class == "l1PhysIf" && options.selects(m)).collect();
+        let found = tree
+            .iter()
+            .filter(|m| m.class == "l1PhysIf" && options.selects(m))
+            .collect();
         options.answer(found, &tree)
     }
 
@@ -251,7 +249,10 @@ mod tests {
         let answer = query("order-by=l1PhysIf.id|desc&page=0&page-size=2");
         assert_eq!(ids(&answer), ["eth1/10", "eth1/2"]);
         assert_eq!(answer["totalCount"], "3", "the count of all, as text");
-        assert_eq!(ids(&query("order-by=l1PhysIf.id&page=1&page-size=2")), ["eth1/10"]);
+        assert_eq!(
+            ids(&query("order-by=l1PhysIf.id&page=1&page-size=2")),
+            ["eth1/10"]
+        );
         assert_eq!(ids(&query("page=5&page-size=2")), Vec::<&str>::new());
     }
 
