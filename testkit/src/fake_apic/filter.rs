@@ -151,7 +151,7 @@ impl Parser<'_> {
         let start = self.at;
         let rest = &self.text[start..];
         let len = rest
-            .find(|c: char| matches!(c, '(' | ')' | ',' | '"' | ' '))
+            .find(['(', ')', ',', '"', ' '])
             .unwrap_or(rest.len());
         self.at += len;
         &self.text[start..start + len]
