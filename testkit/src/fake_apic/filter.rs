@@ -150,9 +150,7 @@ impl Parser<'_> {
         self.skip_spaces();
         let start = self.at;
         let rest = &self.text[start..];
-        let len = rest
-            .find(['(', ')', ',', '"', ' '])
-            .unwrap_or(rest.len());
+        let len = rest.find(['(', ')', ',', '"', ' ']).unwrap_or(rest.len());
         self.at += len;
         &self.text[start..start + len]
     }
