@@ -5,8 +5,8 @@ SDK. For ACI that is `acitoolkit`, whose last PyPI release (0.4, 2017) does
 not run on Python 3.11: it installs, but importing it fails, first on `six`,
 which it uses without declaring it, and then, with `six` installed, on
 `from collections import Sequence` (in `acitoolkit/acitoolkit.py`), an alias
-Python 3.10 removed. Cisco's newer SDK (`cobra`) is not on PyPI. So this
-test speaks to the fake as the original Nautobot ChatOps `aci` commands do,
+Python 3.10 removed. Cisco's other SDK, Cobra (`acicobra`), is not on PyPI:
+each APIC serves its own wheels. So this test speaks to the fake as the original Nautobot ChatOps `aci` commands do,
 with `requests` and the very URLs of their `aci.py` (and so as a worker will),
 and holds every answer to APIC's documented JSON with `jsonschema`: the
 `{"totalCount": "N", "imdata": [{<class>: {"attributes": {...}, "children":

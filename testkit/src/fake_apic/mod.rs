@@ -359,7 +359,7 @@ impl Apic {
         };
         let under = format!("{dn}/");
         let found: Vec<&Mo> = match options.target {
-            Target::Itself => vec![mo],
+            Target::Itself => [mo].into_iter().filter(|m| options.selects(m)).collect(),
             Target::Children => self
                 .tree
                 .iter()

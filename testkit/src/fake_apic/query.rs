@@ -132,9 +132,10 @@ impl Options {
         })
     }
 
-    /// Whether `mo` passes `target-subtree-class` and `query-target-filter`.
+    /// Whether `mo` passes `target-subtree-class` and `query-target-filter`
+    /// (APIC applies the class to the object's subtree only, not to the object).
     pub fn selects(&self, mo: &Mo) -> bool {
-        (self.classes.is_empty() || self.classes.contains(&mo.class))
+        (self.target == Target::Itself || self.classes.is_empty() || self.classes.contains(&mo.class))
             && self.filter.as_ref().is_none_or(|f| f.holds(mo))
     }
 

@@ -261,6 +261,21 @@ async fn the_originals_queries_find_the_application() {
     )
     .await;
     assert_eq!(all(&blocks, "infraPortBlk", "toPort"), ["20"]);
+    // A filter applies to the object itself too.
+    let (_, tenant) = get(
+        &client,
+        &fake,
+        "/api/node/mo/uni/tn-acme-dev.json?query-target-filter=eq(fvTenant.name,%22acme-dev%22)",
+    )
+    .await;
+    assert_eq!(all(&tenant, "fvTenant", "descr"), ["Developers' sandbox"]);
+    let (_, none) = get(
+        &client,
+        &fake,
+        "/api/node/mo/uni/tn-acme-dev.json?query-target-filter=eq(fvTenant.name,%22x%22)",
+    )
+    .await;
+    assert_eq!(none["totalCount"], "0");
     // An object that is not there is an empty answer, an unknown class a 400.
     let (status, none) = get(
         &client,
