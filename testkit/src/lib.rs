@@ -9,8 +9,10 @@
 //!   (snapshots, tables, path lookup) for the `ipfabric` integration,
 //!   [`fake_nso`], Cisco NSO's RESTCONF API for the `nso` integration,
 //!   [`fake_slurpit`], the Slurpit portal's devices, sites and planning data
-//!   for the `slurpit` integration, and [`fake_meraki`], Cisco Meraki's
-//!   Dashboard API v1 for the `meraki` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
+//!   for the `slurpit` integration, [`fake_meraki`], Cisco Meraki's
+//!   Dashboard API v1 for the `meraki` integration, and [`fake_apic`], Cisco
+//!   APIC's REST API (login, class and managed-object queries, node
+//!   registration) for the `aci` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
 //!   where the `ipfabric` integration runs nautobot-ssot's IP Fabric job;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
@@ -29,6 +31,7 @@
 pub mod chat;
 pub mod endpoints;
 pub mod fake_api;
+pub mod fake_apic;
 pub mod fake_awx;
 pub mod fake_grafana;
 pub mod fake_ipfabric;
