@@ -104,6 +104,16 @@ impl IntoResponse for Scripted {
     }
 }
 
+/// The value of the first rule in `rules` whose prefix starts `path`: how
+/// the backend fakes find the delay or the garbage a test set on a path
+/// (`slow_down`, `garble`).
+pub fn rule_for<T: Copy>(rules: &[(String, T)], path: &str) -> Option<T> {
+    rules
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+        .map(|(_, value)| *value)
+}
+
 /// A JSON answer, as the chat APIs give.
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
     (status, [("content-type", "application/json")], body.to_string()).into_response()

@@ -22,7 +22,7 @@ use axum::{
 use k8s_openapi::jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::fake_api::{FakeApi, Platform, json_response};
+use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
 pub use crate::fake_api::{Recorded, Scripted};
 
 /// The superuser's name.
@@ -124,14 +124,6 @@ impl Garbage {
             Garbage::WrongShape => json_response(StatusCode::OK, &json!([["count", 3], ["results", []]])),
         }
     }
-}
-
-/// The value of the first rule in `rules` whose prefix starts `path`.
-fn rule_for<T: Copy>(rules: &[(String, T)], path: &str) -> Option<T> {
-    rules
-        .iter()
-        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
-        .map(|(_, value)| *value)
 }
 
 fn url(collection: &str, id: u64) -> String {

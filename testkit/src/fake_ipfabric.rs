@@ -52,7 +52,7 @@ use axum::{
 use regex::RegexBuilder;
 use serde_json::{Map, Value, json};
 
-use crate::fake_api::{FakeApi, Platform, json_response};
+use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
 pub use crate::fake_api::{Recorded, Scripted};
 use crate::fake_grafana::png;
 
@@ -686,13 +686,6 @@ pub struct IpFabric {
     slow: Vec<(String, Duration)>,
     /// Answers garbled, by path prefix ([`FakeIpFabric::garble`]).
     garbled: Vec<(String, Garbage)>,
-}
-
-fn rule_for<T: Copy>(rules: &[(String, T)], path: &str) -> Option<T> {
-    rules
-        .iter()
-        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
-        .map(|(_, value)| *value)
 }
 
 /// The snapshot `reference` names: `$last`, `$prev` and `$lastLocked` among

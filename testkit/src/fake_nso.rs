@@ -53,7 +53,7 @@ use serde_json::{Map, Value, json};
 pub use crate::fake_api::{Recorded, Scripted};
 pub use crate::fake_awx::Garbage;
 use crate::{
-    fake_api::{FakeApi, Platform},
+    fake_api::{FakeApi, Platform, rule_for},
     fake_awx::decode_base64,
     fake_nso_cli::{self, Show},
 };
@@ -1067,11 +1067,7 @@ impl Platform for Nso {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if let Some((_, garbage)) = self
-            .garbled
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()))
-        {
+        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
             return garbage.response();
         }
         if request.method == Method::HEAD {
@@ -1085,10 +1081,7 @@ impl Platform for Nso {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        self.slow
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()))
-            .map(|(_, by)| *by)
+        rule_for(&self.slow, &request.path)
     }
 }
 

@@ -59,7 +59,7 @@ use axum::{
 use k8s_openapi::jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::fake_api::{FakeApi, Platform, json_response};
+use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -996,21 +996,14 @@ impl Platform for Slurpit {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        let garbled = self
-            .garbled
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()));
-        if let Some((_, garbage)) = garbled {
-            return garbled_response(*garbage);
+        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+            return garbled_response(garbage);
         }
         self.route(request)
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        self.slow
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()))
-            .map(|(_, by)| *by)
+        rule_for(&self.slow, &request.path)
     }
 }
 

@@ -56,7 +56,7 @@ use axum::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::fake_api::{FakeApi, Platform, json_response};
+use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -476,21 +476,14 @@ impl Platform for Apic {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        let garbled = self
-            .garbled
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()));
-        if let Some((_, garbage)) = garbled {
-            return garbled_response(*garbage);
+        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+            return garbled_response(garbage);
         }
         self.route(request)
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        self.slow
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()))
-            .map(|(_, by)| *by)
+        rule_for(&self.slow, &request.path)
     }
 }
 

@@ -61,7 +61,7 @@ pub use self::data::{
     APPLIANCE_SERIAL, CAMERA_SERIAL, DISABLED_PORT, ERROR_PORT, LAB_ORG_ID, ORG_ID, PERF_SCORE,
     SWITCH_SERIAL, WIRELESS_NETWORK_ID,
 };
-use crate::fake_api::{FakeApi, Platform, json_response};
+use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -180,12 +180,8 @@ impl Meraki {
 
     /// The answer to a Dashboard request, knobs first.
     fn dashboard(&mut self, request: &Recorded) -> Response {
-        if let Some((_, garbage)) = self
-            .garbled
-            .iter()
-            .find(|(p, _)| request.path.starts_with(p.as_str()))
-        {
-            return garbled_response(*garbage);
+        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+            return garbled_response(garbage);
         }
         let Some(rest) = request.path.strip_prefix("/api/v1/") else {
             return errors(StatusCode::NOT_FOUND, "Not found");
@@ -241,10 +237,7 @@ impl Platform for Meraki {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        self.slow
-            .iter()
-            .find(|(prefix, _)| request.path.starts_with(prefix.as_str()))
-            .map(|(_, by)| *by)
+        rule_for(&self.slow, &request.path)
     }
 }
 
