@@ -6,7 +6,6 @@
 //! their pages (`next`, a path on AWX itself), and only on AWX's own origin:
 //! a `next` elsewhere would carry the credential to a stranger.
 
-use chatops_outbound::RetryPolicy;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -129,17 +128,7 @@ impl AwxClient {
         path: &str,
         action: &str,
     ) -> Result<T, AwxError> {
-        let mut request = self
-            .connection
-            .http
-            .request(method, url)
-            .header("Accept", "application/json");
-        request = who.authorize(request);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let policy = RetryPolicy::single_attempt();
-        let answer = self.connection.send("awx", request, &policy).await?;
+        let answer = self.connection.send_json("awx", who, method, url, body).await?;
         AwxError::read_answer(
             &answer,
             (&who.user, who.linked),

@@ -6,7 +6,6 @@
 //! body (`columns`, `filters`, `snapshot`, `pagination`, `sort`), page after
 //! page by `pagination.start` until `_meta.count` rows are read.
 
-use chatops_outbound::RetryPolicy;
 use reqwest::{Method, Url};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -164,17 +163,9 @@ impl IpfabricClient {
             path.trim_start_matches('/')
         );
         let url = Url::parse(&url).map_err(|err| BackendError::Malformed(format!("not a URL: {err}")))?;
-        let mut request = who.authorize(
-            self.connection
-                .http
-                .request(method, url)
-                .header("Accept", "application/json"),
-        );
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let policy = RetryPolicy::single_attempt();
-        self.connection.send("ipfabric", request, &policy).await
+        self.connection
+            .send_json("ipfabric", who, method, url, body)
+            .await
     }
 }
 

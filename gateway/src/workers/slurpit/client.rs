@@ -6,7 +6,6 @@
 //! `limit` (in the query of a `GET`, in the body of a search): pages are read
 //! until one comes back short, as Slurpit's SDK reads them.
 
-use chatops_outbound::RetryPolicy;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -132,19 +131,12 @@ impl SlurpitClient {
         body: Option<&Value>,
         path: &str,
     ) -> Result<T, SlurpitError> {
-        let mut request = self
-            .connection
-            .http
-            .request(method, url)
-            .header("Accept", "application/json");
         // Slurpit takes API keys only: the credentials are read as tokens,
         // sent as bearer tokens.
-        request = who.authorize(request);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let policy = RetryPolicy::single_attempt();
-        let answer = self.connection.send("slurpit", request, &policy).await?;
+        let answer = self
+            .connection
+            .send_json("slurpit", who, method, url, body)
+            .await?;
         SlurpitError::read_answer(
             &answer,
             (&who.user, who.linked),

@@ -9,6 +9,7 @@ use chatops_crds::config::{GatewaySecrets, IntegrationConfig};
 use chatops_outbound::{Answer, Client, RetryPolicy, user_agent};
 use reqwest::Url;
 
+use super::credentials::Credential;
 use super::errors::{Backend, BackendError};
 
 /// How to reach one backend.
@@ -94,6 +95,28 @@ impl Connection {
         policy: &RetryPolicy,
     ) -> Result<Answer, BackendError<B>> {
         send(api, request, policy, &self.endpoint_text(), self.timeout).await
+    }
+
+    /// Sends `body` (as JSON, when given) by `method` to `url` as `who`,
+    /// asking for JSON, once: what the REST backends' clients send, reads and
+    /// writes alike, so that a write is never sent twice.
+    pub async fn send_json<B: Backend>(
+        &self,
+        api: &'static str,
+        who: &Credential,
+        method: reqwest::Method,
+        url: Url,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, BackendError<B>> {
+        let mut request = who.authorize(
+            self.http
+                .request(method, url)
+                .header("Accept", "application/json"),
+        );
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(api, request, &RetryPolicy::single_attempt()).await
     }
 }
 
