@@ -2,6 +2,7 @@
 //! sub-commands by calling the backend's API as the linked user, built on
 //! the shared [`toolkit`].
 
+pub mod aci;
 pub mod awx;
 pub mod grafana;
 pub mod ipfabric;
