@@ -113,7 +113,10 @@ impl AciClient {
 
     /// How many logins have a token kept.
     pub fn logins_kept(&self) -> usize {
-        self.tokens.lock().map(|tokens| tokens.count()).unwrap_or_default()
+        self.tokens
+            .lock()
+            .map(|tokens| tokens.count())
+            .unwrap_or_default()
     }
 
     async fn request(
@@ -219,12 +222,11 @@ impl AciClient {
             .http
             .request(method, url)
             .header("Accept", "application/json");
-        if let Some(token) = token {
-            if let Ok(mut cookie) = HeaderValue::from_str(&format!("{COOKIE_NAME}={token}")) {
-                // As reqwest marks a bearer token: no debug output shows it.
-                cookie.set_sensitive(true);
-                request = request.header(COOKIE, cookie);
-            }
+        let cookie = token.and_then(|token| HeaderValue::from_str(&format!("{COOKIE_NAME}={token}")).ok());
+        if let Some(mut cookie) = cookie {
+            // As reqwest marks a bearer token: no debug output shows it.
+            cookie.set_sensitive(true);
+            request = request.header(COOKIE, cookie);
         }
         if let Some(body) = body {
             request = request.json(body);

@@ -37,7 +37,10 @@ impl Mo {
 
     /// The attribute `name` as text; empty when absent.
     pub fn attr(&self, name: &str) -> &str {
-        self.attributes.get(name).and_then(Value::as_str).unwrap_or_default()
+        self.attributes
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 
     /// Its distinguished name.

@@ -64,6 +64,15 @@ impl Aci {
     }
 }
 
+#[cfg(test)]
+impl Aci {
+    /// The same integration paging large classes by `limits`.
+    pub(crate) fn with_limits(mut self, limits: Limits) -> Self {
+        self.client.limits = limits;
+        self
+    }
+}
+
 impl Command for Aci {
     fn spec(&self) -> &CommandSpec {
         &self.spec

@@ -87,7 +87,10 @@ impl Session<'_> {
     pub async fn pending_nodes(&self) -> Result<Vec<Mo>, AciError> {
         self.class(
             "dhcpClient",
-            &[opt("query-target-filter", PENDING_FILTER), opt("order-by", "dhcpClient.id")],
+            &[
+                opt("query-target-filter", PENDING_FILTER),
+                opt("order-by", "dhcpClient.id"),
+            ],
         )
         .await
     }
@@ -100,7 +103,10 @@ impl Session<'_> {
             .class(
                 "fabricNode",
                 &[
-                    opt("query-target-filter", format!(r#"{op}(fabricNode.role,"controller")"#)),
+                    opt(
+                        "query-target-filter",
+                        format!(r#"{op}(fabricNode.role,"controller")"#),
+                    ),
                     opt("order-by", "fabricNode.id"),
                 ],
             )
@@ -108,7 +114,10 @@ impl Session<'_> {
         let systems = self
             .class(
                 "topSystem",
-                &[opt("query-target-filter", format!(r#"{op}(topSystem.role,"controller")"#))],
+                &[opt(
+                    "query-target-filter",
+                    format!(r#"{op}(topSystem.role,"controller")"#),
+                )],
             )
             .await?;
         Ok((nodes, systems))
@@ -117,7 +126,12 @@ impl Session<'_> {
     /// The physical interfaces of `node` in `pod` with their operational
     /// state, those in `state` (`up`, `down`; all when `None`), read a page
     /// at a time up to the client's limit: the interfaces and how many APIC has.
-    pub async fn interfaces(&self, pod: &str, node: &str, state: Option<&str>) -> Result<(Vec<Mo>, usize), AciError> {
+    pub async fn interfaces(
+        &self,
+        pod: &str,
+        node: &str,
+        state: Option<&str>,
+    ) -> Result<(Vec<Mo>, usize), AciError> {
         let limits = self.client.limits;
         let path = format!("node/class/topology/pod-{pod}/node-{node}/l1PhysIf");
         let object = format!("the interfaces of node {node}");
@@ -128,7 +142,10 @@ impl Session<'_> {
             opt("page-size", limits.page_size.to_string()),
         ];
         if let Some(state) = state {
-            base.push(opt("rsp-subtree-filter", format!(r#"eq(ethpmPhysIf.operSt,"{state}")"#)));
+            base.push(opt(
+                "rsp-subtree-filter",
+                format!(r#"eq(ethpmPhysIf.operSt,"{state}")"#),
+            ));
         }
         let (read, total) = paging::follow(0usize, limits.max_objects, |page| {
             let mut query = base.clone();

@@ -135,8 +135,14 @@ mod tests {
         let key = LoginKey::new("admin", "pw");
         let mut tokens = Tokens::default();
         assert_eq!(tokens.use_at(&key, now), Use::Login);
-        tokens.keep(key.clone(), Token::issued("t1".to_owned(), now, Duration::from_secs(600)));
-        assert_eq!(tokens.use_at(&key, now + Duration::from_secs(539)), Use::Send("t1".to_owned()));
+        tokens.keep(
+            key.clone(),
+            Token::issued("t1".to_owned(), now, Duration::from_secs(600)),
+        );
+        assert_eq!(
+            tokens.use_at(&key, now + Duration::from_secs(539)),
+            Use::Send("t1".to_owned())
+        );
         assert_eq!(
             tokens.use_at(&key, now + Duration::from_secs(540)),
             Use::Refresh("t1".to_owned()),
@@ -144,8 +150,15 @@ mod tests {
         );
         assert_eq!(tokens.use_at(&key, now + Duration::from_secs(600)), Use::Login);
         let short = Token::issued("t2".to_owned(), now, Duration::from_secs(2));
-        assert_eq!(short.refresh_at, now + Duration::from_secs(1), "halfway through a short life");
-        assert_eq!(format!("{short:?} {tokens:?}"), "Token(<redacted>) Tokens(1 logins)");
+        assert_eq!(
+            short.refresh_at,
+            now + Duration::from_secs(1),
+            "halfway through a short life"
+        );
+        assert_eq!(
+            format!("{short:?} {tokens:?}"),
+            "Token(<redacted>) Tokens(1 logins)"
+        );
     }
 
     #[test]
@@ -155,10 +168,17 @@ mod tests {
         let mut tokens = Tokens::default();
         for i in 0..=MAX_LOGINS {
             let lifetime = Duration::from_secs(1000 + i as u64);
-            tokens.keep(LoginKey::new(&format!("u{i}"), "pw"), Token::issued(format!("t{i}"), now, lifetime));
+            tokens.keep(
+                LoginKey::new(&format!("u{i}"), "pw"),
+                Token::issued(format!("t{i}"), now, lifetime),
+            );
         }
         assert_eq!(tokens.count(), MAX_LOGINS);
-        assert_eq!(tokens.use_at(&LoginKey::new("u0", "pw"), now), Use::Login, "the closest to expiry left");
+        assert_eq!(
+            tokens.use_at(&LoginKey::new("u0", "pw"), now),
+            Use::Login,
+            "the closest to expiry left"
+        );
         tokens.forget(&LoginKey::new("u1", "pw"));
         assert_eq!(tokens.count(), MAX_LOGINS - 1);
     }

@@ -98,7 +98,12 @@ pub async fn get_epg_details(session: &Session<'_>) -> Result<Reply, AciError> {
 }
 
 /// Everything the EPG `found` (with its children) points at.
-async fn details(session: &Session<'_>, tenant: &str, path: [&str; 3], found: &Mo) -> Result<Details, AciError> {
+async fn details(
+    session: &Session<'_>,
+    tenant: &str,
+    path: [&str; 3],
+    found: &Mo,
+) -> Result<Details, AciError> {
     let mut details = Details {
         path: path.map(str::to_owned),
         ..Details::default()
@@ -108,7 +113,10 @@ async fn details(session: &Session<'_>, tenant: &str, path: [&str; 3], found: &M
         let bd_dn = target(rs, || format!("uni/tn-{tenant}/BD-{name}"));
         details.bd = Some(name.to_owned());
         if let Some(bd) = session.mo(&bd_dn, &["fvSubnet"]).await? {
-            details.subnets = bd.children_of("fvSubnet").map(|s| s.attr("ip").to_owned()).collect();
+            details.subnets = bd
+                .children_of("fvSubnet")
+                .map(|s| s.attr("ip").to_owned())
+                .collect();
         }
     }
     details.domains = found
@@ -116,7 +124,10 @@ async fn details(session: &Session<'_>, tenant: &str, path: [&str; 3], found: &M
         .map(|rs| domain_name(rs.attr("tDn")))
         .collect();
     let mut filters = BTreeMap::new();
-    for (class, into) in [("fvRsProv", &mut details.provided), ("fvRsCons", &mut details.consumed)] {
+    for (class, into) in [
+        ("fvRsProv", &mut details.provided),
+        ("fvRsCons", &mut details.consumed),
+    ] {
         for rs in found.children_of(class) {
             let name = rs.attr("tnVzBrCPName");
             let contract_dn = target(rs, || format!("uni/tn-{tenant}/brc-{name}"));
@@ -197,7 +208,11 @@ async fn static_path(session: &Session<'_>, rs: &Mo) -> Result<StaticPath, AciEr
     let mut profiles: Vec<(String, Vec<String>)> = Vec::new();
     for selector in session.under(Some(&group), "infraRtAccBaseGrp", &[]).await? {
         let selector_dn = selector.attr("tDn");
-        let profile = split_dn(selector_dn).get(2).copied().unwrap_or_default().to_owned();
+        let profile = split_dn(selector_dn)
+            .get(2)
+            .copied()
+            .unwrap_or_default()
+            .to_owned();
         let ports: Vec<String> = session
             .under(Some(selector_dn), "infraPortBlk", &[])
             .await?
@@ -227,11 +242,17 @@ pub fn port_block(block: &Mo) -> String {
 pub fn render_details(details: &Details) -> Reply {
     let [tenant, ap, epg] = &details.path;
     let joined = |items: &[String]| {
-        if items.is_empty() { NONE.to_owned() } else { items.join(", ") }
+        if items.is_empty() {
+            NONE.to_owned()
+        } else {
+            items.join(", ")
+        }
     };
     let mut blocks = vec![Block::Table(Table {
         title: format!("EPG {epg}"),
-        columns: ["EPG", "Bridge domain", "Subnets", "Domains"].map(str::to_owned).to_vec(),
+        columns: ["EPG", "Bridge domain", "Subnets", "Domains"]
+            .map(str::to_owned)
+            .to_vec(),
         rows: vec![vec![
             epg.clone(),
             details.bd.clone().unwrap_or_else(|| NONE.to_owned()),
@@ -259,9 +280,16 @@ pub fn render_details(details: &Details) -> Reply {
         let na = || "N/A".to_owned();
         blocks.push(Block::Table(Table {
             title: "Static paths".to_owned(),
-            columns: ["Node A", "Node B", "Node A ports", "Node B ports", "Encap", "Type"]
-                .map(str::to_owned)
-                .to_vec(),
+            columns: [
+                "Node A",
+                "Node B",
+                "Node A ports",
+                "Node B ports",
+                "Encap",
+                "Type",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             rows: details
                 .paths
                 .iter()

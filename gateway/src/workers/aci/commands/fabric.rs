@@ -79,11 +79,16 @@ pub fn render_nodes(controllers: bool, nodes: &[Mo], systems: &[Mo]) -> Reply {
     let (title, none) = if controllers {
         ("APIC controllers", "APIC lists no controllers that you may see.")
     } else {
-        ("Fabric nodes", "The fabric has no leaf or spine switches that you may see.")
+        (
+            "Fabric nodes",
+            "The fabric has no leaf or spine switches that you may see.",
+        )
     };
     table_or(
         title.to_owned(),
-        &["Pod", "ID", "Name", "Model", "Role", "Serial", "TEP IP", "OOB IP", "Uptime", "State"],
+        &[
+            "Pod", "ID", "Name", "Model", "Role", "Serial", "TEP IP", "OOB IP", "Uptime", "State",
+        ],
         rows,
         none.to_owned(),
         None,
@@ -95,7 +100,11 @@ pub fn render_nodes(controllers: bool, nodes: &[Mo], systems: &[Mo]) -> Reply {
 pub async fn get_interfaces(session: &Session<'_>) -> Result<Reply, AciError> {
     let Some(pod) = session.arg(0) else {
         let (nodes, _) = session.nodes(false).await?;
-        return Ok(session.ask("Which pod?", pod_choices(&nodes), "The fabric has no pods that you may see."));
+        return Ok(session.ask(
+            "Which pod?",
+            pod_choices(&nodes),
+            "The fabric has no pods that you may see.",
+        ));
     };
     let pod = pod.trim_start_matches("pod-");
     let Some(node) = session.arg(1) else {
@@ -119,7 +128,9 @@ pub async fn get_interfaces(session: &Session<'_>) -> Result<Reply, AciError> {
     };
     let state = state.to_ascii_lowercase();
     if !STATES.contains(&state.as_str()) {
-        return Ok(error(format!("`{state}` is no interface state: use up, down or all.")));
+        return Ok(error(format!(
+            "`{state}` is no interface state: use up, down or all."
+        )));
     }
     let filter = (state != "all").then_some(state.as_str());
     let (interfaces, total) = session.interfaces(pod, node, filter).await?;
@@ -161,7 +172,13 @@ pub fn node_choices(nodes: &[Mo], pod: &str) -> Vec<Choice> {
 /// The interfaces with their state (those without one passed no `state`
 /// filter): id, description, speed, layer, mode, state, reason, usage; and
 /// a note when APIC has more than were read.
-pub fn render_interfaces(pod: &str, node: &str, state: Option<&str>, interfaces: &[Mo], total: usize) -> Reply {
+pub fn render_interfaces(
+    pod: &str,
+    node: &str,
+    state: Option<&str>,
+    interfaces: &[Mo],
+    total: usize,
+) -> Reply {
     let rows: Vec<Vec<String>> = interfaces
         .iter()
         .filter_map(|port| {
@@ -192,7 +209,16 @@ pub fn render_interfaces(pod: &str, node: &str, state: Option<&str>, interfaces:
     };
     table_or(
         format!("Node {node} (pod-{pod}): {which}"),
-        &["Interface", "Description", "Speed", "Layer", "Mode", "State", "Reason", "Usage"],
+        &[
+            "Interface",
+            "Description",
+            "Speed",
+            "Layer",
+            "Mode",
+            "State",
+            "Reason",
+            "Usage",
+        ],
         rows,
         none,
         note,

@@ -59,7 +59,11 @@ pub fn name_choices(objects: &[Mo], with_all: Option<&str>) -> Vec<Choice> {
         })
         .into_iter()
         .collect();
-    let mut names: Vec<&str> = objects.iter().map(|mo| mo.attr("name")).filter(|n| !n.is_empty()).collect();
+    let mut names: Vec<&str> = objects
+        .iter()
+        .map(|mo| mo.attr("name"))
+        .filter(|n| !n.is_empty())
+        .collect();
     names.sort_unstable();
     names.dedup();
     choices.extend(names.into_iter().map(Choice::same));
@@ -87,7 +91,13 @@ pub fn where_in(tenant: Option<&str>) -> String {
 }
 
 /// A table, or the sentence `none` when it has no rows.
-pub fn table_or(title: String, columns: &[&str], rows: Vec<Vec<String>>, none: String, note: Option<String>) -> Reply {
+pub fn table_or(
+    title: String,
+    columns: &[&str],
+    rows: Vec<Vec<String>>,
+    none: String,
+    note: Option<String>,
+) -> Reply {
     if rows.is_empty() {
         return crate::workers::toolkit::render::info(none);
     }

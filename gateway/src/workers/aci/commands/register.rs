@@ -44,7 +44,9 @@ pub async fn register_node(session: &Session<'_>) -> Result<Reply, AciError> {
     }
     match session.register(serial, node_id, name).await {
         Ok(()) => Ok(render_registered(serial, node_id, name)),
-        Err(AciError::Refused { status, detail }) if status < 500 => Ok(render_refused(serial, detail.as_deref())),
+        Err(AciError::Refused { status, detail }) if status < 500 => {
+            Ok(render_refused(serial, detail.as_deref()))
+        }
         Err(other) => Err(other),
     }
 }
@@ -76,12 +78,17 @@ pub fn form_fields(given: usize, pending: &[Mo]) -> Vec<Field> {
 pub fn render_registered(serial: &str, node_id: &str, name: &str) -> Reply {
     Reply::Message(Message::text(
         Level::Info,
-        format!("Registered switch **{serial}** as node **{node_id}** named **{name}**; it joins the fabric once APIC has discovered it."),
+        format!(
+            "Registered switch **{serial}** as node **{node_id}** named **{name}**; it joins the fabric once APIC has discovered it."
+        ),
     ))
 }
 
 /// APIC refused the registration, in its words.
 pub fn render_refused(serial: &str, reason: Option<&str>) -> Reply {
-    let reason = reason.map_or_else(|| "it gave no reason".to_owned(), |r| r.trim_end_matches('.').to_owned());
+    let reason = reason.map_or_else(
+        || "it gave no reason".to_owned(),
+        |r| r.trim_end_matches('.').to_owned(),
+    );
     error(format!("APIC did not register switch **{serial}**: {reason}."))
 }

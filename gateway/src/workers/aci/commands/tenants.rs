@@ -28,7 +28,10 @@ pub fn render_tenants(tenants: &[Mo]) -> Reply {
 }
 
 /// The tenant argument (index 0), or the menu asking for it (with `all`).
-async fn tenant_or_menu<'a>(session: &Session<'a>, with_all: bool) -> Result<Result<&'a str, Reply>, AciError> {
+async fn tenant_or_menu<'a>(
+    session: &Session<'a>,
+    with_all: bool,
+) -> Result<Result<&'a str, Reply>, AciError> {
     match name_arg(session, 0, "tenant") {
         Err(said) => Ok(Err(said)),
         Ok(Some(tenant)) => Ok(Ok(tenant)),
