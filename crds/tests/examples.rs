@@ -20,7 +20,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -128,4 +128,32 @@ fn the_ipfabric_example_has_two_instances_and_syncs_into_the_quickstarts_nautobo
         Some("$lastLocked")
     );
     assert!(lab.token.is_some());
+}
+
+#[test]
+fn the_aci_example_has_two_clusters_as_two_commands_and_links_a_users_passwords() {
+    let compiled = quickstart_with_integrations();
+    for command in ["aci_dc1", "aci_dc2"] {
+        let aci = integration(&compiled, command);
+        assert!(aci.username.is_some() && aci.password.is_some(), "{command}");
+    }
+    let erin = compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == "erin")
+        .expect("erin's link");
+    assert!(
+        erin.tokens.contains_key("aci_dc1") && erin.tokens.contains_key("aci_dc2"),
+        "{:?}",
+        erin.tokens
+    );
+    let registrars: Vec<&str> = compiled
+        .config
+        .grants
+        .iter()
+        .filter(|grant| grant.command == "aci_dc1" && grant.subcommand == "*")
+        .map(|grant| grant.value.as_str())
+        .collect();
+    assert_eq!(registrars, ["U0EXAMPLE04"], "only erin may register switches");
 }
