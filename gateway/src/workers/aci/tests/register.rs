@@ -50,6 +50,7 @@ async fn the_serial_comes_from_the_switches_waiting_and_the_change_is_confirmed(
         format!("Register switch **{PENDING_LEAF}** as node **105** named **leaf-105**?")
     );
     assert_eq!(choice_values(question), ["yes"]);
+    assert_eq!(question.choices[0].label, "Yes, register it as leaf-105");
     assert_eq!(fake.pending_serials().len(), 2, "nothing registered before yes");
 
     let done = fixture.answer(USER, &question.continuation, &["yes"]).await;
