@@ -159,7 +159,13 @@ impl AciClient {
             Use::Send(token) => Ok(token),
             Use::Refresh(token) => match self.refresh(login, &token).await {
                 Ok(token) => Ok(token),
-                // A refresh that fails is no answer yet: a login may still work.
+                // APIC down or slow: a login would only wait as long again.
+                Err(
+                    down @ (AciError::Timeout { .. }
+                    | AciError::Unreachable { .. }
+                    | AciError::Untrusted { .. }),
+                ) => Err(down),
+                // A refresh APIC refused (the session ended): a login may still work.
                 Err(_) => self.log_in(login).await,
             },
             Use::Login => self.log_in(login).await,
@@ -192,7 +198,7 @@ impl AciClient {
             answer,
             (&login.who.user, login.who.linked),
             "log in as",
-            login.who.user.clone(),
+            format!("the login of {}", login.who.user),
             mo::reason,
         )?;
         let (token, lifetime) = session_of(&read)?;

@@ -201,3 +201,18 @@ async fn apic_down_fails_the_command_and_says_where() {
     );
     assert_no_secret(&routed);
 }
+
+#[tokio::test]
+async fn a_refresh_apic_refuses_is_followed_by_a_new_login() {
+    let fake = FakeApic::start().await;
+    fake.set_refresh_timeout(2);
+    let fixture = fixture_with(&fake.url(), &AS_ADMIN, Limits::default());
+    fixture.typed(USER, "aci get-tenants").await;
+
+    fake.expire_tokens();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let routed = fixture.typed(USER, "aci get-tenants").await;
+
+    assert_eq!(routed.outcome, Outcome::Succeeded, "{:?}", routed.reply);
+    assert_eq!((count(&fake, REFRESH), count(&fake, LOGIN)), (1, 2));
+}
