@@ -1,0 +1,1 @@
+//! The meraki worker behind the router, against the in-process fake Meraki.
