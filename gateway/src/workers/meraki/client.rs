@@ -294,7 +294,8 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
         let end = after.find('>')?;
         let target = &after[..end];
         let params_end = after[end + 1..].find('<').map_or(after.len(), |at| end + 1 + at);
-        let params = &after[end + 1..params_end];
+        // The parameters up to the next link, without the comma between links.
+        let params = after[end + 1..params_end].trim().trim_end_matches(',');
         let is_next = params.split(';').any(|param| {
             param.trim().strip_prefix("rel=").is_some_and(|rels| {
                 rels.trim_matches('"')

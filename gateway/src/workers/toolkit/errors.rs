@@ -308,6 +308,35 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_backends_reasons_and_rate_limits_are_said_and_are_answers() {
+        let explained = GrafanaError::Explained {
+            refusal: "Grafana did not accept the password of bob".to_owned(),
+            reason: "Invalid API key".to_owned(),
+        };
+        assert_eq!(
+            explained.to_string(),
+            "Grafana did not accept the password of bob: Invalid API key"
+        );
+        let rejected = GrafanaError::Rejected {
+            action: "change".to_owned(),
+            object: "port 5 of sw-01".to_owned(),
+            reason: "'vlan' must be an integer between 1 and 4094".to_owned(),
+        };
+        assert_eq!(
+            rejected.to_string(),
+            "Grafana would not change port 5 of sw-01: 'vlan' must be an integer between 1 and 4094"
+        );
+        let limited = GrafanaError::RateLimited {
+            retry_after_seconds: 0,
+        };
+        assert_eq!(
+            limited.to_string(),
+            "Grafana is rate-limiting these requests; try again in 1 s"
+        );
+        assert!(explained.is_answer() && rejected.is_answer() && limited.is_answer());
+    }
+
+    #[test]
     fn refusals_are_answers_and_outages_are_failures() {
         assert!(
             GrafanaError::NotFound {

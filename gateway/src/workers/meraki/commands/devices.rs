@@ -217,7 +217,7 @@ pub async fn get_wlan_ssids(session: &Session<'_>) -> Result<Reply, MerakiError>
         Ok(org) => org,
         Err(ask) => return Ok(ask),
     };
-    let network = match choose::wireless_network(session, &org, 1, &[org.name.clone()]).await? {
+    let network = match choose::wireless_network(session, &org, 1, std::slice::from_ref(&org.name)).await? {
         Ok(network) => network,
         Err(ask) => return Ok(ask),
     };
