@@ -20,7 +20,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -128,4 +128,22 @@ fn the_ipfabric_example_has_two_instances_and_syncs_into_the_quickstarts_nautobo
         Some("$lastLocked")
     );
     assert!(lab.token.is_some());
+}
+
+#[test]
+fn the_meraki_example_reaches_the_dashboard_and_links_a_full_admins_key() {
+    let compiled = quickstart_with_integrations();
+    let meraki = integration(&compiled, "meraki");
+    assert_eq!(
+        meraki.endpoint, "https://api.meraki.com/api/v1",
+        "no endpoint: the Dashboard API"
+    );
+    assert!(meraki.token.is_some(), "the read-only admin's key");
+    let erin = compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == "erin")
+        .expect("erin's link");
+    assert!(erin.tokens.contains_key("meraki"), "{:?}", erin.tokens);
 }
