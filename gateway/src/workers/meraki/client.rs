@@ -13,17 +13,17 @@
 //! Meraki is rate-limiting and when to try again. A 429 means Meraki did not
 //! act on the request, so a write is sent again too.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
-use chatops_outbound::{Answer, RetryPolicy, retry_after};
-use reqwest::header::{ACCEPT, HeaderMap, LINK};
-use reqwest::{Method, StatusCode, Url};
+use chatops_outbound::Answer;
+use reqwest::header::{HeaderMap, LINK};
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::MerakiError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::connection::Connection;
+use crate::workers::toolkit::connection::{Budget, Connection};
 use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::paging::{MAX_ROWS, on_own_origin};
 
@@ -32,8 +32,6 @@ use crate::workers::toolkit::paging::{MAX_ROWS, on_own_origin};
 pub const PER_PAGE: usize = 1000;
 /// How many times a rate-limited request is sent again at most.
 pub const MAX_RETRIES: u32 = 3;
-/// The wait of a 429 without a readable `Retry-After`.
-const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// Who a run acts as, and until when it may ask Meraki.
 #[derive(Clone, Debug)]
@@ -180,7 +178,7 @@ impl MerakiClient {
         Ok(url)
     }
 
-    /// Sends the request, waiting out 429s within the caller's budget.
+    /// Sends the request within the caller's budget, 429s waited out.
     async fn send(
         &self,
         who: &Caller,
@@ -188,43 +186,13 @@ impl MerakiClient {
         url: Url,
         body: Option<&Value>,
     ) -> Result<Answer, MerakiError> {
-        let mut retries = 0;
-        loop {
-            let left = who.deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(MerakiError::Timeout {
-                    seconds: self.connection.timeout.as_secs(),
-                });
-            }
-            let mut request = who.credential.authorize(
-                self.connection
-                    .http
-                    .request(method.clone(), url.clone())
-                    .header(ACCEPT, "application/json"),
-            );
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-            let policy = RetryPolicy::single_attempt().with_timeout(left);
-            let answer = self.connection.send("meraki", request, &policy).await?;
-            if answer.status != StatusCode::TOO_MANY_REQUESTS {
-                return Ok(answer);
-            }
-            let wait = retry_after(&answer.headers, SystemTime::now()).unwrap_or(DEFAULT_RETRY_AFTER);
-            let left = who.deadline.saturating_duration_since(Instant::now());
-            if retries >= MAX_RETRIES || wait >= left {
-                return Err(MerakiError::RateLimited {
-                    retry_after_seconds: wait.as_secs_f64().ceil() as u64,
-                });
-            }
-            retries += 1;
-            tracing::info!(
-                wait_ms = wait.as_millis() as u64,
-                retries,
-                "Meraki rate limited; waiting"
-            );
-            tokio::time::sleep(wait).await;
-        }
+        let budget = Budget {
+            deadline: who.deadline,
+            max_retries: MAX_RETRIES,
+        };
+        self.connection
+            .send_json_within("meraki", &who.credential, (method, url, body), budget)
+            .await
     }
 }
 
