@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use chatops_testkit::fake_meraki::{self, FakeMeraki, Garbage};
+use axum::http::StatusCode;
+use chatops_testkit::fake_meraki::{self, FakeMeraki, Garbage, Scripted};
+use serde_json::json;
 
 use super::{Setup, assert_no_key, fixture_with, lines, meraki};
 use crate::commands::Outcome;
@@ -202,4 +204,28 @@ async fn a_garbled_answer_fails_the_command() {
     fake.mend();
     let mended = fixture.typed(ADMIN1, "meraki get-organizations").await;
     assert_eq!(mended.outcome, Outcome::Succeeded);
+}
+
+#[tokio::test]
+async fn a_missing_object_and_a_failing_meraki_are_said_with_merakis_reasons() {
+    let (fake, fixture) = meraki().await;
+    let refusal = |status: StatusCode, message: &str| {
+        Scripted::new(status, json!({ "errors": [message] }).to_string())
+            .with_header("content-type", "application/json")
+    };
+
+    fake.script(refusal(StatusCode::NOT_FOUND, "Organization not found"));
+    let missing = fixture.typed(ADMIN1, "meraki get-organizations").await;
+    assert_private_error(
+        &missing,
+        "Meraki found nothing at the organizations: Organization not found.",
+    );
+
+    fake.script(refusal(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong"));
+    let broken = fixture.typed(ADMIN1, "meraki get-organizations").await;
+    assert_eq!(
+        broken.outcome,
+        Outcome::Errored("Meraki answered 500: Something went wrong".to_owned())
+    );
+    assert_no_key(&broken);
 }
