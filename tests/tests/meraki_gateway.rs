@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use chatops_crds::manifests::Loaded;
 use chatops_tests::{
-    chat::{Chat, HELD_BACK, Menu, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Step, Who, assert_row},
+    chat::{Chat, HELD_BACK, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Who, assert_row},
     compile_ready, endpoints,
     fake_meraki::{
         ADMIN_KEY, APPLIANCE_SERIAL, FakeMeraki, Garbage, PERF_SCORE, READ_ONLY_KEY, SWITCH_SERIAL,
@@ -67,31 +67,19 @@ impl World {
         }
     }
 
-    async fn ask(&self, on: On, who: Who, command: &str, text: &str, id: &str) -> Step {
-        self.chat.ask(on, who.id(on), command, text, id).await
-    }
-
-    /// What `who` is answered to `/{command} {text}`, once it holds every
-    /// one of `expected` (bold marks left out).
-    async fn said(&self, on: On, who: Who, command: &str, text: &str, id: &str, expected: &[&str]) -> String {
-        let step = self.ask(on, who, command, text, id).await;
-        self.chat.answer_read(&step, expected).await
-    }
-
-    async fn choose(&self, menu: &Menu, who: Who, value: &str, id: &str) -> Step {
-        self.chat.choose(menu, who.id(menu.on), value, id).await
-    }
-
     /// Asserts that no key reached the chat on `on` or the gateway's log.
     fn assert_no_key_told(&self, on: On) {
-        let told: Vec<String> = self.chat.requests(on).iter().map(|r| r.text()).collect();
-        let log = self.chat.gateway.logs();
-        for key in [ADMIN_KEY, READ_ONLY_KEY, UNKNOWN_KEY] {
-            assert!(!log.contains(key), "a key reached the gateway's log");
-            for text in &told {
-                assert!(!text.contains(key), "a key reached {on:?}: {text}");
-            }
-        }
+        self.chat
+            .assert_none_told(on, &[ADMIN_KEY, READ_ONLY_KEY, UNKNOWN_KEY]);
+    }
+}
+
+/// What the chat driver does: asks, answers, menus, as a [`Who`].
+impl std::ops::Deref for World {
+    type Target = Chat;
+
+    fn deref(&self) -> &Chat {
+        &self.chat
     }
 }
 
@@ -271,7 +259,7 @@ async fn an_organization_menu_comes_from_meraki_and_cycle_port_is_confirmed_firs
         let step = world
             .ask(on, Who::Unlinked, MERAKI, "get-admins", &id("menu"))
             .await;
-        let menu = world.chat.menu(&step).await;
+        let menu = world.menu(&step).await;
         assert_eq!(menu.values(), ["Acme Corp", "Acme Labs"], "names, never IDs");
         let step = world
             .choose(&menu, Who::Unlinked, "Acme Labs", &id("chosen"))
@@ -291,7 +279,7 @@ async fn an_organization_menu_comes_from_meraki_and_cycle_port_is_confirmed_firs
                 &id("ask"),
             )
             .await;
-        let question = world.chat.menu(&step).await;
+        let question = world.menu(&step).await;
         assert_eq!(question.values(), ["yes"]);
         assert_eq!(question.labels(), ["Yes, cycle it"]);
         assert_eq!(world.meraki.cycled().len(), before, "nothing before the answer");
