@@ -5,7 +5,11 @@
 
 use std::path::Path;
 
-use chatops_crds::{Compiled, config::IntegrationConfig, manifests};
+use chatops_crds::{
+    Compiled,
+    config::{AccountLinkConfig, IntegrationConfig},
+    manifests,
+};
 
 fn examples() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples"))
@@ -20,7 +24,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 6, "{files:?}");
+    assert_eq!(files.len(), 7, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -41,6 +45,15 @@ fn integration<'a>(compiled: &'a Compiled, command: &str) -> &'a IntegrationConf
         .integrations
         .get(command)
         .unwrap_or_else(|| panic!("no integration answers to {command}"))
+}
+
+fn linked<'a>(compiled: &'a Compiled, user: &str) -> &'a AccountLinkConfig {
+    compiled
+        .config
+        .account_links
+        .iter()
+        .find(|link| link.user == user)
+        .unwrap_or_else(|| panic!("no AccountLink acts as {user}"))
 }
 
 #[test]
@@ -68,12 +81,7 @@ fn the_awx_example_follows_jobs_and_links_a_user_token() {
         .expect("spec.awx is carried");
     assert!(awx.follow_jobs);
     assert_eq!(awx.follow_minutes, 120);
-    let bob = compiled
-        .config
-        .account_links
-        .iter()
-        .find(|link| link.user == "bob")
-        .expect("bob's link");
+    let bob = linked(&compiled, "bob");
     assert!(bob.tokens.contains_key("awx"), "{:?}", bob.tokens);
 }
 
@@ -83,12 +91,7 @@ fn the_slurpit_example_acts_with_a_key_and_links_a_user_key() {
     let slurpit = integration(&compiled, "slurpit");
     assert_eq!(slurpit.integration_type, chatops_crds::IntegrationType::Slurpit);
     assert!(slurpit.token.is_some(), "the chatbot's key");
-    let dana = compiled
-        .config
-        .account_links
-        .iter()
-        .find(|link| link.user == "dana")
-        .expect("dana's link");
+    let dana = linked(&compiled, "dana");
     assert!(dana.tokens.contains_key("slurpit"), "{:?}", dana.tokens);
 }
 
@@ -100,12 +103,7 @@ fn the_nso_example_declares_its_command_sets_and_links_a_users_password() {
     let sets = &nso.nso.as_ref().expect("spec.nso is carried").command_sets;
     let names: Vec<&str> = sets.iter().map(|set| set.name.as_str()).collect();
     assert_eq!(names, ["interfaces", "routing", "version"]);
-    let dave = compiled
-        .config
-        .account_links
-        .iter()
-        .find(|link| link.user == "dave")
-        .expect("dave's link");
+    let dave = linked(&compiled, "dave");
     assert!(dave.tokens.contains_key("nso"), "{:?}", dave.tokens);
 }
 
@@ -137,12 +135,7 @@ fn the_aci_example_has_two_clusters_as_two_commands_and_links_a_users_passwords(
         let aci = integration(&compiled, command);
         assert!(aci.username.is_some() && aci.password.is_some(), "{command}");
     }
-    let erin = compiled
-        .config
-        .account_links
-        .iter()
-        .find(|link| link.user == "erin")
-        .expect("erin's link");
+    let erin = linked(&compiled, "erin");
     assert!(
         erin.tokens.contains_key("aci_dc1") && erin.tokens.contains_key("aci_dc2"),
         "{:?}",
@@ -156,4 +149,17 @@ fn the_aci_example_has_two_clusters_as_two_commands_and_links_a_users_passwords(
         .map(|grant| grant.value.as_str())
         .collect();
     assert_eq!(registrars, ["U0EXAMPLE04"], "only erin may register switches");
+}
+
+#[test]
+fn the_meraki_example_reaches_the_dashboard_and_links_a_full_admins_key() {
+    let compiled = quickstart_with_integrations();
+    let meraki = integration(&compiled, "meraki");
+    assert_eq!(
+        meraki.endpoint, "https://api.meraki.com/api/v1",
+        "no endpoint: the Dashboard API"
+    );
+    assert!(meraki.token.is_some(), "the read-only admin's key");
+    let fiona = linked(&compiled, "fiona");
+    assert!(fiona.tokens.contains_key("meraki"), "{:?}", fiona.tokens);
 }

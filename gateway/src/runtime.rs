@@ -26,6 +26,7 @@ use crate::{
     workers::awx::Awx,
     workers::grafana::Grafana,
     workers::ipfabric::Ipfabric,
+    workers::meraki::Meraki,
     workers::nautobot::Nautobot,
     workers::nso::Nso,
     workers::slurpit::Slurpit,
@@ -203,6 +204,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Awx => Awx::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Meraki => Meraki::new(command, integration, &config.account_links, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Slurpit => Slurpit::new(command, integration, &config.account_links, secrets)

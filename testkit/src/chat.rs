@@ -453,6 +453,34 @@ impl Chat {
         self.answer(&step, expected).await
     }
 
+    /// [`Chat::ask`], then [`Chat::answer_read`]: what `user` is answered
+    /// to `/{command} {text}` as read, once it holds every one of `expected`.
+    pub async fn said(
+        &self,
+        on: On,
+        user: impl Sender,
+        command: &str,
+        text: &str,
+        id: &str,
+        expected: &[&str],
+    ) -> String {
+        let step = self.ask(on, user, command, text, id).await;
+        self.answer_read(&step, expected).await
+    }
+
+    /// Asserts that none of `secrets` reached the chat on `on` or the gateway's log.
+    #[track_caller]
+    pub fn assert_none_told(&self, on: On, secrets: &[&str]) {
+        let told: Vec<String> = self.requests(on).iter().map(|r| r.text()).collect();
+        let log = self.gateway.logs();
+        for secret in secrets {
+            assert!(!log.contains(secret), "a secret reached the gateway's log");
+            for text in &told {
+                assert!(!text.contains(secret), "a secret reached {on:?}: {text}");
+            }
+        }
+    }
+
     /// The menu posted in answer to `step`.
     pub async fn menu(&self, step: &Step) -> Menu {
         let found = wait::within(PATIENCE, || {

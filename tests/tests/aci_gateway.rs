@@ -14,13 +14,13 @@
 
 use std::time::{Duration, Instant};
 
-use chatops_testkit::fake_apic::{
-    ADMIN_PASSWORD, ADMIN_USER, FakeApic, Garbage, INACTIVE_NODE, PENDING_LEAF, PENDING_SPINE, PROD_TENANT,
-    READER_PASSWORD, READER_USER,
-};
 use chatops_tests::{
     chat::{Chat, HELD_BACK, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Who, assert_row},
     endpoints,
+    fake_apic::{
+        ADMIN_PASSWORD, ADMIN_USER, FakeApic, Garbage, INACTIVE_NODE, PENDING_LEAF, PENDING_SPINE,
+        PROD_TENANT, READER_PASSWORD, READER_USER,
+    },
     manifests::{grant_to_everyone, integration, secret, stream},
     quickstart::DEFAULT_SETTINGS,
 };

@@ -276,8 +276,8 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         dir.path().join("more-integrations.yaml"),
         "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: staging, namespace: chatops}\n\
          spec: {type: nautobot, command: staging, endpoint: 'https://staging.example.com', credentials: {tokenRef: {name: nope, key: token}}}\n\
-         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: meraki, namespace: chatops}\n\
-         spec: {type: meraki, command: meraki, credentials: {tokenRef: {name: nautobot, key: token}}}\n",
+         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: cloudvision, namespace: chatops}\n\
+         spec: {type: cloudvision, command: cloudvision, endpoint: 'https://cvp.example.com', credentials: {tokenRef: {name: nautobot, key: token}}}\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -301,7 +301,9 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("command meraki (Integration chatops/meraki, type meraki) is not served"),
+        stderr.contains(
+            "command cloudvision (Integration chatops/cloudvision, type cloudvision) is not served"
+        ),
         "{stderr}"
     );
     assert!(

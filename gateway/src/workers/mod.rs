@@ -6,6 +6,7 @@ pub mod aci;
 pub mod awx;
 pub mod grafana;
 pub mod ipfabric;
+pub mod meraki;
 pub mod nautobot;
 pub mod nso;
 pub mod slurpit;

@@ -3,11 +3,11 @@
 //! outbound layer. Every integration connects the same way, so that TLS and
 //! timeouts behave alike for all of them.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use chatops_crds::config::{GatewaySecrets, IntegrationConfig};
-use chatops_outbound::{Answer, Client, RetryPolicy, user_agent};
-use reqwest::Url;
+use chatops_outbound::{Answer, Client, RetryPolicy, retry_after, user_agent};
+use reqwest::{StatusCode, Url};
 
 use super::credentials::Credential;
 use super::errors::{Backend, BackendError};
@@ -117,6 +117,75 @@ impl Connection {
             request = request.json(body);
         }
         self.send(api, request, &RetryPolicy::single_attempt()).await
+    }
+}
+
+/// How long one run may keep asking a backend that rate-limits (Meraki's
+/// 429s): until `deadline` (the run's start plus the Integration's
+/// `timeoutSeconds`), and at most `max_retries` times again.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// When the run's time is spent: no call is sent or waited for past it.
+    pub deadline: Instant,
+    /// How many times a rate-limited request is sent again at most.
+    pub max_retries: u32,
+}
+
+/// The wait of a 429 without a readable `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+impl Connection {
+    /// Sends `body` (as JSON, when given) by `method` to `url` as `who`,
+    /// asking for JSON, within `budget`: each attempt may take what is left
+    /// of it, and a 429 is waited out as its `Retry-After` asks (a 429 means
+    /// the backend did nothing, so a write is sent again too) while the wait
+    /// ends before the deadline and retries are left; then it is
+    /// [`BackendError::RateLimited`]. For backends that rate-limit often,
+    /// whose every sub-command must still answer within `timeoutSeconds`.
+    pub async fn send_json_within<B: Backend>(
+        &self,
+        api: &'static str,
+        who: &Credential,
+        (method, url, body): (reqwest::Method, Url, Option<&serde_json::Value>),
+        budget: Budget,
+    ) -> Result<Answer, BackendError<B>> {
+        let mut retries = 0;
+        loop {
+            let left = budget.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(BackendError::Timeout {
+                    seconds: self.timeout.as_secs(),
+                });
+            }
+            let mut request = who.authorize(
+                self.http
+                    .request(method.clone(), url.clone())
+                    .header("Accept", "application/json"),
+            );
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let policy = RetryPolicy::single_attempt().with_timeout(left);
+            let answer = self.send(api, request, &policy).await?;
+            if answer.status != StatusCode::TOO_MANY_REQUESTS {
+                return Ok(answer);
+            }
+            let wait = retry_after(&answer.headers, SystemTime::now()).unwrap_or(DEFAULT_RETRY_AFTER);
+            let left = budget.deadline.saturating_duration_since(Instant::now());
+            if retries >= budget.max_retries || wait >= left {
+                return Err(BackendError::RateLimited {
+                    retry_after_seconds: wait.as_secs_f64().ceil() as u64,
+                });
+            }
+            retries += 1;
+            tracing::info!(
+                api,
+                wait_ms = wait.as_millis() as u64,
+                retries,
+                "rate limited; waiting"
+            );
+            tokio::time::sleep(wait).await;
+        }
     }
 }
 

@@ -91,6 +91,38 @@ pub enum BackendError<B: Backend> {
     /// The answer was not what the backend's API returns.
     #[error("{backend}'s answer could not be read: {0}", backend = B::NAME)]
     Malformed(String),
+    /// A refusal (401, 403, 404) with the backend's own reason for it, for
+    /// backends that give one worth reading (Meraki's `errors`): "you (…)
+    /// may not change port 5 in Meraki: You have read-only access …".
+    #[error("{refusal}: {reason}")]
+    Explained {
+        /// The refusal (401, 403, 404), as the toolkit says it.
+        refusal: String,
+        /// The backend's sentence(s).
+        reason: String,
+    },
+    /// The backend would not do what was asked with these values (400, 422):
+    /// its validation said why.
+    #[error("{} would not {action} {object}: {reason}", B::NAME)]
+    Rejected {
+        /// `change`, `cycle`, `read`.
+        action: String,
+        /// What it was asked of, in words (`port 5 of ams-sw-01`).
+        object: String,
+        /// The backend's sentence(s).
+        reason: String,
+    },
+    /// The backend kept answering 429 beyond the retries and the time the
+    /// Integration allows.
+    #[error(
+        "{} is rate-limiting these requests; try again in {} s",
+        B::NAME,
+        retry_after_seconds.max(&1)
+    )]
+    RateLimited {
+        /// What the backend's last `Retry-After` asked for.
+        retry_after_seconds: u64,
+    },
     /// Never built: carries the backend type, so that the one enum serves
     /// every integration.
     #[doc(hidden)]
@@ -106,7 +138,10 @@ impl<B: Backend> BackendError<B> {
             BackendError::Unauthorized { .. }
             | BackendError::Forbidden { .. }
             | BackendError::NotFound { .. }
-            | BackendError::Query(_) => true,
+            | BackendError::Query(_)
+            | BackendError::Explained { .. }
+            | BackendError::Rejected { .. }
+            | BackendError::RateLimited { .. } => true,
             BackendError::Refused { status, .. } => *status < 500,
             BackendError::Timeout { .. }
             | BackendError::Untrusted { .. }
@@ -270,6 +305,35 @@ pub(super) mod tests {
             .to_string(),
             "Grafana answered 502"
         );
+    }
+
+    #[test]
+    fn a_backends_reasons_and_rate_limits_are_said_and_are_answers() {
+        let explained = GrafanaError::Explained {
+            refusal: "Grafana did not accept the password of bob".to_owned(),
+            reason: "Invalid API key".to_owned(),
+        };
+        assert_eq!(
+            explained.to_string(),
+            "Grafana did not accept the password of bob: Invalid API key"
+        );
+        let rejected = GrafanaError::Rejected {
+            action: "change".to_owned(),
+            object: "port 5 of sw-01".to_owned(),
+            reason: "'vlan' must be an integer between 1 and 4094".to_owned(),
+        };
+        assert_eq!(
+            rejected.to_string(),
+            "Grafana would not change port 5 of sw-01: 'vlan' must be an integer between 1 and 4094"
+        );
+        let limited = GrafanaError::RateLimited {
+            retry_after_seconds: 0,
+        };
+        assert_eq!(
+            limited.to_string(),
+            "Grafana is rate-limiting these requests; try again in 1 s"
+        );
+        assert!(explained.is_answer() && rejected.is_answer() && limited.is_answer());
     }
 
     #[test]
