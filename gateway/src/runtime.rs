@@ -23,6 +23,7 @@ use crate::{
         },
         webex::{client::WebexClient, dispatcher::WebexDispatcher, inbound::BotIdentity},
     },
+    workers::aci::Aci,
     workers::awx::Awx,
     workers::grafana::Grafana,
     workers::ipfabric::Ipfabric,
@@ -215,11 +216,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
             IntegrationType::Nso => Nso::new(command, integration, &config.account_links, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
-            IntegrationType::Aci => {
-                crate::workers::aci::Aci::new(command, integration, &config.account_links, secrets)
-                    .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                    .map_err(|error| error.to_string())
-            }
+            IntegrationType::Aci => Aci::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
             IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),

@@ -158,6 +158,8 @@ async fn not_ready_while_no_platform_is_served_and_the_log_says_why() {
     let dir = quickstart_without_the_signing_secret();
     let gateway = Gateway::spawn(Source::Manifests(dir.path()), NO_SLACK, &[]);
     wait_for_line(&gateway, "configuration loaded").await;
+    // The admin listener is bound after the first load: ask once it is.
+    wait_for_line(&gateway, "listening").await;
     let readyz = reqwest::get(format!("http://{}/readyz", gateway.admin))
         .await
         .unwrap();

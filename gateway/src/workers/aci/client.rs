@@ -190,8 +190,20 @@ impl AciClient {
     /// Keeps the token of a login's or refresh's `answer`.
     fn keep(&self, login: &Login<'_>, answer: &Answer) -> Result<String, AciError> {
         if answer.status == StatusCode::UNAUTHORIZED || answer.status == StatusCode::FORBIDDEN {
-            return Err(AciError::Unauthorized {
+            let refusal = AciError::Unauthorized {
                 user: login.who.user.clone(),
+            };
+            // APIC says why (a wrong password, a locked account, a failed
+            // RADIUS login): worth telling the person, who can act on it.
+            let reason = serde_json::from_slice::<Value>(&answer.body)
+                .ok()
+                .and_then(|body| mo::reason(&body));
+            return Err(match reason {
+                Some(reason) => AciError::Explained {
+                    refusal: refusal.to_string(),
+                    reason,
+                },
+                None => refusal,
             });
         }
         let read: Value = AciError::read_answer(

@@ -61,7 +61,10 @@ async fn a_password_apic_refuses_is_said_with_its_user() {
 
     let refused = fixture.typed(USER, "aci get-tenants").await;
 
-    assert_private_error(&refused, "APIC did not accept the password of admin.");
+    assert_private_error(
+        &refused,
+        "APIC did not accept the password of admin: Username or password is incorrect - FAILED local authentication.",
+    );
     assert_no_secret(&refused);
     assert_eq!(count(&fake, LOGIN), 1, "no retry of a refused login");
 }
