@@ -12,11 +12,17 @@
 //! `timeoutSeconds` for the whole sub-command), then the person is told
 //! Meraki is rate-limiting and when to try again. A 429 means Meraki did not
 //! act on the request, so a write is sent again too.
+//!
+//! Meraki may send a request to the organization's shard (`n123.meraki.com`)
+//! by a redirect, and may page onto one: what Meraki's own SDK follows. The
+//! key goes only to the Dashboard's own site (`*.meraki.com`, `*.meraki.cn`
+//! over HTTPS) or the endpoint's own origin; a redirect or page anywhere else
+//! is refused unsent.
 
 use std::time::Instant;
 
 use chatops_outbound::Answer;
-use reqwest::header::{HeaderMap, LINK};
+use reqwest::header::{HeaderMap, LINK, LOCATION};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -25,13 +31,15 @@ use super::error::MerakiError;
 pub use crate::workers::toolkit::connection::ClientSettings;
 use crate::workers::toolkit::connection::{Budget, Connection};
 use crate::workers::toolkit::credentials::Credential;
-use crate::workers::toolkit::paging::{MAX_ROWS, on_own_origin};
+use crate::workers::toolkit::paging::MAX_ROWS;
 
 /// The page Meraki's lists are asked for: the most the device list takes
 /// (organizations and networks take more), for the fewest round trips.
 pub const PER_PAGE: usize = 1000;
 /// How many times a rate-limited request is sent again at most.
 pub const MAX_RETRIES: u32 = 3;
+/// How many redirects (to the organization's shard) one request follows.
+pub const MAX_REDIRECTS: usize = 2;
 
 /// Who a run acts as, and until when it may ask Meraki.
 #[derive(Clone, Debug)]
@@ -147,7 +155,7 @@ impl MerakiClient {
             };
             let next = Url::parse(&next)
                 .map_err(|err| MerakiError::Malformed(format!("the next page's link: {err}")))?;
-            url = on_own_origin(next, &self.connection.endpoint)?;
+            url = self.on_the_dashboard(next, "the next page")?;
         }
     }
 
@@ -178,22 +186,76 @@ impl MerakiClient {
         Ok(url)
     }
 
-    /// Sends the request within the caller's budget, 429s waited out.
+    /// Sends the request within the caller's budget, 429s waited out and
+    /// redirects to the Dashboard's shards followed.
     async fn send(
         &self,
         who: &Caller,
         method: Method,
-        url: Url,
+        mut url: Url,
         body: Option<&Value>,
     ) -> Result<Answer, MerakiError> {
         let budget = Budget {
             deadline: who.deadline,
             max_retries: MAX_RETRIES,
         };
-        self.connection
-            .send_json_within("meraki", &who.credential, (method, url, body), budget)
-            .await
+        for _ in 0..=MAX_REDIRECTS {
+            let answer = self
+                .connection
+                .send_json_within(
+                    "meraki",
+                    &who.credential,
+                    (method.clone(), url.clone(), body),
+                    budget,
+                )
+                .await?;
+            let location = answer
+                .status
+                .is_redirection()
+                .then(|| answer.headers.get(LOCATION)?.to_str().ok())
+                .flatten()
+                .and_then(|location| url.join(location).ok());
+            let Some(location) = location else {
+                return Ok(answer);
+            };
+            url = self.on_the_dashboard(location, "a redirect")?;
+        }
+        Err(MerakiError::Malformed(format!(
+            "Meraki redirected the request more than {MAX_REDIRECTS} times"
+        )))
     }
+
+    /// `target` (of `what`: a redirect, the next page), if the key may go
+    /// there: see [`on_the_dashboard`].
+    fn on_the_dashboard(&self, target: Url, what: &str) -> Result<Url, MerakiError> {
+        if on_the_dashboard(&target, &self.connection.endpoint) {
+            return Ok(target);
+        }
+        Err(MerakiError::Malformed(format!(
+            "{what} is on another site ({}); not following it",
+            target.origin().ascii_serialization()
+        )))
+    }
+}
+
+/// Whether `target` is where the key of `endpoint` may go: its own origin,
+/// or, for the Dashboard (`api.meraki.com`, `api.meraki.cn`), any host of the
+/// same Meraki site over HTTPS, as the organization's shard is.
+pub fn on_the_dashboard(target: &Url, endpoint: &Url) -> bool {
+    if target.origin() == endpoint.origin() {
+        return true;
+    }
+    let site = |url: &Url| {
+        let host = url.host_str()?;
+        ["meraki.com", "meraki.cn"]
+            .into_iter()
+            .find(|site| host == *site || host.strip_suffix(site).is_some_and(|sub| sub.ends_with('.')))
+    };
+    target.scheme() == "https"
+        && endpoint.scheme() == "https"
+        && target.port().is_none()
+        && site(endpoint).is_some()
+        && site(target) == site(endpoint)
 }
 
 /// The body of `answer` as `T` when it is a success; else Meraki's refusal
@@ -304,6 +366,36 @@ mod tests {
         headers.insert(LINK, HeaderValue::from_static("<https://a/x>; rel=\"first\""));
         assert_eq!(next_link(&headers), None, "the last page");
         assert_eq!(next_link(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn the_key_goes_to_the_dashboards_shards_and_the_endpoint_only() {
+        let url = |text: &str| Url::parse(text).unwrap();
+        let cloud = url("https://api.meraki.com/api/v1");
+        for shard in [
+            "https://n149.meraki.com/api/v1/organizations",
+            "https://api.meraki.com/api/v1/organizations?startingAfter=x",
+        ] {
+            assert!(on_the_dashboard(&url(shard), &cloud), "{shard}");
+        }
+        for elsewhere in [
+            "http://n149.meraki.com/api/v1/organizations",
+            "https://n149.meraki.com:8443/api/v1/organizations",
+            "https://notmeraki.com/api/v1",
+            "https://meraki.com.evil.example/api/v1",
+            "https://n1.meraki.cn/api/v1",
+            "https://example.com/api/v1",
+        ] {
+            assert!(!on_the_dashboard(&url(elsewhere), &cloud), "{elsewhere}");
+        }
+        let china = url("https://api.meraki.cn/api/v1");
+        assert!(on_the_dashboard(&url("https://n3.meraki.cn/api/v1"), &china));
+        let proxy = url("http://127.0.0.1:8080/api/v1");
+        assert!(on_the_dashboard(
+            &url("http://127.0.0.1:8080/shard/api/v1"),
+            &proxy
+        ));
+        assert!(!on_the_dashboard(&url("https://n149.meraki.com/api/v1"), &proxy));
     }
 
     #[test]

@@ -229,3 +229,54 @@ async fn a_missing_object_and_a_failing_meraki_are_said_with_merakis_reasons() {
     );
     assert_no_key(&broken);
 }
+
+#[tokio::test]
+async fn a_redirect_to_the_organizations_shard_is_followed_with_the_key() {
+    let (fake, fixture) = meraki().await;
+    // The endpoint's own origin stands in for the shard: a test cannot
+    // reach n149.meraki.com (which hosts may be followed is unit-tested).
+    let shard = format!("{}/organizations?shard=n149", fake.url());
+    fake.script(Scripted::new(StatusCode::PERMANENT_REDIRECT, "").with_header("location", shard));
+
+    let routed = fixture.typed(ADMIN1, "meraki get-organizations").await;
+
+    assert_eq!(routed.outcome, Outcome::Succeeded, "{:?}", routed.reply);
+    assert!(
+        lines(&routed).iter().any(|line| line.contains("Acme Corp")),
+        "{:?}",
+        lines(&routed)
+    );
+    let asked: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/organizations")
+        .collect();
+    assert_eq!(asked.len(), 2, "the request, then the same at the shard");
+    assert!(asked[1].query.contains("shard=n149"), "{:?}", asked[1].query);
+    assert_eq!(
+        asked[1].header("authorization"),
+        Some(format!("Bearer {}", fake_meraki::ADMIN_KEY).as_str()),
+        "alice's key goes to the shard"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_off_the_dashboard_is_refused_unsent() {
+    let (fake, fixture) = meraki().await;
+    fake.script(
+        Scripted::new(StatusCode::FOUND, "")
+            .with_header("location", "https://keys.example.net/api/v1/organizations"),
+    );
+
+    let routed = fixture.typed(ADMIN1, "meraki get-organizations").await;
+
+    assert_eq!(
+        routed.outcome,
+        Outcome::Errored(
+            "Meraki's answer could not be read: a redirect is on another site (https://keys.example.net); not following it"
+                .to_owned()
+        )
+    );
+    assert_eq!(fake.requests().len(), 1, "nothing sent elsewhere, nor again");
+    assert_no_key(&routed);
+}
