@@ -1,0 +1,1 @@
+//! The fake Panorama's own logic.
