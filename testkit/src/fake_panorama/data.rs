@@ -191,15 +191,15 @@ fn shared() -> El {
         .child(rulebase(
             "post-rulebase",
             vec![rule(
-                "deny-all-logged",
+                "deny-to-blocklist",
                 &["any"],
                 &["any"],
                 &["any"],
-                &["any"],
+                &["blocklist-range"],
                 &["any"],
                 &["any"],
                 "deny",
-                "Everything else, logged",
+                "Nothing reaches the known bad hosts",
             )],
         ))
 }
