@@ -424,7 +424,7 @@ pub fn panorama_config() -> El {
         .child(readonly())
 }
 
-/// A firewall's own configuration: one local rule in `vsys1` (the rest comes from Panorama).
+/// A firewall's own configuration: its local rules in `vsys1` (the rest comes from Panorama).
 fn local_config(hostname: &str, local_rules: Vec<El>) -> El {
     let vsys = El::entry("vsys1")
         .child(El::text("display-name", "vsys1"))
