@@ -266,6 +266,15 @@ def test_an_unknown_command_is_refused(pano):
         pano.op("show no-such-thing")
 
 
+def test_a_firewall_lists_its_interfaces(pano):
+    found = firewall(pano, AMS).op('show interface "all"').findall("result/ifnet/entry")
+    assert [(e.findtext("name"), e.findtext("zone")) for e in found] == [
+        ("ethernet1/1", "untrust"),
+        ("ethernet1/2", "trust"),
+        ("ethernet1/3", "dmz"),
+    ]
+
+
 def test_a_packet_capture_is_exported_as_a_pcap(pano):
     fw = firewall(pano, AMS)
     diag = "<debug><dataplane><packet-diag>{}</packet-diag></dataplane></debug>"

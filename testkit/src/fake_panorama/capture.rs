@@ -89,10 +89,10 @@ fn switch(el: &El) -> Option<bool> {
 
 impl Capture {
     /// Runs `debug dataplane packet-diag <verb>` on `verb` (`<set>`, `<clear>`,
-    /// `<show>`): the answer's text, or PAN-OS's complaint.
-    pub fn run(&mut self, verb: &El) -> Result<String, String> {
+    /// `<show>`) on a firewall with `interfaces`: the answer's text, or PAN-OS's complaint.
+    pub fn run(&mut self, verb: &El, interfaces: &[&str]) -> Result<String, String> {
         match verb.name.as_str() {
-            "set" => self.set(verb),
+            "set" => self.set(verb, interfaces),
             "clear" => {
                 let what = verb.children.first().map(|c| c.name.as_str()).unwrap_or("all");
                 if matches!(what, "all" | "filter") {
@@ -112,7 +112,7 @@ impl Capture {
         }
     }
 
-    fn set(&mut self, set: &El) -> Result<String, String> {
+    fn set(&mut self, set: &El, interfaces: &[&str]) -> Result<String, String> {
         let Some(what) = set.children.first() else {
             return Err(" debug -> dataplane -> packet-diag -> set  is incomplete".into());
         };
@@ -152,7 +152,13 @@ impl Capture {
                     if !FIELDS.contains(&field.name.as_str()) {
                         return Err(format!(" match -> {}  is unexpected", field.name));
                     }
-                    fields.push((field.name.clone(), field.text.trim().to_owned()));
+                    let value = field.text.trim();
+                    if field.name == "ingress-interface" && !interfaces.contains(&value) {
+                        return Err(format!(
+                            " match -> ingress-interface '{value}' is not a valid interface"
+                        ));
+                    }
+                    fields.push((field.name.clone(), value.to_owned()));
                 }
                 self.filters.retain(|f| f.index != index);
                 self.filters.push(Filter { index, fields });

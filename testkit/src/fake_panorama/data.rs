@@ -55,6 +55,29 @@ pub struct Firewall {
     pub local: El,
     /// Its packet-diag settings and capture files.
     pub capture: Capture,
+    /// Its dataplane interfaces (`show interface all`).
+    pub interfaces: Vec<Interface>,
+}
+
+/// One dataplane interface of a firewall.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    /// Its name, e.g. `ethernet1/2`.
+    pub name: String,
+    /// Its security zone (empty for an HA link).
+    pub zone: String,
+    /// Its address with prefix length (`N/A` for none).
+    pub ip: String,
+}
+
+fn interfaces(list: &[(&str, &str, &str)]) -> Vec<Interface> {
+    list.iter()
+        .map(|(name, zone, ip)| Interface {
+            name: (*name).to_owned(),
+            zone: (*zone).to_owned(),
+            ip: (*ip).to_owned(),
+        })
+        .collect()
 }
 
 /// A security rule's `<entry>`: zones, addresses, applications, services,
@@ -476,6 +499,7 @@ fn firewall(
         software: Software::new(&format!("PanOS_{family}-"), version, downloaded),
         local: local_config(hostname, local_rules),
         capture: Capture::default(),
+        interfaces: Vec::new(),
     }
 }
 
@@ -493,6 +517,10 @@ pub fn firewalls() -> Vec<Firewall> {
         Vec::new(),
     );
     lon.connected = false;
+    lon.interfaces = interfaces(&[
+        ("ethernet1/1", "untrust", "198.51.100.26/29"),
+        ("ethernet1/2", "trust", "10.21.10.1/24"),
+    ]);
     let dc_rule = || {
         vec![rule(
             "local-mgmt-ntp",
@@ -518,6 +546,14 @@ pub fn firewalls() -> Vec<Firewall> {
         dc_rule(),
     );
     dc_a.ha = Some(("active", DC_B_SERIAL.to_owned()));
+    let dc_interfaces = interfaces(&[
+        ("ethernet1/1", "untrust", "198.51.100.2/29"),
+        ("ethernet1/2", "app", "10.40.0.1/24"),
+        ("ethernet1/3", "db", "10.40.20.1/24"),
+        ("ethernet1/4", "mgmt", "10.40.99.1/24"),
+        ("ethernet1/8", "", "N/A"),
+    ]);
+    dc_a.interfaces = dc_interfaces.clone();
     let mut dc_b = firewall(
         DC_B_SERIAL,
         "fw-dc-01b",
@@ -530,20 +566,22 @@ pub fn firewalls() -> Vec<Firewall> {
         dc_rule(),
     );
     dc_b.ha = Some(("passive", DC_A_SERIAL.to_owned()));
-    vec![
-        firewall(
-            AMS_SERIAL,
-            "fw-ams-01",
-            "PA-440",
-            "400",
-            "10.20.0.11",
-            "11.1.4-h7",
-            &["11.1.4-h7", "11.1.6"],
-            "branch-ams",
-            Vec::new(),
-        ),
-        lon,
-        dc_a,
-        dc_b,
-    ]
+    dc_b.interfaces = dc_interfaces;
+    let mut ams = firewall(
+        AMS_SERIAL,
+        "fw-ams-01",
+        "PA-440",
+        "400",
+        "10.20.0.11",
+        "11.1.4-h7",
+        &["11.1.4-h7", "11.1.6"],
+        "branch-ams",
+        Vec::new(),
+    );
+    ams.interfaces = interfaces(&[
+        ("ethernet1/1", "untrust", "198.51.100.18/29"),
+        ("ethernet1/2", "trust", "10.20.10.1/24"),
+        ("ethernet1/3", "dmz", "10.20.50.1/24"),
+    ]);
+    vec![ams, lon, dc_a, dc_b]
 }

@@ -5,7 +5,8 @@
 //!   `<show><devicegroups/></show>`, `<show><dg-hierarchy/></show>` (Panorama)
 //! - `<show><jobs><id>N</id></jobs></show>` (both)
 //! - `<request><system><software><check/>|<info/>|<download><version>V</version></download>|<install><version>V</version></install></software></system></request>` (both)
-//! - `<test><security-policy-match>…</security-policy-match></test>` (firewall)
+//! - `<test><security-policy-match>…</security-policy-match></test>` and
+//!   `<show><interface>all</interface></show>` (or one by name) (firewall)
 //! - `<debug><dataplane><packet-diag><set|clear|show>…</…></packet-diag></dataplane></debug>`
 //!   and `<delete><debug-filter><file>F</file></debug-filter></delete>` (firewall)
 //!
@@ -129,11 +130,14 @@ impl Panorama {
                 }
                 let diag = node(cmd, &["debug", "dataplane", "packet-diag"]).expect("matched above");
                 let verb = diag.children.first().expect("matched above");
-                match self.firewalls[i].capture.run(verb) {
+                let fw = &mut self.firewalls[i];
+                let interfaces: Vec<&str> = fw.interfaces.iter().map(|f| f.name.as_str()).collect();
+                match fw.capture.run(verb, &interfaces) {
                     Ok(text) => success(None, El::text("result", &text)),
                     Err(why) => error(17, &why),
                 }
             }
+            (Some(i), ["show", "interface", ..]) => self.show_interface(i, cmd.text_at("interface").trim()),
             (Some(i), ["delete", "debug-filter", ..]) => {
                 if !writes {
                     return refused("delete debug-filter");
@@ -147,6 +151,54 @@ impl Panorama {
             }
             _ => unexpected(&words[..words.len().min(2)]),
         }
+    }
+
+    /// `show interface all` (or one interface by name): the `<ifnet>` (logical) and `<hw>` lists.
+    fn show_interface(&self, i: usize, which: &str) -> Response {
+        let fw = &self.firewalls[i];
+        let chosen: Vec<(usize, &super::data::Interface)> = fw
+            .interfaces
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| which == "all" || f.name == which)
+            .collect();
+        if chosen.is_empty() {
+            return error(
+                17,
+                &format!(" show -> interface '{which}' is not a valid interface"),
+            );
+        }
+        let (mut ifnet, mut hw) = (El::new("ifnet"), El::new("hw"));
+        for (n, interface) in chosen {
+            let id = (16 + n).to_string();
+            let zoned = !interface.zone.is_empty();
+            ifnet = ifnet.child(
+                El::new("entry")
+                    .child(El::text("name", &interface.name))
+                    .child(El::text("zone", &interface.zone))
+                    .child(El::text("fwd", if zoned { "vr:default" } else { "ha" }))
+                    .child(El::text("vsys", "1"))
+                    .child(El::new("dyn-addr"))
+                    .child(El::new("addr6"))
+                    .child(El::text("tag", "0"))
+                    .child(El::text("ip", &interface.ip))
+                    .child(El::text("id", &id))
+                    .child(El::new("addr")),
+            );
+            hw = hw.child(
+                El::new("entry")
+                    .child(El::text("name", &interface.name))
+                    .child(El::text("duplex", "full"))
+                    .child(El::text("type", "0"))
+                    .child(El::text("state", "up"))
+                    .child(El::text("st", "1000/full/up"))
+                    .child(El::text("mac", &format!("{}:{:02x}", &fw.mac[..14], 16 + n)))
+                    .child(El::text("mode", "(autoneg)"))
+                    .child(El::text("speed", "1000"))
+                    .child(El::text("id", &id)),
+            );
+        }
+        success(None, El::new("result").child(ifnet).child(hw))
     }
 
     fn system_info(&self, target: Option<usize>) -> El {

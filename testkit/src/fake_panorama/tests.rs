@@ -618,6 +618,62 @@ async fn a_packet_capture_writes_a_pcap_the_export_hands_out() {
     );
 }
 
+#[tokio::test]
+async fn a_firewall_lists_its_interfaces_and_a_filter_names_one_of_them() {
+    let fake = FakePanorama::start().await;
+    let root = op(
+        &fake,
+        &admin(),
+        Some(DC_A_SERIAL),
+        "<show><interface>all</interface></show>",
+    )
+    .await;
+    let names: Vec<(&str, &str)> = root
+        .at("result/ifnet")
+        .unwrap()
+        .children
+        .iter()
+        .map(|e| (e.text_at("name"), e.text_at("zone")))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("ethernet1/1", "untrust"),
+            ("ethernet1/2", "app"),
+            ("ethernet1/3", "db"),
+            ("ethernet1/4", "mgmt"),
+            ("ethernet1/8", "")
+        ]
+    );
+    assert_eq!(root.at("result/hw").unwrap().children.len(), 5);
+    let one = op(
+        &fake,
+        &admin(),
+        Some(DC_A_SERIAL),
+        "<show><interface>ethernet1/3</interface></show>",
+    )
+    .await;
+    assert_eq!(one.text_at("result/ifnet/entry/ip"), "10.40.20.1/24");
+    let none = op(
+        &fake,
+        &admin(),
+        Some(DC_A_SERIAL),
+        "<show><interface>ethernet1/9</interface></show>",
+    )
+    .await;
+    assert_eq!(outcome(&none), ("error", "17"));
+    let filter = "<debug><dataplane><packet-diag><set><filter><match><ingress-interface>ethernet1/9</ingress-interface></match></filter></set></packet-diag></dataplane></debug>";
+    let refused = op(&fake, &admin(), Some(DC_A_SERIAL), filter).await;
+    assert_eq!(
+        message(&refused),
+        " match -> ingress-interface 'ethernet1/9' is not a valid interface"
+    );
+    let accepted = op(&fake, &admin(), Some(DC_A_SERIAL), &filter.replace("1/9", "1/2")).await;
+    assert_eq!(outcome(&accepted).0, "success");
+    let filters = fake.firewall(DC_A_SERIAL).unwrap().capture.filters;
+    assert_eq!(filters[0].field("ingress-interface"), Some("ethernet1/2"));
+}
+
 #[test]
 fn the_pcap_has_a_libpcap_header_and_frames_with_valid_ip_checksums() {
     let filter = Filter {
