@@ -7,6 +7,7 @@ use axum::{http::StatusCode, response::Response};
 use super::{Panorama, done, error, param, refused, result_error, success, xml, xml::El, xpath};
 
 impl Panorama {
+    /// Answers `type=config` for `user`, on the firewall `target` or Panorama.
     pub(super) fn config(
         &mut self,
         user: usize,
@@ -21,86 +22,41 @@ impl Panorama {
             Ok(paths) => paths,
             Err(bad) => return error(6, &format!("Bad Xpath: {}", bad.0)),
         };
-        let writes = matches!(action, "set" | "edit" | "delete");
-        if writes && !self.users[user].writes {
-            return refused(&format!("config {action}"));
-        }
         let tree = match target {
             Some(i) => &mut self.firewalls[i].local,
             None => &mut self.config,
         };
-        match action {
-            "get" | "show" => {
-                let found = xpath::select(tree, &paths);
-                if found.is_empty() {
-                    return if action == "get" {
-                        success(Some(7), El::new("result"))
-                    } else {
-                        error(7, "No such node")
-                    };
-                }
-                let count = found.len().to_string();
-                let mut result = El::new("result");
-                if action == "get" {
-                    result = result.attr("total-count", &count).attr("count", &count);
-                }
-                result.children = found;
-                success(if action == "get" { Some(19) } else { None }, result)
+        let written = match action {
+            "get" | "show" => return read(tree, &paths, action == "show"),
+            "set" | "edit" | "delete" if !self.users[user].writes => {
+                return refused(&format!("config {action}"));
             }
-            "set" | "edit" => {
-                let [path] = paths.as_slice() else {
-                    return error(6, "Bad Xpath: one path is written at a time");
-                };
-                let Some(element) = param(params, "element") else {
-                    return result_error(StatusCode::OK, 400, "Missing 'element' parameter");
-                };
-                let given = match xml::parse(&format!("<given>{element}</given>")) {
-                    Ok(given) => given,
-                    Err(bad) => return error(12, &format!("Invalid object: {}", bad.0)),
-                };
-                if action == "edit" {
-                    let written = match given.children.as_slice() {
-                        [one] if matches!(path.last(), Some(xpath::Step::Element { name, .. }) if *name == one.name) => {
-                            one.clone()
-                        }
-                        _ => return error(12, "Invalid object: edit takes the one element its xpath names"),
-                    };
-                    let Some(node) = xpath::locate_or_make(tree, path) else {
-                        return error(6, "Bad Xpath");
-                    };
-                    let keys = node.attrs.clone();
-                    *node = written;
-                    for (name, value) in keys {
-                        if node.get_attr(&name).is_none() {
-                            node.attrs.push((name, value));
-                        }
-                    }
-                } else {
-                    let Some(node) = xpath::locate_or_make(tree, path) else {
-                        return error(6, "Bad Xpath");
-                    };
-                    for child in given.children {
-                        merge(node, child);
-                    }
-                }
-                self.dirty = true;
-                done(20, "command succeeded")
-            }
+            "set" | "edit" => write(tree, &paths, action == "edit", param(params, "element")),
             "delete" => {
                 for path in &paths {
                     xpath::remove(tree, path);
                 }
-                self.dirty = true;
+                Ok(())
+            }
+            other => {
+                return result_error(
+                    StatusCode::OK,
+                    400,
+                    &format!("Illegal value for parameter \"action\" [{other}]."),
+                );
+            }
+        };
+        match written {
+            Ok(()) => {
+                // Only Panorama's own changes wait for its commit (a firewall's are its own).
+                self.dirty |= target.is_none();
                 done(20, "command succeeded")
             }
-            other => result_error(
-                StatusCode::OK,
-                400,
-                &format!("Illegal value for parameter \"action\" [{other}]."),
-            ),
+            Err(refusal) => refusal,
         }
     }
 
+    /// Answers `type=commit`: a `Commit` job for Panorama's pending changes.
     pub(super) fn commit(&mut self, user: usize, target: Option<usize>) -> Response {
         if !self.users[user].writes {
             return refused("commit");
@@ -119,6 +75,68 @@ impl Panorama {
                 .child(El::text("job", &id.to_string())),
         )
     }
+}
+
+/// `get` (`<result total-count count>`, code 19; code 7 when nothing is
+/// there) or `show` (the nodes; error 7 `No such node`) of `paths`.
+fn read(tree: &El, paths: &[xpath::Path], show: bool) -> Response {
+    let found = xpath::select(tree, paths);
+    match (found.is_empty(), show) {
+        (true, true) => error(7, "No such node"),
+        (true, false) => success(Some(7), El::new("result")),
+        (false, true) => {
+            let mut result = El::new("result");
+            result.children = found;
+            success(None, result)
+        }
+        (false, false) => {
+            let count = found.len().to_string();
+            let mut result = El::new("result")
+                .attr("total-count", &count)
+                .attr("count", &count);
+            result.children = found;
+            success(Some(19), result)
+        }
+    }
+}
+
+/// Writes `element` at the one path of `paths`: `set` merges it into the
+/// node (made where missing), `edit` replaces the node with it.
+fn write(tree: &mut El, paths: &[xpath::Path], edit: bool, element: Option<&str>) -> Result<(), Response> {
+    let [path] = paths else {
+        return Err(error(6, "Bad Xpath: one path is written at a time"));
+    };
+    let Some(element) = element else {
+        return Err(result_error(StatusCode::OK, 400, "Missing 'element' parameter"));
+    };
+    // `set` takes a fragment (several siblings); a root makes it one document.
+    let given = xml::parse(&format!("<given>{element}</given>"))
+        .map_err(|bad| error(12, &format!("Invalid object: {}", bad.0)))?;
+    let named = match path.last() {
+        Some(xpath::Step::Element { name, .. }) => name.as_str(),
+        _ => "",
+    };
+    if edit && !matches!(given.children.as_slice(), [one] if one.name == named) {
+        return Err(error(
+            12,
+            "Invalid object: edit takes the one element its xpath names",
+        ));
+    }
+    let node = xpath::locate_or_make(tree, path).ok_or_else(|| error(6, "Bad Xpath"))?;
+    if edit {
+        let keys = std::mem::take(&mut node.attrs);
+        *node = given.children.into_iter().next().unwrap_or_default();
+        for (name, value) in keys {
+            if node.get_attr(&name).is_none() {
+                node.attrs.push((name, value));
+            }
+        }
+    } else {
+        for child in given.children {
+            merge(node, child);
+        }
+    }
+    Ok(())
 }
 
 /// Merges `given` into `node`, as a `set` does: an entry or element already
