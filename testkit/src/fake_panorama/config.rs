@@ -52,7 +52,7 @@ impl Panorama {
                 self.dirty |= target.is_none();
                 done(20, "command succeeded")
             }
-            Err(refusal) => refusal,
+            Err(refusal) => *refusal,
         }
     }
 
@@ -102,27 +102,36 @@ fn read(tree: &El, paths: &[xpath::Path], show: bool) -> Response {
 
 /// Writes `element` at the one path of `paths`: `set` merges it into the
 /// node (made where missing), `edit` replaces the node with it.
-fn write(tree: &mut El, paths: &[xpath::Path], edit: bool, element: Option<&str>) -> Result<(), Response> {
+fn write(
+    tree: &mut El,
+    paths: &[xpath::Path],
+    edit: bool,
+    element: Option<&str>,
+) -> Result<(), Box<Response>> {
     let [path] = paths else {
-        return Err(error(6, "Bad Xpath: one path is written at a time"));
+        return Err(Box::new(error(6, "Bad Xpath: one path is written at a time")));
     };
     let Some(element) = element else {
-        return Err(result_error(StatusCode::OK, 400, "Missing 'element' parameter"));
+        return Err(Box::new(result_error(
+            StatusCode::OK,
+            400,
+            "Missing 'element' parameter",
+        )));
     };
     // `set` takes a fragment (several siblings); a root makes it one document.
     let given = xml::parse(&format!("<given>{element}</given>"))
-        .map_err(|bad| error(12, &format!("Invalid object: {}", bad.0)))?;
+        .map_err(|bad| Box::new(error(12, &format!("Invalid object: {}", bad.0))))?;
     let named = match path.last() {
         Some(xpath::Step::Element { name, .. }) => name.as_str(),
         _ => "",
     };
     if edit && !matches!(given.children.as_slice(), [one] if one.name == named) {
-        return Err(error(
+        return Err(Box::new(error(
             12,
             "Invalid object: edit takes the one element its xpath names",
-        ));
+        )));
     }
-    let node = xpath::locate_or_make(tree, path).ok_or_else(|| error(6, "Bad Xpath"))?;
+    let node = xpath::locate_or_make(tree, path).ok_or_else(|| Box::new(error(6, "Bad Xpath")))?;
     if edit {
         let keys = std::mem::take(&mut node.attrs);
         *node = given.children.into_iter().next().unwrap_or_default();
