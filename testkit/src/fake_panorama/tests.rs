@@ -546,6 +546,46 @@ async fn config_writes_need_the_admin_and_make_a_commit_due() {
 }
 
 #[tokio::test]
+async fn a_firewall_keeps_its_own_config_and_a_bad_write_is_refused() {
+    let fake = FakePanorama::start().await;
+    let rules = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']/rulebase/security/rules";
+    let key = admin();
+    let on_fw = |action: &'static str, xpath: String, element: &'static str| {
+        let key = key.clone();
+        let fake = fake.clone();
+        async move {
+            let params = [
+                ("type", "config"),
+                ("action", action),
+                ("xpath", xpath.as_str()),
+                ("element", element),
+                ("key", key.as_str()),
+                ("target", AMS_SERIAL),
+            ];
+            api(&fake, &params).await.1
+        }
+    };
+    let rule = "<entry name='local-allow'><action>allow</action></entry>";
+    let root = on_fw("set", rules.to_owned(), rule).await;
+    assert_eq!(outcome(&root), ("success", "20"));
+    let root = on_fw("get", format!("{rules}/entry/@name"), "").await;
+    assert_eq!(root.at("result/entry").and_then(El::key), Some("local-allow"));
+    let (_, root) = api(&fake, &[("type", "commit"), ("key", &key), ("cmd", "<commit/>")]).await;
+    assert_eq!(
+        message(&root),
+        "There are no changes to commit.",
+        "Panorama's own config is unchanged"
+    );
+    // An edit names the element its xpath ends in; a fragment is not XML.
+    let root = on_fw("edit", format!("{rules}/entry[@name='local-allow']"), "<rules/>").await;
+    assert_eq!(outcome(&root), ("error", "12"));
+    let root = on_fw("set", rules.to_owned(), "<entry name='x'>").await;
+    assert_eq!(outcome(&root), ("error", "12"));
+    let root = on_fw("set", format!("{rules}|/config/shared"), rule).await;
+    assert_eq!(outcome(&root), ("error", "6"));
+}
+
+#[tokio::test]
 async fn a_packet_capture_writes_a_pcap_the_export_hands_out() {
     let fake = FakePanorama::start().await;
     let diag =
