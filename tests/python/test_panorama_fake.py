@@ -82,7 +82,8 @@ def test_keygen_gives_each_user_a_stable_key_and_refuses_a_wrong_password(base_u
     admin, again, reader = connect(base_url), connect(base_url), connect(base_url, READER)
     assert admin.api_key.startswith("LUFRPT") and admin.api_key == again.api_key
     assert reader.api_key != admin.api_key
-    with pytest.raises(PanURLError, match="403"):
+    # pan-python reports the reason phrase, as PAN-OS words it.
+    with pytest.raises(PanURLError, match="code: 403 reason: Invalid Credential"):
         connect(base_url, (ADMIN[0], "wrong")).api_key
     # PAN-OS's own answer to a wrong password: HTTP 403 and its XML.
     answer = requests.get(f"{base_url}/api/", params={"type": "keygen", "user": "admin", "password": "x"})

@@ -206,6 +206,19 @@ fn result_error(status: StatusCode, code: u16, msg: &str) -> Response {
     )
 }
 
+/// PAN-OS's refusal of a wrong password or key: HTTP `403 Invalid Credential`
+/// (its own reason phrase, which clients such as pan-python report) and the
+/// same words in the body.
+fn invalid_credential() -> Response {
+    let mut response = result_error(StatusCode::FORBIDDEN, 403, INVALID_CREDENTIAL);
+    response
+        .extensions_mut()
+        .insert(hyper::ext::ReasonPhrase::from_static(
+            INVALID_CREDENTIAL.as_bytes(),
+        ));
+    response
+}
+
 fn refused(what: &str) -> Response {
     result_error(StatusCode::OK, 403, &format!("{NOT_AUTHORIZED} for {what}"))
 }
@@ -263,7 +276,7 @@ impl Panorama {
             return self.keygen(&params);
         }
         let Some(user) = self.key(request, &params) else {
-            return result_error(StatusCode::FORBIDDEN, 403, INVALID_CREDENTIAL);
+            return invalid_credential();
         };
         let target = match param(&params, "target") {
             None => None,
@@ -309,7 +322,7 @@ impl Panorama {
                 None,
                 El::new("result").child(El::text("key", &key_for(u.name, u.password))),
             ),
-            None => result_error(StatusCode::FORBIDDEN, 403, INVALID_CREDENTIAL),
+            None => invalid_credential(),
         }
     }
 
