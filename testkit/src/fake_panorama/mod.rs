@@ -15,13 +15,15 @@
 //!   unknown or disconnected one is refused); without it Panorama answers.
 //! - `op` with `cmd=<xml>`: the commands of the private `op` module (system
 //!   info, devices, device groups and their hierarchy, jobs, software,
-//!   `test security-policy-match`, `debug dataplane packet-diag`).
+//!   a firewall's interfaces, `test security-policy-match`,
+//!   `debug dataplane packet-diag`).
 //! - `config` with `action=get|show|set|edit|delete` and `xpath=` (see
 //!   [`xpath`]) over Panorama's configuration ([`data::panorama_config`]) or,
 //!   with a target, the firewall's own. `get` answers `<result
 //!   total-count="N" count="N">` (code 19, or an empty `<result/>` with code
 //!   7 when nothing is there), `show` the nodes (or error 7 `No such node`);
-//!   `set`/`edit`/`delete` change it (code 20) and make a commit due.
+//!   `set`/`edit`/`delete` change it (code 20); Panorama's changes make a
+//!   commit due.
 //! - `commit`: a `Commit` job, or `There are no changes to commit.`
 //! - `export` with `category=filters-pcap&from=FILE` and a target: the
 //!   firewall's capture file as an `application/octet-stream` attachment.
