@@ -41,6 +41,7 @@ pub mod fake_meraki;
 pub mod fake_nautobot_jobs;
 pub mod fake_nso;
 mod fake_nso_cli;
+pub mod fake_panorama;
 pub mod fake_slack;
 pub mod fake_slurpit;
 pub mod fake_teams;
