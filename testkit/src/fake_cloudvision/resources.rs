@@ -67,9 +67,9 @@ struct Stream {
     end: Option<i64>,
 }
 
-/// A stream request's body (empty for a GET), or the gateway's 400.
-fn stream_request(request: &Recorded) -> Result<Stream, Response> {
-    let bad = |message: String| gateway_error(StatusCode::BAD_REQUEST, 3, &message);
+/// A stream request's body (empty for a GET), or why the gateway refuses it (a 400).
+fn stream_request(request: &Recorded) -> Result<Stream, String> {
+    let bad = |message: String| message;
     let body = if request.body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
@@ -87,7 +87,7 @@ fn stream_request(request: &Recorded) -> Result<Stream, Response> {
         Some(Value::Array(filters)) if filters.iter().all(Value::is_object) => filters.clone(),
         Some(_) => return Err(bad("partialEqFilter must be a list of objects".to_owned())),
     };
-    let bound = |name: &str| -> Result<Option<i64>, Response> {
+    let bound = |name: &str| -> Result<Option<i64>, String> {
         match body.get("time").and_then(|t| t.get(name)) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(text)) => parse_rfc3339(text)
@@ -132,7 +132,7 @@ impl CloudVision {
             (true, &Method::GET | &Method::POST) => {
                 let asked = match stream_request(request) {
                     Ok(asked) => asked,
-                    Err(error) => return error,
+                    Err(message) => return gateway_error(StatusCode::BAD_REQUEST, 3, &message),
                 };
                 let events = model == "event/v1/Event";
                 let found = items
@@ -165,7 +165,8 @@ impl CloudVision {
                         let field = k["key.".len()..]
                             .split('.')
                             .fold(&item["key"], |at, name| &at[name]);
-                        field.as_str() == Some(v.as_str()) || field.to_string() == *v
+                        field.as_str() == Some(v.as_str())
+                            || v.parse::<Value>().is_ok_and(|given| given == *field)
                     })
                 };
                 match items.into_iter().find(|(item, _)| matches(item)) {

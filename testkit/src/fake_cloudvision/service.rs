@@ -30,28 +30,20 @@ fn param(request: &Recorded, name: &str) -> Option<String> {
 }
 
 /// `items[startIndex..endIndex]` (all of them past `startIndex` when
-/// `endIndex` is 0 or missing), or CVP's error for an index that is not a
-/// number or runs backwards.
-fn window(request: &Recorded, items: Vec<Value>) -> Result<Vec<Value>, Response> {
+/// `endIndex` is 0 or missing), or why an index is refused (not a number,
+/// or running backwards), which [`bad_index`] answers.
+fn window(request: &Recorded, items: Vec<Value>) -> Result<Vec<Value>, String> {
     let index = |name| match param(request, name) {
         None => Ok(0),
         Some(v) if v.is_empty() => Ok(0),
-        Some(v) => v.parse::<usize>().map_err(|_| {
-            cvp_error(
-                StatusCode::OK,
-                "121001",
-                &format!("{name} must be a non-negative integer"),
-            )
-        }),
+        Some(v) => v
+            .parse::<usize>()
+            .map_err(|_| format!("{name} must be a non-negative integer")),
     };
     let start = index("startIndex")?;
     let end = index("endIndex")?;
     if end != 0 && end < start {
-        return Err(cvp_error(
-            StatusCode::OK,
-            "121001",
-            "endIndex must not be less than startIndex",
-        ));
+        return Err("endIndex must not be less than startIndex".to_owned());
     }
     let end = if end == 0 {
         items.len()
@@ -65,12 +57,17 @@ fn window(request: &Recorded, items: Vec<Value>) -> Result<Vec<Value>, Response>
         .collect())
 }
 
+/// CVP's answer to a bad `startIndex` or `endIndex`: an error code with `200`.
+fn bad_index(message: &str) -> Response {
+    cvp_error(StatusCode::OK, "121001", message)
+}
+
 /// A paged list: `{"data": [...], "total": N}`.
 fn paged(request: &Recorded, items: Vec<Value>) -> Response {
     let total = items.len();
     match window(request, items) {
         Ok(page) => json_response(StatusCode::OK, &json!({ "data": page, "total": total })),
-        Err(error) => error,
+        Err(message) => bad_index(&message),
     }
 }
 
@@ -369,7 +366,7 @@ impl CloudVision {
         let total = containers.len() + elements.len();
         let (containers, elements) = match (window(request, containers), window(request, elements)) {
             (Ok(c), Ok(e)) => (c, e),
-            (Err(error), _) | (_, Err(error)) => return error,
+            (Err(message), _) | (_, Err(message)) => return bad_index(&message),
         };
         json_response(
             StatusCode::OK,
@@ -424,7 +421,7 @@ impl CloudVision {
                 StatusCode::OK,
                 &json!({ "configletList": page, "total": total, "configletMapper": {} }),
             ),
-            Err(error) => error,
+            Err(message) => bad_index(&message),
         }
     }
 

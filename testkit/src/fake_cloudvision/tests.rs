@@ -531,5 +531,8 @@ async fn over_tls_it_answers_as_over_http_with_a_certificate_that_is_not_trusted
         .unwrap();
     let (status, _, body) = send(client.get(&url).bearer_auth(TOKEN)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["version"], CVP_VERSION);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["version"],
+        CVP_VERSION
+    );
 }
