@@ -216,6 +216,13 @@ def test_the_resource_inventory_streams_every_device_in_arista_s_model(cvp):
     assert len(devices) == 7
     active = [d["hostname"] for d in devices if d["streamingStatus"] == "STREAMING_STATUS_ACTIVE"]
     assert active == PROVISIONED[:4] + ["campus-sw1", "campus-sw2"]
+    # Arista's examples filter an enum by its number as well as by its name.
+    for status in (2, "STREAMING_STATUS_ACTIVE"):
+        ask = stream_request(
+            {"partialEqFilter": [{"streamingStatus": status, "softwareVersion": "4.30.5M"}]}, inventory.DeviceStreamRequest
+        )
+        streaming = results(cvp.post("/api/resources/inventory/v1/Device/all", data=ask), inventory.DeviceStreamResponse)
+        assert [d["hostname"] for d in streaming] == ["dc1-leaf1a", "dc1-leaf1b"]
     one = cvp.get(f"/api/resources/inventory/v1/Device?key.deviceId={LEAF1A[0]}")
     json_format.ParseDict(one, inventory.DeviceResponse())
     assert one["value"]["hostname"] == "dc1-leaf1a"

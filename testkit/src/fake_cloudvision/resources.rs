@@ -36,15 +36,46 @@ const MODELS: &[&str] = &[
 /// gateway refuses a field its protobuf does not have.
 const STREAM_FIELDS: &[&str] = &["partialEqFilter", "time"];
 
+/// The enums of the served models, each value's name and number: a filter
+/// may give an enum either way (`{"streamingStatus": 2}`), as protobuf's
+/// JSON takes both.
+const ENUMS: &[(&str, i64)] = &[
+    ("STREAMING_STATUS_INACTIVE", 1),
+    ("STREAMING_STATUS_ACTIVE", 2),
+    ("EVENT_SEVERITY_INFO", 1),
+    ("EVENT_SEVERITY_WARNING", 2),
+    ("EVENT_SEVERITY_ERROR", 3),
+    ("EVENT_SEVERITY_CRITICAL", 4),
+    ("EVENT_SEVERITY_DEBUG", 5),
+    ("COMPONENT_TYPE_DEVICE", 1),
+    ("COMPONENT_TYPE_INTERFACE", 2),
+    ("ELEMENT_TYPE_DEVICE", 1),
+    ("ELEMENT_TYPE_INTERFACE", 2),
+    ("ELEMENT_TYPE_VIRTUAL", 3),
+    ("CREATOR_TYPE_SYSTEM", 1),
+    ("CREATOR_TYPE_USER", 2),
+    ("CREATOR_TYPE_EXTERNAL", 3),
+    ("HIGHEST_EXPOSURE_NONE", 1),
+    ("HIGHEST_EXPOSURE_LOW", 2),
+    ("HIGHEST_EXPOSURE_HIGH", 3),
+];
+
 /// Whether `item` has every field `filter` gives, equal (a filter's
-/// `*_UNSPECIFIED` enum and empty object stand for "any").
+/// `*_UNSPECIFIED` enum, or `0` where the item has an enum, and an empty
+/// object stand for "any").
 pub(super) fn partial_eq(filter: &Value, item: &Value) -> bool {
-    match filter {
-        Value::Object(fields) => fields.iter().all(|(name, wanted)| match item.get(name) {
+    match (filter, item) {
+        (Value::Object(fields), _) => fields.iter().all(|(name, wanted)| match item.get(name) {
             Some(have) => partial_eq(wanted, have),
             None => unset(wanted),
         }),
-        Value::String(s) if s.ends_with("_UNSPECIFIED") => true,
+        (Value::String(s), _) if s.ends_with("_UNSPECIFIED") => true,
+        (Value::Number(n), Value::String(name)) => {
+            n.as_i64() == Some(0)
+                || ENUMS
+                    .iter()
+                    .any(|(known, number)| known == name && n.as_i64() == Some(*number))
+        }
         _ => filter == item,
     }
 }

@@ -376,6 +376,9 @@ async fn resource_streams_filter_by_partial_eq_and_events_by_time() {
         texts(&values(&body), "/key/interfaceId"),
         ["Ethernet49/1", "Ethernet50/1", "Ethernet3"]
     );
+    let streaming = json!({"partialEqFilter": [{"streamingStatus": 2, "softwareVersion": "4.30.5M"}]});
+    let (_, body) = post(&fake, "/api/resources/inventory/v1/Device/all", TOKEN, streaming).await;
+    assert_eq!(texts(&values(&body), "/hostname"), ["dc1-leaf1a", "dc1-leaf1b"]);
     let nothing = json!({"partialEqFilter": [{"key": {"deviceId": "NO-SUCH"}}]});
     let (status, body) = post(
         &fake,
@@ -484,6 +487,14 @@ fn partial_eq_takes_unspecified_enums_and_missing_fields_as_any() {
         "a field the item lacks"
     );
     assert!(partial_eq(&json!({}), &item));
+    // An enum by its number, as Arista's examples filter (`{"streamingStatus": 2}`).
+    assert!(partial_eq(&json!({"key": {"elementType": 1}}), &item));
+    assert!(partial_eq(&json!({"key": {"elementType": 0}}), &item));
+    assert!(!partial_eq(&json!({"key": {"elementType": 2}}), &item));
+    assert!(
+        !partial_eq(&json!({"key": {"label": 1}}), &item),
+        "a number is not a name"
+    );
 }
 
 #[test]
