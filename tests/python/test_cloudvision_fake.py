@@ -33,7 +33,7 @@ import urllib.parse
 
 import fake_backend
 import pytest
-import urllib3
+import requests
 from arista.bugexposure.v1 import services as bugexposure
 from arista.event.v1 import services as event
 from arista.inventory.v1 import services as inventory
@@ -108,6 +108,15 @@ def test_an_on_premises_login_and_the_version(fake_url):
     assert client.apiversion == 14.0
     # The session rides along as cvprac sends it: the cookie and the APP_SESSION_ID header.
     assert client.cookies.get("session_id") == client.headers["APP_SESSION_ID"]
+
+
+def test_an_expired_session_is_renewed_by_logging_in_again(fake_url):
+    client = on_prem(fake_url)
+    first = client.headers["APP_SESSION_ID"]
+    # CVP ends sessions that time out; cvprac takes the 401 as a cue to log in and ask again.
+    requests.post(f"{fake_url}/_fake/expire-sessions", verify=False, timeout=5).raise_for_status()
+    assert [d["hostname"] for d in client.api.get_inventory()] == PROVISIONED
+    assert client.headers["APP_SESSION_ID"] != first
 
 
 def test_a_wrong_password_or_a_bad_or_expired_token_is_refused(fake_url):

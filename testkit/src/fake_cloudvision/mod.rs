@@ -38,14 +38,19 @@
 //!
 //! Knobs a test turns on a running fake: [`FakeCloudVision::slow_down`]
 //! holds answers back, [`FakeCloudVision::garble`] answers what is not
-//! CloudVision's JSON, [`FakeCloudVision::mend`] turns both off. CVP is
+//! CloudVision's JSON, [`FakeCloudVision::mend`] turns both off, and
+//! [`FakeCloudVision::expire_sessions`] ends every login's session (over
+//! HTTP for the binary: `POST /_fake/expire-sessions`, not CloudVision's). CVP is
 //! HTTPS only and cvprac builds `https://` URLs, so the `fake-cloudvision`
 //! binary serves with `--tls` for its conformance test; a worker's tests
 //! use plain HTTP.
 
+mod auth;
+mod clock;
 mod data;
 mod resources;
 mod service;
+mod tasks;
 #[cfg(test)]
 mod tests;
 
@@ -55,12 +60,12 @@ use std::{
 };
 
 use axum::{
-    http::{Method, StatusCode, header},
+    http::{Method, StatusCode},
     response::Response,
 };
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
+use self::auth::Denial;
 pub use self::data::{
     CAMPUS_KEY, CVP_VERSION, DC1_KEY, DC1_LEAFS_KEY, DRIFTED_SERIAL, INACTIVE_SERIAL, LEAF1A_MAC,
     LEAF1A_SERIAL, ROOT_KEY, UNPROVISIONED_SERIAL,
@@ -95,15 +100,6 @@ pub enum Access {
     ReadOnly,
 }
 
-/// Why a request is not let in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Denial {
-    /// No credential, or one the fake does not know.
-    Unknown,
-    /// A token past its expiry.
-    Expired,
-}
-
 /// What the fake CloudVision holds: its tasks (which the writes change),
 /// its sessions, and its knobs; the rest is the seed of `data`.
 pub struct CloudVision {
@@ -125,10 +121,7 @@ impl Default for CloudVision {
             .map_or(0, |d| d.as_secs() as i64);
         CloudVision {
             started,
-            tasks: data::TASKS
-                .iter()
-                .map(|t| service::task_json(t, started))
-                .collect(),
+            tasks: data::TASKS.iter().map(|t| tasks::task_json(t, started)).collect(),
             sessions: Vec::new(),
             logins: 0,
             slow: Vec::new(),
@@ -150,92 +143,16 @@ fn gateway_error(status: StatusCode, code: u16, message: &str) -> Response {
     )
 }
 
-/// The value of the cookie `name` the request carries.
-fn cookie<'a>(request: &'a Recorded, name: &str) -> Option<&'a str> {
-    request
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 impl CloudVision {
-    /// Who the request is: a bearer token (or the `access_token` cookie), a
-    /// session id (cookie `session_id` or header `APP_SESSION_ID`, or as a
-    /// bearer token, as CVP takes it).
-    fn caller(&self, request: &Recorded) -> Result<Access, Denial> {
-        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
-        let bearer = header(header::AUTHORIZATION.as_str())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .or_else(|| cookie(request, "access_token"));
-        let session = header("app_session_id").or_else(|| cookie(request, "session_id"));
-        for credential in [bearer, session].into_iter().flatten() {
-            let credential = credential.trim();
-            match credential {
-                TOKEN => return Ok(Access::Admin),
-                READ_ONLY_TOKEN => return Ok(Access::ReadOnly),
-                EXPIRED_TOKEN => return Err(Denial::Expired),
-                _ => {}
-            }
-            if let Some((_, access)) = self.sessions.iter().find(|(id, _)| id == credential) {
-                return Ok(*access);
-            }
-        }
-        Err(Denial::Unknown)
-    }
-
-    /// `POST …/login/authenticate.do`: a JSON `{"userId", "password"}` or
-    /// Basic credentials; a new session, its id in the body and the cookie.
-    fn login(&mut self, request: &Recorded) -> Response {
-        let (user, password) = login_credentials(request).unwrap_or_default();
-        let access = match (user.as_str(), password.as_str()) {
-            (ADMIN_USER, ADMIN_PASSWORD) => Access::Admin,
-            (READ_ONLY_USER, READ_ONLY_PASSWORD) => Access::ReadOnly,
-            _ => return cvp_error(StatusCode::UNAUTHORIZED, "112498", "Unauthorized User"),
-        };
-        self.logins += 1;
-        let digest = Sha256::digest(format!("{user}:{}:{}", self.logins, self.started));
-        let session = hex::encode(&digest[..16]);
-        self.sessions.push((session.clone(), access));
-        let role = match access {
-            Access::Admin => "network-admin",
-            Access::ReadOnly => "network-operator",
-        };
-        let body = json!({
-            "sessionId": session,
-            "userName": user,
-            "authenticationSource": "local",
-            "roles": [role],
-            "permissionList": []
-        });
-        let mut response = json_response(StatusCode::OK, &body);
-        let cookie = format!("session_id={session}; Path=/; HttpOnly");
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, cookie.parse().expect("a cookie header"));
-        response
-    }
-
-    /// `POST …/login/logout.do`: the session ends.
-    fn logout(&mut self, request: &Recorded) -> Response {
-        let session = request
-            .headers
-            .get("app_session_id")
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| cookie(request, "session_id"))
-            .map(str::to_owned);
-        self.sessions.retain(|(id, _)| Some(id) != session.as_ref());
-        json_response(StatusCode::OK, &json!({ "data": "success" }))
-    }
-
     /// Every request but a login, credentials first, then the knobs'
     /// garbage, then the API it belongs to.
     fn serve(&mut self, request: &Recorded) -> Response {
         let path = request.path.as_str();
+        if path == "/_fake/expire-sessions" {
+            let expired = self.sessions.len();
+            self.sessions.clear();
+            return json_response(StatusCode::OK, &json!({ "expired": expired }));
+        }
         let service = path
             .strip_prefix("/cvpservice/")
             .or_else(|| path.strip_prefix("/web/"));
@@ -276,43 +193,6 @@ impl CloudVision {
         }
         cvp_error(StatusCode::NOT_FOUND, "404", "Not found")
     }
-}
-
-/// The user and password of a login: its JSON body, else Basic credentials.
-fn login_credentials(request: &Recorded) -> Option<(String, String)> {
-    if let Ok(body) = serde_json::from_slice::<Value>(&request.body)
-        && let (Some(user), Some(password)) = (body["userId"].as_str(), body["password"].as_str())
-    {
-        return Some((user.to_owned(), password.to_owned()));
-    }
-    let basic = request
-        .headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Basic ")?;
-    let decoded = decode_base64(basic.trim())?;
-    let (user, password) = decoded.split_once(':')?;
-    Some((user.to_owned(), password.to_owned()))
-}
-
-/// Standard base64, for Basic credentials (no crate for one header).
-fn decode_base64(text: &str) -> Option<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for byte in text.bytes().filter(|b| *b != b'=') {
-        let value = ALPHABET.iter().position(|a| *a == byte)? as u32;
-        bits = (bits << 6) | value;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 impl Platform for CloudVision {
@@ -379,6 +259,13 @@ impl FakeCloudVision {
         self.with(|cv, _| cv.garbled.push((prefix.to_owned(), garbage)));
     }
 
+    /// Ends every on-premises session, as CVP ends them when they time out
+    /// or it restarts: the next call with one answers 401, and a client
+    /// logs in again. The binary does the same on `POST /_fake/expire-sessions`.
+    pub fn expire_sessions(&self) {
+        self.with(|cv, _| cv.sessions.clear());
+    }
+
     /// Turns [`FakeCloudVision::slow_down`] and [`FakeCloudVision::garble`]
     /// off: the fake answers as CloudVision again.
     pub fn mend(&self) {
@@ -387,69 +274,6 @@ impl FakeCloudVision {
             cv.garbled.clear();
         });
     }
-}
-
-/// Unix seconds as RFC 3339 in UTC (`2026-12-03T22:14:46Z`), as the
-/// resource APIs write times.
-pub(crate) fn rfc3339(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// RFC 3339 (`Z` or a `±hh:mm` offset, fractions ignored) as Unix seconds.
-pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
-    let (date, time) = text.split_once(['T', 't', ' '])?;
-    let mut parts = date.splitn(3, '-').map(str::parse::<i64>);
-    let (y, m, d) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
-    let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
-        (clock, 0)
-    } else {
-        let at = time.rfind(['+', '-'])?;
-        let (clock, zone) = time.split_at(at);
-        let sign = if zone.starts_with('-') { -1 } else { 1 };
-        let (h, min) = zone[1..].split_once(':')?;
-        (
-            clock,
-            sign * (h.parse::<i64>().ok()? * 3600 + min.parse::<i64>().ok()? * 60),
-        )
-    };
-    let clock = clock.split('.').next()?;
-    let mut hms = clock.splitn(3, ':').map(str::parse::<i64>);
-    let (h, min, s) = (hms.next()?.ok()?, hms.next()?.ok()?, hms.next()?.ok()?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || min > 59 || s > 60 {
-        return None;
-    }
-    Some(days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60 + s - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day since 1970-01-01 (the inverse of [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// An answer for a write the caller may not make.

@@ -18,8 +18,9 @@ use serde_json::{Map, Value, json};
 
 use super::{
     CloudVision,
+    clock::{parse_rfc3339, rfc3339},
     data::{self, DEVICES, EVENTS},
-    gateway_error, parse_rfc3339, rfc3339,
+    gateway_error,
 };
 use crate::fake_api::{Recorded, json_response};
 

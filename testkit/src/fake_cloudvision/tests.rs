@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use super::auth::decode_base64;
+use super::clock::{parse_rfc3339, rfc3339};
 use super::resources::partial_eq;
 use super::*;
 
@@ -546,4 +548,31 @@ async fn over_tls_it_answers_as_over_http_with_a_certificate_that_is_not_trusted
         serde_json::from_str::<Value>(&body).unwrap()["version"],
         CVP_VERSION
     );
+}
+
+#[tokio::test]
+async fn an_expired_session_answers_401_until_the_client_logs_in_again() {
+    let fake = FakeCloudVision::start().await;
+    let login = reqwest::Client::new()
+        .post(fake.url_of("/web/login/authenticate.do"))
+        .json(&json!({"userId": ADMIN_USER, "password": ADMIN_PASSWORD}));
+    let session = serde_json::from_str::<Value>(&send(login).await.2).unwrap()["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ask = || {
+        reqwest::Client::new()
+            .get(fake.url_of("/web/inventory/devices"))
+            .header("APP_SESSION_ID", &session)
+    };
+    assert_eq!(send(ask()).await.0, StatusCode::OK);
+    fake.expire_sessions();
+    assert_eq!(send(ask()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&fake, "/web/inventory/devices", TOKEN).await.0,
+        StatusCode::OK,
+        "tokens do not expire with sessions"
+    );
+    let (_, _, body) = send(reqwest::Client::new().post(fake.url_of("/_fake/expire-sessions"))).await;
+    assert_eq!(body, r#"{"expired":0}"#);
 }
