@@ -15,13 +15,16 @@
 //!   `task/getLogsById.do`, `audit/getLogs.do` (a change control's log), and
 //!   two writes, `task/executeTask.do` and `task/cancelTask.do`. The lists
 //!   page as CVP pages them: `startIndex`, `endIndex` (exclusive; `0` for
-//!   all), and the whole count in `total` ([`service`]).
+//!   all), and the whole count in `total`.
 //! - The resource APIs' REST gateway under `/api/resources/`:
 //!   `inventory/v1/Device`, `event/v1/Event`, `tag/v2/Tag`,
 //!   `tag/v2/TagAssignment` and `bugexposure/v1/BugExposure`, each `…/all`
 //!   (GET, or POST with `partialEqFilter` and `time`) answered as a stream
 //!   of `{"result": {"value": …, "time": …, "type": "INITIAL"}}`, one a
-//!   line, and the one object by `key.…` query parameters ([`resources`]).
+//!   line (an empty body when none matches), and the one object by `key.…`
+//!   query parameters. A filter matches an object that has every field it
+//!   gives, equal, its enums by name or number; several filters are
+//!   alternatives; `time` bounds when an event began.
 //!
 //! Credentials, as each deployment takes them: on premises a login
 //! (`{"userId", "password"}` or Basic) answers a `sessionId` and sets the
@@ -38,7 +41,8 @@
 //!
 //! Knobs a test turns on a running fake: [`FakeCloudVision::slow_down`]
 //! holds answers back, [`FakeCloudVision::garble`] answers what is not
-//! CloudVision's JSON, [`FakeCloudVision::mend`] turns both off, and
+//! CloudVision's JSON, [`FakeCloudVision::forbid`] answers 403 as to a role
+//! without the permission, [`FakeCloudVision::mend`] turns them off, and
 //! [`FakeCloudVision::expire_sessions`] ends every login's session (over
 //! HTTP for the binary: `POST /_fake/expire-sessions`, not CloudVision's). CVP is
 //! HTTPS only and cvprac builds `https://` URLs, so the `fake-cloudvision`
@@ -112,6 +116,9 @@ pub struct CloudVision {
     logins: u64,
     slow: Vec<(String, Duration)>,
     garbled: Vec<(String, Garbage)>,
+    /// Path prefixes the callers' roles may not read (a 403); paired with
+    /// nothing, so that `rule_for` finds them as it finds the other knobs.
+    forbidden: Vec<(String, ())>,
 }
 
 impl Default for CloudVision {
@@ -126,6 +133,7 @@ impl Default for CloudVision {
             logins: 0,
             slow: Vec::new(),
             garbled: Vec::new(),
+            forbidden: Vec::new(),
         }
     }
 }
@@ -177,6 +185,9 @@ impl CloudVision {
         };
         if access == Access::ReadOnly && is_write(request) {
             return read_only(resource);
+        }
+        if rule_for(&self.forbidden, path).is_some() {
+            return no_permission(resource);
         }
         if let Some(garbage) = rule_for(&self.garbled, path) {
             return garbage.response();
@@ -266,13 +277,38 @@ impl FakeCloudVision {
         self.with(|cv, _| cv.sessions.clear());
     }
 
-    /// Turns [`FakeCloudVision::slow_down`] and [`FakeCloudVision::garble`]
-    /// off: the fake answers as CloudVision again.
+    /// Answers every request (with a good credential) to a path starting
+    /// with `prefix` 403, as CloudVision answers a caller whose role lacks
+    /// the permission (e.g. `/api/resources/event` for a role without events).
+    pub fn forbid(&self, prefix: &str) {
+        self.with(|cv, _| cv.forbidden.push((prefix.to_owned(), ())));
+    }
+
+    /// Turns [`FakeCloudVision::slow_down`], [`FakeCloudVision::garble`] and
+    /// [`FakeCloudVision::forbid`] off: the fake answers as CloudVision again.
     pub fn mend(&self) {
         self.with(|cv, _| {
             cv.slow.clear();
             cv.garbled.clear();
+            cv.forbidden.clear();
         });
+    }
+}
+
+/// An answer for what the caller's role may not reach at all.
+fn no_permission(resource: bool) -> Response {
+    if resource {
+        gateway_error(
+            StatusCode::FORBIDDEN,
+            7,
+            "permission denied: the role has no access to this resource",
+        )
+    } else {
+        cvp_error(
+            StatusCode::FORBIDDEN,
+            "112499",
+            "User does not have permission for this action",
+        )
     }
 }
 

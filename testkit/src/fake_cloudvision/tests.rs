@@ -576,3 +576,32 @@ async fn an_expired_session_answers_401_until_the_client_logs_in_again() {
     let (_, _, body) = send(reqwest::Client::new().post(fake.url_of("/_fake/expire-sessions"))).await;
     assert_eq!(body, r#"{"expired":0}"#);
 }
+
+#[tokio::test]
+async fn a_forbidden_path_answers_403_in_each_api_s_words_until_mended() {
+    let fake = FakeCloudVision::start().await;
+    fake.forbid("/api/resources/event");
+    fake.forbid("/cvpservice/task/");
+    let (status, body) = get(&fake, "/api/resources/event/v1/Event/all", TOKEN).await;
+    assert_eq!((status, body["code"].clone()), (StatusCode::FORBIDDEN, json!(7)));
+    let (status, body) = get(&fake, "/cvpservice/task/getTasks.do", TOKEN).await;
+    assert_eq!(
+        (status, body["errorCode"].clone()),
+        (StatusCode::FORBIDDEN, json!("112499"))
+    );
+    assert_eq!(
+        get(&fake, "/api/resources/inventory/v1/Device/all", TOKEN)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&fake, "/api/resources/event/v1/Event/all", "nobody").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    fake.mend();
+    assert_eq!(
+        get(&fake, "/cvpservice/task/getTasks.do", TOKEN).await.0,
+        StatusCode::OK
+    );
+}
