@@ -187,17 +187,33 @@ impl<P: Platform> FakeApi<P> {
     /// take a fixed port).
     pub async fn serve_on(platform: P, addr: SocketAddr) -> FakeApi<P> {
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-        let fake = FakeApi {
-            addr: listener.local_addr().unwrap(),
+        let fake = FakeApi::over(platform, listener.local_addr().unwrap());
+        let app = Router::new().fallback(answer::<P>).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    /// Starts a fake of `platform` listening on `addr` over HTTPS, with a
+    /// self-signed certificate for `127.0.0.1` and `localhost`: for the
+    /// vendor SDKs that speak only `https://` (cvprac), which then must not
+    /// verify it.
+    pub async fn serve_tls_on(platform: P, addr: SocketAddr) -> FakeApi<P> {
+        let listener = crate::tls_listener::TlsListener::bind(addr).await;
+        let fake = FakeApi::over(platform, listener.local_addr());
+        let app = Router::new().fallback(answer::<P>).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    fn over(platform: P, addr: SocketAddr) -> FakeApi<P> {
+        FakeApi {
+            addr,
             shared: Arc::new(Mutex::new(Shared {
                 requests: Vec::new(),
                 script: VecDeque::new(),
                 platform,
             })),
-        };
-        let app = Router::new().fallback(answer::<P>).with_state(fake.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        fake
+        }
     }
 
     /// `http://{addr}{path}`: a URL on the fake.
@@ -323,22 +339,29 @@ async fn answer<P: Platform>(
 
 /// The `main` of a `fake-<name>` binary (`tests/src/bin/`), for the tests
 /// that drive a fake with the vendor's own SDK (`tests/python/`): serves
-/// `platform` on `--listen ADDR` (`127.0.0.1:0` by default), prints
-/// `listening on http://ADDR` once it accepts connections, then serves
-/// until killed. An unknown argument or a bad address stops it with usage.
+/// `platform` on `--listen ADDR` (`127.0.0.1:0` by default), over HTTPS
+/// with `--tls` ([`FakeApi::serve_tls_on`]), prints `listening on
+/// http://ADDR` (`https://`) once it accepts connections, then serves until
+/// killed. An unknown argument or a bad address stops it with usage.
 pub async fn serve_until_killed<P: Platform>(platform: P, name: &str) {
     let mut args = std::env::args().skip(1);
     let mut listen = "127.0.0.1:0".to_owned();
+    let mut tls = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--listen" => listen = args.next().expect("--listen takes an address"),
-            other => panic!("unknown argument {other}; usage: fake-{name} [--listen ADDR]"),
+            "--tls" => tls = true,
+            other => panic!("unknown argument {other}; usage: fake-{name} [--listen ADDR] [--tls]"),
         }
     }
     let addr = listen
         .parse()
         .unwrap_or_else(|e| panic!("--listen {listen} is not an address: {e}"));
-    let fake = FakeApi::serve_on(platform, addr).await;
-    println!("listening on http://{}", fake.addr);
+    let (fake, scheme) = if tls {
+        (FakeApi::serve_tls_on(platform, addr).await, "https")
+    } else {
+        (FakeApi::serve_on(platform, addr).await, "http")
+    };
+    println!("listening on {scheme}://{}", fake.addr);
     std::future::pending::<()>().await;
 }

@@ -12,7 +12,9 @@
 //!   for the `slurpit` integration, [`fake_meraki`], Cisco Meraki's
 //!   Dashboard API v1 for the `meraki` integration, and [`fake_apic`], Cisco
 //!   APIC's REST API (login, class and managed-object queries, node
-//!   registration) for the `aci` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
+//!   registration) for the `aci` integration, [`fake_cloudvision`], Arista
+//!   CloudVision (CVaaS and on-premises CVP: the CVP service API and the
+//!   resource APIs) for the `cloudvision` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
 //!   where the `ipfabric` integration runs nautobot-ssot's IP Fabric job;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
@@ -33,6 +35,7 @@ pub mod endpoints;
 pub mod fake_api;
 pub mod fake_apic;
 pub mod fake_awx;
+pub mod fake_cloudvision;
 pub mod fake_grafana;
 pub mod fake_ipfabric;
 pub mod fake_kube;
@@ -54,6 +57,7 @@ pub mod platforms;
 pub mod quickstart;
 pub mod signed;
 pub mod slack_requests;
+mod tls_listener;
 pub mod vectors;
 pub mod wait;
 

@@ -12,16 +12,17 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def serve(name):
-    """Yields the base URL of the running `fake-<name>`."""
+def serve(name, *args):
+    """Yields the base URL of the running `fake-<name>`, started with `args`
+    besides its address (`--tls` for one served over HTTPS)."""
     binary = ROOT / "target" / "debug" / f"fake-{name}"
     if not binary.exists():
         pytest.fail(f"{binary} is missing: run `cargo build -p chatops-tests` first")
-    process = subprocess.Popen([str(binary), "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([str(binary), "--listen", "127.0.0.1:0", *args], stdout=subprocess.PIPE, text=True)
     try:
         # The fake prints this line once it accepts connections.
         line = process.stdout.readline().strip()
-        assert line.startswith("listening on http://"), f"fake-{name} said {line!r}"
+        assert line.startswith(("listening on http://", "listening on https://")), f"fake-{name} said {line!r}"
         yield line.removeprefix("listening on ")
     finally:
         process.kill()
