@@ -55,12 +55,14 @@ impl World {
         let chat = Chat::start(DEFAULT_SETTINGS, &[("aci.yaml", &yaml)]).await;
         World { chat, dc1, dc2, down }
     }
+}
 
-    /// What `who` is answered to `/{command} {text}` on `on`, once it holds
-    /// every one of `expected` (bold marks left out).
-    async fn said(&self, on: On, who: Who, command: &str, text: &str, id: &str, expected: &[&str]) -> String {
-        let step = self.chat.ask(on, who.id(on), command, text, id).await;
-        self.chat.answer_read(&step, expected).await
+/// What the chat driver does: asks, answers, menus, as a [`Who`].
+impl std::ops::Deref for World {
+    type Target = Chat;
+
+    fn deref(&self) -> &Chat {
+        &self.chat
     }
 }
 

@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use chatops_tests::{
-    chat::{Chat, HELD_BACK, Menu, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Step, Who, assert_row},
+    chat::{Chat, HELD_BACK, OVERRUN, On, PLATFORMS, SHORT_TIMEOUT, Who, assert_row},
     endpoints,
     fake_nso::{
         ADMIN_PASSWORD, ADMIN_USER, FakeNso, Garbage, LOCKED_DEVICE, OPER_PASSWORD, OPER_USER,
@@ -53,25 +53,14 @@ impl World {
         let chat = Chat::start(DEFAULT_SETTINGS, &[("nso.yaml", &yaml)]).await;
         World { chat, nso, lab, down }
     }
+}
 
-    async fn ask(&self, on: On, who: Who, command: &str, text: &str, id: &str) -> Step {
-        self.chat.ask(on, who.id(on), command, text, id).await
-    }
+/// What the chat driver does: asks, answers, menus, as a [`Who`].
+impl std::ops::Deref for World {
+    type Target = Chat;
 
-    /// What `who` is answered to `/{command} {text}`, once it holds every
-    /// one of `expected` (bold marks left out).
-    async fn said(&self, on: On, who: Who, command: &str, text: &str, id: &str, expected: &[&str]) -> String {
-        let step = self.ask(on, who, command, text, id).await;
-        self.said_to(&step, expected).await
-    }
-
-    /// What `step` is answered as read, once it holds every one of `expected`.
-    async fn said_to(&self, step: &Step, expected: &[&str]) -> String {
-        self.chat.answer_read(step, expected).await
-    }
-
-    async fn choose(&self, menu: &Menu, who: Who, value: &str, id: &str) -> Step {
-        self.chat.choose(menu, who.id(menu.on), value, id).await
+    fn deref(&self) -> &Chat {
+        &self.chat
     }
 }
 
@@ -283,7 +272,7 @@ async fn a_device_menu_comes_from_nso_and_sync_from_is_confirmed_first() {
             .choose(&menu, Who::Unlinked, "nyc-dist-sw01", &id("chosen"))
             .await;
         world
-            .said_to(&step, &["NSO's ping of nyc-dist-sw01 was answered"])
+            .answer_read(&step, &["NSO's ping of nyc-dist-sw01 was answered"])
             .await;
 
         let step = world
@@ -299,7 +288,7 @@ async fn a_device_menu_comes_from_nso_and_sync_from_is_confirmed_first() {
         );
         let step = world.choose(&question, Who::Unlinked, "yes", &id("yes")).await;
         world
-            .said_to(
+            .answer_read(
                 &step,
                 &[&format!("NSO took {device}'s configuration (sync-from)")],
             )
@@ -383,7 +372,7 @@ async fn nso_down_or_slow_is_said_within_the_timeout() {
             .ask(on, Who::Unlinked, LAB, "check-sync nyc-dist-sw01", &id("slow"))
             .await;
         let said = format!("NSO did not answer within {SHORT_TIMEOUT} s");
-        world.said_to(&step, &[&said]).await;
+        world.answer_read(&step, &[&said]).await;
         assert!(started.elapsed() < limit, "{:?}", started.elapsed());
     }
 }
