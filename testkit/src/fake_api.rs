@@ -114,6 +114,78 @@ pub fn rule_for<T: Copy>(rules: &[(String, T)], path: &str) -> Option<T> {
         .map(|(_, value)| *value)
 }
 
+/// The faults a test sets on a backend fake, by path prefix: answers held
+/// back ([`FakeApi::slow_down`]) or garbled ([`FakeApi::garble`]).
+#[derive(Debug)]
+pub struct Faults<G> {
+    slow: Vec<(String, Duration)>,
+    garbled: Vec<(String, G)>,
+}
+
+impl<G> Default for Faults<G> {
+    fn default() -> Self {
+        Faults {
+            slow: Vec::new(),
+            garbled: Vec::new(),
+        }
+    }
+}
+
+impl<G: Copy> Faults<G> {
+    /// How long the answer to `path` is held back, if a test said so.
+    pub fn delay_for(&self, path: &str) -> Option<Duration> {
+        rule_for(&self.slow, path)
+    }
+
+    /// What `path` is answered instead of the backend's answer, if a test
+    /// said so.
+    pub fn garbage_for(&self, path: &str) -> Option<G> {
+        rule_for(&self.garbled, path)
+    }
+}
+
+/// A backend fake whose answers a test can hold back or garble: its
+/// [`FakeApi`] then has `slow_down`, `garble` and `mend`.
+pub trait Faulty: Platform {
+    /// What a garbled answer may be instead of the backend's (a proxy's
+    /// sign-in page, cut-off JSON, the wrong shape, ...).
+    type Garbage: Copy + Send + 'static;
+
+    /// The faults set on this fake.
+    fn faults(&mut self) -> &mut Faults<Self::Garbage>;
+
+    /// Turns off this fake's own further knobs (a rate limit, a refusal),
+    /// when [`FakeApi::mend`] turns off the faults.
+    fn mend_own(&mut self) {}
+}
+
+impl<P: Faulty> FakeApi<P> {
+    /// Holds back every answer whose path starts with `prefix` by `by`; the
+    /// request is still served, only its answer comes late.
+    pub fn slow_down(&self, prefix: &str, by: Duration) {
+        self.with(|platform, _| platform.faults().slow.push((prefix.to_owned(), by)));
+    }
+
+    /// Answers every request whose path starts with `prefix` with `garbage`
+    /// instead of the backend's answer; nothing is served (a change changes
+    /// nothing).
+    pub fn garble(&self, prefix: &str, garbage: P::Garbage) {
+        self.with(|platform, _| platform.faults().garbled.push((prefix.to_owned(), garbage)));
+    }
+
+    /// Turns [`FakeApi::slow_down`] and [`FakeApi::garble`] off, and the
+    /// fake's own further knobs ([`Faulty::mend_own`]): it answers as the
+    /// backend again, with what it holds.
+    pub fn mend(&self) {
+        self.with(|platform, _| {
+            let faults = platform.faults();
+            faults.slow.clear();
+            faults.garbled.clear();
+            platform.mend_own();
+        });
+    }
+}
+
 /// A JSON answer, as the chat APIs give.
 pub fn json_response(status: StatusCode, body: &Value) -> Response {
     (status, [("content-type", "application/json")], body.to_string()).into_response()

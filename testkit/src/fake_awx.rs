@@ -22,7 +22,7 @@ use axum::{
 use k8s_openapi::jiff::Timestamp;
 use serde_json::{Value, json};
 
-use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform, json_response};
 pub use crate::fake_api::{Recorded, Scripted};
 
 /// The superuser's name.
@@ -87,10 +87,8 @@ pub struct Awx {
     outcomes: HashMap<u64, &'static str>,
     /// How many times each launched job was read: its progress.
     reads: HashMap<u64, u32>,
-    /// Answers held back, by path prefix (the knob of [`FakeAwx::slow_down`]).
-    slow: Vec<(String, Duration)>,
-    /// Answers garbled, by path prefix (the knob of [`FakeAwx::garble`]).
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
 }
 
 /// What a garbled answer is instead of AWX's JSON.
@@ -181,8 +179,7 @@ impl Default for Awx {
             surveys: HashMap::new(),
             outcomes: HashMap::new(),
             reads: HashMap::new(),
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
         };
         awx.seed();
         awx
@@ -1346,7 +1343,7 @@ impl Platform for Awx {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+        if let Some(garbage) = self.faults.garbage_for(&request.path) {
             return garbage.response();
         }
         if request.method == Method::HEAD {
@@ -1359,12 +1356,21 @@ impl Platform for Awx {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
 /// The running fake.
 pub type FakeAwx = FakeApi<Awx>;
+
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeAwx`].
+impl Faulty for Awx {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+}
 
 impl FakeAwx {
     /// The controller's base URL (without `/api/`), as awxkit's `base_url`.
@@ -1376,29 +1382,6 @@ impl FakeAwx {
     /// (without moving them on).
     pub fn jobs(&self) -> Vec<Value> {
         self.with(|awx, _| awx.list("jobs").to_vec())
-    }
-
-    /// Holds back every answer to a path starting with `prefix` (e.g.
-    /// `/api/v2/dashboard/`, or `/api/` for all) by `by`, as an overloaded
-    /// controller does: the request is still served (a launch still creates
-    /// its job), only its answer comes late.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|awx, _| awx.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request to a path starting with `prefix` with `garbage`
-    /// instead of AWX's JSON; nothing is served (a launch creates no job).
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|awx, _| awx.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakeAwx::slow_down`] and [`FakeAwx::garble`] off: the fake
-    /// answers as AWX again.
-    pub fn mend(&self) {
-        self.with(|awx, _| {
-            awx.slow.clear();
-            awx.garbled.clear();
-        });
     }
 
     /// The id of the job template named `name`.

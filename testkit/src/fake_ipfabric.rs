@@ -52,7 +52,7 @@ use axum::{
 use regex::RegexBuilder;
 use serde_json::{Map, Value, json};
 
-use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform, json_response};
 pub use crate::fake_api::{Recorded, Scripted};
 use crate::fake_grafana::png;
 
@@ -682,10 +682,8 @@ pub struct IpFabric {
     /// Prepared requests by id: the table path and the body to run it with.
     prepared: HashMap<String, (String, Value)>,
     prepared_count: u64,
-    /// Answers held back, by path prefix ([`FakeIpFabric::slow_down`]).
-    slow: Vec<(String, Duration)>,
-    /// Answers garbled, by path prefix ([`FakeIpFabric::garble`]).
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
 }
 
 /// The snapshot `reference` names: `$last`, `$prev` and `$lastLocked` among
@@ -1552,7 +1550,7 @@ impl Platform for IpFabric {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+        if let Some(garbage) = self.faults.garbage_for(&request.path) {
             return garbage.response();
         }
         // Every endpoint served here has one API version, 1: an `X-API-Version`
@@ -1579,7 +1577,7 @@ impl Platform for IpFabric {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
@@ -1688,30 +1686,19 @@ impl IpFabric {
 /// The running fake.
 pub type FakeIpFabric = FakeApi<IpFabric>;
 
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeIpFabric`].
+impl Faulty for IpFabric {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+}
+
 impl FakeIpFabric {
     /// The appliance's root URL (without `/api/`), as the SDK's `base_url`.
     pub fn url(&self) -> String {
         self.url_of("")
-    }
-
-    /// Holds back every answer to a path starting with `prefix` (e.g.
-    /// `/api/graphs`) by `by`, as a busy appliance does.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|ipf, _| ipf.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request to a path starting with `prefix` with `garbage`
-    /// instead of IP Fabric's JSON.
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|ipf, _| ipf.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakeIpFabric::slow_down`] and [`FakeIpFabric::garble`] off.
-    pub fn mend(&self) {
-        self.with(|ipf, _| {
-            ipf.slow.clear();
-            ipf.garbled.clear();
-        });
     }
 
     /// The bodies of the table requests to `table` (e.g.

@@ -53,7 +53,7 @@ use serde_json::{Map, Value, json};
 pub use crate::fake_api::{Recorded, Scripted};
 pub use crate::fake_awx::Garbage;
 use crate::{
-    fake_api::{FakeApi, Platform, rule_for},
+    fake_api::{FakeApi, Faults, Faulty, Platform},
     fake_awx::decode_base64,
     fake_nso_cli::{self, Show},
 };
@@ -390,8 +390,8 @@ struct User {
 pub struct Nso {
     users: Vec<User>,
     devices: Vec<Device>,
-    slow: Vec<(String, Duration)>,
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
 }
 
 impl Default for Nso {
@@ -410,8 +410,7 @@ impl Default for Nso {
                 },
             ],
             devices: seed(),
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
         }
     }
 }
@@ -1067,7 +1066,7 @@ impl Platform for Nso {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+        if let Some(garbage) = self.faults.garbage_for(&request.path) {
             return garbage.response();
         }
         if request.method == Method::HEAD {
@@ -1081,12 +1080,21 @@ impl Platform for Nso {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
 /// The running fake.
 pub type FakeNso = FakeApi<Nso>;
+
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeNso`].
+impl Faulty for Nso {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+}
 
 impl FakeNso {
     /// NSO's base URL (before `/restconf`).
@@ -1125,26 +1133,6 @@ impl FakeNso {
     /// The names of the managed devices, in NSO's (key) order.
     pub fn device_names(&self) -> Vec<&'static str> {
         self.with(|nso, _| nso.devices.iter().map(|d| d.name).collect())
-    }
-
-    /// Holds back every answer to a path starting with `prefix` by `by`, as an
-    /// NSO busy with a long transaction does; the request is still served.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|nso, _| nso.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request to a path starting with `prefix` with `garbage`
-    /// instead of RESTCONF (a proxy's login page, a cut answer); nothing is served.
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|nso, _| nso.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakeNso::slow_down`] and [`FakeNso::garble`] off.
-    pub fn mend(&self) {
-        self.with(|nso, _| {
-            nso.slow.clear();
-            nso.garbled.clear();
-        });
     }
 }
 

@@ -59,7 +59,7 @@ use axum::{
 use k8s_openapi::jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform, json_response};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -155,10 +155,8 @@ pub struct Slurpit {
     plannings: Vec<Value>,
     rows: Vec<Row>,
     next_device_id: u64,
-    /// Answers held back, by path prefix (the knob of [`FakeSlurpit::slow_down`]).
-    slow: Vec<(String, Duration)>,
-    /// Answers garbled, by path prefix (the knob of [`FakeSlurpit::garble`]).
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
 }
 
 /// The seeded devices, one a line: hostname | site | device_os | brand |
@@ -518,8 +516,7 @@ impl Default for Slurpit {
                     true,
                 ),
             ],
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
         }
     }
 }
@@ -996,14 +993,14 @@ impl Platform for Slurpit {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+        if let Some(garbage) = self.faults.garbage_for(&request.path) {
             return garbled_response(garbage);
         }
         self.route(request)
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
@@ -1031,6 +1028,15 @@ fn garbled_response(garbage: Garbage) -> Response {
 /// The running fake.
 pub type FakeSlurpit = FakeApi<Slurpit>;
 
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeSlurpit`].
+impl Faulty for Slurpit {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+}
+
 impl FakeSlurpit {
     /// The portal's base URL (without `/api`), as the SDK's `url`.
     pub fn url(&self) -> String {
@@ -1050,29 +1056,6 @@ impl FakeSlurpit {
     /// The plannings, as `GET /api/planning` gives them.
     pub fn plannings(&self) -> Vec<Value> {
         self.with(|slurpit, _| slurpit.plannings.clone())
-    }
-
-    /// Holds back every answer to a path starting with `prefix` (e.g.
-    /// `/api/planning/search`, or `/api/` for all) by `by`, as a portal busy
-    /// with a collection run does: the request is still served, only its
-    /// answer comes late.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|slurpit, _| slurpit.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request to a path starting with `prefix` with `garbage`
-    /// instead of Slurpit's JSON; nothing is served (a write changes nothing).
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|slurpit, _| slurpit.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakeSlurpit::slow_down`] and [`FakeSlurpit::garble`] off: the
-    /// fake answers as Slurpit again.
-    pub fn mend(&self) {
-        self.with(|slurpit, _| {
-            slurpit.slow.clear();
-            slurpit.garbled.clear();
-        });
     }
 }
 

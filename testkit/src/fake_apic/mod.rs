@@ -56,7 +56,7 @@ use axum::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform, json_response};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -109,8 +109,8 @@ pub struct Apic {
     refresh_timeout: u64,
     /// How long a token really lives, when a test makes it die sooner.
     lifetime: Option<Duration>,
-    slow: Vec<(String, Duration)>,
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
 }
 
 impl Default for Apic {
@@ -133,8 +133,7 @@ impl Default for Apic {
             issued: 0,
             refresh_timeout: REFRESH_TIMEOUT_SECONDS,
             lifetime: None,
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
         }
     }
 }
@@ -476,14 +475,14 @@ impl Platform for Apic {
     type Entry = Recorded;
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
-        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+        if let Some(garbage) = self.faults.garbage_for(&request.path) {
             return garbled_response(garbage);
         }
         self.route(request)
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
@@ -512,6 +511,15 @@ fn garbled_response(garbage: Garbage) -> Response {
 
 /// The running fake.
 pub type FakeApic = FakeApi<Apic>;
+
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeApic`].
+impl Faulty for Apic {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+}
 
 impl FakeApic {
     /// The APIC's base URL (without `/api`), as a worker's `url`.
@@ -552,26 +560,6 @@ impl FakeApic {
     /// Ends every session now, as an APIC restart or failover does.
     pub fn expire_tokens(&self) {
         self.with(|apic, _| apic.sessions.clear());
-    }
-
-    /// Holds back every answer to a path starting with `prefix` by `by`; the
-    /// request is still served, only its answer comes late.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|apic, _| apic.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request to a path starting with `prefix` with `garbage`
-    /// instead of APIC's JSON; nothing is served (a write changes nothing).
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|apic, _| apic.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakeApic::slow_down`] and [`FakeApic::garble`] off.
-    pub fn mend(&self) {
-        self.with(|apic, _| {
-            apic.slow.clear();
-            apic.garbled.clear();
-        });
     }
 }
 

@@ -74,7 +74,7 @@ pub use self::data::{
     CAMPUS_KEY, CVP_VERSION, DC1_KEY, DC1_LEAFS_KEY, DRIFTED_SERIAL, INACTIVE_SERIAL, LEAF1A_MAC,
     LEAF1A_SERIAL, ROOT_KEY, UNPROVISIONED_SERIAL,
 };
-use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform, json_response, rule_for};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -114,8 +114,8 @@ pub struct CloudVision {
     /// Each session id and what its user may do.
     sessions: Vec<(String, Access)>,
     logins: u64,
-    slow: Vec<(String, Duration)>,
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
     /// Path prefixes the callers' roles may not read (a 403); paired with
     /// nothing, so that `rule_for` finds them as it finds the other knobs.
     forbidden: Vec<(String, ())>,
@@ -131,8 +131,7 @@ impl Default for CloudVision {
             tasks: data::TASKS.iter().map(|t| tasks::task_json(t, started)).collect(),
             sessions: Vec::new(),
             logins: 0,
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
             forbidden: Vec::new(),
         }
     }
@@ -189,7 +188,7 @@ impl CloudVision {
         if rule_for(&self.forbidden, path).is_some() {
             return no_permission(resource);
         }
-        if let Some(garbage) = rule_for(&self.garbled, path) {
+        if let Some(garbage) = self.faults.garbage_for(path) {
             return garbage.response();
         }
         if let Some(rest) = service {
@@ -214,7 +213,7 @@ impl Platform for CloudVision {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
@@ -237,6 +236,19 @@ fn is_write(request: &Recorded) -> bool {
 /// The running fake.
 pub type FakeCloudVision = FakeApi<CloudVision>;
 
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeCloudVision`].
+impl Faulty for CloudVision {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+
+    fn mend_own(&mut self) {
+        self.forbidden.clear();
+    }
+}
+
 impl FakeCloudVision {
     /// The base URL a worker is given (`http://{addr}`): the CVP service API
     /// and the resource APIs are both under it.
@@ -257,19 +269,6 @@ impl FakeCloudVision {
             .collect()
     }
 
-    /// Holds back every answer to a path starting with `prefix` (e.g.
-    /// `/api/resources/event`, or `/` for all) by `by`: the request is still
-    /// served, only its answer comes late.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|cv, _| cv.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request (with a good credential) to a path starting
-    /// with `prefix` with `garbage` instead of CloudVision's JSON.
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|cv, _| cv.garbled.push((prefix.to_owned(), garbage)));
-    }
-
     /// Ends every on-premises session, as CVP ends them when they time out
     /// or it restarts: the next call with one answers 401, and a client
     /// logs in again. The binary does the same on `POST /_fake/expire-sessions`.
@@ -282,16 +281,6 @@ impl FakeCloudVision {
     /// the permission (e.g. `/api/resources/event` for a role without events).
     pub fn forbid(&self, prefix: &str) {
         self.with(|cv, _| cv.forbidden.push((prefix.to_owned(), ())));
-    }
-
-    /// Turns [`FakeCloudVision::slow_down`], [`FakeCloudVision::garble`] and
-    /// [`FakeCloudVision::forbid`] off: the fake answers as CloudVision again.
-    pub fn mend(&self) {
-        self.with(|cv, _| {
-            cv.slow.clear();
-            cv.garbled.clear();
-            cv.forbidden.clear();
-        });
     }
 }
 

@@ -61,7 +61,7 @@ pub use self::data::{
     APPLIANCE_SERIAL, CAMERA_SERIAL, DISABLED_PORT, ERROR_PORT, LAB_ORG_ID, ORG_ID, PERF_SCORE,
     SWITCH_SERIAL, WIRELESS_NETWORK_ID,
 };
-use crate::fake_api::{FakeApi, Platform, json_response, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform, json_response};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -101,8 +101,8 @@ pub struct Meraki {
     cycled: Vec<(String, Vec<String>)>,
     /// How many of the next Dashboard requests answer 429.
     rate_limited: u32,
-    slow: Vec<(String, Duration)>,
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
     started: Instant,
     arrivals: Vec<Arrival>,
 }
@@ -129,8 +129,7 @@ impl Default for Meraki {
             ports,
             cycled: Vec::new(),
             rate_limited: 0,
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
             started: Instant::now(),
             arrivals: Vec::new(),
         }
@@ -180,7 +179,7 @@ impl Meraki {
 
     /// The answer to a Dashboard request, knobs first.
     fn dashboard(&mut self, request: &Recorded) -> Response {
-        if let Some(garbage) = rule_for(&self.garbled, &request.path) {
+        if let Some(garbage) = self.faults.garbage_for(&request.path) {
             return garbled_response(garbage);
         }
         let Some(rest) = request.path.strip_prefix("/api/v1/") else {
@@ -237,7 +236,7 @@ impl Platform for Meraki {
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &request.path)
+        self.faults.delay_for(&request.path)
     }
 }
 
@@ -264,6 +263,19 @@ fn garbled_response(garbage: Garbage) -> Response {
 
 /// The running fake.
 pub type FakeMeraki = FakeApi<Meraki>;
+
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakeMeraki`].
+impl Faulty for Meraki {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+
+    fn mend_own(&mut self) {
+        self.rate_limited = 0;
+    }
+}
 
 impl FakeMeraki {
     /// The Dashboard API's base URL on the fake (`http://{addr}/api/v1`),
@@ -298,28 +310,5 @@ impl FakeMeraki {
     /// Too Many Requests` with `Retry-After: 1`, as Meraki does past its rate limit.
     pub fn rate_limit(&self, requests: u32) {
         self.with(|meraki, _| meraki.rate_limited = requests);
-    }
-
-    /// Holds back every answer to a path starting with `prefix` (e.g.
-    /// `/api/v1/devices`, or `/api/v1/` for all) by `by`: the request is
-    /// still served, only its answer comes late.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|meraki, _| meraki.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request to a path starting with `prefix` with `garbage`
-    /// instead of Meraki's JSON; nothing is served (a write changes nothing).
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|meraki, _| meraki.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakeMeraki::rate_limit`], [`FakeMeraki::slow_down`] and
-    /// [`FakeMeraki::garble`] off: the fake answers as Meraki again.
-    pub fn mend(&self) {
-        self.with(|meraki, _| {
-            meraki.rate_limited = 0;
-            meraki.slow.clear();
-            meraki.garbled.clear();
-        });
     }
 }

@@ -61,7 +61,7 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::fake_api::{FakeApi, Platform, rule_for};
+use crate::fake_api::{FakeApi, Faults, Faulty, Platform};
 pub use crate::{
     fake_api::{Recorded, Scripted},
     fake_awx::Garbage,
@@ -103,8 +103,8 @@ pub struct Panorama {
     pub software: Software,
     /// The managed firewalls.
     pub firewalls: Vec<Firewall>,
-    slow: Vec<(String, Duration)>,
-    garbled: Vec<(String, Garbage)>,
+    /// Answers held back or garbled, by path prefix: the tests\' knobs.
+    faults: Faults<Garbage>,
 }
 
 impl Default for Panorama {
@@ -126,8 +126,7 @@ impl Default for Panorama {
             dirty: false,
             software: Software::new("Panorama_m-", PANORAMA_VERSION, &[PANORAMA_VERSION]),
             firewalls: data::firewalls(),
-            slow: Vec::new(),
-            garbled: Vec::new(),
+            faults: Faults::default(),
         }
     }
 }
@@ -366,14 +365,14 @@ impl Platform for Panorama {
 
     fn respond(&mut self, request: &mut Recorded, _addr: SocketAddr) -> Response {
         let route = route(&params(request));
-        if let Some(garbage) = rule_for(&self.garbled, &route) {
+        if let Some(garbage) = self.faults.garbage_for(&route) {
             return garbled_response(garbage);
         }
         self.route(request)
     }
 
     fn delays(&self, request: &Recorded) -> Option<Duration> {
-        rule_for(&self.slow, &route(&params(request)))
+        self.faults.delay_for(&route(&params(request)))
     }
 }
 
@@ -398,6 +397,15 @@ fn garbled_response(garbage: Garbage) -> Response {
 
 /// The running fake.
 pub type FakePanorama = FakeApi<Panorama>;
+
+/// The tests' knobs: `slow_down`, `garble` and `mend` on [`FakePanorama`].
+impl Faulty for Panorama {
+    type Garbage = Garbage;
+
+    fn faults(&mut self) -> &mut Faults<Garbage> {
+        &mut self.faults
+    }
+}
 
 impl FakePanorama {
     /// Panorama's base URL (without `/api/`), as a worker's `url`.
@@ -426,26 +434,6 @@ impl FakePanorama {
             if let Some(fw) = pano.firewalls.iter_mut().find(|f| f.serial == serial) {
                 fw.connected = connected;
             }
-        });
-    }
-
-    /// Holds back every answer whose route starts with `prefix` by `by`; the
-    /// request is still served, only its answer comes late.
-    pub fn slow_down(&self, prefix: &str, by: Duration) {
-        self.with(|pano, _| pano.slow.push((prefix.to_owned(), by)));
-    }
-
-    /// Answers every request whose route starts with `prefix` with `garbage`
-    /// instead of PAN-OS's XML; nothing is served (a change changes nothing).
-    pub fn garble(&self, prefix: &str, garbage: Garbage) {
-        self.with(|pano, _| pano.garbled.push((prefix.to_owned(), garbage)));
-    }
-
-    /// Turns [`FakePanorama::slow_down`] and [`FakePanorama::garble`] off.
-    pub fn mend(&self) {
-        self.with(|pano, _| {
-            pano.slow.clear();
-            pano.garbled.clear();
         });
     }
 }
