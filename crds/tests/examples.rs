@@ -168,9 +168,15 @@ fn the_meraki_example_reaches_the_dashboard_and_links_a_full_admins_key() {
 fn the_cloudvision_example_reaches_cvaas_by_token_and_cvp_by_login_and_links_hana_to_both() {
     let compiled = quickstart_with_integrations();
     let cvaas = integration(&compiled, "cvaas");
-    assert!(cvaas.token.is_some() && cvaas.username.is_none(), "a service account's token");
+    assert!(
+        cvaas.token.is_some() && cvaas.username.is_none(),
+        "a service account's token"
+    );
     let cvp = integration(&compiled, "cvp_dc1");
-    assert!(cvp.token.is_none() && cvp.username.is_some() && cvp.password.is_some(), "a login");
+    assert!(
+        cvp.token.is_none() && cvp.username.is_some() && cvp.password.is_some(),
+        "a login"
+    );
     let hana = linked(&compiled, "hana");
     assert!(
         hana.tokens.contains_key("cvaas") && hana.tokens.contains_key("cvp_dc1"),
