@@ -29,16 +29,22 @@ use crate::workers::toolkit::tokens::{LoginKey, Token, Tokens, Use};
 /// idle timeout refuses it.
 pub const SESSION_LIFE: Duration = Duration::from_secs(20 * 60);
 
-/// How much of a resource API's stream is read: the most objects.
+/// How much of CloudVision's answers is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// The most objects read of one stream; more are said to be cut.
     pub max_objects: usize,
+    /// The largest answer taken, in bytes: a larger one is refused
+    /// unbuffered, so that a huge stream cannot exhaust the gateway's memory.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_objects: 5_000 }
+        Limits {
+            max_objects: 5_000,
+            max_bytes: 32 * 1024 * 1024,
+        }
     }
 }
 
@@ -184,7 +190,7 @@ impl CloudVisionClient {
                         &session,
                     ))
                     .await?;
-                if answer.status != StatusCode::UNAUTHORIZED {
+                if !session_refused(&answer) {
                     return Ok(answer);
                 }
                 tracing::info!(user = %who.user, "CloudVision no longer takes the session; logging in again");
@@ -249,11 +255,26 @@ impl CloudVisionClient {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, CloudVisionError> {
-        self.connection
-            .send("cloudvision", request, &RetryPolicy::single_attempt())
-            .await
+        let policy = RetryPolicy::single_attempt().with_max_body(self.limits.max_bytes);
+        self.connection.send("cloudvision", request, &policy).await
     }
 }
+
+/// Whether CVP refused a request's session (ended, unknown), so that a new
+/// login may succeed: a 401, or CVP's `Unauthorized User` error code, which
+/// some CVP versions answer with `200`.
+pub fn session_refused(answer: &Answer) -> bool {
+    if answer.status == StatusCode::UNAUTHORIZED {
+        return true;
+    }
+    answer.status == StatusCode::OK
+        && serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .is_some_and(|body| body.get("errorCode").and_then(Value::as_str) == Some(UNAUTHORIZED_CODE))
+}
+
+/// CVP's error code for a session or login it does not accept.
+pub const UNAUTHORIZED_CODE: &str = "112498";
 
 /// `request` carrying the CVP `session` as CVP takes it, marked sensitive
 /// so that no debug output shows it.
@@ -311,7 +332,7 @@ pub fn refusal(answer: &Answer, who: &Credential, object: &str) -> CloudVisionEr
 pub fn service_error(body: &Value, who: &Credential, object: &str) -> Option<CloudVisionError> {
     let code = body.get("errorCode")?;
     let message = reason(body).unwrap_or_else(|| format!("error {code}"));
-    if message.contains("Unauthorized") {
+    if code.as_str() == Some(UNAUTHORIZED_CODE) {
         return Some(CloudVisionError::Explained {
             refusal: CloudVisionError::Unauthorized {
                 user: who.user.clone(),

@@ -6,7 +6,7 @@ use super::configlets::render_configlet;
 use super::events::severity;
 use super::{find_device, path_of};
 use crate::model::{Block, Reply};
-use crate::workers::cloudvision::client::{read_stream, reason};
+use crate::workers::cloudvision::client::{read_stream, reason, session_refused};
 use crate::workers::cloudvision::session::{Container, Device};
 use crate::workers::toolkit::render::LONG_TEXT;
 
@@ -112,4 +112,28 @@ fn devices_are_found_by_hostname_fqdn_or_serial_and_severities_by_either_name() 
     assert_eq!(severity("Error"), Some("EVENT_SEVERITY_ERROR"));
     assert_eq!(severity("event_severity_debug"), Some("EVENT_SEVERITY_DEBUG"));
     assert_eq!(severity("loud"), None);
+}
+
+#[test]
+fn a_session_is_refused_by_a_401_or_by_cvps_unauthorized_code_under_200() {
+    let answer = |status: u16, body: &str| chatops_outbound::Answer {
+        status: reqwest::StatusCode::from_u16(status).unwrap(),
+        headers: reqwest::header::HeaderMap::new(),
+        body: body.as_bytes().to_vec(),
+        attempts: 1,
+    };
+    assert!(session_refused(&answer(401, "")));
+    assert!(session_refused(&answer(
+        200,
+        r#"{"errorCode": "112498", "errorMessage": "Unauthorized User"}"#
+    )));
+    assert!(!session_refused(&answer(
+        200,
+        r#"{"errorCode": "132801", "errorMessage": "Entity does not exist"}"#
+    )));
+    assert!(
+        !session_refused(&answer(403, r#"{"errorCode": "112498"}"#)),
+        "a role's refusal is no ended session"
+    );
+    assert!(!session_refused(&answer(200, "[]")));
 }

@@ -101,11 +101,33 @@ async fn a_stream_is_read_up_to_its_cap_and_says_it_was_cut() {
         &fake.url(),
         Service::Token(TOKEN),
         None,
-        Limits { max_objects: 3 },
+        Limits {
+            max_objects: 3,
+            ..Limits::default()
+        },
     );
 
     let routed = fixture.typed(USER, "cloudvision get-tags dc1-leaf1a").await;
 
     assert_eq!(tables(&routed)[0].rows.len(), 3);
     assert!(text(&routed).contains("CloudVision has more tag assignments than are read here."));
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_limit_is_refused_unread() {
+    let fake = FakeCloudVision::start().await;
+    let limits = Limits {
+        max_bytes: 2_000,
+        ..Limits::default()
+    };
+    let (fixture, _) = fixture_with(&fake.url(), Service::Token(TOKEN), None, limits);
+
+    let routed = fixture.typed(USER, "cloudvision get-tags dc1-leaf1a").await;
+
+    assert_eq!(
+        routed.outcome,
+        Outcome::Errored(
+            "CloudVision's answer could not be read: cloudvision: a reply larger than 2000 bytes".to_owned()
+        )
+    );
 }
