@@ -63,13 +63,13 @@ chatops_resource! {
         validation = Rule::new("has(self.endpoint) || self.type == 'meraki'").message("endpoint is required for this type"),
         validation = Rule::new("!has(self.command) || self.command != 'chatops'").message("the command chatops is built in and cannot be taken by an Integration"),
         validation = Rule::new("self.type in ['aci', 'nso'] ? (has(self.credentials.usernameRef) && has(self.credentials.passwordRef)) : true").message("credentials.usernameRef and credentials.passwordRef are required for this type"),
-        validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'cloudvision', 'slurpit'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
+        validation = Rule::new("self.type in ['nautobot', 'grafana', 'ipfabric', 'meraki', 'slurpit'] ? has(self.credentials.tokenRef) : true").message("credentials.tokenRef is required for this type"),
         validation = Rule::new("!has(self.awx) || self.type == 'awx'").message("awx settings are only for type awx"),
         validation = Rule::new("!has(self.grafana) || self.type == 'grafana'").message("grafana settings are only for type grafana"),
         validation = Rule::new("!has(self.nso) || self.type == 'nso'").message("nso settings are only for type nso"),
         validation = Rule::new("!has(self.ipfabric) || self.type == 'ipfabric'").message("ipfabric settings are only for type ipfabric"),
         validation = Rule::new("self.type != 'grafana' || has(self.grafana)").message("grafana.dashboards is required for type grafana: the panels it serves"),
-        validation = Rule::new("self.type in ['awx', 'panorama'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
+        validation = Rule::new("self.type in ['awx', 'panorama', 'cloudvision'] ? (has(self.credentials.tokenRef) || (has(self.credentials.usernameRef) && has(self.credentials.passwordRef))) : true").message("credentials.tokenRef, or usernameRef and passwordRef, are required for this type"),
     )]
     #[serde(rename_all = "camelCase")]
     pub struct IntegrationSpec {

@@ -24,7 +24,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 7, "{files:?}");
+    assert_eq!(files.len(), 8, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -162,4 +162,25 @@ fn the_meraki_example_reaches_the_dashboard_and_links_a_full_admins_key() {
     assert!(meraki.token.is_some(), "the read-only admin's key");
     let fiona = linked(&compiled, "fiona");
     assert!(fiona.tokens.contains_key("meraki"), "{:?}", fiona.tokens);
+}
+
+#[test]
+fn the_cloudvision_example_reaches_cvaas_by_token_and_cvp_by_login_and_links_hana_to_both() {
+    let compiled = quickstart_with_integrations();
+    let cvaas = integration(&compiled, "cvaas");
+    assert!(
+        cvaas.token.is_some() && cvaas.username.is_none(),
+        "a service account's token"
+    );
+    let cvp = integration(&compiled, "cvp_dc1");
+    assert!(
+        cvp.token.is_none() && cvp.username.is_some() && cvp.password.is_some(),
+        "a login"
+    );
+    let hana = linked(&compiled, "hana");
+    assert!(
+        hana.tokens.contains_key("cvaas") && hana.tokens.contains_key("cvp_dc1"),
+        "{:?}",
+        hana.tokens
+    );
 }

@@ -267,6 +267,7 @@ refused! {
     cel_token_types_need_a_token => "cel-token-required.yaml",
     cel_awx_needs_token_or_username_and_password => "cel-awx-credentials.yaml",
     cel_panorama_needs_token_or_username_and_password => "cel-panorama-credentials.yaml",
+    cel_cloudvision_needs_token_or_username_and_password => "cel-cloudvision-credentials.yaml",
     cel_tls_ca_and_skip_verify_exclude_each_other => "cel-tls-exclusive.yaml",
     duplicate_token_for_one_integration_is_refused => "list-map-duplicate-token.yaml",
     cel_awx_settings_only_for_awx => "cel-awx-settings-on-other-type.yaml",
@@ -395,14 +396,7 @@ fn violations(object: &Value) -> Vec<String> {
 
 #[test]
 fn every_token_type_needs_a_token() {
-    for integration_type in [
-        "nautobot",
-        "grafana",
-        "ipfabric",
-        "meraki",
-        "cloudvision",
-        "slurpit",
-    ] {
+    for integration_type in ["nautobot", "grafana", "ipfabric", "meraki", "slurpit"] {
         let mut object = nautobot();
         object["spec"]["type"] = json!(integration_type);
         object["spec"]["credentials"] = json!({});

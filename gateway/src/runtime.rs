@@ -25,6 +25,7 @@ use crate::{
     },
     workers::aci::Aci,
     workers::awx::Awx,
+    workers::cloudvision::CloudVision,
     workers::grafana::Grafana,
     workers::ipfabric::Ipfabric,
     workers::meraki::Meraki,
@@ -219,6 +220,11 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
             IntegrationType::Aci => Aci::new(command, integration, &config.account_links, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
+            IntegrationType::Cloudvision => {
+                CloudVision::new(command, integration, &config.account_links, secrets)
+                    .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                    .map_err(|error| error.to_string())
+            }
             IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),

@@ -273,13 +273,18 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         dir.path().join("teams.yaml"),
     )
     .unwrap();
-    // One Integration whose Secret is missing, one of a type not served yet.
+    // One Integration whose Secret is missing, one whose client cannot be
+    // built (its CA bundle is no certificate): not served, whichever types
+    // have workers.
     std::fs::write(
         dir.path().join("more-integrations.yaml"),
         "apiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: staging, namespace: chatops}\n\
          spec: {type: nautobot, command: staging, endpoint: 'https://staging.example.com', credentials: {tokenRef: {name: nope, key: token}}}\n\
-         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: cloudvision, namespace: chatops}\n\
-         spec: {type: cloudvision, command: cloudvision, endpoint: 'https://cvp.example.com', credentials: {tokenRef: {name: nautobot, key: token}}}\n",
+         ---\napiVersion: chatops.dev/v1alpha1\nkind: Integration\nmetadata: {name: broken, namespace: chatops}\n\
+         spec: {type: nautobot, command: broken, endpoint: 'https://broken.example.com', credentials: {tokenRef: {name: nautobot, key: token}}, \
+         tls: {caRef: {name: broken-ca, key: ca.crt}}}\n\
+         ---\napiVersion: v1\nkind: Secret\nmetadata: {name: broken-ca, namespace: chatops}\n\
+         stringData: {ca.crt: \"-----BEGIN CERTIFICATE-----\\nnot*base64\\n-----END CERTIFICATE-----\\n\"}\n",
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -303,9 +308,7 @@ async fn teams_packages_name_the_commands_they_leave_out() {
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "command cloudvision (Integration chatops/cloudvision, type cloudvision) is not served"
-        ),
+        stderr.contains("command broken (Integration chatops/broken, type nautobot) is not served"),
         "{stderr}"
     );
     assert!(

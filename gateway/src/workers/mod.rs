@@ -4,6 +4,7 @@
 
 pub mod aci;
 pub mod awx;
+pub mod cloudvision;
 pub mod grafana;
 pub mod ipfabric;
 pub mod meraki;

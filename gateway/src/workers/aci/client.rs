@@ -18,10 +18,10 @@ use serde_json::{Value, json};
 
 use super::error::AciError;
 use super::mo::{self, Imdata};
-use super::tokens::{LoginKey, Token, Tokens, Use};
 pub use crate::workers::toolkit::connection::ClientSettings;
 use crate::workers::toolkit::connection::Connection;
 use crate::workers::toolkit::credentials::{Credential, Secret};
+use crate::workers::toolkit::tokens::{LoginKey, Token, Tokens, Use};
 
 /// The cookie that carries the token, as APIC names it.
 pub const COOKIE_NAME: &str = "APIC-cookie";

@@ -21,7 +21,6 @@ mod error;
 mod mo;
 mod session;
 mod spec;
-mod tokens;
 
 #[cfg(test)]
 mod tests;

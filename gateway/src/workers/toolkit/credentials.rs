@@ -21,6 +21,11 @@ pub enum Auth {
     /// An API token sent in a header of the backend's own (IP Fabric's
     /// `X-API-Token`) instead of `Authorization: Bearer`.
     Header(&'static str),
+    /// A token or a login, as the Integration is given (CloudVision: a
+    /// service-account token, or an on-premises user and password): an
+    /// AccountLink's secret is of the same kind, a token when the
+    /// Integration has one, else the password of the AccountLink's `user`.
+    Either,
 }
 
 /// A secret a backend accepts. `Debug` never shows it.
@@ -126,7 +131,9 @@ impl Credentials {
             Auth::Token => reveal(&integration.token).map(Secret::Token),
             Auth::Header(name) => reveal(&integration.token).map(|token| Secret::Header { name, token }),
             Auth::Password => login.or_else(|| reveal(&integration.token).map(Secret::Token)),
+            Auth::Either => reveal(&integration.token).map(Secret::Token).or(login),
         };
+        let logs_in = matches!(service, Some(Secret::Login { .. }));
         let users = account_links
             .iter()
             .filter_map(|link| {
@@ -134,7 +141,8 @@ impl Credentials {
                 let secret = match auth {
                     Auth::Token => Secret::Token(secret),
                     Auth::Header(name) => Secret::Header { name, token: secret },
-                    Auth::Password => Secret::Login {
+                    Auth::Either if !logs_in => Secret::Token(secret),
+                    Auth::Password | Auth::Either => Secret::Login {
                         username: link.user.clone(),
                         password: secret,
                     },

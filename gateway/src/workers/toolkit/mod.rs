@@ -24,6 +24,7 @@ pub mod render;
 pub mod sentences;
 pub mod session;
 pub mod shown;
+pub mod tokens;
 
 use std::time::Duration;
 

@@ -122,3 +122,41 @@ fn a_header_token_is_sent_in_its_own_header_and_never_shown() {
     let shown = format!("{credentials:?}");
     assert!(!shown.contains("a11ce") && !shown.contains("t0ken"), "{shown}");
 }
+
+#[test]
+fn either_takes_the_integrations_token_or_login_and_links_of_the_same_kind() {
+    let secret_of = |token, login, user: Option<&str>| {
+        credentials(Auth::Either, token, login)
+            .for_chat_user("slack", user, "chatbot")
+            .map(|credential| credential.secret)
+    };
+    assert_eq!(
+        secret_of(true, false, None),
+        Some(Secret::Token("t0ken".to_owned()))
+    );
+    assert_eq!(
+        secret_of(true, true, None),
+        Some(Secret::Token("t0ken".to_owned())),
+        "a token first"
+    );
+    assert_eq!(
+        secret_of(false, true, None),
+        Some(Secret::Login {
+            username: "svc".to_owned(),
+            password: "pa55".to_owned()
+        })
+    );
+    assert_eq!(
+        secret_of(true, false, Some("U1")),
+        Some(Secret::Token("a11ce".to_owned()))
+    );
+    assert_eq!(
+        secret_of(false, true, Some("U1")),
+        Some(Secret::Login {
+            username: "alice".to_owned(),
+            password: "a11ce".to_owned()
+        }),
+        "the link's secret is alice's password where the Integration logs in"
+    );
+    assert_eq!(secret_of(false, false, None), None);
+}

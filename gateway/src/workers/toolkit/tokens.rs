@@ -1,5 +1,6 @@
-//! APIC's session tokens, kept in memory per login: one `aaaLogin` serves
-//! many sub-commands, and is refreshed (`aaaRefresh`) before it expires.
+//! Session tokens of backends that log in (APIC's `aaaLogin`, CVP's
+//! `authenticate.do`), kept in memory per login: one login serves many
+//! sub-commands, and is refreshed (where the backend can) before it expires.
 //! The map is bounded, so that many linked users cannot grow it without
 //! end, and neither `Debug` nor any log shows a token.
 
@@ -14,7 +15,7 @@ pub const MAX_LOGINS: usize = 256;
 /// when it is short.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
-/// Whose token: the APIC user and a fingerprint of the password, so that a
+/// Whose token: the backend user and a fingerprint of the password, so that a
 /// changed password logs in again and no password is kept a second time.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LoginKey {
@@ -37,11 +38,11 @@ impl LoginKey {
 /// One session's token and when to refresh it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token {
-    /// The token, sent as the `APIC-cookie` cookie.
+    /// The token (APIC's `APIC-cookie`, CVP's session id).
     pub value: String,
     /// From then on it is refreshed before use.
     pub refresh_at: Instant,
-    /// From then on APIC no longer takes it.
+    /// From then on the backend no longer takes it.
     pub expires_at: Instant,
 }
 
@@ -52,8 +53,8 @@ impl std::fmt::Debug for Token {
 }
 
 impl Token {
-    /// A token issued at `now` that APIC says lives `lifetime`
-    /// (`refreshTimeoutSeconds`): refreshed [`REFRESH_MARGIN`] before it
+    /// A token issued at `now` that the backend says lives `lifetime`
+    /// (APIC's `refreshTimeoutSeconds`): refreshed [`REFRESH_MARGIN`] before it
     /// expires, or halfway through a shorter life.
     pub fn issued(value: String, now: Instant, lifetime: Duration) -> Self {
         let margin = REFRESH_MARGIN.min(lifetime / 2);
@@ -114,7 +115,7 @@ impl Tokens {
         self.kept.insert(key, token);
     }
 
-    /// Forgets `key`'s token (APIC no longer takes it).
+    /// Forgets `key`'s token (the backend no longer takes it).
     pub fn forget(&mut self, key: &LoginKey) {
         self.kept.remove(key);
     }
