@@ -30,6 +30,7 @@ use crate::{
     workers::meraki::Meraki,
     workers::nautobot::Nautobot,
     workers::nso::Nso,
+    workers::panorama::Panorama,
     workers::slurpit::Slurpit,
 };
 
@@ -214,6 +215,9 @@ fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Nso => Nso::new(command, integration, &config.account_links, secrets)
+                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+                .map_err(|error| error.to_string()),
+            IntegrationType::Panorama => Panorama::new(command, integration, &config.account_links, secrets)
                 .map(|worker| Arc::new(worker) as Arc<dyn Command>)
                 .map_err(|error| error.to_string()),
             IntegrationType::Aci => Aci::new(command, integration, &config.account_links, secrets)

@@ -1,0 +1,1 @@
+//! Rendering alone, without Panorama.
