@@ -12,8 +12,8 @@ use crate::platforms::files::{longest_head, truncate};
 use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    LevelStyle, Opening, check_state, data_attachment, file_attachment, image_attachment, markup_link, rest_attachment,
-    table_attachment, unless_blank,
+    LevelStyle, Opening, check_state, data_attachment, file_attachment, image_attachment, markup_link,
+    rest_attachment, table_attachment, unless_blank,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`, where

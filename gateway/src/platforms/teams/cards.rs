@@ -247,7 +247,9 @@ fn file_activities(file: &TextFile, out: &mut Activities) {
 /// cannot carry a file in Teams without Graph, and bytes are no text to show.
 fn data_line(file: &DataFile, out: &mut Activities) {
     let name = truncate(
-        &unless_blank(&file.file_name, "the file").trim().replace('\n', " "),
+        &unless_blank(&file.file_name, "the file")
+            .trim()
+            .replace('\n', " "),
         MAX_TITLE_CHARS,
     );
     let line = format!(

@@ -27,8 +27,8 @@ pub use crate::platforms::files::Upload;
 use crate::platforms::files::{table_text, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    EMOJI_LEVELS, Markdown, Part, Piece, check_state, fence_lines as fence, data_attachment, file_attachment, floor_boundary,
-    image_attachment, parts, rest_attachment, table_attachment,
+    EMOJI_LEVELS, Markdown, Part, Piece, check_state, data_attachment, fence_lines as fence, file_attachment,
+    floor_boundary, image_attachment, parts, rest_attachment, table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`.

@@ -58,7 +58,11 @@ impl Keys {
 
     fn put(&mut self, login: (String, [u8; 32]), key: ApiKey) {
         if self.by_login.len() >= MAX_KEYS && !self.by_login.contains_key(&login) {
-            let oldest = self.by_login.iter().min_by_key(|(_, (at, _))| *at).map(|(l, _)| l.clone());
+            let oldest = self
+                .by_login
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(l, _)| l.clone());
             if let Some(oldest) = oldest {
                 self.by_login.remove(&oldest);
             }
@@ -131,7 +135,10 @@ impl PanoramaClient {
         ];
         let request = self.connection.http.post(self.url()?).form(&form);
         // A login changes nothing: it may be asked again.
-        let answer = self.connection.send("panorama", request, &RetryPolicy::single_attempt()).await?;
+        let answer = self
+            .connection
+            .send("panorama", request, &RetryPolicy::single_attempt())
+            .await?;
         let response = read(&answer, who, "log in as", username.clone())?;
         let key = response.text_at("result/key");
         if key.is_empty() {
@@ -180,7 +187,10 @@ impl PanoramaClient {
             return Ok(answer.body);
         }
         read(&answer, who, request.action, request.object.clone())?;
-        Err(BackendError::Malformed(format!("{}: no file in the answer", request.object)))
+        Err(BackendError::Malformed(format!(
+            "{}: no file in the answer",
+            request.object
+        )))
     }
 
     async fn answer(&self, who: &Credential, request: &Request<'_>) -> Result<Answer, PanoramaError> {
@@ -189,11 +199,20 @@ impl PanoramaClient {
         if let Some(target) = request.target {
             form.push(("target", target));
         }
-        let mut value = HeaderValue::from_str(&key.0)
-            .map_err(|_| BackendError::Unauthorized { user: who.user.clone() })?;
+        let mut value = HeaderValue::from_str(&key.0).map_err(|_| BackendError::Unauthorized {
+            user: who.user.clone(),
+        })?;
         value.set_sensitive(true);
-        let sent = self.connection.http.post(self.url()?).header("X-PAN-KEY", value).form(&form);
-        let answer = self.connection.send("panorama", sent, &RetryPolicy::single_attempt()).await?;
+        let sent = self
+            .connection
+            .http
+            .post(self.url()?)
+            .header("X-PAN-KEY", value)
+            .form(&form);
+        let answer = self
+            .connection
+            .send("panorama", sent, &RetryPolicy::single_attempt())
+            .await?;
         if answer.status == StatusCode::FORBIDDEN
             && let Secret::Login { username, password } = &who.secret
         {
@@ -208,10 +227,18 @@ impl PanoramaClient {
 /// said as `who` may not `action` `object`, with PAN-OS's own words.
 pub fn read(answer: &Answer, who: &Credential, action: &str, object: String) -> Result<El, PanoramaError> {
     if answer.status == StatusCode::FORBIDDEN {
-        return Err(BackendError::Unauthorized { user: who.user.clone() });
+        return Err(BackendError::Unauthorized {
+            user: who.user.clone(),
+        });
     }
     if !answer.status.is_success() {
-        return Err(BackendError::refusal(answer, (&who.user, who.linked), action, object, |_| None));
+        return Err(BackendError::refusal(
+            answer,
+            (&who.user, who.linked),
+            action,
+            object,
+            |_| None,
+        ));
     }
     let text = String::from_utf8_lossy(&answer.body);
     let response = El::parse(&text)
@@ -221,7 +248,9 @@ pub fn read(answer: &Answer, who: &Credential, action: &str, object: String) -> 
     match response.attr("status") {
         Some("success") => Ok(response),
         Some("error") => Err(refusal(&response, who, action, object)),
-        _ => Err(BackendError::Malformed(format!("{object}: a response without a status"))),
+        _ => Err(BackendError::Malformed(format!(
+            "{object}: a response without a status"
+        ))),
     }
 }
 
@@ -285,9 +314,14 @@ mod tests {
             200,
             "<response status = 'error' code = '403'><result><msg>Insufficient admin access rights for request system software install</msg></result></response>",
         );
-        let said = read(&refused, &credential(), "change", "software on fw-ams-01".to_owned())
-            .unwrap_err()
-            .to_string();
+        let said = read(
+            &refused,
+            &credential(),
+            "change",
+            "software on fw-ams-01".to_owned(),
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             said,
             "you (linked as chatops-ro) may not change software on fw-ams-01 in Panorama: \
@@ -298,14 +332,24 @@ mod tests {
             "<response status=\"error\" code=\"17\"><msg><line>Image PanOS_400-11.2.4 is not downloaded.</line></msg></response>",
         );
         assert_eq!(
-            read(&rejected, &credential(), "install", "11.2.4 on fw-ams-01".to_owned())
-                .unwrap_err()
-                .to_string(),
+            read(
+                &rejected,
+                &credential(),
+                "install",
+                "11.2.4 on fw-ams-01".to_owned()
+            )
+            .unwrap_err()
+            .to_string(),
             "Panorama would not install 11.2.4 on fw-ams-01: Image PanOS_400-11.2.4 is not downloaded."
         );
-        let wrong = answer(403, "<response status='error' code='403'><result><msg>Invalid Credential</msg></result></response>");
+        let wrong = answer(
+            403,
+            "<response status='error' code='403'><result><msg>Invalid Credential</msg></result></response>",
+        );
         assert_eq!(
-            read(&wrong, &credential(), "view", "x".to_owned()).unwrap_err().to_string(),
+            read(&wrong, &credential(), "view", "x".to_owned())
+                .unwrap_err()
+                .to_string(),
             "Panorama did not accept the password of chatops-ro"
         );
         let garbled = answer(200, "{\"not\": \"xml\"}");
@@ -322,9 +366,20 @@ mod tests {
             keys.put(Keys::login(&format!("user{n}"), "pw"), ApiKey(format!("key{n}")));
         }
         assert_eq!(keys.by_login.len(), MAX_KEYS);
-        assert_eq!(keys.get(&Keys::login("user0", "pw")), None, "the oldest forgotten");
-        assert_eq!(keys.get(&Keys::login(&format!("user{MAX_KEYS}"), "pw")), Some(ApiKey(format!("key{MAX_KEYS}"))));
-        assert_eq!(keys.get(&Keys::login("user1", "other")), None, "another password logs in again");
+        assert_eq!(
+            keys.get(&Keys::login("user0", "pw")),
+            None,
+            "the oldest forgotten"
+        );
+        assert_eq!(
+            keys.get(&Keys::login(&format!("user{MAX_KEYS}"), "pw")),
+            Some(ApiKey(format!("key{MAX_KEYS}")))
+        );
+        assert_eq!(
+            keys.get(&Keys::login("user1", "other")),
+            None,
+            "another password logs in again"
+        );
         assert!(!format!("{keys:?}").contains("key1"));
     }
 }

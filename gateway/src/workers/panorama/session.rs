@@ -66,27 +66,47 @@ pub fn element(name: &str, text: &str) -> String {
 
 impl Session<'_> {
     /// Runs op command `cmd` on Panorama or the firewall `target`: its `<result>`.
-    pub async fn op(&self, cmd: String, target: Option<&str>, action: &str, object: String) -> Result<El, PanoramaError> {
+    pub async fn op(
+        &self,
+        cmd: String,
+        target: Option<&str>,
+        action: &str,
+        object: String,
+    ) -> Result<El, PanoramaError> {
         self.client.op(&self.who, cmd, target, (action, object)).await
     }
 
     /// The managed firewalls, connected ones first, by host name.
     pub async fn devices(&self) -> Result<Vec<Device>, PanoramaError> {
         let result = self
-            .op(op_cmd(&["show", "devices", "all"], ""), None, "view", "the devices".to_owned())
+            .op(
+                op_cmd(&["show", "devices", "all"], ""),
+                None,
+                "view",
+                "the devices".to_owned(),
+            )
             .await?;
         let mut devices: Vec<Device> = result
             .find("devices")
             .map(|list| list.entries().map(Device::of).collect())
             .unwrap_or_default();
-        devices.sort_by(|a, b| b.connected.cmp(&a.connected).then_with(|| a.hostname.cmp(&b.hostname)));
+        devices.sort_by(|a, b| {
+            b.connected
+                .cmp(&a.connected)
+                .then_with(|| a.hostname.cmp(&b.hostname))
+        });
         Ok(devices)
     }
 
     /// The device groups with their firewalls (`show devicegroups`).
     pub async fn device_groups(&self) -> Result<Vec<(String, Vec<Device>)>, PanoramaError> {
         let result = self
-            .op(op_cmd(&["show", "devicegroups"], ""), None, "view", "the device groups".to_owned())
+            .op(
+                op_cmd(&["show", "devicegroups"], ""),
+                None,
+                "view",
+                "the device groups".to_owned(),
+            )
             .await?;
         Ok(result
             .find("devicegroups")
@@ -107,7 +127,12 @@ impl Session<'_> {
     /// The parents of device groups (`show dg-hierarchy`): (group, parent).
     pub async fn hierarchy(&self) -> Result<Vec<(String, Option<String>)>, PanoramaError> {
         let result = self
-            .op(op_cmd(&["show", "dg-hierarchy"], ""), None, "view", "the device group hierarchy".to_owned())
+            .op(
+                op_cmd(&["show", "dg-hierarchy"], ""),
+                None,
+                "view",
+                "the device group hierarchy".to_owned(),
+            )
             .await?;
         fn walk(el: &El, parent: Option<&str>, out: &mut Vec<(String, Option<String>)>) {
             for dg in el.children.iter().filter(|c| c.name == "dg") {
@@ -125,7 +150,9 @@ impl Session<'_> {
 
     /// `show system info` of Panorama or the firewall `target`.
     pub async fn system_info(&self, target: Option<&str>, object: String) -> Result<El, PanoramaError> {
-        let result = self.op(op_cmd(&["show", "system", "info"], ""), target, "view", object).await?;
+        let result = self
+            .op(op_cmd(&["show", "system", "info"], ""), target, "view", object)
+            .await?;
         Ok(result.find("system").cloned().unwrap_or_default())
     }
 
@@ -167,7 +194,10 @@ mod tests {
 
     #[test]
     fn op_commands_nest_their_words() {
-        assert_eq!(op_cmd(&["show", "system", "info"], ""), "<show><system><info/></system></show>");
+        assert_eq!(
+            op_cmd(&["show", "system", "info"], ""),
+            "<show><system><info/></system></show>"
+        );
         assert_eq!(
             op_cmd(&["show", "jobs"], &element("id", "7")),
             "<show><jobs><id>7</id></jobs></show>"

@@ -16,7 +16,10 @@ pub fn spec(command: &str) -> CommandSpec {
         "Ask Palo Alto Networks Panorama about its firewalls, rules and software",
     )
     .with(sub("get-devices", "List the firewalls Panorama manages"))
-    .with(sub("get-devicegroups", "List the device groups and their firewalls"))
+    .with(sub(
+        "get-devicegroups",
+        "List the device groups and their firewalls",
+    ))
     .with(
         sub(
             "validate-rule-exists",
@@ -32,7 +35,13 @@ pub fn spec(command: &str) -> CommandSpec {
         sub("get-version", "Show Panorama's PAN-OS version, and a firewall's")
             .optional_param("device", DEVICE),
     )
-    .with(sub("get-device-rules", "List the security rules of a firewall's device groups").param("device", DEVICE))
+    .with(
+        sub(
+            "get-device-rules",
+            "List the security rules of a firewall's device groups",
+        )
+        .param("device", DEVICE),
+    )
     .with(
         sub(
             "export-device-rules",
@@ -90,7 +99,16 @@ mod tests {
         let names: Vec<&str> = capture.params.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
-            ["device", "snet", "dnet", "dport", "intf-name", "ip-proto", "stage", "seconds"]
+            [
+                "device",
+                "snet",
+                "dnet",
+                "dport",
+                "intf-name",
+                "ip-proto",
+                "stage",
+                "seconds"
+            ]
         );
     }
 }

@@ -98,7 +98,9 @@ impl Capture {
                     .parse::<u16>()
                     .ok()
                     .filter(|p| *p >= 1)
-                    .ok_or_else(|| format!("`{dport}` is not a port: use a number from 1 to 65535, or `any`."))?,
+                    .ok_or_else(|| {
+                        format!("`{dport}` is not a port: use a number from 1 to 65535, or `any`.")
+                    })?,
             )
         };
         let protocol = if proto.trim().eq_ignore_ascii_case("any") {
@@ -149,7 +151,8 @@ impl Capture {
     fn said(&self) -> String {
         format!(
             "{} {} → {}{} on {} at stage {}",
-            self.protocol.map_or_else(|| "any protocol".to_owned(), protocol_name),
+            self.protocol
+                .map_or_else(|| "any protocol".to_owned(), protocol_name),
             self.src.said(),
             self.dst.said(),
             self.port.map(|p| format!(" port {p}")).unwrap_or_default(),
@@ -181,13 +184,19 @@ pub async fn capture_traffic(session: &Session<'_>) -> Result<Reply, PanoramaErr
         Ok(device) => device,
         Err(reply) => return Ok(reply),
     };
-    let labels = ["Source address or network (or any)", "Destination address or network (or any)", "Destination port (or any)"];
+    let labels = [
+        "Source address or network (or any)",
+        "Destination address or network (or any)",
+        "Destination port (or any)",
+    ];
     if let Some(first) = (1..=3).find(|i| session.arg(*i).is_none()) {
         let fields = labels[first - 1..]
             .iter()
             .map(|label| Field::new(*label, FieldKind::Text))
             .collect();
-        return Ok(session.call.form(format!("What to capture on {}?", device.hostname), fields));
+        return Ok(session
+            .call
+            .form(format!("What to capture on {}?", device.hostname), fields));
     }
     if session.arg(4).is_none() {
         let result = session
@@ -199,7 +208,10 @@ pub async fn capture_traffic(session: &Session<'_>) -> Result<Reply, PanoramaErr
             )
             .await?;
         return Ok(session.ask(
-            format!("Which interface of {} do the packets come in on?", device.hostname),
+            format!(
+                "Which interface of {} do the packets come in on?",
+                device.hostname
+            ),
             interface_choices(&result),
             format!("{} has no dataplane interfaces.", device.hostname),
         ));
@@ -214,7 +226,15 @@ pub async fn capture_traffic(session: &Session<'_>) -> Result<Reply, PanoramaErr
         return Ok(session.menu("For how many seconds?", same(&["10", "30", "60", "120"])));
     };
     let given = |i| session.arg(i).unwrap_or_default();
-    let capture = match Capture::parse(&[given(1), given(2), given(3), given(4), given(5), given(6), seconds]) {
+    let capture = match Capture::parse(&[
+        given(1),
+        given(2),
+        given(3),
+        given(4),
+        given(5),
+        given(6),
+        seconds,
+    ]) {
         Ok(capture) => capture,
         Err(why) => return Ok(error(why)),
     };
@@ -317,8 +337,12 @@ async fn collect(running: &Running) -> Result<Vec<u8>, PanoramaError> {
     } = running;
     let target = Some(device.serial.as_str());
     let object = || ("run", format!("a packet capture on {}", device.hostname));
-    client.op(who, diag(&["set", "capture"], "off"), target, object()).await?;
-    client.op(who, diag(&["set", "filter"], "off"), target, object()).await?;
+    client
+        .op(who, diag(&["set", "capture"], "off"), target, object())
+        .await?;
+    client
+        .op(who, diag(&["set", "filter"], "off"), target, object())
+        .await?;
     let request = crate::workers::panorama::client::Request {
         params: vec![
             ("type", "export".to_owned()),
@@ -331,7 +355,9 @@ async fn collect(running: &Running) -> Result<Vec<u8>, PanoramaError> {
     };
     let pcap = client.download(who, request).await?;
     // Leave the firewall as it was; a failure here loses nothing of the capture.
-    let _ = client.op(who, diag(&["clear", "all"], ""), target, object()).await;
+    let _ = client
+        .op(who, diag(&["clear", "all"], ""), target, object())
+        .await;
     Ok(pcap)
 }
 
@@ -381,7 +407,10 @@ pub fn render_summary(summary: &Summary) -> String {
         text.push_str(&format!("\n`{src} → {dst}` {}", protocol_name(flow.protocol)));
     }
     if summary.flows.len() > FLOWS_SHOWN {
-        text.push_str(&format!("\n… and {} more flows.", summary.flows.len() - FLOWS_SHOWN));
+        text.push_str(&format!(
+            "\n… and {} more flows.",
+            summary.flows.len() - FLOWS_SHOWN
+        ));
     }
     text
 }

@@ -31,9 +31,19 @@ pub fn render_devices(devices: &[Device]) -> Reply {
         .collect();
     table_message(
         "Firewalls managed by Panorama".to_owned(),
-        &["Host name", "Serial", "Model", "Address", "PAN-OS", "Connected", "HA"],
+        &[
+            "Host name",
+            "Serial",
+            "Model",
+            "Address",
+            "PAN-OS",
+            "Connected",
+            "HA",
+        ],
         rows,
-        devices.is_empty().then(|| "Panorama manages no firewalls.".to_owned()),
+        devices
+            .is_empty()
+            .then(|| "Panorama manages no firewalls.".to_owned()),
     )
 }
 
@@ -45,7 +55,10 @@ pub async fn get_devicegroups(session: &Session<'_>) -> Result<Reply, PanoramaEr
 }
 
 /// The device groups as a table.
-pub fn render_devicegroups(groups: &[(String, Vec<Device>)], hierarchy: &[(String, Option<String>)]) -> Reply {
+pub fn render_devicegroups(
+    groups: &[(String, Vec<Device>)],
+    hierarchy: &[(String, Option<String>)],
+) -> Reply {
     let rows = groups
         .iter()
         .map(|(name, devices)| {
@@ -71,13 +84,17 @@ pub fn render_devicegroups(groups: &[(String, Vec<Device>)], hierarchy: &[(Strin
         "Device groups in Panorama".to_owned(),
         &["Device group", "Parent", "Firewalls"],
         rows,
-        groups.is_empty().then(|| "Panorama has no device groups.".to_owned()),
+        groups
+            .is_empty()
+            .then(|| "Panorama has no device groups.".to_owned()),
     )
 }
 
 /// `get-version [device]`: Panorama's version and, with a device, the firewall's.
 pub async fn get_version(session: &Session<'_>) -> Result<Reply, PanoramaError> {
-    let panorama = session.system_info(None, "Panorama's system info".to_owned()).await?;
+    let panorama = session
+        .system_info(None, "Panorama's system info".to_owned())
+        .await?;
     if session.arg(0).is_none() {
         return Ok(render_version(&panorama, None));
     }
@@ -86,7 +103,10 @@ pub async fn get_version(session: &Session<'_>) -> Result<Reply, PanoramaError> 
         Err(reply) => return Ok(reply),
     };
     let info = session
-        .system_info(Some(&device.serial), format!("the system info of {}", device.hostname))
+        .system_info(
+            Some(&device.serial),
+            format!("the system info of {}", device.hostname),
+        )
         .await?;
     Ok(render_version(&panorama, Some(&info)))
 }

@@ -36,7 +36,10 @@ pub async fn run(session: &Session<'_>, polling: Polling) -> Result<Reply, Panor
 /// reply to give instead: the menu of Panorama's firewalls, or that there is
 /// no such firewall. A disconnected one is refused here unless `any` is
 /// set: Panorama cannot pass a request on to it.
-pub async fn device_or_menu(session: &Session<'_>, index: usize) -> Result<Result<Device, Reply>, PanoramaError> {
+pub async fn device_or_menu(
+    session: &Session<'_>,
+    index: usize,
+) -> Result<Result<Device, Reply>, PanoramaError> {
     let devices = session.devices().await?;
     let Some(named) = session.arg(index) else {
         return Ok(Err(session.ask(

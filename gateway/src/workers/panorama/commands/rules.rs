@@ -86,8 +86,9 @@ impl Flow {
         Ok(Flow {
             src: ip(src, "source")?,
             dst: ip(dst, "destination")?,
-            proto: protocol_number(proto.trim())
-                .ok_or_else(|| format!("`{proto}` is not a protocol: use tcp, udp or a number from 1 to 255."))?,
+            proto: protocol_number(proto.trim()).ok_or_else(|| {
+                format!("`{proto}` is not a protocol: use tcp, udp or a number from 1 to 255.")
+            })?,
             port: port
                 .trim()
                 .parse::<u16>()
@@ -133,7 +134,11 @@ pub fn render_match(device: &Device, flow: &Flow, result: &El) -> Reply {
         );
     };
     let action = rule.text_at("action");
-    let level = if action == "allow" { Level::Info } else { Level::Warning };
+    let level = if action == "allow" {
+        Level::Info
+    } else {
+        Level::Warning
+    };
     message(
         level,
         vec![Block::Text(format!(

@@ -107,7 +107,11 @@ pub async fn change(session: &Session<'_>, change: Change, polling: Polling) -> 
             ),
         };
         return Ok(session.ask(
-            format!("Which PAN-OS version to {} on {}?", change.verb(), device.hostname),
+            format!(
+                "Which PAN-OS version to {} on {}?",
+                change.verb(),
+                device.hostname
+            ),
             version_choices(&versions(&check), change),
             none,
         ));
@@ -124,7 +128,11 @@ pub async fn change(session: &Session<'_>, change: Change, polling: Polling) -> 
             session.who.user
         ),
         yes: format!("Yes, {} {version}", change.verb()),
-        declined: format!("Not changed: PAN-OS {version} was not {}ed on **{}**.", change.verb(), device.hostname),
+        declined: format!(
+            "Not changed: PAN-OS {version} was not {}ed on **{}**.",
+            change.verb(),
+            device.hostname
+        ),
     };
     if let Some(reply) = confirm::confirm(&session.call, 2, asked) {
         return Ok(reply);
@@ -254,7 +262,10 @@ pub fn render_still_running(followed: &Followed, problem: Option<&PanoramaError>
         followed.what, followed.hostname, followed.job, followed.job
     );
     if let Some(problem) = problem {
-        text.push_str(&format!(" Last time Panorama was asked: {}", sentence(&problem.to_string())));
+        text.push_str(&format!(
+            " Last time Panorama was asked: {}",
+            sentence(&problem.to_string())
+        ));
     }
     titled(Level::Warning, text)
 }

@@ -20,13 +20,23 @@ async fn capture_traffic_asks_step_by_step_then_sends_the_pcap_with_a_summary() 
     assert_eq!(menu.choices[1].label, "ethernet1/2 (trust, 10.20.10.1/24)");
     let proto = fixture.answer(USER, &menu.continuation, &["ethernet1/2"]).await;
     assert_eq!(choice_values(prompted(&proto)), ["tcp", "udp", "icmp", "any"]);
-    let stage = fixture.answer(USER, &prompted(&proto).continuation, &["udp"]).await;
-    assert_eq!(choice_values(prompted(&stage)), ["receive", "transmit", "drop", "firewall"]);
-    let seconds = fixture.answer(USER, &prompted(&stage).continuation, &["receive"]).await;
+    let stage = fixture
+        .answer(USER, &prompted(&proto).continuation, &["udp"])
+        .await;
+    assert_eq!(
+        choice_values(prompted(&stage)),
+        ["receive", "transmit", "drop", "firewall"]
+    );
+    let seconds = fixture
+        .answer(USER, &prompted(&stage).continuation, &["receive"])
+        .await;
     assert_eq!(choice_values(prompted(&seconds)), ["10", "30", "60", "120"]);
 
     let started = fixture
-        .typed(USER, "panorama capture-traffic fw-ams-01 10.20.10.25 8.8.8.8 53 ethernet1/2 udp receive 1")
+        .typed(
+            USER,
+            "panorama capture-traffic fw-ams-01 10.20.10.25 8.8.8.8 53 ethernet1/2 udp receive 1",
+        )
         .await;
     assert_eq!(started.outcome, Outcome::Succeeded);
     assert_eq!(
@@ -37,11 +47,19 @@ async fn capture_traffic_asks_step_by_step_then_sends_the_pcap_with_a_summary() 
         )
     );
     let ops = fake.ops();
-    assert!(ops.iter().any(|op| op.contains("<match><ingress-interface>ethernet1/2</ingress-interface><source>10.20.10.25</source>")), "{ops:?}");
+    assert!(
+        ops.iter().any(|op| op.contains(
+            "<match><ingress-interface>ethernet1/2</ingress-interface><source>10.20.10.25</source>"
+        )),
+        "{ops:?}"
+    );
     let capture = followed(&fixture).await;
     let summary = text_blocks(&capture).join("\n");
     assert!(summary.contains("2 packets"), "{summary}");
-    assert!(summary.contains("`10.20.10.25:51000 → 8.8.8.8:53` udp"), "{summary}");
+    assert!(
+        summary.contains("`10.20.10.25:51000 → 8.8.8.8:53` udp"),
+        "{summary}"
+    );
     let Some(Block::Data(file)) = capture.blocks.last() else {
         panic!("a pcap file: {:?}", capture.blocks);
     };
@@ -58,7 +76,10 @@ async fn capture_traffic_asks_step_by_step_then_sends_the_pcap_with_a_summary() 
 async fn a_bad_capture_is_said_before_anything_is_set() {
     let (fake, fixture) = panorama().await;
     let routed = fixture
-        .typed(USER, "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 900")
+        .typed(
+            USER,
+            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 900",
+        )
         .await;
     assert_private_error(&routed, "`900` is not a capture time: use 1 to 300 seconds.");
     assert!(!fake.ops().iter().any(|op| op.contains("packet-diag")));

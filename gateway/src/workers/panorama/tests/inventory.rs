@@ -20,7 +20,15 @@ async fn get_devices_lists_the_firewalls_connected_first_logging_in_once() {
     assert_eq!(hosts, ["fw-ams-01", "fw-dc-01a", "fw-dc-01b", "fw-lon-01"]);
     assert_eq!(
         table.rows[0],
-        ["fw-ams-01", "007051000123401", "PA-440", "10.20.0.11", "11.1.4-h7", "yes", "—"]
+        [
+            "fw-ams-01",
+            "007051000123401",
+            "PA-440",
+            "10.20.0.11",
+            "11.1.4-h7",
+            "yes",
+            "—"
+        ]
     );
     assert_eq!(table.rows[1][6], "active");
     assert_eq!(table.rows[3][5], "no");
@@ -63,7 +71,10 @@ async fn get_version_says_panoramas_and_with_a_device_the_firewalls() {
     let alone = fixture.typed(USER, "panorama get-version").await;
     assert_eq!(
         said(&alone),
-        (Level::Info, "Panorama **panorama-lab** runs PAN-OS **11.1.4-h7**.".to_owned())
+        (
+            Level::Info,
+            "Panorama **panorama-lab** runs PAN-OS **11.1.4-h7**.".to_owned()
+        )
     );
     let both = fixture.typed(USER, "panorama get-version fw-dc-01a").await;
     assert_eq!(
@@ -102,9 +113,7 @@ async fn the_device_menu_names_firewalls_connected_first_and_marks_a_disconnecte
         "host names, never serials"
     );
     assert_eq!(menu.choices[3].label, "fw-lon-01 (disconnected)");
-    let routed = fixture
-        .answer(USER, &menu.continuation, &["fw-ams-01"])
-        .await;
+    let routed = fixture.answer(USER, &menu.continuation, &["fw-ams-01"]).await;
     assert_eq!(routed.outcome, Outcome::Succeeded);
     assert!(text(&routed).contains("Security rules of fw-ams-01"));
 }

@@ -89,7 +89,10 @@ pub fn fixture_with(endpoint: &str, logins: &Logins) -> Fixture {
         for_at_most: Duration::from_secs(5),
     });
     fixture.registry.register(Arc::new(worker)).unwrap();
-    fixture.config.integrations.insert("panorama".to_owned(), integration);
+    fixture
+        .config
+        .integrations
+        .insert("panorama".to_owned(), integration);
     fixture
 }
 
@@ -104,7 +107,10 @@ pub async fn panorama() -> (FakePanorama, Fixture) {
 #[track_caller]
 pub fn assert_no_secret(routed: &Routed) {
     let admin_key = key_for(ADMIN_USER, ADMIN_PASSWORD);
-    assert_none_told(routed, &[ADMIN_PASSWORD, READER_PASSWORD, "wrong-password", &admin_key]);
+    assert_none_told(
+        routed,
+        &[ADMIN_PASSWORD, READER_PASSWORD, "wrong-password", &admin_key],
+    );
 }
 
 /// The text blocks of a reply's message and its level.

@@ -12,7 +12,9 @@ use crate::commands::Outcome;
 use crate::commands::tests::fixtures::{ADMIN1, USER, assert_private_error};
 
 /// Alice linked as `login`, the Integration as admin.
-async fn alice_as(login: (&'static str, &'static str)) -> (FakePanorama, crate::commands::tests::fixtures::Fixture) {
+async fn alice_as(
+    login: (&'static str, &'static str),
+) -> (FakePanorama, crate::commands::tests::fixtures::Fixture) {
     let fake = FakePanorama::start().await;
     let fixture = fixture_with(
         &fake.url(),
@@ -31,7 +33,9 @@ async fn a_reader_may_look_but_pan_os_refuses_their_changes_in_words() {
     let looked = fixture.typed(ADMIN1, "panorama get-devices").await;
     assert_eq!(looked.outcome, Outcome::Succeeded);
 
-    let refused = fixture.typed(ADMIN1, "panorama upload-software fw-ams-01 11.2.4 yes").await;
+    let refused = fixture
+        .typed(ADMIN1, "panorama upload-software fw-ams-01 11.2.4 yes")
+        .await;
     assert_private_error(
         &refused,
         "You (linked as chatops-ro) may not change the software of fw-ams-01 in Panorama: \
@@ -39,7 +43,10 @@ async fn a_reader_may_look_but_pan_os_refuses_their_changes_in_words() {
     );
     assert!(fixture.follow_ups.is_empty());
     let capture = fixture
-        .typed(ADMIN1, "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 5")
+        .typed(
+            ADMIN1,
+            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 5",
+        )
         .await;
     assert_private_error(
         &capture,
@@ -56,7 +63,11 @@ async fn a_wrong_password_is_said_without_the_password() {
     assert_private_error(&routed, "Panorama did not accept the password of admin.");
     assert_no_secret(&routed);
     let unlinked = fixture.typed(USER, "panorama get-devices").await;
-    assert_eq!(unlinked.outcome, Outcome::Succeeded, "the fallback login still serves");
+    assert_eq!(
+        unlinked.outcome,
+        Outcome::Succeeded,
+        "the fallback login still serves"
+    );
 }
 
 #[tokio::test]
@@ -65,7 +76,11 @@ async fn garbled_answers_fail_the_command_saying_so() {
     let fixture = fixture_with(&fake.url(), &super::AS_ADMIN);
     for (garbage, route, typed) in [
         (Garbage::Html, "/api/op", "panorama get-devices"),
-        (Garbage::TruncatedJson, "/api/op/show/devicegroups", "panorama get-devicegroups"),
+        (
+            Garbage::TruncatedJson,
+            "/api/op/show/devicegroups",
+            "panorama get-devicegroups",
+        ),
         (Garbage::WrongShape, "/api/op/show/system", "panorama get-version"),
         (Garbage::Html, "/api/keygen", "panorama get-devices"),
     ] {
@@ -76,7 +91,10 @@ async fn garbled_answers_fail_the_command_saying_so() {
         let Outcome::Errored(said) = &routed.outcome else {
             panic!("a failed command for {typed}: {:?}", routed.outcome);
         };
-        assert!(said.starts_with("Panorama's answer could not be read: "), "{said}");
+        assert!(
+            said.starts_with("Panorama's answer could not be read: "),
+            "{said}"
+        );
         assert!(!said.contains('<'), "never raw XML or HTML: {said}");
     }
     fake.mend();
@@ -100,5 +118,9 @@ async fn a_slow_panorama_is_waited_for_within_the_timeout_and_said_beyond_it() {
         routed.outcome,
         Outcome::Errored("Panorama did not answer within 2 s".to_owned())
     );
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
