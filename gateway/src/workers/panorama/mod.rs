@@ -37,7 +37,9 @@ pub use session::Session;
 /// How often a software job is asked about, and for how long at most.
 #[derive(Clone, Copy, Debug)]
 pub struct Polling {
-    /// The wait between two looks at a job.
+    /// The wait before the first look at a job; each next wait doubles, up to `every`.
+    pub first: Duration,
+    /// The longest wait between two looks at a job.
     pub every: Duration,
     /// How long a job is followed before the follow-up says it still runs.
     pub for_at_most: Duration,
@@ -47,6 +49,7 @@ impl Default for Polling {
     fn default() -> Self {
         // PAN-OS downloads and installs take minutes; an hour covers them.
         Polling {
+            first: Duration::from_secs(2),
             every: Duration::from_secs(10),
             for_at_most: Duration::from_secs(3600),
         }

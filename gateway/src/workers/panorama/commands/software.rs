@@ -186,17 +186,19 @@ pub struct Followed {
     what: String,
 }
 
-/// Looks at the job every `polling.every` until it ends: its result, or,
+/// Looks at the job (soon, then less often) until it ends: its result, or,
 /// after `polling.for_at_most`, that it still runs.
 pub async fn follow(followed: Followed, polling: Polling) -> Option<Message> {
     let started = tokio::time::Instant::now();
     let mut last_problem: Option<PanoramaError> = None;
+    let mut wait = polling.first;
     loop {
         let left = polling.for_at_most.saturating_sub(started.elapsed());
         if left.is_zero() {
             return Some(render_still_running(&followed, last_problem.as_ref()));
         }
-        tokio::time::sleep(polling.every.min(left)).await;
+        tokio::time::sleep(wait.min(left)).await;
+        wait = (wait * 2).min(polling.every);
         let cmd = op_cmd(&["show", "jobs"], &element("id", &followed.job));
         let object = format!("job {} on {}", followed.job, followed.hostname);
         match followed

@@ -85,6 +85,7 @@ pub fn fixture_with(endpoint: &str, logins: &Logins) -> Fixture {
     )
     .unwrap()
     .with_polling(Polling {
+        first: Duration::from_millis(10),
         every: Duration::from_millis(20),
         for_at_most: Duration::from_secs(5),
     });
