@@ -199,9 +199,7 @@ impl PanoramaClient {
         if let Some(target) = request.target {
             form.push(("target", target));
         }
-        let mut value = HeaderValue::from_str(&key.0).map_err(|_| BackendError::Unauthorized {
-            user: who.user.clone(),
-        })?;
+        let mut value = HeaderValue::from_str(&key.0).map_err(|_| not_accepted(who))?;
         value.set_sensitive(true);
         let sent = self
             .connection
@@ -227,9 +225,7 @@ impl PanoramaClient {
 /// said as `who` may not `action` `object`, with PAN-OS's own words.
 pub fn read(answer: &Answer, who: &Credential, action: &str, object: String) -> Result<El, PanoramaError> {
     if answer.status == StatusCode::FORBIDDEN {
-        return Err(BackendError::Unauthorized {
-            user: who.user.clone(),
-        });
+        return Err(not_accepted(who));
     }
     if !answer.status.is_success() {
         return Err(BackendError::refusal(
@@ -251,6 +247,21 @@ pub fn read(answer: &Answer, who: &Credential, action: &str, object: String) -> 
         _ => Err(BackendError::Malformed(format!(
             "{object}: a response without a status"
         ))),
+    }
+}
+
+/// PAN-OS's refusal of `who`'s key or password (HTTP 403 `Invalid
+/// Credential`), naming what was refused: a login's password, or the
+/// Integration's API key.
+fn not_accepted(who: &Credential) -> PanoramaError {
+    match who.secret {
+        Secret::Login { .. } => BackendError::Unauthorized {
+            user: who.user.clone(),
+        },
+        _ => BackendError::Explained {
+            refusal: format!("Panorama did not accept the API key used for {}", who.user),
+            reason: "Invalid Credential; make a new key with type=keygen".to_owned(),
+        },
     }
 }
 
@@ -348,6 +359,19 @@ mod tests {
         );
         assert_eq!(
             read(&wrong, &credential(), "view", "x".to_owned())
+                .unwrap_err()
+                .to_string(),
+            "Panorama did not accept the API key used for chatops-ro: Invalid Credential; make a new key with type=keygen"
+        );
+        let login = Credential {
+            secret: Secret::Login {
+                username: "chatops-ro".to_owned(),
+                password: "pw".to_owned(),
+            },
+            ..credential()
+        };
+        assert_eq!(
+            read(&wrong, &login, "view", "x".to_owned())
                 .unwrap_err()
                 .to_string(),
             "Panorama did not accept the password of chatops-ro"

@@ -124,3 +124,28 @@ async fn a_slow_panorama_is_waited_for_within_the_timeout_and_said_beyond_it() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_revoked_api_key_is_said_as_the_key_not_a_password() {
+    let fake = FakePanorama::start().await;
+    let fixture = fixture_with(
+        &fake.url(),
+        &Logins {
+            service: None,
+            key: Some("LUFRPT1-revoked=".to_owned()),
+            alice: None,
+        },
+    );
+    let routed = fixture.typed(USER, "panorama get-devices").await;
+    assert_private_error(
+        &routed,
+        "Panorama did not accept the API key used for chatbot: Invalid Credential; make a new key with type=keygen.",
+    );
+    assert_none_told_key(&routed);
+}
+
+/// The revoked key is not repeated to the chat either.
+#[track_caller]
+fn assert_none_told_key(routed: &crate::commands::Routed) {
+    crate::commands::tests::fixtures::assert_none_told(routed, &["LUFRPT1-revoked="]);
+}
