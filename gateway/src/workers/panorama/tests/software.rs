@@ -110,3 +110,22 @@ async fn install_software_typed_with_yes_runs_at_once_and_any_other_answer_decli
     );
     assert!(fixture.follow_ups.is_empty());
 }
+
+#[tokio::test]
+async fn a_job_panorama_cannot_say_is_followed_until_the_end_then_said_still_running() {
+    let (fake, fixture) = panorama().await;
+    fake.garble("/api/op/show/jobs", chatops_testkit::fake_panorama::Garbage::Html);
+    let started = fixture
+        .typed(USER, "panorama upload-software fw-dc-01a 11.2.4 yes")
+        .await;
+    assert_eq!(started.outcome, Outcome::Succeeded);
+    let message = followed(&fixture).await;
+    assert_eq!(message.level, Level::Warning);
+    let said = text_blocks(&message).join("\n");
+    assert!(
+        said.contains("The download of PAN-OS 11.2.4 on **fw-dc-01a** (job ")
+            && said.contains("is still running; `show jobs id ")
+            && said.contains("Last time Panorama was asked: Panorama's answer could not be read"),
+        "{said}"
+    );
+}
