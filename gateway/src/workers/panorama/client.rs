@@ -178,12 +178,7 @@ impl PanoramaClient {
     /// (`type=export`), else PAN-OS's refusal in words.
     pub async fn download(&self, who: &Credential, request: Request<'_>) -> Result<Vec<u8>, PanoramaError> {
         let answer = self.answer(who, &request).await?;
-        let is_xml = answer
-            .headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|kind| kind.contains("xml"));
-        if answer.status.is_success() && !is_xml {
+        if answer.status.is_success() && is_file(&answer.headers) {
             return Ok(answer.body);
         }
         read(&answer, who, request.action, request.object.clone())?;
@@ -219,6 +214,23 @@ impl PanoramaClient {
         }
         Ok(answer)
     }
+}
+
+/// Whether an answer is an exported file: PAN-OS sends one as an
+/// attachment of bytes, and its errors as XML; anything else (a proxy's HTML
+/// page) is no file.
+pub fn is_file(headers: &reqwest::header::HeaderMap) -> bool {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let kind = header(reqwest::header::CONTENT_TYPE);
+    header(reqwest::header::CONTENT_DISPOSITION).starts_with("attachment")
+        || kind.starts_with("application/octet-stream")
+        || kind.contains("pcap")
 }
 
 /// The `<response>` of `answer` when PAN-OS says success; else its refusal,

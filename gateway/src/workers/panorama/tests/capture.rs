@@ -92,3 +92,26 @@ async fn a_bad_capture_is_said_before_anything_is_set() {
         Some("`ingress` is not a stage: use receive, transmit, drop, firewall.")
     );
 }
+
+#[tokio::test]
+async fn a_capture_file_that_is_not_one_is_said_in_the_follow_up() {
+    let (fake, fixture) = panorama().await;
+    fake.garble("/api/export", chatops_testkit::fake_panorama::Garbage::Html);
+    let started = fixture
+        .typed(
+            USER,
+            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 1",
+        )
+        .await;
+    assert_eq!(started.outcome, Outcome::Succeeded);
+    let message = followed(&fixture).await;
+    assert_eq!(message.level, Level::Error);
+    let said = text_blocks(&message).join("\n");
+    assert!(
+        said.starts_with(
+            "The packet capture on **fw-ams-01** could not be collected: Panorama's answer could not be read"
+        ),
+        "{said}"
+    );
+    assert!(!message.blocks.iter().any(|b| matches!(b, Block::Data(_))));
+}
