@@ -172,7 +172,7 @@ fn diag(words: &[&str], inner: &str) -> String {
     op_cmd(&all, inner)
 }
 
-/// A menu of `values` asking `question`.
+/// Choices that are their own labels.
 fn same(values: &[&str]) -> Vec<Choice> {
     values.iter().map(|v| Choice::same(*v)).collect()
 }

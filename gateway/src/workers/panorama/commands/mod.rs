@@ -4,6 +4,7 @@
 
 mod capture;
 mod inventory;
+mod objects;
 mod rules;
 mod software;
 
