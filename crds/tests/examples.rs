@@ -24,7 +24,7 @@ fn quickstart_with_integrations() -> Compiled {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 8, "{files:?}");
+    assert_eq!(files.len(), 9, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         loaded
@@ -105,6 +105,17 @@ fn the_nso_example_declares_its_command_sets_and_links_a_users_password() {
     assert_eq!(names, ["interfaces", "routing", "version"]);
     let dave = linked(&compiled, "dave");
     assert!(dave.tokens.contains_key("nso"), "{:?}", dave.tokens);
+}
+
+#[test]
+fn the_panorama_example_acts_with_a_key_and_links_a_users_password() {
+    let compiled = quickstart_with_integrations();
+    let panorama = integration(&compiled, "panorama");
+    assert_eq!(panorama.integration_type, chatops_crds::IntegrationType::Panorama);
+    assert!(panorama.token.is_some(), "the read-only admin's API key");
+    assert!(panorama.username.is_none() && panorama.password.is_none());
+    let gina = linked(&compiled, "gina");
+    assert!(gina.tokens.contains_key("panorama"), "{:?}", gina.tokens);
 }
 
 #[test]

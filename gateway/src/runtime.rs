@@ -31,6 +31,7 @@ use crate::{
     workers::meraki::Meraki,
     workers::nautobot::Nautobot,
     workers::nso::Nso,
+    workers::panorama::Panorama,
     workers::slurpit::Slurpit,
 };
 
@@ -194,47 +195,35 @@ impl Runtime {
     }
 }
 
+/// A built worker as a registry entry, or why it could not be built.
+fn served<W: Command + 'static>(
+    built: Result<W, impl std::fmt::Display>,
+) -> Result<Arc<dyn Command>, String> {
+    built
+        .map(|worker| Arc::new(worker) as Arc<dyn Command>)
+        .map_err(|error| error.to_string())
+}
+
 /// The built-in command and one command per Integration whose worker is
-/// built. An Integration that cannot be served (a type without a worker yet,
-/// or a client that cannot be built, such as an unreadable CA bundle) is left
-/// out with a log line: the rest of the configuration still serves.
+/// built. An Integration that cannot be served (a client that cannot be
+/// built, such as an unreadable CA bundle) is left out with a log line: the
+/// rest of the configuration still serves. Every type has a worker: a new
+/// type in the CRD fails to compile here until it has one.
 fn registry(config: &GatewayConfig, secrets: &GatewaySecrets) -> Registry {
     let mut registry = Registry::new();
+    let links = &config.account_links;
     for (command, integration) in &config.integrations {
         let worker = match integration.integration_type {
-            IntegrationType::Nautobot => Nautobot::new(command, integration, &config.account_links, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Awx => Awx::new(command, integration, &config.account_links, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Meraki => Meraki::new(command, integration, &config.account_links, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Slurpit => Slurpit::new(command, integration, &config.account_links, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Nso => Nso::new(command, integration, &config.account_links, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Aci => Aci::new(command, integration, &config.account_links, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Cloudvision => {
-                CloudVision::new(command, integration, &config.account_links, secrets)
-                    .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                    .map_err(|error| error.to_string())
-            }
-            IntegrationType::Grafana => Grafana::new(command, integration, config, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            IntegrationType::Ipfabric => Ipfabric::new(command, integration, config, secrets)
-                .map(|worker| Arc::new(worker) as Arc<dyn Command>)
-                .map_err(|error| error.to_string()),
-            other => {
-                tracing::warn!(%command, integration = %integration.source, integration_type = other.as_str(), "this integration type is not served yet");
-                continue;
-            }
+            IntegrationType::Nautobot => served(Nautobot::new(command, integration, links, secrets)),
+            IntegrationType::Awx => served(Awx::new(command, integration, links, secrets)),
+            IntegrationType::Grafana => served(Grafana::new(command, integration, config, secrets)),
+            IntegrationType::Ipfabric => served(Ipfabric::new(command, integration, config, secrets)),
+            IntegrationType::Panorama => served(Panorama::new(command, integration, links, secrets)),
+            IntegrationType::Aci => served(Aci::new(command, integration, links, secrets)),
+            IntegrationType::Meraki => served(Meraki::new(command, integration, links, secrets)),
+            IntegrationType::Cloudvision => served(CloudVision::new(command, integration, links, secrets)),
+            IntegrationType::Nso => served(Nso::new(command, integration, links, secrets)),
+            IntegrationType::Slurpit => served(Slurpit::new(command, integration, links, secrets)),
         };
         let registered = match worker {
             Ok(worker) => registry.register(worker).map_err(|error| error.to_string()),

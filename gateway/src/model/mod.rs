@@ -10,5 +10,6 @@ mod reply;
 
 pub use invocation::{Continuation, Identity, Invocation, ReplyContext};
 pub use reply::{
-    Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Prompt, Reply, Table, TextFile,
+    Block, Choice, DataFile, Field, FieldKind, Form, Image, Level, Menu, Message, Prompt, Reply, Table,
+    TextFile,
 };

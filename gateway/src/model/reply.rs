@@ -72,6 +72,9 @@ pub enum Block {
     /// A text file (e.g. a long device output): uploaded where the platform
     /// takes files, shown as preformatted text where it does not.
     File(TextFile),
+    /// A file of bytes (a packet capture): uploaded where the platform takes
+    /// files; where it does not, the message says the file could not be sent.
+    Data(DataFile),
 }
 
 /// A table of text cells.
@@ -105,6 +108,31 @@ pub struct TextFile {
     pub title: String,
     /// The content.
     pub text: String,
+}
+
+/// A file of bytes that is not text, uploaded by the dispatcher.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DataFile {
+    /// The file name, e.g. `fw-ams-01.pcap`.
+    pub file_name: String,
+    /// What it holds, shown beside it.
+    pub title: String,
+    /// Its media type, e.g. `application/vnd.tcpdump.pcap`.
+    pub media_type: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for DataFile {
+    // The bytes are binary: their length says enough in logs and test failures.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataFile")
+            .field("file_name", &self.file_name)
+            .field("title", &self.title)
+            .field("media_type", &self.media_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 /// A question for the user.

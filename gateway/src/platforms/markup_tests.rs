@@ -9,7 +9,9 @@
 use super::files::table_text;
 use super::mattermost::render::{self, markdown};
 use super::slack::blocks::{self, mrkdwn};
-use crate::model::{Block, Choice, Field, FieldKind, Form, Image, Level, Menu, Message, Table, TextFile};
+use crate::model::{
+    Block, Choice, DataFile, Field, FieldKind, Form, Image, Level, Menu, Message, Table, TextFile,
+};
 
 #[test]
 fn markup_is_converted_and_the_rest_escaped() {
@@ -114,6 +116,40 @@ fn images_are_always_uploaded() {
         assert_eq!(
             (file.file_name.as_str(), file.title.as_str()),
             ("panel.png", "Interface errors")
+        );
+    }
+}
+
+#[test]
+fn files_of_bytes_are_uploaded_as_they_are() {
+    let pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 0x00, 0xff];
+    let message = message_of(
+        Level::Info,
+        vec![
+            Block::Text("2 packets".into()),
+            Block::Data(DataFile {
+                file_name: "fw-ams-01-receive.pcap".into(),
+                title: "Packet capture on fw-ams-01".into(),
+                media_type: "application/vnd.tcpdump.pcap".into(),
+                bytes: pcap.clone(),
+            }),
+        ],
+    );
+    let slack = blocks::message(&message);
+    let mattermost = render::message(&message);
+    assert!(mattermost.message.contains("2 packets"), "{}", mattermost.message);
+    for file in [&slack.attachments[0], &mattermost.files[0]] {
+        assert_eq!(
+            (
+                file.file_name.as_str(),
+                file.title.as_str(),
+                file.bytes.as_slice()
+            ),
+            (
+                "fw-ams-01-receive.pcap",
+                "Packet capture on fw-ams-01",
+                pcap.as_slice()
+            )
         );
     }
 }

@@ -6,7 +6,7 @@
 //! Each platform keeps its own escaping and limits; these pieces only fix
 //! the shape, so that a change of wording or rule is made once.
 
-use crate::model::{Block, Image, Level, Message, Table, TextFile};
+use crate::model::{Block, DataFile, Image, Level, Message, Table, TextFile};
 use crate::platforms::PromptError;
 use crate::platforms::files::truncate;
 use crate::platforms::files::{Upload, file_name, table_text};
@@ -200,6 +200,8 @@ pub enum Part<'a> {
     Image(&'a Image),
     /// A text file.
     File(&'a TextFile),
+    /// A file of bytes.
+    Data(&'a DataFile),
 }
 
 /// Hands `message` to `part` in order: its bold heading (the title with
@@ -248,6 +250,7 @@ pub fn parts<'a>(
             Block::Table(table) => part(Part::Table(table, opening.shows_table_title(index, table))),
             Block::Image(image) => part(Part::Image(image)),
             Block::File(file) => part(Part::File(file)),
+            Block::Data(file) => part(Part::Data(file)),
         }
     }
 }
@@ -335,6 +338,20 @@ pub fn file_attachment(file: &TextFile, shown_title: impl FnOnce(&str) -> String
             shown_title(&file.title)
         },
         bytes: file.text.clone().into_bytes(),
+    }
+}
+
+/// A file of bytes as a file to upload, titled with its title (as the
+/// platform shows it) or, when that is blank, its file name.
+pub fn data_attachment(file: &DataFile, shown_title: impl FnOnce(&str) -> String) -> Upload {
+    Upload {
+        file_name: file.file_name.clone(),
+        title: if file.title.trim().is_empty() {
+            file.file_name.clone()
+        } else {
+            shown_title(&file.title)
+        },
+        bytes: file.bytes.clone(),
     }
 }
 

@@ -10,5 +10,6 @@ pub mod ipfabric;
 pub mod meraki;
 pub mod nautobot;
 pub mod nso;
+pub mod panorama;
 pub mod slurpit;
 pub mod toolkit;

@@ -242,6 +242,7 @@ pub fn text(routed: &Routed) -> String {
                 out.extend(table.rows.iter().map(|row| row.join(" | ")));
             }
             Block::File(file) => out.push(file.text.clone()),
+            Block::Data(file) => out.push(format!("{} ({} bytes)", file.file_name, file.bytes.len())),
             Block::Image(_) => {}
         }
     }

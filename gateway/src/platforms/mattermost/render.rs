@@ -22,7 +22,8 @@ use crate::platforms::files::{longest_head, table_text, truncate};
 use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    LevelStyle, Opening, file_attachment, markup_link, rest_attachment, table_attachment, unless_blank,
+    LevelStyle, Opening, data_attachment, file_attachment, markup_link, rest_attachment, table_attachment,
+    unless_blank,
 };
 
 /// Characters (Unicode scalar values, Go's runes) of one post's `message`:
@@ -373,6 +374,7 @@ pub fn message(message: &Message) -> RenderedMessage {
                 bytes: image.bytes.clone(),
             }),
             Block::File(file) => files.push(file_attachment(file, str::to_owned)),
+            Block::Data(file) => files.push(data_attachment(file, str::to_owned)),
         }
     }
     let rendered: Vec<String> = parts.iter().map(Part::render).collect();

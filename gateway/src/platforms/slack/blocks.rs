@@ -12,8 +12,8 @@ use crate::platforms::files::{longest_head, truncate};
 use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    LevelStyle, Opening, check_state, file_attachment, image_attachment, markup_link, rest_attachment,
-    table_attachment, unless_blank,
+    LevelStyle, Opening, check_state, data_attachment, file_attachment, image_attachment, markup_link,
+    rest_attachment, table_attachment, unless_blank,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`, where
@@ -276,6 +276,7 @@ pub fn message(message: &Message) -> RenderedMessage {
             }
             Block::Image(image) => attachments.push(image_attachment(image, str::to_owned)),
             Block::File(file) => attachments.push(file_attachment(file, str::to_owned)),
+            Block::Data(file) => attachments.push(data_attachment(file, str::to_owned)),
         }
         // In the rest file, each block starts on a line of its own.
         if let Some(last) = pieces[first_piece..].last_mut()

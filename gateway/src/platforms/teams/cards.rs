@@ -31,7 +31,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use crate::commands::{CANCEL_VALUE, MORE_PREFIX};
-use crate::model::{Form, Image, Menu, Message, Table, TextFile};
+use crate::model::{DataFile, Form, Image, Menu, Message, Table, TextFile};
 // The tests build messages of these through `use super::*`.
 #[cfg(test)]
 use crate::model::{Block, Level};
@@ -182,6 +182,7 @@ pub fn message(message: &Message) -> Vec<Value> {
         Part::Table(table, _) => table_activities(table, &mut out),
         Part::Image(image) => image_activity(image, &mut out),
         Part::File(file) => file_activities(file, &mut out),
+        Part::Data(file) => data_line(file, &mut out),
     });
     out.finish()
 }
@@ -240,6 +241,23 @@ fn file_activities(file: &TextFile, out: &mut Activities) {
         }
         out.alone(text_activity(&body));
     }
+}
+
+/// A file of bytes as a line saying it could not be sent: a bot's message
+/// cannot carry a file in Teams without Graph, and bytes are no text to show.
+fn data_line(file: &DataFile, out: &mut Activities) {
+    let name = truncate(
+        &unless_blank(&file.file_name, "the file")
+            .trim()
+            .replace('\n', " "),
+        MAX_TITLE_CHARS,
+    );
+    let line = format!(
+        "_The file `{}` ({} KiB) cannot be sent in Teams; ask for it in another chat platform._",
+        markdown(&name).replace('`', "'"),
+        file.bytes.len().div_ceil(1024)
+    );
+    out.text(&line, "\n\n");
 }
 
 /// A table as a card when it fits, else as fenced text over at most

@@ -27,8 +27,8 @@ pub use crate::platforms::files::Upload;
 use crate::platforms::files::{table_text, truncate};
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    EMOJI_LEVELS, Markdown, Part, Piece, check_state, fence_lines as fence, file_attachment, floor_boundary,
-    image_attachment, parts, rest_attachment, table_attachment,
+    EMOJI_LEVELS, Markdown, Part, Piece, check_state, data_attachment, fence_lines as fence, file_attachment,
+    floor_boundary, image_attachment, parts, rest_attachment, table_attachment,
 };
 
 /// The menu value asking for the next page: `__more__:{offset}`.
@@ -112,6 +112,7 @@ pub fn message(message: &Message) -> RenderedMessage {
         Part::Table(table, titled) => table_pieces(table, titled, &mut pieces, &mut attachments),
         Part::Image(image) => attachments.push(image_attachment(image, markdown)),
         Part::File(file) => attachments.push(file_attachment(file, markdown)),
+        Part::Data(file) => attachments.push(data_attachment(file, markdown)),
     });
 
     let (mut bodies, rest) = pack(pieces);

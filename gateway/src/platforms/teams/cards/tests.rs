@@ -167,6 +167,27 @@ fn a_text_file_is_fenced_text_under_its_title() {
 }
 
 #[test]
+fn a_file_of_bytes_is_a_line_saying_teams_cannot_take_it() {
+    let activities = of_blocks(vec![
+        Block::Text("3 packets".into()),
+        Block::Data(crate::model::DataFile {
+            file_name: "fw-ams-01-receive.pcap".into(),
+            title: "Capture".into(),
+            media_type: "application/vnd.tcpdump.pcap".into(),
+            bytes: vec![0; 2000],
+        }),
+    ]);
+    let text: Vec<&str> = activities.iter().filter_map(|a| a["text"].as_str()).collect();
+    let text = text.join("\n");
+    assert!(text.contains("3 packets"), "the summary stays: {text}");
+    assert!(
+        text.contains("The file `fw-ams-01-receive.pcap` (2 KiB) cannot be sent in Teams"),
+        "{text}"
+    );
+    assert!(activities.iter().all(|a| a.get("attachments").is_none()));
+}
+
+#[test]
 fn a_too_large_image_is_a_line_saying_so() {
     let activities = of_blocks(vec![Block::Image(Image {
         file_name: "huge.png".to_owned(),

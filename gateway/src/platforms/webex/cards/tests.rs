@@ -225,6 +225,25 @@ fn an_image_is_a_file() {
 }
 
 #[test]
+fn a_file_of_bytes_is_a_file() {
+    let rendered = render(vec![Block::Data(crate::model::DataFile {
+        file_name: "fw.pcap".into(),
+        title: "Capture".into(),
+        media_type: "application/vnd.tcpdump.pcap".into(),
+        bytes: vec![0xd4, 0xc3, 0xff],
+    })]);
+    assert!(rendered.bodies.is_empty());
+    assert_eq!(
+        rendered.attachments,
+        [Upload {
+            file_name: "fw.pcap".into(),
+            title: "Capture".into(),
+            bytes: vec![0xd4, 0xc3, 0xff]
+        }]
+    );
+}
+
+#[test]
 fn a_text_file_is_a_file() {
     let rendered = render(vec![Block::File(crate::model::TextFile {
         file_name: "diff.txt".into(),
