@@ -208,7 +208,7 @@ async fn every_sub_command_answers_with_what_panorama_holds() {
                 on,
                 Who::Unlinked.id(on),
                 LAB,
-                "capture-traffic fw-ams-01 10.20.10.25 8.8.8.8 53 ethernet1/2 udp receive 1",
+                "capture-traffic fw-ams-01 10.20.10.25 8.8.8.8 53 ethernet1/2 udp receive 1 yes",
                 &id("capture"),
             )
             .await;

@@ -67,10 +67,10 @@ pub fn spec(command: &str) -> CommandSpec {
         .param("version", "The downloaded PAN-OS version (a menu lists them)"),
         "install it",
     ))
-    .with(
+    .with(confirmable(
         sub(
             "capture-traffic",
-            "Capture packets on a firewall through the XML API and send the pcap file",
+            "Capture packets on a firewall through the XML API and send the pcap file (changes the firewall's packet-diag settings: asks first)",
         )
         .param("device", DEVICE)
         .param("snet", "The source address or network (10.20.10.0/24), or `any`")
@@ -80,7 +80,8 @@ pub fn spec(command: &str) -> CommandSpec {
         .param("ip-proto", "tcp, udp, icmp, a protocol number, or `any`")
         .param("stage", "receive, transmit, drop or firewall")
         .param("seconds", "How long to capture, 1 to 300 seconds"),
-    )
+        "capture",
+    ))
 }
 
 #[cfg(test)]
@@ -90,7 +91,7 @@ mod tests {
     #[test]
     fn help_marks_the_software_changes_and_names_every_parameter() {
         let spec = spec("panorama");
-        for name in ["upload-software", "install-software"] {
+        for name in ["upload-software", "install-software", "capture-traffic"] {
             let sub = spec.subcommand(name).unwrap();
             assert!(sub.doc.contains("asks first"), "{}", sub.doc);
             assert_eq!(sub.params.last().unwrap().name, "confirm");
@@ -107,7 +108,8 @@ mod tests {
                 "intf-name",
                 "ip-proto",
                 "stage",
-                "seconds"
+                "seconds",
+                "confirm"
             ]
         );
     }

@@ -17,6 +17,7 @@ use crate::workers::panorama::error::PanoramaError;
 use crate::workers::panorama::pcap::{Summary, summarize};
 use crate::workers::panorama::session::{Device, Session, element, op_cmd};
 use crate::workers::panorama::xml::{El, escape};
+use crate::workers::toolkit::confirm::{self, Change as Asked};
 use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::render::error;
 use crate::workers::toolkit::sentences::sentence;
@@ -238,6 +239,23 @@ pub async fn capture_traffic(session: &Session<'_>) -> Result<Reply, PanoramaErr
         Ok(capture) => capture,
         Err(why) => return Ok(error(why)),
     };
+    // A capture clears the firewall's packet-diag settings (an admin's own
+    // capture included) and turns debug capture on while it runs: it
+    // changes the firewall, so it asks first.
+    let asked = Asked {
+        question: format!(
+            "Capture {} on **{}** for {} s, as {}? This clears the firewall's packet-diag settings first and after.",
+            capture.said(),
+            device.hostname,
+            capture.seconds,
+            session.who.user
+        ),
+        yes: "Yes, capture".to_owned(),
+        declined: format!("Not captured: nothing was changed on **{}**.", device.hostname),
+    };
+    if let Some(reply) = confirm::confirm(&session.call, 8, asked) {
+        return Ok(reply);
+    }
     let object = || format!("a packet capture on {}", device.hostname);
     let target = Some(device.serial.as_str());
     let stage = format!(

@@ -32,12 +32,19 @@ async fn capture_traffic_asks_step_by_step_then_sends_the_pcap_with_a_summary() 
         .await;
     assert_eq!(choice_values(prompted(&seconds)), ["10", "30", "60", "120"]);
 
-    let started = fixture
+    let confirm = fixture
         .typed(
             USER,
             "panorama capture-traffic fw-ams-01 10.20.10.25 8.8.8.8 53 ethernet1/2 udp receive 1",
         )
         .await;
+    let question = prompted(&confirm);
+    assert_eq!(choice_values(question), ["yes"]);
+    assert!(
+        !fake.ops().iter().any(|op| op.contains("packet-diag")),
+        "nothing is set on the firewall before the answer"
+    );
+    let started = fixture.answer(USER, &question.continuation, &["yes"]).await;
     assert_eq!(started.outcome, Outcome::Succeeded);
     assert_eq!(
         said(&started),
@@ -100,7 +107,7 @@ async fn a_capture_file_that_is_not_one_is_said_in_the_follow_up() {
     let started = fixture
         .typed(
             USER,
-            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 1",
+            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 1 yes",
         )
         .await;
     assert_eq!(started.outcome, Outcome::Succeeded);
@@ -114,4 +121,38 @@ async fn a_capture_file_that_is_not_one_is_said_in_the_follow_up() {
         "{said}"
     );
     assert!(!message.blocks.iter().any(|b| matches!(b, Block::Data(_))));
+}
+
+#[tokio::test]
+async fn a_capture_asks_first_and_a_no_changes_nothing() {
+    let (fake, fixture) = panorama().await;
+    let asked = fixture
+        .typed(
+            USER,
+            "panorama capture-traffic fw-ams-01 any any 443 ethernet1/2 tcp firewall 10",
+        )
+        .await;
+    let question = prompted(&asked);
+    assert!(
+        question.text.starts_with(
+            "Capture tcp any → any port 443 on ethernet1/2 at stage firewall on **fw-ams-01** for 10 s"
+        ),
+        "{}",
+        question.text
+    );
+    assert!(
+        question
+            .text
+            .ends_with("clears the firewall's packet-diag settings first and after.")
+    );
+    let declined = fixture.answer(USER, &question.continuation, &["no"]).await;
+    assert_eq!(
+        said(&declined),
+        (
+            Level::Info,
+            "Not captured: nothing was changed on **fw-ams-01**.".to_owned()
+        )
+    );
+    assert!(!fake.ops().iter().any(|op| op.contains("packet-diag")));
+    assert!(fixture.follow_ups.is_empty());
 }

@@ -45,7 +45,7 @@ async fn a_reader_may_look_but_pan_os_refuses_their_changes_in_words() {
     let capture = fixture
         .typed(
             ADMIN1,
-            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 5",
+            "panorama capture-traffic fw-ams-01 any any any ethernet1/2 tcp receive 5 yes",
         )
         .await;
     assert_private_error(
