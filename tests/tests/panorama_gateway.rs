@@ -223,6 +223,14 @@ async fn every_sub_command_answers_with_what_panorama_holds() {
             uploaded(&world.chat, &step, &0xa1b2_c3d4_u32.to_le_bytes()),
             "the pcap is uploaded as it is"
         );
+        if on == On::Mattermost {
+            // Slack's upload URL takes bare bytes; Mattermost's multipart part says what they are.
+            assert!(
+                uploaded(&world.chat, &step, b"content-type: application/vnd.tcpdump.pcap")
+                    || uploaded(&world.chat, &step, b"Content-Type: application/vnd.tcpdump.pcap"),
+                "the pcap's media type goes with it"
+            );
+        }
         world
             .chat
             .assert_none_told(on, &[ADMIN_PASSWORD, READER_PASSWORD]);

@@ -13,6 +13,42 @@ pub struct Upload {
     pub title: String,
     /// The content.
     pub bytes: Vec<u8>,
+    /// Its media type, e.g. `text/plain` or `application/vnd.tcpdump.pcap`,
+    /// sent with it where the platform takes one (a multipart part's
+    /// `Content-Type`).
+    pub media_type: String,
+}
+
+impl Upload {
+    /// The file as a multipart part (Mattermost's and Webex's uploads): its
+    /// name and media type; a media type reqwest cannot parse is sent as
+    /// `application/octet-stream` rather than failing the upload.
+    pub fn part(&self) -> reqwest::multipart::Part {
+        let part = || reqwest::multipart::Part::bytes(self.bytes.clone()).file_name(self.file_name.clone());
+        part()
+            .mime_str(&self.media_type)
+            .unwrap_or_else(|_| part().mime_str(OCTET_STREAM).expect("a valid media type"))
+    }
+}
+
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// The media type of a file the gateway writes, by its name's extension.
+pub fn media_type_of(file_name: &str) -> &'static str {
+    match file_name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("txt" | "md" | "log") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        _ => OCTET_STREAM,
+    }
 }
 
 /// A table as aligned monospace text: a heading line, a rule, one line per row.
@@ -111,6 +147,15 @@ pub fn longest_head(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_written_file_has_the_media_type_of_its_extension() {
+        assert_eq!(media_type_of("rest.txt"), "text/plain");
+        assert_eq!(media_type_of("chart.PNG"), "image/png");
+        assert_eq!(media_type_of("fw-ams-01-rules.csv"), "text/csv");
+        assert_eq!(media_type_of("capture"), "application/octet-stream");
+    }
+
     use super::*;
     use crate::platforms::markup_tests::devices;
 

@@ -143,12 +143,14 @@ fn files_of_bytes_are_uploaded_as_they_are() {
             (
                 file.file_name.as_str(),
                 file.title.as_str(),
-                file.bytes.as_slice()
+                file.bytes.as_slice(),
+                file.media_type.as_str()
             ),
             (
                 "fw-ams-01-receive.pcap",
                 "Packet capture on fw-ams-01",
-                pcap.as_slice()
+                pcap.as_slice(),
+                "application/vnd.tcpdump.pcap"
             )
         );
     }

@@ -9,7 +9,7 @@
 use crate::model::{Block, DataFile, Image, Level, Message, Table, TextFile};
 use crate::platforms::PromptError;
 use crate::platforms::files::truncate;
-use crate::platforms::files::{Upload, file_name, table_text};
+use crate::platforms::files::{Upload, file_name, media_type_of, table_text};
 
 /// The name of the file holding what did not fit in the message.
 pub const REST_FILE_NAME: &str = "rest.txt";
@@ -273,6 +273,7 @@ pub fn table_attachment(
         shown_name(&name)
     );
     let upload = Upload {
+        media_type: media_type_of(&name).to_owned(),
         file_name: name,
         title: upload_title,
         bytes: table_text(table).into_bytes(),
@@ -291,6 +292,7 @@ pub fn image_attachment(image: &Image, shown_alt: impl FnOnce(&str) -> String) -
             shown_alt(&image.alt_text)
         },
         bytes: image.bytes.clone(),
+        media_type: media_type_of(&image.file_name).to_owned(),
     }
 }
 
@@ -338,6 +340,7 @@ pub fn file_attachment(file: &TextFile, shown_title: impl FnOnce(&str) -> String
             shown_title(&file.title)
         },
         bytes: file.text.clone().into_bytes(),
+        media_type: media_type_of(&file.file_name).to_owned(),
     }
 }
 
@@ -352,6 +355,7 @@ pub fn data_attachment(file: &DataFile, shown_title: impl FnOnce(&str) -> String
             shown_title(&file.title)
         },
         bytes: file.bytes.clone(),
+        media_type: file.media_type.clone(),
     }
 }
 
@@ -361,6 +365,7 @@ pub fn rest_attachment(rest: String) -> Upload {
         file_name: REST_FILE_NAME.to_owned(),
         title: "The rest of the answer".to_owned(),
         bytes: rest.into_bytes(),
+        media_type: media_type_of(REST_FILE_NAME).to_owned(),
     }
 }
 

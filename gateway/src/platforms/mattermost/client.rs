@@ -10,6 +10,7 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use crate::platforms::DispatchError;
+use crate::platforms::files::Upload;
 use crate::platforms::http::{self, BearerApi};
 use crate::platforms::json::{Lenient, List, Text};
 use crate::platforms::response_url::ResponseUrls;
@@ -95,19 +96,13 @@ impl MattermostClient {
         answer.required("channels/direct")
     }
 
-    /// `POST /api/v4/files`: uploads `bytes` as `file_name` into `channel_id`; returns the file's ID.
-    pub async fn upload_file(
-        &self,
-        channel_id: &str,
-        file_name: &str,
-        bytes: &[u8],
-    ) -> Result<String, DispatchError> {
+    /// `POST /api/v4/files`: uploads `file` into `channel_id`; returns the file's ID.
+    pub async fn upload_file(&self, channel_id: &str, file: &Upload) -> Result<String, DispatchError> {
         let url = format!("{}/api/v4/files", self.api.base_url());
         let build = || {
-            let part = multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_owned());
             let form = multipart::Form::new()
                 .text("channel_id", channel_id.to_owned())
-                .part("files", part);
+                .part("files", file.part());
             Some(self.api.authorized(self.api.http().post(&url)).multipart(form))
         };
         let answer: Uploaded = http::success_as::<_, Refused>("files", self.api.send("files", build).await?)?;

@@ -86,11 +86,7 @@ impl MattermostDispatcher {
     ) -> Result<(), DispatchError> {
         let mut ids = Vec::with_capacity(rendered.files.len());
         for file in &rendered.files {
-            ids.push(
-                self.client
-                    .upload_file(channel, &file.file_name, &file.bytes)
-                    .await?,
-            );
+            ids.push(self.client.upload_file(channel, file).await?);
         }
         for (index, chunk) in ids.chunks(MAX_FILES_PER_POST).enumerate() {
             let message = if index == 0 { rendered.message.as_str() } else { "" };

@@ -22,8 +22,8 @@ use crate::platforms::files::{longest_head, table_text, truncate};
 use crate::platforms::markup;
 pub use crate::platforms::rendering::REST_FILE_NAME;
 use crate::platforms::rendering::{
-    LevelStyle, Opening, data_attachment, file_attachment, markup_link, rest_attachment, table_attachment,
-    unless_blank,
+    LevelStyle, Opening, data_attachment, file_attachment, image_attachment, markup_link, rest_attachment,
+    table_attachment, unless_blank,
 };
 
 /// Characters (Unicode scalar values, Go's runes) of one post's `message`:
@@ -368,11 +368,7 @@ pub fn message(message: &Message) -> RenderedMessage {
                 let titled = opening.shows_table_title(index, table);
                 table_parts(table, titled, &mut parts, &mut files);
             }
-            Block::Image(image) => files.push(Upload {
-                file_name: image.file_name.clone(),
-                title: image.alt_text.clone(),
-                bytes: image.bytes.clone(),
-            }),
+            Block::Image(image) => files.push(image_attachment(image, str::to_owned)),
             Block::File(file) => files.push(file_attachment(file, str::to_owned)),
             Block::Data(file) => files.push(data_attachment(file, str::to_owned)),
         }

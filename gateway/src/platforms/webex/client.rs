@@ -131,11 +131,7 @@ impl WebexClient {
             for (key, value) in &fields {
                 form = form.text(key.clone(), value.clone());
             }
-            let part = multipart::Part::bytes(file.bytes.clone())
-                .file_name(file.file_name.clone())
-                .mime_str(mime_of(&file.file_name))
-                .expect("a valid MIME type");
-            form = form.part("files", part);
+            form = form.part("files", file.part());
             Some(self.api.authorized(self.api.http().post(&url)).multipart(form))
         };
         let api = "messages/create(file)";
@@ -210,24 +206,6 @@ fn checked(api: &'static str, answer: chatops_outbound::Answer) -> Result<String
         );
     }
     Ok(http::accepted::<Refused>(api, answer)?.text())
-}
-
-/// The content type of an uploaded file, by its extension.
-fn mime_of(file_name: &str) -> &'static str {
-    match file_name
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("txt" | "md" | "log") => "text/plain",
-        Some("csv") => "text/csv",
-        Some("json") => "application/json",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        _ => "application/octet-stream",
-    }
 }
 
 /// The `id` of what an answer describes (a created message or webhook); empty when it names none.
@@ -316,8 +294,6 @@ mod tests {
         assert_eq!(retry_after(&headers), Duration::from_secs(1));
         headers.insert(header::RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(retry_after(&headers), Duration::from_secs(7));
-        assert_eq!(mime_of("rest.txt"), "text/plain");
-        assert_eq!(mime_of("chart.PNG"), "image/png");
     }
 
     #[test]

@@ -219,7 +219,8 @@ fn an_image_is_a_file() {
         [Upload {
             file_name: "cpu.png".into(),
             title: "CPU load".into(),
-            bytes: vec![0x89, b'P']
+            bytes: vec![0x89, b'P'],
+            media_type: "image/png".into(),
         }]
     );
 }
@@ -238,7 +239,8 @@ fn a_file_of_bytes_is_a_file() {
         [Upload {
             file_name: "fw.pcap".into(),
             title: "Capture".into(),
-            bytes: vec![0xd4, 0xc3, 0xff]
+            bytes: vec![0xd4, 0xc3, 0xff],
+            media_type: "application/vnd.tcpdump.pcap".into(),
         }]
     );
 }
@@ -256,7 +258,8 @@ fn a_text_file_is_a_file() {
         [Upload {
             file_name: "diff.txt".into(),
             title: "Diff".into(),
-            bytes: b"+ shutdown;\n".to_vec()
+            bytes: b"+ shutdown;\n".to_vec(),
+            media_type: "text/plain".into(),
         }]
     );
 }
