@@ -1,6 +1,7 @@
 //! `ChatPlatform`: one chat workspace or bot the gateway serves, with its credentials
 //! and the behaviour settings of the Nautobot ChatOps app.
 
+use kube::KubeSchema;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -96,14 +97,60 @@ fn default_session_cache_timeout_seconds() -> u32 {
     86_400
 }
 
-/// Slack app credentials.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+named_enum! {
+    /// How Slack reaches the gateway.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub enum SlackMode {
+        /// Slack posts to the gateway's `/hooks/{name}/` URLs, signed with the signing secret.
+        Webhooks = "webhooks",
+        /// The gateway opens WebSocket connections to Slack (Socket Mode): no
+        /// inbound URL, no ingress; needs an app-level token.
+        Socket = "socket",
+    }
+    /// The name used in manifests and logs.
+    fn as_str;
+}
+
+impl Default for SlackMode {
+    /// Webhooks, as before Socket Mode was served.
+    fn default() -> Self {
+        SlackMode::Webhooks
+    }
+}
+
+/// Slack app credentials, and how Slack reaches the gateway.
+#[derive(Clone, Debug, PartialEq, KubeSchema, Serialize, Deserialize)]
+#[x_kube(
+    validation = Rule::new("self.mode == 'socket' || has(self.signingSecretRef)").message("signingSecretRef is required when mode is webhooks"),
+    validation = Rule::new("self.mode != 'socket' || has(self.appTokenRef)").message("appTokenRef (the app-level token, xapp-...) is required when mode is socket"),
+    validation = Rule::new("self.mode == 'socket' || !has(self.appTokenRef)").message("appTokenRef applies only when mode is socket"),
+    validation = Rule::new("self.mode == 'socket' || !has(self.socketConnections)").message("socketConnections applies only when mode is socket"),
+)]
 #[serde(rename_all = "camelCase")]
 pub struct SlackCredentials {
-    /// The app's signing secret (Basic Information > App Credentials), used to verify requests.
-    pub signing_secret_ref: SecretKeyRef,
+    /// `webhooks` (the default): Slack posts to `/hooks/{name}/commands`,
+    /// `interactions` and `events`. `socket`: Socket Mode, where each gateway
+    /// replica connects out to Slack and nothing needs to reach the gateway.
+    #[serde(default)]
+    pub mode: SlackMode,
+    /// The app's signing secret (Basic Information > App Credentials), used to
+    /// verify requests; required with `mode: webhooks`, unused with `socket`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_secret_ref: Option<SecretKeyRef>,
     /// The bot user OAuth token (`xoxb-…`), used to answer.
     pub bot_token_ref: SecretKeyRef,
+    /// The app-level token (`xapp-…`, Basic Information > App-Level Tokens,
+    /// scope `connections:write`) that opens Socket Mode connections; required
+    /// with `mode: socket`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_token_ref: Option<SecretKeyRef>,
+    /// Socket Mode connections each gateway replica holds (default 1). Slack
+    /// hands each envelope to one of the app's open connections, at most 10
+    /// in all: replicas times this must stay within 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10))]
+    pub socket_connections: Option<u8>,
     /// Hosts besides `hooks.slack.com` that response URLs may point to, over
     /// https (e.g. `hooks.slack-gov.com`); `*.example.com` allows every host
     /// below `example.com`. Any other response URL is not followed.

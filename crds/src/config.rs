@@ -86,10 +86,16 @@ pub enum PlatformCredentials {
     /// Slack.
     #[serde(rename_all = "camelCase")]
     Slack {
-        /// Request signing secret.
-        signing_secret: SecretKey,
+        /// Request signing secret (webhooks; none in Socket Mode, where no
+        /// request reaches the gateway's URLs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signing_secret: Option<SecretKey>,
         /// Bot token.
         bot_token: SecretKey,
+        /// Socket Mode, when Slack is reached over WebSocket connections the
+        /// gateway opens instead of webhooks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        socket: Option<SlackSocket>,
         /// Response URL hosts allowed besides `hooks.slack.com`.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         response_url_hosts: Vec<String>,
@@ -129,6 +135,16 @@ pub enum PlatformCredentials {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         response_url_hosts: Vec<String>,
     },
+}
+
+/// Slack Socket Mode settings of one platform.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SlackSocket {
+    /// The app-level token (`xapp-…`) that opens connections.
+    pub app_token: SecretKey,
+    /// Connections each gateway replica holds (1 to 10).
+    pub connections: u8,
 }
 
 /// A value in a grant's command, sub-command or ID position: one name, or any.

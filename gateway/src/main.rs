@@ -25,7 +25,7 @@ use chatops_gateway::{
     },
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
-    server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard},
+    server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard, socket::SocketStates},
 };
 use chatops_outbound::{ClientSettings, user_agent};
 use chatops_process::LogFormat;
@@ -324,11 +324,16 @@ async fn main() -> anyhow::Result<()> {
             anyhow::bail!("one of --manifests, --config and --config-from-cluster is required")
         }
     };
+    // No platform API redirects (the settings' default); a redirect
+    // followed from an allowed response URL host could lead anywhere.
+    let client_settings = ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
+        .with_timeout(Duration::from_secs(15));
     let outbound = Outbound {
-        // No platform API redirects (the settings' default); a redirect
-        // followed from an allowed response URL host could lead anywhere.
-        http: ClientSettings::new(user_agent("chatops-gateway", env!("CARGO_PKG_VERSION")))
-            .with_timeout(Duration::from_secs(15))
+        http: client_settings.build().context("cannot build the HTTP client")?,
+        // Socket Mode's WebSockets: HTTP/1.1, the only version that upgrades.
+        socket_http: client_settings
+            .clone()
+            .with_http1_only()
             .build()
             .context("cannot build the HTTP client")?,
         slack_api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
@@ -402,6 +407,7 @@ async fn main() -> anyhow::Result<()> {
         teams_activities: ReplayGuard::new(args.replay_cache_entries),
         teams_keys,
         refusals: RefusalLog::default(),
+        sockets: SocketStates::default(),
     });
 
     let webhooks = bind("--listen", args.listen).await?;
@@ -432,6 +438,8 @@ async fn main() -> anyhow::Result<()> {
             shutdown.cancel();
         }
     });
+    // Slack platforms in Socket Mode: connections out, held until shutdown.
+    tokio::spawn(server::socket::serve(app.clone(), shutdown.clone()));
     let request_timeout = Duration::from_secs(args.request_timeout_seconds.max(1));
     listener::serve(
         webhooks,

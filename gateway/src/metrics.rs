@@ -53,11 +53,33 @@ pub struct ClosedLabels {
     pub reason: String,
 }
 
+/// Labels of Slack Socket Mode connections.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SocketLabels {
+    /// The ChatPlatform name.
+    pub platform: String,
+}
+
+/// Labels of Slack Socket Mode connections that ended.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SocketEndLabels {
+    /// The ChatPlatform name.
+    pub platform: String,
+    /// Slack's `disconnect` reason (warning, refresh_requested,
+    /// link_disabled), dropped (the connection failed), open_failed, or
+    /// token_refused.
+    pub reason: String,
+}
+
 /// Every metric the gateway exports.
 pub struct Metrics {
     registry: Registry,
     /// Inbound webhook requests by platform, endpoint and outcome.
     pub requests: Family<RequestLabels, Counter>,
+    /// Slack Socket Mode connections open now, by platform.
+    pub socket_connections: Family<SocketLabels, Gauge>,
+    /// Slack Socket Mode connections that ended or could not open, by platform and reason.
+    pub socket_ends: Family<SocketEndLabels, Counter>,
     /// Commands by platform, command and outcome.
     pub commands: Family<CommandLabels, Counter>,
     /// How long commands take, from the request to the answer delivered.
@@ -121,10 +143,24 @@ impl Default for Metrics {
             connections_closed.clone(),
         );
         registry.register("accept_errors", "Failed accepts", accept_errors.clone());
+        let socket_connections = Family::<SocketLabels, Gauge>::default();
+        let socket_ends = Family::<SocketEndLabels, Counter>::default();
+        registry.register(
+            "slack_socket_connections",
+            "Slack Socket Mode connections open now",
+            socket_connections.clone(),
+        );
+        registry.register(
+            "slack_socket_ends",
+            "Slack Socket Mode connections that ended or could not open",
+            socket_ends.clone(),
+        );
         chatops_outbound::metrics::register(&mut registry);
         Metrics {
             registry,
             requests,
+            socket_connections,
+            socket_ends,
             commands,
             command_duration,
             outbound,
@@ -146,6 +182,23 @@ impl Metrics {
             outcome: outcome.to_owned(),
         };
         self.requests.get_or_create(&labels).inc();
+    }
+
+    /// Counts a Socket Mode connection of `platform` that ended (or did not open) for `reason`.
+    pub fn socket_ended(&self, platform: &str, reason: &str) {
+        let labels = SocketEndLabels {
+            platform: platform.to_owned(),
+            reason: reason.to_owned(),
+        };
+        self.socket_ends.get_or_create(&labels).inc();
+    }
+
+    /// Sets how many Socket Mode connections `platform` has open.
+    pub fn socket_open(&self, platform: &str, open: usize) {
+        let labels = SocketLabels {
+            platform: platform.to_owned(),
+        };
+        self.socket_connections.get_or_create(&labels).set(open as i64);
     }
 
     /// The metrics in the OpenMetrics text format.

@@ -17,7 +17,7 @@ use crate::{
         DispatchError, Dispatcher,
         mattermost::{client::MattermostClient, dispatcher::MattermostDispatcher},
         response_url::ResponseUrls,
-        slack::{client::SlackClient, dispatcher::SlackDispatcher},
+        slack::{client::SlackClient, dispatcher::SlackDispatcher, socket::SocketMode},
         teams::{
             client::ConnectorClient, dispatcher::TeamsDispatcher, token::TokenSource, verify::TrustedIssuer,
         },
@@ -40,6 +40,9 @@ use crate::{
 pub struct Outbound {
     /// The HTTP client every platform client shares (one connection pool).
     pub http: chatops_outbound::Client,
+    /// The same client speaking HTTP/1.1 only, which Slack Socket Mode's
+    /// WebSockets are opened through (HTTP/2 carries no upgrade).
+    pub socket_http: chatops_outbound::Client,
     /// Base URL of the Slack Web API (a fake in tests).
     pub slack_api_url: String,
     /// Base URL of the Webex REST API (`https://webexapis.com/v1`; a fake in tests).
@@ -88,8 +91,11 @@ pub struct Platform {
 pub enum PlatformKind {
     /// Slack.
     Slack {
-        /// The request signing secret.
-        signing_secret: String,
+        /// The request signing secret; none in Socket Mode, where every
+        /// request to the platform's URLs is refused.
+        signing_secret: Option<String>,
+        /// Socket Mode: the app-level token and how many connections to hold.
+        socket: Option<SocketMode>,
         /// The Web API dispatcher.
         dispatcher: SlackDispatcher,
     },
@@ -249,6 +255,7 @@ fn platform(
         PlatformCredentials::Slack {
             signing_secret,
             bot_token,
+            socket,
             response_url_hosts,
         } => {
             let client = SlackClient::new(http, outbound.slack_api_url.clone(), secret(bot_token)?)
@@ -256,8 +263,22 @@ fn platform(
                     response_url_hosts,
                     outbound.allow_loopback_urls,
                 ));
+            let socket = match socket {
+                Some(socket) => Some(SocketMode::new(
+                    outbound.socket_http.clone(),
+                    &outbound.slack_api_url,
+                    secret(&socket.app_token)?,
+                    socket.connections,
+                )),
+                None => None,
+            };
             PlatformKind::Slack {
-                signing_secret: secret(signing_secret)?,
+                // Socket Mode: no request reaches the URLs, so none may be let in there.
+                signing_secret: match (&socket, signing_secret) {
+                    (None, Some(signing_secret)) => Some(secret(signing_secret)?),
+                    _ => None,
+                },
+                socket,
                 dispatcher: SlackDispatcher::new(client),
             }
         }

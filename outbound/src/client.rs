@@ -25,6 +25,9 @@ pub struct ClientSettings {
     /// Follow up to this many redirects; 0 (the default) follows none, since
     /// a redirect would carry the request's token to wherever it points.
     pub max_redirects: usize,
+    /// Speak HTTP/1.1 only, never HTTP/2: for connections upgraded to
+    /// WebSocket, which HTTP/2 cannot carry (Slack Socket Mode).
+    pub http1_only: bool,
 }
 
 impl ClientSettings {
@@ -60,6 +63,12 @@ impl ClientSettings {
         self
     }
 
+    /// Speaks HTTP/1.1 only (for WebSocket upgrades).
+    pub fn with_http1_only(mut self) -> Self {
+        self.http1_only = true;
+        self
+    }
+
     /// Builds the client.
     pub fn build(&self) -> Result<Client, OutboundError> {
         let redirects = match self.max_redirects {
@@ -75,6 +84,9 @@ impl ClientSettings {
         }
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
+        }
+        if self.http1_only {
+            builder = builder.http1_only();
         }
         if let Some(timeout) = self.connect_timeout {
             builder = builder.connect_timeout(timeout);

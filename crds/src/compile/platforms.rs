@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::{
     ChatPlatform, ChatPlatformSpec, PlatformType, SecretKeyRef,
-    chat_platform::{MattermostCredentials, SlackCredentials, TeamsCredentials, WebexCredentials},
-    config::{PlatformConfig, PlatformCredentials, SecretKey},
+    chat_platform::{MattermostCredentials, SlackCredentials, SlackMode, TeamsCredentials, WebexCredentials},
+    config::{PlatformConfig, PlatformCredentials, SecretKey, SlackSocket},
     diagnostic::{Kind, Reason},
 };
 
@@ -72,16 +72,28 @@ impl<'a> Block<'a> {
             PlatformType::Webex => spec.webex.as_ref().map(Block::Webex),
             PlatformType::Mattermost => spec.mattermost.as_ref().map(Block::Mattermost),
         };
-        block.ok_or_else(|| format!("spec.{0} is required when type is {0}", spec.platform_type))
+        let block = block.ok_or_else(|| format!("spec.{0} is required when type is {0}", spec.platform_type))?;
+        if let Block::Slack(slack) = block && let Some(problem) = slack_mode_problem(slack) {
+            return Err(problem);
+        }
+        Ok(block)
     }
 
     /// Its Secret references, by the field name their gateway keys end in.
     pub(super) fn references(&self) -> Vec<(String, &'a SecretKeyRef)> {
         match *self {
-            Block::Slack(slack) => vec![
-                ("signing-secret".to_owned(), &slack.signing_secret_ref),
-                ("bot-token".to_owned(), &slack.bot_token_ref),
-            ],
+            Block::Slack(slack) => {
+                let (field, reference) = match (slack.mode, &slack.app_token_ref, &slack.signing_secret_ref) {
+                    (SlackMode::Socket, Some(app_token), _) => ("app-token", app_token),
+                    (SlackMode::Webhooks, _, Some(signing_secret)) => ("signing-secret", signing_secret),
+                    // `of` refused these already.
+                    _ => return vec![("bot-token".to_owned(), &slack.bot_token_ref)],
+                };
+                vec![
+                    (field.to_owned(), reference),
+                    ("bot-token".to_owned(), &slack.bot_token_ref),
+                ]
+            }
             Block::Msteams(teams) => vec![("app-password".to_owned(), &teams.app_password_ref)],
             Block::Webex(webex) => vec![
                 ("bot-token".to_owned(), &webex.bot_token_ref),
@@ -106,8 +118,12 @@ impl<'a> Block<'a> {
         let key = |field: &str| keys[field].clone();
         match *self {
             Block::Slack(slack) => PlatformCredentials::Slack {
-                signing_secret: key("signing-secret"),
+                signing_secret: keys.get("signing-secret").cloned(),
                 bot_token: key("bot-token"),
+                socket: keys.get("app-token").map(|app_token| SlackSocket {
+                    app_token: app_token.clone(),
+                    connections: slack.socket_connections.unwrap_or(1),
+                }),
                 response_url_hosts: lowercase(&slack.response_url_hosts),
             },
             Block::Msteams(teams) => PlatformCredentials::Msteams {
@@ -130,6 +146,26 @@ impl<'a> Block<'a> {
             },
         }
     }
+}
+
+/// What the schema's rules on `spec.slack` refuse, said the same way: files
+/// read in standalone mode were checked by no API server.
+fn slack_mode_problem(slack: &SlackCredentials) -> Option<String> {
+    let socket = slack.mode == SlackMode::Socket;
+    let problem = if socket && slack.app_token_ref.is_none() {
+        "appTokenRef (the app-level token, xapp-...) is required when mode is socket"
+    } else if !socket && slack.signing_secret_ref.is_none() {
+        "signingSecretRef is required when mode is webhooks"
+    } else if !socket && slack.app_token_ref.is_some() {
+        "appTokenRef applies only when mode is socket"
+    } else if !socket && slack.socket_connections.is_some() {
+        "socketConnections applies only when mode is socket"
+    } else if slack.socket_connections.is_some_and(|n| !(1..=10).contains(&n)) {
+        "socketConnections must be 1 to 10 (Slack allows 10 connections per app)"
+    } else {
+        return None;
+    };
+    Some(format!("spec.slack: {problem}"))
 }
 
 /// Host names compare without case; the gateway compares lowercase.

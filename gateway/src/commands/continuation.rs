@@ -80,10 +80,19 @@ pub fn derive_key(platform_secret: &str) -> [u8; 32] {
 /// Which of a platform's secrets its continuation key is derived from: the one that
 /// authenticates inbound requests (Slack signing secret, Webex webhook secret), or for
 /// platforms without one, the credential that is stable across restarts (the Teams app
-/// password, the Mattermost bot token; slash tokens may be several and rotate).
+/// password, the Mattermost bot token; slash tokens may be several and rotate; a Slack
+/// app in Socket Mode, whose connections its app-level token opens, that token).
 pub fn continuation_secret(credentials: &PlatformCredentials) -> &SecretKey {
     match credentials {
-        PlatformCredentials::Slack { signing_secret, .. } => signing_secret,
+        PlatformCredentials::Slack {
+            signing_secret,
+            socket,
+            bot_token,
+            ..
+        } => signing_secret
+            .as_ref()
+            .or(socket.as_ref().map(|socket| &socket.app_token))
+            .unwrap_or(bot_token),
         PlatformCredentials::Msteams { app_password, .. } => app_password,
         PlatformCredentials::Webex { webhook_secret, .. } => webhook_secret,
         PlatformCredentials::Mattermost { bot_token, .. } => bot_token,

@@ -54,6 +54,8 @@ pub struct Reloader<T> {
     last_fingerprint: std::sync::Mutex<Option<String>>,
     last_content: std::sync::Mutex<Option<[u8; 32]>>,
     rejected: std::sync::Mutex<Vec<chatops_crds::Diagnostic>>,
+    /// Told each time a new configuration is swapped in.
+    swaps: tokio::sync::watch::Sender<u64>,
 }
 
 impl<T> Reloader<T> {
@@ -66,7 +68,14 @@ impl<T> Reloader<T> {
             last_fingerprint: std::sync::Mutex::new(None),
             last_content: std::sync::Mutex::new(None),
             rejected: std::sync::Mutex::new(Vec::new()),
+            swaps: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// A receiver told of every configuration swapped in from now on (what
+    /// holds connections of its own, Slack Socket Mode's, follows it).
+    pub fn swaps(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.swaps.subscribe()
     }
 
     /// What is served now; `None` until a configuration has loaded once.
@@ -117,6 +126,7 @@ impl<T> Reloader<T> {
         let integrations = loaded.config.integrations.len();
         self.current.store(Some(Arc::new((self.build)(loaded))));
         *last = Some(fingerprint);
+        self.swaps.send_modify(|swaps| *swaps += 1);
         tracing::info!(platforms, grants, integrations, "configuration loaded");
         true
     }

@@ -25,6 +25,28 @@ impl Fields {
         Some(Fields(fields))
     }
 
+    /// The fields of a JSON object (Slack's Socket Mode sends a slash
+    /// command's form this way): each string as it is, a number or a boolean
+    /// as its JSON text; nested values are left out. `None` when `body` is
+    /// not a JSON object.
+    pub fn from_json_object(body: &[u8]) -> Option<Self> {
+        let serde_json::Value::Object(object) = serde_json::from_slice(body).ok()? else {
+            return None;
+        };
+        let fields = object
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let text = match value {
+                    serde_json::Value::String(text) => text,
+                    serde_json::Value::Number(_) | serde_json::Value::Bool(_) => value.to_string(),
+                    _ => return None,
+                };
+                Some((key, vec![text]))
+            })
+            .collect();
+        Some(Fields(fields))
+    }
+
     /// The last value of `name`, as sent (a repeated name keeps its last
     /// value, as slack_bolt reads it).
     pub fn last(&self, name: &str) -> Option<&str> {

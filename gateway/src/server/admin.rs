@@ -7,7 +7,8 @@ use chatops_crds::{Diagnostic, diagnostic::Kind};
 use chatops_process::admin::{self, Admin};
 
 use super::App;
-use crate::runtime::Runtime;
+use super::socket::PlatformState;
+use crate::runtime::{PlatformKind, Runtime};
 
 /// The admin routes.
 pub fn admin_router(app: Arc<App>) -> Router {
@@ -18,11 +19,50 @@ pub fn admin_router(app: Arc<App>) -> Router {
 /// before that, every webhook would be refused.
 impl Admin for App {
     fn readiness(&self) -> (bool, String) {
-        readiness(self.runtime().as_deref(), &self.reloader.rejected())
+        let runtime = self.runtime();
+        match readiness(runtime.as_deref(), &self.reloader.rejected()) {
+            (true, message) => socket_readiness(runtime.as_deref(), |name| self.sockets.get(name), message),
+            not_ready => not_ready,
+        }
     }
 
     fn metrics(&self) -> String {
         self.metrics.encode()
+    }
+}
+
+/// Ready only if every Slack platform in Socket Mode has had a connection
+/// say hello and none has stopped (Socket Mode turned off, the token
+/// refused): until then it would answer nothing. Once connected, a lost
+/// connection does not make it unready: it is opened again, and readiness
+/// that flapped with Slack's routine reconnects would help no one.
+pub fn socket_readiness(
+    runtime: Option<&Runtime>,
+    state_of: impl Fn(&str) -> PlatformState,
+    ready: String,
+) -> (bool, String) {
+    let Some(runtime) = runtime else {
+        return (true, ready);
+    };
+    let mut names: Vec<&String> = runtime
+        .platforms
+        .iter()
+        .filter(|(_, platform)| matches!(platform.kind, PlatformKind::Slack { socket: Some(_), .. }))
+        .map(|(name, _)| name)
+        .collect();
+    names.sort_unstable();
+    let mut problems = String::new();
+    for name in names {
+        let state = state_of(name);
+        if let Some(why) = &state.stopped {
+            problems.push_str(&format!("platform {name}: Slack Socket Mode stopped: {why}\n"));
+        } else if !state.connected_once {
+            problems.push_str(&format!("platform {name}: Slack Socket Mode not connected yet\n"));
+        }
+    }
+    match problems.is_empty() {
+        true => (true, ready),
+        false => (false, format!("not ready:\n{problems}")),
     }
 }
 

@@ -11,6 +11,7 @@ mod refusal;
 mod replay;
 mod slack;
 pub mod slots;
+pub mod socket;
 mod teams;
 mod webex;
 
@@ -82,6 +83,8 @@ pub struct App {
     pub teams_keys: crate::platforms::teams::keys::KeyStore,
     /// Refused requests logged lately (the log is rate-limited).
     pub refusals: RefusalLog,
+    /// How the Slack Socket Mode platforms' connections stand.
+    pub sockets: socket::SocketStates,
 }
 
 impl App {

@@ -64,6 +64,17 @@ impl Refusal {
         )
     }
 
+    /// A request at the URLs of a Slack platform served over Socket Mode,
+    /// which takes requests only from the connections it opens (404, as a
+    /// platform not served there).
+    pub fn socket_mode_only(name: &str) -> Self {
+        Refusal::new(
+            StatusCode::NOT_FOUND,
+            "socket_mode",
+            format!("the Slack platform {name:?} is served over Socket Mode: its URLs take nothing"),
+        )
+    }
+
     /// The signature or token does not verify (401).
     pub fn unverified(reason: impl ToString) -> Self {
         Refusal::new(StatusCode::UNAUTHORIZED, "unverified", reason.to_string())

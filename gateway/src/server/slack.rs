@@ -42,8 +42,14 @@ pub(super) struct Events;
 
 /// Checks the request's signature with the platform's signing secret.
 fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
-    let PlatformKind::Slack { signing_secret, .. } = &request.platform.kind else {
-        return Err(Refusal::unknown_platform(Commands::KIND, request.name).into());
+    let signing_secret = match &request.platform.kind {
+        PlatformKind::Slack {
+            signing_secret: Some(signing_secret),
+            ..
+        } => signing_secret,
+        // Socket Mode has no signing secret: nothing may come in over HTTP.
+        PlatformKind::Slack { socket: Some(_), .. } => return Err(Refusal::socket_mode_only(request.name).into()),
+        _ => return Err(Refusal::unknown_platform(Commands::KIND, request.name).into()),
     };
     let raw = request.raw;
     verify::verify(
@@ -101,13 +107,7 @@ impl Webhook for Interactions {
 
     fn parse(request: &Request<'_>, (): ()) -> Result<pipeline::Step, Stop> {
         let interaction = inbound::parse_interaction(&request.raw.body).map_err(Refusal::malformed)?;
-        match interaction {
-            Interaction::BlockActions(actions) => {
-                block_actions_step(request.name, actions).ok_or_else(|| request.ignored())
-            }
-            Interaction::ViewSubmission(view) => Ok(view_submission_step(request.name, view)),
-            Interaction::Other(_) => Err(request.ignored()),
-        }
+        interaction_step(request, interaction)
     }
 
     fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
@@ -131,44 +131,72 @@ impl Webhook for Events {
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<AppMention, Stop> {
-        match inbound::parse_event(&request.raw.body).map_err(Refusal::malformed)? {
-            Event::UrlVerification { challenge } => {
-                request.count("accepted");
-                Err(Stop::answered(
-                    Json(json!({ "challenge": challenge })).into_response(),
-                ))
-            }
-            Event::AppMention(mention) => Ok(mention),
-            Event::Other { .. } => Err(request.ignored()),
-        }
+        let event = inbound::parse_event(&request.raw.body).map_err(Refusal::malformed)?;
+        mention_of(request, event)
     }
 
-    /// Slack redelivers events it thinks were not acknowledged: each runs once.
     fn dedupe(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
-        let key: [&[u8]; 2] = [request.name.as_bytes(), mention.event_id.as_bytes()];
-        request.first_time(&request.app.slack_events, &key, EVENT_WINDOW, || {
-            request.duplicate(StatusCode::OK.into_response())
-        })
+        dedupe_event(request, mention)
     }
 
     fn start(request: &Request<'_>, mention: AppMention) -> Response {
-        let reply = ReplyContext {
-            conversation: Some(mention.channel.clone()),
-            // Answer a mention in its thread, or start one under it.
-            thread: Some(mention.thread_ts.unwrap_or(mention.ts)),
-            user: Some(mention.user.clone()),
-            ..Default::default()
-        };
-        let asker = asker(mention.team_id, Some(mention.channel), mention.user, None);
-        let parsed = parse_command_text(&mention.text);
-        start(request, run(request.name, asker, parsed, reply))
+        start(request, mention_step(request.name, mention))
     }
+}
+
+/// The step of an interaction: a menu choice, a button, a form; any other
+/// kind of interaction is acknowledged and ignored.
+pub(super) fn interaction_step(request: &Request<'_>, interaction: Interaction) -> Result<pipeline::Step, Stop> {
+    match interaction {
+        Interaction::BlockActions(actions) => {
+            block_actions_step(request.name, actions).ok_or_else(|| request.ignored())
+        }
+        Interaction::ViewSubmission(view) => Ok(view_submission_step(request.name, view)),
+        Interaction::Other(_) => Err(request.ignored()),
+    }
+}
+
+/// The mention an event carries; a URL check is answered with its
+/// challenge, any other event acknowledged and ignored.
+pub(super) fn mention_of(request: &Request<'_>, event: Event) -> Result<AppMention, Stop> {
+    match event {
+        Event::UrlVerification { challenge } => {
+            request.count("accepted");
+            Err(Stop::answered(
+                Json(json!({ "challenge": challenge })).into_response(),
+            ))
+        }
+        Event::AppMention(mention) => Ok(mention),
+        Event::Other { .. } => Err(request.ignored()),
+    }
+}
+
+/// Slack redelivers events it thinks were not acknowledged, over webhooks
+/// or over any Socket Mode connection: each event runs once.
+pub(super) fn dedupe_event(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
+    let key: [&[u8]; 2] = [request.name.as_bytes(), mention.event_id.as_bytes()];
+    request.first_time(&request.app.slack_events, &key, EVENT_WINDOW, || {
+        request.duplicate(StatusCode::OK.into_response())
+    })
+}
+
+/// The step of a mention of the bot: `@bot nautobot get-devices`.
+pub(super) fn mention_step(name: &str, mention: AppMention) -> pipeline::Step {
+    let reply = ReplyContext {
+        conversation: Some(mention.channel.clone()),
+        // Answer a mention in its thread, or start one under it.
+        thread: Some(mention.thread_ts.unwrap_or(mention.ts)),
+        user: Some(mention.user.clone()),
+        ..Default::default()
+    };
+    let asker = asker(mention.team_id, Some(mention.channel), mention.user, None);
+    run(name, asker, parse_command_text(&mention.text), reply)
 }
 
 /// How long a request's body is remembered for Slack's retries, which come
 /// within about 5 minutes of the first delivery (at once, after a minute,
 /// after five).
-const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
+pub(super) const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
 
 /// Runs each signed request once (slash commands and interactions; events
 /// are deduplicated on their `event_id`). Call it once the signature passed.
@@ -294,7 +322,7 @@ fn form_answers(values: &std::collections::BTreeMap<String, String>) -> Vec<Stri
 }
 
 /// The step of a slash command: `/nautobot get-devices location ams01`.
-fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeline::Step {
+pub(super) fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeline::Step {
     let parsed = parse_slash(strip_command_prefix(prefix, &command.command), &command.text);
     let reply = ReplyContext {
         conversation: Some(command.channel_id.clone()),
@@ -314,7 +342,7 @@ fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeli
 }
 
 /// Acknowledges the request and runs the step in the background, if a slot is free.
-fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
+pub(super) fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
     match request.spawn(step) {
         Ok(()) => StatusCode::OK.into_response(),
         // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".

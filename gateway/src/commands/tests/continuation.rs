@@ -119,11 +119,23 @@ fn keys_are_derived_per_secret() {
     assert_ne!(derive_key("s1"), derive_key("s2"));
     assert_ne!(&derive_key("s1")[..2], b"s1");
     let credentials = PlatformCredentials::Slack {
-        signing_secret: SecretKey("signing".to_owned()),
+        signing_secret: Some(SecretKey("signing".to_owned())),
         bot_token: SecretKey("bot".to_owned()),
+        socket: None,
         response_url_hosts: Vec::new(),
     };
     assert_eq!(continuation_secret(&credentials).as_str(), "signing");
+    // Socket Mode has no signing secret: the app-level token that opens its connections.
+    let socket = PlatformCredentials::Slack {
+        signing_secret: None,
+        bot_token: SecretKey("bot".to_owned()),
+        socket: Some(chatops_crds::config::SlackSocket {
+            app_token: SecretKey("app".to_owned()),
+            connections: 1,
+        }),
+        response_url_hosts: Vec::new(),
+    };
+    assert_eq!(continuation_secret(&socket).as_str(), "app");
     let mattermost = PlatformCredentials::Mattermost {
         url: "https://mm.example".to_owned(),
         bot_token: SecretKey("bot".to_owned()),

@@ -87,8 +87,9 @@ impl Fixture {
             source: "default/slack".to_owned(),
             platform_type: PlatformType::Slack,
             credentials: PlatformCredentials::Slack {
-                signing_secret: SecretKey("chatplatform.default.slack.signing-secret".to_owned()),
+                signing_secret: Some(SecretKey("chatplatform.default.slack.signing-secret".to_owned())),
                 bot_token: SecretKey("chatplatform.default.slack.bot-token".to_owned()),
+                socket: None,
                 response_url_hosts: Vec::new(),
             },
             command_prefix: "/".to_owned(),

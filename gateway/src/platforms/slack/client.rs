@@ -185,6 +185,17 @@ impl SlackClient {
         Ok(file_id)
     }
 
+    /// `apps.connections.open`: the URL of a new Socket Mode connection, with
+    /// the app-level token this client was made with. The URL carries a
+    /// single-use ticket: it is a credential, never logged.
+    pub async fn apps_connections_open(&self) -> Result<String, DispatchError> {
+        let opened: wire::Opened = self.call_form("apps.connections.open", &[]).await?;
+        opened
+            .url
+            .0
+            .ok_or_else(|| http::incomplete("apps.connections.open", "no url in the answer"))
+    }
+
     /// Calls a Web API method with a JSON body; `ok: false` becomes [`DispatchError::Rejected`].
     async fn call<T: DeserializeOwned + Default>(
         &self,
@@ -276,6 +287,13 @@ mod wire {
     pub struct Posted {
         pub channel: Text,
         pub ts: Text,
+    }
+
+    /// `apps.connections.open`'s.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    pub struct Opened {
+        pub url: Text,
     }
 
     /// `files.getUploadURLExternal`'s.

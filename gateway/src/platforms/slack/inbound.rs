@@ -69,7 +69,16 @@ pub fn is_ssl_check(body: &[u8]) -> bool {
 
 /// Parses a slash command body.
 pub fn parse_slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
-    let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
+    slash_command(&Fields::parse(body).ok_or(ParseError::NotForm)?)
+}
+
+/// Parses a slash command as Socket Mode carries it: the form's fields as a
+/// JSON object of strings.
+pub fn parse_slash_command_json(payload: &[u8]) -> Result<SlashCommand, ParseError> {
+    slash_command(&Fields::from_json_object(payload).ok_or(ParseError::BodyNotJson)?)
+}
+
+fn slash_command(fields: &Fields) -> Result<SlashCommand, ParseError> {
     let optional = |name: &str| fields.optional(name);
     let required = |name: &'static str| optional(name).ok_or(ParseError::Missing(name));
     Ok(SlashCommand {
@@ -189,8 +198,13 @@ pub struct ResponseUrl {
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, ParseError> {
     let fields = Fields::parse(body).ok_or(ParseError::NotForm)?;
     let payload = fields.last("payload").ok_or(ParseError::Missing("payload"))?;
-    let mut payload: wire::Payload =
-        json::parse(payload.as_bytes()).map_err(|_| ParseError::PayloadNotJson)?;
+    parse_interaction_json(payload.as_bytes())
+}
+
+/// Parses an interaction's JSON: what the webhook's `payload` field holds,
+/// and what a Socket Mode `interactive` envelope carries.
+pub fn parse_interaction_json(payload: &[u8]) -> Result<Interaction, ParseError> {
+    let mut payload: wire::Payload = json::parse(payload).map_err(|_| ParseError::PayloadNotJson)?;
     match required(std::mem::take(&mut payload.kind), "type")?.as_str() {
         "block_actions" => block_actions(payload).map(Interaction::BlockActions),
         "view_submission" => view_submission(payload).map(Interaction::ViewSubmission),
@@ -424,6 +438,47 @@ mod tests {
         assert_eq!(command.enterprise_id, None);
         assert_eq!(command.thread_ts.as_deref(), Some("1.2"));
         assert_eq!(command.text, "");
+    }
+
+    /// SLASH as Socket Mode carries it: the form's fields in a JSON object.
+    fn slash_json() -> Value {
+        let fields: serde_json::Map<String, Value> = form_urlencoded::parse(SLASH.as_bytes())
+            .map(|(key, value)| (key.into_owned(), Value::from(value.into_owned())))
+            .collect();
+        Value::Object(fields)
+    }
+
+    #[test]
+    fn a_socket_mode_slash_command_reads_as_the_webhooks_form() {
+        let mut payload = slash_json();
+        payload["is_enterprise_install"] = json!("false");
+        payload["nested"] = json!({"ignored": true});
+        let from_json = parse_slash_command_json(payload.to_string().as_bytes()).unwrap();
+        assert_eq!(from_json, parse_slash_command(SLASH.as_bytes()).unwrap());
+        for bad in ["", "team_id=T1", "[1]", "\"x\""] {
+            assert_eq!(parse_slash_command_json(bad.as_bytes()), Err(ParseError::BodyNotJson), "{bad}");
+        }
+        let mut no_user = slash_json();
+        no_user.as_object_mut().unwrap().remove("user_id");
+        assert_eq!(
+            parse_slash_command_json(no_user.to_string().as_bytes()),
+            Err(ParseError::Missing("user_id"))
+        );
+        // A number where Slack sends text is read as its text, not refused.
+        let mut numeric = slash_json();
+        numeric["trigger_id"] = json!(1337);
+        let command = parse_slash_command_json(numeric.to_string().as_bytes()).unwrap();
+        assert_eq!(command.trigger_id, "1337");
+    }
+
+    #[test]
+    fn a_socket_mode_interaction_is_the_webhooks_payload_field() {
+        let payload = json!({"type": "view_closed"});
+        assert_eq!(
+            parse_interaction_json(payload.to_string().as_bytes()),
+            parse_interaction(interaction_body(&payload).as_bytes())
+        );
+        assert_eq!(parse_interaction_json(b"payload=x"), Err(ParseError::PayloadNotJson));
     }
 
     #[test]

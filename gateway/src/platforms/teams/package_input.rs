@@ -180,8 +180,9 @@ mod tests {
     #[test]
     fn other_platforms_have_no_teams_package() {
         let slack = settings(PlatformCredentials::Slack {
-            signing_secret: SecretKey("s".to_owned()),
+            signing_secret: Some(SecretKey("s".to_owned())),
             bot_token: SecretKey("t".to_owned()),
+            socket: None,
             response_url_hosts: Vec::new(),
         });
         assert!(package_input("slack", &slack, &Registry::new(), &publisher()).is_none());
