@@ -8,7 +8,7 @@
 //! The WebSocket listener is its own port; the Web API call that hands out its
 //! URL is answered by the fake Slack Web API (`fake_slack::Slack::with_socket_mode`),
 //! which also serves the control endpoints of the `fake-slack-socket` binary
-//! ([`control`]).
+//! (`control.rs`).
 
 pub(crate) mod control;
 mod server;

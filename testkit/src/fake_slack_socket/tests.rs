@@ -265,7 +265,7 @@ async fn fake_slack_socket_drops_a_connection_and_lists_what_it_lost() {
         socket.connections().is_empty().then_some(())
     })
     .await;
-    assert_eq!(socket.unacked(), [lost.clone()]);
+    assert_eq!(socket.unacked(), std::slice::from_ref(&lost));
 
     // Sent on a closed connection: lost too; redelivered on a new one: acked.
     let late = socket.send(to, "interactive", json!({"n": 3}));
