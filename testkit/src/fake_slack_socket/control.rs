@@ -53,7 +53,8 @@ fn ack_json(ack: &super::Ack) -> Value {
     })
 }
 
-/// `{"connection":1,"type":"slash_commands","payload":{…}}` -> `{"envelope_id":"…"}`.
+/// `{"connection":1,"type":"slash_commands","payload":{…}}` -> `{"envelope_id":"…"}`;
+/// `"accepts_response_payload": bool` overrides the kind's usual one.
 fn send(socket: &SocketMode, body: &Value) -> Response {
     let Some(to) = connection(socket, body) else {
         return refusal(StatusCode::NOT_FOUND, "no such connection");
@@ -61,7 +62,11 @@ fn send(socket: &SocketMode, body: &Value) -> Response {
     let Some(kind) = body["type"].as_str() else {
         return refusal(StatusCode::BAD_REQUEST, "type is missing");
     };
-    let envelope_id = socket.send(to, kind, body["payload"].clone());
+    let payload = body["payload"].clone();
+    let envelope_id = match body["accepts_response_payload"].as_bool() {
+        Some(accepts) => socket.send_envelope(to, kind, payload, accepts),
+        None => socket.send(to, kind, payload),
+    };
     json_response(StatusCode::OK, &json!({"envelope_id": envelope_id}))
 }
 

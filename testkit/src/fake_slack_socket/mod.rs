@@ -12,19 +12,21 @@
 
 pub(crate) mod control;
 mod server;
+mod state;
 #[cfg(test)]
 mod tests;
 
 use std::{
-    collections::{BTreeMap, HashMap, HashSet, hash_map::RandomState},
-    hash::BuildHasher,
+    collections::{BTreeMap, HashMap, HashSet},
     net::SocketAddr,
     sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
 
 use serde_json::{Value, json};
-use tokio::{sync::mpsc, time::Instant};
+use tokio::sync::mpsc;
+
+use state::{Command, Connection, Envelope, State, command, deliver, fresh_id, lose, read_ack};
 
 /// The app the fake serves, as its ticket URLs and `hello` name it.
 pub const APP_ID: &str = "A0SOCKET01";
@@ -68,55 +70,6 @@ struct Inner {
     /// The one app-level token `apps.connections.open` accepts.
     app_token: String,
     state: Mutex<State>,
-}
-
-/// What a connection's task is told to do; it alone writes to its socket.
-enum Command {
-    /// Send this text frame.
-    Text(String),
-    /// Close with a close frame once this long has passed.
-    CloseAfter(Duration),
-    /// Close with a close frame now.
-    Close,
-    /// Drop the TCP connection, no close frame.
-    Drop,
-}
-
-struct Connection {
-    commands: mpsc::UnboundedSender<Command>,
-    said_hello: bool,
-    open: bool,
-}
-
-/// An envelope as first sent, for resending it and for judging its acks.
-struct Envelope {
-    kind: String,
-    payload: Value,
-    accepts_response_payload: bool,
-}
-
-/// One sending of an envelope on a connection.
-struct Sent {
-    envelope_id: String,
-    connection: ConnectionId,
-    at: Instant,
-}
-
-struct State {
-    warning_grace: Duration,
-    /// Tickets minted and not yet used.
-    tickets: HashSet<String>,
-    opens_ok: usize,
-    opens_refused: usize,
-    /// Every connection ever accepted, by id.
-    connections: BTreeMap<ConnectionId, Connection>,
-    envelopes: HashMap<String, Envelope>,
-    sent: Vec<Sent>,
-    acks: Vec<Ack>,
-    protocol_errors: Vec<String>,
-    unacked: Vec<String>,
-    /// How many ids were minted, so that no two are hashed from the same input.
-    minted: u64,
 }
 
 impl SocketMode {
@@ -234,9 +187,21 @@ impl SocketMode {
     /// connection that is closed by now the envelope is lost ([`SocketMode::unacked`]).
     /// Panics on a connection that never was: a mistake of the test.
     pub fn send(&self, to: ConnectionId, kind: &str, payload: Value) -> String {
+        self.send_envelope(to, kind, payload, kind != "events_api")
+    }
+
+    /// [`SocketMode::send`] with `accepts_response_payload` as given, for an
+    /// envelope that does not take the usual one for its kind (an
+    /// `interactive` one that takes no response payload).
+    pub fn send_envelope(
+        &self,
+        to: ConnectionId,
+        kind: &str,
+        payload: Value,
+        accepts_response_payload: bool,
+    ) -> String {
         let mut state = self.state();
         let envelope_id = fresh_id(&mut state);
-        let accepts_response_payload = kind != "events_api";
         state.envelopes.insert(
             envelope_id.clone(),
             Envelope {
@@ -383,102 +348,4 @@ impl SocketMode {
             .protocol_errors
             .push(format!("connection {}: {what}", from.0));
     }
-}
-
-/// Reads `text` from `from` as an ack of an envelope the fake sent.
-fn read_ack(state: &State, from: ConnectionId, text: &str) -> Result<Ack, &'static str> {
-    let value: Value = serde_json::from_str(text).map_err(|_| "not JSON")?;
-    let envelope_id = value
-        .get("envelope_id")
-        .and_then(Value::as_str)
-        .ok_or("no envelope_id")?;
-    let envelope = state.envelopes.get(envelope_id).ok_or("an unknown envelope_id")?;
-    let payload = value.get("payload").filter(|payload| !payload.is_null()).cloned();
-    let sendings = || {
-        state
-            .sent
-            .iter()
-            .rev()
-            .filter(|sent| sent.envelope_id == envelope_id)
-    };
-    let sent = sendings()
-        .find(|sent| sent.connection == from)
-        .or_else(|| sendings().next());
-    Ok(Ack {
-        envelope_id: envelope_id.to_owned(),
-        payload_not_allowed: payload.is_some() && !envelope.accepts_response_payload,
-        payload,
-        connection: from,
-        after: sent.map(|sent| sent.at.elapsed()).unwrap_or_default(),
-    })
-}
-
-/// Sends the envelope `envelope_id` on `to`, with `retry` (attempt, reason)
-/// when it is a redelivery; on a closed connection it is lost.
-fn deliver(state: &mut State, to: ConnectionId, envelope_id: &str, retry: Option<(u32, &str)>) {
-    let Some(envelope) = state.envelopes.get(envelope_id) else {
-        return;
-    };
-    let mut message = json!({
-        "envelope_id": envelope_id,
-        "type": envelope.kind,
-        "payload": envelope.payload,
-        "accepts_response_payload": envelope.accepts_response_payload,
-    });
-    if let Some((attempt, reason)) = retry {
-        message["retry_attempt"] = attempt.into();
-        message["retry_reason"] = reason.into();
-    }
-    let connection = state
-        .connections
-        .get(&to)
-        .unwrap_or_else(|| panic!("the fake never had connection {}", to.0));
-    let delivered = connection.open
-        && connection
-            .commands
-            .send(Command::Text(message.to_string()))
-            .is_ok();
-    if delivered {
-        state.sent.push(Sent {
-            envelope_id: envelope_id.to_owned(),
-            connection: to,
-            at: Instant::now(),
-        });
-    } else {
-        lose(state, envelope_id);
-    }
-}
-
-/// Notes `envelope_id` as lost, unless it was acked or is noted already.
-fn lose(state: &mut State, envelope_id: &str) {
-    let acked = state.acks.iter().any(|ack| ack.envelope_id == envelope_id);
-    if !acked && !state.unacked.iter().any(|lost| lost == envelope_id) {
-        state.unacked.push(envelope_id.to_owned());
-    }
-}
-
-/// Tells the task of `to` to do `what` (nothing when it has ended).
-/// Panics on a connection that never was: a mistake of the test.
-fn command(state: &State, to: ConnectionId, what: Command) {
-    let connection = state
-        .connections
-        .get(&to)
-        .unwrap_or_else(|| panic!("the fake never had connection {}", to.0));
-    let _ = connection.commands.send(what);
-}
-
-/// A fresh uuid-like id (`8-4-4-4-12` hex digits, version 4), for tickets and envelopes.
-fn fresh_id(state: &mut State) -> String {
-    state.minted += 1;
-    // Each RandomState has its own random keys: two hashes make 128 random bits.
-    let high = RandomState::new().hash_one(state.minted);
-    let low = RandomState::new().hash_one(state.minted);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0xfff,
-        ((low >> 48) & 0x3fff) | 0x8000,
-        low & 0xffff_ffff_ffff
-    )
 }

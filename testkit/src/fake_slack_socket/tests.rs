@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
+use tokio::{net::TcpStream, time::Instant};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async, tungstenite};
 use tungstenite::Message;
 
@@ -172,6 +172,17 @@ async fn fake_slack_socket_flags_a_payload_events_api_does_not_take() {
     ack(&mut client, json!({"envelope_id": menu})).await;
     let got = socket.wait_for_ack(&menu, LIMIT).await.expect("the ack");
     assert_eq!((got.payload, got.payload_not_allowed), (None, false));
+
+    let strict = socket.send_envelope(to, "interactive", json!({"type": "block_actions"}), false);
+    assert_eq!(next_json(&mut client).await["accepts_response_payload"], false);
+    ack(&mut client, json!({"envelope_id": strict, "payload": {}})).await;
+    assert!(
+        socket
+            .wait_for_ack(&strict, LIMIT)
+            .await
+            .expect("the ack")
+            .payload_not_allowed
+    );
 }
 
 #[tokio::test]
@@ -234,6 +245,27 @@ async fn fake_slack_socket_closes_a_warned_connection_after_the_grace() {
     assert!(socket.acks().iter().any(|a| a.envelope_id == id));
     assert!(socket.unacked().is_empty(), "{:?}", socket.unacked());
     assert_eq!(socket.opened(), 1);
+}
+
+#[tokio::test]
+async fn fake_slack_socket_closes_a_refreshed_connection_after_the_grace_and_opens_another() {
+    let socket = SocketMode::start(TOKEN).await;
+    socket.set_warning_grace(Duration::from_millis(200));
+    let (mut client, _) = connect(&socket).await;
+    let to = socket.wait_for_connections(1, LIMIT).await[0];
+    let asked = Instant::now();
+    socket.disconnect(to, "refresh_requested");
+    assert_eq!(next_json(&mut client).await["reason"], "refresh_requested");
+    let (_again, hello) = connect(&socket).await;
+    assert_eq!(hello["num_connections"], 2, "both open during the grace");
+    assert_eq!(end_of(&mut client).await, Some(1000));
+    assert!(
+        asked.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert_eq!(socket.connections(), [ConnectionId(2)]);
+    assert_eq!(socket.opens(), (2, 0));
 }
 
 #[tokio::test]
