@@ -7,22 +7,42 @@ use axum::{http::StatusCode, response::Response};
 use serde_json::json;
 
 pub use crate::fake_api::{Recorded, Scripted};
+pub use crate::fake_slack_socket::SocketMode;
 use crate::{
     fake_api::{FakeApi, Platform, json_response},
+    fake_slack_socket::control,
     quickstart::{CHANNEL, FORM, PATIENCE, SIGNING_SECRET},
     signed::post_slack,
     slack_requests::{now, slash_command},
 };
 
-/// What the fake Slack answers unscripted: `{"ok": true}` to everything.
+/// What the fake Slack answers unscripted: `{"ok": true}` to everything;
+/// with Socket Mode, `apps.connections.open` and the control endpoints as
+/// [`SocketMode`] does.
 #[derive(Default)]
-pub struct Slack;
+pub struct Slack {
+    socket: Option<SocketMode>,
+}
+
+impl Slack {
+    /// A fake Slack whose `POST /api/apps.connections.open` is answered by
+    /// `socket` (a ticket URL on its WebSocket listener, or Slack's refusal),
+    /// and which serves `socket`'s control endpoints under `/control/` for
+    /// the `fake-slack-socket` binary.
+    pub fn with_socket_mode(socket: SocketMode) -> Slack {
+        Slack { socket: Some(socket) }
+    }
+}
 
 impl Platform for Slack {
     type Entry = Recorded;
 
-    fn respond(&mut self, _entry: &mut Recorded, _addr: SocketAddr) -> Response {
-        json_response(StatusCode::OK, &json!({"ok": true}))
+    fn respond(&mut self, entry: &mut Recorded, _addr: SocketAddr) -> Response {
+        let socket_mode = self
+            .socket
+            .as_ref()
+            .and_then(|socket| control::answer(socket, entry));
+        socket_mode.unwrap_or_else(|| json_response(StatusCode::OK, &json!({"ok": true})))
     }
 }
 

@@ -2,7 +2,8 @@
 //! cross-component tests share, written once.
 //!
 //! - the fake chat APIs, one [`fake_api::FakeApi`] per platform:
-//!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`];
+//!   [`fake_slack`], [`fake_mattermost`], [`fake_webex`], [`fake_teams`],
+//!   and [`fake_slack_socket`], Slack's Socket Mode WebSocket server;
 //! - the fake backends: [`fake_awx`], AWX's controller API for the `awx`
 //!   integration, [`fake_grafana`], Grafana's HTTP API and panel renderer
 //!   for the `grafana` integration, [`fake_ipfabric`], IP Fabric's REST API
@@ -46,6 +47,7 @@ pub mod fake_nso;
 mod fake_nso_cli;
 pub mod fake_panorama;
 pub mod fake_slack;
+pub mod fake_slack_socket;
 pub mod fake_slurpit;
 pub mod fake_teams;
 pub mod fake_webex;

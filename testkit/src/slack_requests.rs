@@ -21,20 +21,56 @@ pub fn slash_command(
     text: &str,
     response_url: &str,
 ) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("token", "unused-verification-token")
-        .append_pair("team_id", team)
-        .append_pair("team_domain", "example")
-        .append_pair("channel_id", channel)
-        .append_pair("channel_name", "general")
-        .append_pair("user_id", user)
-        .append_pair("user_name", "someone")
-        .append_pair("command", command)
-        .append_pair("text", text)
-        .append_pair("response_url", response_url)
-        .append_pair("trigger_id", "13345224609.738474920.8088930838d88f008e0")
-        .append_pair("api_app_id", "A0EXAMPLE01")
-        .finish()
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in slash_command_fields(team, channel, user, command, text, response_url) {
+        form.append_pair(name, value);
+    }
+    form.finish()
+}
+
+/// The payload of a Socket Mode `slash_commands` envelope: the fields of
+/// [`slash_command`]'s form as a JSON object of strings, plus
+/// `is_enterprise_install`, as Slack sends it over the WebSocket.
+pub fn slash_command_payload(
+    team: &str,
+    channel: &str,
+    user: &str,
+    command: &str,
+    text: &str,
+    response_url: &str,
+) -> serde_json::Value {
+    let mut payload = serde_json::Map::new();
+    for (name, value) in slash_command_fields(team, channel, user, command, text, response_url) {
+        payload.insert(name.to_owned(), value.into());
+    }
+    payload.insert("is_enterprise_install".to_owned(), "false".into());
+    payload.into()
+}
+
+/// The fields of a slash command, in Slack's order: one list for the form
+/// body of the webhook and the JSON payload of Socket Mode.
+fn slash_command_fields<'a>(
+    team: &'a str,
+    channel: &'a str,
+    user: &'a str,
+    command: &'a str,
+    text: &'a str,
+    response_url: &'a str,
+) -> [(&'static str, &'a str); 12] {
+    [
+        ("token", "unused-verification-token"),
+        ("team_id", team),
+        ("team_domain", "example"),
+        ("channel_id", channel),
+        ("channel_name", "general"),
+        ("user_id", user),
+        ("user_name", "someone"),
+        ("command", command),
+        ("text", text),
+        ("response_url", response_url),
+        ("trigger_id", "13345224609.738474920.8088930838d88f008e0"),
+        ("api_app_id", "A0EXAMPLE01"),
+    ]
 }
 
 /// Alice's `/chatops {text}` in the quickstart's channel, answered at `response_url`.
@@ -46,6 +82,11 @@ pub fn alice_chatops(text: &str, response_url: &str) -> String {
 /// An Events API `app_mention` of the bot by `user`, asking `chatops whoami`
 /// in the quickstart's channel, delivered as event `event_id`.
 pub fn mention(event_id: &str, user: &str) -> String {
+    mention_payload(event_id, user).to_string()
+}
+
+/// [`mention`] as JSON: the payload of a Socket Mode `events_api` envelope.
+pub fn mention_payload(event_id: &str, user: &str) -> serde_json::Value {
     use crate::quickstart::{CHANNEL, WORKSPACE};
     serde_json::json!({
         "token": "x", "team_id": WORKSPACE, "api_app_id": "A0EXAMPLE01", "type": "event_callback",
@@ -53,7 +94,6 @@ pub fn mention(event_id: &str, user: &str) -> String {
         "event": {"type": "app_mention", "user": user, "text": "<@U0BOT0001> chatops whoami",
                   "ts": "1700000000.000100", "channel": CHANNEL, "event_ts": "1700000000.000100"}
     })
-    .to_string()
 }
 
 /// What every interaction of `user` of `team` carries: its `kind`, who, the
@@ -85,6 +125,38 @@ pub fn menu_choice(
     value: &str,
     response_url: &str,
 ) -> String {
+    form_body(&menu_choice_payload(
+        team,
+        channel,
+        user,
+        action_id,
+        value,
+        response_url,
+    ))
+}
+
+/// [`menu_choice`]'s payload in the quickstart's channel: the payload of a
+/// Socket Mode `interactive` envelope, which carries it as JSON, not in a form.
+pub fn block_actions_payload(
+    team: &str,
+    user: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> serde_json::Value {
+    let channel = crate::quickstart::CHANNEL;
+    menu_choice_payload(team, channel, user, action_id, value, response_url)
+}
+
+/// The `payload` of [`menu_choice`].
+fn menu_choice_payload(
+    team: &str,
+    channel: &str,
+    user: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> serde_json::Value {
     let action = serde_json::json!({
         "type": "static_select",
         "action_id": action_id,
@@ -113,17 +185,17 @@ pub fn button_press(
         "value": value,
         "action_ts": "1700000001.000200"
     });
-    block_actions(team, channel, user, action, response_url)
+    form_body(&block_actions(team, channel, user, action, response_url))
 }
 
-/// A `block_actions` interaction of `action` on an ephemeral prompt in `channel`.
+/// The payload of a `block_actions` interaction of `action` on an ephemeral prompt in `channel`.
 fn block_actions(
     team: &str,
     channel: &str,
     user: &str,
     action: serde_json::Value,
     response_url: &str,
-) -> String {
+) -> serde_json::Value {
     let mut payload = interaction("block_actions", team, user);
     payload["container"] = serde_json::json!({
         "type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true
@@ -131,7 +203,7 @@ fn block_actions(
     payload["channel"] = serde_json::json!({"id": channel, "name": "general"});
     payload["response_url"] = response_url.into();
     payload["actions"] = serde_json::json!([action]);
-    form_body(&payload)
+    payload
 }
 
 /// A `view_submission` interaction of the modal `view` (as the gateway sent it to
