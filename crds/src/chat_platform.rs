@@ -122,10 +122,10 @@ impl Default for SlackMode {
 /// Slack app credentials, and how Slack reaches the gateway.
 #[derive(Clone, Debug, PartialEq, KubeSchema, Serialize, Deserialize)]
 #[x_kube(
-    validation = Rule::new("self.mode == 'socket' || has(self.signingSecretRef)").message("signingSecretRef is required when mode is webhooks"),
-    validation = Rule::new("self.mode != 'socket' || has(self.appTokenRef)").message("appTokenRef (the app-level token, xapp-...) is required when mode is socket"),
-    validation = Rule::new("self.mode == 'socket' || !has(self.appTokenRef)").message("appTokenRef applies only when mode is socket"),
-    validation = Rule::new("self.mode == 'socket' || !has(self.socketConnections)").message("socketConnections applies only when mode is socket"),
+    validation = Rule::new("(has(self.mode) && self.mode == 'socket') || has(self.signingSecretRef)").message("signingSecretRef is required when mode is webhooks"),
+    validation = Rule::new("!(has(self.mode) && self.mode == 'socket') || has(self.appTokenRef)").message("appTokenRef (the app-level token, xapp-...) is required when mode is socket"),
+    validation = Rule::new("(has(self.mode) && self.mode == 'socket') || !has(self.appTokenRef)").message("appTokenRef applies only when mode is socket"),
+    validation = Rule::new("(has(self.mode) && self.mode == 'socket') || !has(self.socketConnections)").message("socketConnections applies only when mode is socket"),
 )]
 #[serde(rename_all = "camelCase")]
 pub struct SlackCredentials {

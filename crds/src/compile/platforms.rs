@@ -72,8 +72,11 @@ impl<'a> Block<'a> {
             PlatformType::Webex => spec.webex.as_ref().map(Block::Webex),
             PlatformType::Mattermost => spec.mattermost.as_ref().map(Block::Mattermost),
         };
-        let block = block.ok_or_else(|| format!("spec.{0} is required when type is {0}", spec.platform_type))?;
-        if let Block::Slack(slack) = block && let Some(problem) = slack_mode_problem(slack) {
+        let block =
+            block.ok_or_else(|| format!("spec.{0} is required when type is {0}", spec.platform_type))?;
+        if let Block::Slack(slack) = block
+            && let Some(problem) = slack_mode_problem(slack)
+        {
             return Err(problem);
         }
         Ok(block)

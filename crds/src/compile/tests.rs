@@ -572,3 +572,106 @@ fn response_url_hosts_reach_the_gateway_lowercased_and_bad_ones_break_the_schema
 
 mod grafana;
 mod ipfabric;
+
+/// A Slack platform `name` in Socket Mode with `slack` (a YAML flow mapping
+/// of `spec.slack`'s fields).
+fn socket_platform(name: &str, slack: &str) -> ChatPlatform {
+    resource(
+        "ChatPlatform",
+        name,
+        &format!("{{type: slack, slack: {slack}}}"),
+        None,
+    )
+}
+
+#[test]
+fn socket_mode_takes_the_app_token_and_no_signing_secret() {
+    let mut resources = full_set();
+    resources.platforms = vec![socket_platform(
+        "slack",
+        "{mode: socket, appTokenRef: {name: slack-app, key: app-token}, botTokenRef: {name: slack, key: bot-token}, socketConnections: 3}",
+    )];
+    // The signing secret is not needed: a Secret without it serves.
+    resources.secrets[0] = secret("slack", &[("bot-token", "xoxb-1")]);
+    resources
+        .secrets
+        .push(secret("slack-app", &[("app-token", "xapp-1-A1-2-3\n")]));
+    let compiled = compile(&resources);
+    assert_eq!(said(&compiled, Kind::ChatPlatform, "slack").0, Reason::Accepted);
+    let PlatformCredentials::Slack {
+        signing_secret,
+        socket: Some(socket),
+        ..
+    } = &compiled.config.platforms["slack"].credentials
+    else {
+        panic!("Socket Mode credentials expected")
+    };
+    assert_eq!(*signing_secret, None);
+    assert_eq!(socket.connections, 3);
+    assert_eq!(compiled.secrets.get(&socket.app_token), Some("xapp-1-A1-2-3"));
+
+    // One connection unless told otherwise; the app token's Secret is needed.
+    resources.platforms = vec![socket_platform(
+        "slack",
+        "{mode: socket, appTokenRef: {name: missing, key: app-token}, botTokenRef: {name: slack, key: bot-token}}",
+    )];
+    assert_eq!(
+        verdict_of(&resources, Kind::ChatPlatform, "slack").reason,
+        Reason::SecretNotFound
+    );
+}
+
+#[test]
+fn webhooks_stay_the_default_with_the_signing_secret() {
+    let compiled = compile(&full_set());
+    let PlatformCredentials::Slack {
+        signing_secret: Some(signing_secret),
+        socket: None,
+        ..
+    } = &compiled.config.platforms["slack"].credentials
+    else {
+        panic!("webhook credentials expected")
+    };
+    assert_eq!(
+        compiled.secrets.get(signing_secret),
+        Some("8f742231b10e8888abcd99yyyzzz85a5")
+    );
+}
+
+#[test]
+fn a_slack_block_at_odds_with_its_mode_is_rejected_alone_as_the_schema_would() {
+    for (slack, fragment) in [
+        (
+            "{mode: socket, botTokenRef: {name: slack, key: bot-token}}",
+            "appTokenRef (the app-level token, xapp-...) is required when mode is socket",
+        ),
+        (
+            "{botTokenRef: {name: slack, key: bot-token}}",
+            "signingSecretRef is required when mode is webhooks",
+        ),
+        (
+            "{signingSecretRef: {name: slack, key: signing-secret}, appTokenRef: {name: slack, key: a}, botTokenRef: {name: slack, key: bot-token}}",
+            "appTokenRef applies only when mode is socket",
+        ),
+        (
+            "{signingSecretRef: {name: slack, key: signing-secret}, socketConnections: 2, botTokenRef: {name: slack, key: bot-token}}",
+            "socketConnections applies only when mode is socket",
+        ),
+        (
+            "{mode: socket, appTokenRef: {name: slack, key: a}, socketConnections: 11, botTokenRef: {name: slack, key: bot-token}}",
+            "socketConnections must be 1 to 10 (Slack allows 10 connections per app)",
+        ),
+    ] {
+        let mut resources = full_set();
+        resources.platforms.push(socket_platform("odd", slack));
+        let compiled = compile(&resources);
+        let (reason, message) = said(&compiled, Kind::ChatPlatform, "odd");
+        assert_eq!(reason, Reason::Invalid, "{slack}");
+        assert_eq!(message, format!("spec.slack: {fragment}"));
+        assert_eq!(
+            said(&compiled, Kind::ChatPlatform, "slack").0,
+            Reason::Accepted,
+            "the others serve"
+        );
+    }
+}

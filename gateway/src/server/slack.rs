@@ -48,7 +48,9 @@ fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
             ..
         } => signing_secret,
         // Socket Mode has no signing secret: nothing may come in over HTTP.
-        PlatformKind::Slack { socket: Some(_), .. } => return Err(Refusal::socket_mode_only(request.name).into()),
+        PlatformKind::Slack { socket: Some(_), .. } => {
+            return Err(Refusal::socket_mode_only(request.name).into());
+        }
         _ => return Err(Refusal::unknown_platform(Commands::KIND, request.name).into()),
     };
     let raw = request.raw;
@@ -146,7 +148,10 @@ impl Webhook for Events {
 
 /// The step of an interaction: a menu choice, a button, a form; any other
 /// kind of interaction is acknowledged and ignored.
-pub(super) fn interaction_step(request: &Request<'_>, interaction: Interaction) -> Result<pipeline::Step, Stop> {
+pub(super) fn interaction_step(
+    request: &Request<'_>,
+    interaction: Interaction,
+) -> Result<pipeline::Step, Stop> {
     match interaction {
         Interaction::BlockActions(actions) => {
             block_actions_step(request.name, actions).ok_or_else(|| request.ignored())

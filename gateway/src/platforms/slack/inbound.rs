@@ -456,7 +456,11 @@ mod tests {
         let from_json = parse_slash_command_json(payload.to_string().as_bytes()).unwrap();
         assert_eq!(from_json, parse_slash_command(SLASH.as_bytes()).unwrap());
         for bad in ["", "team_id=T1", "[1]", "\"x\""] {
-            assert_eq!(parse_slash_command_json(bad.as_bytes()), Err(ParseError::BodyNotJson), "{bad}");
+            assert_eq!(
+                parse_slash_command_json(bad.as_bytes()),
+                Err(ParseError::BodyNotJson),
+                "{bad}"
+            );
         }
         let mut no_user = slash_json();
         no_user.as_object_mut().unwrap().remove("user_id");
@@ -478,7 +482,10 @@ mod tests {
             parse_interaction_json(payload.to_string().as_bytes()),
             parse_interaction(interaction_body(&payload).as_bytes())
         );
-        assert_eq!(parse_interaction_json(b"payload=x"), Err(ParseError::PayloadNotJson));
+        assert_eq!(
+            parse_interaction_json(b"payload=x"),
+            Err(ParseError::PayloadNotJson)
+        );
     }
 
     #[test]

@@ -102,8 +102,12 @@ async fn ack_payload(response: Response, accepts_payload: bool) -> Option<Value>
     if !accepts_payload || !response.status().is_success() {
         return None;
     }
-    let body = axum::body::to_bytes(response.into_body(), MAX_ACK_PAYLOAD).await.ok()?;
-    serde_json::from_slice::<Value>(&body).ok().filter(Value::is_object)
+    let body = axum::body::to_bytes(response.into_body(), MAX_ACK_PAYLOAD)
+        .await
+        .ok()?;
+    serde_json::from_slice::<Value>(&body)
+        .ok()
+        .filter(Value::is_object)
 }
 
 /// Admits envelopes only for a platform in Socket Mode (a platform served
@@ -211,7 +215,10 @@ mod tests {
         assert_eq!(retried.header(ENVELOPE_ID), Some("e-1"));
         assert_eq!(retried.header(RETRY_NUM), Some("2"));
         assert_eq!(retried.header(RETRY_REASON), Some("timeout"));
-        assert_eq!(serde_json::from_slice::<Value>(&retried.body).unwrap()["event_id"], "Ev1");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&retried.body).unwrap()["event_id"],
+            "Ev1"
+        );
         assert_eq!(raw(&envelope(None)).header(RETRY_NUM), None);
     }
 

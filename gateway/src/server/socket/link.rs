@@ -57,7 +57,8 @@ enum Ended {
     /// The connection failed or was closed.
     Dropped(String),
     /// The next connection is open; the old one drains in the background.
-    Replaced(Opened),
+    /// (Boxed: a connection is large beside the other variants.)
+    Replaced(Box<Opened>),
 }
 
 /// Why opening failed, for the log, the metric and whether to go on.
@@ -70,7 +71,11 @@ struct Failed {
 impl From<OpenError> for Failed {
     fn from(err: OpenError) -> Self {
         Failed {
-            reason: if err.is_permanent() { "token_refused" } else { "open_failed" },
+            reason: if err.is_permanent() {
+                "token_refused"
+            } else {
+                "open_failed"
+            },
             permanent: err.is_permanent(),
             sentence: err.to_string(),
         }
@@ -120,7 +125,7 @@ pub(super) async fn hold(slot: Arc<Slot>) {
                 slot.stopped(why);
                 return;
             }
-            Ended::Replaced(opened) => next = Some(opened),
+            Ended::Replaced(opened) => next = Some(*opened),
             Ended::Dropped(why) => {
                 slot.app.metrics.socket_ended(&slot.name, "dropped");
                 // The first attempt after a connection that worked is soon; more failures wait longer.
@@ -161,7 +166,9 @@ async fn connect(slot: &Slot) -> Result<Opened, Failed> {
         let text = match frame {
             Err(_) => return Err(transient("Slack did not say hello within 10 s")),
             Ok(None) => return Err(transient("Slack closed the connection before saying hello")),
-            Ok(Some(Err(err))) => return Err(transient(&format!("the connection failed before hello: {err}"))),
+            Ok(Some(Err(err))) => {
+                return Err(transient(&format!("the connection failed before hello: {err}")));
+            }
             Ok(Some(Ok(Message::Text(text)))) => text,
             Ok(Some(Ok(_))) => continue,
         };
@@ -176,7 +183,10 @@ async fn connect(slot: &Slot) -> Result<Opened, Failed> {
             Ok(Inbound::Envelope(envelope)) => early.push(envelope),
             Ok(Inbound::Disconnect(Disconnect::LinkDisabled)) => return Err(link_disabled()),
             Ok(Inbound::Disconnect(reason)) => {
-                return Err(transient(&format!("Slack said disconnect ({}) before hello", reason.as_str())));
+                return Err(transient(&format!(
+                    "Slack said disconnect ({}) before hello",
+                    reason.as_str()
+                )));
             }
             Ok(Inbound::Other(_)) | Err(_) => continue,
         }
@@ -209,7 +219,9 @@ type Opening = Pin<Box<dyn Future<Output = Result<Opened, Failed>> + Send>>;
 /// is admitted, a new connection opened when Slack says it will close this one.
 async fn serve(slot: &Arc<Slot>, opened: Opened) -> Ended {
     let Opened {
-        mut connection, early, ..
+        mut connection,
+        early,
+        ..
     } = opened;
     for envelope in early {
         if let Err(why) = answer(slot, &mut connection, envelope).await {
@@ -236,7 +248,7 @@ async fn serve(slot: &Arc<Slot>, opened: Opened) -> Ended {
                 match opened {
                     Ok(next) => {
                         close(slot.clone(), connection);
-                        return Ended::Replaced(next);
+                        return Ended::Replaced(Box::new(next));
                     }
                     Err(failed) if failed.permanent => {
                         close(slot.clone(), connection);

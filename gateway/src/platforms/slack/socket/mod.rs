@@ -144,8 +144,14 @@ mod tests {
     #[test]
     fn a_token_that_is_not_an_app_token_is_named_by_its_kind_only() {
         assert_eq!(not_app_token("xapp-1-A1-2-abc"), None);
-        assert_eq!(not_app_token("xoxb-1-2-secret"), Some(" (it is a bot token, xoxb-…)"));
-        assert_eq!(not_app_token("xoxp-1-2-secret"), Some(" (it is a user token, xoxp-…)"));
+        assert_eq!(
+            not_app_token("xoxb-1-2-secret"),
+            Some(" (it is a bot token, xoxb-…)")
+        );
+        assert_eq!(
+            not_app_token("xoxp-1-2-secret"),
+            Some(" (it is a user token, xoxp-…)")
+        );
         assert_eq!(not_app_token("hunter2"), Some(""));
         let said = OpenError::NotAppToken(" (it is a bot token, xoxb-…)").to_string();
         assert!(said.contains("xapp-") && !said.contains("secret"), "{said}");
@@ -167,7 +173,12 @@ mod tests {
     #[test]
     fn settings_compare_by_api_token_and_count_and_debug_hides_the_token() {
         let settings = |token: &str, connections| {
-            SocketMode::new(Client::default(), "https://slack.com/api", token.to_owned(), connections)
+            SocketMode::new(
+                Client::default(),
+                "https://slack.com/api",
+                token.to_owned(),
+                connections,
+            )
         };
         let one = settings("xapp-secret-1", 1);
         assert!(one.same_as(&settings("xapp-secret-1", 1)));

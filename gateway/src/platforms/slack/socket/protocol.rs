@@ -180,14 +180,12 @@ pub fn parse(frame: &str) -> Result<Inbound, ProtocolError> {
                 .map(Duration::from_secs),
             app_id: text(wire.connection_info.as_ref().and_then(|info| info.get("app_id"))),
         })),
-        Some("disconnect") => Ok(Inbound::Disconnect(
-            match text(wire.reason.as_ref()).as_deref() {
-                Some("warning") => Disconnect::Warning,
-                Some("refresh_requested") => Disconnect::RefreshRequested,
-                Some("link_disabled") => Disconnect::LinkDisabled,
-                other => Disconnect::Other(other.unwrap_or_default().to_owned()),
-            },
-        )),
+        Some("disconnect") => Ok(Inbound::Disconnect(match text(wire.reason.as_ref()).as_deref() {
+            Some("warning") => Disconnect::Warning,
+            Some("refresh_requested") => Disconnect::RefreshRequested,
+            Some("link_disabled") => Disconnect::LinkDisabled,
+            other => Disconnect::Other(other.unwrap_or_default().to_owned()),
+        })),
         Some(other) => Ok(Inbound::Other(other.to_owned())),
         None => Err(ProtocolError::Untyped),
     }
@@ -218,7 +216,10 @@ mod tests {
                 app_id: Some("A0SOCKET01".to_owned()),
             })
         );
-        assert_eq!(parse(r#"{"type":"hello"}"#).unwrap(), Inbound::Hello(Hello::default()));
+        assert_eq!(
+            parse(r#"{"type":"hello"}"#).unwrap(),
+            Inbound::Hello(Hello::default())
+        );
     }
 
     #[test]
@@ -227,9 +228,14 @@ mod tests {
             ("warning", Disconnect::Warning, true),
             ("refresh_requested", Disconnect::RefreshRequested, true),
             ("link_disabled", Disconnect::LinkDisabled, false),
-            ("too_many_websockets", Disconnect::Other("too_many_websockets".to_owned()), true),
+            (
+                "too_many_websockets",
+                Disconnect::Other("too_many_websockets".to_owned()),
+                true,
+            ),
         ] {
-            let frame = json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "h"}}).to_string();
+            let frame =
+                json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "h"}}).to_string();
             let Inbound::Disconnect(read) = parse(&frame).unwrap() else {
                 panic!("{frame}")
             };
@@ -262,7 +268,8 @@ mod tests {
             ("interactive", Kind::Interactive),
             ("shortcut_thing", Kind::Other),
         ] {
-            let frame = json!({"envelope_id": "e2", "type": kind, "payload": {}, "accepts_response_payload": true});
+            let frame =
+                json!({"envelope_id": "e2", "type": kind, "payload": {}, "accepts_response_payload": true});
             let Inbound::Envelope(envelope) = parse(&frame.to_string()).unwrap() else {
                 panic!("{kind}")
             };
@@ -276,7 +283,10 @@ mod tests {
         let Inbound::Envelope(envelope) = parse(r#"{"envelope_id":"e3"}"#).unwrap() else {
             panic!("an envelope")
         };
-        assert_eq!((envelope.kind, envelope.payload.clone()), (Kind::Other, Value::Null));
+        assert_eq!(
+            (envelope.kind, envelope.payload.clone()),
+            (Kind::Other, Value::Null)
+        );
     }
 
     #[test]
@@ -284,8 +294,11 @@ mod tests {
         for frame in ["", "not json", "[1]", "\"hello\"", "{\"type\": 7}", "{}"] {
             let reason = parse(frame).unwrap_err().to_string();
             assert!(
-                ["a message that is not a JSON object", "a message with neither envelope_id nor type"]
-                    .contains(&reason.as_str()),
+                [
+                    "a message that is not a JSON object",
+                    "a message with neither envelope_id nor type"
+                ]
+                .contains(&reason.as_str()),
                 "{frame}: {reason}"
             );
         }
@@ -302,6 +315,9 @@ mod tests {
         let plain: Value = serde_json::from_str(&ack("e1", None)).unwrap();
         assert_eq!(plain, json!({"envelope_id": "e1"}));
         let answered: Value = serde_json::from_str(&ack("e2", Some(&json!({"text": "busy"})))).unwrap();
-        assert_eq!(answered, json!({"envelope_id": "e2", "payload": {"text": "busy"}}));
+        assert_eq!(
+            answered,
+            json!({"envelope_id": "e2", "payload": {"text": "busy"}})
+        );
     }
 }

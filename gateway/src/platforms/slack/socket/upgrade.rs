@@ -81,7 +81,8 @@ pub async fn open(http: &Client, url: &str, timeout: Duration) -> Result<Connect
         .header(header::SEC_WEBSOCKET_VERSION, "13")
         .header(header::SEC_WEBSOCKET_KEY, &key)
         .timeout(timeout);
-    let transport = |err: reqwest::Error| UpgradeError::Transport(chatops_outbound::describe(&err.without_url()));
+    let transport =
+        |err: reqwest::Error| UpgradeError::Transport(chatops_outbound::describe(&err.without_url()));
     let response = request.send().await.map_err(transport)?;
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
         return Err(UpgradeError::Refused(response.status().as_u16()));
@@ -104,7 +105,10 @@ mod tests {
             http_url("wss://wss-primary.slack.com/link/?ticket=t&app_id=A1").unwrap(),
             "https://wss-primary.slack.com/link/?ticket=t&app_id=A1"
         );
-        assert_eq!(http_url("ws://127.0.0.1:9/link/").unwrap(), "http://127.0.0.1:9/link/");
+        assert_eq!(
+            http_url("ws://127.0.0.1:9/link/").unwrap(),
+            "http://127.0.0.1:9/link/"
+        );
         for bad in ["https://slack.com", "link", "ftp://x"] {
             assert_eq!(http_url(bad).unwrap_err(), UpgradeError::NotWebSocket, "{bad}");
         }
@@ -117,7 +121,10 @@ mod tests {
         let mut headers = header::HeaderMap::new();
         headers.insert(header::UPGRADE, "websocket".parse().unwrap());
         headers.insert(header::CONNECTION, "Upgrade".parse().unwrap());
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".parse().unwrap());
+        headers.insert(
+            header::SEC_WEBSOCKET_ACCEPT,
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=".parse().unwrap(),
+        );
         assert_eq!(accepted(&headers, key), Ok(()));
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, "wrong".parse().unwrap());
         assert_eq!(
