@@ -44,6 +44,7 @@ CASES = {
     "ingress-tls": {"gateway": {"ingress": INGRESS}},
     "hpa": {"gateway": {"autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 6}}},
     "network-policy": {"networkPolicy": {"enabled": True}},
+    "network-policy-socket-mode": {"networkPolicy": {"enabled": True, "gatewayWebhooks": False}},
     "network-policy-apiserver": {"networkPolicy": {
         "enabled": True, "apiServer": {"cidrs": ["10.0.0.1/32"], "ports": [6443]},
         "gatewayExtraEgress": [{"ports": [{"port": 8080, "protocol": "TCP"}]}]}},
@@ -605,6 +606,18 @@ def test_notes_give_the_webhook_urls_with_the_ingress_host(chart):
     assert "Webex        Webhook target:         https://chatops.example.com/hooks/NAME/events" in notes
     assert "kubectl get chatplatforms -A" in notes
     assert "port-forward" not in notes
+
+
+def test_socket_mode_needs_no_ingress_and_may_close_the_webhooks_port(chart):
+    objects, notes = render(chart)
+    assert not of_kind(objects, "Ingress"), "no ingress unless asked for"
+    assert "Socket Mode" in notes and "needs no" in notes and "socket_mode_enabled: true" in notes, notes
+    objects, _ = render(chart, CASES["network-policy-socket-mode"])
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(objects, "NetworkPolicy")}
+    (admin,) = policies["chatops-gateway"]["ingress"]
+    assert ports_of(admin) == {(9090, "TCP")} and admin["from"], "only monitoring may connect"
+    egress = set().union(*(ports_of(r) for r in policies["chatops-gateway"]["egress"]))
+    assert (443, "TCP") in egress, "Socket Mode connects out over HTTPS"
 
 
 def test_notes_use_the_public_url_else_a_port_forward(chart):
