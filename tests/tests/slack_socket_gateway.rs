@@ -242,11 +242,13 @@ async fn a_disconnect_warning_opens_the_next_connection_first_and_no_envelope_is
     world.acked(&after).await;
     world.fake.answer("during").await;
     world.fake.answer("after").await;
-    // The warned connection is closed once the next is open, before Slack's grace is over.
+    // The warned connection is closed by the gateway once the next is open,
+    // long before Slack's grace is over.
     wait::until(PATIENCE, "the warned connection closed", || {
         (world.socket.connections() == [second]).then_some(())
     })
     .await;
+    assert_eq!(world.socket.closed_by_client(), [first]);
     assert_eq!(world.socket.unacked(), Vec::<String>::new(), "no envelope lost");
     assert_eq!(
         (world.answers_to("during"), world.answers_to("after")),
@@ -378,6 +380,45 @@ async fn a_bot_token_given_as_the_app_token_is_refused_before_slack_is_asked() {
     );
     assert_eq!(world.readyz().await.0, 503);
     assert_eq!(world.socket.opens(), (0, 0));
+}
+
+#[tokio::test]
+async fn a_corrected_app_token_is_taken_without_a_restart() {
+    let world = World::spawn(1, "xapp-1-A0SOCKET01-0000000000000-revokedtokenrevoked").await;
+    world.gateway.wait_for_log_lines(STOPPED, 1).await;
+    std::fs::write(
+        world._dir.path().join("slack.yaml"),
+        socket_platform(1, APP_TOKEN),
+    )
+    .unwrap();
+    let connection = world.connection().await;
+    world.ready().await;
+    world
+        .acked(&world.slash(connection, BOB, "whoami", "fixed"))
+        .await;
+    world.fake.answer("fixed").await;
+    assert_eq!(world.socket.opens(), (1, 1));
+}
+
+#[tokio::test]
+async fn sigterm_closes_every_connection_and_exits_cleanly() {
+    let World {
+        mut gateway, socket, ..
+    } = World::start(2).await;
+    let open = socket.wait_for_connections(2, PATIENCE).await;
+    let pid = gateway.pid().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    // Waited for without blocking: the fake answers the close frames meanwhile.
+    let status = gateway.exited_within(PATIENCE).await.expect("the gateway exits");
+    assert!(status.success(), "a clean exit\n{}", gateway.logs());
+    // Each closed with a close frame, not dropped when the process ended:
+    // Slack sends the next envelope to another replica at once.
+    let mut closed = socket.closed_by_client();
+    closed.sort();
+    assert_eq!(closed, open);
 }
 
 #[tokio::test]

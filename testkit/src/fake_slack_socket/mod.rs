@@ -94,6 +94,7 @@ impl SocketMode {
                     acks: Vec::new(),
                     protocol_errors: Vec::new(),
                     unacked: Vec::new(),
+                    closed_by_client: Vec::new(),
                     minted: 0,
                 }),
             }),
@@ -261,6 +262,12 @@ impl SocketMode {
         command(&self.state(), to, Command::Drop);
     }
 
+    /// The connections the client closed itself, with a close frame (not by
+    /// dropping them, and not after the fake closed them), in order.
+    pub fn closed_by_client(&self) -> Vec<ConnectionId> {
+        self.state().closed_by_client.clone()
+    }
+
     /// Envelopes sent on a connection that closed before they were acked (what a client lost).
     pub fn unacked(&self) -> Vec<String> {
         self.state().unacked.clone()
@@ -310,6 +317,10 @@ impl SocketMode {
     }
 
     /// `id` is closed (or closing): what was sent on it and not acked is lost.
+    fn client_closed(&self, id: ConnectionId) {
+        self.state().closed_by_client.push(id);
+    }
+
     fn closed(&self, id: ConnectionId) {
         let mut state = self.state();
         let state = &mut *state;

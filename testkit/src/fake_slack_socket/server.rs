@@ -75,7 +75,11 @@ async fn serve(socket: SocketMode, websocket: WebSocket) {
                 // tungstenite answers pings itself; a pong needs nothing.
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                 // The client closed, or the connection broke.
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(Message::Close(_))) => {
+                    socket.client_closed(id);
+                    break;
+                }
+                Some(Err(_)) | None => break,
             },
             what = told.recv() => match what {
                 Some(Command::Text(text)) => {

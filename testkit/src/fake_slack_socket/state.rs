@@ -59,6 +59,8 @@ pub(super) struct State {
     pub(super) acks: Vec<Ack>,
     pub(super) protocol_errors: Vec<String>,
     pub(super) unacked: Vec<String>,
+    /// The connections the client closed with a close frame, in order.
+    pub(super) closed_by_client: Vec<ConnectionId>,
     /// How many ids were minted, so that no two are hashed from the same input.
     pub(super) minted: u64,
 }
