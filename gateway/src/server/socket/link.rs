@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     super::App,
     envelopes,
-    states::{Backoff, spread},
+    states::{Backoff, Generation, spread},
 };
 use crate::platforms::slack::socket::{
     Connection, OpenError, SocketMode,
@@ -35,6 +35,8 @@ const DRAIN_FOR: Duration = Duration::from_secs(10);
 pub(super) struct Slot {
     pub app: Arc<App>,
     pub name: String,
+    /// The settings' generation: what this slot reports counts only while they are current.
+    pub generation: Generation,
     /// Which of the platform's connections this is, from 1 (for logs).
     pub index: u8,
     pub settings: SocketMode,
@@ -113,12 +115,11 @@ pub(super) async fn hold(slot: Arc<Slot>) {
             }
         };
         backoff.reset();
-        let open = slot.app.sockets.opened(&slot.name);
-        slot.app.metrics.socket_open(&slot.name, open);
+        let open = slot.app.sockets.opened(&slot.name, slot.generation);
+        slot.count_open(open);
         tracing::info!(platform = %slot.name, connection = slot.index, open, app_connections = opened.hello.connections, "Slack Socket Mode connection open");
         let ended = serve(&slot, opened).await;
-        let open = slot.app.sockets.closed(&slot.name);
-        slot.app.metrics.socket_open(&slot.name, open);
+        slot.count_open(slot.app.sockets.closed(&slot.name, slot.generation));
         match ended {
             Ended::Cancelled => return,
             Ended::Stopped(why) => {
@@ -140,6 +141,13 @@ pub(super) async fn hold(slot: Arc<Slot>) {
 }
 
 impl Slot {
+    /// Shows how many connections are open, if this slot's settings are current.
+    fn count_open(&self, open: Option<usize>) {
+        if let Some(open) = open {
+            self.app.metrics.socket_open(&self.name, open);
+        }
+    }
+
     /// Waits `wait` unless told to stop first; returns whether to go on.
     async fn pause(&self, wait: Duration) -> bool {
         tokio::select! {
@@ -152,7 +160,7 @@ impl Slot {
     /// an error, and `/readyz` says it.
     fn stopped(&self, why: String) {
         tracing::error!(platform = %self.name, connection = self.index, reason = %why, "Slack Socket Mode stopped: no connection is opened until the platform's configuration changes");
-        self.app.sockets.stopped(&self.name, why);
+        self.app.sockets.stopped(&self.name, self.generation, why);
     }
 }
 

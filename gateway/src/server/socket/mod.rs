@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::App;
 use crate::{platforms::slack::socket::SocketMode, runtime::PlatformKind};
 
-pub use states::{PlatformState, SocketStates};
+pub use states::{Generation, PlatformState, SocketStates};
 
 /// The connections held for one platform.
 struct Held {
@@ -49,10 +49,13 @@ pub async fn serve(app: Arc<App>, shutdown: CancellationToken) {
                 continue;
             }
             let stop = shutdown.child_token();
+            let generation = app.sockets.begin(&name);
+            app.metrics.socket_open(&name, 0);
             for index in 1..=settings.connections() {
                 let slot = link::Slot {
                     app: app.clone(),
                     name: name.clone(),
+                    generation,
                     index,
                     settings: settings.clone(),
                     stop: stop.clone(),

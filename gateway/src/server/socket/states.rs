@@ -15,53 +15,86 @@ pub struct PlatformState {
     pub stopped: Option<String>,
 }
 
+/// The connections of one platform's settings: those of earlier settings,
+/// still closing, must not count for the new ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generation(u64);
+
 /// Every Socket Mode platform's state, by name.
 #[derive(Debug, Default)]
-pub struct SocketStates(Mutex<BTreeMap<String, PlatformState>>);
+pub struct SocketStates(Mutex<States>);
+
+#[derive(Debug, Default)]
+struct States {
+    by_name: BTreeMap<String, (Generation, PlatformState)>,
+    generations: u64,
+}
 
 impl SocketStates {
-    fn update<T>(&self, name: &str, change: impl FnOnce(&mut PlatformState) -> T) -> T {
-        let mut states = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        change(states.entry(name.to_owned()).or_default())
+    fn states(&self) -> std::sync::MutexGuard<'_, States> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A connection of `name` said hello; returns how many are open.
-    pub fn opened(&self, name: &str) -> usize {
-        self.update(name, |state| {
-            state.open += 1;
-            state.connected_once = true;
+    /// Starts `name` afresh (first served, or its settings changed): never
+    /// connected, not stopped. What the connections of earlier settings
+    /// report from now on is ignored.
+    pub fn begin(&self, name: &str) -> Generation {
+        let mut states = self.states();
+        states.generations += 1;
+        let generation = Generation(states.generations);
+        states
+            .by_name
+            .insert(name.to_owned(), (generation, PlatformState::default()));
+        generation
+    }
+
+    /// Applies `change` to `name`'s state if `generation` is its current one.
+    fn update(
+        &self,
+        name: &str,
+        generation: Generation,
+        change: impl FnOnce(&mut PlatformState),
+    ) -> Option<usize> {
+        let mut states = self.states();
+        let (current, state) = states.by_name.get_mut(name)?;
+        (*current == generation).then(|| {
+            change(state);
             state.open
         })
     }
 
-    /// A connection of `name` closed; returns how many are open.
-    pub fn closed(&self, name: &str) -> usize {
-        self.update(name, |state| {
-            state.open = state.open.saturating_sub(1);
-            state.open
+    /// A connection of `name` said hello; returns how many are open now
+    /// (none for a connection of earlier settings).
+    pub fn opened(&self, name: &str, generation: Generation) -> Option<usize> {
+        self.update(name, generation, |state| {
+            state.open += 1;
+            state.connected_once = true;
+        })
+    }
+
+    /// A connection of `name` closed; returns how many are open now.
+    pub fn closed(&self, name: &str, generation: Generation) -> Option<usize> {
+        self.update(name, generation, |state| {
+            state.open = state.open.saturating_sub(1)
         })
     }
 
     /// `name` stopped connecting, for `why`.
-    pub fn stopped(&self, name: &str, why: String) {
-        self.update(name, |state| state.stopped = Some(why));
+    pub fn stopped(&self, name: &str, generation: Generation, why: String) {
+        self.update(name, generation, |state| state.stopped = Some(why));
     }
 
-    /// Forgets `name` (its settings changed, or it is no longer served).
+    /// Forgets `name` (no longer served).
     pub fn forget(&self, name: &str) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(name);
+        self.states().by_name.remove(name);
     }
 
     /// The state of `name`: never connected if unknown.
     pub fn get(&self, name: &str) -> PlatformState {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.states()
+            .by_name
             .get(name)
-            .cloned()
+            .map(|(_, state)| state.clone())
             .unwrap_or_default()
     }
 }
@@ -131,15 +164,39 @@ mod tests {
     fn a_platform_is_connected_once_a_connection_said_hello_and_stopped_when_told() {
         let states = SocketStates::default();
         assert_eq!(states.get("slack"), PlatformState::default());
-        assert_eq!(states.opened("slack"), 1);
-        assert_eq!(states.opened("slack"), 2);
-        assert_eq!(states.closed("slack"), 1);
-        states.stopped("slack", "link_disabled".to_owned());
+        let first = states.begin("slack");
+        assert_eq!(states.opened("slack", first), Some(1));
+        assert_eq!(states.opened("slack", first), Some(2));
+        assert_eq!(states.closed("slack", first), Some(1));
+        states.stopped("slack", first, "link_disabled".to_owned());
         let state = states.get("slack");
         assert!(state.connected_once);
         assert_eq!((state.open, state.stopped.as_deref()), (1, Some("link_disabled")));
         states.forget("slack");
         assert_eq!(states.get("slack"), PlatformState::default());
-        assert_eq!(states.closed("other"), 0, "never below zero");
+        assert_eq!(
+            states.closed("other", first),
+            None,
+            "unknown platforms are not made up"
+        );
+    }
+
+    #[test]
+    fn connections_of_earlier_settings_no_longer_count() {
+        let states = SocketStates::default();
+        let old = states.begin("slack");
+        states.opened("slack", old);
+        let new = states.begin("slack");
+        assert_eq!(
+            states.get("slack"),
+            PlatformState::default(),
+            "new settings start afresh"
+        );
+        assert_eq!(states.opened("slack", new), Some(1));
+        // The old connection closes after the new one opened, and its slot gives up.
+        assert_eq!(states.closed("slack", old), None);
+        states.stopped("slack", old, "token refused".to_owned());
+        let state = states.get("slack");
+        assert_eq!((state.open, state.stopped), (1, None));
     }
 }
