@@ -61,10 +61,21 @@ impl World {
 
     /// Started, not waited for.
     async fn spawn(connections: u8, app_token: &str) -> World {
+        let (socket, fake) = World::fakes().await;
+        World::launch(socket, fake, connections, app_token)
+    }
+
+    /// The fake Socket Mode server, and the fake Slack whose `apps.connections.open` leads there.
+    async fn fakes() -> (SocketMode, FakeSlack) {
         let socket = SocketMode::start(APP_TOKEN).await;
         // Long, as Slack's: a connection warned of is closed by the gateway, once the next is open.
         socket.set_warning_grace(Duration::from_secs(30));
         let fake = FakeSlack::serve(Slack::with_socket_mode(socket.clone())).await;
+        (socket, fake)
+    }
+
+    /// The gateway on `fake`, not waited for.
+    fn launch(socket: SocketMode, fake: FakeSlack, connections: u8, app_token: &str) -> World {
         let dir = copy_quickstart();
         std::fs::write(
             dir.path().join("slack.yaml"),
@@ -380,6 +391,60 @@ async fn a_bot_token_given_as_the_app_token_is_refused_before_slack_is_asked() {
     );
     assert_eq!(world.readyz().await.0, 503);
     assert_eq!(world.socket.opens(), (0, 0));
+}
+
+#[tokio::test]
+async fn failures_to_connect_are_tried_again_later_each_time() {
+    let (socket, fake) = World::fakes().await;
+    for error in ["internal_error", "too_many_websockets"] {
+        let refusal = format!(r#"{{"ok":false,"error":"{error}"}}"#);
+        fake.script(chatops_tests::fake_api::Scripted::new(StatusCode::OK, refusal));
+    }
+    let started = std::time::Instant::now();
+    let world = World::launch(socket, fake, 1, APP_TOKEN);
+    let connection = world.connection().await;
+    // About 1 s, then about 2 s, each a fifth either way.
+    assert!(
+        started.elapsed() >= Duration::from_millis(2400),
+        "{:?}",
+        started.elapsed()
+    );
+    world.ready().await;
+    world.acked(&world.slash(connection, BOB, "whoami", "late")).await;
+    let failed = world
+        .gateway
+        .metric(r#"chatops_gateway_slack_socket_ends_total{platform="slack",reason="open_failed"}"#)
+        .await;
+    assert_eq!(failed, 2.0);
+    let lines = world
+        .gateway
+        .log_lines("could not open a Slack Socket Mode connection; trying again");
+    let said: Vec<String> = lines.iter().map(|line| line["error"].to_string()).collect();
+    assert!(
+        said[0].contains("internal_error") && said[1].contains("too_many_websockets"),
+        "{said:?}"
+    );
+}
+
+#[tokio::test]
+async fn grants_hold_over_socket_mode_as_over_webhooks() {
+    let world = World::start(1).await;
+    let payload = slash_command_payload(
+        "T0OTHERTEAM",
+        CHANNEL,
+        BOB,
+        "/chatops",
+        "whoami",
+        &world.fake.response_url("other"),
+    );
+    world
+        .acked(
+            &world
+                .socket
+                .send(world.connection().await, "slash_commands", payload),
+        )
+        .await;
+    chatops_tests::assert_organization_denied(&world.fake.answer("other").await, "T0OTHERTEAM");
 }
 
 #[tokio::test]

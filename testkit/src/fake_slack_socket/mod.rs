@@ -233,6 +233,11 @@ impl SocketMode {
         self.state().acks.clone()
     }
 
+    /// How many acks the fake received (cheap, for load tools).
+    pub fn ack_count(&self) -> usize {
+        self.state().acks.len()
+    }
+
     /// Waits up to `limit` for the (first) ack of `envelope_id`.
     pub async fn wait_for_ack(&self, envelope_id: &str, limit: Duration) -> Option<Ack> {
         crate::wait::within(limit, || {
