@@ -44,11 +44,19 @@ pub(super) fn compile(
             continue;
         };
         let config = platform_config(&platform.spec, object.namespaced_name(), block.credentials(&keys));
+        let message = match &config.credentials {
+            PlatformCredentials::Slack {
+                socket: Some(socket), ..
+            } => format!(
+                "slack platform served over Socket Mode, {} connection(s) per gateway replica",
+                socket.connections
+            ),
+            _ => format!(
+                "{} platform served at /hooks/{}/",
+                platform.spec.platform_type, object.name
+            ),
+        };
         out.config.platforms.insert(object.name.clone(), config);
-        let message = format!(
-            "{} platform served at /hooks/{}/",
-            platform.spec.platform_type, object.name
-        );
         out.accept(object, generation, message);
     }
     held

@@ -597,7 +597,13 @@ fn socket_mode_takes_the_app_token_and_no_signing_secret() {
         .secrets
         .push(secret("slack-app", &[("app-token", "xapp-1-A1-2-3\n")]));
     let compiled = compile(&resources);
-    assert_eq!(said(&compiled, Kind::ChatPlatform, "slack").0, Reason::Accepted);
+    assert_eq!(
+        said(&compiled, Kind::ChatPlatform, "slack"),
+        (
+            Reason::Accepted,
+            "slack platform served over Socket Mode, 3 connection(s) per gateway replica"
+        )
+    );
     let PlatformCredentials::Slack {
         signing_secret,
         socket: Some(socket),

@@ -90,8 +90,20 @@ async fn main() {
         latencies[latencies.len() - 1]
     );
     println!("peak RSS: {} kB", gateway.status_kib("VmHWM"));
-    let accepted = gateway
-        .requests_counted("slack", "socket_commands", "accepted")
-        .await;
-    println!("accepted: {accepted}, lost: {}", socket.unacked().len());
+    // Every envelope is acknowledged; a command finds a slot or the user is told the gateway is busy.
+    let mut outcomes = Vec::new();
+    for outcome in ["accepted", "busy", "busy_user", "busy_integration", "duplicate"] {
+        let counted = gateway
+            .requests_counted("slack", "socket_commands", outcome)
+            .await;
+        if counted > 0 {
+            outcomes.push(format!("{outcome} {counted}"));
+        }
+    }
+    let busy_told = socket.acks().iter().filter(|ack| ack.payload.is_some()).count();
+    println!(
+        "{}; told busy in the acknowledgement: {busy_told}; lost: {}",
+        outcomes.join(", "),
+        socket.unacked().len()
+    );
 }
