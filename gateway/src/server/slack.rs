@@ -4,7 +4,10 @@
 //! is parsed; Slack is answered at once (its deadline is 3 s), and the
 //! command runs in the background.
 
-use std::time::{Duration, Instant};
+use std::{
+    marker::PhantomData,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Json,
@@ -33,12 +36,73 @@ use crate::{
     runtime::PlatformKind,
 };
 
-/// `/hooks/{name}/commands`: a slash command.
-pub(super) struct Commands;
-/// `/hooks/{name}/interactions`: a menu choice, a button, a form submission.
-pub(super) struct Interactions;
-/// `/hooks/{name}/events`: the Events API (URL verification, app mentions).
-pub(super) struct Events;
+/// A slash command.
+pub(super) struct Commands<T = Webhooks>(PhantomData<T>);
+/// A menu choice, a button, a form submission.
+pub(super) struct Interactions<T = Webhooks>(PhantomData<T>);
+/// The Events API (URL verification, app mentions).
+pub(super) struct Events<T = Webhooks>(PhantomData<T>);
+
+/// How Slack's requests reach the gateway: over webhooks, or down Socket
+/// Mode connections (`socket::envelopes`). Each kind of request is admitted
+/// by one [`Webhook`] for both; a transport says only what verifying means,
+/// how its bodies are read, and how its endpoints are counted.
+pub(super) trait Transport: Send + Sync + 'static {
+    /// The `endpoint` labels of commands, interactions and events.
+    const ENDPOINTS: [&'static str; 3];
+
+    /// Verifies a slash command or an interaction, and lets each through once.
+    fn verify_request(request: &Request<'_>) -> Result<(), Stop>;
+
+    /// Verifies an event (each event runs once anyway, by its ID).
+    fn verify_event(request: &Request<'_>) -> Result<(), Stop>;
+
+    /// Reads a slash command.
+    fn slash_command(body: &[u8]) -> Result<SlashCommand, inbound::ParseError>;
+
+    /// Reads an interaction.
+    fn interaction(body: &[u8]) -> Result<Interaction, inbound::ParseError>;
+
+    /// What a slash command is answered before anything else (Slack's SSL check).
+    fn early_command(_app: &App, _name: &str, _raw: &Raw) -> Option<Response> {
+        None
+    }
+}
+
+/// `/hooks/{name}/commands`, `/interactions` and `/events`: signed requests.
+pub(super) struct Webhooks;
+
+impl Transport for Webhooks {
+    const ENDPOINTS: [&'static str; 3] = ["commands", "interactions", "events"];
+
+    fn verify_request(request: &Request<'_>) -> Result<(), Stop> {
+        verify_signature(request)?;
+        once(request)
+    }
+
+    fn verify_event(request: &Request<'_>) -> Result<(), Stop> {
+        verify_signature(request)
+    }
+
+    fn slash_command(body: &[u8]) -> Result<SlashCommand, inbound::ParseError> {
+        inbound::parse_slash_command(body)
+    }
+
+    fn interaction(body: &[u8]) -> Result<Interaction, inbound::ParseError> {
+        inbound::parse_interaction(body)
+    }
+
+    /// Slack's periodic certificate check (`ssl_check=1`) may come unsigned
+    /// and asks for nothing but a 200; it never reaches a command.
+    fn early_command(app: &App, name: &str, raw: &Raw) -> Option<Response> {
+        if !inbound::is_ssl_check(&raw.body) {
+            return None;
+        }
+        app.metrics
+            .request(metric_platform(app, name), Self::ENDPOINTS[0], "ssl_check");
+        Some(StatusCode::OK.into_response())
+    }
+}
 
 /// Checks the request's signature with the platform's signing secret.
 fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
@@ -51,7 +115,7 @@ fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
         PlatformKind::Slack { socket: Some(_), .. } => {
             return Err(Refusal::socket_mode_only(request.name).into());
         }
-        _ => return Err(Refusal::unknown_platform(Commands::KIND, request.name).into()),
+        _ => return Err(Refusal::unknown_platform(Commands::<Webhooks>::KIND, request.name).into()),
     };
     let raw = request.raw;
     verify::verify(
@@ -64,30 +128,22 @@ fn verify_signature(request: &Request<'_>) -> Result<(), Stop> {
     .map_err(|err| Refusal::unverified(err).into())
 }
 
-impl Webhook for Commands {
+impl<T: Transport> Webhook for Commands<T> {
     const TYPE: PlatformType = PlatformType::Slack;
-    const ENDPOINT: &'static str = "commands";
+    const ENDPOINT: &'static str = T::ENDPOINTS[0];
     type Verified = ();
     type Admitted = SlashCommand;
 
-    /// Slack's periodic certificate check (`ssl_check=1`) may come unsigned
-    /// and asks for nothing but a 200; it never reaches a command.
     fn early(app: &App, name: &str, raw: &Raw) -> Option<Response> {
-        if !inbound::is_ssl_check(&raw.body) {
-            return None;
-        }
-        app.metrics
-            .request(metric_platform(app, name), Self::ENDPOINT, "ssl_check");
-        Some(StatusCode::OK.into_response())
+        T::early_command(app, name, raw)
     }
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        verify_signature(request)?;
-        once(request)
+        T::verify_request(request)
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<SlashCommand, Stop> {
-        inbound::parse_slash_command(&request.raw.body).map_err(|err| Refusal::malformed(err).into())
+        T::slash_command(&request.raw.body).map_err(|err| Refusal::malformed(err).into())
     }
 
     fn start(request: &Request<'_>, command: SlashCommand) -> Response {
@@ -96,19 +152,18 @@ impl Webhook for Commands {
     }
 }
 
-impl Webhook for Interactions {
+impl<T: Transport> Webhook for Interactions<T> {
     const TYPE: PlatformType = PlatformType::Slack;
-    const ENDPOINT: &'static str = "interactions";
+    const ENDPOINT: &'static str = T::ENDPOINTS[1];
     type Verified = ();
     type Admitted = pipeline::Step;
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        verify_signature(request)?;
-        once(request)
+        T::verify_request(request)
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<pipeline::Step, Stop> {
-        let interaction = inbound::parse_interaction(&request.raw.body).map_err(Refusal::malformed)?;
+        let interaction = T::interaction(&request.raw.body).map_err(Refusal::malformed)?;
         interaction_step(request, interaction)
     }
 
@@ -122,14 +177,14 @@ impl Webhook for Interactions {
 /// acceptable for 5 minutes after: an hour covers them with room to spare.
 const EVENT_WINDOW: Duration = Duration::from_secs(3600);
 
-impl Webhook for Events {
+impl<T: Transport> Webhook for Events<T> {
     const TYPE: PlatformType = PlatformType::Slack;
-    const ENDPOINT: &'static str = "events";
+    const ENDPOINT: &'static str = T::ENDPOINTS[2];
     type Verified = ();
     type Admitted = AppMention;
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        verify_signature(request)
+        T::verify_event(request)
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<AppMention, Stop> {
@@ -137,8 +192,13 @@ impl Webhook for Events {
         mention_of(request, event)
     }
 
+    /// Slack redelivers events it thinks were not acknowledged, over
+    /// webhooks or over any Socket Mode connection: each event runs once.
     fn dedupe(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
-        dedupe_event(request, mention)
+        let key: [&[u8]; 2] = [request.name.as_bytes(), mention.event_id.as_bytes()];
+        request.first_time(&request.app.slack_events, &key, EVENT_WINDOW, || {
+            request.duplicate(StatusCode::OK.into_response())
+        })
     }
 
     fn start(request: &Request<'_>, mention: AppMention) -> Response {
@@ -148,10 +208,7 @@ impl Webhook for Events {
 
 /// The step of an interaction: a menu choice, a button, a form; any other
 /// kind of interaction is acknowledged and ignored.
-pub(super) fn interaction_step(
-    request: &Request<'_>,
-    interaction: Interaction,
-) -> Result<pipeline::Step, Stop> {
+fn interaction_step(request: &Request<'_>, interaction: Interaction) -> Result<pipeline::Step, Stop> {
     match interaction {
         Interaction::BlockActions(actions) => {
             block_actions_step(request.name, actions).ok_or_else(|| request.ignored())
@@ -163,7 +220,7 @@ pub(super) fn interaction_step(
 
 /// The mention an event carries; a URL check is answered with its
 /// challenge, any other event acknowledged and ignored.
-pub(super) fn mention_of(request: &Request<'_>, event: Event) -> Result<AppMention, Stop> {
+fn mention_of(request: &Request<'_>, event: Event) -> Result<AppMention, Stop> {
     match event {
         Event::UrlVerification { challenge } => {
             request.count("accepted");
@@ -176,17 +233,8 @@ pub(super) fn mention_of(request: &Request<'_>, event: Event) -> Result<AppMenti
     }
 }
 
-/// Slack redelivers events it thinks were not acknowledged, over webhooks
-/// or over any Socket Mode connection: each event runs once.
-pub(super) fn dedupe_event(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
-    let key: [&[u8]; 2] = [request.name.as_bytes(), mention.event_id.as_bytes()];
-    request.first_time(&request.app.slack_events, &key, EVENT_WINDOW, || {
-        request.duplicate(StatusCode::OK.into_response())
-    })
-}
-
 /// The step of a mention of the bot: `@bot nautobot get-devices`.
-pub(super) fn mention_step(name: &str, mention: AppMention) -> pipeline::Step {
+fn mention_step(name: &str, mention: AppMention) -> pipeline::Step {
     let reply = ReplyContext {
         conversation: Some(mention.channel.clone()),
         // Answer a mention in its thread, or start one under it.
@@ -327,7 +375,7 @@ fn form_answers(values: &std::collections::BTreeMap<String, String>) -> Vec<Stri
 }
 
 /// The step of a slash command: `/nautobot get-devices location ams01`.
-pub(super) fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeline::Step {
+fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeline::Step {
     let parsed = parse_slash(strip_command_prefix(prefix, &command.command), &command.text);
     let reply = ReplyContext {
         conversation: Some(command.channel_id.clone()),
@@ -347,7 +395,7 @@ pub(super) fn slash_command_step(prefix: &str, name: &str, command: SlashCommand
 }
 
 /// Acknowledges the request and runs the step in the background, if a slot is free.
-pub(super) fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
+fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
     match request.spawn(step) {
         Ok(()) => StatusCode::OK.into_response(),
         // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".

@@ -1,6 +1,7 @@
 //! Socket Mode envelopes through the same admission as webhooks: each kind
-//! is a [`Webhook`] whose request is the envelope's payload, with the
-//! envelope's ID and retry in headers as Bolt passes them on
+//! is admitted by the webhooks' own [`Webhook`] over the [`Socket`]
+//! transport, its request the envelope's payload with the envelope's ID
+//! and retry in headers as Bolt passes them on
 //! (`slack_bolt/adapter/socket_mode/internals.py`), so that grants,
 //! prompts, continuations, audit and metrics are the webhooks' own.
 //!
@@ -16,21 +17,17 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Response},
 };
-use chatops_crds::PlatformType;
 use serde_json::Value;
 
 use super::super::{
     App,
     admission::{self, Raw, Request, Stop, Webhook},
-    pipeline,
     refusal::Refusal,
-    slack::{
-        RETRY_WINDOW, dedupe_event, interaction_step, mention_of, mention_step, slash_command_step, start,
-    },
+    slack::{Commands, Events, Interactions, RETRY_WINDOW, Transport},
 };
 use crate::{
     platforms::slack::{
-        inbound::{self, AppMention, SlashCommand},
+        inbound::{self, Interaction, ParseError, SlashCommand},
         socket::protocol::{Envelope, Kind},
     },
     runtime::PlatformKind,
@@ -45,12 +42,8 @@ const RETRY_REASON: &str = "x-slack-retry-reason";
 /// The largest answer read back to carry in an acknowledgement.
 const MAX_ACK_PAYLOAD: usize = 64 * 1024;
 
-/// `slash_commands` envelopes.
-pub(super) struct SlashCommands;
-/// `interactive` envelopes.
-pub(super) struct Interactive;
-/// `events_api` envelopes.
-pub(super) struct EventsApi;
+/// Socket Mode connections: envelopes the gateway read from Slack.
+pub(in crate::server) struct Socket;
 
 /// Admits `envelope` of the Socket Mode platform `name` and returns what
 /// its acknowledgement carries: the answer Slack shows at once (a busy
@@ -59,9 +52,9 @@ pub(super) async fn admit(app: &Arc<App>, name: &str, envelope: Envelope) -> Opt
     let accepts_payload = envelope.accepts_response_payload;
     let raw = raw(&envelope);
     let response = match envelope.kind {
-        Kind::SlashCommands => admission::handle::<SlashCommands>(app.clone(), name.to_owned(), raw).await,
-        Kind::Interactive => admission::handle::<Interactive>(app.clone(), name.to_owned(), raw).await,
-        Kind::EventsApi => admission::handle::<EventsApi>(app.clone(), name.to_owned(), raw).await,
+        Kind::SlashCommands => handle::<Commands<Socket>>(app, name, raw).await,
+        Kind::Interactive => handle::<Interactions<Socket>>(app, name, raw).await,
+        Kind::EventsApi => handle::<Events<Socket>>(app, name, raw).await,
         Kind::Other => {
             tracing::debug!(platform = %name, kind = %envelope.type_name, "Socket Mode envelope of a kind not served; acknowledged");
             app.metrics.request(name, "socket", "ignored");
@@ -127,68 +120,31 @@ fn through_socket(request: &Request<'_>) -> Result<(), Stop> {
     })
 }
 
-impl Webhook for SlashCommands {
-    const TYPE: PlatformType = PlatformType::Slack;
-    const ENDPOINT: &'static str = "socket_commands";
-    type Verified = ();
-    type Admitted = SlashCommand;
+impl Transport for Socket {
+    const ENDPOINTS: [&'static str; 3] = ["socket_commands", "socket_interactive", "socket_events"];
 
-    async fn verify(request: &Request<'_>) -> Result<(), Stop> {
+    fn verify_request(request: &Request<'_>) -> Result<(), Stop> {
         through_socket(request)
     }
 
-    fn parse(request: &Request<'_>, (): ()) -> Result<SlashCommand, Stop> {
-        inbound::parse_slash_command_json(&request.raw.body).map_err(|err| Refusal::malformed(err).into())
+    fn verify_event(request: &Request<'_>) -> Result<(), Stop> {
+        through_socket(request)
     }
 
-    fn start(request: &Request<'_>, command: SlashCommand) -> Response {
-        let prefix = &request.platform.settings.command_prefix;
-        start(request, slash_command_step(prefix, request.name, command))
+    /// A slash command's form, as a JSON object.
+    fn slash_command(body: &[u8]) -> Result<SlashCommand, ParseError> {
+        inbound::parse_slash_command_json(body)
+    }
+
+    /// What the webhook's `payload` field holds, as it is.
+    fn interaction(body: &[u8]) -> Result<Interaction, ParseError> {
+        inbound::parse_interaction_json(body)
     }
 }
 
-impl Webhook for Interactive {
-    const TYPE: PlatformType = PlatformType::Slack;
-    const ENDPOINT: &'static str = "socket_interactive";
-    type Verified = ();
-    type Admitted = pipeline::Step;
-
-    async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        through_socket(request)
-    }
-
-    fn parse(request: &Request<'_>, (): ()) -> Result<pipeline::Step, Stop> {
-        let interaction = inbound::parse_interaction_json(&request.raw.body).map_err(Refusal::malformed)?;
-        interaction_step(request, interaction)
-    }
-
-    fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
-        start(request, step)
-    }
-}
-
-impl Webhook for EventsApi {
-    const TYPE: PlatformType = PlatformType::Slack;
-    const ENDPOINT: &'static str = "socket_events";
-    type Verified = ();
-    type Admitted = AppMention;
-
-    async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        through_socket(request)
-    }
-
-    fn parse(request: &Request<'_>, (): ()) -> Result<AppMention, Stop> {
-        let event = inbound::parse_event(&request.raw.body).map_err(Refusal::malformed)?;
-        mention_of(request, event)
-    }
-
-    fn dedupe(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
-        dedupe_event(request, mention)
-    }
-
-    fn start(request: &Request<'_>, mention: AppMention) -> Response {
-        start(request, mention_step(request.name, mention))
-    }
+/// Admits `raw` through `W`.
+async fn handle<W: Webhook>(app: &Arc<App>, name: &str, raw: Raw) -> Response {
+    admission::handle::<W>(app.clone(), name.to_owned(), raw).await
 }
 
 #[cfg(test)]
