@@ -220,6 +220,29 @@ pub fn assert_none_told(routed: &Routed, secrets: &[&str]) {
     }
 }
 
+/// The tables of a reply.
+#[track_caller]
+pub fn tables(routed: &Routed) -> Vec<&crate::model::Table> {
+    message(routed)
+        .blocks
+        .iter()
+        .filter_map(|block| match block {
+            Block::Table(table) => Some(table),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Column `column` of the reply's first table.
+#[track_caller]
+pub fn column(routed: &Routed, column: usize) -> Vec<String> {
+    tables(routed)[0]
+        .rows
+        .iter()
+        .map(|row| row[column].clone())
+        .collect()
+}
+
 /// The text blocks of a message, in order.
 pub fn text_blocks(message: &Message) -> Vec<&str> {
     message

@@ -20,7 +20,8 @@ use chatops_testkit::fake_apic::{ADMIN_PASSWORD, ADMIN_USER, FakeApic, READER_PA
 use super::{Aci, Limits};
 use crate::commands::Routed;
 use crate::commands::tests::fixtures::{Fixture, TABLE_C, assert_none_told, message, text_blocks};
-use crate::model::{Block, Level, Table};
+pub use crate::commands::tests::fixtures::{column, tables};
+use crate::model::Level;
 
 /// Who the Integration logs in as, and who alice (admin1) is linked as.
 pub struct Logins {
@@ -94,29 +95,6 @@ pub fn assert_no_secret(routed: &Routed) {
 pub fn said(routed: &Routed) -> (Level, String) {
     let message = message(routed);
     (message.level, text_blocks(message).join("\n"))
-}
-
-/// The tables of a reply.
-#[track_caller]
-pub fn tables(routed: &Routed) -> Vec<&Table> {
-    message(routed)
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Table(table) => Some(table),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Column `column` of the reply's first table.
-#[track_caller]
-pub fn column(routed: &Routed, column: usize) -> Vec<String> {
-    tables(routed)[0]
-        .rows
-        .iter()
-        .map(|row| row[column].clone())
-        .collect()
 }
 
 /// How many requests the fake saw to `path`.

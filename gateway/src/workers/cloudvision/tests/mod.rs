@@ -20,8 +20,8 @@ use chatops_testkit::fake_cloudvision::{
 
 use super::{CloudVision, Limits};
 use crate::commands::Routed;
-use crate::commands::tests::fixtures::{Fixture, TABLE_C, assert_none_told, message};
-use crate::model::{Block, Table};
+use crate::commands::tests::fixtures::{Fixture, TABLE_C, assert_none_told};
+pub use crate::commands::tests::fixtures::{column, tables};
 
 /// What the Integration signs in with.
 #[derive(Clone, Copy)]
@@ -111,29 +111,6 @@ pub fn assert_no_secret(routed: &Routed) {
             READ_ONLY_PASSWORD,
         ],
     );
-}
-
-/// The tables of a reply.
-#[track_caller]
-pub fn tables(routed: &Routed) -> Vec<&Table> {
-    message(routed)
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Table(table) => Some(table),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Column `column` of the reply's first table.
-#[track_caller]
-pub fn column(routed: &Routed, column: usize) -> Vec<String> {
-    tables(routed)[0]
-        .rows
-        .iter()
-        .map(|row| row[column].clone())
-        .collect()
 }
 
 /// How many requests the fake saw to `path`.
