@@ -29,7 +29,7 @@ fn every_platform_example_compiles_beside_the_quickstart() {
         .iter()
         .filter(|d| d.object.kind == Kind::ChatPlatform)
         .count();
-    assert_eq!(platforms, 4, "slack, teams, webex and mattermost");
+    assert_eq!(platforms, 5, "slack, teams, webex, mattermost and slack-socket");
 }
 
 #[test]
