@@ -296,9 +296,15 @@ def gateway_decision(fake, case, answer):
     "I don't know the sub-command".
     """
     assert answer.status_code == 200, f"the gateway answered {answer.status_code}: {answer.text[:300]}"
-    text = fake.wait_for(lambda t: True, ANSWER_TIMEOUT)
+    text = fake.wait_for(
+        lambda t: GATEWAY_DENIAL.search(t) is not None or ("don't know the" in t and "sub-command" in t),
+        ANSWER_TIMEOUT,
+    )
     if text is None:
-        raise AssertionError(f"the gateway sent nothing for {case['text']!r} within {ANSWER_TIMEOUT} s")
+        raise AssertionError(
+            f"our gateway neither refused {case['text']!r} nor answered it within {ANSWER_TIMEOUT} s; "
+            f"it sent: {fake.texts()}"
+        )
     denial = GATEWAY_DENIAL.search(text)
     if denial:
         return "deny", GATEWAY_SCOPES[denial.group(1)]
