@@ -20,6 +20,7 @@ of our gateway, so the answers of both products are read the same way.
 import hashlib
 import hmac
 import http.server
+import importlib.util
 import json
 import os
 import pathlib
@@ -88,6 +89,14 @@ def live_nautobot():
 
 def load_fixture():
     return json.loads(FIXTURE.read_text())
+
+
+def seed_module():
+    """scripts/nautobot/seed_chatops.py as a module (scripts/nautobot is no package: load the file)."""
+    spec = importlib.util.spec_from_file_location("seed_chatops", SEED)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- the fake chat services ---------------------------------------------------------

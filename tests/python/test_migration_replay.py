@@ -21,7 +21,6 @@ our gateway, one with a token the app never had is refused.
 Skipped when the test Nautobot is not up; a failure under CI=true.
 """
 
-import importlib.util
 import os
 import pathlib
 import socket
@@ -44,6 +43,7 @@ from original_app import (
     load_fixture,
     mattermost_request,
     original_decision,
+    seed_module,
     send,
 )
 
@@ -177,7 +177,7 @@ def test_our_gateway_decides_as_the_original_after_import(nautobot, fake, binari
     import_from(nautobot, operator, output)
     imported = documents(output)
     grants = [d for d in imported if d.get("kind") == "AccessGrant"]
-    table_rows = {(c, s, t, v) for c, s, t, _name, v in _seeded_table(table)}
+    table_rows = {(c, s, t, v) for c, s, t, _name, v in seed_module().GRANT_TABLES[table]}
     imported_rows = {(g["spec"]["command"], g["spec"]["subcommand"], g["spec"]["grantType"], g["spec"]["value"])
                      for g in grants}
     assert imported_rows == table_rows, f"imported grants {sorted(imported_rows)} != the table {sorted(table_rows)}"
@@ -185,7 +185,7 @@ def test_our_gateway_decides_as_the_original_after_import(nautobot, fake, binari
     # the import can carry: each with its platform, chat user and Nautobot user.
     links = {(d["spec"]["platform"], d["spec"].get("chatUserId"), d["spec"]["user"])
              for d in imported if d.get("kind") == "AccountLink"}
-    admins = {(p, u, user) for p, u, user, _email in _seed_module().ACCOUNT_LINKS if user == "admin"}
+    admins = {(p, u, user) for p, u, user, _email in seed_module().ACCOUNT_LINKS if user == "admin"}
     assert links == admins, f"imported account links {sorted(links)} != the admin's seeded ones {sorted(admins)}"
 
     namespace = next((d["metadata"].get("namespace") for d in imported if d.get("kind") == "ChatPlatform"), None)
@@ -232,14 +232,4 @@ def test_our_gateway_decides_as_the_original_after_import(nautobot, fake, binari
         ours.stop()
 
 
-def _seed_module():
-    """scripts/nautobot/seed_chatops.py as a module (scripts/nautobot is no package: load the file)."""
-    spec = importlib.util.spec_from_file_location("seed_chatops", SEED)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-def _seeded_table(table):
-    """The table as seed_chatops.py seeds it."""
-    return _seed_module().GRANT_TABLES[table]

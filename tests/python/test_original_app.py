@@ -23,6 +23,7 @@ from original_app import (
     load_fixture,
     mattermost_request,
     original_decision,
+    seed_module,
     send,
     slack_request,
 )
@@ -66,6 +67,28 @@ def test_the_fixture_covers_every_grant_row_inside_and_outside():
         assert any(case["platform"] == "mattermost" for case in table), name
     scopes = {case.get("scope") for case in FIXTURE["tables"]["restricted-subcommand"]}
     assert scopes >= {"organization", "channel", "user"}
+
+
+def test_every_grant_row_has_a_case_inside_and_one_outside():
+    """Each row of each seeded table: an allowed case its value matches, and, unless the value is
+    `*`, a case of the same command refused in that row's scope for another value."""
+    field = {"organization": "team", "channel": "channel", "user": "user"}
+    gaps = []
+    for table, rows in seed_module().GRANT_TABLES.items():
+        cases = FIXTURE["tables"][table]
+        for command, subcommand, grant_type, name, value in rows:
+            relevant = [
+                case for case in cases
+                if command in ("*", case["text"].split()[0]) and subcommand in ("*", case["text"].split()[1])
+            ]
+            inside = [c for c in relevant if value in ("*", c[field[grant_type]]) and c["expected"] == "allow"]
+            if not inside:
+                gaps.append(f"{table}: no allowed case inside {command} {subcommand} {grant_type} {value}")
+            if value != "*" and not any(
+                c[field[grant_type]] != value and c.get("scope") == grant_type for c in relevant
+            ):
+                gaps.append(f"{table}: no case refused outside {command} {subcommand} {grant_type} {value}")
+    assert not gaps, "\n".join(gaps)
 
 
 @pytest.mark.parametrize("table", sorted(FIXTURE["tables"]))
