@@ -17,6 +17,7 @@ of our gateway, so the answers of both products are read the same way.
   in organization|in channel|for user ..." or, for a granted command, its answer).
 """
 
+import datetime
 import hashlib
 import hmac
 import http.server
@@ -294,6 +295,42 @@ def original_decision(fake, case, answer):
     if denial:
         return "deny", ORIGINAL_SCOPES[denial.group(1)]
     return "allow", None
+
+
+LOG_DENIAL = re.compile(r"^Not permitted (in organization|in channel|by user) ")
+
+
+def utc_now():
+    """Now, as Nautobot's REST filters take it."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def original_command_log(nautobot, case, since):
+    """The decision the app's CommandLog (`/api/plugins/chatops/commandlog/`) recorded for the
+    case sent at `since`: ("deny", scope) for `blocked`, ("allow", None) for `succeeded`.
+
+    A refusal is logged before the app answers the request; a permitted command once the worker
+    has run it, so this waits for it a little."""
+    command, subcommand = case["text"].split()[:2]
+    params = {"user_id": case["user"], "command": command, "subcommand": subcommand, "created__gte": since}
+    headers = {"Authorization": f"Token {nautobot['NAUTOBOT_ADMIN_TOKEN']}", "Accept": "application/json"}
+    deadline = time.monotonic() + ANSWER_TIMEOUT
+    while True:
+        answer = requests.get(f"{nautobot['NAUTOBOT_URL']}/api/plugins/chatops/commandlog/", params=params,
+                              headers=headers, timeout=20)
+        assert answer.status_code == 200, f"GET commandlog answered {answer.status_code}: {answer.text[:300]}"
+        logs = answer.json()["results"]
+        if logs:
+            assert len(logs) == 1, f"{len(logs)} command logs for one request: {logs}"
+            log = logs[0]
+            if log["status"] == "blocked":
+                denial = LOG_DENIAL.search(log["details"])
+                assert denial, f"a blocked command log without its scope: {log['details']!r}"
+                return "deny", ORIGINAL_SCOPES[denial.group(1)]
+            return ("allow", None) if log["status"] == "succeeded" else ("log status", log["status"])
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app logged no command for {case['text']!r} since {since}")
+        time.sleep(0.2)
 
 
 def gateway_decision(fake, case, answer):

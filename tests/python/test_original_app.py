@@ -6,7 +6,8 @@ through its own REST API (scripts/nautobot/seed_chatops.py), then sent signed
 Slack and token-carrying Mattermost slash commands; what it sends back to the
 fake chat services is its decision. Every case of
 tests/fixtures/original_decisions.json (written from the tables, by hand)
-must get the decision the fixture expects, refusals naming the expected scope.
+must get the decision the fixture expects, refusals naming the expected scope;
+the app's CommandLog (its REST API) must record the same decision.
 
 Skipped when the test Nautobot is not up; a failure under CI=true.
 """
@@ -22,10 +23,12 @@ from original_app import (
     live_nautobot,
     load_fixture,
     mattermost_request,
+    original_command_log,
     original_decision,
     seed_module,
     send,
     slack_request,
+    utc_now,
 )
 
 FIXTURE = load_fixture()
@@ -101,12 +104,16 @@ def test_the_original_decides_as_the_guide_says(nautobot, fake, table):
     mismatches = []
     for index, case in enumerate(FIXTURE["tables"][table]):
         fake.clear()
+        since = utc_now()
         answer = send(case, slack_url, mattermost_url, f"{fake.url}/response/original/{table}/{index}")
         decision = original_decision(fake, case, answer)
+        # The app's own record of it agrees with what it answered.
+        logged = original_command_log(nautobot, case, since)
         expected = (case["expected"], case.get("scope"))
-        if decision != expected:
+        if not decision == logged == expected:
             mismatches.append(f"{case['platform']} {case['team']} {case['channel']} {case['user']} "
-                              f"{case['text']!r}: expected {expected}, the original: {decision}")
+                              f"{case['text']!r}: expected {expected}, the original answered {decision}, "
+                              f"its command log says {logged}")
     assert not mismatches, "\n".join(mismatches)
 
 
