@@ -246,7 +246,7 @@ impl<'a> Config<'a> {
 
     fn what(&self, key: &str) -> String {
         match self.line(key) {
-            Some(line) => format!("setting `{key}` (nautobot_config.py line {line})"),
+            Some(line) => format!("setting `{key}` (in the assignment at nautobot_config.py line {line})"),
             None => format!("setting `{key}`"),
         }
     }
