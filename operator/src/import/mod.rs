@@ -153,7 +153,7 @@ pub fn build(options: &Options, settings: Option<&ChatopsSettings>, api: &ApiDat
             .map(|(_, why)| (*why).to_owned())
             .unwrap_or_else(|| "this project has no equivalent setting".to_owned());
         let what = match cfg.line(&key) {
-            Some(line) => format!("setting `{key}` (nautobot_config.py line {line})"),
+            Some(line) => format!("setting `{key}` (in the assignment at nautobot_config.py line {line})"),
             None => format!("setting `{key}`"),
         };
         notes.skip(what, reason);

@@ -34,7 +34,7 @@ pub fn map(
     });
     let mut names = Names::default();
     let mut out = Vec::new();
-    let mut unserved = BTreeSet::new();
+    let mut unserved: BTreeSet<String> = BTreeSet::new();
     for grant in sorted {
         let what = format!(
             "access grant {:?} ({} {}, {} {})",
@@ -74,9 +74,6 @@ pub fn map(
             continue;
         }
         for command in commands {
-            if command != "*" && !served.contains(&command) {
-                unserved.insert(command.clone());
-            }
             let wanted = dns_label(&[&grant.name, &command, &grant.subcommand, grant_type.as_str()]);
             let seed = format!(
                 "{command}\0{}\0{}\0{}",
@@ -99,7 +96,12 @@ pub fn map(
                 ..ObjectMeta::default()
             };
             match serde_json::to_value(&resource).map(|v| schema::validate_object(&v)) {
-                Ok(Ok(())) => out.push(resource),
+                Ok(Ok(())) => {
+                    if command != "*" && !served.contains(&command) {
+                        unserved.insert(command.clone());
+                    }
+                    out.push(resource);
+                }
                 Ok(Err(violations)) => {
                     let why: Vec<String> = violations.iter().map(ToString::to_string).collect();
                     notes.skip(

@@ -527,7 +527,7 @@ fn build(
             command: plan.command,
             endpoint: plan.endpoint,
             credentials,
-            tls: plan.insecure.then(|| TlsSettings {
+            tls: plan.insecure.then_some(TlsSettings {
                 ca_ref: None,
                 insecure_skip_verify: true,
             }),

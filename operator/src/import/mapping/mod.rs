@@ -176,7 +176,7 @@ impl<'a> Config<'a> {
                 None
             }
             Known::NotLiteral(what) => {
-                notes.skip(self.what(key), &format!("it is {what}, not a literal"));
+                notes.skip(self.what(key), format!("it is {what}, not a literal"));
                 None
             }
         }
@@ -203,7 +203,7 @@ impl<'a> Config<'a> {
                 default
             }
             Known::NotLiteral(what) => {
-                notes.skip(self.what(key), &format!("it is {what}, not a literal"));
+                notes.skip(self.what(key), format!("it is {what}, not a literal"));
                 None
             }
             _ => None,
@@ -224,7 +224,7 @@ impl<'a> Config<'a> {
             Known::NotLiteral(kind) => {
                 notes.skip(
                     self.what(key),
-                    &format!("it is {kind}, not a literal; its Secret value is a placeholder"),
+                    format!("it is {kind}, not a literal; its Secret value is a placeholder"),
                 );
                 Some(placeholder(what, &format!("`{key}` in nautobot_config.py")))
             }
@@ -246,7 +246,7 @@ impl<'a> Config<'a> {
 
     fn what(&self, key: &str) -> String {
         match self.line(key) {
-            Some(line) => format!("setting `{key}` (nautobot_config.py line {line})"),
+            Some(line) => format!("setting `{key}` (in the assignment at nautobot_config.py line {line})"),
             None => format!("setting `{key}`"),
         }
     }

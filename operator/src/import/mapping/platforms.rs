@@ -154,6 +154,8 @@ pub fn map(
     let mut secrets = Vec::new();
     for platform in ALL {
         let Some(name) = names.get(&platform) else {
+            // A platform not imported: its settings are not "without equivalent".
+            cfg.consume(settings_of(platform));
             continue;
         };
         let mut secret = SecretDoc::new(
@@ -317,6 +319,37 @@ pub fn map(
         tokens::map(api_tokens, false, None, reveal, notes);
     }
     (platforms, secrets)
+}
+
+/// The settings of one platform, for [`Config::consume`].
+fn settings_of(platform: PlatformType) -> &'static [&'static str] {
+    match platform {
+        PlatformType::Slack => &[
+            "enable_slack",
+            "slack_api_token",
+            "slack_signing_secret",
+            "slack_app_token",
+            "slack_slash_command_prefix",
+            "slack_ephemeral_message_size_limit",
+            "slack_socket_static_host",
+            "slack_enable_token_rotation",
+            "slack_client_id",
+            "slack_client_secret",
+        ],
+        PlatformType::Msteams => &[
+            "enable_ms_teams",
+            "microsoft_app_id",
+            "microsoft_app_password",
+            "microsoft_tenant_id",
+        ],
+        PlatformType::Webex => &[
+            "enable_webex",
+            "webex_token",
+            "webex_signing_secret",
+            "webex_msg_char_limit",
+        ],
+        PlatformType::Mattermost => &["enable_mattermost", "mattermost_url", "mattermost_api_token"],
+    }
 }
 
 /// Settings with no equivalent here, and why.
