@@ -22,6 +22,7 @@ pub mod events;
 #[cfg(test)]
 pub mod fixtures;
 pub mod grafana_panels;
+pub mod import;
 pub mod leader;
 pub mod lookup;
 pub mod metrics;

@@ -2,9 +2,11 @@
 //! CRDs; `render` compiles a directory of manifests offline into the gateway's
 //! ConfigMap and Secret, printed, or written as files (`--output-dir`, see
 //! [`output_dir`]) that `chatops-gateway --config` can serve; `grafana-panels`
-//! declares a live Grafana's panels for a grafana Integration.
+//! declares a live Grafana's panels for a grafana Integration; `import` carries
+//! a Nautobot ChatOps app's grants, links and settings over.
 
 mod grafana_panels_cmd;
+mod import_cmd;
 mod output_dir;
 mod serve;
 
@@ -71,6 +73,11 @@ enum Command {
     /// panels (YAML), or with --integration a whole Integration ready to apply. The token
     /// comes from --token-file or GRAFANA_TOKEN and is never printed.
     GrafanaPanels(Box<grafana_panels_cmd::GrafanaPanelsArgs>),
+    /// Import a running Nautobot ChatOps app: read its REST API (access grants, command
+    /// tokens, account links) and, with --config, its nautobot_config.py (never executed),
+    /// and write ChatPlatform, AccessGrant, AccountLink and Integration manifests, Secret
+    /// templates and NOTES.md into --output-dir. Exits 1 when nothing usable came out.
+    Import(Box<import_cmd::ImportArgs>),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => serve::run(*args).map(|()| ExitCode::SUCCESS),
         Command::GrafanaPanels(args) => grafana_panels_cmd::run(*args).map(|()| ExitCode::SUCCESS),
+        Command::Import(args) => import_cmd::run(*args),
         Command::Crdgen {
             dir,
             reference: Some(file),
