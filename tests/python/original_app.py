@@ -60,12 +60,7 @@ def live_nautobot():
     where that is a failure.
     """
     path = pathlib.Path(os.environ.get("NAUTOBOT_ROOT", ROOT / ".nautobot")) / "env"
-    values = {}
-    if path.is_file():
-        for line in path.read_text().splitlines():
-            key, sep, value = line.partition("=")
-            if sep:
-                values[key.strip()] = value.strip()
+    values = seed_module().env_file_vars()
     missing = [k for k in ("NAUTOBOT_URL", "NAUTOBOT_ADMIN_TOKEN", "NAUTOBOT_CHATOPS_FAKE_URL") if not values.get(k)]
     if missing:
         message = f"{path} has no {', '.join(missing)}; {HOW_TO_START}"
@@ -357,3 +352,20 @@ def gateway_decision(fake, case, answer):
     if "don't know the" in text and "sub-command" in text:
         return "allow", None
     raise AssertionError(f"the gateway answered {case['text']!r} with neither a refusal nor the sub-command error: {text}")
+
+
+# --- the fixtures both live suites share ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nautobot():
+    """The test Nautobot with the original app (skips, or fails under CI=true, without it)."""
+    return live_nautobot()
+
+
+@pytest.fixture(scope="module")
+def fake(nautobot):
+    """The fake chat services the original answers through, for one module."""
+    chat = FakeChat(nautobot["NAUTOBOT_CHATOPS_FAKE_URL"])
+    yield chat
+    chat.close()

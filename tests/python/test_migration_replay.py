@@ -37,9 +37,9 @@ from original_app import (
     MATTERMOST_TOKENS,
     ROOT,
     SEED,
-    FakeChat,
+    fake,  # fixture
     gateway_decision,
-    live_nautobot,
+    nautobot,  # fixture
     load_fixture,
     mattermost_request,
     original_decision,
@@ -64,18 +64,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def nautobot():
-    return live_nautobot()
-
-
-@pytest.fixture(scope="module")
-def fake(nautobot):
-    chat = FakeChat(nautobot["NAUTOBOT_CHATOPS_FAKE_URL"])
-    yield chat
-    chat.close()
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ import pytest
 
 from original_app import (
     SEED,
-    FakeChat,
-    live_nautobot,
+    fake,  # fixture
+    nautobot,  # fixture
     load_fixture,
     mattermost_request,
     original_command_log,
@@ -32,18 +32,6 @@ from original_app import (
 )
 
 FIXTURE = load_fixture()
-
-
-@pytest.fixture(scope="module")
-def nautobot():
-    return live_nautobot()
-
-
-@pytest.fixture(scope="module")
-def fake(nautobot):
-    chat = FakeChat(nautobot["NAUTOBOT_CHATOPS_FAKE_URL"])
-    yield chat
-    chat.close()
 
 
 def urls(nautobot):
