@@ -83,7 +83,7 @@ async fn the_output_renders_unchanged_with_everything_ready_and_no_secret_shown(
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr
-            .contains("imported 2 ChatPlatforms, 4 AccessGrants, 2 AccountLinks, 4 Integrations, 6 Secrets"),
+            .contains("imported 2 ChatPlatforms, 4 AccessGrants, 3 AccountLinks, 4 Integrations, 6 Secrets"),
         "{stderr}"
     );
     assert!(
@@ -110,7 +110,7 @@ async fn the_output_renders_unchanged_with_everything_ready_and_no_secret_shown(
     let (code, render_stderr) = render(&out);
     assert_eq!(code, 0, "{render_stderr}");
     assert!(
-        render_stderr.contains("12 resources ready, 0 not ready"),
+        render_stderr.contains("13 resources ready, 0 not ready"),
         "{render_stderr}"
     );
 

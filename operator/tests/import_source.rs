@@ -28,7 +28,10 @@ async fn every_page_of_every_list_is_read() {
         [
             ("slack", Some("alice")),
             ("mattermost", Some("bob")),
-            ("webex", Some("alice"))
+            ("webex", Some("alice")),
+            // Another user's link, found through the change log; the deleted
+            // one and the one gone since are not asked for or skipped.
+            ("slack", Some("carol"))
         ]
     );
     assert_eq!(data.malformed.len(), 2, "{:?}", data.malformed);
@@ -94,5 +97,30 @@ async fn empty_lists_read_as_empty() {
             && data.tokens.is_empty()
             && data.links.is_empty()
             && data.malformed.is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_change_log_only_the_callers_links_are_read_and_that_is_said() {
+    let server = nautobot_fake::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/api/extras/object-changes/"))
+        .respond_with(wiremock::ResponseTemplate::new(403))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let data = Nautobot::new(&server.uri(), nautobot_fake::TOKEN)
+        .unwrap()
+        .read_all()
+        .await
+        .unwrap();
+    assert_eq!(data.links.len(), 3, "{:?}", data.links);
+    assert!(
+        data.malformed
+            .iter()
+            .any(|(what, why)| what == "account links of other Nautobot users"
+                && why.contains("only the token user's own links")
+                && why.contains("HTTP 403")),
+        "{:?}",
+        data.malformed
     );
 }

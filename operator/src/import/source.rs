@@ -13,6 +13,8 @@ use serde_json::Value;
 
 /// Where the app's API lives below Nautobot's root.
 pub const API_BASE: &str = "/api/plugins/chatops/";
+/// Nautobot's change log, which names every account link ever made.
+const OBJECT_CHANGES: &str = "/api/extras/object-changes/";
 /// The longest one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest connecting may take.
@@ -282,11 +284,16 @@ impl Nautobot {
         }
     }
 
-    /// Every row of the list `endpoint` (e.g. `accessgrant/`), following `next`.
+    /// Every row of the app's list `endpoint` (e.g. `accessgrant/`), following `next`.
     pub async fn list(&self, endpoint: &str, query: &str) -> Result<Vec<Value>, SourceError> {
+        self.list_at(&format!("{API_BASE}{endpoint}"), query).await
+    }
+
+    /// Every row of the list at `path` (absolute, e.g. `/api/extras/object-changes/`).
+    async fn list_at(&self, path: &str, query: &str) -> Result<Vec<Value>, SourceError> {
         let mut rows = Vec::new();
         let first = format!(
-            "{API_BASE}{endpoint}{}",
+            "{path}{}",
             if query.is_empty() {
                 String::new()
             } else {
@@ -340,6 +347,61 @@ impl Nautobot {
             })
     }
 
+    /// Every account link, not only the token user's own.
+    ///
+    /// The app's list shows each user only their own links, but a link asked
+    /// for by its id is shown to anyone who may view it. The change log names
+    /// every link ever made, so the others are asked for one by one; one gone
+    /// since (deleted, 404) is skipped. Without the change log (the token may
+    /// not view it) the import goes on with the token user's own links, and
+    /// says so in the notes.
+    async fn account_link_rows(
+        &self,
+        malformed: &mut Vec<(String, String)>,
+    ) -> Result<Vec<Value>, SourceError> {
+        let mut rows = self.list("accountlink/", "depth=1").await?;
+        let changes = match self
+            .list_at(
+                OBJECT_CHANGES,
+                "changed_object_type=nautobot_chatops.chatopsaccountlink",
+            )
+            .await
+        {
+            Ok(changes) => changes,
+            Err(err) => {
+                malformed.push((
+                    "account links of other Nautobot users".to_owned(),
+                    format!(
+                        "only the token user's own links were read: the app lists no others, and \
+                         the change log that names them could not be read ({err})"
+                    ),
+                ));
+                return Ok(rows);
+            }
+        };
+        let mut known: std::collections::BTreeSet<String> = rows
+            .iter()
+            .filter_map(|row| row["id"].as_str().map(str::to_owned))
+            .collect();
+        for change in changes {
+            let Some(id) = change["changed_object_id"].as_str() else {
+                continue;
+            };
+            // Nautobot gives a choice as {"value", "label"}; older ones as the bare value.
+            let action = change["action"]["value"].as_str().or(change["action"].as_str());
+            if !known.insert(id.to_owned()) || action == Some("delete") {
+                continue;
+            }
+            let url = self.url(&format!("{API_BASE}accountlink/{id}/?depth=1"));
+            match self.get(url).await {
+                Ok(row) => rows.push(row),
+                Err(SourceError::Status { status: 404, .. }) => {}
+                Err(err) => malformed.push((format!("account link {id}"), err.to_string())),
+            }
+        }
+        Ok(rows)
+    }
+
     /// Reads the grants, tokens and links. An error on the grants or tokens
     /// fails the read; the user look-ups of links fail only those links.
     pub async fn read_all(&self) -> Result<ApiData, SourceError> {
@@ -364,7 +426,7 @@ impl Nautobot {
             }
         }
         let mut cache: BTreeMap<String, Result<String, String>> = BTreeMap::new();
-        for row in self.list("accountlink/", "depth=1").await? {
+        for row in self.account_link_rows(&mut data.malformed).await? {
             let mut link = match serde_json::from_value::<RawLink>(row.clone()) {
                 Ok(link) => link,
                 Err(err) => {

@@ -196,6 +196,44 @@ async fn paged(server: &MockServer, kind: &str, rows: Vec<Value>) {
     }
 }
 
+/// The change log of account links, newest first as Nautobot orders it:
+/// it names one link of another user (shown only by id), one deleted
+/// and one gone without a record.
+fn link_changes(base: &str) -> Vec<Value> {
+    let change = |link: &str, action: &str| {
+        json!({
+            "id": format!("c-{link}-{action}"),
+            "url": format!("{base}/api/extras/object-changes/c-{link}-{action}/"),
+            "action": {"value": action, "label": action},
+            "changed_object_type": "nautobot_chatops.chatopsaccountlink",
+            "changed_object_id": link,
+            "object_repr": link,
+        })
+    };
+    vec![
+        change("l0000000-0000-0000-0000-000000000001", "update"),
+        change("l0000000-0000-0000-0000-000000000006", "create"),
+        change("l0000000-0000-0000-0000-000000000007", "delete"),
+        change("l0000000-0000-0000-0000-000000000007", "create"),
+        change("l0000000-0000-0000-0000-000000000008", "create"),
+        change("l0000000-0000-0000-0000-000000000001", "create"),
+    ]
+}
+
+async fn change_log(server: &MockServer, changes: Vec<Value>) {
+    let body = json!({"count": changes.len(), "next": null, "previous": null, "results": changes});
+    Mock::given(method("GET"))
+        .and(path("/api/extras/object-changes/"))
+        .and(query_param(
+            "changed_object_type",
+            "nautobot_chatops.chatopsaccountlink",
+        ))
+        .and(header("Authorization", format!("Token {TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
 /// Starts the fake.
 pub async fn start() -> MockServer {
     let server = MockServer::start().await;
@@ -203,6 +241,32 @@ pub async fn start() -> MockServer {
     paged(&server, "accessgrant", grants(&base)).await;
     paged(&server, "commandtoken", tokens(&base)).await;
     paged(&server, "accountlink", links(&base)).await;
+    change_log(&server, link_changes(&base)).await;
+    // Carol's link: not in the list (the app lists the caller's own), shown by id.
+    let carol = with(
+        common(&base, "accountlink", "l0000000-0000-0000-0000-000000000006"),
+        json!({
+            "nautobot_user": user(&base, "u0000000-0000-0000-0000-000000000003", "carol"),
+            "platform": "slack",
+            "user_id": "U7924K784",
+            "email": "carol@example.com"
+        }),
+    );
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/plugins/chatops/accountlink/l0000000-0000-0000-0000-000000000006/",
+        ))
+        .and(header("Authorization", format!("Token {TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(carol))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(
+            "/api/plugins/chatops/accountlink/l0000000-0000-0000-0000-000000000008/",
+        ))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/api/users/users/u0000000-0000-0000-0000-000000000002/"))
         .and(header("Authorization", format!("Token {TOKEN}").as_str()))
@@ -228,5 +292,6 @@ pub async fn start_empty() -> MockServer {
     for kind in ["accessgrant", "commandtoken", "accountlink"] {
         paged(&server, kind, Vec::new()).await;
     }
+    change_log(&server, Vec::new()).await;
     server
 }
