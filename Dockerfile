@@ -9,9 +9,9 @@
 # Base images are pinned by tag: the Rust toolchain the workspace is built and
 # tested with (rust-version is the floor; tests/python/test_dockerfile.py checks
 # it) and Debian 12 for both stages, so the glibc the binaries link against is the
-# one they run on. A release pipeline should pin digests as well
-# (`FROM image:tag@sha256:...`, kept fresh by Renovate or Dependabot); that belongs
-# in CI, where the registry can be asked.
+# one they run on. Dependabot (.github/dependabot.yml) proposes each new tag;
+# the release workflow (.github/workflows/release.yml) builds this file natively
+# on an amd64 and an arm64 runner and joins the two under one tag.
 
 ############################################################################
 # builder: the official Rust image (gcc and libc6-dev included, which ring needs)

@@ -2,7 +2,7 @@
 //! [`KeyStore::authenticate`] plus [`check_activity`] a Teams request pays,
 //! and the pure parse-and-verify part alone (mostly the RSA-2048 signature).
 //!
-//! The token and keys are the valid case of `shared/vectors/teams.json`; the
+//! The token and keys are the valid case of `testkit/vectors/teams.json`; the
 //! JWKS is served once from a loopback mock, then every iteration hits the cache.
 //!
 //! Run with `cargo bench -p chatops-gateway --bench teams_jwt`; figures go into docs/benchmarks.md.
@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/teams.json");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../testkit/vectors/teams.json");
 /// Inside every vector token's validity (they expire in 2100).
 const NOW: u64 = 1_800_000_000;
 

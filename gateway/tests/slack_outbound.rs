@@ -1,6 +1,6 @@
 //! The Slack client and dispatcher against a fake Slack API on loopback: every
 //! request has the method, path, headers and body that slack_sdk sent for the
-//! same call (`shared/vectors/slack.json`, `outbound`), 429s are waited out,
+//! same call (`testkit/vectors/slack.json`, `outbound`), 429s are waited out,
 //! errors are reported without secrets, and replies take the right route.
 
 use std::{net::SocketAddr, time::Duration};

@@ -1,4 +1,4 @@
-//! Every inbound case of `shared/vectors/slack.json`, recorded with Slack's own
+//! Every inbound case of `testkit/vectors/slack.json`, recorded with Slack's own
 //! SDKs (slack_sdk's `SignatureVerifier` for the verdicts and signatures,
 //! slack_bolt's `parse_body` and `extract_*` for the fields), gets the same
 //! verdict, signature and fields from the gateway.

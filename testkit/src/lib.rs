@@ -26,7 +26,7 @@
 //! - [`platforms`]: Mattermost, Webex and Teams beside the quickstart, and their requests;
 //! - [`kubelet`]: a ConfigMap or Secret volume laid out as kubelet mounts it;
 //! - [`nautobot_live`]: the real Nautobot of `scripts/nautobot/up`, and a Slack that takes uploads;
-//! - [`vectors`]: the chat-protocol test vectors of `shared/vectors/`;
+//! - [`vectors`]: the chat-protocol test vectors of `testkit/vectors/`;
 //! - [`wait`]: waits on a condition, in place of fixed sleeps;
 //! - the quickstart manifests ([`load_quickstart`], [`copy_quickstart`]), who is
 //!   who in them ([`quickstart`]), and a chat platform added to them ([`manifests`]).

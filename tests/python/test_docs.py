@@ -5,8 +5,8 @@
   `#anchor` into a Markdown file at one of its headings (GitHub's slugs).
 - The README links the troubleshooting page and the audit log, and its
   "Try it" listens for the answer with scripts/answer-listener.
-- No page sends people to a release, image or chart repository that does not
-  exist, and every `helm install` names the image to run.
+- What pages may say of releases, images and the chart repository is checked
+  in test_release.py, against what the release workflow publishes.
 
 Standard library only; links inside code blocks and code spans are not links.
 """
@@ -200,38 +200,3 @@ def test_try_it_listens_for_the_answer_with_the_answer_listener():
     section = readme_section("Try it")
     assert "scripts/answer-listener" in section
     assert "http.server" not in section
-
-
-# A release, image or chart repository that does not exist (nothing is
-# published yet: the image is built with `docker build`, the chart installed
-# from charts/chatops, the binaries with `cargo install --path`).
-UNPUBLISHED = {
-    "an image on ghcr.io": re.compile(r"ghcr\.io"),
-    "a chart repository": re.compile(r"helm\s+repo\s+add"),
-    "a pulled image": re.compile(r"docker\s+pull"),
-    "a crate from crates.io": re.compile(r"cargo\s+install\s+(?:--locked\s+)?chatops"),
-    "a release download": re.compile(r"releases/download|download the release", re.I),
-    "a release tag": re.compile(r"git\s+checkout\s+v\d"),
-}
-
-
-@pytest.mark.parametrize("path", doc_files(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_no_page_uses_a_release_or_image_that_does_not_exist(path):
-    text = path.read_text(encoding="utf-8")
-    found = [
-        f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {what} ({m.group(0)!r})"
-        for what, pattern in UNPUBLISHED.items()
-        for m in pattern.finditer(text)
-    ]
-    assert found == []
-
-
-@pytest.mark.parametrize("path", doc_files(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_helm_install_names_the_image(path):
-    """The chart's default image is not published: an install without
-    image.repository ends in ImagePullBackOff."""
-    for block in code_blocks(path.read_text(encoding="utf-8")):
-        command = re.sub(r"\\\n\s*", " ", block)
-        for line in command.splitlines():
-            if re.match(r"\s*helm\s+install\b", line):
-                assert "image.repository" in line, f"{path.relative_to(ROOT)}: {line.strip()}"

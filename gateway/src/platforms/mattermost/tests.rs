@@ -1,4 +1,4 @@
-//! Every inbound case of `shared/vectors/mattermost.json` gets its recorded
+//! Every inbound case of `testkit/vectors/mattermost.json` gets its recorded
 //! verdict, and the outbound bodies have the shapes `mattermostdriver` sent.
 //!
 //! Mattermost signs nothing, so the verdicts are: a slash command's token

@@ -6,7 +6,7 @@
 //! refused, so a captured request cannot be replayed later.
 //!
 //! The verdicts follow Slack's own SDK (`slack_sdk.signature.SignatureVerifier`),
-//! which the vectors in `shared/vectors/slack.json` were recorded with.
+//! which the vectors in `testkit/vectors/slack.json` were recorded with.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

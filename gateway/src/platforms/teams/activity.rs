@@ -225,7 +225,7 @@ mod tests {
     use super::*;
 
     fn vector(name: &str) -> Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/teams.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testkit/vectors/teams.json");
         let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         vectors["inbound"]
             .as_array()

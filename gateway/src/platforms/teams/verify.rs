@@ -2,7 +2,7 @@
 //! posts carries `Authorization: Bearer <JWT>`, and nothing in the activity is
 //! believed until that token is checked (shared/reference/chat-platforms.md
 //! §2.2, the Python SDK's `JwtTokenExtractor` and `ChannelValidation` being
-//! the oracle that recorded `shared/vectors/teams.json`).
+//! the oracle that recorded `testkit/vectors/teams.json`).
 //!
 //! The pure pieces live here; [`super::keys::KeyStore`] fetches and caches the
 //! signing keys and strings them together. The order follows the SDK:

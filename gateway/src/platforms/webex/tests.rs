@@ -1,4 +1,4 @@
-//! Every inbound case of `shared/vectors/webex.json` (signatures recorded with
+//! Every inbound case of `testkit/vectors/webex.json` (signatures recorded with
 //! Python's `hmac` and `openssl`, fields with webexpythonsdk's `WebhookEvent`)
 //! gets the recorded verdict; the outbound captures fix the shapes of the
 //! bodies the gateway posts and of the card answers it reads.

@@ -4,7 +4,7 @@
 //!
 //! Checked before anything else looks at the request, on the raw bytes as
 //! received: a body that was parsed and re-encoded no longer matches (see
-//! `NEG_reserialized_body` in `shared/vectors/webex.json`). No header
+//! `NEG_reserialized_body` in `testkit/vectors/webex.json`). No header
 //! carries a timestamp, so a captured delivery could be replayed; the signed
 //! body does say when the message was created (`data.created`), and
 //! [`check_created`] bounds the replay to a window after that, within which

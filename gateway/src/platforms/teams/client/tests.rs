@@ -1,6 +1,6 @@
 //! The Connector client against a fake Connector and login endpoint
 //! (wiremock), and against the requests the official client sent
-//! (`shared/vectors/teams.json` `outbound`).
+//! (`testkit/vectors/teams.json` `outbound`).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

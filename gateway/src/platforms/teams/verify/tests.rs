@@ -1,4 +1,4 @@
-//! Every inbound case of `shared/vectors/teams.json` (verdicts recorded with
+//! Every inbound case of `testkit/vectors/teams.json` (verdicts recorded with
 //! the Bot Framework Python SDK against a loopback JWKS) gets the recorded
 //! verdict through [`KeyStore::authenticate`] and [`check_activity`]; more
 //! tokens minted here from the file's test keys pin the edges (leeway,
