@@ -18,8 +18,7 @@ pub fn path(platform: &str) -> PathBuf {
 /// The whole vector file of `platform`.
 pub fn file(platform: &str) -> Value {
     let path = path(platform);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{platform}.json is not JSON: {e}"))
 }
 
