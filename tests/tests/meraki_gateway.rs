@@ -174,10 +174,12 @@ async fn every_sub_command_answers_with_what_meraki_holds() {
         assert_row(&devices, &["ams-cam-dock", "MV22"]);
         let networks = ask("get-networks 'Acme Corp'", "networks", &["Networks of Acme Corp"]).await;
         assert_row(&networks, &["AMS Wireless", "wireless", "Europe/Amsterdam"]);
+        // 52 ports: the table is attached as a file, which may reach the
+        // chat after the message that names it, so wait for its rows too.
         let ports = ask(
             "get-switchports 'Acme Corp' ams-sw-01",
             "ports",
-            &["Ports of ams-sw-01"],
+            &["Ports of ams-sw-01", "Spare (shut)"],
         )
         .await;
         assert_row(&ports, &["7", "Spare (shut)", "no"]);
