@@ -18,7 +18,6 @@ use chatops_gateway::server::{
 use chatops_gateway::{
     config::{ConfigSource, FailureLog, Reloader, report, watch, watch_cluster},
     metrics::Metrics,
-    shared::{Health, RedisStore, Shared, SharedState},
     platforms::teams::{
         self, app_package,
         keys::{KeySettings, KeyStore},
@@ -27,6 +26,7 @@ use chatops_gateway::{
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
     server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard, socket::SocketStates},
+    shared::{Health, RedisStore, Shared, SharedState},
 };
 use chatops_outbound::{ClientSettings, user_agent};
 use chatops_process::LogFormat;
@@ -551,7 +551,10 @@ fn shared_state(args: &Args, metrics: &Metrics) -> anyhow::Result<SharedState> {
     let Some(url) = args.redis_url.as_deref().filter(|url| !url.trim().is_empty()) else {
         return Ok(SharedState::Memory);
     };
-    let health = Health::new(metrics.shared_state_up.clone(), metrics.shared_state_fallbacks.clone());
+    let health = Health::new(
+        metrics.shared_state_up.clone(),
+        metrics.shared_state_fallbacks.clone(),
+    );
     let timeout = Duration::from_millis(args.redis_timeout_ms.max(1));
     let store = Arc::new(RedisStore::new(url.trim(), timeout, health).context("--redis-url")?);
     tokio::spawn(store.clone().keep_connected());

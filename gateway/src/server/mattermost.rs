@@ -193,18 +193,19 @@ impl Webhook for Actions {
         let user = answer.origin.user.as_deref();
         let window = prompt_window(request.platform, name, &answer.answer.continuation, user);
         let key: [&[u8]; 2] = [name.as_bytes(), answer.answer.nonce.as_bytes()];
-        request.first_time(&app.mattermost_prompts, &key, window, || {
-            // 200 with a sentence, not a 4xx: Mattermost shows any other
-            // status as a bare "action failed", and a second click on the
-            // same prompt is a user's as often as a replayer's.
-            Refusal {
-                status: StatusCode::OK,
-                ..Refusal::replayed()
-            }
-            .record(app, name, Self::ENDPOINT);
-            Stop::answered(told(answer.is_dialog, ALREADY_ANSWERED))
-        })
-        .await
+        request
+            .first_time(&app.mattermost_prompts, &key, window, || {
+                // 200 with a sentence, not a 4xx: Mattermost shows any other
+                // status as a bare "action failed", and a second click on the
+                // same prompt is a user's as often as a replayer's.
+                Refusal {
+                    status: StatusCode::OK,
+                    ..Refusal::replayed()
+                }
+                .record(app, name, Self::ENDPOINT);
+                Stop::answered(told(answer.is_dialog, ALREADY_ANSWERED))
+            })
+            .await
     }
 
     async fn start(request: &Request<'_>, answer: PromptAnswer) -> Response {

@@ -133,10 +133,11 @@ impl Webhook for Messages {
             activity.conversation_id.as_bytes(),
             activity.id.as_deref().unwrap_or_default().as_bytes(),
         ];
-        request.first_time(&request.app.teams_activities, &key, admitted.window, || {
-            request.duplicate(acknowledged(admitted.invoke()))
-        })
-        .await
+        request
+            .first_time(&request.app.teams_activities, &key, admitted.window, || {
+                request.duplicate(acknowledged(admitted.invoke()))
+            })
+            .await
     }
 
     async fn start(request: &Request<'_>, admitted: Admitted) -> Response {

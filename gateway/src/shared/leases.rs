@@ -47,7 +47,13 @@ pub fn user_key(prefix: &str, user: &str) -> String {
 }
 
 /// Takes lease number `number` of this replica for `user`, under `limit`, for `lease`.
-pub(super) async fn take(shared: Arc<Shared>, user: &str, limit: usize, lease: Duration, number: u64) -> Taken {
+pub(super) async fn take(
+    shared: Arc<Shared>,
+    user: &str,
+    limit: usize,
+    lease: Duration,
+    number: u64,
+) -> Taken {
     let key = user_key(&shared.prefix, user);
     let holder = format!("{}:{number}", shared.replica);
     // No answer: the replica's own count is the limit.

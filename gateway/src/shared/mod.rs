@@ -80,7 +80,10 @@ impl Shared {
 
 /// The Redis key of a replay key: its 128-bit digest in hex, under `prefix`.
 pub fn replay_key(prefix: &str, key: &[&[u8]]) -> String {
-    format!("{prefix}:replay:{}", hex::encode(crate::server::replay_digest(key)))
+    format!(
+        "{prefix}:replay:{}",
+        hex::encode(crate::server::replay_digest(key))
+    )
 }
 
 /// What Redis' answer to a claim means once this replica's memory let the
@@ -98,7 +101,12 @@ impl SharedState {
     /// first time on any replica, [`Replay::Seen`] for a repeat seen here or
     /// claimed by another replica, [`Replay::Full`] when this replica's
     /// guard is full (see [`ReplayGuard::first_time`]).
-    pub async fn first_time(&self, guard: &ReplayGuard, key: &[&[u8]], window: Duration) -> Result<(), Replay> {
+    pub async fn first_time(
+        &self,
+        guard: &ReplayGuard,
+        key: &[&[u8]],
+        window: Duration,
+    ) -> Result<(), Replay> {
         guard.first_time(key, Instant::now(), window)?;
         let SharedState::Redis(shared) = self else {
             return Ok(());
@@ -116,7 +124,10 @@ impl SharedState {
     pub async fn forget(&self, guard: &ReplayGuard, key: &[&[u8]]) {
         guard.forget(key);
         if let SharedState::Redis(shared) = self {
-            shared.store.give_back(&shared.replay_key(key), &shared.replica).await;
+            shared
+                .store
+                .give_back(&shared.replay_key(key), &shared.replica)
+                .await;
         }
     }
 
@@ -153,7 +164,11 @@ mod tests {
     fn only_another_replica_s_claim_is_a_repeat() {
         assert_eq!(shared_verdict(Some(true)), Ok(()));
         assert_eq!(shared_verdict(Some(false)), Err(Replay::Seen));
-        assert_eq!(shared_verdict(None), Ok(()), "no answer: the replica's memory decides");
+        assert_eq!(
+            shared_verdict(None),
+            Ok(()),
+            "no answer: the replica's memory decides"
+        );
     }
 
     #[test]
