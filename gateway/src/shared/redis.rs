@@ -104,17 +104,25 @@ impl RedisStore {
 
     /// Keeps a connection open for as long as the process runs: connects,
     /// pings while idle, and after a failure connects again with a backoff
-    /// doubling up to 30 s. Spawn it once.
+    /// doubling up to 30 s. The backoff is reset only once a connection
+    /// answered a ping: a Redis that accepts connections but fails every
+    /// call (full, say) is not reconnected to in a tight loop. Spawn it once.
     pub async fn keep_connected(self: Arc<Self>) {
         let mut wait = BACKOFF.0;
         loop {
             if let Some(mut connection) = self.connection() {
                 tokio::select! {
-                    () = self.lost.notified() => {}
+                    () = self.lost.notified() => {
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(BACKOFF.1);
+                    }
                     () = tokio::time::sleep(PING_EVERY) => {
                         let ping = redis::cmd("PING");
-                        let _: Option<String> =
+                        let answered: Option<String> =
                             self.call(|| async move { ping.query_async(&mut connection).await }).await;
+                        if answered.is_some() {
+                            wait = BACKOFF.0;
+                        }
                     }
                 }
                 continue;
@@ -123,7 +131,6 @@ impl RedisStore {
                 Ok(connection) => {
                     *self.slot() = Some(connection);
                     self.health.record(true, "");
-                    wait = BACKOFF.0;
                 }
                 Err(why) => {
                     self.health.record(false, &why);
