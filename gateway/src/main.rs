@@ -517,32 +517,6 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: no new requests, finishing commands in flight");
 }
 
-#[cfg(test)]
-mod tests {
-    use clap::{CommandFactory, Parser};
-
-    use super::Args;
-
-    #[test]
-    fn the_arguments_are_consistent() {
-        Args::command().debug_assert();
-    }
-
-    #[test]
-    fn exactly_one_configuration_source_is_required() {
-        let parse = |args: &[&str]| Args::try_parse_from(["chatops-gateway"].iter().chain(args));
-        let cluster = parse(&["--config-from-cluster", "chatops-gateway"]).unwrap();
-        assert_eq!(cluster.config_from_cluster.as_deref(), Some("chatops-gateway"));
-        assert_eq!(cluster.namespace, None, "defaulted from the client, not by clap");
-        assert!(parse(&["--manifests", "m"]).is_ok());
-        assert!(parse(&["--config", "c"]).is_ok());
-        assert!(parse(&[]).is_err());
-        assert!(parse(&["--config", "c", "--config-from-cluster", "n"]).is_err());
-        assert!(parse(&["--manifests", "m", "--config-from-cluster", "n"]).is_err());
-        assert!(parse(&["--manifests", "m", "--config", "c"]).is_err());
-    }
-}
-
 /// The shared state: memory without `--redis-url`; with it, a Redis kept
 /// connected in the background (the process starts and serves even while
 /// Redis does not answer). An invalid URL stops the start, without
@@ -572,4 +546,30 @@ fn replica_name() -> String {
         .map(|since| since.as_nanos())
         .unwrap_or_default();
     format!("{host}-{}-{started:x}", std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::Args;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn exactly_one_configuration_source_is_required() {
+        let parse = |args: &[&str]| Args::try_parse_from(["chatops-gateway"].iter().chain(args));
+        let cluster = parse(&["--config-from-cluster", "chatops-gateway"]).unwrap();
+        assert_eq!(cluster.config_from_cluster.as_deref(), Some("chatops-gateway"));
+        assert_eq!(cluster.namespace, None, "defaulted from the client, not by clap");
+        assert!(parse(&["--manifests", "m"]).is_ok());
+        assert!(parse(&["--config", "c"]).is_ok());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["--config", "c", "--config-from-cluster", "n"]).is_err());
+        assert!(parse(&["--manifests", "m", "--config-from-cluster", "n"]).is_err());
+        assert!(parse(&["--manifests", "m", "--config", "c"]).is_err());
+    }
 }

@@ -12,16 +12,18 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use chatops_tests::{
+    copy_quickstart,
     fake_mattermost::FakeMattermost,
-    fake_slack::FakeSlack,
+    fake_slack::{FakeSlack, Slack},
+    fake_slack_socket::SocketMode,
     fake_webex::FakeWebex,
     gateway_process::Gateway,
     platforms,
-    quickstart::{FORM, PATIENCE},
+    quickstart::{BOB, CHANNEL as SLACK_CHANNEL, FORM, PATIENCE, WORKSPACE},
     quickstart_dir,
     redis_server::{self, RedisServer},
     signed::slack_signature,
-    slack_requests::{QUICKSTART_SIGNING_SECRET, alice_chatops, now},
+    slack_requests::{QUICKSTART_SIGNING_SECRET, alice_chatops, now, slash_command_payload},
     wait,
 };
 use serde_json::{Value, json};
@@ -221,6 +223,65 @@ async fn without_redis_each_replica_serves_alone_and_says_so_then_shares_again()
     b.wait_for_requests("slack", "commands", "duplicate", 1).await;
     a.wait_for_commands("slack", 2).await;
     assert_eq!(slack_answers(&fake, "back"), 1, "{:?}", fake.requests());
+}
+
+// ---------------------------------------------------------------- Slack Socket Mode
+
+/// The app-level token the fake Socket Mode server accepts.
+const APP_TOKEN: &str = "xapp-1-A0SOCKET01-0000000000000-socketmodetestapptoken";
+
+/// The quickstart's Slack app in Socket Mode, one connection per replica.
+const SOCKET_PLATFORM: &str = "apiVersion: chatops.dev/v1alpha1\nkind: ChatPlatform\n\
+    metadata: {name: slack, namespace: chatops}\nspec:\n  type: slack\n  slack:\n    mode: socket\n\
+    \x20   appTokenRef: {name: slack-app, key: app-token}\n    botTokenRef: {name: slack, key: bot-token}\n\
+    \x20   socketConnections: 1\n---\napiVersion: v1\nkind: Secret\n\
+    metadata: {name: slack-app, namespace: chatops}\nstringData:\n  app-token: ";
+
+#[tokio::test]
+async fn a_socket_mode_envelope_sent_again_to_the_other_replica_runs_once() {
+    if !redis_server::available("a_socket_mode_envelope_sent_again_to_the_other_replica_runs_once") {
+        return;
+    }
+    let redis = RedisServer::start().await;
+    let socket = SocketMode::start(APP_TOKEN).await;
+    let fake = FakeSlack::serve(Slack::with_socket_mode(socket.clone())).await;
+    let dir = copy_quickstart();
+    std::fs::write(
+        dir.path().join("slack.yaml"),
+        format!("{SOCKET_PLATFORM}{APP_TOKEN}\n"),
+    )
+    .unwrap();
+    // One after the other, so that the first connection is replica A's.
+    let a = Gateway::start(dir.path(), &fake.api_url(), &["--redis-url", &redis.url()]).await;
+    let first = socket.wait_for_connections(1, PATIENCE).await[0];
+    let b = Gateway::start(dir.path(), &fake.api_url(), &["--redis-url", &redis.url()]).await;
+    let connections = socket.wait_for_connections(2, PATIENCE).await;
+    let second = *connections.iter().find(|c| **c != first).expect("B's connection");
+    for gateway in [&a, &b] {
+        wait_for_state(gateway, SHARED).await;
+    }
+
+    let payload = slash_command_payload(
+        WORKSPACE,
+        SLACK_CHANNEL,
+        BOB,
+        "/chatops",
+        "whoami",
+        &fake.response_url("socket"),
+    );
+    let envelope = socket.send(first, "slash_commands", payload);
+    socket
+        .wait_for_ack(&envelope, PATIENCE)
+        .await
+        .expect("acknowledged by A");
+    // Slack thought the ack was lost, and sends the envelope down B's connection.
+    socket.resend(second, &envelope, 1);
+    b.wait_for_requests("slack", "socket_commands", "duplicate", 1)
+        .await;
+    fake.answer("socket").await;
+    a.wait_for_commands("slack", 1).await;
+    assert_eq!(slack_answers(&fake, "socket"), 1, "{:?}", fake.requests());
+    assert_eq!(b.commands_counted("slack").await, 0);
 }
 
 // ---------------------------------------------------------------- Webex
