@@ -19,7 +19,7 @@ use chatops_tests::{
     fake_webex::FakeWebex,
     gateway_process::Gateway,
     platforms,
-    quickstart::{BOB, CHANNEL as SLACK_CHANNEL, FORM, PATIENCE, WORKSPACE},
+    quickstart::{ALICE, BOB, CHANNEL as SLACK_CHANNEL, FORM, PATIENCE, WORKSPACE},
     quickstart_dir,
     redis_server::{self, RedisServer},
     signed::slack_signature,
@@ -223,6 +223,85 @@ async fn without_redis_each_replica_serves_alone_and_says_so_then_shares_again()
     b.wait_for_requests("slack", "commands", "duplicate", 1).await;
     a.wait_for_commands("slack", 2).await;
     assert_eq!(slack_answers(&fake, "back"), 1, "{:?}", fake.requests());
+}
+
+/// A Nautobot that never answers in time: its commands hold their slots.
+async fn hanging_nautobot() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().fallback(|| async {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        StatusCode::SERVICE_UNAVAILABLE
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+/// The busy sentence of a slash command's acknowledgement; `None` when accepted.
+async fn busy_text(ack: reqwest::Response) -> Option<String> {
+    assert_eq!(ack.status(), StatusCode::OK);
+    let body = ack.text().await.unwrap();
+    if body.is_empty() {
+        return None;
+    }
+    let json: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body}"));
+    Some(json["text"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_user_s_command_limit_counts_the_commands_running_on_every_replica() {
+    if !redis_server::available("a_user_s_command_limit_counts_the_commands_running_on_every_replica") {
+        return;
+    }
+    let redis = RedisServer::start().await;
+    let fake = FakeSlack::start().await;
+    let dir = copy_quickstart();
+    let path = dir.path().join("nautobot.yaml");
+    let manifest = std::fs::read_to_string(&path).unwrap();
+    let nautobot = format!("http://{}", hanging_nautobot().await);
+    let pointed = manifest.replace("http://nautobot.nautobot.svc.cluster.local:8080", &nautobot);
+    assert_ne!(
+        manifest, pointed,
+        "the Integration points at the hanging Nautobot"
+    );
+    std::fs::write(&path, pointed).unwrap();
+    let [a, b] = replicas(&redis, |args| {
+        let (dir, api) = (dir.path(), fake.api_url());
+        async move {
+            let mut all = vec!["--max-commands-per-user", "1"];
+            all.extend(args.iter().map(String::as_str));
+            Gateway::start(dir, &api, &all).await
+        }
+    })
+    .await;
+    let devices = |gateway: &Gateway, user: &str, id: &str| {
+        let url = gateway.url("/hooks/slack/commands");
+        let (fake, user, id) = (fake.clone(), user.to_owned(), id.to_owned());
+        async move {
+            let ack = fake
+                .slash(
+                    &url,
+                    WORKSPACE,
+                    &user,
+                    "/nautobot",
+                    "get-devices location ams01",
+                    &id,
+                )
+                .await;
+            busy_text(ack).await
+        }
+    };
+
+    // Alice's command hangs on replica A; on replica B she is at her limit.
+    assert_eq!(devices(&a, ALICE, "a1").await, None);
+    let refused = devices(&b, ALICE, "a2").await;
+    assert_eq!(
+        refused.as_deref(),
+        Some("You already have 1 commands running; please wait for one to finish and try again.")
+    );
+    // Another user is not affected.
+    assert_eq!(devices(&b, BOB, "b1").await, None);
+    assert_eq!(b.requests_counted("slack", "commands", "busy_user").await, 1);
 }
 
 // ---------------------------------------------------------------- Slack Socket Mode
