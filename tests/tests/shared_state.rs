@@ -1,7 +1,9 @@
 //! Several gateway replicas sharing one Redis (issue 26): a delivery that
-//! reaches another replica (a Slack retry, a Webex redelivery, a replayed
-//! Mattermost prompt answer) runs once; without Redis each replica goes on
-//! alone and says so; with Redis back, they share again.
+//! reaches another replica (a Slack retry, a Socket Mode envelope sent
+//! again, a Webex redelivery, a replayed Mattermost prompt answer) runs
+//! once; a user's command limit counts the commands on every replica;
+//! without Redis each replica goes on alone and says so; with Redis back,
+//! they share again.
 //!
 //! Each test starts its own `redis-server` (testkit's `redis_server`) and two
 //! real gateway processes on the same configuration. Without
