@@ -1,5 +1,5 @@
 //! The Redis shell of the shared state: a connection kept open in the
-//! background (reconnected with backoff), and the three operations the
+//! background (reconnected with backoff), and the four operations the
 //! gateway needs, each under a short timeout. What the answers mean is
 //! decided in `super` and `super::leases`; nothing here retries a call or
 //! waits for Redis on a request's path: a failed call reports "no answer"
@@ -31,10 +31,6 @@ pub enum SetupError {
 const PING_EVERY: Duration = Duration::from_secs(5);
 /// The first and the longest wait between two connection attempts.
 const BACKOFF: (Duration, Duration) = (Duration::from_millis(250), Duration::from_secs(30));
-
-/// Claims a key for `ARGV[2]` ms unless it exists: the first replica to
-/// receive a delivery runs it. `SET NX PX` is one atomic command.
-const CLAIM: &str = "SET";
 
 /// Deletes a key only if this replica claimed it (its value is ours): a
 /// replica that gives a key back (a request it refused whole) never deletes
@@ -144,7 +140,8 @@ impl RedisStore {
     /// Sets `key` to `value` for `ttl` unless it exists: `Some(true)` if
     /// this call set it, `Some(false)` if it was there, `None` without an answer.
     pub async fn claim(&self, key: &str, value: &str, ttl: Duration) -> Option<bool> {
-        let mut command = redis::cmd(CLAIM);
+        // One atomic command: the first replica to receive a delivery runs it.
+        let mut command = redis::cmd("SET");
         command.arg(key).arg(value).arg("NX").arg("PX").arg(millis(ttl));
         let connection = self.connection();
         self.call(|| async move {
