@@ -10,4 +10,5 @@ pub mod model;
 pub mod platforms;
 pub mod runtime;
 pub mod server;
+pub mod shared;
 pub mod workers;

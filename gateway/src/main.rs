@@ -26,6 +26,7 @@ use chatops_gateway::{
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
     server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard, socket::SocketStates},
+    shared::{Health, RedisStore, Shared, SharedState},
 };
 use chatops_outbound::{ClientSettings, user_agent};
 use chatops_process::LogFormat;
@@ -157,6 +158,22 @@ struct Args {
     /// window: none is forgotten early.
     #[arg(long, env = "CHATOPS_REPLAY_CACHE_ENTRIES", default_value_t = DEFAULT_REPLAY_CAPACITY)]
     replay_cache_entries: usize,
+    /// A Redis the replicas share (redis://[user:password@]host:port[/db]):
+    /// deduplication and per-user limits then hold across replicas. Without
+    /// it, each replica keeps them in memory. Read from the environment (the
+    /// chart fills it from a Secret): it may carry a password, and is never
+    /// logged.
+    #[arg(long, env = "CHATOPS_REDIS_URL", hide_env_values = true)]
+    redis_url: Option<String>,
+    /// The prefix of the gateway's keys in Redis: different for two
+    /// installations sharing one Redis.
+    #[arg(long, env = "CHATOPS_REDIS_KEY_PREFIX", default_value = "chatops")]
+    redis_key_prefix: String,
+    /// How long one Redis call may take before the replica answers from its
+    /// own memory (and tries to reconnect in the background). Slack wants
+    /// an answer within 3 s; a request makes at most a few calls.
+    #[arg(long, default_value_t = 250)]
+    redis_timeout_ms: u64,
     /// How long to read a webhook request before answering 408.
     #[arg(long, default_value_t = 10)]
     request_timeout_seconds: u64,
@@ -388,6 +405,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    let shared = shared_state(&args, &metrics)?;
     let app = Arc::new(App {
         reloader,
         metrics,
@@ -408,6 +426,7 @@ async fn main() -> anyhow::Result<()> {
         teams_keys,
         refusals: RefusalLog::default(),
         sockets: SocketStates::default(),
+        shared,
     });
 
     let webhooks = bind("--listen", args.listen).await?;
@@ -496,6 +515,37 @@ fn check_directories(args: &Args) -> anyhow::Result<()> {
 async fn shutdown_signal() {
     chatops_process::shutdown_signal().await;
     tracing::info!("shutting down: no new requests, finishing commands in flight");
+}
+
+/// The shared state: memory without `--redis-url`; with it, a Redis kept
+/// connected in the background (the process starts and serves even while
+/// Redis does not answer). An invalid URL stops the start, without
+/// repeating the URL: it may carry a password.
+fn shared_state(args: &Args, metrics: &Metrics) -> anyhow::Result<SharedState> {
+    let Some(url) = args.redis_url.as_deref().filter(|url| !url.trim().is_empty()) else {
+        return Ok(SharedState::Memory);
+    };
+    let health = Health::new(
+        metrics.shared_state_up.clone(),
+        metrics.shared_state_fallbacks.clone(),
+    );
+    let timeout = Duration::from_millis(args.redis_timeout_ms.max(1));
+    let store = Arc::new(RedisStore::new(url.trim(), timeout, health).context("--redis-url")?);
+    tokio::spawn(store.clone().keep_connected());
+    tracing::info!(prefix = %args.redis_key_prefix, "shared state: Redis configured");
+    let shared = Shared::new(store, &args.redis_key_prefix, replica_name());
+    Ok(SharedState::Redis(Arc::new(shared)))
+}
+
+/// This process's name in Redis: the pod's host name and a number unique to
+/// this start, so that a restarted pod gives back nothing of its predecessor's.
+fn replica_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "gateway".to_owned());
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|since| since.as_nanos())
+        .unwrap_or_default();
+    format!("{host}-{}-{started:x}", std::process::id())
 }
 
 #[cfg(test)]

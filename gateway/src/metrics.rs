@@ -97,6 +97,13 @@ pub struct Metrics {
     pub connections_closed: Family<ClosedLabels, Counter>,
     /// Failed accepts (other than a connection reset before it was accepted), by listener.
     pub accept_errors: Family<ListenerLabels, Counter>,
+    /// 1 while the shared state (Redis) answers and deduplication and
+    /// per-user limits hold across replicas; 0 otherwise, and always 0
+    /// without Redis configured (each replica on its own).
+    pub shared_state_up: Gauge,
+    /// Calls to the shared state answered from the replica's memory
+    /// instead: Redis down, slow past its timeout, or not connected yet.
+    pub shared_state_fallbacks: Counter,
 }
 
 impl Default for Metrics {
@@ -155,8 +162,22 @@ impl Default for Metrics {
             "Slack Socket Mode connections that ended or could not open",
             socket_ends.clone(),
         );
+        let shared_state_up = Gauge::default();
+        let shared_state_fallbacks = Counter::default();
+        registry.register(
+            "shared_state_up",
+            "1 while deduplication and per-user limits are shared between replicas through Redis",
+            shared_state_up.clone(),
+        );
+        registry.register(
+            "shared_state_fallbacks",
+            "Calls to the shared state answered from the replica's memory instead",
+            shared_state_fallbacks.clone(),
+        );
         chatops_outbound::metrics::register(&mut registry);
         Metrics {
+            shared_state_up,
+            shared_state_fallbacks,
             registry,
             requests,
             socket_connections,

@@ -57,6 +57,7 @@ pub mod manifests;
 pub mod nautobot_live;
 pub mod platforms;
 pub mod quickstart;
+pub mod redis_server;
 pub mod signed;
 pub mod slack_requests;
 mod tls_listener;

@@ -54,6 +54,12 @@ CASES = {
     "all-namespaces": {"operator": {"watch": {"allNamespaces": True}}},
     "public-url": {"gateway": {"publicUrl": "https://chat.example.com"}},
     "single-replicas": {"operator": {"replicas": 1}, "gateway": {"replicas": 1}},
+    "redis-started": {"redis": {"enabled": True}, "networkPolicy": {"enabled": True},
+                      "gateway": {"autoscaling": {"enabled": True}}},
+    "redis-started-password": {"redis": {"enabled": True, "auth": {"existingSecret": "chatops-redis"}},
+                               "gateway": {"extraEnv": [{"name": "RUST_BACKTRACE", "value": "1"}]}},
+    "redis-existing": {"redis": {"existingSecret": "shared-redis", "existingSecretKey": "redis-url"},
+                       "networkPolicy": {"enabled": True}},
     "everything": {
         "image": {"tag": "1.2.3", "pullPolicy": "Always"},
         "imagePullSecrets": [{"name": "regcred"}],
@@ -190,6 +196,9 @@ def test_the_default_render_has_exactly_these_objects(chart):
     ({"gateway": {"autoscaling": {"targetCPUUtilizationPercentage": 150}}},
      "/gateway/autoscaling/targetCPUUtilizationPercentage", "maximum"),
     ({"networkPolicy": {"enabled": "yes"}}, "/networkPolicy/enabled", "want boolean"),
+    ({"redis": {"url": "redis://:pw@redis:6379"}}, "/redis", "url"),
+    ({"redis": {"image": {"tag": "latest"}}}, "/redis/image/tag", "not"),
+    ({"redis": {"timeoutMs": 5000}}, "/redis/timeoutMs", "maximum"),
 ])
 def test_wrong_values_are_rejected_naming_the_field(chart, values, field, words):
     with pytest.raises(helm.HelmValuesError) as error:
@@ -207,6 +216,7 @@ def test_the_default_values_pass_the_schema(chart):
     ({"operator": {"watch": {"allNamespaces": True, "namespaces": ["team-a"]}}},
      "exclude each other"),
     ({"operator": {"replicas": 2, "leaderElection": False}}, "leaderElection"),
+    ({"redis": {"enabled": True, "existingSecret": "shared-redis"}}, "exclude each other"),
 ])
 def test_contradictory_values_fail_the_render_with_a_reason(chart, values, words):
     with pytest.raises(helm.HelmRenderError, match=words):
@@ -647,3 +657,81 @@ def test_values_and_schema_agree():
     assert schema["additionalProperties"] is False
     for key in ("image", "operator", "gateway", "metrics", "networkPolicy"):
         assert schema["properties"][key]["additionalProperties"] is False, key
+
+
+# --- Redis, shared between the gateway's replicas -------------------------------------
+
+
+def gateway_env(objects):
+    (container,) = deployment(objects, "gateway")["spec"]["template"]["spec"]["containers"]
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def test_without_redis_the_gateway_has_no_redis_setting(chart):
+    objects, _ = render(chart)
+    assert not [e for e in gateway_env(objects) if "REDIS" in e]
+    assert not [o for o in objects if "redis" in o["metadata"]["name"]]
+
+
+def test_an_existing_redis_url_comes_from_its_secret_only(chart):
+    objects, _ = render(chart, CASES["redis-existing"])
+    env = gateway_env(objects)
+    assert env["CHATOPS_REDIS_URL"] == {"name": "CHATOPS_REDIS_URL", "valueFrom": {
+        "secretKeyRef": {"name": "shared-redis", "key": "redis-url"}}}
+    assert env["CHATOPS_REDIS_KEY_PREFIX"]["value"] == RELEASE
+    assert not [o for o in objects if o["kind"] in ("Deployment", "Service") and "redis" in o["metadata"]["name"]]
+    # No URL in a ConfigMap or an argument.
+    text = yaml.safe_dump_all(objects)
+    assert "redis://" not in text
+    gateway = one(objects, "NetworkPolicy", "chatops-gateway")["spec"]
+    assert {"ports": [{"port": 6379, "protocol": "TCP"}]} in gateway["egress"]
+
+
+def test_the_started_redis_is_small_restricted_pinned_and_reached_only_by_the_gateway(chart):
+    objects, _ = render(chart, CASES["redis-started"])
+    redis = deployment(objects, "redis")
+    pod = redis["spec"]["template"]["spec"]
+    assert redis["spec"]["replicas"] == 1
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    (container,) = pod["containers"]
+    assert container["image"] == "redis:7.4.2-alpine"
+    context = container["securityContext"]
+    assert context["readOnlyRootFilesystem"] is True and context["allowPrivilegeEscalation"] is False
+    assert context["capabilities"] == {"drop": ["ALL"]} and context["runAsNonRoot"] is True
+    assert set(container["resources"]["limits"]) >= {"cpu", "memory"}
+    args = container["args"]
+    # Nothing on disk; never evict a key early.
+    assert args[args.index("--save") + 1] == "" and args[args.index("--appendonly") + 1] == "no"
+    assert args[args.index("--maxmemory-policy") + 1] == "noeviction"
+    assert one(objects, "Service", "chatops-redis")["spec"]["ports"][0]["port"] == 6379
+
+    env = gateway_env(objects)
+    assert env["CHATOPS_REDIS_URL"]["value"] == "redis://chatops-redis:6379/0"
+    policies = {p["metadata"]["name"]: p["spec"] for p in of_kind(objects, "NetworkPolicy")}
+    assert {"to": [{"podSelector": {"matchLabels": pod_labels(redis)}}],
+            "ports": [{"port": 6379, "protocol": "TCP"}]} in policies["chatops-gateway"]["egress"]
+    (ingress,) = policies["chatops-redis"]["ingress"]
+    gateway_labels = pod_labels(deployment(objects, "gateway"))
+    assert ingress["from"] == [{"podSelector": {"matchLabels": gateway_labels}}]
+    assert policies["chatops-redis"]["egress"] == []
+
+
+def pod_labels(deployment_object):
+    return deployment_object["spec"]["selector"]["matchLabels"]
+
+
+def test_the_started_redis_password_reaches_both_through_the_secret(chart):
+    objects, _ = render(chart, CASES["redis-started-password"])
+    env = gateway_env(objects)
+    secret = {"secretKeyRef": {"name": "chatops-redis", "key": "password"}}
+    assert env["CHATOPS_REDIS_PASSWORD"]["valueFrom"] == secret
+    # Expanded by the kubelet from the variable above: no password in the spec.
+    assert env["CHATOPS_REDIS_URL"]["value"] == "redis://:$(CHATOPS_REDIS_PASSWORD)@chatops-redis:6379/0"
+    assert list(env).index("CHATOPS_REDIS_PASSWORD") < list(env).index("CHATOPS_REDIS_URL")
+    assert "RUST_BACKTRACE" in env, "extraEnv is kept"
+    (container,) = deployment(objects, "redis")["spec"]["template"]["spec"]["containers"]
+    assert container["env"] == [{"name": "REDIS_PASSWORD", "valueFrom": secret}]
+    assert container["args"][container["args"].index("--requirepass") + 1] == "$(REDIS_PASSWORD)"
+

@@ -146,8 +146,24 @@ def images_in(objects) -> set[str]:
 
 @pytest.mark.parametrize("case", [case for case, values in CASES.items() if "image" not in values])
 def test_every_image_the_chart_runs_is_the_released_one(chart, case):  # noqa: F811
-    objects, _ = render(chart, CASES[case])
-    assert images_in(objects) == {f"{IMAGE}:{VERSION}"}
+    """The released image, and only when the chart starts Redis
+    (redis.enabled), exactly the Redis image pinned in the values."""
+    values = CASES[case]
+    objects, _ = render(chart, values)
+    expected = {f"{IMAGE}:{VERSION}"}
+    if values.get("redis", {}).get("enabled"):
+        redis = yaml.safe_load((ROOT / "charts/chatops/values.yaml").read_text())["redis"]["image"]
+        redis = {**redis, **values["redis"].get("image", {})}
+        expected.add(f"{redis['repository']}:{redis['tag']}")
+    assert images_in(objects) == expected
+
+
+def test_some_case_starts_redis_and_its_image_is_pinned(chart):  # noqa: F811
+    """The exception above is exercised, and is a pinned tag, not latest."""
+    started = [case for case, values in CASES.items() if values.get("redis", {}).get("enabled")]
+    assert started
+    image = yaml.safe_load((ROOT / "charts/chatops/values.yaml").read_text())["redis"]["image"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+(-[a-z0-9]+)?", image["tag"]), image["tag"]
 
 
 def test_the_chart_names_the_released_repository():

@@ -114,3 +114,50 @@ seccompProfile:
 {{- printf "%s://%s" (ternary "https" "http" .Values.gateway.ingress.tls.enabled) .Values.gateway.ingress.host }}
 {{- end }}
 {{- end }}
+
+{{- define "chatops.redis.fullname" -}}
+{{- printf "%s-redis" (include "chatops.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The Redis the chart starts (redis.enabled): its pinned image. */}}
+{{- define "chatops.redis.image" -}}
+{{- printf "%s:%s" .Values.redis.image.repository .Values.redis.image.tag }}
+{{- end }}
+
+{{/*
+The gateway's environment for the shared state: CHATOPS_REDIS_URL from the
+Secret named by redis.existingSecret, or the URL of the Redis the chart
+starts (its password, if any, from redis.auth.existingSecret, expanded by
+the kubelet: the URL never appears in a ConfigMap or the pod spec).
+*/}}
+{{- define "chatops.gateway.redisEnv" -}}
+{{- $redis := .Values.redis }}
+{{- if and $redis.enabled $redis.existingSecret }}
+{{- fail "redis.enabled and redis.existingSecret exclude each other: start a Redis, or point at yours" }}
+{{- end }}
+{{- if $redis.existingSecret }}
+- name: CHATOPS_REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $redis.existingSecret }}
+      key: {{ $redis.existingSecretKey }}
+{{- else if $redis.enabled }}
+{{- $host := printf "%s:%d" (include "chatops.redis.fullname" .) (int $redis.port) }}
+{{- if $redis.auth.existingSecret }}
+- name: CHATOPS_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $redis.auth.existingSecret }}
+      key: {{ $redis.auth.existingSecretKey }}
+- name: CHATOPS_REDIS_URL
+  value: {{ printf "redis://:$(CHATOPS_REDIS_PASSWORD)@%s/0" $host | quote }}
+{{- else }}
+- name: CHATOPS_REDIS_URL
+  value: {{ printf "redis://%s/0" $host | quote }}
+{{- end }}
+{{- end }}
+{{- if or $redis.enabled $redis.existingSecret }}
+- name: CHATOPS_REDIS_KEY_PREFIX
+  value: {{ default (include "chatops.fullname" .) $redis.keyPrefix | quote }}
+{{- end }}
+{{- end }}

@@ -20,10 +20,16 @@ pub fn admin_router(app: Arc<App>) -> Router {
 impl Admin for App {
     fn readiness(&self) -> (bool, String) {
         let runtime = self.runtime();
-        match readiness(runtime.as_deref(), &self.reloader.rejected()) {
+        let (ready, mut message) = match readiness(runtime.as_deref(), &self.reloader.rejected()) {
             (true, message) => socket_readiness(runtime.as_deref(), |name| self.sockets.get(name), message),
             not_ready => not_ready,
+        };
+        // Said, never a reason to be unready: without Redis each replica
+        // still deduplicates and limits on its own.
+        if let Some(shared) = self.shared.readiness() {
+            message.push_str(shared);
         }
+        (ready, message)
     }
 
     fn metrics(&self) -> String {

@@ -4,7 +4,7 @@
 //! only what each step means for it; the refusals, the metrics and the
 //! request's tracing span are the same for all.
 
-use std::{future::Future, sync::Arc, time::Duration, time::Instant};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{
     body::Bytes,
@@ -102,14 +102,16 @@ impl Request<'_> {
     /// Lets `key` through the first time within `window`; a repeat gets
     /// `repeated()`, and a full replay cache a 503 with `Retry-After` (the
     /// platforms retry those later, when there may be room).
-    pub fn first_time(
+    ///
+    /// With a shared state, a repeat is also one another replica received.
+    pub async fn first_time(
         &self,
         guard: &ReplayGuard,
         key: &[&[u8]],
         window: Duration,
         repeated: impl FnOnce() -> Stop,
     ) -> Result<(), Stop> {
-        match guard.first_time(key, Instant::now(), window) {
+        match self.app.shared.first_time(guard, key, window).await {
             Ok(()) => Ok(()),
             Err(Replay::Seen) => Err(repeated()),
             Err(Replay::Full { retry_after }) => Err(Refusal::replay_cache_full(retry_after).into()),
@@ -118,8 +120,8 @@ impl Request<'_> {
 
     /// Starts `step` in the background if a command slot is free for it
     /// (counted `accepted`), else says which limit is reached (counted under it).
-    pub fn spawn(&self, step: pipeline::Step) -> Result<(), Busy> {
-        pipeline::spawn(self.app, self.runtime.clone(), self.name, self.endpoint, step)
+    pub async fn spawn(&self, step: pipeline::Step) -> Result<(), Busy> {
+        pipeline::spawn(self.app, self.runtime.clone(), self.name, self.endpoint, step).await
     }
 }
 
@@ -173,12 +175,15 @@ pub(super) trait Webhook {
     /// Runs each request once: a replay or the platform's redelivery stops
     /// here. Nothing to do where every request carries a fresh credential,
     /// or where `verify` already did it.
-    fn dedupe(_request: &Request<'_>, _admitted: &Self::Admitted) -> Result<(), Stop> {
-        Ok(())
+    fn dedupe(
+        _request: &Request<'_>,
+        _admitted: &Self::Admitted,
+    ) -> impl Future<Output = Result<(), Stop>> + Send {
+        async { Ok(()) }
     }
 
     /// Starts the command in the background and acknowledges the request.
-    fn start(request: &Request<'_>, admitted: Self::Admitted) -> Response;
+    fn start(request: &Request<'_>, admitted: Self::Admitted) -> impl Future<Output = Response> + Send;
 }
 
 /// Admits a request to the platform `name` through `W`: found (503 before a
@@ -229,8 +234,12 @@ async fn admit<W: Webhook>(app: &Arc<App>, name: &str, raw: &Raw) -> Response {
         Ok(verified) => W::parse(&request, verified),
         Err(stop) => Err(stop),
     };
-    match admitted.and_then(|admitted| W::dedupe(&request, &admitted).map(|()| admitted)) {
-        Ok(admitted) => W::start(&request, admitted),
+    let admitted = match admitted {
+        Ok(admitted) => W::dedupe(&request, &admitted).await.map(|()| admitted),
+        Err(stop) => Err(stop),
+    };
+    match admitted {
+        Ok(admitted) => W::start(&request, admitted).await,
         Err(Stop::Refused(refusal)) => refusal.answer(app, name, W::ENDPOINT),
         Err(Stop::Answered(response)) => *response,
     }

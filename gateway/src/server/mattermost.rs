@@ -74,7 +74,7 @@ impl Webhook for Commands {
         inbound::parse_slash_command(command_fields(request)).map_err(|err| Refusal::malformed(err).into())
     }
 
-    fn start(request: &Request<'_>, command: SlashCommand) -> Response {
+    async fn start(request: &Request<'_>, command: SlashCommand) -> Response {
         let prefix = &request.platform.settings.command_prefix;
         let parsed = parse_slash(strip_command_prefix(prefix, &command.command), &command.text);
         let reply = ReplyContext {
@@ -93,7 +93,7 @@ impl Webhook for Commands {
             user_name: command.user_name,
         };
         let invocation = asker.invocation(request.name, PlatformType::Mattermost, parsed, reply);
-        match request.spawn(pipeline::Step::Run(invocation)) {
+        match request.spawn(pipeline::Step::Run(invocation)).await {
             // Nothing to show yet: the answer follows through the response URL.
             Ok(()) => Json(json!({})).into_response(),
             Err(busy) => {
@@ -188,25 +188,27 @@ impl Webhook for Actions {
     /// Each prompt is answered once, on the nonce the gateway signed into it:
     /// Mattermost's `trigger_id` is neither signed nor required, so a replay
     /// could bring a new one, or none.
-    fn dedupe(request: &Request<'_>, answer: &PromptAnswer) -> Result<(), Stop> {
+    async fn dedupe(request: &Request<'_>, answer: &PromptAnswer) -> Result<(), Stop> {
         let (app, name) = (request.app, request.name);
         let user = answer.origin.user.as_deref();
         let window = prompt_window(request.platform, name, &answer.answer.continuation, user);
         let key: [&[u8]; 2] = [name.as_bytes(), answer.answer.nonce.as_bytes()];
-        request.first_time(&app.mattermost_prompts, &key, window, || {
-            // 200 with a sentence, not a 4xx: Mattermost shows any other
-            // status as a bare "action failed", and a second click on the
-            // same prompt is a user's as often as a replayer's.
-            Refusal {
-                status: StatusCode::OK,
-                ..Refusal::replayed()
-            }
-            .record(app, name, Self::ENDPOINT);
-            Stop::answered(told(answer.is_dialog, ALREADY_ANSWERED))
-        })
+        request
+            .first_time(&app.mattermost_prompts, &key, window, || {
+                // 200 with a sentence, not a 4xx: Mattermost shows any other
+                // status as a bare "action failed", and a second click on the
+                // same prompt is a user's as often as a replayer's.
+                Refusal {
+                    status: StatusCode::OK,
+                    ..Refusal::replayed()
+                }
+                .record(app, name, Self::ENDPOINT);
+                Stop::answered(told(answer.is_dialog, ALREADY_ANSWERED))
+            })
+            .await
     }
 
-    fn start(request: &Request<'_>, answer: PromptAnswer) -> Response {
+    async fn start(request: &Request<'_>, answer: PromptAnswer) -> Response {
         let delete_input = request.platform.settings.delete_input_on_submission && !answer.is_dialog;
         let PromptAnswer {
             answer:
@@ -223,10 +225,11 @@ impl Webhook for Actions {
             token: continuation,
             answers: values,
         };
-        if let Err(busy) = request.spawn(step) {
+        if let Err(busy) = request.spawn(step).await {
             // Not run: the user, told the gateway is busy, may answer again.
             let key: [&[u8]; 2] = [request.name.as_bytes(), nonce.as_bytes()];
-            request.app.mattermost_prompts.forget(&key);
+            let app = request.app;
+            app.shared.forget(&app.mattermost_prompts, &key).await;
             return told(is_dialog, &busy.to_string());
         }
         let ack: Value = if delete_input {

@@ -34,7 +34,7 @@ use crate::{config::Reloader, metrics::Metrics, model::ReplyContext, runtime::Ru
 
 pub use admin::{admin_router, readiness};
 pub use refusal::RefusalLog;
-pub use replay::{DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY, Replay, ReplayGuard};
+pub use replay::{DEFAULT_CAPACITY as DEFAULT_REPLAY_CAPACITY, Replay, ReplayGuard, digest as replay_digest};
 
 /// Largest webhook body accepted. Chat payloads are a few kilobytes; a form
 /// submission with long text stays well under this.
@@ -85,6 +85,9 @@ pub struct App {
     pub refusals: RefusalLog,
     /// How the Slack Socket Mode platforms' connections stand.
     pub sockets: socket::SocketStates,
+    /// Where the guards' keys and the per-user counts are shared between
+    /// replicas (Redis), or not (memory).
+    pub shared: crate::shared::SharedState,
 }
 
 impl App {

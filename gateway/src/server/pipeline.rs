@@ -1,7 +1,10 @@
 //! After the webhook is acknowledged: route the command, deliver the answer,
 //! and leave the audit line and metrics behind.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use super::{
     App, follow_ups,
@@ -13,6 +16,7 @@ use crate::{
     metrics::CommandLabels,
     model::{Invocation, Level, Message, Reply, ReplyContext},
     runtime::Runtime,
+    shared::{Taken, UserLease},
 };
 
 /// What a webhook asks the gateway to do.
@@ -41,11 +45,42 @@ impl Step {
     }
 }
 
+/// How long a user's lease outlives the command timeout: the answer (or
+/// the timeout notice) is still being delivered in the slot. A replica that
+/// dies mid-command leaves its leases to end after this, at the latest.
+const LEASE_MARGIN: Duration = Duration::from_secs(60);
+
+/// A command slot: this replica's, and with a shared state the user's lease
+/// across replicas. Both are given back when it drops.
+#[derive(Debug)]
+pub struct Slot {
+    guard: SlotGuard,
+    _lease: Option<UserLease>,
+}
+
+/// Takes a slot for a command of `kind` by `user` (a [`user_key`]): first
+/// under this replica's limits, then, with a shared state, under the
+/// per-user limit counted across replicas (when Redis does not answer, the
+/// replica's own count is the limit).
+pub async fn take_slot(app: &App, user: &str, kind: Kind) -> Result<Slot, Busy> {
+    let guard = app.command_slots.try_take(user, kind)?;
+    let limit = app.command_slots.limits().per_user;
+    let lease = app.command_timeout.saturating_add(LEASE_MARGIN);
+    match app.shared.user_lease(user, limit, lease).await {
+        Taken::Lease(lease) => Ok(Slot {
+            guard,
+            _lease: Some(lease),
+        }),
+        Taken::NotShared => Ok(Slot { guard, _lease: None }),
+        Taken::AtLimit => Err(Busy::User { limit }),
+    }
+}
+
 /// Starts `step` in the background if a command slot is free for it, and
 /// counts the request as `accepted`; otherwise counts it under the limit
 /// that refused it (`busy_user`, `busy_integration`, `busy`) and returns
 /// that limit, whose `Display` the caller tells the user in its platform's way.
-pub fn spawn(
+pub async fn spawn(
     app: &Arc<App>,
     runtime: Arc<Runtime>,
     name: &str,
@@ -53,7 +88,7 @@ pub fn spawn(
     step: Step,
 ) -> Result<(), Busy> {
     let kind = slot_kind(&runtime, name, &step);
-    let slot = match app.command_slots.try_take(&step_user(&step), kind) {
+    let slot = match take_slot(app, &step_user(&step), kind).await {
         Ok(slot) => slot,
         Err(busy) => {
             app.metrics.request(name, endpoint, busy.outcome());
@@ -80,9 +115,9 @@ pub async fn run_in_slot(
     name: &str,
     endpoint: &str,
     step: Step,
-    mut slot: SlotGuard,
+    mut slot: Slot,
 ) {
-    if let Err(busy) = slot.settle(slot_kind(runtime, name, &step)) {
+    if let Err(busy) = slot.guard.settle(slot_kind(runtime, name, &step)) {
         drop(slot);
         app.metrics.request(name, endpoint, busy.outcome());
         tracing::warn!(

@@ -26,9 +26,14 @@
 //! Webex and the Bot Framework redeliver on a 5xx) or the user tries again,
 //! the refusals are counted, and nothing ever runs twice.
 //!
-//! The keys live in the process: a restarted gateway, or another replica,
-//! does not know them. Run one replica behind each platform's URL, or accept
-//! that a replay sent to another replica inside the window runs there.
+//! The keys live in the process. With a Redis configured (`--redis-url`),
+//! every key this guard lets through is then claimed in Redis too
+//! (`crate::shared`), so that a replay or a retry reaching another replica
+//! is caught there; this guard still decides alone when Redis does not
+//! answer, and still keeps every key its whole window. Without Redis, a
+//! restarted gateway or another replica does not know the keys: run one
+//! replica, or accept that a replay sent to another replica inside the
+//! window runs there.
 
 use std::{
     cmp::Reverse,
@@ -206,8 +211,9 @@ impl Seen {
 }
 
 /// The digest of a key's parts, each length-prefixed so that no two lists
-/// of parts hash alike (`["ab", "c"]` and `["a", "bc"]`).
-fn digest(key: &[&[u8]]) -> Digest16 {
+/// of parts hash alike (`["ab", "c"]` and `["a", "bc"]`). The shared state
+/// stores it, in hex, as the key's name in Redis.
+pub fn digest(key: &[&[u8]]) -> Digest16 {
     let mut hasher = Sha256::new();
     for part in key {
         hasher.update((part.len() as u64).to_le_bytes());

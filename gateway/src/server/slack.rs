@@ -4,10 +4,7 @@
 //! is parsed; Slack is answered at once (its deadline is 3 s), and the
 //! command runs in the background.
 
-use std::{
-    marker::PhantomData,
-    time::{Duration, Instant},
-};
+use std::{future::Future, marker::PhantomData, time::Duration};
 
 use axum::{
     Json,
@@ -52,10 +49,10 @@ pub(super) trait Transport: Send + Sync + 'static {
     const ENDPOINTS: [&'static str; 3];
 
     /// Verifies a slash command or an interaction, and lets each through once.
-    fn verify_request(request: &Request<'_>) -> Result<(), Stop>;
+    fn verify_request(request: &Request<'_>) -> impl Future<Output = Result<(), Stop>> + Send;
 
     /// Verifies an event (each event runs once anyway, by its ID).
-    fn verify_event(request: &Request<'_>) -> Result<(), Stop>;
+    fn verify_event(request: &Request<'_>) -> impl Future<Output = Result<(), Stop>> + Send;
 
     /// Reads a slash command.
     fn slash_command(body: &[u8]) -> Result<SlashCommand, inbound::ParseError>;
@@ -75,12 +72,12 @@ pub(super) struct Webhooks;
 impl Transport for Webhooks {
     const ENDPOINTS: [&'static str; 3] = ["commands", "interactions", "events"];
 
-    fn verify_request(request: &Request<'_>) -> Result<(), Stop> {
+    async fn verify_request(request: &Request<'_>) -> Result<(), Stop> {
         verify_signature(request)?;
-        once(request)
+        once(request).await
     }
 
-    fn verify_event(request: &Request<'_>) -> Result<(), Stop> {
+    async fn verify_event(request: &Request<'_>) -> Result<(), Stop> {
         verify_signature(request)
     }
 
@@ -139,16 +136,16 @@ impl<T: Transport> Webhook for Commands<T> {
     }
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        T::verify_request(request)
+        T::verify_request(request).await
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<SlashCommand, Stop> {
         T::slash_command(&request.raw.body).map_err(|err| Refusal::malformed(err).into())
     }
 
-    fn start(request: &Request<'_>, command: SlashCommand) -> Response {
+    async fn start(request: &Request<'_>, command: SlashCommand) -> Response {
         let prefix = &request.platform.settings.command_prefix;
-        start(request, slash_command_step(prefix, request.name, command))
+        start(request, slash_command_step(prefix, request.name, command)).await
     }
 }
 
@@ -159,7 +156,7 @@ impl<T: Transport> Webhook for Interactions<T> {
     type Admitted = pipeline::Step;
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        T::verify_request(request)
+        T::verify_request(request).await
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<pipeline::Step, Stop> {
@@ -167,8 +164,8 @@ impl<T: Transport> Webhook for Interactions<T> {
         interaction_step(request, interaction)
     }
 
-    fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
-        start(request, step)
+    async fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
+        start(request, step).await
     }
 }
 
@@ -184,7 +181,7 @@ impl<T: Transport> Webhook for Events<T> {
     type Admitted = AppMention;
 
     async fn verify(request: &Request<'_>) -> Result<(), Stop> {
-        T::verify_event(request)
+        T::verify_event(request).await
     }
 
     fn parse(request: &Request<'_>, (): ()) -> Result<AppMention, Stop> {
@@ -194,15 +191,17 @@ impl<T: Transport> Webhook for Events<T> {
 
     /// Slack redelivers events it thinks were not acknowledged, over
     /// webhooks or over any Socket Mode connection: each event runs once.
-    fn dedupe(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
+    async fn dedupe(request: &Request<'_>, mention: &AppMention) -> Result<(), Stop> {
         let key: [&[u8]; 2] = [request.name.as_bytes(), mention.event_id.as_bytes()];
-        request.first_time(&request.app.slack_events, &key, EVENT_WINDOW, || {
-            request.duplicate(StatusCode::OK.into_response())
-        })
+        request
+            .first_time(&request.app.slack_events, &key, EVENT_WINDOW, || {
+                request.duplicate(StatusCode::OK.into_response())
+            })
+            .await
     }
 
-    fn start(request: &Request<'_>, mention: AppMention) -> Response {
-        start(request, mention_step(request.name, mention))
+    async fn start(request: &Request<'_>, mention: AppMention) -> Response {
+        start(request, mention_step(request.name, mention)).await
     }
 }
 
@@ -273,7 +272,7 @@ pub(super) const RETRY_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// was already received is acknowledged and not run. Without the retry
 /// header, a body signed anew is Slack's own new request (only Slack can
 /// sign), and runs; bodies are unique anyway (a `trigger_id` each).
-fn once(request: &Request<'_>) -> Result<(), Stop> {
+async fn once(request: &Request<'_>) -> Result<(), Stop> {
     let (app, name, raw) = (request.app, request.name, request.raw);
     let sent_at = raw
         .header("x-slack-request-timestamp")
@@ -290,18 +289,21 @@ fn once(request: &Request<'_>) -> Result<(), Stop> {
     let window_ends = sent_at.saturating_add(verify::MAX_SKEW_SECS as i64);
     let window = replay::until_unix(window_ends, unix_now());
     let by_signature: [&[u8]; 3] = [name.as_bytes(), b"signature", signature.as_bytes()];
-    request.first_time(&app.slack_requests, &by_signature, window, repeated)?;
+    request
+        .first_time(&app.slack_requests, &by_signature, window, repeated)
+        .await?;
     let by_body: [&[u8]; 3] = [name.as_bytes(), b"body", &raw.body];
     match app
-        .slack_requests
-        .first_time(&by_body, Instant::now(), RETRY_WINDOW)
+        .shared
+        .first_time(&app.slack_requests, &by_body, RETRY_WINDOW)
+        .await
     {
         Ok(()) => Ok(()),
         Err(Replay::Seen) if retry => Err(repeated()),
         Err(Replay::Seen) => Ok(()),
         Err(Replay::Full { retry_after }) => {
             // Refused whole: a retry must not find the signature and be taken for a repeat.
-            app.slack_requests.forget(&by_signature);
+            app.shared.forget(&app.slack_requests, &by_signature).await;
             Err(Refusal::replay_cache_full(retry_after).into())
         }
     }
@@ -395,8 +397,8 @@ fn slash_command_step(prefix: &str, name: &str, command: SlashCommand) -> pipeli
 }
 
 /// Acknowledges the request and runs the step in the background, if a slot is free.
-fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
-    match request.spawn(step) {
+async fn start(request: &Request<'_>, step: pipeline::Step) -> Response {
+    match request.spawn(step).await {
         Ok(()) => StatusCode::OK.into_response(),
         // Slack shows a 200 body to the user; a 5xx would only say "dispatch_failed".
         Err(busy) => Json(json!({

@@ -126,19 +126,21 @@ impl Webhook for Messages {
         })
     }
 
-    fn dedupe(request: &Request<'_>, admitted: &Admitted) -> Result<(), Stop> {
+    async fn dedupe(request: &Request<'_>, admitted: &Admitted) -> Result<(), Stop> {
         let activity = &admitted.activity;
         let key: [&[u8]; 3] = [
             request.name.as_bytes(),
             activity.conversation_id.as_bytes(),
             activity.id.as_deref().unwrap_or_default().as_bytes(),
         ];
-        request.first_time(&request.app.teams_activities, &key, admitted.window, || {
-            request.duplicate(acknowledged(admitted.invoke()))
-        })
+        request
+            .first_time(&request.app.teams_activities, &key, admitted.window, || {
+                request.duplicate(acknowledged(admitted.invoke()))
+            })
+            .await
     }
 
-    fn start(request: &Request<'_>, admitted: Admitted) -> Response {
+    async fn start(request: &Request<'_>, admitted: Admitted) -> Response {
         let (name, invoke) = (request.name, admitted.invoke());
         let activity = &admitted.activity;
         let step = match admitted.triaged {
@@ -161,7 +163,7 @@ impl Webhook for Messages {
             // Answered by `parse`.
             Triage::Ignore(_) => return StatusCode::OK.into_response(),
         };
-        if let Err(busy) = request.spawn(step) {
+        if let Err(busy) = request.spawn(step).await {
             tell_busy(request, activity, busy.to_string());
         }
         acknowledged(invoke)

@@ -114,15 +114,17 @@ impl Webhook for Events {
 
     /// Remembered until `data.created` leaves the window: a replay after that
     /// is stale. Webex redelivers what it thinks failed: acknowledged, not run.
-    fn dedupe(request: &Request<'_>, fresh: &FreshEvent) -> Result<(), Stop> {
+    async fn dedupe(request: &Request<'_>, fresh: &FreshEvent) -> Result<(), Stop> {
         let key: [&[u8]; 2] = [request.name.as_bytes(), fresh.event.data_id.as_bytes()];
         let window = replay::until_unix(fresh.open_until, fresh.now);
-        request.first_time(&request.app.webex_events, &key, window, || {
-            request.duplicate(StatusCode::OK.into_response())
-        })
+        request
+            .first_time(&request.app.webex_events, &key, window, || {
+                request.duplicate(StatusCode::OK.into_response())
+            })
+            .await
     }
 
-    fn start(request: &Request<'_>, FreshEvent { event, .. }: FreshEvent) -> Response {
+    async fn start(request: &Request<'_>, FreshEvent { event, .. }: FreshEvent) -> Response {
         let (app, name) = (request.app, request.name);
         // The command is known only once the message is fetched: the slot is
         // settled then (pipeline::run_in_slot).
@@ -131,7 +133,7 @@ impl Webhook for Events {
             event.org_id.as_deref(),
             event.person_id.as_deref().or(event.actor_id.as_deref()),
         );
-        let slot = match app.command_slots.try_take(&user, slots::Kind::Undecided) {
+        let slot = match pipeline::take_slot(app, &user, slots::Kind::Undecided).await {
             Ok(slot) => slot,
             Err(busy) => {
                 tracing::warn!(platform = %name, reason = busy.outcome(), "gateway busy; Webex event dropped");

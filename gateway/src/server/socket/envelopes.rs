@@ -107,7 +107,7 @@ async fn ack_payload(response: Response, accepts_payload: bool) -> Option<Value>
 /// over webhooks takes nothing from a connection), and each envelope once:
 /// Slack sends an envelope it thinks was not acknowledged again, on any of
 /// the app's connections.
-fn through_socket(request: &Request<'_>) -> Result<(), Stop> {
+async fn through_socket(request: &Request<'_>) -> Result<(), Stop> {
     let PlatformKind::Slack { socket: Some(_), .. } = &request.platform.kind else {
         return Err(Refusal::unknown_platform("Slack Socket Mode", request.name).into());
     };
@@ -115,20 +115,23 @@ fn through_socket(request: &Request<'_>) -> Result<(), Stop> {
         return Err(Refusal::malformed("an envelope without envelope_id").into());
     };
     let key: [&[u8]; 3] = [request.name.as_bytes(), b"envelope", envelope_id.as_bytes()];
-    request.first_time(&request.app.slack_requests, &key, RETRY_WINDOW, || {
-        request.duplicate(StatusCode::OK.into_response())
-    })
+    // Through the shared state: Slack may redeliver to another replica's connection.
+    request
+        .first_time(&request.app.slack_requests, &key, RETRY_WINDOW, || {
+            request.duplicate(StatusCode::OK.into_response())
+        })
+        .await
 }
 
 impl Transport for Socket {
     const ENDPOINTS: [&'static str; 3] = ["socket_commands", "socket_interactive", "socket_events"];
 
-    fn verify_request(request: &Request<'_>) -> Result<(), Stop> {
-        through_socket(request)
+    async fn verify_request(request: &Request<'_>) -> Result<(), Stop> {
+        through_socket(request).await
     }
 
-    fn verify_event(request: &Request<'_>) -> Result<(), Stop> {
-        through_socket(request)
+    async fn verify_event(request: &Request<'_>) -> Result<(), Stop> {
+        through_socket(request).await
     }
 
     /// A slash command's form, as a JSON object.
