@@ -17,6 +17,8 @@
 //!   CloudVision (CVaaS and on-premises CVP: the CVP service API and the
 //!   resource APIs) for the `cloudvision` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
 //!   where the `ipfabric` integration runs nautobot-ssot's IP Fabric job;
+//! - [`fault_proxy`]: a proxy in front of any fake that injects 500s, 429s,
+//!   late answers, connection resets and a service dying mid-command;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
@@ -34,6 +36,7 @@
 pub mod chat;
 pub mod endpoints;
 pub mod fake_api;
+pub mod fault_proxy;
 pub mod fake_apic;
 pub mod fake_awx;
 pub mod fake_cloudvision;

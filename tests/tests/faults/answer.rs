@@ -1,0 +1,152 @@
+//! Faults on the answer to the chat platform: Slack's response URL (a slash
+//! command's answer) and `chat.postMessage` (an app mention's), through the
+//! fault proxy in front of the fake Slack.
+//!
+//! The answer is the one channel back to the person, so when it fails
+//! nobody can be told in the chat: the audit line says `errored` with
+//! `answer not delivered: …`. A 429 is waited out as `Retry-After` asks and
+//! the answer then delivered; a 500, a reset or a timeout is not sent again
+//! (the message may have been posted: a second would be a duplicate).
+
+use std::time::{Duration, Instant};
+
+use chatops_tests::{
+    fake_slack::FakeSlack,
+    fault_proxy::{Fault, FaultProxy, Rule},
+    gateway_process::Gateway,
+    quickstart::{BOB, CHANNEL, SIGNING_SECRET, WORKSPACE},
+    quickstart_dir,
+    signed::{FORM, post_slack},
+    slack_requests::{mention, now, post_signed, slash_command},
+};
+use serde_json::Value;
+
+use crate::support::{MARGIN, audit_line};
+
+/// The Slack client's timeout per request (`platforms::http::DEFAULT_TIMEOUT`).
+const SLACK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The two ways an answer goes back to Slack.
+#[derive(Clone, Copy, Debug)]
+enum Channel {
+    /// A slash command's, to its response URL (`/response/{id}` on the fake).
+    ResponseUrl,
+    /// An app mention's, with `chat.postMessage`.
+    PostMessage,
+}
+
+const CHANNELS: [Channel; 2] = [Channel::ResponseUrl, Channel::PostMessage];
+
+impl Channel {
+    /// The path prefix of the answer's call.
+    fn path(self) -> &'static str {
+        match self {
+            Channel::ResponseUrl => "/response/",
+            Channel::PostMessage => "/api/chat.postMessage",
+        }
+    }
+}
+
+/// The fake Slack, the proxy in front of it (Web API and response URLs),
+/// and the gateway on the quickstart talking to Slack through the proxy.
+struct World {
+    slack: FakeSlack,
+    proxy: FaultProxy,
+    gateway: Gateway,
+}
+
+impl World {
+    async fn start(fault: Fault, channel: Channel) -> World {
+        let slack = FakeSlack::start().await;
+        let proxy = FaultProxy::start(&slack.url_of("")).await;
+        proxy.inject(Rule::new("POST", channel.path(), fault).times(1));
+        let gateway = Gateway::start(&quickstart_dir(), &proxy.url_of("/api"), &[]).await;
+        World { slack, proxy, gateway }
+    }
+
+    /// Bob asks `chatops whoami` through `channel`; returns the audit line,
+    /// which must come within `limit`.
+    async fn whoami(&self, channel: Channel, limit: Duration) -> Value {
+        let started = Instant::now();
+        let status = match channel {
+            Channel::ResponseUrl => {
+                let response_url = self.proxy.url_of("/response/whoami");
+                let body = slash_command(WORKSPACE, CHANNEL, BOB, "/chatops", "whoami", &response_url);
+                let url = self.gateway.url("/hooks/slack/commands");
+                post_slack(&url, SIGNING_SECRET, now(), &body, FORM).await.status()
+            }
+            Channel::PostMessage => {
+                let url = self.gateway.url("/hooks/slack/events");
+                let body = mention("Ev0FAULTS01", BOB);
+                post_signed(&url, SIGNING_SECRET, now(), &body, "application/json")
+                    .await
+                    .status()
+            }
+        };
+        assert!(status.is_success(), "acknowledged: {status}");
+        let line = audit_line(&self.gateway, BOB, "whoami", limit).await;
+        eprintln!("{channel:?}: audit line after {:?}: {line}", started.elapsed());
+        line
+    }
+
+    /// How many answers were sent through `channel`.
+    fn sent(&self, channel: Channel) -> usize {
+        self.proxy.count("POST", channel.path())
+    }
+
+    /// How many answers the fake Slack got through `channel`.
+    fn delivered(&self, channel: Channel) -> usize {
+        let prefix = channel.path();
+        self.slack.requests().iter().filter(|r| r.path.starts_with(prefix)).count()
+    }
+}
+
+/// Asserts the audit line says the answer was not delivered, naming `why`.
+fn assert_undelivered(line: &Value, why: &str) {
+    assert_eq!(line["outcome"], "errored", "{line}");
+    let detail = line["detail"].as_str().unwrap_or_default();
+    assert!(detail.starts_with("answer not delivered"), "{line}");
+    assert!(detail.contains(why), "{why} in {line}");
+}
+
+#[tokio::test]
+async fn an_answer_refused_with_500_is_logged_as_errored_and_not_sent_again() {
+    for channel in CHANNELS {
+        let world = World::start(Fault::internal_error(), channel).await;
+        let line = world.whoami(channel, SLACK_TIMEOUT + MARGIN).await;
+        assert_undelivered(&line, "500");
+        assert_eq!(world.sent(channel), 1, "{:?}", world.proxy.seen());
+        assert_eq!(world.delivered(channel), 0);
+    }
+}
+
+#[tokio::test]
+async fn an_answer_throttled_with_429_is_sent_again_after_retry_after_and_delivered() {
+    for channel in CHANNELS {
+        let world = World::start(Fault::too_many_requests(1), channel).await;
+        let line = world.whoami(channel, SLACK_TIMEOUT * 2 + MARGIN).await;
+        assert_eq!(line["outcome"], "succeeded", "{line}");
+        assert_eq!(world.sent(channel), 2, "{:?}", world.proxy.seen());
+        assert_eq!(world.delivered(channel), 1);
+    }
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_by_a_reset_is_logged_as_errored_and_not_sent_again() {
+    for channel in CHANNELS {
+        let world = World::start(Fault::Reset, channel).await;
+        let line = world.whoami(channel, SLACK_TIMEOUT + MARGIN).await;
+        assert_undelivered(&line, "");
+        assert_eq!(world.sent(channel), 1, "{:?}", world.proxy.seen());
+    }
+}
+
+#[tokio::test]
+async fn an_answer_taking_longer_than_the_timeout_is_logged_as_errored_within_it() {
+    for channel in CHANNELS {
+        let world = World::start(Fault::Late(Duration::from_secs(120)), channel).await;
+        let line = world.whoami(channel, SLACK_TIMEOUT + MARGIN).await;
+        assert_undelivered(&line, "");
+        assert_eq!(world.sent(channel), 1, "{:?}", world.proxy.seen());
+    }
+}

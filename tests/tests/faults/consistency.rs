@@ -1,0 +1,1 @@
+//! Grants swapped while commands run (placeholder replaced below).
