@@ -192,7 +192,9 @@ impl Connection {
 /// Sends `request` to the backend at `endpoint` (named `api` in metrics and
 /// logs) under `policy`, and says a failure to get any answer (within
 /// `timeout`, trusted, readable) as the toolkit's error. Every worker's client
-/// sends through here, so that all of them fail alike.
+/// sends through here, so that all of them fail alike. A write whose answer
+/// was lost past the connection (a timeout, a reset, a body broken off) is
+/// [`BackendError::Unconfirmed`]: the backend may have done it.
 pub async fn send<B: Backend>(
     api: &'static str,
     request: reqwest::RequestBuilder,
@@ -200,7 +202,24 @@ pub async fn send<B: Backend>(
     endpoint: &str,
     timeout: Duration,
 ) -> Result<Answer, BackendError<B>> {
+    // A write is anything but a safe method (GET, HEAD, OPTIONS, TRACE).
+    let writes = request
+        .try_clone()
+        .and_then(|clone| clone.build().ok())
+        .is_some_and(|built| !built.method().is_safe());
     chatops_outbound::send(api, policy, || request.try_clone())
         .await
-        .map_err(|err| BackendError::transport(&err, endpoint, timeout))
+        .map_err(|err| {
+            let said = BackendError::transport(&err, endpoint, timeout);
+            // Past the connection, the request may have arrived and been
+            // acted on: a timeout or a reset says nothing about that.
+            let may_have_arrived = err.reqwest().is_some_and(|err| !err.is_connect());
+            if writes && may_have_arrived {
+                BackendError::Unconfirmed {
+                    cause: said.to_string(),
+                }
+            } else {
+                said
+            }
+        })
 }

@@ -91,6 +91,18 @@ pub enum BackendError<B: Backend> {
     /// The answer was not what the backend's API returns.
     #[error("{backend}'s answer could not be read: {0}", backend = B::NAME)]
     Malformed(String),
+    /// A write reached the backend (or may have) but its answer was lost:
+    /// it timed out or broke off. The backend may have done it, so the
+    /// person is told to look before trying again, since trying again could
+    /// do it twice (a second job, a second change).
+    #[error(
+        "{cause}, so whether it was done is not known: check in {backend} before trying again",
+        backend = B::NAME
+    )]
+    Unconfirmed {
+        /// What went wrong, as the toolkit says it ("AWX did not answer within 30 s").
+        cause: String,
+    },
     /// A refusal (401, 403, 404) with the backend's own reason for it, for
     /// backends that give one worth reading (Meraki's `errors`): "you (…)
     /// may not change port 5 in Meraki: You have read-only access …".
@@ -146,7 +158,8 @@ impl<B: Backend> BackendError<B> {
             BackendError::Timeout { .. }
             | BackendError::Untrusted { .. }
             | BackendError::Unreachable { .. }
-            | BackendError::Malformed(_) => false,
+            | BackendError::Malformed(_)
+            | BackendError::Unconfirmed { .. } => false,
             BackendError::Of(never, _) => match *never {},
         }
     }
