@@ -1,6 +1,8 @@
 //! Faults on the answer to the chat platform: Slack's response URL (a slash
-//! command's answer) and `chat.postMessage` (an app mention's), through the
-//! fault proxy in front of the fake Slack.
+//! command's answer) and the Web API's `chat.post…` (an app mention's), through the
+//! fault proxy in front of the fake Slack. (Mattermost and Webex
+//! answer through the same `BearerApi` over the same outbound layer; Teams'
+//! answers, when their token fails, are in [`super::tokens`].)
 //!
 //! The answer is the one channel back to the person, so when it fails
 //! nobody can be told in the chat: the audit line says `errored` with
@@ -31,18 +33,19 @@ const SLACK_TIMEOUT: Duration = Duration::from_secs(10);
 enum Channel {
     /// A slash command's, to its response URL (`/response/{id}` on the fake).
     ResponseUrl,
-    /// An app mention's, with `chat.postMessage`.
-    PostMessage,
+    /// An app mention's, with the Web API (`chat.postEphemeral`: whoami
+    /// answers privately; `chat.postMessage` otherwise, the same client).
+    WebApi,
 }
 
-const CHANNELS: [Channel; 2] = [Channel::ResponseUrl, Channel::PostMessage];
+const CHANNELS: [Channel; 2] = [Channel::ResponseUrl, Channel::WebApi];
 
 impl Channel {
     /// The path prefix of the answer's call.
     fn path(self) -> &'static str {
         match self {
             Channel::ResponseUrl => "/response/",
-            Channel::PostMessage => "/api/chat.postMessage",
+            Channel::WebApi => "/api/chat.post",
         }
     }
 }
@@ -75,7 +78,7 @@ impl World {
                 let url = self.gateway.url("/hooks/slack/commands");
                 post_slack(&url, SIGNING_SECRET, now(), &body, FORM).await.status()
             }
-            Channel::PostMessage => {
+            Channel::WebApi => {
                 let url = self.gateway.url("/hooks/slack/events");
                 let body = mention("Ev0FAULTS01", BOB);
                 post_signed(&url, SIGNING_SECRET, now(), &body, "application/json")
