@@ -195,7 +195,9 @@ impl FaultProxy {
     pub fn count(&self, method: &str, prefix: &str) -> usize {
         self.seen()
             .iter()
-            .filter(|s| (method == "*" || s.method.eq_ignore_ascii_case(method)) && s.path.starts_with(prefix))
+            .filter(|s| {
+                (method == "*" || s.method.eq_ignore_ascii_case(method)) && s.path.starts_with(prefix)
+            })
             .count()
     }
 
@@ -225,10 +227,10 @@ impl FaultProxy {
         };
         let fault = {
             let mut state = self.state.lock().unwrap();
-            let fault = state
-                .rules
-                .iter_mut()
-                .find_map(|rule| rule.takes(&request.method, &request.path).then(|| rule.fault.clone()));
+            let fault = state.rules.iter_mut().find_map(|rule| {
+                rule.takes(&request.method, &request.path)
+                    .then(|| rule.fault.clone())
+            });
             state.seen.push(Seen {
                 method: request.method.clone(),
                 path: request.path.clone(),
@@ -255,7 +257,10 @@ impl FaultProxy {
             }
             Some(Fault::Reset) => {
                 let answer = self.forward(&request).await;
-                let head = answer.windows(4).position(|w| w == b"\r\n\r\n").map_or(0, |i| i + 4);
+                let head = answer
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map_or(0, |i| i + 4);
                 let cut = head + (answer.len() - head) / 2;
                 let _ = stream.write_all(&answer[..cut]).await;
                 let _ = stream.flush().await;
@@ -276,7 +281,10 @@ impl FaultProxy {
             .request(method, format!("{}{}", self.upstream, request.path))
             .body(request.body.clone());
         for (name, value) in &request.headers {
-            if !matches!(name.as_str(), "host" | "connection" | "content-length" | "transfer-encoding") {
+            if !matches!(
+                name.as_str(),
+                "host" | "connection" | "content-length" | "transfer-encoding"
+            ) {
                 builder = builder.header(name, value);
             }
         }
@@ -287,7 +295,12 @@ impl FaultProxy {
         let headers = answer
             .headers()
             .iter()
-            .filter(|(name, _)| !matches!(name.as_str(), "connection" | "content-length" | "transfer-encoding"))
+            .filter(|(name, _)| {
+                !matches!(
+                    name.as_str(),
+                    "connection" | "content-length" | "transfer-encoding"
+                )
+            })
             .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
             .collect();
         let body = answer.bytes().await.unwrap_or_default();
@@ -366,7 +379,10 @@ fn render(status: u16, headers: Vec<(String, String)>, body: &[u8]) -> Vec<u8> {
     for (name, value) in headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
-    out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", body.len()));
+    out.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
     let mut bytes = out.into_bytes();
     bytes.extend_from_slice(body);
     bytes
@@ -391,14 +407,22 @@ mod tests {
         assert_eq!(first.status(), 500);
         let second = post("/api/a").await.unwrap();
         assert_eq!(second.status(), 200, "only the first is faulted");
-        assert_eq!(second.text().await.unwrap(), r#"{"ok":true}"#, "the fake's own answer");
+        assert_eq!(
+            second.text().await.unwrap(),
+            r#"{"ok":true}"#,
+            "the fake's own answer"
+        );
         let limited = post("/api/b?x=1").await.unwrap();
         assert_eq!(limited.status(), 429);
         assert_eq!(limited.headers()["retry-after"], "7");
 
         let reset = post("/api/reset").await.unwrap();
         assert!(reset.bytes().await.is_err(), "the answer is cut off");
-        assert_eq!(fake.requests().len(), 2, "the reset request reached the fake; the 500 did not");
+        assert_eq!(
+            fake.requests().len(),
+            2,
+            "the reset request reached the fake; the 500 did not"
+        );
         assert_eq!(proxy.count("POST", "/api/a"), 2);
         assert_eq!(proxy.count("*", "/api/"), 4);
 

@@ -36,7 +36,6 @@
 pub mod chat;
 pub mod endpoints;
 pub mod fake_api;
-pub mod fault_proxy;
 pub mod fake_apic;
 pub mod fake_awx;
 pub mod fake_cloudvision;
@@ -54,6 +53,7 @@ pub mod fake_slack_socket;
 pub mod fake_slurpit;
 pub mod fake_teams;
 pub mod fake_webex;
+pub mod fault_proxy;
 pub mod gateway_process;
 pub mod kubelet;
 pub mod manifests;

@@ -41,7 +41,11 @@ async fn settle(rx: &mut mpsc::UnboundedReceiver<()>, quiet: Duration, at_most: 
     let deadline = tokio::time::Instant::now() + at_most;
     loop {
         let wait = quiet.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
-        if wait.is_zero() || !tokio::time::timeout(wait, rx.recv()).await.is_ok_and(|e| e.is_some()) {
+        if wait.is_zero()
+            || !tokio::time::timeout(wait, rx.recv())
+                .await
+                .is_ok_and(|e| e.is_some())
+        {
             return;
         }
     }
@@ -472,7 +476,10 @@ mod tests {
         let started = tokio::time::Instant::now();
         settle(&mut rx, Duration::from_millis(150), Duration::from_secs(1)).await;
         let took = started.elapsed();
-        assert!(took >= Duration::from_secs(1) && took < Duration::from_millis(1100), "{took:?}");
+        assert!(
+            took >= Duration::from_secs(1) && took < Duration::from_millis(1100),
+            "{took:?}"
+        );
         flapping.abort();
 
         // A burst that stops settles once quiet.

@@ -64,7 +64,11 @@ impl World {
         let proxy = FaultProxy::start(&slack.url_of("")).await;
         proxy.inject(Rule::new("POST", channel.path(), fault).times(1));
         let gateway = Gateway::start(&quickstart_dir(), &proxy.url_of("/api"), &[]).await;
-        World { slack, proxy, gateway }
+        World {
+            slack,
+            proxy,
+            gateway,
+        }
     }
 
     /// Bob asks `chatops whoami` through `channel`; returns the audit line,
@@ -76,7 +80,9 @@ impl World {
                 let response_url = self.proxy.url_of("/response/whoami");
                 let body = slash_command(WORKSPACE, CHANNEL, BOB, "/chatops", "whoami", &response_url);
                 let url = self.gateway.url("/hooks/slack/commands");
-                post_slack(&url, SIGNING_SECRET, now(), &body, FORM).await.status()
+                post_slack(&url, SIGNING_SECRET, now(), &body, FORM)
+                    .await
+                    .status()
             }
             Channel::WebApi => {
                 let url = self.gateway.url("/hooks/slack/events");
@@ -100,7 +106,11 @@ impl World {
     /// How many answers the fake Slack got through `channel`.
     fn delivered(&self, channel: Channel) -> usize {
         let prefix = channel.path();
-        self.slack.requests().iter().filter(|r| r.path.starts_with(prefix)).count()
+        self.slack
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with(prefix))
+            .count()
     }
 }
 

@@ -74,14 +74,25 @@ impl World {
 async fn a_launch_answered_500_is_said_and_not_sent_again() {
     let world = World::start().await;
     let (method, prefix) = LAUNCH_CALL;
-    world.proxy.inject(Rule::new(method, prefix, Fault::internal_error()));
+    world
+        .proxy
+        .inject(Rule::new(method, prefix, Fault::internal_error()));
     let jobs = world.awx.jobs().len();
     for (n, on) in PLATFORMS.into_iter().enumerate() {
         let answer = world.launch(on, "500", &["AWX answered 500"]).await;
         assert!(!answer.contains("Launched"), "{answer}");
-        assert_eq!(world.launches(), n + 1, "one launch per command: {:?}", world.proxy.seen());
+        assert_eq!(
+            world.launches(),
+            n + 1,
+            "one launch per command: {:?}",
+            world.proxy.seen()
+        );
     }
-    assert_eq!(world.awx.jobs().len(), jobs, "AWX refused, so it holds no new job");
+    assert_eq!(
+        world.awx.jobs().len(),
+        jobs,
+        "AWX refused, so it holds no new job"
+    );
 }
 
 #[tokio::test]
@@ -94,7 +105,12 @@ async fn a_launch_whose_answer_is_cut_off_is_said_and_not_sent_again() {
         let answer = world.launch(on, "reset", &[UNCONFIRMED]).await;
         assert!(answer.contains("AWX's answer could not be read"), "{answer}");
         assert!(!answer.contains("Launched"), "{answer}");
-        assert_eq!(world.launches(), n + 1, "one launch per command: {:?}", world.proxy.seen());
+        assert_eq!(
+            world.launches(),
+            n + 1,
+            "one launch per command: {:?}",
+            world.proxy.seen()
+        );
         // AWX did act on it (the answer was lost, not the request): one job
         // per command, never a second from a retry.
         assert_eq!(world.awx.jobs().len(), jobs + n + 1);
@@ -112,16 +128,23 @@ async fn a_launch_answered_after_the_timeout_is_said_within_it_and_not_sent_agai
         let said = format!("AWX did not answer within {TIMEOUT} s");
         let answer = world.launch(on, "late", &[&said, UNCONFIRMED]).await;
         assert!(!answer.contains("Launched"), "{answer}");
-        assert_eq!(world.launches(), n + 1, "one launch per command: {:?}", world.proxy.seen());
+        assert_eq!(
+            world.launches(),
+            n + 1,
+            "one launch per command: {:?}",
+            world.proxy.seen()
+        );
     }
 }
 
 #[tokio::test]
 async fn a_429_is_said_with_when_to_try_again() {
     let world = World::start().await;
-    world
-        .proxy
-        .inject(Rule::new("GET", "/api/v2/job_templates/", Fault::too_many_requests(7)));
+    world.proxy.inject(Rule::new(
+        "GET",
+        "/api/v2/job_templates/",
+        Fault::too_many_requests(7),
+    ));
     for on in PLATFORMS {
         let said = "AWX is rate-limiting these requests; try again in 7 s";
         let answer = world.launch(on, "429", &[said]).await;
@@ -144,5 +167,8 @@ async fn awx_going_away_in_the_middle_of_a_launch_is_said() {
     assert_eq!(seen.len(), 1, "the call before it went away: {seen:?}");
     assert_eq!(world.launches(), 0, "{seen:?}");
     assert_eq!(world.awx.jobs().len(), jobs);
-    assert!(!answer.contains("not known"), "nothing was sent, so nothing is uncertain: {answer}");
+    assert!(
+        !answer.contains("not known"),
+        "nothing was sent, so nothing is uncertain: {answer}"
+    );
 }

@@ -99,7 +99,11 @@ fn manifests() -> tempfile::TempDir {
         .split("\n---\n")
         .filter(|document| !document.contains("name: chatops-for-everyone"))
         .collect();
-    assert_eq!(without.len() + 1, grants.split("\n---\n").count(), "one grant moved");
+    assert_eq!(
+        without.len() + 1,
+        grants.split("\n---\n").count(),
+        "one grant moved"
+    );
     std::fs::write(dir.path().join("grants.yaml"), without.join("\n---\n")).unwrap();
     write_whole(dir.path(), &config_a());
     dir
@@ -119,7 +123,12 @@ fn judge(user: &str, answer: &str, audit: &Value) -> Config {
     let b_answer = answer.contains("not permitted") && !answer.contains("config-a");
     let a_audit = audit["outcome"] == "succeeded" && audit["linked_user"] == "config-a";
     let b_audit = audit["outcome"] == "denied" && audit["linked_user"] == "config-b";
-    match (a_answer && !answer.contains("config-b"), b_answer, a_audit, b_audit) {
+    match (
+        a_answer && !answer.contains("config-b"),
+        b_answer,
+        a_audit,
+        b_audit,
+    ) {
         (true, false, true, false) => Config::A,
         (false, true, false, true) => Config::B,
         _ => panic!("{user}: a mix of configurations:\nanswer: {answer}\naudit: {audit}"),
@@ -163,7 +172,11 @@ async fn every_command_is_decided_and_answered_under_one_configuration() {
             let response_url = slack.response_url(&i.to_string());
             let body = slash_command(WORKSPACE, CHANNEL, &user(i), "/chatops", "whoami", &response_url);
             let url = url.clone();
-            sends.spawn(async move { post_slack(&url, SIGNING_SECRET, now(), &body, FORM).await.status() });
+            sends.spawn(async move {
+                post_slack(&url, SIGNING_SECRET, now(), &body, FORM)
+                    .await
+                    .status()
+            });
         }
         while let Some(status) = sends.join_next().await {
             let status = status.unwrap();
@@ -175,7 +188,10 @@ async fn every_command_is_decided_and_answered_under_one_configuration() {
     // Every command answered once, and audited once.
     let answers = wait::until(MARGIN * 4, "every command answered", || {
         let requests = slack.requests();
-        let answered: Vec<_> = requests.iter().filter(|r| r.path.starts_with("/response/")).collect();
+        let answered: Vec<_> = requests
+            .iter()
+            .filter(|r| r.path.starts_with("/response/"))
+            .collect();
         (answered.len() >= COMMANDS).then(|| {
             answered
                 .iter()

@@ -138,13 +138,20 @@ async fn a_token_cut_off_or_late_leaves_an_errored_audit_line_within_the_timeout
 
 #[tokio::test]
 async fn keys_that_cannot_be_fetched_refuse_activities_with_503_until_they_can() {
-    for fault in [Fault::internal_error(), Fault::Reset, Fault::Late(Duration::from_secs(120))] {
+    for fault in [
+        Fault::internal_error(),
+        Fault::Reset,
+        Fault::Late(Duration::from_secs(120)),
+    ] {
         let world = World::start(METADATA, fault.clone(), true).await;
         let started = Instant::now();
         let status = world.whoami("k1").await;
         let took = started.elapsed();
         assert_eq!(status, 503, "{fault:?}");
-        assert!(took < FETCH_TIMEOUT + MARGIN, "{fault:?}: answered after {took:?}");
+        assert!(
+            took < FETCH_TIMEOUT + MARGIN,
+            "{fault:?}: answered after {took:?}"
+        );
         assert_eq!(world.delivered(), 0, "nothing ran");
 
         // The keys come back: the Bot Framework's next delivery is served.

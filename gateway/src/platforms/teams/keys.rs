@@ -313,7 +313,9 @@ mod tests {
             assert!(settings.fetch_timeout <= KeySettings::default().fetch_timeout);
         }
         assert_eq!(
-            KeySettings::default().within_request(Duration::from_secs(10)).fetch_timeout,
+            KeySettings::default()
+                .within_request(Duration::from_secs(10))
+                .fetch_timeout,
             Duration::from_secs(4)
         );
     }
