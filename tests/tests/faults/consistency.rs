@@ -155,7 +155,7 @@ async fn every_command_is_decided_and_answered_under_one_configuration() {
             let mut ticks = 0u64;
             while flipping.load(Ordering::Relaxed) {
                 ticks += 1;
-                write_whole(&dir, if ticks % 2 == 0 { &a } else { &b });
+                write_whole(&dir, if ticks.is_multiple_of(2) { &a } else { &b });
                 tokio::time::sleep(FLIP_EVERY).await;
             }
             ticks
