@@ -1,7 +1,8 @@
 //! Faults on the answer to the chat platform: Slack's response URL (a slash
-//! command's answer) and the Web API's `chat.post…` (an app mention's), through the
-//! fault proxy in front of the fake Slack. (Mattermost and Webex
-//! answer through the same `BearerApi` over the same outbound layer; Teams'
+//! command's answer) and the Web API's `chat.post…` (an app mention's),
+//! through the fault proxy in front of the fake Slack, and Mattermost's
+//! response URL, through the proxy in front of the fake Mattermost. (Webex
+//! answers through the same `BearerApi` over the same outbound layer; Teams'
 //! answers, when their token fails, are in [`super::tokens`].)
 //!
 //! The answer is the one channel back to the person, so when it fails
@@ -13,12 +14,13 @@
 use std::time::{Duration, Instant};
 
 use chatops_tests::{
+    fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
     fault_proxy::{Fault, FaultProxy, Rule},
     gateway_process::Gateway,
-    quickstart::{BOB, CHANNEL, SIGNING_SECRET, WORKSPACE},
-    quickstart_dir,
-    signed::{FORM, post_slack},
+    platforms::mattermost as mm,
+    quickstart::{BOB, CHANNEL, DEFAULT_SETTINGS, SIGNING_SECRET, WORKSPACE},
+    signed::{FORM, MattermostSlash, post_slack},
     slack_requests::{mention, now, post_signed, slash_command},
 };
 use serde_json::Value;
@@ -28,17 +30,20 @@ use crate::support::{MARGIN, audit_line};
 /// The Slack client's timeout per request (`platforms::http::DEFAULT_TIMEOUT`).
 const SLACK_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The two ways an answer goes back to Slack.
-#[derive(Clone, Copy, Debug)]
+/// The ways an answer goes back to the chat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Channel {
     /// A slash command's, to its response URL (`/response/{id}` on the fake).
     ResponseUrl,
     /// An app mention's, with the Web API (`chat.postEphemeral`: whoami
     /// answers privately; `chat.postMessage` otherwise, the same client).
     WebApi,
+    /// A Mattermost slash command's, to its response URL
+    /// (`/hooks/commands/{id}` on the fake Mattermost).
+    Mattermost,
 }
 
-const CHANNELS: [Channel; 2] = [Channel::ResponseUrl, Channel::WebApi];
+const CHANNELS: [Channel; 3] = [Channel::ResponseUrl, Channel::WebApi, Channel::Mattermost];
 
 impl Channel {
     /// The path prefix of the answer's call.
@@ -46,38 +51,65 @@ impl Channel {
         match self {
             Channel::ResponseUrl => "/response/",
             Channel::WebApi => "/api/chat.post",
+            Channel::Mattermost => "/hooks/commands/",
+        }
+    }
+
+    /// Who asks on it.
+    fn user(self) -> &'static str {
+        match self {
+            Channel::Mattermost => mm::BOB,
+            Channel::ResponseUrl | Channel::WebApi => BOB,
         }
     }
 }
 
-/// The fake Slack, the proxy in front of it (Web API and response URLs),
-/// and the gateway on the quickstart talking to Slack through the proxy.
+/// The fake Slack and Mattermost, the proxy in front of the one `channel`
+/// goes to (Slack's Web API and response URLs, or Mattermost's response
+/// URLs), and the gateway on the quickstart and a Mattermost platform.
 struct World {
     slack: FakeSlack,
+    mattermost: FakeMattermost,
     proxy: FaultProxy,
     gateway: Gateway,
+    _dir: tempfile::TempDir,
 }
 
 impl World {
     async fn start(fault: Fault, channel: Channel) -> World {
         let slack = FakeSlack::start().await;
-        let proxy = FaultProxy::start(&slack.url_of("")).await;
+        let mattermost = FakeMattermost::start().await;
+        let on_mattermost = channel == Channel::Mattermost;
+        let upstream = if on_mattermost {
+            mattermost.url_of("")
+        } else {
+            slack.url_of("")
+        };
+        let proxy = FaultProxy::start(&upstream).await;
         proxy.inject(Rule::new("POST", channel.path(), fault).times(1));
-        let gateway = Gateway::start(&quickstart_dir(), &proxy.url_of("/api"), &[]).await;
+        let dir = mm::manifests(&mattermost, DEFAULT_SETTINGS);
+        let slack_api = if on_mattermost {
+            slack.api_url()
+        } else {
+            proxy.url_of("/api")
+        };
+        let gateway = Gateway::start(dir.path(), &slack_api, &[]).await;
         World {
             slack,
+            mattermost,
             proxy,
             gateway,
+            _dir: dir,
         }
     }
 
-    /// Bob asks `chatops whoami` through `channel`; returns the audit line,
-    /// which must come within `limit`.
+    /// `chatops whoami` through `channel`; returns the audit line, which
+    /// must come within `limit`.
     async fn whoami(&self, channel: Channel, limit: Duration) -> Value {
         let started = Instant::now();
+        let response_url = self.proxy.url_of(&format!("{}whoami", channel.path()));
         let status = match channel {
             Channel::ResponseUrl => {
-                let response_url = self.proxy.url_of("/response/whoami");
                 let body = slash_command(WORKSPACE, CHANNEL, BOB, "/chatops", "whoami", &response_url);
                 let url = self.gateway.url("/hooks/slack/commands");
                 post_slack(&url, SIGNING_SECRET, now(), &body, FORM)
@@ -91,9 +123,22 @@ impl World {
                     .await
                     .status()
             }
+            Channel::Mattermost => {
+                let slash = MattermostSlash {
+                    token: mm::SLASH_TOKEN,
+                    team: mm::TEAM,
+                    channel: mm::CHANNEL,
+                    user: mm::BOB,
+                    user_name: "bob",
+                    text: "whoami",
+                    response_url: &response_url,
+                };
+                let url = self.gateway.url(&format!("/hooks/{}/commands", mm::PLATFORM));
+                slash.post_of("/chatops", &url, &[]).await.status()
+            }
         };
         assert!(status.is_success(), "acknowledged: {status}");
-        let line = audit_line(&self.gateway, BOB, "whoami", limit).await;
+        let line = audit_line(&self.gateway, channel.user(), "whoami", limit).await;
         eprintln!("{channel:?}: audit line after {:?}: {line}", started.elapsed());
         line
     }
@@ -103,14 +148,14 @@ impl World {
         self.proxy.count("POST", channel.path())
     }
 
-    /// How many answers the fake Slack got through `channel`.
+    /// How many answers the fake platform got through `channel`.
     fn delivered(&self, channel: Channel) -> usize {
+        let requests = match channel {
+            Channel::Mattermost => self.mattermost.requests(),
+            Channel::ResponseUrl | Channel::WebApi => self.slack.requests(),
+        };
         let prefix = channel.path();
-        self.slack
-            .requests()
-            .iter()
-            .filter(|r| r.path.starts_with(prefix))
-            .count()
+        requests.iter().filter(|r| r.path.starts_with(prefix)).count()
     }
 }
 
