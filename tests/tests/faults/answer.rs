@@ -1,9 +1,9 @@
 //! Faults on the answer to the chat platform: Slack's response URL (a slash
 //! command's answer) and the Web API's `chat.post…` (an app mention's),
-//! through the fault proxy in front of the fake Slack, and Mattermost's
-//! response URL, through the proxy in front of the fake Mattermost. (Webex
-//! answers through the same `BearerApi` over the same outbound layer; Teams'
-//! answers, when their token fails, are in [`super::tokens`].)
+//! through the fault proxy in front of the fake Slack, Mattermost's
+//! response URL and Webex's messages API, each through the proxy in front of
+//! its fake. (Teams' answers, when their token fails, are in
+//! [`super::tokens`].)
 //!
 //! The answer is the one channel back to the person, so when it fails
 //! nobody can be told in the chat: the audit line says `errored` with
@@ -14,16 +14,18 @@
 use std::time::{Duration, Instant};
 
 use chatops_tests::{
+    fake_api::Recorded,
     fake_mattermost::FakeMattermost,
     fake_slack::FakeSlack,
+    fake_webex::FakeWebex,
     fault_proxy::{Fault, FaultProxy, Rule},
     gateway_process::Gateway,
-    platforms::mattermost as mm,
+    platforms::{mattermost as mm, webex},
     quickstart::{BOB, CHANNEL, DEFAULT_SETTINGS, SIGNING_SECRET, WORKSPACE},
     signed::{FORM, MattermostSlash, post_slack},
     slack_requests::{mention, now, post_signed, slash_command},
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{MARGIN, audit_line};
 
@@ -41,9 +43,17 @@ enum Channel {
     /// A Mattermost slash command's, to its response URL
     /// (`/hooks/commands/{id}` on the fake Mattermost).
     Mattermost,
+    /// A Webex message's, with the messages API (`POST /v1/messages` on the
+    /// fake Webex; the message itself is fetched first, by GET).
+    Webex,
 }
 
-const CHANNELS: [Channel; 3] = [Channel::ResponseUrl, Channel::WebApi, Channel::Mattermost];
+const CHANNELS: [Channel; 4] = [
+    Channel::ResponseUrl,
+    Channel::WebApi,
+    Channel::Mattermost,
+    Channel::Webex,
+];
 
 impl Channel {
     /// The path prefix of the answer's call.
@@ -52,6 +62,7 @@ impl Channel {
             Channel::ResponseUrl => "/response/",
             Channel::WebApi => "/api/chat.post",
             Channel::Mattermost => "/hooks/commands/",
+            Channel::Webex => "/v1/messages",
         }
     }
 
@@ -59,6 +70,7 @@ impl Channel {
     fn user(self) -> &'static str {
         match self {
             Channel::Mattermost => mm::BOB,
+            Channel::Webex => webex::BOB,
             Channel::ResponseUrl | Channel::WebApi => BOB,
         }
     }
@@ -70,6 +82,7 @@ impl Channel {
 struct World {
     slack: FakeSlack,
     mattermost: FakeMattermost,
+    webex: FakeWebex,
     proxy: FaultProxy,
     gateway: Gateway,
     _dir: tempfile::TempDir,
@@ -79,24 +92,33 @@ impl World {
     async fn start(fault: Fault, channel: Channel) -> World {
         let slack = FakeSlack::start().await;
         let mattermost = FakeMattermost::start().await;
-        let on_mattermost = channel == Channel::Mattermost;
-        let upstream = if on_mattermost {
-            mattermost.url_of("")
-        } else {
-            slack.url_of("")
+        let webex = FakeWebex::start().await;
+        let upstream = match channel {
+            Channel::Mattermost => mattermost.url_of(""),
+            Channel::Webex => webex.url_of(""),
+            Channel::ResponseUrl | Channel::WebApi => slack.url_of(""),
         };
         let proxy = FaultProxy::start(&upstream).await;
         proxy.inject(Rule::new("POST", channel.path(), fault).times(1));
+        // The quickstart (Slack), a Mattermost platform, and a Webex one.
         let dir = mm::manifests(&mattermost, DEFAULT_SETTINGS);
-        let slack_api = if on_mattermost {
-            slack.api_url()
-        } else {
-            proxy.url_of("/api")
+        let webex_dir = webex::manifests(DEFAULT_SETTINGS);
+        let webex_yaml = format!("{}.yaml", webex::PLATFORM);
+        std::fs::copy(webex_dir.path().join(&webex_yaml), dir.path().join(&webex_yaml)).unwrap();
+        let slack_api = match channel {
+            Channel::ResponseUrl | Channel::WebApi => proxy.url_of("/api"),
+            Channel::Mattermost | Channel::Webex => slack.api_url(),
         };
-        let gateway = Gateway::start(dir.path(), &slack_api, &[]).await;
+        let webex_api = match channel {
+            Channel::Webex => proxy.url_of("/v1"),
+            _ => webex.url(),
+        };
+        let args = ["--webex-api-url", webex_api.as_str()];
+        let gateway = Gateway::start(dir.path(), &slack_api, &args).await;
         World {
             slack,
             mattermost,
+            webex,
             proxy,
             gateway,
             _dir: dir,
@@ -136,6 +158,15 @@ impl World {
                 let url = self.gateway.url(&format!("/hooks/{}/commands", mm::PLATFORM));
                 slash.post_of("/chatops", &url, &[]).await.status()
             }
+            Channel::Webex => {
+                self.webex.add_message(json!({
+                    "id": "msg-whoami", "roomId": webex::ROOM, "roomType": "direct", "text": "chatops whoami",
+                    "personId": webex::BOB, "personEmail": "bob@example.com", "created": webex::created(0)
+                }));
+                let event =
+                    webex::message_event("msg-whoami", webex::ORG, webex::BOB, "direct", &webex::created(0));
+                webex::deliver(&self.gateway, &event).await.status()
+            }
         };
         assert!(status.is_success(), "acknowledged: {status}");
         let line = audit_line(&self.gateway, channel.user(), "whoami", limit).await;
@@ -152,10 +183,12 @@ impl World {
     fn delivered(&self, channel: Channel) -> usize {
         let requests = match channel {
             Channel::Mattermost => self.mattermost.requests(),
+            Channel::Webex => self.webex.requests(),
             Channel::ResponseUrl | Channel::WebApi => self.slack.requests(),
         };
         let prefix = channel.path();
-        requests.iter().filter(|r| r.path.starts_with(prefix)).count()
+        let posted = |r: &&Recorded| r.method == "POST" && r.path.starts_with(prefix);
+        requests.iter().filter(posted).count()
     }
 }
 

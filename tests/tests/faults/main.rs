@@ -7,7 +7,7 @@
 //! shape (one test per fault):
 //!
 //! - [`answer`]: the answer to the chat platform (Slack's response URL and
-//!   `chat.postMessage`);
+//!   Web API, Mattermost's response URL, Webex's messages API);
 //! - [`backend`]: an integration's backend (AWX, whose job launch must never
 //!   be sent twice);
 //! - [`tokens`]: the token and key fetches (Teams' Bot Framework token, and
