@@ -19,7 +19,7 @@ use chatops_tests::{
     quickstart::DEFAULT_SETTINGS,
 };
 
-use crate::support::MARGIN;
+use crate::support::{MARGIN, audit_line};
 
 /// The Integration's command.
 const AWX: &str = "awx";
@@ -62,6 +62,12 @@ impl World {
         let answer = self.chat.answer_within(&step, expected, limit).await;
         eprintln!("{on:?} {id}: answered after {:?}", started.elapsed());
         answer
+    }
+
+    /// The audit line of the launch asked on `on` (one per platform per test).
+    async fn audited(&self, on: On) -> serde_json::Value {
+        let user = Who::Unlinked.id(on);
+        audit_line(&self.chat.gateway, user, "run-job-template", MARGIN).await
     }
 
     /// How many launches reached the proxy.
@@ -114,6 +120,12 @@ async fn a_launch_whose_answer_is_cut_off_is_said_and_not_sent_again() {
         // AWX did act on it (the answer was lost, not the request): one job
         // per command, never a second from a retry.
         assert_eq!(world.awx.jobs().len(), jobs + n + 1);
+        let audit = world.audited(on).await;
+        assert_eq!(audit["outcome"], "errored", "{audit}");
+        assert!(
+            audit["detail"].as_str().unwrap_or_default().contains(UNCONFIRMED),
+            "{audit}"
+        );
     }
 }
 
@@ -149,6 +161,9 @@ async fn a_429_is_said_with_when_to_try_again() {
         let said = "AWX is rate-limiting these requests; try again in 7 s";
         let answer = world.launch(on, "429", &[said]).await;
         assert!(!answer.contains("Launched"), "{answer}");
+        // Theirs to act on (wait and try again), not an outage.
+        let audit = world.audited(on).await;
+        assert_eq!(audit["outcome"], "failed", "{audit}");
     }
     assert_eq!(world.launches(), 0, "nothing launched without the template");
 }
