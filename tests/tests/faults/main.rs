@@ -11,7 +11,8 @@
 //! - [`backend`]: an integration's backend (AWX, whose job launch must never
 //!   be sent twice);
 //! - [`tokens`]: the token and key fetches (Teams' Bot Framework token, and
-//!   its OpenID metadata and signing keys).
+//!   its OpenID metadata and signing keys), and the Bot Connector on the
+//!   same Microsoft side.
 //!
 //! What each checks: the person is told what happened (or, when the answer
 //! itself cannot be delivered, the audit line says `errored` and why);

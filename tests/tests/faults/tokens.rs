@@ -1,7 +1,8 @@
 //! Faults on the token and key fetches: a Teams bot's Bot Framework token
 //! (fetched before an answer is posted to the Bot Connector) and the Bot
 //! Framework's OpenID metadata (fetched to verify an inbound activity), each
-//! through the fault proxy in front of the fake Microsoft side.
+//! through the fault proxy in front of the fake Microsoft side; and, on the
+//! same side, the Bot Connector the answer is posted to.
 //!
 //! A token that cannot be had means the answer cannot be posted: the audit
 //! line says `errored`, `answer not delivered`. Keys that cannot be had mean
@@ -27,6 +28,10 @@ use crate::support::{MARGIN, audit_line};
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 /// The token endpoint's path prefix on the fake.
 const TOKEN: &str = "/login/";
+/// The Bot Connector's path prefix on the fake (answers and typing indicators).
+const CONNECTOR: &str = "/teams/";
+/// The Bot Connector client's timeout per request (`teams::client::DEFAULT_TIMEOUT`).
+const CONNECTOR_TIMEOUT: Duration = Duration::from_secs(15);
 /// The OpenID metadata's path on the fake.
 const METADATA: &str = "/openid/";
 
@@ -89,11 +94,13 @@ impl World {
     }
 }
 
-/// Asks, then returns the audit line (within the fetch timeout twice plus [`MARGIN`]).
+/// Asks, then returns the audit line (within the token's and the
+/// connector's timeouts plus [`MARGIN`]).
 async fn whoami_audited(world: &World) -> Value {
     let started = Instant::now();
     assert!(world.whoami("a1").await.is_success());
-    let line = audit_line(&world.gateway, BOB, "whoami", FETCH_TIMEOUT * 2 + MARGIN).await;
+    let limit = FETCH_TIMEOUT + CONNECTOR_TIMEOUT + MARGIN;
+    let line = audit_line(&world.gateway, BOB, "whoami", limit).await;
     eprintln!("audit line after {:?}: {line}", started.elapsed());
     line
 }
@@ -165,5 +172,23 @@ async fn keys_that_cannot_be_fetched_refuse_activities_with_503_until_they_can()
         });
         assert!(served.await.is_some(), "{fault:?}: activities served again");
         audit_line(&world.gateway, BOB, "whoami", MARGIN).await;
+    }
+}
+
+/// The Bot Connector refusing, cutting off or not answering every post: the
+/// answer is not delivered (the audit line says so), within the timeout,
+/// and no message reaches it twice.
+#[tokio::test]
+async fn a_bot_connector_failing_leaves_an_errored_audit_line_and_posts_nothing_twice() {
+    for fault in [
+        Fault::internal_error(),
+        Fault::Reset,
+        Fault::Late(Duration::from_secs(120)),
+    ] {
+        let world = World::start(CONNECTOR, fault.clone(), true).await;
+        assert_undelivered(&whoami_audited(&world).await);
+        let bodies: Vec<_> = world.messages().into_iter().map(|r| r.body.clone()).collect();
+        let distinct: std::collections::HashSet<_> = bodies.iter().collect();
+        assert_eq!(distinct.len(), bodies.len(), "{fault:?}: no message posted twice");
     }
 }
