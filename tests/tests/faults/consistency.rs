@@ -1,4 +1,4 @@
-//! Grants changing every 100 ms while 1 000 commands run: each command is
+//! Grants rewritten every 100 ms while 1 000 commands run: each command is
 //! decided and answered under exactly one configuration.
 //!
 //! Why the process level, through `--manifests DIR`: it is the real reload
@@ -16,11 +16,18 @@
 //!   to nobody and names it `config-b`. So an answer is A's (whoami, acting
 //!   as `config-a`, audit `succeeded`) or B's (not permitted, audit
 //!   `denied` with `config-b`), and any mix shows;
-//! - the commands are sent in ten waves of 100 over at least 5 s, and the
-//!   flips go on until every answer is in, so reloads happen while commands
-//!   are in flight however fast or slow the machine is; the test asserts that
-//!   both configurations answered some (the gateway reloads at least once a
-//!   second however often the directory changes), never how many.
+//! - the file is rewritten every 100 ms, each write different (a counter in
+//!   a comment), so the directory never stays quiet; which of A and B it
+//!   holds switches each time the gateway has loaded one (its
+//!   `chatops_gateway_config_reloads_total`), so that consecutive loads
+//!   alternate. (Switching strictly every 100 ms would alias with the
+//!   reload's cadence, about a second, ten writes: the same one could be
+//!   loaded every time.);
+//! - the commands are sent in ten waves of 100, a second apart, and the
+//!   writes go on until every answer is in, so loads happen while commands
+//!   are in flight however fast or slow the machine is. The test asserts
+//!   that both configurations answered some (which needs the gateway to
+//!   reload while the directory never stays quiet), never how many.
 
 use std::{
     collections::HashMap,
@@ -35,7 +42,7 @@ use std::{
 use chatops_tests::{
     copy_quickstart,
     fake_slack::FakeSlack,
-    gateway_process::Gateway,
+    gateway_process::{Gateway, metric},
     quickstart::{CHANNEL, SIGNING_SECRET, WORKSPACE},
     signed::{FORM, post_slack},
     slack_requests::{now, slash_command},
@@ -49,9 +56,10 @@ use crate::support::{MARGIN, audit_lines};
 const COMMANDS: usize = 1000;
 /// Sent in waves of this many at once.
 const WAVE: usize = 100;
-/// The pause between two waves.
-const BETWEEN_WAVES: Duration = Duration::from_millis(500);
-/// How often the configuration flips.
+/// The pause between two waves: the waves span more than the reload's
+/// longest settle (1 s) many times over.
+const BETWEEN_WAVES: Duration = Duration::from_secs(1);
+/// How often the file is rewritten.
 const FLIP_EVERY: Duration = Duration::from_millis(100);
 
 /// The file that holds what A and B differ in.
@@ -146,16 +154,23 @@ async fn every_command_is_decided_and_answered_under_one_configuration() {
     )
     .await;
 
-    // Flip A and B every 100 ms until told to stop.
+    // Rewrite the file every 100 ms until told to stop, switching between A
+    // and B each time the gateway has loaded one (see the module's doc).
     let flipping = Arc::new(AtomicBool::new(true));
     let flipper = {
-        let (flipping, dir) = (flipping.clone(), dir.path().to_owned());
+        let (flipping, dir, admin) = (flipping.clone(), dir.path().to_owned(), gateway.admin);
         let (a, b) = (config_a(), config_b());
         tokio::spawn(async move {
-            let mut ticks = 0u64;
+            let loads = || metric(admin, "chatops_gateway_config_reloads_total", &[]);
+            let (mut ticks, mut on_a, mut seen_loads) = (0u64, true, loads().await);
             while flipping.load(Ordering::Relaxed) {
                 ticks += 1;
-                write_whole(&dir, if ticks.is_multiple_of(2) { &a } else { &b });
+                let now_loaded = loads().await;
+                if now_loaded > seen_loads {
+                    (on_a, seen_loads) = (!on_a, now_loaded);
+                }
+                let content = if on_a { &a } else { &b };
+                write_whole(&dir, &format!("# write {ticks}\n{content}"));
                 tokio::time::sleep(FLIP_EVERY).await;
             }
             ticks
