@@ -365,7 +365,8 @@ async fn main() -> anyhow::Result<()> {
         KeySettings {
             min_refetch: Duration::from_secs(args.teams_key_refetch_seconds),
             ..KeySettings::default()
-        },
+        }
+        .within_request(request_timeout(&args)),
     );
     if args.register_webex_webhooks {
         return register_webex_webhooks(&source, &outbound).await;
@@ -459,7 +460,7 @@ async fn main() -> anyhow::Result<()> {
     });
     // Slack platforms in Socket Mode: connections out, held until shutdown.
     tokio::spawn(server::socket::serve(app.clone(), shutdown.clone()));
-    let request_timeout = Duration::from_secs(args.request_timeout_seconds.max(1));
+    let request_timeout = request_timeout(&args);
     listener::serve(
         webhooks,
         server::webhook_router(app.clone(), request_timeout),
@@ -546,6 +547,11 @@ fn replica_name() -> String {
         .map(|since| since.as_nanos())
         .unwrap_or_default();
     format!("{host}-{}-{started:x}", std::process::id())
+}
+
+/// How long a webhook request may take (`--request-timeout-seconds`, at least 1 s).
+fn request_timeout(args: &Args) -> Duration {
+    Duration::from_secs(args.request_timeout_seconds.max(1))
 }
 
 #[cfg(test)]

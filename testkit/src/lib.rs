@@ -17,6 +17,8 @@
 //!   CloudVision (CVaaS and on-premises CVP: the CVP service API and the
 //!   resource APIs) for the `cloudvision` integration; [`fake_nautobot_jobs`], Nautobot's jobs API,
 //!   where the `ipfabric` integration runs nautobot-ssot's IP Fabric job;
+//! - [`fault_proxy`]: a proxy in front of any fake that injects 500s, 429s,
+//!   late answers, connection resets and a service dying mid-command;
 //! - [`signed`]: requests signed as each of the four platforms signs them,
 //!   and [`slack_requests`], Slack's slash commands and interactions;
 //! - [`fake_kube`]: an in-memory Kubernetes API server for a real `kube::Client`;
@@ -51,6 +53,7 @@ pub mod fake_slack_socket;
 pub mod fake_slurpit;
 pub mod fake_teams;
 pub mod fake_webex;
+pub mod fault_proxy;
 pub mod gateway_process;
 pub mod kubelet;
 pub mod manifests;

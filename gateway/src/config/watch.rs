@@ -30,6 +30,27 @@ use crate::metrics::Metrics;
 /// kubelet swap touches many files at once.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// The longest a burst may hold a reload back: a directory that changes
+/// more often than [`DEBOUNCE`] (a tool rewriting a file in a loop, grants
+/// flapping) is still read at least this often, rather than never.
+const MAX_SETTLE: Duration = Duration::from_secs(1);
+
+/// Waits until `rx` has been quiet for `quiet`, or `at_most` has passed,
+/// whichever comes first (the notifications in between are taken and dropped).
+async fn settle(rx: &mut mpsc::UnboundedReceiver<()>, quiet: Duration, at_most: Duration) {
+    let deadline = tokio::time::Instant::now() + at_most;
+    loop {
+        let wait = quiet.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+        if wait.is_zero()
+            || !tokio::time::timeout(wait, rx.recv())
+                .await
+                .is_ok_and(|e| e.is_some())
+        {
+            return;
+        }
+    }
+}
+
 /// How often an error that does not change is logged again.
 pub const REPEAT_ERROR_AFTER: Duration = Duration::from_secs(600);
 
@@ -202,8 +223,7 @@ pub async fn watch<T: Send + Sync + 'static>(
                     notified = false;
                     continue;
                 }
-                // Let a burst of changes settle before reading.
-                while tokio::time::timeout(DEBOUNCE, rx.recv()).await.is_ok_and(|e| e.is_some()) {}
+                settle(&mut rx, DEBOUNCE, MAX_SETTLE).await;
             }
             _ = ticker.tick() => {}
             _ = sleep_until(log.wait_deadline()) => {
@@ -437,7 +457,38 @@ mod tests {
         },
     };
 
-    use super::{FailureLog, LogDecision, is_content_change};
+    use super::{FailureLog, LogDecision, is_content_change, settle};
+
+    /// Changes every 100 ms for ever, against a 150 ms quiet: without a cap
+    /// the wait never ends, and the gateway never reloads (nor checks on
+    /// its timer, which waits behind it).
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_that_never_ends_still_settles_within_the_cap() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let flapping = tokio::spawn(async move {
+            loop {
+                if tx.send(()).is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let started = tokio::time::Instant::now();
+        settle(&mut rx, Duration::from_millis(150), Duration::from_secs(1)).await;
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_secs(1) && took < Duration::from_millis(1100),
+            "{took:?}"
+        );
+        flapping.abort();
+
+        // A burst that stops settles once quiet.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        tx.send(()).unwrap();
+        let started = tokio::time::Instant::now();
+        settle(&mut rx, Duration::from_millis(150), Duration::from_secs(1)).await;
+        assert_eq!(started.elapsed(), Duration::from_millis(150));
+    }
 
     #[test]
     fn reads_are_not_changes_and_writes_are() {

@@ -42,6 +42,23 @@ pub struct KeySettings {
     pub fetch_timeout: Duration,
 }
 
+impl KeySettings {
+    /// The settings with each GET's timeout fitted to a webhook request that
+    /// may take `request_timeout` (`--request-timeout-seconds`): a fetch is
+    /// two GETs made while an activity waits to be verified, so both must end
+    /// inside it, leaving the activity its 503 (`keys_unavailable`, which the
+    /// Bot Framework delivers again) rather than the request timing out as a
+    /// 408, which says the caller was slow. Two fifths each (4 s of the
+    /// default 10 s), at most the default 10 s.
+    pub fn within_request(self, request_timeout: Duration) -> Self {
+        let fetch_timeout = (request_timeout * 2 / 5).min(KeySettings::default().fetch_timeout);
+        KeySettings {
+            fetch_timeout: fetch_timeout.max(Duration::from_millis(100)),
+            ..self
+        }
+    }
+}
+
 impl Default for KeySettings {
     fn default() -> Self {
         Self {
@@ -280,5 +297,26 @@ impl KeyStore {
             return Err(format!("{host}: HTTP {}", answer.status.as_u16()));
         }
         Ok(answer.body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_gets_of_a_fetch_end_inside_the_webhook_request() {
+        for seconds in [1, 10, 30, 120] {
+            let request = Duration::from_secs(seconds);
+            let settings = KeySettings::default().within_request(request);
+            assert!(settings.fetch_timeout * 2 < request, "{seconds} s: {settings:?}");
+            assert!(settings.fetch_timeout <= KeySettings::default().fetch_timeout);
+        }
+        assert_eq!(
+            KeySettings::default()
+                .within_request(Duration::from_secs(10))
+                .fetch_timeout,
+            Duration::from_secs(4)
+        );
     }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::error::AwxError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::connection::Connection;
+use crate::workers::toolkit::connection::{Connection, Effect};
 use crate::workers::toolkit::credentials::Credential;
 use crate::workers::toolkit::paging::{PageOf, follow, on_own_origin};
 
@@ -128,7 +128,13 @@ impl AwxClient {
         path: &str,
         action: &str,
     ) -> Result<T, AwxError> {
-        let answer = self.connection.send_json("awx", who, method, url, body).await?;
+        // Every call but a view changes something (a launch): its answer lost
+        // on the way leaves unknown whether AWX did it.
+        let effect = Effect::of_action(action);
+        let answer = self
+            .connection
+            .send_json_as("awx", who, (method, url, body), effect)
+            .await?;
         AwxError::read_answer(
             &answer,
             (&who.user, who.linked),

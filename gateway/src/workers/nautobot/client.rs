@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::error::NautobotError;
 pub use crate::workers::toolkit::connection::ClientSettings;
-use crate::workers::toolkit::connection::Connection;
+use crate::workers::toolkit::connection::{Connection, Effect};
 use crate::workers::toolkit::paging::on_own_origin;
 
 /// Nautobot's largest page (`MAX_PAGE_SIZE`'s default): fewest round trips. Measured with
@@ -236,7 +236,13 @@ impl NautobotClient {
             request = request.json(body);
         }
         let policy = RetryPolicy::single_attempt();
-        let answer = self.connection.send("nautobot", request, &policy).await?;
+        // A change or a job run, unlike a view, may have been done even when
+        // its answer was lost on the way.
+        let effect = Effect::of_action(action);
+        let answer = self
+            .connection
+            .send_as("nautobot", request, &policy, effect)
+            .await?;
         NautobotError::read_answer(
             &answer,
             (&who.user, who.linked),

@@ -94,7 +94,25 @@ impl Connection {
         request: reqwest::RequestBuilder,
         policy: &RetryPolicy,
     ) -> Result<Answer, BackendError<B>> {
-        send(api, request, policy, &self.endpoint_text(), self.timeout).await
+        self.send_as(api, request, policy, Effect::Reads).await
+    }
+
+    /// [`Connection::send`] of a request with `effect`; see [`send_as`].
+    pub async fn send_as<B: Backend>(
+        &self,
+        api: &'static str,
+        request: reqwest::RequestBuilder,
+        policy: &RetryPolicy,
+        effect: Effect,
+    ) -> Result<Answer, BackendError<B>> {
+        send_as(
+            api,
+            request,
+            policy,
+            (&self.endpoint_text(), self.timeout),
+            effect,
+        )
+        .await
     }
 
     /// Sends `body` (as JSON, when given) by `method` to `url` as `who`,
@@ -108,6 +126,18 @@ impl Connection {
         url: Url,
         body: Option<&serde_json::Value>,
     ) -> Result<Answer, BackendError<B>> {
+        self.send_json_as(api, who, (method, url, body), Effect::Reads)
+            .await
+    }
+
+    /// [`Connection::send_json`] of a request with `effect`; see [`send_as`].
+    pub async fn send_json_as<B: Backend>(
+        &self,
+        api: &'static str,
+        who: &Credential,
+        (method, url, body): (reqwest::Method, Url, Option<&serde_json::Value>),
+        effect: Effect,
+    ) -> Result<Answer, BackendError<B>> {
         let mut request = who.authorize(
             self.http
                 .request(method, url)
@@ -116,7 +146,8 @@ impl Connection {
         if let Some(body) = body {
             request = request.json(body);
         }
-        self.send(api, request, &RetryPolicy::single_attempt()).await
+        self.send_as(api, request, &RetryPolicy::single_attempt(), effect)
+            .await
     }
 }
 
@@ -189,6 +220,30 @@ impl Connection {
     }
 }
 
+/// What a call does at the backend: whether an answer lost on the way
+/// leaves unknown what the backend did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// It only reads (a GET, or a query sent by POST): a lost answer lost nothing.
+    Reads,
+    /// It changes something (a job launch, a status change): once sent, it
+    /// may have been done even when its answer never came.
+    Changes,
+}
+
+impl Effect {
+    /// The effect of a call a client names by the `action` a refusal of it
+    /// would name: `view` and `query` read, anything else (`run`, `change`)
+    /// changes something.
+    pub fn of_action(action: &str) -> Effect {
+        if matches!(action, "view" | "query") {
+            Effect::Reads
+        } else {
+            Effect::Changes
+        }
+    }
+}
+
 /// Sends `request` to the backend at `endpoint` (named `api` in metrics and
 /// logs) under `policy`, and says a failure to get any answer (within
 /// `timeout`, trusted, readable) as the toolkit's error. Every worker's client
@@ -200,7 +255,33 @@ pub async fn send<B: Backend>(
     endpoint: &str,
     timeout: Duration,
 ) -> Result<Answer, BackendError<B>> {
+    send_as(api, request, policy, (endpoint, timeout), Effect::Reads).await
+}
+
+/// [`send`] of a request with `effect`: one that [`Effect::Changes`]
+/// something and whose answer was lost past the connection (a timeout, a
+/// reset, a body broken off) is [`BackendError::Unconfirmed`], since the
+/// backend may have done it.
+pub async fn send_as<B: Backend>(
+    api: &'static str,
+    request: reqwest::RequestBuilder,
+    policy: &RetryPolicy,
+    (endpoint, timeout): (&str, Duration),
+    effect: Effect,
+) -> Result<Answer, BackendError<B>> {
     chatops_outbound::send(api, policy, || request.try_clone())
         .await
-        .map_err(|err| BackendError::transport(&err, endpoint, timeout))
+        .map_err(|err| {
+            let said = BackendError::transport(&err, endpoint, timeout);
+            // A connect error sent nothing; past the connection, the request
+            // may have arrived and been acted on.
+            let may_have_arrived = err.reqwest().is_some_and(|err| !err.is_connect());
+            if effect == Effect::Changes && may_have_arrived {
+                BackendError::Unconfirmed {
+                    cause: said.to_string(),
+                }
+            } else {
+                said
+            }
+        })
 }

@@ -6,9 +6,9 @@
 
 use std::convert::Infallible;
 use std::marker::PhantomData;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use chatops_outbound::{Answer, OutboundError};
+use chatops_outbound::{Answer, OutboundError, retry_after};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -91,6 +91,18 @@ pub enum BackendError<B: Backend> {
     /// The answer was not what the backend's API returns.
     #[error("{backend}'s answer could not be read: {0}", backend = B::NAME)]
     Malformed(String),
+    /// A write reached the backend (or may have) but its answer was lost:
+    /// it timed out or broke off. The backend may have done it, so the
+    /// person is told to look before trying again, since trying again could
+    /// do it twice (a second job, a second change).
+    #[error(
+        "{cause}, so whether it was done is not known: check in {backend} before trying again",
+        backend = B::NAME
+    )]
+    Unconfirmed {
+        /// What went wrong, as the toolkit says it ("AWX did not answer within 30 s").
+        cause: String,
+    },
     /// A refusal (401, 403, 404) with the backend's own reason for it, for
     /// backends that give one worth reading (Meraki's `errors`): "you (…)
     /// may not change port 5 in Meraki: You have read-only access …".
@@ -146,7 +158,8 @@ impl<B: Backend> BackendError<B> {
             BackendError::Timeout { .. }
             | BackendError::Untrusted { .. }
             | BackendError::Unreachable { .. }
-            | BackendError::Malformed(_) => false,
+            | BackendError::Malformed(_)
+            | BackendError::Unconfirmed { .. } => false,
             BackendError::Of(never, _) => match *never {},
         }
     }
@@ -219,6 +232,12 @@ impl<B: Backend> BackendError<B> {
                 object,
             },
             StatusCode::NOT_FOUND => BackendError::NotFound { object },
+            // A backend that throttles says when to come back: the person is
+            // told that, not a status code (a 429 means nothing was done).
+            StatusCode::TOO_MANY_REQUESTS => BackendError::RateLimited {
+                retry_after_seconds: retry_after(&answer.headers, SystemTime::now())
+                    .map_or(1, |wait| wait.as_secs_f64().ceil() as u64),
+            },
             other => BackendError::Refused {
                 status: other.as_u16(),
                 detail: serde_json::from_slice::<Value>(&answer.body)
@@ -334,6 +353,34 @@ pub(super) mod tests {
             "Grafana is rate-limiting these requests; try again in 1 s"
         );
         assert!(explained.is_answer() && rejected.is_answer() && limited.is_answer());
+    }
+
+    #[test]
+    fn a_429_says_when_to_try_again_and_a_lost_write_says_to_check_first() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("retry-after", "7".parse().unwrap());
+        let answer = Answer {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            body: b"{}".to_vec(),
+            attempts: 1,
+        };
+        let refusal = GrafanaError::refusal(&answer, ("alice", true), "view", "panels".to_owned(), |_| None);
+        assert_eq!(
+            refusal,
+            GrafanaError::RateLimited {
+                retry_after_seconds: 7
+            }
+        );
+        let lost = GrafanaError::Unconfirmed {
+            cause: GrafanaError::Timeout { seconds: 30 }.to_string(),
+        };
+        assert_eq!(
+            lost.to_string(),
+            "Grafana did not answer within 30 s, so whether it was done is not known: \
+             check in Grafana before trying again"
+        );
+        assert!(!lost.is_answer(), "an outage, not the person's to fix");
     }
 
     #[test]

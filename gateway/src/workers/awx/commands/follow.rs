@@ -98,8 +98,10 @@ pub async fn follow(launch: Launch, following: Following) -> Option<Message> {
             Ok(state) if state.has_ended() => return Some(render_ended(&launch, &state)),
             Ok(_) => last_problem = None,
             // A refusal or a job gone will not mend itself: say so now.
-            Err(error) if error.is_answer() => return Some(render_lost(&launch, &error)),
-            // AWX down or slow for a while: keep trying until the end.
+            Err(error) if error.is_answer() && !matches!(error, AwxError::RateLimited { .. }) => {
+                return Some(render_lost(&launch, &error));
+            }
+            // AWX down, slow or throttling for a while: keep trying until the end.
             Err(error) => last_problem = Some(error),
         }
     }

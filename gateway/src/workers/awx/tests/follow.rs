@@ -152,6 +152,27 @@ async fn awx_down_for_a_moment_does_not_end_the_following() {
 }
 
 #[tokio::test]
+async fn awx_throttling_for_a_moment_does_not_end_the_following() {
+    let (fake, fixture) = awx().await;
+
+    let follow_up = launch(&fixture, ADMIN1, "Restart Services").await;
+    for _ in 0..2 {
+        fake.script(Scripted::too_many_requests(
+            1,
+            r#"{"detail":"Request was throttled."}"#,
+        ));
+    }
+    let message = ended(follow_up).await;
+
+    assert_eq!(message.level, Level::Info, "{}", said(&message));
+    assert!(
+        said(&message).contains("ended **successful**"),
+        "{}",
+        said(&message)
+    );
+}
+
+#[tokio::test]
 async fn a_job_outliving_the_time_it_is_followed_is_left_with_its_link() {
     let fake = FakeAwx::start().await;
     let fixture = following_as(

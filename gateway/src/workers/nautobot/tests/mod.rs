@@ -277,6 +277,34 @@ async fn a_change_nautobot_rejects_is_said_with_its_reason() {
     );
 }
 
+/// A status change whose answer comes after the timeout may have been made
+/// all the same: the person is told to look before trying again, and the
+/// change is sent once.
+#[tokio::test]
+async fn a_change_whose_answer_is_late_is_said_to_be_unconfirmed_and_sent_once() {
+    let (server, fixture) = nautobot().await;
+    leaf_02_is_active(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(json_answer(200, json!({})).set_delay(Duration::from_secs(5)))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let routed = fixture
+        .typed(ADMIN1, "nautobot change-device-status ams01-leaf-02 Planned yes")
+        .await;
+
+    let Outcome::Errored(reason) = &routed.outcome else {
+        panic!("expected an error, got {:?}", routed.outcome);
+    };
+    assert_eq!(
+        reason,
+        "Nautobot did not answer within 1 s, so whether it was done is not known: \
+         check in Nautobot before trying again"
+    );
+    server.verify().await;
+}
+
 /// Nautobot broken, slow, talking nonsense or down: the command errs with a
 /// reason the person asking can pass on, and the router says so.
 async fn assert_errored(fixture: &Fixture, expected: &str) {
