@@ -641,7 +641,7 @@ pub fn strings_of(value: &Value, out: &mut Vec<String>) {
 }
 
 /// The menu of a message `on` posted, if it has one.
-fn menu_of(on: On, message: &Value) -> Option<Menu> {
+pub fn menu_of(on: On, message: &Value) -> Option<Menu> {
     match on {
         On::Slack => {
             let select = find_select(message)?;
@@ -721,7 +721,7 @@ fn find_actions(value: &Value) -> Option<&Vec<Value>> {
 }
 
 /// What Mattermost POSTs when `user` uses `action` (a select with `selected`, or a button).
-fn mm_callback(action: &Value, user: &str, selected: Option<&str>) -> Value {
+pub fn mm_callback(action: &Value, user: &str, selected: Option<&str>) -> Value {
     let mut context = action["integration"]["context"].clone();
     let kind = match selected {
         Some(value) => {
