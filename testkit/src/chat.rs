@@ -281,13 +281,19 @@ impl Chat {
     /// of `manifests` (file name, YAML) into a directory, and starts the
     /// gateway on it, ready.
     pub async fn start(settings: &str, manifests: &[(&str, &str)]) -> Chat {
+        Chat::start_with(settings, manifests, &[]).await
+    }
+
+    /// [`Chat::start`] with `extra` arguments for the gateway (a shutdown
+    /// grace period, say).
+    pub async fn start_with(settings: &str, manifests: &[(&str, &str)], extra: &[&str]) -> Chat {
         let slack = LiveSlack::start().await;
         let mattermost = FakeMattermost::start().await;
         let dir = mm::manifests(&mattermost, settings);
         for (name, yaml) in manifests {
             std::fs::write(dir.path().join(name), yaml).unwrap_or_else(|err| panic!("{name}: {err}"));
         }
-        let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
+        let gateway = Gateway::start(dir.path(), &slack.api_url(), extra).await;
         Chat {
             gateway,
             slack,

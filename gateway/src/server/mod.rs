@@ -9,6 +9,7 @@ mod mattermost;
 mod pipeline;
 mod refusal;
 mod replay;
+pub mod shutdown;
 mod slack;
 pub mod slots;
 pub mod socket;
@@ -85,6 +86,9 @@ pub struct App {
     pub refusals: RefusalLog,
     /// How the Slack Socket Mode platforms' connections stand.
     pub sockets: socket::SocketStates,
+    /// Whether the gateway is stopping: draining (not ready), then
+    /// abandoning the commands that outlive the grace period.
+    pub shutdown: shutdown::Shutdown,
 }
 
 impl App {
