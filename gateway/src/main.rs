@@ -475,7 +475,10 @@ async fn main() -> anyhow::Result<()> {
         // those notices get a few seconds of their own (the chart's
         // terminationGracePeriodSeconds leaves room for them).
         app.shutdown.abandon();
-        if tokio::time::timeout(ABANDON_NOTICE_TIME, app.tasks.wait()).await.is_err() {
+        if tokio::time::timeout(ABANDON_NOTICE_TIME, app.tasks.wait())
+            .await
+            .is_err()
+        {
             tracing::warn!(
                 remaining = app.tasks.len(),
                 "could not tell every abandoned command's user in time"

@@ -130,7 +130,11 @@ async fn a_rolling_update_answers_every_command_in_flight_and_refuses_new_ones()
         match try_whoami(&chat, &id).await {
             Err(err) => break err,
             Ok(status) => {
-                assert_eq!(status, reqwest::StatusCode::OK, "a late request is refused or run");
+                assert_eq!(
+                    status,
+                    reqwest::StatusCode::OK,
+                    "a late request is refused or run"
+                );
                 late.push(id);
             }
         }
@@ -150,7 +154,11 @@ async fn a_rolling_update_answers_every_command_in_flight_and_refuses_new_ones()
         let answered = chat.slack.wait_for(LIMIT, |r| r.path == path).await;
         assert!(answered.is_some(), "the late request {id} is answered");
     }
-    let status = chat.gateway.exited_within(LIMIT).await.expect("the gateway exits");
+    let status = chat
+        .gateway
+        .exited_within(LIMIT)
+        .await
+        .expect("the gateway exits");
     assert!(status.success(), "{status}:\n{}", chat.gateway.logs());
     assert!(
         chat.gateway
@@ -172,7 +180,11 @@ async fn a_command_outliving_the_grace_period_is_told_the_gateway_stopped() {
             .await;
         assert!(text.contains("run it again"), "{text}");
     }
-    let status = chat.gateway.exited_within(LIMIT).await.expect("the gateway exits");
+    let status = chat
+        .gateway
+        .exited_within(LIMIT)
+        .await
+        .expect("the gateway exits");
     assert!(status.success(), "{status}:\n{}", chat.gateway.logs());
     let abandoned = chat
         .gateway

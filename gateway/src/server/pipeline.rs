@@ -264,7 +264,12 @@ fn timed_out(ctx: &RouteContext<'_>, invocation: Invocation, limit: std::time::D
         typed(ctx, &invocation),
         limit.as_secs()
     );
-    stopped(ctx, invocation, text, format!("timed out after {} s", limit.as_secs()))
+    stopped(
+        ctx,
+        invocation,
+        text,
+        format!("timed out after {} s", limit.as_secs()),
+    )
 }
 
 /// The answer when the gateway stops (a rolling update, a node drained)

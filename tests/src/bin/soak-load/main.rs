@@ -60,7 +60,9 @@ fn args() -> Args {
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
-        let value = given.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let value = given
+            .next()
+            .unwrap_or_else(|| usage(&format!("{flag} needs a value")));
         let number = || -> f64 {
             value
                 .parse()
@@ -185,7 +187,10 @@ async fn main() -> ExitCode {
     let growth = Growth::of(&samples, args.warm_up).expect("at least one sample");
     println!("{growth}");
     let clean_exit = gateway.terminate();
-    println!("gateway on SIGTERM: {}", if clean_exit { "exited 0" } else { "FAILED" });
+    println!(
+        "gateway on SIGTERM: {}",
+        if clean_exit { "exited 0" } else { "FAILED" }
+    );
 
     let mut verdict = growth.beyond(args.limits);
     if failed > 0 {

@@ -202,19 +202,29 @@ mod tests {
 
     #[test]
     fn growth_is_measured_from_the_first_sample_after_the_warm_up() {
-        let samples = [sample(0, 10_000, 10), sample(30, 40_000, 60), sample(60, 30_000, 40), sample(90, 33_000, 45)];
+        let samples = [
+            sample(0, 10_000, 10),
+            sample(30, 40_000, 60),
+            sample(60, 30_000, 40),
+            sample(90, 33_000, 45),
+        ];
         let growth = Growth::of(&samples, Duration::from_secs(60)).unwrap();
         assert_eq!(growth.warm, samples[2]);
         assert_eq!(growth.end, samples[3]);
         assert_eq!((growth.max_rss_kib, growth.max_fds), (40_000, 60));
         assert_eq!((growth.rss_growth_kib(), growth.fd_growth()), (3_000, 5));
-        assert!(growth.beyond(LIMITS).is_empty(), "10 % and 5 fds are within the limits");
+        assert!(
+            growth.beyond(LIMITS).is_empty(),
+            "10 % and 5 fds are within the limits"
+        );
     }
 
     #[test]
     fn a_leak_after_the_warm_up_is_beyond_the_limits() {
         let samples = [sample(60, 30_000, 40), sample(600, 37_000, 80)];
-        let beyond = Growth::of(&samples, Duration::from_secs(60)).unwrap().beyond(LIMITS);
+        let beyond = Growth::of(&samples, Duration::from_secs(60))
+            .unwrap()
+            .beyond(LIMITS);
         assert_eq!(beyond.len(), 2, "{beyond:?}");
         assert!(beyond[0].contains("7000 KiB"), "{beyond:?}");
         assert!(beyond[1].contains("by 40"), "{beyond:?}");

@@ -214,7 +214,9 @@ fn webex(sink: &Sink, method: &Method, path: &str, body: Bytes) -> Option<Respon
             }
             Some(ok_json(json!({"id": format!("sink-message-{}", sink.next_id())})))
         }
-        (&Method::DELETE, p) if p.starts_with("/v1/messages/") => Some(StatusCode::NO_CONTENT.into_response()),
+        (&Method::DELETE, p) if p.starts_with("/v1/messages/") => {
+            Some(StatusCode::NO_CONTENT.into_response())
+        }
         _ => None,
     }
 }
@@ -246,7 +248,9 @@ fn teams(sink: &Sink, method: &Method, path: &str, body: Bytes) -> Option<Respon
             {
                 sink.deliver(&format!("teams:{replied}"), body);
             }
-            Some(ok_json(json!({"id": format!("sink-activity-{}", sink.next_id())})))
+            Some(ok_json(
+                json!({"id": format!("sink-activity-{}", sink.next_id())}),
+            ))
         }
         _ => None,
     }

@@ -127,7 +127,10 @@ impl Traffic {
         for (name, value) in headers {
             request = request.header(*name, value);
         }
-        let response = request.send().await.map_err(|err| Failure::Transport(err.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|err| Failure::Transport(err.to_string()))?;
         let status = response.status();
         // Read the body so the connection goes back to the pool.
         let _ = response.bytes().await;
@@ -174,9 +177,19 @@ impl Traffic {
     /// `/chatops {text}` from a user of the quickstart's workspace, answered at `slack:{id}`.
     async fn slack_slash(&self, n: u64, text: &str, id: &str) -> Result<Bytes, Failure> {
         let response_url = format!("{}/slack/response/{id}", self.sink.url);
-        let body = slash_command(WORKSPACE, CHANNEL, &slack_user(n), "/chatops", text, &response_url);
-        self.answered(format!("slack:{id}"), self.post_slack("/hooks/slack/commands", body))
-            .await
+        let body = slash_command(
+            WORKSPACE,
+            CHANNEL,
+            &slack_user(n),
+            "/chatops",
+            text,
+            &response_url,
+        );
+        self.answered(
+            format!("slack:{id}"),
+            self.post_slack("/hooks/slack/commands", body),
+        )
+        .await
     }
 
     async fn slack_command(&self, n: u64) -> Result<Bytes, Failure> {
@@ -190,14 +203,25 @@ impl Traffic {
             Err(failure) => return (1, Err(failure)),
         };
         let menu = serde_json::from_slice::<Value>(&menu).unwrap_or_default();
-        let Some(action_id) = menu_of(On::Slack, &menu).and_then(|m| m.select.as_str().map(str::to_owned)) else {
+        let Some(action_id) = menu_of(On::Slack, &menu).and_then(|m| m.select.as_str().map(str::to_owned))
+        else {
             return (1, Err(Failure::Unexpected(format!("no menu in {menu}"))));
         };
         let id = format!("choice-{n}");
         let response_url = format!("{}/slack/response/{id}", self.sink.url);
-        let body = menu_choice(WORKSPACE, CHANNEL, &slack_user(n), &action_id, "chatops", &response_url);
+        let body = menu_choice(
+            WORKSPACE,
+            CHANNEL,
+            &slack_user(n),
+            &action_id,
+            "chatops",
+            &response_url,
+        );
         let chosen = self
-            .answered(format!("slack:{id}"), self.post_slack("/hooks/slack/interactions", body))
+            .answered(
+                format!("slack:{id}"),
+                self.post_slack("/hooks/slack/interactions", body),
+            )
             .await;
         (2, chosen.map(drop))
     }
