@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! soak-load --gateway target/release/chatops-gateway [--minutes 10] [--rate 200]
-//!           [--warm-up-seconds 60] [--max-rss-growth-percent 20] [--max-fd-growth 16]
+//!           [--warm-up-seconds 60] [--max-rss-growth-percent 50] [--max-fd-growth 16]
 //! ```
 //!
 //! `--rate` is exchanges started per second, whatever the gateway's pace (a
@@ -15,6 +15,13 @@
 //! the gateway called an API the sink does not serve, when resident memory
 //! or open descriptors grew beyond the limits after the warm-up, or when the
 //! gateway did not exit cleanly on SIGTERM at the end.
+//!
+//! Why memory may grow by half after the warm-up without a leak: the replay
+//! guards remember every delivery for as long as it could be replayed or
+//! retried (Slack requests and Teams activities 10 minutes, Webex events 5),
+//! so during a 10-minute soak they fill the whole time, a few tens of bytes
+//! per request, up to `--replay-cache-entries` each. Descriptors have no such
+//! reason to grow: the load keeps its connections alive, as platforms do.
 
 mod report;
 mod sink;
@@ -54,7 +61,7 @@ fn args() -> Args {
         rate: 200.0,
         warm_up: Duration::from_secs(60),
         limits: Limits {
-            rss_percent: 20,
+            rss_percent: 50,
             fds: 16,
         },
     };
@@ -90,7 +97,7 @@ fn args() -> Args {
 fn usage(problem: &str) -> ! {
     eprintln!(
         "soak-load: {problem}\nusage: soak-load --gateway PATH [--minutes 10] [--rate 200] \
-         [--warm-up-seconds 60] [--max-rss-growth-percent 20] [--max-fd-growth 16]"
+         [--warm-up-seconds 60] [--max-rss-growth-percent 50] [--max-fd-growth 16]"
     );
     std::process::exit(2)
 }
