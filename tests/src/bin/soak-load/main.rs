@@ -228,8 +228,8 @@ fn record(counts: &mut BTreeMap<Platform, Counts>, (kind, outcome): (Kind, Outco
         Ok(took) => {
             counts.answered += 1;
             counts
-                .answer_ms
-                .push(u32::try_from(took.as_millis()).unwrap_or(u32::MAX));
+                .answer_us
+                .push(u32::try_from(took.as_micros()).unwrap_or(u32::MAX));
         }
         Err(failure) => {
             // The first few of each kind in full; the count says the rest.
@@ -263,14 +263,14 @@ fn print_counts(counts: &mut BTreeMap<Platform, Counts>, load: Duration) -> u64 
     for (platform, c) in counts.iter_mut() {
         let failures: Vec<String> = c.failures.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         println!(
-            "{:<11} {:>9} {:>7.1} {:>9} {:>7} {:>8} {:>8}  {}",
+            "{:<11} {:>9} {:>7.1} {:>9} {:>7} {:>8.2} {:>8.2}  {}",
             format!("{platform:?}"),
             c.requests,
             c.requests as f64 / load.as_secs_f64(),
             c.answered,
             c.failed(),
-            percentile(&mut c.answer_ms, 50.0),
-            percentile(&mut c.answer_ms, 99.0),
+            f64::from(percentile(&mut c.answer_us, 50.0)) / 1000.0,
+            f64::from(percentile(&mut c.answer_us, 99.0)) / 1000.0,
             failures.join(", ")
         );
         total = (total.0 + c.requests, total.1 + c.answered, total.2 + c.failed());

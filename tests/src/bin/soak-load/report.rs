@@ -52,9 +52,9 @@ pub struct Counts {
     pub answered: u64,
     /// Failures by kind.
     pub failures: BTreeMap<String, u64>,
-    /// Milliseconds from the first request of each answered exchange to its
+    /// Microseconds from the first request of each answered exchange to its
     /// (last) answer.
-    pub answer_ms: Vec<u32>,
+    pub answer_us: Vec<u32>,
 }
 
 impl Counts {
