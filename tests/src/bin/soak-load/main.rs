@@ -18,9 +18,10 @@
 //!
 //! Why memory may grow by half after the warm-up without a leak: the replay
 //! guards remember every delivery for as long as it could be replayed or
-//! retried (Slack requests and Teams activities 10 minutes, Webex events 5),
-//! so during a 10-minute soak they fill the whole time, a few tens of bytes
-//! per request, up to `--replay-cache-entries` each. Descriptors have no such
+//! retried (Webex events 5 minutes, Slack requests 10, Teams activities while
+//! their token is valid, Mattermost prompts while their continuation is), so
+//! during a 10-minute soak they fill the whole time, a few tens of bytes per
+//! request, up to `--replay-cache-entries` each. Descriptors have no such
 //! reason to grow: the load keeps its connections alive, as platforms do.
 
 mod report;
