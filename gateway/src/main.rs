@@ -25,7 +25,9 @@ use chatops_gateway::{
     },
     platforms::webex::register,
     runtime::{Outbound, PlatformKind, Runtime},
-    server::{self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard, socket::SocketStates},
+    server::{
+        self, App, DEFAULT_REPLAY_CAPACITY, RefusalLog, ReplayGuard, shutdown::Shutdown, socket::SocketStates,
+    },
     shared::{Health, RedisStore, Shared, SharedState},
 };
 use chatops_outbound::{ClientSettings, user_agent};
@@ -202,7 +204,10 @@ struct Args {
     /// Mattermost prompts then call back the Host the request came to, over http.
     #[arg(long, env = "CHATOPS_TRUSTED_PROXIES", value_name = "CIDR,...")]
     trusted_proxies: Option<TrustedProxies>,
-    /// On SIGTERM, how long commands in flight may take to finish.
+    /// On SIGTERM, how long commands in flight may take to finish. Those still
+    /// running then stop, and their users are told the gateway stopped (up to
+    /// 5 s more): give the pod a terminationGracePeriodSeconds above this,
+    /// plus --request-timeout-seconds, plus those 5 s.
     #[arg(long, default_value_t = 30)]
     shutdown_grace_seconds: u64,
     /// Reload the configuration this often even without a change notification (files only).
@@ -304,6 +309,10 @@ fn write_teams_app_packages(
 
 /// "Busy" notices (Teams, Webex) sent at once; more are dropped.
 const MAX_BUSY_NOTICES: usize = 8;
+
+/// After the shutdown grace period, how long the commands still running get
+/// to tell their users that the gateway stopped (one chat API call each).
+const ABANDON_NOTICE_TIME: Duration = Duration::from_secs(5);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -428,6 +437,7 @@ async fn main() -> anyhow::Result<()> {
         refusals: RefusalLog::default(),
         sockets: SocketStates::default(),
         shared,
+        shutdown: Shutdown::default(),
     });
 
     let webhooks = bind("--listen", args.listen).await?;
@@ -452,9 +462,10 @@ async fn main() -> anyhow::Result<()> {
     ));
     let shutdown = CancellationToken::new();
     tokio::spawn({
-        let shutdown = shutdown.clone();
+        let (shutdown, app) = (shutdown.clone(), app.clone());
         async move {
             shutdown_signal().await;
+            app.shutdown.drain();
             shutdown.cancel();
         }
     });
@@ -480,6 +491,19 @@ async fn main() -> anyhow::Result<()> {
             remaining = app.tasks.len(),
             "shutdown grace period over; abandoning commands in flight"
         );
+        // Each command still running tells its user the gateway stopped;
+        // those notices get a few seconds of their own (the chart's
+        // terminationGracePeriodSeconds leaves room for them).
+        app.shutdown.abandon();
+        if tokio::time::timeout(ABANDON_NOTICE_TIME, app.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                remaining = app.tasks.len(),
+                "could not tell every abandoned command's user in time"
+            );
+        }
     }
     tracing::info!("stopped");
     Ok(())

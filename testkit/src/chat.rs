@@ -281,13 +281,19 @@ impl Chat {
     /// of `manifests` (file name, YAML) into a directory, and starts the
     /// gateway on it, ready.
     pub async fn start(settings: &str, manifests: &[(&str, &str)]) -> Chat {
+        Chat::start_with(settings, manifests, &[]).await
+    }
+
+    /// [`Chat::start`] with `extra` arguments for the gateway (a shutdown
+    /// grace period, say).
+    pub async fn start_with(settings: &str, manifests: &[(&str, &str)], extra: &[&str]) -> Chat {
         let slack = LiveSlack::start().await;
         let mattermost = FakeMattermost::start().await;
         let dir = mm::manifests(&mattermost, settings);
         for (name, yaml) in manifests {
             std::fs::write(dir.path().join(name), yaml).unwrap_or_else(|err| panic!("{name}: {err}"));
         }
-        let gateway = Gateway::start(dir.path(), &slack.api_url(), &[]).await;
+        let gateway = Gateway::start(dir.path(), &slack.api_url(), extra).await;
         Chat {
             gateway,
             slack,
@@ -641,7 +647,7 @@ pub fn strings_of(value: &Value, out: &mut Vec<String>) {
 }
 
 /// The menu of a message `on` posted, if it has one.
-fn menu_of(on: On, message: &Value) -> Option<Menu> {
+pub fn menu_of(on: On, message: &Value) -> Option<Menu> {
     match on {
         On::Slack => {
             let select = find_select(message)?;
@@ -721,7 +727,7 @@ fn find_actions(value: &Value) -> Option<&Vec<Value>> {
 }
 
 /// What Mattermost POSTs when `user` uses `action` (a select with `selected`, or a button).
-fn mm_callback(action: &Value, user: &str, selected: Option<&str>) -> Value {
+pub fn mm_callback(action: &Value, user: &str, selected: Option<&str>) -> Value {
     let mut context = action["integration"]["context"].clone();
     let kind = match selected {
         Some(value) => {

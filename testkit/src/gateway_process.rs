@@ -388,10 +388,23 @@ impl Gateway {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Sends SIGTERM, as Kubernetes does to a pod it replaces, and returns at
+    /// once: see [`Gateway::exited_within`] for the end.
+    pub fn sigterm(&self) {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(status.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+    }
+
+    /// Whether `/readyz` answers 2xx now (`None`: it did not answer at all).
+    pub async fn is_ready(&self) -> Option<bool> {
+        let answer = reqwest::get(format!("http://{}/readyz", self.admin)).await;
+        answer.ok().map(|r| r.status().is_success())
+    }
+
     /// Sends SIGTERM and waits for the process to exit; returns whether it exited cleanly.
     pub fn terminate(mut self) -> bool {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        self.sigterm();
         let status = self.child.wait().expect("the gateway exits");
         std::mem::forget(self);
         status.success()

@@ -518,6 +518,25 @@ def test_pod_disruption_budgets_follow_the_replicas(chart):
         assert pdb["apiVersion"] == "policy/v1"
 
 
+@pytest.mark.parametrize("values, grace, sleep", [
+    ({}, 30, 5),
+    ({"gateway": {"shutdownGraceSeconds": 120, "preStopSleepSeconds": 0}}, 120, 0),
+])
+def test_the_pod_outlives_the_gateways_shutdown_grace(chart, values, grace, sleep):
+    """A rolling update loses no answer only if Kubernetes waits for the gateway:
+    terminationGracePeriodSeconds covers the preStop sleep, a request still
+    being read (--request-timeout-seconds, 10), --shutdown-grace-seconds and
+    the 5 s the gateway takes to tell users of abandoned commands."""
+    pod = deployment(render(chart, values)[0], "gateway")["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert f"--shutdown-grace-seconds={grace}" in container["args"]
+    assert pod["terminationGracePeriodSeconds"] > sleep + 10 + grace + 5
+    if sleep:
+        assert container["lifecycle"] == {"preStop": {"sleep": {"seconds": sleep}}}
+    else:
+        assert "lifecycle" not in container
+
+
 def test_service_monitor_shape(chart):
     """ServiceMonitor is not a built-in kind: checked here by structure, and that it
     finds a Service with its port."""

@@ -19,6 +19,14 @@ pub fn admin_router(app: Arc<App>) -> Router {
 /// before that, every webhook would be refused.
 impl Admin for App {
     fn readiness(&self) -> (bool, String) {
+        // Not ready from the signal on, before the listener has finished
+        // closing: Kubernetes stops routing here on the first failed probe.
+        if self.shutdown.is_draining() {
+            return (
+                false,
+                "not ready: shutting down, finishing the commands in flight\n".to_owned(),
+            );
+        }
         let runtime = self.runtime();
         let (ready, mut message) = match readiness(runtime.as_deref(), &self.reloader.rejected()) {
             (true, message) => socket_readiness(runtime.as_deref(), |name| self.sockets.get(name), message),

@@ -9,6 +9,7 @@ mod mattermost;
 mod pipeline;
 mod refusal;
 mod replay;
+pub mod shutdown;
 mod slack;
 pub mod slots;
 pub mod socket;
@@ -88,6 +89,9 @@ pub struct App {
     /// Where the guards' keys and the per-user counts are shared between
     /// replicas (Redis), or not (memory).
     pub shared: crate::shared::SharedState,
+    /// Whether the gateway is stopping: draining (not ready), then
+    /// abandoning the commands that outlive the grace period.
+    pub shutdown: shutdown::Shutdown,
 }
 
 impl App {

@@ -219,12 +219,15 @@ pub async fn run(app: &Arc<App>, runtime: &Runtime, name: &str, step: Step) {
     let dispatcher = &platform.kind;
     let working = tokio::time::timeout(app.command_timeout, routing);
     let finished = tokio::select! {
-        finished = working => finished,
+        finished = working => Some(finished),
         never = dispatcher.keep_typing(&origin.reply) => match never {},
+        // The shutdown grace period is over: say so rather than go silent.
+        () = app.shutdown.abandoned() => None,
     };
     let mut routed = match finished {
-        Ok(routed) => routed,
-        Err(_) => timed_out(&ctx, origin, app.command_timeout),
+        Some(Ok(routed)) => routed,
+        Some(Err(_)) => timed_out(&ctx, origin, app.command_timeout),
+        None => abandoned(&ctx, origin),
     };
 
     // A refused answer (someone else's prompt, a forged or expired
@@ -291,22 +294,49 @@ fn unix_secs() -> u64 {
 
 /// The answer when a command outlives its timeout.
 fn timed_out(ctx: &RouteContext<'_>, invocation: Invocation, limit: std::time::Duration) -> Routed {
+    let text = format!(
+        "`{}` did not finish within {} s and was stopped. Try again, or narrow it down.",
+        typed(ctx, &invocation),
+        limit.as_secs()
+    );
+    stopped(
+        ctx,
+        invocation,
+        text,
+        format!("timed out after {} s", limit.as_secs()),
+    )
+}
+
+/// The answer when the gateway stops (a rolling update, a node drained)
+/// while the command still runs, after the shutdown grace period. The
+/// backend may have done some of it (a job launched), so the user is told
+/// to check before running it again.
+fn abandoned(ctx: &RouteContext<'_>, invocation: Invocation) -> Routed {
+    let text = format!(
+        "The gateway stopped (restarted or upgraded) before `{}` finished, so there is no answer to it. \
+         It may have done part of its work: check, then run it again.",
+        typed(ctx, &invocation)
+    );
+    stopped(ctx, invocation, text, "abandoned: the gateway stopped".to_owned())
+}
+
+/// The command as the user typed it: prefix, command, sub-command.
+fn typed(ctx: &RouteContext<'_>, invocation: &Invocation) -> String {
+    format!("{}{} {}", ctx.prefix(), invocation.command, invocation.subcommand)
+}
+
+/// A command stopped before its end: `text` told to its user, privately,
+/// and `why` in the audit line.
+fn stopped(ctx: &RouteContext<'_>, invocation: Invocation, text: String, why: String) -> Routed {
     let identity = crate::commands::resolve_identity(
         ctx.config,
         &invocation.platform,
         ctx.platform,
         invocation.user.as_deref(),
     );
-    let text = format!(
-        "`{}{} {}` did not finish within {} s and was stopped. Try again, or narrow it down.",
-        ctx.prefix(),
-        invocation.command,
-        invocation.subcommand,
-        limit.as_secs()
-    );
     Routed {
         reply: Reply::Message(Message::text(Level::Error, text).privately()),
-        outcome: Outcome::Errored(format!("timed out after {} s", limit.as_secs())),
+        outcome: Outcome::Errored(why),
         identity,
         invocation,
     }

@@ -30,13 +30,17 @@ pub const BOB: &str = "mmbob000000000000000000001";
 /// The quickstart plus a Mattermost ChatPlatform on `fake` with `settings`,
 /// its Secret, and a grant for its team.
 pub fn manifests(fake: &FakeMattermost, settings: &str) -> tempfile::TempDir {
+    manifests_at(&fake.url(), settings)
+}
+
+/// [`manifests`] of a Mattermost server at `url` (another fake: the soak's sink).
+pub fn manifests_at(url: &str, settings: &str) -> tempfile::TempDir {
     PlatformManifests {
         name: PLATFORM,
         kind: "mattermost",
         block: format!(
             "{{url: {url}, botTokenRef: {{name: mattermost, key: bot-token}}, slashTokenRefs: \
-             [{{name: mattermost, key: slash-chatops}}, {{name: mattermost, key: slash-old}}]}}",
-            url = fake.url()
+             [{{name: mattermost, key: slash-chatops}}, {{name: mattermost, key: slash-old}}]}}"
         ),
         settings: &super::settings(settings),
         secret: (
