@@ -4,7 +4,9 @@
 //! platform's server module calls them.
 #![no_main]
 
-use chatops_gateway::commands::{convert_smart_quotes, parse_command_text, parse_slash, strip_command_prefix};
+use chatops_gateway::commands::{
+    convert_smart_quotes, parse_command_text, parse_slash, strip_command_prefix,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

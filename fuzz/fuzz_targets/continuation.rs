@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(continuation) = verify(&token, &key, NOW, u64::MAX, platform, user) {
             // Whatever decodes must sign and decode again to the same.
             let again = sign(&continuation, &key);
-            assert_eq!(verify(&again, &key, NOW, u64::MAX, platform, user).as_ref(), Ok(&continuation));
+            assert_eq!(
+                verify(&again, &key, NOW, u64::MAX, platform, user).as_ref(),
+                Ok(&continuation)
+            );
             let answer = continuation.arguments.first().cloned().into_iter().collect();
             resume(continuation, answer);
         }

@@ -19,7 +19,13 @@ fuzz_target!(|data: &[u8]| {
     // headers too; the rest is the body.
     let (head, body) = chatops_fuzz::header_line(data);
     let (timestamp, signature) = head.split_once(' ').unwrap_or((head, ""));
-    let _ = verify::verify(b"fuzz-signing-secret", Some(timestamp), Some(signature), body, 1_531_420_618);
+    let _ = verify::verify(
+        b"fuzz-signing-secret",
+        Some(timestamp),
+        Some(signature),
+        body,
+        1_531_420_618,
+    );
 
     inbound::is_ssl_check(body);
     if let Ok(command) = inbound::parse_slash_command(body) {

@@ -29,7 +29,9 @@ struct Keys {
 static KEYS: LazyLock<Keys> = LazyLock::new(|| {
     let vectors: Value = serde_json::from_str(include_str!("../../testkit/vectors/teams.json")).unwrap();
     let jwks = serde_json::to_vec(&vectors["jwks"]).unwrap();
-    let pem = vectors["test_private_keys_pem"]["test-kid-msteams"].as_str().unwrap();
+    let pem = vectors["test_private_keys_pem"]["test-kid-msteams"]
+        .as_str()
+        .unwrap();
     Keys {
         public: verify::parse_jwks(&jwks).unwrap(),
         private: EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(),
@@ -43,16 +45,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(header) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(token) = bearer_token(Some(header)).or_else(|_| bearer_token(Some(&format!("Bearer {header}")))) else {
+    let Ok(token) = bearer_token(Some(header)).or_else(|_| bearer_token(Some(&format!("Bearer {header}"))))
+    else {
         return;
     };
     check(token);
     // The same header and claims under a valid signature.
     // (Only for a trusted issuer: nothing else reaches the signature, and RSA signing is slow.)
-    let trusted = UnverifiedToken::parse(token).is_ok_and(|parsed| select_issuer(&parsed.issuer, &KEYS.issuers).is_ok());
+    let trusted = UnverifiedToken::parse(token)
+        .is_ok_and(|parsed| select_issuer(&parsed.issuer, &KEYS.issuers).is_ok());
     if trusted {
         let signing_input = &token[..token.rfind('.').unwrap_or(token.len())];
-        let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), &KEYS.private, Algorithm::RS256).unwrap();
+        let signature =
+            jsonwebtoken::crypto::sign(signing_input.as_bytes(), &KEYS.private, Algorithm::RS256).unwrap();
         check(&format!("{signing_input}.{signature}"));
     }
 });

@@ -19,7 +19,11 @@ const BOT_ID: &str = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3QtMDAwMA";
 fuzz_target!(|data: &[u8]| {
     // The `X-Spark-Signature` on a first line, when there is one; the rest is the body.
     let (head, body) = chatops_fuzz::header_line(data);
-    let _ = verify::verify(b"made-up-webhook-secret-123", Some(head).filter(|h| !h.is_empty()), body);
+    let _ = verify::verify(
+        b"made-up-webhook-secret-123",
+        Some(head).filter(|h| !h.is_empty()),
+        body,
+    );
 
     if let Ok(event) = inbound::parse_webhook(body) {
         inbound::triage(&event, BOT_ID);

@@ -34,12 +34,12 @@ pub use builtin::{BUILTIN_COMMAND, Chatops};
 pub use call::Call;
 pub use command::{Command, CommandError, CommandFuture};
 pub use context::{MENU_PAGE_SIZE, RouteContext};
+#[cfg(fuzzing)]
+pub use continuation::sign_raw_body;
 pub use continuation::{
     CANCEL_VALUE, ContinuationError, MAX_CLOCK_SKEW_SECS, MORE_PREFIX, Resumed, continuation_secret,
     derive_key, resume, sign, verify,
 };
-#[cfg(fuzzing)]
-pub use continuation::sign_raw_body;
 pub use follow_up::{FollowUp, FollowUpWork, FollowUps};
 pub use help::{usage, usage_line};
 pub use identity::{account_link, resolve_identity};
