@@ -119,8 +119,9 @@ pub fn sign(continuation: &Continuation, key: &[u8]) -> String {
     seal(body, key)
 }
 
-/// Appends the tag of `body` (version byte included) and encodes the token.
-fn seal(mut body: Vec<u8>, key: &[u8]) -> String {
+/// Appends the tag of `body` (version byte included) and encodes the token. Visible to the
+/// tests, which sign bodies [`sign`] would never write.
+pub(super) fn seal(mut body: Vec<u8>, key: &[u8]) -> String {
     let tag = mac(key, &body).finalize().into_bytes();
     body.extend_from_slice(&tag[..TAG_LEN]);
     URL_SAFE_NO_PAD.encode(body)
