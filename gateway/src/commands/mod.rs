@@ -34,6 +34,8 @@ pub use builtin::{BUILTIN_COMMAND, Chatops};
 pub use call::Call;
 pub use command::{Command, CommandError, CommandFuture};
 pub use context::{MENU_PAGE_SIZE, RouteContext};
+#[cfg(fuzzing)]
+pub use continuation::sign_raw_body;
 pub use continuation::{
     CANCEL_VALUE, ContinuationError, MAX_CLOCK_SKEW_SECS, MORE_PREFIX, Resumed, continuation_secret,
     derive_key, resume, sign, verify,

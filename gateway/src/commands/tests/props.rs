@@ -1,11 +1,16 @@
-//! Properties: the parser takes anything, and tokens survive the round trip and no edit.
+//! Properties: the parser takes anything, tokens survive the round trip and no edit, and what
+//! is decoded behind a valid tag (a leaked key) is never trusted to be well formed.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use proptest::prelude::*;
 
-use crate::commands::{derive_key, parse_command_text, sign, verify};
+use crate::commands::continuation::seal;
+use crate::commands::{ContinuationError, derive_key, parse_command_text, sign, verify};
 use crate::model::Continuation;
+
+/// The bytes of a token's truncated HMAC-SHA256 tag, at its end.
+const TAG_LEN: usize = 16;
 
 fn continuation() -> impl Strategy<Value = Continuation> {
     (
@@ -64,5 +69,40 @@ proptest! {
     #[test]
     fn arbitrary_tokens_never_panic(token in "[A-Za-z0-9_-]{0,300}") {
         let _ = verify(&token, &derive_key("secret"), 0, 0, "", "");
+    }
+
+    /// Any bytes after the version byte, under a valid tag: decoded or refused, never a panic
+    /// (the fuzz target `continuation` does this with coverage guidance, on nightly).
+    #[test]
+    fn signed_garbage_never_panics(rest in prop::collection::vec(any::<u8>(), 0..300)) {
+        let key = derive_key("secret");
+        let version = URL_SAFE_NO_PAD.decode(sign(&sample_state(), &key)).unwrap()[0];
+        let body = [&[version][..], &rest].concat();
+        let _ = verify(&seal(body, &key), &key, 0, u64::MAX, "", "");
+    }
+
+    /// A signed body cut short and signed again is malformed: the encoding has no complete
+    /// prefix, so no field can be dropped from the end unnoticed.
+    #[test]
+    fn truncated_bodies_are_malformed(state in continuation(), cut in any::<prop::sample::Index>()) {
+        let key = derive_key("secret");
+        let bytes = URL_SAFE_NO_PAD.decode(sign(&state, &key)).unwrap();
+        let body = &bytes[..bytes.len() - TAG_LEN];
+        let cut = 1 + cut.index(body.len() - 1);
+        let token = seal(body[..cut].to_vec(), &key);
+        let verified = verify(&token, &key, state.issued_at, u64::MAX, &state.platform, &state.user);
+        prop_assert_eq!(verified, Err(ContinuationError::Malformed));
+    }
+}
+
+fn sample_state() -> Continuation {
+    Continuation {
+        platform: String::new(),
+        user: String::new(),
+        command: String::new(),
+        subcommand: String::new(),
+        channel: None,
+        arguments: Vec::new(),
+        issued_at: 0,
     }
 }
