@@ -460,15 +460,16 @@ async fn main() -> anyhow::Result<()> {
         app.metrics.clone(),
         CancellationToken::new(),
     ));
-    let shutdown = CancellationToken::new();
+    // The signal starts the drain: the listener and the Socket Mode
+    // connections stop on the same token that turns /readyz not ready.
     tokio::spawn({
-        let (shutdown, app) = (shutdown.clone(), app.clone());
+        let app = app.clone();
         async move {
             shutdown_signal().await;
             app.shutdown.drain();
-            shutdown.cancel();
         }
     });
+    let shutdown = app.shutdown.draining();
     // Slack platforms in Socket Mode: connections out, held until shutdown.
     tokio::spawn(server::socket::serve(app.clone(), shutdown.clone()));
     let request_timeout = request_timeout(&args);

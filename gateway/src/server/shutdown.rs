@@ -26,6 +26,12 @@ impl Shutdown {
         self.draining.cancel();
     }
 
+    /// A token cancelled by [`Shutdown::drain`], for what stops taking new
+    /// work then (the webhook listener, the Socket Mode connections).
+    pub fn draining(&self) -> CancellationToken {
+        self.draining.clone()
+    }
+
     /// Whether [`Shutdown::drain`] was called.
     pub fn is_draining(&self) -> bool {
         self.draining.is_cancelled()
