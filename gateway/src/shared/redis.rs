@@ -8,7 +8,6 @@
 //! The URL is never logged nor put in an error: it may carry a password.
 
 use std::{
-    future::Future,
     sync::{Arc, Mutex, MutexGuard},
     time::Duration,
 };
@@ -106,7 +105,7 @@ impl RedisStore {
     pub async fn keep_connected(self: Arc<Self>) {
         let mut wait = BACKOFF.0;
         loop {
-            if let Some(mut connection) = self.connection() {
+            if self.connection().is_some() {
                 tokio::select! {
                     () = self.lost.notified() => {
                         tokio::time::sleep(wait).await;
@@ -115,7 +114,7 @@ impl RedisStore {
                     () = tokio::time::sleep(PING_EVERY) => {
                         let ping = redis::cmd("PING");
                         let answered: Option<String> =
-                            self.call(|| async move { ping.query_async(&mut connection).await }).await;
+                            self.call(async |connection| ping.query_async(connection).await).await;
                         if answered.is_some() {
                             wait = BACKOFF.0;
                         }
@@ -143,13 +142,9 @@ impl RedisStore {
         // One atomic command: the first replica to receive a delivery runs it.
         let mut command = redis::cmd("SET");
         command.arg(key).arg(value).arg("NX").arg("PX").arg(millis(ttl));
-        let connection = self.connection();
-        self.call(|| async move {
-            let mut connection = connection.ok_or_else(not_connected)?;
-            command.query_async::<Option<String>>(&mut connection).await
-        })
-        .await
-        .map(|set| set.is_some())
+        self.call(async |connection| command.query_async::<Option<String>>(connection).await)
+            .await
+            .map(|set| set.is_some())
     }
 
     /// Deletes `key` if its value is `value`; without an answer, the key
@@ -157,12 +152,8 @@ impl RedisStore {
     pub async fn give_back(&self, key: &str, value: &str) {
         let mut invocation = self.give_back.key(key);
         invocation.arg(value);
-        let connection = self.connection();
         let _: Option<i64> = self
-            .call(|| async move {
-                let mut connection = connection.ok_or_else(not_connected)?;
-                invocation.invoke_async(&mut connection).await
-            })
+            .call(async |connection| invocation.invoke_async(connection).await)
             .await;
     }
 
@@ -172,13 +163,9 @@ impl RedisStore {
     pub async fn take_lease(&self, key: &str, holder: &str, limit: usize, lease: Duration) -> Option<bool> {
         let mut invocation = self.take_lease.key(key);
         invocation.arg(holder).arg(limit).arg(millis(lease));
-        let connection = self.connection();
-        self.call(|| async move {
-            let mut connection = connection.ok_or_else(not_connected)?;
-            invocation.invoke_async::<i64>(&mut connection).await
-        })
-        .await
-        .map(|taken| taken == 1)
+        self.call(async |connection| invocation.invoke_async::<i64>(connection).await)
+            .await
+            .map(|taken| taken == 1)
     }
 
     /// Removes `holder` from the holders at `key`; without an answer, its
@@ -186,28 +173,29 @@ impl RedisStore {
     pub async fn end_lease(&self, key: &str, holder: &str) {
         let mut command = redis::cmd("ZREM");
         command.arg(key).arg(holder);
-        let connection = self.connection();
         let _: Option<i64> = self
-            .call(|| async move {
-                let mut connection = connection.ok_or_else(not_connected)?;
-                command.query_async(&mut connection).await
-            })
+            .call(async |connection| command.query_async(connection).await)
             .await;
     }
 
-    /// Runs one call under the timeout. No connection, an error or a
-    /// timeout is `None`, counted as a fallback; a call that failed on the
-    /// connection marks the store down and wakes the keeper to reconnect.
-    async fn call<T, F, Fut>(&self, call: F) -> Option<T>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<T, RedisError>>,
-    {
+    /// Runs one call on the current connection under the timeout. No
+    /// connection, an error or a timeout is `None`, counted as a fallback; a
+    /// call that failed on the connection marks the store down and wakes the
+    /// keeper to reconnect.
+    async fn call<T>(
+        &self,
+        call: impl AsyncFnOnce(&mut MultiplexedConnection) -> Result<T, RedisError>,
+    ) -> Option<T> {
         if self.health.link() != Link::Up {
             self.health.fell_back();
             return None;
         }
-        let why = match tokio::time::timeout(self.timeout, call()).await {
+        let connection = self.connection();
+        let attempt = async move {
+            let mut connection = connection.ok_or_else(not_connected)?;
+            call(&mut connection).await
+        };
+        let why = match tokio::time::timeout(self.timeout, attempt).await {
             Ok(Ok(answer)) => return Some(answer),
             Ok(Err(err)) => describe(&err),
             Err(_) => "timed out".to_owned(),
