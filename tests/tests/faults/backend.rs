@@ -74,25 +74,35 @@ impl World {
     fn launches(&self) -> usize {
         self.proxy.count(LAUNCH_CALL.0, LAUNCH_CALL.1)
     }
+
+    /// Every launch meets `fault` at the proxy.
+    fn fail_launches(&self, fault: Fault) {
+        let (method, prefix) = LAUNCH_CALL;
+        self.proxy.inject(Rule::new(method, prefix, fault));
+    }
+
+    /// After the `n`th command (from 0), exactly `n + 1` launches were sent:
+    /// none was sent again.
+    #[track_caller]
+    fn assert_one_launch_per_command(&self, n: usize) {
+        assert_eq!(
+            self.launches(),
+            n + 1,
+            "one launch per command: {:?}",
+            self.proxy.seen()
+        );
+    }
 }
 
 #[tokio::test]
 async fn a_launch_answered_500_is_said_and_not_sent_again() {
     let world = World::start().await;
-    let (method, prefix) = LAUNCH_CALL;
-    world
-        .proxy
-        .inject(Rule::new(method, prefix, Fault::internal_error()));
+    world.fail_launches(Fault::internal_error());
     let jobs = world.awx.jobs().len();
     for (n, on) in PLATFORMS.into_iter().enumerate() {
         let answer = world.launch(on, "500", &["AWX answered 500"]).await;
         assert!(!answer.contains("Launched"), "{answer}");
-        assert_eq!(
-            world.launches(),
-            n + 1,
-            "one launch per command: {:?}",
-            world.proxy.seen()
-        );
+        world.assert_one_launch_per_command(n);
     }
     assert_eq!(
         world.awx.jobs().len(),
@@ -104,19 +114,13 @@ async fn a_launch_answered_500_is_said_and_not_sent_again() {
 #[tokio::test]
 async fn a_launch_whose_answer_is_cut_off_is_said_and_not_sent_again() {
     let world = World::start().await;
-    let (method, prefix) = LAUNCH_CALL;
-    world.proxy.inject(Rule::new(method, prefix, Fault::Reset));
+    world.fail_launches(Fault::Reset);
     let jobs = world.awx.jobs().len();
     for (n, on) in PLATFORMS.into_iter().enumerate() {
         let answer = world.launch(on, "reset", &[UNCONFIRMED]).await;
         assert!(answer.contains("AWX's answer could not be read"), "{answer}");
         assert!(!answer.contains("Launched"), "{answer}");
-        assert_eq!(
-            world.launches(),
-            n + 1,
-            "one launch per command: {:?}",
-            world.proxy.seen()
-        );
+        world.assert_one_launch_per_command(n);
         // AWX did act on it (the answer was lost, not the request): one job
         // per command, never a second from a retry.
         assert_eq!(world.awx.jobs().len(), jobs + n + 1);
@@ -132,20 +136,12 @@ async fn a_launch_whose_answer_is_cut_off_is_said_and_not_sent_again() {
 #[tokio::test]
 async fn a_launch_answered_after_the_timeout_is_said_within_it_and_not_sent_again() {
     let world = World::start().await;
-    let (method, prefix) = LAUNCH_CALL;
-    world
-        .proxy
-        .inject(Rule::new(method, prefix, Fault::Late(Duration::from_secs(120))));
+    world.fail_launches(Fault::Late(Duration::from_secs(120)));
     for (n, on) in PLATFORMS.into_iter().enumerate() {
         let said = format!("AWX did not answer within {TIMEOUT} s");
         let answer = world.launch(on, "late", &[&said, UNCONFIRMED]).await;
         assert!(!answer.contains("Launched"), "{answer}");
-        assert_eq!(
-            world.launches(),
-            n + 1,
-            "one launch per command: {:?}",
-            world.proxy.seen()
-        );
+        world.assert_one_launch_per_command(n);
     }
 }
 
